@@ -1,0 +1,527 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/demo"
+	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/store/postgres"
+	"github.com/manara-hub/manara/internal/store/sqlite"
+	"github.com/manara-hub/manara/internal/store/sqlstore"
+	"github.com/manara-hub/manara/internal/web/api"
+)
+
+// storeFlags are the flags that choose a store.
+type storeFlags struct{ data, db string }
+
+func (s *storeFlags) add(c *command) {
+	c.str(&s.data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
+	c.str(&s.db, "db", "MANARA_DB", "", "PostgreSQL URL (postgres://user@host:5432/db); if set, the embedded store is not used")
+}
+
+func (s *storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
+	if s.db != "" {
+		return postgres.Open(ctx, s.db)
+	}
+	return sqlite.Open(s.data)
+}
+
+func (s *storeFlags) describe() string {
+	if s.db != "" {
+		return "PostgreSQL"
+	}
+	return "embedded store in " + s.data
+}
+
+// cliViewer is the operator at the machine's console: the system, marked
+// as coming from the command line.
+var cliViewer = core.Viewer{System: true, Remote: "cli"}
+
+type serverFlags struct {
+	storeFlags
+	addr, logLevel, logFormat string
+	trustProxy, secure        bool
+	grace, retention          string
+}
+
+func (f *serverFlags) add(c *command, defaultAddr string) {
+	f.storeFlags.add(c)
+	c.str(&f.addr, "addr", "MANARA_ADDR", defaultAddr, "address to listen on")
+	c.str(&f.logLevel, "log-level", "MANARA_LOG_LEVEL", "info", "debug, info, warn or error")
+	c.str(&f.logFormat, "log-format", "MANARA_LOG_FORMAT", "text", "text or json")
+	c.boolean(&f.trustProxy, "trust-proxy", "MANARA_TRUST_PROXY", false, "take client addresses from X-Forwarded-For (behind a load balancer)")
+	c.boolean(&f.secure, "secure-cookies", "MANARA_SECURE_COOKIES", false, "mark session cookies Secure (when served over HTTPS)")
+	c.str(&f.grace, "shutdown-grace", "MANARA_SHUTDOWN_GRACE", "30s", "how long requests in flight may take to finish on SIGTERM")
+	c.str(&f.retention, "retention-interval", "MANARA_RETENTION_INTERVAL", "1h", "how often to expire records past retention")
+}
+
+func serveCmd() *command {
+	c := newCommand("serve", "serve [flags]", "Run the server on the embedded store or on PostgreSQL.\nMigrations are applied at start.")
+	var f serverFlags
+	f.add(c, "127.0.0.1:8080")
+	c.run = func(args []string) error {
+		if _, err := c.parse(args); err != nil {
+			return err
+		}
+		return serve(f, false)
+	}
+	return c
+}
+
+func demoCmd() *command {
+	c := newCommand("demo", "demo [flags]", "Run the server with the embedded store, loading the demo data if the store is empty,\nthen print the URL and the demo logins.")
+	var f serverFlags
+	f.add(c, "127.0.0.1:8080")
+	c.run = func(args []string) error {
+		if _, err := c.parse(args); err != nil {
+			return err
+		}
+		return serve(f, true)
+	}
+	return c
+}
+
+func serve(f serverFlags, withDemo bool) error {
+	log, err := newLogger(f.logLevel, f.logFormat)
+	if err != nil {
+		return err
+	}
+	grace, err := time.ParseDuration(f.grace)
+	if err != nil || grace <= 0 {
+		return usageErr{"--shutdown-grace must be a duration such as 30s"}
+	}
+	retention, err := time.ParseDuration(f.retention)
+	if err != nil || retention < time.Second {
+		return usageErr{"--retention-interval must be a duration of at least 1s, such as 1h"}
+	}
+	ctx := runCtx
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		log.Info("migrated the store", "steps", n, "store", st.Backend())
+	}
+	authSvc := auth.NewService(st)
+	recSvc := records.New(st)
+	var logins []demo.Login
+	if withDemo {
+		empty, err := demo.Empty(ctx, st)
+		if err != nil {
+			return err
+		}
+		if empty {
+			fmt.Fprintln(os.Stderr, "Loading demo data…")
+			bar := newProgress(os.Stderr, "demo data")
+			o := demo.Defaults
+			o.Progress = bar.set
+			if _, err := demo.Load(ctx, st, authSvc, recSvc, o); err != nil {
+				return err
+			}
+			bar.done()
+		}
+		logins = demoLogins()
+	}
+	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version})
+	go housekeeping(ctx, st, recSvc, retention, log)
+	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
+		log.Info("listening", "addr", a.String(), "store", f.describe())
+		url := "http://" + a.String()
+		if withDemo {
+			fmt.Printf("\nManara is running at %s  (store: %s)\n\n", url, f.describe())
+			fmt.Printf("Demo logins (password for all: %s):\n", demo.Password)
+			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+			for _, l := range logins {
+				fmt.Fprintf(w, "  %s\t%s\t%s\n", l.Username, l.Role, l.Bureau)
+			}
+			w.Flush()
+			fmt.Printf("\nTry: curl -s -c /tmp/manara.cookies -H 'Content-Type: application/json' -d '{\"username\":\"ma.officer\",\"password\":\"%s\"}' %s/api/v1/auth/login\n", demo.Password, url)
+			fmt.Printf("     curl -s -b /tmp/manara.cookies %s/api/v1/records?limit=5\n", url)
+			fmt.Printf("API description: %s/api/v1/openapi.json   Press Ctrl-C to stop.\n\n", url)
+		}
+	})
+}
+
+// demoLogins lists the logins the demo generator creates.
+func demoLogins() []demo.Login {
+	out := []demo.Login{{Username: "ipsg.reviewer", Role: core.RoleReviewer, Bureau: "IPSG"}, {Username: "ipsg.admin", Role: core.RoleAdmin, Bureau: "IPSG"}}
+	for _, c := range demo.Countries {
+		for _, r := range []string{core.RoleOfficer, core.RoleSupervisor, core.RoleAnalyst, core.RoleAdmin} {
+			out = append(out, demo.Login{Username: strings.ToLower(c) + "." + r, Role: r, Bureau: c})
+		}
+	}
+	return out
+}
+
+// housekeeping expires records past retention and old sessions.
+func housekeeping(ctx context.Context, st core.Store, rs *records.Service, every time.Duration, log interface {
+	Info(string, ...any)
+	Error(string, ...any)
+}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := rs.ExpireDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("retention job failed", "err", err)
+		} else if n > 0 {
+			log.Info("records expired at the end of retention", "count", n)
+		}
+		st.Update(ctx, func(tx core.Tx) error { _, err := tx.DeleteExpiredSessions(time.Now()); return err })
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func migrateCmd() *command {
+	c := newCommand("migrate", "migrate [flags]", "Apply the store's pending schema migrations and print its version.")
+	var f storeFlags
+	f.add(c)
+	c.run = func(args []string) error {
+		if _, err := c.parse(args); err != nil {
+			return err
+		}
+		st, err := f.open(runCtx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		n, err := st.Migrate(runCtx)
+		if err != nil {
+			return err
+		}
+		applied, latest, err := st.MigrationStatus(runCtx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: applied %d migration(s); schema at version %d of %d\n", f.describe(), n, applied, latest)
+		return nil
+	}
+	return c
+}
+
+// openMigrated opens a store that commands other than migrate use.
+func openMigrated(f storeFlags) (*sqlstore.Store, error) {
+	st, err := f.open(runCtx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(runCtx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func userCmd() *command {
+	c := newCommand("user", "user add|list|disable|enable [flags]", "Manage users.\n  add      --username --bureau --role [--display-name --lang]; password from $MANARA_PASSWORD or standard input\n  list     [--bureau]\n  disable  --username\n  enable   --username")
+	var f storeFlags
+	f.add(c)
+	var username, bureau, role, display, lang string
+	c.str(&username, "username", "", "", "the user's name")
+	c.str(&bureau, "bureau", "", "", "ISO 3166 code of the user's bureau, or IPSG for the secretariat")
+	c.str(&role, "role", "", "", "officer, supervisor, reviewer, analyst or admin")
+	c.str(&display, "display-name", "", "", "name shown in the console")
+	c.str(&lang, "lang", "", "en", "ar, fr or en")
+	c.run = func(args []string) error {
+		if err := needSub(c, args, "say add, list, disable or enable"); err != nil {
+			return err
+		}
+		sub := args[0]
+		if _, err := c.parse(args[1:]); err != nil {
+			return err
+		}
+		st, err := openMigrated(f)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		a := auth.NewService(st)
+		switch sub {
+		case "add":
+			pw, err := readSecret("MANARA_PASSWORD", "Password for "+username+": ")
+			if err != nil {
+				return err
+			}
+			u, err := a.CreateUser(runCtx, cliViewer, auth.NewUser{Username: username, DisplayName: display, Bureau: bureau, Role: role, Lang: lang, Password: pw})
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Printf("created user %s (%s, %s), id %s\n", u.Username, u.Role, u.Bureau, u.ID)
+		case "list":
+			us, err := a.ListUsers(runCtx, cliViewer)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "USERNAME\tBUREAU\tROLE\tLANG\tSTATUS")
+			for _, u := range us {
+				if bureau != "" && !strings.EqualFold(u.Bureau, bureau) {
+					continue
+				}
+				status := "active"
+				if u.Disabled {
+					status = "disabled"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Bureau, u.Role, u.Lang, status)
+			}
+			w.Flush()
+		case "disable", "enable":
+			if username == "" {
+				return usageErr{"--username is required"}
+			}
+			u, err := a.SetDisabled(runCtx, cliViewer, username, sub == "disable")
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Printf("user %s %sd\n", u.Username, sub)
+		default:
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say add, list, disable or enable", sub)}
+		}
+		return nil
+	}
+	return c
+}
+
+func keyCmd() *command {
+	c := newCommand("key", "key create|revoke|list [flags]", "Manage API keys.\n  create  --name --bureau --permissions records:read,records:write [--expires YYYY-MM-DD]\n  revoke  --id\n  list")
+	var f storeFlags
+	f.add(c)
+	var name, bureau, perms, expires, id string
+	c.str(&name, "name", "", "", "what the key is for")
+	c.str(&bureau, "bureau", "", "", "ISO 3166 code of the bureau the key acts for")
+	c.str(&perms, "permissions", "", "records:read", "comma-separated: "+strings.Join(core.Permissions, ", "))
+	c.str(&expires, "expires", "", "", "expiry date (YYYY-MM-DD or RFC 3339); none if empty")
+	c.str(&id, "id", "", "", "the key's id, for revoke")
+	c.run = func(args []string) error {
+		if err := needSub(c, args, "say create, revoke or list"); err != nil {
+			return err
+		}
+		sub := args[0]
+		if _, err := c.parse(args[1:]); err != nil {
+			return err
+		}
+		st, err := openMigrated(f)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		a := auth.NewService(st)
+		switch sub {
+		case "create":
+			n := auth.NewKey{Name: name, Bureau: bureau, Permissions: strings.Split(perms, ",")}
+			if expires != "" {
+				t, err := records.ParseDate(expires)
+				if err != nil {
+					return usageErr{"--expires must be YYYY-MM-DD or an RFC 3339 time"}
+				}
+				n.ExpiresAt = &t
+			}
+			k, secret, err := a.CreateKey(runCtx, cliViewer, n)
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Fprintf(os.Stderr, "created key %s for %s with %s. It is shown once; store it now:\n", k.ID, k.Bureau, strings.Join(k.Permissions, ","))
+			fmt.Println(secret)
+		case "revoke":
+			if id == "" {
+				return usageErr{"--id is required"}
+			}
+			k, err := a.RevokeKey(runCtx, cliViewer, id)
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Printf("revoked key %s (%s)\n", k.ID, k.Name)
+		case "list":
+			ks, err := a.ListKeys(runCtx, cliViewer)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tNAME\tBUREAU\tPERMISSIONS\tSTATUS\tLAST USED")
+			for _, k := range ks {
+				status, used := "active", "never"
+				if !k.Active(time.Now()) {
+					status = "revoked or expired"
+				}
+				if k.LastUsedAt != nil {
+					used = k.LastUsedAt.Format(time.RFC3339)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Bureau, strings.Join(k.Permissions, ","), status, used)
+			}
+			w.Flush()
+		default:
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say create, revoke or list", sub)}
+		}
+		return nil
+	}
+	return c
+}
+
+func auditCmd() *command {
+	c := newCommand("audit", "audit verify [flags]", "Verify the audit chain: exits 0 if intact, 1 naming the first entry altered, removed or reordered.")
+	var f storeFlags
+	f.add(c)
+	c.run = func(args []string) error {
+		if err := needSub(c, args, "say verify"); err != nil {
+			return err
+		}
+		if args[0] != "verify" {
+			return usageErr{"unknown subcommand " + args[0] + ": say verify"}
+		}
+		if _, err := c.parse(args[1:]); err != nil {
+			return err
+		}
+		st, err := f.open(runCtx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.Ready(runCtx); err != nil {
+			return err
+		}
+		n, err := verifyChain(runCtx, st)
+		var p *audit.Problem
+		if errors.As(err, &p) {
+			return exitErr{1, fmt.Errorf("%s: %v (after %d intact entries)", f.describe(), p, n)}
+		} else if err != nil {
+			return err
+		}
+		fmt.Printf("audit chain intact: %d entries verified (%s)\n", n, f.describe())
+		return nil
+	}
+	return c
+}
+
+func verifyChain(ctx context.Context, st core.Store) (int64, error) {
+	return audit.Verify(func(after int64, limit int) (es []core.AuditEntry, err error) {
+		err = st.View(ctx, func(tx core.Tx) error { es, err = tx.AuditEntries(after, limit); return err })
+		return es, err
+	}, func() (seq int64, hash string, err error) {
+		err = st.View(ctx, func(tx core.Tx) error { seq, hash, err = tx.AuditHead(); return err })
+		return seq, hash, err
+	})
+}
+
+func backupCmd() *command {
+	c := newCommand("backup", "backup --out FILE [flags]", "Write a consistent copy of the embedded store to a new file; safe while the server runs.\nFor PostgreSQL use pg_dump (see the README).")
+	var data, out string
+	c.str(&data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
+	c.str(&out, "out", "", "", "the backup file to create")
+	c.run = func(args []string) error {
+		if _, err := c.parse(args); err != nil {
+			return err
+		}
+		if out == "" {
+			return usageErr{"--out is required"}
+		}
+		if _, err := os.Stat(sqlite.Path(data)); err != nil {
+			return fmt.Errorf("no embedded store in %s", data)
+		}
+		st, err := sqlite.Open(data)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := sqlite.Backup(runCtx, st, out); err != nil {
+			return err
+		}
+		fmt.Printf("backed up %s to %s\n", sqlite.Path(data), out)
+		return nil
+	}
+	return c
+}
+
+func restoreCmd() *command {
+	c := newCommand("restore", "restore --from FILE [flags]", "Replace the embedded store with a backup (stop the server first). The backup's integrity and\naudit chain are checked first; the old database is kept beside it.")
+	var data, from string
+	c.str(&data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
+	c.str(&from, "from", "", "", "the backup file")
+	c.run = func(args []string) error {
+		if _, err := c.parse(args); err != nil {
+			return err
+		}
+		if from == "" {
+			return usageErr{"--from is required"}
+		}
+		if _, err := os.Stat(from); err != nil {
+			return fmt.Errorf("no backup at %s", from)
+		}
+		b, err := sqlite.OpenFile(from)
+		if err != nil {
+			return err
+		}
+		n, err := verifyChain(runCtx, b)
+		b.Close()
+		if err != nil {
+			return fmt.Errorf("the backup's audit chain does not verify: %w", err)
+		}
+		if err := sqlite.Restore(runCtx, from, data); err != nil {
+			return err
+		}
+		fmt.Printf("restored %s into %s (%d audit entries verified)\n", from, sqlite.Path(data), n)
+		return nil
+	}
+	return c
+}
+
+// readSecret takes a secret from an environment variable or one line of
+// standard input.
+func readSecret(env, prompt string) (string, error) {
+	if v := os.Getenv(env); v != "" {
+		return v, nil
+	}
+	fmt.Fprint(os.Stderr, prompt)
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("no password: set $%s or type it on standard input", env)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// describe spells out a validation error's fields for the terminal.
+func describe(err error) error {
+	var e *core.Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		var b strings.Builder
+		b.WriteString(e.Message)
+		for _, f := range e.Fields {
+			fmt.Fprintf(&b, "\n  --%s: %s", strings.ReplaceAll(f.Field, "_", "-"), f.Reason)
+		}
+		return errors.New(b.String())
+	}
+	return err
+}
+
+// needSub checks that a command with subcommands got one, showing help
+// for --help.
+func needSub(c *command, args []string, what string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		c.help(os.Stdout)
+		return errHelp
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		c.help(os.Stderr)
+		return usageErr{what}
+	}
+	return nil
+}

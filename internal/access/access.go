@@ -1,0 +1,110 @@
+// Package access owns the one releasability decision: may this viewer see
+// this record? Every path that returns records (get, list, search, export,
+// screening, events, statistics, audit views) asks here, and stores filter
+// in bulk only with the Visibility this package produces. It must not touch
+// storage or HTTP.
+package access
+
+import (
+	"slices"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+)
+
+// CanSee is the decision. It is deny-by-default: anything it does not
+// recognise is refused.
+//
+//   - The owner bureau sees its own records in every status.
+//   - Secretariat reviewers see every record: the General Secretariat checks
+//     all data against the rules. Other secretariat roles see only what is
+//     released to all members.
+//   - Any other bureau sees a record only while it is active, and only if
+//     its releasability includes that bureau.
+func CanSee(v core.Viewer, r *core.Record) bool {
+	if r == nil {
+		return false
+	}
+	if v.System {
+		return true
+	}
+	if !v.Can(core.PermRecordsRead) || v.Bureau == "" {
+		return false
+	}
+	if v.Bureau == r.Owner {
+		return true
+	}
+	if members.IsSecretariat(v.Bureau) {
+		if v.Role == core.RoleReviewer {
+			return true
+		}
+		return r.Status == core.StatusActive && r.Releasability.Mode == core.ReleaseAll
+	}
+	if !members.Valid(v.Bureau) || r.Status != core.StatusActive {
+		return false
+	}
+	return releasedTo(r.Releasability, v.Bureau)
+}
+
+func releasedTo(rel core.Releasability, bureau string) bool {
+	switch rel.Mode {
+	case core.ReleaseAll:
+		return true
+	case core.ReleaseOnly:
+		return slices.Contains(rel.Countries, bureau)
+	case core.ReleaseExcept:
+		return !slices.Contains(rel.Countries, bureau)
+	}
+	return false
+}
+
+// Visibility is CanSee in a form a store can evaluate over many rows. Stores
+// must also pass every row they return through CanSee (Filter does that), so
+// a mistake in a store's translation can hide records but never leak them.
+func Visibility(v core.Viewer) core.Visibility {
+	switch {
+	case v.System:
+		return core.Visibility{SeeAll: true}
+	case !v.Can(core.PermRecordsRead) || v.Bureau == "":
+		return core.Visibility{Deny: true}
+	case members.IsSecretariat(v.Bureau) && v.Role == core.RoleReviewer:
+		return core.Visibility{SeeAll: true}
+	case members.IsSecretariat(v.Bureau):
+		return core.Visibility{Bureau: v.Bureau, ActiveOnly: true, AllMembersOnly: true}
+	case !members.Valid(v.Bureau):
+		return core.Visibility{Deny: true}
+	}
+	return core.Visibility{Bureau: v.Bureau, OwnerAnyway: true, ActiveOnly: true}
+}
+
+// Filter keeps the records v may see, in order.
+func Filter(v core.Viewer, rs []*core.Record) []*core.Record {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if CanSee(v, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CanChange reports whether v may change or cancel r: only its owner bureau,
+// with write permission.
+func CanChange(v core.Viewer, r *core.Record) bool {
+	if v.System {
+		return true
+	}
+	return r != nil && v.Can(core.PermRecordsWrite) && v.Bureau != "" && v.Bureau == r.Owner
+}
+
+// CanReadAudit reports whether v may page through r's audit trail: admins,
+// and the owner bureau with audit permission.
+func CanReadAudit(v core.Viewer, r *core.Record) bool {
+	if v.System {
+		return true
+	}
+	if v.Can(core.PermAdmin) && members.IsSecretariat(v.Bureau) {
+		return true
+	}
+	return r != nil && v.Bureau == r.Owner && (v.Can(core.PermAuditRead) || v.Can(core.PermAdmin))
+}

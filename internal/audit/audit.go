@@ -1,0 +1,184 @@
+// Package audit owns the hash chain: how an entry is encoded and hashed,
+// how it is appended inside the caller's transaction, and how a chain is
+// verified. It does not decide who may read the log (access does) and keeps
+// no storage of its own.
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Outcomes recorded for an action.
+const (
+	OK       = "ok"
+	Denied   = "denied"
+	Invalid  = "invalid"
+	Conflict = "conflict"
+	NotFound = "not_found"
+	Failed   = "failed"
+)
+
+// OutcomeOf maps an error to the outcome recorded for it.
+func OutcomeOf(err error) string {
+	switch core.ErrorCode(err) {
+	case "":
+		return OK
+	case core.EFORBIDDEN, core.EUNAUTHORIZED:
+		return Denied
+	case core.EINVALID, core.ETOOLARGE:
+		return Invalid
+	case core.ECONFLICT:
+		return Conflict
+	case core.ENOTFOUND:
+		return NotFound
+	}
+	return Failed
+}
+
+// canonical is the hashed form of an entry. Field order is fixed by the
+// struct; times are UTC with microsecond precision, which every store keeps.
+type canonical struct {
+	Seq       int64    `json:"seq"`
+	At        string   `json:"at"`
+	ActorType string   `json:"actor_type"`
+	ActorID   string   `json:"actor_id"`
+	Bureau    string   `json:"bureau"`
+	Action    string   `json:"action"`
+	RecordIDs []string `json:"record_ids"`
+	Query     string   `json:"query"`
+	Remote    string   `json:"remote"`
+	Outcome   string   `json:"outcome"`
+	PrevHash  string   `json:"prev_hash"`
+}
+
+// TimeFormat is how entry times are written into the hashed encoding.
+const TimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// Hash computes the SHA-256 of an entry's canonical encoding, which
+// includes the previous entry's hash.
+func Hash(e *core.AuditEntry) string {
+	ids := e.RecordIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	b, err := json.Marshal(canonical{
+		Seq: e.Seq, At: e.At.UTC().Format(TimeFormat), ActorType: e.ActorType, ActorID: e.ActorID,
+		Bureau: e.Bureau, Action: e.Action, RecordIDs: ids, Query: e.Query, Remote: e.Remote,
+		Outcome: e.Outcome, PrevHash: e.PrevHash,
+	})
+	if err != nil { // only strings and ints: cannot fail
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Entry starts an entry for an action by a viewer.
+func Entry(v core.Viewer, action, outcome string, recordIDs ...string) *core.AuditEntry {
+	kind, id := v.Actor()
+	return &core.AuditEntry{
+		ActorType: kind, ActorID: id, Bureau: v.Bureau, Action: action,
+		RecordIDs: recordIDs, Remote: v.Remote, Outcome: outcome,
+	}
+}
+
+// Append links e to the chain inside tx. It must run in the same
+// transaction as the change it records, so both commit or neither does.
+func Append(tx core.AuditTx, e *core.AuditEntry) error {
+	seq, prev, err := tx.AuditHead()
+	if err != nil {
+		return err
+	}
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if len(e.Query) > 2000 {
+		e.Query = e.Query[:2000]
+	}
+	e.Seq = seq + 1
+	e.PrevHash = prev
+	e.Hash = Hash(e)
+	return tx.InsertAudit(e)
+}
+
+// Problem describes the first entry where the chain is broken.
+type Problem struct {
+	Seq    int64
+	Reason string
+}
+
+func (p *Problem) Error() string { return fmt.Sprintf("audit chain broken at entry %d: %s", p.Seq, p.Reason) }
+
+// Verifier checks a chain entry by entry, in sequence order. Feed it every
+// entry with Next, then call Finish with the stored head.
+type Verifier struct {
+	lastSeq  int64
+	lastHash string
+	Count    int64
+}
+
+// Next checks one entry against the one before it.
+func (v *Verifier) Next(e core.AuditEntry) *Problem {
+	switch {
+	case e.Seq <= v.lastSeq:
+		return &Problem{e.Seq, fmt.Sprintf("entry out of order after entry %d (reordered)", v.lastSeq)}
+	case e.Seq != v.lastSeq+1:
+		return &Problem{v.lastSeq + 1, fmt.Sprintf("entries %d to %d are missing (removed)", v.lastSeq+1, e.Seq-1)}
+	case e.PrevHash != v.lastHash:
+		return &Problem{e.Seq, "its previous-hash does not match entry " + fmt.Sprint(v.lastSeq) + " (an entry was removed, reordered or altered)"}
+	case Hash(&e) != e.Hash:
+		return &Problem{e.Seq, "its content does not match its hash (altered)"}
+	}
+	v.lastSeq, v.lastHash = e.Seq, e.Hash
+	v.Count++
+	return nil
+}
+
+// Finish checks that the chain ends where the store's head says it does,
+// which catches entries removed from the end.
+func (v *Verifier) Finish(headSeq int64, headHash string) *Problem {
+	if headSeq != v.lastSeq || headHash != v.lastHash {
+		if headSeq > v.lastSeq {
+			return &Problem{v.lastSeq + 1, fmt.Sprintf("entries %d to %d are missing (removed from the end)", v.lastSeq+1, headSeq)}
+		}
+		return &Problem{headSeq, "the chain head does not match the last entry (altered)"}
+	}
+	return nil
+}
+
+// Verify walks the whole chain in pages through view, which runs its
+// argument in a read transaction.
+func Verify(read func(after int64, limit int) ([]core.AuditEntry, error), head func() (int64, string, error)) (int64, error) {
+	var v Verifier
+	after := int64(0)
+	for {
+		page, err := read(after, 1000)
+		if err != nil {
+			return v.Count, err
+		}
+		for _, e := range page {
+			if p := v.Next(e); p != nil {
+				return v.Count, p
+			}
+			after = e.Seq
+		}
+		if len(page) < 1000 {
+			break
+		}
+	}
+	seq, hash, err := head()
+	if err != nil {
+		return v.Count, err
+	}
+	if p := v.Finish(seq, hash); p != nil {
+		return v.Count, p
+	}
+	return v.Count, nil
+}

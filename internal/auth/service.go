@@ -1,0 +1,468 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+)
+
+// Policy values. Lockout is stored with the account so it holds across
+// replicas; the per-address limit is per process.
+const (
+	SessionTTL         = 12 * time.Hour
+	MaxAccountFailures = 5
+	LockoutDuration    = 15 * time.Minute
+	MaxAddressFailures = 20
+	AddressWindow      = 15 * time.Minute
+	keyUseGranularity  = time.Minute
+)
+
+// Service signs users in, and turns tokens and keys into viewers.
+type Service struct {
+	Store     core.Store
+	Addresses *Limiter
+	Now       func() time.Time
+}
+
+// NewService returns a Service over st.
+func NewService(st core.Store) *Service {
+	return &Service{Store: st, Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now}
+}
+
+// ErrBadLogin is what every failed sign-in says, whatever the cause, so
+// that no answer tells whether an account exists or is locked.
+var ErrBadLogin = core.Errorf(core.EUNAUTHORIZED, "wrong username or password, or the account is locked")
+
+// Login checks a password and opens a session. It returns the session
+// token (to put in a cookie) and the user.
+func (s *Service) Login(ctx context.Context, username, password, remote string) (string, *core.User, error) {
+	now := s.Now()
+	if !s.Addresses.Allowed(remote) {
+		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
+		return "", nil, core.Errorf(core.ERATELIMIT, "too many failed sign-ins from this address; try again later")
+	}
+	var u *core.User
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		u, err = tx.GetUserByUsername(username)
+		return err
+	})
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		CheckNoUser(password)
+		s.Addresses.Fail(remote)
+		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "unknown username")
+		return "", nil, ErrBadLogin
+	} else if err != nil {
+		return "", nil, err
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return "", nil, err
+	}
+	locked := now.Before(u.LockedUntil)
+	viewer := core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Remote: remote}
+	if !ok || locked || u.Disabled {
+		s.Addresses.Fail(remote)
+		reason := "wrong password"
+		switch {
+		case u.Disabled:
+			reason = "account disabled"
+		case locked:
+			reason = "account locked"
+		}
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
+			cur, err := tx.GetUser(u.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				cur.FailedLogins++
+				if cur.FailedLogins >= MaxAccountFailures {
+					cur.LockedUntil = now.Add(LockoutDuration)
+					cur.FailedLogins = 0
+					reason += "; account locked"
+				}
+				if err := tx.UpdateUser(cur); err != nil {
+					return err
+				}
+			}
+			e := audit.Entry(viewer, "auth.login", audit.Denied)
+			e.Query = reason
+			return audit.Append(tx, e)
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		return "", nil, ErrBadLogin
+	}
+	token := NewToken()
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		cur, err := tx.GetUser(u.ID)
+		if err != nil {
+			return err
+		}
+		if cur.FailedLogins != 0 || !cur.LockedUntil.IsZero() {
+			cur.FailedLogins, cur.LockedUntil = 0, time.Time{}
+			if err := tx.UpdateUser(cur); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertSession(&core.Session{TokenHash: TokenHash(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), Remote: remote}); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(viewer, "auth.login", audit.OK))
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	s.Addresses.Reset(remote)
+	return token, u, nil
+}
+
+func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why string) {
+	s.Store.Update(ctx, func(tx core.Tx) error {
+		e := audit.Entry(core.Viewer{Remote: remote}, action, outcome)
+		e.Query = why
+		return audit.Append(tx, e)
+	})
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, v core.Viewer, token string) error {
+	return s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.DeleteSession(TokenHash(token)); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, "auth.logout", audit.OK))
+	})
+}
+
+// errNoCredentials and errBadCredentials are the only two things an
+// unauthenticated caller learns.
+var (
+	ErrNoCredentials  = core.Errorf(core.EUNAUTHORIZED, "authentication required: sign in or send an API key")
+	ErrBadCredentials = core.Errorf(core.EUNAUTHORIZED, "the credentials are not valid")
+)
+
+// SessionViewer resolves a session token.
+func (s *Service) SessionViewer(ctx context.Context, token, remote string) (core.Viewer, error) {
+	var v core.Viewer
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		sess, err := tx.GetSession(TokenHash(token))
+		if err != nil {
+			return err
+		}
+		if !s.Now().Before(sess.ExpiresAt) {
+			return ErrBadCredentials
+		}
+		u, err := tx.GetUser(sess.UserID)
+		if err != nil {
+			return err
+		}
+		if u.Disabled {
+			return ErrBadCredentials
+		}
+		v = core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Permissions: core.RolePermissions(u.Role), Remote: remote}
+		return nil
+	})
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return v, ErrBadCredentials
+	}
+	return v, err
+}
+
+// KeyViewer resolves an API key string, comparing its secret in constant
+// time, and records when it was last used (to the minute).
+func (s *Service) KeyViewer(ctx context.Context, key, remote string) (core.Viewer, error) {
+	id, secret, ok := ParseKey(key)
+	if !ok {
+		return core.Viewer{}, ErrBadCredentials
+	}
+	now := s.Now()
+	var k *core.APIKey
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		k, err = tx.GetKey(id)
+		return err
+	})
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return core.Viewer{}, ErrBadCredentials
+	} else if err != nil {
+		return core.Viewer{}, err
+	}
+	if !SameHash(TokenHash(secret), k.SecretHash) || !k.Active(now) {
+		return core.Viewer{}, ErrBadCredentials
+	}
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= keyUseGranularity {
+		s.Store.Update(ctx, func(tx core.Tx) error {
+			cur, err := tx.GetKey(id)
+			if err != nil {
+				return err
+			}
+			cur.LastUsedAt = &now
+			return tx.UpdateKey(cur)
+		})
+	}
+	return core.Viewer{KeyID: k.ID, Bureau: k.Bureau, Role: "", Permissions: k.Permissions, Remote: remote}, nil
+}
+
+// NewUser is what an administrator gives to create a user.
+type NewUser struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Bureau      string `json:"bureau"`
+	Role        string `json:"role"`
+	Lang        string `json:"lang"`
+	Password    string `json:"password"`
+}
+
+// Validate checks a new user and normalises its fields.
+func (n *NewUser) Validate() error {
+	var fs []core.FieldError
+	n.Username = strings.TrimSpace(strings.ToLower(n.Username))
+	n.Bureau = strings.ToUpper(strings.TrimSpace(n.Bureau))
+	if l := len(n.Username); l < 3 || l > 64 || strings.Trim(n.Username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" {
+		fs = append(fs, core.FieldError{Field: "username", Reason: "must be 3 to 64 characters: a-z, 0-9, dot, dash or underscore"})
+	}
+	if utf8.RuneCountInString(n.DisplayName) > 200 {
+		fs = append(fs, core.FieldError{Field: "display_name", Reason: "must be at most 200 characters"})
+	}
+	if n.DisplayName == "" {
+		n.DisplayName = n.Username
+	}
+	if b, ok := members.BureauFor(n.Bureau); ok {
+		n.Bureau = b.Code
+	} else {
+		fs = append(fs, core.FieldError{Field: "bureau", Reason: "must be a member country's ISO 3166 code or IPSG for the secretariat"})
+	}
+	if !core.ValidRole(n.Role) {
+		fs = append(fs, core.FieldError{Field: "role", Reason: "must be one of officer, supervisor, reviewer, analyst, admin"})
+	} else if n.Role == core.RoleReviewer && !members.IsSecretariat(n.Bureau) {
+		fs = append(fs, core.FieldError{Field: "role", Reason: "reviewers belong to the secretariat (bureau IPSG)"})
+	}
+	switch n.Lang {
+	case "":
+		n.Lang = "en"
+	case "ar", "fr", "en":
+	default:
+		fs = append(fs, core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
+	}
+	if utf8.RuneCountInString(n.Password) < MinPasswordLength || len(n.Password) > 1024 {
+		fs = append(fs, core.FieldError{Field: "password", Reason: "must be 10 to 1024 characters"})
+	}
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	return nil
+}
+
+// CreateUser adds a user. Only admins may: a bureau's admin within the
+// bureau, the secretariat's for any bureau.
+func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*core.User, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if !mayAdminister(v, n.Bureau) {
+		return nil, s.deny(ctx, v, "user.create")
+	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &core.User{ID: uuid.Must(uuid.NewV7()).String(), Username: n.Username, DisplayName: n.DisplayName, Bureau: n.Bureau,
+		Role: n.Role, Lang: n.Lang, CreatedAt: s.Now(), PasswordHash: hash}
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.InsertUser(u); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "user.create", audit.OK)
+		e.Query = "user " + u.Username + " (" + u.Role + ", " + u.Bureau + ")"
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetDisabled disables or enables a user, ending their sessions' use.
+func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username string, disabled bool) (*core.User, error) {
+	var u *core.User
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		u, err = tx.GetUserByUsername(strings.ToLower(strings.TrimSpace(username)))
+		if err != nil {
+			return err
+		}
+		if !mayAdminister(v, u.Bureau) {
+			return core.Errorf(core.EFORBIDDEN, "you may not administer this user")
+		}
+		u.Disabled = disabled
+		if err := tx.UpdateUser(u); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "user.disable", audit.OK)
+		if !disabled {
+			e.Action = "user.enable"
+		}
+		e.Query = "user " + u.Username
+		return audit.Append(tx, e)
+	})
+	if core.ErrorCode(err) == core.EFORBIDDEN {
+		return nil, s.deny(ctx, v, "user.disable")
+	}
+	return u, err
+}
+
+// ListUsers lists the users v may administer.
+func (s *Service) ListUsers(ctx context.Context, v core.Viewer) ([]*core.User, error) {
+	if !v.Can(core.PermAdmin) {
+		return nil, s.deny(ctx, v, "user.list")
+	}
+	bureau := v.Bureau
+	if v.System || members.IsSecretariat(v.Bureau) {
+		bureau = ""
+	}
+	var us []*core.User
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		us, err = tx.ListUsers(bureau)
+		return err
+	})
+	return us, err
+}
+
+// NewKey is what an administrator gives to create an API key.
+type NewKey struct {
+	Name        string     `json:"name"`
+	Bureau      string     `json:"bureau"`
+	Permissions []string   `json:"permissions"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
+}
+
+// CreateKey makes an API key and returns it with the full key string,
+// which is shown this once and never stored.
+func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core.APIKey, string, error) {
+	var fs []core.FieldError
+	n.Name = strings.TrimSpace(n.Name)
+	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
+		fs = append(fs, core.FieldError{Field: "name", Reason: "must be 1 to 100 characters"})
+	}
+	if b, ok := members.BureauFor(n.Bureau); ok {
+		n.Bureau = b.Code
+	} else {
+		fs = append(fs, core.FieldError{Field: "bureau", Reason: "must be a member country's ISO 3166 code or IPSG"})
+	}
+	if len(n.Permissions) == 0 {
+		fs = append(fs, core.FieldError{Field: "permissions", Reason: "must list at least one of " + strings.Join(core.Permissions, ", ")})
+	}
+	for i, p := range n.Permissions {
+		if !core.ValidPermission(p) {
+			fs = append(fs, core.FieldError{Field: "permissions[" + itoa(i) + "]", Reason: "must be one of " + strings.Join(core.Permissions, ", ")})
+		}
+	}
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(s.Now()) {
+		fs = append(fs, core.FieldError{Field: "expires_at", Reason: "must be in the future"})
+	}
+	if len(fs) > 0 {
+		return nil, "", core.Invalid(fs...)
+	}
+	if !mayAdminister(v, n.Bureau) {
+		return nil, "", s.deny(ctx, v, "key.create")
+	}
+	secret := NewToken()
+	k := &core.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Bureau: n.Bureau, Permissions: n.Permissions,
+		SecretHash: TokenHash(secret), CreatedBy: actorName(v), CreatedAt: s.Now(), ExpiresAt: n.ExpiresAt}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.InsertKey(k); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "key.create", audit.OK)
+		e.Query = "key " + k.ID + " (" + k.Bureau + ")"
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return k, FormatKey(k.ID, secret), nil
+}
+
+// RevokeKey revokes a key for good.
+func (s *Service) RevokeKey(ctx context.Context, v core.Viewer, id string) (*core.APIKey, error) {
+	var k *core.APIKey
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		k, err = tx.GetKey(strings.ToLower(strings.TrimSpace(id)))
+		if err != nil {
+			return err
+		}
+		if !mayAdminister(v, k.Bureau) {
+			return core.Errorf(core.ENOTFOUND, "key not found")
+		}
+		if k.RevokedAt == nil {
+			now := s.Now()
+			k.RevokedAt = &now
+			if err := tx.UpdateKey(k); err != nil {
+				return err
+			}
+		}
+		e := audit.Entry(v, "key.revoke", audit.OK)
+		e.Query = "key " + k.ID
+		return audit.Append(tx, e)
+	})
+	return k, err
+}
+
+// ListKeys lists the keys v may administer.
+func (s *Service) ListKeys(ctx context.Context, v core.Viewer) ([]*core.APIKey, error) {
+	if !v.Can(core.PermAdmin) && !v.System {
+		return nil, s.deny(ctx, v, "key.list")
+	}
+	bureau := v.Bureau
+	if v.System || members.IsSecretariat(v.Bureau) {
+		bureau = ""
+	}
+	var ks []*core.APIKey
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		ks, err = tx.ListKeys(bureau)
+		return err
+	})
+	return ks, err
+}
+
+// mayAdminister: the system, the secretariat's admins for anyone, a
+// bureau's admins for their own bureau.
+func mayAdminister(v core.Viewer, bureau string) bool {
+	if v.System {
+		return true
+	}
+	if !v.Can(core.PermAdmin) {
+		return false
+	}
+	return members.IsSecretariat(v.Bureau) || v.Bureau == bureau
+}
+
+func (s *Service) deny(ctx context.Context, v core.Viewer, action string) error {
+	s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, action, audit.Denied)) })
+	return core.Errorf(core.EFORBIDDEN, "your role does not allow this")
+}
+
+func actorName(v core.Viewer) string {
+	kind, id := v.Actor()
+	return kind + ":" + id
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

@@ -1,0 +1,90 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEntry is one link of the append-only, hash-chained audit log.
+type AuditEntry struct {
+	Seq       int64     `json:"seq"`
+	At        time.Time `json:"at"`
+	ActorType string    `json:"actor_type"` // user, key, system, anonymous
+	ActorID   string    `json:"actor_id"`
+	Bureau    string    `json:"bureau"`
+	Action    string    `json:"action"` // e.g. record.create, record.read, auth.login
+	RecordIDs []string  `json:"record_ids"`
+	Query     string    `json:"query,omitempty"` // a summary of what was asked
+	Remote    string    `json:"remote,omitempty"`
+	Outcome   string    `json:"outcome"` // ok, denied, invalid, conflict, not_found, failed
+	PrevHash  string    `json:"prev_hash"`
+	Hash      string    `json:"hash"`
+}
+
+// Store is a transactional data store. Update runs fn in one read-write
+// transaction: everything fn writes, audit entries included, commits
+// together or not at all, and is durable once Update returns nil.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	// Ready reports whether the store is reachable and its migrations current.
+	Ready(ctx context.Context) error
+	// Backend names the implementation: "sqlite" or "postgres".
+	Backend() string
+	Close() error
+}
+
+// Tx is what a transaction can do. Methods return *Error with ENOTFOUND or
+// ECONFLICT where those apply.
+type Tx interface {
+	RecordTx
+	UserTx
+	AuditTx
+}
+
+// RecordTx reads and writes record envelopes. Every insert and update also
+// appends to the change feed.
+type RecordTx interface {
+	InsertRecord(r *Record) error
+	// UpdateRecord writes r if the stored version is r.Version-1; otherwise ECONFLICT.
+	UpdateRecord(r *Record) error
+	GetRecord(id string) (*Record, error)
+	ListRecords(f RecordFilter) ([]*Record, error)
+	// RecordsPastRetention lists active records whose retention ended before t.
+	RecordsPastRetention(t time.Time, limit int) ([]*Record, error)
+	Changes(afterSeq int64, limit int) ([]RecordChange, error)
+	CountRecords() (int64, error)
+}
+
+// UserTx manages users, sessions and API keys.
+type UserTx interface {
+	InsertUser(u *User) error
+	UpdateUser(u *User) error
+	GetUser(id string) (*User, error)
+	GetUserByUsername(username string) (*User, error)
+	ListUsers(bureau string) ([]*User, error) // bureau "" lists all
+
+	InsertSession(s *Session) error
+	GetSession(tokenHash string) (*Session, error)
+	DeleteSession(tokenHash string) error
+	DeleteExpiredSessions(t time.Time) (int64, error)
+
+	InsertKey(k *APIKey) error
+	UpdateKey(k *APIKey) error
+	GetKey(id string) (*APIKey, error)
+	ListKeys(bureau string) ([]*APIKey, error)
+}
+
+// AuditTx appends to and reads the audit chain. The chain logic (hashing,
+// verification) lives in the audit package; the store only keeps entries
+// in order and serialises appends.
+type AuditTx interface {
+	// AuditHead locks the chain head until the transaction ends and returns
+	// the last sequence number and hash (0 and "" for an empty chain).
+	AuditHead() (seq int64, hash string, err error)
+	// InsertAudit stores e, whose Seq, PrevHash and Hash are already set,
+	// and moves the head to it.
+	InsertAudit(e *AuditEntry) error
+	AuditEntries(afterSeq int64, limit int) ([]AuditEntry, error)
+	RecordAudit(recordID string, afterSeq int64, limit int) ([]AuditEntry, error)
+}

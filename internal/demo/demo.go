@@ -1,0 +1,211 @@
+// Package demo generates Manara's demo data: bureaus' users and national
+// records for a handful of countries, deterministically from a seed, so
+// every demo and every test that uses it sees the same world. It goes
+// through the same services as real users, so demo data is validated and
+// audited like any other.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/records"
+)
+
+// Password is every demo user's password. Demo only.
+const Password = "manara-demo-2026"
+
+// Countries are the bureaus the demo populates.
+var Countries = []string{"MA", "FR", "ES", "NG", "SA", "BR", "IN", "RU", "CN", "US"}
+
+// Login is one printed demo login.
+type Login struct {
+	Username, Role, Bureau string
+}
+
+// Options tune the generator.
+type Options struct {
+	Seed             uint64
+	RecordsPerBureau int
+	// Progress, if set, is told of each step.
+	Progress func(done, total int)
+}
+
+// Defaults are the demo's options.
+var Defaults = Options{Seed: 20251124, RecordsPerBureau: 40}
+
+// Empty reports whether the store has no users yet.
+func Empty(ctx context.Context, st core.Store) (bool, error) {
+	empty := true
+	err := st.View(ctx, func(tx core.Tx) error {
+		us, err := tx.ListUsers("")
+		empty = len(us) == 0
+		return err
+	})
+	return empty, err
+}
+
+// Load creates the demo users and records and returns the logins.
+func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Service, o Options) ([]Login, error) {
+	sys := core.Viewer{System: true, Remote: "demo"}
+	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
+	var logins []Login
+	add := func(username, bureau, role string) (*core.User, error) {
+		u, err := a.CreateUser(ctx, sys, auth.NewUser{Username: username, DisplayName: displayName(username), Bureau: bureau, Role: role,
+			Lang: langFor(bureau), Password: Password})
+		if err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", username, err)
+		}
+		logins = append(logins, Login{username, role, bureau})
+		return u, nil
+	}
+	total := 2 + len(Countries)*(4+o.RecordsPerBureau)
+	done := 0
+	step := func() {
+		done++
+		if o.Progress != nil {
+			o.Progress(done, total)
+		}
+	}
+	for _, u := range [][2]string{{"ipsg.reviewer", core.RoleReviewer}, {"ipsg.admin", core.RoleAdmin}} {
+		if _, err := add(u[0], members.Secretariat, u[1]); err != nil {
+			return nil, err
+		}
+		step()
+	}
+	for _, c := range Countries {
+		prefix := strings.ToLower(c)
+		var officer *core.User
+		for _, role := range []string{core.RoleOfficer, core.RoleSupervisor, core.RoleAnalyst, core.RoleAdmin} {
+			u, err := add(prefix+"."+role, c, role)
+			if err != nil {
+				return nil, err
+			}
+			if role == core.RoleOfficer {
+				officer = u
+			}
+			step()
+		}
+		v := core.Viewer{UserID: officer.ID, Bureau: c, Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer), Remote: "demo"}
+		for i := 0; i < o.RecordsPerBureau; i++ {
+			in := genRecord(rng, c, i)
+			if _, err := rs.Create(ctx, v, in); err != nil {
+				return nil, fmt.Errorf("demo record %s/%d: %w", c, i, err)
+			}
+			step()
+		}
+	}
+	return logins, nil
+}
+
+func displayName(username string) string {
+	b, role, _ := strings.Cut(username, ".")
+	return strings.ToUpper(b) + " " + role
+}
+
+func langFor(bureau string) string {
+	switch bureau {
+	case "MA", "SA":
+		return "ar"
+	case "FR":
+		return "fr"
+	}
+	return "en"
+}
+
+// name pools: original script and Latin form, per country.
+type person struct{ original, given, family string }
+
+var people = map[string][]person{
+	"MA": {{"عبد اللطيف حموشي", "Abdellatif", "Hammouchi"}, {"يوسف العلوي", "Youssef", "El Alaoui"}, {"فاطمة الزهراء بنعلي", "Fatima Zahra", "Benali"}, {"محمد أمين التازي", "Mohamed Amine", "Tazi"}, {"نور الدين الإدريسي", "Noureddine", "El Idrissi"}, {"خديجة الشرقاوي", "Khadija", "Cherkaoui"}},
+	"SA": {{"عبد الله بن سعود القحطاني", "Abdullah", "Al-Qahtani"}, {"فهد الدوسري", "Fahd", "Al-Dosari"}, {"نورة العتيبي", "Noura", "Al-Otaibi"}, {"خالد الغامدي", "Khalid", "Al-Ghamdi"}, {"سلطان الشهري", "Sultan", "Al-Shahri"}},
+	"FR": {{"", "Jean-Baptiste", "Lefèvre"}, {"", "Amélie", "Durand"}, {"", "Karim", "Benzarti"}, {"", "Sophie", "Moreau"}, {"", "Étienne", "Giraud"}},
+	"ES": {{"", "José María", "García López"}, {"", "Lucía", "Fernández"}, {"", "Javier", "Muñoz"}, {"", "Carmen", "Ruiz Sánchez"}},
+	"NG": {{"", "Chukwuemeka", "Okafor"}, {"", "Aisha", "Bello"}, {"", "Oluwaseun", "Adeyemi"}, {"", "Ibrahim", "Musa"}},
+	"BR": {{"", "João", "Silva Santos"}, {"", "Ana Paula", "Oliveira"}, {"", "Luiz Carlos", "Pereira"}, {"", "Mariana", "Costa"}},
+	"IN": {{"", "Rajesh", "Kumar"}, {"", "Priya", "Sharma"}, {"", "Mohammed", "Iqbal"}, {"", "Anil", "Reddy"}},
+	"RU": {{"Дмитрий Иванов", "Dmitry", "Ivanov"}, {"Ольга Смирнова", "Olga", "Smirnova"}, {"Алексей Кузнецов", "Aleksey", "Kuznetsov"}, {"Сергей Попов", "Sergey", "Popov"}},
+	"CN": {{"王伟", "Wei", "Wang"}, {"李娜", "Na", "Li"}, {"张敏", "Min", "Zhang"}, {"刘洋", "Yang", "Liu"}},
+	"US": {{"", "Michael", "Johnson"}, {"", "Jennifer", "Williams"}, {"", "Robert", "Brown"}, {"", "Maria", "Garcia"}},
+}
+
+func genRecord(rng *rand.Rand, c string, i int) records.Input {
+	in := records.Input{Releasability: genRelease(rng, c)}
+	if rng.IntN(5) == 0 {
+		in.Caveats = []string{core.CaveatContactOwnerBeforeAction}
+	}
+	var data map[string]any
+	switch i % 5 {
+	case 0, 1:
+		p := people[c][rng.IntN(len(people[c]))]
+		in.Kind = core.KindPerson
+		data = map[string]any{"family_name": p.family, "given_names": p.given,
+			"sex": []string{"M", "F"}[rng.IntN(2)], "date_of_birth": fmt.Sprintf("%d-%02d-%02d", 1960+rng.IntN(45), 1+rng.IntN(12), 1+rng.IntN(28)),
+			"nationalities": []string{c}}
+		if p.original != "" {
+			data["name_original"] = p.original
+		}
+		if rng.IntN(3) == 0 {
+			in.Caveats = append(in.Caveats, core.CaveatDangerous)
+		}
+	case 2:
+		in.Kind = core.KindTravelDocument
+		data = map[string]any{"number": fmt.Sprintf("%c%c%07d", 'A'+rune(rng.IntN(26)), 'A'+rune(rng.IntN(26)), rng.IntN(10_000_000)),
+			"issuing_country": c, "document_type": "passport", "reason": []string{"stolen", "lost", "revoked"}[rng.IntN(3)]}
+	case 3:
+		in.Kind = core.KindVehicle
+		data = map[string]any{"vin": vin(rng), "make": []string{"Toyota", "Renault", "Mercedes-Benz", "Hyundai", "Peugeot"}[rng.IntN(5)],
+			"registration_country": c, "reason": "stolen"}
+	case 4:
+		if rng.IntN(2) == 0 {
+			in.Kind = core.KindAsset
+			data = map[string]any{"asset_type": []string{"account", "property", "crypto", "vessel"}[rng.IntN(4)],
+				"description": "asset linked to an investigation", "jurisdiction": c}
+		} else {
+			in.Kind = core.KindCyberIndicator
+			data = map[string]any{"type": "domain", "value": fmt.Sprintf("secure-%s-bank%d.example", strings.ToLower(c), rng.IntN(1000)),
+				"campaign": "phishing"}
+		}
+	}
+	in.Data, _ = json.Marshal(data)
+	return in
+}
+
+// genRelease mixes releasability so the demo shows restricted records.
+func genRelease(rng *rand.Rand, owner string) *core.Releasability {
+	others := make([]string, 0, len(Countries))
+	for _, c := range Countries {
+		if c != owner {
+			others = append(others, c)
+		}
+	}
+	pick := func() []string {
+		n := 1 + rng.IntN(3)
+		rng.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+		out := append([]string(nil), others[:n]...)
+		return out
+	}
+	switch r := rng.IntN(10); {
+	case r < 6:
+		return &core.Releasability{Mode: core.ReleaseAll}
+	case r < 8:
+		return &core.Releasability{Mode: core.ReleaseOnly, Countries: pick()}
+	default:
+		return &core.Releasability{Mode: core.ReleaseExcept, Countries: pick()}
+	}
+}
+
+func vin(rng *rand.Rand) string {
+	const chars = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+	b := make([]byte, 17)
+	for i := range b {
+		b[i] = chars[rng.IntN(len(chars))]
+	}
+	return string(b)
+}

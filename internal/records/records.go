@@ -1,0 +1,643 @@
+// Package records owns the life cycle of the record envelope that every
+// kind of national data travels in: validation, ownership, optimistic
+// concurrency, retention and review. Each operation asks access before it
+// returns or changes anything and appends to the audit chain in the same
+// transaction. It knows nothing of HTTP.
+package records
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+)
+
+// Retention periods: nominal data is kept 5 years, travel documents 10;
+// the owner is asked to review six months before the end.
+const (
+	NominalRetention  = 5
+	DocumentRetention = 10
+	ReviewNotice      = 6 // months before the end of retention
+	MaxDataBytes      = 256 << 10
+	MaxCaveatText     = 2000
+	MaxReasonLength   = 2000
+)
+
+// RetentionYears is how long a kind of record is kept before it expires.
+func RetentionYears(kind string) int {
+	if kind == core.KindTravelDocument {
+		return DocumentRetention
+	}
+	return NominalRetention
+}
+
+// Service runs record operations against a store.
+type Service struct {
+	Store core.Store
+	Now   func() time.Time
+}
+
+// New returns a Service over st.
+func New(st core.Store) *Service { return &Service{Store: st, Now: time.Now} }
+
+// Input is what a caller sends to create or change a record.
+type Input struct {
+	Kind          string              `json:"kind"`
+	Releasability *core.Releasability `json:"releasability"`
+	Caveats       []string            `json:"caveats"`
+	CaveatText    string              `json:"caveat_text"`
+	ReviewDate    string              `json:"review_date"` // YYYY-MM-DD or RFC 3339
+	Data          json.RawMessage     `json:"data"`
+	// Version is the version the change is based on; required for updates.
+	Version int64 `json:"version"`
+}
+
+// Create validates in and stores a new record owned by v's bureau.
+func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Record, error) {
+	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
+		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your role does not allow creating records"))
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	r := &core.Record{
+		ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
+		CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v),
+	}
+	if err := s.apply(r, in, true); err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.InsertRecord(r); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, "record.create", audit.OK, r.ID))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
+	return r, nil
+}
+
+// apply validates in and writes it onto r. Kind can be set only at creation.
+func (s *Service) apply(r *core.Record, in Input, creating bool) error {
+	var fs []core.FieldError
+	bad := func(field, reason string) { fs = append(fs, core.FieldError{Field: field, Reason: reason}) }
+	if creating {
+		if !core.ValidKind(in.Kind) {
+			bad("kind", "must be one of "+strings.Join(core.Kinds, ", "))
+		}
+		r.Kind = in.Kind
+	} else if in.Kind != "" && in.Kind != r.Kind {
+		bad("kind", "cannot change: the record is a "+r.Kind)
+	}
+	if in.Releasability == nil {
+		if creating {
+			bad("releasability", "is required: {\"mode\": \"all\"}, or mode \"only\" or \"except\" with countries")
+		}
+	} else {
+		rel, rfs := ValidateReleasability(*in.Releasability, r.Owner)
+		fs = append(fs, rfs...)
+		r.Releasability = rel
+	}
+	if in.Caveats != nil || creating {
+		cav := []string{}
+		for i, c := range in.Caveats {
+			if !core.ValidCaveat(c) {
+				bad(fmt.Sprintf("caveats[%d]", i), "must be one of "+strings.Join(core.Caveats, ", "))
+			} else if !slices.Contains(cav, c) {
+				cav = append(cav, c)
+			}
+		}
+		r.Caveats = cav
+	}
+	if utf8.RuneCountInString(in.CaveatText) > MaxCaveatText {
+		bad("caveat_text", fmt.Sprintf("must be at most %d characters", MaxCaveatText))
+	} else if in.CaveatText != "" || creating {
+		r.CaveatText = strings.TrimSpace(in.CaveatText)
+	}
+	if in.Data == nil {
+		if creating {
+			bad("data", "is required: a JSON object describing the "+kindOr(r.Kind))
+		}
+	} else {
+		data, dfs := ValidateData(r.Kind, in.Data)
+		fs = append(fs, dfs...)
+		r.Data = data
+	}
+	if creating {
+		r.RetainUntil = r.CreatedAt.AddDate(RetentionYears(r.Kind), 0, 0)
+		r.ReviewDate = r.RetainUntil.AddDate(0, -ReviewNotice, 0)
+	}
+	if in.ReviewDate != "" {
+		d, err := ParseDate(in.ReviewDate)
+		if err != nil {
+			bad("review_date", "must be a date as YYYY-MM-DD or an RFC 3339 time")
+		} else if d.After(r.RetainUntil) {
+			bad("review_date", "must be on or before the end of retention, "+r.RetainUntil.Format("2006-01-02"))
+		} else {
+			r.ReviewDate = d
+		}
+	}
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	return nil
+}
+
+func kindOr(k string) string {
+	if k == "" {
+		return "record"
+	}
+	return strings.ReplaceAll(k, "_", " ")
+}
+
+// ValidateReleasability checks and normalises a releasability for a record
+// owned by owner.
+func ValidateReleasability(rel core.Releasability, owner string) (core.Releasability, []core.FieldError) {
+	var fs []core.FieldError
+	out := core.Releasability{Mode: rel.Mode}
+	switch rel.Mode {
+	case core.ReleaseAll:
+		if len(rel.Countries) > 0 {
+			fs = append(fs, core.FieldError{Field: "releasability.countries", Reason: "must be empty when mode is \"all\""})
+		}
+	case core.ReleaseOnly, core.ReleaseExcept:
+		if len(rel.Countries) == 0 {
+			fs = append(fs, core.FieldError{Field: "releasability.countries", Reason: "must list at least one country when mode is \"" + rel.Mode + "\""})
+		}
+		if len(rel.Countries) > members.Count() {
+			fs = append(fs, core.FieldError{Field: "releasability.countries", Reason: "lists more countries than there are members"})
+			break
+		}
+		for i, c := range rel.Countries {
+			code := strings.ToUpper(strings.TrimSpace(c))
+			country, ok := members.Lookup(code)
+			if !ok {
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("releasability.countries[%d]", i), Reason: fmt.Sprintf("%q is not a member country's ISO 3166 alpha-2 or alpha-3 code", truncate(c, 10))})
+				continue
+			}
+			if country.Alpha2 != owner && !slices.Contains(out.Countries, country.Alpha2) {
+				out.Countries = append(out.Countries, country.Alpha2)
+			}
+		}
+		slices.Sort(out.Countries)
+	default:
+		fs = append(fs, core.FieldError{Field: "releasability.mode", Reason: "must be \"all\", \"only\" or \"except\""})
+	}
+	return out, fs
+}
+
+// ValidateData checks a record body: a JSON object within the size limit,
+// with what its kind requires. It returns the body compacted.
+func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.FieldError) {
+	if len(raw) > MaxDataBytes {
+		return nil, []core.FieldError{{Field: "data", Reason: fmt.Sprintf("must be at most %d bytes", MaxDataBytes)}}
+	}
+	var obj map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&obj); err != nil || obj == nil {
+		return nil, []core.FieldError{{Field: "data", Reason: "must be a JSON object"}}
+	}
+	if bytes.Contains(raw, []byte(`\u0000`)) {
+		return nil, []core.FieldError{{Field: "data", Reason: "must not contain NUL characters"}}
+	}
+	var fs []core.FieldError
+	bad := func(field, reason string) { fs = append(fs, core.FieldError{Field: "data." + field, Reason: reason}) }
+	str := func(k string) string { s, _ := obj[k].(string); return strings.TrimSpace(s) }
+	country := func(k string, required bool) {
+		v, present := obj[k]
+		if !present {
+			if required {
+				bad(k, "is required: an ISO 3166 country code")
+			}
+			return
+		}
+		s, _ := v.(string)
+		if _, ok := members.Lookup(s); !ok {
+			bad(k, "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
+		}
+	}
+	countries := func(k string) {
+		v, present := obj[k]
+		if !present {
+			return
+		}
+		list, ok := v.([]any)
+		if !ok {
+			bad(k, "must be a list of ISO 3166 country codes")
+			return
+		}
+		for i, x := range list {
+			s, _ := x.(string)
+			if _, ok := members.Lookup(s); !ok {
+				bad(fmt.Sprintf("%s[%d]", k, i), "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
+			}
+		}
+	}
+	date := func(k string) {
+		v, present := obj[k]
+		if !present {
+			return
+		}
+		s, _ := v.(string)
+		if !validPartialDate(s) {
+			bad(k, "must be a date as YYYY-MM-DD, YYYY-MM or YYYY")
+		}
+	}
+	switch kind {
+	case core.KindPerson:
+		if str("family_name") == "" && str("given_names") == "" && str("name_original") == "" {
+			bad("family_name", "a person needs at least one of family_name, given_names or name_original")
+		}
+		if s, ok := obj["sex"]; ok && s != "M" && s != "F" && s != "U" {
+			bad("sex", "must be M, F or U")
+		}
+		date("date_of_birth")
+		countries("nationalities")
+	case core.KindTravelDocument:
+		if str("number") == "" {
+			bad("number", "is required")
+		}
+		country("issuing_country", true)
+		date("expiry_date")
+	case core.KindVehicle:
+		if str("vin") == "" && str("plate") == "" {
+			bad("vin", "a vehicle needs a vin or a plate")
+		}
+		country("registration_country", false)
+	case core.KindAsset:
+		if str("asset_type") == "" {
+			bad("asset_type", "is required: property, vehicle, account, business, cash, crypto or vessel")
+		}
+	case core.KindCyberIndicator:
+		if str("type") == "" || str("value") == "" {
+			bad("value", "a cyber indicator needs a type and a value")
+		}
+	case core.KindNotice:
+		if str("notice_type") == "" {
+			bad("notice_type", "is required")
+		}
+	}
+	if len(fs) > 0 {
+		return nil, fs
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return nil, []core.FieldError{{Field: "data", Reason: "must be a JSON object"}}
+	}
+	return buf.Bytes(), nil
+}
+
+// ParseDate reads a day (YYYY-MM-DD, taken as midnight UTC) or an RFC 3339 time.
+func ParseDate(s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t.UTC().Truncate(time.Microsecond), err
+}
+
+func validPartialDate(s string) bool {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if len(s) == len(layout) {
+			if _, err := time.Parse(layout, s); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+func actorName(v core.Viewer) string {
+	kind, id := v.Actor()
+	return kind + ":" + id
+}
+
+// refuse records a refused operation in its own transaction (the one that
+// failed has rolled back) and returns err.
+func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error, ids ...string) error {
+	e := audit.Entry(v, action, audit.OutcomeOf(err), ids...)
+	if fe := firstField(err); fe != "" {
+		e.Query = fe
+	}
+	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	return err
+}
+
+func firstField(err error) string {
+	if e, ok := err.(*core.Error); ok && len(e.Fields) > 0 {
+		return e.Fields[0].Field + ": " + e.Fields[0].Reason
+	}
+	return ""
+}
+
+// Get returns a record if v may see it. A record v may not see looks the
+// same as one that does not exist, and the attempt is audited.
+func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Record, error) {
+	var r *core.Record
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		r, err = tx.GetRecord(id)
+		if err != nil {
+			return err
+		}
+		if !access.CanSee(v, r) {
+			r = nil
+			return errHidden
+		}
+		return audit.Append(tx, audit.Entry(v, "record.read", audit.OK, id))
+	})
+	if err == errHidden {
+		s.refuse(ctx, v, "record.read", core.Errorf(core.EFORBIDDEN, "hidden"), id)
+		return nil, notFound()
+	}
+	if err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			s.refuse(ctx, v, "record.read", err, id)
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+var errHidden = core.Errorf(core.ENOTFOUND, "record not found")
+
+func notFound() error { return core.Errorf(core.ENOTFOUND, "record not found") }
+
+// Query selects records for a listing, a search or an export.
+type Query struct {
+	Kind      string
+	Owner     string
+	Status    string
+	Text      string
+	ReviewDue bool
+	After     string
+	Limit     int
+}
+
+// List returns one page of the records v may see, and the cursor of the
+// next page ("" at the end). action names it in the audit log.
+func (s *Service) List(ctx context.Context, v core.Viewer, q Query, action string) ([]*core.Record, string, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 100
+	}
+	f := core.RecordFilter{Visible: access.Visibility(v), Kind: q.Kind, Owner: q.Owner, Status: q.Status,
+		Text: q.Text, After: q.After, Limit: q.Limit}
+	if q.ReviewDue {
+		f.DueBefore = s.Now()
+		f.Owner = v.Bureau // review flags go to the owner only
+	}
+	var page []*core.Record
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		rs, err := tx.ListRecords(f)
+		if err != nil {
+			return err
+		}
+		page = access.Filter(v, rs)
+		next := ""
+		if len(rs) == f.Limit {
+			next = rs[len(rs)-1].ID
+		}
+		ids := make([]string, len(page))
+		for i, r := range page {
+			ids[i] = r.ID
+		}
+		e := audit.Entry(v, action, audit.OK, ids...)
+		e.Query = q.summary()
+		if err := audit.Append(tx, e); err != nil {
+			return err
+		}
+		q.After = next
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return page, q.After, nil
+}
+
+func (q Query) summary() string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("kind", q.Kind)
+	add("owner", q.Owner)
+	add("status", q.Status)
+	add("q", q.Text)
+	if q.ReviewDue {
+		add("review_due", "true")
+	}
+	add("after", q.After)
+	return strings.Join(parts, " ")
+}
+
+// Export streams every record v may see, page by page, to emit. It is
+// audited as one export naming every record sent.
+func (s *Service) Export(ctx context.Context, v core.Viewer, q Query, emit func(*core.Record) error) (int, error) {
+	q.Limit = 500
+	n := 0
+	for {
+		page, next, err := s.List(ctx, v, q, "record.export")
+		if err != nil {
+			return n, err
+		}
+		for _, r := range page {
+			if err := emit(r); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if next == "" {
+			return n, nil
+		}
+		q.After = next
+	}
+}
+
+// Update changes a record. Only the owner bureau may, and only from the
+// current version: a stale version is a conflict.
+func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in Input) (*core.Record, error) {
+	return s.change(ctx, v, id, in.Version, "record.update", func(r *core.Record) error {
+		if r.Status != core.StatusActive {
+			return core.Errorf(core.ECONFLICT, "the record is %s and can no longer be changed", r.Status)
+		}
+		return s.apply(r, in, false)
+	})
+}
+
+// Cancel ends a record for good, with a reason. It stays for the audit.
+func (s *Service) Cancel(ctx context.Context, v core.Viewer, id string, version int64, reason string) (*core.Record, error) {
+	return s.change(ctx, v, id, version, "record.cancel", func(r *core.Record) error {
+		if err := checkReason(reason); err != nil {
+			return err
+		}
+		if r.Status == core.StatusCancelled {
+			return core.Errorf(core.ECONFLICT, "the record is already cancelled")
+		}
+		r.Status, r.StatusReason = core.StatusCancelled, strings.TrimSpace(reason)
+		return nil
+	})
+}
+
+// Extend keeps a record for another retention period from now, with a
+// reason; an expired record becomes active again.
+func (s *Service) Extend(ctx context.Context, v core.Viewer, id string, version int64, reason string) (*core.Record, error) {
+	return s.change(ctx, v, id, version, "record.extend", func(r *core.Record) error {
+		if err := checkReason(reason); err != nil {
+			return err
+		}
+		if r.Status == core.StatusCancelled {
+			return core.Errorf(core.ECONFLICT, "a cancelled record cannot be extended")
+		}
+		now := s.Now().UTC().Truncate(time.Microsecond)
+		r.RetainUntil = now.AddDate(RetentionYears(r.Kind), 0, 0)
+		r.ReviewDate = r.RetainUntil.AddDate(0, -ReviewNotice, 0)
+		r.Status, r.StatusReason = core.StatusActive, "extended: "+strings.TrimSpace(reason)
+		return nil
+	})
+}
+
+func checkReason(reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return core.Invalid(core.FieldError{Field: "reason", Reason: "is required"})
+	}
+	if utf8.RuneCountInString(reason) > MaxReasonLength {
+		return core.Invalid(core.FieldError{Field: "reason", Reason: fmt.Sprintf("must be at most %d characters", MaxReasonLength)})
+	}
+	return nil
+}
+
+// change runs one owner-only, version-checked change in a transaction.
+func (s *Service) change(ctx context.Context, v core.Viewer, id string, version int64, action string, mutate func(*core.Record) error) (*core.Record, error) {
+	if version <= 0 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "version", Reason: "is required: the version your change is based on"}), id)
+	}
+	var r *core.Record
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		r, err = tx.GetRecord(id)
+		if err != nil {
+			return err
+		}
+		if !access.CanSee(v, r) {
+			return notFound()
+		}
+		if !access.CanChange(v, r) {
+			return core.Errorf(core.EFORBIDDEN, "only the owner bureau (%s) may change this record; you may comment or ask", r.Owner)
+		}
+		if r.Version != version {
+			return core.Errorf(core.ECONFLICT, "the record is at version %d, not %d: reload it and apply your change again", r.Version, version)
+		}
+		if err := mutate(r); err != nil {
+			return err
+		}
+		r.Version++
+		r.UpdatedAt = s.Now().UTC().Truncate(time.Microsecond)
+		r.UpdatedBy = actorName(v)
+		if err := tx.UpdateRecord(r); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	return r, nil
+}
+
+// ExpireDue marks active records past their retention as expired. Nothing
+// is deleted. It returns how many it expired.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	sys := core.Viewer{System: true}
+	n := 0
+	for {
+		var batch int
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
+			rs, err := tx.RecordsPastRetention(s.Now(), 200)
+			if err != nil {
+				return err
+			}
+			batch = len(rs)
+			for _, r := range rs {
+				r.Status, r.StatusReason = core.StatusExpired, "retention period ended"
+				r.Version++
+				r.UpdatedAt, r.UpdatedBy = s.Now().UTC().Truncate(time.Microsecond), "system:retention"
+				if err := tx.UpdateRecord(r); err != nil {
+					return err
+				}
+				if err := audit.Append(tx, audit.Entry(sys, "record.expire", audit.OK, r.ID)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += batch
+		if batch < 200 {
+			return n, nil
+		}
+	}
+}
+
+// Flags are the notices a record carries for its viewer.
+func Flags(v core.Viewer, r *core.Record, now time.Time) []string {
+	var fl []string
+	if v.Bureau == r.Owner && r.Status == core.StatusActive && now.After(r.ReviewDate) {
+		fl = append(fl, "review_due")
+	}
+	return fl
+}
+
+// AuditTrail pages through the audit entries naming a record, for admins
+// and its owner bureau.
+func (s *Service) AuditTrail(ctx context.Context, v core.Viewer, id string, after int64, limit int) ([]core.AuditEntry, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var out []core.AuditEntry
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		r, err := tx.GetRecord(id)
+		if err != nil {
+			return err
+		}
+		if !access.CanReadAudit(v, r) {
+			if access.CanSee(v, r) {
+				return core.Errorf(core.EFORBIDDEN, "only the owner bureau and administrators may read a record's audit trail")
+			}
+			return notFound()
+		}
+		out, err = tx.RecordAudit(id, after, limit)
+		if err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, "audit.read", audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "audit.read", err, id)
+	}
+	return out, nil
+}

@@ -1,0 +1,70 @@
+// Package postgres opens Manara's production store: PostgreSQL through pgx.
+// It owns connection set-up and PostgreSQL's dialect; the SQL itself is
+// shared with SQLite in sqlstore.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/manara-hub/manara/internal/store/sqlstore"
+)
+
+// Dialect is PostgreSQL's.
+func Dialect() sqlstore.Dialect {
+	return sqlstore.Dialect{
+		Name:      "postgres",
+		Rebind:    rebind,
+		Time:      func(t time.Time) any { return t.UTC() },
+		ForUpdate: " FOR UPDATE",
+		DataText:  "data::text",
+		IsUnique: func(err error) bool {
+			var pe *pgconn.PgError
+			return errors.As(err, &pe) && pe.Code == "23505"
+		},
+		Migrations: sqlstore.Migrations(sqlstore.Types{Time: "TIMESTAMPTZ", JSON: "JSONB", Bool: "BOOLEAN"}),
+	}
+}
+
+// rebind turns ? placeholders into $1, $2… Our queries never contain a
+// literal question mark.
+func rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Open connects to the database at url (postgres://…). It does not migrate.
+func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return sqlstore.New(Dialect(), db, db), nil
+}

@@ -1,0 +1,92 @@
+package sqlstore
+
+import "strings"
+
+// Types names the column types a dialect uses where SQLite and PostgreSQL
+// differ. Times are fixed-width UTC text on SQLite so they sort as text.
+type Types struct {
+	Time, JSON, Bool string
+}
+
+// Migrations returns the ordered schema steps, written once for both
+// databases with the dialect's column types substituted.
+func Migrations(ty Types) []Migration {
+	r := strings.NewReplacer("{TIME}", ty.Time, "{JSON}", ty.JSON, "{BOOL}", ty.Bool)
+	sub := func(stmts ...string) []string {
+		for i := range stmts {
+			stmts[i] = r.Replace(stmts[i])
+		}
+		return stmts
+	}
+	return []Migration{
+		{Version: 1, Name: "records, users, keys, sessions, audit", SQL: sub(
+			`CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+			`INSERT INTO counters (name, value) VALUES ('changes', 0)`,
+			`CREATE TABLE records (
+				id TEXT PRIMARY KEY,
+				kind TEXT NOT NULL,
+				owner TEXT NOT NULL,
+				status TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				rel_mode TEXT NOT NULL,
+				rel_countries TEXT NOT NULL,
+				caveats TEXT NOT NULL,
+				caveat_text TEXT NOT NULL,
+				review_date {TIME} NOT NULL,
+				retain_until {TIME} NOT NULL,
+				data {JSON} NOT NULL,
+				created_at {TIME} NOT NULL,
+				created_by TEXT NOT NULL,
+				updated_at {TIME} NOT NULL,
+				updated_by TEXT NOT NULL,
+				status_reason TEXT NOT NULL)`,
+			`CREATE INDEX records_owner ON records (owner, id)`,
+			`CREATE INDEX records_kind ON records (kind, id)`,
+			`CREATE INDEX records_retention ON records (status, retain_until)`,
+			`CREATE INDEX records_review ON records (owner, review_date)`,
+			`CREATE TABLE record_release (record_id TEXT NOT NULL, country TEXT NOT NULL, PRIMARY KEY (record_id, country))`,
+			`CREATE TABLE record_changes (seq BIGINT PRIMARY KEY, record_id TEXT NOT NULL, version BIGINT NOT NULL, op TEXT NOT NULL, at {TIME} NOT NULL)`,
+			`CREATE TABLE users (
+				id TEXT PRIMARY KEY,
+				username TEXT NOT NULL UNIQUE,
+				display_name TEXT NOT NULL,
+				bureau TEXT NOT NULL,
+				role TEXT NOT NULL,
+				lang TEXT NOT NULL,
+				disabled {BOOL} NOT NULL,
+				created_at {TIME} NOT NULL,
+				password_hash TEXT NOT NULL,
+				failed_logins INTEGER NOT NULL,
+				locked_until {TIME})`,
+			`CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (id),
+				created_at {TIME} NOT NULL, expires_at {TIME} NOT NULL, remote TEXT NOT NULL)`,
+			`CREATE TABLE api_keys (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				bureau TEXT NOT NULL,
+				permissions TEXT NOT NULL,
+				secret_hash TEXT NOT NULL,
+				created_by TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				expires_at {TIME},
+				revoked_at {TIME},
+				last_used_at {TIME})`,
+			`CREATE TABLE audit_log (
+				seq BIGINT PRIMARY KEY,
+				at {TIME} NOT NULL,
+				actor_type TEXT NOT NULL,
+				actor_id TEXT NOT NULL,
+				bureau TEXT NOT NULL,
+				action TEXT NOT NULL,
+				record_ids TEXT NOT NULL,
+				query TEXT NOT NULL,
+				remote TEXT NOT NULL,
+				outcome TEXT NOT NULL,
+				prev_hash TEXT NOT NULL,
+				hash TEXT NOT NULL)`,
+			`CREATE TABLE audit_records (record_id TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (record_id, seq))`,
+			`CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)`,
+			`INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')`,
+		)},
+	}
+}

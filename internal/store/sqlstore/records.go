@@ -1,0 +1,242 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+const recordCols = `id, kind, owner, status, version, rel_mode, rel_countries, caveats, caveat_text,
+	review_date, retain_until, data, created_at, created_by, updated_at, updated_by, status_reason`
+
+func (t *tx) InsertRecord(r *core.Record) error {
+	rel, _ := json.Marshal(orEmpty(r.Releasability.Countries))
+	cav, _ := json.Marshal(orEmpty(r.Caveats))
+	_, err := t.exec(`INSERT INTO records (`+recordCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		r.ID, r.Kind, r.Owner, r.Status, r.Version, r.Releasability.Mode, string(rel), string(cav), r.CaveatText,
+		t.time(r.ReviewDate), t.time(r.RetainUntil), string(r.Data), t.time(r.CreatedAt), r.CreatedBy,
+		t.time(r.UpdatedAt), r.UpdatedBy, r.StatusReason)
+	if err != nil {
+		if t.d.IsUnique(err) {
+			return core.Errorf(core.ECONFLICT, "a record with id %s exists", r.ID)
+		}
+		return err
+	}
+	if err := t.writeRelease(r, false); err != nil {
+		return err
+	}
+	return t.appendChange(r, "create")
+}
+
+func (t *tx) UpdateRecord(r *core.Record) error {
+	rel, _ := json.Marshal(orEmpty(r.Releasability.Countries))
+	cav, _ := json.Marshal(orEmpty(r.Caveats))
+	res, err := t.exec(`UPDATE records SET status=?, version=?, rel_mode=?, rel_countries=?, caveats=?, caveat_text=?,
+		review_date=?, retain_until=?, data=?, updated_at=?, updated_by=?, status_reason=?
+		WHERE id=? AND version=?`,
+		r.Status, r.Version, r.Releasability.Mode, string(rel), string(cav), r.CaveatText,
+		t.time(r.ReviewDate), t.time(r.RetainUntil), string(r.Data), t.time(r.UpdatedAt), r.UpdatedBy, r.StatusReason,
+		r.ID, r.Version-1)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var v int64
+		err := t.queryRow(`SELECT version FROM records WHERE id=?`, r.ID).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return core.Errorf(core.ENOTFOUND, "record not found")
+		} else if err != nil {
+			return err
+		}
+		return core.Errorf(core.ECONFLICT, "record is at version %d, not %d: reload it and apply your change again", v, r.Version-1)
+	}
+	if err := t.writeRelease(r, true); err != nil {
+		return err
+	}
+	return t.appendChange(r, opFor(r))
+}
+
+func opFor(r *core.Record) string {
+	switch r.Status {
+	case core.StatusCancelled:
+		return "cancel"
+	case core.StatusExpired:
+		return "expire"
+	}
+	return "update"
+}
+
+// writeRelease keeps the per-country table that list queries use to apply
+// releasability in SQL.
+func (t *tx) writeRelease(r *core.Record, replace bool) error {
+	if replace {
+		if _, err := t.exec(`DELETE FROM record_release WHERE record_id=?`, r.ID); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range r.Releasability.Countries {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if _, err := t.exec(`INSERT INTO record_release (record_id, country) VALUES (?, ?)`, r.ID, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) appendChange(r *core.Record, op string) error {
+	seq, err := t.next("changes")
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO record_changes (seq, record_id, version, op, at) VALUES (?,?,?,?,?)`,
+		seq, r.ID, r.Version, op, t.time(time.Now()))
+	return err
+}
+
+func (t *tx) GetRecord(id string) (*core.Record, error) {
+	rows, err := t.query(`SELECT `+recordCols+` FROM records WHERE id=?`, id)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := scanRecords(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "record not found")
+	}
+	return rs[0], nil
+}
+
+func (t *tx) ListRecords(f core.RecordFilter) ([]*core.Record, error) {
+	where, args := visibilitySQL(f.Visible)
+	conds := []string{where}
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.Kind != "" {
+		add(`kind = ?`, f.Kind)
+	}
+	if f.Owner != "" {
+		add(`owner = ?`, f.Owner)
+	}
+	if f.Status != "" {
+		add(`status = ?`, f.Status)
+	}
+	if f.Text != "" {
+		add(`lower(`+t.d.DataText+`) LIKE ? ESCAPE '\'`, likePattern(f.Text))
+	}
+	if !f.DueBefore.IsZero() {
+		add(`review_date < ?`, t.time(f.DueBefore))
+	}
+	if f.After != "" {
+		add(`id > ?`, f.After)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := t.query(`SELECT `+recordCols+` FROM records WHERE `+strings.Join(conds, " AND ")+` ORDER BY id LIMIT `+itoa(limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows)
+}
+
+// visibilitySQL translates the access package's Visibility. It may only
+// narrow what CanSee allows; callers filter the rows through CanSee again.
+func visibilitySQL(v core.Visibility) (string, []any) {
+	switch {
+	case v.Deny || (v.Bureau == "" && !v.SeeAll):
+		return "1=0", nil
+	case v.SeeAll:
+		return "1=1", nil
+	}
+	others := `(rel_mode = 'all'
+		OR (rel_mode = 'only' AND EXISTS (SELECT 1 FROM record_release rr WHERE rr.record_id = records.id AND rr.country = ?))
+		OR (rel_mode = 'except' AND NOT EXISTS (SELECT 1 FROM record_release rr WHERE rr.record_id = records.id AND rr.country = ?)))`
+	args := []any{v.Bureau, v.Bureau}
+	if v.AllMembersOnly {
+		others, args = `rel_mode = 'all'`, nil
+	}
+	if v.ActiveOnly {
+		others = `(status = 'active' AND ` + others + `)`
+	}
+	if v.OwnerAnyway {
+		return `(owner = ? OR ` + others + `)`, append([]any{v.Bureau}, args...)
+	}
+	return `(owner <> ? AND ` + others + `)`, append([]any{v.Bureau}, args...)
+}
+
+func (t *tx) RecordsPastRetention(at time.Time, limit int) ([]*core.Record, error) {
+	rows, err := t.query(`SELECT `+recordCols+` FROM records WHERE status = 'active' AND retain_until < ? ORDER BY retain_until LIMIT `+itoa(limit), t.time(at))
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows)
+}
+
+func (t *tx) Changes(after int64, limit int) ([]core.RecordChange, error) {
+	rows, err := t.query(`SELECT seq, record_id, version, op, at FROM record_changes WHERE seq > ? ORDER BY seq LIMIT `+itoa(limit), after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.RecordChange
+	for rows.Next() {
+		var c core.RecordChange
+		var at timeCol
+		if err := rows.Scan(&c.Seq, &c.RecordID, &c.Version, &c.Op, &at); err != nil {
+			return nil, err
+		}
+		c.At = at.T
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) CountRecords() (int64, error) {
+	var n int64
+	err := t.queryRow(`SELECT count(*) FROM records`).Scan(&n)
+	return n, err
+}
+
+func scanRecords(rows *sql.Rows) ([]*core.Record, error) {
+	defer rows.Close()
+	var out []*core.Record
+	for rows.Next() {
+		var r core.Record
+		var rel, cav, data string
+		var review, retain, created, updated timeCol
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Owner, &r.Status, &r.Version, &r.Releasability.Mode, &rel, &cav, &r.CaveatText,
+			&review, &retain, &data, &created, &r.CreatedBy, &updated, &r.UpdatedBy, &r.StatusReason); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(rel), &r.Releasability.Countries); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(cav), &r.Caveats); err != nil {
+			return nil, err
+		}
+		if len(r.Releasability.Countries) == 0 {
+			r.Releasability.Countries = nil
+		}
+		r.Data = json.RawMessage(data)
+		r.ReviewDate, r.RetainUntil, r.CreatedAt, r.UpdatedAt = review.T, retain.T, created.T, updated.T
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,278 @@
+// Package sqlstore implements core.Store once, over database/sql, for both
+// SQLite and PostgreSQL. The two differ only in what a Dialect describes
+// (placeholders, column types in migrations, row locks, error codes), so the
+// behaviour the storage test suite checks is the same code on both. It owns
+// SQL and nothing else: no access decisions, no hashing.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Migration is one versioned schema step. Versions start at 1 and never
+// change once released.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     []string
+}
+
+// Dialect is what differs between the SQL databases we support.
+type Dialect struct {
+	Name string
+	// Rebind turns ?-placeholders into the database's own.
+	Rebind func(string) string
+	// Time converts a time to a query argument.
+	Time func(time.Time) any
+	// ForUpdate is appended to SELECTs that must lock the rows they read.
+	ForUpdate string
+	// DataText is the expression giving a record's data as text.
+	DataText string
+	// IsUnique reports whether err is a unique-constraint violation.
+	IsUnique   func(error) bool
+	Migrations []Migration
+}
+
+// Store is core.Store over database/sql.
+type Store struct {
+	d Dialect
+	// w serves read-write transactions and r read-only ones. They are the
+	// same pool on PostgreSQL; SQLite gets a single writer connection so
+	// writers queue in Go instead of failing with SQLITE_BUSY.
+	w, r *sql.DB
+}
+
+// New wraps open pools. Call Migrate before use.
+func New(d Dialect, w, r *sql.DB) *Store { return &Store{d: d, w: w, r: r} }
+
+func (s *Store) Backend() string { return s.d.Name }
+
+// DB returns the read-write pool, for tools (backup, tests) that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.w }
+
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		if err2 := s.r.Close(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction, and returns how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied, err := s.appliedVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range s.d.Migrations {
+		if applied[m.Version] {
+			continue
+		}
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return n, err
+		}
+		for _, stmt := range m.SQL {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return n, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+			m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return n, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return n, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (s *Store) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		m[v] = true
+	}
+	return m, rows.Err()
+}
+
+// MigrationStatus returns the applied and the latest known schema versions.
+func (s *Store) MigrationStatus(ctx context.Context) (applied, latest int, err error) {
+	for _, m := range s.d.Migrations {
+		latest = max(latest, m.Version)
+	}
+	vs, err := s.appliedVersions(ctx)
+	if err != nil {
+		return 0, latest, err
+	}
+	for v := range vs {
+		applied = max(applied, v)
+	}
+	return applied, latest, nil
+}
+
+// Ready reports whether the store answers and its schema is current.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return core.Errorf(core.EUNAVAILABLE, "store unreachable")
+	}
+	applied, latest, err := s.MigrationStatus(ctx)
+	if err != nil {
+		return core.Errorf(core.EUNAVAILABLE, "store unreachable")
+	}
+	if applied != latest {
+		return core.Errorf(core.EUNAVAILABLE, "schema at version %d, expected %d: run manara migrate", applied, latest)
+	}
+	return nil
+}
+
+func (s *Store) Update(ctx context.Context, fn func(core.Tx) error) error {
+	return s.run(ctx, s.w, false, fn)
+}
+
+func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
+	return s.run(ctx, s.r, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(core.Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.Name == "postgres"})
+	if err != nil {
+		return unavailable(err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			sqlTx.Rollback()
+		}
+		if p := recover(); p != nil {
+			panic(p)
+		}
+	}()
+	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return unavailable(err)
+	}
+	committed = true
+	return nil
+}
+
+func unavailable(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", core.Errorf(core.EUNAVAILABLE, "store unavailable"), err)
+}
+
+// tx is one transaction. Its methods implement core.Tx.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	d   *Dialect
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.d.Rebind(q), args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.d.Rebind(q), args...)
+}
+
+func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.d.Rebind(q), args...)
+}
+
+func (t *tx) time(v time.Time) any { return t.d.Time(v.UTC().Truncate(time.Microsecond)) }
+
+func (t *tx) timePtr(v *time.Time) any {
+	if v == nil || v.IsZero() {
+		return nil
+	}
+	return t.time(*v)
+}
+
+// next increments a named counter and returns its new value. The row lock
+// it takes is held to commit, so values are handed out in commit order.
+func (t *tx) next(name string) (int64, error) {
+	if _, err := t.exec(`UPDATE counters SET value = value + 1 WHERE name = ?`, name); err != nil {
+		return 0, err
+	}
+	var v int64
+	err := t.queryRow(`SELECT value FROM counters WHERE name = ?`, name).Scan(&v)
+	return v, err
+}
+
+// timeCol scans a time stored as TIMESTAMPTZ (PostgreSQL) or as text (SQLite).
+type timeCol struct {
+	T     time.Time
+	Valid bool
+}
+
+func (c *timeCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		c.Valid = false
+		return nil
+	case time.Time:
+		c.T, c.Valid = x.UTC(), true
+		return nil
+	case string:
+		return c.parse(x)
+	case []byte:
+		return c.parse(string(x))
+	}
+	return fmt.Errorf("cannot scan %T into a time", v)
+}
+
+func (c *timeCol) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return err
+	}
+	c.T, c.Valid = t.UTC(), true
+	return nil
+}
+
+func (c timeCol) ptr() *time.Time {
+	if !c.Valid {
+		return nil
+	}
+	t := c.T
+	return &t
+}
+
+// likePattern makes a case-insensitive substring pattern with LIKE's
+// wildcards escaped.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}

@@ -1,0 +1,240 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+const userCols = `id, username, display_name, bureau, role, lang, disabled, created_at, password_hash, failed_logins, locked_until`
+
+func (t *tx) InsertUser(u *core.User) error {
+	_, err := t.exec(`INSERT INTO users (`+userCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		u.ID, u.Username, u.DisplayName, u.Bureau, u.Role, u.Lang, u.Disabled, t.time(u.CreatedAt), u.PasswordHash,
+		u.FailedLogins, t.timePtr(&u.LockedUntil))
+	if err != nil && t.d.IsUnique(err) {
+		return &core.Error{Code: core.ECONFLICT, Message: "username is taken", Fields: []core.FieldError{{Field: "username", Reason: "already taken"}}}
+	}
+	return err
+}
+
+func (t *tx) UpdateUser(u *core.User) error {
+	res, err := t.exec(`UPDATE users SET display_name=?, bureau=?, role=?, lang=?, disabled=?, password_hash=?, failed_logins=?, locked_until=? WHERE id=?`,
+		u.DisplayName, u.Bureau, u.Role, u.Lang, u.Disabled, u.PasswordHash, u.FailedLogins, t.timePtr(&u.LockedUntil), u.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return core.Errorf(core.ENOTFOUND, "user not found")
+	}
+	return nil
+}
+
+func (t *tx) GetUser(id string) (*core.User, error) {
+	return t.oneUser(`SELECT `+userCols+` FROM users WHERE id=?`, id)
+}
+
+func (t *tx) GetUserByUsername(username string) (*core.User, error) {
+	return t.oneUser(`SELECT `+userCols+` FROM users WHERE username=?`, username)
+}
+
+func (t *tx) oneUser(q string, arg any) (*core.User, error) {
+	us, err := t.users(q, arg)
+	if err != nil {
+		return nil, err
+	}
+	if len(us) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "user not found")
+	}
+	return us[0], nil
+}
+
+func (t *tx) ListUsers(bureau string) ([]*core.User, error) {
+	if bureau == "" {
+		return t.users(`SELECT ` + userCols + ` FROM users ORDER BY username`)
+	}
+	return t.users(`SELECT `+userCols+` FROM users WHERE bureau=? ORDER BY username`, bureau)
+}
+
+func (t *tx) users(q string, args ...any) ([]*core.User, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*core.User
+	for rows.Next() {
+		var u core.User
+		var created, locked timeCol
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Bureau, &u.Role, &u.Lang, &u.Disabled, &created,
+			&u.PasswordHash, &u.FailedLogins, &locked); err != nil {
+			return nil, err
+		}
+		u.CreatedAt, u.LockedUntil = created.T, locked.T
+		out = append(out, &u)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) InsertSession(s *core.Session) error {
+	_, err := t.exec(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, remote) VALUES (?,?,?,?,?)`,
+		s.TokenHash, s.UserID, t.time(s.CreatedAt), t.time(s.ExpiresAt), s.Remote)
+	return err
+}
+
+func (t *tx) GetSession(tokenHash string) (*core.Session, error) {
+	var s core.Session
+	var created, expires timeCol
+	err := t.queryRow(`SELECT token_hash, user_id, created_at, expires_at, remote FROM sessions WHERE token_hash=?`, tokenHash).
+		Scan(&s.TokenHash, &s.UserID, &created, &expires, &s.Remote)
+	if err == sql.ErrNoRows {
+		return nil, core.Errorf(core.ENOTFOUND, "session not found")
+	} else if err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.ExpiresAt = created.T, expires.T
+	return &s, nil
+}
+
+func (t *tx) DeleteSession(tokenHash string) error {
+	_, err := t.exec(`DELETE FROM sessions WHERE token_hash=?`, tokenHash)
+	return err
+}
+
+func (t *tx) DeleteExpiredSessions(at time.Time) (int64, error) {
+	res, err := t.exec(`DELETE FROM sessions WHERE expires_at < ?`, t.time(at))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+const keyCols = `id, name, bureau, permissions, secret_hash, created_by, created_at, expires_at, revoked_at, last_used_at`
+
+func (t *tx) InsertKey(k *core.APIKey) error {
+	perms, _ := json.Marshal(orEmpty(k.Permissions))
+	_, err := t.exec(`INSERT INTO api_keys (`+keyCols+`) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		k.ID, k.Name, k.Bureau, string(perms), k.SecretHash, k.CreatedBy, t.time(k.CreatedAt),
+		t.timePtr(k.ExpiresAt), t.timePtr(k.RevokedAt), t.timePtr(k.LastUsedAt))
+	return err
+}
+
+func (t *tx) UpdateKey(k *core.APIKey) error {
+	res, err := t.exec(`UPDATE api_keys SET name=?, expires_at=?, revoked_at=?, last_used_at=? WHERE id=?`,
+		k.Name, t.timePtr(k.ExpiresAt), t.timePtr(k.RevokedAt), t.timePtr(k.LastUsedAt), k.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return core.Errorf(core.ENOTFOUND, "key not found")
+	}
+	return nil
+}
+
+func (t *tx) GetKey(id string) (*core.APIKey, error) {
+	ks, err := t.keys(`SELECT `+keyCols+` FROM api_keys WHERE id=?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(ks) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "key not found")
+	}
+	return ks[0], nil
+}
+
+func (t *tx) ListKeys(bureau string) ([]*core.APIKey, error) {
+	if bureau == "" {
+		return t.keys(`SELECT ` + keyCols + ` FROM api_keys ORDER BY id`)
+	}
+	return t.keys(`SELECT `+keyCols+` FROM api_keys WHERE bureau=? ORDER BY id`, bureau)
+}
+
+func (t *tx) keys(q string, args ...any) ([]*core.APIKey, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*core.APIKey
+	for rows.Next() {
+		var k core.APIKey
+		var perms string
+		var created, expires, revoked, used timeCol
+		if err := rows.Scan(&k.ID, &k.Name, &k.Bureau, &perms, &k.SecretHash, &k.CreatedBy, &created, &expires, &revoked, &used); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(perms), &k.Permissions); err != nil {
+			return nil, err
+		}
+		k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt = created.T, expires.ptr(), revoked.ptr(), used.ptr()
+		out = append(out, &k)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AuditHead() (int64, string, error) {
+	var seq int64
+	var hash string
+	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1` + t.d.ForUpdate).Scan(&seq, &hash)
+	return seq, hash, err
+}
+
+func (t *tx) InsertAudit(e *core.AuditEntry) error {
+	ids, _ := json.Marshal(orEmpty(e.RecordIDs))
+	if _, err := t.exec(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, string(ids),
+		e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, id := range e.RecordIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := t.exec(`INSERT INTO audit_records (record_id, seq) VALUES (?, ?)`, id, e.Seq); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
+	return err
+}
+
+const auditCols = `seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash`
+
+func (t *tx) AuditEntries(after int64, limit int) ([]core.AuditEntry, error) {
+	return t.audit(`SELECT `+auditCols+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT `+itoa(limit), after)
+}
+
+func (t *tx) RecordAudit(recordID string, after int64, limit int) ([]core.AuditEntry, error) {
+	return t.audit(`SELECT `+auditCols+` FROM audit_log WHERE seq IN (SELECT seq FROM audit_records WHERE record_id = ? AND seq > ?) ORDER BY seq LIMIT `+itoa(limit), recordID, after)
+}
+
+func (t *tx) audit(q string, args ...any) ([]core.AuditEntry, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.AuditEntry
+	for rows.Next() {
+		var e core.AuditEntry
+		var at timeCol
+		var ids string
+		if err := rows.Scan(&e.Seq, &at, &e.ActorType, &e.ActorID, &e.Bureau, &e.Action, &ids, &e.Query, &e.Remote,
+			&e.Outcome, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = at.T
+		if err := json.Unmarshal([]byte(ids), &e.RecordIDs); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,164 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// The OpenAPI document is built from the route table, so a route cannot
+// exist without being described. Schemas are written here by hand.
+
+type obj = map[string]any
+
+func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
+
+func str(desc string) obj { return obj{"type": "string", "description": desc} }
+
+func enum(vals []string) obj { return obj{"type": "string", "enum": vals} }
+
+func list(items obj) obj { return obj{"type": "array", "items": items} }
+
+func object(required []string, props obj) obj {
+	o := obj{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var dateTime = obj{"type": "string", "format": "date-time"}
+
+func schemas() obj {
+	releasability := object([]string{"mode"}, obj{
+		"mode":      enum([]string{core.ReleaseAll, core.ReleaseOnly, core.ReleaseExcept}),
+		"countries": list(str("ISO 3166 alpha-2 or alpha-3 code of a member country")),
+	})
+	record := obj{"type": "object", "properties": obj{
+		"id": str("UUIDv7"), "kind": enum(core.Kinds), "owner": str("owner bureau, ISO alpha-2"),
+		"status": enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled}),
+		"version": obj{"type": "integer"}, "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
+		"caveat_text": str("free-text handling caveat"), "review_date": dateTime, "retain_until": dateTime,
+		"data": obj{"type": "object", "description": "the kind's body"}, "created_at": dateTime, "created_by": str(""),
+		"updated_at": dateTime, "updated_by": str(""), "status_reason": str("why it was cancelled, expired or extended"),
+		"flags": list(enum([]string{"review_due"})),
+	}}
+	audit := obj{"type": "object", "properties": obj{
+		"seq": obj{"type": "integer"}, "at": dateTime, "actor_type": enum([]string{"user", "key", "system", "anonymous"}),
+		"actor_id": str(""), "bureau": str(""), "action": str("e.g. record.read"), "record_ids": list(str("")),
+		"query": str("summary of what was asked"), "remote": str("client address"), "outcome": str("ok, denied, invalid, conflict, not_found or failed"),
+		"prev_hash": str("hex SHA-256"), "hash": str("hex SHA-256"),
+	}}
+	user := obj{"type": "object", "properties": obj{"id": str(""), "username": str(""), "display_name": str(""), "bureau": str(""),
+		"role": enum(core.Roles), "lang": enum([]string{"ar", "fr", "en"}), "disabled": obj{"type": "boolean"}, "created_at": dateTime}}
+	key := obj{"type": "object", "properties": obj{"id": str(""), "name": str(""), "bureau": str(""), "permissions": list(enum(core.Permissions)),
+		"created_by": str(""), "created_at": dateTime, "expires_at": dateTime, "revoked_at": dateTime, "last_used_at": dateTime}}
+	country := obj{"type": "object", "properties": obj{"alpha2": str(""), "alpha3": str(""), "region": enum([]string{"Africa", "Americas", "Asia", "Europe"}),
+		"names": obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}},
+		"bureau": obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}}}}
+	return obj{
+		"Problem": obj{"type": "object", "description": "RFC 9457 problem details", "properties": obj{
+			"type": str(""), "title": str(""), "status": obj{"type": "integer"}, "detail": str(""), "instance": str(""), "code": str("machine-readable error code"),
+			"errors": list(object([]string{"field", "reason"}, obj{"field": str("the field at fault"), "reason": str("what was expected")})),
+		}},
+		"OpenAPI":       obj{"type": "object"},
+		"Login":         object([]string{"username", "password"}, obj{"username": str(""), "password": str("")}),
+		"Me":            obj{"type": "object", "properties": obj{"kind": enum([]string{"user", "key"}), "id": str(""), "username": str(""), "display_name": str(""), "bureau": str(""), "bureau_name": str(""), "role": str(""), "lang": str(""), "permissions": list(str(""))}},
+		"Country":       country,
+		"CountryList":   obj{"type": "object", "properties": obj{"items": list(ref("Country")), "count": obj{"type": "integer"}}},
+		"Releasability": releasability,
+		"RecordInput": object(nil, obj{
+			"kind": enum(core.Kinds), "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
+			"caveat_text": str("at most 2000 characters"), "review_date": str("YYYY-MM-DD or RFC 3339; on or before the end of retention"),
+			"data":    obj{"type": "object", "description": "person: family_name/given_names/name_original, sex, date_of_birth, nationalities; travel_document: number, issuing_country; vehicle: vin or plate; asset: asset_type; cyber_indicator: type, value; notice: notice_type"},
+			"version": obj{"type": "integer", "description": "for changes: the version the change is based on"},
+		}),
+		"Record":     record,
+		"RecordPage": obj{"type": "object", "properties": obj{"items": list(ref("Record")), "next_cursor": str("pass as cursor for the next page")}},
+		"Reason":     object([]string{"reason"}, obj{"reason": str("why; at most 2000 characters"), "version": obj{"type": "integer"}}),
+		"AuditEntry": audit,
+		"AuditPage":  obj{"type": "object", "properties": obj{"items": list(ref("AuditEntry")), "next_after": str("pass as after for the next page")}},
+		"User":       user,
+		"UserList":   obj{"type": "object", "properties": obj{"items": list(ref("User"))}},
+		"NewUser": object([]string{"username", "bureau", "role", "password"}, obj{"username": str("3 to 64 of a-z 0-9 . _ -"), "display_name": str(""),
+			"bureau": str("ISO code, or IPSG for the secretariat"), "role": enum(core.Roles), "lang": enum([]string{"ar", "fr", "en"}), "password": str("at least 10 characters")}),
+		"Key":        key,
+		"KeyList":    obj{"type": "object", "properties": obj{"items": list(ref("Key"))}},
+		"NewKey":     object([]string{"name", "permissions"}, obj{"name": str(""), "bureau": str("defaults to yours"), "permissions": list(enum(core.Permissions)), "expires_at": str("YYYY-MM-DD or RFC 3339")}),
+		"CreatedKey": obj{"type": "object", "properties": obj{"key": ref("Key"), "secret": str("the key, shown once"), "note": str("")}},
+	}
+}
+
+// Document returns the OpenAPI 3.1 document for the server's routes.
+func (s *Server) Document() obj {
+	paths := obj{}
+	problem := obj{"description": "Problem", "content": obj{"application/problem+json": obj{"schema": ref("Problem")}}}
+	for _, rt := range s.routes {
+		status := rt.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		op := obj{"summary": rt.Summary, "operationId": operationID(rt)}
+		var params []obj
+		for _, p := range rt.Params {
+			params = append(params, obj{"name": p.Name, "in": p.In, "description": p.Description, "required": p.In == "path", "schema": obj{"type": "string"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.Body != "" {
+			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(rt.Body)}}}
+		}
+		ok := obj{"description": "Success"}
+		switch {
+		case rt.Stream != "":
+			ok["content"] = obj{rt.Stream: obj{"schema": ref("Record")}}
+		case rt.Resp != "":
+			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Resp)}}
+		}
+		responses := obj{strconv.Itoa(status): ok, "default": problem}
+		op["responses"] = responses
+		if rt.Public {
+			op["security"] = []obj{}
+		}
+		p, _ := paths[rt.Path].(obj)
+		if p == nil {
+			p = obj{}
+			paths[rt.Path] = p
+		}
+		p[strings.ToLower(rt.Method)] = op
+	}
+	plain := func(summary string) obj {
+		return obj{"get": obj{"summary": summary, "security": []obj{}, "responses": obj{"200": obj{"description": "Success"}, "default": problem}}}
+	}
+	paths["/healthz"] = plain("Liveness: the process answers")
+	paths["/readyz"] = plain("Readiness: the store answers and its schema is current")
+	paths["/metrics"] = plain("Prometheus metrics")
+	return obj{
+		"openapi": "3.1.0",
+		"info": obj{"title": "Manara API", "version": s.Config.Version,
+			"description": "International police cooperation hub. Every record carries its owner and releasability; every call is audited. Errors are RFC 9457 problem+json naming the field and the reason."},
+		"servers": []obj{{"url": "/"}},
+		"paths":   paths,
+		"components": obj{
+			"schemas": schemas(),
+			"securitySchemes": obj{
+				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
+				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},
+			},
+		},
+		"security": []obj{{"apiKey": []string{}}, {"session": []string{}}},
+	}
+}
+
+func operationID(rt route) string {
+	parts := strings.FieldsFunc(strings.TrimPrefix(rt.Path, "/api/v1/"), func(r rune) bool { return r == '/' || r == '{' || r == '}' || r == '.' })
+	return strings.ToLower(rt.Method) + "_" + strings.Join(parts, "_")
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	writeJSON(w, http.StatusOK, s.Document())
+	return nil
+}

@@ -1,0 +1,159 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// statusOf maps error codes to HTTP statuses: the one place that does.
+func statusOf(code string) int {
+	switch code {
+	case core.EINVALID:
+		return http.StatusUnprocessableEntity
+	case emalformed:
+		return http.StatusBadRequest
+	case core.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case core.EFORBIDDEN:
+		return http.StatusForbidden
+	case core.ENOTFOUND:
+		return http.StatusNotFound
+	case core.ECONFLICT:
+		return http.StatusConflict
+	case core.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case core.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case core.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// emalformed is a body that is not the JSON we expect: 400 rather than 422.
+const emalformed = "malformed"
+
+var titles = map[string]string{
+	core.EINVALID:      "Invalid input",
+	emalformed:         "Malformed request",
+	core.EUNAUTHORIZED: "Authentication required",
+	core.EFORBIDDEN:    "Forbidden",
+	core.ENOTFOUND:     "Not found",
+	core.ECONFLICT:     "Conflict",
+	core.ETOOLARGE:     "Request too large",
+	core.ERATELIMIT:    "Too many requests",
+	core.EUNAVAILABLE:  "Service unavailable",
+	core.EINTERNAL:     "Internal error",
+}
+
+// Problem is an RFC 9457 problem details object, with the fields that
+// were wrong.
+type Problem struct {
+	Type     string            `json:"type"`
+	Title    string            `json:"title"`
+	Status   int               `json:"status"`
+	Detail   string            `json:"detail,omitempty"`
+	Instance string            `json:"instance,omitempty"`
+	Code     string            `json:"code"`
+	Errors   []core.FieldError `json:"errors,omitempty"`
+}
+
+// writeError renders err as problem+json. Internal errors are logged and
+// shown without detail.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	code := core.ErrorCode(err)
+	p := Problem{Type: "urn:manara:problem:" + code, Title: titles[code], Status: statusOf(code), Code: code,
+		Detail: core.ErrorMessage(err), Instance: r.URL.Path}
+	var e *core.Error
+	if errors.As(err, &e) {
+		p.Errors = e.Fields
+	}
+	if p.Status >= 500 && code != core.EUNAVAILABLE {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if p.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="manara"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decode reads a JSON body strictly: one object, no unknown fields, within
+// the size limit the middleware set. Errors name the field and what was
+// expected.
+func decode(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return &core.Error{Code: emalformed, Message: "the body must be application/json", Fields: []core.FieldError{{Field: "Content-Type", Reason: "must be application/json"}}}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &core.Error{Code: emalformed, Message: "the body must hold a single JSON object, with nothing after it"}
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var max *http.MaxBytesError
+	switch {
+	case errors.As(err, &max):
+		return core.Errorf(core.ETOOLARGE, "the body is larger than the limit of %d bytes", max.Limit)
+	case errors.Is(err, io.EOF):
+		return &core.Error{Code: emalformed, Message: "the body is empty: a JSON object was expected"}
+	case errors.As(err, &syn):
+		return &core.Error{Code: emalformed, Message: fmt.Sprintf("the body is not valid JSON (at byte %d): %v", syn.Offset, syn)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &core.Error{Code: emalformed, Message: "the body ends in the middle of a JSON value"}
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(body)"
+		}
+		return &core.Error{Code: emalformed, Message: "a field has the wrong type",
+			Fields: []core.FieldError{{Field: field, Reason: fmt.Sprintf("must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value)}}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &core.Error{Code: emalformed, Message: "unknown field " + name,
+			Fields: []core.FieldError{{Field: name, Reason: "is not a known field"}}}
+	}
+	return &core.Error{Code: emalformed, Message: "the body could not be read as the expected JSON: " + err.Error()}
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64", "int32", "uint", "uint64", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a " + kind
+}

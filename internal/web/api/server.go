@@ -1,0 +1,311 @@
+// Package api serves Manara's HTTP JSON API under /api/v1, with health,
+// readiness, metrics and the OpenAPI document. It owns transport only:
+// authentication is asked of auth, decisions of access, and work of the
+// domain services; errors are mapped to statuses in one place (problem.go).
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/records"
+)
+
+// Limits on request bodies.
+const (
+	MaxBodyBytes = 1 << 20 // JSON bodies
+	CookieName   = "manara_session"
+)
+
+// Config is what the server needs besides its services.
+type Config struct {
+	// TrustProxy takes the client address from X-Forwarded-For, for a
+	// server behind a load balancer that sets it.
+	TrustProxy bool
+	// SecureCookies marks the session cookie Secure (serve over TLS).
+	SecureCookies bool
+	Version       string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	Store   core.Store
+	Auth    *auth.Service
+	Records *records.Service
+	Log     *slog.Logger
+	Config  Config
+
+	mux      *http.ServeMux
+	routes   []route
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// handler serves one authenticated route.
+type handler func(w http.ResponseWriter, r *http.Request, v core.Viewer) error
+
+type param struct{ Name, In, Description string }
+
+type route struct {
+	Method, Path string
+	Summary      string
+	Public       bool
+	Body, Resp   string // schema names in the OpenAPI document
+	Status       int
+	Params       []param
+	Stream       string // media type of a streamed response
+	h            handler
+}
+
+// New builds the server and its routes.
+func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, cfg Config) *Server {
+	s := &Server{Store: st, Auth: a, Records: rs, Log: log, Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "manara_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "manara_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
+	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
+	s.routes = s.apiRoutes()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	s.mux.Handle("GET /healthz", s.plain("/healthz", s.healthz))
+	s.mux.Handle("GET /readyz", s.plain("/readyz", s.readyz))
+	s.mux.Handle("GET /metrics", s.plain("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP))
+	s.mux.Handle("/api/", s.plain("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.Log, core.Errorf(core.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
+	}))
+	return s
+}
+
+func (s *Server) countRecords() float64 {
+	var n int64
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		n, err = tx.CountRecords()
+		return err
+	})
+	return float64(n)
+}
+
+// Handler returns the server's root handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Mux lets other packages (the console) add their routes.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+// statusWriter remembers the status for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe logs and measures a request, and turns a panic into a 500
+// that tells the user nothing of the cause.
+func (s *Server) observe(name string, w http.ResponseWriter, r *http.Request, serve func(*statusWriter) string) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	actor := ""
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.Log.Error("panic", "route", name, "panic", p, "stack", string(debug.Stack()))
+			if sw.status == 0 {
+				writeError(sw, r, s.Log, core.Errorf(core.EINTERNAL, "internal error"))
+			}
+		}
+		d := time.Since(start)
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.requests.WithLabelValues(name, strconv.Itoa(status)).Inc()
+		s.latency.WithLabelValues(name).Observe(d.Seconds())
+		level := slog.LevelInfo
+		if name == "/healthz" || name == "/readyz" || name == "/metrics" {
+			level = slog.LevelDebug
+		}
+		s.Log.Log(r.Context(), level, "request", "method", r.Method, "route", name, "path", r.URL.Path, "status", status,
+			"duration_ms", float64(d.Microseconds())/1000, "remote", s.remote(r), "actor", actor)
+	}()
+	actor = serve(sw)
+}
+
+func (s *Server) plain(name string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.observe(name, w, r, func(sw *statusWriter) string { h(sw, r); return "" })
+	})
+}
+
+func (s *Server) wrap(rt route) http.Handler {
+	name := rt.Method + " " + rt.Path
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.observe(name, w, r, func(sw *statusWriter) string {
+			r.Body = http.MaxBytesReader(sw, r.Body, MaxBodyBytes)
+			v := core.Viewer{Remote: s.remote(r)}
+			if !rt.Public {
+				var err error
+				v, err = s.authenticate(r)
+				if err != nil {
+					writeError(sw, r, s.Log, err)
+					return ""
+				}
+			}
+			if err := rt.h(sw, r, v); err != nil {
+				writeError(sw, r, s.Log, err)
+			}
+			kind, id := v.Actor()
+			return kind + ":" + id
+		})
+	})
+}
+
+// authenticate finds the caller from an API key (Authorization: Bearer or
+// X-API-Key) or a session cookie. A cookie-authenticated request that
+// changes state must come from our own origin.
+func (s *Server) authenticate(r *http.Request) (core.Viewer, error) {
+	remote := s.remote(r)
+	key := r.Header.Get("X-API-Key")
+	if h := r.Header.Get("Authorization"); key == "" && h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return core.Viewer{}, core.Errorf(core.EUNAUTHORIZED, "the Authorization header must be \"Bearer <API key>\"")
+		}
+		key = strings.TrimSpace(token)
+	}
+	if key != "" {
+		return s.Auth.KeyViewer(r.Context(), key, remote)
+	}
+	c, err := r.Cookie(CookieName)
+	if err != nil || c.Value == "" {
+		return core.Viewer{}, auth.ErrNoCredentials
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+		return core.Viewer{}, core.Errorf(core.EFORBIDDEN, "cross-site request refused")
+	}
+	return s.Auth.SessionViewer(r.Context(), c.Value, remote)
+}
+
+// sameOrigin accepts a request whose Origin (or, failing that, Referer)
+// names this host, or that says it is same-origin via Sec-Fetch-Site.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin" || site == "none"
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = r.Header.Get("Referer")
+	}
+	if origin == "" {
+		return true // not a browser: browsers send Origin on cross-site writes
+	}
+	_, rest, ok := strings.Cut(origin, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	return ok && strings.EqualFold(host, r.Host)
+}
+
+func (s *Server) remote(r *http.Request) string {
+	if s.Config.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.Config.Version})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.Store.Ready(ctx); err != nil {
+		writeError(w, r, s.Log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "store": s.Store.Backend()})
+}
+
+// ListenAndServe serves on addr until ctx ends, then shuts down gracefully:
+// it stops accepting, and lets requests in flight finish (up to grace).
+// ready, if not nil, receives the bound address once listening.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, grace time.Duration, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Log.Info("shutting down: finishing requests in flight", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
