@@ -114,7 +114,9 @@ type Problem struct {
 	Reason string
 }
 
-func (p *Problem) Error() string { return fmt.Sprintf("audit chain broken at entry %d: %s", p.Seq, p.Reason) }
+func (p *Problem) Error() string {
+	return fmt.Sprintf("audit chain broken at entry %d: %s", p.Seq, p.Reason)
+}
 
 // Verifier checks a chain entry by entry, in sequence order. Feed it every
 // entry with Next, then call Finish with the stored head.

@@ -180,7 +180,7 @@ func (t *tx) keys(q string, args ...any) ([]*core.APIKey, error) {
 func (t *tx) AuditHead() (int64, string, error) {
 	var seq int64
 	var hash string
-	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1` + t.d.ForUpdate).Scan(&seq, &hash)
+	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+t.d.ForUpdate).Scan(&seq, &hash)
 	return seq, hash, err
 }
 

@@ -38,7 +38,7 @@ func schemas() obj {
 	})
 	record := obj{"type": "object", "properties": obj{
 		"id": str("UUIDv7"), "kind": enum(core.Kinds), "owner": str("owner bureau, ISO alpha-2"),
-		"status": enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled}),
+		"status":  enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled}),
 		"version": obj{"type": "integer"}, "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
 		"caveat_text": str("free-text handling caveat"), "review_date": dateTime, "retain_until": dateTime,
 		"data": obj{"type": "object", "description": "the kind's body"}, "created_at": dateTime, "created_by": str(""),
@@ -56,7 +56,7 @@ func schemas() obj {
 	key := obj{"type": "object", "properties": obj{"id": str(""), "name": str(""), "bureau": str(""), "permissions": list(enum(core.Permissions)),
 		"created_by": str(""), "created_at": dateTime, "expires_at": dateTime, "revoked_at": dateTime, "last_used_at": dateTime}}
 	country := obj{"type": "object", "properties": obj{"alpha2": str(""), "alpha3": str(""), "region": enum([]string{"Africa", "Americas", "Asia", "Europe"}),
-		"names": obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}},
+		"names":  obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}},
 		"bureau": obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}}}}
 	return obj{
 		"Problem": obj{"type": "object", "description": "RFC 9457 problem details", "properties": obj{
