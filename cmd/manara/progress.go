@@ -3,24 +3,44 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
 
-// progress draws a one-line bar on a terminal for long work.
+// progress draws a one-line bar on a terminal for long work; elsewhere
+// (a log file, CI) it prints a line every tenth of the way.
 type progress struct {
 	w     io.Writer
+	tty   bool
+	tenth int
 	label string
 	start time.Time
 	last  time.Time
 }
 
 func newProgress(w io.Writer, label string) *progress {
-	return &progress{w: w, label: label, start: time.Now()}
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil {
+			tty = st.Mode()&os.ModeCharDevice != 0
+		}
+	}
+	return &progress{w: w, tty: tty, label: label, start: time.Now()}
 }
 
 func (p *progress) set(done, total int) {
-	if total <= 0 || (time.Since(p.last) < 100*time.Millisecond && done < total) {
+	if total <= 0 {
+		return
+	}
+	if !p.tty {
+		if t := done * 10 / total; t > p.tenth {
+			p.tenth = t
+			fmt.Fprintf(p.w, "%s: %d/%d\n", p.label, done, total)
+		}
+		return
+	}
+	if time.Since(p.last) < 100*time.Millisecond && done < total {
 		return
 	}
 	p.last = time.Now()
@@ -30,5 +50,5 @@ func (p *progress) set(done, total int) {
 }
 
 func (p *progress) done() {
-	fmt.Fprintf(p.w, " done in %s\n", time.Since(p.start).Round(time.Millisecond))
+	fmt.Fprintf(p.w, "%s done in %s\n", map[bool]string{true: "", false: p.label}[p.tty], time.Since(p.start).Round(time.Millisecond))
 }

@@ -323,7 +323,7 @@ func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username strin
 
 // ListUsers lists the users v may administer.
 func (s *Service) ListUsers(ctx context.Context, v core.Viewer) ([]*core.User, error) {
-	if !v.Can(core.PermAdmin) {
+	if !v.System && !v.Can(core.PermAdmin) {
 		return nil, s.deny(ctx, v, "user.list")
 	}
 	bureau := v.Bureau

@@ -120,19 +120,19 @@ func langFor(bureau string) string {
 }
 
 // name pools: original script and Latin form, per country.
-type person struct{ original, given, family string }
+type person struct{ original, given, family, sex string }
 
 var people = map[string][]person{
-	"MA": {{"عبد اللطيف حموشي", "Abdellatif", "Hammouchi"}, {"يوسف العلوي", "Youssef", "El Alaoui"}, {"فاطمة الزهراء بنعلي", "Fatima Zahra", "Benali"}, {"محمد أمين التازي", "Mohamed Amine", "Tazi"}, {"نور الدين الإدريسي", "Noureddine", "El Idrissi"}, {"خديجة الشرقاوي", "Khadija", "Cherkaoui"}},
-	"SA": {{"عبد الله بن سعود القحطاني", "Abdullah", "Al-Qahtani"}, {"فهد الدوسري", "Fahd", "Al-Dosari"}, {"نورة العتيبي", "Noura", "Al-Otaibi"}, {"خالد الغامدي", "Khalid", "Al-Ghamdi"}, {"سلطان الشهري", "Sultan", "Al-Shahri"}},
-	"FR": {{"", "Jean-Baptiste", "Lefèvre"}, {"", "Amélie", "Durand"}, {"", "Karim", "Benzarti"}, {"", "Sophie", "Moreau"}, {"", "Étienne", "Giraud"}},
-	"ES": {{"", "José María", "García López"}, {"", "Lucía", "Fernández"}, {"", "Javier", "Muñoz"}, {"", "Carmen", "Ruiz Sánchez"}},
-	"NG": {{"", "Chukwuemeka", "Okafor"}, {"", "Aisha", "Bello"}, {"", "Oluwaseun", "Adeyemi"}, {"", "Ibrahim", "Musa"}},
-	"BR": {{"", "João", "Silva Santos"}, {"", "Ana Paula", "Oliveira"}, {"", "Luiz Carlos", "Pereira"}, {"", "Mariana", "Costa"}},
-	"IN": {{"", "Rajesh", "Kumar"}, {"", "Priya", "Sharma"}, {"", "Mohammed", "Iqbal"}, {"", "Anil", "Reddy"}},
-	"RU": {{"Дмитрий Иванов", "Dmitry", "Ivanov"}, {"Ольга Смирнова", "Olga", "Smirnova"}, {"Алексей Кузнецов", "Aleksey", "Kuznetsov"}, {"Сергей Попов", "Sergey", "Popov"}},
-	"CN": {{"王伟", "Wei", "Wang"}, {"李娜", "Na", "Li"}, {"张敏", "Min", "Zhang"}, {"刘洋", "Yang", "Liu"}},
-	"US": {{"", "Michael", "Johnson"}, {"", "Jennifer", "Williams"}, {"", "Robert", "Brown"}, {"", "Maria", "Garcia"}},
+	"MA": {{"عبد اللطيف حموشي", "Abdellatif", "Hammouchi", "M"}, {"يوسف العلوي", "Youssef", "El Alaoui", "M"}, {"فاطمة الزهراء بنعلي", "Fatima Zahra", "Benali", "F"}, {"محمد أمين التازي", "Mohamed Amine", "Tazi", "M"}, {"نور الدين الإدريسي", "Noureddine", "El Idrissi", "M"}, {"خديجة الشرقاوي", "Khadija", "Cherkaoui", "F"}},
+	"SA": {{"عبد الله بن سعود القحطاني", "Abdullah", "Al-Qahtani", "M"}, {"فهد الدوسري", "Fahd", "Al-Dosari", "M"}, {"نورة العتيبي", "Noura", "Al-Otaibi", "F"}, {"خالد الغامدي", "Khalid", "Al-Ghamdi", "M"}, {"سلطان الشهري", "Sultan", "Al-Shahri", "M"}},
+	"FR": {{"", "Jean-Baptiste", "Lefèvre", "M"}, {"", "Amélie", "Durand", "F"}, {"", "Karim", "Benzarti", "M"}, {"", "Sophie", "Moreau", "F"}, {"", "Étienne", "Giraud", "M"}},
+	"ES": {{"", "José María", "García López", "M"}, {"", "Lucía", "Fernández", "F"}, {"", "Javier", "Muñoz", "M"}, {"", "Carmen", "Ruiz Sánchez", "F"}},
+	"NG": {{"", "Chukwuemeka", "Okafor", "M"}, {"", "Aisha", "Bello", "F"}, {"", "Oluwaseun", "Adeyemi", "M"}, {"", "Ibrahim", "Musa", "M"}},
+	"BR": {{"", "João", "Silva Santos", "M"}, {"", "Ana Paula", "Oliveira", "F"}, {"", "Luiz Carlos", "Pereira", "M"}, {"", "Mariana", "Costa", "F"}},
+	"IN": {{"", "Rajesh", "Kumar", "M"}, {"", "Priya", "Sharma", "F"}, {"", "Mohammed", "Iqbal", "M"}, {"", "Anil", "Reddy", "M"}},
+	"RU": {{"Дмитрий Иванов", "Dmitry", "Ivanov", "M"}, {"Ольга Смирнова", "Olga", "Smirnova", "F"}, {"Алексей Кузнецов", "Aleksey", "Kuznetsov", "M"}, {"Сергей Попов", "Sergey", "Popov", "M"}},
+	"CN": {{"王伟", "Wei", "Wang", "M"}, {"李娜", "Na", "Li", "F"}, {"张敏", "Min", "Zhang", "F"}, {"刘洋", "Yang", "Liu", "M"}},
+	"US": {{"", "Michael", "Johnson", "M"}, {"", "Jennifer", "Williams", "F"}, {"", "Robert", "Brown", "M"}, {"", "Maria", "Garcia", "F"}},
 }
 
 func genRecord(rng *rand.Rand, c string, i int) records.Input {
@@ -146,7 +146,7 @@ func genRecord(rng *rand.Rand, c string, i int) records.Input {
 		p := people[c][rng.IntN(len(people[c]))]
 		in.Kind = core.KindPerson
 		data = map[string]any{"family_name": p.family, "given_names": p.given,
-			"sex": []string{"M", "F"}[rng.IntN(2)], "date_of_birth": fmt.Sprintf("%d-%02d-%02d", 1960+rng.IntN(45), 1+rng.IntN(12), 1+rng.IntN(28)),
+			"sex": p.sex, "date_of_birth": fmt.Sprintf("%d-%02d-%02d", 1960+rng.IntN(45), 1+rng.IntN(12), 1+rng.IntN(28)),
 			"nationalities": []string{c}}
 		if p.original != "" {
 			data["name_original"] = p.original
@@ -157,7 +157,7 @@ func genRecord(rng *rand.Rand, c string, i int) records.Input {
 	case 2:
 		in.Kind = core.KindTravelDocument
 		data = map[string]any{"number": fmt.Sprintf("%c%c%07d", 'A'+rune(rng.IntN(26)), 'A'+rune(rng.IntN(26)), rng.IntN(10_000_000)),
-			"issuing_country": c, "document_type": "passport", "reason": []string{"stolen", "lost", "revoked"}[rng.IntN(3)]}
+			"issuing_country": c, "document_type": "passport", "reason": []string{"stolen", "lost", "revoked", "M"}[rng.IntN(3)]}
 	case 3:
 		in.Kind = core.KindVehicle
 		data = map[string]any{"vin": vin(rng), "make": []string{"Toyota", "Renault", "Mercedes-Benz", "Hyundai", "Peugeot"}[rng.IntN(5)],

@@ -174,7 +174,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(core
 			panic(p)
 		}
 	}()
-	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d}
+	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d, readOnly: readOnly}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -194,9 +194,10 @@ func unavailable(err error) error {
 
 // tx is one transaction. Its methods implement core.Tx.
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	d   *Dialect
+	ctx      context.Context
+	tx       *sql.Tx
+	d        *Dialect
+	readOnly bool
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {

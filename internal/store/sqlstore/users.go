@@ -180,7 +180,11 @@ func (t *tx) keys(q string, args ...any) ([]*core.APIKey, error) {
 func (t *tx) AuditHead() (int64, string, error) {
 	var seq int64
 	var hash string
-	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+t.d.ForUpdate).Scan(&seq, &hash)
+	lock := t.d.ForUpdate
+	if t.readOnly { // a reader only looks; appenders must serialise
+		lock = ""
+	}
+	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&seq, &hash)
 	return seq, hash, err
 }
 

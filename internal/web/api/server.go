@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
@@ -187,6 +188,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				var err error
 				v, err = s.authenticate(r)
 				if err != nil {
+					s.auditDenial(r, rt, err)
 					writeError(sw, r, s.Log, err)
 					return ""
 				}
@@ -224,6 +226,16 @@ func (s *Server) authenticate(r *http.Request) (core.Viewer, error) {
 		return core.Viewer{}, core.Errorf(core.EFORBIDDEN, "cross-site request refused")
 	}
 	return s.Auth.SessionViewer(r.Context(), c.Value, remote)
+}
+
+// auditDenial records a refused authentication: every denial is audited.
+func (s *Server) auditDenial(r *http.Request, rt route, err error) {
+	if core.ErrorCode(err) != core.EUNAUTHORIZED && core.ErrorCode(err) != core.EFORBIDDEN {
+		return
+	}
+	e := audit.Entry(core.Viewer{Remote: s.remote(r)}, "auth.denied", audit.Denied)
+	e.Query = rt.Method + " " + rt.Path + ": " + core.ErrorMessage(err)
+	s.Store.Update(context.WithoutCancel(r.Context()), func(tx core.Tx) error { return audit.Append(tx, e) })
 }
 
 // sameOrigin accepts a request whose Origin (or, failing that, Referer)
