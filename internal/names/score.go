@@ -1,0 +1,370 @@
+package names
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// DefaultThreshold is the score at and above which two names are taken to
+// be the same person's.
+const DefaultThreshold = 0.85
+
+// conflictBelow is the token similarity under which two aligned name parts
+// are different names, not spellings of one.
+const conflictBelow = 0.85
+
+// Part explains one contribution to a score.
+type Part struct {
+	A, B   string  // the parts compared ("" when a part has no counterpart)
+	Sim    float64 // their similarity
+	Weight float64 // how much the part counts (rare names count more)
+	Note   string  // "match", "conflict", "missing"
+}
+
+// Result is a scored comparison with its explanation.
+type Result struct {
+	Score float64 `json:"score"`
+	Match bool    `json:"match"`
+	Parts []Part  `json:"-"`
+}
+
+// Explain renders the parts as one human-readable line per part.
+func (r Result) Explain() []string {
+	out := make([]string, 0, len(r.Parts))
+	for _, p := range r.Parts {
+		switch p.Note {
+		case "missing":
+			out = append(out, fmt.Sprintf("%q has no counterpart (weight %.2f): small penalty for a missing part", p.A+p.B, p.Weight))
+		case "conflict":
+			out = append(out, fmt.Sprintf("%q vs %q: %.2f, different names (weight %.2f): penalised", p.A, p.B, p.Sim, p.Weight))
+		default:
+			out = append(out, fmt.Sprintf("%q ~ %q: %.2f (weight %.2f)", p.A, p.B, p.Sim, p.Weight))
+		}
+	}
+	return out
+}
+
+// Compare scores two names given as text.
+func Compare(a, b string) Result { return CompareNames(Parse(a), Parse(b)) }
+
+// span is one token, or two adjacent tokens read as one word.
+type span struct {
+	from, to int // token indexes, inclusive
+	units    []unit
+	alts     [][]unit
+	text     string
+	script   Script
+	weight   float64
+}
+
+func spans(n Name) []span {
+	var out []span
+	for i, t := range n.Tokens {
+		out = append(out, span{from: i, to: i, units: t.units, alts: t.alts, text: t.Text, script: t.Script, weight: t.Weight})
+		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
+			u := n.Tokens[i+1]
+			joined := collapse(append(append([]unit(nil), t.units...), u.units...))
+			out = append(out, span{from: i, to: i + 1, units: joined, text: t.Text + " " + u.Text, script: t.Script,
+				weight: math.Max(t.Weight, u.Weight)})
+		}
+	}
+	return out
+}
+
+// spanSim is the best similarity of two spans over their readings.
+func spanSim(a, b span) float64 {
+	cross := a.script != b.script
+	best := align(a.units, b.units, cross)
+	if best >= 1 {
+		return 1
+	}
+	for _, x := range a.alts {
+		if s := align(x, b.units, cross) - 0.05; s > best {
+			best = s
+		}
+	}
+	for _, y := range b.alts {
+		if s := align(a.units, y, cross) - 0.05; s > best {
+			best = s
+		}
+	}
+	return best
+}
+
+type cand struct {
+	a, b   span
+	sim    float64
+	single bool
+}
+
+// CompareNames scores two parsed names. Parts are aligned regardless of
+// order; a part may match two adjacent parts written as one word.
+func CompareNames(a, b Name) Result {
+	if len(a.Tokens) == 0 || len(b.Tokens) == 0 {
+		return Result{Parts: []Part{{A: a.Original, B: b.Original, Note: "missing"}}}
+	}
+	sa, sb := spans(a), spans(b)
+	cands := make([]cand, 0, len(sa)*len(sb))
+	for _, x := range sa {
+		for _, y := range sb {
+			if x.from != x.to && y.from != y.to {
+				continue
+			}
+			s := spanSim(x, y)
+			single := x.from == x.to && y.from == y.to
+			if !single {
+				s -= 0.02
+			}
+			// Among equals, prefer parts in the same place in both names.
+			s -= 0.001 * math.Abs(float64(x.from)/float64(len(a.Tokens))-float64(y.from)/float64(len(b.Tokens)))
+			cands = append(cands, cand{x, y, s, single})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].sim != cands[j].sim {
+			return cands[i].sim > cands[j].sim
+		}
+		if cands[i].single != cands[j].single {
+			return cands[i].single
+		}
+		return math.Max(cands[i].a.weight, cands[i].b.weight) > math.Max(cands[j].a.weight, cands[j].b.weight)
+	})
+	usedA := make([]bool, len(a.Tokens))
+	usedB := make([]bool, len(b.Tokens))
+	free := func(used []bool, s span) bool {
+		for i := s.from; i <= s.to; i++ {
+			if used[i] {
+				return false
+			}
+		}
+		return true
+	}
+	var parts []Part
+	num, den := 0.0, 0.0
+	conflicts, strong := 0, 0
+	for _, c := range cands {
+		if !free(usedA, c.a) || !free(usedB, c.b) {
+			continue
+		}
+		// A two-token span only pairs when it beats both its tokens alone.
+		for i := c.a.from; i <= c.a.to; i++ {
+			usedA[i] = true
+		}
+		for i := c.b.from; i <= c.b.to; i++ {
+			usedB[i] = true
+		}
+		w := math.Max(c.a.weight, c.b.weight)
+		s := math.Max(0, math.Min(1, c.sim))
+		p := Part{A: c.a.text, B: c.b.text, Sim: s, Weight: w, Note: "match"}
+		g := s
+		if s < 0.9 {
+			g = math.Max(0, s-2*(0.9-s))
+		}
+		if s < conflictBelow && math.Min(c.a.weight, c.b.weight) > 0.3 {
+			p.Note = "conflict"
+			conflicts++
+		} else if w >= 0.3 {
+			strong++
+		}
+		num += w * g
+		den += w
+		parts = append(parts, p)
+	}
+	lambda := 0.15
+	if strong < 2 {
+		lambda = 0.6
+	}
+	for _, side := range []struct {
+		n    Name
+		used []bool
+		isA  bool
+	}{{a, usedA, true}, {b, usedB, false}} {
+		for i, t := range side.n.Tokens {
+			if side.used[i] {
+				continue
+			}
+			l := lambda
+			if i == 0 && len(side.n.Tokens) > 1 {
+				// A missing first given name is another person of the same
+				// family (Qusay Saddam Hussein), not a dropped middle name.
+				l = math.Max(l, 0.6)
+			}
+			den += t.Weight * l
+			p := Part{Weight: t.Weight, Note: "missing"}
+			if side.isA {
+				p.A = t.Text
+			} else {
+				p.B = t.Text
+			}
+			parts = append(parts, p)
+		}
+	}
+	score := 0.0
+	if den > 0 {
+		score = num / den
+	}
+	score *= math.Pow(0.8, float64(conflicts))
+	score = math.Round(score*1000) / 1000
+	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts}
+}
+
+// Key returns the cross-script consonant keys of a token: consonant
+// classes with vowels, ayn and doubled letters dropped; ambiguous letters
+// give at most two keys.
+func (t Token) Key() []string { return keysOf(t.units) }
+
+func keysOf(us []unit) []string {
+	var a, b []byte
+	branched := false
+	push := func(x, y byte) {
+		if len(a) == 0 || a[len(a)-1] != x {
+			a = append(a, x)
+		}
+		if branched {
+			if len(b) == 0 || b[len(b)-1] != y {
+				b = append(b, y)
+			}
+		}
+	}
+	for i, u := range us {
+		switch u.kind {
+		case kVowel, kAyn, kLongA, kApos:
+			continue
+		case kW, kY:
+			if i != 0 {
+				continue
+			}
+		case kH:
+			continue
+		}
+		c := u.c
+		if (c == 'w' || c == 'y') && i != 0 {
+			continue
+		}
+		if c == 'h' && i == len(us)-1 && i > 0 {
+			continue
+		}
+		switch c {
+		case 'p':
+			c = 'b'
+		case 'v':
+			c = 'f'
+		}
+		alt := u.alt
+		if u.kind == kY {
+			alt = 0
+		}
+		switch c {
+		case 'g':
+			c, alt = 'j', 'k'
+		case cTh:
+			c, alt = 't', 's'
+		case cDh:
+			c, alt = 'd', 'z'
+		case cZa:
+			c, alt = 'z', 'd'
+		}
+		if alt != 0 && !branched {
+			b = append([]byte(nil), a...)
+			branched = true
+			push(c, alt)
+			continue
+		}
+		push(c, c)
+	}
+	if len(a) == 0 {
+		return nil
+	}
+	if branched && string(a) != string(b) {
+		return []string{string(a), string(b)}
+	}
+	return []string{string(a)}
+}
+
+// Keys returns the retrieval keys of a name: each token's keys, the keys
+// of a particle joined to the next token, and of a token without a glued
+// particle (Benslimane also keys as slimane).
+func (n Name) Keys() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(ks []string) {
+		for _, k := range ks {
+			if k != "" && !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	for i, t := range n.Tokens {
+		if !t.particle {
+			add(keysOf(t.units))
+		}
+		for _, alt := range t.alts {
+			add(keysOf(alt))
+		}
+		if i+1 < len(n.Tokens) && t.particle {
+			add(keysOf(collapse(append(append([]unit(nil), t.units...), n.Tokens[i+1].units...))))
+		}
+		if rest, ok := unglued(t); ok {
+			add(keysOf(rest))
+		}
+	}
+	return out
+}
+
+// unglued strips a particle written as part of a token (Benslimane,
+// Abdelhak after canonicalisation abdhak, بنسليمان).
+func unglued(t Token) ([]unit, bool) {
+	prefixes := []string{"abd-", "ben", "bin", "bel", "abu", "abou", "ibn"}
+	if t.Script == Arabic {
+		for _, p := range []string{"عبد", "بن", "بل", "ابو"} {
+			if rest, ok := strings.CutPrefix(t.Text, p); ok && len([]rune(rest)) >= 3 {
+				return arabicUnits(stripArabicArticle(rest)), true
+			}
+		}
+		return nil, false
+	}
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(t.Text, p); ok && len(rest) >= 3 {
+			return latinUnits(rest), true
+		}
+	}
+	return nil, false
+}
+
+// common lists given names so frequent that sharing one says little.
+var common = map[string]float64{}
+
+func init() {
+	for w, names := range map[float64][]string{
+		0.3: {"mohamed", "muhammad", "mohammed", "mohammad", "mohamad", "ahmed", "ahmad", "ali", "abdallah", "abdullah"},
+		0.5: {"hassan", "hussein", "ibrahim", "youssef", "yusuf", "omar", "khalid", "said", "fatima", "aisha", "mustafa", "mahmoud",
+			"maria", "jose", "juan", "john", "james", "david", "michael", "robert", "wang", "li", "zhang", "liu", "chen", "kumar", "singh",
+			"ivan", "alexander", "aleksandr", "sergey", "vladimir", "mamadou", "ibrahima", "abdul", "abdel", "nguyen", "kim", "lee", "smith"},
+	} {
+		for _, n := range names {
+			for _, k := range keysOf(latinUnits(latinCompound(n))) {
+				if cur, ok := common[k]; !ok || w < cur {
+					common[k] = w
+				}
+			}
+		}
+	}
+}
+
+// weightOf is how much a token counts: particles little, frequent given
+// names less than the rest.
+func weightOf(t Token) float64 {
+	if t.particle {
+		return 0.2
+	}
+	w := 1.0
+	for _, k := range keysOf(t.units) {
+		if c, ok := common[k]; ok && c < w {
+			w = c
+		}
+	}
+	return w
+}

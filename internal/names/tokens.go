@@ -1,0 +1,200 @@
+package names
+
+import (
+	"strings"
+)
+
+// Token is one part of a name, ready to compare.
+type Token struct {
+	Text   string // normalised: lower-case ASCII Latin, or folded Arabic
+	Script Script
+	units  []unit
+	// alts are other readings (an article glued on, an assimilated l-);
+	// using one costs a little.
+	alts [][]unit
+	// particle marks ben, bin, abu… and abd standing alone: they weigh
+	// little on their own and mostly join the next part.
+	particle bool
+	Weight   float64
+}
+
+// Name is a parsed name.
+type Name struct {
+	Original string
+	Tokens   []Token
+}
+
+// Parse normalises a name and cuts it into tokens, handling articles,
+// particles and compounds.
+func Parse(name string) Name {
+	raw := split(name)
+	n := Name{Original: name}
+	var texts []rawToken
+	for i := 0; i < len(raw); i++ {
+		t := raw[i]
+		if t.script == Arabic {
+			texts = append(texts, arabicStructure(t.text)...)
+			continue
+		}
+		var next string
+		if i+1 < len(raw) && raw[i+1].script == Latin {
+			next = raw[i+1].text
+		}
+		if dropLatinArticle(t.text, next) {
+			continue
+		}
+		texts = append(texts, rawToken{latinCompound(t.text), Latin})
+	}
+	for _, t := range texts {
+		if t.text == "" {
+			continue
+		}
+		tok := Token{Text: t.text, Script: t.script}
+		if t.script == Arabic {
+			tok.units = arabicUnits(t.text)
+			tok.particle = arabicParticles[t.text]
+		} else {
+			tok.units = latinUnits(t.text)
+			tok.particle = latinParticles[t.text]
+			tok.alts = latinAlts(t.text)
+		}
+		if len(tok.units) == 0 {
+			continue
+		}
+		tok.Weight = weightOf(tok)
+		n.Tokens = append(n.Tokens, tok)
+	}
+	return n
+}
+
+var latinParticles = map[string]bool{
+	"ben": true, "bin": true, "ibn": true, "bint": true, "bent": true, "ould": true, "old": true, "abu": true, "abou": true,
+	"abo": true, "bou": true, "bu": true, "ait": true, "bel": true, "abd": true, "da": true, "de": true, "del": true, "della": true,
+	"di": true, "do": true, "dos": true, "das": true, "du": true, "van": true, "von": true, "der": true, "den": true, "le": true, "la": true,
+	"y": true, "e": true, "mac": true, "mc": true, "ter": true, "zu": true, "jr": true, "sr": true, "junior": true, "senior": true,
+}
+
+var arabicParticles = map[string]bool{"بن": true, "ابن": true, "بنت": true, "ولد": true, "ابو": true, "بو": true, "عبد": true, "ابي": true}
+
+// sunLetters are the consonants an article assimilates to (ad-Din, ash-Shawi, er-Rahman).
+const sunLetters = "tdrzsnl"
+
+// dropLatinArticle reports whether a Latin token is an article to leave
+// out: al, el, ul and l standing alone, and assimilated forms (ad, ash, er…)
+// before a word that starts with the consonant they assimilated to.
+func dropLatinArticle(t, next string) bool {
+	switch t {
+	case "al", "el", "ul", "l", "il":
+		return next != ""
+	}
+	if len(t) >= 2 && len(t) <= 4 && (t[0] == 'a' || t[0] == 'e' || t[0] == 'u') && next != "" {
+		cons := t[1:]
+		if strings.ContainsRune(sunLetters, rune(cons[0])) && (cons == "sh" || cons == "th" || cons == "dh" || len(cons) == 1) && strings.HasPrefix(next, cons) {
+			return true
+		}
+	}
+	return false
+}
+
+// latinCompound rewrites the compounds that Latin spellings glue into one
+// word to a canonical shape: Abdel-X, Abdul-X, Abder-R… become abd+X;
+// Noureddine becomes nour+din; Fathallah, fath+lah.
+func latinCompound(t string) string {
+	if len(t) > 4 && strings.HasPrefix(t, "abd") {
+		rest := t[3:]
+		// vowel(s) then l, or then a doubled sun letter: the article
+		i := 0
+		for i < len(rest) && strings.IndexByte("aeiou", rest[i]) >= 0 {
+			i++
+		}
+		if i > 0 && i < len(rest) {
+			c := rest[i]
+			switch {
+			case c == 'l' && i+1 < len(rest):
+				return "abd-" + rest[i+1:]
+			case strings.IndexByte(sunLetters, c) >= 0 && i+1 < len(rest) && rest[i+1] == c:
+				return "abd-" + rest[i+1:]
+			case c == 's' && strings.HasPrefix(rest[i:], "ssh"), c == 'c' && strings.HasPrefix(rest[i:], "chch"):
+				return "abd-" + rest[i+1:]
+			}
+		}
+	}
+	switch t {
+	case "abdel", "abdul", "abdal", "abdoul", "abdil", "abdol", "abdou", "abdu":
+		return "abd"
+	case "allah", "ullah", "illah", "ollah", "ellah":
+		return "lah"
+	case "eddine", "eddin", "eldin", "eldine", "aldin", "aldine", "uddin", "uddine", "addin", "addine", "uldin", "ud-din", "iddin":
+		return "din"
+	}
+	// abdur, abdus, abdush standing alone: the article went to the next word
+	if rest, ok := strings.CutPrefix(t, "abd"); ok && len(rest) >= 2 && len(rest) <= 3 && strings.IndexByte("aeiou", rest[0]) >= 0 {
+		if c := rest[1:]; c == "sh" || c == "th" || c == "dh" || (len(c) == 1 && strings.Contains(sunLetters, c)) {
+			return "abd"
+		}
+	}
+	for _, suf := range []string{"eddine", "eddin", "eldine", "eldin", "aldine", "aldin", "uldin", "uddine", "uddin", "addine", "addin", "iddine", "iddin", "ud-din", "oddine"} {
+		if base, ok := strings.CutSuffix(t, suf); ok && len(base) >= 2 {
+			return base + "-din"
+		}
+	}
+	for _, suf := range []string{"allah", "ullah", "illah", "ollah", "ellah"} {
+		if base, ok := strings.CutSuffix(t, suf); ok && len(base) >= 3 && base != "abd" {
+			return base + "-lah"
+		}
+	}
+	return t
+}
+
+// latinAlts gives other readings of a Latin token: with a glued article
+// left out (Alqurashi, Elyazidi) or an assimilated l- (Lamine, Lahcen).
+func latinAlts(t string) [][]unit {
+	var alts [][]unit
+	for _, p := range []string{"bin", "ben", "ibn", "abu", "abou", "bou"} {
+		for _, art := range []string{"al", "el"} {
+			if rest, ok := strings.CutPrefix(t, p+art); ok && len(rest) >= 3 {
+				alts = append(alts, latinUnits(p+"-"+rest))
+			}
+		}
+	}
+	if len(t) >= 6 && (strings.HasPrefix(t, "al") || strings.HasPrefix(t, "el")) {
+		alts = append(alts, latinUnits(t[2:]))
+	}
+	if len(t) >= 5 && t[0] == 'l' && strings.IndexByte("aeiou", t[1]) >= 0 {
+		alts = append(alts, latinUnits(t[1:]))
+	}
+	return alts
+}
+
+// arabicStructure cuts an Arabic word into the tokens it stands for:
+// the article is left out, عبد is split from what follows it, and
+// الدين and الله lose their article.
+func arabicStructure(w string) []rawToken {
+	tok := func(s string) rawToken { return rawToken{s, Arabic} }
+	if strings.HasPrefix(w, "عبد") && len([]rune(w)) > 4 {
+		rest := strings.TrimPrefix(w, "عبد")
+		return []rawToken{tok("عبد"), tok(stripArabicArticle(rest))}
+	}
+	if base, ok := strings.CutSuffix(w, "الدين"); ok && len([]rune(base)) >= 2 {
+		return []rawToken{tok(stripArabicArticle(base)), tok("دين")}
+	}
+	if base, ok := strings.CutSuffix(w, "الله"); ok && len([]rune(base)) >= 2 {
+		return []rawToken{tok(stripArabicArticle(base)), tok("له")}
+	}
+	for _, p := range []string{"ابو", "ابن", "بن"} {
+		if rest, ok := strings.CutPrefix(w, p+"ال"); ok && len([]rune(rest)) >= 2 {
+			return []rawToken{tok(p), tok(rest)}
+		}
+	}
+	return []rawToken{tok(stripArabicArticle(w))}
+}
+
+func stripArabicArticle(w string) string {
+	if strings.HasPrefix(w, "ال") && len([]rune(w)) >= 4 {
+		return strings.TrimPrefix(w, "ال")
+	}
+	if w == "الله" {
+		return "له"
+	}
+	return w
+}
