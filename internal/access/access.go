@@ -70,7 +70,7 @@ func Visibility(v core.Viewer) core.Visibility {
 	case members.IsSecretariat(v.Bureau) && v.Role == core.RoleReviewer:
 		return core.Visibility{SeeAll: true}
 	case members.IsSecretariat(v.Bureau):
-		return core.Visibility{Bureau: v.Bureau, ActiveOnly: true, AllMembersOnly: true}
+		return core.Visibility{Bureau: v.Bureau, OwnerAnyway: true, ActiveOnly: true, AllMembersOnly: true}
 	case !members.Valid(v.Bureau):
 		return core.Visibility{Deny: true}
 	}

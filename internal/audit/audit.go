@@ -9,7 +9,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -99,13 +101,23 @@ func Append(tx core.AuditTx, e *core.AuditEntry) error {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if len(e.Query) > 2000 {
-		e.Query = e.Query[:2000]
-	}
+	e.Query = clip(e.Query, 2000)
 	e.Seq = seq + 1
 	e.PrevHash = prev
 	e.Hash = Hash(e)
 	return tx.InsertAudit(e)
+}
+
+// clip makes s valid UTF-8 of at most n bytes, cutting between characters.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Problem describes the first entry where the chain is broken.

@@ -123,6 +123,6 @@ type RecordChange struct {
 	Seq      int64
 	RecordID string
 	Version  int64
-	Op       string // create, update, cancel, expire, extend
+	Op       string // create, update (extensions too), cancel, expire
 	At       time.Time
 }

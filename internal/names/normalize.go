@@ -36,6 +36,7 @@ const MaxInput = 512
 type rawToken struct {
 	text   string
 	script Script
+	alt    string // another reading of a Latin compound
 }
 
 // split normalises a name and cuts it into words. Mixed-script words are
@@ -50,7 +51,7 @@ func split(name string) []rawToken {
 	curScript := Latin
 	flush := func() {
 		if cur.Len() > 0 {
-			out = append(out, rawToken{cur.String(), curScript})
+			out = append(out, rawToken{text: cur.String(), script: curScript})
 			cur.Reset()
 		}
 	}

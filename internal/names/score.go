@@ -206,6 +206,9 @@ func CompareNames(a, b Name) Result {
 		score = num / den
 	}
 	score *= math.Pow(0.8, float64(conflicts))
+	if strong == 0 {
+		score *= 0.5 // only particles and articles agree: that is no name match
+	}
 	score = math.Round(score*1000) / 1000
 	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts}
 }

@@ -43,7 +43,17 @@ func Parse(name string) Name {
 		if dropLatinArticle(t.text, next) {
 			continue
 		}
-		texts = append(texts, rawToken{latinCompound(t.text), Latin})
+		canon := latinCompound(t.text)
+		rt := rawToken{text: canon, script: Latin}
+		if canon != t.text && strings.HasPrefix(canon, "abd-") {
+			// Abdelatif: abd el-Latif with the l written once, or abd el-Atif
+			if rest, ok := strings.CutPrefix(t.text, "abd"); ok {
+				if i := strings.IndexByte(rest, 'l'); i > 0 && i+1 < len(rest) && rest[i+1] != 'l' {
+					rt.alt = "abd-" + rest[i:]
+				}
+			}
+		}
+		texts = append(texts, rt)
 	}
 	for _, t := range texts {
 		if t.text == "" {
@@ -57,6 +67,9 @@ func Parse(name string) Name {
 			tok.units = latinUnits(t.text)
 			tok.particle = latinParticles[t.text]
 			tok.alts = latinAlts(t.text)
+			if t.alt != "" {
+				tok.alts = append(tok.alts, latinUnits(t.alt))
+			}
 		}
 		if len(tok.units) == 0 {
 			continue
@@ -71,7 +84,7 @@ var latinParticles = map[string]bool{
 	"ben": true, "bin": true, "ibn": true, "bint": true, "bent": true, "ould": true, "old": true, "abu": true, "abou": true,
 	"abo": true, "bou": true, "bu": true, "ait": true, "bel": true, "abd": true, "da": true, "de": true, "del": true, "della": true,
 	"di": true, "do": true, "dos": true, "das": true, "du": true, "van": true, "von": true, "der": true, "den": true, "le": true, "la": true,
-	"y": true, "e": true, "mac": true, "mc": true, "ter": true, "zu": true, "jr": true, "sr": true, "junior": true, "senior": true,
+	"al": true, "el": true, "ul": true, "il": true, "y": true, "e": true, "mac": true, "mc": true, "ter": true, "zu": true, "jr": true, "sr": true, "junior": true, "senior": true,
 }
 
 var arabicParticles = map[string]bool{"بن": true, "ابن": true, "بنت": true, "ولد": true, "ابو": true, "بو": true, "عبد": true, "ابي": true}
@@ -170,7 +183,7 @@ func latinAlts(t string) [][]unit {
 // the article is left out, عبد is split from what follows it, and
 // الدين and الله lose their article.
 func arabicStructure(w string) []rawToken {
-	tok := func(s string) rawToken { return rawToken{s, Arabic} }
+	tok := func(s string) rawToken { return rawToken{text: s, script: Arabic} }
 	if strings.HasPrefix(w, "عبد") && len([]rune(w)) > 4 {
 		rest := strings.TrimPrefix(w, "عبد")
 		return []rawToken{tok("عبد"), tok(stripArabicArticle(rest))}

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,13 +15,52 @@ import (
 const recordCols = `id, kind, owner, status, version, rel_mode, rel_countries, caveats, caveat_text,
 	review_date, retain_until, data, created_at, created_by, updated_at, updated_by, status_reason`
 
+// searchText is what text search looks in: every string in the record's
+// data, lower-cased in Go so that both databases fold case alike.
+func searchText(data []byte) string {
+	var v any
+	if json.Unmarshal(data, &v) != nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(any)
+	walk = func(x any) {
+		switch y := x.(type) {
+		case string:
+			b.WriteString(strings.ToLower(y))
+			b.WriteByte('\n')
+		case []any:
+			for _, e := range y {
+				walk(e)
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(y))
+			for k := range y {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(y[k])
+			}
+		case json.Number:
+			b.WriteString(y.String())
+			b.WriteByte('\n')
+		case float64:
+			b.WriteString(strconv.FormatFloat(y, 'f', -1, 64))
+			b.WriteByte('\n')
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
 func (t *tx) InsertRecord(r *core.Record) error {
 	rel, _ := json.Marshal(orEmpty(r.Releasability.Countries))
 	cav, _ := json.Marshal(orEmpty(r.Caveats))
-	_, err := t.exec(`INSERT INTO records (`+recordCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(`INSERT INTO records (`+recordCols+`, search_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		r.ID, r.Kind, r.Owner, r.Status, r.Version, r.Releasability.Mode, string(rel), string(cav), r.CaveatText,
 		t.time(r.ReviewDate), t.time(r.RetainUntil), string(r.Data), t.time(r.CreatedAt), r.CreatedBy,
-		t.time(r.UpdatedAt), r.UpdatedBy, r.StatusReason)
+		t.time(r.UpdatedAt), r.UpdatedBy, r.StatusReason, searchText(r.Data))
 	if err != nil {
 		if t.d.IsUnique(err) {
 			return core.Errorf(core.ECONFLICT, "a record with id %s exists", r.ID)
@@ -36,11 +77,11 @@ func (t *tx) UpdateRecord(r *core.Record) error {
 	rel, _ := json.Marshal(orEmpty(r.Releasability.Countries))
 	cav, _ := json.Marshal(orEmpty(r.Caveats))
 	res, err := t.exec(`UPDATE records SET status=?, version=?, rel_mode=?, rel_countries=?, caveats=?, caveat_text=?,
-		review_date=?, retain_until=?, data=?, updated_at=?, updated_by=?, status_reason=?
+		review_date=?, retain_until=?, data=?, updated_at=?, updated_by=?, status_reason=?, search_text=?
 		WHERE id=? AND version=?`,
 		r.Status, r.Version, r.Releasability.Mode, string(rel), string(cav), r.CaveatText,
 		t.time(r.ReviewDate), t.time(r.RetainUntil), string(r.Data), t.time(r.UpdatedAt), r.UpdatedBy, r.StatusReason,
-		r.ID, r.Version-1)
+		searchText(r.Data), r.ID, r.Version-1)
 	if err != nil {
 		return err
 	}
@@ -130,7 +171,7 @@ func (t *tx) ListRecords(f core.RecordFilter) ([]*core.Record, error) {
 		add(`status = ?`, f.Status)
 	}
 	if f.Text != "" {
-		add(`lower(`+t.d.DataText+`) LIKE ? ESCAPE '\'`, likePattern(f.Text))
+		add(`search_text LIKE ? ESCAPE '\'`, likePattern(f.Text))
 	}
 	if !f.DueBefore.IsZero() {
 		add(`review_date < ?`, t.time(f.DueBefore))
@@ -171,10 +212,11 @@ func visibilitySQL(v core.Visibility) (string, []any) {
 	if v.OwnerAnyway {
 		return `(owner = ? OR ` + others + `)`, append([]any{v.Bureau}, args...)
 	}
-	return `(owner <> ? AND ` + others + `)`, append([]any{v.Bureau}, args...)
+	return others, args
 }
 
 func (t *tx) RecordsPastRetention(at time.Time, limit int) ([]*core.Record, error) {
+	limit = clampLimit(limit)
 	rows, err := t.query(`SELECT `+recordCols+` FROM records WHERE status = 'active' AND retain_until < ? ORDER BY retain_until LIMIT `+itoa(limit), t.time(at))
 	if err != nil {
 		return nil, err
@@ -183,6 +225,7 @@ func (t *tx) RecordsPastRetention(at time.Time, limit int) ([]*core.Record, erro
 }
 
 func (t *tx) Changes(after int64, limit int) ([]core.RecordChange, error) {
+	limit = clampLimit(limit)
 	rows, err := t.query(`SELECT seq, record_id, version, op, at FROM record_changes WHERE seq > ? ORDER BY seq LIMIT `+itoa(limit), after)
 	if err != nil {
 		return nil, err
@@ -239,4 +282,12 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// clampLimit keeps a page size within 1..1000, whatever the caller asked.
+func clampLimit(n int) int {
+	if n <= 0 || n > 1000 {
+		return 1000
+	}
+	return n
 }

@@ -271,8 +271,8 @@ func (c timeCol) ptr() *time.Time {
 	return &t
 }
 
-// likePattern makes a case-insensitive substring pattern with LIKE's
-// wildcards escaped.
+// likePattern makes a substring pattern over search_text (lower-cased in
+// Go) with LIKE's wildcards escaped.
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(s)) + "%"

@@ -212,10 +212,12 @@ func (t *tx) InsertAudit(e *core.AuditEntry) error {
 const auditCols = `seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash`
 
 func (t *tx) AuditEntries(after int64, limit int) ([]core.AuditEntry, error) {
+	limit = clampLimit(limit)
 	return t.audit(`SELECT `+auditCols+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT `+itoa(limit), after)
 }
 
 func (t *tx) RecordAudit(recordID string, after int64, limit int) ([]core.AuditEntry, error) {
+	limit = clampLimit(limit)
 	return t.audit(`SELECT `+auditCols+` FROM audit_log WHERE seq IN (SELECT seq FROM audit_records WHERE record_id = ? AND seq > ?) ORDER BY seq LIMIT `+itoa(limit), recordID, after)
 }
 
