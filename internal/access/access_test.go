@@ -1,0 +1,80 @@
+package access
+
+import (
+	"testing"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+func viewer(bureau, role string) core.Viewer {
+	return core.Viewer{Bureau: bureau, Role: role, UserID: "u", Permissions: core.RolePermissions(role)}
+}
+
+func TestCanSee(t *testing.T) {
+	rec := func(owner, mode, status string, countries ...string) *core.Record {
+		return &core.Record{Owner: owner, Status: status, Releasability: core.Releasability{Mode: mode, Countries: countries}}
+	}
+	officer := func(b string) core.Viewer { return viewer(b, core.RoleOfficer) }
+	cases := []struct {
+		name string
+		v    core.Viewer
+		r    *core.Record
+		want bool
+	}{
+		{"owner sees own restricted record", officer("MA"), rec("MA", core.ReleaseOnly, core.StatusActive, "FR"), true},
+		{"owner sees own cancelled record", officer("MA"), rec("MA", core.ReleaseAll, core.StatusCancelled), true},
+		{"all members", officer("BR"), rec("MA", core.ReleaseAll, core.StatusActive), true},
+		{"listed in only", officer("FR"), rec("MA", core.ReleaseOnly, core.StatusActive, "FR", "ES"), true},
+		{"not listed in only", officer("BR"), rec("MA", core.ReleaseOnly, core.StatusActive, "FR", "ES"), false},
+		{"listed in except", officer("FR"), rec("MA", core.ReleaseExcept, core.StatusActive, "FR"), false},
+		{"not listed in except", officer("BR"), rec("MA", core.ReleaseExcept, core.StatusActive, "FR"), true},
+		{"others do not see cancelled", officer("BR"), rec("MA", core.ReleaseAll, core.StatusCancelled), false},
+		{"others do not see expired", officer("BR"), rec("MA", core.ReleaseAll, core.StatusExpired), false},
+		{"unknown mode is denied", officer("BR"), rec("MA", "public", core.StatusActive), false},
+		{"empty mode is denied", officer("BR"), rec("MA", "", core.StatusActive), false},
+		{"nil record", officer("MA"), nil, false},
+		{"no bureau", core.Viewer{Permissions: []string{core.PermRecordsRead}}, rec("MA", core.ReleaseAll, core.StatusActive), false},
+		{"unknown bureau", officer("ZZ"), rec("MA", core.ReleaseAll, core.StatusActive), false},
+		{"no read permission", core.Viewer{Bureau: "MA", KeyID: "k", Permissions: []string{core.PermAuditRead}}, rec("MA", core.ReleaseAll, core.StatusActive), false},
+		{"secretariat reviewer sees restricted", viewer("IPSG", core.RoleReviewer), rec("MA", core.ReleaseOnly, core.StatusActive, "FR"), true},
+		{"secretariat analyst: released to all", viewer("IPSG", core.RoleAnalyst), rec("MA", core.ReleaseAll, core.StatusActive), true},
+		{"secretariat analyst: not restricted", viewer("IPSG", core.RoleAnalyst), rec("MA", core.ReleaseExcept, core.StatusActive, "FR"), false},
+		{"system", core.Viewer{System: true}, rec("MA", core.ReleaseOnly, core.StatusCancelled, "FR"), true},
+	}
+	for _, c := range cases {
+		if got := CanSee(c.v, c.r); got != c.want {
+			t.Errorf("%s: CanSee = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestCanChange(t *testing.T) {
+	r := &core.Record{Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}
+	if !CanChange(viewer("MA", core.RoleOfficer), r) {
+		t.Error("the owner's officer must be able to change")
+	}
+	for _, v := range []core.Viewer{viewer("FR", core.RoleOfficer), viewer("MA", core.RoleAnalyst), viewer("IPSG", core.RoleReviewer), viewer("MA", core.RoleAdmin)} {
+		if CanChange(v, r) {
+			t.Errorf("%s/%s must not change MA's record", v.Bureau, v.Role)
+		}
+	}
+}
+
+func TestCanReadAudit(t *testing.T) {
+	r := &core.Record{Owner: "MA"}
+	for _, c := range []struct {
+		v    core.Viewer
+		want bool
+	}{
+		{viewer("MA", core.RoleOfficer), true},
+		{viewer("MA", core.RoleAdmin), true},
+		{viewer("IPSG", core.RoleAdmin), true},
+		{viewer("FR", core.RoleAdmin), false},
+		{viewer("FR", core.RoleOfficer), false},
+		{viewer("IPSG", core.RoleReviewer), false},
+	} {
+		if got := CanReadAudit(c.v, r); got != c.want {
+			t.Errorf("%s/%s: CanReadAudit = %v, want %v", c.v.Bureau, c.v.Role, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/store/storetest"
+)
+
+// TestDeterministic loads the demo twice and finds the same world: the same
+// users and the same records (ids and times aside).
+func TestDeterministic(t *testing.T) {
+	load := func() ([]string, []Login) {
+		st := storetest.OpenSQLite(t)
+		o := Options{Seed: 7, RecordsPerBureau: 5}
+		logins, err := Load(context.Background(), st, auth.NewService(st), records.New(st), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if empty, _ := Empty(context.Background(), st); empty {
+			t.Fatal("store still empty after loading")
+		}
+		var out []string
+		st.View(context.Background(), func(tx core.Tx) error {
+			rs, err := tx.ListRecords(core.RecordFilter{Visible: core.Visibility{SeeAll: true}, Limit: 1000})
+			for _, r := range rs {
+				b, _ := json.Marshal([]any{r.Kind, r.Owner, r.Releasability, r.Caveats, json.RawMessage(r.Data)})
+				out = append(out, string(b))
+			}
+			return err
+		})
+		return out, logins
+	}
+	a, la := load()
+	b, lb := load()
+	if len(a) != len(Countries)*5 || len(la) != 2+4*len(Countries) {
+		t.Fatalf("%d records and %d logins", len(a), len(la))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("record %d differs between runs:\n%s\n%s", i, a[i], b[i])
+		}
+	}
+	for i := range la {
+		if la[i] != lb[i] {
+			t.Fatalf("login %d differs", i)
+		}
+	}
+}
