@@ -25,6 +25,16 @@ func CanSee(v core.Viewer, r *core.Record) bool {
 	if r == nil {
 		return false
 	}
+	return CanSeeEnvelope(v, r.Owner, r.Status, r.Releasability)
+}
+
+// CanSeeEnvelope is CanSee for callers that keep only a record's envelope
+// (the screening index): the same decision, from the same three facts.
+func CanSeeEnvelope(v core.Viewer, owner, status string, rel core.Releasability) bool {
+	r := struct {
+		Owner, Status string
+		Releasability core.Releasability
+	}{owner, status, rel}
 	if v.System {
 		return true
 	}

@@ -204,29 +204,41 @@ func sortedKeys(m map[[2]byte]float64) map[[2]byte]float64 {
 }
 
 func consCost(a, b unit) float64 {
-	if a.c == b.c || (a.alt != 0 && a.alt == b.c) || (b.alt != 0 && b.alt == a.c) || (a.alt != 0 && a.alt == b.alt) {
-		if a.c == b.c {
-			return 0
-		}
+	if a.c == b.c {
+		return 0
+	}
+	if (a.alt != 0 && a.alt == b.c) || (b.alt != 0 && b.alt == a.c) || (a.alt != 0 && a.alt == b.alt) {
 		return 0.1
 	}
-	best := 1.0
-	for _, x := range [2]byte{a.c, a.alt} {
-		for _, y := range [2]byte{b.c, b.alt} {
-			if x == 0 || y == 0 {
-				continue
-			}
-			k := [2]byte{x, y}
-			if x > y {
-				k = [2]byte{y, x}
-			}
-			if c, ok := near[k]; ok && c < best {
-				best = c
-			}
+	best := nearTable[a.c&127][b.c&127]
+	if a.alt != 0 {
+		best = min(best, nearTable[a.alt&127][b.c&127])
+		if b.alt != 0 {
+			best = min(best, nearTable[a.alt&127][b.alt&127])
 		}
+	}
+	if b.alt != 0 {
+		best = min(best, nearTable[a.c&127][b.alt&127])
 	}
 	return best
 }
+
+// nearTable is near as a lookup table: the cost of matching one consonant
+// class for another, 1 where they are not confused.
+var nearTable = func() (t [128][128]float64) {
+	for i := range t {
+		for j := range t[i] {
+			if i != j {
+				t[i][j] = 1
+			}
+		}
+	}
+	for k, c := range near {
+		t[k[0]&127][k[1]&127] = c
+		t[k[1]&127][k[0]&127] = c
+	}
+	return t
+}()
 
 // align returns the similarity in [0,1] of two unit sequences: one minus
 // the cheapest alignment cost over the cost of leaving the heavier side
@@ -264,8 +276,16 @@ func align(a, b []unit, cross bool) float64 {
 	for j := 1; j <= m; j++ {
 		prev[j] = prev[j-1] + db[j-1]
 	}
+	denom := max(wa, wb)
+	if denom == 0 {
+		return 1
+	}
+	// Similarities under 0.4 all count as different names: stop as soon
+	// as a whole row costs more than that.
+	abandon := 0.6 * denom
 	for i := 1; i <= n; i++ {
 		cur[0] = prev[0] + da[i-1]
+		rowMin := cur[0]
 		for j := 1; j <= m; j++ {
 			best := prev[j-1] + subCost(a[i-1], b[j-1])
 			if c := prev[j] + da[i-1]; c < best {
@@ -286,14 +306,14 @@ func align(a, b []unit, cross bool) float64 {
 				}
 			}
 			cur[j] = best
+			rowMin = min(rowMin, best)
+		}
+		if rowMin > abandon {
+			return 0.3
 		}
 		pp, prev, cur = prev, cur, pp
 	}
 	cost := prev[m]
-	denom := max(wa, wb)
-	if denom == 0 {
-		return 1
-	}
 	s := 1 - cost/denom
 	if s < 0 {
 		return 0

@@ -71,7 +71,7 @@ func TestStructure(t *testing.T) {
 		{"أبواليزيد", []string{"ابو", "يزيد"}},
 		{"Anne-Marie Laurent", []string{"anne", "marie", "laurent"}},
 		{"BERRADA Said", []string{"berrada", "said"}},
-		{"Ahmed123Ali", []string{"ahmed", "ali"}},
+		{"Ahmed Ali 3", []string{"ahmed", "ali", "3"}},
 		{"Karimكريم", []string{"karim", "كريم"}}, // mixed scripts in one token are cut
 	}
 	for _, c := range cases {

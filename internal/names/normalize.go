@@ -159,7 +159,7 @@ func foldArabic(r rune) rune {
 func latinOf(r rune) string {
 	if r < 0x80 {
 		switch {
-		case r >= 'a' && r <= 'z':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			return string(r)
 		case r >= 'A' && r <= 'Z':
 			return string(r + 32)

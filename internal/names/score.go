@@ -1,9 +1,10 @@
 package names
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -93,10 +94,14 @@ func spanSim(a, b span) float64 {
 	return best
 }
 
-type cand struct {
-	a, b   span
-	sim    float64
-	single bool
+// cacheKey identifies a pair (query span, span of b) by the ids of b's
+// tokens; ok is false when b's tokens have no ids.
+func cacheKey(i int, b Name, y bspan) (uint64, bool) {
+	from, to := b.Tokens[y.from].ID, b.Tokens[y.to].ID
+	if from == 0 || to == 0 || from >= 1<<24 || to >= 1<<24 || i >= 1<<15 {
+		return 0, false
+	}
+	return uint64(i)<<48 | uint64(from)<<24 | uint64(to), true
 }
 
 // CompareNames scores two parsed names. Parts are aligned regardless of
@@ -105,36 +110,128 @@ func CompareNames(a, b Name) Result {
 	if len(a.Tokens) == 0 || len(b.Tokens) == 0 {
 		return Result{Parts: []Part{{A: a.Original, B: b.Original, Note: "missing"}}}
 	}
-	sa, sb := spans(a), spans(b)
-	cands := make([]cand, 0, len(sa)*len(sb))
-	for _, x := range sa {
-		for _, y := range sb {
+	return compare(a, spans(a), b, nil)
+}
+
+// Matcher compares one name with many, remembering the similarity of each
+// of its parts with each part of the others: the names a screening query
+// is compared with share most of their parts.
+type Matcher struct {
+	q     Name
+	spans []span
+	cache map[uint64]float64
+}
+
+// NewMatcher prepares comparisons of q with other names.
+func NewMatcher(q Name) *Matcher {
+	return &Matcher{q: q, spans: spans(q), cache: make(map[uint64]float64, 256)}
+}
+
+// Compare scores the matcher's name against b. Parts of b with an ID (set
+// by whoever keeps a dictionary of parts) are cached.
+func (m *Matcher) Compare(b Name) Result {
+	if len(m.q.Tokens) == 0 || len(b.Tokens) == 0 {
+		return Result{Parts: []Part{{A: m.q.Original, B: b.Original, Note: "missing"}}}
+	}
+	return compare(m.q, m.spans, b, m)
+}
+
+// bspan is a span of the compared name, built lazily: most are only
+// looked up in the cache.
+type bspan struct {
+	from, to int
+	weight   float64
+	script   Script
+}
+
+func bspans(n Name, buf []bspan) []bspan {
+	for i, t := range n.Tokens {
+		buf = append(buf, bspan{i, i, t.Weight, t.Script})
+		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
+			buf = append(buf, bspan{i, i + 1, math.Max(t.Weight, n.Tokens[i+1].Weight), t.Script})
+		}
+	}
+	return buf
+}
+
+func (y bspan) span(n Name) span {
+	t := n.Tokens[y.from]
+	if y.from == y.to {
+		return span{from: y.from, to: y.to, units: t.units, alts: t.alts, text: t.Text, script: t.Script, weight: y.weight}
+	}
+	u := n.Tokens[y.to]
+	return span{from: y.from, to: y.to, units: collapse(append(append([]unit(nil), t.units...), u.units...)),
+		text: t.Text + " " + u.Text, script: t.Script, weight: y.weight}
+}
+
+func (y bspan) text(n Name) string {
+	if y.from == y.to {
+		return n.Tokens[y.from].Text
+	}
+	return n.Tokens[y.from].Text + " " + n.Tokens[y.to].Text
+}
+
+type pair struct {
+	i, j   int
+	sim    float64
+	single bool
+	weight float64
+}
+
+func compare(a Name, sa []span, b Name, m *Matcher) Result {
+	var sbBuf [16]bspan
+	sb := bspans(b, sbBuf[:0])
+	cands := make([]pair, 0, len(sa)*len(sb))
+	for i, x := range sa {
+		for j, y := range sb {
 			if x.from != x.to && y.from != y.to {
 				continue
 			}
-			s := spanSim(x, y)
+			var s float64
+			if key, ok := cacheKey(i, b, y); ok && m != nil {
+				if v, hit := m.cache[key]; hit {
+					s = v
+				} else {
+					s = spanSim(x, y.span(b))
+					m.cache[key] = s
+				}
+			} else {
+				s = spanSim(x, y.span(b))
+			}
 			single := x.from == x.to && y.from == y.to
 			if !single {
 				s -= 0.02
 			}
 			// Among equals, prefer parts in the same place in both names.
 			s -= 0.001 * math.Abs(float64(x.from)/float64(len(a.Tokens))-float64(y.from)/float64(len(b.Tokens)))
-			cands = append(cands, cand{x, y, s, single})
+			cands = append(cands, pair{i, j, s, single, math.Max(x.weight, y.weight)})
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		if cands[i].sim != cands[j].sim {
-			return cands[i].sim > cands[j].sim
+	slices.SortFunc(cands, func(x, y pair) int {
+		switch {
+		case x.sim != y.sim:
+			return cmp.Compare(y.sim, x.sim)
+		case x.single != y.single:
+			if x.single {
+				return -1
+			}
+			return 1
+		case x.weight != y.weight:
+			return cmp.Compare(y.weight, x.weight)
+		case x.i != y.i:
+			return cmp.Compare(x.i, y.i)
 		}
-		if cands[i].single != cands[j].single {
-			return cands[i].single
-		}
-		return math.Max(cands[i].a.weight, cands[i].b.weight) > math.Max(cands[j].a.weight, cands[j].b.weight)
+		return cmp.Compare(x.j, y.j)
 	})
-	usedA := make([]bool, len(a.Tokens))
-	usedB := make([]bool, len(b.Tokens))
-	free := func(used []bool, s span) bool {
-		for i := s.from; i <= s.to; i++ {
+	var usedBuf [32]bool
+	used := usedBuf[:0]
+	if len(a.Tokens)+len(b.Tokens) > len(usedBuf) {
+		used = make([]bool, 0, len(a.Tokens)+len(b.Tokens))
+	}
+	used = used[:len(a.Tokens)+len(b.Tokens)]
+	usedA, usedB := used[:len(a.Tokens)], used[len(a.Tokens):]
+	free := func(used []bool, from, to int) bool {
+		for i := from; i <= to; i++ {
 			if used[i] {
 				return false
 			}
@@ -145,24 +242,24 @@ func CompareNames(a, b Name) Result {
 	num, den := 0.0, 0.0
 	conflicts, strong := 0, 0
 	for _, c := range cands {
-		if !free(usedA, c.a) || !free(usedB, c.b) {
+		x, y := sa[c.i], sb[c.j]
+		if !free(usedA, x.from, x.to) || !free(usedB, y.from, y.to) {
 			continue
 		}
-		// A two-token span only pairs when it beats both its tokens alone.
-		for i := c.a.from; i <= c.a.to; i++ {
+		for i := x.from; i <= x.to; i++ {
 			usedA[i] = true
 		}
-		for i := c.b.from; i <= c.b.to; i++ {
+		for i := y.from; i <= y.to; i++ {
 			usedB[i] = true
 		}
-		w := math.Max(c.a.weight, c.b.weight)
+		w := c.weight
 		s := math.Max(0, math.Min(1, c.sim))
-		p := Part{A: c.a.text, B: c.b.text, Sim: s, Weight: w, Note: "match"}
+		p := Part{A: x.text, B: y.text(b), Sim: s, Weight: w, Note: "match"}
 		g := s
 		if s < 0.9 {
 			g = math.Max(0, s-2*(0.9-s))
 		}
-		if s < conflictBelow && math.Min(c.a.weight, c.b.weight) > 0.3 {
+		if s < conflictBelow && math.Min(x.weight, y.weight) > 0.3 {
 			p.Note = "conflict"
 			conflicts++
 		} else if w >= 0.3 {
@@ -176,7 +273,7 @@ func CompareNames(a, b Name) Result {
 	if strong < 2 {
 		lambda = 0.6
 	}
-	for _, side := range []struct {
+	for _, side := range [2]struct {
 		n    Name
 		used []bool
 		isA  bool

@@ -16,6 +16,9 @@ type Token struct {
 	// little on their own and mostly join the next part.
 	particle bool
 	Weight   float64
+	// ID is set by a dictionary of tokens (the screening index) so that
+	// comparisons can be cached; 0 means none.
+	ID uint32
 }
 
 // Name is a parsed name.

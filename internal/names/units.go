@@ -132,8 +132,8 @@ func latinUnits(s string) []unit {
 			cons('s')
 		case isV(c):
 			vow(c)
-		case c >= 'a' && c <= 'z':
-			cons(c)
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			cons(c) // digits name vessels and aircraft
 		}
 	}
 	return collapse(out)

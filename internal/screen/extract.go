@@ -1,0 +1,288 @@
+package screen
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+)
+
+// DateRange is a date of birth as known: exact (From == To), a year
+// (the whole year), or a range of years. Dates are yyyymmdd numbers; zero
+// means unknown.
+type DateRange struct{ From, To int32 }
+
+// Known reports whether any date is known.
+func (d DateRange) Known() bool { return d.From != 0 }
+
+func (d DateRange) String() string {
+	switch {
+	case !d.Known():
+		return "unknown"
+	case d.From == d.To:
+		return fmt.Sprintf("%04d-%02d-%02d", d.From/10000, d.From/100%100, d.From%100)
+	case d.From%10000 == 101 && d.To%10000 == 1231 && d.From/10000 == d.To/10000:
+		return fmt.Sprintf("%04d", d.From/10000)
+	}
+	return fmt.Sprintf("%04d..%04d", d.From/10000, d.To/10000)
+}
+
+// ParseDate reads YYYY-MM-DD, YYYY-MM, YYYY, or a range YYYY..YYYY (also
+// YYYY/YYYY). It returns an error naming what was expected.
+func ParseDate(s string) (DateRange, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DateRange{}, nil
+	}
+	bad := fmt.Errorf("%q is not a date: expected YYYY-MM-DD, YYYY-MM, YYYY or YYYY..YYYY", clip(s, 20))
+	for _, sep := range []string{"..", "/"} {
+		if a, b, ok := strings.Cut(s, sep); ok {
+			x, err1 := ParseDate(a)
+			y, err2 := ParseDate(b)
+			if err1 != nil || err2 != nil || !x.Known() || !y.Known() || y.To < x.From {
+				return DateRange{}, bad
+			}
+			return DateRange{x.From, y.To}, nil
+		}
+	}
+	switch len(s) {
+	case 10:
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil || t.Year() < 1850 || t.Year() > 2200 {
+			return DateRange{}, bad
+		}
+		v := int32(t.Year()*10000 + int(t.Month())*100 + t.Day())
+		return DateRange{v, v}, nil
+	case 7:
+		t, err := time.Parse("2006-01", s)
+		if err != nil || t.Year() < 1850 || t.Year() > 2200 {
+			return DateRange{}, bad
+		}
+		base := int32(t.Year()*10000 + int(t.Month())*100)
+		return DateRange{base + 1, base + 31}, nil
+	case 4:
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 1850 || y > 2200 {
+			return DateRange{}, bad
+		}
+		return DateRange{int32(y*10000 + 101), int32(y*10000 + 1231)}, nil
+	}
+	return DateRange{}, bad
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// PersonData is a person as a record describes it.
+type PersonData struct {
+	Names         []string
+	DOB           DateRange
+	Sex           byte
+	Nationalities []string
+	Role          string
+}
+
+// Document is a travel or identity document.
+type Document struct{ Number, Country, Type string }
+
+// NormaliseDocNumber is the form document numbers are compared in:
+// letters and digits only, upper case.
+func NormaliseDocNumber(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Key is the exact-lookup key of a document: issuing country and number.
+func (d Document) Key() string {
+	c := strings.ToUpper(strings.TrimSpace(d.Country))
+	if m, ok := members.Lookup(c); ok {
+		c = m.Alpha2
+	}
+	return c + ":" + NormaliseDocNumber(d.Number)
+}
+
+// Identifier is any other exact identifier: IBAN, phone, e-mail, wallet,
+// VIN, plate, IMEI, domain…
+type Identifier struct{ Type, Value string }
+
+// Key is the exact-lookup key of an identifier.
+func (i Identifier) Key() string {
+	return strings.ToLower(i.Type) + ":" + CanonicalIdentifier(i.Type, i.Value)
+}
+
+// CanonicalIdentifier puts a value in the form it is compared in.
+func CanonicalIdentifier(typ, v string) string {
+	v = strings.TrimSpace(v)
+	switch strings.ToLower(typ) {
+	case "email", "domain", "url", "eth", "handle":
+		return strings.ToLower(v)
+	case "iban", "vin", "imei", "plate", "btc", "trx", "phone":
+		if strings.ToLower(typ) == "btc" && strings.HasPrefix(strings.ToLower(v), "bc1") {
+			return strings.ToLower(v)
+		}
+		if strings.ToLower(typ) == "trx" || strings.ToLower(typ) == "btc" {
+			return strings.ReplaceAll(v, " ", "")
+		}
+		var b strings.Builder
+		for _, r := range strings.ToUpper(v) {
+			if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || r == '+' {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	return v
+}
+
+// Subjects is what a record contributes to the index.
+type Subjects struct {
+	Label       string
+	Persons     []PersonData
+	Documents   []Document
+	Identifiers []Identifier
+}
+
+// Extract reads what a record holds that can be screened. Unknown fields
+// are ignored; a malformed field contributes nothing rather than failing
+// the record, which was validated when it was written.
+func Extract(r *core.Record) Subjects {
+	var d map[string]any
+	var out Subjects
+	if json.Unmarshal(r.Data, &d) != nil {
+		return out
+	}
+	switch r.Kind {
+	case core.KindPerson:
+		if p, ok := personFrom(d, "subject"); ok {
+			out.Persons = append(out.Persons, p)
+			out.Label = p.Names[0]
+		}
+	case core.KindTravelDocument:
+		doc := Document{Number: str(d, "number"), Country: str(d, "issuing_country"), Type: str(d, "document_type")}
+		if NormaliseDocNumber(doc.Number) != "" {
+			out.Documents = append(out.Documents, doc)
+			out.Label = fmt.Sprintf("%s %s (%s)", orDefault(doc.Type, "document"), doc.Number, doc.Country)
+		}
+		if h := str(d, "holder"); h != "" {
+			out.Persons = append(out.Persons, PersonData{Names: []string{h}, Role: "holder"})
+		}
+	case core.KindVehicle:
+		if v := str(d, "vin"); v != "" {
+			out.Identifiers = append(out.Identifiers, Identifier{"vin", v})
+		}
+		if p := str(d, "plate"); p != "" {
+			out.Identifiers = append(out.Identifiers, Identifier{"plate", str(d, "registration_country") + p})
+		}
+		out.Label = strings.TrimSpace("vehicle " + str(d, "make") + " " + orDefault(str(d, "vin"), str(d, "plate")))
+	case core.KindAsset, core.KindCyberIndicator:
+		if t, v := str(d, "type"), str(d, "value"); t != "" && v != "" {
+			out.Identifiers = append(out.Identifiers, Identifier{t, v})
+		}
+		out.Label = strings.TrimSpace(r.Kind + " " + orDefault(str(d, "value"), str(d, "asset_type")))
+	case core.KindNotice:
+		out.Label = strings.TrimSpace(str(d, "notice_type") + " notice " + str(d, "reference"))
+		if p, ok := personFrom(d, "subject"); ok {
+			out.Persons = append(out.Persons, p)
+		}
+		if subs, ok := d["subjects"].([]any); ok {
+			for _, s := range subs {
+				if m, ok := s.(map[string]any); ok {
+					if p, ok := personFrom(m, "subject"); ok {
+						out.Persons = append(out.Persons, p)
+					}
+				}
+			}
+		}
+	}
+	// Every kind may list documents and identifiers it mentions.
+	if docs, ok := d["documents"].([]any); ok {
+		for _, x := range docs {
+			if m, ok := x.(map[string]any); ok {
+				doc := Document{Number: str(m, "number"), Country: orDefault(str(m, "country"), str(m, "issuing_country")), Type: str(m, "type")}
+				if NormaliseDocNumber(doc.Number) != "" {
+					out.Documents = append(out.Documents, doc)
+				}
+			}
+		}
+	}
+	if ids, ok := d["identifiers"].([]any); ok {
+		for _, x := range ids {
+			if m, ok := x.(map[string]any); ok {
+				if t, v := str(m, "type"), str(m, "value"); t != "" && v != "" {
+					out.Identifiers = append(out.Identifiers, Identifier{t, v})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func personFrom(d map[string]any, role string) (PersonData, bool) {
+	p := PersonData{Role: role}
+	full := strings.TrimSpace(str(d, "given_names") + " " + str(d, "family_name"))
+	for _, n := range []string{full, str(d, "name"), str(d, "name_original")} {
+		if n != "" {
+			p.Names = append(p.Names, n)
+		}
+	}
+	for _, k := range []string{"aliases", "names"} {
+		if list, ok := d[k].([]any); ok {
+			for _, a := range list {
+				switch v := a.(type) {
+				case string:
+					if v != "" {
+						p.Names = append(p.Names, v)
+					}
+				case map[string]any:
+					if n := strings.TrimSpace(str(v, "given_names") + " " + str(v, "family_name") + " " + str(v, "name")); n != "" {
+						p.Names = append(p.Names, n)
+					}
+				}
+			}
+		}
+	}
+	if len(p.Names) == 0 {
+		return p, false
+	}
+	if dob, err := ParseDate(str(d, "date_of_birth")); err == nil {
+		p.DOB = dob
+	}
+	if s := str(d, "sex"); s == "M" || s == "F" {
+		p.Sex = s[0]
+	}
+	if list, ok := d["nationalities"].([]any); ok {
+		for _, n := range list {
+			if s, ok := n.(string); ok {
+				if c, ok := members.Lookup(s); ok {
+					p.Nationalities = append(p.Nationalities, c.Alpha2)
+				}
+			}
+		}
+	}
+	return p, true
+}
+
+func str(d map[string]any, k string) string {
+	s, _ := d[k].(string)
+	return strings.TrimSpace(s)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

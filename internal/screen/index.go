@@ -1,0 +1,302 @@
+// Package screen owns the in-memory screening index and its query path:
+// what a record contributes (names, documents, identifiers), candidate
+// retrieval through posting lists over cross-script name keys and hash
+// lookups for identifiers, scoring, and the shape of an answer under the
+// access decision. It reads records through a small interface and never
+// writes to the store; the API layer audits what it is asked.
+package screen
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/names"
+)
+
+// Index is the screening index. It is safe for concurrent use: queries
+// share a read lock, updates take the write lock briefly.
+type Index struct {
+	mu sync.RWMutex
+
+	recs    map[string]*recInfo // record id → what it contributed
+	persons []person            // by person id; a removed slot has rec == nil
+	free    []uint32            // removed person ids, for reuse
+
+	// Token dictionary: every distinct name part once.
+	dict   map[string]uint32
+	tokens []names.Token
+
+	// Posting lists: name key → persons, and one-deletion variants of
+	// keys → persons, for misspelt queries.
+	keys  map[string]*roaring.Bitmap
+	fuzzy map[string]*roaring.Bitmap
+
+	// Exact lookups: canonical document or identifier → entries.
+	docs   map[string][]ref
+	idents map[string][]ref
+
+	rels map[string]*core.Releasability // interned releasabilities
+}
+
+// recInfo is what one record put in the index, so that it can be taken
+// out again when the record changes.
+type recInfo struct {
+	id      string
+	kind    string
+	owner   string
+	status  string
+	rel     *core.Releasability
+	version int64
+	label   string // a short description shown with a hit
+	persons []uint32
+	docs    []string
+	idents  []string
+}
+
+// person is one indexed person: a record may hold several (a notice).
+type person struct {
+	rec   *recInfo
+	names [][]uint32 // each spelling as token ids
+	dob   DateRange
+	sex   byte
+	nats  []string
+	role  string // e.g. "subject", "alias of" for explanations
+	nkeys int    // distinct keys, to rank candidates that match all of theirs first
+}
+
+// ref points from a document or identifier to its record.
+type ref struct {
+	rec   *recInfo
+	value string // the value as indexed, for the explanation
+	kind  string
+}
+
+// New returns an empty index.
+func New() *Index {
+	return &Index{
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keys: map[string]*roaring.Bitmap{},
+		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
+		rels: map[string]*core.Releasability{},
+	}
+}
+
+// Stats describes the index.
+type Stats struct {
+	Records, Persons, Tokens, Keys, FuzzyKeys, Documents, Identifiers int
+}
+
+// Stats counts what the index holds.
+func (x *Index) Stats() Stats {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return Stats{Records: len(x.recs), Persons: len(x.persons) - len(x.free), Tokens: len(x.tokens), Keys: len(x.keys),
+		FuzzyKeys: len(x.fuzzy), Documents: len(x.docs), Identifiers: len(x.idents)}
+}
+
+// Version returns the indexed version of a record, 0 if absent.
+func (x *Index) Version(id string) int64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if r := x.recs[id]; r != nil {
+		return r.version
+	}
+	return 0
+}
+
+// Put indexes a record, replacing what an earlier version contributed.
+// Records that are not active are only removed: cancelled and expired
+// records are not screened.
+func (x *Index) Put(r *core.Record) {
+	sub := Extract(r)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old := x.recs[r.ID]; old != nil {
+		if old.version > r.Version {
+			return // a newer version is already in
+		}
+		x.remove(old)
+	}
+	if r.Status != core.StatusActive {
+		return
+	}
+	info := &recInfo{id: r.ID, kind: r.Kind, owner: r.Owner, status: r.Status, rel: x.intern(r.Releasability), version: r.Version, label: sub.Label}
+	for _, p := range sub.Persons {
+		x.addPerson(info, p)
+	}
+	for _, d := range sub.Documents {
+		k := d.Key()
+		x.docs[k] = append(x.docs[k], ref{rec: info, value: d.Number, kind: d.Type})
+		info.docs = append(info.docs, k)
+	}
+	for _, id := range sub.Identifiers {
+		k := id.Key()
+		x.idents[k] = append(x.idents[k], ref{rec: info, value: id.Value, kind: id.Type})
+		info.idents = append(info.idents, k)
+	}
+	x.recs[r.ID] = info
+}
+
+// Remove takes a record out of the index.
+func (x *Index) Remove(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old := x.recs[id]; old != nil {
+		x.remove(old)
+	}
+}
+
+func (x *Index) intern(rel core.Releasability) *core.Releasability {
+	k := rel.Mode + ":" + strings.Join(rel.Countries, ",")
+	if p := x.rels[k]; p != nil {
+		return p
+	}
+	p := &core.Releasability{Mode: rel.Mode, Countries: append([]string(nil), rel.Countries...)}
+	x.rels[k] = p
+	return p
+}
+
+func (x *Index) addPerson(info *recInfo, p PersonData) {
+	var pid uint32
+	if n := len(x.free); n > 0 {
+		pid = x.free[n-1]
+		x.free = x.free[:n-1]
+	} else {
+		pid = uint32(len(x.persons))
+		x.persons = append(x.persons, person{})
+	}
+	pe := person{rec: info, dob: p.DOB, sex: p.Sex, nats: p.Nationalities, role: p.Role}
+	seenKeys := map[string]bool{}
+	for _, n := range p.Names {
+		parsed := names.Parse(n)
+		if len(parsed.Tokens) == 0 {
+			continue
+		}
+		ids := make([]uint32, len(parsed.Tokens))
+		for i, t := range parsed.Tokens {
+			ids[i] = x.token(t)
+		}
+		pe.names = append(pe.names, ids)
+		for _, k := range parsed.Keys() {
+			if seenKeys[k] {
+				continue
+			}
+			seenKeys[k] = true
+			post(x.keys, k, pid)
+			for _, d := range deletions(k) {
+				post(x.fuzzy, d, pid)
+			}
+		}
+	}
+	pe.nkeys = len(seenKeys)
+	if len(pe.names) == 0 {
+		x.persons[pid] = person{}
+		x.free = append(x.free, pid)
+		return
+	}
+	x.persons[pid] = pe
+	info.persons = append(info.persons, pid)
+}
+
+func (x *Index) token(t names.Token) uint32 {
+	k := t.Script.String()[:1] + t.Text
+	if id, ok := x.dict[k]; ok {
+		return id
+	}
+	id := uint32(len(x.tokens))
+	t.ID = id + 1
+	x.tokens = append(x.tokens, t)
+	x.dict[k] = id
+	return id
+}
+
+func post(m map[string]*roaring.Bitmap, k string, id uint32) {
+	b := m[k]
+	if b == nil {
+		b = roaring.New()
+		m[k] = b
+	}
+	b.Add(id)
+}
+
+func (x *Index) remove(info *recInfo) {
+	for _, pid := range info.persons {
+		p := x.persons[pid]
+		for _, ids := range p.names {
+			n := x.name(ids)
+			for _, k := range n.Keys() {
+				unpost(x.keys, k, pid)
+				for _, d := range deletions(k) {
+					unpost(x.fuzzy, d, pid)
+				}
+			}
+		}
+		x.persons[pid] = person{}
+		x.free = append(x.free, pid)
+	}
+	for _, k := range info.docs {
+		x.docs[k] = dropRef(x.docs[k], info)
+		if len(x.docs[k]) == 0 {
+			delete(x.docs, k)
+		}
+	}
+	for _, k := range info.idents {
+		x.idents[k] = dropRef(x.idents[k], info)
+		if len(x.idents[k]) == 0 {
+			delete(x.idents, k)
+		}
+	}
+	delete(x.recs, info.id)
+}
+
+func unpost(m map[string]*roaring.Bitmap, k string, id uint32) {
+	if b := m[k]; b != nil {
+		b.Remove(id)
+		if b.IsEmpty() {
+			delete(m, k)
+		}
+	}
+}
+
+func dropRef(rs []ref, info *recInfo) []ref {
+	out := rs[:0]
+	for _, r := range rs {
+		if r.rec != info {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// name rebuilds a parsed name from token ids.
+func (x *Index) name(ids []uint32) names.Name {
+	n := names.Name{Tokens: make([]names.Token, len(ids))}
+	texts := make([]string, len(ids))
+	for i, id := range ids {
+		n.Tokens[i] = x.tokens[id]
+		texts[i] = x.tokens[id].Text
+	}
+	n.Original = strings.Join(texts, " ")
+	return n
+}
+
+// deletions returns the keys one letter shorter, for keys long enough that
+// dropping a letter still says something.
+func deletions(k string) []string {
+	if len(k) < 3 {
+		return nil
+	}
+	out := make([]string, 0, len(k))
+	for i := range len(k) {
+		d := k[:i] + k[i+1:]
+		if i > 0 && k[i] == k[i-1] {
+			continue // same deletion as the previous one
+		}
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,323 @@
+package screen
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/names"
+)
+
+// Defaults of the query path.
+const (
+	DefaultThreshold = names.DefaultThreshold
+	DefaultLimit     = 10
+	maxLimit         = 100
+	candidates       = 40 // scored in full per query
+	maxNameLen       = 300
+)
+
+// PersonQuery asks whether a person is known.
+type PersonQuery struct {
+	Name        string  `json:"name"`
+	DateOfBirth string  `json:"date_of_birth,omitempty"`
+	Sex         string  `json:"sex,omitempty"`
+	Nationality string  `json:"nationality,omitempty"`
+	Threshold   float64 `json:"threshold,omitempty"`
+	Limit       int     `json:"limit,omitempty"`
+}
+
+// Hit is one answer. When the record is not releasable to the caller,
+// only Owner, Score and Reference are set and Restricted is true: the
+// caller is told to contact the owner bureau, and nothing else.
+type Hit struct {
+	Score       float64  `json:"score"`
+	Restricted  bool     `json:"restricted"`
+	Owner       string   `json:"owner"`
+	Reference   string   `json:"reference"`
+	Message     string   `json:"message,omitempty"`
+	RecordID    string   `json:"record_id,omitempty"`
+	Kind        string   `json:"kind,omitempty"`
+	Label       string   `json:"label,omitempty"`
+	Matched     string   `json:"matched,omitempty"`
+	Explanation []string `json:"explanation,omitempty"`
+	// recordID is kept for the audit and the owner's notification even
+	// when the caller may not see it.
+	recordID string
+}
+
+// RecordID returns the record behind a hit, for the audit log and the
+// owner's notification; it must not be shown to a caller who may not see
+// the record.
+func (h Hit) Internal() string { return h.recordID }
+
+// refKey makes hit references that a caller cannot turn back into record
+// ids.
+var refKey = func() []byte {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return b
+}()
+
+func reference(recordID string) string {
+	m := hmac.New(sha256.New, refKey)
+	m.Write([]byte(recordID))
+	return "HIT-" + strings.ToUpper(hex.EncodeToString(m.Sum(nil))[:16])
+}
+
+// Validate checks a person query, naming the field at fault.
+func (q *PersonQuery) Validate() error {
+	var fs []core.FieldError
+	q.Name = strings.TrimSpace(q.Name)
+	switch {
+	case q.Name == "":
+		fs = append(fs, core.FieldError{Field: "name", Reason: "is required"})
+	case utf8.RuneCountInString(q.Name) > maxNameLen:
+		fs = append(fs, core.FieldError{Field: "name", Reason: fmt.Sprintf("must be at most %d characters", maxNameLen)})
+	case !hasNamePart(names.Parse(q.Name)):
+		fs = append(fs, core.FieldError{Field: "name", Reason: "has no name part to search: only particles, articles, digits or symbols"})
+	}
+	if _, err := ParseDate(q.DateOfBirth); err != nil {
+		fs = append(fs, core.FieldError{Field: "date_of_birth", Reason: err.Error()})
+	}
+	switch q.Sex {
+	case "", "M", "F", "U":
+	default:
+		fs = append(fs, core.FieldError{Field: "sex", Reason: "must be M, F or U"})
+	}
+	if q.Nationality != "" {
+		if c, ok := members.Lookup(q.Nationality); ok {
+			q.Nationality = c.Alpha2
+		} else {
+			fs = append(fs, core.FieldError{Field: "nationality", Reason: "must be an ISO 3166 alpha-2 or alpha-3 code"})
+		}
+	}
+	if q.Threshold < 0 || q.Threshold > 1 {
+		fs = append(fs, core.FieldError{Field: "threshold", Reason: "must be between 0 and 1"})
+	}
+	if q.Limit < 0 || q.Limit > maxLimit {
+		fs = append(fs, core.FieldError{Field: "limit", Reason: fmt.Sprintf("must be from 1 to %d", maxLimit)})
+	}
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	return nil
+}
+
+func hasNamePart(n names.Name) bool {
+	for _, t := range n.Tokens {
+		if t.Weight > 0.2 {
+			return true
+		}
+	}
+	return false
+}
+
+type scored struct {
+	pid   uint32
+	score float64
+}
+
+// ScreenPerson finds the persons whose names match q, best first.
+func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	threshold, limit := q.Threshold, q.Limit
+	if threshold == 0 {
+		threshold = DefaultThreshold
+	}
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	qn := names.Parse(q.Name)
+	dob, _ := ParseDate(q.DateOfBirth)
+
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	cands := x.retrieve(qn)
+	type result struct {
+		pid     uint32
+		score   float64
+		matched string
+		best    names.Result
+		notes   []string
+		exact   bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
+	}
+	qtext := x.nameText(qn)
+	var results []result
+	m := names.NewMatcher(qn)
+	for _, c := range cands {
+		p := &x.persons[c.pid]
+		best := names.Result{}
+		bestName := ""
+		for _, ids := range p.names {
+			n := x.name(ids)
+			r := m.Compare(n)
+			if r.Score > best.Score || bestName == "" {
+				best, bestName = r, n.Original
+			}
+			if r.Score >= 1 {
+				break
+			}
+		}
+		score, notes := adjust(best.Score, p, dob, q.Sex, q.Nationality)
+		if score < threshold {
+			continue
+		}
+		results = append(results, result{c.pid, score, bestName, best, notes, bestName == qtext})
+	}
+	sort.Slice(results, func(i, j int) bool {
+		if results[i].score != results[j].score {
+			return results[i].score > results[j].score
+		}
+		if results[i].exact != results[j].exact {
+			return results[i].exact
+		}
+		return results[i].pid < results[j].pid
+	})
+	hits := make([]Hit, 0, min(limit, len(results)))
+	seen := map[*recInfo]bool{}
+	for _, r := range results {
+		p := &x.persons[r.pid]
+		if seen[p.rec] {
+			continue // one hit per record, its best person
+		}
+		seen[p.rec] = true
+		h := hitFor(v, p.rec, r.score)
+		if !h.Restricted {
+			h.Matched = r.matched
+			h.Explanation = append(r.best.Explain(), r.notes...)
+		}
+		hits = append(hits, h)
+		if len(hits) == limit {
+			break
+		}
+	}
+	return hits, nil
+}
+
+// nameText is a parsed name's normalised spelling, as index names print.
+func (x *Index) nameText(n names.Name) string {
+	texts := make([]string, len(n.Tokens))
+	for i, t := range n.Tokens {
+		texts[i] = t.Text
+	}
+	return strings.Join(texts, " ")
+}
+
+// hitFor shapes a hit under the access decision.
+func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
+	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, Reference: reference(rec.id), recordID: rec.id}
+	if !access.CanSeeEnvelope(v, rec.owner, rec.status, *rec.rel) {
+		h.Restricted = true
+		h.Message = fmt.Sprintf("possible hit — contact bureau %s", rec.owner)
+		return h
+	}
+	h.RecordID, h.Kind, h.Label = rec.id, rec.kind, rec.label
+	return h
+}
+
+// adjust weighs what besides the name the query gave: a date of birth
+// that agrees confirms, one that disagrees makes a match less likely; the
+// same for sex. Each effect is explained.
+func adjust(score float64, p *person, dob DateRange, sex, nat string) (float64, []string) {
+	var notes []string
+	if dob.Known() && p.dob.Known() {
+		switch {
+		case dob.From <= p.dob.To && p.dob.From <= dob.To:
+			score = math.Min(1, score+0.02)
+			notes = append(notes, fmt.Sprintf("date of birth %s agrees with %s: +0.02", dob, p.dob))
+		case abs(int(dob.From/10000)-int(p.dob.From/10000)) <= 1 || abs(int(dob.To/10000)-int(p.dob.To/10000)) <= 1:
+			score *= 0.95
+			notes = append(notes, fmt.Sprintf("date of birth %s is close to %s: ×0.95", dob, p.dob))
+		default:
+			score *= 0.8
+			notes = append(notes, fmt.Sprintf("date of birth %s differs from %s: ×0.80", dob, p.dob))
+		}
+	}
+	if (sex == "M" || sex == "F") && p.sex != 0 && sex[0] != p.sex {
+		score *= 0.9
+		notes = append(notes, fmt.Sprintf("sex %s differs from %c: ×0.90", sex, p.sex))
+	}
+	if nat != "" && len(p.nats) > 0 {
+		agree := false
+		for _, n := range p.nats {
+			agree = agree || n == nat
+		}
+		if agree {
+			notes = append(notes, "nationality "+nat+" agrees")
+		} else {
+			notes = append(notes, "nationality "+nat+" not among "+strings.Join(p.nats, ", ")+" (no penalty: nationalities change)")
+		}
+	}
+	return score, notes
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// retrieve gathers candidates through the posting lists of the query's
+// keys, rare keys counting more, and keeps the best few for full scoring.
+// It never scans the corpus: it reads only the postings of the query's
+// keys and their one-letter variants.
+func (x *Index) retrieve(qn names.Name) []scored {
+	total := float64(len(x.persons) - len(x.free) + 1)
+	acc := map[uint32]float64{}
+	visit := func(m map[string]*roaring.Bitmap, k string, w float64) {
+		b := m[k]
+		if b == nil {
+			return
+		}
+		card := float64(b.GetCardinality())
+		idf := math.Log(1 + total/card)
+		if card > 50_000 {
+			return // an over-common key says nothing; other keys decide
+		}
+		it := b.Iterator()
+		for it.HasNext() {
+			acc[it.Next()] += w * idf
+		}
+	}
+	keys := qn.Keys()
+	for _, k := range keys {
+		visit(x.keys, k, 1)
+		visit(x.fuzzy, k, 0.5) // the index has a letter more
+		for _, d := range deletions(k) {
+			visit(x.keys, d, 0.5)  // the query has a letter more
+			visit(x.fuzzy, d, 0.3) // one letter differs
+		}
+	}
+	out := make([]scored, 0, len(acc))
+	for pid, s := range acc {
+		// Prefer candidates whose keys the query covers: a long name that
+		// shares one key with the query ranks below a short one that
+		// shares all of them.
+		out = append(out, scored{pid, s / (1 + 0.1*float64(x.persons[pid].nkeys))})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].pid < out[j].pid
+	})
+	if len(out) > candidates {
+		out = out[:candidates]
+	}
+	return out
+}
