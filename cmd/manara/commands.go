@@ -16,6 +16,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/demo"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/postgres"
 	"github.com/manara-hub/manara/internal/store/sqlite"
 	"github.com/manara-hub/manara/internal/store/sqlstore"
@@ -139,6 +140,24 @@ func serve(f serverFlags, withDemo bool) error {
 		logins = demoLogins()
 	}
 	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version})
+	wake := make(chan struct{}, 1)
+	recSvc.Changed = func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	idx := screen.New()
+	start := time.Now()
+	seq, err := idx.Load(ctx, st, nil)
+	if err != nil {
+		return fmt.Errorf("build the screening index: %w", err)
+	}
+	stats := idx.Stats()
+	log.Info("screening index built", "records", stats.Records, "persons", stats.Persons, "documents", stats.Documents,
+		"identifiers", stats.Identifiers, "took", time.Since(start).Round(time.Millisecond))
+	srv.Screen = idx
+	go idx.Follow(ctx, st, seq, 500*time.Millisecond, wake, log)
 	go housekeeping(ctx, st, recSvc, retention, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "store", f.describe())

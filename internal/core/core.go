@@ -34,10 +34,11 @@ const (
 	PermRecordsWrite = "records:write"
 	PermAuditRead    = "audit:read"
 	PermAdmin        = "admin"
+	PermScreen       = "screen"
 )
 
 // Permissions lists every permission.
-var Permissions = []string{PermRecordsRead, PermRecordsWrite, PermAuditRead, PermAdmin}
+var Permissions = []string{PermRecordsRead, PermRecordsWrite, PermAuditRead, PermScreen, PermAdmin}
 
 // ValidPermission reports whether p is a known permission.
 func ValidPermission(p string) bool {
@@ -53,9 +54,9 @@ func ValidPermission(p string) bool {
 func RolePermissions(role string) []string {
 	switch role {
 	case RoleOfficer, RoleSupervisor:
-		return []string{PermRecordsRead, PermRecordsWrite, PermAuditRead}
+		return []string{PermRecordsRead, PermRecordsWrite, PermAuditRead, PermScreen}
 	case RoleReviewer, RoleAnalyst:
-		return []string{PermRecordsRead, PermAuditRead}
+		return []string{PermRecordsRead, PermAuditRead, PermScreen}
 	case RoleAdmin:
 		return []string{PermRecordsRead, PermAuditRead, PermAdmin}
 	}

@@ -53,6 +53,8 @@ type RecordTx interface {
 	// RecordsPastRetention lists active records whose retention ended before t.
 	RecordsPastRetention(t time.Time, limit int) ([]*Record, error)
 	Changes(afterSeq int64, limit int) ([]RecordChange, error)
+	// LastChange is the sequence number of the newest change (0 if none).
+	LastChange() (int64, error)
 	CountRecords() (int64, error)
 }
 

@@ -46,6 +46,16 @@ func RetentionYears(kind string) int {
 type Service struct {
 	Store core.Store
 	Now   func() time.Time
+	// Changed, if set, is called after every committed change, so that
+	// followers of the change feed (the screening index) need not wait
+	// for their next poll.
+	Changed func()
+}
+
+func (s *Service) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
 }
 
 // New returns a Service over st.
@@ -85,6 +95,7 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Re
 	if err != nil {
 		return nil, s.refuse(ctx, v, "record.create", err)
 	}
+	s.changed()
 	return r, nil
 }
 
@@ -564,6 +575,7 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 	if err != nil {
 		return nil, s.refuse(ctx, v, action, err, id)
 	}
+	s.changed()
 	return r, nil
 }
 
@@ -597,6 +609,9 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 			return n, err
 		}
 		n += batch
+		if batch > 0 {
+			s.changed()
+		}
 		if batch < 200 {
 			return n, nil
 		}

@@ -42,7 +42,7 @@ type PersonQuery struct {
 // only Owner, Score and Reference are set and Restricted is true: the
 // caller is told to contact the owner bureau, and nothing else.
 type Hit struct {
-	Score       float64  `json:"score"`
+	Score       float64  `json:"score,omitempty"`
 	Restricted  bool     `json:"restricted"`
 	Owner       string   `json:"owner"`
 	Reference   string   `json:"reference"`
@@ -221,7 +221,7 @@ func (x *Index) nameText(n names.Name) string {
 func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
 	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, Reference: reference(rec.id), recordID: rec.id}
 	if !access.CanSeeEnvelope(v, rec.owner, rec.status, *rec.rel) {
-		h.Restricted = true
+		h.Restricted, h.Score = true, 0 // a reference and the owner, nothing else
 		h.Message = fmt.Sprintf("possible hit — contact bureau %s", rec.owner)
 		return h
 	}

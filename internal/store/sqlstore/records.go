@@ -244,6 +244,12 @@ func (t *tx) Changes(after int64, limit int) ([]core.RecordChange, error) {
 	return out, rows.Err()
 }
 
+func (t *tx) LastChange() (int64, error) {
+	var n int64
+	err := t.queryRow(`SELECT value FROM counters WHERE name = 'changes'`).Scan(&n)
+	return n, err
+}
+
 func (t *tx) CountRecords() (int64, error) {
 	var n int64
 	err := t.queryRow(`SELECT count(*) FROM records`).Scan(&n)

@@ -88,6 +88,18 @@ func schemas() obj {
 		"KeyList":    obj{"type": "object", "properties": obj{"items": list(ref("Key"))}},
 		"NewKey":     object([]string{"name", "permissions"}, obj{"name": str(""), "bureau": str("defaults to yours"), "permissions": list(enum(core.Permissions)), "expires_at": str("YYYY-MM-DD or RFC 3339")}),
 		"CreatedKey": obj{"type": "object", "properties": obj{"key": ref("Key"), "secret": str("the key, shown once"), "note": str("")}},
+		"ScreenPerson": object([]string{"name"}, obj{"name": str("in any script; at most 300 characters"), "date_of_birth": str("YYYY-MM-DD, YYYY-MM, YYYY or YYYY..YYYY"),
+			"sex": enum([]string{"M", "F", "U"}), "nationality": str("ISO 3166 code"), "threshold": obj{"type": "number", "description": "0..1, default 0.85"},
+			"limit": obj{"type": "integer", "description": "1..100, default 10"}, "context": ref("ScreenContext")}),
+		"ScreenDocument":   object(nil, obj{"number": str("document number"), "country": str("issuing country, ISO 3166"), "type": str("passport, id_card…"), "mrz": str("a raw MRZ (TD1, TD2 or TD3) instead of number and country"), "context": ref("ScreenContext")}),
+		"ScreenIdentifier": object([]string{"value"}, obj{"type": str("iban, phone, email, url, domain, btc, eth, trx, vin, imei, plate; detected when empty"), "value": str(""), "context": ref("ScreenContext")}),
+		"ScreenContext":    obj{"type": "object", "description": "where and why: border post, flight… (at most 10 entries)", "additionalProperties": obj{"type": "string"}},
+		"Hit": obj{"type": "object", "properties": obj{"score": obj{"type": "number"}, "restricted": obj{"type": "boolean", "description": "true: the record is not releasable to you; contact the owner bureau with the reference"},
+			"owner": str("owner bureau"), "reference": str("hit reference"), "message": str("possible hit — contact bureau X"), "record_id": str(""), "kind": str(""), "label": str(""),
+			"matched": str("the indexed spelling that matched"), "explanation": list(str("why it scored what it scored"))}},
+		"ScreenAnswer": obj{"type": "object", "properties": obj{"hits": list(ref("Hit")), "count": obj{"type": "integer"}, "screened_at": dateTime}},
+		"BatchLine":    obj{"type": "object", "description": "one JSON object per line: {\"id\", \"type\": person|document|identifier, and that type's fields (person: name, date_of_birth…; document: number, country, document_type or mrz; identifier: identifier_type, value)}"},
+		"BatchAnswer":  obj{"type": "object", "properties": obj{"line": obj{"type": "integer"}, "id": str(""), "hits": list(ref("Hit")), "count": obj{"type": "integer"}, "error": ref("Problem")}},
 	}
 }
 
@@ -109,12 +121,20 @@ func (s *Server) Document() obj {
 			op["parameters"] = params
 		}
 		if rt.Body != "" {
-			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(rt.Body)}}}
+			media := "application/json"
+			if rt.StreamIn != "" {
+				media = rt.StreamIn
+			}
+			op["requestBody"] = obj{"required": true, "content": obj{media: obj{"schema": ref(rt.Body)}}}
 		}
 		ok := obj{"description": "Success"}
 		switch {
 		case rt.Stream != "":
-			ok["content"] = obj{rt.Stream: obj{"schema": ref("Record")}}
+			schema := "Record"
+			if rt.StreamSchema != "" {
+				schema = rt.StreamSchema
+			}
+			ok["content"] = obj{rt.Stream: obj{"schema": ref(schema)}}
 		case rt.Resp != "":
 			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Resp)}}
 		}

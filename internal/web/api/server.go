@@ -23,6 +23,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/screen"
 )
 
 // Limits on request bodies.
@@ -48,6 +49,13 @@ type Server struct {
 	Records *records.Service
 	Log     *slog.Logger
 	Config  Config
+	// Screen is the screening index; screening answers 503 until it is set.
+	Screen *screen.Index
+	// ParseMRZ reads a raw MRZ into a document number, issuing country and
+	// type; ParseIdentifier detects and canonicalises an identifier. Both
+	// return *core.Error naming the fault.
+	ParseMRZ        func(mrz string) (number, country, typ string, err error)
+	ParseIdentifier func(typ, value string) (string, string, error)
 
 	mux      *http.ServeMux
 	routes   []route
@@ -69,6 +77,9 @@ type route struct {
 	Status       int
 	Params       []param
 	Stream       string // media type of a streamed response
+	StreamIn     string // media type of a streamed request body
+	StreamSchema string // schema of each streamed response line (default Record)
+	MaxBody      int64  // body limit when larger than MaxBodyBytes
 	h            handler
 }
 
@@ -182,7 +193,11 @@ func (s *Server) wrap(rt route) http.Handler {
 	name := rt.Method + " " + rt.Path
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.observe(name, w, r, func(sw *statusWriter) string {
-			r.Body = http.MaxBytesReader(sw, r.Body, MaxBodyBytes)
+			limit := int64(MaxBodyBytes)
+			if rt.MaxBody > 0 {
+				limit = rt.MaxBody
+			}
+			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 			v := core.Viewer{Remote: s.remote(r)}
 			if !rt.Public {
 				var err error

@@ -1,0 +1,328 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/screen"
+)
+
+// Batch limits: a batch is a stream of JSON lines.
+const (
+	MaxBatchBytes = 32 << 20
+	MaxBatchLines = 50_000
+	maxLineBytes  = 64 << 10
+)
+
+// screenContext is what the searcher says about the circumstances: a
+// border post, a flight. It is kept with the audit entry.
+type screenContext map[string]string
+
+func (c screenContext) validate() error {
+	if len(c) > 10 {
+		return core.Invalid(core.FieldError{Field: "context", Reason: "must have at most 10 entries"})
+	}
+	for k, v := range c {
+		if len(k) > 50 || len(v) > 200 {
+			return core.Invalid(core.FieldError{Field: "context." + clipKey(k), Reason: "keys at most 50 bytes, values at most 200"})
+		}
+	}
+	return nil
+}
+
+func clipKey(k string) string {
+	if len(k) > 50 {
+		return k[:50] + "…"
+	}
+	return k
+}
+
+func (c screenContext) String() string {
+	if len(c) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(map[string]string(c))
+	return " context=" + string(b)
+}
+
+type screenAnswer struct {
+	Hits       []screen.Hit `json:"hits"`
+	Count      int          `json:"count"`
+	ScreenedAt time.Time    `json:"screened_at"`
+}
+
+func (s *Server) index() (*screen.Index, error) {
+	if s.Screen == nil {
+		return nil, core.Errorf(core.EUNAVAILABLE, "the screening index is not loaded yet")
+	}
+	return s.Screen, nil
+}
+
+func canScreen(v core.Viewer) error {
+	if !v.Can(core.PermScreen) {
+		return core.Errorf(core.EFORBIDDEN, "your role or key does not allow screening")
+	}
+	return nil
+}
+
+// screenOne runs one screening and audits it: one entry naming every
+// record hit, restricted ones included (the owner's trail shows them).
+func (s *Server) screenOne(r *http.Request, v core.Viewer, action, summary string, run func(*screen.Index) ([]screen.Hit, error)) ([]screen.Hit, error) {
+	if err := canScreen(v); err != nil {
+		s.auditScreen(r, v, action, summary, nil, audit.Denied)
+		return nil, err
+	}
+	x, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	hits, err := run(x)
+	if err != nil {
+		s.auditScreen(r, v, action, summary, nil, audit.OutcomeOf(err))
+		return nil, err
+	}
+	if hits == nil {
+		hits = []screen.Hit{}
+	}
+	if err := s.auditScreen(r, v, action, summary, hits, audit.OK); err != nil {
+		return nil, err
+	}
+	return hits, nil
+}
+
+func (s *Server) auditScreen(r *http.Request, v core.Viewer, action, summary string, hits []screen.Hit, outcome string) error {
+	ids := make([]string, 0, len(hits))
+	for _, h := range hits {
+		ids = append(ids, h.Internal())
+	}
+	e := audit.Entry(v, action, outcome, ids...)
+	e.Query = summary
+	return s.Store.Update(r.Context(), func(tx core.Tx) error { return audit.Append(tx, e) })
+}
+
+func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in struct {
+		screen.PersonQuery
+		Context screenContext `json:"context"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := in.Context.validate(); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", in.Name, in.DateOfBirth, in.Sex, in.Nationality, in.Context)
+	hits, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, in.PersonQuery) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, screenAnswer{Hits: hits, Count: len(hits), ScreenedAt: time.Now().UTC()})
+	return nil
+}
+
+func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in struct {
+		screen.DocumentQuery
+		Context screenContext `json:"context"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := in.Context.validate(); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", in.Number, in.Country, in.Type, in.MRZ != "", in.Context)
+	hits, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, in.DocumentQuery) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, screenAnswer{Hits: hits, Count: len(hits), ScreenedAt: time.Now().UTC()})
+	return nil
+}
+
+// screenDoc resolves an MRZ (when the resolver is wired) and looks the
+// document up.
+func (s *Server) screenDoc(x *screen.Index, v core.Viewer, q screen.DocumentQuery) ([]screen.Hit, error) {
+	if q.MRZ != "" {
+		if s.ParseMRZ == nil {
+			return nil, core.Invalid(core.FieldError{Field: "mrz", Reason: "MRZ reading is not available on this server"})
+		}
+		num, country, typ, err := s.ParseMRZ(q.MRZ)
+		if err != nil {
+			return nil, err
+		}
+		q.Number, q.Country = num, country
+		if q.Type == "" {
+			q.Type = typ
+		}
+	}
+	return x.ScreenDocument(v, q)
+}
+
+func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in struct {
+		screen.IdentifierQuery
+		Context screenContext `json:"context"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := in.Context.validate(); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("identifier type=%s value=%q%s", in.Type, in.Value, in.Context)
+	hits, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
+		return s.screenIdent(x, v, in.IdentifierQuery)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, screenAnswer{Hits: hits, Count: len(hits), ScreenedAt: time.Now().UTC()})
+	return nil
+}
+
+func (s *Server) screenIdent(x *screen.Index, v core.Viewer, q screen.IdentifierQuery) ([]screen.Hit, error) {
+	if s.ParseIdentifier != nil {
+		typ, canon, err := s.ParseIdentifier(q.Type, q.Value)
+		if err != nil {
+			return nil, err
+		}
+		q.Type, q.Value = typ, canon
+	} else if q.Type == "" {
+		return nil, core.Invalid(core.FieldError{Field: "type", Reason: "is required: iban, phone, email, url, domain, btc, eth, trx, vin, imei, plate"})
+	}
+	return x.ScreenIdentifier(v, q)
+}
+
+// batchLine is one line of a batch: a type and that type's query.
+type batchLine struct {
+	ID   string `json:"id,omitempty"`
+	Type string `json:"type"`
+	screen.PersonQuery
+	Number  string `json:"number,omitempty"`
+	Country string `json:"country,omitempty"`
+	DocType string `json:"document_type,omitempty"`
+	MRZ     string `json:"mrz,omitempty"`
+	IDType  string `json:"identifier_type,omitempty"`
+	Value   string `json:"value,omitempty"`
+}
+
+type batchOut struct {
+	Line  int          `json:"line"`
+	ID    string       `json:"id,omitempty"`
+	Hits  []screen.Hit `json:"hits,omitempty"`
+	Count int          `json:"count"`
+	Error *Problem     `json:"error,omitempty"`
+}
+
+// screenBatch reads JSON lines and answers each with a line, in order; a
+// bad line gets an error line and the rest are answered. The batch is one
+// audit entry with counts, plus one entry per hit.
+func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	if err := canScreen(v); err != nil {
+		s.auditScreen(r, v, "screen.batch", "", nil, audit.Denied)
+		return err
+	}
+	x, err := s.index()
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchBytes)
+	sc := bufio.NewScanner(r.Body)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes)
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.Header().Set("Cache-Control", "no-store")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	var lines, bad, withHits int
+	var hitEntries []*core.AuditEntry
+	problem := func(line int, err error) *Problem {
+		code := core.ErrorCode(err)
+		p := &Problem{Type: "urn:manara:problem:" + code, Title: titles[code], Status: statusOf(code), Code: code, Detail: core.ErrorMessage(err)}
+		if e, ok := err.(*core.Error); ok {
+			p.Errors = e.Fields
+		}
+		return p
+	}
+	for sc.Scan() {
+		lines++
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 {
+			continue
+		}
+		if lines > MaxBatchLines {
+			enc.Encode(batchOut{Line: lines, Error: problem(lines, core.Errorf(core.ETOOLARGE, "a batch holds at most %d lines; the rest was not read", MaxBatchLines))})
+			break
+		}
+		out := batchOut{Line: lines}
+		var q batchLine
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		var hits []screen.Hit
+		if err := dec.Decode(&q); err != nil {
+			err = decodeError(err)
+			out.Error = problem(lines, err)
+		} else {
+			out.ID = q.ID
+			switch q.Type {
+			case "person":
+				hits, err = x.ScreenPerson(v, q.PersonQuery)
+			case "document":
+				hits, err = s.screenDoc(x, v, screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ})
+			case "identifier":
+				hits, err = s.screenIdent(x, v, screen.IdentifierQuery{Type: q.IDType, Value: q.Value})
+			default:
+				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
+			}
+			if err != nil {
+				out.Error = problem(lines, err)
+			}
+		}
+		if out.Error != nil {
+			bad++
+		} else {
+			out.Hits, out.Count = hits, len(hits)
+			if len(hits) > 0 {
+				withHits++
+			}
+			for _, h := range hits {
+				e := audit.Entry(v, "screen.hit", audit.OK, h.Internal())
+				e.Query = fmt.Sprintf("batch line %d (%s) score %.3f", lines, q.Type, h.Score)
+				hitEntries = append(hitEntries, e)
+			}
+		}
+		enc.Encode(out)
+	}
+	readErr := sc.Err()
+	if readErr != nil {
+		enc.Encode(batchOut{Line: lines + 1, Error: problem(lines+1, core.Errorf(core.EINVALID, "the batch could not be read past this line: %v", readErr))})
+	}
+	summary := fmt.Sprintf("batch lines=%d errors=%d with_hits=%d hits=%d", lines, bad, withHits, len(hitEntries))
+	err = s.Store.Update(r.Context(), func(tx core.Tx) error {
+		e := audit.Entry(v, "screen.batch", audit.OK)
+		e.Query = summary
+		if err := audit.Append(tx, e); err != nil {
+			return err
+		}
+		for _, he := range hitEntries {
+			if err := audit.Append(tx, he); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The answers are written but not accounted for: say so in the
+		// stream rather than pretend.
+		enc.Encode(batchOut{Line: 0, Error: problem(0, core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
+	}
+	return bw.Flush()
+}
+
