@@ -268,8 +268,8 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 	}
 	switch kind {
 	case core.KindPerson:
-		if str("family_name") == "" && str("given_names") == "" && str("name_original") == "" {
-			bad("family_name", "a person needs at least one of family_name, given_names or name_original")
+		if str("family_name") == "" && str("given_names") == "" && str("name") == "" && str("name_original") == "" {
+			bad("family_name", "a person needs at least one of family_name, given_names, name or name_original")
 		}
 		if s, ok := obj["sex"]; ok && s != "M" && s != "F" && s != "U" {
 			bad("sex", "must be M, F or U")

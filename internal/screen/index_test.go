@@ -1,0 +1,215 @@
+package screen
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/store/storetest"
+)
+
+func rec(kind, owner string, rel core.Releasability, data map[string]any) *core.Record {
+	b, _ := json.Marshal(data)
+	return &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Kind: kind, Owner: owner, Status: core.StatusActive, Version: 1, Releasability: rel, Data: b}
+}
+
+var (
+	all     = core.Releasability{Mode: core.ReleaseAll}
+	frOnly  = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
+	officer = func(b string) core.Viewer {
+		return core.Viewer{Bureau: b, Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
+	}
+)
+
+func TestPersonAcrossScripts(t *testing.T) {
+	x := New()
+	r := rec(core.KindPerson, "MA", all, map[string]any{"name_original": "عبد اللطيف حموشي", "given_names": "Abdellatif", "family_name": "Hammouchi",
+		"date_of_birth": "1966", "sex": "M", "nationalities": []string{"MA"}})
+	x.Put(r)
+	x.Put(rec(core.KindPerson, "FR", all, map[string]any{"given_names": "Jean", "family_name": "Dupont"}))
+	for _, q := range []string{"Abdul Latif Hamushi", "HAMMOUCHI Abdelatif", "عبد اللطيف حموشي", "Abdellatif Hammouchi"} {
+		hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 1 || hits[0].RecordID != r.ID || hits[0].Score < 0.85 || len(hits[0].Explanation) == 0 {
+			t.Fatalf("%q: hits %+v", q, hits)
+		}
+	}
+	hits, _ := x.ScreenPerson(officer("ES"), PersonQuery{Name: "Abdellatif Hammouchi"})
+	if hits[0].Score < 0.99 {
+		t.Fatalf("exact name scores %.3f, want ≥ 0.99", hits[0].Score)
+	}
+	// A disagreeing date of birth lowers the score and says so.
+	hits, _ = x.ScreenPerson(officer("ES"), PersonQuery{Name: "Abdellatif Hammouchi", DateOfBirth: "1990-01-01", Threshold: 0.1})
+	if len(hits) != 1 || hits[0].Score >= 0.9 || !strings.Contains(strings.Join(hits[0].Explanation, " "), "differs") {
+		t.Fatalf("dob conflict: %+v", hits)
+	}
+	if hits, _ := x.ScreenPerson(officer("ES"), PersonQuery{Name: "Karim Bennani"}); len(hits) != 0 {
+		t.Fatalf("a stranger hits: %+v", hits)
+	}
+}
+
+func TestRestrictedHitTellsOnlyTheOwner(t *testing.T) {
+	x := New()
+	r := rec(core.KindPerson, "MA", frOnly, map[string]any{"given_names": "Youssef", "family_name": "Raji"})
+	x.Put(r)
+	hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Yusuf Raji"})
+	if len(hits) != 1 || hits[0].Restricted || hits[0].RecordID != r.ID {
+		t.Fatalf("FR may see it: %+v", hits)
+	}
+	hits, _ = x.ScreenPerson(officer("ES"), PersonQuery{Name: "Yusuf Raji"})
+	if len(hits) != 1 {
+		t.Fatalf("ES must be told of a possible hit: %+v", hits)
+	}
+	h := hits[0]
+	if !h.Restricted || h.RecordID != "" || h.Label != "" || h.Matched != "" || h.Explanation != nil || h.Score != 0 || h.Owner != "MA" ||
+		!strings.Contains(h.Message, "contact bureau MA") || h.Reference == "" || h.Internal() != r.ID {
+		t.Fatalf("restricted hit leaks or lacks: %+v", h)
+	}
+	b, _ := json.Marshal(h)
+	if strings.Contains(string(b), r.ID) || strings.Contains(strings.ToLower(string(b)), "raji") {
+		t.Fatalf("restricted hit JSON leaks: %s", b)
+	}
+}
+
+func TestUpdatesAndRemovals(t *testing.T) {
+	x := New()
+	r := rec(core.KindPerson, "MA", all, map[string]any{"given_names": "Karim", "family_name": "Lahlou"})
+	x.Put(r)
+	r2 := *r
+	r2.Version = 2
+	r2.Data = json.RawMessage(`{"given_names":"Karim","family_name":"Bennani"}`)
+	x.Put(&r2)
+	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Karim Lahlou"}); len(hits) != 0 {
+		t.Fatalf("old name still hits: %+v", hits)
+	}
+	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Karim Bennani"}); len(hits) != 1 {
+		t.Fatalf("new name does not hit: %+v", hits)
+	}
+	x.Put(r) // an older version arriving late changes nothing
+	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Karim Bennani"}); len(hits) != 1 {
+		t.Fatal("an older version replaced a newer one")
+	}
+	r3 := r2
+	r3.Version, r3.Status = 3, core.StatusCancelled
+	x.Put(&r3)
+	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Karim Bennani"}); len(hits) != 0 {
+		t.Fatal("a cancelled record is still screened")
+	}
+	if s := x.Stats(); s.Persons != 0 || s.Records != 0 || s.Keys != 0 || s.FuzzyKeys != 0 {
+		t.Fatalf("removal left %+v", s)
+	}
+}
+
+func TestDocumentsAndIdentifiers(t *testing.T) {
+	x := New()
+	doc := rec(core.KindTravelDocument, "FR", all, map[string]any{"number": "12ab 34567", "issuing_country": "FRA", "document_type": "passport"})
+	x.Put(doc)
+	car := rec(core.KindVehicle, "ES", all, map[string]any{"vin": "1M8GDM9AXKP042788", "make": "Bus"})
+	x.Put(car)
+	hits, err := x.ScreenDocument(officer("MA"), DocumentQuery{Number: "12AB34567", Country: "FR"})
+	if err != nil || len(hits) != 1 || hits[0].RecordID != doc.ID || hits[0].Score != 1 {
+		t.Fatalf("document: %+v %v", hits, err)
+	}
+	if hits, _ := x.ScreenDocument(officer("MA"), DocumentQuery{Number: "12AB34567", Country: "ES"}); len(hits) != 0 {
+		t.Fatal("same number, other country, must not hit")
+	}
+	hits, _ = x.ScreenIdentifier(officer("MA"), IdentifierQuery{Type: "vin", Value: "1m8gdm9axkp042788"})
+	if len(hits) != 1 || hits[0].RecordID != car.ID {
+		t.Fatalf("vin: %+v", hits)
+	}
+}
+
+func TestBadQueries(t *testing.T) {
+	x := New()
+	for _, q := range []PersonQuery{
+		{Name: ""}, {Name: "   "}, {Name: strings.Repeat("a", 301)}, {Name: "al el bin"}, {Name: "!!!"},
+		{Name: "Karim", DateOfBirth: "1990-13-45"}, {Name: "Karim", DateOfBirth: "yesterday"}, {Name: "Karim", Sex: "X"},
+		{Name: "Karim", Nationality: "Atlantis"}, {Name: "Karim", Threshold: 2}, {Name: "Karim", Limit: 1000},
+	} {
+		_, err := x.ScreenPerson(officer("FR"), q)
+		var e *core.Error
+		if err == nil || core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("%+v: err %v, want invalid", q, err)
+			continue
+		}
+		e = err.(*core.Error)
+		if len(e.Fields) == 0 || e.Fields[0].Field == "" {
+			t.Errorf("%+v: error names no field", q)
+		}
+	}
+	if _, err := x.ScreenDocument(officer("FR"), DocumentQuery{Number: "", Country: "FR"}); core.ErrorCode(err) != core.EINVALID {
+		t.Error("empty document number accepted")
+	}
+	if _, err := x.ScreenDocument(officer("FR"), DocumentQuery{Number: "123", Country: "1"}); core.ErrorCode(err) != core.EINVALID {
+		t.Error("bad country accepted")
+	}
+	if _, err := x.ScreenIdentifier(officer("FR"), IdentifierQuery{Type: "iban", Value: ""}); core.ErrorCode(err) != core.EINVALID {
+		t.Error("empty identifier accepted")
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{"1966-01-02": "1966-01-02", "1966": "1966", "1960..1962": "1960..1962", "1960/1962": "1960..1962", "": "unknown"} {
+		d, err := ParseDate(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseDate(%q) = %v, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"1966-02-30", "66", "1800", "1962..1960", "abcd", "1966-1-2"} {
+		if _, err := ParseDate(in); err == nil {
+			t.Errorf("ParseDate(%q) accepted", in)
+		}
+	}
+}
+
+// TestFollowsTheStore builds the index from a real store and keeps it
+// current through the change feed.
+func TestFollowsTheStore(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			rs := records.New(st)
+			ctx := context.Background()
+			v := core.Viewer{Bureau: "MA", KeyID: "k", Permissions: []string{core.PermRecordsWrite, core.PermRecordsRead}}
+			create := func(name string) *core.Record {
+				r, err := rs.Create(ctx, v, records.Input{Kind: core.KindPerson, Releasability: &all, Data: json.RawMessage(`{"name":"` + name + `"}`)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+			first := create("Hicham Filali")
+			x := New()
+			seq, err := x.Load(ctx, st, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Hisham Al-Filali"}); len(hits) != 1 {
+				t.Fatalf("loaded record not found: %+v", hits)
+			}
+			second := create("Salma Guessous")
+			if _, err := rs.Cancel(ctx, v, first.ID, first.Version, "closed"); err != nil {
+				t.Fatal(err)
+			}
+			if seq, err = x.CatchUp(ctx, st, seq); err != nil {
+				t.Fatal(err)
+			}
+			if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Selma Guessous"}); len(hits) != 1 || hits[0].RecordID != second.ID {
+				t.Fatalf("new record not followed: %+v", hits)
+			}
+			if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "Hicham Filali"}); len(hits) != 0 {
+				t.Fatalf("cancelled record still screened: %+v", hits)
+			}
+			if again, _ := x.CatchUp(ctx, st, seq); again != seq {
+				t.Fatalf("catching up with nothing new moved the sequence from %d to %d", seq, again)
+			}
+		})
+	}
+}
