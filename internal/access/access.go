@@ -107,14 +107,18 @@ func CanChange(v core.Viewer, r *core.Record) bool {
 	return r != nil && v.Can(core.PermRecordsWrite) && v.Bureau != "" && v.Bureau == r.Owner
 }
 
-// CanReadAudit reports whether v may page through r's audit trail: admins,
-// and the owner bureau with audit permission.
+// CanReadAudit reports whether v may page through r's audit trail: only
+// someone who may see the record, and then its owner bureau (with audit
+// or admin permission) or the secretariat's administrators.
 func CanReadAudit(v core.Viewer, r *core.Record) bool {
 	if v.System {
 		return true
 	}
+	if !CanSee(v, r) {
+		return false
+	}
 	if v.Can(core.PermAdmin) && members.IsSecretariat(v.Bureau) {
 		return true
 	}
-	return r != nil && v.Bureau == r.Owner && (v.Can(core.PermAuditRead) || v.Can(core.PermAdmin))
+	return v.Bureau == r.Owner && (v.Can(core.PermAuditRead) || v.Can(core.PermAdmin))
 }

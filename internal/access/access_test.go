@@ -61,7 +61,7 @@ func TestCanChange(t *testing.T) {
 }
 
 func TestCanReadAudit(t *testing.T) {
-	r := &core.Record{Owner: "MA"}
+	r := &core.Record{Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}
 	for _, c := range []struct {
 		v    core.Viewer
 		want bool
@@ -72,6 +72,7 @@ func TestCanReadAudit(t *testing.T) {
 		{viewer("FR", core.RoleAdmin), false},
 		{viewer("FR", core.RoleOfficer), false},
 		{viewer("IPSG", core.RoleReviewer), false},
+		{core.Viewer{Bureau: "MA", KeyID: "k", Permissions: []string{core.PermAuditRead}}, false}, // cannot see the record
 	} {
 		if got := CanReadAudit(c.v, r); got != c.want {
 			t.Errorf("%s/%s: CanReadAudit = %v, want %v", c.v.Bureau, c.v.Role, got, c.want)

@@ -122,7 +122,8 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 	if err != nil {
 		return "", nil, err
 	}
-	s.Addresses.Reset(remote)
+	// The address's failures are not forgiven on success: one valid
+	// account must not let an address keep guessing others' passwords.
 	return token, u, nil
 }
 
@@ -292,7 +293,7 @@ func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*co
 	return u, nil
 }
 
-// SetDisabled disables or enables a user, ending their sessions' use.
+// SetDisabled disables or enables a user. Disabling ends their sessions.
 func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username string, disabled bool) (*core.User, error) {
 	var u *core.User
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
@@ -307,6 +308,11 @@ func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username strin
 		u.Disabled = disabled
 		if err := tx.UpdateUser(u); err != nil {
 			return err
+		}
+		if disabled {
+			if err := tx.DeleteUserSessions(u.ID); err != nil {
+				return err
+			}
 		}
 		e := audit.Entry(v, "user.disable", audit.OK)
 		if !disabled {

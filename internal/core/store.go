@@ -69,6 +69,7 @@ type UserTx interface {
 	InsertSession(s *Session) error
 	GetSession(tokenHash string) (*Session, error)
 	DeleteSession(tokenHash string) error
+	DeleteUserSessions(userID string) error
 	DeleteExpiredSessions(t time.Time) (int64, error)
 
 	InsertKey(k *APIKey) error

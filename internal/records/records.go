@@ -78,6 +78,14 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Re
 	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
 		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your role does not allow creating records"))
 	}
+	// National data belongs to a country. The secretariat owns only what
+	// it issues itself: notices (the INTERPOL–UN Security Council ones).
+	if members.IsSecretariat(v.Bureau) && in.Kind != core.KindNotice {
+		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "the secretariat issues notices; national records belong to a member country's bureau"))
+	}
+	if !members.IsSecretariat(v.Bureau) && !members.Valid(v.Bureau) {
+		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your bureau is not a member's"))
+	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	r := &core.Record{
 		ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
@@ -648,6 +656,15 @@ func (s *Service) AuditTrail(ctx context.Context, v core.Viewer, id string, afte
 		out, err = tx.RecordAudit(id, after, limit)
 		if err != nil {
 			return err
+		}
+		// An entry may name other records (a listing page) and say what
+		// another bureau asked: the trail shows only this record, and the
+		// query text only of the viewer's own bureau.
+		for i := range out {
+			out[i].RecordIDs = []string{id}
+			if out[i].Bureau != v.Bureau {
+				out[i].Query = ""
+			}
 		}
 		return audit.Append(tx, audit.Entry(v, "audit.read", audit.OK, id))
 	})

@@ -106,6 +106,11 @@ func (t *tx) DeleteSession(tokenHash string) error {
 	return err
 }
 
+func (t *tx) DeleteUserSessions(userID string) error {
+	_, err := t.exec(`DELETE FROM sessions WHERE user_id=?`, userID)
+	return err
+}
+
 func (t *tx) DeleteExpiredSessions(at time.Time) (int64, error) {
 	res, err := t.exec(`DELETE FROM sessions WHERE expires_at < ?`, t.time(at))
 	if err != nil {

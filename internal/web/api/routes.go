@@ -181,7 +181,7 @@ type recordOut struct {
 }
 
 func (s *Server) out(v core.Viewer, r *core.Record) recordOut {
-	fl := records.Flags(v, r, time.Now())
+	fl := records.Flags(v, r, s.Records.Now())
 	if fl == nil {
 		fl = []string{}
 	}

@@ -325,4 +325,3 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	}
 	return bw.Flush()
 }
-
