@@ -54,7 +54,9 @@ func Compare(a, b string) Result { return CompareNames(Parse(a), Parse(b)) }
 type span struct {
 	from, to int // token indexes, inclusive
 	units    []unit
+	codes    []uint8
 	alts     [][]unit
+	altCodes [][]uint8
 	text     string
 	script   Script
 	weight   float64
@@ -63,11 +65,11 @@ type span struct {
 func spans(n Name) []span {
 	var out []span
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, alts: t.alts, text: t.Text, script: t.Script, weight: t.Weight})
+		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			joined := collapse(append(append([]unit(nil), t.units...), u.units...))
-			out = append(out, span{from: i, to: i + 1, units: joined, text: t.Text + " " + u.Text, script: t.Script,
+			out = append(out, span{from: i, to: i + 1, units: joined, codes: encode(joined), text: t.Text + " " + u.Text, script: t.Script,
 				weight: math.Max(t.Weight, u.Weight)})
 		}
 	}
@@ -77,21 +79,34 @@ func spans(n Name) []span {
 // spanSim is the best similarity of two spans over their readings.
 func spanSim(a, b span) float64 {
 	cross := a.script != b.script
-	best := align(a.units, b.units, cross)
+	sim := func(x []unit, xc []uint8, y []unit, yc []uint8) float64 {
+		if xc != nil && yc != nil {
+			return alignCodes(xc, yc, cross)
+		}
+		return align(x, y, cross)
+	}
+	best := sim(a.units, a.codes, b.units, b.codes)
 	if best >= 1 {
 		return 1
 	}
-	for _, x := range a.alts {
-		if s := align(x, b.units, cross) - 0.05; s > best {
+	for i, x := range a.alts {
+		if s := sim(x, codeAt(a.altCodes, i), b.units, b.codes) - 0.05; s > best {
 			best = s
 		}
 	}
-	for _, y := range b.alts {
-		if s := align(a.units, y, cross) - 0.05; s > best {
+	for i, y := range b.alts {
+		if s := sim(a.units, a.codes, y, codeAt(b.altCodes, i)) - 0.05; s > best {
 			best = s
 		}
 	}
 	return best
+}
+
+func codeAt(cs [][]uint8, i int) []uint8 {
+	if i < len(cs) {
+		return cs[i]
+	}
+	return nil
 }
 
 // cacheKey identifies a pair (query span, span of b) by the ids of b's
@@ -157,11 +172,11 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, alts: t.alts, text: t.Text, script: t.Script, weight: y.weight}
+		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: y.weight}
 	}
 	u := n.Tokens[y.to]
-	return span{from: y.from, to: y.to, units: collapse(append(append([]unit(nil), t.units...), u.units...)),
-		text: t.Text + " " + u.Text, script: t.Script, weight: y.weight}
+	joined := collapse(append(append([]unit(nil), t.units...), u.units...))
+	return span{from: y.from, to: y.to, units: joined, codes: encode(joined), text: t.Text + " " + u.Text, script: t.Script, weight: y.weight}
 }
 
 func (y bspan) text(n Name) string {

@@ -9,9 +9,11 @@ type Token struct {
 	Text   string // normalised: lower-case ASCII Latin, or folded Arabic
 	Script Script
 	units  []unit
+	codes  []uint8 // units as codes, nil if one has none
 	// alts are other readings (an article glued on, an assimilated l-);
 	// using one costs a little.
-	alts [][]unit
+	alts     [][]unit
+	altCodes [][]uint8
 	// particle marks ben, bin, abu… and abd standing alone: they weigh
 	// little on their own and mostly join the next part.
 	particle bool
@@ -76,6 +78,10 @@ func Parse(name string) Name {
 		}
 		if len(tok.units) == 0 {
 			continue
+		}
+		tok.codes = encode(tok.units)
+		for _, a := range tok.alts {
+			tok.altCodes = append(tok.altCodes, encode(a))
 		}
 		tok.Weight = weightOf(tok)
 		n.Tokens = append(n.Tokens, tok)

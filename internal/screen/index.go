@@ -271,16 +271,23 @@ func dropRef(rs []ref, info *recInfo) []ref {
 	return out
 }
 
-// name rebuilds a parsed name from token ids.
+// name rebuilds a parsed name from token ids. Its Original is left empty:
+// text is only needed for the hits shown (see text).
 func (x *Index) name(ids []uint32) names.Name {
 	n := names.Name{Tokens: make([]names.Token, len(ids))}
-	texts := make([]string, len(ids))
 	for i, id := range ids {
 		n.Tokens[i] = x.tokens[id]
+	}
+	return n
+}
+
+// text is the normalised spelling of an indexed name.
+func (x *Index) text(ids []uint32) string {
+	texts := make([]string, len(ids))
+	for i, id := range ids {
 		texts[i] = x.tokens[id].Text
 	}
-	n.Original = strings.Join(texts, " ")
-	return n
+	return strings.Join(texts, " ")
 }
 
 // deletions returns the keys one letter shorter, for keys long enough that

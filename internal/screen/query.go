@@ -1,6 +1,8 @@
 package screen
 
 import (
+	"sync"
+
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -161,17 +163,17 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	for _, c := range cands {
 		p := &x.persons[c.pid]
 		best := names.Result{}
-		bestName := ""
+		var bestIDs []uint32
 		for _, ids := range p.names {
-			n := x.name(ids)
-			r := m.Compare(n)
-			if r.Score > best.Score || bestName == "" {
-				best, bestName = r, n.Original
+			r := m.Compare(x.name(ids))
+			if r.Score > best.Score || bestIDs == nil {
+				best, bestIDs = r, ids
 			}
 			if r.Score >= 1 {
 				break
 			}
 		}
+		bestName := x.text(bestIDs)
 		score, notes := adjust(best.Score, p, dob, q.Sex, q.Nationality)
 		if score < threshold {
 			continue
@@ -278,24 +280,25 @@ func abs(n int) int {
 // keys and their one-letter variants.
 func (x *Index) retrieve(qn names.Name) []scored {
 	total := float64(len(x.persons) - len(x.free) + 1)
-	acc := map[uint32]float64{}
-	visit := func(m map[string]*roaring.Bitmap, k string, w float64) {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.reset(len(x.persons))
+	visit := func(m map[string]*roaring.Bitmap, k string, w float32) {
 		b := m[k]
 		if b == nil {
 			return
 		}
-		card := float64(b.GetCardinality())
-		idf := math.Log(1 + total/card)
+		card := b.GetCardinality()
 		if card > 50_000 {
 			return // an over-common key says nothing; other keys decide
 		}
+		add := w * float32(math.Log(1+total/float64(card)))
 		it := b.Iterator()
 		for it.HasNext() {
-			acc[it.Next()] += w * idf
+			sc.add(it.Next(), add)
 		}
 	}
-	keys := qn.Keys()
-	for _, k := range keys {
+	for _, k := range qn.Keys() {
 		visit(x.keys, k, 1)
 		visit(x.fuzzy, k, 0.5) // the index has a letter more
 		for _, d := range deletions(k) {
@@ -303,21 +306,86 @@ func (x *Index) retrieve(qn names.Name) []scored {
 			visit(x.fuzzy, d, 0.3) // one letter differs
 		}
 	}
-	out := make([]scored, 0, len(acc))
-	for pid, s := range acc {
-		// Prefer candidates whose keys the query covers: a long name that
-		// shares one key with the query ranks below a short one that
-		// shares all of them.
-		out = append(out, scored{pid, s / (1 + 0.1*float64(x.persons[pid].nkeys))})
+	// Keep the best candidates with a small min-heap. Prefer candidates
+	// whose keys the query covers: a long name that shares one key with
+	// the query ranks below a short one that shares all of them.
+	h := make(topK, 0, candidates)
+	for _, pid := range sc.touched {
+		s := float64(sc.acc[pid]) / (1 + 0.1*float64(x.persons[pid].nkeys))
+		h.offer(scored{pid, s})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+	sort.Slice(h, func(i, j int) bool {
+		if h[i].score != h[j].score {
+			return h[i].score > h[j].score
 		}
-		return out[i].pid < out[j].pid
+		return h[i].pid < h[j].pid
 	})
-	if len(out) > candidates {
-		out = out[:candidates]
+	return h
+}
+
+// scratch accumulates candidate weights densely, remembering which slots
+// it touched so that it is cleared in time proportional to the query.
+type scratch struct {
+	acc     []float32
+	touched []uint32
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func (s *scratch) reset(n int) {
+	for _, id := range s.touched {
+		if int(id) < len(s.acc) {
+			s.acc[id] = 0
+		}
 	}
-	return out
+	s.touched = s.touched[:0]
+	if len(s.acc) < n {
+		s.acc = make([]float32, n+n/4)
+	}
+}
+
+func (s *scratch) add(id uint32, w float32) {
+	if s.acc[id] == 0 {
+		s.touched = append(s.touched, id)
+	}
+	s.acc[id] += w
+}
+
+// topK keeps the best scored entries, as a min-heap on score.
+type topK []scored
+
+func (h *topK) offer(c scored) {
+	q := *h
+	less := func(a, b scored) bool { return a.score < b.score || (a.score == b.score && a.pid > b.pid) }
+	if len(q) < cap(q) {
+		q = append(q, c)
+		for i := len(q) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !less(q[i], q[p]) {
+				break
+			}
+			q[i], q[p] = q[p], q[i]
+			i = p
+		}
+		*h = q
+		return
+	}
+	if !less(q[0], c) {
+		return
+	}
+	q[0] = c
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(q) && less(q[l], q[m]) {
+			m = l
+		}
+		if r < len(q) && less(q[r], q[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
 }

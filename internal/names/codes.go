@@ -1,0 +1,183 @@
+package names
+
+import "fmt"
+
+// Units are few (some 150 kinds of consonant, vowel and Arabic letter), so
+// each gets a one-byte code and every cost is looked up in a table built
+// once: the alignment's inner loop then does no branching on kinds.
+
+const noCode = 0
+
+var (
+	codeIndex = map[unit]uint8{}
+	codeUnits = []unit{{}} // code 0: none
+	subTab    [256][256]float32
+	delTab    [2][2][256]float32 // [cross][edge][code]
+	d1Code    [256]uint8         // a digraph's letters as codes
+	d2Code    [256]uint8
+)
+
+func register(u unit) {
+	if _, ok := codeIndex[u]; ok {
+		return
+	}
+	if len(codeUnits) == 256 {
+		panic(fmt.Sprintf("names: more than 255 distinct units (at %+v)", u))
+	}
+	codeIndex[u] = uint8(len(codeUnits))
+	codeUnits = append(codeUnits, u)
+}
+
+func init() {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789'"
+	var buf []byte
+	var walk func(depth int)
+	walk = func(depth int) {
+		if len(buf) > 0 {
+			for _, u := range latinUnits(string(buf)) {
+				register(u)
+			}
+		}
+		if depth == 0 {
+			return
+		}
+		for i := 0; i < len(alphabet); i++ {
+			buf = append(buf, alphabet[i])
+			walk(depth - 1)
+			buf = buf[:len(buf)-1]
+		}
+	}
+	walk(3)
+	for _, l := range "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" {
+		for _, w := range []string{string(l), string(l) + "ب", "ب" + string(l)} {
+			for _, u := range arabicUnits(w) {
+				register(u)
+			}
+		}
+	}
+	for a, ua := range codeUnits {
+		if a == noCode {
+			continue
+		}
+		for b, ub := range codeUnits {
+			if b != noCode {
+				subTab[a][b] = float32(subCost(ua, ub))
+			}
+		}
+		for cross := 0; cross < 2; cross++ {
+			for edge := 0; edge < 2; edge++ {
+				delTab[cross][edge][a] = float32(delCost(ua, cross == 1, edge == 1))
+			}
+		}
+		if ua.d1 != 0 {
+			d1Code[a] = codeIndex[unit{c: ua.d1}]
+			d2Code[a] = codeIndex[unit{c: ua.d2}]
+		}
+	}
+}
+
+// encode gives the codes of units, or nil if one has none (then the slow
+// path compares units directly).
+func encode(us []unit) []uint8 {
+	out := make([]uint8, len(us))
+	for i, u := range us {
+		c, ok := codeIndex[u]
+		if !ok {
+			return nil
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// alignCodes is align over codes: the same costs, from the tables.
+func alignCodes(a, b []uint8, cross bool) float64 {
+	n, m := len(a), len(b)
+	if n == 0 || m == 0 {
+		if n == m {
+			return 1
+		}
+		return 0
+	}
+	if n > 32 || m > 32 {
+		return align(decode(a), decode(b), cross)
+	}
+	x := 0
+	if cross {
+		x = 1
+	}
+	var da, db [32]float32
+	var wa, wb float32
+	for i, c := range a {
+		e := 0
+		if i == 0 || i == n-1 {
+			e = 1
+		}
+		da[i] = delTab[x][e][c]
+		wa += da[i]
+	}
+	for j, c := range b {
+		e := 0
+		if j == 0 || j == m-1 {
+			e = 1
+		}
+		db[j] = delTab[x][e][c]
+		wb += db[j]
+	}
+	denom := max(wa, wb)
+	if denom == 0 {
+		return 1
+	}
+	abandon := 0.6 * denom
+	var rows [3][33]float32
+	pp, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 1; j <= m; j++ {
+		prev[j] = prev[j-1] + db[j-1]
+	}
+	for i := 1; i <= n; i++ {
+		ca := a[i-1]
+		sub := &subTab[ca]
+		cur[0] = prev[0] + da[i-1]
+		rowMin := cur[0]
+		d1a, d2a := d1Code[ca], d2Code[ca]
+		for j := 1; j <= m; j++ {
+			cb := b[j-1]
+			best := prev[j-1] + sub[cb]
+			if c := prev[j] + da[i-1]; c < best {
+				best = c
+			}
+			if c := cur[j-1] + db[j-1]; c < best {
+				best = c
+			}
+			if d1a != 0 && j >= 2 {
+				if c := prev[j-2] + subTab[d1a][b[j-2]] + subTab[d2a][cb] + 0.05; c < best {
+					best = c
+				}
+			}
+			if d1b := d1Code[cb]; d1b != 0 && i >= 2 {
+				if c := pp[j-1] + subTab[a[i-2]][d1b] + sub[d2Code[cb]] + 0.05; c < best {
+					best = c
+				}
+			}
+			cur[j] = best
+			rowMin = min(rowMin, best)
+		}
+		if rowMin > abandon {
+			return 0.3
+		}
+		pp, prev, cur = prev, cur, pp
+	}
+	s := 1 - float64(prev[m])/float64(denom)
+	if s < 0 {
+		return 0
+	}
+	return s
+}
+
+func decode(cs []uint8) []unit {
+	out := make([]unit, len(cs))
+	for i, c := range cs {
+		out[i] = codeUnits[c]
+	}
+	return out
+}
