@@ -62,13 +62,23 @@ func (c *command) help(w io.Writer) {
 
 // parse reads flags, taking unset ones from their environment variables.
 func (c *command) parse(args []string) ([]string, error) {
-	if err := c.flags.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			c.help(os.Stdout)
-			return nil, errHelp
+	// Flags may come before or after positional arguments.
+	var positional []string
+	for {
+		if err := c.flags.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				c.help(os.Stdout)
+				return nil, errHelp
+			}
+			c.help(os.Stderr)
+			return nil, usageErr{err.Error()}
 		}
-		c.help(os.Stderr)
-		return nil, usageErr{err.Error()}
+		rest := c.flags.Args()
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
 	set := map[string]bool{}
 	c.flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -84,7 +94,7 @@ func (c *command) parse(args []string) ([]string, error) {
 			}
 		}
 	}
-	return c.flags.Args(), nil
+	return positional, nil
 }
 
 type usageErr struct{ msg string }

@@ -13,10 +13,11 @@ const (
 	KindAsset          = "asset"
 	KindCyberIndicator = "cyber_indicator"
 	KindNotice         = "notice"
+	KindEntity         = "entity" // an organisation, a vessel, an aircraft
 )
 
 // Kinds lists every record kind.
-var Kinds = []string{KindPerson, KindTravelDocument, KindVehicle, KindAsset, KindCyberIndicator, KindNotice}
+var Kinds = []string{KindPerson, KindTravelDocument, KindVehicle, KindAsset, KindCyberIndicator, KindEntity, KindNotice}
 
 // ValidKind reports whether k is a known record kind.
 func ValidKind(k string) bool {

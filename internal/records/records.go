@@ -107,6 +107,49 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Re
 	return r, nil
 }
 
+// CreateMany stores several new records owned by v's bureau in one
+// transaction: all of them or, if one is refused, none. The error of a
+// refused input names it ("inputs[3].data.name").
+func (s *Service) CreateMany(ctx context.Context, v core.Viewer, ins []Input) ([]*core.Record, error) {
+	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
+		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your role does not allow creating records"))
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	out := make([]*core.Record, len(ins))
+	for i, in := range ins {
+		if members.IsSecretariat(v.Bureau) && in.Kind != core.KindNotice || !members.IsSecretariat(v.Bureau) && !members.Valid(v.Bureau) {
+			return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your bureau may not own records of kind %q", in.Kind))
+		}
+		r := &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
+			CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v)}
+		if err := s.apply(r, in, true); err != nil {
+			if e, ok := err.(*core.Error); ok {
+				for j := range e.Fields {
+					e.Fields[j].Field = fmt.Sprintf("inputs[%d].%s", i, e.Fields[j].Field)
+				}
+			}
+			return nil, s.refuse(ctx, v, "record.create", err)
+		}
+		out[i] = r
+	}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		for _, r := range out {
+			if err := tx.InsertRecord(r); err != nil {
+				return err
+			}
+			if err := audit.Append(tx, audit.Entry(v, "record.create", audit.OK, r.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
+	s.changed()
+	return out, nil
+}
+
 // apply validates in and writes it onto r. Kind can be set only at creation.
 func (s *Service) apply(r *core.Record, in Input, creating bool) error {
 	var fs []core.FieldError
@@ -271,7 +314,7 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 		}
 		s, _ := v.(string)
 		if !validPartialDate(s) {
-			bad(k, "must be a date as YYYY-MM-DD, YYYY-MM or YYYY")
+			bad(k, "must be a date as YYYY-MM-DD, YYYY-MM, YYYY or a range of years YYYY..YYYY")
 		}
 	}
 	switch kind {
@@ -307,6 +350,10 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 		if str("notice_type") == "" {
 			bad("notice_type", "is required")
 		}
+	case core.KindEntity:
+		if str("name") == "" {
+			bad("name", "is required: the organisation's, vessel's or aircraft's name")
+		}
 	}
 	if len(fs) > 0 {
 		return nil, fs
@@ -328,6 +375,9 @@ func ParseDate(s string) (time.Time, error) {
 }
 
 func validPartialDate(s string) bool {
+	if a, b, ok := strings.Cut(s, ".."); ok { // a range of years: 1960..1962
+		return len(a) == 4 && len(b) == 4 && validPartialDate(a) && validPartialDate(b) && a <= b
+	}
 	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
 		if len(s) == len(layout) {
 			if _, err := time.Parse(layout, s); err == nil {

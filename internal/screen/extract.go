@@ -170,6 +170,11 @@ func Extract(r *core.Record) Subjects {
 			out.Persons = append(out.Persons, p)
 			out.Label = p.Names[0]
 		}
+	case core.KindEntity:
+		if p, ok := personFrom(d, "entity"); ok {
+			out.Persons = append(out.Persons, p)
+			out.Label = p.Names[0]
+		}
 	case core.KindTravelDocument:
 		doc := Document{Number: str(d, "number"), Country: str(d, "issuing_country"), Type: str(d, "document_type")}
 		if NormaliseDocNumber(doc.Number) != "" {
@@ -196,6 +201,7 @@ func Extract(r *core.Record) Subjects {
 		out.Label = strings.TrimSpace(str(d, "notice_type") + " notice " + str(d, "reference"))
 		if p, ok := personFrom(d, "subject"); ok {
 			out.Persons = append(out.Persons, p)
+			out.Label += ": " + p.Names[0]
 		}
 		if subs, ok := d["subjects"].([]any); ok {
 			for _, s := range subs {
