@@ -157,6 +157,9 @@ func serve(f serverFlags, withDemo bool) error {
 	log.Info("screening index built", "records", stats.Records, "persons", stats.Persons, "documents", stats.Documents,
 		"identifiers", stats.Identifiers, "took", time.Since(start).Round(time.Millisecond))
 	srv.Screen = idx
+	readAudit := audit.NewWriter(st, log, 10_000, 5*time.Millisecond)
+	defer readAudit.Close() // after the server has drained: every screening is written
+	srv.ReadAudit = readAudit
 	go idx.Follow(ctx, st, seq, 500*time.Millisecond, wake, log)
 	go housekeeping(ctx, st, recSvc, retention, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {

@@ -218,6 +218,8 @@ func (w *propertyWorld) randomInput(i int, owner string) map[string]any {
 		data = map[string]any{"type": "domain", "value": fmt.Sprintf("host%d.example", i)}
 	case core.KindNotice:
 		data = map[string]any{"notice_type": []string{"red", "yellow", "silver"}[rng.IntN(3)]}
+	case core.KindEntity:
+		data = map[string]any{"name": fmt.Sprintf("Company %d", i), "entity_type": "entity"}
 	}
 	var toks []string
 	for _, tok := range propertyTokens {

@@ -103,6 +103,10 @@ func (s *Server) auditScreen(r *http.Request, v core.Viewer, action, summary str
 	}
 	e := audit.Entry(v, action, outcome, ids...)
 	e.Query = summary
+	e.At = time.Now()
+	if s.ReadAudit != nil {
+		return s.ReadAudit.Add(r.Context(), e)
+	}
 	return s.Store.Update(r.Context(), func(tx core.Tx) error { return audit.Append(tx, e) })
 }
 

@@ -51,6 +51,9 @@ type Server struct {
 	Config  Config
 	// Screen is the screening index; screening answers 503 until it is set.
 	Screen *screen.Index
+	// ReadAudit, if set, takes the audit entries of screenings in groups
+	// (one disk sync for many); without it each is its own transaction.
+	ReadAudit *audit.Writer
 	// ParseMRZ reads a raw MRZ into a document number, issuing country and
 	// type; ParseIdentifier detects and canonicalises an identifier. Both
 	// return *core.Error naming the fault.

@@ -1,0 +1,103 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Writer appends entries for reads that change nothing (screenings) in
+// groups: one transaction, one disk sync, for every entry that arrived in
+// the last few milliseconds. Changes are never audited through it: they
+// append in their own transaction.
+//
+// An entry is durable once the group it joined commits, a few
+// milliseconds after Add returns; Close waits for every entry added.
+type Writer struct {
+	store core.Store
+	log   *slog.Logger
+	in    chan *core.AuditEntry
+	done  chan struct{}
+	once  sync.Once
+	// Every is the longest an entry waits for its group.
+	every time.Duration
+}
+
+// ErrClosed is returned by Add after Close.
+var ErrClosed = errors.New("audit writer closed")
+
+// NewWriter starts a writer. queue bounds the entries waiting: when it is
+// full, Add blocks, so screening slows down rather than go unaudited.
+func NewWriter(st core.Store, log *slog.Logger, queue int, every time.Duration) *Writer {
+	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), every: every}
+	go w.run()
+	return w
+}
+
+// Add queues an entry.
+func (w *Writer) Add(ctx context.Context, e *core.AuditEntry) (err error) {
+	defer func() {
+		if recover() != nil { // sent on a closed channel
+			err = ErrClosed
+		}
+	}()
+	select {
+	case w.in <- e:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close writes every queued entry and stops the writer.
+func (w *Writer) Close() {
+	w.once.Do(func() { close(w.in) })
+	<-w.done
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	batch := make([]*core.AuditEntry, 0, 1024)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		err := w.store.Update(context.Background(), func(tx core.Tx) error {
+			for _, e := range batch {
+				if err := Append(tx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && w.log != nil {
+			w.log.Error("audit entries could not be written", "entries", len(batch), "err", err)
+		}
+		batch = batch[:0]
+	}
+	for {
+		select {
+		case e, ok := <-w.in:
+			if !ok {
+				flush()
+				return
+			}
+			if len(batch) == 0 {
+				timer.Reset(w.every)
+			}
+			batch = append(batch, e)
+			if len(batch) >= 1000 {
+				timer.Stop()
+				flush()
+			}
+		case <-timer.C:
+			flush()
+		}
+	}
+}
