@@ -1,0 +1,51 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// TestAuditWriter adds entries from many goroutines through the grouped
+// writer and finds every one in an intact chain once it is closed.
+func TestAuditWriter(t *testing.T) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			w := audit.NewWriter(st, nil, 64, 2*time.Millisecond)
+			var wg sync.WaitGroup
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < 250; i++ {
+						e := audit.Entry(core.Viewer{Bureau: "MA", KeyID: "k"}, "screen.person", audit.OK)
+						if err := w.Add(context.Background(), e); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			w.Close()
+			if err := w.Add(context.Background(), audit.Entry(core.Viewer{}, "late", audit.OK)); err != audit.ErrClosed {
+				t.Fatalf("Add after Close: %v", err)
+			}
+			n, err := audit.Verify(func(after int64, limit int) (es []core.AuditEntry, err error) {
+				err = st.View(context.Background(), func(tx core.Tx) error { es, err = tx.AuditEntries(after, limit); return err })
+				return
+			}, func() (seq int64, hash string, err error) {
+				err = st.View(context.Background(), func(tx core.Tx) error { seq, hash, err = tx.AuditHead(); return err })
+				return
+			})
+			if err != nil || n != 2000 {
+				t.Fatalf("chain of %d entries, err %v; want 2000", n, err)
+			}
+		})
+	}
+}
