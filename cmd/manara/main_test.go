@@ -395,3 +395,51 @@ func TestCommandsHelp(t *testing.T) {
 		t.Fatalf("version: %d %s", code, out)
 	}
 }
+
+// TestImportUNAndScreenAcrossScripts imports the UN list twice (the second
+// run changes nothing), serves it, and screens a listed person by the
+// Arabic-script name alone.
+func TestImportUNAndScreenAcrossScripts(t *testing.T) {
+	const un = "../../../shared/corpora/un/UN_consolidated.xml"
+	if _, err := os.Stat(un); err != nil {
+		t.Skipf("UN list not available (%v)", err)
+	}
+	data := t.TempDir()
+	out, code := cli(t, nil, "import", "un", un, "--data", data)
+	if code != 0 || !strings.Contains(out, "1003 created") {
+		t.Fatalf("first import: %d\n%s", code, out)
+	}
+	out, code = cli(t, nil, "import", "un", un, "--data", data)
+	if code != 0 || !strings.Contains(out, "0 created, 0 updated, 1003 unchanged, 0 cancelled") {
+		t.Fatalf("second import is not idempotent: %d\n%s", code, out)
+	}
+	out, code = cli(t, nil, "key", "create", "--name", "border", "--bureau", "FR", "--permissions", "screen", "--data", data)
+	if code != 0 {
+		t.Fatal(out)
+	}
+	var key string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "mnr_") {
+			key = l
+		}
+	}
+	s := startServer(t, "--data", data)
+	resp, err := post(s.url+"/api/v1/screen/person", key, `{"name":"صدام حسين التكريتي"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans struct {
+		Hits []struct {
+			Score float64
+			Label string
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&ans)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(ans.Hits) == 0 || !strings.Contains(ans.Hits[0].Label, "IQi.001") {
+		t.Fatalf("screening صدام حسين التكريتي: %d %+v", resp.StatusCode, ans)
+	}
+	if out, code := cli(t, nil, "audit", "verify", "--data", data); code != 0 {
+		t.Fatal(out)
+	}
+}

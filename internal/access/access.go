@@ -68,6 +68,18 @@ func releasedTo(rel core.Releasability, bureau string) bool {
 	return false
 }
 
+// CanSeeHit decides what a screening shows of a record it hit: the record
+// itself if releasable to the caller, who needs the screen permission
+// (a border system's key need not read records otherwise); else only
+// "possible hit — contact the owner".
+func CanSeeHit(v core.Viewer, owner, status string, rel core.Releasability) bool {
+	if !v.System && !v.Can(core.PermScreen) {
+		return false
+	}
+	v.Permissions = append(v.Permissions[:len(v.Permissions):len(v.Permissions)], core.PermRecordsRead)
+	return CanSeeEnvelope(v, owner, status, rel)
+}
+
 // Visibility is CanSee in a form a store can evaluate over many rows. Stores
 // must also pass every row they return through CanSee (Filter does that), so
 // a mistake in a store's translation can hide records but never leak them.

@@ -79,3 +79,22 @@ func TestCanReadAudit(t *testing.T) {
 		}
 	}
 }
+
+func TestCanSeeHit(t *testing.T) {
+	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
+	border := func(b string) core.Viewer { return core.Viewer{Bureau: b, KeyID: "k", Permissions: []string{core.PermScreen}} }
+	if !CanSeeHit(border("FR"), "MA", core.StatusActive, rel) {
+		t.Error("a screening key of FR must see a hit released to FR")
+	}
+	if CanSeeHit(border("ES"), "MA", core.StatusActive, rel) {
+		t.Error("a screening key of ES must not see a hit released only to FR")
+	}
+	if CanSeeHit(core.Viewer{Bureau: "FR", KeyID: "k", Permissions: []string{core.PermRecordsRead}}, "MA", core.StatusActive, rel) {
+		t.Error("without the screen permission nothing is shown of a hit")
+	}
+	v := border("FR")
+	CanSeeHit(v, "MA", core.StatusActive, rel)
+	if len(v.Permissions) != 1 {
+		t.Error("CanSeeHit changed the caller's permissions")
+	}
+}

@@ -222,7 +222,7 @@ func (x *Index) nameText(n names.Name) string {
 // hitFor shapes a hit under the access decision.
 func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
 	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, Reference: reference(rec.id), recordID: rec.id}
-	if !access.CanSeeEnvelope(v, rec.owner, rec.status, *rec.rel) {
+	if !access.CanSeeHit(v, rec.owner, rec.status, *rec.rel) {
 		h.Restricted, h.Score = true, 0 // a reference and the owner, nothing else
 		h.Message = fmt.Sprintf("possible hit — contact bureau %s", rec.owner)
 		return h

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/imports"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/records"
+)
+
+func importCmd() *command {
+	c := newCommand("import", "import un|ofac|documents FILE [flags]",
+		"Import a list, idempotently: a second run of the same file changes nothing.\n"+
+			"  un FILE         the UN consolidated list XML, as INTERPOL–UN Special Notices owned by the secretariat\n"+
+			"  ofac FILE       the OFAC SDN CSV (sdn.csv; alt.csv and add.csv beside it are read too), as records of the US bureau\n"+
+			"  documents FILE  a CSV of travel documents (number,country,type,status) as records of --bureau\n"+
+			"Entries that left the list are cancelled, with the reason.")
+	var f storeFlags
+	f.add(c)
+	var bureau string
+	c.str(&bureau, "bureau", "", "", "for documents: the bureau that owns them (ISO code)")
+	c.run = func(args []string) error {
+		if err := needSub(c, args, "say un, ofac or documents, and the FILE"); err != nil {
+			return err
+		}
+		sub := args[0]
+		rest, err := c.parse(args[1:])
+		if err != nil {
+			return err
+		}
+		if len(rest) != 1 {
+			return usageErr{"one FILE is needed"}
+		}
+		st, err := openMigrated(f)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		im := &importer{rs: records.New(st), st: st}
+		switch sub {
+		case "un", "ofac":
+			subjects, warnings, err := readList(sub, rest[0])
+			if err != nil {
+				return err
+			}
+			printWarnings(warnings)
+			return im.subjects(runCtx, sub, subjects)
+		case "documents":
+			b, ok := members.BureauFor(bureau)
+			if !ok || members.IsSecretariat(b.Code) {
+				return usageErr{"--bureau must be the owning member country's ISO code"}
+			}
+			fh, err := os.Open(rest[0])
+			if err != nil {
+				return err
+			}
+			defer fh.Close()
+			rows, warnings, err := imports.ReadDocumentsCSV(fh)
+			if err != nil {
+				return err
+			}
+			printWarnings(warnings)
+			return im.documents(runCtx, b.Code, rows)
+		}
+		return usageErr{fmt.Sprintf("unknown list %q: say un, ofac or documents", sub)}
+	}
+	return c
+}
+
+func readList(kind, path string) ([]imports.Subject, []imports.Warning, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
+	if kind == "un" {
+		return imports.ReadUN(fh)
+	}
+	var alt, add, comments io.Reader
+	dir := filepath.Dir(path)
+	for name, r := range map[string]*io.Reader{"alt.csv": &alt, "add.csv": &add, "sdn_comments.csv": &comments} {
+		if g, err := os.Open(filepath.Join(dir, name)); err == nil {
+			defer g.Close()
+			*r = g
+		}
+	}
+	return imports.ReadOFACWithComments(fh, alt, add, comments)
+}
+
+func printWarnings(ws []imports.Warning) {
+	if len(ws) == 0 {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "%d warnings while reading:\n", len(ws))
+	for i, w := range ws {
+		if i == 20 {
+			fmt.Fprintf(os.Stderr, "  … and %d more\n", len(ws)-20)
+			break
+		}
+		fmt.Fprintf(os.Stderr, "  %s\n", w)
+	}
+}
+
+// importer writes imported entries through the records service, so they
+// are validated and audited like any other write.
+type importer struct {
+	rs          *records.Service
+	st          core.Store
+	pending     []records.Input // new records waiting for one transaction
+	pendingWhat []string
+}
+
+type importCounts struct{ created, updated, unchanged, cancelled, failed int }
+
+func (c importCounts) String() string {
+	return fmt.Sprintf("%d created, %d updated, %d unchanged, %d cancelled, %d refused", c.created, c.updated, c.unchanged, c.cancelled, c.failed)
+}
+
+// existing maps the source ids of an owner's earlier imports to records.
+func (im *importer) existing(ctx context.Context, owner, source string, key func(map[string]any) string) (map[string]*core.Record, error) {
+	out := map[string]*core.Record{}
+	after := ""
+	for {
+		var page []*core.Record
+		err := im.st.View(ctx, func(tx core.Tx) error {
+			var err error
+			page, err = tx.ListRecords(core.RecordFilter{Visible: core.Visibility{SeeAll: true}, Owner: owner, After: after, Limit: 1000})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page {
+			var d map[string]any
+			if json.Unmarshal(r.Data, &d) == nil && d["source"] == source {
+				if k := key(d); k != "" {
+					out[k] = r
+				}
+			}
+		}
+		if len(page) < 1000 {
+			return out, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+func sourceID(d map[string]any) string { s, _ := d["source_id"].(string); return s }
+
+// put creates or updates one record so that it holds data; it reports what
+// it did.
+func (im *importer) put(ctx context.Context, v core.Viewer, old *core.Record, kind, what string, data map[string]any, counts *importCounts) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		var cur map[string]any
+		json.Unmarshal(old.Data, &cur)
+		var want map[string]any
+		json.Unmarshal(raw, &want)
+		if old.Status == core.StatusActive && reflect.DeepEqual(cur, want) {
+			counts.unchanged++
+			return nil
+		}
+		if old.Status != core.StatusActive {
+			if _, err := im.rs.Extend(ctx, v, old.ID, old.Version, "back on the list"); err != nil {
+				return err
+			}
+			old.Version++
+		}
+		if _, err := im.rs.Update(ctx, v, old.ID, records.Input{Data: raw, Version: old.Version}); err != nil {
+			return err
+		}
+		counts.updated++
+		return nil
+	}
+	im.pending = append(im.pending, records.Input{Kind: kind, Releasability: &core.Releasability{Mode: core.ReleaseAll}, Data: raw})
+	im.pendingWhat = append(im.pendingWhat, what)
+	if len(im.pending) >= 500 {
+		im.flush(ctx, v, counts)
+	}
+	return nil
+}
+
+// flush creates the pending records in one transaction; if one is
+// refused, it creates them one by one to name the refused ones.
+func (im *importer) flush(ctx context.Context, v core.Viewer, counts *importCounts) {
+	if len(im.pending) == 0 {
+		return
+	}
+	if _, err := im.rs.CreateMany(ctx, v, im.pending); err == nil {
+		counts.created += len(im.pending)
+	} else {
+		for i, in := range im.pending {
+			if _, err := im.rs.Create(ctx, v, in); err != nil {
+				counts.failed++
+				fmt.Fprintf(os.Stderr, "\n%s: %v\n", im.pendingWhat[i], err)
+			} else {
+				counts.created++
+			}
+		}
+	}
+	im.pending, im.pendingWhat = im.pending[:0], im.pendingWhat[:0]
+}
+
+func (im *importer) subjects(ctx context.Context, source string, subjects []imports.Subject) error {
+	owner := "US"
+	if source == "un" {
+		owner = members.Secretariat
+	}
+	v := core.Viewer{Bureau: owner, UserID: "import:" + source, Permissions: []string{core.PermRecordsRead, core.PermRecordsWrite}, Remote: "cli"}
+	old, err := im.existing(ctx, owner, source, sourceID)
+	if err != nil {
+		return err
+	}
+	var counts importCounts
+	seen := map[string]bool{}
+	bar := newProgress(os.Stderr, "import "+source)
+	for i, s := range subjects {
+		kind, data := subjectRecord(source, s)
+		seen[s.SourceID] = true
+		if err := im.put(ctx, v, old[s.SourceID], kind, source+" "+s.SourceID, data, &counts); err != nil {
+			counts.failed++
+			fmt.Fprintf(os.Stderr, "\n%s %s: %v\n", source, s.SourceID, err)
+		}
+		bar.set(i+1, len(subjects))
+	}
+	im.flush(ctx, v, &counts)
+	bar.done()
+	for id, r := range old {
+		if !seen[id] && r.Status == core.StatusActive {
+			if _, err := im.rs.Cancel(ctx, v, r.ID, r.Version, "no longer on the "+strings.ToUpper(source)+" list"); err != nil {
+				return err
+			}
+			counts.cancelled++
+		}
+	}
+	fmt.Printf("%s: %d entries read; %s\n", strings.ToUpper(source), len(subjects), counts)
+	if counts.failed > 0 {
+		return exitErr{1, fmt.Errorf("%d entries were refused (see above)", counts.failed)}
+	}
+	return nil
+}
+
+// subjectRecord shapes a listed subject as a record: UN entries become
+// UN Special Notices of the secretariat; OFAC entries the US bureau's
+// persons and entities.
+func subjectRecord(source string, s imports.Subject) (string, map[string]any) {
+	d := map[string]any{"source": source, "source_id": s.SourceID, "name": s.Name}
+	if s.NameOriginal != "" {
+		d["name_original"] = s.NameOriginal
+	}
+	if len(s.Aliases) > 0 {
+		d["aliases"] = s.Aliases
+	}
+	if dob := dobOf(s.DatesOfBirth); dob != "" {
+		d["date_of_birth"] = dob
+	}
+	if s.Sex == "M" || s.Sex == "F" {
+		d["sex"] = s.Sex
+	}
+	var nats []string
+	for _, n := range s.Nationalities {
+		if members.Valid(n) {
+			nats = append(nats, n)
+		}
+	}
+	if len(nats) > 0 {
+		d["nationalities"] = nats
+	}
+	if s.PlaceOfBirth != "" {
+		d["place_of_birth"] = s.PlaceOfBirth
+	}
+	var docs []map[string]string
+	for _, doc := range s.Documents {
+		docs = append(docs, map[string]string{"type": doc.Type, "number": doc.Number, "country": doc.Country})
+	}
+	if len(docs) > 0 {
+		d["documents"] = docs
+	}
+	var ids []map[string]string
+	for _, id := range s.Identifiers {
+		ids = append(ids, map[string]string{"type": id.Type, "value": id.Value})
+	}
+	if len(ids) > 0 {
+		d["identifiers"] = ids
+	}
+	if len(s.Programs) > 0 {
+		d["programs"] = s.Programs
+	}
+	if s.ListedOn != "" {
+		d["listed_on"] = s.ListedOn
+	}
+	if s.Remarks != "" {
+		d["remarks"] = s.Remarks
+	}
+	if source == "un" {
+		d["notice_type"] = "un"
+		d["reference"] = s.SourceID
+		d["subject_type"] = s.Kind
+		return core.KindNotice, d
+	}
+	if s.Kind == imports.KindIndividual {
+		return core.KindPerson, d
+	}
+	d["entity_type"] = s.Kind
+	return core.KindEntity, d
+}
+
+// dobOf reduces several dates of birth to one date, or a range of years.
+func dobOf(ds []imports.Date) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	if len(ds) == 1 && ds[0].ToYear == 0 {
+		return ds[0].String()
+	}
+	lo, hi := 9999, 0
+	for _, d := range ds {
+		lo = min(lo, d.Year)
+		hi = max(hi, max(d.Year, d.ToYear))
+	}
+	if lo == hi {
+		return fmt.Sprintf("%04d", lo)
+	}
+	return fmt.Sprintf("%04d..%04d", lo, hi)
+}
+
+func (im *importer) documents(ctx context.Context, owner string, rows []imports.DocumentRow) error {
+	v := core.Viewer{Bureau: owner, UserID: "import:documents", Permissions: []string{core.PermRecordsRead, core.PermRecordsWrite}, Remote: "cli"}
+	key := func(d map[string]any) string {
+		c, _ := d["issuing_country"].(string)
+		n, _ := d["number"].(string)
+		return docKey(c, n)
+	}
+	old, err := im.existing(ctx, owner, "documents", key)
+	if err != nil {
+		return err
+	}
+	var counts importCounts
+	bar := newProgress(os.Stderr, "import documents")
+	for i, row := range rows {
+		country := row.Country
+		if c, ok := members.Lookup(country); ok {
+			country = c.Alpha2
+		}
+		data := map[string]any{"source": "documents", "number": row.Number, "issuing_country": country, "document_type": row.Type, "reason": row.Status}
+		if err := im.put(ctx, v, old[docKey(country, row.Number)], core.KindTravelDocument, fmt.Sprintf("line %d", row.Line), data, &counts); err != nil {
+			counts.failed++
+			fmt.Fprintf(os.Stderr, "\nline %d: %v\n", row.Line, err)
+		}
+		bar.set(i+1, len(rows))
+	}
+	im.flush(ctx, v, &counts)
+	bar.done()
+	fmt.Printf("documents: %d rows read; %s\n", len(rows), counts)
+	if counts.failed > 0 {
+		return exitErr{1, fmt.Errorf("%d rows were refused (see above)", counts.failed)}
+	}
+	return nil
+}
+
+func docKey(country, number string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(number) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return strings.ToUpper(country) + ":" + b.String()
+}
