@@ -82,7 +82,9 @@ func TestCanReadAudit(t *testing.T) {
 
 func TestCanSeeHit(t *testing.T) {
 	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
-	border := func(b string) core.Viewer { return core.Viewer{Bureau: b, KeyID: "k", Permissions: []string{core.PermScreen}} }
+	border := func(b string) core.Viewer {
+		return core.Viewer{Bureau: b, KeyID: "k", Permissions: []string{core.PermScreen}}
+	}
 	if !CanSeeHit(border("FR"), "MA", core.StatusActive, rel) {
 		t.Error("a screening key of FR must see a hit released to FR")
 	}
