@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/manara-hub/manara/internal/bench"
+)
+
+func benchCmd() *command {
+	c := newCommand("bench", "bench [flags]", "Run the benchmarks and print one table: dataset, metric, value, target.\n"+
+		"  lists     OFAC, UN and US Congress: recall, scores and HTTP speed on queries from sdn.csv; cross-script rank\n"+
+		"  fixtures  third-party positives (recall@1) and negatives (false alerts)\n"+
+		"  scale     a generated million persons and ten million travel documents")
+	var corpora, suites, queries, negatives, persons, documents, seed string
+	c.str(&corpora, "corpora", "MANARA_CORPORA", "../shared/corpora", "folder of the real lists")
+	c.str(&suites, "suite", "", "lists,fixtures,scale", "which suites to run, comma-separated")
+	c.str(&queries, "queries", "", "1000", "queries built from sdn.csv")
+	c.str(&negatives, "negatives", "", "0", "negatives screened per fixture file (0: all 50,000)")
+	c.str(&persons, "persons", "", "1000000", "scale: persons indexed")
+	c.str(&documents, "documents", "", "10000000", "scale: travel documents indexed")
+	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
+	c.run = func(args []string) error {
+		if _, err := c.parse(args); err != nil {
+			return err
+		}
+		num := func(name, v string) (int, error) {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return 0, usageErr{fmt.Sprintf("--%s must be a whole number", name)}
+			}
+			return n, nil
+		}
+		o := bench.Options{Corpora: corpora, Log: os.Stderr}
+		var err error
+		if o.Queries, err = num("queries", queries); err != nil {
+			return err
+		}
+		if o.Negatives, err = num("negatives", negatives); err != nil {
+			return err
+		}
+		if o.Persons, err = num("persons", persons); err != nil {
+			return err
+		}
+		if o.Documents, err = num("documents", documents); err != nil {
+			return err
+		}
+		s, err := num("seed", seed)
+		if err != nil {
+			return err
+		}
+		o.Seed = uint64(s)
+		for _, x := range strings.Split(suites, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				if x != "lists" && x != "fixtures" && x != "scale" {
+					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures or scale", x)}
+				}
+				o.Suites = append(o.Suites, x)
+			}
+		}
+		if _, err := os.Stat(corpora); err != nil && (len(o.Suites) == 0 || strings.Contains(suites, "lists") || strings.Contains(suites, "fixtures")) {
+			return fmt.Errorf("the real lists are not at %s (set --corpora): %v", corpora, err)
+		}
+		rows, err := bench.Run(runCtx, o)
+		w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "DATASET\tMETRIC\tVALUE\tTARGET\tMET")
+		for _, r := range rows {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.Dataset, r.Metric, r.Value, r.Target, r.Met)
+		}
+		w.Flush()
+		return err
+	}
+	return c
+}

@@ -1,0 +1,414 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/names"
+	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/screen"
+	"github.com/manara-hub/manara/internal/store/sqlite"
+	"github.com/manara-hub/manara/internal/web/api"
+)
+
+// Options choose what to run.
+type Options struct {
+	Corpora   string // the folder of the real lists (../shared/corpora)
+	Queries   int    // queries built from sdn.csv
+	Negatives int    // negatives screened per fixture file (0: all)
+	Persons   int    // scale: persons indexed
+	Documents int    // scale: travel documents indexed
+	Seed      uint64
+	Suites    []string // lists, fixtures, scale; empty: all
+	Log       io.Writer
+}
+
+func (o Options) want(s string) bool { return len(o.Suites) == 0 || slices.Contains(o.Suites, s) }
+
+func (o Options) logf(format string, args ...any) {
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, format+"\n", args...)
+	}
+}
+
+// viewer is a border system's key of a bureau that owns nothing here.
+var viewer = core.Viewer{Bureau: "FR", KeyID: "bench", Permissions: []string{core.PermScreen}}
+
+// Run runs the chosen suites and returns their rows.
+func Run(ctx context.Context, o Options) ([]Row, error) {
+	var rows []Row
+	if o.want("lists") || o.want("fixtures") {
+		r, err := lists(ctx, o)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, r...)
+	}
+	if o.want("scale") {
+		r, err := scale(ctx, o)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+func pct(n, d int) string {
+	if d == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%% (%d/%d)", 100*float64(n)/float64(d), n, d)
+}
+
+func met(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}
+
+// lists indexes OFAC, UN and US Congress and measures quality and speed on
+// queries built from them, and on the third-party fixtures.
+func lists(ctx context.Context, o Options) ([]Row, error) {
+	un, err := loadUN(o.Corpora)
+	if err != nil {
+		return nil, err
+	}
+	ofac, err := loadOFAC(o.Corpora)
+	if err != nil {
+		return nil, err
+	}
+	congress, err := loadCongress(o.Corpora)
+	if err != nil {
+		return nil, err
+	}
+	all := append(append(append([]entry{}, ofac...), un...), congress...)
+	byID := map[string]entry{}
+	idx := screen.New()
+	start := time.Now()
+	for _, e := range all {
+		idx.Put(e.rec)
+		byID[e.rec.ID] = e
+	}
+	build := time.Since(start)
+	ds := fmt.Sprintf("OFAC+UN+Congress (%d entities)", len(all))
+	rows := []Row{{Dataset: ds, Metric: "index build", Value: build.Round(time.Millisecond).String()}}
+	o.logf("indexed %d entities in %v", len(all), build)
+
+	if o.want("lists") {
+		r, err := sdnQueries(ctx, o, idx, ofac, byID, ds)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, r...)
+		rows = append(rows, crossScript(o, idx, un, byID))
+	}
+	if o.want("fixtures") {
+		r, err := fixtures(o, idx, un)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+type query struct {
+	name  string
+	want  entry
+	exact bool
+}
+
+// oneEdit changes one letter of a name: an insertion, a deletion or a
+// substitution, never a space.
+func oneEdit(rng *rand.Rand, s string) string {
+	rs := []rune(s)
+	var letters []int
+	for i, r := range rs {
+		if r != ' ' {
+			letters = append(letters, i)
+		}
+	}
+	if len(letters) < 2 {
+		return s
+	}
+	i := letters[rng.IntN(len(letters))]
+	c := rune('A' + rng.IntN(26))
+	switch rng.IntN(3) {
+	case 0:
+		return string(append(rs[:i:i], rs[i+1:]...))
+	case 1:
+		return string(append(append(rs[:i:i], c), rs[i:]...))
+	}
+	out := append([]rune{}, rs...)
+	out[i] = c
+	return string(out)
+}
+
+func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry, byID map[string]entry, ds string) ([]Row, error) {
+	rng := rand.New(rand.NewPCG(o.Seed, 1))
+	n := o.Queries
+	if n <= 0 {
+		n = 1000
+	}
+	qs := make([]query, n)
+	for i := range qs {
+		e := ofac[rng.IntN(len(ofac))]
+		q := query{name: e.name, want: e, exact: i%2 == 0}
+		if !q.exact {
+			q.name = oneEdit(rng, e.name)
+		}
+		qs[i] = q
+	}
+	// Quality, in process: rank 1 must be the entity (or one listed under
+	// the very same name).
+	var exactOK, exactN, editOK, editN, exactHigh int
+	for _, q := range qs {
+		hits, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: q.name, Threshold: 0.5, Limit: 1})
+		ok := err == nil && len(hits) > 0 && sameEntity(byID[hits[0].RecordID], q.want)
+		if q.exact {
+			exactN++
+			if ok {
+				exactOK++
+				if hits[0].Score >= 0.99 {
+					exactHigh++
+				}
+			}
+		} else {
+			editN++
+			if ok {
+				editOK++
+			}
+		}
+	}
+	rows := []Row{
+		{ds, "recall@1, exact names from sdn.csv", pct(exactOK, exactN), "≥ 99%", met(float64(exactOK) >= 0.99*float64(exactN))},
+		{ds, "recall@1, one-edit names", pct(editOK, editN), "≥ 97%", met(float64(editOK) >= 0.97*float64(editN))},
+		{ds, "exact name scores ≥ 0.99", pct(exactHigh, exactOK), "100%", met(exactHigh == exactOK)},
+	}
+	r, err := overHTTP(ctx, o, idx, qs, ds)
+	return append(rows, r...), err
+}
+
+// sameEntity accepts the entity itself or one listed under the same name
+// (the lists hold duplicates, such as vessels of one owner).
+func sameEntity(got, want entry) bool {
+	if got.rec == nil {
+		return false
+	}
+	return got.rec.ID == want.rec.ID || strings.EqualFold(norm(got.name), norm(want.name))
+}
+
+func norm(s string) string {
+	n := names.Parse(s)
+	var parts []string
+	for _, t := range n.Tokens {
+		parts = append(parts, t.Text)
+	}
+	return strings.Join(parts, " ")
+}
+
+// overHTTP screens the queries through the real API (API-key auth, JSON,
+// audit) at concurrency 1 and 2.
+func overHTTP(ctx context.Context, o Options, idx *screen.Index, qs []query, ds string) ([]Row, error) {
+	dir, err := os.MkdirTemp("", "manara-bench")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	st, err := sqlite.Open(filepath.Join(dir, "data"))
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	a := auth.NewService(st)
+	_, key, err := a.CreateKey(ctx, core.Viewer{System: true}, auth.NewKey{Name: "bench", Bureau: "FR", Permissions: []string{core.PermScreen}})
+	if err != nil {
+		return nil, err
+	}
+	srv := api.New(st, a, records.New(st), slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "bench"})
+	srv.Screen = idx
+	w := audit.NewWriter(st, nil, 10_000, 5*time.Millisecond)
+	srv.ReadAudit = w
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	defer w.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	bodies := make([][]byte, len(qs))
+	for i, q := range qs {
+		bodies[i], _ = json.Marshal(map[string]any{"name": q.name, "limit": 10})
+	}
+	var rows []Row
+	for _, conc := range []int{1, 2} {
+		// warm up the connections and caches
+		run(client, ts.URL, key, bodies[:min(50, len(bodies))], conc)
+		lat, wall, failed := run(client, ts.URL, key, bodies, conc)
+		if failed > 0 {
+			return rows, fmt.Errorf("%d requests failed at concurrency %d", failed, conc)
+		}
+		slices.Sort(lat)
+		p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))] }
+		qps := float64(len(lat)) / wall.Seconds()
+		o.logf("HTTP concurrency %d: %.0f req/s, p50 %v, p99 %v", conc, qps, p(0.5), p(0.99))
+		target, ok := "", ""
+		if conc == 2 {
+			target, ok = "≥ 5,000 req/s (watchman ≈ 280)", met(qps >= 5000)
+		}
+		rows = append(rows,
+			Row{ds, fmt.Sprintf("HTTP throughput, concurrency %d", conc), fmt.Sprintf("%.0f req/s", qps), target, ok},
+			Row{ds, fmt.Sprintf("HTTP p50, concurrency %d", conc), p(0.5).Round(time.Microsecond).String(), "", ""},
+			Row{ds, fmt.Sprintf("HTTP p99, concurrency %d", conc), p(0.99).Round(time.Microsecond).String(), "≤ 2ms", met(p(0.99) <= 2*time.Millisecond)},
+		)
+	}
+	return rows, nil
+}
+
+func run(client *http.Client, url, key string, bodies [][]byte, conc int) ([]time.Duration, time.Duration, int) {
+	lat := make([]time.Duration, len(bodies))
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(bodies) {
+					return
+				}
+				t := time.Now()
+				req, _ := http.NewRequest("POST", url+"/api/v1/screen/person", bytes.NewReader(bodies[i]))
+				req.Header.Set("Authorization", "Bearer "+key)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					failed.Add(1)
+				}
+				lat[i] = time.Since(t)
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, time.Since(start), int(failed.Load())
+}
+
+// crossScript queries each UN individual with an Arabic-script name by
+// that name alone.
+func crossScript(o Options, idx *screen.Index, un []entry, byID map[string]entry) Row {
+	var ok, n int
+	for _, e := range un {
+		if e.kind != "individual" || !hasArabic(e.original) {
+			continue
+		}
+		n++
+		hits, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: e.original, Threshold: 0.5, Limit: 1})
+		if err == nil && len(hits) > 0 && byID[hits[0].RecordID].sourceID == e.sourceID {
+			ok++
+		}
+	}
+	return Row{"UN individuals with an Arabic-script name", "rank 1 when queried by that name alone", pct(ok, n), "≥ 95%", met(float64(ok) >= 0.95*float64(n))}
+}
+
+func hasArabic(s string) bool {
+	for _, r := range s {
+		if r >= 0x0600 && r <= 0x06FF {
+			return true
+		}
+	}
+	return false
+}
+
+// fixtures measures the third-party fixtures: treated UN positives against
+// the UN list, and the negatives against all lists.
+func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
+	dir := filepath.Join(o.Corpora, "screening-fixtures")
+	untreated, err := loadFixtures(filepath.Join(dir, "positives_un_untreated.csv"))
+	if err != nil {
+		return nil, err
+	}
+	treated, err := loadFixtures(filepath.Join(dir, "positives_un_treated.csv"))
+	if err != nil {
+		return nil, err
+	}
+	unIdx := screen.New()
+	for _, e := range un {
+		unIdx.Put(e.rec)
+	}
+	// The untreated query names the expected entity: its best hit.
+	var ok, n int
+	for i := range min(len(untreated), len(treated)) {
+		want, err := unIdx.ScreenPerson(viewer, screen.PersonQuery{Name: untreated[i].name, Threshold: 0.5, Limit: 1})
+		if err != nil || len(want) == 0 {
+			continue
+		}
+		n++
+		got, err := unIdx.ScreenPerson(viewer, screen.PersonQuery{Name: treated[i].name, Threshold: 0.5, Limit: 1})
+		if err == nil && len(got) > 0 && got[0].RecordID == want[0].RecordID {
+			ok++
+		}
+	}
+	rows := []Row{{"positives_un_treated.csv vs UN list", "recall@1", pct(ok, n), "≥ 98%", met(float64(ok) >= 0.98*float64(n))}}
+	var alerts, total int
+	for _, f := range []string{"negatives_global.csv", "negatives_us.csv"} {
+		negs, err := loadFixtures(filepath.Join(dir, f))
+		if err != nil {
+			return rows, err
+		}
+		if o.Negatives > 0 && len(negs) > o.Negatives {
+			negs = negs[:o.Negatives]
+		}
+		var a atomic.Int64
+		var wg sync.WaitGroup
+		var next atomic.Int64
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= len(negs) {
+						return
+					}
+					hits, err := all.ScreenPerson(viewer, screen.PersonQuery{Name: negs[i].name, Limit: 1})
+					if err == nil && len(hits) > 0 {
+						a.Add(1)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		o.logf("%s: %d of %d raise an alert", f, a.Load(), len(negs))
+		alerts += int(a.Load())
+		total += len(negs)
+	}
+	rows = append(rows, Row{"negatives_global.csv + negatives_us.csv vs all lists", "false alerts at the default threshold", pct(alerts, total), "≤ 1%", met(float64(alerts) <= 0.01*float64(total))})
+	return rows, nil
+}
