@@ -35,6 +35,8 @@ type Options struct {
 	RecordsPerBureau int
 	// Progress, if set, is told of each step.
 	Progress func(done, total int)
+	// Countries are the bureaus to populate (default: Countries).
+	Countries []string
 }
 
 // Defaults are the demo's options.
@@ -65,7 +67,11 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 		logins = append(logins, Login{username, role, bureau})
 		return u, nil
 	}
-	total := 2 + len(Countries)*(4+o.RecordsPerBureau)
+	countries := o.Countries
+	if len(countries) == 0 {
+		countries = Countries
+	}
+	total := 2 + len(countries)*(4+o.RecordsPerBureau)
 	done := 0
 	step := func() {
 		done++
@@ -79,7 +85,7 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 		}
 		step()
 	}
-	for _, c := range Countries {
+	for _, c := range countries {
 		prefix := strings.ToLower(c)
 		var officer *core.User
 		for _, role := range []string{core.RoleOfficer, core.RoleSupervisor, core.RoleAnalyst, core.RoleAdmin} {
