@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,6 +24,8 @@ func benchCmd() *command {
 	c.str(&persons, "persons", "", "1000000", "scale: persons indexed")
 	c.str(&documents, "documents", "", "10000000", "scale: travel documents indexed")
 	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
+	var cpuprofile string
+	c.str(&cpuprofile, "cpuprofile", "", "", "write a CPU profile of the run to this file")
 	c.run = func(args []string) error {
 		if _, err := c.parse(args); err != nil {
 			return err
@@ -63,6 +66,17 @@ func benchCmd() *command {
 		}
 		if _, err := os.Stat(corpora); err != nil && (len(o.Suites) == 0 || strings.Contains(suites, "lists") || strings.Contains(suites, "fixtures")) {
 			return fmt.Errorf("the real lists are not at %s (set --corpora): %v", corpora, err)
+		}
+		if cpuprofile != "" {
+			f, err := os.Create(cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
 		}
 		rows, err := bench.Run(runCtx, o)
 		w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)

@@ -125,7 +125,7 @@ func CompareNames(a, b Name) Result {
 	if len(a.Tokens) == 0 || len(b.Tokens) == 0 {
 		return Result{Parts: []Part{{A: a.Original, B: b.Original, Note: "missing"}}}
 	}
-	return compare(a, spans(a), b, nil)
+	return compare(a, spans(a), b, nil, true)
 }
 
 // Matcher compares one name with many, remembering the similarity of each
@@ -142,13 +142,43 @@ func NewMatcher(q Name) *Matcher {
 	return &Matcher{q: q, spans: spans(q), cache: make(map[uint64]float64, 256)}
 }
 
-// Compare scores the matcher's name against b. Parts of b with an ID (set
-// by whoever keeps a dictionary of parts) are cached.
+// Compare scores the matcher's name against b, without the explanation
+// (see Explain). Parts of b with an ID (set by whoever keeps a dictionary
+// of parts) are cached.
 func (m *Matcher) Compare(b Name) Result {
+	if len(m.q.Tokens) == 0 || len(b.Tokens) == 0 {
+		return Result{}
+	}
+	return compare(m.q, m.spans, b, m, false)
+}
+
+// Explain scores the matcher's name against b with the explanation.
+func (m *Matcher) Explain(b Name) Result {
 	if len(m.q.Tokens) == 0 || len(b.Tokens) == 0 {
 		return Result{Parts: []Part{{A: m.q.Original, B: b.Original, Note: "missing"}}}
 	}
-	return compare(m.q, m.spans, b, m)
+	return compare(m.q, m.spans, b, m, true)
+}
+
+// singlesSuffice reports whether single parts already align every part
+// closely: two-part spans could then only do worse.
+func singlesSuffice(sorted []pair, n int) bool {
+	var used, usedJ [64]bool
+	matched := 0
+	for _, c := range sorted {
+		if c.i >= 64 || c.j >= 64 {
+			return false
+		}
+		if used[c.i] || usedJ[c.j] {
+			continue
+		}
+		if c.sim < 0.95 {
+			return false
+		}
+		used[c.i], usedJ[c.j] = true, true
+		matched++
+	}
+	return matched == n
 }
 
 // bspan is a span of the compared name, built lazily: most are only
@@ -193,51 +223,78 @@ type pair struct {
 	weight float64
 }
 
-func compare(a Name, sa []span, b Name, m *Matcher) Result {
-	var sbBuf [16]bspan
-	sb := bspans(b, sbBuf[:0])
-	cands := make([]pair, 0, len(sa)*len(sb))
-	for i, x := range sa {
-		for j, y := range sb {
-			if x.from != x.to && y.from != y.to {
-				continue
+func (m *Matcher) sim(i int, x span, b Name, y bspan) float64 {
+	if m != nil {
+		if key, ok := cacheKey(i, b, y); ok {
+			if v, hit := m.cache[key]; hit {
+				return v
 			}
-			var s float64
-			if key, ok := cacheKey(i, b, y); ok && m != nil {
-				if v, hit := m.cache[key]; hit {
-					s = v
-				} else {
-					s = spanSim(x, y.span(b))
-					m.cache[key] = s
-				}
-			} else {
-				s = spanSim(x, y.span(b))
-			}
-			single := x.from == x.to && y.from == y.to
-			if !single {
-				s -= 0.02
-			}
-			// Among equals, prefer parts in the same place in both names.
-			s -= 0.001 * math.Abs(float64(x.from)/float64(len(a.Tokens))-float64(y.from)/float64(len(b.Tokens)))
-			cands = append(cands, pair{i, j, s, single, math.Max(x.weight, y.weight)})
+			v := spanSim(x, y.span(b))
+			m.cache[key] = v
+			return v
 		}
 	}
-	slices.SortFunc(cands, func(x, y pair) int {
-		switch {
-		case x.sim != y.sim:
-			return cmp.Compare(y.sim, x.sim)
-		case x.single != y.single:
-			if x.single {
-				return -1
-			}
-			return 1
-		case x.weight != y.weight:
-			return cmp.Compare(y.weight, x.weight)
-		case x.i != y.i:
-			return cmp.Compare(x.i, y.i)
+	return spanSim(x, y.span(b))
+}
+
+func comparePairs(x, y pair) int {
+	switch {
+	case x.sim != y.sim:
+		return cmp.Compare(y.sim, x.sim)
+	case x.single != y.single:
+		if x.single {
+			return -1
 		}
-		return cmp.Compare(x.j, y.j)
-	})
+		return 1
+	case x.weight != y.weight:
+		return cmp.Compare(y.weight, x.weight)
+	case x.i != y.i:
+		return cmp.Compare(x.i, y.i)
+	}
+	return cmp.Compare(x.j, y.j)
+}
+
+// compare aligns the parts of a and b and scores the alignment. Single
+// parts are tried first; two-part spans (Bel Hadj ~ Belhaj) only when the
+// single parts leave something poorly matched. Parts of the explanation
+// are built only when explain is set.
+func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
+	var sbBuf [16]bspan
+	sb := bspans(b, sbBuf[:0])
+	var candBuf [64]pair
+	cands := candBuf[:0]
+	add := func(i, j int) {
+		x, y := sa[i], sb[j]
+		s := m.sim(i, x, b, y)
+		single := x.from == x.to && y.from == y.to
+		if !single {
+			s -= 0.02
+		}
+		// Among equals, prefer parts in the same place in both names.
+		s -= 0.001 * math.Abs(float64(x.from)/float64(len(a.Tokens))-float64(y.from)/float64(len(b.Tokens)))
+		cands = append(cands, pair{i, j, s, single, math.Max(x.weight, y.weight)})
+	}
+	for i, x := range sa {
+		if x.from != x.to {
+			continue
+		}
+		for j, y := range sb {
+			if y.from == y.to {
+				add(i, j)
+			}
+		}
+	}
+	slices.SortFunc(cands, comparePairs)
+	if len(a.Tokens) != len(b.Tokens) || !singlesSuffice(cands, len(a.Tokens)) {
+		for i, x := range sa {
+			for j, y := range sb {
+				if (x.from != x.to) != (y.from != y.to) {
+					add(i, j)
+				}
+			}
+		}
+		slices.SortFunc(cands, comparePairs)
+	}
 	var usedBuf [32]bool
 	used := usedBuf[:0]
 	if len(a.Tokens)+len(b.Tokens) > len(usedBuf) {
@@ -269,20 +326,22 @@ func compare(a Name, sa []span, b Name, m *Matcher) Result {
 		}
 		w := c.weight
 		s := math.Max(0, math.Min(1, c.sim))
-		p := Part{A: x.text, B: y.text(b), Sim: s, Weight: w, Note: "match"}
+		note := "match"
 		g := s
 		if s < 0.9 {
 			g = math.Max(0, s-2*(0.9-s))
 		}
 		if s < conflictBelow && math.Min(x.weight, y.weight) > 0.3 {
-			p.Note = "conflict"
+			note = "conflict"
 			conflicts++
 		} else if w >= 0.3 {
 			strong++
 		}
 		num += w * g
 		den += w
-		parts = append(parts, p)
+		if explain {
+			parts = append(parts, Part{A: x.text, B: y.text(b), Sim: s, Weight: w, Note: note})
+		}
 	}
 	lambda := 0.15
 	if strong < 2 {
@@ -304,13 +363,15 @@ func compare(a Name, sa []span, b Name, m *Matcher) Result {
 				l = math.Max(l, 0.6)
 			}
 			den += t.Weight * l
-			p := Part{Weight: t.Weight, Note: "missing"}
-			if side.isA {
-				p.A = t.Text
-			} else {
-				p.B = t.Text
+			if explain {
+				p := Part{Weight: t.Weight, Note: "missing"}
+				if side.isA {
+					p.A = t.Text
+				} else {
+					p.B = t.Text
+				}
+				parts = append(parts, p)
 			}
-			parts = append(parts, p)
 		}
 	}
 	score := 0.0

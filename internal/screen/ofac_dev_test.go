@@ -84,7 +84,7 @@ func TestOFACDev(t *testing.T) {
 	}
 	t.Logf("indexed %d in %v: %+v", len(sdn), time.Since(start), x.Stats())
 	rng := rand.New(rand.NewPCG(1, 2))
-	v := core.Viewer{Bureau: "FR", Permissions: []string{core.PermRecordsRead}}
+	v := core.Viewer{Bureau: "FR", Permissions: []string{core.PermScreen}}
 	var exactOK, editOK, exactN, editN int
 	var exactScoreLow int
 	start = time.Now()

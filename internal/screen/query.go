@@ -153,7 +153,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		pid     uint32
 		score   float64
 		matched string
-		best    names.Result
+		ids     []uint32 // the spelling that matched
 		notes   []string
 		exact   bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
 	}
@@ -178,7 +178,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		if score < threshold {
 			continue
 		}
-		results = append(results, result{c.pid, score, bestName, best, notes, bestName == qtext})
+		results = append(results, result{c.pid, score, bestName, bestIDs, notes, bestName == qtext})
 	}
 	sort.Slice(results, func(i, j int) bool {
 		if results[i].score != results[j].score {
@@ -200,7 +200,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		h := hitFor(v, p.rec, r.score)
 		if !h.Restricted {
 			h.Matched = r.matched
-			h.Explanation = append(r.best.Explain(), r.notes...)
+			h.Explanation = append(m.Explain(x.name(r.ids)).Explain(), r.notes...)
 		}
 		hits = append(hits, h)
 		if len(hits) == limit {
