@@ -180,10 +180,19 @@ func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry,
 	}
 	// Quality, in process: rank 1 must be the entity (or one listed under
 	// the very same name).
-	var exactOK, exactN, editOK, editN, exactHigh int
+	var exactOK, exactN, editOK, editN, exactHigh, missesShown int
 	for _, q := range qs {
-		hits, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: q.name, Threshold: 0.5, Limit: 1})
-		ok := err == nil && len(hits) > 0 && sameEntity(byID[hits[0].RecordID], q.want)
+		hits, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: q.name, Threshold: 0.01, Limit: 1})
+		ok := err == nil && len(hits) > 0 && (sameEntity(byID[hits[0].RecordID], q.want) || hits[0].Matched == norm(q.want.name))
+		if !ok && q.exact && missesShown < 12 {
+			missesShown++
+			got := "nothing"
+			if len(hits) > 0 {
+				g := byID[hits[0].RecordID]
+				got = fmt.Sprintf("%s %q (%.3f)", g.sourceID, g.name, hits[0].Score)
+			}
+			o.logf("miss (exact %t): %q, want %s %q, got %s", q.exact, q.name, q.want.sourceID, q.want.name, got)
+		}
 		if q.exact {
 			exactN++
 			if ok {
@@ -209,7 +218,9 @@ func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry,
 }
 
 // sameEntity accepts the entity itself or one listed under the same name
-// (the lists hold duplicates, such as vessels of one owner).
+// (the lists hold duplicates, such as vessels of one owner, and aliases
+// shared between entities); Run also accepts a hit whose matched
+// spelling is the wanted entity's own name.
 func sameEntity(got, want entry) bool {
 	if got.rec == nil {
 		return false

@@ -26,9 +26,10 @@ type Index struct {
 	persons []person            // by person id; a removed slot has rec == nil
 	free    []uint32            // removed person ids, for reuse
 
-	// Token dictionary: every distinct name part once.
-	dict   map[string]uint32
-	tokens []names.Token
+	// Token dictionary: every distinct name part once, with its keys.
+	dict    map[string]uint32
+	tokens  []names.Token
+	tokKeys [][]string
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
@@ -209,6 +210,7 @@ func (x *Index) token(t names.Token) uint32 {
 	id := uint32(len(x.tokens))
 	t.ID = id + 1
 	x.tokens = append(x.tokens, t)
+	x.tokKeys = append(x.tokKeys, t.Key())
 	x.dict[k] = id
 	return id
 }

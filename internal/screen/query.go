@@ -26,7 +26,7 @@ const (
 	DefaultThreshold = names.DefaultThreshold
 	DefaultLimit     = 10
 	maxLimit         = 100
-	candidates       = 40 // scored in full per query
+	candidates       = 24 // scored in full per query: recall and speed trade here
 	maxNameLen       = 300
 )
 
@@ -129,6 +129,9 @@ func hasNamePart(n names.Name) bool {
 type scored struct {
 	pid   uint32
 	score float64
+	// names are the candidate's spellings worth aligning, best first
+	// (-1: none); the others cover the query's keys less well.
+	names [2]int16
 }
 
 // ScreenPerson finds the persons whose names match q, best first.
@@ -164,7 +167,11 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		p := &x.persons[c.pid]
 		best := names.Result{}
 		var bestIDs []uint32
-		for _, ids := range p.names {
+		for _, ni := range c.names {
+			if ni < 0 || int(ni) >= len(p.names) {
+				continue
+			}
+			ids := p.names[ni]
 			r := m.Compare(x.name(ids))
 			if r.Score > best.Score || bestIDs == nil {
 				best, bestIDs = r, ids
@@ -306,13 +313,66 @@ func (x *Index) retrieve(qn names.Name) []scored {
 			visit(x.fuzzy, d, 0.3) // one letter differs
 		}
 	}
-	// Keep the best candidates with a small min-heap. Prefer candidates
-	// whose keys the query covers: a long name that shares one key with
-	// the query ranks below a short one that shares all of them.
-	h := make(topK, 0, candidates)
+	// First cut: the best by accumulated weight.
+	wide := make(topK, 0, 8*candidates)
 	for _, pid := range sc.touched {
-		s := float64(sc.acc[pid]) / (1 + 0.1*float64(x.persons[pid].nkeys))
-		h.offer(scored{pid, s})
+		wide.offer(scored{pid: pid, score: float64(sc.acc[pid])})
+	}
+	// Second cut, still without aligning anything: how well the query's
+	// keys cover one of the candidate's spellings, and how little of that
+	// spelling is left over. A short exact spelling beats a long name that
+	// shares a common part.
+	qkeys := qn.Keys()
+	idf := make([]float64, len(qkeys))
+	var qtotal float64
+	for i, k := range qkeys {
+		card := 0.0
+		if b := x.keys[k]; b != nil {
+			card = float64(b.GetCardinality())
+		}
+		idf[i] = math.Log(1 + total/(card+1))
+		qtotal += idf[i]
+	}
+	h := make(topK, 0, candidates)
+	maxAcc := 0.0
+	for _, c := range wide {
+		maxAcc = math.Max(maxAcc, c.score)
+	}
+	for _, c := range wide {
+		best, second := -1.0, -1.0
+		pick := [2]int16{-1, -1}
+		for ni, ids := range x.persons[c.pid].names {
+			var covered float64
+			nkeys, extra := 0, 0
+			for _, id := range ids {
+				for _, k := range x.tokKeys[id] {
+					nkeys++
+					hit := false
+					for i, q := range qkeys {
+						if q == k {
+							covered += idf[i]
+							hit = true
+							break
+						}
+					}
+					if !hit {
+						extra++
+					}
+				}
+			}
+			s := covered / (qtotal + 1e-9)
+			if nkeys > 0 {
+				s -= 0.3 * float64(extra) / float64(nkeys)
+			}
+			switch {
+			case s > best:
+				second, pick[1] = best, pick[0]
+				best, pick[0] = s, int16(ni)
+			case s > second:
+				second, pick[1] = s, int16(ni)
+			}
+		}
+		h.offer(scored{pid: c.pid, score: best + 0.2*c.score/(maxAcc+1e-9), names: pick})
 	}
 	sort.Slice(h, func(i, j int) bool {
 		if h[i].score != h[j].score {
