@@ -345,7 +345,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 	}
 	lambda := 0.15
 	if strong < 2 {
-		lambda = 0.6
+		lambda = 1.0
 	}
 	for _, side := range [2]struct {
 		n    Name
