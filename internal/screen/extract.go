@@ -118,8 +118,12 @@ func (d Document) Key() string {
 // VIN, plate, IMEI, domain…
 type Identifier struct{ Type, Value string }
 
-// Key is the exact-lookup key of an identifier.
+// Key is the exact-lookup key of an identifier: the parser's canonical
+// form where it accepts the value, else a plain normalised form.
 func (i Identifier) Key() string {
+	if k := canonicalByParser(i.Type, i.Value); k != "" {
+		return k
+	}
 	return strings.ToLower(i.Type) + ":" + CanonicalIdentifier(i.Type, i.Value)
 }
 

@@ -150,21 +150,15 @@ func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.V
 	return nil
 }
 
-// screenDoc resolves an MRZ (when the resolver is wired) and looks the
+// screenDoc resolves an MRZ, check digits verified, and looks the
 // document up.
 func (s *Server) screenDoc(x *screen.Index, v core.Viewer, q screen.DocumentQuery) ([]screen.Hit, error) {
 	if q.MRZ != "" {
-		if s.ParseMRZ == nil {
-			return nil, core.Invalid(core.FieldError{Field: "mrz", Reason: "MRZ reading is not available on this server"})
-		}
-		num, country, typ, err := s.ParseMRZ(q.MRZ)
+		r, err := screen.ResolveMRZ(q.MRZ)
 		if err != nil {
 			return nil, err
 		}
-		q.Number, q.Country = num, country
-		if q.Type == "" {
-			q.Type = typ
-		}
+		q = r
 	}
 	return x.ScreenDocument(v, q)
 }
@@ -192,15 +186,11 @@ func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core
 }
 
 func (s *Server) screenIdent(x *screen.Index, v core.Viewer, q screen.IdentifierQuery) ([]screen.Hit, error) {
-	if s.ParseIdentifier != nil {
-		typ, canon, err := s.ParseIdentifier(q.Type, q.Value)
-		if err != nil {
-			return nil, err
-		}
-		q.Type, q.Value = typ, canon
-	} else if q.Type == "" {
-		return nil, core.Invalid(core.FieldError{Field: "type", Reason: "is required: iban, phone, email, url, domain, btc, eth, trx, vin, imei, plate"})
+	typ, canon, err := screen.ResolveIdentifier(q.Type, q.Value)
+	if err != nil {
+		return nil, err
 	}
+	q.Type, q.Value = typ, canon
 	return x.ScreenIdentifier(v, q)
 }
 

@@ -54,11 +54,6 @@ type Server struct {
 	// ReadAudit, if set, takes the audit entries of screenings in groups
 	// (one disk sync for many); without it each is its own transaction.
 	ReadAudit *audit.Writer
-	// ParseMRZ reads a raw MRZ into a document number, issuing country and
-	// type; ParseIdentifier detects and canonicalises an identifier. Both
-	// return *core.Error naming the fault.
-	ParseMRZ        func(mrz string) (number, country, typ string, err error)
-	ParseIdentifier func(typ, value string) (string, string, error)
 
 	mux      *http.ServeMux
 	routes   []route

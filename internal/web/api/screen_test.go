@@ -1,0 +1,197 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/ident"
+	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/screen"
+	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/api"
+)
+
+// screenFixture is a server with a screening index that follows the store
+// at every write, so that tests see their writes screened at once.
+func screenFixture(t *testing.T, b storetest.Backend) *fixture {
+	st := b.Open(t)
+	a := auth.NewService(st)
+	rs := records.New(st)
+	idx := screen.New()
+	seq, err := idx.Load(context.Background(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Changed = func() {
+		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
+			seq = s
+		}
+	}
+	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
+	s.Screen = idx
+	w := audit.NewWriter(st, nil, 100, time.Millisecond)
+	s.ReadAudit = w
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.Close(); w.Close() })
+	return &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
+}
+
+type hit struct {
+	Score       float64
+	Restricted  bool
+	Owner       string
+	Reference   string
+	Message     string
+	RecordID    string `json:"record_id"`
+	Label       string
+	Explanation []string
+}
+
+func hitsOf(t *testing.T, r *resp) []hit {
+	t.Helper()
+	if r.Status != http.StatusOK {
+		t.Fatalf("screening: %s", r)
+	}
+	var a struct {
+		Hits  []hit
+		Count int
+	}
+	r.decode(t, &a)
+	if a.Count != len(a.Hits) {
+		t.Fatalf("count %d for %d hits", a.Count, len(a.Hits))
+	}
+	return a.Hits
+}
+
+func TestScreening(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead, core.PermAuditRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			es := f.key(t, "ES", core.PermScreen)
+			noScreen := f.key(t, "FR", core.PermRecordsRead)
+
+			person := f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": map[string]any{"mode": "only", "countries": []string{"FR"}},
+				"data": map[string]any{"name_original": "عبد اللطيف حموشي", "given_names": "Abdellatif", "family_name": "Hammouchi", "date_of_birth": "1966"}})
+			// ICAO's specimen passport, issued by a member here so that the
+			// record validates: L898902C3.
+			doc := f.createRecord(t, ma, map[string]any{"kind": "travel_document", "releasability": map[string]any{"mode": "all"},
+				"data": map[string]any{"number": "L898902C3", "issuing_country": "MA", "document_type": "passport"}})
+			acct := f.createRecord(t, ma, map[string]any{"kind": "asset", "releasability": map[string]any{"mode": "all"},
+				"data": map[string]any{"asset_type": "account", "type": "iban", "value": "FR76 3000 6000 0112 3456 7890 189"}})
+
+			// A Latin spelling of the Arabic name hits, with its explanation,
+			// for the bureau it is released to.
+			hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Abdul Latif Hamushi", "context": map[string]string{"border_post": "Tanger Med"}}, fr))
+			if len(hs) != 1 || hs[0].RecordID != person.ID || hs[0].Restricted || len(hs[0].Explanation) == 0 || hs[0].Score < 0.85 {
+				t.Fatalf("FR: %+v", hs)
+			}
+			// Another bureau is told only to contact the owner.
+			hs = hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Abdul Latif Hamushi"}, es))
+			if len(hs) != 1 || !hs[0].Restricted || hs[0].RecordID != "" || hs[0].Label != "" || hs[0].Explanation != nil ||
+				hs[0].Owner != "MA" || !strings.Contains(hs[0].Message, "contact bureau MA") || hs[0].Reference == "" {
+				t.Fatalf("ES: %+v", hs)
+			}
+			// Documents by number and country, and by a raw MRZ with every
+			// check digit verified.
+			hs = hitsOf(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"number": "l898902c3", "country": "MAR"}, es))
+			if len(hs) != 1 || hs[0].RecordID != doc.ID {
+				t.Fatalf("document: %+v", hs)
+			}
+			line1 := "P<MARERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+			line2 := "L898902C36MAR7408122F1204159ZE184226B<<<<<10"
+			m, err := ident.ParseMRZ(line1+"\n"+line2, time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC))
+			if err != nil {
+				// Build a valid zone rather than trust hand-computed digits.
+				l1, l2, ferr := ident.FormatTD3(ident.MRZ{DocumentCode: "P", IssuingState: "MAR", Surname: "ERIKSSON", GivenNames: "ANNA MARIA",
+					DocumentNumber: "L898902C3", Nationality: "MAR", BirthDate: "1974-08-12", Sex: "F", ExpiryDate: "2032-04-15"})
+				if ferr != nil {
+					t.Fatalf("building an MRZ: %v (parsing the hand-made one: %v)", ferr, err)
+				}
+				line1, line2 = l1, l2
+			} else {
+				_ = m
+			}
+			hs = hitsOf(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"mrz": line1 + "\n" + line2}, fr))
+			if len(hs) != 1 || hs[0].RecordID != doc.ID {
+				t.Fatalf("MRZ: %+v", hs)
+			}
+			bad := line2[:9] + string("0123456789"[(int(line2[9]-'0')+1)%10]) + line2[10:]
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"mrz": line1 + "\n" + bad}, fr), 422, "invalid", "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"mrz": "P<UTO"}, fr), 422, "invalid", "")
+			// Identifiers, typed or detected, in any spacing.
+			hs = hitsOf(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"value": "fr7630006000011234567890189"}, fr))
+			if len(hs) != 1 || hs[0].RecordID != acct.ID {
+				t.Fatalf("IBAN detected: %+v", hs)
+			}
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "iban", "value": "FR7630006000011234567890180"}, fr), 422, "invalid", "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "horoscope", "value": "leo"}, fr), 422, "invalid", "type")
+			// Bad person queries name the field.
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": ""}, fr), 422, "invalid", "name")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "al bin"}, fr), 422, "invalid", "name")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": strings.Repeat("x", 400)}, fr), 422, "invalid", "name")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "date_of_birth": "1990-02-31"}, fr), 422, "invalid", "date_of_birth")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "bogus": 1}, fr), 400, "malformed", "bogus")
+			// Permissions.
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim"}, noScreen), 403, "forbidden", "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim"}, nil), 401, "unauthorized", "")
+
+			// A batch: every line answered in order, bad lines with an error.
+			batch := strings.Join([]string{
+				`{"id":"a","type":"person","name":"Abdelatif HAMMOUCHI"}`,
+				`not json`,
+				`{"id":"c","type":"document","number":"L898902C3","country":"MA"}`,
+				`{"id":"d","type":"weather"}`,
+				``,
+				`{"id":"f","type":"identifier","value":"FR76 3000 6000 0112 3456 7890 189"}`,
+			}, "\n")
+			r := f.do(t, "POST", "/api/v1/screen/batch", batch, fr, "Content-Type", "application/x-ndjson")
+			if r.Status != http.StatusOK {
+				t.Fatalf("batch: %s", r)
+			}
+			var lines []map[string]any
+			sc := bufio.NewScanner(strings.NewReader(string(r.Body)))
+			for sc.Scan() {
+				var m map[string]any
+				if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+					t.Fatalf("batch answer line %q: %v", sc.Text(), err)
+				}
+				lines = append(lines, m)
+			}
+			if len(lines) != 5 {
+				t.Fatalf("batch answered %d lines, want 5: %s", len(lines), r.Body)
+			}
+			wantLine := func(i int, id string, hits int, errored bool) {
+				l := lines[i]
+				if (l["error"] != nil) != errored || (id != "" && l["id"] != id) || int(l["count"].(float64)) != hits {
+					t.Errorf("batch line %d: %v", i, l)
+				}
+			}
+			wantLine(0, "a", 1, false)
+			wantLine(1, "", 0, true)
+			wantLine(2, "c", 1, false)
+			wantLine(3, "d", 0, true)
+			wantLine(4, "f", 1, false)
+
+			// Every screening was audited: the owner's trail of the person
+			// names the screenings that hit it.
+			time.Sleep(50 * time.Millisecond) // the grouped writer commits within milliseconds
+			tr := f.do(t, "GET", "/api/v1/records/"+person.ID+"/audit?limit=500", nil, ma)
+			if !strings.Contains(string(tr.Body), "screen.person") || !strings.Contains(string(tr.Body), "screen.hit") {
+				t.Fatalf("the owner's trail does not show the screenings: %s", tr)
+			}
+		})
+	}
+}
