@@ -132,6 +132,9 @@ type scored struct {
 	// names are the candidate's spellings worth aligning, best first
 	// (-1: none); the others cover the query's keys less well.
 	names [2]int16
+	// coverage is the share of the query's key weight that the best
+	// spelling holds exactly.
+	coverage float64
 }
 
 // ScreenPerson finds the persons whose names match q, best first.
@@ -164,6 +167,12 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	var results []result
 	m := names.NewMatcher(qn)
 	for _, c := range cands {
+		// A name that reaches a high threshold shares most of the query's
+		// keys (they are built to agree across scripts and spellings); one
+		// that shares under a third of them cannot, so it is not aligned.
+		if threshold >= 0.7 && c.coverage < 0.34 {
+			continue
+		}
 		p := &x.persons[c.pid]
 		best := names.Result{}
 		var bestIDs []uint32
@@ -339,7 +348,7 @@ func (x *Index) retrieve(qn names.Name) []scored {
 		maxAcc = math.Max(maxAcc, c.score)
 	}
 	for _, c := range wide {
-		best, second := -1.0, -1.0
+		best, second, bestCov := -1.0, -1.0, 0.0
 		pick := [2]int16{-1, -1}
 		for ni, ids := range x.persons[c.pid].names {
 			var covered float64
@@ -364,6 +373,7 @@ func (x *Index) retrieve(qn names.Name) []scored {
 			if nkeys > 0 {
 				s -= 0.3 * float64(extra) / float64(nkeys)
 			}
+			bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
 			switch {
 			case s > best:
 				second, pick[1] = best, pick[0]
@@ -372,7 +382,7 @@ func (x *Index) retrieve(qn names.Name) []scored {
 				second, pick[1] = s, int16(ni)
 			}
 		}
-		h.offer(scored{pid: c.pid, score: best + 0.2*c.score/(maxAcc+1e-9), names: pick})
+		h.offer(scored{pid: c.pid, score: best + 0.2*c.score/(maxAcc+1e-9), names: pick, coverage: bestCov})
 	}
 	sort.Slice(h, func(i, j int) bool {
 		if h[i].score != h[j].score {
