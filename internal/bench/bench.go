@@ -199,6 +199,8 @@ func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry,
 				exactOK++
 				if hits[0].Score >= 0.99 {
 					exactHigh++
+				} else {
+					o.logf("exact name scored %.3f: %q matched %q", hits[0].Score, q.name, hits[0].Matched)
 				}
 			}
 		} else {

@@ -373,6 +373,9 @@ func (x *Index) retrieve(qn names.Name) []scored {
 			if nkeys > 0 {
 				s -= 0.3 * float64(extra) / float64(nkeys)
 			}
+			if len(ids) == len(qn.Tokens) {
+				s += 0.01 // on a tie, the spelling cut into as many parts
+			}
 			bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
 			switch {
 			case s > best:
