@@ -386,6 +386,10 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts}
 }
 
+// Particle reports whether the token is a particle (ben, abu, al…), which
+// names keys only joined to the next token.
+func (t Token) Particle() bool { return t.particle }
+
 // Key returns the cross-script consonant keys of a token: consonant
 // classes with vowels, ayn and doubled letters dropped; ambiguous letters
 // give at most two keys.

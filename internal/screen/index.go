@@ -210,7 +210,11 @@ func (x *Index) token(t names.Token) uint32 {
 	id := uint32(len(x.tokens))
 	t.ID = id + 1
 	x.tokens = append(x.tokens, t)
-	x.tokKeys = append(x.tokKeys, t.Key())
+	var keys []string
+	if !t.Particle() { // as in Name.Keys: a particle keys only with its next part
+		keys = t.Key()
+	}
+	x.tokKeys = append(x.tokKeys, keys)
 	x.dict[k] = id
 	return id
 }
