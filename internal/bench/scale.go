@@ -124,6 +124,7 @@ func scaleDocuments(o Options) []Row {
 	g := newPopulation(o.Seed + 1)
 	base := heap()
 	idx := screen.New()
+	idx.ReserveDocuments(n) // a bulk load knows its size
 	start := time.Now()
 	sample := make([]genDocument, 0, 10000)
 	for i := 0; i < n; i++ {

@@ -39,6 +39,15 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var hits []Hit
+	for _, d := range x.packed.lookup(key) {
+		h := hitFor(v, &recInfo{id: d.id, kind: core.KindTravelDocument, owner: d.owner, status: core.StatusActive, rel: d.rel, version: d.version,
+			label: strings.TrimSpace(q.Type+" "+num) + " (" + q.Country + ")"}, 1)
+		if !h.Restricted {
+			h.Matched = num
+			h.Explanation = []string{"document " + num + " issued by " + q.Country + ": exact match"}
+		}
+		hits = append(hits, h)
+	}
 	for _, r := range x.docs[key] {
 		h := hitFor(v, r.rec, 1)
 		if !h.Restricted {

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/names"
@@ -41,6 +42,9 @@ type Index struct {
 	idents map[string][]ref
 
 	rels map[string]*core.Releasability // interned releasabilities
+
+	// packed holds records that are nothing but one travel document.
+	packed *docTable
 }
 
 // recInfo is what one record put in the index, so that it can be taken
@@ -81,7 +85,7 @@ func New() *Index {
 	return &Index{
 		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
-		rels: map[string]*core.Releasability{},
+		rels: map[string]*core.Releasability{}, packed: newDocTable(),
 	}
 }
 
@@ -95,7 +99,7 @@ func (x *Index) Stats() Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	return Stats{Records: len(x.recs), Persons: len(x.persons) - len(x.free), Tokens: len(x.tokens), Keys: len(x.keys),
-		FuzzyKeys: len(x.fuzzy), Documents: len(x.docs), Identifiers: len(x.idents)}
+		FuzzyKeys: len(x.fuzzy), Documents: len(x.docs) + x.packed.live, Identifiers: len(x.idents)}
 }
 
 // Version returns the indexed version of a record, 0 if absent.
@@ -105,7 +109,14 @@ func (x *Index) Version(id string) int64 {
 	if r := x.recs[id]; r != nil {
 		return r.version
 	}
-	return 0
+	return x.packed.version(id)
+}
+
+// ReserveDocuments makes room for n document records ahead of a bulk load.
+func (x *Index) ReserveDocuments(n int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.packed.reserve(n)
 }
 
 // Put indexes a record, replacing what an earlier version contributed.
@@ -121,8 +132,20 @@ func (x *Index) Put(r *core.Record) {
 		}
 		x.remove(old)
 	}
+	if v := x.packed.version(r.ID); v > 0 {
+		if v > r.Version {
+			return
+		}
+		x.packed.remove(r.ID)
+	}
 	if r.Status != core.StatusActive {
 		return
+	}
+	if len(sub.Persons) == 0 && len(sub.Identifiers) == 0 && len(sub.Documents) == 1 && r.Version < 1<<32 {
+		if id, err := uuid.Parse(r.ID); err == nil {
+			x.packed.put(id, r.Version, r.Owner, x.intern(r.Releasability), sub.Documents[0].Key())
+			return
+		}
 	}
 	info := &recInfo{id: r.ID, kind: r.Kind, owner: r.Owner, status: r.Status, rel: x.intern(r.Releasability), version: r.Version, label: sub.Label}
 	for _, p := range sub.Persons {
@@ -148,6 +171,7 @@ func (x *Index) Remove(id string) {
 	if old := x.recs[id]; old != nil {
 		x.remove(old)
 	}
+	x.packed.remove(id)
 }
 
 func (x *Index) intern(rel core.Releasability) *core.Releasability {
