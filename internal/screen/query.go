@@ -126,6 +126,10 @@ func hasNamePart(n names.Name) bool {
 	return false
 }
 
+// CoverageCutoff is the share of the query's key weight a candidate must
+// hold exactly to be aligned at all when the threshold is high.
+var CoverageCutoff = 0.34
+
 type scored struct {
 	pid   uint32
 	score float64
@@ -170,7 +174,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		// A name that reaches a high threshold shares most of the query's
 		// keys (they are built to agree across scripts and spellings); one
 		// that shares under a third of them cannot, so it is not aligned.
-		if threshold >= 0.7 && c.coverage < 0.34 {
+		if threshold >= 0.7 && c.coverage < CoverageCutoff {
 			continue
 		}
 		p := &x.persons[c.pid]
