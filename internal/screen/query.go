@@ -27,6 +27,7 @@ const (
 	DefaultLimit     = 10
 	maxLimit         = 100
 	candidates       = 24 // scored in full per query: recall and speed trade here
+	wideCandidates   = 64 // for investigative searches, below the alert threshold
 	maxNameLen       = 300
 )
 
@@ -158,7 +159,13 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	cands := x.retrieve(qn)
+	// A search below the alert threshold is an investigation: it looks
+	// at more candidates, to find misspelt names that share little.
+	keep := candidates
+	if threshold < 0.7 {
+		keep = wideCandidates
+	}
+	cands := x.retrieve(qn, keep)
 	type result struct {
 		pid     uint32
 		score   float64
@@ -298,7 +305,7 @@ func abs(n int) int {
 // keys, rare keys counting more, and keeps the best few for full scoring.
 // It never scans the corpus: it reads only the postings of the query's
 // keys and their one-letter variants.
-func (x *Index) retrieve(qn names.Name) []scored {
+func (x *Index) retrieve(qn names.Name, keep int) []scored {
 	total := float64(len(x.persons) - len(x.free) + 1)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -327,7 +334,7 @@ func (x *Index) retrieve(qn names.Name) []scored {
 		}
 	}
 	// First cut: the best by accumulated weight.
-	wide := make(topK, 0, 8*candidates)
+	wide := make(topK, 0, 8*keep)
 	for _, pid := range sc.touched {
 		wide.offer(scored{pid: pid, score: float64(sc.acc[pid])})
 	}
@@ -346,7 +353,7 @@ func (x *Index) retrieve(qn names.Name) []scored {
 		idf[i] = math.Log(1 + total/(card+1))
 		qtotal += idf[i]
 	}
-	h := make(topK, 0, candidates)
+	h := make(topK, 0, keep)
 	maxAcc := 0.0
 	for _, c := range wide {
 		maxAcc = math.Max(maxAcc, c.score)
@@ -355,27 +362,36 @@ func (x *Index) retrieve(qn names.Name) []scored {
 		best, second, bestCov := -1.0, -1.0, 0.0
 		pick := [2]int16{-1, -1}
 		for ni, ids := range x.persons[c.pid].names {
+			// Per part of the spelling: which query keys do its keys (one
+			// or two) meet, each counted once? Parts that meet none are left
+			// over.
 			var covered float64
-			nkeys, extra := 0, 0
+			var met uint64 // query keys met, as bits
+			parts, extra := 0, 0
 			for _, id := range ids {
-				for _, k := range x.tokKeys[id] {
-					nkeys++
-					hit := false
+				keys := x.tokKeys[id]
+				if len(keys) == 0 {
+					continue
+				}
+				parts++
+				hit := false
+				for _, k := range keys {
 					for i, q := range qkeys {
-						if q == k {
+						if i < 64 && q == k && met&(1<<i) == 0 {
 							covered += idf[i]
+							met |= 1 << i
 							hit = true
 							break
 						}
 					}
-					if !hit {
-						extra++
-					}
+				}
+				if !hit {
+					extra++
 				}
 			}
 			s := covered / (qtotal + 1e-9)
-			if nkeys > 0 {
-				s -= 0.3 * float64(extra) / float64(nkeys)
+			if parts > 0 {
+				s -= 0.3 * float64(extra) / float64(parts)
 			}
 			if len(ids) == len(qn.Tokens) {
 				s += 0.01 // on a tie, the spelling cut into as many parts
