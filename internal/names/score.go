@@ -514,6 +514,13 @@ func unglued(t Token) ([]unit, bool) {
 	return nil, false
 }
 
+// legalForms are the words of company names that say what kind of company
+// it is, not which: they weigh little.
+var legalForms = map[string]bool{"sa": true, "sas": true, "sarl": true, "cv": true, "ltd": true, "llc": true, "inc": true, "co": true,
+	"company": true, "corp": true, "corporation": true, "limited": true, "group": true, "trading": true, "international": true,
+	"gmbh": true, "bv": true, "srl": true, "spa": true, "ag": true, "jsc": true, "ojsc": true, "ooo": true, "pjsc": true, "plc": true,
+	"holding": true, "holdings": true, "enterprises": true, "enterprise": true, "establishment": true, "sac": true, "sl": true, "llp": true}
+
 // common lists given names so frequent that sharing one says little.
 var common = map[string]float64{}
 
@@ -537,8 +544,11 @@ func init() {
 // weightOf is how much a token counts: particles little, frequent given
 // names less than the rest.
 func weightOf(t Token) float64 {
-	if t.particle {
-		return 0.2
+	if t.particle || (t.Script == Latin && len(t.Text) == 1) {
+		return 0.2 // particles and initials (and the S, A, C, V of "S.A. de C.V.")
+	}
+	if t.Script == Latin && legalForms[t.Text] {
+		return 0.3
 	}
 	w := 1.0
 	for _, k := range keysOf(t.units) {
