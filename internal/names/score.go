@@ -89,6 +89,15 @@ func spanSim(a, b span) float64 {
 	if best >= 1 {
 		return 1
 	}
+	// A typing error moves a short Latin name far in sound (Kxyiira is not
+	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
+	// scaled so that it stays under the conflict line, lets such a name
+	// rank above an unrelated one without ever making it a match.
+	if !cross && a.script == Latin && best < 0.8 {
+		if o := 0.9 * spelling(a.text, b.text); o > best {
+			best = o
+		}
+	}
 	for i, x := range a.alts {
 		if s := sim(x, codeAt(a.altCodes, i), b.units, b.codes) - 0.05; s > best {
 			best = s
@@ -557,4 +566,40 @@ func weightOf(t Token) float64 {
 		}
 	}
 	return w
+}
+
+// Spelling compares two normalised Latin spellings letter by letter (see
+// spelling): for ranking misspelt queries, never for deciding a match.
+func Spelling(a, b string) float64 { return spelling(a, b) }
+
+// spelling is one minus the optimal string alignment distance (insertions,
+// deletions, substitutions, adjacent transpositions) over the longer
+// length, on normalised Latin text.
+func spelling(a, b string) float64 {
+	a, b = strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", "")
+	n, m := len(a), len(b)
+	if n == 0 || m == 0 || n > 40 || m > 40 {
+		return 0
+	}
+	var rows [3][41]int
+	pp, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= m; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		for j := 1; j <= m; j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			best := min(prev[j-1]+c, prev[j]+1, cur[j-1]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				best = min(best, pp[j-2]+1)
+			}
+			cur[j] = best
+		}
+		pp, prev, cur = prev, cur, pp
+	}
+	return 1 - float64(prev[m])/float64(max(n, m))
 }

@@ -165,7 +165,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	if threshold < 0.7 {
 		keep = wideCandidates
 	}
-	cands := x.retrieve(qn, keep)
+	cands := x.retrieve(qn, keep, keep == wideCandidates)
 	type result struct {
 		pid     uint32
 		score   float64
@@ -305,7 +305,8 @@ func abs(n int) int {
 // keys, rare keys counting more, and keeps the best few for full scoring.
 // It never scans the corpus: it reads only the postings of the query's
 // keys and their one-letter variants.
-func (x *Index) retrieve(qn names.Name, keep int) []scored {
+func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
+	qtext := x.nameText(qn)
 	total := float64(len(x.persons) - len(x.free) + 1)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -395,6 +396,10 @@ func (x *Index) retrieve(qn names.Name, keep int) []scored {
 			}
 			if len(ids) == len(qn.Tokens) {
 				s += 0.01 // on a tie, the spelling cut into as many parts
+			}
+			if investigate {
+				// Keys miss typing errors; letters do not.
+				s += 0.5 * names.Spelling(qtext, x.text(ids))
 			}
 			bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
 			switch {
