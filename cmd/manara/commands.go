@@ -265,11 +265,8 @@ func userCmd() *command {
 	c.str(&display, "display-name", "", "", "name shown in the console")
 	c.str(&lang, "lang", "", "en", "ar, fr or en")
 	c.run = func(args []string) error {
-		if err := needSub(c, args, "say add, list, disable or enable"); err != nil {
-			return err
-		}
-		sub := args[0]
-		if _, err := c.parse(args[1:]); err != nil {
+		sub, err := c.subcommand(args, "say add, list, disable or enable")
+		if err != nil {
 			return err
 		}
 		st, err := openMigrated(f)
@@ -335,11 +332,8 @@ func keyCmd() *command {
 	c.str(&expires, "expires", "", "", "expiry date (YYYY-MM-DD or RFC 3339); none if empty")
 	c.str(&id, "id", "", "", "the key's id, for revoke")
 	c.run = func(args []string) error {
-		if err := needSub(c, args, "say create, revoke or list"); err != nil {
-			return err
-		}
-		sub := args[0]
-		if _, err := c.parse(args[1:]); err != nil {
+		sub, err := c.subcommand(args, "say create, revoke or list")
+		if err != nil {
 			return err
 		}
 		st, err := openMigrated(f)
@@ -546,4 +540,13 @@ func needSub(c *command, args []string, what string) error {
 		return usageErr{what}
 	}
 	return nil
+}
+
+// subcommand reads a command's subcommand and then its flags.
+func (c *command) subcommand(args []string, what string) (string, error) {
+	if err := needSub(c, args, what); err != nil {
+		return "", err
+	}
+	_, err := c.parse(args[1:])
+	return args[0], err
 }
