@@ -134,3 +134,24 @@ func CanReadAudit(v core.Viewer, r *core.Record) bool {
 	}
 	return v.Bureau == r.Owner && (v.Can(core.PermAuditRead) || v.Can(core.PermAdmin))
 }
+
+// CanSeeEvent decides whether v may receive e, an entry of the event
+// stream. The viewer's bureau must be addressed (or the event addressed to
+// all), and where the event is about a record, rec must be that record and
+// CanSee must allow it: an event never tells more than the record would.
+// Pass rec as nil when the event names no record.
+func CanSeeEvent(v core.Viewer, e *core.Event, rec *core.Record) bool {
+	if e == nil {
+		return false
+	}
+	if v.System {
+		return true
+	}
+	if v.Bureau == "" || !(slices.Contains(e.Audience, v.Bureau) || slices.Contains(e.Audience, core.AudienceAll)) {
+		return false
+	}
+	if e.RecordID == "" {
+		return true
+	}
+	return rec != nil && rec.ID == e.RecordID && CanSee(v, rec)
+}

@@ -100,3 +100,33 @@ func TestCanSeeHit(t *testing.T) {
 		t.Error("CanSeeHit changed the caller's permissions")
 	}
 }
+
+func TestCanSeeEvent(t *testing.T) {
+	restricted := &core.Record{ID: "r1", Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}}
+	onRecord := &core.Event{Type: "notice.published", Audience: []string{core.AudienceAll}, RecordID: "r1"}
+	toES := &core.Event{Type: "hit.created", Audience: []string{"ES"}}
+	officer := func(b string) core.Viewer { return viewer(b, core.RoleOfficer) }
+	cases := []struct {
+		name string
+		v    core.Viewer
+		e    *core.Event
+		rec  *core.Record
+		want bool
+	}{
+		{"addressed, no record", officer("ES"), toES, nil, true},
+		{"not addressed", officer("FR"), toES, nil, false},
+		{"to all, record released to the viewer", officer("FR"), onRecord, restricted, true},
+		{"to all, record not released to the viewer", officer("BR"), onRecord, restricted, false},
+		{"to all, owner", officer("MA"), onRecord, restricted, true},
+		{"record missing", officer("FR"), onRecord, nil, false},
+		{"another record passed", officer("FR"), onRecord, &core.Record{ID: "r2", Owner: "FR", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}, false},
+		{"no bureau", core.Viewer{Permissions: []string{core.PermRecordsRead}}, onRecord, restricted, false},
+		{"nil event", officer("ES"), nil, nil, false},
+		{"system", core.Viewer{System: true}, toES, nil, true},
+	}
+	for _, c := range cases {
+		if got := CanSeeEvent(c.v, c.e, c.rec); got != c.want {
+			t.Errorf("%s: CanSeeEvent = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -127,3 +127,27 @@ type RecordChange struct {
 	Op       string // create, update (extensions too), cancel, expire
 	At       time.Time
 }
+
+// Event is one entry of the durable event stream that real-time clients
+// (Server-Sent Events, webhooks) and other replicas read in order. It is
+// written in the same transaction as the change it tells of, so an event
+// exists exactly when its change committed.
+//
+// Who may read it: a bureau listed in Audience (AudienceAll for every
+// member), and, where RecordID is set, only a viewer the access decision
+// lets see that record. An event whose content differs by reader (a hit:
+// the full record for its owner, "possible hit — contact bureau X" for a
+// searcher who may not see it) is written once per audience.
+type Event struct {
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	Type     string          `json:"type"`    // e.g. notice.published, hit.created, message.posted
+	Subject  string          `json:"subject"` // the id of what the event is about (notice, hit, thread)
+	Audience []string        `json:"audience"`
+	RecordID string          `json:"record_id,omitempty"`
+	Data     json.RawMessage `json:"data"`
+}
+
+// AudienceAll addresses an event to every bureau (still subject to the
+// access decision on RecordID).
+const AudienceAll = "*"

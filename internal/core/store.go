@@ -40,6 +40,20 @@ type Tx interface {
 	RecordTx
 	UserTx
 	AuditTx
+	EventTx
+}
+
+// EventTx appends to and reads the event stream. Sequence numbers are
+// handed out in commit order, so a reader that remembers the last one it
+// saw misses nothing.
+type EventTx interface {
+	// InsertEvent sets e.Seq and stores e.
+	InsertEvent(e *Event) error
+	// Events lists, in order, events after afterSeq addressed to bureau
+	// (or to all); bureau "" lists every event (system readers only).
+	Events(afterSeq int64, bureau string, limit int) ([]Event, error)
+	// LastEvent is the sequence number of the newest event (0 if none).
+	LastEvent() (int64, error)
 }
 
 // RecordTx reads and writes record envelopes. Every insert and update also

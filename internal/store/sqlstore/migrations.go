@@ -89,5 +89,17 @@ func Migrations(ty Types) []Migration {
 			`CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)`,
 			`INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')`,
 		)},
+		{Version: 2, Name: "event stream", SQL: sub(
+			`INSERT INTO counters (name, value) VALUES ('events', 0)`,
+			`CREATE TABLE events (
+				seq BIGINT PRIMARY KEY,
+				at {TIME} NOT NULL,
+				type TEXT NOT NULL,
+				subject TEXT NOT NULL,
+				audience TEXT NOT NULL,
+				record_id TEXT NOT NULL,
+				data TEXT NOT NULL)`,
+			`CREATE TABLE event_audience (bureau TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (bureau, seq))`,
+		)},
 	}
 }
