@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -29,11 +30,58 @@ type Service struct {
 	Store     core.Store
 	Addresses *Limiter
 	Now       func() time.Time
+	// KeyCacheTTL is how long a key read from the store is trusted
+	// before it is read again. Border systems call many times a second
+	// with one key; a revocation made through this process takes effect
+	// at once, one made through another replica within the TTL. Zero
+	// reads the store on every request.
+	KeyCacheTTL time.Duration
+
+	keys keyCache
 }
+
+// DefaultKeyCacheTTL bounds how late another replica's revocation is seen.
+const DefaultKeyCacheTTL = 2 * time.Second
 
 // NewService returns a Service over st.
 func NewService(st core.Store) *Service {
-	return &Service{Store: st, Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now}
+	return &Service{Store: st, Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
+}
+
+// keyCache holds recently read API keys by id.
+type keyCache struct {
+	mu sync.Mutex
+	m  map[string]cachedKey
+}
+
+type cachedKey struct {
+	key  core.APIKey
+	read time.Time
+}
+
+func (c *keyCache) get(id string, now time.Time, ttl time.Duration) (core.APIKey, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[id]
+	if !ok || now.Sub(e.read) >= ttl || now.Before(e.read) {
+		return core.APIKey{}, false
+	}
+	return e.key, true
+}
+
+func (c *keyCache) put(k core.APIKey, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 10_000 { // bounded: a flood of distinct ids cannot grow it
+		c.m = map[string]cachedKey{}
+	}
+	c.m[k.ID] = cachedKey{key: k, read: now}
+}
+
+func (c *keyCache) drop(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
 }
 
 // ErrBadLogin is what every failed sign-in says, whatever the cause, so
@@ -187,22 +235,29 @@ func (s *Service) KeyViewer(ctx context.Context, key, remote string) (core.Viewe
 		return core.Viewer{}, ErrBadCredentials
 	}
 	now := s.Now()
-	var k *core.APIKey
-	err := s.Store.View(ctx, func(tx core.Tx) error {
-		var err error
-		k, err = tx.GetKey(id)
-		return err
-	})
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return core.Viewer{}, ErrBadCredentials
-	} else if err != nil {
-		return core.Viewer{}, err
+	k, cached := s.keys.get(id, now, s.KeyCacheTTL)
+	if !cached {
+		var stored *core.APIKey
+		err := s.Store.View(ctx, func(tx core.Tx) error {
+			var err error
+			stored, err = tx.GetKey(id)
+			return err
+		})
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return core.Viewer{}, ErrBadCredentials
+		} else if err != nil {
+			return core.Viewer{}, err
+		}
+		k = *stored
+		if s.KeyCacheTTL > 0 {
+			s.keys.put(k, now)
+		}
 	}
 	if !SameHash(TokenHash(secret), k.SecretHash) || !k.Active(now) {
 		return core.Viewer{}, ErrBadCredentials
 	}
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= keyUseGranularity {
-		s.Store.Update(ctx, func(tx core.Tx) error {
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
 			cur, err := tx.GetKey(id)
 			if err != nil {
 				return err
@@ -210,6 +265,10 @@ func (s *Service) KeyViewer(ctx context.Context, key, remote string) (core.Viewe
 			cur.LastUsedAt = &now
 			return tx.UpdateKey(cur)
 		})
+		if err == nil && s.KeyCacheTTL > 0 {
+			k.LastUsedAt = &now
+			s.keys.put(k, now)
+		}
 	}
 	return core.Viewer{KeyID: k.ID, Bureau: k.Bureau, Role: "", Permissions: k.Permissions, Remote: remote}, nil
 }
@@ -423,6 +482,9 @@ func (s *Service) RevokeKey(ctx context.Context, v core.Viewer, id string) (*cor
 		e.Query = "key " + k.ID
 		return audit.Append(tx, e)
 	})
+	if k != nil {
+		s.keys.drop(k.ID)
+	}
 	return k, err
 }
 

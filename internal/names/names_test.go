@@ -268,3 +268,19 @@ func FuzzCompare(f *testing.F) {
 		_ = r.Explain()
 	})
 }
+
+// The letter-count bound never refuses a pair whose spelling is above the floor.
+func TestSpellingBound(t *testing.T) {
+	words := []string{"mansur", "manur", "mansour", "jafari", "mafari", "abc", "cba", "venezuela", "venezueln", "al qaida", "alqaeda",
+		"bitar", "bita", "kayiira", "kxyiira", "shlykov", "swhlykov", "o'neil", "oneil", "aaaa", "a", "zzzz", "mohamed", "muhammad"}
+	for _, a := range words {
+		for _, b := range words {
+			s := spelling(a, b)
+			for _, floor := range []float64{0, 0.3, 0.5, 0.7, 0.8, 0.88, 0.95} {
+				if s > floor && !spellingMayExceed(a, b, floor) {
+					t.Fatalf("spelling(%q, %q) = %.3f > %.2f, but the bound refused it", a, b, s, floor)
+				}
+			}
+		}
+	}
+}

@@ -93,7 +93,7 @@ func spanSim(a, b span) float64 {
 	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
 	// scaled so that it stays under the conflict line, lets such a name
 	// rank above an unrelated one without ever making it a match.
-	if !cross && a.script == Latin && best < 0.8 {
+	if !cross && a.script == Latin && best < 0.8 && spellingMayExceed(a.text, b.text, best/0.9) {
 		if o := 0.9 * spelling(a.text, b.text); o > best {
 			best = o
 		}
@@ -571,6 +571,45 @@ func weightOf(t Token) float64 {
 // Spelling compares two normalised Latin spellings letter by letter (see
 // spelling): for ranking misspelt queries, never for deciding a match.
 func Spelling(a, b string) float64 { return spelling(a, b) }
+
+// spellingMayExceed reports whether spelling(a, b) can be above floor. It
+// counts letters: every edit changes the counts by at most one on each
+// side, so the larger excess of one side's letters over the other's is a
+// lower bound of the distance. Most pairs of unrelated parts are refused
+// here, for the price of two passes over their bytes.
+func spellingMayExceed(a, b string, floor float64) bool {
+	var count [256]int8
+	n, m := 0, 0
+	for i := 0; i < len(a); i++ {
+		if a[i] != ' ' {
+			count[a[i]]++
+			n++
+		}
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != ' ' {
+			count[b[i]]--
+			m++
+		}
+	}
+	if n == 0 || m == 0 || n > 40 || m > 40 {
+		return false
+	}
+	plus, minus := 0, 0
+	for i := 0; i < len(a); i++ {
+		if c := a[i]; c != ' ' && count[c] > 0 {
+			plus += int(count[c])
+			count[c] = 0
+		}
+	}
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c != ' ' && count[c] < 0 {
+			minus -= int(count[c])
+			count[c] = 0
+		}
+	}
+	return 1-float64(max(plus, minus))/float64(max(n, m)) > floor
+}
 
 // spelling is one minus the optimal string alignment distance (insertions,
 // deletions, substitutions, adjacent transpositions) over the longer

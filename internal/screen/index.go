@@ -27,10 +27,12 @@ type Index struct {
 	persons []person            // by person id; a removed slot has rec == nil
 	free    []uint32            // removed person ids, for reuse
 
-	// Token dictionary: every distinct name part once, with its keys.
+	// Token dictionary: every distinct name part once, with its keys
+	// (at most two, as interned key ids; 0 is none).
 	dict    map[string]uint32
 	tokens  []names.Token
-	tokKeys [][]string
+	tokKeys [][2]uint32
+	keyIDs  map[string]uint32
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
@@ -66,6 +68,10 @@ type recInfo struct {
 type person struct {
 	rec   *recInfo
 	names [][]uint32 // each spelling as token ids
+	// keys holds, for every token of every spelling in order, its two key
+	// ids: the candidate cut reads them without visiting the dictionary.
+	// names and keys share one allocation.
+	keys  []uint32
 	dob   DateRange
 	sex   byte
 	nats  []string
@@ -83,7 +89,7 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keys: map[string]*roaring.Bitmap{},
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(),
 	}
@@ -217,6 +223,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 		}
 	}
 	pe.nkeys = len(seenKeys)
+	pe.pack(x.tokKeys)
 	if len(pe.names) == 0 {
 		x.persons[pid] = person{}
 		x.free = append(x.free, pid)
@@ -224,6 +231,26 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	}
 	x.persons[pid] = pe
 	info.persons = append(info.persons, pid)
+}
+
+// pack moves the spellings into one allocation with their keys, so that
+// a candidate costs one or two cache misses to weigh, not one per part.
+func (p *person) pack(tokKeys [][2]uint32) {
+	n := 0
+	for _, ids := range p.names {
+		n += len(ids)
+	}
+	buf := make([]uint32, 3*n)
+	off := 0
+	for i, ids := range p.names {
+		copy(buf[off:], ids)
+		p.names[i] = buf[off : off+len(ids) : off+len(ids)]
+		for j, id := range ids {
+			buf[n+2*(off+j)], buf[n+2*(off+j)+1] = tokKeys[id][0], tokKeys[id][1]
+		}
+		off += len(ids)
+	}
+	p.keys = buf[n:]
 }
 
 func (x *Index) token(t names.Token) uint32 {
@@ -234,12 +261,27 @@ func (x *Index) token(t names.Token) uint32 {
 	id := uint32(len(x.tokens))
 	t.ID = id + 1
 	x.tokens = append(x.tokens, t)
-	var keys []string
+	var keys [2]uint32
 	if !t.Particle() { // as in Name.Keys: a particle keys only with its next part
-		keys = t.Key()
+		for i, k := range t.Key() {
+			if i < len(keys) {
+				keys[i] = x.keyID(k)
+			}
+		}
 	}
 	x.tokKeys = append(x.tokKeys, keys)
 	x.dict[k] = id
+	return id
+}
+
+// keyID interns a name key. Ids are never reused: the set of keys grows
+// with the vocabulary, not with the records.
+func (x *Index) keyID(k string) uint32 {
+	if id, ok := x.keyIDs[k]; ok {
+		return id
+	}
+	id := uint32(len(x.keyIDs) + 1)
+	x.keyIDs[k] = id
 	return id
 }
 
