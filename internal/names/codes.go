@@ -90,6 +90,23 @@ func encode(us []unit) []uint8 {
 	return out
 }
 
+// joinCodes appends a's and b's codes to buf as collapse would join their
+// units: a unit repeating the one before it is dropped.
+func joinCodes(buf, a, b []uint8) []uint8 {
+	for _, part := range [2][]uint8{a, b} {
+		for _, c := range part {
+			if n := len(buf); n > 0 {
+				p, u := codeUnits[buf[n-1]], codeUnits[c]
+				if p.c == u.c && p.kind == u.kind {
+					continue
+				}
+			}
+			buf = append(buf, c)
+		}
+	}
+	return buf
+}
+
 // alignCodes is align over codes: the same costs, from the tables.
 func alignCodes(a, b []uint8, cross bool) float64 {
 	n, m := len(a), len(b)

@@ -277,9 +277,30 @@ func TestSpellingBound(t *testing.T) {
 		for _, b := range words {
 			s := spelling(a, b)
 			for _, floor := range []float64{0, 0.3, 0.5, 0.7, 0.8, 0.88, 0.95} {
-				if s > floor && !spellingMayExceed(a, b, floor) {
+				if s > floor && !spellingMayExceed(a, "", b, "", floor) {
 					t.Fatalf("spelling(%q, %q) = %.3f > %.2f, but the bound refused it", a, b, s, floor)
 				}
+			}
+		}
+	}
+}
+
+// Two parts joined as codes are the codes of their units joined.
+func TestJoinCodes(t *testing.T) {
+	words := []string{"abd", "allah", "bel", "hadj", "nour", "eddine", "ben", "slimane", "عبد", "الله", "abu", "bakr", "mohamed", "dahmane", "ll", "la"}
+	var toks []Token
+	for _, w := range words {
+		toks = append(toks, Parse(w).Tokens...)
+	}
+	for _, a := range toks {
+		for _, b := range toks {
+			if a.codes == nil || b.codes == nil {
+				continue
+			}
+			want := encode(collapse(append(append([]unit(nil), a.units...), b.units...)))
+			got := joinCodes(nil, a.codes, b.codes)
+			if string(got) != string(want) {
+				t.Fatalf("%s+%s: joinCodes %v, want %v", a.Text, b.Text, got, want)
 			}
 		}
 	}

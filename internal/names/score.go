@@ -57,9 +57,18 @@ type span struct {
 	codes    []uint8
 	alts     [][]unit
 	altCodes [][]uint8
-	text     string
+	text     string // the first part; a two-part span's second is tail
+	tail     string
 	script   Script
 	weight   float64
+}
+
+// label is the span's text as the explanation shows it.
+func (x span) label() string {
+	if x.tail == "" {
+		return x.text
+	}
+	return x.text + " " + x.tail
 }
 
 func spans(n Name) []span {
@@ -69,7 +78,7 @@ func spans(n Name) []span {
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			joined := collapse(append(append([]unit(nil), t.units...), u.units...))
-			out = append(out, span{from: i, to: i + 1, units: joined, codes: encode(joined), text: t.Text + " " + u.Text, script: t.Script,
+			out = append(out, span{from: i, to: i + 1, units: joined, codes: encode(joined), text: t.Text, tail: u.Text, script: t.Script,
 				weight: math.Max(t.Weight, u.Weight)})
 		}
 	}
@@ -83,6 +92,12 @@ func spanSim(a, b span) float64 {
 		if xc != nil && yc != nil {
 			return alignCodes(xc, yc, cross)
 		}
+		if x == nil && xc != nil { // a span joined as codes only
+			x = decode(xc)
+		}
+		if y == nil && yc != nil {
+			y = decode(yc)
+		}
 		return align(x, y, cross)
 	}
 	best := sim(a.units, a.codes, b.units, b.codes)
@@ -93,8 +108,8 @@ func spanSim(a, b span) float64 {
 	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
 	// scaled so that it stays under the conflict line, lets such a name
 	// rank above an unrelated one without ever making it a match.
-	if !cross && a.script == Latin && best < 0.8 && spellingMayExceed(a.text, b.text, best/0.9) {
-		if o := 0.9 * spelling(a.text, b.text); o > best {
+	if !cross && a.script == Latin && best < 0.8 && spellingMayExceed(a.text, a.tail, b.text, b.tail, best/0.9) {
+		if o := 0.9 * spelling(a.text+a.tail, b.text+b.tail); o > best {
 			best = o
 		}
 	}
@@ -144,11 +159,21 @@ type Matcher struct {
 	q     Name
 	spans []span
 	cache map[uint64]float64
+	// scratch reused by every comparison
+	pairs []pair
+	join  [64]uint8
 }
 
 // NewMatcher prepares comparisons of q with other names.
 func NewMatcher(q Name) *Matcher {
 	return &Matcher{q: q, spans: spans(q), cache: make(map[uint64]float64, 256)}
+}
+
+// Reset prepares m for another query, keeping its memory: a caller that
+// screens many queries pools its matchers.
+func (m *Matcher) Reset(q Name) {
+	m.q, m.spans = q, spans(q)
+	clear(m.cache)
 }
 
 // Compare scores the matcher's name against b, without the explanation
@@ -208,14 +233,20 @@ func bspans(n Name, buf []bspan) []bspan {
 	return buf
 }
 
-func (y bspan) span(n Name) span {
+// span builds y's span of n. A two-part span is joined in buf when both
+// parts have codes (its units are then not needed), so that comparing a
+// query with many names allocates nothing per pair.
+func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
 		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: y.weight}
 	}
 	u := n.Tokens[y.to]
+	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {
+		return span{from: y.from, to: y.to, codes: joinCodes(buf[:0], t.codes, u.codes), text: t.Text, tail: u.Text, script: t.Script, weight: y.weight}
+	}
 	joined := collapse(append(append([]unit(nil), t.units...), u.units...))
-	return span{from: y.from, to: y.to, units: joined, codes: encode(joined), text: t.Text + " " + u.Text, script: t.Script, weight: y.weight}
+	return span{from: y.from, to: y.to, units: joined, codes: encode(joined), text: t.Text, tail: u.Text, script: t.Script, weight: y.weight}
 }
 
 func (y bspan) text(n Name) string {
@@ -238,12 +269,14 @@ func (m *Matcher) sim(i int, x span, b Name, y bspan) float64 {
 			if v, hit := m.cache[key]; hit {
 				return v
 			}
-			v := spanSim(x, y.span(b))
+			v := spanSim(x, y.span(b, m.join[:]))
 			m.cache[key] = v
 			return v
 		}
+		return spanSim(x, y.span(b, m.join[:]))
 	}
-	return spanSim(x, y.span(b))
+	var buf [64]uint8
+	return spanSim(x, y.span(b, buf[:]))
 }
 
 func comparePairs(x, y pair) int {
@@ -270,8 +303,13 @@ func comparePairs(x, y pair) int {
 func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 	var sbBuf [16]bspan
 	sb := bspans(b, sbBuf[:0])
-	var candBuf [64]pair
-	cands := candBuf[:0]
+	var cands []pair
+	if m != nil {
+		cands = m.pairs[:0]
+		defer func() { m.pairs = cands[:0] }()
+	} else {
+		cands = make([]pair, 0, 64)
+	}
 	add := func(i, j int) {
 		x, y := sa[i], sb[j]
 		s := m.sim(i, x, b, y)
@@ -349,7 +387,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 		num += w * g
 		den += w
 		if explain {
-			parts = append(parts, Part{A: x.text, B: y.text(b), Sim: s, Weight: w, Note: note})
+			parts = append(parts, Part{A: x.label(), B: y.text(b), Sim: s, Weight: w, Note: note})
 		}
 	}
 	lambda := 0.15
@@ -577,35 +615,45 @@ func Spelling(a, b string) float64 { return spelling(a, b) }
 // side, so the larger excess of one side's letters over the other's is a
 // lower bound of the distance. Most pairs of unrelated parts are refused
 // here, for the price of two passes over their bytes.
-func spellingMayExceed(a, b string, floor float64) bool {
+// Each side is given in two pieces (a two-part span's parts) so that
+// nothing is joined to be counted.
+func spellingMayExceed(a1, a2, b1, b2 string, floor float64) bool {
 	var count [256]int8
 	n, m := 0, 0
-	for i := 0; i < len(a); i++ {
-		if a[i] != ' ' {
-			count[a[i]]++
-			n++
+	for _, a := range [2]string{a1, a2} {
+		for i := 0; i < len(a); i++ {
+			if a[i] != ' ' {
+				count[a[i]]++
+				n++
+			}
 		}
 	}
-	for i := 0; i < len(b); i++ {
-		if b[i] != ' ' {
-			count[b[i]]--
-			m++
+	for _, b := range [2]string{b1, b2} {
+		for i := 0; i < len(b); i++ {
+			if b[i] != ' ' {
+				count[b[i]]--
+				m++
+			}
 		}
 	}
 	if n == 0 || m == 0 || n > 40 || m > 40 {
 		return false
 	}
 	plus, minus := 0, 0
-	for i := 0; i < len(a); i++ {
-		if c := a[i]; c != ' ' && count[c] > 0 {
-			plus += int(count[c])
-			count[c] = 0
+	for _, a := range [2]string{a1, a2} {
+		for i := 0; i < len(a); i++ {
+			if c := a[i]; c != ' ' && count[c] > 0 {
+				plus += int(count[c])
+				count[c] = 0
+			}
 		}
 	}
-	for i := 0; i < len(b); i++ {
-		if c := b[i]; c != ' ' && count[c] < 0 {
-			minus -= int(count[c])
-			count[c] = 0
+	for _, b := range [2]string{b1, b2} {
+		for i := 0; i < len(b); i++ {
+			if c := b[i]; c != ' ' && count[c] < 0 {
+				minus -= int(count[c])
+				count[c] = 0
+			}
 		}
 	}
 	return 1-float64(max(plus, minus))/float64(max(n, m)) > floor

@@ -353,6 +353,15 @@ func (x *Index) name(ids []uint32) names.Name {
 	return n
 }
 
+// nameInto is name with its tokens in buf, for comparisons that do not
+// keep the name.
+func (x *Index) nameInto(buf []names.Token, ids []uint32) names.Name {
+	for _, id := range ids {
+		buf = append(buf, x.tokens[id])
+	}
+	return names.Name{Tokens: buf}
+}
+
 // text is the normalised spelling of an indexed name.
 func (x *Index) text(ids []uint32) string {
 	texts := make([]string, len(ids))

@@ -186,7 +186,10 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	}
 	qtext := x.nameText(qn)
 	var results []result
-	m := names.NewMatcher(qn)
+	m := matcherPool.Get().(*names.Matcher)
+	m.Reset(qn)
+	defer matcherPool.Put(m)
+	var nameBuf [16]names.Token
 	for _, c := range cands {
 		// A name that reaches a high threshold shares most of the query's
 		// keys (they are built to agree across scripts and spellings); one
@@ -202,7 +205,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 				continue
 			}
 			ids := p.names[ni]
-			r := m.Compare(x.name(ids))
+			r := m.Compare(x.nameInto(nameBuf[:0], ids))
 			if r.Score > best.Score || bestIDs == nil {
 				best, bestIDs = r, ids
 			}
@@ -451,6 +454,9 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 	})
 	return h
 }
+
+// matcherPool keeps matchers (and their caches) between queries.
+var matcherPool = sync.Pool{New: func() any { return names.NewMatcher(names.Name{}) }}
 
 // scratch accumulates candidate weights densely, remembering which slots
 // it touched so that it is cleared in time proportional to the query.
