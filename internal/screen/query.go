@@ -343,7 +343,24 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 			sc.add(it.Next(), add)
 		}
 	}
-	for _, k := range qn.Keys() {
+	// At the alert threshold a key far more common than the query's
+	// rarest (company, bank, of) would add thousands of candidates that
+	// the rarer keys outrank anyway: it is not read. (Measured on 22,744
+	// queries: one answer changed, a hit exactly at the threshold on
+	// another entity than the one misspelt.)
+	qks := qn.Keys()
+	rarest := math.MaxFloat64
+	for _, k := range qks {
+		if b := x.keys[k]; b != nil {
+			rarest = min(rarest, float64(b.GetCardinality()))
+		}
+	}
+	for _, k := range qks {
+		if b := x.keys[k]; !investigate && b != nil {
+			if card := float64(b.GetCardinality()); card > total/50 && card > 20*rarest {
+				continue
+			}
+		}
 		visit(x.keys, k, 1)
 		if !investigate {
 			// At the alert threshold a name that shares no key exactly
