@@ -186,7 +186,7 @@ func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry,
 	for _, q := range qs {
 		hits, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: q.name, Threshold: 0.01, Limit: 1})
 		ok := err == nil && len(hits) > 0 && (sameEntity(byID[hits[0].RecordID], q.want) || hits[0].Matched == norm(q.want.name))
-		if !ok && missesShown < 10 {
+		if !ok && (missesShown < 10 || q.exact) {
 			missesShown++
 			got := "nothing"
 			if len(hits) > 0 {

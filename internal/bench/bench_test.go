@@ -4,9 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
-	"time"
 	"testing"
 
 	"github.com/manara-hub/manara/internal/screen"
@@ -76,30 +74,4 @@ func BenchmarkScreenLists(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func TestDebugSlowest(t *testing.T) {
-	idx, qs := listsIndex(&testing.B{})
-	type d struct {
-		n  string
-		ns time.Duration
-	}
-	var ds []d
-	for r := 0; r < 3; r++ {
-		for i, q := range qs {
-			s := time.Now()
-			idx.ScreenPerson(viewer, screen.PersonQuery{Name: q.name, Limit: 10})
-			e := time.Since(s)
-			if r == 0 {
-				ds = append(ds, d{q.name, e})
-			} else if e < ds[i].ns {
-				ds[i].ns = e
-			}
-		}
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i].ns > ds[j].ns })
-	for _, x := range ds[:25] {
-		t.Logf("%v %q", x.ns, x.n)
-	}
-	t.Logf("median %v", ds[len(ds)/2].ns)
 }

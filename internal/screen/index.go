@@ -29,10 +29,16 @@ type Index struct {
 
 	// Token dictionary: every distinct name part once, with its keys
 	// (at most two, as interned key ids; 0 is none).
-	dict    map[string]uint32
-	tokens  []names.Token
-	tokKeys [][2]uint32
-	keyIDs  map[string]uint32
+	dict     map[string]uint32
+	tokens   []names.Token
+	tokKeys  [][2]uint32
+	keyIDs   map[string]uint32
+	keyNames []string // by key id - 1
+	// spell maps a Latin part's letters, and the letters less any one,
+	// to the parts written so: an investigation finds through it the parts
+	// one typing error away from the query's, whatever they sound like.
+	// It grows with the vocabulary, not with the records.
+	spell map[string][]uint32
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
@@ -89,7 +95,7 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, keys: map[string]*roaring.Bitmap{},
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: map[string][]uint32{}, keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(),
 	}
@@ -271,7 +277,25 @@ func (x *Index) token(t names.Token) uint32 {
 	}
 	x.tokKeys = append(x.tokKeys, keys)
 	x.dict[k] = id
+	if t.Script == names.Latin && !t.Particle() && keys[0] != 0 {
+		for _, v := range spellVariants(t.Text) {
+			x.spell[v] = append(x.spell[v], id)
+		}
+	}
 	return id
+}
+
+// spellVariants are the letters of a part and, for parts long enough to
+// survive it, the letters less one: two parts one insertion, deletion or
+// substitution apart share one.
+func spellVariants(text string) []string {
+	if len(text) < 3 || len(text) > 24 {
+		return nil
+	}
+	if len(text) < 4 {
+		return []string{text}
+	}
+	return append(deletions(text), text)
 }
 
 // keyID interns a name key. Ids are never reused: the set of keys grows
@@ -282,6 +306,7 @@ func (x *Index) keyID(k string) uint32 {
 	}
 	id := uint32(len(x.keyIDs) + 1)
 	x.keyIDs[k] = id
+	x.keyNames = append(x.keyNames, k)
 	return id
 }
 
@@ -360,6 +385,16 @@ func (x *Index) nameInto(buf []names.Token, ids []uint32) names.Name {
 		buf = append(buf, x.tokens[id])
 	}
 	return names.Name{Tokens: buf}
+}
+
+// latin reports whether every part of an indexed name is in Latin script.
+func (x *Index) latin(ids []uint32) bool {
+	for _, id := range ids {
+		if x.tokens[id].Script != names.Latin {
+			return false
+		}
+	}
+	return true
 }
 
 // text is the normalised spelling of an indexed name.

@@ -213,3 +213,35 @@ func TestFollowsTheStore(t *testing.T) {
 		})
 	}
 }
+
+// An investigation (threshold under the alert line) finds a name one
+// typing error away even when the error changes how it sounds, ranks it
+// first, says it was ranked by spelling, and never turns it into an alert.
+func TestInvestigationFindsTypingErrors(t *testing.T) {
+	x := New()
+	want := rec(core.KindEntity, "US", all, map[string]any{"name": "FANREACH"})
+	x.Put(want)
+	exact := rec(core.KindEntity, "US", all, map[string]any{"name": "AYSAN"})
+	x.Put(exact)
+	for _, n := range []string{"Phineas CHIHOTA", "Hassan Aysan Ali", "Sana", "Ah San", "Aslan"} {
+		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": n}))
+	}
+	hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: "FANEACH", Threshold: 0.3, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0].RecordID != want.ID {
+		t.Fatalf("FANEACH: %+v", hits)
+	}
+	if hits[0].Score >= DefaultThreshold || !strings.Contains(strings.Join(hits[0].Explanation, " "), "ranked by spelling") {
+		t.Fatalf("a spelling neighbour must rank under the alert line and say why: %+v", hits[0])
+	}
+	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "FANEACH"}); len(hits) != 0 {
+		t.Fatalf("a typing neighbour raised an alert: %+v", hits)
+	}
+	// The name as written still comes first among the many that share its key.
+	hits, _ = x.ScreenPerson(officer("FR"), PersonQuery{Name: "AYSAN", Threshold: 0.3, Limit: 3})
+	if len(hits) == 0 || hits[0].RecordID != exact.ID || hits[0].Score < 0.99 {
+		t.Fatalf("AYSAN: %+v", hits)
+	}
+}

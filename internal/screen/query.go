@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -23,6 +24,10 @@ import (
 
 // Defaults of the query path.
 const (
+	// spellingWeight scales the letter-by-letter similarity that ranks
+	// misspelt names in investigations; it keeps them under
+	// DefaultThreshold.
+	spellingWeight   = 0.8
 	DefaultThreshold = names.DefaultThreshold
 	DefaultLimit     = 10
 	maxLimit         = 100
@@ -185,6 +190,10 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		exact   bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
 	}
 	qtext := x.nameText(qn)
+	qLatin := true
+	for _, t := range qn.Tokens {
+		qLatin = qLatin && t.Script == names.Latin
+	}
 	var results []result
 	m := matcherPool.Get().(*names.Matcher)
 	m.Reset(qn)
@@ -200,14 +209,27 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		p := &x.persons[c.pid]
 		best := names.Result{}
 		var bestIDs []uint32
+		spelled := false // ranked by letters, not by sound
 		for _, ni := range c.names {
 			if ni < 0 || int(ni) >= len(p.names) {
 				continue
 			}
 			ids := p.names[ni]
 			r := m.Compare(x.nameInto(nameBuf[:0], ids))
+			if investigate && qLatin && x.latin(ids) {
+				// An investigation ranks a name one typing error away
+				// above one that only sounds partly alike; kept under
+				// the alert threshold, spelling never makes an alert.
+				if sp := spellingWeight * names.Spelling(qtext, x.text(ids)); sp > r.Score {
+					r.Score, r.Match = math.Round(sp*1000)/1000, false
+					if r.Score > best.Score || bestIDs == nil {
+						best, bestIDs, spelled = r, ids, true
+					}
+					continue
+				}
+			}
 			if r.Score > best.Score || bestIDs == nil {
-				best, bestIDs = r, ids
+				best, bestIDs, spelled = r, ids, false
 			}
 			if r.Score >= 1 || !investigate && r.Score >= threshold {
 				// At the alert threshold the question is whether the
@@ -221,6 +243,9 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		score, notes := adjust(best.Score, p, dob, q.Sex, q.Nationality)
 		if score < threshold {
 			continue
+		}
+		if spelled {
+			notes = append([]string{fmt.Sprintf("ranked by spelling: %q is %.2f alike letter by letter (×%.1f, never an alert)", bestName, best.Score/spellingWeight, spellingWeight)}, notes...)
 		}
 		results = append(results, result{c.pid, score, bestName, bestIDs, notes, bestName == qtext})
 	}
@@ -339,6 +364,18 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 		}
 		add := w * float32(math.Log(1+total/float64(card)))
 		it := b.Iterator()
+		if investigate && w == 1 {
+			// An investigation weighs its candidates more widely: a key
+			// of the query that is most of a person's keys (Aysan for
+			// the vessel AYSAN) says more than one of many (Hassan Aysan
+			// Ali), so that the person whose name it is is not crowded
+			// out by those that share it.
+			for it.HasNext() {
+				pid := it.Next()
+				sc.add(pid, add*(1+1/float32(max(1, x.persons[pid].nkeys))))
+			}
+			return
+		}
 		for it.HasNext() {
 			sc.add(it.Next(), add)
 		}
@@ -377,10 +414,17 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 			visit(x.fuzzy, d, 0.3) // one letter differs
 		}
 	}
+	var neighbours []neighbourKey
+	if investigate {
+		neighbours = x.visitSpellingNeighbours(qn, qks, total, sc.add)
+	}
 	// First cut: the best by accumulated weight.
 	wide := make(topK, 0, 8*keep)
 	for _, pid := range sc.touched {
-		wide.offer(scored{pid: pid, score: float64(sc.acc[pid])})
+		// Among equals, a person with fewer keys is a closer fit: the
+		// query's keys are more of what it is (Aysan before Hassan Aysan
+		// Ali), rather than the first of many that share a common key.
+		wide.offer(scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.persons[pid].nkeys)})
 	}
 	// Second cut, still without aligning anything: how well the query's
 	// keys cover one of the candidate's spellings, and how little of that
@@ -399,6 +443,28 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 		idf[i] = math.Log(1 + total/(card+1))
 		qtotal += idf[i]
 	}
+	// A neighbour's key covers what the misspelt part would have, for a
+	// little less; it adds nothing to what there is to cover.
+	// In an investigation a query part is met once, by its own key or by
+	// a neighbour's, whichever comes first.
+	group := make([]int, len(qids), len(qids)+len(neighbours))
+	for i := range group {
+		group[i] = -1
+	}
+	if len(neighbours) > 0 {
+		for ti, t := range qn.Tokens {
+			for _, k := range t.Key() {
+				if i := slices.Index(qkeys, k); i >= 0 && group[i] < 0 && ti < 64 {
+					group[i] = ti
+				}
+			}
+		}
+	}
+	for _, nk := range neighbours {
+		if len(qids) < 64 && nk.part < 64 {
+			qids, idf, group = append(qids, nk.id), append(idf, nk.weight), append(group, nk.part)
+		}
+	}
 	h := make(topK, 0, keep)
 	maxAcc := 0.0
 	for _, c := range wide {
@@ -414,7 +480,8 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 			// or two) meet, each counted once? Parts that meet none are left
 			// over.
 			var covered float64
-			var met uint64 // query keys met, as bits
+			var met uint64      // query keys met, as bits
+			var metGroup uint64 // query parts met through a neighbour
 			parts, extra := 0, 0
 			keys := p.keys[2*off : 2*(off+len(ids))]
 			off += len(ids)
@@ -430,6 +497,13 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 					}
 					for i, q := range qids {
 						if q == k && i < 64 && met&(1<<i) == 0 {
+							if g := group[i]; g >= 0 {
+								// one neighbour per misspelt part
+								if metGroup&(1<<g) != 0 {
+									break
+								}
+								metGroup |= 1 << g
+							}
 							covered += idf[i]
 							met |= 1 << i
 							hit = true
@@ -474,6 +548,83 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 
 // matcherPool keeps matchers (and their caches) between queries.
 var matcherPool = sync.Pool{New: func() any { return names.NewMatcher(names.Name{}) }}
+
+// visitSpellingNeighbours reads the postings of the keys of indexed parts
+// one typing error away from the query's Latin parts (Arzin for Arlin,
+// Fanreach for Faneach): their sound keys differ, so the query's own keys
+// and their one-letter variants may not reach them.
+// neighbourKey is the key of a part one typing error from a query part,
+// with the weight it is given in the candidate cut.
+type neighbourKey struct {
+	id     uint32
+	weight float64
+	part   int // the query part it is a neighbour of
+}
+
+func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32)) []neighbourKey {
+	var out []neighbourKey
+	const maxNeighbours = 48 // per query part: a common short part has many
+	seen := make(map[uint32]bool, 16)
+	for _, k := range qkeys {
+		if id := x.keyIDs[k]; id != 0 {
+			seen[id] = true
+		}
+	}
+	for ti, t := range qn.Tokens {
+		if t.Script != names.Latin || t.Particle() {
+			continue
+		}
+		// A person counts once per query part, through its rarest
+		// neighbour, and not at all if it holds the part's own key: the
+		// name as written comes first.
+		credited := roaring.New()
+		partIDF := math.Log(1 + total)
+		for i, k := range t.Key() {
+			card := 0.0
+			if b := x.keys[k]; b != nil {
+				credited.Or(b)
+				card = float64(b.GetCardinality())
+			}
+			if v := math.Log(1 + total/(card+1)); i == 0 || v > partIDF {
+				partIDF = v
+			}
+		}
+		var near []*roaring.Bitmap
+		n := 0
+		for _, v := range spellVariants(t.Text) {
+			for _, tid := range x.spell[v] {
+				if n == maxNeighbours {
+					break
+				}
+				if x.tokens[tid].Text == t.Text {
+					continue
+				}
+				n++
+				for _, kid := range x.tokKeys[tid] {
+					if kid == 0 || seen[kid] {
+						continue
+					}
+					seen[kid] = true
+					if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= 50_000 {
+						near = append(near, b)
+						out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
+					}
+				}
+			}
+		}
+		sort.Slice(near, func(i, j int) bool { return near[i].GetCardinality() < near[j].GetCardinality() })
+		for _, b := range near {
+			w := 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
+			fresh := roaring.AndNot(b, credited)
+			it := fresh.Iterator()
+			for it.HasNext() {
+				add(it.Next(), w)
+			}
+			credited.Or(fresh)
+		}
+	}
+	return out
+}
 
 // scratch accumulates candidate weights densely, remembering which slots
 // it touched so that it is cleared in time proportional to the query.
