@@ -380,23 +380,39 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 			sc.add(it.Next(), add)
 		}
 	}
-	// At the alert threshold a key far more common than the query's
-	// rarest (company, bank, of) would add thousands of candidates that
-	// the rarer keys outrank anyway: it is not read. (Measured on 22,744
-	// queries: one answer changed, a hit exactly at the threshold on
-	// another entity than the one misspelt.)
+	// At the alert threshold a candidate must hold a third of the query's
+	// key weight (CoverageCutoff) to be aligned at all. The commonest keys
+	// (company, bank, mohamed), as long as together they weigh less than
+	// that, cannot qualify a candidate on their own: their postings, the
+	// longest, are not read.
 	qks := qn.Keys()
-	rarest := math.MaxFloat64
-	for _, k := range qks {
-		if b := x.keys[k]; b != nil {
-			rarest = min(rarest, float64(b.GetCardinality()))
+	skip := make([]bool, len(qks))
+	if !investigate {
+		idfs := make([]float64, len(qks))
+		order := make([]int, len(qks))
+		var sum float64
+		for i, k := range qks {
+			card := 0.0
+			if b := x.keys[k]; b != nil {
+				card = float64(b.GetCardinality())
+			}
+			idfs[i] = math.Log(1 + total/(card+1))
+			sum += idfs[i]
+			order[i] = i
+		}
+		sort.Slice(order, func(a, b int) bool { return idfs[order[a]] < idfs[order[b]] })
+		var cum float64
+		for _, i := range order {
+			if cum+idfs[i] >= CoverageCutoff*sum {
+				break
+			}
+			skip[i] = true
+			cum += idfs[i]
 		}
 	}
-	for _, k := range qks {
-		if b := x.keys[k]; !investigate && b != nil {
-			if card := float64(b.GetCardinality()); card > total/50 && card > 20*rarest {
-				continue
-			}
+	for i, k := range qks {
+		if skip[i] {
+			continue
 		}
 		visit(x.keys, k, 1)
 		if !investigate {
