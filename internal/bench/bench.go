@@ -244,6 +244,13 @@ func norm(s string) string {
 // overHTTP screens the queries through the real API (API-key auth, JSON,
 // audit) at concurrency 1 and 2.
 func overHTTP(ctx context.Context, o Options, idx *screen.Index, qs []query, ds string) ([]Row, error) {
+	return overHTTPBodies(ctx, o, idx, func(q query) []byte {
+		b, _ := json.Marshal(map[string]any{"name": q.name, "limit": 10})
+		return b
+	}, qs, ds)
+}
+
+func overHTTPBodies(ctx context.Context, o Options, idx *screen.Index, body func(query) []byte, qs []query, ds string) ([]Row, error) {
 	dir, err := os.MkdirTemp("", "manara-bench")
 	if err != nil {
 		return nil, err
@@ -272,7 +279,7 @@ func overHTTP(ctx context.Context, o Options, idx *screen.Index, qs []query, ds 
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	bodies := make([][]byte, len(qs))
 	for i, q := range qs {
-		bodies[i], _ = json.Marshal(map[string]any{"name": q.name, "limit": 10})
+		bodies[i] = body(q)
 	}
 	var rows []Row
 	for _, conc := range []int{1, 2} {
@@ -329,7 +336,7 @@ func run(addr, key string, bodies [][]byte, conc int) ([]time.Duration, time.Dur
 					}
 					conn, br = c, bufio.NewReaderSize(c, 16<<10)
 				}
-				req = append(req[:0], "POST /api/v1/screen/person HTTP/1.1\r\nHost: "...)
+				req = append(req[:0], "POST "+benchPath+" HTTP/1.1\r\nHost: "...)
 				req = append(req, addr...)
 				req = append(req, "\r\nAuthorization: Bearer "...)
 				req = append(req, key...)
@@ -456,3 +463,4 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 	rows = append(rows, Row{"negatives_global.csv + negatives_us.csv vs all lists", "false alerts at the default threshold", pct(alerts, total), "≤ 1%", met(float64(alerts) <= 0.01*float64(total))})
 	return rows, nil
 }
+var benchPath = "/api/v1/screen/person"
