@@ -80,7 +80,8 @@ type NoticeFilter struct {
 	Owner         string
 	Country       string // a country of interest
 	Diffusion     *bool
-	PublicExtract bool // only notices whose owner consented to a public extract (and UN ones)
+	PublicExtract bool   // only notices whose owner consented to a public extract (and UN ones)
+	EntityID      string // the notice with this public number
 	CreatedFrom   time.Time
 	CreatedTo     time.Time
 	After         string // cursor: notices with ID greater than this
@@ -120,8 +121,9 @@ type NoticeTx interface {
 	ListNotices(f NoticeFilter) ([]NoticeRow, error)
 	// NoticeQueue lists notices in the given states, oldest submission first.
 	NoticeQueue(states []string, limit int) ([]NoticeRow, error)
-	// NoticesDue lists published notices whose expiry is before t.
-	NoticesDue(t time.Time, limit int) ([]NoticeRow, error)
+	// NoticesDue lists published notices whose expiry is before t; with
+	// unwarned, only those not yet warned of (ExpiringSent false).
+	NoticesDue(t time.Time, unwarned bool, limit int) ([]NoticeRow, error)
 	// CountNotices counts notices of a type owned by owner (all owners when
 	// ""), in any of the states.
 	CountNotices(typ, owner string, states []string) (int, error)

@@ -154,6 +154,9 @@ func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
 	if !f.CreatedTo.IsZero() {
 		add(`n.created_at < ?`, t.time(f.CreatedTo))
 	}
+	if f.EntityID != "" {
+		add(`n.entity_id = ?`, f.EntityID)
+	}
 	if f.After != "" {
 		add(`n.id > ?`, f.After)
 	}
@@ -184,9 +187,13 @@ func (t *tx) NoticeQueue(states []string, limit int) ([]core.NoticeRow, error) {
 	return scanNoticeRows(rows)
 }
 
-func (t *tx) NoticesDue(at time.Time, limit int) ([]core.NoticeRow, error) {
+func (t *tx) NoticesDue(at time.Time, unwarned bool, limit int) ([]core.NoticeRow, error) {
+	cond, args := "", []any{t.time(at)}
+	if unwarned {
+		cond, args = ` AND n.expiring_sent = ?`, append(args, false)
+	}
 	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
-		WHERE n.state = 'published' AND n.expires_at < ? ORDER BY n.expires_at, n.id LIMIT `+itoa(clampLimit(limit)), t.time(at))
+		WHERE n.state = 'published' AND n.expires_at < ?`+cond+` ORDER BY n.expires_at, n.id LIMIT `+itoa(clampLimit(limit)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +222,8 @@ func (t *tx) NextEntityNumber(year int) (int64, error) {
 }
 
 func (t *tx) UnadoptedNotices(limit int) ([]*core.Record, error) {
-	rows, err := t.query(`SELECT `+qualifiedRecordCols+` FROM records WHERE records.kind = 'notice'
-		AND NOT EXISTS (SELECT 1 FROM notice_state n WHERE n.id = records.id) ORDER BY records.id LIMIT `+itoa(clampLimit(limit)))
+	rows, err := t.query(`SELECT ` + qualifiedRecordCols + ` FROM records WHERE records.kind = 'notice'
+		AND NOT EXISTS (SELECT 1 FROM notice_state n WHERE n.id = records.id) ORDER BY records.id LIMIT ` + itoa(clampLimit(limit)))
 	if err != nil {
 		return nil, err
 	}
