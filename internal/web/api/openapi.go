@@ -163,7 +163,7 @@ func (s *Server) Document() obj {
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
 		"components": obj{
-			"schemas": schemas(),
+			"schemas": withNotices(schemas()),
 			"securitySchemes": obj{
 				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},
@@ -171,6 +171,13 @@ func (s *Server) Document() obj {
 		},
 		"security": []obj{{"apiKey": []string{}}, {"session": []string{}}},
 	}
+}
+
+func withNotices(o obj) obj {
+	for k, v := range noticeSchemas() {
+		o[k] = v
+	}
+	return o
 }
 
 func operationID(rt route) string {
