@@ -443,8 +443,8 @@ func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
 // inCirculation are the states a quota counts.
 var inCirculation = []string{core.NoticeSubmitted, core.NoticeUnderReview, core.NoticePublished}
 
-// checkQuota refuses a request that would exceed its type's quota; n
-// itself is not counted.
+// checkQuota refuses a request that would exceed its type's quota. n is
+// counted as stored: once if its stored state is already in circulation.
 func (s *Service) checkQuota(tx core.Tx, n *core.Notice, owner string) error {
 	q, ok := s.Quotas[n.Type]
 	if !ok || q.Total <= 0 {
@@ -619,10 +619,10 @@ func (s *Service) Submit(ctx context.Context, v core.Viewer, id string, version 
 		if _, err := Validate(n.Type, r.Data, true); err != nil {
 			return nil, err
 		}
-		n.State = core.NoticeSubmitted
 		if err := s.checkQuota(tx, n, r.Owner); err != nil {
 			return nil, err
 		}
+		n.State = core.NoticeSubmitted
 		n.SubmittedAt, n.Reviewer, n.ReviewStarted, n.Decision, n.DecidedAt, n.ReasonCategory, n.Reason = &now, "", nil, "", nil, "", ""
 		return []*core.Event{event(EventSubmitted, n, r, now, []string{r.Owner, members.Secretariat}, nil)}, nil
 	})

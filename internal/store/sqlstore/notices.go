@@ -140,7 +140,9 @@ func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
 		add(`records.owner = ?`, f.Owner)
 	}
 	if f.Country != "" {
-		add(`n.countries LIKE ? ESCAPE '\'`, likePattern(" "+f.Country+" "))
+		// Codes are upper-case letters: no wildcard to escape, and no
+		// case folding (PostgreSQL's LIKE is case-sensitive, SQLite's not).
+		add(`n.countries LIKE ?`, "% "+strings.ToUpper(f.Country)+" %")
 	}
 	if f.Diffusion != nil {
 		add(`n.diffusion = ?`, *f.Diffusion)
