@@ -151,7 +151,7 @@ func (q PublicQuery) matches(row core.NoticeRow, m *names.Matcher, now time.Time
 	if q.Name != "" || q.Forename != "" {
 		byWords := (q.Name == "" || containsWords(str(d, "family_name")+" "+str(d, "name"), q.Name)) &&
 			(q.Forename == "" || containsWords(str(d, "given_names")+" "+str(d, "name"), q.Forename))
-		if !byWords && (m == nil || bestScore(m, row.Record.Data) < NameThreshold) {
+		if !byWords && (m == nil || bestScore(m, row.Record.Data) < NameThreshold) && !familyMatches(q.Name, d) {
 			return false
 		}
 	}
@@ -295,4 +295,32 @@ func publicRow(tx core.Tx, typ, entityID string) (core.NoticeRow, error) {
 		}
 	}
 	return core.NoticeRow{}, core.Errorf(core.ENOTFOUND, "no public notice %s of type %s", entityID, typ)
+}
+
+// familyMatches compares a family name alone, in any script, with the
+// notice's family name and with each word of its original-script name and
+// aliases: a public query by family name should not lose to the missing
+// given names.
+func familyMatches(name string, d map[string]any) bool {
+	if strings.TrimSpace(name) == "" {
+		return false
+	}
+	q := names.Parse(name)
+	cands := []string{str(d, "family_name")}
+	for _, k := range []string{"name_original", "name"} {
+		cands = append(cands, strings.Fields(str(d, k))...)
+	}
+	if list, ok := d["aliases"].([]any); ok {
+		for _, a := range list {
+			if s, ok := a.(string); ok {
+				cands = append(cands, strings.Fields(s)...)
+			}
+		}
+	}
+	for _, c := range cands {
+		if c != "" && names.CompareNames(q, names.Parse(c)).Score >= NameThreshold {
+			return true
+		}
+	}
+	return false
 }
