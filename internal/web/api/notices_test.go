@@ -122,7 +122,7 @@ func validData(typ string) map[string]any {
 		return map[string]any{"modus_operandi": "drugs hidden in hollowed-out fruit", "concealment_methods": []string{"fruit"}}
 	case notices.TypeSilver:
 		return with(map[string]any{"assets": []any{map[string]any{"type": "account",
-			"identifiers": []any{map[string]any{"type": "iban", "value": "FR76 3000 6000 0112 3456 7890 189"}},
+			"identifiers":  []any{map[string]any{"type": "iban", "value": "FR76 3000 6000 0112 3456 7890 189"}},
 			"jurisdiction": "FR", "estimated_value": 250000, "currency": "EUR",
 			"held_for": []any{map[string]any{"name": "Abdellatif Hammouchi", "kind": "person"}}, "criminal_activity": "laundering of drug proceeds"}}})
 	}
