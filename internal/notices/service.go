@@ -729,22 +729,17 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		default:
 			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a submitted request is decided", strings.ReplaceAll(st, "_", " "))
 		}
-		if n.State == core.NoticeUnderReview && n.Reviewer != actorName(v) && n.Reviewer != "" {
-			// Another reviewer took it: deciding anyway is allowed (a
-			// supervisor may step in), and the decision names who decided.
-			n.Reviewer = actorName(v)
+		// Deciding a request another reviewer took is allowed (one may
+		// step in for another); the notice names who decided.
+		if n.ReviewStarted == nil {
+			n.ReviewStarted = &now
 		}
-		if n.Reviewer == "" {
-			n.Reviewer, n.ReviewStarted = actorName(v), &now
-		}
+		n.Reviewer = actorName(v)
 		n.Decision, n.DecidedAt, n.ReasonCategory, n.Reason = d.Decision, &now, d.ReasonCategory, strings.TrimSpace(d.Reason)
-		decided := event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision,
-			"reason_category": d.ReasonCategory, "reason": n.Reason})
 		if d.Decision == "refuse" {
 			n.State = core.NoticeRefused
-			decided = event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision,
-				"reason_category": d.ReasonCategory, "reason": n.Reason})
-			return []*core.Event{decided}, nil
+			return []*core.Event{event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision,
+				"reason_category": d.ReasonCategory, "reason": n.Reason})}, nil
 		}
 		if _, err := Validate(n.Type, r.Data, true); err != nil {
 			e := err.(*core.Error)
@@ -762,7 +757,7 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, fmt.Sprintf("%d/%05d", now.Year(), num), &now, &expires, false
 		r.Status, r.StatusReason = core.StatusActive, ""
 		r.RetainUntil, r.ReviewDate = expires, expires
-		decided = event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision, "reason": n.Reason})
+		decided := event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision, "reason": n.Reason})
 		return []*core.Event{decided, circulating(EventPublished, n, r, now, nil)}, nil
 	})
 }
