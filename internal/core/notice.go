@@ -127,6 +127,9 @@ type NoticeTx interface {
 	// CountNotices counts notices of a type owned by owner (all owners when
 	// ""), in any of the states.
 	CountNotices(typ, owner string, states []string) (int, error)
+	// LockNoticeType serialises quota checks of one type: it takes a row
+	// lock held until the transaction ends.
+	LockNoticeType(typ string) error
 	// NextEntityNumber hands out the next public number of a year.
 	NextEntityNumber(year int) (int64, error)
 	// UnadoptedNotices lists records of kind notice that have no workflow

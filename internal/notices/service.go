@@ -431,7 +431,7 @@ func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
 	out := []Check{c}
 	if _, limited := s.Quotas[n.Type]; limited && !n.Diffusion {
 		q := Check{Name: "quota", OK: true}
-		if err := s.checkQuota(tx, n, r.Owner); err != nil {
+		if err := s.quota(tx, n, r.Owner, false); err != nil {
 			q.OK = false
 			q.Errors = []core.FieldError{{Field: "type", Reason: core.ErrorMessage(err)}}
 		}
@@ -446,9 +446,22 @@ var inCirculation = []string{core.NoticeSubmitted, core.NoticeUnderReview, core.
 // checkQuota refuses a request that would exceed its type's quota. n is
 // counted as stored: once if its stored state is already in circulation.
 func (s *Service) checkQuota(tx core.Tx, n *core.Notice, owner string) error {
+	return s.quota(tx, n, owner, true)
+}
+
+// quota is checkQuota; lock false only reads (the automatic checks shown
+// to reviewers), without serialising.
+func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) error {
 	q, ok := s.Quotas[n.Type]
 	if !ok || q.Total <= 0 {
 		return nil
+	}
+	// Two requests submitted at once on PostgreSQL would each count the
+	// other out: the lock makes the second wait for the first's commit.
+	if lock {
+		if err := tx.LockNoticeType(n.Type); err != nil {
+			return err
+		}
 	}
 	counted := 0
 	if slices.Contains(inCirculation, n.State) {
@@ -881,6 +894,15 @@ func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error
 			batch = len(rows)
 			for _, row := range rows {
 				n, r := row.Notice, row.Record
+				if r.Status == core.StatusCancelled {
+					// Ended through its record (the UN import withdrew it):
+					// bring the workflow in step, nothing to announce.
+					n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
+					if err := tx.UpdateNotice(n); err != nil {
+						return err
+					}
+					continue
+				}
 				n.State, n.EndReason, n.UpdatedAt = core.NoticeExpired, "expired at its review date", now
 				if r.Status == core.StatusActive {
 					r.Status, r.StatusReason = core.StatusExpired, "notice expired at its review date"

@@ -215,6 +215,15 @@ func (t *tx) CountNotices(typ, owner string, states []string) (int, error) {
 	return k, err
 }
 
+func (t *tx) LockNoticeType(typ string) error {
+	name := "notice_quota_" + typ
+	if _, err := t.exec(`INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return err
+	}
+	_, err := t.next(name)
+	return err
+}
+
 func (t *tx) NextEntityNumber(year int) (int64, error) {
 	name := "notice_entity_" + strconv.Itoa(year)
 	if _, err := t.exec(`INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
