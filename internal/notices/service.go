@@ -770,6 +770,13 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, fmt.Sprintf("%d/%05d", now.Year(), num), &now, &expires, false
 		r.Status, r.StatusReason = core.StatusActive, ""
 		r.RetainUntil, r.ReviewDate = expires, expires
+		// The data as it goes into circulation is a version of its own:
+		// what other bureaus may page through starts here.
+		n.Revision++
+		r.UpdatedAt = now
+		if err := s.keepVersion(tx, v, n, r, "published"); err != nil {
+			return nil, err
+		}
 		decided := event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision, "reason": n.Reason})
 		return []*core.Event{decided, circulating(EventPublished, n, r, now, nil)}, nil
 	})

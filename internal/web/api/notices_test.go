@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
@@ -192,14 +193,22 @@ func TestNoticeLifeCycleEveryType(t *testing.T) {
 					data := validData(typ)
 					data["summary"] = "new information from the field"
 					up := f.noticeDo(t, 200, "PUT", "/api/v1/notices/"+n.ID, map[string]any{"data": data, "reason": "new information", "version": got.Version}, ma)
-					if up.Revision != 2 || up.Data["summary"] == nil {
+					if up.Revision != 3 || up.Data["summary"] == nil {
 						t.Fatalf("updated: %+v", up)
 					}
 					wantProblem(t, f.do(t, "PUT", "/api/v1/notices/"+n.ID, map[string]any{"data": data, "version": up.Version}, ma), 422, "invalid", "reason")
 					var vs struct{ Items []core.NoticeVersion }
 					f.do(t, "GET", "/api/v1/notices/"+n.ID+"/versions", nil, ma).decode(t, &vs)
-					if len(vs.Items) != 2 || vs.Items[1].Reason != "new information" || vs.Items[1].By == "" || vs.Items[0].Reason != "created" {
+					if len(vs.Items) != 3 || vs.Items[0].Reason != "created" || vs.Items[1].Reason != "published" ||
+						vs.Items[2].Reason != "new information" || vs.Items[2].By == "" {
 						t.Fatalf("versions: %+v", vs.Items)
+					}
+					// Another bureau pages through the versions that circulated,
+					// without the draft and without who made them.
+					vs.Items = nil
+					f.do(t, "GET", "/api/v1/notices/"+n.ID+"/versions", nil, fr).decode(t, &vs)
+					if len(vs.Items) != 2 || vs.Items[0].Reason != "published" || vs.Items[0].By != "" {
+						t.Fatalf("versions for FR: %+v", vs.Items)
 					}
 					// A non-owner may neither edit nor cancel.
 					wantProblem(t, f.do(t, "PUT", "/api/v1/notices/"+n.ID, map[string]any{"data": data, "reason": "x", "version": up.Version}, fr), 403, "forbidden", "")
@@ -368,6 +377,27 @@ func TestNoticeScreening(t *testing.T) {
 			if len(hs) != 1 || !hs[0].Restricted || hs[0].RecordID != "" || !strings.Contains(hs[0].Message, "contact bureau MA") {
 				t.Fatalf("ES screening the restricted notice: %+v", hs)
 			}
+			// Its publication event reaches FR, not ES (the access decision
+			// on the record it names).
+			var evs []core.Event
+			var rec *core.Record
+			f.Store.View(context.Background(), func(tx core.Tx) error {
+				evs, _ = tx.Events(0, "", 1000)
+				rec, _ = tx.GetRecord(pub.ID)
+				return nil
+			})
+			found := false
+			for i := range evs {
+				if e := &evs[i]; e.Type == notices.EventPublished && e.Subject == pub.ID {
+					found = true
+					if !access.CanSeeEvent(fr.Viewer, e, rec) || access.CanSeeEvent(es.Viewer, e, rec) {
+						t.Errorf("publication event of a notice released to FR only: FR %v, ES %v", access.CanSeeEvent(fr.Viewer, e, rec), access.CanSeeEvent(es.Viewer, e, rec))
+					}
+				}
+			}
+			if !found {
+				t.Error("no notice.published event")
+			}
 			// The Arabic-script name alone finds it too.
 			if hs := screenName(fr, "عبد اللطيف حموشي"); len(hs) != 1 {
 				t.Fatalf("Arabic query: %+v", hs)
@@ -409,7 +439,7 @@ func TestNoticeScreening(t *testing.T) {
 			if ids := hitsOf(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"value": "FR7630006000011234567890189"}, fr)); len(ids) != 1 {
 				t.Fatalf("an extended notice is not screened: %+v", ids)
 			}
-			var evs []core.Event
+			evs = nil
 			f.Store.View(context.Background(), func(tx core.Tx) error { evs, _ = tx.Events(0, "MA", 1000); return nil })
 			seen := map[string]bool{}
 			for _, e := range evs {
