@@ -604,3 +604,32 @@ func TestNoticeQuota(t *testing.T) {
 		})
 	}
 }
+
+func TestNoticeBadBodies(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.user(t, "MA", core.RoleOfficer)
+		analyst := f.user(t, "MA", core.RoleAnalyst)
+		n := f.noticeDo(t, 201, "POST", "/api/v1/notices", map[string]any{"type": "purple", "data": validData("purple")}, ma)
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":`, ma), 400, "malformed", "")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":"red","data":{}} {}`, ma), 400, "malformed", "")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":"red","diffusion":"yes","data":{}}`, ma), 400, "malformed", "diffusion")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": "Hammouchi"}, ma), 422, "invalid", "data")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":"red","data":{"description":"`+strings.Repeat("x", 1<<20)+`"}}`, ma), 413, "too_large", "")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": map[string]any{}, "releasability": map[string]any{"mode": "some"}}, ma), 422, "invalid", "releasability.mode")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": map[string]any{}}, analyst), 403, "forbidden", "")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": map[string]any{}}, nil), 401, "unauthorized", "")
+		wantProblem(t, f.do(t, "PUT", "/api/v1/notices/"+n.ID, map[string]any{"data": validData("purple")}, ma), 422, "invalid", "version")
+		wantProblem(t, f.do(t, "PUT", "/api/v1/notices/"+n.ID, map[string]any{"data": validData("purple")}, ma, "If-Match", `"abc"`), 422, "invalid", "If-Match")
+		wantProblem(t, f.do(t, "PUT", "/api/v1/notices/"+n.ID, map[string]any{"data": validData("purple"), "version": 7}, ma), 409, "conflict", "")
+		wantProblem(t, f.do(t, "PUT", "/api/v1/notices/"+newID(), map[string]any{"data": validData("purple"), "version": 1}, ma), 404, "not_found", "")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices/"+n.ID+"/cancel", map[string]any{"reason": "  "}, ma), 422, "invalid", "reason")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices/"+n.ID+"/extend", map[string]any{"reason": "keep"}, ma), 409, "conflict", "")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices/"+n.ID+"/to-notice", nil, ma), 409, "conflict", "")
+		wantProblem(t, f.do(t, "GET", "/api/v1/notices?limit=0", nil, ma), 422, "invalid", "limit")
+		wantProblem(t, f.do(t, "GET", "/api/v1/notices?from=yesterday", nil, ma), 422, "invalid", "from")
+		wantProblem(t, f.do(t, "GET", "/api/v1/notices?country=XX", nil, ma), 422, "invalid", "country")
+		// A hidden notice and an absent one answer alike.
+		fr := f.user(t, "FR", core.RoleOfficer)
+		sameProblem(t, f.do(t, "GET", "/api/v1/notices/"+n.ID, nil, fr), f.do(t, "GET", "/api/v1/notices/"+newID(), nil, fr))
+	})
+}
