@@ -58,7 +58,7 @@ type serverFlags struct {
 	trustProxy, secure        bool
 	grace, retention          string
 	silverQuota, silverPilot  string
-	publicRate                string
+	publicRate, attachmentDir string
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -73,6 +73,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.silverQuota, "silver-quota", "MANARA_SILVER_QUOTA", "500", "Silver Notices allowed at a time (submitted or published); 0 for no quota")
 	c.str(&f.silverPilot, "silver-pilot", "MANARA_SILVER_PILOT", "", "comma-separated ISO codes of the Silver pilot's countries, which share the quota equally (empty: the quota is for all bureaus together)")
 	c.str(&f.publicRate, "public-rate", "MANARA_PUBLIC_RATE", "300", "public notice API requests per minute per client address")
+	c.str(&f.attachmentDir, "attachments-dir", "MANARA_ATTACHMENTS_DIR", "", "folder for notice attachments' bytes (empty: kept in the store)")
 }
 
 // noticeConfig reads the notice flags.
@@ -178,6 +179,7 @@ func serve(f serverFlags, withDemo bool) error {
 		return err
 	}
 	noticeSvc.Quotas[notices.TypeSilver] = silver
+	noticeSvc.AttachmentDir = f.attachmentDir
 	srv.PublicRate = rate
 	if n, err := noticeSvc.Adopt(ctx); err != nil {
 		return fmt.Errorf("adopt imported notices: %w", err)

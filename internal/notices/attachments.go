@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -121,7 +123,16 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 			return &core.Error{Code: core.ETOOLARGE, Message: fmt.Sprintf("the notice's attachments would total %d bytes; the limit is %d", used+a.Size, total),
 				Fields: []core.FieldError{{Field: "file", Reason: "the notice has no room left for it"}}}
 		}
-		if err := tx.InsertAttachment(a); err != nil {
+		stored := *a
+		if s.AttachmentDir != "" {
+			// Written before the row: a failed transaction leaves at most
+			// an unreferenced file, never a row without its bytes.
+			if err := s.writeFile(a); err != nil {
+				return err
+			}
+			stored.Content = []byte{}
+		}
+		if err := tx.InsertAttachment(&stored); err != nil {
 			return err
 		}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
@@ -146,10 +157,67 @@ func (s *Service) Attachment(ctx context.Context, v core.Viewer, id, aid string)
 		if err != nil {
 			return err
 		}
+		if err := s.readFile(a); err != nil {
+			return err
+		}
 		return audit.Append(tx, audit.Entry(v, "notice.attachment.read", audit.OK, id))
 	})
 	if err != nil {
 		return nil, s.refuse(ctx, v, "notice.attachment.read", err, id)
 	}
 	return a, nil
+}
+
+// filePath is where an attachment's bytes live in AttachmentDir.
+func (s *Service) filePath(sum string) string {
+	return filepath.Join(s.AttachmentDir, sum[:2], sum)
+}
+
+// writeFile stores content under its hash, durably: a temporary file,
+// synced, then renamed into place. The same bytes are stored once.
+func (s *Service) writeFile(a *core.Attachment) error {
+	path := s.filePath(a.SHA256)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
+	if err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(a.Content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// readFile fills in the bytes of an attachment kept in AttachmentDir, and
+// checks they are still the ones stored.
+func (s *Service) readFile(a *core.Attachment) error {
+	if len(a.Content) > 0 || a.Size == 0 {
+		return nil
+	}
+	if s.AttachmentDir == "" || len(a.SHA256) < 2 {
+		return core.Errorf(core.EUNAVAILABLE, "the attachment's bytes are kept in an attachment folder this server is not configured with")
+	}
+	b, err := os.ReadFile(s.filePath(a.SHA256))
+	if err != nil {
+		return core.Errorf(core.EUNAVAILABLE, "the attachment's file cannot be read")
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != a.SHA256 {
+		return core.Errorf(core.EINTERNAL, "the attachment's file was altered")
+	}
+	a.Content = b
+	return nil
 }

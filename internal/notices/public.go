@@ -278,6 +278,9 @@ func (s *Service) PublicImage(ctx context.Context, typ, entityID, aid, remote st
 		if err != nil || a.Role != RolePhoto {
 			return core.Errorf(core.ENOTFOUND, "image not found")
 		}
+		if err := s.readFile(a); err != nil {
+			return err
+		}
 		return audit.Append(tx, audit.Entry(core.Viewer{Remote: remote}, "notice.public_image", audit.OK, row.Notice.ID))
 	})
 	return a, err

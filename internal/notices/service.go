@@ -101,6 +101,10 @@ type Service struct {
 	// attachments of one notice together.
 	MaxAttachmentBytes   int64
 	MaxNoticeAttachments int64
+	// AttachmentDir, if set, keeps attachments' bytes in files there,
+	// named by their SHA-256, instead of in the store (which then keeps
+	// only their description). Every replica must see the same folder.
+	AttachmentDir string
 }
 
 // New returns a Service over st with the default configuration.
