@@ -135,6 +135,11 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 		if err := tx.InsertAttachment(&stored); err != nil {
 			return err
 		}
+		if r.Status == core.StatusActive {
+			if err := tx.InsertEvent(circulating(EventUpdated, n, r, a.CreatedAt, map[string]any{"change": "attachment", "attachment_id": a.ID, "role": role})); err != nil {
+				return err
+			}
+		}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
 	})
 	if err != nil {

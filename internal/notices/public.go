@@ -73,8 +73,17 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 		from := min((q.Page-1)*q.PerPage, len(all))
 		to := min(from+q.PerPage, len(all))
 		ids := make([]string, 0, to-from)
-		for _, x := range all[from:to] {
-			ids = append(ids, x.Notice.ID)
+		for i := from; i < to; i++ {
+			ids = append(ids, all[i].Notice.ID)
+			as, err := tx.Attachments(all[i].Notice.ID)
+			if err != nil {
+				return err
+			}
+			for _, a := range as {
+				if a.Role == RolePhoto {
+					all[i].Attachments = append(all[i].Attachments, a)
+				}
+			}
 		}
 		e := audit.Entry(core.Viewer{Remote: remote}, "notice.public_list", audit.OK, ids...)
 		e.Query = q.summary()

@@ -164,6 +164,9 @@ func TestPublicNoticesAPIAsAnInterpolClient(t *testing.T) {
 					if !strings.Contains(n.EntityID, "/") || n.Name == "" || len(n.Nationalities) == 0 || n.Links.Self.Href == "" {
 						t.Fatalf("list item: %+v", n)
 					}
+					if (n.Links.Thumbnail != nil) != (n.EntityID == published[0].EntityID) {
+						t.Errorf("thumbnail of %s: %+v", n.EntityID, n.Links.Thumbnail)
+					}
 					seen[n.Name] = n.Links.Self.Href
 				}
 				if list.Links.Next == nil {
