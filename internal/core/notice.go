@@ -124,8 +124,8 @@ type NoticeTx interface {
 	// NoticesDue lists published notices whose expiry is before t; with
 	// unwarned, only those not yet warned of (ExpiringSent false).
 	NoticesDue(t time.Time, unwarned bool, limit int) ([]NoticeRow, error)
-	// CountNotices counts notices of a type owned by owner (all owners when
-	// ""), in any of the states.
+	// CountNotices counts notices (not diffusions) of a type owned by owner
+	// (all owners when ""), in any of the states.
 	CountNotices(typ, owner string, states []string) (int, error)
 	// LockNoticeType serialises quota checks of one type: it takes a row
 	// lock held until the transaction ends.

@@ -204,8 +204,8 @@ func (t *tx) NoticesDue(at time.Time, unwarned bool, limit int) ([]core.NoticeRo
 
 func (t *tx) CountNotices(typ, owner string, states []string) (int, error) {
 	cond, args := inStates(states)
-	q := `SELECT count(*) FROM notice_state n JOIN records ON records.id = n.id WHERE n.type = ? AND ` + cond
-	args = append([]any{typ}, args...)
+	q := `SELECT count(*) FROM notice_state n JOIN records ON records.id = n.id WHERE n.type = ? AND n.diffusion = ? AND ` + cond
+	args = append([]any{typ, false}, args...)
 	if owner != "" {
 		q += ` AND records.owner = ?`
 		args = append(args, owner)

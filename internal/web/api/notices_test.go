@@ -585,6 +585,8 @@ func TestNoticeQuota(t *testing.T) {
 				n := f.noticeDo(t, 201, "POST", "/api/v1/notices", map[string]any{"type": "silver", "data": validData("silver")}, c)
 				return f.do(t, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{}, c)
 			}
+			// Diffusions are not notices: they do not count.
+			f.noticeDo(t, 201, "POST", "/api/v1/notices", map[string]any{"type": "silver", "diffusion": true, "releasability": map[string]any{"mode": "all"}, "data": validData("silver")}, ma)
 			for i := 0; i < 2; i++ {
 				if r := submit(ma); r.Status != 200 {
 					t.Fatalf("within the quota: %s", r)
