@@ -78,7 +78,10 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 	}
 	var out []Found
 	next := ""
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	// The scan runs in a read transaction, so that a long name search never
+	// holds the writer (SQLite has one); the audit entry follows, and
+	// nothing is returned unless it is written.
+	err := s.Store.View(ctx, func(tx core.Tx) error {
 		keep := func(row core.NoticeRow) bool {
 			return access.CanSee(v, row.Record) && (q.State == "" || State(row.Notice, row.Record) == q.State)
 		}
@@ -130,15 +133,18 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 				out = out[:q.Limit]
 			}
 		}
-		ids := make([]string, len(out))
-		for i, x := range out {
-			ids[i] = x.Notice.ID
-		}
-		e := audit.Entry(v, "notice.list", audit.OK, ids...)
-		e.Query = q.summary()
-		return audit.Append(tx, e)
+		return nil
 	})
 	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(out))
+	for i, x := range out {
+		ids[i] = x.Notice.ID
+	}
+	e := audit.Entry(v, "notice.list", audit.OK, ids...)
+	e.Query = q.summary()
+	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
 		return nil, "", err
 	}
 	return out, next, nil

@@ -43,7 +43,10 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 		q.Page = 1
 	}
 	var all []View
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	var ids []string
+	// Read in a read transaction (a public scan must not hold the writer),
+	// then audit.
+	err := s.Store.View(ctx, func(tx core.Tx) error {
 		f := core.NoticeFilter{Visible: core.Visibility{SeeAll: true}, Type: q.Type, State: core.NoticePublished, PublicExtract: true, Limit: 1000}
 		m := (*names.Matcher)(nil)
 		if full := strings.TrimSpace(q.Forename + " " + q.Name); full != "" {
@@ -72,7 +75,6 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 		}
 		from := min((q.Page-1)*q.PerPage, len(all))
 		to := min(from+q.PerPage, len(all))
-		ids := make([]string, 0, to-from)
 		for i := from; i < to; i++ {
 			ids = append(ids, all[i].Notice.ID)
 			as, err := tx.Attachments(all[i].Notice.ID)
@@ -85,11 +87,14 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 				}
 			}
 		}
-		e := audit.Entry(core.Viewer{Remote: remote}, "notice.public_list", audit.OK, ids...)
-		e.Query = q.summary()
-		return audit.Append(tx, e)
+		return nil
 	})
 	if err != nil {
+		return nil, 0, err
+	}
+	e := audit.Entry(core.Viewer{Remote: remote}, "notice.public_list", audit.OK, ids...)
+	e.Query = q.summary()
+	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
 		return nil, 0, err
 	}
 	from := min((q.Page-1)*q.PerPage, len(all))

@@ -38,7 +38,7 @@ func schemas() obj {
 	})
 	record := obj{"type": "object", "properties": obj{
 		"id": str("UUIDv7"), "kind": enum(core.Kinds), "owner": str("owner bureau, ISO alpha-2"),
-		"status":  enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled}),
+		"status":  enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled, core.StatusPending}),
 		"version": obj{"type": "integer"}, "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
 		"caveat_text": str("free-text handling caveat"), "review_date": dateTime, "retain_until": dateTime,
 		"data": obj{"type": "object", "description": "the kind's body"}, "created_at": dateTime, "created_by": str(""),
