@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/demo"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/postgres"
@@ -54,6 +57,8 @@ type serverFlags struct {
 	addr, logLevel, logFormat string
 	trustProxy, secure        bool
 	grace, retention          string
+	silverQuota, silverPilot  string
+	publicRate, attachmentDir string
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -65,6 +70,34 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.boolean(&f.secure, "secure-cookies", "MANARA_SECURE_COOKIES", false, "mark session cookies Secure (when served over HTTPS)")
 	c.str(&f.grace, "shutdown-grace", "MANARA_SHUTDOWN_GRACE", "30s", "how long requests in flight may take to finish on SIGTERM")
 	c.str(&f.retention, "retention-interval", "MANARA_RETENTION_INTERVAL", "1h", "how often to expire records past retention")
+	c.str(&f.silverQuota, "silver-quota", "MANARA_SILVER_QUOTA", "500", "Silver Notices allowed at a time (submitted or published); 0 for no quota")
+	c.str(&f.silverPilot, "silver-pilot", "MANARA_SILVER_PILOT", "", "comma-separated ISO codes of the Silver pilot's countries, which share the quota equally (empty: the quota is for all bureaus together)")
+	c.str(&f.publicRate, "public-rate", "MANARA_PUBLIC_RATE", "300", "public notice API requests per minute per client address")
+	c.str(&f.attachmentDir, "attachments-dir", "MANARA_ATTACHMENTS_DIR", "", "folder for notice attachments' bytes (empty: kept in the store)")
+}
+
+// noticeConfig reads the notice flags.
+func (f *serverFlags) noticeConfig() (notices.Quota, int, error) {
+	total, err := strconv.Atoi(f.silverQuota)
+	if err != nil || total < 0 {
+		return notices.Quota{}, 0, usageErr{"--silver-quota must be a whole number, 0 for none"}
+	}
+	q := notices.Quota{Total: total}
+	for _, c := range strings.Split(f.silverPilot, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		m, ok := members.Lookup(c)
+		if !ok {
+			return notices.Quota{}, 0, usageErr{fmt.Sprintf("--silver-pilot: %q is not a member country's ISO code", c)}
+		}
+		q.Participants = append(q.Participants, m.Alpha2)
+	}
+	rate, err := strconv.Atoi(f.publicRate)
+	if err != nil || rate < 1 {
+		return notices.Quota{}, 0, usageErr{"--public-rate must be a whole number of at least 1"}
+	}
+	return q, rate, nil
 }
 
 func serveCmd() *command {
@@ -140,6 +173,19 @@ func serve(f serverFlags, withDemo bool) error {
 		logins = demoLogins()
 	}
 	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version})
+	noticeSvc := srv.Notices
+	silver, rate, err := f.noticeConfig()
+	if err != nil {
+		return err
+	}
+	noticeSvc.Quotas[notices.TypeSilver] = silver
+	noticeSvc.AttachmentDir = f.attachmentDir
+	srv.PublicRate = rate
+	if n, err := noticeSvc.Adopt(ctx); err != nil {
+		return fmt.Errorf("adopt imported notices: %w", err)
+	} else if n > 0 {
+		log.Info("imported notices published", "count", n)
+	}
 	wake := make(chan struct{}, 1)
 	recSvc.Changed = func() {
 		select {
@@ -161,7 +207,7 @@ func serve(f serverFlags, withDemo bool) error {
 	defer readAudit.Close() // after the server has drained: every screening is written
 	srv.ReadAudit = readAudit
 	go idx.Follow(ctx, st, seq, 500*time.Millisecond, wake, log)
-	go housekeeping(ctx, st, recSvc, retention, log)
+	go housekeeping(ctx, st, recSvc, noticeSvc, retention, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "store", f.describe())
 		url := "http://" + a.String()
@@ -192,13 +238,22 @@ func demoLogins() []demo.Login {
 }
 
 // housekeeping expires records past retention and old sessions.
-func housekeeping(ctx context.Context, st core.Store, rs *records.Service, every time.Duration, log interface {
+func housekeeping(ctx context.Context, st core.Store, rs *records.Service, ns *notices.Service, every time.Duration, log interface {
 	Info(string, ...any)
 	Error(string, ...any)
 }) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		// Notices first: their expiry tells the bureaus and keeps the
+		// workflow in step; the records job then finds nothing left of
+		// them to expire.
+		expired, warned, err := ns.ExpireDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("notice expiry job failed", "err", err)
+		} else if expired+warned > 0 {
+			log.Info("notices expired or expiring", "expired", expired, "warned", warned)
+		}
 		n, err := rs.ExpireDue(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Error("retention job failed", "err", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/imports"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 )
 
@@ -52,7 +53,17 @@ func importCmd() *command {
 				return err
 			}
 			printWarnings(warnings)
-			return im.subjects(runCtx, sub, subjects)
+			if err := im.subjects(runCtx, sub, subjects); err != nil {
+				return err
+			}
+			// UN entries are INTERPOL–UN Special Notices: give the new
+			// ones their workflow row and public number.
+			if sub == "un" {
+				if _, err := notices.New(st).Adopt(runCtx); err != nil {
+					return fmt.Errorf("publish the imported UN notices: %w", err)
+				}
+			}
+			return nil
 		case "documents":
 			b, ok := members.BureauFor(bureau)
 			if !ok || members.IsSecretariat(b.Code) {

@@ -439,6 +439,27 @@ func TestImportUNAndScreenAcrossScripts(t *testing.T) {
 	if resp.StatusCode != 200 || len(ans.Hits) == 0 || !strings.Contains(ans.Hits[0].Label, "IQi.001") {
 		t.Fatalf("screening صدام حسين التكريتي: %d %+v", resp.StatusCode, ans)
 	}
+	// The imported entries are INTERPOL–UN Special Notices: public, with
+	// their numbers, persons and entities apart.
+	for _, list := range []string{"persons", "entities"} {
+		res, err := http.Get(s.url + "/notices/v1/un/" + list + "?resultPerPage=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Total    int `json:"total"`
+			Embedded struct {
+				Notices []struct {
+					EntityID string `json:"entity_id"`
+				} `json:"notices"`
+			} `json:"_embedded"`
+		}
+		json.NewDecoder(res.Body).Decode(&page)
+		res.Body.Close()
+		if res.StatusCode != 200 || page.Total < 50 || len(page.Embedded.Notices) != 1 || !strings.Contains(page.Embedded.Notices[0].EntityID, "/") {
+			t.Fatalf("public UN %s: %d %+v", list, res.StatusCode, page)
+		}
+	}
 	if out, code := cli(t, nil, "audit", "verify", "--data", data); code != 0 {
 		t.Fatal(out)
 	}

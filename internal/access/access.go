@@ -155,3 +155,35 @@ func CanSeeEvent(v core.Viewer, e *core.Event, rec *core.Record) bool {
 	}
 	return rec != nil && rec.ID == e.RecordID && CanSee(v, rec)
 }
+
+// IsReviewer reports whether v reviews notice requests: a user or key of
+// the secretariat with the reviewer role.
+func IsReviewer(v core.Viewer) bool {
+	return !v.System && members.IsSecretariat(v.Bureau) && v.Role == core.RoleReviewer && v.Can(core.PermRecordsRead)
+}
+
+// CanReviewNotice reports whether v may review a notice request owned by
+// owner: a secretariat reviewer, and never for a request of the reviewer's
+// own bureau (the secretariat's own notices, the INTERPOL–UN Special
+// Notices, are published by the UN list import, not reviewed).
+func CanReviewNotice(v core.Viewer, owner string) bool {
+	return IsReviewer(v) && v.Bureau != owner
+}
+
+// IsPublicExtract decides whether a notice may be shown without login, on
+// the public notices API: only while its record is active and released to
+// all members, and then a Red or Yellow notice whose owner consented, or
+// an INTERPOL–UN Security Council Special Notice (always public). A
+// diffusion is never public.
+func IsPublicExtract(r *core.Record, noticeType string, diffusion, consent bool) bool {
+	if r == nil || r.Kind != core.KindNotice || r.Status != core.StatusActive || r.Releasability.Mode != core.ReleaseAll || diffusion {
+		return false
+	}
+	switch noticeType {
+	case "un":
+		return members.IsSecretariat(r.Owner)
+	case "red", "yellow":
+		return consent
+	}
+	return false
+}

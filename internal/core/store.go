@@ -41,6 +41,7 @@ type Tx interface {
 	UserTx
 	AuditTx
 	EventTx
+	NoticeTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

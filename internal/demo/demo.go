@@ -37,10 +37,14 @@ type Options struct {
 	Progress func(done, total int)
 	// Countries are the bureaus to populate (default: Countries).
 	Countries []string
+	// NoticesPerBureau notices and diffusions are requested by each
+	// bureau, of every type in turn, and reviewed; with any, the
+	// INTERPOL–UN Special Notices of the demo are added.
+	NoticesPerBureau int
 }
 
 // Defaults are the demo's options.
-var Defaults = Options{Seed: 20251124, RecordsPerBureau: 40}
+var Defaults = Options{Seed: 20251124, RecordsPerBureau: 40, NoticesPerBureau: 30}
 
 // Empty reports whether the store has no users yet.
 func Empty(ctx context.Context, st core.Store) (bool, error) {
@@ -71,7 +75,7 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 	if len(countries) == 0 {
 		countries = Countries
 	}
-	total := 2 + len(countries)*(4+o.RecordsPerBureau)
+	total := 2 + len(countries)*(4+o.RecordsPerBureau+o.NoticesPerBureau)
 	done := 0
 	step := func() {
 		done++
@@ -79,12 +83,18 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 			o.Progress(done, total)
 		}
 	}
+	var reviewer core.Viewer
 	for _, u := range [][2]string{{"ipsg.reviewer", core.RoleReviewer}, {"ipsg.admin", core.RoleAdmin}} {
-		if _, err := add(u[0], members.Secretariat, u[1]); err != nil {
+		user, err := add(u[0], members.Secretariat, u[1])
+		if err != nil {
 			return nil, err
+		}
+		if u[1] == core.RoleReviewer {
+			reviewer = core.Viewer{UserID: user.ID, Bureau: members.Secretariat, Role: core.RoleReviewer, Permissions: core.RolePermissions(core.RoleReviewer), Remote: "demo"}
 		}
 		step()
 	}
+	officers := map[string]core.Viewer{}
 	for _, c := range countries {
 		prefix := strings.ToLower(c)
 		var officer *core.User
@@ -99,12 +109,18 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 			step()
 		}
 		v := core.Viewer{UserID: officer.ID, Bureau: c, Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer), Remote: "demo"}
+		officers[c] = v
 		for i := 0; i < o.RecordsPerBureau; i++ {
 			in := genRecord(rng, c, i)
 			if _, err := rs.Create(ctx, v, in); err != nil {
 				return nil, fmt.Errorf("demo record %s/%d: %w", c, i, err)
 			}
 			step()
+		}
+	}
+	if o.NoticesPerBureau > 0 {
+		if err := loadNotices(ctx, st, rs, rng, countries, o.NoticesPerBureau, officers, reviewer, step); err != nil {
+			return nil, err
 		}
 	}
 	return logins, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
@@ -49,5 +50,47 @@ func TestDeterministic(t *testing.T) {
 		if la[i] != lb[i] {
 			t.Fatalf("login %d differs", i)
 		}
+	}
+}
+
+// TestDemoNotices loads a small demo with notices: every type is
+// published somewhere, some are refused with reasons, some restricted,
+// and the public red list has entries.
+func TestDemoNotices(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	o := Options{Seed: 11, RecordsPerBureau: 1, NoticesPerBureau: 24, Countries: []string{"MA", "FR", "SA"}}
+	if _, err := Load(context.Background(), st, auth.NewService(st), records.New(st), o); err != nil {
+		t.Fatal(err)
+	}
+	ns := notices.New(st)
+	published, refused, restricted := map[string]int{}, 0, 0
+	st.View(context.Background(), func(tx core.Tx) error {
+		rows, err := tx.ListNotices(core.NoticeFilter{Visible: core.Visibility{SeeAll: true}, Limit: 1000})
+		for _, row := range rows {
+			switch {
+			case row.Notice.State == core.NoticePublished && !row.Notice.Diffusion:
+				published[row.Notice.Type]++
+			case row.Notice.State == core.NoticeRefused:
+				if row.Notice.Reason == "" || row.Notice.ReasonCategory == "" {
+					t.Errorf("refused without a reason: %+v", row.Notice)
+				}
+				refused++
+			}
+			if row.Record.Releasability.Mode != core.ReleaseAll {
+				restricted++
+			}
+		}
+		return err
+	})
+	for _, typ := range notices.Types {
+		if published[typ] == 0 {
+			t.Errorf("no published %s notice: %v", typ, published)
+		}
+	}
+	if refused == 0 || restricted == 0 {
+		t.Errorf("refused %d, restricted %d", refused, restricted)
+	}
+	if _, total, err := ns.Public(context.Background(), notices.PublicQuery{Type: notices.TypeRed}, "test"); err != nil || total == 0 {
+		t.Errorf("public red notices: %d, %v", total, err)
 	}
 }

@@ -86,6 +86,9 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Re
 	if !members.IsSecretariat(v.Bureau) && !members.Valid(v.Bureau) {
 		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your bureau is not a member's"))
 	}
+	if err := noticeElsewhere(v, in.Kind); err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	r := &core.Record{
 		ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
@@ -120,6 +123,9 @@ func (s *Service) CreateMany(ctx context.Context, v core.Viewer, ins []Input) ([
 		if members.IsSecretariat(v.Bureau) && in.Kind != core.KindNotice || !members.IsSecretariat(v.Bureau) && !members.Valid(v.Bureau) {
 			return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your bureau may not own records of kind %q", in.Kind))
 		}
+		if err := noticeElsewhere(v, in.Kind); err != nil {
+			return nil, s.refuse(ctx, v, "record.create", err)
+		}
 		r := &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
 			CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v)}
 		if err := s.apply(r, in, true); err != nil {
@@ -148,6 +154,17 @@ func (s *Service) CreateMany(ctx context.Context, v core.Viewer, ins []Input) ([
 	}
 	s.changed()
 	return out, nil
+}
+
+// noticeElsewhere refuses a member bureau's notice through the records
+// API: notices are requested, reviewed, versioned and ended by the notices
+// service (/api/v1/notices). Only the secretariat's INTERPOL–UN Special
+// Notices, published by the UN list import, are written here.
+func noticeElsewhere(v core.Viewer, kind string) error {
+	if kind == core.KindNotice && !v.System && !members.IsSecretariat(v.Bureau) {
+		return core.Errorf(core.EFORBIDDEN, "notices are requested through POST /api/v1/notices, where they are reviewed before they circulate")
+	}
+	return nil
 }
 
 // apply validates in and writes it onto r. Kind can be set only at creation.
@@ -615,6 +632,9 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 		}
 		if !access.CanChange(v, r) {
 			return core.Errorf(core.EFORBIDDEN, "only the owner bureau (%s) may change this record; you may comment or ask", r.Owner)
+		}
+		if r.Kind == core.KindNotice && !members.IsSecretariat(r.Owner) && !v.System {
+			return core.Errorf(core.ECONFLICT, "a notice changes through /api/v1/notices/%s, which keeps its versions and review", r.ID)
 		}
 		if r.Version != version {
 			return core.Errorf(core.ECONFLICT, "the record is at version %d, not %d: reload it and apply your change again", r.Version, version)

@@ -207,6 +207,21 @@ func Extract(r *core.Record) Subjects {
 			out.Persons = append(out.Persons, p)
 			out.Label += ": " + p.Names[0]
 		}
+		// A Silver Notice's assets: their identifiers (IBAN, wallet,
+		// registration…) are screenable like any other.
+		if assets, ok := d["assets"].([]any); ok {
+			for _, a := range assets {
+				m, _ := a.(map[string]any)
+				ids, _ := m["identifiers"].([]any)
+				for _, x := range ids {
+					if id, ok := x.(map[string]any); ok {
+						if t, v := str(id, "type"), str(id, "value"); t != "" && v != "" {
+							out.Identifiers = append(out.Identifiers, Identifier{t, v})
+						}
+					}
+				}
+			}
+		}
 		if subs, ok := d["subjects"].([]any); ok {
 			for _, s := range subs {
 				if m, ok := s.(map[string]any); ok {

@@ -30,7 +30,7 @@ func Dialect() sqlstore.Dialect {
 			var pe *pgconn.PgError
 			return errors.As(err, &pe) && pe.Code == "23505"
 		},
-		Migrations: sqlstore.Migrations(sqlstore.Types{Time: "TIMESTAMPTZ", JSON: "JSONB", Bool: "BOOLEAN"}),
+		Migrations: sqlstore.Migrations(sqlstore.Types{Time: "TIMESTAMPTZ", JSON: "JSONB", Bool: "BOOLEAN", Blob: "BYTEA"}),
 	}
 }
 

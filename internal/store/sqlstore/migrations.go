@@ -6,12 +6,14 @@ import "strings"
 // differ. Times are fixed-width UTC text on SQLite so they sort as text.
 type Types struct {
 	Time, JSON, Bool string
+	// Blob holds bytes: BLOB on SQLite, BYTEA on PostgreSQL.
+	Blob string
 }
 
 // Migrations returns the ordered schema steps, written once for both
 // databases with the dialect's column types substituted.
 func Migrations(ty Types) []Migration {
-	r := strings.NewReplacer("{TIME}", ty.Time, "{JSON}", ty.JSON, "{BOOL}", ty.Bool)
+	r := strings.NewReplacer("{TIME}", ty.Time, "{JSON}", ty.JSON, "{BOOL}", ty.Bool, "{BLOB}", ty.Blob)
 	sub := func(stmts ...string) []string {
 		for i := range stmts {
 			stmts[i] = r.Replace(stmts[i])
@@ -100,6 +102,61 @@ func Migrations(ty Types) []Migration {
 				record_id TEXT NOT NULL,
 				data TEXT NOT NULL)`,
 			`CREATE TABLE event_audience (bureau TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (bureau, seq))`,
+		)},
+		// Notices: the workflow of each notice record (its envelope and data
+		// stay in records), every version of its data, and its attachments.
+		// countries is " MA FR " so that one LIKE finds a country of interest.
+		{Version: 3, Name: "notices, versions, attachments", SQL: sub(
+			`CREATE TABLE notice_state (
+				id TEXT PRIMARY KEY,
+				type TEXT NOT NULL,
+				diffusion {BOOL} NOT NULL,
+				state TEXT NOT NULL,
+				entity_id TEXT NOT NULL,
+				public_extract {BOOL} NOT NULL,
+				countries TEXT NOT NULL,
+				revision INTEGER NOT NULL,
+				submitted_at {TIME},
+				reviewer TEXT NOT NULL,
+				review_started_at {TIME},
+				decided_at {TIME},
+				decision TEXT NOT NULL,
+				reason_category TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				published_at {TIME},
+				expires_at {TIME},
+				expiring_sent {BOOL} NOT NULL,
+				end_reason TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				updated_at {TIME} NOT NULL)`,
+			`CREATE INDEX notice_state_queue ON notice_state (state, submitted_at)`,
+			`CREATE INDEX notice_state_expiry ON notice_state (state, expires_at)`,
+			`CREATE INDEX notice_state_type ON notice_state (type, id)`,
+			`CREATE INDEX notice_state_entity ON notice_state (entity_id)`,
+			`CREATE TABLE notice_versions (
+				notice_id TEXT NOT NULL,
+				revision INTEGER NOT NULL,
+				at {TIME} NOT NULL,
+				by_actor TEXT NOT NULL,
+				bureau TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				state TEXT NOT NULL,
+				rel_mode TEXT NOT NULL,
+				rel_countries TEXT NOT NULL,
+				data {JSON} NOT NULL,
+				PRIMARY KEY (notice_id, revision))`,
+			`CREATE TABLE notice_attachments (
+				id TEXT PRIMARY KEY,
+				notice_id TEXT NOT NULL,
+				name TEXT NOT NULL,
+				content_type TEXT NOT NULL,
+				size BIGINT NOT NULL,
+				sha256 TEXT NOT NULL,
+				role TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				created_by TEXT NOT NULL,
+				content {BLOB} NOT NULL)`,
+			`CREATE INDEX notice_attachments_notice ON notice_attachments (notice_id, id)`,
 		)},
 	}
 }

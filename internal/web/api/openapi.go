@@ -38,7 +38,7 @@ func schemas() obj {
 	})
 	record := obj{"type": "object", "properties": obj{
 		"id": str("UUIDv7"), "kind": enum(core.Kinds), "owner": str("owner bureau, ISO alpha-2"),
-		"status":  enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled}),
+		"status":  enum([]string{core.StatusActive, core.StatusExpired, core.StatusCancelled, core.StatusPending}),
 		"version": obj{"type": "integer"}, "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
 		"caveat_text": str("free-text handling caveat"), "review_date": dateTime, "retain_until": dateTime,
 		"data": obj{"type": "object", "description": "the kind's body"}, "created_at": dateTime, "created_by": str(""),
@@ -163,7 +163,7 @@ func (s *Server) Document() obj {
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
 		"components": obj{
-			"schemas": schemas(),
+			"schemas": withNotices(schemas()),
 			"securitySchemes": obj{
 				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},
@@ -171,6 +171,13 @@ func (s *Server) Document() obj {
 		},
 		"security": []obj{{"apiKey": []string{}}, {"session": []string{}}},
 	}
+}
+
+func withNotices(o obj) obj {
+	for k, v := range noticeSchemas() {
+		o[k] = v
+	}
+	return o
 }
 
 func operationID(rt route) string {

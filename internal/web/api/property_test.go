@@ -65,6 +65,7 @@ type propertyWorld struct {
 	truth   map[string]record  // id -> the record as its owner sees it
 	order   []string           // ids in creation order
 	missing string             // an id no record has
+	notices []string           // ids of the records that are notices
 }
 
 func TestReleasabilityProperty(t *testing.T) {
@@ -97,6 +98,7 @@ func TestReleasabilityProperty(t *testing.T) {
 				w.checkLists(t, v)
 				w.checkSearch(t, v)
 				w.checkExport(t, v)
+				w.checkNotices(t, v)
 				leaks, unseen := w.checkAudit(t, v)
 				auditLeaks = append(auditLeaks, leaks...)
 				auditUnseen = append(auditUnseen, unseen...)
@@ -127,9 +129,32 @@ func TestReleasabilityProperty(t *testing.T) {
 // again — so that every status occurs, and reads each back as its owner.
 func (w *propertyWorld) build(t *testing.T) {
 	f, rng := w.f, w.rng
+	reviewer := f.user(t, members.Secretariat, core.RoleReviewer)
 	for i := range propertyRecords {
 		owner := propertyOwners[rng.IntN(len(propertyOwners))]
-		rec := f.createRecord(t, w.officer[owner], w.randomInput(i, owner))
+		in := w.randomInput(i, owner)
+		if in["type"] != nil {
+			// A notice: a diffusion circulates at once; a request stays a
+			// draft (pending: its owner and reviewers only), is refused, or
+			// is published through review.
+			n := f.noticeDo(t, 201, "POST", "/api/v1/notices", in, w.officer[owner])
+			if in["diffusion"] == false {
+				switch rng.IntN(3) {
+				case 1:
+					f.noticeDo(t, 200, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{}, w.officer[owner])
+					f.noticeDo(t, 200, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "refuse", "reason_category": "private_matter", "reason": "a family dispute"}, reviewer)
+				case 2:
+					f.noticeDo(t, 200, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{}, w.officer[owner])
+					f.noticeDo(t, 200, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "publish"}, reviewer)
+				}
+			}
+			rec := f.getRecord(t, w.officer[owner], n.ID)
+			w.truth[rec.ID] = rec
+			w.order = append(w.order, rec.ID)
+			w.notices = append(w.notices, rec.ID)
+			continue
+		}
+		rec := f.createRecord(t, w.officer[owner], in)
 		if rec.Owner != owner || rec.Version != 1 || rec.Status != core.StatusActive {
 			t.Fatalf("created %+v as %s", rec.Record, owner)
 		}
@@ -138,13 +163,15 @@ func (w *propertyWorld) build(t *testing.T) {
 	}
 	lifecycle := func(op, id, reason string) {
 		rec := w.truth[id]
-		r := f.do(t, "POST", "/api/v1/records/"+id+"/"+op, map[string]any{"reason": reason, "version": rec.Version}, w.officer[rec.Owner])
+		path := "/api/v1/records/" + id + "/" + op
+		if rec.Kind == core.KindNotice {
+			path = "/api/v1/notices/" + id + "/" + op
+		}
+		r := f.do(t, "POST", path, map[string]any{"reason": reason, "version": rec.Version}, w.officer[rec.Owner])
 		if r.Status != http.StatusOK {
 			t.Fatalf("%s %s: %s", op, id, r)
 		}
-		var got record
-		r.decode(t, &got)
-		w.truth[id] = got
+		w.truth[id] = f.getRecord(t, w.officer[rec.Owner], id)
 	}
 	for _, id := range w.order {
 		if rng.IntN(100) < 15 {
@@ -217,7 +244,10 @@ func (w *propertyWorld) randomInput(i int, owner string) map[string]any {
 	case core.KindCyberIndicator:
 		data = map[string]any{"type": "domain", "value": fmt.Sprintf("host%d.example", i)}
 	case core.KindNotice:
-		data = map[string]any{"notice_type": []string{"red", "yellow", "silver"}[rng.IntN(3)]}
+		// Notices come through the notices API: built below.
+		typ := []string{"red", "yellow", "silver", "green"}[rng.IntN(4)]
+		data = validData(typ)
+		data["notice_type"] = typ
 	case core.KindEntity:
 		data = map[string]any{"name": fmt.Sprintf("Company %d", i), "entity_type": "entity"}
 	}
@@ -228,7 +258,11 @@ func (w *propertyWorld) randomInput(i int, owner string) map[string]any {
 		}
 	}
 	if len(toks) > 0 {
-		data["remarks"] = "seen with " + strings.Join(toks, " and ")
+		field := "remarks"
+		if kind == core.KindNotice {
+			field = "summary"
+		}
+		data[field] = "seen with " + strings.Join(toks, " and ")
 	}
 	rel := map[string]any{}
 	switch r := rng.IntN(10); {
@@ -242,6 +276,12 @@ func (w *propertyWorld) randomInput(i int, owner string) map[string]any {
 	in := map[string]any{"kind": kind, "releasability": rel, "data": data}
 	if rng.IntN(4) == 0 {
 		in["caveats"] = []string{core.CaveatContactOwnerBeforeAction}
+	}
+	if kind == core.KindNotice {
+		delete(in, "kind")
+		in["type"] = data["notice_type"]
+		delete(data, "notice_type")
+		in["diffusion"] = rng.IntN(2) == 0
 	}
 	return in
 }
@@ -503,7 +543,7 @@ func (w *propertyWorld) checkAudit(t *testing.T, v *caller) (leaks, unseen []str
 			if !slices.Contains(e.RecordIDs, id) {
 				t.Errorf("audit of %s shows entry %d, which does not name it: %+v", id, e.Seq, e)
 			}
-			create = create || e.Action == "record.create"
+			create = create || e.Action == "record.create" || e.Action == "notice.create"
 			for _, other := range e.RecordIDs {
 				if other == id {
 					continue
@@ -520,4 +560,54 @@ func (w *propertyWorld) checkAudit(t *testing.T, v *caller) (leaks, unseen []str
 		}
 	}
 	return leaks, unseen
+}
+
+// checkNotices asks the notice paths — one notice, the listing with small
+// pages — and checks they show exactly what access.CanSee allows:
+// drafts, requests and refusals to their owner and the reviewers only.
+func (w *propertyWorld) checkNotices(t *testing.T, v *caller) {
+	f := w.f
+	want := map[string]bool{}
+	for _, id := range w.notices {
+		tr := w.truth[id]
+		r := f.do(t, "GET", "/api/v1/notices/"+id, nil, v)
+		if access.CanSee(v.Viewer, &tr.Record) {
+			want[id] = true
+			if r.Status != http.StatusOK {
+				t.Errorf("GET notice as %s MISSES %s: %s", v, w.describe(id), r)
+			}
+		} else if r.Status != http.StatusNotFound {
+			t.Errorf("GET notice as %s LEAKS %s: %s", v, w.describe(id), r)
+		}
+	}
+	got := map[string]bool{}
+	q := url.Values{"limit": {"3"}}
+	for pages := 0; pages < 100; pages++ {
+		var p struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+			NextCursor string `json:"next_cursor"`
+		}
+		r := f.do(t, "GET", "/api/v1/notices?"+q.Encode(), nil, v)
+		if r.Status != http.StatusOK {
+			t.Fatalf("list notices as %s: %s", v, r)
+		}
+		r.decode(t, &p)
+		for _, it := range p.Items {
+			if !want[it.ID] {
+				t.Errorf("list notices as %s LEAKS %s", v, w.describe(it.ID))
+			}
+			got[it.ID] = true
+		}
+		if p.NextCursor == "" {
+			break
+		}
+		q.Set("cursor", p.NextCursor)
+	}
+	for id := range want {
+		if !got[id] {
+			t.Errorf("list notices as %s MISSES %s", v, w.describe(id))
+		}
+	}
 }

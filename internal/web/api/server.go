@@ -22,6 +22,7 @@ import (
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/screen"
 )
@@ -54,12 +55,19 @@ type Server struct {
 	// ReadAudit, if set, takes the audit entries of screenings in groups
 	// (one disk sync for many); without it each is its own transaction.
 	ReadAudit *audit.Writer
+	// Notices runs the notice life cycle; New sets one with the default
+	// configuration, which the caller may replace.
+	Notices *notices.Service
+	// PublicRate is how many public notice requests an address may make a
+	// minute (default DefaultPublicRate).
+	PublicRate int
 
-	mux      *http.ServeMux
-	routes   []route
-	registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	publicLimit publicLimiter
+	mux         *http.ServeMux
+	routes      []route
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
 }
 
 // handler serves one authenticated route.
@@ -84,12 +92,21 @@ type route struct {
 // New builds the server and its routes.
 func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, cfg Config) *Server {
 	s := &Server{Store: st, Auth: a, Records: rs, Log: log, Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s.Notices = notices.New(st)
+	// A published or ended notice must reach the screening index as soon
+	// as a record change does: through the same hook.
+	s.Notices.Changed = func() {
+		if s.Records != nil && s.Records.Changed != nil {
+			s.Records.Changed()
+		}
+	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "manara_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "manara_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
 	s.routes = s.apiRoutes()
+	s.routes = append(s.routes, s.noticeRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

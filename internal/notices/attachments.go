@@ -1,0 +1,228 @@
+package notices
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Attachment roles.
+const (
+	RolePhoto    = "photo"
+	RoleDocument = "document"
+)
+
+// sniff names the type of content from its bytes: the magic numbers of
+// the formats we accept, confirmed by http.DetectContentType. What the
+// caller says the type is, and the file's extension, are not trusted.
+func sniff(b []byte) (string, bool) {
+	detected := http.DetectContentType(b)
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) && detected == "image/jpeg":
+		return "image/jpeg", true
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) && detected == "image/png":
+		return "image/png", true
+	case len(b) >= 12 && bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP" && detected == "image/webp":
+		return "image/webp", true
+	case bytes.HasPrefix(b, []byte("%PDF-")) && detected == "application/pdf":
+		return "application/pdf", true
+	}
+	return detected, false
+}
+
+// cleanName keeps the base name of an uploaded file, printable and short.
+func cleanName(name string) string {
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) && r != '"' && r != '/' {
+			return r
+		}
+		return -1
+	}, name)
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[:200])
+	}
+	if name == "." || name == "" {
+		name = "attachment"
+	}
+	return name
+}
+
+// Attach stores a photo or document of a notice. Only its owner may, while
+// the notice has not ended. The type is sniffed from the bytes: JPEG, PNG
+// and WebP images, PDF documents; role photo needs an image.
+func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role string, content []byte) (*core.Attachment, error) {
+	const action = "notice.attach"
+	max := s.MaxAttachmentBytes
+	if max <= 0 {
+		max = DefaultMaxAttachmentBytes
+	}
+	if int64(len(content)) > max {
+		return nil, s.refuse(ctx, v, action, &core.Error{Code: core.ETOOLARGE, Message: fmt.Sprintf("the attachment is %d bytes; the limit is %d", len(content), max),
+			Fields: []core.FieldError{{Field: "file", Reason: fmt.Sprintf("must be at most %d bytes", max)}}}, id)
+	}
+	if len(content) == 0 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "file", Reason: "is empty"}), id)
+	}
+	ct, ok := sniff(content)
+	if !ok {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "file",
+			Reason: fmt.Sprintf("its bytes are %s, whatever its name says; attach JPEG, PNG or WebP photos, or PDF documents", ct)}), id)
+	}
+	image := strings.HasPrefix(ct, "image/")
+	switch role {
+	case "":
+		role = RoleDocument
+		if image {
+			role = RolePhoto
+		}
+	case RolePhoto:
+		if !image {
+			return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "role", Reason: "a photo must be a JPEG, PNG or WebP image, not " + ct}), id)
+		}
+	case RoleDocument:
+	default:
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "role", Reason: "must be photo or document"}), id)
+	}
+	sum := sha256.Sum256(content)
+	a := &core.Attachment{ID: uuid.Must(uuid.NewV7()).String(), NoticeID: id, Name: cleanName(name), ContentType: ct, Size: int64(len(content)),
+		SHA256: hex.EncodeToString(sum[:]), Role: role, CreatedAt: s.now(), CreatedBy: actorName(v), Content: content}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		n, r, err := load(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if err := ownerOnly(v, r); err != nil {
+			return err
+		}
+		if st := State(n, r); st == core.NoticeCancelled || st == core.NoticeExpired {
+			return core.Errorf(core.ECONFLICT, "the notice is %s: nothing more can be attached", st)
+		}
+		used, err := tx.AttachmentBytes(id)
+		if err != nil {
+			return err
+		}
+		total := s.MaxNoticeAttachments
+		if total <= 0 {
+			total = DefaultMaxNoticeAttachment
+		}
+		if used+a.Size > total {
+			return &core.Error{Code: core.ETOOLARGE, Message: fmt.Sprintf("the notice's attachments would total %d bytes; the limit is %d", used+a.Size, total),
+				Fields: []core.FieldError{{Field: "file", Reason: "the notice has no room left for it"}}}
+		}
+		stored := *a
+		if s.AttachmentDir != "" {
+			// Written before the row: a failed transaction leaves at most
+			// an unreferenced file, never a row without its bytes.
+			if err := s.writeFile(a); err != nil {
+				return err
+			}
+			stored.Content = []byte{}
+		}
+		if err := tx.InsertAttachment(&stored); err != nil {
+			return err
+		}
+		if r.Status == core.StatusActive {
+			if err := tx.InsertEvent(circulating(EventUpdated, n, r, a.CreatedAt, map[string]any{"change": "attachment", "attachment_id": a.ID, "role": role})); err != nil {
+				return err
+			}
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	a.Content = nil
+	return a, nil
+}
+
+// Attachment returns one attachment, with its content, of a notice v may
+// see; of a notice v may not see, it is not found.
+func (s *Service) Attachment(ctx context.Context, v core.Viewer, id, aid string) (*core.Attachment, error) {
+	var a *core.Attachment
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if _, _, err := load(tx, v, id); err != nil {
+			return err
+		}
+		var err error
+		a, err = tx.GetAttachment(id, aid)
+		if err != nil {
+			return err
+		}
+		if err := s.readFile(a); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, "notice.attachment.read", audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "notice.attachment.read", err, id)
+	}
+	return a, nil
+}
+
+// filePath is where an attachment's bytes live in AttachmentDir.
+func (s *Service) filePath(sum string) string {
+	return filepath.Join(s.AttachmentDir, sum[:2], sum)
+}
+
+// writeFile stores content under its hash, durably: a temporary file,
+// synced, then renamed into place. The same bytes are stored once.
+func (s *Service) writeFile(a *core.Attachment) error {
+	path := s.filePath(a.SHA256)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
+	if err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(a.Content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// readFile fills in the bytes of an attachment kept in AttachmentDir, and
+// checks they are still the ones stored.
+func (s *Service) readFile(a *core.Attachment) error {
+	if len(a.Content) > 0 || a.Size == 0 {
+		return nil
+	}
+	if s.AttachmentDir == "" || len(a.SHA256) < 2 {
+		return core.Errorf(core.EUNAVAILABLE, "the attachment's bytes are kept in an attachment folder this server is not configured with")
+	}
+	b, err := os.ReadFile(s.filePath(a.SHA256))
+	if err != nil {
+		return core.Errorf(core.EUNAVAILABLE, "the attachment's file cannot be read")
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != a.SHA256 {
+		return core.Errorf(core.EINTERNAL, "the attachment's file was altered")
+	}
+	a.Content = b
+	return nil
+}

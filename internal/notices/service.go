@@ -1,0 +1,1044 @@
+// Package notices owns the life cycle of notices and diffusions: requests
+// and their type-specific validation, submission, the secretariat's review
+// queue and decisions, publication, updates with every version kept,
+// cancellation, extension and expiry, quotas, attachments, bureau search
+// and the selection of public extracts.
+//
+// A notice is a record of kind notice (its data, owner, releasability,
+// caveats and status live in the record envelope, so the access decision,
+// retention and the screening index's change feed apply to it), plus a
+// workflow row (state, review, public number) and its kept versions. The
+// envelope is StatusPending until publication: the access decision then
+// shows it only to its owner and the secretariat's reviewers, and the
+// screening index, which holds only active records, never sees it. A
+// diffusion is active, and so screenable, from its creation.
+//
+// Like records.Service, every operation asks access before it returns or
+// changes anything, and appends to the audit chain and the event stream in
+// the same transaction as the change: writes are all-or-nothing. It knows
+// nothing of HTTP and must not decide visibility itself (access does), nor
+// touch the screening index (it follows the change feed).
+package notices
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/records"
+)
+
+// Defaults of the Service's configuration.
+const (
+	DefaultValidityYears       = 5
+	DefaultExpiringWarning     = 30 * 24 * time.Hour
+	DefaultMaxAttachmentBytes  = 5 << 20
+	DefaultMaxNoticeAttachment = 25 << 20 // all attachments of one notice
+	maxDataBytes               = records.MaxDataBytes
+	maxReason                  = records.MaxReasonLength
+)
+
+// Event types written to the event stream.
+const (
+	EventSubmitted = "notice.submitted"
+	EventDecided   = "notice.decided"
+	EventPublished = "notice.published"
+	EventUpdated   = "notice.updated"
+	EventCancelled = "notice.cancelled"
+	EventExpiring  = "notice.expiring"
+	EventExpired   = "notice.expired"
+)
+
+// Refusal reason categories a reviewer may record. The Article 3 ones
+// are requests of a predominantly political, military, religious or
+// racial character.
+var ReasonCategories = []string{
+	"article3_political", "article3_military", "article3_religious", "article3_racial",
+	"private_matter", "administrative_matter", "insufficient_data", "threshold_not_met", "other",
+}
+
+// Quota limits the notices of one type in circulation or awaiting review
+// (submitted, under review, published) at a time. With Participants set,
+// only those countries may request the type and each gets an equal share
+// of Total (rounded down); without, Total applies to all bureaus together.
+type Quota struct {
+	Total        int
+	Participants []string
+}
+
+// DefaultQuotas: the Silver Notice pilot's 500 notices. Set Participants
+// to split them equally among the pilot's countries.
+func DefaultQuotas() map[string]Quota {
+	return map[string]Quota{TypeSilver: {Total: 500}}
+}
+
+// Service runs notice operations against a store.
+type Service struct {
+	Store core.Store
+	Now   func() time.Time
+	// Changed, if set, is called after every committed change that the
+	// screening index must see (publication, update, cancellation…).
+	Changed func()
+	// ValidityYears is how long a published notice circulates before it
+	// expires, unless extended; an extension adds as much from the day.
+	ValidityYears int
+	// ExpiringWarning is how long before expiry notice.expiring is sent
+	// to the owner.
+	ExpiringWarning time.Duration
+	// Quotas by notice type; a type without an entry is unlimited.
+	Quotas map[string]Quota
+	// MaxAttachmentBytes bounds one attachment; MaxNoticeAttachments all
+	// attachments of one notice together.
+	MaxAttachmentBytes   int64
+	MaxNoticeAttachments int64
+	// AttachmentDir, if set, keeps attachments' bytes in files there,
+	// named by their SHA-256, instead of in the store (which then keeps
+	// only their description). Every replica must see the same folder.
+	AttachmentDir string
+}
+
+// New returns a Service over st with the default configuration.
+func New(st core.Store) *Service {
+	return &Service{Store: st, Now: time.Now, ValidityYears: DefaultValidityYears, ExpiringWarning: DefaultExpiringWarning,
+		Quotas: DefaultQuotas(), MaxAttachmentBytes: DefaultMaxAttachmentBytes, MaxNoticeAttachments: DefaultMaxNoticeAttachment}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func (s *Service) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
+}
+
+func (s *Service) validity() int {
+	if s.ValidityYears <= 0 {
+		return DefaultValidityYears
+	}
+	return s.ValidityYears
+}
+
+// Input is what a bureau sends to request a notice or send a diffusion.
+type Input struct {
+	Type          string              `json:"type"`
+	Diffusion     bool                `json:"diffusion"`
+	Releasability *core.Releasability `json:"releasability"`
+	Caveats       []string            `json:"caveats"`
+	CaveatText    string              `json:"caveat_text"`
+	PublicExtract bool                `json:"public_extract"`
+	Data          json.RawMessage     `json:"data"`
+}
+
+// UpdateInput changes a notice. Fields left out stay as they are.
+type UpdateInput struct {
+	Releasability *core.Releasability `json:"releasability"`
+	Caveats       []string            `json:"caveats"`
+	CaveatText    *string             `json:"caveat_text"`
+	PublicExtract *bool               `json:"public_extract"`
+	Data          json.RawMessage     `json:"data"`
+	Reason        string              `json:"reason"`
+	Version       int64               `json:"version"`
+}
+
+// Decision is a reviewer's decision on a request.
+type Decision struct {
+	Decision       string `json:"decision"` // publish or refuse
+	ReasonCategory string `json:"reason_category"`
+	Reason         string `json:"reason"`
+	Version        int64  `json:"version"`
+}
+
+// View is a notice as a caller may see it.
+type View struct {
+	Notice      *core.Notice
+	Record      *core.Record
+	Attachments []core.Attachment
+	// Checks are the automatic review checks, for the owner and reviewers.
+	Checks []Check
+}
+
+// Check is one automatic review check and its outcome.
+type Check struct {
+	Name   string            `json:"name"`
+	OK     bool              `json:"ok"`
+	Errors []core.FieldError `json:"errors,omitempty"`
+}
+
+// State is the notice's state as it stands: the envelope's end (a
+// cancellation or expiry by the record's own life cycle, as for UN
+// notices the import withdraws) wins over the workflow row.
+func State(n *core.Notice, r *core.Record) string {
+	switch r.Status {
+	case core.StatusCancelled:
+		return core.NoticeCancelled
+	case core.StatusExpired:
+		return core.NoticeExpired
+	}
+	return n.State
+}
+
+func actorName(v core.Viewer) string {
+	kind, id := v.Actor()
+	return kind + ":" + id
+}
+
+var errHidden = core.Errorf(core.ENOTFOUND, "notice not found")
+
+func notFound() error { return core.Errorf(core.ENOTFOUND, "notice not found") }
+
+// refuse records a refused operation in its own transaction (the failed
+// one rolled back) and returns err.
+func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error, ids ...string) error {
+	e := audit.Entry(v, action, audit.OutcomeOf(err), ids...)
+	if ce, ok := err.(*core.Error); ok && len(ce.Fields) > 0 {
+		e.Query = ce.Fields[0].Field + ": " + ce.Fields[0].Reason
+	}
+	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	return err
+}
+
+func checkReason(field, reason string, required bool) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" && required {
+		return core.Invalid(core.FieldError{Field: field, Reason: "is required: say why"})
+	}
+	if utf8.RuneCountInString(reason) > maxReason {
+		return core.Invalid(core.FieldError{Field: field, Reason: fmt.Sprintf("must be at most %d characters", maxReason)})
+	}
+	return nil
+}
+
+func event(typ string, n *core.Notice, r *core.Record, at time.Time, audience []string, extra map[string]any) *core.Event {
+	d := map[string]any{"notice_id": n.ID, "type": n.Type, "state": State(n, r), "owner": r.Owner, "diffusion": n.Diffusion}
+	if n.EntityID != "" {
+		d["entity_id"] = n.EntityID
+	}
+	for k, x := range extra {
+		d[k] = x
+	}
+	raw, _ := json.Marshal(d)
+	return &core.Event{At: at, Type: typ, Subject: n.ID, Audience: audience, Data: raw}
+}
+
+// circulating addresses an event about a notice in circulation: every
+// bureau, with the record named so that the access decision hides it from
+// those it is not released to.
+func circulating(typ string, n *core.Notice, r *core.Record, at time.Time, extra map[string]any) *core.Event {
+	e := event(typ, n, r, at, []string{core.AudienceAll}, extra)
+	e.RecordID = r.ID
+	return e
+}
+
+// ended addresses the end of a notice that circulated: the record is no
+// longer active, so the access decision would hide it from all but its
+// owner; the audience is instead the bureaus it was released to, and the
+// event says only which notice ended.
+func ended(typ string, n *core.Notice, r *core.Record, at time.Time) *core.Event {
+	var aud []string
+	switch r.Releasability.Mode {
+	case core.ReleaseAll:
+		aud = []string{core.AudienceAll}
+	case core.ReleaseOnly:
+		aud = append([]string{r.Owner}, r.Releasability.Countries...)
+	case core.ReleaseExcept:
+		aud = []string{r.Owner}
+		for _, c := range members.All() {
+			if !slices.Contains(r.Releasability.Countries, c.Alpha2) {
+				aud = append(aud, c.Alpha2)
+			}
+		}
+	default:
+		aud = []string{r.Owner}
+	}
+	return event(typ, n, r, at, aud, nil)
+}
+
+// Create validates in and stores a draft notice request, or a diffusion,
+// which circulates at once.
+func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, error) {
+	const action = "notice.create"
+	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
+		return nil, s.refuse(ctx, v, action, core.Errorf(core.EFORBIDDEN, "your role does not allow requesting notices"))
+	}
+	if !members.Valid(v.Bureau) {
+		return nil, s.refuse(ctx, v, action, core.Errorf(core.EFORBIDDEN, "notices are requested by a member country's bureau; the secretariat issues INTERPOL–UN Special Notices through the UN list import"))
+	}
+	now := s.now()
+	r := &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Kind: core.KindNotice, Owner: v.Bureau, Status: core.StatusPending, Version: 1,
+		CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v), Caveats: []string{}}
+	n := &core.Notice{ID: r.ID, Type: strings.ToLower(strings.TrimSpace(in.Type)), Diffusion: in.Diffusion, State: core.NoticeDraft,
+		PublicExtract: in.PublicExtract, Revision: 1, CreatedAt: now, UpdatedAt: now}
+	var fs []core.FieldError
+	switch {
+	case n.Type == TypeUN:
+		fs = append(fs, core.FieldError{Field: "type", Reason: "INTERPOL–UN Security Council Special Notices come from the UN list import (manara import un); request one of " + strings.Join(RequestTypes, ", ")})
+	case !slices.Contains(RequestTypes, n.Type):
+		fs = append(fs, core.FieldError{Field: "type", Reason: "must be one of " + strings.Join(RequestTypes, ", ")})
+	default:
+		data, err := Validate(n.Type, in.Data, in.Diffusion)
+		if err != nil {
+			fs = append(fs, err.(*core.Error).Fields...)
+		}
+		r.Data = data
+	}
+	rel := core.Releasability{Mode: core.ReleaseAll}
+	if in.Releasability != nil {
+		var rfs []core.FieldError
+		rel, rfs = records.ValidateReleasability(*in.Releasability, v.Bureau)
+		fs = append(fs, rfs...)
+	} else if in.Diffusion {
+		fs = append(fs, core.FieldError{Field: "releasability", Reason: "is required for a diffusion: {\"mode\": \"all\"}, or {\"mode\": \"only\", \"countries\": [...]} for the countries it goes to"})
+	}
+	r.Releasability = rel
+	fs = append(fs, applyCaveats(r, in.Caveats, &in.CaveatText)...)
+	fs = append(fs, publicExtractErrors(n, rel)...)
+	if len(fs) > 0 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(fs...))
+	}
+	r.RetainUntil = now.AddDate(s.validity(), 0, 0)
+	r.ReviewDate = r.RetainUntil
+	if in.Diffusion {
+		r.Status, n.State = core.StatusActive, core.NoticePublished
+		n.PublishedAt, n.ExpiresAt = &now, &r.RetainUntil
+	}
+	n.Countries = interest(r.Data, r.Releasability, n.Diffusion)
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.InsertRecord(r); err != nil {
+			return err
+		}
+		if err := tx.InsertNotice(n); err != nil {
+			return err
+		}
+		if err := s.keepVersion(tx, v, n, r, "created"); err != nil {
+			return err
+		}
+		if in.Diffusion {
+			if err := tx.InsertEvent(circulating(EventPublished, n, r, now, nil)); err != nil {
+				return err
+			}
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, r.ID))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err)
+	}
+	if in.Diffusion {
+		s.changed()
+	}
+	return &View{Notice: n, Record: r}, nil
+}
+
+func applyCaveats(r *core.Record, caveats []string, text *string) []core.FieldError {
+	var fs []core.FieldError
+	if caveats != nil {
+		cav := []string{}
+		for i, c := range caveats {
+			if !core.ValidCaveat(c) {
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("caveats[%d]", i), Reason: "must be one of " + strings.Join(core.Caveats, ", ")})
+			} else if !slices.Contains(cav, c) {
+				cav = append(cav, c)
+			}
+		}
+		r.Caveats = cav
+	}
+	if text != nil {
+		if utf8.RuneCountInString(*text) > records.MaxCaveatText {
+			fs = append(fs, core.FieldError{Field: "caveat_text", Reason: fmt.Sprintf("must be at most %d characters", records.MaxCaveatText)})
+		} else {
+			r.CaveatText = strings.TrimSpace(*text)
+		}
+	}
+	return fs
+}
+
+func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldError {
+	if !n.PublicExtract {
+		return nil
+	}
+	switch {
+	case n.Diffusion:
+		return []core.FieldError{{Field: "public_extract", Reason: "a diffusion has no public extract"}}
+	case n.Type != TypeRed && n.Type != TypeYellow:
+		return []core.FieldError{{Field: "public_extract", Reason: "only Red and Yellow notices have public extracts"}}
+	case rel.Mode != core.ReleaseAll:
+		return []core.FieldError{{Field: "public_extract", Reason: "a notice restricted to some countries cannot be public: release it to all members or leave public_extract false"}}
+	}
+	return nil
+}
+
+func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core.Record, reason string) error {
+	return tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: n.Revision, At: r.UpdatedAt, By: actorName(v),
+		Bureau: v.Bureau, Reason: reason, State: n.State, Releasability: r.Releasability, Data: r.Data})
+}
+
+// load reads a notice and its record in tx, with the access decision: a
+// notice v may not see is not found.
+func load(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, error) {
+	r, err := tx.GetRecord(id)
+	if err != nil {
+		return nil, nil, notFound()
+	}
+	if r.Kind != core.KindNotice || !access.CanSee(v, r) {
+		return nil, nil, errHidden
+	}
+	n, err := tx.GetNotice(id)
+	if err != nil {
+		return nil, nil, notFound()
+	}
+	return n, r, nil
+}
+
+// Get returns a notice v may see, with its attachments' descriptions.
+func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, error) {
+	var out *View
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		n, r, err := load(tx, v, id)
+		if err != nil {
+			return err
+		}
+		as, err := tx.Attachments(id)
+		if err != nil {
+			return err
+		}
+		out = &View{Notice: n, Record: r, Attachments: as}
+		if v.Bureau == r.Owner || access.IsReviewer(v) {
+			out.Checks = s.checks(tx, n, r)
+		}
+		return audit.Append(tx, audit.Entry(v, "notice.read", audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "notice.read", err, id)
+	}
+	return out, nil
+}
+
+// checks runs the automatic review checks: the type's required data and
+// thresholds, and the quota.
+func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
+	if n.Type == TypeUN {
+		return nil
+	}
+	c := Check{Name: "required_data_and_thresholds", OK: true}
+	if _, err := Validate(n.Type, r.Data, true); err != nil {
+		c.OK, c.Errors = false, err.(*core.Error).Fields
+	}
+	out := []Check{c}
+	if _, limited := s.Quotas[n.Type]; limited && !n.Diffusion {
+		q := Check{Name: "quota", OK: true}
+		if err := s.quota(tx, n, r.Owner, false); err != nil {
+			q.OK = false
+			q.Errors = []core.FieldError{{Field: "type", Reason: core.ErrorMessage(err)}}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// inCirculation are the states a quota counts.
+var inCirculation = []string{core.NoticeSubmitted, core.NoticeUnderReview, core.NoticePublished}
+
+// checkQuota refuses a request that would exceed its type's quota. n is
+// counted as stored: once if its stored state is already in circulation.
+func (s *Service) checkQuota(tx core.Tx, n *core.Notice, owner string) error {
+	return s.quota(tx, n, owner, true)
+}
+
+// quota is checkQuota; lock false only reads (the automatic checks shown
+// to reviewers), without serialising.
+func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) error {
+	q, ok := s.Quotas[n.Type]
+	if !ok || q.Total <= 0 {
+		return nil
+	}
+	// Two requests submitted at once on PostgreSQL would each count the
+	// other out: the lock makes the second wait for the first's commit.
+	if lock {
+		if err := tx.LockNoticeType(n.Type); err != nil {
+			return err
+		}
+	}
+	counted := 0
+	if slices.Contains(inCirculation, n.State) {
+		counted = 1
+	}
+	if len(q.Participants) > 0 {
+		if !slices.Contains(q.Participants, owner) {
+			return core.Errorf(core.ECONFLICT, "%s notices are limited to the %d countries of the pilot, and %s is not one of them", n.Type, len(q.Participants), owner)
+		}
+		share := q.Total / len(q.Participants)
+		used, err := tx.CountNotices(n.Type, owner, inCirculation)
+		if err != nil {
+			return err
+		}
+		if used-counted >= share {
+			return core.Errorf(core.ECONFLICT, "quota reached: %d %s notices are split equally among %d participating countries, %d each, and %s has %d submitted or published",
+				q.Total, n.Type, len(q.Participants), share, owner, used-counted)
+		}
+		return nil
+	}
+	used, err := tx.CountNotices(n.Type, "", inCirculation)
+	if err != nil {
+		return err
+	}
+	if used-counted >= q.Total {
+		return core.Errorf(core.ECONFLICT, "quota reached: at most %d %s notices may be submitted or published at a time, and %d are", q.Total, n.Type, used-counted)
+	}
+	return nil
+}
+
+// change runs one version-checked change to a notice in a transaction:
+// mutate decides (and may refuse), then the record and workflow row are
+// written together with the audit entry and events mutate returns.
+func (s *Service) change(ctx context.Context, v core.Viewer, id string, version int64, action string,
+	mutate func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error)) (*View, error) {
+	var out *View
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		n, r, err := load(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if version > 0 && r.Version != version {
+			return core.Errorf(core.ECONFLICT, "the notice is at version %d, not %d: reload it and apply your change again", r.Version, version)
+		}
+		now := s.now()
+		evs, err := mutate(tx, n, r, now)
+		if err != nil {
+			return err
+		}
+		r.Version++
+		r.UpdatedAt, r.UpdatedBy = now, actorName(v)
+		n.UpdatedAt = now
+		if err := tx.UpdateRecord(r); err != nil {
+			return err
+		}
+		if err := tx.UpdateNotice(n); err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if err := tx.InsertEvent(e); err != nil {
+				return err
+			}
+		}
+		out = &View{Notice: n, Record: r}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.changed()
+	return out, nil
+}
+
+func ownerOnly(v core.Viewer, r *core.Record) error {
+	if !access.CanChange(v, r) {
+		return core.Errorf(core.EFORBIDDEN, "only the owner bureau (%s) may change this notice; you may comment or ask", r.Owner)
+	}
+	return nil
+}
+
+// Update changes a notice's data, releasability, caveats or consent to a
+// public extract, keeping the previous version. A draft or refused request
+// is edited (a refused one becomes a draft again); a notice in circulation
+// is changed at once, with a reason, and must still meet its rules; a
+// request under review cannot change until it is decided.
+func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in UpdateInput) (*View, error) {
+	if in.Version <= 0 {
+		return nil, s.refuse(ctx, v, "notice.update", core.Invalid(core.FieldError{Field: "version", Reason: "is required: the version your change is based on"}), id)
+	}
+	return s.change(ctx, v, id, in.Version, "notice.update", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
+		if err := ownerOnly(v, r); err != nil {
+			return nil, err
+		}
+		st := State(n, r)
+		switch st {
+		case core.NoticeSubmitted, core.NoticeUnderReview:
+			return nil, core.Errorf(core.ECONFLICT, "the request is %s: it cannot change until the reviewer decides", strings.ReplaceAll(st, "_", " "))
+		case core.NoticeCancelled, core.NoticeExpired:
+			return nil, core.Errorf(core.ECONFLICT, "the notice is %s and can no longer be changed", st)
+		}
+		if n.Type == TypeUN {
+			return nil, core.Errorf(core.ECONFLICT, "INTERPOL–UN Special Notices change through the UN list import")
+		}
+		circulates := st == core.NoticePublished
+		if err := checkReason("reason", in.Reason, circulates); err != nil {
+			return nil, err
+		}
+		var fs []core.FieldError
+		if in.Data != nil {
+			data, err := Validate(n.Type, in.Data, circulates)
+			if err != nil {
+				fs = append(fs, err.(*core.Error).Fields...)
+			} else {
+				r.Data = data
+			}
+		}
+		if in.Releasability != nil {
+			rel, rfs := records.ValidateReleasability(*in.Releasability, r.Owner)
+			fs = append(fs, rfs...)
+			r.Releasability = rel
+		}
+		fs = append(fs, applyCaveats(r, in.Caveats, in.CaveatText)...)
+		if in.PublicExtract != nil {
+			n.PublicExtract = *in.PublicExtract
+		}
+		fs = append(fs, publicExtractErrors(n, r.Releasability)...)
+		if len(fs) > 0 {
+			return nil, core.Invalid(fs...)
+		}
+		reason := strings.TrimSpace(in.Reason)
+		if st == core.NoticeRefused {
+			n.State = core.NoticeDraft
+			n.Decision, n.DecidedAt = "", nil
+			if reason == "" {
+				reason = "edited after refusal"
+			}
+		}
+		if reason == "" {
+			reason = "draft edited"
+		}
+		n.Countries = interest(r.Data, r.Releasability, n.Diffusion)
+		n.Revision++
+		r.UpdatedAt = now
+		if err := s.keepVersion(tx, v, n, r, reason); err != nil {
+			return nil, err
+		}
+		extra := map[string]any{"revision": n.Revision, "reason": reason}
+		if circulates {
+			return []*core.Event{circulating(EventUpdated, n, r, now, map[string]any{"revision": n.Revision})}, nil
+		}
+		return []*core.Event{event(EventUpdated, n, r, now, []string{r.Owner}, extra)}, nil
+	})
+}
+
+// Submit sends a draft request to the secretariat's review. It must have
+// its type's required data, meet the thresholds and fit the quota.
+func (s *Service) Submit(ctx context.Context, v core.Viewer, id string, version int64) (*View, error) {
+	return s.change(ctx, v, id, version, "notice.submit", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
+		if err := ownerOnly(v, r); err != nil {
+			return nil, err
+		}
+		if st := State(n, r); st != core.NoticeDraft && st != core.NoticeRefused {
+			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a draft is submitted", strings.ReplaceAll(st, "_", " "))
+		}
+		if n.Diffusion {
+			return nil, core.Errorf(core.ECONFLICT, "a diffusion is not reviewed: turn it into a notice request first (POST .../to-notice)")
+		}
+		if _, err := Validate(n.Type, r.Data, true); err != nil {
+			return nil, err
+		}
+		if err := s.checkQuota(tx, n, r.Owner); err != nil {
+			return nil, err
+		}
+		n.State = core.NoticeSubmitted
+		n.SubmittedAt, n.Reviewer, n.ReviewStarted, n.Decision, n.DecidedAt, n.ReasonCategory, n.Reason = &now, "", nil, "", nil, "", ""
+		return []*core.Event{event(EventSubmitted, n, r, now, []string{r.Owner, members.Secretariat}, nil)}, nil
+	})
+}
+
+// Queue lists the requests awaiting review, oldest submission first, with
+// their automatic checks. Only secretariat reviewers may read it.
+func (s *Service) Queue(ctx context.Context, v core.Viewer, limit int) ([]*View, error) {
+	if !access.IsReviewer(v) {
+		return nil, s.refuse(ctx, v, "notice.queue", core.Errorf(core.EFORBIDDEN, "only the secretariat's reviewers work the review queue"))
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var out []*View
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		rows, err := tx.NoticeQueue([]string{core.NoticeSubmitted, core.NoticeUnderReview}, limit)
+		if err != nil {
+			return err
+		}
+		ids := []string{}
+		for _, row := range rows {
+			if !access.CanSee(v, row.Record) || State(row.Notice, row.Record) != row.Notice.State {
+				continue
+			}
+			out = append(out, &View{Notice: row.Notice, Record: row.Record, Checks: s.checks(tx, row.Notice, row.Record)})
+			ids = append(ids, row.Notice.ID)
+		}
+		return audit.Append(tx, audit.Entry(v, "notice.queue", audit.OK, ids...))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func reviewable(v core.Viewer, r *core.Record) error {
+	if !access.IsReviewer(v) {
+		return core.Errorf(core.EFORBIDDEN, "only the secretariat's reviewers review notice requests")
+	}
+	if !access.CanReviewNotice(v, r.Owner) {
+		return core.Errorf(core.EFORBIDDEN, "you may not review a request from your own bureau (%s)", r.Owner)
+	}
+	return nil
+}
+
+// StartReview takes a submitted request into review by v.
+func (s *Service) StartReview(ctx context.Context, v core.Viewer, id string) (*View, error) {
+	return s.change(ctx, v, id, 0, "notice.review", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
+		if err := reviewable(v, r); err != nil {
+			return nil, err
+		}
+		switch st := State(n, r); st {
+		case core.NoticeSubmitted:
+		case core.NoticeUnderReview:
+			return nil, core.Errorf(core.ECONFLICT, "the request is already under review by %s", n.Reviewer)
+		default:
+			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a submitted request is reviewed", strings.ReplaceAll(st, "_", " "))
+		}
+		n.State, n.Reviewer, n.ReviewStarted = core.NoticeUnderReview, actorName(v), &now
+		return nil, nil
+	})
+}
+
+// Decide records a reviewer's decision. Publishing needs the automatic
+// checks to pass and puts the notice in circulation (and in screening) at
+// once, with its public number; refusing needs a reason category and a
+// reason. Either way the requester is told, with the reason.
+func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decision) (*View, error) {
+	var fs []core.FieldError
+	switch d.Decision {
+	case "publish":
+	case "refuse":
+		if !slices.Contains(ReasonCategories, d.ReasonCategory) {
+			fs = append(fs, core.FieldError{Field: "reason_category", Reason: "is required to refuse: one of " + strings.Join(ReasonCategories, ", ")})
+		}
+		if err := checkReason("reason", d.Reason, true); err != nil {
+			fs = append(fs, err.(*core.Error).Fields...)
+		}
+	default:
+		fs = append(fs, core.FieldError{Field: "decision", Reason: "must be publish or refuse"})
+	}
+	if d.Decision == "publish" {
+		if d.ReasonCategory != "" {
+			fs = append(fs, core.FieldError{Field: "reason_category", Reason: "is for refusals only"})
+		}
+		if err := checkReason("reason", d.Reason, false); err != nil {
+			fs = append(fs, err.(*core.Error).Fields...)
+		}
+	}
+	if len(fs) > 0 {
+		return nil, s.refuse(ctx, v, "notice.decide", core.Invalid(fs...), id)
+	}
+	return s.change(ctx, v, id, d.Version, "notice.decide", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
+		if err := reviewable(v, r); err != nil {
+			return nil, err
+		}
+		switch st := State(n, r); st {
+		case core.NoticeSubmitted, core.NoticeUnderReview:
+		case core.NoticePublished:
+			return nil, core.Errorf(core.ECONFLICT, "the notice is already published (%s)", n.EntityID)
+		case core.NoticeRefused:
+			return nil, core.Errorf(core.ECONFLICT, "the request was already refused; the owner may change it and submit again")
+		default:
+			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a submitted request is decided", strings.ReplaceAll(st, "_", " "))
+		}
+		// Deciding a request another reviewer took is allowed (one may
+		// step in for another); the notice names who decided.
+		if n.ReviewStarted == nil {
+			n.ReviewStarted = &now
+		}
+		n.Reviewer = actorName(v)
+		n.Decision, n.DecidedAt, n.ReasonCategory, n.Reason = d.Decision, &now, d.ReasonCategory, strings.TrimSpace(d.Reason)
+		if d.Decision == "refuse" {
+			n.State = core.NoticeRefused
+			return []*core.Event{event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision,
+				"reason_category": d.ReasonCategory, "reason": n.Reason})}, nil
+		}
+		if _, err := Validate(n.Type, r.Data, true); err != nil {
+			e := err.(*core.Error)
+			e.Message = "the request does not meet the rules, so it cannot be published: refuse it (insufficient_data or threshold_not_met) with the reason; " + e.Message
+			return nil, e
+		}
+		if err := s.checkQuota(tx, n, r.Owner); err != nil {
+			return nil, err
+		}
+		num, err := tx.NextEntityNumber(now.Year())
+		if err != nil {
+			return nil, err
+		}
+		expires := now.AddDate(s.validity(), 0, 0)
+		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, fmt.Sprintf("%d/%05d", now.Year(), num), &now, &expires, false
+		r.Status, r.StatusReason = core.StatusActive, ""
+		r.RetainUntil, r.ReviewDate = expires, expires
+		// The data as it goes into circulation is a version of its own:
+		// what other bureaus may page through starts here.
+		n.Revision++
+		r.UpdatedAt = now
+		if err := s.keepVersion(tx, v, n, r, "published"); err != nil {
+			return nil, err
+		}
+		decided := event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision, "reason": n.Reason})
+		return []*core.Event{decided, circulating(EventPublished, n, r, now, nil)}, nil
+	})
+}
+
+// Cancel ends a notice or withdraws a request, for good, with a reason.
+// Only its owner may. It leaves screening at once.
+func (s *Service) Cancel(ctx context.Context, v core.Viewer, id string, version int64, reason string) (*View, error) {
+	if err := checkReason("reason", reason, true); err != nil {
+		return nil, s.refuse(ctx, v, "notice.cancel", err, id)
+	}
+	return s.change(ctx, v, id, version, "notice.cancel", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
+		if err := ownerOnly(v, r); err != nil {
+			return nil, err
+		}
+		st := State(n, r)
+		if st == core.NoticeCancelled {
+			return nil, core.Errorf(core.ECONFLICT, "the notice is already cancelled")
+		}
+		wasCirculating := r.Status == core.StatusActive
+		n.State, n.EndReason = core.NoticeCancelled, strings.TrimSpace(reason)
+		r.Status, r.StatusReason = core.StatusCancelled, strings.TrimSpace(reason)
+		if wasCirculating {
+			return []*core.Event{ended(EventCancelled, n, r, now)}, nil
+		}
+		return []*core.Event{event(EventCancelled, n, r, now, []string{r.Owner}, map[string]any{"reason": n.EndReason})}, nil
+	})
+}
+
+// Extend keeps a published (or expired) notice in circulation for another
+// validity period from today, with a reason. Only its owner may.
+func (s *Service) Extend(ctx context.Context, v core.Viewer, id string, version int64, reason string) (*View, error) {
+	if err := checkReason("reason", reason, true); err != nil {
+		return nil, s.refuse(ctx, v, "notice.extend", err, id)
+	}
+	return s.change(ctx, v, id, version, "notice.extend", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
+		if err := ownerOnly(v, r); err != nil {
+			return nil, err
+		}
+		if st := State(n, r); st != core.NoticePublished && st != core.NoticeExpired {
+			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a published or expired notice is extended", strings.ReplaceAll(st, "_", " "))
+		}
+		expires := now.AddDate(s.validity(), 0, 0)
+		n.State, n.ExpiresAt, n.ExpiringSent, n.EndReason = core.NoticePublished, &expires, false, ""
+		r.Status, r.StatusReason, r.RetainUntil, r.ReviewDate = core.StatusActive, "extended: "+strings.TrimSpace(reason), expires, expires
+		return []*core.Event{circulating(EventUpdated, n, r, now, map[string]any{"change": "extended", "expires_at": expires})}, nil
+	})
+}
+
+// ToNotice turns a diffusion into a notice request: a new draft with the
+// diffusion's type, data, releasability and caveats, which the owner then
+// submits for review. The diffusion goes on circulating until cancelled.
+func (s *Service) ToNotice(ctx context.Context, v core.Viewer, id string) (*View, error) {
+	var src *View
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		n, r, err := load(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if err := ownerOnly(v, r); err != nil {
+			return err
+		}
+		if !n.Diffusion {
+			return core.Errorf(core.ECONFLICT, "this is already a notice, not a diffusion")
+		}
+		src = &View{Notice: n, Record: r}
+		return nil
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "notice.create", err, id)
+	}
+	rel := src.Record.Releasability
+	text := src.Record.CaveatText
+	out, err := s.Create(ctx, v, Input{Type: src.Notice.Type, Releasability: &rel, Caveats: src.Record.Caveats, CaveatText: text, Data: src.Record.Data})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Versions lists every kept version of a notice v may see.
+func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]core.NoticeVersion, error) {
+	var out []core.NoticeVersion
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		_, r, err := load(tx, v, id)
+		if err != nil {
+			return err
+		}
+		out, err = tx.NoticeVersions(id)
+		if err != nil {
+			return err
+		}
+		// Another bureau sees the versions as they circulated, not the
+		// owner's drafts, and not who in the owner bureau made them.
+		if v.Bureau != r.Owner && !access.IsReviewer(v) {
+			out = slices.DeleteFunc(out, func(nv core.NoticeVersion) bool { return nv.State != core.NoticePublished })
+			for i := range out {
+				out[i].By = ""
+			}
+		}
+		return audit.Append(tx, audit.Entry(v, "notice.versions", audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "notice.versions", err, id)
+	}
+	return out, nil
+}
+
+// ExpireDue expires published notices past their expiry (they leave
+// screening at once) and tells owners of those expiring within
+// ExpiringWarning. It returns how many it expired and warned of.
+func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error) {
+	sys := core.Viewer{System: true}
+	for {
+		var batch int
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
+			now := s.now()
+			rows, err := tx.NoticesDue(now, false, 200)
+			if err != nil {
+				return err
+			}
+			batch = len(rows)
+			for _, row := range rows {
+				n, r := row.Notice, row.Record
+				if r.Status == core.StatusCancelled {
+					// Ended through its record (the UN import withdrew it):
+					// bring the workflow in step, nothing to announce.
+					n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
+					if err := tx.UpdateNotice(n); err != nil {
+						return err
+					}
+					continue
+				}
+				n.State, n.EndReason, n.UpdatedAt = core.NoticeExpired, "expired at its review date", now
+				if r.Status == core.StatusActive {
+					r.Status, r.StatusReason = core.StatusExpired, "notice expired at its review date"
+					r.Version++
+					r.UpdatedAt, r.UpdatedBy = now, "system:notices"
+					if err := tx.UpdateRecord(r); err != nil {
+						return err
+					}
+				}
+				if err := tx.UpdateNotice(n); err != nil {
+					return err
+				}
+				if err := tx.InsertEvent(ended(EventExpired, n, r, now)); err != nil {
+					return err
+				}
+				if err := audit.Append(tx, audit.Entry(sys, "notice.expire", audit.OK, n.ID)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return expired, warned, err
+		}
+		expired += batch
+		if batch > 0 {
+			s.changed()
+		}
+		if batch < 200 {
+			break
+		}
+	}
+	for {
+		var batch int
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
+			now := s.now()
+			rows, err := tx.NoticesDue(now.Add(s.ExpiringWarning), true, 200)
+			if err != nil {
+				return err
+			}
+			batch = len(rows)
+			for _, row := range rows {
+				n, r := row.Notice, row.Record
+				n.ExpiringSent, n.UpdatedAt = true, now
+				if err := tx.UpdateNotice(n); err != nil {
+					return err
+				}
+				if err := tx.InsertEvent(event(EventExpiring, n, r, now, []string{r.Owner}, map[string]any{"expires_at": n.ExpiresAt})); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return expired, warned, err
+		}
+		warned += batch
+		if batch < 200 {
+			return expired, warned, nil
+		}
+	}
+}
+
+// Adopt gives imported notice records (the UN list import writes
+// INTERPOL–UN Special Notices as records of kind notice, published by the
+// import without review) their workflow row and public number. It is
+// idempotent; call it after imports and at start.
+func (s *Service) Adopt(ctx context.Context) (int, error) {
+	sys := core.Viewer{System: true}
+	total := 0
+	for {
+		var batch int
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
+			rs, err := tx.UnadoptedNotices(200)
+			if err != nil {
+				return err
+			}
+			batch = len(rs)
+			for _, r := range rs {
+				var d struct {
+					NoticeType string `json:"notice_type"`
+				}
+				json.Unmarshal(r.Data, &d)
+				typ := strings.ToLower(d.NoticeType)
+				if !ValidType(typ) {
+					typ = TypeUN
+				}
+				n := &core.Notice{ID: r.ID, Type: typ, State: core.NoticePublished, Revision: 1, CreatedAt: r.CreatedAt, UpdatedAt: s.now(),
+					Countries: interest(r.Data, r.Releasability, false)}
+				switch r.Status {
+				case core.StatusCancelled:
+					n.State = core.NoticeCancelled
+				case core.StatusExpired:
+					n.State = core.NoticeExpired
+				case core.StatusPending:
+					n.State = core.NoticeDraft
+				}
+				if n.State != core.NoticeDraft {
+					num, err := tx.NextEntityNumber(r.CreatedAt.Year())
+					if err != nil {
+						return err
+					}
+					n.EntityID = fmt.Sprintf("%d/%05d", r.CreatedAt.Year(), num)
+					published, expires := r.CreatedAt, r.RetainUntil
+					n.PublishedAt, n.ExpiresAt = &published, &expires
+				}
+				if err := tx.InsertNotice(n); err != nil {
+					return err
+				}
+				if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: 1, At: r.UpdatedAt, By: r.UpdatedBy, Bureau: r.Owner,
+					Reason: "imported", State: n.State, Releasability: r.Releasability, Data: r.Data}); err != nil {
+					return err
+				}
+				if err := audit.Append(tx, audit.Entry(sys, "notice.adopt", audit.OK, r.ID)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += batch
+		if batch < 200 {
+			return total, nil
+		}
+	}
+}

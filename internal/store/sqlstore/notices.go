@@ -1,0 +1,329 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+const noticeCols = `n.id, n.type, n.diffusion, n.state, n.entity_id, n.public_extract, n.countries, n.revision, n.submitted_at,
+	n.reviewer, n.review_started_at, n.decided_at, n.decision, n.reason_category, n.reason, n.published_at, n.expires_at,
+	n.expiring_sent, n.end_reason, n.created_at, n.updated_at`
+
+// qualifiedRecordCols is recordCols prefixed by the table, for joins.
+var qualifiedRecordCols = func() string {
+	parts := strings.Split(recordCols, ",")
+	for i, p := range parts {
+		parts[i] = "records." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}()
+
+func countriesText(cs []string) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	return " " + strings.Join(cs, " ") + " "
+}
+
+func (t *tx) InsertNotice(n *core.Notice) error {
+	_, err := t.exec(`INSERT INTO notice_state (id, type, diffusion, state, entity_id, public_extract, countries, revision, submitted_at,
+		reviewer, review_started_at, decided_at, decision, reason_category, reason, published_at, expires_at, expiring_sent, end_reason,
+		created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		n.ID, n.Type, n.Diffusion, n.State, n.EntityID, n.PublicExtract, countriesText(n.Countries), n.Revision, t.timePtr(n.SubmittedAt),
+		n.Reviewer, t.timePtr(n.ReviewStarted), t.timePtr(n.DecidedAt), n.Decision, n.ReasonCategory, n.Reason, t.timePtr(n.PublishedAt),
+		t.timePtr(n.ExpiresAt), n.ExpiringSent, n.EndReason, t.time(n.CreatedAt), t.time(n.UpdatedAt))
+	if err != nil && t.d.IsUnique(err) {
+		return core.Errorf(core.ECONFLICT, "notice %s exists", n.ID)
+	}
+	return err
+}
+
+func (t *tx) UpdateNotice(n *core.Notice) error {
+	res, err := t.exec(`UPDATE notice_state SET type=?, diffusion=?, state=?, entity_id=?, public_extract=?, countries=?, revision=?,
+		submitted_at=?, reviewer=?, review_started_at=?, decided_at=?, decision=?, reason_category=?, reason=?, published_at=?,
+		expires_at=?, expiring_sent=?, end_reason=?, updated_at=? WHERE id=?`,
+		n.Type, n.Diffusion, n.State, n.EntityID, n.PublicExtract, countriesText(n.Countries), n.Revision, t.timePtr(n.SubmittedAt),
+		n.Reviewer, t.timePtr(n.ReviewStarted), t.timePtr(n.DecidedAt), n.Decision, n.ReasonCategory, n.Reason, t.timePtr(n.PublishedAt),
+		t.timePtr(n.ExpiresAt), n.ExpiringSent, n.EndReason, t.time(n.UpdatedAt), n.ID)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return core.Errorf(core.ENOTFOUND, "notice not found")
+	}
+	return nil
+}
+
+func (t *tx) GetNotice(id string) (*core.Notice, error) {
+	rows, err := t.query(`SELECT `+noticeCols+` FROM notice_state n WHERE n.id=?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, core.Errorf(core.ENOTFOUND, "notice not found")
+	}
+	n, err := scanNotice(rows)
+	if err != nil {
+		return nil, err
+	}
+	return n, rows.Err()
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanNotice(s scanner, more ...any) (*core.Notice, error) {
+	var n core.Notice
+	var countries string
+	var submitted, started, decided, published, expires, created, updated timeCol
+	dest := []any{&n.ID, &n.Type, &n.Diffusion, &n.State, &n.EntityID, &n.PublicExtract, &countries, &n.Revision, &submitted,
+		&n.Reviewer, &started, &decided, &n.Decision, &n.ReasonCategory, &n.Reason, &published, &expires,
+		&n.ExpiringSent, &n.EndReason, &created, &updated}
+	if err := s.Scan(append(dest, more...)...); err != nil {
+		return nil, err
+	}
+	n.Countries = strings.Fields(countries)
+	n.SubmittedAt, n.ReviewStarted, n.DecidedAt, n.PublishedAt, n.ExpiresAt = submitted.ptr(), started.ptr(), decided.ptr(), published.ptr(), expires.ptr()
+	n.CreatedAt, n.UpdatedAt = created.T, updated.T
+	return &n, nil
+}
+
+// scanNoticeRows reads rows of noticeCols followed by the record's columns.
+func scanNoticeRows(rows *sql.Rows) ([]core.NoticeRow, error) {
+	defer rows.Close()
+	var out []core.NoticeRow
+	for rows.Next() {
+		var r core.Record
+		var rel, cav, data string
+		var review, retain, created, updated timeCol
+		n, err := scanNotice(rows, &r.ID, &r.Kind, &r.Owner, &r.Status, &r.Version, &r.Releasability.Mode, &rel, &cav, &r.CaveatText,
+			&review, &retain, &data, &created, &r.CreatedBy, &updated, &r.UpdatedBy, &r.StatusReason)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(rel), &r.Releasability.Countries); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(cav), &r.Caveats); err != nil {
+			return nil, err
+		}
+		if len(r.Releasability.Countries) == 0 {
+			r.Releasability.Countries = nil
+		}
+		r.Data = json.RawMessage(data)
+		r.ReviewDate, r.RetainUntil, r.CreatedAt, r.UpdatedAt = review.T, retain.T, created.T, updated.T
+		out = append(out, core.NoticeRow{Notice: n, Record: &r})
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
+	where, args := visibilitySQL(f.Visible)
+	conds := []string{where}
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.Type != "" {
+		add(`n.type = ?`, f.Type)
+	}
+	if f.State != "" {
+		add(`n.state = ?`, f.State)
+	}
+	if f.Owner != "" {
+		add(`records.owner = ?`, f.Owner)
+	}
+	if f.Country != "" {
+		// Codes are upper-case letters: no wildcard to escape, and no
+		// case folding (PostgreSQL's LIKE is case-sensitive, SQLite's not).
+		add(`n.countries LIKE ?`, "% "+strings.ToUpper(f.Country)+" %")
+	}
+	if f.Diffusion != nil {
+		add(`n.diffusion = ?`, *f.Diffusion)
+	}
+	if f.PublicExtract {
+		add(`(n.public_extract = ? OR n.type = 'un')`, true)
+	}
+	if !f.CreatedFrom.IsZero() {
+		add(`n.created_at >= ?`, t.time(f.CreatedFrom))
+	}
+	if !f.CreatedTo.IsZero() {
+		add(`n.created_at < ?`, t.time(f.CreatedTo))
+	}
+	if f.EntityID != "" {
+		add(`n.entity_id = ?`, f.EntityID)
+	}
+	if f.After != "" {
+		add(`n.id > ?`, f.After)
+	}
+	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY n.id LIMIT `+itoa(clampLimit(f.Limit)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanNoticeRows(rows)
+}
+
+func inStates(states []string) (string, []any) {
+	ph := make([]string, len(states))
+	args := make([]any, len(states))
+	for i, s := range states {
+		ph[i], args[i] = "?", s
+	}
+	return "n.state IN (" + strings.Join(ph, ",") + ")", args
+}
+
+func (t *tx) NoticeQueue(states []string, limit int) ([]core.NoticeRow, error) {
+	cond, args := inStates(states)
+	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
+		WHERE `+cond+` ORDER BY n.submitted_at, n.id LIMIT `+itoa(clampLimit(limit)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanNoticeRows(rows)
+}
+
+func (t *tx) NoticesDue(at time.Time, unwarned bool, limit int) ([]core.NoticeRow, error) {
+	cond, args := "", []any{t.time(at)}
+	if unwarned {
+		cond, args = ` AND n.expiring_sent = ?`, append(args, false)
+	}
+	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
+		WHERE n.state = 'published' AND n.expires_at < ?`+cond+` ORDER BY n.expires_at, n.id LIMIT `+itoa(clampLimit(limit)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanNoticeRows(rows)
+}
+
+func (t *tx) CountNotices(typ, owner string, states []string) (int, error) {
+	cond, args := inStates(states)
+	q := `SELECT count(*) FROM notice_state n JOIN records ON records.id = n.id WHERE n.type = ? AND n.diffusion = ? AND ` + cond
+	args = append([]any{typ, false}, args...)
+	if owner != "" {
+		q += ` AND records.owner = ?`
+		args = append(args, owner)
+	}
+	var k int
+	err := t.queryRow(q, args...).Scan(&k)
+	return k, err
+}
+
+func (t *tx) LockNoticeType(typ string) error {
+	name := "notice_quota_" + typ
+	if _, err := t.exec(`INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return err
+	}
+	_, err := t.next(name)
+	return err
+}
+
+func (t *tx) NextEntityNumber(year int) (int64, error) {
+	name := "notice_entity_" + strconv.Itoa(year)
+	if _, err := t.exec(`INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		return 0, err
+	}
+	return t.next(name)
+}
+
+func (t *tx) UnadoptedNotices(limit int) ([]*core.Record, error) {
+	rows, err := t.query(`SELECT ` + qualifiedRecordCols + ` FROM records WHERE records.kind = 'notice'
+		AND NOT EXISTS (SELECT 1 FROM notice_state n WHERE n.id = records.id) ORDER BY records.id LIMIT ` + itoa(clampLimit(limit)))
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows)
+}
+
+func (t *tx) InsertNoticeVersion(nv *core.NoticeVersion) error {
+	rel, _ := json.Marshal(orEmpty(nv.Releasability.Countries))
+	_, err := t.exec(`INSERT INTO notice_versions (notice_id, revision, at, by_actor, bureau, reason, state, rel_mode, rel_countries, data)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, nv.NoticeID, nv.Revision, t.time(nv.At), nv.By, nv.Bureau, nv.Reason, nv.State,
+		nv.Releasability.Mode, string(rel), string(nv.Data))
+	if err != nil && t.d.IsUnique(err) {
+		return core.Errorf(core.ECONFLICT, "version %d of notice %s exists", nv.Revision, nv.NoticeID)
+	}
+	return err
+}
+
+func (t *tx) NoticeVersions(id string) ([]core.NoticeVersion, error) {
+	rows, err := t.query(`SELECT notice_id, revision, at, by_actor, bureau, reason, state, rel_mode, rel_countries, data
+		FROM notice_versions WHERE notice_id=? ORDER BY revision`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.NoticeVersion
+	for rows.Next() {
+		var nv core.NoticeVersion
+		var at timeCol
+		var rel, data string
+		if err := rows.Scan(&nv.NoticeID, &nv.Revision, &at, &nv.By, &nv.Bureau, &nv.Reason, &nv.State, &nv.Releasability.Mode, &rel, &data); err != nil {
+			return nil, err
+		}
+		nv.At = at.T
+		if err := json.Unmarshal([]byte(rel), &nv.Releasability.Countries); err != nil {
+			return nil, err
+		}
+		if len(nv.Releasability.Countries) == 0 {
+			nv.Releasability.Countries = nil
+		}
+		nv.Data = json.RawMessage(data)
+		out = append(out, nv)
+	}
+	return out, rows.Err()
+}
+
+const attachmentCols = `id, notice_id, name, content_type, size, sha256, role, created_at, created_by`
+
+func (t *tx) InsertAttachment(a *core.Attachment) error {
+	_, err := t.exec(`INSERT INTO notice_attachments (`+attachmentCols+`, content) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.NoticeID, a.Name, a.ContentType, a.Size, a.SHA256, a.Role, t.time(a.CreatedAt), a.CreatedBy, a.Content)
+	return err
+}
+
+func (t *tx) GetAttachment(noticeID, id string) (*core.Attachment, error) {
+	var a core.Attachment
+	var created timeCol
+	err := t.queryRow(`SELECT `+attachmentCols+`, content FROM notice_attachments WHERE notice_id=? AND id=?`, noticeID, id).Scan(
+		&a.ID, &a.NoticeID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Role, &created, &a.CreatedBy, &a.Content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "attachment not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.CreatedAt = created.T
+	return &a, nil
+}
+
+func (t *tx) Attachments(noticeID string) ([]core.Attachment, error) {
+	rows, err := t.query(`SELECT `+attachmentCols+` FROM notice_attachments WHERE notice_id=? ORDER BY id`, noticeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.Attachment
+	for rows.Next() {
+		var a core.Attachment
+		var created timeCol
+		if err := rows.Scan(&a.ID, &a.NoticeID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Role, &created, &a.CreatedBy); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = created.T
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AttachmentBytes(noticeID string) (int64, error) {
+	var n int64
+	err := t.queryRow(`SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM notice_attachments WHERE notice_id=?`, noticeID).Scan(&n)
+	return n, err
+}
