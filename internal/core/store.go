@@ -41,6 +41,9 @@ type Tx interface {
 	UserTx
 	AuditTx
 	EventTx
+	HitTx
+	WebhookTx
+	MessageTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

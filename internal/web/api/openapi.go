@@ -163,7 +163,7 @@ func (s *Server) Document() obj {
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
 		"components": obj{
-			"schemas": schemas(),
+			"schemas": merge(schemas(), cooperationSchemas()),
 			"securitySchemes": obj{
 				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},
@@ -171,6 +171,14 @@ func (s *Server) Document() obj {
 		},
 		"security": []obj{{"apiKey": []string{}}, {"session": []string{}}},
 	}
+}
+
+// merge adds b's schemas to a's, b's winning.
+func merge(a, b obj) obj {
+	for k, v := range b {
+		a[k] = v
+	}
+	return a
 }
 
 func operationID(rt route) string {

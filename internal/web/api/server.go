@@ -22,8 +22,12 @@ import (
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/events"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/screen"
+	"github.com/manara-hub/manara/internal/webhooks"
 )
 
 // Limits on request bodies.
@@ -40,6 +44,9 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure (serve over TLS).
 	SecureCookies bool
 	Version       string
+	// EventsHeartbeat is how often an idle event stream sends a comment
+	// (default 15 s).
+	EventsHeartbeat time.Duration
 }
 
 // Server is the HTTP API.
@@ -54,6 +61,17 @@ type Server struct {
 	// ReadAudit, if set, takes the audit entries of screenings in groups
 	// (one disk sync for many); without it each is its own transaction.
 	ReadAudit *audit.Writer
+	// Hits, Messages and Webhooks are the cooperation services; Events
+	// wakes event streams (and the webhook dispatcher) on a commit.
+	Hits     *hits.Service
+	Messages *messages.Service
+	Webhooks *webhooks.Service
+	Events   *events.Hub
+
+	// streams ends open event streams when the server shuts down, so that
+	// a graceful shutdown is not held up by them.
+	streams     context.Context
+	stopStreams context.CancelFunc
 
 	mux      *http.ServeMux
 	routes   []route
@@ -89,7 +107,12 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
+	s.Events = events.NewHub()
+	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
+	s.Hits.Notify, s.Messages.Notify = s.Events.Notify, s.Events.Notify
+	s.streams, s.stopStreams = context.WithCancel(context.Background())
 	s.routes = s.apiRoutes()
+	s.routes = append(s.routes, s.hitRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -113,6 +136,10 @@ func (s *Server) countRecords() float64 {
 	})
 	return float64(n)
 }
+
+// StopStreams ends every open event stream (graceful shutdown does it
+// by itself; tests that close a server call it first).
+func (s *Server) StopStreams() { s.stopStreams() }
 
 // Handler returns the server's root handler.
 func (s *Server) Handler() http.Handler { return s.mux }
@@ -313,6 +340,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, grace time.Dur
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(s.stopStreams)
 	if ready != nil {
 		ready(ln.Addr())
 	}
