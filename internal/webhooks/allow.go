@@ -83,11 +83,14 @@ func (a *Allowlist) CheckURL(raw string) (*url.URL, error) {
 		return nil, bad(fmt.Sprintf("must be at most %d bytes", MaxURLLength))
 	}
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
+	if err != nil {
 		return nil, bad("must be an absolute http:// or https:// URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, bad(fmt.Sprintf("scheme %q is not allowed: only http and https", u.Scheme))
+		return nil, bad(fmt.Sprintf("scheme %q is not allowed: only http and https (an absolute URL)", u.Scheme))
+	}
+	if u.Host == "" {
+		return nil, bad("must be an absolute http:// or https:// URL")
 	}
 	if u.User != nil {
 		return nil, bad("must not carry credentials; the signature authenticates deliveries")
@@ -155,4 +158,3 @@ func validHostname(h string) bool {
 	}
 	return true
 }
-

@@ -65,4 +65,3 @@ func cooperationSchemas() obj {
 			"record_id": str("attach to a record (a notice): every participant must be able to see it"), "participants": list(str("bureaus besides yours")), "message": ref("MessagePost")}),
 	}
 }
-

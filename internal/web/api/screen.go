@@ -54,8 +54,8 @@ func (c screenContext) String() string {
 
 type screenAnswer struct {
 	Hits       []answerHit `json:"hits"`
-	Count      int          `json:"count"`
-	ScreenedAt time.Time    `json:"screened_at"`
+	Count      int         `json:"count"`
+	ScreenedAt time.Time   `json:"screened_at"`
 }
 
 func (s *Server) index() (*screen.Index, error) {
@@ -232,8 +232,8 @@ type batchOut struct {
 	Line  int         `json:"line"`
 	ID    string      `json:"id,omitempty"`
 	Hits  []answerHit `json:"hits,omitempty"`
-	Count int          `json:"count"`
-	Error *Problem     `json:"error,omitempty"`
+	Count int         `json:"count"`
+	Error *Problem    `json:"error,omitempty"`
 }
 
 // screenBatch reads JSON lines and answers each with a line, in order; a
