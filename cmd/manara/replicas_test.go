@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -239,5 +240,30 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	if len(seen) != 1 {
 		t.Errorf("%d distinct deliveries, want 1", len(seen))
+	}
+}
+
+// TestShutdownWithOpenEventStream: SIGTERM ends open event streams, so
+// the server exits well within its grace period instead of waiting on them.
+func TestShutdownWithOpenEventStream(t *testing.T) {
+	store := storeArgs(t, "sqlite")
+	key := newKey(t, store, "records:read,screen")
+	s := startServer(t, append([]string{"--shutdown-grace", "20s"}, store...)...)
+	stream(t, s.url, key)
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("server exited with %v\n%s", err, s.logs)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server still running 10 s after SIGTERM with an event stream open\n%s", s.logs)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("shutdown took %s with an event stream open", d)
 	}
 }

@@ -290,17 +290,23 @@ func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View
 		return []View{}, nil
 	}
 	out := []View{}
-	err := s.Store.View(ctx, func(tx core.Tx) error {
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		hs, err := tx.ListHits(core.HitFilter{Bureau: v.Bureau, Side: f.Side, State: f.State, Since: f.Since, Until: f.Until, After: f.After, Limit: f.Limit})
 		if err != nil {
 			return err
 		}
+		var shown []string
 		for _, h := range hs {
 			if d := disclosure(tx, v, h); d != access.DiscloseNothing {
 				out = append(out, ViewOf(h, d))
+				if d == access.DiscloseFull {
+					shown = append(shown, h.RecordID)
+				}
 			}
 		}
-		return nil
+		e := audit.Entry(v, "hit.list", audit.OK, shown...)
+		e.Query = fmt.Sprintf("side=%s state=%s hits=%d", f.Side, f.State, len(out))
+		return audit.Append(tx, e)
 	})
 	return out, err
 }

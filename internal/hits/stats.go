@@ -2,10 +2,12 @@ package hits
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
 	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 )
 
@@ -73,7 +75,12 @@ func (s *Service) Stats(ctx context.Context, v core.Viewer, from, to time.Time, 
 		idx[t] = len(st.OverTime)
 		st.OverTime = append(st.OverTime, TimeBucket{Start: t})
 	}
-	err := s.Store.View(ctx, func(tx core.Tx) error {
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		e := audit.Entry(v, "hit.stats", audit.OK)
+		e.Query = fmt.Sprintf("from=%s to=%s bucket=%s", from.Format(time.RFC3339), to.Format(time.RFC3339), bucket)
+		if err := audit.Append(tx, e); err != nil {
+			return err
+		}
 		hs, err := tx.ListHits(core.HitFilter{Bureau: v.Bureau, Since: from, Until: to, Limit: MaxStatsHits + 1})
 		if err != nil {
 			return err

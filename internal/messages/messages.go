@@ -326,14 +326,19 @@ func (s *Service) List(ctx context.Context, v core.Viewer, limit int) ([]*core.T
 	if v.Bureau == "" {
 		return out, nil
 	}
-	err := s.Store.View(ctx, func(tx core.Tx) error {
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		ts, err := tx.ListThreads(v.Bureau, limit)
+		if err != nil {
+			return err
+		}
 		for _, t := range ts {
 			if access.CanSeeThread(v, t) {
 				out = append(out, t)
 			}
 		}
-		return err
+		e := audit.Entry(v, "thread.list", audit.OK)
+		e.Query = fmt.Sprintf("threads=%d", len(out))
+		return audit.Append(tx, e)
 	})
 	return out, err
 }
