@@ -259,7 +259,9 @@ func (t *tx) deliveries(q string, args ...any) ([]*core.Delivery, error) {
 
 func (t *tx) Cursor(name string) (int64, error) {
 	// Creating the row if missing, then touching it, takes its lock.
-	if _, err := t.exec(`INSERT INTO cursors (name, value) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM cursors WHERE name = ?)`, name, name); err != nil && !t.d.IsUnique(err) {
+	// ON CONFLICT keeps a race between replicas from aborting a
+	// PostgreSQL transaction.
+	if _, err := t.exec(`INSERT INTO cursors (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
 		return 0, err
 	}
 	if _, err := t.exec(`UPDATE cursors SET value = value WHERE name = ?`, name); err != nil {

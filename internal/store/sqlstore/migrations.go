@@ -132,6 +132,7 @@ func Migrations(ty Types) []Migration {
 			`CREATE INDEX deliveries_due ON deliveries (status, next_attempt)`,
 			`CREATE INDEX deliveries_webhook ON deliveries (webhook_id, created_at)`,
 			`CREATE TABLE cursors (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+			`INSERT INTO cursors (name, value) VALUES ('webhooks', 0)`,
 			`CREATE TABLE threads (id TEXT PRIMARY KEY, updated_at {TIME} NOT NULL, body TEXT NOT NULL)`,
 			`CREATE TABLE thread_participants (bureau TEXT NOT NULL, thread_id TEXT NOT NULL, PRIMARY KEY (bureau, thread_id))`,
 			`CREATE TABLE messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, number INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (thread_id, number))`,
