@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,8 +47,9 @@ type Dispatcher struct {
 	// Concurrency is how many deliveries are sent at once.
 	Concurrency int
 
-	once   sync.Once
-	client *http.Client
+	once     sync.Once
+	client   *http.Client
+	fannedTo atomic.Int64 // the stream head when the outbox was last filled
 }
 
 // NewDispatcher returns a dispatcher with production defaults.
@@ -111,16 +113,35 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // Step fans new events out to the outbox and sends the deliveries due.
 func (d *Dispatcher) Step(ctx context.Context) error {
 	d.init()
+	// Fanning out takes the cursor's lock, a write: skip it while the
+	// stream's head has not moved since the last time.
+	var head int64
+	if err := d.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		head, err = tx.LastEvent()
+		return err
+	}); err != nil {
+		return err
+	}
+	if head != d.fannedTo.Load() {
+		if err := d.fanOutAll(ctx); err != nil {
+			return err
+		}
+		d.fannedTo.Store(head)
+	}
+	return d.sendDue(ctx)
+}
+
+func (d *Dispatcher) fanOutAll(ctx context.Context) error {
 	for {
 		n, err := d.fanOut(ctx)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			break
+			return nil
 		}
 	}
-	return d.sendDue(ctx)
 }
 
 // fanOut turns up to a page of events after the cursor into deliveries

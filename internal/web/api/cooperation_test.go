@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -366,4 +367,22 @@ func TestMessages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEventStreamOutlivesReadTimeout: the server's read timeout bounds
+// reading a request, not a long event stream.
+func TestEventStreamOutlivesReadTimeout(t *testing.T) {
+	f := newCoopFixture(t, storetest.Backend{Name: "sqlite", Open: storetest.OpenSQLite}, true)
+	hs := httptest.NewUnstartedServer(f.Server.Handler())
+	hs.Config.ReadTimeout = 300 * time.Millisecond
+	hs.Start()
+	t.Cleanup(func() { f.Server.StopStreams(); hs.Close() })
+	ma := f.user(t, "MA", core.RoleOfficer)
+	f2 := *f.fixture
+	f2.URL = hs.URL
+	sc := f2.subscribe(t, ma, "")
+	time.Sleep(900 * time.Millisecond)
+	f.createRecord(t, ma, personInput("Alaoui", core.Releasability{Mode: core.ReleaseAll}))
+	f.screenPerson(t, f.user(t, "ES", core.RoleOfficer), "Test Alaoui", nil)
+	sc.next(t, "hit.created")
 }
