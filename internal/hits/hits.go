@@ -102,7 +102,9 @@ func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sightin
 			place := Place(sg.Context)
 			for _, m := range sg.Matches {
 				rec, err := tx.GetRecord(m.RecordID)
-				if err != nil {
+				if core.ErrorCode(err) == core.ENOTFOUND {
+					continue // gone since the index answered: nothing to follow
+				} else if err != nil {
 					return err
 				}
 				key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
