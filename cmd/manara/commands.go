@@ -24,6 +24,7 @@ import (
 	"github.com/manara-hub/manara/internal/store/sqlite"
 	"github.com/manara-hub/manara/internal/store/sqlstore"
 	"github.com/manara-hub/manara/internal/web/api"
+	"github.com/manara-hub/manara/internal/webhooks"
 )
 
 // storeFlags are the flags that choose a store.
@@ -59,6 +60,9 @@ type serverFlags struct {
 	grace, retention          string
 	silverQuota, silverPilot  string
 	publicRate, attachmentDir string
+	webhookAllow, eventPoll   string
+	hitWindow, heartbeat      string
+	feedPoll                  string
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -74,6 +78,11 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.silverPilot, "silver-pilot", "MANARA_SILVER_PILOT", "", "comma-separated ISO codes of the Silver pilot's countries, which share the quota equally (empty: the quota is for all bureaus together)")
 	c.str(&f.publicRate, "public-rate", "MANARA_PUBLIC_RATE", "300", "public notice API requests per minute per client address")
 	c.str(&f.attachmentDir, "attachments-dir", "MANARA_ATTACHMENTS_DIR", "", "folder for notice attachments' bytes (empty: kept in the store)")
+	c.str(&f.webhookAllow, "webhook-allow", "MANARA_WEBHOOK_ALLOW", "", "where webhooks may point: comma-separated CIDRs, addresses and host names (*.example.org); empty allows none")
+	c.str(&f.eventPoll, "event-poll", "MANARA_EVENT_POLL", "250ms", "how often to look for events written by other replicas")
+	c.str(&f.feedPoll, "feed-poll", "MANARA_FEED_POLL", "250ms", "how often the screening index looks for records written by other replicas")
+	c.str(&f.hitWindow, "hit-window", "MANARA_HIT_WINDOW", "24h", "repeats of the same subject, record and place within this window fold into one hit")
+	c.str(&f.heartbeat, "events-heartbeat", "MANARA_EVENTS_HEARTBEAT", "15s", "how often an idle event stream sends a heartbeat")
 }
 
 // noticeConfig reads the notice flags.
@@ -139,6 +148,21 @@ func serve(f serverFlags, withDemo bool) error {
 	if err != nil || retention < time.Second {
 		return usageErr{"--retention-interval must be a duration of at least 1s, such as 1h"}
 	}
+	allow, err := webhooks.ParseAllowlist(f.webhookAllow)
+	if err != nil {
+		return usageErr{"--webhook-allow: " + err.Error()}
+	}
+	durations := map[string]*time.Duration{}
+	for _, d := range []struct {
+		flag, val string
+		min       time.Duration
+	}{{"event-poll", f.eventPoll, 10 * time.Millisecond}, {"feed-poll", f.feedPoll, 10 * time.Millisecond}, {"hit-window", f.hitWindow, time.Second}, {"events-heartbeat", f.heartbeat, time.Second}} {
+		v, err := time.ParseDuration(d.val)
+		if err != nil || v < d.min {
+			return usageErr{fmt.Sprintf("--%s must be a duration of at least %s", d.flag, d.min)}
+		}
+		durations[d.flag] = &v
+	}
 	ctx := runCtx
 	st, err := f.open(ctx)
 	if err != nil {
@@ -172,7 +196,9 @@ func serve(f serverFlags, withDemo bool) error {
 		}
 		logins = demoLogins()
 	}
-	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version})
+	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version, EventsHeartbeat: *durations["events-heartbeat"]})
+	srv.Hits.Window = *durations["hit-window"]
+	srv.Webhooks.Allow = allow
 	noticeSvc := srv.Notices
 	silver, rate, err := f.noticeConfig()
 	if err != nil {
@@ -206,7 +232,13 @@ func serve(f serverFlags, withDemo bool) error {
 	readAudit := audit.NewWriter(st, log, 10_000, 5*time.Millisecond)
 	defer readAudit.Close() // after the server has drained: every screening is written
 	srv.ReadAudit = readAudit
-	go idx.Follow(ctx, st, seq, 500*time.Millisecond, wake, log)
+	go idx.Follow(ctx, st, seq, *durations["feed-poll"], wake, log)
+	// Other replicas' events arrive by polling the stream's head; local
+	// ones wake subscribers at once.
+	go srv.Events.Follow(ctx, st, *durations["event-poll"], log)
+	dispatcher := webhooks.NewDispatcher(st, allow, log)
+	dispatcher.Wake = srv.Events.Changed
+	go dispatcher.Run(ctx)
 	go housekeeping(ctx, st, recSvc, noticeSvc, retention, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "store", f.describe())

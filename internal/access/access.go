@@ -7,6 +7,7 @@ package access
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
@@ -153,7 +154,110 @@ func CanSeeEvent(v core.Viewer, e *core.Event, rec *core.Record) bool {
 	if e.RecordID == "" {
 		return true
 	}
-	return rec != nil && rec.ID == e.RecordID && CanSee(v, rec)
+	if rec == nil || rec.ID != e.RecordID {
+		return false
+	}
+	// A hit event tells what the screening itself showed: a border
+	// system's key that may screen but not read records still hears of
+	// the hits its screenings made, under the screening's own decision.
+	if strings.HasPrefix(e.Type, "hit.") && CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability) {
+		return true
+	}
+	return CanSee(v, rec)
+}
+
+// Disclosure is how much of a hit record a viewer is shown.
+type Disclosure int
+
+const (
+	// DiscloseNothing: the viewer is neither side of the hit; it does not exist for them.
+	DiscloseNothing Disclosure = iota
+	// DisclosePossible: "possible hit — contact bureau X", the reference and
+	// the searcher's own context; no record id, score or explanation.
+	DisclosePossible
+	// DiscloseFull: everything, the record's identity included.
+	DiscloseFull
+)
+
+// HitDisclosure decides what v sees of h, whose record is rec (nil if it
+// cannot be read any more). Only the two sides see a hit at all; the owner
+// sees everything about its own record; the searcher sees the record's
+// identity only while the record is releasable to it, decided now (a
+// record restricted since the hit is hidden from then on).
+func HitDisclosure(v core.Viewer, h *core.Hit, rec *core.Record) Disclosure {
+	if h == nil {
+		return DiscloseNothing
+	}
+	if v.System {
+		return DiscloseFull
+	}
+	if v.Bureau == "" || (v.Bureau != h.Owner && v.Bureau != h.Searcher) {
+		return DiscloseNothing
+	}
+	if !v.Can(core.PermScreen) && !v.Can(core.PermRecordsRead) {
+		return DiscloseNothing
+	}
+	if v.Bureau == h.Owner {
+		return DiscloseFull
+	}
+	if rec != nil && rec.ID == h.RecordID && (CanSee(v, rec) || CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability)) {
+		return DiscloseFull
+	}
+	return DisclosePossible
+}
+
+// HitSide says which side of h v acts for when changing its state: the
+// owner's or the searcher's ("" if neither may). A bureau that screened its
+// own record holds both sides and acts as the owner. Changing a state takes
+// records:write (an officer) or screen (the searching system).
+func HitSide(v core.Viewer, h *core.Hit) string {
+	if h == nil || v.Bureau == "" || v.System {
+		return ""
+	}
+	if !v.Can(core.PermRecordsWrite) && !v.Can(core.PermScreen) {
+		return ""
+	}
+	switch v.Bureau {
+	case h.Owner:
+		return "owner"
+	case h.Searcher:
+		return "searcher"
+	}
+	return ""
+}
+
+// CanSeeThread reports whether v takes part in t: only the participant
+// bureaus see a thread, its messages and its read receipts.
+func CanSeeThread(v core.Viewer, t *core.Thread) bool {
+	if t == nil {
+		return false
+	}
+	if v.System {
+		return true
+	}
+	if v.Bureau == "" || (!v.Can(core.PermRecordsRead) && !v.Can(core.PermScreen)) {
+		return false
+	}
+	return slices.Contains(t.Participants, v.Bureau)
+}
+
+// CanPostMessages reports whether v may open threads and post to those it
+// takes part in: officers and supervisors (records:write).
+func CanPostMessages(v core.Viewer) bool {
+	return !v.System && v.Bureau != "" && v.Can(core.PermRecordsWrite)
+}
+
+// CanManageWebhooks reports whether v may register, list and delete the
+// webhooks of bureau: its administrators, or a key scoped to webhooks.
+func CanManageWebhooks(v core.Viewer, bureau string) bool {
+	return !v.System && v.Bureau != "" && v.Bureau == bureau && v.Can(core.PermWebhooks)
+}
+
+// BureauViewer is the viewer a bureau's automated receiver (a webhook) is
+// decided as: that bureau, reading records and screening results, nothing
+// more. Deliveries are filtered through CanSeeEvent with it.
+func BureauViewer(bureau, id string) core.Viewer {
+	return core.Viewer{Bureau: bureau, KeyID: id, Permissions: []string{core.PermRecordsRead, core.PermScreen}}
 }
 
 // IsReviewer reports whether v reviews notice requests: a user or key of

@@ -463,4 +463,5 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 	rows = append(rows, Row{"negatives_global.csv + negatives_us.csv vs all lists", "false alerts at the default threshold", pct(alerts, total), "≤ 1%", met(float64(alerts) <= 0.01*float64(total))})
 	return rows, nil
 }
+
 var benchPath = "/api/v1/screen/person"

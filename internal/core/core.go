@@ -35,10 +35,12 @@ const (
 	PermAuditRead    = "audit:read"
 	PermAdmin        = "admin"
 	PermScreen       = "screen"
+	// PermWebhooks manages a bureau's webhook subscriptions.
+	PermWebhooks = "webhooks"
 )
 
 // Permissions lists every permission.
-var Permissions = []string{PermRecordsRead, PermRecordsWrite, PermAuditRead, PermScreen, PermAdmin}
+var Permissions = []string{PermRecordsRead, PermRecordsWrite, PermAuditRead, PermScreen, PermAdmin, PermWebhooks}
 
 // ValidPermission reports whether p is a known permission.
 func ValidPermission(p string) bool {
@@ -58,7 +60,7 @@ func RolePermissions(role string) []string {
 	case RoleReviewer, RoleAnalyst:
 		return []string{PermRecordsRead, PermAuditRead, PermScreen}
 	case RoleAdmin:
-		return []string{PermRecordsRead, PermAuditRead, PermAdmin}
+		return []string{PermRecordsRead, PermAuditRead, PermAdmin, PermWebhooks}
 	}
 	return nil
 }

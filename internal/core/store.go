@@ -42,6 +42,9 @@ type Tx interface {
 	AuditTx
 	EventTx
 	NoticeTx
+	HitTx
+	WebhookTx
+	MessageTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

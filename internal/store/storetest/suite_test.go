@@ -285,7 +285,9 @@ func TestMigrations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if latest < 1 || n != latest || applied != latest {
+			// Versions may have gaps while branches are merged, so the
+			// number applied is the number of migrations, not the latest.
+			if steps := len(sqlstore.Migrations(sqlstore.Types{})); latest < 1 || n != steps || applied != latest {
 				t.Fatalf("first Migrate applied %d; status applied=%d latest=%d", n, applied, latest)
 			}
 			n, err = st.Migrate(ctx)

@@ -163,7 +163,7 @@ func (s *Server) Document() obj {
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
 		"components": obj{
-			"schemas": withNotices(schemas()),
+			"schemas": merge(merge(schemas(), noticeSchemas()), cooperationSchemas()),
 			"securitySchemes": obj{
 				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},
@@ -173,11 +173,12 @@ func (s *Server) Document() obj {
 	}
 }
 
-func withNotices(o obj) obj {
-	for k, v := range noticeSchemas() {
-		o[k] = v
+// merge adds b's schemas to a's, b's winning.
+func merge(a, b obj) obj {
+	for k, v := range b {
+		a[k] = v
 	}
-	return o
+	return a
 }
 
 func operationID(rt route) string {

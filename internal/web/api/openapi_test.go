@@ -187,7 +187,7 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 		}
 	}
 	samples := map[string]string{"id": "01900000-0000-7000-8000-000000000000", "code": "MA", "username": "nobody.here",
-		"aid": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001"}
+		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001"}
 	send := func(method, path string, body string, hdr ...string) (int, string) {
 		t.Helper()
 		var rd io.Reader
@@ -246,7 +246,9 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 			case !public[method+" "+p] && code != 401:
 				t.Errorf("%s %s is protected but answers %d without credentials: %s", method, path, code, resp)
 			}
-			code, resp = send(method, path, body, "Authorization", "Bearer "+key)
+			// An invalid Last-Event-ID makes the event stream answer at once
+			// (422) instead of streaming; other routes ignore the header.
+			code, resp = send(method, path, body, "Authorization", "Bearer "+key, "Last-Event-ID", "probe")
 			if code == 405 || strings.Contains(resp, "no such API route") {
 				t.Errorf("%s %s with credentials is not served: %d %s", method, path, code, resp)
 			}

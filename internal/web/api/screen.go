@@ -10,6 +10,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/screen"
 )
 
@@ -52,9 +53,9 @@ func (c screenContext) String() string {
 }
 
 type screenAnswer struct {
-	Hits       []screen.Hit `json:"hits"`
-	Count      int          `json:"count"`
-	ScreenedAt time.Time    `json:"screened_at"`
+	Hits       []answerHit `json:"hits"`
+	Count      int         `json:"count"`
+	ScreenedAt time.Time   `json:"screened_at"`
 }
 
 func (s *Server) index() (*screen.Index, error) {
@@ -122,11 +123,19 @@ func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Vie
 		return err
 	}
 	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", in.Name, in.DateOfBirth, in.Sex, in.Nationality, in.Context)
-	hits, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, in.PersonQuery) })
+	found, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, in.PersonQuery) })
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, screenAnswer{Hits: hits, Count: len(hits), ScreenedAt: time.Now().UTC()})
+	out, err := s.recordHits(r, v, "person", hits.Normalise(in.Name, in.DateOfBirth), personSummary(in.PersonQuery), in.Context, found, func(sys core.Viewer) ([]screen.Hit, error) {
+		q := in.PersonQuery
+		q.Threshold = max(q.Threshold, screen.DefaultThreshold)
+		return s.Screen.ScreenPerson(sys, q)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
 	return nil
 }
 
@@ -142,11 +151,17 @@ func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.V
 		return err
 	}
 	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", in.Number, in.Country, in.Type, in.MRZ != "", in.Context)
-	hits, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, in.DocumentQuery) })
+	found, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, in.DocumentQuery) })
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, screenAnswer{Hits: hits, Count: len(hits), ScreenedAt: time.Now().UTC()})
+	out, err := s.recordHits(r, v, "document", hits.Normalise(in.Number, in.Country, in.Type, in.MRZ), documentSummary(in.DocumentQuery), in.Context, found, func(sys core.Viewer) ([]screen.Hit, error) {
+		return s.screenDoc(s.Screen, sys, in.DocumentQuery)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
 	return nil
 }
 
@@ -175,13 +190,19 @@ func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core
 		return err
 	}
 	summary := fmt.Sprintf("identifier type=%s value=%q%s", in.Type, in.Value, in.Context)
-	hits, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
+	found, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
 		return s.screenIdent(x, v, in.IdentifierQuery)
 	})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, screenAnswer{Hits: hits, Count: len(hits), ScreenedAt: time.Now().UTC()})
+	out, err := s.recordHits(r, v, "identifier", hits.Normalise(in.Type, in.Value), "identifier "+in.Type+" "+in.Value, in.Context, found, func(sys core.Viewer) ([]screen.Hit, error) {
+		return s.screenIdent(s.Screen, sys, in.IdentifierQuery)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
 	return nil
 }
 
@@ -208,11 +229,11 @@ type batchLine struct {
 }
 
 type batchOut struct {
-	Line  int          `json:"line"`
-	ID    string       `json:"id,omitempty"`
-	Hits  []screen.Hit `json:"hits,omitempty"`
-	Count int          `json:"count"`
-	Error *Problem     `json:"error,omitempty"`
+	Line  int         `json:"line"`
+	ID    string      `json:"id,omitempty"`
+	Hits  []answerHit `json:"hits,omitempty"`
+	Count int         `json:"count"`
+	Error *Problem    `json:"error,omitempty"`
 }
 
 // screenBatch reads JSON lines and answers each with a line, in order; a
@@ -259,7 +280,9 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		var q batchLine
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
-		var hits []screen.Hit
+		var found []screen.Hit
+		var rerun func(core.Viewer) ([]screen.Hit, error)
+		var typ, subject, query string
 		if err := dec.Decode(&q); err != nil {
 			err = decodeError(err)
 			out.Error = problem(lines, err)
@@ -267,11 +290,23 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			out.ID = q.ID
 			switch q.Type {
 			case "person":
-				hits, err = x.ScreenPerson(v, q.PersonQuery)
+				found, err = x.ScreenPerson(v, q.PersonQuery)
+				typ, subject, query = "person", hits.Normalise(q.Name, q.DateOfBirth), personSummary(q.PersonQuery)
+				rerun = func(sys core.Viewer) ([]screen.Hit, error) {
+					pq := q.PersonQuery
+					pq.Threshold = max(pq.Threshold, screen.DefaultThreshold)
+					return x.ScreenPerson(sys, pq)
+				}
 			case "document":
-				hits, err = s.screenDoc(x, v, screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ})
+				dq := screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ}
+				found, err = s.screenDoc(x, v, dq)
+				typ, subject, query = "document", hits.Normalise(q.Number, q.Country, q.DocType, q.MRZ), documentSummary(dq)
+				rerun = func(sys core.Viewer) ([]screen.Hit, error) { return s.screenDoc(x, sys, dq) }
 			case "identifier":
-				hits, err = s.screenIdent(x, v, screen.IdentifierQuery{Type: q.IDType, Value: q.Value})
+				iq := screen.IdentifierQuery{Type: q.IDType, Value: q.Value}
+				found, err = s.screenIdent(x, v, iq)
+				typ, subject, query = "identifier", hits.Normalise(q.IDType, q.Value), "identifier "+q.IDType+" "+q.Value
+				rerun = func(sys core.Viewer) ([]screen.Hit, error) { return s.screenIdent(x, sys, iq) }
 			default:
 				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
 			}
@@ -279,14 +314,23 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 				out.Error = problem(lines, err)
 			}
 		}
+		if out.Error == nil && len(found) > 0 {
+			// A hit is rare: it gets its own transaction, a miss none.
+			made, err := s.recordHits(r, v, typ, subject, query, nil, found, rerun)
+			if err != nil {
+				out.Error = problem(lines, err)
+			} else {
+				out.Hits = made
+			}
+		}
 		if out.Error != nil {
 			bad++
 		} else {
-			out.Hits, out.Count = hits, len(hits)
-			if len(hits) > 0 {
+			out.Count = len(found)
+			if len(found) > 0 {
 				withHits++
 			}
-			for _, h := range hits {
+			for _, h := range found {
 				e := audit.Entry(v, "screen.hit", audit.OK, h.Internal())
 				e.Query = fmt.Sprintf("batch line %d (%s) score %.3f", lines, q.Type, h.Score)
 				hitEntries = append(hitEntries, e)
@@ -318,4 +362,23 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		enc.Encode(batchOut{Line: 0, Error: problem(0, core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
 	}
 	return bw.Flush()
+}
+
+// personSummary is the person query as the people following a hit read it.
+func personSummary(q screen.PersonQuery) string {
+	out := "name " + q.Name
+	if q.DateOfBirth != "" {
+		out += ", born " + q.DateOfBirth
+	}
+	if q.Nationality != "" {
+		out += ", nationality " + q.Nationality
+	}
+	return out
+}
+
+func documentSummary(q screen.DocumentQuery) string {
+	if q.MRZ != "" {
+		return "document by MRZ"
+	}
+	return fmt.Sprintf("document %s %s %s", q.Type, q.Country, q.Number)
 }

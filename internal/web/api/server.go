@@ -22,9 +22,13 @@ import (
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/events"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/screen"
+	"github.com/manara-hub/manara/internal/webhooks"
 )
 
 // Limits on request bodies.
@@ -41,6 +45,9 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure (serve over TLS).
 	SecureCookies bool
 	Version       string
+	// EventsHeartbeat is how often an idle event stream sends a comment
+	// (default 15 s).
+	EventsHeartbeat time.Duration
 }
 
 // Server is the HTTP API.
@@ -61,6 +68,17 @@ type Server struct {
 	// PublicRate is how many public notice requests an address may make a
 	// minute (default DefaultPublicRate).
 	PublicRate int
+	// Hits, Messages and Webhooks are the cooperation services; Events
+	// wakes event streams (and the webhook dispatcher) on a commit.
+	Hits     *hits.Service
+	Messages *messages.Service
+	Webhooks *webhooks.Service
+	Events   *events.Hub
+
+	// streams ends open event streams when the server shuts down, so that
+	// a graceful shutdown is not held up by them.
+	streams     context.Context
+	stopStreams context.CancelFunc
 
 	publicLimit publicLimiter
 	mux         *http.ServeMux
@@ -105,8 +123,13 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
+	s.Events = events.NewHub()
+	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
+	s.Hits.Notify, s.Messages.Notify = s.Events.Notify, s.Events.Notify
+	s.streams, s.stopStreams = context.WithCancel(context.Background())
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
+	s.routes = append(s.routes, s.hitRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -130,6 +153,10 @@ func (s *Server) countRecords() float64 {
 	})
 	return float64(n)
 }
+
+// StopStreams ends every open event stream (graceful shutdown does it
+// by itself; tests that close a server call it first).
+func (s *Server) StopStreams() { s.stopStreams() }
 
 // Handler returns the server's root handler.
 func (s *Server) Handler() http.Handler { return s.mux }
@@ -330,6 +357,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, grace time.Dur
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(s.stopStreams)
 	if ready != nil {
 		ready(ln.Addr())
 	}

@@ -1,0 +1,514 @@
+// Package hits owns hit records: what a screening at or above the alert
+// threshold leaves behind, who is told of it and what each side does with
+// it (new → being checked → confirmed or false positive → actions), repeat
+// sightings folded into one hit, and the statistics of a bureau's hits.
+// It asks access what each side may see, writes the hit, its events and
+// its audit entries in one transaction, and knows nothing of HTTP or of
+// the screening index (the caller hands it the matches).
+package hits
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Limits and defaults.
+const (
+	DefaultWindow = 24 * time.Hour
+	MaxNotes      = 2000
+	Owner         = "owner"
+	Searcher      = "searcher"
+)
+
+// Event types this package writes.
+const (
+	EventCreated  = "hit.created"
+	EventRepeated = "hit.repeated" // a folded repeat sighting
+	EventUpdated  = "hit.updated"
+)
+
+// Service records hits and their life cycle.
+type Service struct {
+	Store core.Store
+	Now   func() time.Time
+	// Window is how long repeats of the same subject, record and place
+	// fold into one hit.
+	Window time.Duration
+	// Notify, if set, is called after a commit that wrote events, so that
+	// local subscribers need not wait for the next poll.
+	Notify func()
+}
+
+// New returns a Service over st with the default window.
+func New(st core.Store) *Service { return &Service{Store: st, Now: time.Now, Window: DefaultWindow} }
+
+func (s *Service) notify() {
+	if s.Notify != nil {
+		s.Notify()
+	}
+}
+
+// Match is one record a screening matched, as the index reports it to a
+// system viewer (record id, score and explanation always set).
+type Match struct {
+	RecordID    string
+	Score       float64
+	Label       string
+	Matched     string
+	Explanation []string
+}
+
+// Sighting is one screening that matched: what was asked, where, and what
+// it matched.
+type Sighting struct {
+	Type    string // person, document, identifier
+	Subject string // the query, normalised: what makes two sightings "the same subject"
+	Query   string // the query as given, for the people who follow the hit
+	Context map[string]string
+	Matches []Match
+}
+
+// Record turns sightings by v into hits, in one transaction: a new hit for
+// each match not seen within the window, the count of an existing one
+// otherwise; it writes the events telling the owner and the searcher, and
+// the audit entries. It returns the hits, one per match, in order.
+func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sighting) ([][]*core.Hit, error) {
+	if v.Bureau == "" {
+		return nil, nil // the system's own screenings are not cooperation
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	window := s.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	out := make([][]*core.Hit, len(sightings))
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		for i, sg := range sightings {
+			out[i] = make([]*core.Hit, 0, len(sg.Matches))
+			place := Place(sg.Context)
+			for _, m := range sg.Matches {
+				rec, err := tx.GetRecord(m.RecordID)
+				if core.ErrorCode(err) == core.ENOTFOUND {
+					continue // gone since the index answered: nothing to follow
+				} else if err != nil {
+					return err
+				}
+				key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
+				h, err := tx.OpenHit(key, now.Add(-window))
+				switch {
+				case err == nil:
+					h.Count++
+					h.LastSeen = now
+					h.Version++
+					if err := tx.UpdateHit(h); err != nil {
+						return err
+					}
+					if err := s.events(tx, EventRepeated, h, rec, now); err != nil {
+						return err
+					}
+					if err := audit.Append(tx, audit.Entry(v, "hit.repeat", audit.OK, rec.ID)); err != nil {
+						return err
+					}
+				case core.ErrorCode(err) == core.ENOTFOUND:
+					id := uuid.Must(uuid.NewV7()).String()
+					h = &core.Hit{
+						ID: id, Reference: reference(id), Version: 1, DedupKey: key,
+						RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
+						Searcher: v.Bureau, SearchedBy: actorName(v),
+						Type: sg.Type, Subject: sg.Subject, Query: sg.Query, Context: sg.Context, Place: place,
+						Country: recordCountry(rec), Score: m.Score, Label: m.Label, Matched: m.Matched, Explanation: m.Explanation,
+						Count: 1, FirstSeen: now, LastSeen: now,
+						ReleasedToSearcher: access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability),
+						OwnerState:         core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
+					}
+					if err := tx.InsertHit(h); err != nil {
+						return err
+					}
+					if err := s.events(tx, EventCreated, h, rec, now); err != nil {
+						return err
+					}
+					e := audit.Entry(v, "hit.create", audit.OK, rec.ID)
+					e.Query = fmt.Sprintf("hit %s (%s) score %.3f%s", h.Reference, sg.Type, m.Score, contextSummary(sg.Context))
+					if err := audit.Append(tx, e); err != nil {
+						return err
+					}
+				default:
+					return err
+				}
+				out[i] = append(out[i], h)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.notify()
+	return out, nil
+}
+
+// events writes what each side is told of h: the owner always, with the
+// record (it can always see its own); the searcher with the record only if
+// it is releasable to the searching bureau now, otherwise as "possible hit
+// — contact bureau X" with the reference and no record id.
+func (s *Service) events(tx core.Tx, typ string, h *core.Hit, rec *core.Record, now time.Time) error {
+	full, _ := json.Marshal(ViewOf(h, access.DiscloseFull))
+	if err := tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Owner}, RecordID: h.RecordID, Data: full}); err != nil {
+		return err
+	}
+	if h.Searcher == h.Owner {
+		return nil
+	}
+	if access.CanSeeHit(access.BureauViewer(h.Searcher, ""), rec.Owner, rec.Status, rec.Releasability) {
+		return tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, RecordID: h.RecordID, Data: full})
+	}
+	possible, _ := json.Marshal(ViewOf(h, access.DisclosePossible))
+	return tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, Data: possible})
+}
+
+// View is a hit as one viewer is shown it. A restricted view carries no
+// record id, kind, label, score, match or explanation, and only the
+// searcher's side of the history.
+type View struct {
+	ID            string            `json:"id"`
+	Reference     string            `json:"reference"`
+	Version       int64             `json:"version"`
+	Restricted    bool              `json:"restricted"`
+	Message       string            `json:"message,omitempty"`
+	Owner         string            `json:"owner"`
+	Searcher      string            `json:"searcher"`
+	SearchedBy    string            `json:"searched_by,omitempty"`
+	Type          string            `json:"type"`
+	Query         string            `json:"query"`
+	Context       map[string]string `json:"context,omitempty"`
+	RecordID      string            `json:"record_id,omitempty"`
+	RecordKind    string            `json:"record_kind,omitempty"`
+	Country       string            `json:"country,omitempty"`
+	Label         string            `json:"label,omitempty"`
+	Score         float64           `json:"score,omitempty"`
+	Matched       string            `json:"matched,omitempty"`
+	Explanation   []string          `json:"explanation,omitempty"`
+	Count         int               `json:"count"`
+	FirstSeen     time.Time         `json:"first_seen"`
+	LastSeen      time.Time         `json:"last_seen"`
+	OwnerState    string            `json:"owner_state"`
+	SearcherState string            `json:"searcher_state"`
+	History       []core.HitStep    `json:"history"`
+}
+
+// ViewOf shapes h for a disclosure level (never call it with DiscloseNothing).
+func ViewOf(h *core.Hit, d access.Disclosure) View {
+	v := View{ID: h.ID, Reference: h.Reference, Version: h.Version, Owner: h.Owner, Searcher: h.Searcher, Type: h.Type,
+		Query: h.Query, Context: h.Context, Count: h.Count, FirstSeen: h.FirstSeen, LastSeen: h.LastSeen,
+		OwnerState: h.OwnerState, SearcherState: h.SearcherState, History: []core.HitStep{}}
+	if d == access.DiscloseFull {
+		v.SearchedBy, v.RecordID, v.RecordKind, v.Country, v.Label = h.SearchedBy, h.RecordID, h.RecordKind, h.Country, h.Label
+		v.Score, v.Matched, v.Explanation = h.Score, h.Matched, h.Explanation
+		v.History = append(v.History, h.History...)
+		return v
+	}
+	v.Restricted = true
+	v.Message = fmt.Sprintf("possible hit — contact bureau %s", h.Owner)
+	for _, st := range h.History {
+		if st.Side == Searcher {
+			v.History = append(v.History, st)
+		}
+	}
+	return v
+}
+
+// Get returns a hit as v may see it; a hit v is no side of is not found.
+func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, error) {
+	var out *View
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		h, err := tx.GetHit(id)
+		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+			return err
+		}
+		d := disclosure(tx, v, h)
+		if d == access.DiscloseNothing {
+			return audit.Append(tx, audit.Entry(v, "hit.read", audit.NotFound))
+		}
+		vw := ViewOf(h, d)
+		out = &vw
+		return audit.Append(tx, audit.Entry(v, "hit.read", audit.OK, h.RecordID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "hit not found")
+	}
+	return out, nil
+}
+
+func disclosure(tx core.Tx, v core.Viewer, h *core.Hit) access.Disclosure {
+	if h == nil {
+		return access.DiscloseNothing
+	}
+	rec, err := tx.GetRecord(h.RecordID)
+	if err != nil {
+		rec = nil
+	}
+	return access.HitDisclosure(v, h, rec)
+}
+
+// ListFilter is what a caller may filter a listing by.
+type ListFilter struct {
+	Side  string // owner, searcher or ""
+	State string
+	Since time.Time
+	Until time.Time
+	After string
+	Limit int
+}
+
+// List returns v's bureau's hits, oldest id first, shaped for v.
+func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View, error) {
+	if f.Side != "" && f.Side != Owner && f.Side != Searcher {
+		return nil, core.Invalid(core.FieldError{Field: "side", Reason: "must be owner or searcher"})
+	}
+	if f.State != "" && !slices.Contains(core.HitStates, f.State) {
+		return nil, core.Invalid(core.FieldError{Field: "state", Reason: "must be one of " + strings.Join(core.HitStates, ", ")})
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	if v.Bureau == "" {
+		return []View{}, nil
+	}
+	out := []View{}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		hs, err := tx.ListHits(core.HitFilter{Bureau: v.Bureau, Side: f.Side, State: f.State, Since: f.Since, Until: f.Until, After: f.After, Limit: f.Limit})
+		if err != nil {
+			return err
+		}
+		var shown []string
+		for _, h := range hs {
+			if d := disclosure(tx, v, h); d != access.DiscloseNothing {
+				out = append(out, ViewOf(h, d))
+				if d == access.DiscloseFull {
+					shown = append(shown, h.RecordID)
+				}
+			}
+		}
+		e := audit.Entry(v, "hit.list", audit.OK, shown...)
+		e.Query = fmt.Sprintf("side=%s state=%s hits=%d", f.Side, f.State, len(out))
+		return audit.Append(tx, e)
+	})
+	return out, err
+}
+
+// Change is a request to move one side of a hit on.
+type Change struct {
+	State  string `json:"state"`
+	Action string `json:"action"`
+	Notes  string `json:"notes"`
+	// Version, if set, must be the hit's current version.
+	Version int64 `json:"version"`
+}
+
+// allowed lists the states each state may move to. A false positive may be
+// reopened; an action may follow another.
+var allowed = map[string][]string{
+	core.HitNew:           {core.HitBeingChecked},
+	core.HitBeingChecked:  {core.HitConfirmed, core.HitFalsePositive},
+	core.HitConfirmed:     {core.HitActionTaken},
+	core.HitFalsePositive: {core.HitBeingChecked},
+	core.HitActionTaken:   {core.HitActionTaken},
+}
+
+// Allowed returns the states a side in state from may move to.
+func Allowed(from string) []string { return slices.Clone(allowed[from]) }
+
+// Validate checks a change on its own, naming the field at fault.
+func (c *Change) Validate() error {
+	c.State, c.Action = strings.TrimSpace(c.State), strings.TrimSpace(c.Action)
+	if c.State == "" && c.Action != "" {
+		c.State = core.HitActionTaken
+	}
+	var fs []core.FieldError
+	if !slices.Contains(core.HitStates, c.State) || c.State == core.HitNew {
+		fs = append(fs, core.FieldError{Field: "state", Reason: "must be one of being_checked, confirmed, false_positive, action_taken"})
+	}
+	if c.State == core.HitActionTaken && !slices.Contains(core.HitActions, c.Action) {
+		fs = append(fs, core.FieldError{Field: "action", Reason: "an action is required: one of " + strings.Join(core.HitActions, ", ")})
+	}
+	if c.State != core.HitActionTaken && c.Action != "" {
+		fs = append(fs, core.FieldError{Field: "action", Reason: "an action goes with state action_taken"})
+	}
+	if !utf8.ValidString(c.Notes) || utf8.RuneCountInString(c.Notes) > MaxNotes {
+		fs = append(fs, core.FieldError{Field: "notes", Reason: fmt.Sprintf("must be valid text of at most %d characters", MaxNotes)})
+	}
+	if c.Version < 0 {
+		fs = append(fs, core.FieldError{Field: "version", Reason: "must be positive"})
+	}
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	return nil
+}
+
+// Transition moves v's side of hit id to a new state. A bureau that is no
+// side of the hit gets not found; an invalid transition gets a conflict
+// naming the states allowed from where the side stands.
+func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Change) (*View, error) {
+	if err := c.Validate(); err != nil {
+		s.refuse(ctx, v, err)
+		return nil, err
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	var out *View
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		h, err := tx.GetHit(id)
+		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+			return err
+		}
+		d := disclosure(tx, v, h)
+		side := access.HitSide(v, h)
+		if d == access.DiscloseNothing {
+			return core.Errorf(core.ENOTFOUND, "hit not found")
+		}
+		if side == "" {
+			return core.Errorf(core.EFORBIDDEN, "your role or key may not change the state of a hit")
+		}
+		if c.Version != 0 && c.Version != h.Version {
+			return core.Errorf(core.ECONFLICT, "the hit is at version %d, not %d: reload it", h.Version, c.Version)
+		}
+		from := h.OwnerState
+		if side == Searcher {
+			from = h.SearcherState
+		}
+		if !slices.Contains(allowed[from], c.State) {
+			return &core.Error{Code: core.ECONFLICT, Message: fmt.Sprintf("the %s side of this hit is %s; from there it may move to %s", side, from, strings.Join(allowed[from], " or ")),
+				Fields: []core.FieldError{{Field: "state", Reason: "allowed from " + from + ": " + strings.Join(allowed[from], ", ")}}}
+		}
+		if side == Owner {
+			h.OwnerState = c.State
+			if h.Searcher == h.Owner {
+				h.SearcherState = c.State
+			}
+		} else {
+			h.SearcherState = c.State
+		}
+		h.History = append(h.History, core.HitStep{At: now, Side: side, Bureau: v.Bureau, By: actorName(v), From: from, To: c.State, Action: c.Action, Notes: strings.TrimSpace(c.Notes)})
+		h.Version++
+		if err := tx.UpdateHit(h); err != nil {
+			return err
+		}
+		rec, err := tx.GetRecord(h.RecordID)
+		if err != nil {
+			return err
+		}
+		if err := s.events(tx, EventUpdated, h, rec, now); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "hit.state", audit.OK, h.RecordID)
+		e.Query = fmt.Sprintf("hit %s %s side %s -> %s %s", h.Reference, side, from, c.State, c.Action)
+		if err := audit.Append(tx, e); err != nil {
+			return err
+		}
+		vw := ViewOf(h, d)
+		out = &vw
+		return nil
+	})
+	if err != nil {
+		s.refuse(ctx, v, err)
+		return nil, err
+	}
+	s.notify()
+	return out, nil
+}
+
+// refuse audits a refused change in a transaction of its own.
+func (s *Service) refuse(ctx context.Context, v core.Viewer, err error) {
+	e := audit.Entry(v, "hit.state", audit.OutcomeOf(err))
+	e.Query = core.ErrorMessage(err)
+	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+}
+
+// Place is the canonical form of the context a searcher gave (border post,
+// flight…): two sightings with the same context are at the same place.
+func Place(ctx map[string]string) string {
+	if len(ctx) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(ctx))
+	for k := range ctx {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, strings.ToLower(strings.TrimSpace(k))+"="+strings.ToLower(strings.Join(strings.Fields(ctx[k]), " ")))
+	}
+	return strings.Join(parts, ";")
+}
+
+// Normalise is the subject form of a query: case and spacing folded, so
+// "HAMMOUCHI  Abdelatif" and "hammouchi abdelatif" are one subject.
+func Normalise(parts ...string) string {
+	for i, p := range parts {
+		parts[i] = strings.ToLower(strings.Join(strings.Fields(p), " "))
+	}
+	return strings.Join(parts, "|")
+}
+
+func dedupKey(searcher, recordID, typ, subject, place string) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{searcher, recordID, typ, subject, place}, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+// reference is the hit's short public name, derived from its id.
+func reference(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "HIT-" + strings.ToUpper(hex.EncodeToString(sum[:6]))
+}
+
+// recordCountry is the country a record's subject belongs to, where its
+// data names one: the first nationality, or the issuing country.
+func recordCountry(r *core.Record) string {
+	var d struct {
+		Nationalities []string `json:"nationalities"`
+		Nationality   string   `json:"nationality"`
+		Country       string   `json:"country"`
+		Issuing       string   `json:"issuing_country"`
+	}
+	json.Unmarshal(r.Data, &d)
+	switch {
+	case len(d.Nationalities) > 0:
+		return d.Nationalities[0]
+	case d.Nationality != "":
+		return d.Nationality
+	case d.Issuing != "":
+		return d.Issuing
+	}
+	return d.Country
+}
+
+func contextSummary(c map[string]string) string {
+	if len(c) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(c)
+	return " context=" + string(b)
+}
+
+func actorName(v core.Viewer) string {
+	kind, id := v.Actor()
+	return kind + ":" + id
+}

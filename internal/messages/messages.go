@@ -1,0 +1,390 @@
+// Package messages owns conversations between bureaus: threads attached
+// to a hit, a record (a notice) or nothing, typed messages with small
+// attachments, and read receipts per bureau. Only participants see a
+// thread (access.CanSeeThread); everything is audited in the transaction
+// that does it, and every post writes a message.posted event addressed to
+// the participants. It knows nothing of HTTP.
+package messages
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+)
+
+// Limits on what a message carries.
+const (
+	MaxBody            = 20_000 // characters
+	MaxSubject         = 200
+	MaxParticipants    = 20
+	MaxAttachments     = 4
+	MaxAttachmentBytes = 192 << 10
+	MaxAttachmentName  = 200
+	MaxMessagesShown   = 1000
+	EventPosted        = "message.posted"
+)
+
+// Service runs thread operations.
+type Service struct {
+	Store  core.Store
+	Now    func() time.Time
+	Notify func()
+}
+
+// New returns a Service over st.
+func New(st core.Store) *Service { return &Service{Store: st, Now: time.Now} }
+
+// NewThread is what a bureau sends to open a thread with its first message.
+type NewThread struct {
+	Subject      string   `json:"subject"`
+	HitID        string   `json:"hit_id"`
+	RecordID     string   `json:"record_id"`
+	Participants []string `json:"participants"`
+	Message      Post     `json:"message"`
+}
+
+// Post is one message as sent.
+type Post struct {
+	Type        string       `json:"type"`
+	Body        string       `json:"body"`
+	Attachments []Attachment `json:"attachments"`
+}
+
+// Attachment as sent: a name and the bytes (base64 in JSON).
+type Attachment struct {
+	Name string `json:"name"`
+	Data []byte `json:"data"`
+}
+
+// Validate checks a post, prefixing field names with prefix.
+func (p *Post) Validate(prefix string) error {
+	var fs []core.FieldError
+	bad := func(f, r string) { fs = append(fs, core.FieldError{Field: prefix + f, Reason: r}) }
+	if !slices.Contains(core.MessageTypes, p.Type) {
+		bad("type", "must be one of "+strings.Join(core.MessageTypes, ", "))
+	}
+	p.Body = strings.TrimSpace(p.Body)
+	switch {
+	case !utf8.ValidString(p.Body):
+		bad("body", "must be valid UTF-8 text")
+	case p.Body == "":
+		bad("body", "is required")
+	case utf8.RuneCountInString(p.Body) > MaxBody:
+		return core.Errorf(core.ETOOLARGE, "%sbody: a message holds at most %d characters", prefix, MaxBody)
+	}
+	if len(p.Attachments) > MaxAttachments {
+		bad("attachments", fmt.Sprintf("at most %d attachments", MaxAttachments))
+	}
+	for i, a := range p.Attachments {
+		f := fmt.Sprintf("attachments[%d]", i)
+		if strings.TrimSpace(a.Name) == "" || len(a.Name) > MaxAttachmentName || !utf8.ValidString(a.Name) || strings.ContainsAny(a.Name, "/\\\x00") {
+			bad(f+".name", fmt.Sprintf("must be a file name of at most %d bytes, without slashes", MaxAttachmentName))
+		}
+		if len(a.Data) == 0 {
+			bad(f+".data", "must hold the file's bytes, base64-encoded")
+		}
+		if len(a.Data) > MaxAttachmentBytes {
+			return core.Errorf(core.ETOOLARGE, "%s%s: an attachment holds at most %d bytes", prefix, f, MaxAttachmentBytes)
+		}
+	}
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	return nil
+}
+
+// Validate checks a new thread on its own.
+func (n *NewThread) Validate() error {
+	var fs []core.FieldError
+	n.Subject = strings.TrimSpace(n.Subject)
+	if n.Subject == "" || !utf8.ValidString(n.Subject) || utf8.RuneCountInString(n.Subject) > MaxSubject {
+		fs = append(fs, core.FieldError{Field: "subject", Reason: fmt.Sprintf("is required, at most %d characters", MaxSubject)})
+	}
+	if n.HitID != "" && n.RecordID != "" {
+		fs = append(fs, core.FieldError{Field: "record_id", Reason: "a thread is attached to a hit or a record, not both"})
+	}
+	if len(n.Participants) > MaxParticipants {
+		fs = append(fs, core.FieldError{Field: "participants", Reason: fmt.Sprintf("at most %d bureaus", MaxParticipants)})
+	}
+	for i, b := range n.Participants {
+		if !members.Valid(b) && !members.IsSecretariat(b) {
+			fs = append(fs, core.FieldError{Field: fmt.Sprintf("participants[%d]", i), Reason: "must be a member country's code (ISO alpha-2) or the secretariat's"})
+		}
+	}
+	if err := n.Message.Validate("message."); err != nil {
+		if e, ok := err.(*core.Error); ok && e.Code == core.EINVALID {
+			fs = append(fs, e.Fields...)
+		} else {
+			return err
+		}
+	}
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	return nil
+}
+
+// ThreadView is a thread with its messages.
+type ThreadView struct {
+	core.Thread
+	Items []*core.Message `json:"items"`
+}
+
+// Open starts a thread. On a hit, the participants are the hit's two
+// sides (the opener must be one); on a record, every participant must be
+// able to see the record; otherwise any member bureaus.
+func (s *Service) Open(ctx context.Context, v core.Viewer, in NewThread) (*ThreadView, error) {
+	if !access.CanPostMessages(v) {
+		return nil, s.refuse(ctx, v, "thread.create", core.Errorf(core.EFORBIDDEN, "your role or key may not send messages"))
+	}
+	if err := in.Validate(); err != nil {
+		return nil, s.refuse(ctx, v, "thread.create", err)
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	parts := append([]string{v.Bureau}, in.Participants...)
+	var out *ThreadView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var recIDs []string
+		switch {
+		case in.HitID != "":
+			h, err := tx.GetHit(in.HitID)
+			if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+				return err
+			}
+			var rec *core.Record
+			if h != nil {
+				rec, _ = tx.GetRecord(h.RecordID)
+			}
+			if access.HitDisclosure(v, h, rec) == access.DiscloseNothing {
+				return core.Invalid(core.FieldError{Field: "hit_id", Reason: "no such hit of your bureau's"})
+			}
+			for i, b := range parts {
+				if b != h.Owner && b != h.Searcher {
+					return core.Invalid(core.FieldError{Field: fmt.Sprintf("participants[%d]", i-1), Reason: "a hit's thread is between its two sides: " + h.Owner + " and " + h.Searcher})
+				}
+			}
+			parts = append(parts, h.Owner, h.Searcher)
+			recIDs = []string{h.RecordID}
+		case in.RecordID != "":
+			rec, err := tx.GetRecord(in.RecordID)
+			if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+				return err
+			}
+			if !access.CanSee(v, rec) {
+				return core.Invalid(core.FieldError{Field: "record_id", Reason: "no such record"})
+			}
+			for i, b := range parts {
+				if !access.CanSee(access.BureauViewer(b, ""), rec) {
+					return core.Invalid(core.FieldError{Field: fmt.Sprintf("participants[%d]", i-1), Reason: "the record is not releasable to " + b})
+				}
+			}
+			recIDs = []string{rec.ID}
+		}
+		slices.Sort(parts)
+		parts = slices.Compact(parts)
+		if len(parts) < 2 {
+			return core.Invalid(core.FieldError{Field: "participants", Reason: "name at least one other bureau"})
+		}
+		th := &core.Thread{ID: uuid.Must(uuid.NewV7()).String(), Subject: in.Subject, HitID: in.HitID, RecordID: in.RecordID,
+			Participants: parts, CreatedBy: actorName(v), Bureau: v.Bureau, CreatedAt: now, UpdatedAt: now, Reads: map[string]core.ReadMark{}}
+		if err := tx.InsertThread(th); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "thread.create", audit.OK, recIDs...)
+		e.Query = "thread " + th.ID + " with " + strings.Join(parts, ",")
+		if err := audit.Append(tx, e); err != nil {
+			return err
+		}
+		m, err := s.post(tx, v, th, in.Message, now)
+		if err != nil {
+			return err
+		}
+		out = &ThreadView{Thread: *th, Items: []*core.Message{m}}
+		return nil
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "thread.create", err)
+	}
+	s.notify()
+	return out, nil
+}
+
+// post adds m to th inside tx, marks it read by the sender's bureau,
+// writes the event and the audit entry.
+func (s *Service) post(tx core.Tx, v core.Viewer, th *core.Thread, p Post, now time.Time) (*core.Message, error) {
+	m := &core.Message{ID: uuid.Must(uuid.NewV7()).String(), ThreadID: th.ID, Number: th.Messages + 1, Bureau: v.Bureau, Author: actorName(v),
+		Type: p.Type, Body: p.Body, Attachments: []core.MessageAttachment{}, At: now}
+	for _, a := range p.Attachments {
+		m.Attachments = append(m.Attachments, core.MessageAttachment{Name: strings.TrimSpace(a.Name), ContentType: http.DetectContentType(a.Data), Size: len(a.Data), Data: a.Data})
+	}
+	if err := tx.InsertMessage(m); err != nil {
+		return nil, err
+	}
+	th.Messages = m.Number
+	th.UpdatedAt = now
+	if th.Reads == nil {
+		th.Reads = map[string]core.ReadMark{}
+	}
+	th.Reads[v.Bureau] = core.ReadMark{Through: m.Number, At: now, By: actorName(v)}
+	if err := tx.UpdateThread(th); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(map[string]any{"thread_id": th.ID, "message_id": m.ID, "number": m.Number, "type": m.Type,
+		"from": m.Bureau, "subject": th.Subject, "hit_id": th.HitID})
+	if err := tx.InsertEvent(&core.Event{At: now, Type: EventPosted, Subject: th.ID, Audience: th.Participants, Data: data}); err != nil {
+		return nil, err
+	}
+	e := audit.Entry(v, "message.post", audit.OK)
+	e.Query = fmt.Sprintf("thread %s message %d type %s attachments %d", th.ID, m.Number, m.Type, len(m.Attachments))
+	return m, audit.Append(tx, e)
+}
+
+// Reply posts to a thread v's bureau takes part in; other bureaus get
+// not found, as if the thread did not exist.
+func (s *Service) Reply(ctx context.Context, v core.Viewer, threadID string, p Post) (*core.Message, error) {
+	if err := p.Validate(""); err != nil {
+		return nil, s.refuse(ctx, v, "message.post", err)
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	var m *core.Message
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		th, err := s.thread(tx, v, threadID)
+		if err != nil {
+			return err
+		}
+		if !access.CanPostMessages(v) {
+			return core.Errorf(core.EFORBIDDEN, "your role or key may not send messages")
+		}
+		m, err = s.post(tx, v, th, p, now)
+		return err
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "message.post", err)
+	}
+	s.notify()
+	return m, nil
+}
+
+func (s *Service) thread(tx core.Tx, v core.Viewer, id string) (*core.Thread, error) {
+	th, err := tx.GetThread(id)
+	if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+		return nil, err
+	}
+	if !access.CanSeeThread(v, th) {
+		return nil, core.Errorf(core.ENOTFOUND, "thread not found")
+	}
+	return th, nil
+}
+
+// Get returns a thread with its messages; reading is audited.
+func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*ThreadView, error) {
+	var out *ThreadView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		th, err := s.thread(tx, v, id)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.ListMessages(th.ID)
+		if err != nil {
+			return err
+		}
+		if len(ms) > MaxMessagesShown {
+			ms = ms[len(ms)-MaxMessagesShown:]
+		}
+		if ms == nil {
+			ms = []*core.Message{}
+		}
+		out = &ThreadView{Thread: *th, Items: ms}
+		e := audit.Entry(v, "thread.read", audit.OK)
+		e.Query = "thread " + th.ID
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "thread.read", err)
+	}
+	return out, nil
+}
+
+// List returns the threads v's bureau takes part in, newest first.
+func (s *Service) List(ctx context.Context, v core.Viewer, limit int) ([]*core.Thread, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	out := []*core.Thread{}
+	if v.Bureau == "" {
+		return out, nil
+	}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		ts, err := tx.ListThreads(v.Bureau, limit)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if access.CanSeeThread(v, t) {
+				out = append(out, t)
+			}
+		}
+		e := audit.Entry(v, "thread.list", audit.OK)
+		e.Query = fmt.Sprintf("threads=%d", len(out))
+		return audit.Append(tx, e)
+	})
+	return out, err
+}
+
+// MarkRead records that v's bureau has read the thread through its last
+// message.
+func (s *Service) MarkRead(ctx context.Context, v core.Viewer, id string) (*core.Thread, error) {
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	var out *core.Thread
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		th, err := s.thread(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if th.Reads == nil {
+			th.Reads = map[string]core.ReadMark{}
+		}
+		th.Reads[v.Bureau] = core.ReadMark{Through: th.Messages, At: now, By: actorName(v)}
+		if err := tx.UpdateThread(th); err != nil {
+			return err
+		}
+		out = th
+		e := audit.Entry(v, "thread.read_receipt", audit.OK)
+		e.Query = fmt.Sprintf("thread %s through %d", th.ID, th.Messages)
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "thread.read_receipt", err)
+	}
+	return out, nil
+}
+
+func (s *Service) notify() {
+	if s.Notify != nil {
+		s.Notify()
+	}
+}
+
+func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error) error {
+	e := audit.Entry(v, action, audit.OutcomeOf(err))
+	e.Query = core.ErrorMessage(err)
+	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	return err
+}
+
+func actorName(v core.Viewer) string {
+	kind, id := v.Actor()
+	return kind + ":" + id
+}

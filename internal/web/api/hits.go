@@ -1,0 +1,194 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/screen"
+)
+
+var pHitID = param{"id", "path", "The hit's id."}
+
+// hitRoutes are the routes of hits, events, webhooks and messages.
+func (s *Server) hitRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/api/v1/hits", Summary: "Hits on your bureau's records and by its screenings", Resp: "HitPage",
+			Params: []param{{"side", "query", "owner or searcher"}, {"state", "query", "either side in this state"}, {"from", "query", "first seen at or after (RFC 3339 or YYYY-MM-DD)"},
+				{"to", "query", "first seen before"}, pLimit, pCursor}, h: s.listHits},
+		{Method: "GET", Path: "/api/v1/hits/stats", Summary: "Your bureau's hits by type, country, outcome and over time", Resp: "HitStats",
+			Params: []param{{"from", "query", "start (default 30 days ago)"}, {"to", "query", "end (default now)"}, {"bucket", "query", "hour, day (default), week or month"}}, h: s.hitStats},
+		{Method: "GET", Path: "/api/v1/hits/{id}", Summary: "One hit, as much of it as you may see", Resp: "HitRecord", Params: []param{pHitID}, h: s.getHit},
+		{Method: "POST", Path: "/api/v1/hits/{id}/state", Summary: "Move your side of a hit on: being_checked, confirmed, false_positive, action_taken (with an action)", Body: "HitChange", Resp: "HitRecord", Params: []param{pHitID}, h: s.changeHit},
+		{Method: "GET", Path: "/api/v1/events", Summary: "Server-Sent Events: hits, messages and notice decisions you may see; resumable with Last-Event-ID", Stream: "text/event-stream", StreamSchema: "Event",
+			Params: []param{{"Last-Event-ID", "header", "the id of the last event received: replay from there"}, {"after", "query", "replay events after this sequence number (0: all stored)"}}, h: s.eventStream},
+		{Method: "GET", Path: "/api/v1/webhooks", Summary: "Your bureau's webhooks", Resp: "WebhookList", h: s.listWebhooks},
+		{Method: "POST", Path: "/api/v1/webhooks", Summary: "Register a webhook; its signing secret is shown once", Body: "NewWebhook", Resp: "CreatedWebhook", Status: 201, h: s.createWebhook},
+		{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "Delete a webhook; its pending deliveries are given up", Status: 204, Params: []param{{"id", "path", "The webhook's id."}}, h: s.deleteWebhook},
+		{Method: "GET", Path: "/api/v1/webhooks/{id}/deliveries", Summary: "A webhook's deliveries: status, attempts, last error, dead letters", Resp: "DeliveryList",
+			Params: []param{{"id", "path", "The webhook's id."}, pLimit}, h: s.listDeliveries},
+		{Method: "POST", Path: "/api/v1/webhooks/{id}/deliveries/{did}/retry", Summary: "Send a dead-lettered delivery again", Resp: "Delivery",
+			Params: []param{{"id", "path", "The webhook's id."}, {"did", "path", "The delivery's id."}}, h: s.retryDelivery},
+		{Method: "GET", Path: "/api/v1/threads", Summary: "Message threads your bureau takes part in", Resp: "ThreadList", Params: []param{pLimit}, h: s.listThreads},
+		{Method: "POST", Path: "/api/v1/threads", Summary: "Open a thread (on a hit, a record or nothing) with its first message", Body: "NewThread", Resp: "ThreadView", Status: 201, h: s.openThread},
+		{Method: "GET", Path: "/api/v1/threads/{id}", Summary: "A thread and its messages (participants only)", Resp: "ThreadView", Params: []param{{"id", "path", "The thread's id."}}, h: s.getThread},
+		{Method: "POST", Path: "/api/v1/threads/{id}/messages", Summary: "Post to a thread your bureau takes part in", Body: "MessagePost", Resp: "Message", Status: 201, Params: []param{{"id", "path", "The thread's id."}}, h: s.postMessage},
+		{Method: "POST", Path: "/api/v1/threads/{id}/read", Summary: "Mark the thread read by your bureau (read receipt)", Resp: "Thread", Params: []param{{"id", "path", "The thread's id."}}, h: s.readThread},
+	}
+}
+
+// answerHit is a screening answer's hit with the hit record it made, if
+// it reached the alert threshold.
+type answerHit struct {
+	screen.Hit
+	HitID string `json:"hit_id,omitempty"`
+}
+
+func plainHits(hs []screen.Hit) []answerHit {
+	out := make([]answerHit, len(hs))
+	for i, h := range hs {
+		out[i] = answerHit{Hit: h}
+	}
+	return out
+}
+
+// recordHits turns what a screening matched at or above the alert
+// threshold into hit records. A miss returns at once: nothing is read or
+// written. Otherwise the query is run again as the system, so that the
+// owner's hit holds the score and explanation even where the searcher was
+// told only "possible hit", and the hits are written in one transaction.
+func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit, rerun func(sys core.Viewer) ([]screen.Hit, error)) ([]answerHit, error) {
+	out := plainHits(answer)
+	alert := false
+	for _, h := range answer {
+		if h.Restricted || h.Score >= screen.DefaultThreshold {
+			alert = true
+		}
+	}
+	if !alert || s.Hits == nil || v.Bureau == "" {
+		return out, nil
+	}
+	full, err := rerun(core.Viewer{System: true, Remote: v.Remote})
+	if err != nil {
+		return nil, err
+	}
+	sg := hits.Sighting{Type: typ, Subject: subject, Query: query, Context: c}
+	for _, h := range full {
+		if h.Score >= screen.DefaultThreshold && h.Internal() != "" {
+			sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: h.Score, Label: h.Label, Matched: h.Matched, Explanation: h.Explanation})
+		}
+	}
+	if len(sg.Matches) == 0 {
+		return out, nil
+	}
+	made, err := s.Hits.Record(r.Context(), v, []hits.Sighting{sg})
+	if err != nil {
+		return nil, err
+	}
+	byRecord := map[string]string{}
+	for _, h := range made[0] {
+		byRecord[h.RecordID] = h.ID
+	}
+	for i := range out {
+		out[i].HitID = byRecord[out[i].Internal()]
+	}
+	return out, nil
+}
+
+type hitPage struct {
+	Items      []hits.View `json:"items"`
+	NextCursor string      `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) listHits(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	q := r.URL.Query()
+	f := hits.ListFilter{Side: q.Get("side"), State: q.Get("state"), After: q.Get("cursor")}
+	var err error
+	if f.Since, err = timeParam(q.Get("from"), "from"); err != nil {
+		return err
+	}
+	if f.Until, err = timeParam(q.Get("to"), "to"); err != nil {
+		return err
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a number from 1 to 500"})
+		}
+		f.Limit = n
+	}
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	items, err := s.Hits.List(r.Context(), v, f)
+	if err != nil {
+		return err
+	}
+	p := hitPage{Items: items}
+	if len(items) == f.Limit {
+		p.NextCursor = items[len(items)-1].ID
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func timeParam(s, field string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, core.Invalid(core.FieldError{Field: field, Reason: "must be RFC 3339 or YYYY-MM-DD"})
+}
+
+func (s *Server) hitStats(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	q := r.URL.Query()
+	from, err := timeParam(q.Get("from"), "from")
+	if err != nil {
+		return err
+	}
+	to, err := timeParam(q.Get("to"), "to")
+	if err != nil {
+		return err
+	}
+	if to.IsZero() {
+		to = time.Now().UTC()
+	}
+	if from.IsZero() {
+		from = to.AddDate(0, 0, -30)
+	}
+	st, err := s.Hits.Stats(r.Context(), v, from, to, q.Get("bucket"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) getHit(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	h, err := s.Hits.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+func (s *Server) changeHit(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in hits.Change
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	h, err := s.Hits.Transition(r.Context(), v, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}

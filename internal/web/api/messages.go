@@ -1,0 +1,74 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/messages"
+)
+
+type threadList struct {
+	Items []*core.Thread `json:"items"`
+}
+
+func (s *Server) listThreads(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	limit := 50
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 200 {
+			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a number from 1 to 200"})
+		}
+		limit = n
+	}
+	ts, err := s.Messages.List(r.Context(), v, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, threadList{Items: ts})
+	return nil
+}
+
+func (s *Server) openThread(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in messages.NewThread
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	t, err := s.Messages.Open(r.Context(), v, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *Server) getThread(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	t, err := s.Messages.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in messages.Post
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Messages.Reply(r.Context(), v, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+func (s *Server) readThread(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	t, err := s.Messages.MarkRead(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}

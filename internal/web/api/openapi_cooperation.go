@@ -1,0 +1,67 @@
+package api
+
+import (
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// cooperationSchemas describe hits, events, webhooks and messages. They
+// are merged into the document's schemas.
+func cooperationSchemas() obj {
+	integer := obj{"type": "integer"}
+	step := obj{"type": "object", "properties": obj{"at": dateTime, "side": enum([]string{"owner", "searcher"}), "bureau": str(""), "by": str(""),
+		"from": enum(core.HitStates), "to": enum(core.HitStates), "action": enum(core.HitActions), "notes": str("")}}
+	hit := obj{"type": "object", "description": "restricted: the record is not releasable to you; only the reference, the owner and your own context are shown",
+		"properties": obj{"id": str(""), "reference": str("HIT-…"), "version": integer, "restricted": obj{"type": "boolean"}, "message": str("possible hit — contact bureau X"),
+			"owner": str("owner bureau of the record"), "searcher": str("bureau that screened"), "searched_by": str("user:… or key:…"), "type": enum([]string{"person", "document", "identifier"}),
+			"query": str("the search as given"), "context": ref("ScreenContext"), "record_id": str(""), "record_kind": enum(core.Kinds), "country": str("the record subject's country"),
+			"label": str(""), "score": obj{"type": "number"}, "matched": str(""), "explanation": list(str("")), "count": obj{"type": "integer", "description": "sightings folded into this hit"},
+			"first_seen": dateTime, "last_seen": dateTime, "owner_state": enum(core.HitStates), "searcher_state": enum(core.HitStates), "history": list(step)}}
+	counts := obj{"type": "object", "additionalProperties": integer}
+	webhook := obj{"type": "object", "properties": obj{"id": str(""), "bureau": str(""), "url": str(""), "events": list(str("event type, family (hit.*) or *")),
+		"created_by": str(""), "created_at": dateTime, "from_seq": obj{"type": "integer", "description": "events after this sequence number are delivered"}}}
+	delivery := obj{"type": "object", "properties": obj{"id": str("also sent as X-Manara-Delivery: deduplicate on it"), "webhook_id": str(""), "bureau": str(""),
+		"event_seq": integer, "event_type": str(""), "status": enum([]string{core.DeliveryPending, core.DeliveryDelivered, core.DeliveryDead, core.DeliveryWithheld}),
+		"attempts": integer, "last_error": str("why the last attempt failed"), "last_status": integer, "created_at": dateTime, "deadline": dateTime,
+		"next_attempt": dateTime, "delivered_at": dateTime}}
+	reads := obj{"type": "object", "additionalProperties": obj{"type": "object", "properties": obj{"through": integer, "at": dateTime, "by": str("")}}}
+	thread := obj{"type": "object", "properties": obj{"id": str(""), "subject": str(""), "hit_id": str(""), "record_id": str(""), "participants": list(str("bureau")),
+		"created_by": str(""), "bureau": str("the bureau that opened it"), "created_at": dateTime, "updated_at": dateTime, "messages": integer, "reads": reads}}
+	attachment := obj{"type": "object", "properties": obj{"name": str(""), "content_type": str("sniffed from the bytes"), "size": integer, "data": str("base64")}}
+	message := obj{"type": "object", "properties": obj{"id": str(""), "thread_id": str(""), "number": integer, "bureau": str(""), "author": str(""),
+		"type": enum(core.MessageTypes), "body": str(""), "attachments": list(attachment), "at": dateTime}}
+	threadView := obj{"type": "object", "properties": obj{"items": list(ref("Message"))}}
+	for k, v := range thread["properties"].(obj) {
+		threadView["properties"].(obj)[k] = v
+	}
+	post := object([]string{"type", "body"}, obj{"type": enum(core.MessageTypes), "body": str("at most 20000 characters"),
+		"attachments": list(object([]string{"name", "data"}, obj{"name": str("file name"), "data": str("base64, at most 196608 bytes")}))})
+	return obj{
+		"Hit": obj{"type": "object", "properties": obj{"score": obj{"type": "number"}, "restricted": obj{"type": "boolean", "description": "true: the record is not releasable to you; contact the owner bureau with the reference"},
+			"owner": str("owner bureau"), "reference": str("hit reference"), "message": str("possible hit — contact bureau X"), "record_id": str(""), "kind": str(""), "label": str(""),
+			"matched": str("the indexed spelling that matched"), "explanation": list(str("why it scored what it scored")),
+			"hit_id": str("the hit record this match made (at or above the alert threshold): GET /api/v1/hits/{id}")}},
+		"HitRecord": hit,
+		"HitPage":   obj{"type": "object", "properties": obj{"items": list(ref("HitRecord")), "next_cursor": str("pass as cursor for the next page")}},
+		"HitChange": object(nil, obj{"state": enum([]string{core.HitBeingChecked, core.HitConfirmed, core.HitFalsePositive, core.HitActionTaken}),
+			"action": enum(core.HitActions), "notes": str("at most 2000 characters"), "version": obj{"type": "integer", "description": "if set, the hit's current version"}}),
+		"HitStats": obj{"type": "object", "properties": obj{"from": dateTime, "to": dateTime, "bucket": enum([]string{"hour", "day", "week", "month"}),
+			"hits": integer, "sightings": integer, "as_owner": integer, "as_searcher": integer, "by_type": counts, "by_country": counts, "by_outcome": counts, "by_action": counts,
+			"over_time": list(obj{"type": "object", "properties": obj{"start": dateTime, "hits": integer}}), "truncated": obj{"type": "boolean"}}},
+		"Event": obj{"type": "object", "description": "each SSE message: id = seq, event = type, data = this object", "properties": obj{
+			"seq": integer, "at": dateTime, "type": str("hit.created, hit.repeated, hit.updated, message.posted, notice.*"), "subject": str("id of the hit, thread or notice"),
+			"record_id": str("set when the event is about a record you may see"), "data": obj{"type": "object"}}},
+		"Webhook":        webhook,
+		"WebhookList":    obj{"type": "object", "properties": obj{"items": list(ref("Webhook"))}},
+		"NewWebhook":     object([]string{"url", "events"}, obj{"url": str("http(s) URL on the administrator's allow list"), "events": list(str("hit.created, hit.*, message.posted, * …"))}),
+		"CreatedWebhook": obj{"type": "object", "properties": obj{"webhook": ref("Webhook"), "secret": str("signing secret, shown once"), "note": str("")}},
+		"Delivery":       delivery,
+		"DeliveryList":   obj{"type": "object", "properties": obj{"items": list(ref("Delivery"))}},
+		"Thread":         thread,
+		"ThreadList":     obj{"type": "object", "properties": obj{"items": list(ref("Thread"))}},
+		"ThreadView":     threadView,
+		"Message":        message,
+		"MessagePost":    post,
+		"NewThread": object([]string{"subject", "message"}, obj{"subject": str(""), "hit_id": str("attach to a hit: participants are its two sides"),
+			"record_id": str("attach to a record (a notice): every participant must be able to see it"), "participants": list(str("bureaus besides yours")), "message": ref("MessagePost")}),
+	}
+}

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/webhooks"
+)
+
+type webhookList struct {
+	Items []*core.Webhook `json:"items"`
+}
+
+type createdWebhook struct {
+	Webhook *core.Webhook `json:"webhook"`
+	Secret  string        `json:"secret"`
+	Note    string        `json:"note"`
+}
+
+type deliveryList struct {
+	Items []*core.Delivery `json:"items"`
+}
+
+func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	ws, err := s.Webhooks.List(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, webhookList{Items: ws})
+	return nil
+}
+
+func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in webhooks.Registration
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	wh, secret, err := s.Webhooks.Register(r.Context(), v, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, createdWebhook{Webhook: wh, Secret: secret,
+		Note: "Keep the secret: it is shown only now. Check X-Manara-Signature on every delivery with it."})
+	return nil
+}
+
+func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	if err := s.Webhooks.Delete(r.Context(), v, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	limit := 100
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a number from 1 to 500"})
+		}
+		limit = n
+	}
+	ds, err := s.Webhooks.Deliveries(r.Context(), v, r.PathValue("id"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, deliveryList{Items: ds})
+	return nil
+}
+
+func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	d, err := s.Webhooks.Retry(r.Context(), v, r.PathValue("id"), r.PathValue("did"))
+	if err != nil {
+		return err
+	}
+	if s.Events != nil {
+		s.Events.Notify() // wakes the dispatcher too
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
