@@ -42,18 +42,12 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 	for _, d := range x.packed.lookup(key) {
 		h := hitFor(v, &recInfo{id: d.id, kind: core.KindTravelDocument, owner: d.owner, status: core.StatusActive, rel: d.rel, version: d.version,
 			label: strings.TrimSpace(q.Type+" "+num) + " (" + q.Country + ")"}, 1)
-		if !h.Restricted {
-			h.Matched = num
-			h.Explanation = []string{"document " + num + " issued by " + q.Country + ": exact match"}
-		}
+		h.reveal(num, []string{"document " + num + " issued by " + q.Country + ": exact match"})
 		hits = append(hits, h)
 	}
 	for _, r := range x.docs[key] {
 		h := hitFor(v, r.rec, 1)
-		if !h.Restricted {
-			h.Matched = r.value
-			h.Explanation = []string{"document " + strings.TrimSpace(r.kind+" "+r.value) + " issued by " + q.Country + ": exact match"}
-		}
+		h.reveal(r.value, []string{"document " + strings.TrimSpace(r.kind+" "+r.value) + " issued by " + q.Country + ": exact match"})
 		hits = append(hits, h)
 	}
 	return hits, nil
@@ -93,10 +87,7 @@ func (x *Index) ScreenIdentifier(v core.Viewer, q IdentifierQuery) ([]Hit, error
 	var hits []Hit
 	for _, r := range x.idents[key] {
 		h := hitFor(v, r.rec, 1)
-		if !h.Restricted {
-			h.Matched = r.value
-			h.Explanation = []string{r.kind + " " + r.value + ": exact match"}
-		}
+		h.reveal(r.value, []string{r.kind + " " + r.value + ": exact match"})
 		hits = append(hits, h)
 	}
 	return hits, nil

@@ -245,3 +245,24 @@ func TestInvestigationFindsTypingErrors(t *testing.T) {
 		t.Fatalf("AYSAN: %+v", hits)
 	}
 }
+
+// A restricted hit shows the caller nothing of the record, yet keeps for
+// the owner's notification the score and why: the hit is recorded from
+// one screening, never a second one run with more rights.
+func TestRestrictedHitKeepsTheOwnersView(t *testing.T) {
+	x := New()
+	r := rec(core.KindPerson, "MA", frOnly, map[string]any{"given_names": "Youssef", "family_name": "Raji"})
+	x.Put(r)
+	hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: "Youssef Raji"})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("hits %+v, %v", hits, err)
+	}
+	h := hits[0]
+	if !h.Restricted || h.Score != 0 || h.Matched != "" || len(h.Explanation) != 0 || h.RecordID != "" || h.Label != "" {
+		t.Fatalf("restricted hit shows too much: %+v", h)
+	}
+	o := h.ForOwner()
+	if o.Score < 0.99 || o.Matched == "" || len(o.Explanation) == 0 || h.Internal() != r.ID {
+		t.Fatalf("owner's view lost: %+v", o)
+	}
+}

@@ -65,9 +65,32 @@ type Hit struct {
 	Label       string   `json:"label,omitempty"`
 	Matched     string   `json:"matched,omitempty"`
 	Explanation []string `json:"explanation,omitempty"`
-	// recordID is kept for the audit and the owner's notification even
-	// when the caller may not see it.
+	// recordID and owner are kept for the audit and the owner's
+	// notification even when the caller may not see the record.
 	recordID string
+	owner    OwnerView
+}
+
+// OwnerView is what a hit tells the record's owner, whoever asked: the
+// score, the record's label, the spelling matched and why.
+type OwnerView struct {
+	Score       float64
+	Label       string
+	Matched     string
+	Explanation []string
+}
+
+// ForOwner is the hit as the record's owner sees it. It must not be shown
+// to a caller who may not see the record.
+func (h Hit) ForOwner() OwnerView { return h.owner }
+
+// reveal records what matched and why: for the owner always, for the
+// caller only if the record is releasable to it.
+func (h *Hit) reveal(matched string, explanation []string) {
+	h.owner.Matched, h.owner.Explanation = matched, explanation
+	if !h.Restricted {
+		h.Matched, h.Explanation = matched, explanation
+	}
 }
 
 // RecordID returns the record behind a hit, for the audit log and the
@@ -272,10 +295,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		}
 		seen[p.rec] = true
 		h := hitFor(v, p.rec, r.score)
-		if !h.Restricted {
-			h.Matched = r.matched
-			h.Explanation = append(m.Explain(x.name(r.ids)).Explain(), r.notes...)
-		}
+		h.reveal(r.matched, append(m.Explain(x.name(r.ids)).Explain(), r.notes...))
 		hits = append(hits, h)
 		if len(hits) == limit {
 			break
@@ -296,6 +316,7 @@ func (x *Index) nameText(n names.Name) string {
 // hitFor shapes a hit under the access decision.
 func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
 	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, Reference: reference(rec.id), recordID: rec.id}
+	h.owner = OwnerView{Score: h.Score, Label: rec.label}
 	if !access.CanSeeHit(v, rec.owner, rec.status, *rec.rel) {
 		h.Restricted, h.Score = true, 0 // a reference and the owner, nothing else
 		h.Message = fmt.Sprintf("possible hit — contact bureau %s", rec.owner)

@@ -59,25 +59,18 @@ func plainHits(hs []screen.Hit) []answerHit {
 // written. Otherwise the query is run again as the system, so that the
 // owner's hit holds the score and explanation even where the searcher was
 // told only "possible hit", and the hits are written in one transaction.
-func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit, rerun func(sys core.Viewer) ([]screen.Hit, error)) ([]answerHit, error) {
+func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit) ([]answerHit, error) {
 	out := plainHits(answer)
-	alert := false
-	for _, h := range answer {
-		if h.Restricted || h.Score >= screen.DefaultThreshold {
-			alert = true
-		}
-	}
-	if !alert || s.Hits == nil || v.Bureau == "" {
+	if s.Hits == nil || v.Bureau == "" {
 		return out, nil
 	}
-	full, err := rerun(core.Viewer{System: true, Remote: v.Remote})
-	if err != nil {
-		return nil, err
-	}
+	// The answer keeps, for each match, what its owner is told (the score
+	// and explanation even where the caller sees only "possible hit"):
+	// a match at the alert threshold is a hit.
 	sg := hits.Sighting{Type: typ, Subject: subject, Query: query, Context: c}
-	for _, h := range full {
-		if h.Score >= screen.DefaultThreshold && h.Internal() != "" {
-			sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: h.Score, Label: h.Label, Matched: h.Matched, Explanation: h.Explanation})
+	for _, h := range answer {
+		if o := h.ForOwner(); o.Score >= screen.DefaultThreshold && h.Internal() != "" {
+			sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, Matched: o.Matched, Explanation: o.Explanation})
 		}
 	}
 	if len(sg.Matches) == 0 {

@@ -127,11 +127,7 @@ func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Vie
 	if err != nil {
 		return err
 	}
-	out, err := s.recordHits(r, v, "person", hits.Normalise(in.Name, in.DateOfBirth), personSummary(in.PersonQuery), in.Context, found, func(sys core.Viewer) ([]screen.Hit, error) {
-		q := in.PersonQuery
-		q.Threshold = max(q.Threshold, screen.DefaultThreshold)
-		return s.Screen.ScreenPerson(sys, q)
-	})
+	out, err := s.recordHits(r, v, "person", hits.Normalise(in.Name, in.DateOfBirth), personSummary(in.PersonQuery), in.Context, found)
 	if err != nil {
 		return err
 	}
@@ -155,9 +151,7 @@ func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.V
 	if err != nil {
 		return err
 	}
-	out, err := s.recordHits(r, v, "document", hits.Normalise(in.Number, in.Country, in.Type, in.MRZ), documentSummary(in.DocumentQuery), in.Context, found, func(sys core.Viewer) ([]screen.Hit, error) {
-		return s.screenDoc(s.Screen, sys, in.DocumentQuery)
-	})
+	out, err := s.recordHits(r, v, "document", hits.Normalise(in.Number, in.Country, in.Type, in.MRZ), documentSummary(in.DocumentQuery), in.Context, found)
 	if err != nil {
 		return err
 	}
@@ -196,9 +190,7 @@ func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core
 	if err != nil {
 		return err
 	}
-	out, err := s.recordHits(r, v, "identifier", hits.Normalise(in.Type, in.Value), "identifier "+in.Type+" "+in.Value, in.Context, found, func(sys core.Viewer) ([]screen.Hit, error) {
-		return s.screenIdent(s.Screen, sys, in.IdentifierQuery)
-	})
+	out, err := s.recordHits(r, v, "identifier", hits.Normalise(in.Type, in.Value), "identifier "+in.Type+" "+in.Value, in.Context, found)
 	if err != nil {
 		return err
 	}
@@ -281,7 +273,6 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		var found []screen.Hit
-		var rerun func(core.Viewer) ([]screen.Hit, error)
 		var typ, subject, query string
 		if err := dec.Decode(&q); err != nil {
 			err = decodeError(err)
@@ -292,21 +283,14 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			case "person":
 				found, err = x.ScreenPerson(v, q.PersonQuery)
 				typ, subject, query = "person", hits.Normalise(q.Name, q.DateOfBirth), personSummary(q.PersonQuery)
-				rerun = func(sys core.Viewer) ([]screen.Hit, error) {
-					pq := q.PersonQuery
-					pq.Threshold = max(pq.Threshold, screen.DefaultThreshold)
-					return x.ScreenPerson(sys, pq)
-				}
 			case "document":
 				dq := screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ}
 				found, err = s.screenDoc(x, v, dq)
 				typ, subject, query = "document", hits.Normalise(q.Number, q.Country, q.DocType, q.MRZ), documentSummary(dq)
-				rerun = func(sys core.Viewer) ([]screen.Hit, error) { return s.screenDoc(x, sys, dq) }
 			case "identifier":
 				iq := screen.IdentifierQuery{Type: q.IDType, Value: q.Value}
 				found, err = s.screenIdent(x, v, iq)
 				typ, subject, query = "identifier", hits.Normalise(q.IDType, q.Value), "identifier "+q.IDType+" "+q.Value
-				rerun = func(sys core.Viewer) ([]screen.Hit, error) { return s.screenIdent(x, sys, iq) }
 			default:
 				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
 			}
@@ -316,7 +300,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		}
 		if out.Error == nil && len(found) > 0 {
 			// A hit is rare: it gets its own transaction, a miss none.
-			made, err := s.recordHits(r, v, typ, subject, query, nil, found, rerun)
+			made, err := s.recordHits(r, v, typ, subject, query, nil, found)
 			if err != nil {
 				out.Error = problem(lines, err)
 			} else {
