@@ -225,6 +225,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	var results []result
 	m := matcherPool.Get().(*names.Matcher)
 	m.Reset(qn)
+	m.SoundOnly = !investigate
 	defer matcherPool.Put(m)
 	var nameBuf [16]names.Token
 	for rank, c := range cands {
@@ -734,3 +735,4 @@ func (h *topK) offer(c scored) {
 		i = m
 	}
 }
+
