@@ -735,4 +735,3 @@ func (h *topK) offer(c scored) {
 		i = m
 	}
 }
-
