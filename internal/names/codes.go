@@ -145,7 +145,10 @@ func alignCodes(a, b []uint8, cross bool) float64 {
 	if denom == 0 {
 		return 1
 	}
-	abandon := 0.6 * denom
+	// A pair that costs more than this is no match whatever follows (its
+	// similarity, under 0.55, would count nothing: see compare), so the
+	// alignment stops there.
+	abandon := 0.45 * denom
 	var rows [3][33]float32
 	pp, prev, cur := &rows[0], &rows[1], &rows[2]
 	for j := 1; j <= m; j++ {
