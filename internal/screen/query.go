@@ -462,7 +462,10 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 		neighbours = x.visitSpellingNeighbours(qn, qks, total, sc.add)
 	}
 	// First cut: the best by accumulated weight.
-	wide := make(topK, 0, 8*keep)
+	if cap(sc.wide) < 8*keep {
+		sc.wide = make(topK, 0, 8*keep)
+	}
+	wide := sc.wide[:0:8*keep]
 	for _, pid := range sc.touched {
 		// Among equals, a person with fewer keys is a closer fit: the
 		// query's keys are more of what it is (Aysan before Hassan Aysan
@@ -674,6 +677,7 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 type scratch struct {
 	acc     []float32
 	touched []uint32
+	wide    topK // the first cut's candidates
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
