@@ -465,7 +465,7 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 	if cap(sc.wide) < 8*keep {
 		sc.wide = make(topK, 0, 8*keep)
 	}
-	wide := sc.wide[:0:8*keep]
+	wide := sc.wide[: 0 : 8*keep]
 	for _, pid := range sc.touched {
 		// Among equals, a person with fewer keys is a closer fit: the
 		// query's keys are more of what it is (Aysan before Hassan Aysan
