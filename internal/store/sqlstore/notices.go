@@ -103,24 +103,14 @@ func scanNoticeRows(rows *sql.Rows) ([]core.NoticeRow, error) {
 	var out []core.NoticeRow
 	for rows.Next() {
 		var r core.Record
-		var rel, cav, data string
-		var review, retain, created, updated timeCol
-		n, err := scanNotice(rows, &r.ID, &r.Kind, &r.Owner, &r.Status, &r.Version, &r.Releasability.Mode, &rel, &cav, &r.CaveatText,
-			&review, &retain, &data, &created, &r.CreatedBy, &updated, &r.UpdatedBy, &r.StatusReason)
+		var cols recordColumns
+		n, err := scanNotice(rows, cols.into(&r)...)
 		if err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(rel), &r.Releasability.Countries); err != nil {
+		if err := cols.finish(&r); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(cav), &r.Caveats); err != nil {
-			return nil, err
-		}
-		if len(r.Releasability.Countries) == 0 {
-			r.Releasability.Countries = nil
-		}
-		r.Data = json.RawMessage(data)
-		r.ReviewDate, r.RetainUntil, r.CreatedAt, r.UpdatedAt = review.T, retain.T, created.T, updated.T
 		out = append(out, core.NoticeRow{Notice: n, Record: &r})
 	}
 	return out, rows.Err()

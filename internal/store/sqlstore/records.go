@@ -261,26 +261,45 @@ func scanRecords(rows *sql.Rows) ([]*core.Record, error) {
 	var out []*core.Record
 	for rows.Next() {
 		var r core.Record
-		var rel, cav, data string
-		var review, retain, created, updated timeCol
-		if err := rows.Scan(&r.ID, &r.Kind, &r.Owner, &r.Status, &r.Version, &r.Releasability.Mode, &rel, &cav, &r.CaveatText,
-			&review, &retain, &data, &created, &r.CreatedBy, &updated, &r.UpdatedBy, &r.StatusReason); err != nil {
+		var cols recordColumns
+		if err := rows.Scan(cols.into(&r)...); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(rel), &r.Releasability.Countries); err != nil {
+		if err := cols.finish(&r); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(cav), &r.Caveats); err != nil {
-			return nil, err
-		}
-		if len(r.Releasability.Countries) == 0 {
-			r.Releasability.Countries = nil
-		}
-		r.Data = json.RawMessage(data)
-		r.ReviewDate, r.RetainUntil, r.CreatedAt, r.UpdatedAt = review.T, retain.T, created.T, updated.T
 		out = append(out, &r)
 	}
 	return out, rows.Err()
+}
+
+// recordColumns holds the columns of recordCols that need decoding while
+// a row is scanned into a record.
+type recordColumns struct {
+	rel, cav, data                   string
+	review, retain, created, updated timeCol
+}
+
+// into lists the scan destinations of recordCols, in order, for r.
+func (c *recordColumns) into(r *core.Record) []any {
+	return []any{&r.ID, &r.Kind, &r.Owner, &r.Status, &r.Version, &r.Releasability.Mode, &c.rel, &c.cav, &r.CaveatText,
+		&c.review, &c.retain, &c.data, &c.created, &r.CreatedBy, &c.updated, &r.UpdatedBy, &r.StatusReason}
+}
+
+// finish decodes the scanned columns into r.
+func (c *recordColumns) finish(r *core.Record) error {
+	if err := json.Unmarshal([]byte(c.rel), &r.Releasability.Countries); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(c.cav), &r.Caveats); err != nil {
+		return err
+	}
+	if len(r.Releasability.Countries) == 0 {
+		r.Releasability.Countries = nil
+	}
+	r.Data = json.RawMessage(c.data)
+	r.ReviewDate, r.RetainUntil, r.CreatedAt, r.UpdatedAt = c.review.T, c.retain.T, c.created.T, c.updated.T
+	return nil
 }
 
 func orEmpty(s []string) []string {
