@@ -301,19 +301,32 @@ type arrestWarrant struct {
 	ChargeTranslation *string `json:"charge_translation"`
 }
 
-func (s *Server) publicItem(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+// publicTarget admits a public request for one notice (rate limit) and
+// reads which notice it names.
+func (s *Server) publicTarget(w http.ResponseWriter, r *http.Request, v core.Viewer) (*notices.Service, string, string, error) {
 	ns, err := s.notices()
 	if err != nil {
-		return err
+		return nil, "", "", err
 	}
 	if err := s.publicAllowed(w, r, v); err != nil {
-		return err
+		return nil, "", "", err
 	}
 	typ, id, err := itemKey(r)
+	return ns, typ, id, err
+}
+
+// publicNotice is the public extract a request names.
+func (s *Server) publicNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) (string, string, *notices.View, error) {
+	ns, typ, id, err := s.publicTarget(w, r, v)
 	if err != nil {
-		return err
+		return "", "", nil, err
 	}
 	view, err := ns.PublicGet(r.Context(), typ, id, v.Remote)
+	return typ, id, view, err
+}
+
+func (s *Server) publicItem(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	typ, _, view, err := s.publicNotice(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -407,18 +420,7 @@ func numberOr0(x any) float64 {
 }
 
 func (s *Server) publicImages(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	if err := s.publicAllowed(w, r, v); err != nil {
-		return err
-	}
-	typ, id, err := itemKey(r)
-	if err != nil {
-		return err
-	}
-	view, err := ns.PublicGet(r.Context(), typ, id, v.Remote)
+	typ, id, view, err := s.publicNotice(w, r, v)
 	if err != nil {
 		return err
 	}
@@ -433,14 +435,7 @@ func (s *Server) publicImages(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) publicImage(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	if err := s.publicAllowed(w, r, v); err != nil {
-		return err
-	}
-	typ, id, err := itemKey(r)
+	ns, typ, id, err := s.publicTarget(w, r, v)
 	if err != nil {
 		return err
 	}
