@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -51,6 +52,28 @@ type Service struct {
 	// Notify, if set, is called after a commit that wrote events, so that
 	// local subscribers need not wait for the next poll.
 	Notify func()
+
+	group group
+}
+
+// group lets screenings that hit at the same moment share one commit:
+// the first to arrive writes, in one transaction, its own sightings and
+// those of every screening that queued while the previous commit ran.
+// Nobody waits for a timer, and a busy border post pays one disk sync for
+// many hits.
+type group struct {
+	mu      sync.Mutex
+	writing bool
+	queue   []*pending
+}
+
+type pending struct {
+	v         core.Viewer
+	sightings []Sighting
+	now       time.Time
+	out       [][]*core.Hit
+	err       error
+	done      chan struct{}
 }
 
 // New returns a Service over st with the default window.
@@ -90,13 +113,94 @@ func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sightin
 	if v.Bureau == "" {
 		return nil, nil // the system's own screenings are not cooperation
 	}
-	now := s.Now().UTC().Truncate(time.Microsecond)
+	p := &pending{v: v, sightings: sightings, now: s.Now().UTC().Truncate(time.Microsecond), done: make(chan struct{})}
+	g := &s.group
+	g.mu.Lock()
+	g.queue = append(g.queue, p)
+	if g.writing {
+		g.mu.Unlock()
+		select {
+		case <-p.done:
+			return p.out, p.err
+		case <-ctx.Done():
+			// Our sightings may still commit with the group; the caller
+			// has gone and will not hear of it.
+			return nil, ctx.Err()
+		}
+	}
+	g.writing = true
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	s.commit(batch)
+	// Those who queued meanwhile are written by a goroutine of their
+	// own, so that this answer does not wait for theirs.
+	go s.drain()
+	return p.out, p.err
+}
+
+// drain commits what queued while a group was written, until nothing is
+// left; then the next screening to hit writes again.
+func (s *Service) drain() {
+	g := &s.group
+	for {
+		g.mu.Lock()
+		if len(g.queue) == 0 {
+			g.writing = false
+			g.mu.Unlock()
+			return
+		}
+		batch := g.queue
+		g.queue = nil
+		g.mu.Unlock()
+		s.commit(batch)
+	}
+}
+
+// commit writes a group of screenings' sightings in one transaction. If
+// the group fails, each is tried again on its own, so that one bad
+// sighting does not cost the others theirs.
+func (s *Service) commit(batch []*pending) {
+	ctx := context.Background() // the group outlives any one request
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		for _, p := range batch {
+			out, err := s.record(tx, p.v, p.sightings, p.now)
+			if err != nil {
+				return err
+			}
+			p.out = out
+		}
+		return nil
+	})
+	if err != nil && len(batch) > 1 {
+		for _, p := range batch {
+			p.out = nil
+			p.err = s.Store.Update(ctx, func(tx core.Tx) error {
+				out, err := s.record(tx, p.v, p.sightings, p.now)
+				p.out = out
+				return err
+			})
+			if p.err != nil {
+				p.out = nil
+			}
+		}
+	} else if err != nil {
+		batch[0].out, batch[0].err = nil, err
+	}
+	s.notify()
+	for _, p := range batch {
+		close(p.done)
+	}
+}
+
+// record turns one screening's sightings into hits inside tx.
+func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, error) {
 	window := s.Window
 	if window <= 0 {
 		window = DefaultWindow
 	}
 	out := make([][]*core.Hit, len(sightings))
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	err := func() error {
 		for i, sg := range sightings {
 			out[i] = make([]*core.Hit, 0, len(sg.Matches))
 			place := Place(sg.Context)
@@ -153,11 +257,10 @@ func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sightin
 			}
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
-	s.notify()
 	return out, nil
 }
 

@@ -1,0 +1,86 @@
+package hits_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/store/storetest"
+)
+
+// Screenings that hit at once share commits, and each still gets its own
+// hits: every sighting is recorded once, repeats fold, none is lost.
+func TestConcurrentSightingsShareCommits(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			var recs []*core.Record
+			for i := 0; i < 4; i++ {
+				r := storetest.NewRecord("MA", core.Releasability{Mode: core.ReleaseAll}, core.StatusActive)
+				recs = append(recs, r)
+			}
+			if err := st.Update(context.Background(), func(tx core.Tx) error {
+				for _, r := range recs {
+					if err := tx.InsertRecord(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			svc := hits.New(st)
+			es := core.Viewer{Bureau: "ES", KeyID: "k", Permissions: []string{core.PermScreen}}
+			const workers, each = 8, 10
+			ids := make([][]string, workers)
+			var wg sync.WaitGroup
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < each; i++ {
+						r := recs[(w+i/2)%len(recs)]
+						// Worker w's subject i is seen twice: the repeat folds.
+						sg := hits.Sighting{Type: "person", Subject: fmt.Sprintf("w%d-%d", w, i/2), Query: "q",
+							Context: map[string]string{"border_post": "Algeciras"},
+							Matches: []hits.Match{{RecordID: r.ID, Score: 0.95, Label: "x"}}}
+						out, err := svc.Record(context.Background(), es, []hits.Sighting{sg})
+						if err != nil || len(out) != 1 || len(out[0]) != 1 {
+							t.Errorf("worker %d sighting %d: %v, %v", w, i, out, err)
+							return
+						}
+						ids[w] = append(ids[w], out[0][0].ID)
+					}
+				}()
+			}
+			wg.Wait()
+			distinct := map[string]bool{}
+			for w := range ids {
+				for i := 0; i+1 < len(ids[w]); i += 2 {
+					if ids[w][i] != ids[w][i+1] {
+						t.Fatalf("worker %d: the repeat of a subject made a new hit", w)
+					}
+				}
+				for _, id := range ids[w] {
+					distinct[id] = true
+				}
+			}
+			if len(distinct) != workers*each/2 {
+				t.Fatalf("%d distinct hits, want %d", len(distinct), workers*each/2)
+			}
+			for id := range distinct {
+				var h *core.Hit
+				if err := st.View(context.Background(), func(tx core.Tx) error {
+					var err error
+					h, err = tx.GetHit(id)
+					return err
+				}); err != nil || h.Count != 2 {
+					t.Fatalf("hit %s: %+v, %v", id, h, err)
+				}
+			}
+		})
+	}
+}
