@@ -305,3 +305,16 @@ func TestJoinCodes(t *testing.T) {
 		}
 	}
 }
+
+// A missing first given name is another member of the family, however
+// common the name: the son is not the father.
+func TestMissingFirstNameIsAnotherPerson(t *testing.T) {
+	for _, p := range [][2]string{{"صدام حسين التكريتي", "Ali Saddam Hussein al-Tikriti"}, {"Saddam Hussein al-Tikriti", "Qusay Saddam Hussein al-Tikriti"}} {
+		if r := Compare(p[0], p[1]); r.Match {
+			t.Errorf("%q ~ %q scored %.3f: a match", p[0], p[1], r.Score)
+		}
+	}
+	if r := Compare("Saddam Hussein al-Tikriti", "Saddam Hussein Abd al-Majid al-Tikriti"); !r.Match {
+		t.Errorf("a missing middle name must still match: %.3f", r.Score)
+	}
+}
