@@ -75,7 +75,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"field": func(p *page, name, labelKey, typ string) map[string]any {
 			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
 		},
-		"eq2": func(a, b string) bool { return a == b },
+		"eq2":  func(a, b string) bool { return a == b },
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
 		"has": func(xs []string, x string) bool {
 			for _, y := range xs {
@@ -251,8 +251,10 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		code, chosen := c.language(w, r, u)
-		if chosen && code != u.Lang {
+		code, _ := c.language(w, r, u)
+		if _, err := r.Cookie(langCookie); (err == nil || r.URL.Query().Has("lang")) && code != u.Lang {
+			// A language chosen (now or before signing in) is kept in the
+			// profile, for the user's other devices.
 			if err := c.API.Auth.SetLang(r.Context(), v, code); err == nil {
 				u.Lang = code
 			}

@@ -1,0 +1,303 @@
+package console_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/notices"
+	"github.com/manara-hub/manara/internal/store/storetest"
+)
+
+func forEachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) { fn(t, newEnv(t, b)) })
+	}
+}
+
+func viewerOf(u *core.User) core.Viewer {
+	return core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Permissions: core.RolePermissions(u.Role), Remote: "test"}
+}
+
+func redData(family, given, original string) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{"family_name": family, "given_names": given, "name_original": original,
+		"sex": "M", "date_of_birth": "1966-01-01", "nationalities": []string{"MA"}, "description": "tall", "purpose": "prosecution",
+		"charges":               []any{map[string]any{"offence": "Drug trafficking", "law": "Penal Code art. 2", "max_penalty_years": 10}},
+		"warrant":               map[string]any{"kind": "arrest_warrant", "reference": "AW-1", "date": "2026-01-15", "authority": "Court of Rabat", "country": "MA"},
+		"extradition_countries": []string{"FR", "ES"}})
+	return b
+}
+
+// publish takes a Red Notice through the service's life cycle.
+func publish(t *testing.T, e *env, owner, reviewer *core.User, rel *core.Releasability, data json.RawMessage) *notices.View {
+	t.Helper()
+	ctx := context.Background()
+	ns := e.Server.Notices
+	v, err := ns.Create(ctx, viewerOf(owner), notices.Input{Type: "red", Releasability: rel, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = ns.Submit(ctx, viewerOf(owner), v.Notice.ID, v.Record.Version); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = ns.StartReview(ctx, viewerOf(reviewer), v.Notice.ID); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = ns.Decide(ctx, viewerOf(reviewer), v.Notice.ID, notices.Decision{Decision: "publish", Version: v.Record.Version}); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestSignInWithTOTP(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.get("/login?lang=fr")
+		if !strings.Contains(b.Last, `lang="fr"`) || !strings.Contains(b.Last, "Connexion") {
+			t.Fatalf("login page not in French:\n%s", b.Last)
+		}
+		// Wrong code: the same answer as a wrong password, in French, the
+		// username kept, the password not.
+		b.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}, "code": {"000000"}})
+		if b.Code != http.StatusUnauthorized || !strings.Contains(b.Last, "Nom d&#39;utilisateur, mot de passe ou code erroné") || !strings.Contains(b.Last, `value="ma.officer"`) {
+			t.Fatalf("wrong code: %d\n%s", b.Code, b.Last)
+		}
+		// No CSRF token: refused, nobody signed in.
+		b.post("/login", url.Values{"csrf": {""}, "username": {"ma.officer"}, "password": {testPassword}, "code": {auth.CurrentTOTP(e.Secrets["ma.officer"], time.Now())}})
+		if b.Code != http.StatusForbidden {
+			t.Fatalf("no CSRF token: %d", b.Code)
+		}
+		b.get("/")
+		if b.At != "/login" {
+			t.Fatalf("signed in without CSRF token: at %s", b.At)
+		}
+		b.signIn("ma.officer", "fr")
+		if b.At != "/" || !strings.Contains(b.Last, "Tableau de bord") {
+			t.Fatalf("after sign-in: %s\n%s", b.At, b.Last)
+		}
+		// The language is remembered in the profile.
+		u, _ := e.Auth.Me(context.Background(), core.Viewer{UserID: mustUser(t, e, "ma.officer").ID})
+		if u.Lang != "fr" {
+			t.Fatalf("profile language %q", u.Lang)
+		}
+		// A form without its token is refused while signed in too.
+		b.post("/logout", url.Values{"csrf": {"forged"}})
+		if b.Code != http.StatusForbidden {
+			t.Fatalf("logout with a forged token: %d", b.Code)
+		}
+		b.get("/")
+		b.post("/logout", url.Values{})
+		if b.At != "/login" {
+			t.Fatalf("after logout: %s", b.At)
+		}
+		b.get("/hits")
+		if b.At != "/login" {
+			t.Fatalf("hits after logout: %s", b.At)
+		}
+	})
+}
+
+func mustUser(t *testing.T, e *env, name string) *core.User {
+	t.Helper()
+	us, err := e.Auth.ListUsers(context.Background(), system)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.Username == name {
+			return u
+		}
+	}
+	t.Fatalf("no user %s", name)
+	return nil
+}
+
+func TestEnrolmentAndRecoveryCodes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "fr.officer", "FR", core.RoleOfficer, false)
+		b := e.browser(t)
+		b.signIn("fr.officer", "ar")
+		if b.At != "/enrol" || !strings.Contains(b.Last, `dir="rtl"`) {
+			t.Fatalf("a user without a second factor must enrol first: at %s", b.At)
+		}
+		b.get("/notices")
+		if b.At != "/enrol" {
+			t.Fatalf("notices before enrolment: at %s", b.At)
+		}
+		secret := strings.ReplaceAll(between(t, b.Last, `id="totp-secret">`, "<"), " ", "")
+		b.post("/enrol", url.Values{"code": {"123456"}})
+		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, "هذا ليس الرمز الحالي") {
+			t.Fatalf("wrong enrolment code: %d\n%s", b.Code, b.Last)
+		}
+		b.post("/enrol", url.Values{"code": {auth.CurrentTOTP(secret, time.Now())}})
+		codes := strings.Split(between(t, b.Last, `id="recovery-codes">`, "</ul>"), "<li><code>")
+		if len(codes) != auth.RecoveryCodes+1 {
+			t.Fatalf("recovery codes: %q", codes)
+		}
+		recovery := strings.TrimSuffix(codes[1], "</code></li>")
+		// The codes are shown once: the enrolment page now sends home.
+		b.get("/enrol")
+		if b.At != "/" {
+			t.Fatalf("enrol again: at %s", b.At)
+		}
+		b.get("/")
+		b.post("/logout", url.Values{})
+		// A recovery code signs in once.
+		for i, want := range []int{http.StatusOK, http.StatusUnauthorized} {
+			b.get("/login")
+			b.post("/login", url.Values{"username": {"fr.officer"}, "password": {testPassword}, "code": {recovery}})
+			if b.Code != want {
+				t.Fatalf("recovery code, use %d: %d at %s", i+1, b.Code, b.At)
+			}
+			if want == http.StatusOK {
+				b.post("/logout", url.Values{})
+			}
+		}
+		// The API asks for the factor too.
+		r, err := http.Post(e.URL+"/api/v1/auth/login", "application/json", strings.NewReader(`{"username":"fr.officer","password":"`+testPassword+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("API sign-in without the factor: %d", r.StatusCode)
+		}
+	})
+}
+
+func TestLockoutOnWrongCodes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.get("/login?lang=en")
+		for range auth.MaxAccountFailures {
+			b.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}, "code": {"999999"}})
+		}
+		b.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}, "code": {auth.CurrentTOTP(e.Secrets["ma.officer"], time.Now())}})
+		if b.Code != http.StatusUnauthorized {
+			t.Fatalf("locked account signed in: %d", b.Code)
+		}
+	})
+}
+
+func TestRestrictedNoticeIsHidden(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		rev := e.user(t, "ipsg.reviewer", "IPSG", core.RoleReviewer, true)
+		e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
+		e.user(t, "es.officer", "ES", core.RoleOfficer, true)
+		v := publish(t, e, ma, rev, &core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"ES"}}, redData("Zerhouni", "Karim", "كريم الزرهوني"))
+		fr := e.browser(t)
+		fr.signIn("fr.officer", "fr")
+		fr.get("/notices/" + v.Notice.ID)
+		if fr.Code != http.StatusNotFound || strings.Contains(fr.Last, "Zerhouni") {
+			t.Fatalf("FR sees a notice released only to ES: %d", fr.Code)
+		}
+		fr.get("/notices/0190a1b2-0000-7000-8000-000000000000")
+		if fr.Code != http.StatusNotFound {
+			t.Fatalf("absent notice: %d", fr.Code)
+		}
+		fr.get("/audit?record=" + v.Notice.ID)
+		if fr.Code != http.StatusNotFound {
+			t.Fatalf("FR reads the trail of a notice it may not see: %d", fr.Code)
+		}
+		for _, path := range []string{"/notices", "/notices?name=Karim+Zerhouni", "/notices?name=%D8%A7%D9%84%D8%B2%D8%B1%D9%87%D9%88%D9%86%D9%8A", "/", "/hits"} {
+			fr.get(path)
+			shown := fr.Last
+			if i := strings.Index(shown, `id="notice-list"`); i >= 0 && strings.HasPrefix(path, "/notices?") {
+				shown = shown[i:] // the search box echoes what FR typed
+			}
+			if strings.Contains(shown, "Zerhouni") || strings.Contains(shown, "الزرهوني") || strings.Contains(shown, v.Notice.ID) {
+				t.Fatalf("FR reads the restricted name on %s:\n%s", path, shown)
+			}
+		}
+		es := e.browser(t)
+		es.signIn("es.officer", "en")
+		es.get("/notices/" + v.Notice.ID)
+		if es.Code != http.StatusOK || !strings.Contains(es.Last, "Zerhouni") {
+			t.Fatalf("ES cannot see the notice released to it: %d", es.Code)
+		}
+		es.get("/notices?name=Karim+Zerhouni")
+		if !strings.Contains(es.Last, "Zerhouni") {
+			t.Fatal("ES does not find the notice by name")
+		}
+	})
+}
+
+func TestRedNoticeFormErrorsKeepValues(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.signIn("ma.officer", "ar")
+		b.get("/notices/new?type=red")
+		form := url.Values{"type": {"red"}, "action": {"submit"}, "given_names": {"Abdellatif"}, "name_original": {"عبد اللطيف حموشي"},
+			"sex": {"M"}, "date_of_birth": {"1966-13-45"}, "purpose": {"prosecution"}, "offence": {"Fraud"}, "law": {"Art. 540"},
+			"max_penalty_years": {"abc"}}
+		b.post("/notices/new", form)
+		if b.Code != http.StatusBadRequest {
+			t.Fatalf("invalid form: %d\n%s", b.Code, b.Last)
+		}
+		for _, kept := range []string{`value="Abdellatif"`, `value="عبد اللطيف حموشي"`, `value="1966-13-45"`, `value="abc"`, `value="Art. 540"`} {
+			if !strings.Contains(b.Last, kept) {
+				t.Errorf("the form lost %s", kept)
+			}
+		}
+		if !strings.Contains(b.Last, `id="max_penalty_years-err"`) || !strings.Contains(b.Last, "بعض الحقول تحتاج إلى انتباهك") {
+			t.Fatalf("no field error in Arabic:\n%s", b.Last)
+		}
+		// With the number fixed, the service names the bad date (a draft
+		// may be incomplete, but what it holds must be well formed)…
+		form.Set("max_penalty_years", "1")
+		b.post("/notices/new", form)
+		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="date_of_birth-err"`) || strings.Contains(b.Last, `id="max_penalty_years-err"`) {
+			t.Fatalf("service field errors not shown: %d\n%s", b.Code, b.Last)
+		}
+		// …then, the draft made, submission names the missing family name.
+		form.Set("date_of_birth", "1966-01-01")
+		b.post("/notices/new", form)
+		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="family_name-err"`) {
+			t.Fatalf("submission errors not shown: %d\n%s", b.Code, b.Last)
+		}
+		id := between(t, b.Last, `name="id" value="`, `"`)
+		if id == "" {
+			t.Fatal("the draft's id is not kept")
+		}
+		// Corrected, the same draft is submitted (no second draft).
+		form.Set("family_name", "Hammouchi")
+		form.Set("date_of_birth", "1966-01-01")
+		form.Set("max_penalty_years", "10")
+		form.Set("nationalities", "MA")
+		form.Set("description", "tall")
+		form.Set("warrant_reference", "AW-1")
+		form.Set("warrant_date", "2026-01-15")
+		form.Set("warrant_authority", "Court of Rabat")
+		form.Set("warrant_country", "MA")
+		form.Set("extradition_countries", "FR, ES")
+		form.Set("id", id)
+		b.post("/notices/new", form)
+		if b.At != "/notices/"+id || !strings.Contains(b.Last, `data-state="submitted"`) {
+			t.Fatalf("corrected request: at %s (%d)\n%s", b.At, b.Code, b.Last)
+		}
+	})
+}
+
+func between(t *testing.T, s, from, to string) string {
+	t.Helper()
+	i := strings.Index(s, from)
+	if i < 0 {
+		t.Fatalf("no %q in page", from)
+	}
+	s = s[i+len(from):]
+	j := strings.Index(s, to)
+	if j < 0 {
+		t.Fatalf("no %q after %q", to, from)
+	}
+	return s[:j]
+}
