@@ -77,12 +77,12 @@ func (b *tab) text(sel string) string {
 func (b *tab) shot(name string) {
 	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	p := filepath.Join(b.dir, b.lang+"-"+name+".jpg")
+	p := filepath.Join(b.dir, b.lang+"-"+name+".png")
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
