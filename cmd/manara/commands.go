@@ -259,7 +259,7 @@ func serve(f serverFlags, withDemo bool) error {
 			w.Flush()
 			fmt.Printf("\nTry: curl -s -c /tmp/manara.cookies -H 'Content-Type: application/json' -d '{\"username\":\"ma.officer\",\"password\":\"%s\"}' %s/api/v1/auth/login\n", demo.Password, url)
 			fmt.Printf("     curl -s -b /tmp/manara.cookies %s/api/v1/records?limit=5\n", url)
-			fmt.Printf("Web console: %s/login?lang=ar (or fr, en); at the first sign-in each user enrols a TOTP authenticator app.\n", url)
+			fmt.Printf("Web console: %s/login?lang=ar (or fr, en); at the first sign-in each user enrols a TOTP\n             authenticator app (no app? 'manara totp SECRET' prints the code of the secret the page shows).\n", url)
 			fmt.Printf("API description: %s/api/v1/openapi.json   Press Ctrl-C to stop.\n\n", url)
 		}
 	})
