@@ -11,6 +11,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
@@ -292,7 +293,7 @@ func between(t *testing.T, s, from, to string) string {
 	t.Helper()
 	i := strings.Index(s, from)
 	if i < 0 {
-		t.Fatalf("no %q in page", from)
+		t.Fatalf("no %q in page:\n%s", from, s)
 	}
 	s = s[i+len(from):]
 	j := strings.Index(s, to)
@@ -300,4 +301,180 @@ func between(t *testing.T, s, from, to string) string {
 		t.Fatalf("no %q after %q", to, from)
 	}
 	return s[:j]
+}
+
+func TestScreeningHitWorkflowAndThreads(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		rev := e.user(t, "ipsg.reviewer", "IPSG", core.RoleReviewer, true)
+		e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
+		e.user(t, "es.officer", "ES", core.RoleOfficer, true)
+		publish(t, e, ma, rev, &core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"ES"}}, redData("Hammouchi", "Abdellatif", "عبد اللطيف حموشي"))
+
+		// France, to which the notice is not released, is told only to
+		// contact Morocco, in French.
+		fr := e.browser(t)
+		fr.signIn("fr.officer", "fr")
+		fr.get("/screen?kind=person")
+		fr.post("/screen", url.Values{"kind": {"person"}, "name": {"Abdul Latif Hamushi"}})
+		if fr.Code != http.StatusOK || !strings.Contains(fr.Last, "Concordance possible — contactez le bureau MA") || strings.Contains(fr.Last, "Hammouchi") {
+			t.Fatalf("restricted screening answer for FR: %d\n%s", fr.Code, fr.Last)
+		}
+		// A bad MRZ is a field error, in French, the paste kept.
+		fr.get("/screen?kind=mrz")
+		fr.post("/screen", url.Values{"kind": {"mrz"}, "mrz": {"P<MARNOTAVALIDMRZ"}})
+		if fr.Code != http.StatusBadRequest || !strings.Contains(fr.Last, `id="mrz-err"`) || !strings.Contains(fr.Last, "P&lt;MARNOTAVALIDMRZ") {
+			t.Fatalf("bad MRZ: %d\n%s", fr.Code, fr.Last)
+		}
+
+		// Spain sees the notice, with the score's explanation.
+		es := e.browser(t)
+		es.signIn("es.officer", "en")
+		es.get("/screen")
+		es.post("/screen", url.Values{"kind": {"person"}, "name": {"Abdul Latif Hamushi"}, "place": {"Algeciras"}})
+		if !strings.Contains(es.Last, "Hammouchi") || !strings.Contains(es.Last, "Why this score") {
+			t.Fatalf("screening for ES:\n%s", es.Last)
+		}
+		hitID := between(t, es.Last, `href="/hits/`, `"`)
+
+		// Morocco moves its side of the hit on from the inbox.
+		mab := e.browser(t)
+		mab.signIn("ma.officer", "ar")
+		mab.get("/hits")
+		if !strings.Contains(mab.Last, "/hits/"+hitID) {
+			t.Fatalf("the hit is not in the owner's inbox:\n%s", mab.Last)
+		}
+		mab.get("/hits/" + hitID)
+		mab.post("/hits/"+hitID+"/state", url.Values{"state": {core.HitBeingChecked}, "version": {between(t, mab.Last, `name="version" value="`, `"`)}})
+		if mab.At != "/hits/"+hitID || !strings.Contains(between(t, mab.Last, `id="hit-state">`, "<"), "قيد التحقق") {
+			t.Fatalf("after the state change: at %s\n%s", mab.At, mab.Last)
+		}
+		// France is no side of the hit: not found.
+		fr.get("/hits/" + hitID)
+		if fr.Code != http.StatusNotFound {
+			t.Fatalf("FR reads a hit it is no side of: %d", fr.Code)
+		}
+
+		// A thread on the hit: Morocco replies; an empty reply is a field
+		// error in Arabic; France cannot open it.
+		th, err := e.Server.Messages.Open(context.Background(), viewerOf(mustUser(t, e, "es.officer")), messagesNewThread(hitID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mab.get("/messages")
+		if !strings.Contains(mab.Last, "/messages/"+th.ID) {
+			t.Fatal("the thread is not listed for MA")
+		}
+		mab.get("/messages/" + th.ID)
+		mab.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {""}})
+		if mab.Code != http.StatusBadRequest || !strings.Contains(mab.Last, "class=\"err\"") {
+			t.Fatalf("empty reply: %d\n%s", mab.Code, mab.Last)
+		}
+		mab.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgIdentityConfirmation}, "body": {"تم التأكد من الهوية"}})
+		if !strings.Contains(mab.Last, "تم التأكد من الهوية") {
+			t.Fatalf("reply not shown:\n%s", mab.Last)
+		}
+		fr.get("/messages/" + th.ID)
+		if fr.Code != http.StatusNotFound {
+			t.Fatalf("FR opens a thread it is not in: %d", fr.Code)
+		}
+	})
+}
+
+func TestOtherNoticeTypesKeepTheirData(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.signIn("ma.officer", "fr")
+		b.get("/notices/new?type=yellow")
+		b.post("/notices/new", url.Values{"type": {"yellow"}, "action": {"submit"}, "data": {`{"family_name": "Benali", `}})
+		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, "Cette valeur n&#39;est pas acceptée") || !strings.Contains(b.Last, `{&#34;family_name&#34;: &#34;Benali&#34;, `) {
+			t.Fatalf("broken JSON: %d\n%s", b.Code, b.Last)
+		}
+		b.post("/notices/new", url.Values{"type": {"yellow"}, "action": {"submit"}, "data": {`{"family_name": "Benali", "given_names": "Salma", "sex": "F",
+			"circumstances": "left school", "disappearance_date": "2025-11-03", "disappearance_place": "Casablanca", "nationalities": ["MA"]}`}})
+		if !strings.Contains(b.Last, `data-state="submitted"`) {
+			t.Fatalf("yellow request: %d at %s\n%s", b.Code, b.At, b.Last)
+		}
+	})
+}
+
+func messagesNewThread(hitID string) messages.NewThread {
+	return messages.NewThread{Subject: "Hammouchi — Algeciras", HitID: hitID, Message: messages.Post{Type: core.MsgInformationRequest, Body: "Is this your subject?"}}
+}
+
+// TestEveryPageRenders opens every page as each kind of user in each
+// language: no template error reaches anyone, and nobody meets a page
+// their role is refused as anything but 403.
+func TestEveryPageRenders(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		rev := e.user(t, "ipsg.reviewer", "IPSG", core.RoleReviewer, true)
+		e.user(t, "ma.admin", "MA", core.RoleAdmin, true)
+		e.user(t, "es.officer", "ES", core.RoleOfficer, true)
+		v := publish(t, e, ma, rev, nil, redData("Hammouchi", "Abdellatif", "عبد اللطيف حموشي"))
+		es := e.browser(t)
+		es.signIn("es.officer", "en")
+		es.get("/screen")
+		es.post("/screen", url.Values{"kind": {"person"}, "name": {"Abdellatif Hammouchi"}})
+		hitID := between(t, es.Last, `href="/hits/`, `"`)
+		th, err := e.Server.Messages.Open(context.Background(), viewerOf(mustUser(t, e, "es.officer")), messagesNewThread(hitID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A request waiting in the queue, for the reviewer's pages.
+		draft, err := e.Server.Notices.Create(context.Background(), viewerOf(ma), notices.Input{Type: "red", Data: redData("Alaoui", "Driss", "إدريس العلوي")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Server.Notices.Submit(context.Background(), viewerOf(ma), draft.Notice.ID, draft.Record.Version); err != nil {
+			t.Fatal(err)
+		}
+		pages := []string{"/", "/screen?kind=person", "/screen?kind=document", "/screen?kind=mrz", "/screen?kind=identifier",
+			"/notices", "/notices?type=red&state=published", "/notices?name=حموشي", "/notices/" + v.Notice.ID, "/notices/" + draft.Notice.ID,
+			"/hits", "/messages", "/audit", "/audit?record=" + v.Notice.ID}
+		for _, typ := range []string{"red", "yellow", "blue", "black", "green", "orange", "purple", "silver"} {
+			pages = append(pages, "/notices/new?type="+typ)
+		}
+		users := map[string][]string{
+			"ma.officer":    append(pages, "/hits/"+hitID, "/messages/"+th.ID),
+			"ipsg.reviewer": {"/", "/reviews", "/notices/" + draft.Notice.ID, "/notices"},
+			"ma.admin":      {"/admin", "/"},
+		}
+		refused := map[string]bool{"ma.officer /reviews": true, "ma.officer /admin": true, "ma.admin /reviews": true, "ipsg.reviewer /admin": true}
+		for _, lang := range []string{"ar", "fr", "en"} {
+			for name, paths := range users {
+				b := e.browser(t)
+				// A code is good once: each language signs in with another
+				// step's code, within the drift window.
+				b.signInAt(name, lang, time.Now().Add(time.Duration(langIndex(lang))*auth.TOTPStep))
+				for _, p := range append(paths, "/reviews", "/admin") {
+					b.get(p)
+					want := http.StatusOK
+					if refused[name+" "+p] {
+						want = http.StatusForbidden
+					}
+					if b.Code != want {
+						t.Errorf("%s %s in %s: %d, want %d", name, p, lang, b.Code, want)
+					}
+					if !strings.Contains(b.Last, `<html lang="`+lang+`"`) {
+						t.Errorf("%s %s: not in %s", name, p, lang)
+					}
+				}
+			}
+		}
+	})
+}
+
+func langIndex(l string) int { return map[string]int{"ar": -1, "fr": 0, "en": 1}[l] }
+
+// signInAt signs in with the code of the step containing at (within the
+// drift window), so one user may sign in more than once a step.
+func (b *browser) signInAt(username, lang string, at time.Time) {
+	b.t.Helper()
+	b.get("/login?lang=" + lang)
+	b.post("/login", url.Values{"username": {username}, "password": {testPassword}, "code": {auth.CurrentTOTP(b.e.Secrets[username], at)}})
+	if b.Code != http.StatusOK || b.At == "/login" {
+		b.t.Fatalf("sign-in of %s: %d at %s", username, b.Code, b.At)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -59,7 +60,7 @@ func newEnv(t *testing.T, b storetest.Backend) *env {
 			seq = s
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(logSink(), nil))
 	s := api.New(st, a, rs, log, api.Config{Version: "test", EventsHeartbeat: time.Second})
 	s.Screen = idx
 	w := audit.NewWriter(st, nil, 100, time.Millisecond)
@@ -162,4 +163,12 @@ func (b *browser) signIn(username, lang string) {
 	if b.Code != http.StatusOK || b.At == "/login" {
 		b.t.Fatalf("sign-in of %s: %d at %s\n%s", username, b.Code, b.At, b.Last)
 	}
+}
+
+// logSink is where the server logs: nowhere, unless MANARA_TEST_LOG is set.
+func logSink() io.Writer {
+	if os.Getenv("MANARA_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

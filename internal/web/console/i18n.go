@@ -194,11 +194,8 @@ func (l *Lang) Date(t any) string {
 		return ""
 	}
 	tm = tm.UTC()
-	month := l.T("month." + strconv.Itoa(int(tm.Month())))
-	if l.Code == "en" {
-		return fmt.Sprintf("%d %s %d", tm.Day(), month, tm.Year())
-	}
-	return fmt.Sprintf("%d %s %d", tm.Day(), month, tm.Year())
+	// Day, month name, year reads right in all three languages.
+	return fmt.Sprintf("%d %s %d", tm.Day(), l.T("month."+strconv.Itoa(int(tm.Month()))), tm.Year())
 }
 
 // DateTime adds the UTC time of day.
@@ -217,7 +214,7 @@ func (l *Lang) DateTime(t any) string {
 	return d + " " + tm.UTC().Format("15:04") + " UTC"
 }
 
-// pickLang chooses among the console's languages from an Accept-Language
+// langMatcher chooses among the console's languages from an Accept-Language
 // header (golang.org/x/text's matcher).
 var langMatcher = language.NewMatcher([]language.Tag{language.English, language.Arabic, language.French})
 

@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
@@ -120,4 +119,3 @@ func groupSecret(s string) string {
 	return strings.Join(append(parts, s), " ")
 }
 
-var _ = time.Second
