@@ -118,4 +118,3 @@ func groupSecret(s string) string {
 	}
 	return strings.Join(append(parts, s), " ")
 }
-
