@@ -128,6 +128,9 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /messages/{id}/reply", c.private(c.threadReply))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
+	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
+	mux.HandleFunc("POST /admin/users/{username}/{op}", c.private(c.adminSetDisabled))
+	mux.HandleFunc("POST /admin/keys/{id}/revoke", c.private(c.adminRevokeKey))
 }
 
 // req is one request as the handlers see it.
@@ -156,6 +159,7 @@ type page struct {
 	Problem   string
 	Flash     string
 	Data      any
+	Roles     []string
 	Reviewer  bool
 	Admin     bool
 	LangLinks map[string]string

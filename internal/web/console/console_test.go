@@ -478,3 +478,45 @@ func (b *browser) signInAt(username, lang string, at time.Time) {
 		b.t.Fatalf("sign-in of %s: %d at %s", username, b.Code, b.At)
 	}
 }
+
+func TestAdministration(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.admin", "MA", core.RoleAdmin, true)
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.signIn("ma.admin", "fr")
+		b.get("/admin")
+		// A bad user: each field's error in French, what was typed kept
+		// (the password excepted).
+		b.post("/admin/users", url.Values{"username": {"X"}, "display_name": {"سلمى بنعلي"}, "bureau": {"ZZ"}, "role": {"reviewer"}, "lang": {"ar"}, "new_password": {"short"}})
+		if b.Code != http.StatusBadRequest {
+			t.Fatalf("bad user: %d", b.Code)
+		}
+		for _, want := range []string{`id="username-err"`, `id="bureau-err"`, `id="new_password-err"`, `value="سلمى بنعلي"`, `value="ZZ"`, "Indiquez des codes de pays membres"} {
+			if !strings.Contains(b.Last, want) {
+				t.Errorf("bad user page lacks %s", want)
+			}
+		}
+		b.post("/admin/users", url.Values{"username": {"ma.analyst"}, "display_name": {"سلمى بنعلي"}, "bureau": {"MA"}, "role": {"analyst"}, "lang": {"ar"}, "new_password": {testPassword}})
+		if !strings.Contains(b.Last, "L&#39;utilisateur a été créé") || !strings.Contains(b.Last, "ma.analyst") {
+			t.Fatalf("user not created: %d\n%s", b.Code, b.Last)
+		}
+		b.post("/admin/users/ma.officer/disable", url.Values{})
+		if b.At != "/admin" {
+			t.Fatalf("disable: %d at %s", b.Code, b.At)
+		}
+		o := e.browser(t)
+		o.get("/login")
+		o.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}, "code": {auth.CurrentTOTP(e.Secrets["ma.officer"], time.Now())}})
+		if o.Code != http.StatusUnauthorized {
+			t.Fatalf("a disabled user signed in: %d", o.Code)
+		}
+		// An officer may not administer.
+		b.post("/admin/users/ma.officer/enable", url.Values{})
+		o.signInAt("ma.officer", "en", time.Now().Add(auth.TOTPStep))
+		o.get("/admin")
+		if o.Code != http.StatusForbidden {
+			t.Fatalf("officer on /admin: %d", o.Code)
+		}
+	})
+}

@@ -35,7 +35,7 @@ func usedKeys(t *testing.T) []string {
 	}
 	prefixed := map[string][]string{"type.": notices.Types, "state.": core.NoticeStates, "role.": core.Roles, "hitstate.": core.HitStates,
 		"msgtype.": core.MessageTypes, "refuse.": append(refuseCategories, ""), "form.hint.": requestable,
-		"flash.": {"submitted", "saved", "publish", "refuse"},
+		"flash.": {"submitted", "saved", "publish", "refuse", "user"},
 		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 		"error.": {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
 		"field.": {"required", "date", "country", "penalty", "totp", "invalid"},

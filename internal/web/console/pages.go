@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/messages"
@@ -456,7 +457,9 @@ type adminData struct {
 	Deliveries []*core.Delivery
 }
 
-func (c *Console) adminPage(q *req) error {
+func (c *Console) adminPage(q *req) error { return c.renderAdmin(q, http.StatusOK, nil, nil) }
+
+func (c *Console) renderAdmin(q *req, status int, errs map[string]string, form url.Values) error {
 	ctx := q.r.Context()
 	var d adminData
 	var err error
@@ -477,5 +480,48 @@ func (c *Console) adminPage(q *req) error {
 	}
 	p := c.newPage(q, "admin", d)
 	p.Title = q.L.T("nav.admin")
-	return c.render(q, "admin", http.StatusOK, p)
+	p.Roles = core.Roles
+	if errs != nil {
+		p.Errors, p.Form, p.Problem = errs, form, "form.has_errors"
+	}
+	if q.r.URL.Query().Get("done") == "user" {
+		p.Flash = "flash.user"
+	}
+	return c.render(q, "admin", status, p)
+}
+
+// adminUserFields map the service's fields to the new-user form's.
+var adminUserFields = map[string]string{"username": "username", "display_name": "display_name", "bureau": "bureau", "role": "role", "lang": "lang", "password": "new_password"}
+
+func (c *Console) adminCreateUser(q *req) error {
+	f := q.r.PostForm
+	_, err := c.API.Auth.CreateUser(q.r.Context(), q.V, auth.NewUser{Username: f.Get("username"), DisplayName: strings.TrimSpace(f.Get("display_name")),
+		Bureau: f.Get("bureau"), Role: f.Get("role"), Lang: f.Get("lang"), Password: f.Get("new_password")})
+	if err != nil {
+		fe, ok := fieldErrors(q.L, err, adminUserFields)
+		if !ok {
+			return err
+		}
+		q.r.URL.RawQuery = ""
+		return c.renderAdmin(q, http.StatusBadRequest, fe, f)
+	}
+	return c.redirect(q, "/admin?done=user")
+}
+
+func (c *Console) adminSetDisabled(q *req) error {
+	disabled := q.r.PathValue("op") == "disable"
+	if q.r.PathValue("op") != "disable" && q.r.PathValue("op") != "enable" {
+		return core.Errorf(core.ENOTFOUND, "no such operation")
+	}
+	if _, err := c.API.Auth.SetDisabled(q.r.Context(), q.V, q.r.PathValue("username"), disabled); err != nil {
+		return err
+	}
+	return c.redirect(q, "/admin")
+}
+
+func (c *Console) adminRevokeKey(q *req) error {
+	if _, err := c.API.Auth.RevokeKey(q.r.Context(), q.V, q.r.PathValue("id")); err != nil {
+		return err
+	}
+	return c.redirect(q, "/admin")
 }
