@@ -297,3 +297,31 @@ func (s *Service) SetLang(ctx context.Context, v core.Viewer, lang string) error
 		return tx.UpdateUser(u)
 	})
 }
+
+// ResetTOTP removes a user's second factor (a lost device and lost
+// recovery codes), for an administrator of the user's bureau. The user's
+// sessions end; at the next sign-in they enrol again.
+func (s *Service) ResetTOTP(ctx context.Context, v core.Viewer, username string) error {
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		u, err := tx.GetUserByUsername(strings.ToLower(strings.TrimSpace(username)))
+		if err != nil {
+			return err
+		}
+		if !mayAdminister(v, u.Bureau) {
+			return core.Errorf(core.EFORBIDDEN, "you may not administer this user")
+		}
+		if err := tx.PutTOTP(&core.UserTOTP{UserID: u.ID, Secret: NewTOTPSecret(), UpdatedAt: s.Now()}); err != nil {
+			return err
+		}
+		if err := tx.DeleteUserSessions(u.ID); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "auth.totp.reset", audit.OK)
+		e.Query = "user=" + u.Username
+		return audit.Append(tx, e)
+	})
+	if core.ErrorCode(err) == core.EFORBIDDEN {
+		return s.deny(ctx, v, "auth.totp.reset")
+	}
+	return err
+}

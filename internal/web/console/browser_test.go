@@ -179,7 +179,7 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 
 			// 5 (first half). The owner opens the hits inbox, which listens.
 			owner.do("open the inbox", chromedp.Navigate(e.URL+"/hits"), chromedp.WaitVisible("#hit-list"))
-			owner.do("wait for the stream", chromedp.Sleep(700*time.Millisecond))
+			owner.do("wait for the stream", chromedp.WaitVisible(`#hit-list[data-live="1"]`))
 
 			// 4. Spain's border officer screens a Latin spelling.
 			border := newTab()

@@ -129,7 +129,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
-	mux.HandleFunc("POST /admin/users/{username}/{op}", c.private(c.adminSetDisabled))
+	mux.HandleFunc("POST /admin/users/{username}/{op}", c.private(c.adminUserOp))
 	mux.HandleFunc("POST /admin/keys/{id}/revoke", c.private(c.adminRevokeKey))
 }
 

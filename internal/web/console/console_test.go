@@ -518,5 +518,21 @@ func TestAdministration(t *testing.T) {
 		if o.Code != http.StatusForbidden {
 			t.Fatalf("officer on /admin: %d", o.Code)
 		}
+		o.get("/")
+		o.post("/admin/users/ma.admin/reset-totp", url.Values{})
+		if o.Code != http.StatusForbidden {
+			t.Fatalf("officer resets a second factor: %d", o.Code)
+		}
+		// The administrator resets the officer's factor: the session ends,
+		// and the next sign-in enrols again.
+		b.post("/admin/users/ma.officer/reset-totp", url.Values{})
+		o.get("/hits")
+		if o.At != "/login" {
+			t.Fatalf("the officer's session survived the reset: at %s", o.At)
+		}
+		o.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}})
+		if o.At != "/enrol" {
+			t.Fatalf("after the reset: at %s (%d)", o.At, o.Code)
+		}
 	})
 }

@@ -508,12 +508,19 @@ func (c *Console) adminCreateUser(q *req) error {
 	return c.redirect(q, "/admin?done=user")
 }
 
-func (c *Console) adminSetDisabled(q *req) error {
-	disabled := q.r.PathValue("op") == "disable"
-	if q.r.PathValue("op") != "disable" && q.r.PathValue("op") != "enable" {
-		return core.Errorf(core.ENOTFOUND, "no such operation")
+// adminUserOp disables or enables a user, or resets their second factor.
+func (c *Console) adminUserOp(q *req) error {
+	ctx, name := q.r.Context(), q.r.PathValue("username")
+	var err error
+	switch q.r.PathValue("op") {
+	case "disable", "enable":
+		_, err = c.API.Auth.SetDisabled(ctx, q.V, name, q.r.PathValue("op") == "disable")
+	case "reset-totp":
+		err = c.API.Auth.ResetTOTP(ctx, q.V, name)
+	default:
+		err = core.Errorf(core.ENOTFOUND, "no such operation")
 	}
-	if _, err := c.API.Auth.SetDisabled(q.r.Context(), q.V, q.r.PathValue("username"), disabled); err != nil {
+	if err != nil {
 		return err
 	}
 	return c.redirect(q, "/admin")
