@@ -144,6 +144,15 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 				t.Fatalf("page direction %q in %s", dirAttr, lang)
 			}
 			owner.shot("1-dashboard")
+			// On a tablet the page does not scroll sideways, in either
+			// direction, and the keyboard reaches the skip link first.
+			if wide := owner.eval(`document.documentElement.scrollWidth > window.innerWidth`); wide {
+				t.Errorf("the dashboard is wider than a tablet in %s", lang)
+			}
+			owner.do("tab to the skip link", chromedp.KeyEvent("\t"))
+			if !owner.eval(`document.activeElement && document.activeElement.classList.contains("skip")`) {
+				t.Errorf("the first Tab does not reach the skip link in %s", lang)
+			}
 
 			// 2. The owner requests a Red Notice and submits it.
 			owner.do("open the Red Notice form", chromedp.Navigate(e.URL+"/notices/new?type=red"), chromedp.WaitVisible("#family_name"))
@@ -225,4 +234,15 @@ func (b *tab) location() string {
 		b.t.Fatal(err)
 	}
 	return u
+}
+
+func (b *tab) eval(js string) bool {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
 }
