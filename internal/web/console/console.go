@@ -347,6 +347,10 @@ func (c *Console) render(q *req, name string, status int, p *page) error {
 // fail shows an error page in the user's language: hidden and absent are
 // the same 404, and no internal detail reaches the user.
 func (c *Console) fail(q *req, err error) {
+	if core.ErrorCode(err) == core.EUNAUTHORIZED { // the session ended meanwhile
+		http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
+		return
+	}
 	status, key := http.StatusInternalServerError, "error.internal"
 	switch core.ErrorCode(err) {
 	case core.ENOTFOUND:

@@ -328,15 +328,13 @@ type hitsData struct {
 }
 
 func (c *Console) hitsPage(q *req) error {
-	hs, err := c.API.Hits.List(q.r.Context(), q.V, hits.ListFilter{Side: q.r.URL.Query().Get("side"), Limit: 200})
+	side := q.r.URL.Query().Get("side")
+	if side != hits.Owner && side != hits.Searcher {
+		side = "" // both sides; an unknown value is not worth an error page
+	}
+	hs, err := c.API.Hits.List(q.r.Context(), q.V, hits.ListFilter{Side: side, Limit: 200})
 	if err != nil {
-		if fe, ok := fieldErrors(q.L, err, nil); ok {
-			_ = fe
-			hs, err = c.API.Hits.List(q.r.Context(), q.V, hits.ListFilter{Limit: 200})
-		}
-		if err != nil {
-			return err
-		}
+		return err
 	}
 	slices.Reverse(hs) // newest first
 	p := c.newPage(q, "hits", hitsData{Rows: hs})

@@ -122,6 +122,8 @@ func (c *Console) screenPost(q *req) error {
 			return c.render(q, "screen", http.StatusBadRequest, p)
 		}
 		switch rec.Code {
+		case http.StatusUnauthorized:
+			return core.Errorf(core.EUNAUTHORIZED, "session ended")
 		case http.StatusForbidden:
 			return core.Errorf(core.EFORBIDDEN, "screening refused")
 		case http.StatusServiceUnavailable:
