@@ -202,7 +202,27 @@ type noticeData struct {
 	Categories []string
 }
 
-type kv struct{ K, V string }
+type kv struct{ K, V, Label string }
+
+// dataLabels names the Red Notice form's data fields in the user's
+// language on the detail page; other keys show as they are stored.
+func dataLabels(l *Lang, fields []kv) {
+	byData := map[string]string{}
+	for _, f := range redFields {
+		byData[strings.TrimPrefix(f.Data, "data.")] = "form." + f.Form
+	}
+	for i, f := range fields {
+		base := f.K
+		if j := strings.LastIndex(base, "["); j > 0 && strings.HasSuffix(base, "]") {
+			base = base[:j] // nationalities[0] → nationalities
+		}
+		if key, ok := byData[base]; ok {
+			fields[i].Label = l.T(key)
+		} else {
+			fields[i].Label = f.K
+		}
+	}
+}
 
 // flatten lists a notice's data as label/value pairs, in key order.
 func flatten(prefix string, v any, out *[]kv) {
@@ -231,7 +251,7 @@ func flatten(prefix string, v any, out *[]kv) {
 		if str, ok := x.(string); ok {
 			s = str
 		}
-		*out = append(*out, kv{prefix, s})
+		*out = append(*out, kv{K: prefix, V: s})
 	}
 }
 
@@ -252,6 +272,7 @@ func (c *Console) noticePage(q *req) error {
 	var data any
 	json.Unmarshal(v.Record.Data, &data)
 	flatten("", data, &d.Fields)
+	dataLabels(q.L, d.Fields)
 	st := notices.State(v.Notice, v.Record)
 	d.CanSubmit = d.Mine && (st == core.NoticeDraft || st == core.NoticeRefused) && !v.Notice.Diffusion
 	d.CanDecide = q.V.Role == core.RoleReviewer && (st == core.NoticeSubmitted || st == core.NoticeUnderReview) && !d.Mine
@@ -299,6 +320,7 @@ func (c *Console) noticeDecide(q *req) error {
 		var data any
 		json.Unmarshal(v.Record.Data, &data)
 		flatten("", data, &d.Fields)
+		dataLabels(q.L, d.Fields)
 		p := c.newPage(q, "notices", d)
 		p.Title, p.Errors, p.Form = q.L.T("type."+v.Notice.Type), fe, f
 		return c.render(q, "notice", http.StatusBadRequest, p)
