@@ -24,6 +24,7 @@ import (
 	"github.com/manara-hub/manara/internal/store/sqlite"
 	"github.com/manara-hub/manara/internal/store/sqlstore"
 	"github.com/manara-hub/manara/internal/web/api"
+	"github.com/manara-hub/manara/internal/web/console"
 	"github.com/manara-hub/manara/internal/webhooks"
 )
 
@@ -197,6 +198,11 @@ func serve(f serverFlags, withDemo bool) error {
 		logins = demoLogins()
 	}
 	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version, EventsHeartbeat: *durations["events-heartbeat"]})
+	con, err := console.New(srv)
+	if err != nil {
+		return fmt.Errorf("web console: %w", err)
+	}
+	con.Mount(srv.Mux())
 	srv.Hits.Window = *durations["hit-window"]
 	srv.Webhooks.Allow = allow
 	noticeSvc := srv.Notices
@@ -253,6 +259,7 @@ func serve(f serverFlags, withDemo bool) error {
 			w.Flush()
 			fmt.Printf("\nTry: curl -s -c /tmp/manara.cookies -H 'Content-Type: application/json' -d '{\"username\":\"ma.officer\",\"password\":\"%s\"}' %s/api/v1/auth/login\n", demo.Password, url)
 			fmt.Printf("     curl -s -b /tmp/manara.cookies %s/api/v1/records?limit=5\n", url)
+			fmt.Printf("Web console: %s/login?lang=ar (or fr, en); at the first sign-in each user enrols a TOTP\n             authenticator app (no app? 'manara totp SECRET' prints the code of the secret the page shows).\n", url)
 			fmt.Printf("API description: %s/api/v1/openapi.json   Press Ctrl-C to stop.\n\n", url)
 		}
 	})

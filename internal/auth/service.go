@@ -89,8 +89,17 @@ func (c *keyCache) drop(id string) {
 var ErrBadLogin = core.Errorf(core.EUNAUTHORIZED, "wrong username or password, or the account is locked")
 
 // Login checks a password and opens a session. It returns the session
-// token (to put in a cookie) and the user.
+// token (to put in a cookie) and the user. A user with a second factor
+// needs LoginWithCode.
 func (s *Service) Login(ctx context.Context, username, password, remote string) (string, *core.User, error) {
+	return s.LoginWithCode(ctx, username, password, "", remote)
+}
+
+// LoginWithCode checks a password and, for a user who enrolled one, the
+// second factor (a TOTP code or an unused recovery code). A wrong code
+// counts towards the lockout like a wrong password, and gets the same
+// answer, so that a guessed password is not confirmed by a different one.
+func (s *Service) LoginWithCode(ctx context.Context, username, password, code, remote string) (string, *core.User, error) {
 	now := s.Now()
 	if !s.Addresses.Allowed(remote) {
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
@@ -116,9 +125,22 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 	}
 	locked := now.Before(u.LockedUntil)
 	viewer := core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Remote: remote}
-	if !ok || locked || u.Disabled {
+	factorOK := true
+	if ok && !locked && !u.Disabled {
+		if err := s.Store.Update(ctx, func(tx core.Tx) error {
+			var err error
+			factorOK, err = s.secondFactor(tx, u, code, now)
+			return err
+		}); err != nil {
+			return "", nil, err
+		}
+	}
+	if !ok || locked || u.Disabled || !factorOK {
 		s.Addresses.Fail(remote)
 		reason := "wrong password"
+		if ok && !factorOK {
+			reason, ok = "wrong second factor", false // counts as a failure
+		}
 		switch {
 		case u.Disabled:
 			reason = "account disabled"

@@ -116,6 +116,19 @@ type User struct {
 	LockedUntil  time.Time `json:"-"`
 }
 
+// UserTOTP is a user's time-based one-time password (RFC 6238) and
+// recovery codes. The secret must be kept (HMAC needs it); recovery codes
+// are stored only as SHA-256 hashes, a used one removed. LastStep is the
+// last time step accepted, so that a code cannot be replayed.
+type UserTOTP struct {
+	UserID    string    `json:"-"`
+	Secret    string    `json:"-"` // base32, no padding
+	Enabled   bool      `json:"enabled"`
+	LastStep  int64     `json:"-"`
+	Recovery  []string  `json:"-"` // hex SHA-256 of the unused recovery codes
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
 // Session is a browser sign-in. Only the hash of its token is stored.
 type Session struct {
 	TokenHash string

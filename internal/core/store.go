@@ -90,6 +90,11 @@ type UserTx interface {
 	DeleteUserSessions(userID string) error
 	DeleteExpiredSessions(t time.Time) (int64, error)
 
+	// GetTOTP returns a user's second factor (ENOTFOUND when none was
+	// ever set up); PutTOTP inserts or replaces it.
+	GetTOTP(userID string) (*UserTOTP, error)
+	PutTOTP(t *UserTOTP) error
+
 	InsertKey(k *APIKey) error
 	UpdateKey(k *APIKey) error
 	GetKey(id string) (*APIKey, error)

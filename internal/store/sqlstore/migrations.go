@@ -192,5 +192,15 @@ func Migrations(ty Types) []Migration {
 			`CREATE TABLE thread_participants (bureau TEXT NOT NULL, thread_id TEXT NOT NULL, PRIMARY KEY (bureau, thread_id))`,
 			`CREATE TABLE messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, number INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (thread_id, number))`,
 		)},
+		// Version 5 belongs to citizen reports (another branch).
+		{Version: 6, Name: "second factor (TOTP) and recovery codes", SQL: sub(
+			`CREATE TABLE user_totp (
+				user_id TEXT PRIMARY KEY,
+				secret TEXT NOT NULL,
+				enabled {BOOL} NOT NULL,
+				last_step BIGINT NOT NULL,
+				recovery TEXT NOT NULL,
+				updated_at {TIME} NOT NULL)`,
+		)},
 	}
 }

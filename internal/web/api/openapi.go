@@ -64,7 +64,7 @@ func schemas() obj {
 			"errors": list(object([]string{"field", "reason"}, obj{"field": str("the field at fault"), "reason": str("what was expected")})),
 		}},
 		"OpenAPI":       obj{"type": "object"},
-		"Login":         object([]string{"username", "password"}, obj{"username": str(""), "password": str("")}),
+		"Login":         object([]string{"username", "password"}, obj{"username": str(""), "password": str(""), "totp": str("the second factor of a user who enrolled one: the current 6-digit code or an unused recovery code")}),
 		"Me":            obj{"type": "object", "properties": obj{"kind": enum([]string{"user", "key"}), "id": str(""), "username": str(""), "display_name": str(""), "bureau": str(""), "bureau_name": str(""), "role": str(""), "lang": str(""), "permissions": list(str(""))}},
 		"Country":       country,
 		"CountryList":   obj{"type": "object", "properties": obj{"items": list(ref("Country")), "count": obj{"type": "integer"}}},

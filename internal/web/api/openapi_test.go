@@ -260,7 +260,7 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 // list exactly the fields the strict decoder accepts, or clients that
 // follow the document are refused (or miss fields).
 func checkBodies(t *testing.T, schemas map[string]any) {
-	loginFields := []string{"password", "username"}
+	loginFields := []string{"password", "totp", "username"}
 	cases := map[string][]string{
 		"RecordInput":    jsonFields(reflect.TypeFor[records.Input]()),
 		"Releasability":  jsonFields(reflect.TypeFor[core.Releasability]()),

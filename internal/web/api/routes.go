@@ -65,6 +65,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v core.Viewer) er
 	var in struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
+		// TOTP is the second factor (a code or a recovery code) of a user
+		// who enrolled one.
+		TOTP string `json:"totp"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
@@ -79,7 +82,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v core.Viewer) er
 	if len(fs) > 0 {
 		return core.Invalid(fs...)
 	}
-	token, u, err := s.Auth.Login(r.Context(), strings.ToLower(strings.TrimSpace(in.Username)), in.Password, v.Remote)
+	token, u, err := s.Auth.LoginWithCode(r.Context(), strings.ToLower(strings.TrimSpace(in.Username)), in.Password, in.TOTP, v.Remote)
 	if err != nil {
 		return err
 	}

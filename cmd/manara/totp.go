@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/auth"
+)
+
+// totpCmd is an authenticator for trying the console without a phone:
+// it prints the current code of a secret shown on the enrolment page.
+func totpCmd() *command {
+	c := newCommand("totp", "totp SECRET", "Print the current TOTP code of a secret (for trying the console's sign-in without an authenticator app).")
+	c.run = func(args []string) error {
+		rest, err := c.parse(args)
+		if err != nil {
+			return err
+		}
+		secret := strings.ReplaceAll(strings.Join(rest, ""), " ", "")
+		if secret == "" {
+			return fmt.Errorf("give the secret shown on the enrolment page")
+		}
+		code, err := auth.TOTPCode(secret, auth.TOTPStepAt(time.Now()))
+		if err != nil {
+			return err
+		}
+		left := auth.TOTPStep - time.Duration(time.Now().Unix()%30)*time.Second
+		fmt.Printf("%s  (valid for %s more)\n", code, left)
+		return nil
+	}
+	return c
+}

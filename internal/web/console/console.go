@@ -1,0 +1,435 @@
+// Package console is the officers' web console: server-rendered pages in
+// Arabic, French and English over the same services the JSON API calls.
+// It owns presentation only — templates, catalogs, forms, cookies and
+// CSRF — and asks the services (and so the one access decision) for every
+// record, count and name it shows; it never reads the store itself.
+package console
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/web/api"
+)
+
+//go:embed views/*.html
+var viewFS embed.FS
+
+//go:embed assets/*
+var assetFS embed.FS
+
+// Cookie names besides the API's session cookie (which the console shares,
+// so that a console sign-in also authenticates the page's EventSource).
+const (
+	langCookie    = "manara_lang"
+	preCSRFCookie = "manara_csrf" // for forms shown before a session exists
+)
+
+// Console serves the pages.
+type Console struct {
+	API    *api.Server
+	Log    *slog.Logger
+	Secure bool // Secure cookies (served over TLS)
+	// Now is the clock (tests move it).
+	Now func() time.Time
+
+	catalogs map[string]Catalog
+	pages    map[string]*template.Template
+}
+
+// New builds the console over the API server's services.
+func New(srv *api.Server) (*Console, error) {
+	c := &Console{API: srv, Log: srv.Log, Secure: srv.Config.SecureCookies, Now: time.Now}
+	var err error
+	if c.catalogs, err = loadCatalogs(); err != nil {
+		return nil, err
+	}
+	if c.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
+	"hits", "hit", "messages", "thread", "audit", "admin", "error"}
+
+func parsePages() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"chartOf": func(label string, ch chart) map[string]any { return map[string]any{"Label": label, "Chart": ch} },
+		"field": func(p *page, name, labelKey, typ string) map[string]any {
+			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
+		},
+		"eq2":  func(a, b string) bool { return a == b },
+		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"has": func(xs []string, x string) bool {
+			for _, y := range xs {
+				if y == x {
+					return true
+				}
+			}
+			return false
+		},
+	}
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(viewFS, "views/layout.html", "views/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// Mount adds the console's routes to mux (the API server's).
+func (c *Console) Mount(mux *http.ServeMux) {
+	static, _ := fs.Sub(assetFS, "assets")
+	assets := http.StripPrefix("/assets/", http.FileServer(http.FS(static)))
+	mux.Handle("GET /assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		assets.ServeHTTP(w, r)
+	}))
+	mux.HandleFunc("GET /login", c.public(c.loginPage))
+	mux.HandleFunc("POST /login", c.public(c.loginPost))
+	mux.HandleFunc("POST /logout", c.private(c.logout))
+	mux.HandleFunc("GET /enrol", c.private(c.enrolPage))
+	mux.HandleFunc("POST /enrol", c.private(c.enrolPost))
+	mux.HandleFunc("GET /{$}", c.private(c.dashboard))
+	mux.HandleFunc("GET /screen", c.private(c.screenPage))
+	mux.HandleFunc("POST /screen", c.private(c.screenPost))
+	mux.HandleFunc("GET /notices", c.private(c.noticesPage))
+	mux.HandleFunc("GET /notices/new", c.private(c.noticeForm))
+	mux.HandleFunc("POST /notices/new", c.private(c.noticeFormPost))
+	mux.HandleFunc("GET /notices/{id}", c.private(c.noticePage))
+	mux.HandleFunc("POST /notices/{id}/submit", c.private(c.noticeSubmit))
+	mux.HandleFunc("POST /notices/{id}/decide", c.private(c.noticeDecide))
+	mux.HandleFunc("GET /reviews", c.private(c.reviewsPage))
+	mux.HandleFunc("GET /hits", c.private(c.hitsPage))
+	mux.HandleFunc("GET /hits/{id}", c.private(c.hitPage))
+	mux.HandleFunc("POST /hits/{id}/state", c.private(c.hitState))
+	mux.HandleFunc("GET /messages", c.private(c.messagesPage))
+	mux.HandleFunc("GET /messages/{id}", c.private(c.threadPage))
+	mux.HandleFunc("POST /messages/{id}/reply", c.private(c.threadReply))
+	mux.HandleFunc("GET /audit", c.private(c.auditPage))
+	mux.HandleFunc("GET /admin", c.private(c.adminPage))
+	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
+	mux.HandleFunc("POST /admin/users/{username}/{op}", c.private(c.adminUserOp))
+	mux.HandleFunc("POST /admin/keys/{id}/revoke", c.private(c.adminRevokeKey))
+}
+
+// req is one request as the handlers see it.
+type req struct {
+	w     http.ResponseWriter
+	r     *http.Request
+	L     *Lang
+	V     core.Viewer
+	User  *core.User
+	token string // the session token
+	csrf  string
+}
+
+// page is what every template gets.
+type page struct {
+	L         *Lang
+	User      *core.User
+	V         core.Viewer
+	CSRF      string
+	Nav       string
+	Title     string
+	Path      string
+	Langs     []string
+	Form      url.Values
+	Errors    map[string]string
+	Problem   string
+	Flash     string
+	Data      any
+	Roles     []string
+	Reviewer  bool
+	Admin     bool
+	LangLinks map[string]string
+}
+
+func (c *Console) remote(r *http.Request) string {
+	if c.API.Config.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// language resolves the interface language: ?lang= (remembered in a
+// cookie, and in the profile once signed in), the cookie, the profile,
+// then the browser's Accept-Language.
+func (c *Console) language(w http.ResponseWriter, r *http.Request, u *core.User) (lang string, chosen bool) {
+	if l := r.URL.Query().Get("lang"); validLang(l) {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+			Secure: c.Secure, SameSite: http.SameSiteLaxMode})
+		return l, true
+	}
+	if ck, err := r.Cookie(langCookie); err == nil && validLang(ck.Value) {
+		return ck.Value, false
+	}
+	if u != nil && validLang(u.Lang) {
+		return u.Lang, false
+	}
+	return fromAcceptLanguage(r.Header.Get("Accept-Language")), false
+}
+
+func (c *Console) lang(code string) *Lang { return &Lang{Code: code, cat: c.catalogs[code]} }
+
+func securityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+}
+
+// public wraps the pages shown before sign-in; they carry a pre-session
+// CSRF token (a random cookie the form must echo).
+func (c *Console) public(h func(*req) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w)
+		code, _ := c.language(w, r, nil)
+		q := &req{w: w, r: r, L: c.lang(code)}
+		if ck, err := r.Cookie(preCSRFCookie); err == nil && len(ck.Value) >= 32 {
+			q.csrf = ck.Value
+		} else {
+			q.csrf = randomToken()
+			http.SetCookie(w, &http.Cookie{Name: preCSRFCookie, Value: q.csrf, Path: "/", HttpOnly: true, Secure: c.Secure, SameSite: http.SameSiteLaxMode})
+		}
+		if r.Method == http.MethodPost && !c.csrfOK(q) {
+			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
+			return
+		}
+		c.run(q, h)
+	}
+}
+
+// private wraps the pages that need a session; a user without a second
+// factor is sent to enrol one before anything else.
+func (c *Console) private(h func(*req) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w)
+		ck, err := r.Cookie(api.CookieName)
+		var v core.Viewer
+		if err == nil && ck.Value != "" {
+			v, err = c.API.Auth.SessionViewer(r.Context(), ck.Value, c.remote(r))
+		} else {
+			err = auth.ErrNoCredentials
+		}
+		if err != nil {
+			if r.Method == http.MethodGet {
+				next := r.URL.RequestURI()
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		u, err := c.API.Auth.Me(r.Context(), v)
+		if err != nil {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		code, _ := c.language(w, r, u)
+		if _, err := r.Cookie(langCookie); (err == nil || r.URL.Query().Has("lang")) && code != u.Lang {
+			// A language chosen (now or before signing in) is kept in the
+			// profile, for the user's other devices.
+			if err := c.API.Auth.SetLang(r.Context(), v, code); err == nil {
+				u.Lang = code
+			}
+		}
+		q := &req{w: w, r: r, L: c.lang(code), V: v, User: u, token: ck.Value, csrf: sessionCSRF(ck.Value)}
+		if r.Method == http.MethodPost && !c.csrfOK(q) {
+			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
+			return
+		}
+		if r.URL.Path != "/enrol" && r.URL.Path != "/logout" {
+			on, err := c.API.Auth.TOTPEnabled(r.Context(), u.ID)
+			if err != nil {
+				c.fail(q, err)
+				return
+			}
+			if !on {
+				http.Redirect(w, r, "/enrol", http.StatusSeeOther)
+				return
+			}
+		}
+		c.run(q, h)
+	}
+}
+
+func (c *Console) run(q *req, h func(*req) error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			c.Log.Error("console panic", "path", q.r.URL.Path, "panic", p)
+			c.fail(q, core.Errorf(core.EINTERNAL, "internal error"))
+		}
+	}()
+	if err := h(q); err != nil {
+		c.fail(q, err)
+	}
+}
+
+// sessionCSRF is the session's CSRF token: derived one way from the
+// session token, so every replica computes it and it dies with the
+// session, while the token itself never leaves its HttpOnly cookie.
+func sessionCSRF(token string) string {
+	s := sha256.Sum256([]byte("manara-console-csrf:" + token))
+	return base64.RawURLEncoding.EncodeToString(s[:])
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (c *Console) csrfOK(q *req) bool {
+	got := q.r.PostFormValue("csrf")
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(q.csrf)) == 1
+}
+
+func (c *Console) newPage(q *req, nav string, data any) *page {
+	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Path: q.r.URL.Path, Langs: Languages, Data: data,
+		Form: url.Values{}, Errors: map[string]string{}, LangLinks: map[string]string{}}
+	p.Reviewer = q.V.Role == core.RoleReviewer
+	p.Admin = q.V.Role == core.RoleAdmin
+	for _, l := range Languages {
+		u := *q.r.URL
+		v := u.Query()
+		v.Set("lang", l)
+		u.RawQuery = v.Encode()
+		p.LangLinks[l] = u.RequestURI()
+	}
+	return p
+}
+
+func (c *Console) render(q *req, name string, status int, p *page) error {
+	t := c.pages[name]
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return err
+	}
+	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	q.w.WriteHeader(status)
+	_, err := buf.WriteTo(q.w)
+	return err
+}
+
+// fail shows an error page in the user's language: hidden and absent are
+// the same 404, and no internal detail reaches the user.
+func (c *Console) fail(q *req, err error) {
+	if core.ErrorCode(err) == core.EUNAUTHORIZED { // the session ended meanwhile
+		http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
+		return
+	}
+	status, key := http.StatusInternalServerError, "error.internal"
+	switch core.ErrorCode(err) {
+	case core.ENOTFOUND:
+		status, key = http.StatusNotFound, "error.not_found"
+	case core.EFORBIDDEN:
+		status, key = http.StatusForbidden, "error.forbidden"
+		if core.ErrorMessage(err) == "csrf" {
+			key = "error.csrf"
+		}
+	case core.EINVALID:
+		status, key = http.StatusBadRequest, "error.invalid"
+	case core.ECONFLICT:
+		status, key = http.StatusConflict, "error.conflict"
+	case core.EUNAVAILABLE:
+		status, key = http.StatusServiceUnavailable, "error.unavailable"
+	case core.ERATELIMIT:
+		status, key = http.StatusTooManyRequests, "error.ratelimit"
+	}
+	if status == http.StatusInternalServerError && !errors.Is(err, context.Canceled) {
+		c.Log.Error("console", "path", q.r.URL.Path, "err", err)
+	}
+	p := c.newPage(q, "", nil)
+	p.Problem = key
+	p.Title = q.L.T(key)
+	if rerr := c.render(q, "error", status, p); rerr != nil {
+		http.Error(q.w, http.StatusText(status), status)
+	}
+}
+
+func (c *Console) redirect(q *req, to string) error {
+	http.Redirect(q.w, q.r, to, http.StatusSeeOther)
+	return nil
+}
+
+// fieldErrors maps a service's field errors to messages in the user's
+// language, keyed by the form's own field names (via names, which maps a
+// service field such as data.charges[0].offence to the form's offence).
+func fieldErrors(l *Lang, err error, names map[string]string) (map[string]string, bool) {
+	var e *core.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return nil, false
+	}
+	out := map[string]string{}
+	for _, f := range e.Fields {
+		name := f.Field
+		if n, ok := names[f.Field]; ok {
+			name = n
+		} else {
+			for prefix, n := range names {
+				if strings.HasSuffix(prefix, ".") && strings.HasPrefix(f.Field, prefix) {
+					name = n
+				}
+			}
+		}
+		msg := reasonText(l, f.Reason)
+		if prev, ok := out[name]; ok {
+			msg = prev + " " + msg
+		}
+		out[name] = msg
+	}
+	return out, true
+}
+
+// reasonText turns a service's reason into the user's language: known
+// reasons have catalog entries; others get a translated sentence with the
+// service's own words beside it.
+func reasonText(l *Lang, reason string) string {
+	r := strings.ToLower(reason)
+	switch {
+	case r == "is required" || strings.HasSuffix(r, "is required") || strings.HasPrefix(r, "required"):
+		return l.T("field.required")
+	case strings.Contains(r, "date") && (strings.Contains(r, "yyyy") || strings.Contains(r, "must be a date")):
+		return l.T("field.date")
+	case strings.Contains(r, "country") || strings.Contains(r, "iso"):
+		return l.T("field.country")
+	case strings.Contains(r, "at least 2 years") || strings.Contains(r, "2 years"):
+		return l.T("field.penalty")
+	case strings.Contains(r, "not the current code"):
+		return l.T("field.totp")
+	}
+	return l.T("field.invalid", reason)
+}

@@ -1,0 +1,554 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/messages"
+	"github.com/manara-hub/manara/internal/notices"
+)
+
+// ---- dashboard
+
+// bar is one bar of a server-rendered SVG chart.
+type bar struct {
+	X, Y, W, H int
+	Label      string
+	Value      int
+}
+
+type chart struct {
+	Bars  []bar
+	Total int
+	Max   int
+}
+
+// dayChart buckets times into the last days days (UTC), oldest first.
+func dayChart(l *Lang, now time.Time, days int, times []time.Time) chart {
+	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
+	counts := make([]int, days)
+	total := 0
+	for _, t := range times {
+		d := int(t.UTC().Sub(start) / (24 * time.Hour))
+		if d >= 0 && d < days {
+			counts[d]++
+			total++
+		}
+	}
+	mx := 1
+	for _, n := range counts {
+		mx = max(mx, n)
+	}
+	const width, height = 20, 100
+	ch := chart{Total: total, Max: mx}
+	for i, n := range counts {
+		h := n * height / mx
+		day := start.AddDate(0, 0, i)
+		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: n, Label: l.Date(day)})
+	}
+	return ch
+}
+
+type dashData struct {
+	HitChart, NoticeChart chart
+	NewHits               int
+	Queue                 int
+	Drafts, Refused       int
+	Unread                int
+}
+
+func (c *Console) dashboard(q *req) error {
+	ctx := q.r.Context()
+	now := c.Now()
+	d := dashData{}
+	hs, err := c.API.Hits.List(ctx, q.V, hits.ListFilter{Since: now.AddDate(0, 0, -14), Limit: 500})
+	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
+		return err
+	}
+	var times []time.Time
+	for _, h := range hs {
+		times = append(times, h.FirstSeen)
+		if sideState(q.V, h) == core.HitNew {
+			d.NewHits++
+		}
+	}
+	d.HitChart = dayChart(q.L, now, 14, times)
+	ns, _, err := c.API.Notices.List(ctx, q.V, notices.Query{From: now.AddDate(0, 0, -14), Limit: 500})
+	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
+		return err
+	}
+	times = times[:0]
+	for _, n := range ns {
+		times = append(times, n.Notice.CreatedAt)
+		if n.Record.Owner == q.V.Bureau {
+			switch n.Notice.State {
+			case core.NoticeDraft:
+				d.Drafts++
+			case core.NoticeRefused:
+				d.Refused++
+			}
+		}
+	}
+	d.NoticeChart = dayChart(q.L, now, 14, times)
+	if q.V.Role == core.RoleReviewer {
+		if qs, err := c.API.Notices.Queue(ctx, q.V, 500); err == nil {
+			d.Queue = len(qs)
+		}
+	}
+	if ts, err := c.API.Messages.List(ctx, q.V, 100); err == nil {
+		for _, t := range ts {
+			if unread(q.V, t) {
+				d.Unread++
+			}
+		}
+	}
+	p := c.newPage(q, "dashboard", d)
+	p.Title = q.L.T("nav.dashboard")
+	return c.render(q, "dashboard", http.StatusOK, p)
+}
+
+func unread(v core.Viewer, t *core.Thread) bool {
+	m, ok := t.Reads[v.Bureau]
+	return !ok || m.Through < t.Messages
+}
+
+func sideState(v core.Viewer, h hits.View) string {
+	if h.Owner == v.Bureau {
+		return h.OwnerState
+	}
+	return h.SearcherState
+}
+
+// ---- notices
+
+// noticeRow is a notice as lists show it.
+type noticeRow struct {
+	ID, Type, State, Owner, Entity string
+	Name, Original                 string
+	Created                        time.Time
+	Diffusion                      bool
+	Score                          float64
+}
+
+func rowOf(v notices.View) noticeRow {
+	r := noticeRow{ID: v.Notice.ID, Type: v.Notice.Type, State: notices.State(v.Notice, v.Record), Owner: v.Record.Owner,
+		Entity: v.Notice.EntityID, Created: v.Notice.CreatedAt, Diffusion: v.Notice.Diffusion}
+	var d map[string]any
+	if json.Unmarshal(v.Record.Data, &d) == nil {
+		given, _ := d["given_names"].(string)
+		family, _ := d["family_name"].(string)
+		r.Name = strings.TrimSpace(given + " " + family)
+		r.Original, _ = d["name_original"].(string)
+		if r.Name == "" {
+			for _, k := range []string{"threat_nature", "modus_operandi", "found_place", "name"} {
+				if s, ok := d[k].(string); ok && s != "" {
+					r.Name = s
+					break
+				}
+			}
+		}
+	}
+	return r
+}
+
+type noticesData struct {
+	Rows       []noticeRow
+	Types      []string
+	States     []string
+	Name, Type string
+	State      string
+	Next       string
+}
+
+func (c *Console) noticesPage(q *req) error {
+	qs := q.r.URL.Query()
+	nq := notices.Query{Name: strings.TrimSpace(qs.Get("name")), Type: qs.Get("type"), State: qs.Get("state"), After: qs.Get("after"), Limit: 50}
+	p := c.newPage(q, "notices", nil)
+	p.Title = q.L.T("nav.notices")
+	found, next, err := c.API.Notices.List(q.r.Context(), q.V, nq)
+	if fe, ok := fieldErrors(q.L, err, nil); ok {
+		p.Errors, err = fe, nil
+	}
+	if err != nil {
+		return err
+	}
+	d := noticesData{Types: notices.Types, States: core.NoticeStates, Name: nq.Name, Type: nq.Type, State: nq.State, Next: next}
+	for _, f := range found {
+		r := rowOf(f.View)
+		r.Score = f.Score
+		d.Rows = append(d.Rows, r)
+	}
+	p.Data = d
+	return c.render(q, "notices", http.StatusOK, p)
+}
+
+type noticeData struct {
+	Row        noticeRow
+	View       *notices.View
+	Fields     []kv
+	Versions   []core.NoticeVersion
+	Mine       bool
+	CanSubmit  bool
+	CanDecide  bool
+	Categories []string
+}
+
+type kv struct{ K, V, Label string }
+
+// dataLabels names the Red Notice form's data fields in the user's
+// language on the detail page; other keys show as they are stored.
+func dataLabels(l *Lang, fields []kv) {
+	byData := map[string]string{}
+	for _, f := range redFields {
+		byData[strings.TrimPrefix(f.Data, "data.")] = "form." + f.Form
+	}
+	for i, f := range fields {
+		base := f.K
+		if j := strings.LastIndex(base, "["); j > 0 && strings.HasSuffix(base, "]") {
+			base = base[:j] // nationalities[0] → nationalities
+		}
+		if key, ok := byData[base]; ok {
+			fields[i].Label = l.T(key)
+		} else {
+			fields[i].Label = f.K
+		}
+	}
+}
+
+// flatten lists a notice's data as label/value pairs, in key order.
+func flatten(prefix string, v any, out *[]kv) {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			flatten(p, x[k], out)
+		}
+	case []any:
+		for i, e := range x {
+			flatten(prefix+"["+strconv.Itoa(i)+"]", e, out)
+		}
+	case nil:
+	default:
+		b, _ := json.Marshal(x)
+		s := string(b)
+		if str, ok := x.(string); ok {
+			s = str
+		}
+		*out = append(*out, kv{K: prefix, V: s})
+	}
+}
+
+var refuseCategories = []string{"article3_political", "article3_military", "article3_religious", "article3_racial", "private_matter",
+	"administrative_matter", "insufficient_data", "threshold_not_met", "other"}
+
+func (c *Console) noticePage(q *req) error {
+	ctx := q.r.Context()
+	v, err := c.API.Notices.Get(ctx, q.V, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	vs, err := c.API.Notices.Versions(ctx, q.V, v.Notice.ID)
+	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
+		return err
+	}
+	d := noticeData{Row: rowOf(*v), View: v, Versions: vs, Mine: v.Record.Owner == q.V.Bureau, Categories: refuseCategories}
+	var data any
+	json.Unmarshal(v.Record.Data, &data)
+	flatten("", data, &d.Fields)
+	dataLabels(q.L, d.Fields)
+	st := notices.State(v.Notice, v.Record)
+	d.CanSubmit = d.Mine && (st == core.NoticeDraft || st == core.NoticeRefused) && !v.Notice.Diffusion
+	d.CanDecide = q.V.Role == core.RoleReviewer && (st == core.NoticeSubmitted || st == core.NoticeUnderReview) && !d.Mine
+	p := c.newPage(q, "notices", d)
+	p.Title = q.L.T("type." + v.Notice.Type)
+	if q.r.URL.Query().Get("done") != "" {
+		p.Flash = "flash." + q.r.URL.Query().Get("done")
+	}
+	return c.render(q, "notice", http.StatusOK, p)
+}
+
+func (c *Console) noticeSubmit(q *req) error {
+	ctx := q.r.Context()
+	id := q.r.PathValue("id")
+	v, err := c.API.Notices.Get(ctx, q.V, id)
+	if err != nil {
+		return err
+	}
+	if _, err := c.API.Notices.Submit(ctx, q.V, id, v.Record.Version); err != nil {
+		return err
+	}
+	return c.redirect(q, "/notices/"+url.PathEscape(id)+"?done=submitted")
+}
+
+func (c *Console) noticeDecide(q *req) error {
+	ctx := q.r.Context()
+	id := q.r.PathValue("id")
+	v, err := c.API.Notices.Get(ctx, q.V, id)
+	if err != nil {
+		return err
+	}
+	if v.Notice.State == core.NoticeSubmitted {
+		if v, err = c.API.Notices.StartReview(ctx, q.V, id); err != nil {
+			return err
+		}
+	}
+	f := q.r.PostForm
+	dec := notices.Decision{Decision: f.Get("decision"), ReasonCategory: f.Get("reason_category"), Reason: strings.TrimSpace(f.Get("reason")), Version: v.Record.Version}
+	if _, err := c.API.Notices.Decide(ctx, q.V, id, dec); err != nil {
+		fe, ok := fieldErrors(q.L, err, nil)
+		if !ok {
+			return err
+		}
+		d := noticeData{Row: rowOf(*v), View: v, Mine: false, CanDecide: true, Categories: refuseCategories}
+		var data any
+		json.Unmarshal(v.Record.Data, &data)
+		flatten("", data, &d.Fields)
+		dataLabels(q.L, d.Fields)
+		p := c.newPage(q, "notices", d)
+		p.Title, p.Errors, p.Form = q.L.T("type."+v.Notice.Type), fe, f
+		return c.render(q, "notice", http.StatusBadRequest, p)
+	}
+	return c.redirect(q, "/notices/"+url.PathEscape(id)+"?done="+url.QueryEscape(dec.Decision))
+}
+
+func (c *Console) reviewsPage(q *req) error {
+	vs, err := c.API.Notices.Queue(q.r.Context(), q.V, 100)
+	if err != nil {
+		return err
+	}
+	var rows []noticeRow
+	for _, v := range vs {
+		rows = append(rows, rowOf(*v))
+	}
+	p := c.newPage(q, "reviews", rows)
+	p.Title = q.L.T("nav.reviews")
+	return c.render(q, "reviews", http.StatusOK, p)
+}
+
+// ---- hits
+
+type hitsData struct {
+	Rows    []hits.View
+	Partial bool
+}
+
+func (c *Console) hitsPage(q *req) error {
+	side := q.r.URL.Query().Get("side")
+	if side != hits.Owner && side != hits.Searcher {
+		side = "" // both sides; an unknown value is not worth an error page
+	}
+	hs, err := c.API.Hits.List(q.r.Context(), q.V, hits.ListFilter{Side: side, Limit: 200})
+	if err != nil {
+		return err
+	}
+	slices.Reverse(hs) // newest first
+	p := c.newPage(q, "hits", hitsData{Rows: hs})
+	p.Title = q.L.T("nav.hits")
+	return c.render(q, "hits", http.StatusOK, p)
+}
+
+type hitData struct {
+	Hit     *hits.View
+	Side    string
+	State   string
+	Allowed []string
+}
+
+func (c *Console) hitPage(q *req) error {
+	h, err := c.API.Hits.Get(q.r.Context(), q.V, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	d := hitData{Hit: h, Side: hits.Searcher, State: h.SearcherState}
+	if h.Owner == q.V.Bureau {
+		d.Side, d.State = hits.Owner, h.OwnerState
+	}
+	d.Allowed = hits.Allowed(d.State)
+	p := c.newPage(q, "hits", d)
+	p.Title = q.L.T("hit.title")
+	return c.render(q, "hit", http.StatusOK, p)
+}
+
+func (c *Console) hitState(q *req) error {
+	id := q.r.PathValue("id")
+	f := q.r.PostForm
+	ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	_, err := c.API.Hits.Transition(q.r.Context(), q.V, id, hits.Change{State: f.Get("state"), Action: f.Get("action"), Notes: f.Get("notes"), Version: ver})
+	if err != nil {
+		return err
+	}
+	return c.redirect(q, "/hits/"+url.PathEscape(id))
+}
+
+// ---- messages
+
+func (c *Console) messagesPage(q *req) error {
+	ts, err := c.API.Messages.List(q.r.Context(), q.V, 100)
+	if err != nil {
+		return err
+	}
+	p := c.newPage(q, "messages", ts)
+	p.Title = q.L.T("nav.messages")
+	return c.render(q, "messages", http.StatusOK, p)
+}
+
+type threadData struct {
+	Thread *messages.ThreadView
+	Types  []string
+}
+
+func (c *Console) threadPage(q *req) error {
+	ctx := q.r.Context()
+	t, err := c.API.Messages.Get(ctx, q.V, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	c.API.Messages.MarkRead(ctx, q.V, t.ID)
+	p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes})
+	p.Title = t.Subject
+	return c.render(q, "thread", http.StatusOK, p)
+}
+
+func (c *Console) threadReply(q *req) error {
+	ctx := q.r.Context()
+	id := q.r.PathValue("id")
+	f := q.r.PostForm
+	_, err := c.API.Messages.Reply(ctx, q.V, id, messages.Post{Type: f.Get("type"), Body: f.Get("body")})
+	if err != nil {
+		fe, ok := fieldErrors(q.L, err, map[string]string{"body": "body", "type": "type"})
+		if !ok {
+			return err
+		}
+		t, err := c.API.Messages.Get(ctx, q.V, id)
+		if err != nil {
+			return err
+		}
+		p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes})
+		p.Title, p.Errors, p.Form = t.Subject, fe, f
+		return c.render(q, "thread", http.StatusBadRequest, p)
+	}
+	return c.redirect(q, "/messages/"+url.PathEscape(id))
+}
+
+// ---- audit and administration
+
+type auditData struct {
+	Record  string
+	Entries []core.AuditEntry
+}
+
+func (c *Console) auditPage(q *req) error {
+	id := strings.TrimSpace(q.r.URL.Query().Get("record"))
+	d := auditData{Record: id}
+	if id != "" {
+		es, err := c.API.Records.AuditTrail(q.r.Context(), q.V, id, 0, 200)
+		if err != nil {
+			return err
+		}
+		d.Entries = es
+	}
+	p := c.newPage(q, "audit", d)
+	p.Title = q.L.T("nav.audit")
+	return c.render(q, "audit", http.StatusOK, p)
+}
+
+type adminData struct {
+	Users      []*core.User
+	Keys       []*core.APIKey
+	Webhooks   []*core.Webhook
+	Webhook    string
+	Deliveries []*core.Delivery
+}
+
+func (c *Console) adminPage(q *req) error { return c.renderAdmin(q, http.StatusOK, nil, nil) }
+
+func (c *Console) renderAdmin(q *req, status int, errs map[string]string, form url.Values) error {
+	ctx := q.r.Context()
+	var d adminData
+	var err error
+	if d.Users, err = c.API.Auth.ListUsers(ctx, q.V); err != nil {
+		return err
+	}
+	if d.Keys, err = c.API.Auth.ListKeys(ctx, q.V); err != nil {
+		return err
+	}
+	if d.Webhooks, err = c.API.Webhooks.List(ctx, q.V); err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
+		return err
+	}
+	if id := q.r.URL.Query().Get("webhook"); id != "" {
+		d.Webhook = id
+		if d.Deliveries, err = c.API.Webhooks.Deliveries(ctx, q.V, id, 50); err != nil {
+			return err
+		}
+	}
+	p := c.newPage(q, "admin", d)
+	p.Title = q.L.T("nav.admin")
+	p.Roles = core.Roles
+	if errs != nil {
+		p.Errors, p.Form, p.Problem = errs, form, "form.has_errors"
+	}
+	if q.r.URL.Query().Get("done") == "user" {
+		p.Flash = "flash.user"
+	}
+	return c.render(q, "admin", status, p)
+}
+
+// adminUserFields map the service's fields to the new-user form's.
+var adminUserFields = map[string]string{"username": "username", "display_name": "display_name", "bureau": "bureau", "role": "role", "lang": "lang", "password": "new_password"}
+
+func (c *Console) adminCreateUser(q *req) error {
+	f := q.r.PostForm
+	_, err := c.API.Auth.CreateUser(q.r.Context(), q.V, auth.NewUser{Username: f.Get("username"), DisplayName: strings.TrimSpace(f.Get("display_name")),
+		Bureau: f.Get("bureau"), Role: f.Get("role"), Lang: f.Get("lang"), Password: f.Get("new_password")})
+	if err != nil {
+		fe, ok := fieldErrors(q.L, err, adminUserFields)
+		if !ok {
+			return err
+		}
+		q.r.URL.RawQuery = ""
+		return c.renderAdmin(q, http.StatusBadRequest, fe, f)
+	}
+	return c.redirect(q, "/admin?done=user")
+}
+
+// adminUserOp disables or enables a user, or resets their second factor.
+func (c *Console) adminUserOp(q *req) error {
+	ctx, name := q.r.Context(), q.r.PathValue("username")
+	var err error
+	switch q.r.PathValue("op") {
+	case "disable", "enable":
+		_, err = c.API.Auth.SetDisabled(ctx, q.V, name, q.r.PathValue("op") == "disable")
+	case "reset-totp":
+		err = c.API.Auth.ResetTOTP(ctx, q.V, name)
+	default:
+		err = core.Errorf(core.ENOTFOUND, "no such operation")
+	}
+	if err != nil {
+		return err
+	}
+	return c.redirect(q, "/admin")
+}
+
+func (c *Console) adminRevokeKey(q *req) error {
+	if _, err := c.API.Auth.RevokeKey(q.r.Context(), q.V, q.r.PathValue("id")); err != nil {
+		return err
+	}
+	return c.redirect(q, "/admin")
+}
