@@ -91,12 +91,14 @@ func (t *tx) ReportQueue(f core.ReportFilter) ([]*core.Report, error) {
 	}
 	q := `SELECT r.body, r.secret_hash, r.campaign_id, r.version FROM reports r LEFT JOIN campaigns c ON c.id = r.campaign_id WHERE r.bureau = ?`
 	args := []any{f.Bureau}
-	if f.Status != "" {
-		q += ` AND r.status = ?`
-		args = append(args, f.Status)
-	} else {
+	switch f.Status {
+	case "all":
+	case "":
 		q += ` AND r.status <> ?`
 		args = append(args, core.ReportClosed)
+	default:
+		q += ` AND r.status = ?`
+		args = append(args, f.Status)
 	}
 	if f.Campaign != "" {
 		q += ` AND r.campaign_id = ?`
