@@ -63,6 +63,7 @@ type serverFlags struct {
 	webhookAllow, eventPoll   string
 	hitWindow, heartbeat      string
 	feedPoll                  string
+	reports                   reportFlags
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -83,6 +84,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.feedPoll, "feed-poll", "MANARA_FEED_POLL", "250ms", "how often the screening index looks for records written by other replicas")
 	c.str(&f.hitWindow, "hit-window", "MANARA_HIT_WINDOW", "24h", "repeats of the same subject, record and place within this window fold into one hit")
 	c.str(&f.heartbeat, "events-heartbeat", "MANARA_EVENTS_HEARTBEAT", "15s", "how often an idle event stream sends a heartbeat")
+	f.reports.add(c)
 }
 
 // noticeConfig reads the notice flags.
@@ -207,6 +209,9 @@ func serve(f serverFlags, withDemo bool) error {
 	noticeSvc.Quotas[notices.TypeSilver] = silver
 	noticeSvc.AttachmentDir = f.attachmentDir
 	srv.PublicRate = rate
+	if err := f.reports.apply(srv); err != nil {
+		return err
+	}
 	if n, err := noticeSvc.Adopt(ctx); err != nil {
 		return fmt.Errorf("adopt imported notices: %w", err)
 	} else if n > 0 {
