@@ -146,6 +146,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
+	s.reportPages()
 	s.mux.Handle("GET /healthz", s.plain("/healthz", s.healthz))
 	s.mux.Handle("GET /readyz", s.plain("/readyz", s.readyz))
 	s.mux.Handle("GET /metrics", s.plain("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP))
