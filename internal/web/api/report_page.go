@@ -59,7 +59,7 @@ var pageText = map[string]map[string]string{
 var categoryText = map[string][]string{ // en, fr, ar per category, in reports.Categories order
 	"online_fraud": {"Online fraud", "Escroquerie en ligne", "احتيال إلكتروني"}, "phishing": {"Phishing", "Hameçonnage", "تصيد احتيالي"},
 	"investment_fraud": {"Investment or crypto fraud", "Fraude à l'investissement ou aux cryptomonnaies", "احتيال استثماري أو بالعملات الرقمية"},
-	"romance_scam": {"Romance scam", "Arnaque sentimentale", "احتيال عاطفي"}, "fake_shop": {"Fake shop", "Faux site marchand", "متجر وهمي"},
+	"romance_scam":     {"Romance scam", "Arnaque sentimentale", "احتيال عاطفي"}, "fake_shop": {"Fake shop", "Faux site marchand", "متجر وهمي"},
 	"sextortion": {"Sextortion", "Sextorsion", "ابتزاز جنسي"}, "account_hacking": {"Account hacking or identity theft", "Piratage de compte ou usurpation d'identité", "قرصنة حساب أو انتحال هوية"},
 	"threats_harassment": {"Threats or harassment", "Menaces ou harcèlement", "تهديد أو تحرش"}, "defamation": {"Defamation", "Diffamation", "تشهير"},
 	"hate_speech": {"Hate speech", "Discours de haine", "خطاب كراهية"}, "scam_recruitment": {"Job offer or recruitment into a scam centre", "Offre d'emploi ou recrutement vers un centre d'escroquerie", "عرض عمل أو تجنيد في مركز احتيال"},
