@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bytes"
+	"io"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -45,6 +48,11 @@ func (s *Server) reportRoutes() []route {
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/split", Summary: "Move some reports into a new campaign (answers the new one)", Body: "CampaignSplit", Resp: "Campaign", Status: 201, Params: []param{pCampaignID}, h: s.splitCampaign},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/name", Summary: "Name a campaign", Body: "CampaignName", Resp: "Campaign", Params: []param{pCampaignID}, h: s.nameCampaign},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/indicators/{iid}/false-link", Summary: "Mark a value as a false link: it links no more reports", Resp: "Campaign", Params: []param{pCampaignID, {"iid", "path", "The indicator's id in the campaign view."}}, h: s.falseLink},
+		{Method: "POST", Path: "/api/v1/indicators/import", Summary: "Import cyber indicators from a STIX 2.1 bundle or CSV (type,value[,releasability,countries,campaign,description]) as your records",
+			Body: "Binary", StreamIn: "application/octet-stream", Resp: "RecordList", Status: 201, MaxBody: reports.MaxImportBytes + 1,
+			Params: []param{{"format", "query", "stix (default) or csv."}, {"amber_to", "query", "Comma-separated countries a TLP:AMBER indicator is released to (default: none besides you)."}}, h: s.importIndicators},
+		{Method: "GET", Path: "/api/v1/indicators/export", Summary: "The cyber indicators you may see, as a STIX 2.1 bundle (TLP markings from releasability) or CSV",
+			Stream: "application/octet-stream", StreamSchema: "Binary", Params: []param{{"format", "query", "stix (default) or csv."}}, h: s.exportIndicators},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/escalate", Summary: "Share the campaign's indicators with chosen countries and draft Purple and Silver Notice requests, in one step", Body: "CampaignEscalate", Resp: "CampaignEscalation", Status: 201, Params: []param{pCampaignID}, h: s.escalateCampaign},
 	}
 }
@@ -292,6 +300,62 @@ func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core
 	return nil
 }
 
+func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, reports.MaxImportBytes+1))
+	if err != nil {
+		return decodeError(err)
+	}
+	var inds []reports.ImportedIndicator
+	switch r.URL.Query().Get("format") {
+	case "", "stix":
+		var amber []string
+		for _, c := range strings.Split(r.URL.Query().Get("amber_to"), ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				amber = append(amber, c)
+			}
+		}
+		inds, err = reports.ParseSTIX(body, amber)
+	case "csv":
+		inds, err = reports.ParseCSV(body)
+	default:
+		return core.Invalid(core.FieldError{Field: "format", Reason: "must be stix or csv"})
+	}
+	if err != nil {
+		return err
+	}
+	recs, err := s.Reports.Import(r.Context(), v, inds)
+	if err != nil {
+		return err
+	}
+	out := make([]recordOut, len(recs))
+	for i, rec := range recs {
+		out[i] = s.out(v, rec)
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"items": out, "count": len(out)})
+	return nil
+}
+
+func (s *Server) exportIndicators(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var buf bytes.Buffer
+	var err error
+	switch r.URL.Query().Get("format") {
+	case "", "stix":
+		w.Header().Set("Content-Type", "application/stix+json;version=2.1")
+		_, err = s.Reports.ExportSTIX(r.Context(), v, &buf)
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		_, err = s.Reports.ExportCSV(r.Context(), v, &buf)
+	default:
+		return core.Invalid(core.FieldError{Field: "format", Reason: "must be stix or csv"})
+	}
+	if err != nil {
+		w.Header().Del("Content-Type")
+		return err
+	}
+	w.Write(buf.Bytes())
+	return nil
+}
+
 func reportSchemas() obj {
 	num, boolean, integer := obj{"type": "number"}, obj{"type": "boolean"}, obj{"type": "integer"}
 	strs := list(str(""))
@@ -331,6 +395,7 @@ func reportSchemas() obj {
 		"CampaignSplit":      object([]string{"reports"}, obj{"reports": list(str("report id")), "name": str("")}),
 		"CampaignName":       object([]string{"name"}, obj{"name": str("")}),
 		"CampaignEscalate":   object([]string{"countries"}, obj{"countries": list(str("ISO 3166 code")), "no_purple": boolean, "no_silver": boolean}),
+		"RecordList":         obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer}},
 		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}},
 	}
 }

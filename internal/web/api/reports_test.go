@@ -216,3 +216,53 @@ func TestReportsBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestIndicatorsSTIXAndCSV: imports map TLP to releasability; exports
+// carry only what the reader may see, with markings from releasability.
+func TestIndicatorsSTIXAndCSV(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.user(t, "MA", core.RoleOfficer)
+		fr := f.user(t, "FR", core.RoleAnalyst)
+		de := f.user(t, "DE", core.RoleAnalyst)
+		bundle := `{"type":"bundle","id":"bundle--1","objects":[
+			{"type":"indicator","spec_version":"2.1","id":"indicator--a","pattern":"[domain-name:value = 'Crypto-Gains.example']","pattern_type":"stix","object_marking_refs":["` + reports.TLPAmber + `"]},
+			{"type":"indicator","spec_version":"2.1","id":"indicator--b","pattern":"[x-manara-iban:value = 'GB82 WEST 1234 5698 7654 32']","pattern_type":"stix","object_marking_refs":["` + reports.TLPGreen + `"]},
+			{"type":"domain-name","id":"domain-name--c","value":"crypto-gains.example"}]}`
+		r := f.do(t, "POST", "/api/v1/indicators/import?format=stix&amber_to=FR", []byte(bundle), ma, "Content-Type", "application/octet-stream")
+		if r.Status != 201 || jsonField(r, "count") != float64(2) {
+			t.Fatalf("import: %s", r)
+		}
+		export := func(c *caller, format string) string {
+			r := f.do(t, "GET", "/api/v1/indicators/export?format="+format, nil, c)
+			if r.Status != 200 {
+				t.Fatalf("export: %s", r)
+			}
+			return string(r.Body)
+		}
+		if s := export(fr, "stix"); !strings.Contains(s, "crypto-gains.example") || !strings.Contains(s, "GB82WEST12345698765432") || !strings.Contains(s, reports.TLPAmber) {
+			t.Errorf("FR export: %s", s)
+		}
+		if s := export(de, "stix"); strings.Contains(s, "crypto-gains.example") || !strings.Contains(s, "GB82WEST12345698765432") {
+			t.Errorf("DE sees the amber indicator: %s", s)
+		}
+		// What one bureau exports another imports, releasability kept.
+		round, err := reports.ParseSTIX([]byte(export(ma, "stix")), nil)
+		if err != nil || len(round) != 2 {
+			t.Fatalf("round trip: %v %+v", err, round)
+		}
+		if s := export(de, "csv"); !strings.HasPrefix(s, "id,owner,type,value") || strings.Count(s, "\n") != 2 {
+			t.Errorf("DE csv: %q", s)
+		}
+		r = f.do(t, "POST", "/api/v1/indicators/import?format=csv", []byte("type,value\niban,GB00 NOPE\n"), ma, "Content-Type", "application/octet-stream")
+		wantProblem(t, r, 422, core.EINVALID, "indicators[0].value")
+		r = f.do(t, "POST", "/api/v1/indicators/import?format=csv", []byte("type,value,releasability,countries\nphone,+212612345678,only,FR\n"), ma, "Content-Type", "application/octet-stream")
+		if r.Status != 201 {
+			t.Fatalf("csv import: %s", r)
+		}
+		r = f.do(t, "POST", "/api/v1/indicators/import", []byte(`{"type":"bundle","objects":[{"type":"indicator","pattern":"[file:hashes.MD5 = 'x'] OR [a:b = 'c']"}]}`), ma, "Content-Type", "application/octet-stream")
+		wantProblem(t, r, 422, core.EINVALID, "objects[0].pattern")
+		if r := f.do(t, "POST", "/api/v1/indicators/import?format=csv", []byte("type,value\nphone,+212612345678\n"), fr); r.Status != 403 {
+			t.Errorf("an analyst imports: %s", r)
+		}
+	})
+}
