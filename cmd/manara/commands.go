@@ -181,6 +181,7 @@ func serve(f serverFlags, withDemo bool) error {
 	authSvc := auth.NewService(st)
 	recSvc := records.New(st)
 	var logins []demo.Login
+	loadReports := false
 	if withDemo {
 		empty, err := demo.Empty(ctx, st)
 		if err != nil {
@@ -195,6 +196,7 @@ func serve(f serverFlags, withDemo bool) error {
 				return err
 			}
 			bar.done()
+			loadReports = true
 		}
 		logins = demoLogins()
 	}
@@ -211,6 +213,11 @@ func serve(f serverFlags, withDemo bool) error {
 	srv.PublicRate = rate
 	if err := f.reports.apply(srv); err != nil {
 		return err
+	}
+	if loadReports {
+		if err := demo.LoadReports(ctx, srv.Reports); err != nil {
+			return err
+		}
 	}
 	if n, err := noticeSvc.Adopt(ctx); err != nil {
 		return fmt.Errorf("adopt imported notices: %w", err)
