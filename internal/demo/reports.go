@@ -34,7 +34,7 @@ func LoadReports(ctx context.Context, svc *reports.Service) error {
 	difficulty, now := svc.PoW.Difficulty, svc.Now
 	defer func() { svc.PoW.Difficulty, svc.Now = difficulty, now }()
 	svc.PoW.Difficulty = 0
-	base := now().UTC().Truncate(24 * time.Hour).AddDate(0, 0, -30)
+	base := now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -30)
 	v := core.Viewer{Remote: "demo"}
 	n := 0
 	submit := func(in reports.Input) error {
