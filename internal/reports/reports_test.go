@@ -148,3 +148,39 @@ func TestBadReports(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentIntake: reports sharing values, sent at once and in
+// crossing orders, end in one campaign with every report counted.
+func TestConcurrentIntake(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := newService(t, b)
+			const n = 12
+			errs := make(chan error, n)
+			for i := range n {
+				go func() {
+					phones := []string{"+212612345678", "+212612345679"}
+					if i%2 == 1 {
+						phones = []string{phones[1], phones[0]}
+					}
+					c := s.PoW.Issue(time.Now())
+					_, err := s.Submit(context.Background(), public, Input{Category: "romance_scam", Narrative: "same people", Consent: true,
+						Suspect: core.Suspect{Phones: phones}, PoW: ProofOfWork{c.Challenge, Solve(c.Challenge, c.Difficulty)}})
+					errs <- err
+				}()
+			}
+			for range n {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			cs, err := s.Campaigns(context.Background(), core.Viewer{System: true}, 1, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || cs[0].Reports != n {
+				t.Fatalf("campaigns: %d, first with %d reports; want 1 with %d", len(cs), cs[0].Reports, n)
+			}
+		})
+	}
+}

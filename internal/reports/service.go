@@ -379,7 +379,15 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 		camps[r.CampaignID] = true
 	}
 	var keys []string
-	for i := range inds {
+	// Posting-list heads are locked in key order, so that concurrent
+	// reports sharing values cannot deadlock (campaigns are locked after
+	// them, in id order).
+	order := make([]int, len(inds))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(inds[a].Key, inds[b].Key) })
+	for _, i := range order {
 		ind := &inds[i]
 		if !ind.Valid || ind.Key == "" {
 			continue
