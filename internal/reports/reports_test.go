@@ -184,3 +184,73 @@ func TestConcurrentIntake(t *testing.T) {
 		})
 	}
 }
+
+// TestCampaignEditing: merge, split, name and false links, with their
+// failure paths.
+func TestCampaignEditing(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := newService(t, b)
+			ctx := context.Background()
+			analyst := core.Viewer{Bureau: "MA", Role: core.RoleAnalyst, UserID: "a", Permissions: core.RolePermissions(core.RoleAnalyst)}
+			fr := core.Viewer{Bureau: "FR", Role: core.RoleAnalyst, UserID: "f", Permissions: core.RolePermissions(core.RoleAnalyst)}
+			a1 := submit(t, s, Input{Suspect: core.Suspect{Phones: []string{"+212612000001"}}, Losses: []core.Loss{{Amount: 10}}})
+			a2 := submit(t, s, Input{Suspect: core.Suspect{Phones: []string{"+212612000001"}}, Losses: []core.Loss{{Amount: 20}}})
+			b1 := submit(t, s, Input{Suspect: core.Suspect{Handles: []string{"@shop_promo"}}})
+			b2 := submit(t, s, Input{Suspect: core.Suspect{Handles: []string{"shop_promo"}}})
+			ca, cb := campaignOf(t, s, a1.Receipt), campaignOf(t, s, b1.Receipt)
+			if ca != campaignOf(t, s, a2.Receipt) || cb != campaignOf(t, s, b2.Receipt) || ca == cb {
+				t.Fatal("setup: two campaigns of two reports expected")
+			}
+			if _, err := s.Merge(ctx, fr, ca, []string{cb}); core.ErrorCode(err) != core.ENOTFOUND {
+				t.Errorf("another bureau merges: %v", err)
+			}
+			if _, err := s.Merge(ctx, analyst, ca, []string{ca}); core.ErrorCode(err) != core.EINVALID {
+				t.Errorf("merge into itself: %v", err)
+			}
+			cv, err := s.Merge(ctx, analyst, ca, []string{cb})
+			if err != nil || cv.Reports != 4 || len(cv.ReportList) != 4 || cv.Losses != 30 {
+				t.Fatalf("merge: %v %+v", err, cv)
+			}
+			if _, err := s.Campaign(ctx, analyst, cb); core.ErrorCode(err) != core.ENOTFOUND {
+				t.Errorf("a merged campaign still answers: %v", err)
+			}
+			var ids []string
+			for _, r := range cv.ReportList {
+				if r.Receipt == b1.Receipt || r.Receipt == b2.Receipt {
+					ids = append(ids, r.ID)
+				}
+			}
+			nv, err := s.Split(ctx, analyst, ca, ids, "shop promo")
+			if err != nil || nv.Reports != 2 || nv.Name != "shop promo" {
+				t.Fatalf("split: %v %+v", err, nv)
+			}
+			if cv, _ := s.Campaign(ctx, analyst, ca); cv.Reports != 2 || cv.Losses != 30 {
+				t.Errorf("after split: %+v", cv.Campaign)
+			}
+			if _, err := s.Split(ctx, analyst, ca, []string{cv.ReportList[0].ID, cv.ReportList[1].ID}, ""); core.ErrorCode(err) != core.EINVALID {
+				t.Errorf("splitting every report off: %v", err)
+			}
+			if _, err := s.Name(ctx, analyst, ca, ""); core.ErrorCode(err) != core.EINVALID {
+				t.Errorf("empty name: %v", err)
+			}
+			// A false link stops linking.
+			var iid string
+			for _, ind := range cv.Indicators {
+				if ind.Key == "phone:+212612000001" {
+					iid = ind.ID
+				}
+			}
+			if _, err := s.FalseLink(ctx, analyst, ca, "0000"); core.ErrorCode(err) != core.ENOTFOUND {
+				t.Errorf("unknown indicator: %v", err)
+			}
+			if _, err := s.FalseLink(ctx, analyst, ca, iid); err != nil {
+				t.Fatal(err)
+			}
+			a3 := submit(t, s, Input{Suspect: core.Suspect{Phones: []string{"+212612000001"}}})
+			if campaignOf(t, s, a3.Receipt) == ca || a3.Indicators[0].Note != core.IndicatorFalseLink {
+				t.Errorf("a false link still links: %+v", a3.Indicators)
+			}
+		})
+	}
+}

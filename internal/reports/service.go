@@ -286,9 +286,11 @@ func Urgency(r *core.Report) int {
 var receiptAlphabet = base32.NewEncoding("ABCDEFGHJKLMNPQRSTUVWXYZ23456789").WithPadding(base32.NoPadding)
 
 func newReceipt(now time.Time) string {
-	b := make([]byte, 5)
+	// 50 bits: a collision is checked for anyway, but stays rare at
+	// millions of reports.
+	b := make([]byte, 7)
 	rand.Read(b)
-	return fmt.Sprintf("R-%d-%s", now.Year(), receiptAlphabet.EncodeToString(b))
+	return fmt.Sprintf("R-%d-%s", now.Year(), receiptAlphabet.EncodeToString(b)[:10])
 }
 
 func newSecret() string {
@@ -336,6 +338,14 @@ func (s *Service) Submit(ctx context.Context, v core.Viewer, in Input) (*Receipt
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := tx.UseNonce(nonce, expires, now); err != nil {
 			return err
+		}
+		for range 5 {
+			if _, err := tx.GetReportByReceipt(r.Receipt); core.ErrorCode(err) == core.ENOTFOUND {
+				break
+			} else if err != nil {
+				return err
+			}
+			r.Receipt = newReceipt(now)
 		}
 		if err := s.link(tx, r, r.Indicators, true); err != nil {
 			return err

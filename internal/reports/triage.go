@@ -341,26 +341,58 @@ func (s *Service) Name(ctx context.Context, v core.Viewer, id, name string) (*Ca
 	})
 }
 
-// Merge merges other campaigns into id.
+// Merge merges other campaigns into id. Every campaign is locked in id
+// order, as intake locks them, so that the two cannot deadlock.
 func (s *Service) Merge(ctx context.Context, v core.Viewer, id string, others []string) (*CampaignView, error) {
+	const action = "campaign.merge"
 	if len(others) == 0 || len(others) > 100 {
-		return nil, s.refuse(ctx, v, "campaign.merge", core.Invalid(core.FieldError{Field: "campaigns", Reason: "list 1 to 100 campaigns to merge into this one"}), id)
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "campaigns", Reason: "list 1 to 100 campaigns to merge into this one"}), id)
 	}
-	return s.changeCampaign(ctx, v, id, "campaign.merge", func(tx core.Tx, c *core.Campaign, now time.Time) error {
-		for i, oid := range others {
-			if oid == c.ID {
-				return core.Invalid(core.FieldError{Field: fmt.Sprintf("campaigns[%d]", i), Reason: "is the campaign itself"})
-			}
-			o, err := s.loadCampaign(tx, v, oid)
+	for i, oid := range others {
+		if oid == id || slices.Contains(others[:i], oid) {
+			return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: fmt.Sprintf("campaigns[%d]", i), Reason: "is the campaign itself, or listed twice"}), id)
+		}
+	}
+	now := s.now()
+	var cv *CampaignView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		ids := slices.Sorted(slices.Values(append([]string{id}, others...)))
+		loaded := map[string]*core.Campaign{}
+		for _, cid := range ids {
+			c, err := s.loadCampaign(tx, v, cid)
 			if err != nil {
-				return core.Invalid(core.FieldError{Field: fmt.Sprintf("campaigns[%d]", i), Reason: core.ErrorMessage(err)})
+				if cid == id {
+					return err
+				}
+				return core.Invalid(core.FieldError{Field: fmt.Sprintf("campaigns[%d]", slices.Index(others, cid)), Reason: core.ErrorMessage(err)})
 			}
-			if err := mergeInto(tx, c, o, now); err != nil {
+			loaded[cid] = c
+		}
+		c := loaded[id]
+		for _, oid := range others {
+			if err := mergeInto(tx, c, loaded[oid], now); err != nil {
 				return err
 			}
 		}
-		return nil
+		c.Version++
+		c.UpdatedAt = now
+		if err := tx.UpdateCampaign(c); err != nil {
+			return err
+		}
+		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+			return err
+		}
+		var err error
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, ids...))
 	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.notify()
+	return cv, nil
 }
 
 // Split moves the listed reports of a campaign into a new campaign, which
@@ -444,23 +476,64 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 
 // FalseLink marks a value of a campaign as a false link: from now on it
 // links no reports of the bureau (reports already joined through it stay:
-// split them off).
+// split them off). The value's posting-list head is locked before the
+// campaign, in intake's order.
 func (s *Service) FalseLink(ctx context.Context, v core.Viewer, id, indicatorID string) (*CampaignView, error) {
-	return s.changeCampaign(ctx, v, id, "campaign.false_link", func(tx core.Tx, c *core.Campaign, now time.Time) error {
+	const action = "campaign.false_link"
+	var key string
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
 		inds, err := tx.CampaignIndicators(c.ID, 500)
 		if err != nil {
 			return err
 		}
 		for _, ci := range inds {
 			if IndicatorID(ci.Key) == indicatorID {
-				iv, err := tx.LockIndicator(c.Bureau, ci.Key)
-				if err != nil {
-					return err
-				}
-				iv.State = core.IndicatorFalseLink
-				return tx.SaveIndicator(iv)
+				key = ci.Key
+				return nil
 			}
 		}
 		return core.Errorf(core.ENOTFOUND, "the campaign has no indicator %s", indicatorID)
 	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	now := s.now()
+	var cv *CampaignView
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		iv, err := tx.LockIndicator(s.Bureau, key)
+		if err != nil {
+			return err
+		}
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		iv.State = core.IndicatorFalseLink
+		if err := tx.SaveIndicator(iv); err != nil {
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = now
+		if err := tx.UpdateCampaign(c); err != nil {
+			return err
+		}
+		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+			return err
+		}
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK, id)
+		e.Query = key
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.notify()
+	return cv, nil
 }

@@ -26,7 +26,7 @@ const (
 )
 
 var (
-	pReceipt    = param{"receipt", "path", "The receipt number, R-YYYY-XXXXXXXX."}
+	pReceipt    = param{"receipt", "path", "The receipt number, R-YYYY-XXXXXXXXXX."}
 	pSecretHdr  = param{"X-Report-Secret", "header", "The secret given with the receipt."}
 	pReportID   = param{"id", "path", "The report's id."}
 	pCampaignID = param{"id", "path", "The campaign's id."}
