@@ -72,7 +72,7 @@ func canonical(typ, value, region string) (kind, canon, reason string) {
 	value = strings.TrimSpace(value)
 	switch typ {
 	case "handle":
-		h := strings.ToLower(strings.TrimPrefix(value, "@"))
+		h := strings.TrimRight(strings.ToLower(strings.TrimPrefix(value, "@")), ".")
 		if len(h) < 2 || len(h) > 64 || strings.ContainsAny(h, " \t\n/") {
 			return typ, "", "a social media handle is 2 to 64 characters without spaces"
 		}
