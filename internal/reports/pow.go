@@ -25,9 +25,10 @@ type PoW struct {
 	Key        []byte
 	Difficulty int           // leading zero bits; about 2^Difficulty hashes for the client
 	TTL        time.Duration // how long a challenge stays valid
-	// NoScriptDelay, if set, lets a form sent without a counter pass when
-	// its challenge is at least this old: the fallback for browsers
-	// without JavaScript, costing the sender time instead of work.
+	// NoScriptDelay, if set, lets the page's form (never the JSON API)
+	// sent without a counter pass when its challenge is at least this old:
+	// the fallback for browsers without JavaScript, costing the sender
+	// time instead of work.
 	NoScriptDelay time.Duration
 }
 
@@ -93,7 +94,7 @@ var errPoW = func(reason string) error {
 
 // check verifies the signature, freshness and work of a solution and
 // returns the nonce to record as used, with its expiry.
-func (p *PoW) check(challenge, counter string, now time.Time) (nonce string, expires time.Time, err error) {
+func (p *PoW) check(challenge, counter string, now time.Time, noScript bool) (nonce string, expires time.Time, err error) {
 	if challenge == "" {
 		return "", time.Time{}, errPoW("a proof-of-work is required: GET /api/v1/public/reports/challenge, then send challenge and counter")
 	}
@@ -112,7 +113,7 @@ func (p *PoW) check(challenge, counter string, now time.Time) (nonce string, exp
 	}
 	difficulty := int(payload[24])
 	if counter == "" {
-		if p.NoScriptDelay <= 0 || now.Sub(issued) < p.NoScriptDelay {
+		if !noScript || p.NoScriptDelay <= 0 || now.Sub(issued) < p.NoScriptDelay {
 			return "", time.Time{}, errPoW("the proof-of-work counter is missing (without JavaScript, wait a little before sending the form)")
 		}
 	} else {

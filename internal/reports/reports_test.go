@@ -137,6 +137,17 @@ func TestBadReports(t *testing.T) {
 			if err != nil || f.Status != core.ReportReceived {
 				t.Fatalf("follow: %v %+v", err, f)
 			}
+			// Without JavaScript: the form passes with an old enough
+			// challenge, the JSON API never without the work.
+			s.PoW.NoScriptDelay = time.Millisecond
+			old := s.PoW.Issue(time.Now().Add(-time.Second))
+			noJS := Input{Category: "phishing", Narrative: "no script", Consent: true, PoW: ProofOfWork{Challenge: old.Challenge}}
+			if _, err := s.Submit(ctx, public, noJS); core.ErrorCode(err) != core.EINVALID {
+				t.Errorf("JSON without the work: %v", err)
+			}
+			if _, err := s.SubmitForm(ctx, public, noJS); err != nil {
+				t.Errorf("form without JavaScript: %v", err)
+			}
 			// A challenge is used once.
 			if _, err := s.Submit(ctx, public, Input{Category: "phishing", Narrative: "once", Consent: true, PoW: pow}); err != nil {
 				t.Fatal(err)

@@ -308,13 +308,24 @@ func hashSecret(secret string) string {
 // its indicators, its campaign's update, its attachments, the audit entry
 // and the event in one transaction. It answers only after the commit.
 func (s *Service) Submit(ctx context.Context, v core.Viewer, in Input) (*Receipt, error) {
+	return s.submit(ctx, v, in, false)
+}
+
+// SubmitForm is Submit for the public page's form, which may come from a
+// browser without JavaScript: an unsolved challenge passes once it is
+// PoW.NoScriptDelay old.
+func (s *Service) SubmitForm(ctx context.Context, v core.Viewer, in Input) (*Receipt, error) {
+	return s.submit(ctx, v, in, true)
+}
+
+func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool) (*Receipt, error) {
 	const action = "report.create"
 	r, err := Validate(&in)
 	if err != nil {
 		return nil, s.refuse(ctx, v, action, err)
 	}
 	now := s.now()
-	nonce, expires, err := s.PoW.check(in.PoW.Challenge, in.PoW.Counter, now)
+	nonce, expires, err := s.PoW.check(in.PoW.Challenge, in.PoW.Counter, now, form)
 	if err != nil {
 		return nil, s.refuse(ctx, v, action, err)
 	}

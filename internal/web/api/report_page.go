@@ -186,7 +186,7 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 			in.Attachments = []reports.Attachment{{Name: hdr.Filename, Content: b}}
 		}
 	}
-	rc, err := s.Reports.Submit(r.Context(), v, in)
+	rc, err := s.Reports.SubmitForm(r.Context(), v, in)
 	if err != nil {
 		fail(err)
 		return
