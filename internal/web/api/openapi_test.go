@@ -189,7 +189,7 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 	}
 	samples := map[string]string{"id": "01900000-0000-7000-8000-000000000000", "code": "MA", "username": "nobody.here",
 		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001",
-		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef"}
+		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002"}
 	send := func(method, path string, body string, hdr ...string) (int, string) {
 		t.Helper()
 		var rd io.Reader

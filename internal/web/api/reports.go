@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ func (s *Server) reportRoutes() []route {
 		{Method: "GET", Path: "/api/v1/reports", Summary: "The triage queue: child exploitation and terrorism first, then threats to life, then by losses and campaign size", Resp: "ReportList",
 			Params: []param{{"status", "query", "received, under_review, referred, closed or all (default: all but closed)."}, {"campaign", "query", "Only this campaign's reports."}, {"assignee", "query", "Only reports assigned to this person."}, pLimit, {"offset", "query", "Skip this many."}}, h: s.reportQueue},
 		{Method: "GET", Path: "/api/v1/reports/{id}", Summary: "One report, for the cybercrime unit of the bureau that received it", Resp: "Report", Params: []param{pReportID}, h: s.getReport},
+		{Method: "GET", Path: "/api/v1/reports/{id}/attachments/{fid}", Summary: "A screenshot or document of a report", Stream: "application/octet-stream", StreamSchema: "Binary",
+			Params: []param{pReportID, {"fid", "path", "The attachment's id."}}, h: s.reportFile},
 		{Method: "PATCH", Path: "/api/v1/reports/{id}", Summary: "Change a report's status or assignee, add a (public or internal) note", Body: "ReportChange", Resp: "Report", Params: []param{pReportID}, h: s.patchReport},
 		{Method: "GET", Path: "/api/v1/campaigns", Summary: "Campaigns of linked reports, largest first", Resp: "CampaignList", Params: []param{{"min_reports", "query", "At least this many reports (default 2)."}, pLimit}, h: s.listCampaigns},
 		{Method: "GET", Path: "/api/v1/campaigns/{id}", Summary: "A campaign: reports, indicators, victims, losses, first and last seen, growth per day", Resp: "Campaign", Params: []param{pCampaignID}, h: s.getCampaign},
@@ -175,6 +178,18 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, v core.Viewer
 		return err
 	}
 	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) reportFile(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	f, b, err := s.Reports.File(r.Context(), v, r.PathValue("id"), r.PathValue("fid"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
 	return nil
 }
 

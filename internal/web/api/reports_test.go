@@ -63,7 +63,9 @@ func TestReportsEndToEnd(t *testing.T) {
 				}
 				receipts = append(receipts, submitReport(t, f, body))
 			}
-			urgent := submitReport(t, f, map[string]any{"category": "child_exploitation", "narrative": "a stranger asks my child for pictures"})
+			png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+			urgent := submitReport(t, f, map[string]any{"category": "child_exploitation", "narrative": "a stranger asks my child for pictures",
+				"attachments": []map[string]any{{"name": "chat.png", "content": png}}})
 
 			analyst := f.user(t, "MA", core.RoleAnalyst)
 			officer := f.user(t, "MA", core.RoleOfficer)
@@ -80,6 +82,16 @@ func TestReportsEndToEnd(t *testing.T) {
 				t.Error("within an urgency, larger losses come first")
 			}
 			campaign := q.Items[1].CampaignID
+			if len(q.Items[0].Attachments) != 1 {
+				t.Fatalf("attachments: %+v", q.Items[0].Attachments)
+			}
+			file := f.do(t, "GET", "/api/v1/reports/"+q.Items[0].ID+"/attachments/"+q.Items[0].Attachments[0].ID, nil, analyst)
+			if file.Status != 200 || file.Header.Get("Content-Type") != "image/png" || string(file.Body) != string(png) {
+				t.Errorf("attachment: %s", file)
+			}
+			if r := f.do(t, "GET", "/api/v1/reports/"+q.Items[0].ID+"/attachments/"+q.Items[0].Attachments[0].ID, nil, f.user(t, "FR", core.RoleOfficer)); r.Status != 404 {
+				t.Errorf("another bureau reads an attachment: %s", r)
+			}
 			if r := f.do(t, "GET", "/api/v1/reports", nil, other); r.Status != 403 {
 				t.Errorf("another bureau reads the queue: %s", r)
 			}
