@@ -15,7 +15,8 @@ func benchCmd() *command {
 	c := newCommand("bench", "bench [flags]", "Run the benchmarks and print one table: dataset, metric, value, target.\n"+
 		"  lists     OFAC, UN and US Congress: recall, scores and HTTP speed on queries from sdn.csv; cross-script rank\n"+
 		"  fixtures  third-party positives (recall@1) and negatives (false alerts)\n"+
-		"  scale     a generated million persons and ten million travel documents")
+		"  scale     a generated million persons and ten million travel documents\n"+
+		"  reports   citizen reports ingested into campaigns (only when named)")
 	var corpora, suites, queries, negatives, persons, documents, seed string
 	c.str(&corpora, "corpora", "MANARA_CORPORA", "../shared/corpora", "folder of the real lists")
 	c.str(&suites, "suite", "", "lists,fixtures,scale", "which suites to run, comma-separated")
@@ -23,6 +24,8 @@ func benchCmd() *command {
 	c.str(&negatives, "negatives", "", "0", "negatives screened per fixture file (0: all 50,000)")
 	c.str(&persons, "persons", "", "1000000", "scale: persons indexed")
 	c.str(&documents, "documents", "", "10000000", "scale: travel documents indexed")
+	var nreports string
+	c.str(&nreports, "reports", "", "100000", "reports: generated citizen reports ingested")
 	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
 	var cpuprofile string
 	c.str(&cpuprofile, "cpuprofile", "", "", "write a CPU profile of the run to this file")
@@ -51,6 +54,9 @@ func benchCmd() *command {
 		if o.Documents, err = num("documents", documents); err != nil {
 			return err
 		}
+		if o.Reports, err = num("reports", nreports); err != nil {
+			return err
+		}
 		s, err := num("seed", seed)
 		if err != nil {
 			return err
@@ -58,8 +64,8 @@ func benchCmd() *command {
 		o.Seed = uint64(s)
 		for _, x := range strings.Split(suites, ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				if x != "lists" && x != "fixtures" && x != "scale" {
-					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures or scale", x)}
+				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" {
+					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale or reports", x)}
 				}
 				o.Suites = append(o.Suites, x)
 			}

@@ -64,6 +64,7 @@ type serverFlags struct {
 	webhookAllow, eventPoll   string
 	hitWindow, heartbeat      string
 	feedPoll                  string
+	reports                   reportFlags
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -84,6 +85,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.feedPoll, "feed-poll", "MANARA_FEED_POLL", "250ms", "how often the screening index looks for records written by other replicas")
 	c.str(&f.hitWindow, "hit-window", "MANARA_HIT_WINDOW", "24h", "repeats of the same subject, record and place within this window fold into one hit")
 	c.str(&f.heartbeat, "events-heartbeat", "MANARA_EVENTS_HEARTBEAT", "15s", "how often an idle event stream sends a heartbeat")
+	f.reports.add(c)
 }
 
 // noticeConfig reads the notice flags.
@@ -180,6 +182,7 @@ func serve(f serverFlags, withDemo bool) error {
 	authSvc := auth.NewService(st)
 	recSvc := records.New(st)
 	var logins []demo.Login
+	loadReports := false
 	if withDemo {
 		empty, err := demo.Empty(ctx, st)
 		if err != nil {
@@ -194,6 +197,7 @@ func serve(f serverFlags, withDemo bool) error {
 				return err
 			}
 			bar.done()
+			loadReports = true
 		}
 		logins = demoLogins()
 	}
@@ -213,6 +217,14 @@ func serve(f serverFlags, withDemo bool) error {
 	noticeSvc.Quotas[notices.TypeSilver] = silver
 	noticeSvc.AttachmentDir = f.attachmentDir
 	srv.PublicRate = rate
+	if err := f.reports.apply(srv); err != nil {
+		return err
+	}
+	if loadReports {
+		if err := demo.LoadReports(ctx, srv.Reports); err != nil {
+			return err
+		}
+	}
 	if n, err := noticeSvc.Adopt(ctx); err != nil {
 		return fmt.Errorf("adopt imported notices: %w", err)
 	} else if n > 0 {

@@ -291,3 +291,32 @@ func IsPublicExtract(r *core.Record, noticeType string, diffusion, consent bool)
 	}
 	return false
 }
+
+// CanTriageReports reports whether v may read the citizen reports and
+// campaigns received by bureau: the bureau's analysts, officers and
+// supervisors, or one of its keys that reads records. Reports belong to
+// the bureau that runs the national platform; no other bureau, and not the
+// secretariat, sees them (what crosses borders is what an escalation
+// shares, under releasability).
+func CanTriageReports(v core.Viewer, bureau string) bool {
+	if v.System {
+		return true
+	}
+	if bureau == "" || v.Bureau != bureau || !v.Can(core.PermRecordsRead) {
+		return false
+	}
+	switch v.Role {
+	case core.RoleAnalyst, core.RoleOfficer, core.RoleSupervisor:
+		return true
+	case "":
+		return v.KeyID != ""
+	}
+	return false
+}
+
+// CanEscalateReports reports whether v may escalate a campaign of bureau:
+// it creates the bureau's records and notice requests, so it takes
+// records:write (an officer or supervisor) besides triage.
+func CanEscalateReports(v core.Viewer, bureau string) bool {
+	return !v.System && CanTriageReports(v, bureau) && v.Can(core.PermRecordsWrite)
+}

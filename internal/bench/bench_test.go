@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -74,4 +75,19 @@ func BenchmarkScreenLists(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReports ingests generated citizen reports (b.N of them, at
+// least 1000) and reports reports/s and the time a report takes to update
+// its campaign. go test ./internal/bench -run - -bench Reports -benchtime 100000x
+func BenchmarkReports(b *testing.B) {
+	n := max(b.N, 1000)
+	r, err := IngestReports(context.Background(), n, 42, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(r.ReportsPerSec, "reports/s")
+	b.ReportMetric(float64(r.JoinMedian.Microseconds()), "µs/campaign-update")
+	b.ReportMetric(float64(r.Campaigns), "campaigns")
+	b.Logf("%d reports in %s: %.0f reports/s; campaign update median %s, p99 %s; %d campaigns, largest %d", n, r.Elapsed, r.ReportsPerSec, r.JoinMedian, r.JoinP99, r.Campaigns, r.Largest)
 }

@@ -45,6 +45,7 @@ type Tx interface {
 	HitTx
 	WebhookTx
 	MessageTx
+	ReportTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

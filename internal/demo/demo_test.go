@@ -9,6 +9,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/reports"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
@@ -92,5 +93,24 @@ func TestDemoNotices(t *testing.T) {
 	}
 	if _, total, err := ns.Public(context.Background(), notices.PublicQuery{Type: notices.TypeRed}, "test"); err != nil || total == 0 {
 		t.Errorf("public red notices: %d, %v", total, err)
+	}
+}
+
+func TestDemoReports(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	rs := records.New(st)
+	svc := reports.New(st, rs, notices.New(st), "MA")
+	if err := LoadReports(context.Background(), svc); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := svc.Campaigns(context.Background(), core.Viewer{System: true}, 2, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 4 {
+		t.Fatalf("%d campaigns, want 4", len(cs))
+	}
+	if svc.PoW.Difficulty != 18 {
+		t.Error("the demo did not restore the proof-of-work difficulty")
 	}
 }

@@ -1,22 +1,19 @@
 package notices
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
-	"unicode"
 
 	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/files"
 )
 
 // Attachment roles.
@@ -25,41 +22,10 @@ const (
 	RoleDocument = "document"
 )
 
-// sniff names the type of content from its bytes: the magic numbers of
-// the formats we accept, confirmed by http.DetectContentType. What the
-// caller says the type is, and the file's extension, are not trusted.
-func sniff(b []byte) (string, bool) {
-	detected := http.DetectContentType(b)
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) && detected == "image/jpeg":
-		return "image/jpeg", true
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) && detected == "image/png":
-		return "image/png", true
-	case len(b) >= 12 && bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP" && detected == "image/webp":
-		return "image/webp", true
-	case bytes.HasPrefix(b, []byte("%PDF-")) && detected == "application/pdf":
-		return "application/pdf", true
-	}
-	return detected, false
-}
+// sniff and cleanName are the shared rules of package files.
+func sniff(b []byte) (string, bool) { return files.Sniff(b) }
 
-// cleanName keeps the base name of an uploaded file, printable and short.
-func cleanName(name string) string {
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) && r != '"' && r != '/' {
-			return r
-		}
-		return -1
-	}, name)
-	if r := []rune(name); len(r) > 200 {
-		name = string(r[:200])
-	}
-	if name == "." || name == "" {
-		name = "attachment"
-	}
-	return name
-}
+func cleanName(name string) string { return files.CleanName(name) }
 
 // Attach stores a photo or document of a notice. Only its owner may, while
 // the notice has not ended. The type is sniffed from the bytes: JPEG, PNG

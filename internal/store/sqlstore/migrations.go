@@ -192,7 +192,56 @@ func Migrations(ty Types) []Migration {
 			`CREATE TABLE thread_participants (bureau TEXT NOT NULL, thread_id TEXT NOT NULL, PRIMARY KEY (bureau, thread_id))`,
 			`CREATE TABLE messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, number INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (thread_id, number))`,
 		)},
-		// Version 5 belongs to citizen reports (another branch).
+		// Citizen reports and their campaigns. Correlation keeps one posting
+		// list per canonical value (report_postings, headed by
+		// indicator_values with its count and state), never a table of pairs.
+		{Version: 5, Name: "citizen reports, campaigns, posting lists, proof-of-work nonces", SQL: sub(
+			`CREATE TABLE reports (
+				id TEXT PRIMARY KEY,
+				receipt TEXT NOT NULL UNIQUE,
+				secret_hash TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				bureau TEXT NOT NULL,
+				status TEXT NOT NULL,
+				urgency INTEGER NOT NULL,
+				loss_cents BIGINT NOT NULL,
+				campaign_id TEXT NOT NULL,
+				assignee TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE INDEX reports_queue ON reports (bureau, status, urgency, loss_cents)`,
+			`CREATE INDEX reports_campaign ON reports (campaign_id, created_at)`,
+			`CREATE TABLE report_files (
+				id TEXT PRIMARY KEY,
+				report_id TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				body TEXT NOT NULL,
+				content {BLOB} NOT NULL)`,
+			`CREATE INDEX report_files_report ON report_files (report_id)`,
+			`CREATE TABLE indicator_values (
+				bureau TEXT NOT NULL,
+				ikey TEXT NOT NULL,
+				count INTEGER NOT NULL,
+				state TEXT NOT NULL,
+				PRIMARY KEY (bureau, ikey))`,
+			`CREATE TABLE report_postings (
+				bureau TEXT NOT NULL,
+				ikey TEXT NOT NULL,
+				report_id TEXT NOT NULL,
+				PRIMARY KEY (bureau, ikey, report_id))`,
+			`CREATE INDEX report_postings_report ON report_postings (report_id)`,
+			`CREATE TABLE campaigns (
+				id TEXT PRIMARY KEY,
+				version BIGINT NOT NULL,
+				bureau TEXT NOT NULL,
+				reports INTEGER NOT NULL,
+				merged_into TEXT NOT NULL,
+				updated_at {TIME} NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE INDEX campaigns_bureau ON campaigns (bureau, merged_into, reports)`,
+			`CREATE TABLE pow_nonces (nonce TEXT PRIMARY KEY, expires_at {TIME} NOT NULL)`,
+			`CREATE INDEX pow_nonces_expiry ON pow_nonces (expires_at)`,
+		)},
 		{Version: 6, Name: "second factor (TOTP) and recovery codes", SQL: sub(
 			`CREATE TABLE user_totp (
 				user_id TEXT PRIMARY KEY,

@@ -24,6 +24,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/reports"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
@@ -187,7 +188,8 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 		}
 	}
 	samples := map[string]string{"id": "01900000-0000-7000-8000-000000000000", "code": "MA", "username": "nobody.here",
-		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001"}
+		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001",
+		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002"}
 	send := func(method, path string, body string, hdr ...string) (int, string) {
 		t.Helper()
 		var rd io.Reader
@@ -262,16 +264,23 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 func checkBodies(t *testing.T, schemas map[string]any) {
 	loginFields := []string{"password", "totp", "username"}
 	cases := map[string][]string{
-		"RecordInput":    jsonFields(reflect.TypeFor[records.Input]()),
-		"Releasability":  jsonFields(reflect.TypeFor[core.Releasability]()),
-		"Reason":         jsonFields(reflect.TypeFor[reasonIn]()),
-		"NewUser":        jsonFields(reflect.TypeFor[auth.NewUser]()),
-		"NewKey":         jsonFields(reflect.TypeFor[auth.NewKey]()),
-		"Login":          loginFields,
-		"NoticeInput":    jsonFields(reflect.TypeFor[notices.Input]()),
-		"NoticeUpdate":   jsonFields(reflect.TypeFor[notices.UpdateInput]()),
-		"NoticeDecision": jsonFields(reflect.TypeFor[notices.Decision]()),
-		"Version":        jsonFields(reflect.TypeFor[versionIn]()),
+		"RecordInput":      jsonFields(reflect.TypeFor[records.Input]()),
+		"Releasability":    jsonFields(reflect.TypeFor[core.Releasability]()),
+		"Reason":           jsonFields(reflect.TypeFor[reasonIn]()),
+		"NewUser":          jsonFields(reflect.TypeFor[auth.NewUser]()),
+		"NewKey":           jsonFields(reflect.TypeFor[auth.NewKey]()),
+		"Login":            loginFields,
+		"NoticeInput":      jsonFields(reflect.TypeFor[notices.Input]()),
+		"NoticeUpdate":     jsonFields(reflect.TypeFor[notices.UpdateInput]()),
+		"NoticeDecision":   jsonFields(reflect.TypeFor[notices.Decision]()),
+		"Version":          jsonFields(reflect.TypeFor[versionIn]()),
+		"ReportInput":      jsonFields(reflect.TypeFor[reports.Input]()),
+		"ReportAddition":   jsonFields(reflect.TypeFor[reports.AddInput]()),
+		"ReportChange":     jsonFields(reflect.TypeFor[reports.Change]()),
+		"CampaignMerge":    jsonFields(reflect.TypeFor[campaignMergeIn]()),
+		"CampaignSplit":    jsonFields(reflect.TypeFor[campaignSplitIn]()),
+		"CampaignName":     jsonFields(reflect.TypeFor[campaignNameIn]()),
+		"CampaignEscalate": jsonFields(reflect.TypeFor[reports.EscalateInput]()),
 	}
 	for name, fields := range cases {
 		sc, _ := schemas[name].(map[string]any)

@@ -27,6 +27,7 @@ import (
 	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/reports"
 	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/webhooks"
 )
@@ -74,6 +75,13 @@ type Server struct {
 	Messages *messages.Service
 	Webhooks *webhooks.Service
 	Events   *events.Hub
+	// Reports runs citizen reporting; New sets one for the bureau "MA",
+	// which the caller may replace (--reports-bureau).
+	Reports *reports.Service
+	// ReportRate and ReportFollowRate limit, per address and minute,
+	// report submissions and failed follow-ups (defaults DefaultReportRate
+	// and DefaultReportFollowRate).
+	ReportRate, ReportFollowRate int
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -81,6 +89,8 @@ type Server struct {
 	stopStreams context.CancelFunc
 
 	publicLimit publicLimiter
+	reportLimit publicLimiter
+	followLimit publicLimiter
 	mux         *http.ServeMux
 	routes      []route
 	registry    *prometheus.Registry
@@ -127,12 +137,16 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
 	s.Hits.Notify, s.Messages.Notify = s.Events.Notify, s.Events.Notify
 	s.streams, s.stopStreams = context.WithCancel(context.Background())
+	s.Reports = reports.New(st, rs, s.Notices, "MA")
+	s.Reports.Notify = s.Events.Notify
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
+	s.routes = append(s.routes, s.reportRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
+	s.reportPages()
 	s.mux.Handle("GET /healthz", s.plain("/healthz", s.healthz))
 	s.mux.Handle("GET /readyz", s.plain("/readyz", s.readyz))
 	s.mux.Handle("GET /metrics", s.plain("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP))

@@ -1,0 +1,539 @@
+package reports
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+)
+
+func forbidden() error {
+	return core.Errorf(core.EFORBIDDEN, "citizen reports are read by the cybercrime unit of the bureau that received them")
+}
+
+func actorName(v core.Viewer) string {
+	_, id := v.Actor()
+	return id
+}
+
+// Queue lists the bureau's open reports in triage order.
+func (s *Service) Queue(ctx context.Context, v core.Viewer, f core.ReportFilter) ([]*core.Report, error) {
+	const action = "report.list"
+	f.Bureau = s.Bureau
+	if !access.CanTriageReports(v, f.Bureau) {
+		return nil, s.refuse(ctx, v, action, forbidden())
+	}
+	if f.Status != "" && f.Status != "all" && !slices.Contains(core.ReportStatuses, f.Status) {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"}))
+	}
+	var out []*core.Report
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		out, err = tx.ReportQueue(f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	e := audit.Entry(v, action, audit.OK)
+	e.Query = fmt.Sprintf("status=%s campaign=%s assignee=%s", f.Status, f.Campaign, f.Assignee)
+	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Get returns one report to the triage unit. A report of another bureau
+// is not found.
+func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Report, error) {
+	var r *core.Report
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		if r, err = tx.GetReport(id); err != nil {
+			return err
+		}
+		if !access.CanTriageReports(v, r.Bureau) {
+			return core.Errorf(core.ENOTFOUND, "report not found")
+		}
+		return audit.Append(tx, audit.Entry(v, "report.read", audit.OK, r.ID))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "report.read", err, id)
+	}
+	return r, nil
+}
+
+// File returns an attachment's bytes and metadata.
+func (s *Service) File(ctx context.Context, v core.Viewer, id, fid string) (*core.ReportFile, []byte, error) {
+	r, err := s.Get(ctx, v, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range r.Attachments {
+		if f.ID == fid {
+			var b []byte
+			err := s.Store.View(ctx, func(tx core.Tx) error {
+				var err error
+				b, err = tx.ReportFileContent(id, fid)
+				return err
+			})
+			return &f, b, err
+		}
+	}
+	return nil, nil, core.Errorf(core.ENOTFOUND, "attachment not found")
+}
+
+// Change is a triage change: any field left out stays.
+type Change struct {
+	Version    int64   `json:"version"`
+	Status     *string `json:"status"`
+	Assignee   *string `json:"assignee"`
+	Note       string  `json:"note"`
+	NotePublic bool    `json:"note_public"`
+}
+
+// Update applies a triage change. Status changes and public notes are
+// shown to the reporter through follow-up.
+func (s *Service) Update(ctx context.Context, v core.Viewer, id string, c Change) (*core.Report, error) {
+	const action = "report.update"
+	now := s.now()
+	var fs []core.FieldError
+	if c.Version <= 0 {
+		fs = append(fs, core.FieldError{Field: "version", Reason: "is required: the version of the report the change is based on"})
+	}
+	if c.Status != nil && !slices.Contains(core.ReportStatuses, *c.Status) {
+		fs = append(fs, core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ")})
+	}
+	if c.Assignee != nil && (utf8.RuneCountInString(*c.Assignee) > 100 || !utf8.ValidString(*c.Assignee)) {
+		fs = append(fs, core.FieldError{Field: "assignee", Reason: "must be at most 100 characters"})
+	}
+	note := strings.TrimSpace(c.Note)
+	if utf8.RuneCountInString(note) > 5000 || !utf8.ValidString(note) {
+		fs = append(fs, core.FieldError{Field: "note", Reason: "must be at most 5000 characters"})
+	}
+	if c.Status == nil && c.Assignee == nil && note == "" {
+		fs = append(fs, core.FieldError{Field: "status", Reason: "nothing to change: give status, assignee or note"})
+	}
+	if len(fs) > 0 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), id)
+	}
+	var r *core.Report
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		if r, err = tx.GetReport(id); err != nil {
+			return err
+		}
+		if !access.CanTriageReports(v, r.Bureau) {
+			return core.Errorf(core.ENOTFOUND, "report not found")
+		}
+		if r.Version != c.Version {
+			return core.Errorf(core.ECONFLICT, "the report is at version %d, not %d: reload it and apply your change again", r.Version, c.Version)
+		}
+		if c.Status != nil && *c.Status != r.Status {
+			r.Status = *c.Status
+			r.History = append(r.History, core.ReportStep{At: now, Status: r.Status, By: actorName(v)})
+		}
+		if c.Assignee != nil {
+			r.Assignee = strings.TrimSpace(*c.Assignee)
+		}
+		if note != "" && len(r.Notes) < 200 {
+			r.Notes = append(r.Notes, core.ReportNote{At: now, By: actorName(v), Text: note, Public: c.NotePublic})
+		}
+		r.Version++
+		r.UpdatedAt = now
+		if err := tx.UpdateReport(r); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, r.ID))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	return r, nil
+}
+
+// IndicatorID names a key in URLs (keys hold ':' and '/').
+func IndicatorID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:8])
+}
+
+// CampaignView is a campaign with its reports and indicators.
+type CampaignView struct {
+	*core.Campaign
+	Victims    int             `json:"victims"`
+	Indicators []IndicatorView `json:"indicators"`
+	ReportList []ReportSummary `json:"report_list"`
+	PerDay     []DayCount      `json:"growth_per_day"`
+	Categories map[string]int  `json:"categories"`
+}
+
+// IndicatorView is a campaign's value with its id for URLs.
+type IndicatorView struct {
+	ID string `json:"id"`
+	core.CampaignIndicator
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// ReportSummary is a report as a campaign lists it.
+type ReportSummary struct {
+	ID        string    `json:"id"`
+	Receipt   string    `json:"receipt"`
+	Category  string    `json:"category"`
+	Status    string    `json:"status"`
+	Urgency   int       `json:"urgency"`
+	LossTotal float64   `json:"loss_total"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// DayCount is how many reports a campaign got on a day.
+type DayCount struct {
+	Day     string `json:"day"`
+	Reports int    `json:"reports"`
+}
+
+// maxCampaignReports bounds the reports a campaign view lists (the
+// counts and losses cover all of them).
+const maxCampaignReports = 1000
+
+func (s *Service) loadCampaign(tx core.Tx, v core.Viewer, id string) (*core.Campaign, error) {
+	c, err := tx.GetCampaign(id)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanTriageReports(v, c.Bureau) {
+		return nil, core.Errorf(core.ENOTFOUND, "campaign not found")
+	}
+	if c.MergedInto != "" {
+		return nil, core.Errorf(core.ENOTFOUND, "campaign %s was merged into %s", c.ID, c.MergedInto)
+	}
+	return c, nil
+}
+
+func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
+	rs, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})
+	if err != nil {
+		return nil, err
+	}
+	inds, err := tx.CampaignIndicators(c.ID, 500)
+	if err != nil {
+		return nil, err
+	}
+	cv := &CampaignView{Campaign: c, Victims: c.Reports, Categories: map[string]int{}, ReportList: []ReportSummary{}, Indicators: []IndicatorView{}, PerDay: []DayCount{}}
+	days := map[string]int{}
+	for _, r := range rs {
+		cv.ReportList = append(cv.ReportList, ReportSummary{r.ID, r.Receipt, r.Category, r.Status, r.Urgency, r.LossTotal, r.CreatedAt})
+		days[r.CreatedAt.Format("2006-01-02")]++
+		cv.Categories[r.Category]++
+	}
+	for _, d := range slices.Sorted(mapsKeysInt(days)) {
+		cv.PerDay = append(cv.PerDay, DayCount{d, days[d]})
+	}
+	for _, ci := range inds {
+		typ, val, _ := strings.Cut(ci.Key, ":")
+		cv.Indicators = append(cv.Indicators, IndicatorView{ID: IndicatorID(ci.Key), CampaignIndicator: ci, Type: typ, Value: val})
+	}
+	return cv, nil
+}
+
+func mapsKeysInt(m map[string]int) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// Campaigns lists the bureau's campaigns of at least minReports reports,
+// largest first.
+func (s *Service) Campaigns(ctx context.Context, v core.Viewer, minReports, limit int) ([]*core.Campaign, error) {
+	if !access.CanTriageReports(v, s.Bureau) {
+		return nil, s.refuse(ctx, v, "campaign.list", forbidden())
+	}
+	if minReports <= 0 {
+		minReports = 2
+	}
+	var out []*core.Campaign
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		if out, err = tx.ListCampaigns(s.Bureau, minReports, limit); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, "campaign.list", audit.OK))
+	})
+	return out, err
+}
+
+// Campaign returns one campaign's view.
+func (s *Service) Campaign(ctx context.Context, v core.Viewer, id string) (*CampaignView, error) {
+	var cv *CampaignView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, "campaign.read", audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "campaign.read", err, id)
+	}
+	return cv, nil
+}
+
+// changeCampaign runs fn on a campaign the viewer may triage, then writes
+// it with an event and an audit entry.
+func (s *Service) changeCampaign(ctx context.Context, v core.Viewer, id, action string, fn func(tx core.Tx, c *core.Campaign, now time.Time) error) (*CampaignView, error) {
+	now := s.now()
+	var cv *CampaignView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, c, now); err != nil {
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = now
+		if err := tx.UpdateCampaign(c); err != nil {
+			return err
+		}
+		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+			return err
+		}
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.notify()
+	return cv, nil
+}
+
+// Name names a campaign.
+func (s *Service) Name(ctx context.Context, v core.Viewer, id, name string) (*CampaignView, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 200 || !utf8.ValidString(name) {
+		return nil, s.refuse(ctx, v, "campaign.name", core.Invalid(core.FieldError{Field: "name", Reason: "is required: 1 to 200 characters"}), id)
+	}
+	return s.changeCampaign(ctx, v, id, "campaign.name", func(tx core.Tx, c *core.Campaign, now time.Time) error {
+		c.Name = name
+		return nil
+	})
+}
+
+// Merge merges other campaigns into id. Every campaign is locked in id
+// order, as intake locks them, so that the two cannot deadlock.
+func (s *Service) Merge(ctx context.Context, v core.Viewer, id string, others []string) (*CampaignView, error) {
+	const action = "campaign.merge"
+	if len(others) == 0 || len(others) > 100 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "campaigns", Reason: "list 1 to 100 campaigns to merge into this one"}), id)
+	}
+	for i, oid := range others {
+		if oid == id || slices.Contains(others[:i], oid) {
+			return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: fmt.Sprintf("campaigns[%d]", i), Reason: "is the campaign itself, or listed twice"}), id)
+		}
+	}
+	now := s.now()
+	var cv *CampaignView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		ids := slices.Sorted(slices.Values(append([]string{id}, others...)))
+		loaded := map[string]*core.Campaign{}
+		for _, cid := range ids {
+			c, err := s.loadCampaign(tx, v, cid)
+			if err != nil {
+				if cid == id {
+					return err
+				}
+				return core.Invalid(core.FieldError{Field: fmt.Sprintf("campaigns[%d]", slices.Index(others, cid)), Reason: core.ErrorMessage(err)})
+			}
+			loaded[cid] = c
+		}
+		c := loaded[id]
+		for _, oid := range others {
+			if err := mergeInto(tx, c, loaded[oid], now); err != nil {
+				return err
+			}
+		}
+		c.Version++
+		c.UpdatedAt = now
+		if err := tx.UpdateCampaign(c); err != nil {
+			return err
+		}
+		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+			return err
+		}
+		var err error
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, ids...))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.notify()
+	return cv, nil
+}
+
+// Split moves the listed reports of a campaign into a new campaign, which
+// it returns.
+func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs []string, name string) (*CampaignView, error) {
+	const action = "campaign.split"
+	if len(reportIDs) == 0 || len(reportIDs) > maxCampaignReports {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "reports", Reason: "list the reports to move into a new campaign"}), id)
+	}
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 200 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "name", Reason: "must be at most 200 characters"}), id)
+	}
+	now := s.now()
+	var cv *CampaignView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if len(reportIDs) >= c.Reports {
+			return core.Invalid(core.FieldError{Field: "reports", Reason: "would move every report: leave at least one in the campaign"})
+		}
+		n := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: c.Bureau, Name: name, UpdatedAt: now}
+		if err := tx.InsertCampaign(n); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for i, rid := range reportIDs {
+			r, err := tx.GetReport(rid)
+			if err != nil || r.CampaignID != c.ID || seen[rid] {
+				return core.Invalid(core.FieldError{Field: fmt.Sprintf("reports[%d]", i), Reason: "is not a report of this campaign (or is listed twice)"})
+			}
+			seen[rid] = true
+			r.CampaignID = n.ID
+			r.Version++
+			if err := tx.UpdateReport(r); err != nil {
+				return err
+			}
+			n.Reports++
+			n.Losses += r.LossTotal
+			n.FirstSeen, n.LastSeen = minTime(n.FirstSeen, r.CreatedAt), maxTime(n.LastSeen, r.CreatedAt)
+			c.Reports--
+			c.Losses -= r.LossTotal
+		}
+		rest, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})
+		if err != nil {
+			return err
+		}
+		if len(rest) == c.Reports {
+			c.FirstSeen, c.LastSeen = time.Time{}, time.Time{}
+			for _, r := range rest {
+				c.FirstSeen, c.LastSeen = minTime(c.FirstSeen, r.CreatedAt), maxTime(c.LastSeen, r.CreatedAt)
+			}
+		}
+		c.Version++
+		c.UpdatedAt = now
+		n.Version++
+		if err := tx.UpdateCampaign(c); err != nil {
+			return err
+		}
+		if err := tx.UpdateCampaign(n); err != nil {
+			return err
+		}
+		for _, x := range []*core.Campaign{c, n} {
+			if err := tx.InsertEvent(campaignEvent(x, now)); err != nil {
+				return err
+			}
+		}
+		if cv, err = view(tx, n); err != nil {
+			return err
+		}
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, c.ID, n.ID))
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.notify()
+	return cv, nil
+}
+
+// FalseLink marks a value of a campaign as a false link: from now on it
+// links no reports of the bureau (reports already joined through it stay:
+// split them off). The value's posting-list head is locked before the
+// campaign, in intake's order.
+func (s *Service) FalseLink(ctx context.Context, v core.Viewer, id, indicatorID string) (*CampaignView, error) {
+	const action = "campaign.false_link"
+	var key string
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		inds, err := tx.CampaignIndicators(c.ID, 500)
+		if err != nil {
+			return err
+		}
+		for _, ci := range inds {
+			if IndicatorID(ci.Key) == indicatorID {
+				key = ci.Key
+				return nil
+			}
+		}
+		return core.Errorf(core.ENOTFOUND, "the campaign has no indicator %s", indicatorID)
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	now := s.now()
+	var cv *CampaignView
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		iv, err := tx.LockIndicator(s.Bureau, key)
+		if err != nil {
+			return err
+		}
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		iv.State = core.IndicatorFalseLink
+		if err := tx.SaveIndicator(iv); err != nil {
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = now
+		if err := tx.UpdateCampaign(c); err != nil {
+			return err
+		}
+		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+			return err
+		}
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK, id)
+		e.Query = key
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, action, err, id)
+	}
+	s.notify()
+	return cv, nil
+}

@@ -1,0 +1,289 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"math"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Reports and campaigns keep their whole value as JSON in a body column,
+// with the columns the triage queue and correlation select on beside it.
+
+func cents(f float64) int64 { return int64(math.Round(f * 100)) }
+
+func (t *tx) InsertReport(r *core.Report) error {
+	body, _ := json.Marshal(r)
+	_, err := t.exec(`INSERT INTO reports (id, receipt, secret_hash, version, bureau, status, urgency, loss_cents, campaign_id, assignee, created_at, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		r.ID, r.Receipt, r.SecretHash, r.Version, r.Bureau, r.Status, r.Urgency, cents(r.LossTotal), r.CampaignID, r.Assignee, t.time(r.CreatedAt), string(body))
+	if err != nil && t.d.IsUnique(err) {
+		return core.Errorf(core.ECONFLICT, "a report with this id or receipt exists")
+	}
+	return err
+}
+
+func (t *tx) UpdateReport(r *core.Report) error {
+	body, _ := json.Marshal(r)
+	res, err := t.exec(`UPDATE reports SET version = ?, status = ?, urgency = ?, loss_cents = ?, campaign_id = ?, assignee = ?, body = ? WHERE id = ? AND version = ?`,
+		r.Version, r.Status, r.Urgency, cents(r.LossTotal), r.CampaignID, r.Assignee, string(body), r.ID, r.Version-1)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := t.GetReport(r.ID); err != nil {
+			return err
+		}
+		return core.Errorf(core.ECONFLICT, "the report changed meanwhile: reload it and apply your change again")
+	}
+	return nil
+}
+
+func (t *tx) GetReport(id string) (*core.Report, error) {
+	return t.oneReport(`SELECT body, secret_hash, campaign_id, version FROM reports WHERE id = ?`, id)
+}
+
+func (t *tx) GetReportByReceipt(receipt string) (*core.Report, error) {
+	return t.oneReport(`SELECT body, secret_hash, campaign_id, version FROM reports WHERE receipt = ?`, receipt)
+}
+
+func (t *tx) oneReport(q string, args ...any) (*core.Report, error) {
+	rows, err := t.reports(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "report not found")
+	}
+	return rows[0], nil
+}
+
+// reports scans body, secret_hash, campaign_id and version; the columns
+// win over the body for what MoveReports changes in bulk.
+func (t *tx) reports(q string, args ...any) ([]*core.Report, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*core.Report
+	for rows.Next() {
+		var body, hash, campaign string
+		var version int64
+		if err := rows.Scan(&body, &hash, &campaign, &version); err != nil {
+			return nil, err
+		}
+		var r core.Report
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			return nil, err
+		}
+		r.SecretHash, r.CampaignID, r.Version = hash, campaign, version
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) ReportQueue(f core.ReportFilter) ([]*core.Report, error) {
+	if f.Bureau == "" {
+		return nil, nil
+	}
+	q := `SELECT r.body, r.secret_hash, r.campaign_id, r.version FROM reports r LEFT JOIN campaigns c ON c.id = r.campaign_id WHERE r.bureau = ?`
+	args := []any{f.Bureau}
+	switch f.Status {
+	case "all":
+	case "":
+		q += ` AND r.status <> ?`
+		args = append(args, core.ReportClosed)
+	default:
+		q += ` AND r.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Campaign != "" {
+		q += ` AND r.campaign_id = ?`
+		args = append(args, f.Campaign)
+	}
+	if f.Assignee != "" {
+		q += ` AND r.assignee = ?`
+		args = append(args, f.Assignee)
+	}
+	q += ` ORDER BY r.urgency, r.loss_cents DESC, COALESCE(c.reports, 0) DESC, r.created_at, r.id LIMIT ` + itoa(clampLimit(f.Limit))
+	if f.Offset > 0 {
+		q += ` OFFSET ` + itoa(f.Offset)
+	}
+	return t.reports(q, args...)
+}
+
+func (t *tx) InsertReportFile(reportID string, f core.ReportFile, content []byte) error {
+	body, _ := json.Marshal(f)
+	_, err := t.exec(`INSERT INTO report_files (id, report_id, created_at, body, content) VALUES (?,?,?,?,?)`,
+		f.ID, reportID, t.time(time.Now()), string(body), content)
+	return err
+}
+
+func (t *tx) ReportFileContent(reportID, fileID string) ([]byte, error) {
+	var b []byte
+	err := t.queryRow(`SELECT content FROM report_files WHERE id = ? AND report_id = ?`, fileID, reportID).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "attachment not found")
+	}
+	return b, err
+}
+
+func (t *tx) LockIndicator(bureau, key string) (*core.IndicatorValue, error) {
+	if _, err := t.exec(`INSERT INTO indicator_values (bureau, ikey, count, state) VALUES (?,?,0,?) ON CONFLICT (bureau, ikey) DO NOTHING`,
+		bureau, key, core.IndicatorLinking); err != nil {
+		return nil, err
+	}
+	v := &core.IndicatorValue{Bureau: bureau, Key: key}
+	err := t.queryRow(`SELECT count, state FROM indicator_values WHERE bureau = ? AND ikey = ?`+t.forUpdate(), bureau, key).Scan(&v.Count, &v.State)
+	return v, err
+}
+
+func (t *tx) SaveIndicator(v *core.IndicatorValue) error {
+	_, err := t.exec(`UPDATE indicator_values SET count = ?, state = ? WHERE bureau = ? AND ikey = ?`, v.Count, v.State, v.Bureau, v.Key)
+	return err
+}
+
+func (t *tx) GetIndicator(bureau, key string) (*core.IndicatorValue, error) {
+	v := &core.IndicatorValue{Bureau: bureau, Key: key}
+	err := t.queryRow(`SELECT count, state FROM indicator_values WHERE bureau = ? AND ikey = ?`, bureau, key).Scan(&v.Count, &v.State)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "indicator not found")
+	}
+	return v, err
+}
+
+func (t *tx) AddPosting(bureau, key, reportID string) error {
+	_, err := t.exec(`INSERT INTO report_postings (bureau, ikey, report_id) VALUES (?,?,?) ON CONFLICT (bureau, ikey, report_id) DO NOTHING`, bureau, key, reportID)
+	return err
+}
+
+func (t *tx) PostingCampaigns(bureau, key string) ([]string, error) {
+	return t.strings(`SELECT DISTINCT r.campaign_id FROM report_postings p JOIN reports r ON r.id = p.report_id WHERE p.bureau = ? AND p.ikey = ? ORDER BY r.campaign_id`, bureau, key)
+}
+
+func (t *tx) ReportKeys(reportID string) ([]string, error) {
+	return t.strings(`SELECT ikey FROM report_postings WHERE report_id = ? ORDER BY ikey`, reportID)
+}
+
+func (t *tx) strings(q string, args ...any) ([]string, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) InsertCampaign(c *core.Campaign) error {
+	body, _ := json.Marshal(c)
+	_, err := t.exec(`INSERT INTO campaigns (id, version, bureau, reports, merged_into, updated_at, body) VALUES (?,?,?,?,?,?,?)`,
+		c.ID, c.Version, c.Bureau, c.Reports, c.MergedInto, t.time(c.UpdatedAt), string(body))
+	return err
+}
+
+func (t *tx) UpdateCampaign(c *core.Campaign) error {
+	body, _ := json.Marshal(c)
+	res, err := t.exec(`UPDATE campaigns SET version = ?, reports = ?, merged_into = ?, updated_at = ?, body = ? WHERE id = ? AND version = ?`,
+		c.Version, c.Reports, c.MergedInto, t.time(c.UpdatedAt), string(body), c.ID, c.Version-1)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := t.GetCampaign(c.ID); err != nil {
+			return err
+		}
+		return core.Errorf(core.ECONFLICT, "the campaign changed meanwhile: reload it and apply your change again")
+	}
+	return nil
+}
+
+func (t *tx) GetCampaign(id string) (*core.Campaign, error) {
+	cs, err := t.campaigns(`SELECT body, version FROM campaigns WHERE id = ?`+t.forUpdate(), id)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "campaign not found")
+	}
+	return cs[0], nil
+}
+
+func (t *tx) ListCampaigns(bureau string, minReports, limit int) ([]*core.Campaign, error) {
+	return t.campaigns(`SELECT body, version FROM campaigns WHERE bureau = ? AND merged_into = '' AND reports >= ? ORDER BY reports DESC, id LIMIT `+itoa(clampLimit(limit)), bureau, minReports)
+}
+
+func (t *tx) campaigns(q string, args ...any) ([]*core.Campaign, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*core.Campaign
+	for rows.Next() {
+		var body string
+		var version int64
+		if err := rows.Scan(&body, &version); err != nil {
+			return nil, err
+		}
+		var c core.Campaign
+		if err := json.Unmarshal([]byte(body), &c); err != nil {
+			return nil, err
+		}
+		c.Version = version
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) MoveReports(from, to string) (int64, error) {
+	res, err := t.exec(`UPDATE reports SET campaign_id = ? WHERE campaign_id = ?`, to, from)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (t *tx) CampaignIndicators(campaignID string, limit int) ([]core.CampaignIndicator, error) {
+	rows, err := t.query(`SELECT p.ikey, COUNT(*), MAX(v.count), MAX(v.state) FROM report_postings p
+		JOIN reports r ON r.id = p.report_id
+		JOIN indicator_values v ON v.bureau = p.bureau AND v.ikey = p.ikey
+		WHERE r.campaign_id = ? GROUP BY p.ikey ORDER BY COUNT(*) DESC, p.ikey LIMIT `+itoa(clampLimit(limit)), campaignID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.CampaignIndicator
+	for rows.Next() {
+		var c core.CampaignIndicator
+		if err := rows.Scan(&c.Key, &c.Reports, &c.Total, &c.State); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) UseNonce(nonce string, expires, now time.Time) error {
+	if _, err := t.exec(`DELETE FROM pow_nonces WHERE expires_at < ?`, t.time(now)); err != nil {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO pow_nonces (nonce, expires_at) VALUES (?,?) ON CONFLICT (nonce) DO NOTHING`, nonce, t.time(expires))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return core.Errorf(core.ECONFLICT, "this proof-of-work challenge was already used: ask for a new one")
+	}
+	return nil
+}

@@ -1,0 +1,424 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/reports"
+)
+
+// Citizen reports: the public intake (no login; rate-limited per address,
+// proof-of-work, size-limited) and the cybercrime unit's triage, campaigns
+// and escalation. Decisions are the reports service's (and access's).
+
+// Defaults of the public reporting limits, per address and minute.
+const (
+	DefaultReportRate       = 10 // submissions and additions
+	DefaultReportFollowRate = 10 // failed follow-ups (wrong receipt or secret)
+	// MaxReportBody bounds a report with its attachments in base64.
+	MaxReportBody = 17 << 20
+)
+
+var (
+	pReceipt    = param{"receipt", "path", "The receipt number, R-YYYY-XXXXXXXXXX."}
+	pSecretHdr  = param{"X-Report-Secret", "header", "The secret given with the receipt."}
+	pReportID   = param{"id", "path", "The report's id."}
+	pCampaignID = param{"id", "path", "The campaign's id."}
+)
+
+func (s *Server) reportRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/api/v1/public/reports/challenge", Summary: "A proof-of-work challenge to solve before reporting (no login)", Public: true, Resp: "ReportChallenge", h: s.reportChallenge},
+		{Method: "POST", Path: "/api/v1/public/reports", Summary: "Report a cybercrime (no login): answers a receipt number and a secret, shown once", Public: true, Body: "ReportInput", Resp: "ReportReceipt", Status: 201, MaxBody: MaxReportBody, h: s.submitReport},
+		{Method: "GET", Path: "/api/v1/public/reports/{receipt}", Summary: "Follow a report: its status and the unit's public notes (secret in X-Report-Secret)", Public: true, Resp: "ReportFollowUp", Params: []param{pReceipt, pSecretHdr}, h: s.followReport},
+		{Method: "POST", Path: "/api/v1/public/reports/{receipt}/additions", Summary: "Add information to a report (secret in X-Report-Secret)", Public: true, Body: "ReportAddition", Resp: "ReportFollowUp", MaxBody: MaxReportBody, Params: []param{pReceipt, pSecretHdr}, h: s.addToReport},
+		{Method: "GET", Path: "/api/v1/reports", Summary: "The triage queue: child exploitation and terrorism first, then threats to life, then by losses and campaign size", Resp: "ReportList",
+			Params: []param{{"status", "query", "received, under_review, referred, closed or all (default: all but closed)."}, {"campaign", "query", "Only this campaign's reports."}, {"assignee", "query", "Only reports assigned to this person."}, pLimit, {"offset", "query", "Skip this many."}}, h: s.reportQueue},
+		{Method: "GET", Path: "/api/v1/reports/{id}", Summary: "One report, for the cybercrime unit of the bureau that received it", Resp: "Report", Params: []param{pReportID}, h: s.getReport},
+		{Method: "GET", Path: "/api/v1/reports/{id}/attachments/{fid}", Summary: "A screenshot or document of a report", Stream: "application/octet-stream", StreamSchema: "Binary",
+			Params: []param{pReportID, {"fid", "path", "The attachment's id."}}, h: s.reportFile},
+		{Method: "PATCH", Path: "/api/v1/reports/{id}", Summary: "Change a report's status or assignee, add a (public or internal) note", Body: "ReportChange", Resp: "Report", Params: []param{pReportID}, h: s.patchReport},
+		{Method: "GET", Path: "/api/v1/campaigns", Summary: "Campaigns of linked reports, largest first", Resp: "CampaignList", Params: []param{{"min_reports", "query", "At least this many reports (default 2)."}, pLimit}, h: s.listCampaigns},
+		{Method: "GET", Path: "/api/v1/campaigns/{id}", Summary: "A campaign: reports, indicators, victims, losses, first and last seen, growth per day", Resp: "Campaign", Params: []param{pCampaignID}, h: s.getCampaign},
+		{Method: "POST", Path: "/api/v1/campaigns/{id}/merge", Summary: "Merge other campaigns into this one", Body: "CampaignMerge", Resp: "Campaign", Params: []param{pCampaignID}, h: s.mergeCampaigns},
+		{Method: "POST", Path: "/api/v1/campaigns/{id}/split", Summary: "Move some reports into a new campaign (answers the new one)", Body: "CampaignSplit", Resp: "Campaign", Status: 201, Params: []param{pCampaignID}, h: s.splitCampaign},
+		{Method: "POST", Path: "/api/v1/campaigns/{id}/name", Summary: "Name a campaign", Body: "CampaignName", Resp: "Campaign", Params: []param{pCampaignID}, h: s.nameCampaign},
+		{Method: "POST", Path: "/api/v1/campaigns/{id}/indicators/{iid}/false-link", Summary: "Mark a value as a false link: it links no more reports", Resp: "Campaign", Params: []param{pCampaignID, {"iid", "path", "The indicator's id in the campaign view."}}, h: s.falseLink},
+		{Method: "POST", Path: "/api/v1/indicators/import", Summary: "Import cyber indicators from a STIX 2.1 bundle or CSV (type,value[,releasability,countries,campaign,description]) as your records",
+			Body: "Binary", StreamIn: "application/octet-stream", Resp: "RecordList", Status: 201, MaxBody: reports.MaxImportBytes + 1,
+			Params: []param{{"format", "query", "stix (default) or csv."}, {"amber_to", "query", "Comma-separated countries a TLP:AMBER indicator is released to (default: none besides you)."}}, h: s.importIndicators},
+		{Method: "GET", Path: "/api/v1/indicators/export", Summary: "The cyber indicators you may see, as a STIX 2.1 bundle (TLP markings from releasability) or CSV",
+			Stream: "application/octet-stream", StreamSchema: "Binary", Params: []param{{"format", "query", "stix (default) or csv."}}, h: s.exportIndicators},
+		{Method: "POST", Path: "/api/v1/campaigns/{id}/escalate", Summary: "Share the campaign's indicators with chosen countries and draft Purple and Silver Notice requests, in one step", Body: "CampaignEscalate", Resp: "CampaignEscalation", Status: 201, Params: []param{pCampaignID}, h: s.escalateCampaign},
+	}
+}
+
+// reportAllowed applies a per-address limit of lim a minute.
+func (s *Server) reportAllowed(w http.ResponseWriter, l *publicLimiter, v core.Viewer, lim int, what string) error {
+	ok, wait := l.allow(v.Remote, lim, time.Now())
+	if !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return core.Errorf(core.ERATELIMIT, "at most %d %s a minute from one address: retry after %d seconds", lim, what, secs)
+	}
+	return nil
+}
+
+func orDefault(n, d int) int {
+	if n <= 0 {
+		return d
+	}
+	return n
+}
+
+func (s *Server) reportChallenge(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	if err := s.publicAllowed(w, r, v); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, s.Reports.PoW.Issue(time.Now()))
+	return nil
+}
+
+func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	if err := s.reportAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports"); err != nil {
+		return err
+	}
+	var in reports.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	rc, err := s.Reports.Submit(r.Context(), v, in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, rc)
+	return nil
+}
+
+// followAllowed counts only failed follow-ups, so a reporter checking
+// often is never refused but guessing secrets is slow.
+func (s *Server) followFailed(w http.ResponseWriter, v core.Viewer, err error) error {
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		if lerr := s.reportAllowed(w, &s.followLimit, v, orDefault(s.ReportFollowRate, DefaultReportFollowRate), "failed follow-ups"); lerr != nil {
+			return lerr
+		}
+	}
+	return err
+}
+
+func (s *Server) followBlocked(v core.Viewer) bool {
+	return s.followLimit.blocked(v.Remote, orDefault(s.ReportFollowRate, DefaultReportFollowRate), time.Now())
+}
+
+func (s *Server) followReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	if s.followBlocked(v) {
+		return s.reportAllowed(w, &s.followLimit, v, orDefault(s.ReportFollowRate, DefaultReportFollowRate), "failed follow-ups")
+	}
+	f, err := s.Reports.Follow(r.Context(), v, r.PathValue("receipt"), r.Header.Get("X-Report-Secret"))
+	if err != nil {
+		return s.followFailed(w, v, err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (s *Server) addToReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	if s.followBlocked(v) {
+		return s.reportAllowed(w, &s.followLimit, v, orDefault(s.ReportFollowRate, DefaultReportFollowRate), "failed follow-ups")
+	}
+	if err := s.reportAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports and additions"); err != nil {
+		return err
+	}
+	var in reports.AddInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.Reports.Add(r.Context(), v, r.PathValue("receipt"), r.Header.Get("X-Report-Secret"), in)
+	if err != nil {
+		return s.followFailed(w, v, err)
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (s *Server) reportQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	if offset < 0 || offset > 1_000_000 {
+		return core.Invalid(core.FieldError{Field: "offset", Reason: "must be from 0 to 1000000"})
+	}
+	rs, err := s.Reports.Queue(r.Context(), v, core.ReportFilter{Status: q.Get("status"), Campaign: q.Get("campaign"), Assignee: q.Get("assignee"), Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	if rs == nil {
+		rs = []*core.Report{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": rs, "count": len(rs)})
+	return nil
+}
+
+func (s *Server) getReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	rep, err := s.Reports.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) reportFile(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	f, b, err := s.Reports.File(r.Context(), v, r.PathValue("id"), r.PathValue("fid"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
+	return nil
+}
+
+func (s *Server) patchReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in reports.Change
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	rep, err := s.Reports.Update(r.Context(), v, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	q := r.URL.Query()
+	min, _ := strconv.Atoi(q.Get("min_reports"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	cs, err := s.Reports.Campaigns(r.Context(), v, min, limit)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []*core.Campaign{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": cs, "count": len(cs)})
+	return nil
+}
+
+func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	cv, err := s.Reports.Campaign(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cv)
+	return nil
+}
+
+type campaignMergeIn struct {
+	Campaigns []string `json:"campaigns"`
+}
+
+type campaignSplitIn struct {
+	Reports []string `json:"reports"`
+	Name    string   `json:"name"`
+}
+
+type campaignNameIn struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) mergeCampaigns(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in campaignMergeIn
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	cv, err := s.Reports.Merge(r.Context(), v, r.PathValue("id"), in.Campaigns)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cv)
+	return nil
+}
+
+func (s *Server) splitCampaign(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in campaignSplitIn
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	cv, err := s.Reports.Split(r.Context(), v, r.PathValue("id"), in.Reports, in.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, cv)
+	return nil
+}
+
+func (s *Server) nameCampaign(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in campaignNameIn
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	cv, err := s.Reports.Name(r.Context(), v, r.PathValue("id"), in.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cv)
+	return nil
+}
+
+func (s *Server) falseLink(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	cv, err := s.Reports.FalseLink(r.Context(), v, r.PathValue("id"), r.PathValue("iid"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cv)
+	return nil
+}
+
+func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in reports.EscalateInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Reports.Escalate(r.Context(), v, r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	recs := make([]recordOut, len(out.Records))
+	for i, rec := range out.Records {
+		recs[i] = s.out(v, rec)
+	}
+	res := map[string]any{"campaign": out.Campaign, "records": recs}
+	if out.Purple != nil {
+		res["purple_notice"] = noticeOf(v, out.Purple)
+	}
+	if out.Silver != nil {
+		res["silver_notice"] = noticeOf(v, out.Silver)
+	}
+	writeJSON(w, http.StatusCreated, res)
+	return nil
+}
+
+func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, reports.MaxImportBytes+1))
+	if err != nil {
+		return decodeError(err)
+	}
+	var inds []reports.ImportedIndicator
+	switch r.URL.Query().Get("format") {
+	case "", "stix":
+		var amber []string
+		for _, c := range strings.Split(r.URL.Query().Get("amber_to"), ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				amber = append(amber, c)
+			}
+		}
+		inds, err = reports.ParseSTIX(body, amber)
+	case "csv":
+		inds, err = reports.ParseCSV(body)
+	default:
+		return core.Invalid(core.FieldError{Field: "format", Reason: "must be stix or csv"})
+	}
+	if err != nil {
+		return err
+	}
+	recs, err := s.Reports.Import(r.Context(), v, inds)
+	if err != nil {
+		return err
+	}
+	out := make([]recordOut, len(recs))
+	for i, rec := range recs {
+		out[i] = s.out(v, rec)
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"items": out, "count": len(out)})
+	return nil
+}
+
+func (s *Server) exportIndicators(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var buf bytes.Buffer
+	var err error
+	switch r.URL.Query().Get("format") {
+	case "", "stix":
+		w.Header().Set("Content-Type", "application/stix+json;version=2.1")
+		_, err = s.Reports.ExportSTIX(r.Context(), v, &buf)
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		_, err = s.Reports.ExportCSV(r.Context(), v, &buf)
+	default:
+		return core.Invalid(core.FieldError{Field: "format", Reason: "must be stix or csv"})
+	}
+	if err != nil {
+		w.Header().Del("Content-Type")
+		return err
+	}
+	w.Write(buf.Bytes())
+	return nil
+}
+
+func reportSchemas() obj {
+	num, boolean, integer := obj{"type": "number"}, obj{"type": "boolean"}, obj{"type": "integer"}
+	strs := list(str(""))
+	indicator := obj{"type": "object", "properties": obj{"type": str("phone, email, url, domain, iban, btc, eth, trx, handle, tx_hash"), "value": str("as written"),
+		"key": str("type:canonical form, what correlation links on"), "valid": boolean, "reason": str("why the value is not valid"), "source": str("field, narrative or addition"),
+		"linking": boolean, "note": enum([]string{"warning_list", "over_common", "false_link"})}}
+	loss := object(nil, obj{"amount": num, "currency": str("ISO 4217"), "method": enum(reports.PaymentMethods), "date": str(""), "iban": str(""), "wallet": str(""), "tx_hash": str("")})
+	suspect := object(nil, obj{"names": strs, "phones": strs, "emails": strs, "websites": strs, "handles": strs, "accounts": list(str("IBAN")), "wallets": strs})
+	step := obj{"type": "object", "properties": obj{"at": dateTime, "status": enum(core.ReportStatuses), "by": str("")}}
+	note := obj{"type": "object", "properties": obj{"at": dateTime, "by": str(""), "text": str(""), "public": boolean}}
+	campaign := obj{"type": "object", "properties": obj{"id": str(""), "version": integer, "bureau": str(""), "name": str(""), "merged_into": str(""), "reports": integer, "losses": num,
+		"first_seen": dateTime, "last_seen": dateTime, "updated_at": dateTime, "escalations": list(obj{"type": "object"}),
+		"victims": integer, "indicators": list(obj{"type": "object", "properties": obj{"id": str("for false-link"), "key": str(""), "type": str(""), "value": str(""), "reports": integer, "total": integer, "state": enum([]string{core.IndicatorLinking, core.IndicatorOverCommon, core.IndicatorFalseLink})}}),
+		"report_list": list(obj{"type": "object"}), "growth_per_day": list(obj{"type": "object", "properties": obj{"day": str("YYYY-MM-DD"), "reports": integer}}), "categories": obj{"type": "object"}}}
+	return obj{
+		"ReportChallenge": obj{"type": "object", "properties": obj{"challenge": str(""), "difficulty": integer, "expires_at": dateTime, "algorithm": str("")}},
+		"ReportInput": object([]string{"category", "narrative", "consent", "pow"}, obj{
+			"category": enum(reports.Categories), "narrative": str("what happened; at most 20000 characters"), "occurred_at": str("YYYY-MM-DD or RFC 3339"),
+			"country": str("the reporter's country (default region of phone numbers)"), "lang": enum([]string{"ar", "fr", "en"}), "threat_to_life": boolean,
+			"losses": list(loss), "suspect": suspect, "anonymous": boolean,
+			"contact": object(nil, obj{"name": str(""), "email": str(""), "phone": str("")}), "consent": boolean,
+			"attachments": list(object(nil, obj{"name": str(""), "content": str("base64: PNG, JPEG, WebP or PDF, at most 5 MiB")})),
+			"pow":         object(nil, obj{"challenge": str("from GET /api/v1/public/reports/challenge"), "counter": str("decimal, so that SHA-256(challenge+counter) has difficulty leading zero bits")}),
+		}),
+		"ReportReceipt":  obj{"type": "object", "properties": obj{"receipt": str(""), "secret": str("shown once"), "status": str(""), "indicators": list(indicator), "created_at": dateTime, "note": str("")}},
+		"ReportFollowUp": obj{"type": "object", "properties": obj{"receipt": str(""), "status": enum(core.ReportStatuses), "category": str(""), "created_at": dateTime, "updated_at": dateTime, "history": list(step), "notes": list(note), "additions": integer, "attachments": integer}},
+		"ReportAddition": object(nil, obj{"text": str("at most 5000 characters"), "attachments": list(object(nil, obj{"name": str(""), "content": str("base64")}))}),
+		"Report": obj{"type": "object", "properties": obj{"id": str(""), "receipt": str(""), "version": integer, "bureau": str(""), "category": enum(reports.Categories), "narrative": str(""),
+			"occurred_at": str(""), "country": str(""), "lang": str(""), "threat_to_life": boolean, "losses": list(loss), "suspect": suspect, "anonymous": boolean, "contact": obj{"type": "object"},
+			"consent": boolean, "attachments": list(obj{"type": "object"}), "indicators": list(indicator), "status": enum(core.ReportStatuses), "urgency": integer, "loss_total": num,
+			"assignee": str(""), "campaign_id": str(""), "notes": list(note), "additions": list(obj{"type": "object"}), "history": list(step), "created_at": dateTime, "updated_at": dateTime}},
+		"ReportList":         obj{"type": "object", "properties": obj{"items": list(ref("Report")), "count": integer}},
+		"ReportChange":       object([]string{"version"}, obj{"version": integer, "status": enum(core.ReportStatuses), "assignee": str(""), "note": str("referral or triage note"), "note_public": obj{"type": "boolean", "description": "shown to the reporter"}}),
+		"Campaign":           campaign,
+		"CampaignList":       obj{"type": "object", "properties": obj{"items": list(ref("Campaign")), "count": integer}},
+		"CampaignMerge":      object([]string{"campaigns"}, obj{"campaigns": list(str("campaign id"))}),
+		"CampaignSplit":      object([]string{"reports"}, obj{"reports": list(str("report id")), "name": str("")}),
+		"CampaignName":       object([]string{"name"}, obj{"name": str("")}),
+		"CampaignEscalate":   object([]string{"countries"}, obj{"countries": list(str("ISO 3166 code")), "no_purple": boolean, "no_silver": boolean}),
+		"RecordList":         obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer}},
+		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}},
+	}
+}
+
+// blocked reports whether addr is over limit in the current window,
+// without counting a request.
+func (l *publicLimiter) blocked(addr string, limit int, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return now.Truncate(time.Minute).Equal(l.window) && l.counts[addr] >= limit
+}
