@@ -67,7 +67,7 @@ func New(srv *api.Server) (*Console, error) {
 }
 
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
-	"hits", "hit", "messages", "thread", "audit", "admin", "error"}
+	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -75,7 +75,16 @@ func parsePages() (map[string]*template.Template, error) {
 		"field": func(p *page, name, labelKey, typ string) map[string]any {
 			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
 		},
-		"eq2":  func(a, b string) bool { return a == b },
+		"eq2": func(a, b string) bool { return a == b },
+		"add": func(a, b int) int { return a + b },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
 		"has": func(xs []string, x string) bool {
 			for _, y := range xs {
@@ -126,6 +135,14 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /messages", c.private(c.messagesPage))
 	mux.HandleFunc("GET /messages/{id}", c.private(c.threadPage))
 	mux.HandleFunc("POST /messages/{id}/reply", c.private(c.threadReply))
+	mux.HandleFunc("GET /reports", c.private(c.reportsPage))
+	mux.HandleFunc("GET /reports/{id}", c.private(c.reportPage))
+	mux.HandleFunc("POST /reports/{id}", c.private(c.reportPost))
+	mux.HandleFunc("GET /campaigns", c.private(c.campaignsPage))
+	mux.HandleFunc("GET /campaigns/{id}", c.private(c.campaignPage))
+	mux.HandleFunc("POST /campaigns/{id}/name", c.private(c.campaignName))
+	mux.HandleFunc("POST /campaigns/{id}/indicators/{iid}/false-link", c.private(c.campaignFalseLink))
+	mux.HandleFunc("POST /campaigns/{id}/escalate", c.private(c.campaignEscalate))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
@@ -162,6 +179,7 @@ type page struct {
 	Roles     []string
 	Reviewer  bool
 	Admin     bool
+	Triage    bool // may triage citizen reports
 	LangLinks map[string]string
 }
 
@@ -322,6 +340,7 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 		Form: url.Values{}, Errors: map[string]string{}, LangLinks: map[string]string{}}
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
+	p.Triage = c.canTriage(q.V)
 	for _, l := range Languages {
 		u := *q.r.URL
 		v := u.Query()

@@ -430,18 +430,22 @@ func TestEveryPageRenders(t *testing.T) {
 		if _, err := e.Server.Notices.Submit(context.Background(), viewerOf(ma), draft.Notice.ID, draft.Record.Version); err != nil {
 			t.Fatal(err)
 		}
+		// Citizen reports in one campaign, for the triage pages.
+		rep, _ := twoLinked(t, e)
 		pages := []string{"/", "/screen?kind=person", "/screen?kind=document", "/screen?kind=mrz", "/screen?kind=identifier",
 			"/notices", "/notices?type=red&state=published", "/notices?name=حموشي", "/notices/" + v.Notice.ID, "/notices/" + draft.Notice.ID,
-			"/hits", "/messages", "/audit", "/audit?record=" + v.Notice.ID}
+			"/hits", "/messages", "/audit", "/audit?record=" + v.Notice.ID,
+			"/reports", "/reports?status=all", "/reports?status=closed", "/reports/" + rep.ID, "/campaigns", "/campaigns?min=1", "/campaigns/" + rep.CampaignID}
 		for _, typ := range []string{"red", "yellow", "blue", "black", "green", "orange", "purple", "silver"} {
 			pages = append(pages, "/notices/new?type="+typ)
 		}
 		users := map[string][]string{
 			"ma.officer":    append(pages, "/hits/"+hitID, "/messages/"+th.ID),
-			"ipsg.reviewer": {"/", "/reviews", "/notices/" + draft.Notice.ID, "/notices"},
-			"ma.admin":      {"/admin", "/"},
+			"ipsg.reviewer": {"/", "/reviews", "/notices/" + draft.Notice.ID, "/notices", "/reports"},
+			"ma.admin":      {"/admin", "/", "/reports", "/campaigns"},
 		}
-		refused := map[string]bool{"ma.officer /reviews": true, "ma.officer /admin": true, "ma.admin /reviews": true, "ipsg.reviewer /admin": true}
+		refused := map[string]bool{"ma.officer /reviews": true, "ma.officer /admin": true, "ma.admin /reviews": true, "ipsg.reviewer /admin": true,
+			"ipsg.reviewer /reports": true, "ma.admin /reports": true, "ma.admin /campaigns": true}
 		for _, lang := range []string{"ar", "fr", "en"} {
 			for name, paths := range users {
 				b := e.browser(t)

@@ -119,6 +119,15 @@ func (l *Lang) T(key string, args ...any) string {
 	return s
 }
 
+// TOr is the string for key, or fallback when the catalog has none (for
+// values, such as an indicator's type, whose list may grow).
+func (l *Lang) TOr(key, fallback string) string {
+	if e, ok := l.cat[key]; ok && (e.text != "" || e.plural != nil) {
+		return l.T(key)
+	}
+	return fallback
+}
+
 // N is the plural form of key for n, with {n} replaced by n formatted.
 func (l *Lang) N(key string, n int) string {
 	e, ok := l.cat[key]
@@ -162,6 +171,28 @@ func (l *Lang) Num(n int) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// Amount formats a sum of money with two decimals, in the language's
+// grouping and decimal mark.
+func (l *Lang) Amount(f float64) string {
+	neg := f < 0
+	if neg {
+		f = -f
+	}
+	cents := int64(f*100 + 0.5)
+	mark := "."
+	switch l.Code {
+	case "fr":
+		mark = ","
+	case "ar":
+		mark = "\u066b" // Arabic decimal separator
+	}
+	s := l.Num(int(cents/100)) + mark + fmt.Sprintf("%02d", cents%100)
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // Score formats a 0–1 score as a percentage.

@@ -64,6 +64,7 @@ type dashData struct {
 	Queue                 int
 	Drafts, Refused       int
 	Unread                int
+	Reports               int // received reports nobody is assigned to
 }
 
 func (c *Console) dashboard(q *req) error {
@@ -111,7 +112,11 @@ func (c *Console) dashboard(q *req) error {
 			}
 		}
 	}
-	p := c.newPage(q, "dashboard", d)
+	p := c.newPage(q, "dashboard", nil)
+	if p.Triage {
+		d.Reports = c.reportsWaiting(q)
+	}
+	p.Data = d
 	p.Title = q.L.T("nav.dashboard")
 	return c.render(q, "dashboard", http.StatusOK, p)
 }

@@ -1,0 +1,359 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/reports"
+)
+
+// ---- citizen reports: the triage queue, a report, campaigns
+//
+// Every record shown comes from the reports service, which applies the
+// one access decision (the receiving bureau's cybercrime unit); the
+// console only asks access whether to show the navigation link and the
+// escalation form.
+
+// canTriage says whether the viewer may triage the reports the hub receives.
+func (c *Console) canTriage(v core.Viewer) bool {
+	return c.API.Reports != nil && access.CanTriageReports(v, c.API.Reports.Bureau)
+}
+
+type reportsData struct {
+	Rows     []*core.Report
+	Statuses []string
+	Status   string
+}
+
+func (c *Console) reportsPage(q *req) error {
+	status := q.r.URL.Query().Get("status")
+	if status != "all" && !slices.Contains(core.ReportStatuses, status) {
+		status = "" // the open reports; an unknown value is not worth an error page
+	}
+	rs, err := c.API.Reports.Queue(q.r.Context(), q.V, core.ReportFilter{Status: status, Limit: 200})
+	if err != nil {
+		return err
+	}
+	p := c.newPage(q, "reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status})
+	p.Title = q.L.T("nav.reports")
+	return c.render(q, "reports", http.StatusOK, p)
+}
+
+type reportData struct {
+	Report   *core.Report
+	Statuses []string
+}
+
+func (c *Console) reportPage(q *req) error {
+	r, err := c.API.Reports.Get(q.r.Context(), q.V, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p := c.newPage(q, "reports", reportData{Report: r, Statuses: core.ReportStatuses})
+	p.Title = q.L.T("report.title", r.Receipt)
+	p.Form.Set("status", r.Status)
+	p.Form.Set("assignee", r.Assignee)
+	if q.r.URL.Query().Get("done") == "updated" {
+		p.Flash = "flash.report_updated"
+	}
+	return c.render(q, "report", http.StatusOK, p)
+}
+
+// reportPost applies the triage form: only what differs from the report
+// is sent as a change, so an unchanged form is the service's "nothing to
+// change" field error.
+func (c *Console) reportPost(q *req) error {
+	ctx := q.r.Context()
+	id := q.r.PathValue("id")
+	r, err := c.API.Reports.Get(ctx, q.V, id)
+	if err != nil {
+		return err
+	}
+	f := q.r.PostForm
+	ch := reports.Change{Note: f.Get("note"), NotePublic: f.Get("note_public") == "on"}
+	ch.Version, _ = strconv.ParseInt(f.Get("version"), 10, 64)
+	if s := f.Get("status"); s != r.Status {
+		ch.Status = &s
+	}
+	if a := strings.TrimSpace(f.Get("assignee")); a != r.Assignee {
+		ch.Assignee = &a
+	}
+	if _, err := c.API.Reports.Update(ctx, q.V, id, ch); err != nil {
+		fe, ok := fieldErrors(q.L, err, map[string]string{"status": "status", "assignee": "assignee", "note": "note", "version": "status"})
+		if !ok {
+			return err
+		}
+		p := c.newPage(q, "reports", reportData{Report: r, Statuses: core.ReportStatuses})
+		p.Title, p.Errors, p.Form, p.Problem = q.L.T("report.title", r.Receipt), fe, f, "form.has_errors"
+		return c.render(q, "report", http.StatusBadRequest, p)
+	}
+	return c.redirect(q, "/reports/"+url.PathEscape(id)+"?done=updated")
+}
+
+// ---- campaigns
+
+type campaignsData struct {
+	Rows []*core.Campaign
+	Min  int
+}
+
+func (c *Console) campaignsPage(q *req) error {
+	min, _ := strconv.Atoi(q.r.URL.Query().Get("min"))
+	if min <= 0 {
+		min = 2
+	}
+	cs, err := c.API.Reports.Campaigns(q.r.Context(), q.V, min, 200)
+	if err != nil {
+		return err
+	}
+	p := c.newPage(q, "campaigns", campaignsData{Rows: cs, Min: min})
+	p.Title = q.L.T("nav.campaigns")
+	return c.render(q, "campaigns", http.StatusOK, p)
+}
+
+// Graph bounds: the reports and indicators drawn (the table beside the
+// graph lists the same, and a note says how many were left out).
+const (
+	graphMax = 40
+	graphGap = 18 // px between nodes
+)
+
+type graphNode struct {
+	ID, Label, Title string
+	Kind, Value      string // an indicator's type (in the language) and full value
+	Href             string
+	X, Y             int
+	Flag             string // an indicator's state other than linking
+}
+
+type graphEdge struct{ X1, Y1, X2, Y2 int }
+
+type graph struct {
+	Reports, Indicators []graphNode
+	Edges               []graphEdge
+	Height              int
+	MoreReports         int
+	MoreIndicators      int
+	// Rows is the text alternative: each indicator with the reports drawn
+	// that carry it.
+	Rows []graphRow
+}
+
+type graphRow struct {
+	Indicator graphNode
+	Reports   []graphNode
+}
+
+func clipLabel(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// buildGraph lays out a bipartite graph: reports as circles on the left,
+// the indicators they share as squares on the right, a line for each
+// "report has indicator". Indicators carried by most reports come first.
+func buildGraph(l *Lang, rs []*core.Report, total int, inds []reports.IndicatorView) graph {
+	g := graph{}
+	if len(rs) > graphMax {
+		rs = rs[:graphMax]
+	}
+	g.MoreReports = max(0, total-len(rs))
+	inds = slices.Clone(inds)
+	slices.SortStableFunc(inds, func(a, b reports.IndicatorView) int { return b.Reports - a.Reports })
+	if len(inds) > graphMax {
+		g.MoreIndicators = len(inds) - graphMax
+		inds = inds[:graphMax]
+	}
+	const left, right = 170, 550
+	iy := map[string]int{}
+	for i, ind := range inds {
+		y := 14 + i*graphGap
+		n := graphNode{ID: ind.ID, Label: clipLabel(ind.Value, 22), Kind: l.TOr("itype."+ind.Type, ind.Type), Value: ind.Value, X: right, Y: y,
+			Title: l.TOr("itype."+ind.Type, ind.Type) + " " + ind.Value + " · " + l.N("campaign.ind_reports", ind.Reports)}
+		if ind.State != core.IndicatorLinking {
+			n.Flag = ind.State
+			n.Title += " · " + l.TOr("istate."+ind.State, ind.State)
+		}
+		iy[ind.Key] = len(g.Indicators)
+		g.Indicators = append(g.Indicators, n)
+		g.Rows = append(g.Rows, graphRow{Indicator: n})
+	}
+	for i, r := range rs {
+		y := 14 + i*graphGap
+		n := graphNode{ID: r.ID, Label: r.Receipt, X: left, Y: y, Href: "/reports/" + url.PathEscape(r.ID),
+			Title: r.Receipt + " · " + l.T("category."+r.Category) + " · " + l.Date(r.CreatedAt)}
+		g.Reports = append(g.Reports, n)
+		seen := map[string]bool{}
+		for _, ri := range r.Indicators {
+			j, ok := iy[ri.Key]
+			if ri.Key == "" || !ok || seen[ri.Key] {
+				continue
+			}
+			seen[ri.Key] = true
+			g.Edges = append(g.Edges, graphEdge{X1: left, Y1: y, X2: right, Y2: g.Indicators[j].Y})
+			g.Rows[j].Reports = append(g.Rows[j].Reports, n)
+		}
+	}
+	g.Height = 28 + max(len(g.Reports), len(g.Indicators), 1)*graphGap
+	return g
+}
+
+// growthChart draws a campaign's reports per day from its first day to
+// its last (at most the last 30 days of it).
+func growthChart(l *Lang, days []reports.DayCount) chart {
+	const maxDays, width, height = 30, 20, 100
+	ch := chart{Max: 1}
+	if len(days) == 0 {
+		return ch
+	}
+	first, err1 := time.Parse("2006-01-02", days[0].Day)
+	last, err2 := time.Parse("2006-01-02", days[len(days)-1].Day)
+	if err1 != nil || err2 != nil {
+		return ch
+	}
+	if n := int(last.Sub(first)/(24*time.Hour)) + 1; n > maxDays {
+		first = last.AddDate(0, 0, -(maxDays - 1))
+	}
+	n := int(last.Sub(first)/(24*time.Hour)) + 1
+	counts := make([]int, n)
+	for _, d := range days {
+		t, err := time.Parse("2006-01-02", d.Day)
+		if err != nil {
+			continue
+		}
+		if i := int(t.Sub(first) / (24 * time.Hour)); i >= 0 && i < n {
+			counts[i] += d.Reports
+			ch.Total += d.Reports
+		}
+	}
+	for _, k := range counts {
+		ch.Max = max(ch.Max, k)
+	}
+	for i, k := range counts {
+		h := k * height / ch.Max
+		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: k, Label: l.Date(first.AddDate(0, 0, i))})
+	}
+	return ch
+}
+
+type campaignData struct {
+	C           *reports.CampaignView
+	Growth      chart
+	GrowthWidth int
+	Graph       graph
+	CanEscalate bool
+	Escalated   *reports.Escalation
+}
+
+func (c *Console) renderCampaign(q *req, id string, status int, errs map[string]string, form url.Values, esc *reports.Escalation) error {
+	ctx := q.r.Context()
+	cv, err := c.API.Reports.Campaign(ctx, q.V, id)
+	if err != nil {
+		return err
+	}
+	// The graph needs each report's indicators: the queue gives the
+	// campaign's reports in full, in one audited read.
+	rs, err := c.API.Reports.Queue(ctx, q.V, core.ReportFilter{Status: "all", Campaign: cv.ID, Limit: graphMax})
+	if err != nil {
+		return err
+	}
+	d := campaignData{C: cv, Growth: growthChart(q.L, cv.PerDay), Graph: buildGraph(q.L, rs, len(cv.ReportList), cv.Indicators),
+		CanEscalate: access.CanEscalateReports(q.V, cv.Bureau), Escalated: esc}
+	d.GrowthWidth = max(24, len(d.Growth.Bars)*24)
+	p := c.newPage(q, "campaigns", d)
+	p.Title = q.L.T("campaign.title", cv.ID)
+	if cv.Name != "" {
+		p.Title = cv.Name
+	}
+	p.Form.Set("name", cv.Name)
+	if errs != nil {
+		p.Errors, p.Form, p.Problem = errs, form, "form.has_errors"
+	}
+	switch done := q.r.URL.Query().Get("done"); done {
+	case "named", "false_link":
+		p.Flash = "flash.campaign_" + done
+	}
+	if esc != nil {
+		p.Flash = "flash.campaign_escalated"
+	}
+	return c.render(q, "campaign", status, p)
+}
+
+func (c *Console) campaignPage(q *req) error {
+	return c.renderCampaign(q, q.r.PathValue("id"), http.StatusOK, nil, nil, nil)
+}
+
+func (c *Console) campaignName(q *req) error {
+	id := q.r.PathValue("id")
+	if _, err := c.API.Reports.Name(q.r.Context(), q.V, id, q.r.PostForm.Get("name")); err != nil {
+		fe, ok := fieldErrors(q.L, err, map[string]string{"name": "name"})
+		if !ok {
+			return err
+		}
+		return c.renderCampaign(q, id, http.StatusBadRequest, fe, q.r.PostForm, nil)
+	}
+	return c.redirect(q, "/campaigns/"+url.PathEscape(id)+"?done=named")
+}
+
+func (c *Console) campaignFalseLink(q *req) error {
+	id := q.r.PathValue("id")
+	if _, err := c.API.Reports.FalseLink(q.r.Context(), q.V, id, q.r.PathValue("iid")); err != nil {
+		return err
+	}
+	return c.redirect(q, "/campaigns/"+url.PathEscape(id)+"?done=false_link")
+}
+
+// campaignEscalate shares the campaign with the chosen countries (codes
+// separated by commas or spaces) and shows what was created.
+func (c *Console) campaignEscalate(q *req) error {
+	id := q.r.PathValue("id")
+	f := q.r.PostForm
+	in := reports.EscalateInput{NoPurple: f.Get("no_purple") == "on", NoSilver: f.Get("no_silver") == "on"}
+	in.Countries = strings.FieldsFunc(f.Get("countries"), func(r rune) bool { return r == ',' || r == ' ' || r == '،' || r == ';' })
+	esc, err := c.API.Reports.Escalate(q.r.Context(), q.V, id, in)
+	if err != nil {
+		fe, ok := fieldErrors(q.L, err, map[string]string{"countries": "countries", "campaign": "countries"})
+		if !ok {
+			return err
+		}
+		merged := map[string]string{}
+		for k, v := range fe {
+			if strings.HasPrefix(k, "countries") {
+				k = "countries"
+			}
+			if prev, ok := merged[k]; ok && prev != v {
+				v = prev + " " + v
+			}
+			merged[k] = v
+		}
+		return c.renderCampaign(q, id, http.StatusBadRequest, merged, f, nil)
+	}
+	q.r.URL.RawQuery = ""
+	return c.renderCampaign(q, id, http.StatusOK, nil, nil, esc)
+}
+
+// reportsWaiting counts the received reports nobody is assigned to, for
+// the dashboard of a triage user.
+func (c *Console) reportsWaiting(q *req) int {
+	rs, err := c.API.Reports.Queue(q.r.Context(), q.V, core.ReportFilter{Status: core.ReportReceived, Limit: 500})
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, r := range rs {
+		if r.Assignee == "" {
+			n++
+		}
+	}
+	return n
+}
