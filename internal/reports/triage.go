@@ -309,15 +309,7 @@ func (s *Service) changeCampaign(ctx context.Context, v core.Viewer, id, action 
 		if err := fn(tx, c, now); err != nil {
 			return err
 		}
-		c.Version++
-		c.UpdatedAt = now
-		if err := tx.UpdateCampaign(c); err != nil {
-			return err
-		}
-		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
-			return err
-		}
-		if cv, err = view(tx, c); err != nil {
+		if cv, err = saveCampaign(tx, c, now); err != nil {
 			return err
 		}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
@@ -327,6 +319,20 @@ func (s *Service) changeCampaign(ctx context.Context, v core.Viewer, id, action 
 	}
 	s.notify()
 	return cv, nil
+}
+
+// saveCampaign writes a changed campaign at its next version and tells
+// its bureau, and returns the campaign as its unit now sees it.
+func saveCampaign(tx core.Tx, c *core.Campaign, now time.Time) (*CampaignView, error) {
+	c.Version++
+	c.UpdatedAt = now
+	if err := tx.UpdateCampaign(c); err != nil {
+		return nil, err
+	}
+	if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+		return nil, err
+	}
+	return view(tx, c)
 }
 
 // Name names a campaign.
@@ -374,16 +380,8 @@ func (s *Service) Merge(ctx context.Context, v core.Viewer, id string, others []
 				return err
 			}
 		}
-		c.Version++
-		c.UpdatedAt = now
-		if err := tx.UpdateCampaign(c); err != nil {
-			return err
-		}
-		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
-			return err
-		}
 		var err error
-		if cv, err = view(tx, c); err != nil {
+		if cv, err = saveCampaign(tx, c, now); err != nil {
 			return err
 		}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, ids...))
@@ -516,15 +514,7 @@ func (s *Service) FalseLink(ctx context.Context, v core.Viewer, id, indicatorID 
 		if err := tx.SaveIndicator(iv); err != nil {
 			return err
 		}
-		c.Version++
-		c.UpdatedAt = now
-		if err := tx.UpdateCampaign(c); err != nil {
-			return err
-		}
-		if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
-			return err
-		}
-		if cv, err = view(tx, c); err != nil {
+		if cv, err = saveCampaign(tx, c, now); err != nil {
 			return err
 		}
 		e := audit.Entry(v, action, audit.OK, id)
