@@ -77,7 +77,9 @@ func (b *tab) text(sel string) string {
 func (b *tab) shot(name string) {
 	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// The viewport as the officer sees it: a full-page capture shifts
+	// right-to-left pages by their scroll origin.
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return
