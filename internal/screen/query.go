@@ -208,7 +208,8 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		keep = wideCandidates
 	}
 	investigate := keep == wideCandidates
-	cands := x.retrieve(qn, keep, investigate)
+	qtext := x.nameText(qn)
+	cands := x.retrieve(qn, qtext, keep, investigate)
 	type result struct {
 		pid     uint32
 		score   float64
@@ -217,7 +218,6 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		notes   []string
 		exact   bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
 	}
-	qtext := x.nameText(qn)
 	qLatin := true
 	for _, t := range qn.Tokens {
 		qLatin = qLatin && t.Script == names.Latin
@@ -374,8 +374,7 @@ func abs(n int) int {
 // keys, rare keys counting more, and keeps the best few for full scoring.
 // It never scans the corpus: it reads only the postings of the query's
 // keys and their one-letter variants.
-func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
-	qtext := x.nameText(qn)
+func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool) []scored {
 	total := float64(len(x.persons) - len(x.free) + 1)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -412,32 +411,38 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 	// (company, bank, mohamed), as long as together they weigh less than
 	// that, cannot qualify a candidate on their own: their postings, the
 	// longest, are not read.
-	qks := qn.Keys()
-	skip := make([]bool, len(qks))
+	// The query's keys and how much each says (rare keys say more), read
+	// once for both cuts.
+	qkeys := qn.Keys()
+	qids := make([]uint32, len(qkeys))
+	idf := make([]float64, len(qkeys))
+	var qtotal float64
+	for i, k := range qkeys {
+		card := 0.0
+		if b := x.keys[k]; b != nil {
+			card = float64(b.GetCardinality())
+		}
+		qids[i] = x.keyIDs[k] // 0 when no indexed part has it: meets nothing
+		idf[i] = math.Log(1 + total/(card+1))
+		qtotal += idf[i]
+	}
+	skip := make([]bool, len(qkeys))
 	if !investigate {
-		idfs := make([]float64, len(qks))
-		order := make([]int, len(qks))
-		var sum float64
-		for i, k := range qks {
-			card := 0.0
-			if b := x.keys[k]; b != nil {
-				card = float64(b.GetCardinality())
-			}
-			idfs[i] = math.Log(1 + total/(card+1))
-			sum += idfs[i]
+		order := make([]int, len(qkeys))
+		for i := range order {
 			order[i] = i
 		}
-		sort.Slice(order, func(a, b int) bool { return idfs[order[a]] < idfs[order[b]] })
+		sort.Slice(order, func(a, b int) bool { return idf[order[a]] < idf[order[b]] })
 		var cum float64
 		for _, i := range order {
-			if cum+idfs[i] >= CoverageCutoff*sum {
+			if cum+idf[i] >= CoverageCutoff*qtotal {
 				break
 			}
 			skip[i] = true
-			cum += idfs[i]
+			cum += idf[i]
 		}
 	}
-	for i, k := range qks {
+	for i, k := range qkeys {
 		if skip[i] {
 			continue
 		}
@@ -459,7 +464,7 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 	}
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(qn, qks, total, sc.add)
+		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add)
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -476,23 +481,10 @@ func (x *Index) retrieve(qn names.Name, keep int, investigate bool) []scored {
 	// keys cover one of the candidate's spellings, and how little of that
 	// spelling is left over. A short exact spelling beats a long name that
 	// shares a common part.
-	qkeys := qn.Keys()
-	qids := make([]uint32, len(qkeys))
-	idf := make([]float64, len(qkeys))
-	var qtotal float64
-	for i, k := range qkeys {
-		card := 0.0
-		if b := x.keys[k]; b != nil {
-			card = float64(b.GetCardinality())
-		}
-		qids[i] = x.keyIDs[k] // 0 when no indexed part has it: meets nothing
-		idf[i] = math.Log(1 + total/(card+1))
-		qtotal += idf[i]
-	}
 	// A neighbour's key covers what the misspelt part would have, for a
-	// little less; it adds nothing to what there is to cover.
-	// In an investigation a query part is met once, by its own key or by
-	// a neighbour's, whichever comes first.
+	// little less, and adds nothing to what there is to cover; a query
+	// part is met once, by its own key or by a neighbour's, whichever
+	// comes first.
 	group := make([]int, len(qids), len(qids)+len(neighbours))
 	for i := range group {
 		group[i] = -1
