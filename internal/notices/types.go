@@ -244,6 +244,24 @@ func (v *validator) object(path string, obj map[string]any, specs []spec, what s
 	}
 }
 
+// list reads a list value, refusing one that is not a list (with
+// notList), is too long, or is empty where the type requires entries.
+func (v *validator) list(path string, x any, s spec, what, notList string) ([]any, bool) {
+	list, ok := x.([]any)
+	if !ok {
+		v.bad(path, "%s", notList)
+		return nil, false
+	}
+	if len(list) > maxItems {
+		v.bad(path, "must have at most %d entries", maxItems)
+		return nil, false
+	}
+	if s.req && v.complete && len(list) == 0 {
+		v.bad(path, "is required for a %s: list at least one", what)
+	}
+	return list, true
+}
+
 func (v *validator) value(path string, x any, s spec, what string) {
 	switch s.kind {
 	case kString, kText:
@@ -283,17 +301,9 @@ func (v *validator) value(path string, x any, s spec, what string) {
 			v.bad(path, "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
 		}
 	case kCountries, kStrings:
-		list, ok := x.([]any)
+		list, ok := v.list(path, x, s, what, "must be a list")
 		if !ok {
-			v.bad(path, "must be a list")
 			return
-		}
-		if len(list) > maxItems {
-			v.bad(path, "must have at most %d entries", maxItems)
-			return
-		}
-		if s.req && v.complete && len(list) == 0 {
-			v.bad(path, "is required for a %s: list at least one", what)
 		}
 		for i, e := range list {
 			p := fmt.Sprintf("%s[%d]", path, i)
@@ -333,17 +343,9 @@ func (v *validator) value(path string, x any, s spec, what string) {
 		}
 		v.object(path, m, s.fields, what)
 	case kList:
-		list, ok := x.([]any)
+		list, ok := v.list(path, x, s, what, "must be a list of objects")
 		if !ok {
-			v.bad(path, "must be a list of objects")
 			return
-		}
-		if len(list) > maxItems {
-			v.bad(path, "must have at most %d entries", maxItems)
-			return
-		}
-		if s.req && v.complete && len(list) == 0 {
-			v.bad(path, "is required for a %s: list at least one", what)
 		}
 		for i, e := range list {
 			p := fmt.Sprintf("%s[%d]", path, i)
