@@ -22,10 +22,6 @@ const (
 	RoleDocument = "document"
 )
 
-// sniff and cleanName are the shared rules of package files.
-func sniff(b []byte) (string, bool) { return files.Sniff(b) }
-
-func cleanName(name string) string { return files.CleanName(name) }
 
 // Attach stores a photo or document of a notice. Only its owner may, while
 // the notice has not ended. The type is sniffed from the bytes: JPEG, PNG
@@ -43,7 +39,7 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 	if len(content) == 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "file", Reason: "is empty"}), id)
 	}
-	ct, ok := sniff(content)
+	ct, ok := files.Sniff(content)
 	if !ok {
 		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "file",
 			Reason: fmt.Sprintf("its bytes are %s, whatever its name says; attach JPEG, PNG or WebP photos, or PDF documents", ct)}), id)
@@ -64,7 +60,7 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "role", Reason: "must be photo or document"}), id)
 	}
 	sum := sha256.Sum256(content)
-	a := &core.Attachment{ID: uuid.Must(uuid.NewV7()).String(), NoticeID: id, Name: cleanName(name), ContentType: ct, Size: int64(len(content)),
+	a := &core.Attachment{ID: uuid.Must(uuid.NewV7()).String(), NoticeID: id, Name: files.CleanName(name), ContentType: ct, Size: int64(len(content)),
 		SHA256: hex.EncodeToString(sum[:]), Role: role, CreatedAt: s.now(), CreatedBy: actorName(v), Content: content}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		n, r, err := load(tx, v, id)
