@@ -464,3 +464,20 @@ func TestImportUNAndScreenAcrossScripts(t *testing.T) {
 		t.Fatal(out)
 	}
 }
+
+// manara totp prints the current code of a secret and names what is
+// wrong with a missing or malformed one.
+func TestTOTPCommand(t *testing.T) {
+	out, code := cli(t, nil, "totp")
+	if code != 2 || !strings.Contains(out, "give the secret") {
+		t.Fatalf("no secret: %d %s", code, out)
+	}
+	out, code = cli(t, nil, "totp", "not base32!!")
+	if code == 0 || !strings.Contains(out, "not base32") {
+		t.Fatalf("bad secret: %d %s", code, out)
+	}
+	out, code = cli(t, nil, "totp", "JBSWY3DPEHPK3PXP")
+	if code != 0 || !regexp.MustCompile(`^\d{6}  \(valid for`).MatchString(out) {
+		t.Fatalf("good secret: %d %s", code, out)
+	}
+}

@@ -19,7 +19,7 @@ func totpCmd() *command {
 		}
 		secret := strings.ReplaceAll(strings.Join(rest, ""), " ", "")
 		if secret == "" {
-			return fmt.Errorf("give the secret shown on the enrolment page")
+			return usageErr{"give the secret shown on the enrolment page"}
 		}
 		code, err := auth.TOTPCode(secret, auth.TOTPStepAt(time.Now()))
 		if err != nil {
