@@ -22,7 +22,6 @@ const (
 	RoleDocument = "document"
 )
 
-
 // Attach stores a photo or document of a notice. Only its owner may, while
 // the notice has not ended. The type is sniffed from the bytes: JPEG, PNG
 // and WebP images, PDF documents; role photo needs an image.
