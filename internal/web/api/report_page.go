@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
+	"github.com/manara-hub/manara/internal/web/lang"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/reports"
@@ -84,16 +84,12 @@ type pageData struct {
 	Receipt    *reports.Receipt
 }
 
-var pageMatcher = language.NewMatcher([]language.Tag{language.English, language.French, language.Arabic})
-
 // pageLang is ?lang= if known, else the browser's preference.
 func pageLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "ar" || l == "fr" || l == "en" {
+	if l := r.URL.Query().Get("lang"); lang.Valid(l) {
 		return l
 	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, _ := pageMatcher.Match(tags...)
-	return []string{"en", "fr", "ar"}[i]
+	return lang.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
 func (s *Server) pageData(lang string) pageData {

@@ -26,6 +26,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/web/api"
+	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 //go:embed views/*.html
@@ -200,19 +201,19 @@ func (c *Console) remote(r *http.Request) string {
 // language resolves the interface language: ?lang= (remembered in a
 // cookie, and in the profile once signed in), the cookie, the profile,
 // then the browser's Accept-Language.
-func (c *Console) language(w http.ResponseWriter, r *http.Request, u *core.User) (lang string, chosen bool) {
-	if l := r.URL.Query().Get("lang"); validLang(l) {
+func (c *Console) language(w http.ResponseWriter, r *http.Request, u *core.User) (code string, chosen bool) {
+	if l := r.URL.Query().Get("lang"); lang.Valid(l) {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
 			Secure: c.Secure, SameSite: http.SameSiteLaxMode})
 		return l, true
 	}
-	if ck, err := r.Cookie(langCookie); err == nil && validLang(ck.Value) {
+	if ck, err := r.Cookie(langCookie); err == nil && lang.Valid(ck.Value) {
 		return ck.Value, false
 	}
-	if u != nil && validLang(u.Lang) {
+	if u != nil && lang.Valid(u.Lang) {
 		return u.Lang, false
 	}
-	return fromAcceptLanguage(r.Header.Get("Accept-Language")), false
+	return lang.FromAcceptLanguage(r.Header.Get("Accept-Language")), false
 }
 
 func (c *Console) lang(code string) *Lang { return &Lang{Code: code, cat: c.catalogs[code]} }

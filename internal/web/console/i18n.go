@@ -10,14 +10,14 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
+	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 //go:embed i18n/*.json
 var catalogFS embed.FS
 
 // Languages the console speaks, in the order the switcher shows them.
-var Languages = []string{"ar", "fr", "en"}
+var Languages = lang.Supported
 
 // entry is one catalog value: a plain string, or plural forms keyed by
 // CLDR category (zero, one, two, few, many, other).
@@ -243,31 +243,6 @@ func (l *Lang) DateTime(t any) string {
 		tm = *v
 	}
 	return d + " " + tm.UTC().Format("15:04") + " UTC"
-}
-
-// langMatcher chooses among the console's languages from an Accept-Language
-// header (golang.org/x/text's matcher).
-var langMatcher = language.NewMatcher([]language.Tag{language.English, language.Arabic, language.French})
-
-func fromAcceptLanguage(h string) string {
-	tags, _, err := language.ParseAcceptLanguage(h)
-	if err != nil || len(tags) == 0 {
-		return "en"
-	}
-	_, i, conf := langMatcher.Match(tags...)
-	if conf == language.No {
-		return "en"
-	}
-	return []string{"en", "ar", "fr"}[i]
-}
-
-func validLang(s string) bool {
-	for _, l := range Languages {
-		if s == l {
-			return true
-		}
-	}
-	return false
 }
 
 // keys lists a catalog's keys, sorted (for tests).

@@ -119,14 +119,6 @@ func TestPluralCategories(t *testing.T) {
 	}
 }
 
-func TestAcceptLanguage(t *testing.T) {
-	for h, want := range map[string]string{"ar-MA,ar;q=0.9": "ar", "fr-FR": "fr", "de-DE": "en", "": "en", "es, fr;q=0.5": "fr"} {
-		if got := fromAcceptLanguage(h); got != want {
-			t.Errorf("%q: %s, want %s", h, got, want)
-		}
-	}
-}
-
 // FuzzRedInput feeds arbitrary form values to the Red Notice form
 // decoder: it never panics, and what it refuses it refuses as invalid
 // input naming a field.
