@@ -5,6 +5,7 @@
 package audit
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -88,6 +89,15 @@ func Entry(v core.Viewer, action, outcome string, recordIDs ...string) *core.Aud
 		ActorType: kind, ActorID: id, Bureau: v.Bureau, Action: action,
 		RecordIDs: recordIDs, Remote: v.Remote, Outcome: outcome,
 	}
+}
+
+// Record appends e in a transaction of its own, one that outlives a
+// cancelled request: refusals and denials change nothing, so there is no
+// change to share a transaction with, yet they must be accounted for. If
+// the entry cannot be written the refusal still stands: the caller is told
+// what was wrong with its request either way.
+func Record(ctx context.Context, st core.Store, e *core.AuditEntry) {
+	st.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return Append(tx, e) })
 }
 
 // Append links e to the chain inside tx. It must run in the same

@@ -466,7 +466,7 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 	}
 	secret := NewToken()
 	k := &core.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Bureau: n.Bureau, Permissions: n.Permissions,
-		SecretHash: TokenHash(secret), CreatedBy: actorName(v), CreatedAt: s.Now(), ExpiresAt: n.ExpiresAt}
+		SecretHash: TokenHash(secret), CreatedBy: v.ActorName(), CreatedAt: s.Now(), ExpiresAt: n.ExpiresAt}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := tx.InsertKey(k); err != nil {
 			return err
@@ -543,11 +543,6 @@ func mayAdminister(v core.Viewer, bureau string) bool {
 func (s *Service) deny(ctx context.Context, v core.Viewer, action string) error {
 	s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, action, audit.Denied)) })
 	return core.Errorf(core.EFORBIDDEN, "your role does not allow this")
-}
-
-func actorName(v core.Viewer) string {
-	kind, id := v.Actor()
-	return kind + ":" + id
 }
 
 func itoa(i int) string {

@@ -100,6 +100,13 @@ func (v Viewer) Actor() (kind, id string) {
 	return "anonymous", ""
 }
 
+// ActorName is the viewer as records name who made or changed them
+// ("user:<id>", "key:<id>", "system:system").
+func (v Viewer) ActorName() string {
+	kind, id := v.Actor()
+	return kind + ":" + id
+}
+
 // User is a person who signs in. Password hashes never leave the store
 // package except to be verified.
 type User struct {

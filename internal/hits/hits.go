@@ -232,7 +232,7 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 					h = &core.Hit{
 						ID: id, Reference: reference(id), Version: 1, DedupKey: key,
 						RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
-						Searcher: v.Bureau, SearchedBy: actorName(v),
+						Searcher: v.Bureau, SearchedBy: v.ActorName(),
 						Type: sg.Type, Subject: sg.Subject, Query: sg.Query, Context: sg.Context, Place: place,
 						Country: recordCountry(rec), Score: m.Score, Label: m.Label, Matched: m.Matched, Explanation: m.Explanation,
 						Count: 1, FirstSeen: now, LastSeen: now,
@@ -508,7 +508,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 		} else {
 			h.SearcherState = c.State
 		}
-		h.History = append(h.History, core.HitStep{At: now, Side: side, Bureau: v.Bureau, By: actorName(v), From: from, To: c.State, Action: c.Action, Notes: strings.TrimSpace(c.Notes)})
+		h.History = append(h.History, core.HitStep{At: now, Side: side, Bureau: v.Bureau, By: v.ActorName(), From: from, To: c.State, Action: c.Action, Notes: strings.TrimSpace(c.Notes)})
 		h.Version++
 		if err := tx.UpdateHit(h); err != nil {
 			return err
@@ -541,7 +541,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 func (s *Service) refuse(ctx context.Context, v core.Viewer, err error) {
 	e := audit.Entry(v, "hit.state", audit.OutcomeOf(err))
 	e.Query = core.ErrorMessage(err)
-	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(ctx, s.Store, e)
 }
 
 // Place is the canonical form of the context a searcher gave (border post,
@@ -609,9 +609,4 @@ func contextSummary(c map[string]string) string {
 	}
 	b, _ := json.Marshal(c)
 	return " context=" + string(b)
-}
-
-func actorName(v core.Viewer) string {
-	kind, id := v.Actor()
-	return kind + ":" + id
 }

@@ -198,7 +198,7 @@ func (s *Service) Open(ctx context.Context, v core.Viewer, in NewThread) (*Threa
 			return core.Invalid(core.FieldError{Field: "participants", Reason: "name at least one other bureau"})
 		}
 		th := &core.Thread{ID: uuid.Must(uuid.NewV7()).String(), Subject: in.Subject, HitID: in.HitID, RecordID: in.RecordID,
-			Participants: parts, CreatedBy: actorName(v), Bureau: v.Bureau, CreatedAt: now, UpdatedAt: now, Reads: map[string]core.ReadMark{}}
+			Participants: parts, CreatedBy: v.ActorName(), Bureau: v.Bureau, CreatedAt: now, UpdatedAt: now, Reads: map[string]core.ReadMark{}}
 		if err := tx.InsertThread(th); err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func (s *Service) Open(ctx context.Context, v core.Viewer, in NewThread) (*Threa
 // post adds m to th inside tx, marks it read by the sender's bureau,
 // writes the event and the audit entry.
 func (s *Service) post(tx core.Tx, v core.Viewer, th *core.Thread, p Post, now time.Time) (*core.Message, error) {
-	m := &core.Message{ID: uuid.Must(uuid.NewV7()).String(), ThreadID: th.ID, Number: th.Messages + 1, Bureau: v.Bureau, Author: actorName(v),
+	m := &core.Message{ID: uuid.Must(uuid.NewV7()).String(), ThreadID: th.ID, Number: th.Messages + 1, Bureau: v.Bureau, Author: v.ActorName(),
 		Type: p.Type, Body: p.Body, Attachments: []core.MessageAttachment{}, At: now}
 	for _, a := range p.Attachments {
 		m.Attachments = append(m.Attachments, core.MessageAttachment{Name: strings.TrimSpace(a.Name), ContentType: http.DetectContentType(a.Data), Size: len(a.Data), Data: a.Data})
@@ -237,7 +237,7 @@ func (s *Service) post(tx core.Tx, v core.Viewer, th *core.Thread, p Post, now t
 	if th.Reads == nil {
 		th.Reads = map[string]core.ReadMark{}
 	}
-	th.Reads[v.Bureau] = core.ReadMark{Through: m.Number, At: now, By: actorName(v)}
+	th.Reads[v.Bureau] = core.ReadMark{Through: m.Number, At: now, By: v.ActorName()}
 	if err := tx.UpdateThread(th); err != nil {
 		return nil, err
 	}
@@ -356,7 +356,7 @@ func (s *Service) MarkRead(ctx context.Context, v core.Viewer, id string) (*core
 		if th.Reads == nil {
 			th.Reads = map[string]core.ReadMark{}
 		}
-		th.Reads[v.Bureau] = core.ReadMark{Through: th.Messages, At: now, By: actorName(v)}
+		th.Reads[v.Bureau] = core.ReadMark{Through: th.Messages, At: now, By: v.ActorName()}
 		if err := tx.UpdateThread(th); err != nil {
 			return err
 		}
@@ -380,11 +380,6 @@ func (s *Service) notify() {
 func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error) error {
 	e := audit.Entry(v, action, audit.OutcomeOf(err))
 	e.Query = core.ErrorMessage(err)
-	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(ctx, s.Store, e)
 	return err
-}
-
-func actorName(v core.Viewer) string {
-	kind, id := v.Actor()
-	return kind + ":" + id
 }

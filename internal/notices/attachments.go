@@ -60,7 +60,7 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 	}
 	sum := sha256.Sum256(content)
 	a := &core.Attachment{ID: uuid.Must(uuid.NewV7()).String(), NoticeID: id, Name: files.CleanName(name), ContentType: ct, Size: int64(len(content)),
-		SHA256: hex.EncodeToString(sum[:]), Role: role, CreatedAt: s.now(), CreatedBy: actorName(v), Content: content}
+		SHA256: hex.EncodeToString(sum[:]), Role: role, CreatedAt: s.now(), CreatedBy: v.ActorName(), Content: content}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		n, r, err := load(tx, v, id)
 		if err != nil {

@@ -187,11 +187,6 @@ func State(n *core.Notice, r *core.Record) string {
 	return n.State
 }
 
-func actorName(v core.Viewer) string {
-	kind, id := v.Actor()
-	return kind + ":" + id
-}
-
 var errHidden = core.Errorf(core.ENOTFOUND, "notice not found")
 
 func notFound() error { return core.Errorf(core.ENOTFOUND, "notice not found") }
@@ -203,7 +198,7 @@ func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err 
 	if ce, ok := err.(*core.Error); ok && len(ce.Fields) > 0 {
 		e.Query = ce.Fields[0].Field + ": " + ce.Fields[0].Reason
 	}
-	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(ctx, s.Store, e)
 	return err
 }
 
@@ -275,7 +270,7 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, e
 	}
 	now := s.now()
 	r := &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Kind: core.KindNotice, Owner: v.Bureau, Status: core.StatusPending, Version: 1,
-		CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v), Caveats: []string{}}
+		CreatedAt: now, CreatedBy: v.ActorName(), UpdatedAt: now, UpdatedBy: v.ActorName(), Caveats: []string{}}
 	n := &core.Notice{ID: r.ID, Type: strings.ToLower(strings.TrimSpace(in.Type)), Diffusion: in.Diffusion, State: core.NoticeDraft,
 		PublicExtract: in.PublicExtract, Revision: 1, CreatedAt: now, UpdatedAt: now}
 	var fs []core.FieldError
@@ -377,7 +372,7 @@ func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldErr
 }
 
 func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core.Record, reason string) error {
-	return tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: n.Revision, At: r.UpdatedAt, By: actorName(v),
+	return tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: n.Revision, At: r.UpdatedAt, By: v.ActorName(),
 		Bureau: v.Bureau, Reason: reason, State: n.State, Releasability: r.Releasability, Data: r.Data})
 }
 
@@ -516,7 +511,7 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 			return err
 		}
 		r.Version++
-		r.UpdatedAt, r.UpdatedBy = now, actorName(v)
+		r.UpdatedAt, r.UpdatedBy = now, v.ActorName()
 		n.UpdatedAt = now
 		if err := tx.UpdateRecord(r); err != nil {
 			return err
@@ -699,7 +694,7 @@ func (s *Service) StartReview(ctx context.Context, v core.Viewer, id string) (*V
 		default:
 			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a submitted request is reviewed", strings.ReplaceAll(st, "_", " "))
 		}
-		n.State, n.Reviewer, n.ReviewStarted = core.NoticeUnderReview, actorName(v), &now
+		n.State, n.Reviewer, n.ReviewStarted = core.NoticeUnderReview, v.ActorName(), &now
 		return nil, nil
 	})
 }
@@ -751,7 +746,7 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		if n.ReviewStarted == nil {
 			n.ReviewStarted = &now
 		}
-		n.Reviewer = actorName(v)
+		n.Reviewer = v.ActorName()
 		n.Decision, n.DecidedAt, n.ReasonCategory, n.Reason = d.Decision, &now, d.ReasonCategory, strings.TrimSpace(d.Reason)
 		if d.Decision == "refuse" {
 			n.State = core.NoticeRefused

@@ -92,7 +92,7 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Re
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	r := &core.Record{
 		ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
-		CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v),
+		CreatedAt: now, CreatedBy: v.ActorName(), UpdatedAt: now, UpdatedBy: v.ActorName(),
 	}
 	if err := s.apply(r, in, true); err != nil {
 		return nil, s.refuse(ctx, v, "record.create", err)
@@ -127,7 +127,7 @@ func (s *Service) CreateMany(ctx context.Context, v core.Viewer, ins []Input) ([
 			return nil, s.refuse(ctx, v, "record.create", err)
 		}
 		r := &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
-			CreatedAt: now, CreatedBy: actorName(v), UpdatedAt: now, UpdatedBy: actorName(v)}
+			CreatedAt: now, CreatedBy: v.ActorName(), UpdatedAt: now, UpdatedBy: v.ActorName()}
 		if err := s.apply(r, in, true); err != nil {
 			if e, ok := err.(*core.Error); ok {
 				for j := range e.Fields {
@@ -412,11 +412,6 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-func actorName(v core.Viewer) string {
-	kind, id := v.Actor()
-	return kind + ":" + id
-}
-
 // refuse records a refused operation in its own transaction (the one that
 // failed has rolled back) and returns err.
 func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error, ids ...string) error {
@@ -424,7 +419,7 @@ func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err 
 	if fe := firstField(err); fe != "" {
 		e.Query = fe
 	}
-	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(ctx, s.Store, e)
 	return err
 }
 
@@ -644,7 +639,7 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 		}
 		r.Version++
 		r.UpdatedAt = s.Now().UTC().Truncate(time.Microsecond)
-		r.UpdatedBy = actorName(v)
+		r.UpdatedBy = v.ActorName()
 		if err := tx.UpdateRecord(r); err != nil {
 			return err
 		}

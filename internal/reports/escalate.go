@@ -125,7 +125,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		}
 	}
 	now := s.now()
-	esc := core.Escalation{At: now, By: actorName(v), Countries: countries, Records: ids}
+	esc := core.Escalation{At: now, By: actorID(v), Countries: countries, Records: ids}
 	if out.Purple != nil {
 		esc.Purple = out.Purple.Record.ID
 	}

@@ -580,7 +580,7 @@ func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err 
 	if ce, ok := err.(*core.Error); ok {
 		e.Query = clip(ce.Message, 200)
 	}
-	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(ctx, s.Store, e)
 	return err
 }
 

@@ -21,7 +21,9 @@ func forbidden() error {
 	return core.Errorf(core.EFORBIDDEN, "citizen reports are read by the cybercrime unit of the bureau that received them")
 }
 
-func actorName(v core.Viewer) string {
+// actorID names who acted on a report, without the kind: the id of a
+// user or key.
+func actorID(v core.Viewer) string {
 	_, id := v.Actor()
 	return id
 }
@@ -141,13 +143,13 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, c Change
 		}
 		if c.Status != nil && *c.Status != r.Status {
 			r.Status = *c.Status
-			r.History = append(r.History, core.ReportStep{At: now, Status: r.Status, By: actorName(v)})
+			r.History = append(r.History, core.ReportStep{At: now, Status: r.Status, By: actorID(v)})
 		}
 		if c.Assignee != nil {
 			r.Assignee = strings.TrimSpace(*c.Assignee)
 		}
 		if note != "" && len(r.Notes) < 200 {
-			r.Notes = append(r.Notes, core.ReportNote{At: now, By: actorName(v), Text: note, Public: c.NotePublic})
+			r.Notes = append(r.Notes, core.ReportNote{At: now, By: actorID(v), Text: note, Public: c.NotePublic})
 		}
 		r.Version++
 		r.UpdatedAt = now

@@ -182,7 +182,7 @@ func (s *Service) Register(ctx context.Context, v core.Viewer, in Registration) 
 	evs := slices.Clone(in.Events)
 	slices.Sort(evs)
 	w := &core.Webhook{ID: uuid.Must(uuid.NewV7()).String(), Bureau: v.Bureau, URL: u.String(), Events: slices.Compact(evs),
-		Secret: secret, CreatedBy: actorName(v), CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
+		Secret: secret, CreatedBy: v.ActorName(), CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		existing, err := tx.ListWebhooks(v.Bureau)
 		if err != nil {
@@ -330,11 +330,6 @@ func (s *Service) maxAge() time.Duration {
 func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error) error {
 	e := audit.Entry(v, action, audit.OutcomeOf(err))
 	e.Query = core.ErrorMessage(err)
-	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(ctx, s.Store, e)
 	return err
-}
-
-func actorName(v core.Viewer) string {
-	kind, id := v.Actor()
-	return kind + ":" + id
 }

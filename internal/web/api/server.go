@@ -267,8 +267,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			if err := rt.h(sw, r, v); err != nil {
 				writeError(sw, r, s.Log, err)
 			}
-			kind, id := v.Actor()
-			return kind + ":" + id
+			return v.ActorName()
 		})
 	})
 }
@@ -306,7 +305,7 @@ func (s *Server) auditDenial(r *http.Request, rt route, err error) {
 	}
 	e := audit.Entry(core.Viewer{Remote: s.remote(r)}, "auth.denied", audit.Denied)
 	e.Query = rt.Method + " " + rt.Path + ": " + core.ErrorMessage(err)
-	s.Store.Update(context.WithoutCancel(r.Context()), func(tx core.Tx) error { return audit.Append(tx, e) })
+	audit.Record(r.Context(), s.Store, e)
 }
 
 // sameOrigin accepts a request whose Origin (or, failing that, Referer)
