@@ -134,7 +134,7 @@ func splitList(s string) []string {
 func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(r)
 	d := s.pageData(lang)
-	v := core.Viewer{Remote: s.remote(r)}
+	v := core.Viewer{Remote: s.Remote(r)}
 	fail := func(err error) {
 		status := statusOf(core.ErrorCode(err))
 		var e *core.Error

@@ -234,7 +234,7 @@ func (s *Server) observe(name string, w http.ResponseWriter, r *http.Request, se
 			level = slog.LevelDebug
 		}
 		s.Log.Log(r.Context(), level, "request", "method", r.Method, "route", name, "path", r.URL.Path, "status", status,
-			"duration_ms", float64(d.Microseconds())/1000, "remote", s.remote(r), "actor", actor)
+			"duration_ms", float64(d.Microseconds())/1000, "remote", s.Remote(r), "actor", actor)
 	}()
 	actor = serve(sw)
 }
@@ -254,7 +254,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				limit = rt.MaxBody
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
-			v := core.Viewer{Remote: s.remote(r)}
+			v := core.Viewer{Remote: s.Remote(r)}
 			if !rt.Public {
 				var err error
 				v, err = s.authenticate(r)
@@ -276,7 +276,7 @@ func (s *Server) wrap(rt route) http.Handler {
 // X-API-Key) or a session cookie. A cookie-authenticated request that
 // changes state must come from our own origin.
 func (s *Server) authenticate(r *http.Request) (core.Viewer, error) {
-	remote := s.remote(r)
+	remote := s.Remote(r)
 	key := r.Header.Get("X-API-Key")
 	if h := r.Header.Get("Authorization"); key == "" && h != "" {
 		scheme, token, ok := strings.Cut(h, " ")
@@ -303,7 +303,7 @@ func (s *Server) auditDenial(r *http.Request, rt route, err error) {
 	if core.ErrorCode(err) != core.EUNAUTHORIZED && core.ErrorCode(err) != core.EFORBIDDEN {
 		return
 	}
-	e := audit.Entry(core.Viewer{Remote: s.remote(r)}, "auth.denied", audit.Denied)
+	e := audit.Entry(core.Viewer{Remote: s.Remote(r)}, "auth.denied", audit.Denied)
 	e.Query = rt.Method + " " + rt.Path + ": " + core.ErrorMessage(err)
 	audit.Record(r.Context(), s.Store, e)
 }
@@ -326,7 +326,9 @@ func sameOrigin(r *http.Request) bool {
 	return ok && strings.EqualFold(host, r.Host)
 }
 
-func (s *Server) remote(r *http.Request) string {
+// Remote is the client's address: the first X-Forwarded-For hop behind a
+// trusted proxy, else the connection's.
+func (s *Server) Remote(r *http.Request) string {
 	if s.Config.TrustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			first, _, _ := strings.Cut(xff, ",")

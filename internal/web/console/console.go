@@ -17,7 +17,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -184,20 +183,6 @@ type page struct {
 	LangLinks map[string]string
 }
 
-func (c *Console) remote(r *http.Request) string {
-	if c.API.Config.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // language resolves the interface language: ?lang= (remembered in a
 // cookie, and in the profile once signed in), the cookie, the profile,
 // then the browser's Accept-Language.
@@ -256,7 +241,7 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 		ck, err := r.Cookie(api.CookieName)
 		var v core.Viewer
 		if err == nil && ck.Value != "" {
-			v, err = c.API.Auth.SessionViewer(r.Context(), ck.Value, c.remote(r))
+			v, err = c.API.Auth.SessionViewer(r.Context(), ck.Value, c.API.Remote(r))
 		} else {
 			err = auth.ErrNoCredentials
 		}

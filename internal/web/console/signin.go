@@ -40,7 +40,7 @@ func (c *Console) loginPost(q *req) error {
 	if len(p.Errors) > 0 {
 		return c.render(q, "login", http.StatusBadRequest, p)
 	}
-	token, _, err := c.API.Auth.LoginWithCode(q.r.Context(), user, pass, code, c.remote(q.r))
+	token, _, err := c.API.Auth.LoginWithCode(q.r.Context(), user, pass, code, c.API.Remote(q.r))
 	if err != nil {
 		switch core.ErrorCode(err) {
 		case core.EUNAUTHORIZED:
