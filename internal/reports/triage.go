@@ -55,17 +55,27 @@ func (s *Service) Queue(ctx context.Context, v core.Viewer, f core.ReportFilter)
 	return out, nil
 }
 
+// triageReport reads a report for v, who must be of its triage unit: a
+// report of another bureau is not found, exactly like a missing one.
+func triageReport(tx core.Tx, v core.Viewer, id string) (*core.Report, error) {
+	r, err := tx.GetReport(id)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanTriageReports(v, r.Bureau) {
+		return nil, core.Errorf(core.ENOTFOUND, "report not found")
+	}
+	return r, nil
+}
+
 // Get returns one report to the triage unit. A report of another bureau
 // is not found.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Report, error) {
 	var r *core.Report
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		var err error
-		if r, err = tx.GetReport(id); err != nil {
+		if r, err = triageReport(tx, v, id); err != nil {
 			return err
-		}
-		if !access.CanTriageReports(v, r.Bureau) {
-			return core.Errorf(core.ENOTFOUND, "report not found")
 		}
 		return audit.Append(tx, audit.Entry(v, "report.read", audit.OK, r.ID))
 	})
@@ -132,11 +142,8 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, c Change
 	var r *core.Report
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		var err error
-		if r, err = tx.GetReport(id); err != nil {
+		if r, err = triageReport(tx, v, id); err != nil {
 			return err
-		}
-		if !access.CanTriageReports(v, r.Bureau) {
-			return core.Errorf(core.ENOTFOUND, "report not found")
 		}
 		if r.Version != c.Version {
 			return core.Errorf(core.ECONFLICT, "the report is at version %d, not %d: reload it and apply your change again", r.Version, c.Version)
