@@ -116,6 +116,9 @@ func alignCodes(a, b []uint8, cross bool) float64 {
 		}
 		return 0
 	}
+	if string(a) == string(b) {
+		return 1 // the same sounds: nothing to align (a unit costs nothing against itself)
+	}
 	if n > 32 || m > 32 {
 		return align(decode(a), decode(b), cross)
 	}

@@ -1,10 +1,8 @@
 package names
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -284,21 +282,36 @@ func (m *Matcher) sim(i int, x span, b Name, y bspan) float64 {
 	return spanSim(x, y.span(b, buf[:]), true)
 }
 
-func comparePairs(x, y pair) int {
+// before orders the candidate pairs of an alignment: the closest first;
+// among equals single parts before spans, the heavier before the lighter,
+// and then by place, so that the order is total.
+func (x *pair) before(y *pair) bool {
 	switch {
 	case x.sim != y.sim:
-		return cmp.Compare(y.sim, x.sim)
+		return x.sim > y.sim
 	case x.single != y.single:
-		if x.single {
-			return -1
-		}
-		return 1
+		return x.single
 	case x.weight != y.weight:
-		return cmp.Compare(y.weight, x.weight)
+		return x.weight > y.weight
 	case x.i != y.i:
-		return cmp.Compare(x.i, y.i)
+		return x.i < y.i
 	}
-	return cmp.Compare(x.j, y.j)
+	return x.j < y.j
+}
+
+// sortPairs sorts the pairs from sorted on (already in order) by before.
+// A name has a few parts, so there are a few dozen pairs at most: an
+// insertion sort does less than a general one.
+func sortPairs(ps []pair, sorted int) {
+	for i := max(sorted, 1); i < len(ps); i++ {
+		p := ps[i]
+		j := i
+		for j > 0 && p.before(&ps[j-1]) {
+			ps[j] = ps[j-1]
+			j--
+		}
+		ps[j] = p
+	}
 }
 
 // compare aligns the parts of a and b and scores the alignment. Single
@@ -336,8 +349,9 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 			}
 		}
 	}
-	slices.SortFunc(cands, comparePairs)
+	sortPairs(cands, 0)
 	if len(a.Tokens) != len(b.Tokens) || !singlesSuffice(cands, len(a.Tokens)) {
+		singles := len(cands)
 		for i, x := range sa {
 			for j, y := range sb {
 				if (x.from != x.to) != (y.from != y.to) {
@@ -345,7 +359,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 				}
 			}
 		}
-		slices.SortFunc(cands, comparePairs)
+		sortPairs(cands, singles)
 	}
 	var usedBuf [32]bool
 	used := usedBuf[:0]
