@@ -226,7 +226,7 @@ func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry,
 		{ds, "recall@1, one-edit names", pct(editOK, editN), "≥ 97%", met(float64(editOK) >= 0.97*float64(editN))},
 		{ds, "exact name scores ≥ 0.99", pct(exactHigh, exactOK), "100%", met(exactHigh == exactOK)},
 	}
-	r, err := overHTTP(ctx, o, idx, qs, ds)
+	r, err := overHTTP(ctx, o, idx, qs, ds, true)
 	rows = append(rows, r...)
 	if err != nil {
 		return rows, err
@@ -248,7 +248,7 @@ func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac []entry,
 			nq = append(nq, query{name: n.name})
 		}
 	}
-	r, err = overHTTP(ctx, o, idx, nq, "1,000 people on no list (negatives_global.csv), same index")
+	r, err = overHTTP(ctx, o, idx, nq, "1,000 people on no list (negatives_global.csv), same index", false)
 	for i := range r {
 		if strings.HasPrefix(r[i].Metric, "HTTP throughput, concurrency 2") {
 			r[i].Target, r[i].Met = "", "" // the target is set on the sdn.csv queries
@@ -281,15 +281,21 @@ func norm(s string) string {
 }
 
 // overHTTP screens the queries through the real API (API-key auth, JSON,
-// audit) at concurrency 1 and 2.
-func overHTTP(ctx context.Context, o Options, idx *screen.Index, qs []query, ds string) ([]Row, error) {
-	return overHTTPBodies(ctx, o, idx, func(q query) []byte {
-		b, _ := json.Marshal(map[string]any{"name": q.name, "limit": 10})
+// audit, hits) at concurrency 1 and 2. The rounds repeat the same
+// screenings: from the second on, a query that hits is a repeat sighting
+// of its hit (same subject, record and place within the window), as a
+// border post screening the same travellers again sees. freshHits adds a
+// measure at concurrency 2 in which every hit is new: each round screens
+// at another place, so each answer waits for its hit to be on disk.
+func overHTTP(ctx context.Context, o Options, idx *screen.Index, qs []query, ds string, freshHits bool) ([]Row, error) {
+	body := func(q query, place string) []byte {
+		m := map[string]any{"name": q.name, "limit": 10}
+		if place != "" {
+			m["context"] = map[string]string{"border_post": place}
+		}
+		b, _ := json.Marshal(m)
 		return b
-	}, qs, ds)
-}
-
-func overHTTPBodies(ctx context.Context, o Options, idx *screen.Index, body func(query) []byte, qs []query, ds string) ([]Row, error) {
+	}
 	dir, err := os.MkdirTemp("", "manara-bench")
 	if err != nil {
 		return nil, err
@@ -315,26 +321,44 @@ func overHTTPBodies(ctx context.Context, o Options, idx *screen.Index, body func
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	defer w.Close()
+	defer srv.Hits.Flush()
 	addr := strings.TrimPrefix(ts.URL, "http://")
-	bodies := make([][]byte, len(qs))
-	for i, q := range qs {
-		bodies[i] = body(q)
+	bodiesAt := func(place string) [][]byte {
+		bs := make([][]byte, len(qs))
+		for i, q := range qs {
+			bs[i] = body(q, place)
+		}
+		return bs
 	}
+	same := bodiesAt("")
 	var rows []Row
 	// The machine is shared: each concurrency runs the queries several
 	// times and reports the median round, throughput and latencies alike.
 	const rounds = 5
-	for _, conc := range []int{1, 2} {
-		run(addr, key, bodies[:min(50, len(bodies))], conc) // warm up the connections and caches
+	type pass struct {
+		conc   int
+		fresh  bool
+		metric string
+	}
+	passes := []pass{{1, false, ""}, {2, false, ""}}
+	if freshHits {
+		passes = append(passes, pass{2, true, ", every hit new"})
+	}
+	for _, ps := range passes {
+		run(addr, key, same[:min(50, len(same))], ps.conc) // warm up the connections and caches
 		type round struct {
 			qps           float64
 			p50, p99, max time.Duration
 		}
 		var rs []round
-		for range rounds {
-			lat, wall, failed := run(addr, key, bodies, conc)
+		for r := range rounds {
+			bodies := same
+			if ps.fresh {
+				bodies = bodiesAt(fmt.Sprintf("bench post %d", r))
+			}
+			lat, wall, failed := run(addr, key, bodies, ps.conc)
 			if failed > 0 {
-				return rows, fmt.Errorf("%d requests failed at concurrency %d", failed, conc)
+				return rows, fmt.Errorf("%d requests failed at concurrency %d", failed, ps.conc)
 			}
 			slices.Sort(lat)
 			p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))] }
@@ -355,15 +379,18 @@ func overHTTPBodies(ctx context.Context, o Options, idx *screen.Index, body func
 		for _, r := range rs {
 			all = append(all, fmt.Sprintf("%.0f", r.qps))
 		}
-		o.logf("HTTP concurrency %d: median %.0f req/s (rounds %s), p50 %v, p99 %v", conc, qps, strings.Join(all, ", "), p50, p99)
-		target, ok := "", ""
-		if conc == 2 {
+		o.logf("HTTP concurrency %d%s: median %.0f req/s (rounds %s), p50 %v, p99 %v", ps.conc, ps.metric, qps, strings.Join(all, ", "), p50, p99)
+		target, ok, p99Target, p99OK := "", "", "≤ 2ms", met(p99 <= 2*time.Millisecond)
+		if ps.conc == 2 && !ps.fresh {
 			target, ok = "≥ 5,000 req/s (watchman ≈ 280)", met(qps >= 5000)
 		}
+		if ps.fresh {
+			p99Target, p99OK = "", ""
+		}
 		rows = append(rows,
-			Row{ds, fmt.Sprintf("HTTP throughput, concurrency %d (median of %d rounds)", conc, rounds), fmt.Sprintf("%.0f req/s", qps), target, ok},
-			Row{ds, fmt.Sprintf("HTTP p50, concurrency %d", conc), p50.Round(time.Microsecond).String(), "", ""},
-			Row{ds, fmt.Sprintf("HTTP p99, concurrency %d", conc), p99.Round(time.Microsecond).String(), "≤ 2ms", met(p99 <= 2*time.Millisecond)},
+			Row{ds, fmt.Sprintf("HTTP throughput, concurrency %d%s (median of %d rounds)", ps.conc, ps.metric, rounds), fmt.Sprintf("%.0f req/s", qps), target, ok},
+			Row{ds, fmt.Sprintf("HTTP p50, concurrency %d%s", ps.conc, ps.metric), p50.Round(time.Microsecond).String(), "", ""},
+			Row{ds, fmt.Sprintf("HTTP p99, concurrency %d%s", ps.conc, ps.metric), p99.Round(time.Microsecond).String(), p99Target, p99OK},
 		)
 	}
 	return rows, nil

@@ -57,6 +57,7 @@ func TestConcurrentSightingsShareCommits(t *testing.T) {
 				}()
 			}
 			wg.Wait()
+			svc.Flush() // repeats are written in the background
 			distinct := map[string]bool{}
 			for w := range ids {
 				for i := 0; i+1 < len(ids[w]); i += 2 {

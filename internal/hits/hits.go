@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -52,8 +53,69 @@ type Service struct {
 	// Notify, if set, is called after a commit that wrote events, so that
 	// local subscribers need not wait for the next poll.
 	Notify func()
+	// Log receives the failures of repeat sightings written in the
+	// background (slog.Default if nil).
+	Log *slog.Logger
 
 	group group
+	known known
+}
+
+// known remembers the open hit of each dedup key this process wrote, so
+// that a repeat sighting is answered without waiting for the disk.
+//
+// A new hit is answered only once it is durable: its owner must hear of
+// it (principle 2). A repeat of a hit within its window changes the hit's
+// count and last sighting and tells both sides again; the owner has
+// already heard of the hit itself. Repeats are therefore written by the
+// group in the background, a few milliseconds later, as screening reads
+// are audited, and drained by Flush at shutdown. A hit stays the open hit
+// of its key for the whole window after it was first seen (a newer hit of
+// the key can only be made once none is open), so what is remembered
+// cannot go stale before it expires; a process that does not know a hit
+// (another replica made it, or it restarted) takes the durable path,
+// which finds it in the store and folds the sighting into it.
+type known struct {
+	mu   sync.Mutex
+	hits map[string]*core.Hit
+}
+
+// maxKnown bounds the memory of known hits (some 300 bytes each).
+const maxKnown = 200_000
+
+func (k *known) get(key string, since time.Time) *core.Hit {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	h := k.hits[key]
+	if h == nil || h.FirstSeen.Before(since) {
+		return nil
+	}
+	return h
+}
+
+func (k *known) put(hs [][]*core.Hit, since time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.hits == nil {
+		k.hits = map[string]*core.Hit{}
+	}
+	for _, row := range hs {
+		for _, h := range row {
+			if len(k.hits) >= maxKnown {
+				for key, old := range k.hits {
+					if old.FirstSeen.Before(since) {
+						delete(k.hits, key)
+					}
+				}
+				if len(k.hits) >= maxKnown {
+					clear(k.hits) // the durable path finds them again
+				}
+			}
+			c := *h
+			c.History = nil // what a repeat's answer needs is the hit's identity
+			k.hits[h.DedupKey] = &c
+		}
+	}
 }
 
 // group lets screenings that hit at the same moment share one commit:
@@ -65,15 +127,24 @@ type group struct {
 	mu      sync.Mutex
 	writing bool
 	queue   []*pending
+	// Repeat sightings handed over and written, in queue order: Flush
+	// waits for those handed over before it was called, not for a queue
+	// that a busy border keeps full.
+	handed, written uint64
+	flushed         *sync.Cond // broadcast when written moves on
 }
 
 type pending struct {
-	v         core.Viewer
-	sightings []Sighting
-	now       time.Time
-	out       [][]*core.Hit
-	err       error
-	done      chan struct{}
+	// background is set for repeat sightings: nobody waits for them; seq
+	// is their place in the order they were handed over.
+	background bool
+	seq        uint64
+	v          core.Viewer
+	sightings  []Sighting
+	now        time.Time
+	out        [][]*core.Hit
+	err        error
+	done       chan struct{}
 }
 
 // New returns a Service over st with the default window.
@@ -114,6 +185,11 @@ func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sightin
 		return nil, nil // the system's own screenings are not cooperation
 	}
 	p := &pending{v: v, sightings: sightings, now: s.Now().UTC().Truncate(time.Microsecond), done: make(chan struct{})}
+	if out := s.repeats(p); out != nil {
+		p.background = true
+		s.enqueue(p)
+		return out, nil
+	}
 	g := &s.group
 	g.mu.Lock()
 	g.queue = append(g.queue, p)
@@ -137,6 +213,71 @@ func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sightin
 	// own, so that this answer does not wait for theirs.
 	go s.drain()
 	return p.out, p.err
+}
+
+// repeats answers p at once if every match it holds is a repeat of a hit
+// this process knows to be open: each hit as last written, its count
+// including this sighting. It returns nil if any match would make a new
+// hit (or is not known here), and p then takes the durable path.
+func (s *Service) repeats(p *pending) [][]*core.Hit {
+	since := p.now.Add(-s.window())
+	out := make([][]*core.Hit, len(p.sightings))
+	for i, sg := range p.sightings {
+		place := Place(sg.Context)
+		out[i] = make([]*core.Hit, 0, len(sg.Matches))
+		for _, m := range sg.Matches {
+			h := s.known.get(dedupKey(p.v.Bureau, m.RecordID, sg.Type, sg.Subject, place), since)
+			if h == nil {
+				return nil
+			}
+			c := *h
+			c.Count++
+			c.LastSeen = p.now
+			out[i] = append(out[i], &c)
+		}
+	}
+	return out
+}
+
+// enqueue hands p to the group without waiting for it, starting a writer
+// if none is running.
+func (s *Service) enqueue(p *pending) {
+	g := &s.group
+	g.mu.Lock()
+	g.queue = append(g.queue, p)
+	g.handed++
+	p.seq = g.handed
+	if g.writing {
+		g.mu.Unlock()
+		return
+	}
+	g.writing = true
+	g.mu.Unlock()
+	go s.drain()
+}
+
+// Flush waits until every repeat sighting handed to the group before the
+// call has been written: at shutdown, once the server has stopped taking
+// screenings, and before a hit is read or changed here, so that a bureau
+// reads its own sightings.
+func (s *Service) Flush() {
+	g := &s.group
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	target := g.handed
+	for g.written < target {
+		if g.flushed == nil {
+			g.flushed = sync.NewCond(&g.mu)
+		}
+		g.flushed.Wait()
+	}
+}
+
+func (s *Service) window() time.Duration {
+	if s.Window <= 0 {
+		return DefaultWindow
+	}
+	return s.Window
 }
 
 // drain commits what queued while a group was written, until nothing is
@@ -188,17 +329,39 @@ func (s *Service) commit(batch []*pending) {
 		batch[0].out, batch[0].err = nil, err
 	}
 	s.notify()
+	since := s.Now().Add(-s.window())
 	for _, p := range batch {
+		if p.err == nil {
+			s.known.put(p.out, since)
+		} else if p.background {
+			log := s.Log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.Error("a repeat sighting could not be written", "bureau", p.v.Bureau, "err", p.err)
+		}
 		close(p.done)
+	}
+	var last uint64
+	for _, p := range batch {
+		if p.background {
+			last = max(last, p.seq)
+		}
+	}
+	if last > 0 {
+		g := &s.group
+		g.mu.Lock()
+		g.written = max(g.written, last)
+		if g.flushed != nil {
+			g.flushed.Broadcast()
+		}
+		g.mu.Unlock()
 	}
 }
 
 // record turns one screening's sightings into hits inside tx.
 func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, error) {
-	window := s.Window
-	if window <= 0 {
-		window = DefaultWindow
-	}
+	window := s.window()
 	out := make([][]*core.Hit, len(sightings))
 	err := func() error {
 		for i, sg := range sightings {
@@ -336,6 +499,7 @@ func ViewOf(h *core.Hit, d access.Disclosure) View {
 
 // Get returns a hit as v may see it; a hit v is no side of is not found.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, error) {
+	s.Flush()
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		h, err := tx.GetHit(id)
@@ -382,6 +546,7 @@ type ListFilter struct {
 
 // List returns v's bureau's hits, oldest id first, shaped for v.
 func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View, error) {
+	s.Flush()
 	if f.Side != "" && f.Side != Owner && f.Side != Searcher {
 		return nil, core.Invalid(core.FieldError{Field: "side", Reason: "must be owner or searcher"})
 	}
@@ -474,6 +639,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 		s.refuse(ctx, v, err)
 		return nil, err
 	}
+	s.Flush()
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {

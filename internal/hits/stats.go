@@ -44,6 +44,7 @@ type TimeBucket struct {
 // Stats computes v's bureau's statistics for [from, to), bucketed by
 // "hour", "day", "week" or "month".
 func (s *Service) Stats(ctx context.Context, v core.Viewer, from, to time.Time, bucket string) (*Stats, error) {
+	s.Flush()
 	if bucket == "" {
 		bucket = "day"
 	}
