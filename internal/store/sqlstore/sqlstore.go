@@ -47,10 +47,19 @@ type Store struct {
 	// same pool on PostgreSQL; SQLite gets a single writer connection so
 	// writers queue in Go instead of failing with SQLITE_BUSY.
 	w, r *sql.DB
+	// Prepared statements, per pool (SQLite only: the PostgreSQL driver
+	// keeps its own statement cache).
+	wc, rc *stmtCache
 }
 
 // New wraps open pools. Call Migrate before use.
-func New(d Dialect, w, r *sql.DB) *Store { return &Store{d: d, w: w, r: r} }
+func New(d Dialect, w, r *sql.DB) *Store {
+	s := &Store{d: d, w: w, r: r}
+	if d.Name == "sqlite" {
+		s.wc, s.rc = newStmtCache(), newStmtCache()
+	}
+	return s
+}
 
 func (s *Store) Backend() string { return s.d.Name }
 
@@ -58,6 +67,8 @@ func (s *Store) Backend() string { return s.d.Name }
 func (s *Store) DB() *sql.DB { return s.w }
 
 func (s *Store) Close() error {
+	s.wc.close()
+	s.rc.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		if err2 := s.r.Close(); err == nil {
@@ -153,14 +164,18 @@ func (s *Store) Ready(ctx context.Context) error {
 }
 
 func (s *Store) Update(ctx context.Context, fn func(core.Tx) error) error {
-	return s.run(ctx, s.w, false, fn)
+	err := s.run(ctx, s.w, s.wc, false, fn)
+	s.wc.prepare(ctx, s.w)
+	return err
 }
 
 func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
-	return s.run(ctx, s.r, true, fn)
+	err := s.run(ctx, s.r, s.rc, true, fn)
+	s.rc.prepare(ctx, s.r)
+	return err
 }
 
-func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(core.Tx) error) (err error) {
+func (s *Store) run(ctx context.Context, db *sql.DB, c *stmtCache, readOnly bool, fn func(core.Tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.Name == "postgres"})
 	if err != nil {
 		return unavailable(err)
@@ -174,7 +189,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(core
 			panic(p)
 		}
 	}()
-	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d, readOnly: readOnly}
+	t := &tx{ctx: ctx, tx: sqlTx, d: &s.d, readOnly: readOnly, stmts: c}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -198,18 +213,40 @@ type tx struct {
 	tx       *sql.Tx
 	d        *Dialect
 	readOnly bool
+	stmts    *stmtCache
+}
+
+// prepared returns q's prepared statement bound to this transaction, or
+// nil if q is not prepared (yet).
+func (t *tx) prepared(q string) *sql.Stmt {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st)
+	}
+	return nil
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.prepared(q); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
+	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.prepared(q); st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.prepared(q); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
 func (t *tx) time(v time.Time) any { return t.d.Time(v.UTC().Truncate(time.Microsecond)) }

@@ -77,7 +77,14 @@ func newCoopFixture(t *testing.T, b storetest.Backend, manual bool) *coopFixture
 	} else {
 		close(done)
 	}
-	t.Cleanup(func() { cancel(); <-done; s.StopStreams(); hs.Close(); s.Hits.Flush(); w.Close() })
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		s.StopStreams()
+		hs.Close()
+		s.Hits.Flush()
+		w.Close()
+	})
 	f := &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
 	return &coopFixture{fixture: f, Server: s, Dispatcher: d, Allow: allow, cancel: cancel}
 }
