@@ -102,20 +102,28 @@ func Record(ctx context.Context, st core.Store, e *core.AuditEntry) {
 
 // Append links e to the chain inside tx. It must run in the same
 // transaction as the change it records, so both commit or neither does.
-func Append(tx core.AuditTx, e *core.AuditEntry) error {
+func Append(tx core.AuditTx, es ...*core.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
 	seq, prev, err := tx.AuditHead()
 	if err != nil {
 		return err
 	}
-	if e.At.IsZero() {
-		e.At = time.Now()
+	// Several entries (a group of screenings) read and move the head once.
+	for _, e := range es {
+		if e.At.IsZero() {
+			e.At = time.Now()
+		}
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		e.Query = clip(e.Query, 2000)
+		seq++
+		e.Seq = seq
+		e.PrevHash = prev
+		e.Hash = Hash(e)
+		prev = e.Hash
 	}
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	e.Query = clip(e.Query, 2000)
-	e.Seq = seq + 1
-	e.PrevHash = prev
-	e.Hash = Hash(e)
-	return tx.InsertAudit(e)
+	return tx.InsertAudit(es...)
 }
 
 // clip makes s valid UTF-8 of at most n bytes, cutting between characters.

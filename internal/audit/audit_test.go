@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -30,14 +31,16 @@ type memTx struct {
 
 func (m *memTx) AuditHead() (int64, string, error) { return m.headSeq, m.headHash, m.headErr }
 
-func (m *memTx) InsertAudit(e *core.AuditEntry) error {
+func (m *memTx) InsertAudit(es ...*core.AuditEntry) error {
 	if m.insErr != nil {
 		return m.insErr
 	}
-	e2 := *e
-	e2.RecordIDs = slices.Clone(e.RecordIDs)
-	m.entries = append(m.entries, e2)
-	m.headSeq, m.headHash = e.Seq, e.Hash
+	for _, e := range es {
+		e2 := *e
+		e2.RecordIDs = slices.Clone(e.RecordIDs)
+		m.entries = append(m.entries, e2)
+		m.headSeq, m.headHash = e.Seq, e.Hash
+	}
 	return nil
 }
 
@@ -331,6 +334,37 @@ func TestEntryAndOutcome(t *testing.T) {
 		if got := audit.OutcomeOf(c.err); got != c.want {
 			t.Errorf("OutcomeOf(%v) = %q, want %q", c.err, got, c.want)
 		}
+	}
+}
+
+// Entries appended together (the grouped writer's batch) read the head
+// once and chain exactly as if appended one by one.
+func TestAppendSeveralAtOnce(t *testing.T) {
+	v := core.Viewer{KeyID: "k1", Bureau: "DE"}
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	mk := func() []*core.AuditEntry {
+		var es []*core.AuditEntry
+		for i := range 5 {
+			e := audit.Entry(v, "screen.person", audit.OK, fmt.Sprintf("r%d", i), "r0", fmt.Sprintf("r%d", i))
+			e.At = at.Add(time.Duration(i) * time.Millisecond)
+			es = append(es, e)
+		}
+		return es
+	}
+	one, all := &memTx{headSeq: 7, headHash: "h7"}, &memTx{headSeq: 7, headHash: "h7"}
+	for _, e := range mk() {
+		if err := audit.Append(one, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := audit.Append(all, mk()...); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(one.entries, all.entries) || one.headSeq != 12 || all.headSeq != 12 || one.headHash != all.headHash {
+		t.Fatalf("batched append differs: head %d %q vs %d %q", one.headSeq, one.headHash, all.headSeq, all.headHash)
+	}
+	if err := audit.Append(all); err != nil || all.headSeq != 12 {
+		t.Fatalf("appending nothing: %v, head %d", err, all.headSeq)
 	}
 }
 

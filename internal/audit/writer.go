@@ -69,12 +69,7 @@ func (w *Writer) run() {
 			return
 		}
 		err := w.store.Update(context.Background(), func(tx core.Tx) error {
-			for _, e := range batch {
-				if err := Append(tx, e); err != nil {
-					return err
-				}
-			}
-			return nil
+			return Append(tx, batch...)
 		})
 		if err != nil && w.log != nil {
 			w.log.Error("audit entries could not be written", "entries", len(batch), "err", err)

@@ -109,9 +109,9 @@ type AuditTx interface {
 	// AuditHead locks the chain head until the transaction ends and returns
 	// the last sequence number and hash (0 and "" for an empty chain).
 	AuditHead() (seq int64, hash string, err error)
-	// InsertAudit stores e, whose Seq, PrevHash and Hash are already set,
-	// and moves the head to it.
-	InsertAudit(e *AuditEntry) error
+	// InsertAudit stores entries, whose Seq, PrevHash and Hash are already
+	// set and which follow each other, and moves the head to the last.
+	InsertAudit(es ...*AuditEntry) error
 	AuditEntries(afterSeq int64, limit int) ([]AuditEntry, error)
 	RecordAudit(recordID string, afterSeq int64, limit int) ([]AuditEntry, error)
 }

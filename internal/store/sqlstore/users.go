@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -193,24 +194,35 @@ func (t *tx) AuditHead() (int64, string, error) {
 	return seq, hash, err
 }
 
-func (t *tx) InsertAudit(e *core.AuditEntry) error {
-	ids, _ := json.Marshal(orEmpty(e.RecordIDs))
-	if _, err := t.exec(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, string(ids),
-		e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash); err != nil {
-		return err
+func (t *tx) InsertAudit(es ...*core.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
 	}
-	seen := map[string]bool{}
-	for _, id := range e.RecordIDs {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		if _, err := t.exec(`INSERT INTO audit_records (record_id, seq) VALUES (?, ?)`, id, e.Seq); err != nil {
+	for _, e := range es {
+		ids, _ := json.Marshal(orEmpty(e.RecordIDs))
+		if _, err := t.exec(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, string(ids),
+			e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash); err != nil {
 			return err
 		}
+		var seen map[string]bool // long lists only: most entries name a record or two
+		if len(e.RecordIDs) > 16 {
+			seen = make(map[string]bool, len(e.RecordIDs))
+		}
+		for i, id := range e.RecordIDs {
+			if seen != nil && seen[id] || seen == nil && slices.Contains(e.RecordIDs[:i], id) {
+				continue
+			}
+			if seen != nil {
+				seen[id] = true
+			}
+			if _, err := t.exec(`INSERT INTO audit_records (record_id, seq) VALUES (?, ?)`, id, e.Seq); err != nil {
+				return err
+			}
+		}
 	}
-	_, err := t.exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash)
+	last := es[len(es)-1]
+	_, err := t.exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash)
 	return err
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -23,7 +24,9 @@ func TestAuditWriter(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					for i := 0; i < 250; i++ {
-						e := audit.Entry(core.Viewer{Bureau: "MA", KeyID: "k"}, "screen.person", audit.OK)
+						// Each names its goroutine's record twice: indexed once.
+						rec := fmt.Sprintf("rec-%d", g)
+						e := audit.Entry(core.Viewer{Bureau: "MA", KeyID: "k"}, "screen.person", audit.OK, rec, rec)
 						if err := w.Add(context.Background(), e); err != nil {
 							t.Error(err)
 							return
@@ -45,6 +48,10 @@ func TestAuditWriter(t *testing.T) {
 			})
 			if err != nil || n != 2000 {
 				t.Fatalf("chain of %d entries, err %v; want 2000", n, err)
+			}
+			var es []core.AuditEntry
+			if err := st.View(context.Background(), func(tx core.Tx) (err error) { es, err = tx.RecordAudit("rec-3", 0, 1000); return }); err != nil || len(es) != 250 {
+				t.Fatalf("rec-3 has %d audit entries (%v), want 250", len(es), err)
 			}
 		})
 	}
