@@ -314,6 +314,10 @@ func sortPairs(ps []pair, sorted int) {
 	}
 }
 
+// spanPenalty is taken from a two-part span's similarity, so that among
+// equals the parts as written are aligned first.
+const spanPenalty = 0.02
+
 // compare aligns the parts of a and b and scores the alignment. Single
 // parts are tried first; two-part spans (Bel Hadj ~ Belhaj) only when the
 // single parts leave something poorly matched. Parts of the explanation
@@ -333,7 +337,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 		s := m.sim(i, x, b, y)
 		single := x.from == x.to && y.from == y.to
 		if !single {
-			s -= 0.02
+			s -= spanPenalty
 		}
 		// Among equals, prefer parts in the same place in both names.
 		s -= 0.001 * math.Abs(float64(x.from)/float64(len(a.Tokens))-float64(y.from)/float64(len(b.Tokens)))
@@ -352,9 +356,31 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 	sortPairs(cands, 0)
 	if len(a.Tokens) != len(b.Tokens) || !singlesSuffice(cands, len(a.Tokens)) {
 		singles := len(cands)
+		// A span's similarity is at most 1 - spanPenalty, so every single
+		// pair above that is taken before any span is looked at, and the
+		// parts it takes are not free for a span: spans over them cannot
+		// change the alignment and are not compared. (Names of companies
+		// share most of their parts, and each would otherwise be tried
+		// against every pair of the other's.)
+		var takenA, takenB [64]bool
+		settled := len(a.Tokens) <= 64 && len(b.Tokens) <= 64
+		if settled {
+			for _, c := range cands {
+				if c.sim < 1-spanPenalty {
+					break
+				}
+				x, y := sa[c.i].from, sb[c.j].from
+				if !takenA[x] && !takenB[y] {
+					takenA[x], takenB[y] = true, true
+				}
+			}
+		}
 		for i, x := range sa {
+			if settled && (takenA[x.from] || takenA[x.to]) {
+				continue
+			}
 			for j, y := range sb {
-				if (x.from != x.to) != (y.from != y.to) {
+				if (x.from != x.to) != (y.from != y.to) && !(settled && (takenB[y.from] || takenB[y.to])) {
 					add(i, j)
 				}
 			}
