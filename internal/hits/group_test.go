@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/hits"
@@ -82,6 +83,68 @@ func TestConcurrentSightingsShareCommits(t *testing.T) {
 					t.Fatalf("hit %s: %+v, %v", id, h, err)
 				}
 			}
+		})
+	}
+}
+
+// A repeat is answered from what this process knows and written in the
+// background; once the window has passed the same sighting is a new hit;
+// a process that does not know the hit (a restart, another replica) takes
+// the durable path and still folds the sighting into it.
+func TestRepeatsKnownWindowAndRestart(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			rec := storetest.NewRecord("MA", core.Releasability{Mode: core.ReleaseAll}, core.StatusActive)
+			if err := st.Update(context.Background(), func(tx core.Tx) error { return tx.InsertRecord(rec) }); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+			clock := func() time.Time { return now }
+			svc := hits.New(st)
+			svc.Now = clock
+			es := core.Viewer{Bureau: "ES", KeyID: "k", Permissions: []string{core.PermScreen}}
+			sg := hits.Sighting{Type: "person", Subject: "x", Query: "x", Context: map[string]string{"border_post": "Ceuta"},
+				Matches: []hits.Match{{RecordID: rec.ID, Score: 0.95, Label: "x"}}}
+			record := func(s *hits.Service) *core.Hit {
+				t.Helper()
+				out, err := s.Record(context.Background(), es, []hits.Sighting{sg})
+				if err != nil || len(out) != 1 || len(out[0]) != 1 {
+					t.Fatalf("record: %v %v", out, err)
+				}
+				return out[0][0]
+			}
+			count := func(id string) int {
+				t.Helper()
+				var h *core.Hit
+				if err := st.View(context.Background(), func(tx core.Tx) (err error) { h, err = tx.GetHit(id); return }); err != nil {
+					t.Fatal(err)
+				}
+				return h.Count
+			}
+			first := record(svc)
+			now = now.Add(time.Hour)
+			again := record(svc)
+			if again.ID != first.ID || again.Count != 2 {
+				t.Fatalf("repeat answered %s count %d, want %s count 2", again.ID, again.Count, first.ID)
+			}
+			svc.Flush()
+			if n := count(first.ID); n != 2 {
+				t.Fatalf("after Flush the hit counts %d sightings, want 2", n)
+			}
+			// Another process over the same store knows nothing of the hit.
+			other := hits.New(st)
+			other.Now = clock
+			if h := record(other); h.ID != first.ID || count(first.ID) != 3 {
+				t.Fatalf("a process that did not know the hit made %s (count %d)", h.ID, count(first.ID))
+			}
+			// Past the window the sighting is a new hit, in both processes.
+			now = now.Add(hits.DefaultWindow)
+			if h := record(svc); h.ID == first.ID {
+				t.Fatal("a sighting past the window folded into the old hit")
+			}
+			svc.Flush()
+			other.Flush()
 		})
 	}
 }
