@@ -80,7 +80,7 @@ type known struct {
 	hits map[string]*core.Hit
 }
 
-// maxKnown bounds the memory of known hits (some 300 bytes each).
+// maxKnown bounds the memory of known hits (some 400 bytes each).
 const maxKnown = 200_000
 
 func (k *known) get(key string, since time.Time) *core.Hit {
@@ -111,9 +111,12 @@ func (k *known) put(hs [][]*core.Hit, since time.Time) {
 					clear(k.hits) // the durable path finds them again
 				}
 			}
-			c := *h
-			c.History = nil // what a repeat's answer needs is the hit's identity
-			k.hits[h.DedupKey] = &c
+			// A repeat's answer needs the hit's identity, not its
+			// explanation, context or history: they are not kept.
+			k.hits[h.DedupKey] = &core.Hit{ID: h.ID, Reference: h.Reference, Version: h.Version, DedupKey: h.DedupKey,
+				RecordID: h.RecordID, RecordKind: h.RecordKind, Owner: h.Owner, Searcher: h.Searcher, Type: h.Type, Place: h.Place,
+				Score: h.Score, Count: h.Count, FirstSeen: h.FirstSeen, LastSeen: h.LastSeen, ReleasedToSearcher: h.ReleasedToSearcher,
+				OwnerState: h.OwnerState, SearcherState: h.SearcherState}
 		}
 	}
 }
@@ -216,8 +219,9 @@ func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sightin
 }
 
 // repeats answers p at once if every match it holds is a repeat of a hit
-// this process knows to be open: each hit as last written, its count
-// including this sighting. It returns nil if any match would make a new
+// this process knows to be open: each hit's identity and states as last
+// written (not its explanation, context or history), its count including
+// this sighting. It returns nil if any match would make a new
 // hit (or is not known here), and p then takes the durable path.
 func (s *Service) repeats(p *pending) [][]*core.Hit {
 	since := p.now.Add(-s.window())
