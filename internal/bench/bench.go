@@ -271,14 +271,7 @@ func sameEntity(got, want entry) bool {
 	return got.rec.ID == want.rec.ID || strings.EqualFold(norm(got.name), norm(want.name))
 }
 
-func norm(s string) string {
-	n := names.Parse(s)
-	var parts []string
-	for _, t := range n.Tokens {
-		parts = append(parts, t.Text)
-	}
-	return strings.Join(parts, " ")
-}
+func norm(s string) string { return names.Parse(s).Text() }
 
 // overHTTP screens the queries through the real API (API-key auth, JSON,
 // audit, hits) at concurrency 1 and 2. The rounds repeat the same

@@ -75,12 +75,17 @@ func spans(n Name) []span {
 		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
-			joined := collapse(append(append([]unit(nil), t.units...), u.units...))
-			out = append(out, span{from: i, to: i + 1, units: joined, codes: encode(joined), text: t.Text, tail: u.Text, script: t.Script,
-				weight: math.Max(t.Weight, u.Weight)})
+			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
 		}
 	}
 	return out
+}
+
+// joinedSpan is the span of tokens t and u (at from and from+1) written as
+// one word, their units joined.
+func joinedSpan(from int, t, u Token, weight float64) span {
+	joined := collapse(append(append([]unit(nil), t.units...), u.units...))
+	return span{from: from, to: from + 1, units: joined, codes: encode(joined), text: t.Text, tail: u.Text, script: t.Script, weight: weight}
 }
 
 // spanSim is the best similarity of two spans over their readings.
@@ -248,8 +253,7 @@ func (y bspan) span(n Name, buf []uint8) span {
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {
 		return span{from: y.from, to: y.to, codes: joinCodes(buf[:0], t.codes, u.codes), text: t.Text, tail: u.Text, script: t.Script, weight: y.weight}
 	}
-	joined := collapse(append(append([]unit(nil), t.units...), u.units...))
-	return span{from: y.from, to: y.to, units: joined, codes: encode(joined), text: t.Text, tail: u.Text, script: t.Script, weight: y.weight}
+	return joinedSpan(y.from, t, u, y.weight)
 }
 
 func (y bspan) text(n Name) string {

@@ -29,6 +29,18 @@ type Name struct {
 	Tokens   []Token
 }
 
+// Texts is the normalised spelling of each part, in order.
+func (n Name) Texts() []string {
+	out := make([]string, len(n.Tokens))
+	for i, t := range n.Tokens {
+		out[i] = t.Text
+	}
+	return out
+}
+
+// Text is the name's normalised spelling: its parts joined by spaces.
+func (n Name) Text() string { return strings.Join(n.Texts(), " ") }
+
 // Parse normalises a name and cuts it into tokens, handling articles,
 // particles and compounds.
 func Parse(name string) Name {

@@ -125,13 +125,7 @@ func (q PublicQuery) summary() string {
 
 // folded is the normalised tokens of a text, for word matches that
 // ignore case, diacritics and script conventions.
-func folded(s string) []string {
-	var out []string
-	for _, t := range names.Parse(s).Tokens {
-		out = append(out, t.Text)
-	}
-	return out
-}
+func folded(s string) []string { return names.Parse(s).Texts() }
 
 // containsWords reports whether every word of q begins a word of text.
 func containsWords(text, q string) bool {

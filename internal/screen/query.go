@@ -169,6 +169,10 @@ func hasNamePart(n names.Name) bool {
 	return false
 }
 
+// maxPostings is the length past which a key's postings are not read: a
+// key that common says nothing, and the query's other keys decide.
+const maxPostings = 50_000
+
 // CoverageCutoff is the share of the query's key weight a candidate must
 // hold exactly to be aligned at all when the threshold is high.
 var CoverageCutoff = 0.34
@@ -208,7 +212,7 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		keep = wideCandidates
 	}
 	investigate := keep == wideCandidates
-	qtext := x.nameText(qn)
+	qtext := qn.Text()
 	cands := x.retrieve(qn, qtext, keep, investigate)
 	type result struct {
 		pid     uint32
@@ -305,15 +309,6 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	return hits, nil
 }
 
-// nameText is a parsed name's normalised spelling, as index names print.
-func (x *Index) nameText(n names.Name) string {
-	texts := make([]string, len(n.Tokens))
-	for i, t := range n.Tokens {
-		texts[i] = t.Text
-	}
-	return strings.Join(texts, " ")
-}
-
 // hitFor shapes a hit under the access decision.
 func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
 	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, Reference: reference(rec.id), recordID: rec.id}
@@ -385,7 +380,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			return
 		}
 		card := b.GetCardinality()
-		if card > 50_000 {
+		if card > maxPostings {
 			return // an over-common key says nothing; other keys decide
 		}
 		add := w * float32(math.Log(1+total/float64(card)))
@@ -587,10 +582,6 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 // matcherPool keeps matchers (and their caches) between queries.
 var matcherPool = sync.Pool{New: func() any { return names.NewMatcher(names.Name{}) }}
 
-// visitSpellingNeighbours reads the postings of the keys of indexed parts
-// one typing error away from the query's Latin parts (Arzin for Arlin,
-// Fanreach for Faneach): their sound keys differ, so the query's own keys
-// and their one-letter variants may not reach them.
 // neighbourKey is the key of a part one typing error from a query part,
 // with the weight it is given in the candidate cut.
 type neighbourKey struct {
@@ -599,6 +590,10 @@ type neighbourKey struct {
 	part   int // the query part it is a neighbour of
 }
 
+// visitSpellingNeighbours reads the postings of the keys of indexed parts
+// one typing error away from the query's Latin parts (Arzin for Arlin,
+// Fanreach for Faneach): their sound keys differ, so the query's own keys
+// and their one-letter variants may not reach them.
 func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32)) []neighbourKey {
 	var out []neighbourKey
 	const maxNeighbours = 48 // per query part: a common short part has many
@@ -643,7 +638,7 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 						continue
 					}
 					seen[kid] = true
-					if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= 50_000 {
+					if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= maxPostings {
 						near = append(near, b)
 						out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
 					}
