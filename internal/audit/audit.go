@@ -100,6 +100,15 @@ func Record(ctx context.Context, st core.Store, e *core.AuditEntry) {
 	st.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return Append(tx, e) })
 }
 
+// Refuse records that v's action was refused with err, the error's
+// message as the entry's query, and returns err for the caller to pass on.
+func Refuse(ctx context.Context, st core.Store, v core.Viewer, action string, err error) error {
+	e := Entry(v, action, OutcomeOf(err))
+	e.Query = core.ErrorMessage(err)
+	Record(ctx, st, e)
+	return err
+}
+
 // Append links e to the chain inside tx. It must run in the same
 // transaction as the change it records, so both commit or neither does.
 func Append(tx core.AuditTx, es ...*core.AuditEntry) error {

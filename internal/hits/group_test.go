@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,4 +148,42 @@ func TestRepeatsKnownWindowAndRestart(t *testing.T) {
 			other.Flush()
 		})
 	}
+}
+
+// panicky is a real store whose next Update panics, once.
+type panicky struct {
+	core.Store
+	armed atomic.Bool
+}
+
+func (p *panicky) Update(ctx context.Context, fn func(core.Tx) error) error {
+	if p.armed.CompareAndSwap(true, false) {
+		panic("disk on fire")
+	}
+	return p.Store.Update(ctx, fn)
+}
+
+// A commit that panics fails its sightings with an error and leaves the
+// group free: the next screening is recorded and Flush returns.
+func TestPanickingCommitDoesNotJamTheGroup(t *testing.T) {
+	b := storetest.Backend{Name: "sqlite", Open: storetest.OpenSQLite}
+	st := &panicky{Store: b.Open(t)}
+	rec := storetest.NewRecord("MA", core.Releasability{Mode: core.ReleaseAll}, core.StatusActive)
+	if err := st.Update(context.Background(), func(tx core.Tx) error { return tx.InsertRecord(rec) }); err != nil {
+		t.Fatal(err)
+	}
+	svc := hits.New(st)
+	es := core.Viewer{Bureau: "ES", KeyID: "k", Permissions: []string{core.PermScreen}}
+	sg := func(subject string) []hits.Sighting {
+		return []hits.Sighting{{Type: "person", Subject: subject, Query: subject, Matches: []hits.Match{{RecordID: rec.ID, Score: 0.95, Label: "x"}}}}
+	}
+	st.armed.Store(true)
+	if out, err := svc.Record(context.Background(), es, sg("a")); err == nil || out != nil {
+		t.Fatalf("a panicking commit answered %v, %v", out, err)
+	}
+	out, err := svc.Record(context.Background(), es, sg("b"))
+	if err != nil || len(out) != 1 || len(out[0]) != 1 {
+		t.Fatalf("after a panic the next sighting: %v, %v", out, err)
+	}
+	svc.Flush()
 }

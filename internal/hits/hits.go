@@ -17,7 +17,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -61,95 +60,6 @@ type Service struct {
 	known known
 }
 
-// known remembers the open hit of each dedup key this process wrote, so
-// that a repeat sighting is answered without waiting for the disk.
-//
-// A new hit is answered only once it is durable: its owner must hear of
-// it (principle 2). A repeat of a hit within its window changes the hit's
-// count and last sighting and tells both sides again; the owner has
-// already heard of the hit itself. Repeats are therefore written by the
-// group in the background, a few milliseconds later, as screening reads
-// are audited, and drained by Flush at shutdown. A hit stays the open hit
-// of its key for the whole window after it was first seen (a newer hit of
-// the key can only be made once none is open), so what is remembered
-// cannot go stale before it expires; a process that does not know a hit
-// (another replica made it, or it restarted) takes the durable path,
-// which finds it in the store and folds the sighting into it.
-type known struct {
-	mu   sync.Mutex
-	hits map[string]*core.Hit
-}
-
-// maxKnown bounds the memory of known hits (some 400 bytes each).
-const maxKnown = 200_000
-
-func (k *known) get(key string, since time.Time) *core.Hit {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	h := k.hits[key]
-	if h == nil || h.FirstSeen.Before(since) {
-		return nil
-	}
-	return h
-}
-
-func (k *known) put(hs [][]*core.Hit, since time.Time) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.hits == nil {
-		k.hits = map[string]*core.Hit{}
-	}
-	for _, row := range hs {
-		for _, h := range row {
-			if len(k.hits) >= maxKnown {
-				for key, old := range k.hits {
-					if old.FirstSeen.Before(since) {
-						delete(k.hits, key)
-					}
-				}
-				if len(k.hits) >= maxKnown {
-					clear(k.hits) // the durable path finds them again
-				}
-			}
-			// A repeat's answer needs the hit's identity, not its
-			// explanation, context or history: they are not kept.
-			k.hits[h.DedupKey] = &core.Hit{ID: h.ID, Reference: h.Reference, Version: h.Version, DedupKey: h.DedupKey,
-				RecordID: h.RecordID, RecordKind: h.RecordKind, Owner: h.Owner, Searcher: h.Searcher, Type: h.Type, Place: h.Place,
-				Score: h.Score, Count: h.Count, FirstSeen: h.FirstSeen, LastSeen: h.LastSeen, ReleasedToSearcher: h.ReleasedToSearcher,
-				OwnerState: h.OwnerState, SearcherState: h.SearcherState}
-		}
-	}
-}
-
-// group lets screenings that hit at the same moment share one commit:
-// the first to arrive writes, in one transaction, its own sightings and
-// those of every screening that queued while the previous commit ran.
-// Nobody waits for a timer, and a busy border post pays one disk sync for
-// many hits.
-type group struct {
-	mu      sync.Mutex
-	writing bool
-	queue   []*pending
-	// Repeat sightings handed over and written, in queue order: Flush
-	// waits for those handed over before it was called, not for a queue
-	// that a busy border keeps full.
-	handed, written uint64
-	flushed         *sync.Cond // broadcast when written moves on
-}
-
-type pending struct {
-	// background is set for repeat sightings: nobody waits for them; seq
-	// is their place in the order they were handed over.
-	background bool
-	seq        uint64
-	v          core.Viewer
-	sightings  []Sighting
-	now        time.Time
-	out        [][]*core.Hit
-	err        error
-	done       chan struct{}
-}
-
 // New returns a Service over st with the default window.
 func New(st core.Store) *Service { return &Service{Store: st, Now: time.Now, Window: DefaultWindow} }
 
@@ -179,104 +89,6 @@ type Sighting struct {
 	Matches []Match
 }
 
-// Record turns sightings by v into hits, in one transaction: a new hit for
-// each match not seen within the window, the count of an existing one
-// otherwise; it writes the events telling the owner and the searcher, and
-// the audit entries. It returns the hits, one per match, in order.
-func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sighting) ([][]*core.Hit, error) {
-	if v.Bureau == "" {
-		return nil, nil // the system's own screenings are not cooperation
-	}
-	p := &pending{v: v, sightings: sightings, now: s.Now().UTC().Truncate(time.Microsecond), done: make(chan struct{})}
-	if out := s.repeats(p); out != nil {
-		p.background = true
-		s.enqueue(p)
-		return out, nil
-	}
-	g := &s.group
-	g.mu.Lock()
-	g.queue = append(g.queue, p)
-	if g.writing {
-		g.mu.Unlock()
-		select {
-		case <-p.done:
-			return p.out, p.err
-		case <-ctx.Done():
-			// Our sightings may still commit with the group; the caller
-			// has gone and will not hear of it.
-			return nil, ctx.Err()
-		}
-	}
-	g.writing = true
-	batch := g.queue
-	g.queue = nil
-	g.mu.Unlock()
-	s.commit(batch)
-	// Those who queued meanwhile are written by a goroutine of their
-	// own, so that this answer does not wait for theirs.
-	go s.drain()
-	return p.out, p.err
-}
-
-// repeats answers p at once if every match it holds is a repeat of a hit
-// this process knows to be open: each hit's identity and states as last
-// written (not its explanation, context or history), its count including
-// this sighting. It returns nil if any match would make a new
-// hit (or is not known here), and p then takes the durable path.
-func (s *Service) repeats(p *pending) [][]*core.Hit {
-	since := p.now.Add(-s.window())
-	out := make([][]*core.Hit, len(p.sightings))
-	for i, sg := range p.sightings {
-		place := Place(sg.Context)
-		out[i] = make([]*core.Hit, 0, len(sg.Matches))
-		for _, m := range sg.Matches {
-			h := s.known.get(dedupKey(p.v.Bureau, m.RecordID, sg.Type, sg.Subject, place), since)
-			if h == nil {
-				return nil
-			}
-			c := *h
-			c.Count++
-			c.LastSeen = p.now
-			out[i] = append(out[i], &c)
-		}
-	}
-	return out
-}
-
-// enqueue hands p to the group without waiting for it, starting a writer
-// if none is running.
-func (s *Service) enqueue(p *pending) {
-	g := &s.group
-	g.mu.Lock()
-	g.queue = append(g.queue, p)
-	g.handed++
-	p.seq = g.handed
-	if g.writing {
-		g.mu.Unlock()
-		return
-	}
-	g.writing = true
-	g.mu.Unlock()
-	go s.drain()
-}
-
-// Flush waits until every repeat sighting handed to the group before the
-// call has been written: at shutdown, once the server has stopped taking
-// screenings, and before a hit is read or changed here, so that a bureau
-// reads its own sightings.
-func (s *Service) Flush() {
-	g := &s.group
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	target := g.handed
-	for g.written < target {
-		if g.flushed == nil {
-			g.flushed = sync.NewCond(&g.mu)
-		}
-		g.flushed.Wait()
-	}
-}
-
 func (s *Service) window() time.Duration {
 	if s.Window <= 0 {
 		return DefaultWindow
@@ -284,151 +96,65 @@ func (s *Service) window() time.Duration {
 	return s.Window
 }
 
-// drain commits what queued while a group was written, until nothing is
-// left; then the next screening to hit writes again.
-func (s *Service) drain() {
-	g := &s.group
-	for {
-		g.mu.Lock()
-		if len(g.queue) == 0 {
-			g.writing = false
-			g.mu.Unlock()
-			return
-		}
-		batch := g.queue
-		g.queue = nil
-		g.mu.Unlock()
-		s.commit(batch)
-	}
-}
-
-// commit writes a group of screenings' sightings in one transaction. If
-// the group fails, each is tried again on its own, so that one bad
-// sighting does not cost the others theirs.
-func (s *Service) commit(batch []*pending) {
-	ctx := context.Background() // the group outlives any one request
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		for _, p := range batch {
-			out, err := s.record(tx, p.v, p.sightings, p.now)
-			if err != nil {
-				return err
-			}
-			p.out = out
-		}
-		return nil
-	})
-	if err != nil && len(batch) > 1 {
-		for _, p := range batch {
-			p.out = nil
-			p.err = s.Store.Update(ctx, func(tx core.Tx) error {
-				out, err := s.record(tx, p.v, p.sightings, p.now)
-				p.out = out
-				return err
-			})
-			if p.err != nil {
-				p.out = nil
-			}
-		}
-	} else if err != nil {
-		batch[0].out, batch[0].err = nil, err
-	}
-	s.notify()
-	since := s.Now().Add(-s.window())
-	for _, p := range batch {
-		if p.err == nil {
-			s.known.put(p.out, since)
-		} else if p.background {
-			log := s.Log
-			if log == nil {
-				log = slog.Default()
-			}
-			log.Error("a repeat sighting could not be written", "bureau", p.v.Bureau, "err", p.err)
-		}
-		close(p.done)
-	}
-	var last uint64
-	for _, p := range batch {
-		if p.background {
-			last = max(last, p.seq)
-		}
-	}
-	if last > 0 {
-		g := &s.group
-		g.mu.Lock()
-		g.written = max(g.written, last)
-		if g.flushed != nil {
-			g.flushed.Broadcast()
-		}
-		g.mu.Unlock()
-	}
-}
-
-// record turns one screening's sightings into hits inside tx.
-func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, error) {
-	window := s.window()
+// record turns one screening's sightings into hits inside tx, and
+// returns them with the audit entries to append (the caller appends a
+// whole group's at once).
+func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, []*core.AuditEntry, error) {
+	since := now.Add(-s.window())
 	out := make([][]*core.Hit, len(sightings))
-	err := func() error {
-		for i, sg := range sightings {
-			out[i] = make([]*core.Hit, 0, len(sg.Matches))
-			place := Place(sg.Context)
-			for _, m := range sg.Matches {
-				rec, err := tx.GetRecord(m.RecordID)
-				if core.ErrorCode(err) == core.ENOTFOUND {
-					continue // gone since the index answered: nothing to follow
-				} else if err != nil {
-					return err
-				}
-				key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
-				h, err := tx.OpenHit(key, now.Add(-window))
-				switch {
-				case err == nil:
-					h.Count++
-					h.LastSeen = now
-					h.Version++
-					if err := tx.UpdateHit(h); err != nil {
-						return err
-					}
-					if err := s.events(tx, EventRepeated, h, rec, now); err != nil {
-						return err
-					}
-					if err := audit.Append(tx, audit.Entry(v, "hit.repeat", audit.OK, rec.ID)); err != nil {
-						return err
-					}
-				case core.ErrorCode(err) == core.ENOTFOUND:
-					id := uuid.Must(uuid.NewV7()).String()
-					h = &core.Hit{
-						ID: id, Reference: reference(id), Version: 1, DedupKey: key,
-						RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
-						Searcher: v.Bureau, SearchedBy: v.ActorName(),
-						Type: sg.Type, Subject: sg.Subject, Query: sg.Query, Context: sg.Context, Place: place,
-						Country: recordCountry(rec), Score: m.Score, Label: m.Label, Matched: m.Matched, Explanation: m.Explanation,
-						Count: 1, FirstSeen: now, LastSeen: now,
-						ReleasedToSearcher: access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability),
-						OwnerState:         core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
-					}
-					if err := tx.InsertHit(h); err != nil {
-						return err
-					}
-					if err := s.events(tx, EventCreated, h, rec, now); err != nil {
-						return err
-					}
-					e := audit.Entry(v, "hit.create", audit.OK, rec.ID)
-					e.Query = fmt.Sprintf("hit %s (%s) score %.3f%s", h.Reference, sg.Type, m.Score, contextSummary(sg.Context))
-					if err := audit.Append(tx, e); err != nil {
-						return err
-					}
-				default:
-					return err
-				}
-				out[i] = append(out[i], h)
+	var entries []*core.AuditEntry
+	for i, sg := range sightings {
+		out[i] = make([]*core.Hit, 0, len(sg.Matches))
+		place := Place(sg.Context)
+		for _, m := range sg.Matches {
+			rec, err := tx.GetRecord(m.RecordID)
+			if core.ErrorCode(err) == core.ENOTFOUND {
+				continue // gone since the index answered: nothing to follow
+			} else if err != nil {
+				return nil, nil, err
 			}
+			key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
+			h, err := tx.OpenHit(key, since)
+			switch {
+			case err == nil:
+				h.Count++
+				h.LastSeen = now
+				h.Version++
+				if err := tx.UpdateHit(h); err != nil {
+					return nil, nil, err
+				}
+				if err := s.events(tx, EventRepeated, h, rec, now); err != nil {
+					return nil, nil, err
+				}
+				entries = append(entries, audit.Entry(v, "hit.repeat", audit.OK, rec.ID))
+			case core.ErrorCode(err) == core.ENOTFOUND:
+				id := uuid.Must(uuid.NewV7()).String()
+				h = &core.Hit{
+					ID: id, Reference: reference(id), Version: 1, DedupKey: key,
+					RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
+					Searcher: v.Bureau, SearchedBy: v.ActorName(),
+					Type: sg.Type, Subject: sg.Subject, Query: sg.Query, Context: sg.Context, Place: place,
+					Country: recordCountry(rec), Score: m.Score, Label: m.Label, Matched: m.Matched, Explanation: m.Explanation,
+					Count: 1, FirstSeen: now, LastSeen: now,
+					ReleasedToSearcher: access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability),
+					OwnerState:         core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
+				}
+				if err := tx.InsertHit(h); err != nil {
+					return nil, nil, err
+				}
+				if err := s.events(tx, EventCreated, h, rec, now); err != nil {
+					return nil, nil, err
+				}
+				e := audit.Entry(v, "hit.create", audit.OK, rec.ID)
+				e.Query = fmt.Sprintf("hit %s (%s) score %.3f%s", h.Reference, sg.Type, m.Score, contextSummary(sg.Context))
+				entries = append(entries, e)
+			default:
+				return nil, nil, err
+			}
+			out[i] = append(out[i], h)
 		}
-		return nil
-	}()
-	if err != nil {
-		return nil, err
 	}
-	return out, nil
+	return out, entries, nil
 }
 
 // events writes what each side is told of h: the owner always, with the
@@ -640,7 +366,7 @@ func (c *Change) Validate() error {
 // naming the states allowed from where the side stands.
 func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Change) (*View, error) {
 	if err := c.Validate(); err != nil {
-		s.refuse(ctx, v, err)
+		audit.Refuse(ctx, s.Store, v, "hit.state", err)
 		return nil, err
 	}
 	s.Flush()
@@ -700,19 +426,13 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 		return nil
 	})
 	if err != nil {
-		s.refuse(ctx, v, err)
+		audit.Refuse(ctx, s.Store, v, "hit.state", err)
 		return nil, err
 	}
 	s.notify()
 	return out, nil
 }
 
-// refuse audits a refused change in a transaction of its own.
-func (s *Service) refuse(ctx context.Context, v core.Viewer, err error) {
-	e := audit.Entry(v, "hit.state", audit.OutcomeOf(err))
-	e.Query = core.ErrorMessage(err)
-	audit.Record(ctx, s.Store, e)
-}
 
 // Place is the canonical form of the context a searcher gave (border post,
 // flight…): two sightings with the same context are at the same place.

@@ -147,10 +147,10 @@ type ThreadView struct {
 // able to see the record; otherwise any member bureaus.
 func (s *Service) Open(ctx context.Context, v core.Viewer, in NewThread) (*ThreadView, error) {
 	if !access.CanPostMessages(v) {
-		return nil, s.refuse(ctx, v, "thread.create", core.Errorf(core.EFORBIDDEN, "your role or key may not send messages"))
+		return nil, audit.Refuse(ctx, s.Store, v, "thread.create", core.Errorf(core.EFORBIDDEN, "your role or key may not send messages"))
 	}
 	if err := in.Validate(); err != nil {
-		return nil, s.refuse(ctx, v, "thread.create", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "thread.create", err)
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	parts := append([]string{v.Bureau}, in.Participants...)
@@ -215,7 +215,7 @@ func (s *Service) Open(ctx context.Context, v core.Viewer, in NewThread) (*Threa
 		return nil
 	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, "thread.create", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "thread.create", err)
 	}
 	s.notify()
 	return out, nil
@@ -255,7 +255,7 @@ func (s *Service) post(tx core.Tx, v core.Viewer, th *core.Thread, p Post, now t
 // not found, as if the thread did not exist.
 func (s *Service) Reply(ctx context.Context, v core.Viewer, threadID string, p Post) (*core.Message, error) {
 	if err := p.Validate(""); err != nil {
-		return nil, s.refuse(ctx, v, "message.post", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "message.post", err)
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	var m *core.Message
@@ -271,7 +271,7 @@ func (s *Service) Reply(ctx context.Context, v core.Viewer, threadID string, p P
 		return err
 	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, "message.post", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "message.post", err)
 	}
 	s.notify()
 	return m, nil
@@ -312,7 +312,7 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*ThreadVie
 		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, "thread.read", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "thread.read", err)
 	}
 	return out, nil
 }
@@ -366,7 +366,7 @@ func (s *Service) MarkRead(ctx context.Context, v core.Viewer, id string) (*core
 		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, "thread.read_receipt", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "thread.read_receipt", err)
 	}
 	return out, nil
 }
@@ -375,11 +375,4 @@ func (s *Service) notify() {
 	if s.Notify != nil {
 		s.Notify()
 	}
-}
-
-func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error) error {
-	e := audit.Entry(v, action, audit.OutcomeOf(err))
-	e.Query = core.ErrorMessage(err)
-	audit.Record(ctx, s.Store, e)
-	return err
 }

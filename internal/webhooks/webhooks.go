@@ -164,17 +164,17 @@ func Wants(w *core.Webhook, typ string) bool {
 // shown again.
 func (s *Service) Register(ctx context.Context, v core.Viewer, in Registration) (*core.Webhook, string, error) {
 	if !access.CanManageWebhooks(v, v.Bureau) {
-		return nil, "", s.refuse(ctx, v, "webhook.create", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
 	}
 	if err := in.Validate(); err != nil {
-		return nil, "", s.refuse(ctx, v, "webhook.create", err)
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", err)
 	}
 	if s.Allow.Empty() {
-		return nil, "", s.refuse(ctx, v, "webhook.create", core.Invalid(core.FieldError{Field: "url", Reason: "the administrator has allowed no webhook destinations (MANARA_WEBHOOK_ALLOW)"}))
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", core.Invalid(core.FieldError{Field: "url", Reason: "the administrator has allowed no webhook destinations (MANARA_WEBHOOK_ALLOW)"}))
 	}
 	u, err := s.Allow.CheckURL(in.URL)
 	if err != nil {
-		return nil, "", s.refuse(ctx, v, "webhook.create", err)
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", err)
 	}
 	var b [32]byte
 	rand.Read(b[:])
@@ -202,7 +202,7 @@ func (s *Service) Register(ctx context.Context, v core.Viewer, in Registration) 
 		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return nil, "", s.refuse(ctx, v, "webhook.create", err)
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", err)
 	}
 	return w, secret, nil
 }
@@ -240,7 +240,7 @@ func get(tx core.Tx, v core.Viewer, id string) (*core.Webhook, error) {
 // given up.
 func (s *Service) Delete(ctx context.Context, v core.Viewer, id string) error {
 	if !access.CanManageWebhooks(v, v.Bureau) {
-		return s.refuse(ctx, v, "webhook.delete", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
+		return audit.Refuse(ctx, s.Store, v, "webhook.delete", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
 	}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		if _, err := get(tx, v, id); err != nil {
@@ -254,7 +254,7 @@ func (s *Service) Delete(ctx context.Context, v core.Viewer, id string) error {
 		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return s.refuse(ctx, v, "webhook.delete", err)
+		return audit.Refuse(ctx, s.Store, v, "webhook.delete", err)
 	}
 	return nil
 }
@@ -287,7 +287,7 @@ func (s *Service) Deliveries(ctx context.Context, v core.Viewer, id string, limi
 // still tell a repeat.
 func (s *Service) Retry(ctx context.Context, v core.Viewer, id, deliveryID string) (*core.Delivery, error) {
 	if !access.CanManageWebhooks(v, v.Bureau) {
-		return nil, s.refuse(ctx, v, "webhook.retry", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
+		return nil, audit.Refuse(ctx, s.Store, v, "webhook.retry", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
 	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	var d *core.Delivery
@@ -315,7 +315,7 @@ func (s *Service) Retry(ctx context.Context, v core.Viewer, id, deliveryID strin
 		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, "webhook.retry", err)
+		return nil, audit.Refuse(ctx, s.Store, v, "webhook.retry", err)
 	}
 	return d, nil
 }
@@ -325,11 +325,4 @@ func (s *Service) maxAge() time.Duration {
 		return 24 * time.Hour
 	}
 	return s.MaxAge
-}
-
-func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error) error {
-	e := audit.Entry(v, action, audit.OutcomeOf(err))
-	e.Query = core.ErrorMessage(err)
-	audit.Record(ctx, s.Store, e)
-	return err
 }

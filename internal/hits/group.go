@@ -1,0 +1,290 @@
+package hits
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// How sightings reach the store.
+//
+// Screenings that hit at the same moment share one commit: the first to
+// arrive writes, in one transaction, its own sightings and those of every
+// screening that queued while the previous commit ran. Nobody waits for a
+// timer, and a busy border post pays one disk sync for many hits.
+//
+// A new hit is answered only once it is durable: its owner must hear of
+// it (principle 2). A repeat of a hit within its window changes the hit's
+// count and last sighting and tells both sides again; the owner has
+// already heard of the hit itself. A repeat of a hit this process knows
+// is therefore answered at once and written by the group in the
+// background, a few milliseconds later, as screening reads are audited.
+// A hit stays the open hit of its key for the whole window after it was
+// first seen (a newer hit of the key can only be made once none is open),
+// so what is remembered cannot go stale before it expires; a process that
+// does not know a hit (another replica made it, or it restarted) takes the
+// durable path, which finds it in the store and folds the sighting in.
+
+// Record turns sightings by v into hits: a new hit for each match not seen
+// within the window, the count of an existing one otherwise, with the
+// events telling the owner and the searcher and the audit entries. It
+// returns the hits, one per match, in order. A repeat answered from
+// memory carries the hit's identity and count, not its explanation,
+// context or history.
+func (s *Service) Record(ctx context.Context, v core.Viewer, sightings []Sighting) ([][]*core.Hit, error) {
+	if v.Bureau == "" {
+		return nil, nil // the system's own screenings are not cooperation
+	}
+	p := &pending{v: v, sightings: sightings, now: s.Now().UTC().Truncate(time.Microsecond)}
+	if out := s.repeats(p); out != nil {
+		if batch := s.group.join(p); batch != nil {
+			go func() {
+				s.commit(batch)
+				s.drain()
+			}()
+		}
+		return out, nil
+	}
+	p.done = make(chan struct{})
+	if batch := s.group.join(p); batch != nil {
+		s.commit(batch)
+		// Those who queued meanwhile are written by a goroutine of their
+		// own, so that this answer does not wait for theirs.
+		go s.drain()
+		return p.out, p.err
+	}
+	select {
+	case <-p.done:
+		return p.out, p.err
+	case <-ctx.Done():
+		// Our sightings may still commit with the group; the caller has
+		// gone and will not hear of it.
+		return nil, ctx.Err()
+	}
+}
+
+// Flush waits until every sighting handed to the group before the call
+// has been written: at shutdown, once the server has stopped taking
+// screenings, and before a hit is read or changed here, so that a bureau
+// reads its own sightings.
+func (s *Service) Flush() { s.group.wait() }
+
+// repeats answers p at once if every match it holds is a repeat of a hit
+// this process knows to be open, its count including this sighting. It
+// returns nil if any match would make a new hit (or is not known here),
+// and p then takes the durable path.
+func (s *Service) repeats(p *pending) [][]*core.Hit {
+	since := p.now.Add(-s.window())
+	out := make([][]*core.Hit, len(p.sightings))
+	for i, sg := range p.sightings {
+		place := Place(sg.Context)
+		out[i] = make([]*core.Hit, 0, len(sg.Matches))
+		for _, m := range sg.Matches {
+			key := dedupKey(p.v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
+			k, ok := s.known.get(key, since)
+			if !ok {
+				return nil
+			}
+			out[i] = append(out[i], &core.Hit{ID: k.id, Reference: k.reference, DedupKey: key, RecordID: m.RecordID,
+				Searcher: p.v.Bureau, Count: k.count + 1, FirstSeen: k.firstSeen, LastSeen: p.now})
+		}
+	}
+	return out
+}
+
+// drain commits what queued while a group was written, until nothing is
+// left; then the next screening to hit writes again.
+func (s *Service) drain() {
+	for batch := s.group.next(); batch != nil; batch = s.group.next() {
+		s.commit(batch)
+	}
+}
+
+// commit writes a group of screenings' sightings in one transaction. If
+// the group fails, each is tried again on its own, so that one bad
+// sighting does not cost the others theirs.
+func (s *Service) commit(batch []*pending) {
+	s.writeAll(batch)
+	s.notify()
+	since := s.Now().Add(-s.window())
+	for _, p := range batch {
+		if p.err == nil {
+			s.known.put(p.out, since)
+		} else if p.done == nil {
+			log := s.Log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.Error("a repeat sighting could not be written", "bureau", p.v.Bureau, "err", p.err)
+		}
+		if p.done != nil {
+			close(p.done)
+		}
+	}
+	s.group.wrote(len(batch))
+}
+
+// writeAll writes batch, one transaction for all or, if that fails, one
+// each. A panic becomes every sighting's error, so that the group goes on.
+func (s *Service) writeAll(batch []*pending) {
+	defer func() {
+		if r := recover(); r != nil {
+			for _, p := range batch {
+				p.out, p.err = nil, fmt.Errorf("recording hits: %v", r)
+			}
+		}
+	}()
+	if err := s.write(batch); err != nil && len(batch) > 1 {
+		for _, p := range batch {
+			s.write([]*pending{p})
+		}
+	}
+}
+
+// write records ps in one transaction, the audit entries of all appended
+// at once, and sets each one's hits or error.
+func (s *Service) write(ps []*pending) error {
+	outs := make([][][]*core.Hit, len(ps))
+	err := s.Store.Update(context.Background(), func(tx core.Tx) error { // the group outlives any one request
+		var entries []*core.AuditEntry
+		for i, p := range ps {
+			out, es, err := s.record(tx, p.v, p.sightings, p.now)
+			if err != nil {
+				return err
+			}
+			outs[i], entries = out, append(entries, es...)
+		}
+		return audit.Append(tx, entries...)
+	})
+	for i, p := range ps {
+		p.out, p.err = outs[i], err
+		if err != nil {
+			p.out = nil
+		}
+	}
+	return err
+}
+
+// group is the queue of sightings waiting for a commit, and whether a
+// writer is at work on it.
+type group struct {
+	mu      sync.Mutex
+	writing bool
+	queue   []*pending
+	// Sightings handed over and written, in queue order: Flush waits for
+	// those handed over before it was called, not for a queue that a busy
+	// border keeps full.
+	handed, written int
+	flushed         *sync.Cond // broadcast when written moves on
+}
+
+type pending struct {
+	v         core.Viewer
+	sightings []Sighting
+	now       time.Time
+	out       [][]*core.Hit
+	err       error
+	done      chan struct{} // closed once written; nil for a repeat, which nobody waits for
+}
+
+// join queues p. If no writer is at work the caller becomes it, and gets
+// the queue to write.
+func (g *group) join(p *pending) []*pending {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.queue = append(g.queue, p)
+	g.handed++
+	if g.writing {
+		return nil
+	}
+	g.writing = true
+	batch := g.queue
+	g.queue = nil
+	return batch
+}
+
+// next hands the writer what queued meanwhile, or ends its turn (nil).
+func (g *group) next() []*pending {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	batch := g.queue
+	g.queue = nil
+	g.writing = len(batch) > 0
+	return batch
+}
+
+// wrote counts n sightings written.
+func (g *group) wrote(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.written += n
+	if g.flushed != nil {
+		g.flushed.Broadcast()
+	}
+}
+
+// wait returns once every sighting handed over before it is written.
+func (g *group) wait() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	target := g.handed
+	for g.written < target {
+		if g.flushed == nil {
+			g.flushed = sync.NewCond(&g.mu)
+		}
+		g.flushed.Wait()
+	}
+}
+
+// known remembers the open hit of each dedup key this process wrote: what
+// a repeat's answer needs, not the hit itself.
+type known struct {
+	mu   sync.Mutex
+	hits map[string]knownHit
+}
+
+type knownHit struct {
+	id, reference string
+	count         int
+	firstSeen     time.Time
+}
+
+// maxKnown bounds the memory of known hits (some 200 bytes each).
+const maxKnown = 200_000
+
+func (k *known) get(key string, since time.Time) (knownHit, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	h, ok := k.hits[key]
+	return h, ok && !h.firstSeen.Before(since)
+}
+
+func (k *known) put(hs [][]*core.Hit, since time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.hits == nil {
+		k.hits = map[string]knownHit{}
+	}
+	if len(k.hits) >= maxKnown {
+		// Full: forget the expired, and if that frees too little, all
+		// (the durable path finds them again).
+		for key, old := range k.hits {
+			if old.firstSeen.Before(since) {
+				delete(k.hits, key)
+			}
+		}
+		if len(k.hits) > maxKnown*3/4 {
+			clear(k.hits)
+		}
+	}
+	for _, row := range hs {
+		for _, h := range row {
+			k.hits[h.DedupKey] = knownHit{id: h.ID, reference: h.Reference, count: h.Count, firstSeen: h.FirstSeen}
+		}
+	}
+}
