@@ -433,7 +433,6 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 	return out, nil
 }
 
-
 // Place is the canonical form of the context a searcher gave (border post,
 // flight…): two sightings with the same context are at the same place.
 func Place(ctx map[string]string) string {
