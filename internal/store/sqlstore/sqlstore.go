@@ -214,15 +214,26 @@ type tx struct {
 	d        *Dialect
 	readOnly bool
 	stmts    *stmtCache
+	bound    map[*sql.Stmt]*sql.Stmt // prepared statements bound to this transaction
 }
 
 // prepared returns q's prepared statement bound to this transaction, or
-// nil if q is not prepared (yet).
+// nil if q is not prepared (yet). A statement is bound once per
+// transaction, however often it runs (a group commit inserts many hits).
 func (t *tx) prepared(q string) *sql.Stmt {
-	if st := t.stmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st)
+	st := t.stmts.get(q)
+	if st == nil {
+		return nil
 	}
-	return nil
+	if b := t.bound[st]; b != nil {
+		return b
+	}
+	if t.bound == nil {
+		t.bound = map[*sql.Stmt]*sql.Stmt{}
+	}
+	b := t.tx.StmtContext(t.ctx, st)
+	t.bound[st] = b
+	return b
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {

@@ -13,9 +13,12 @@ import (
 // transactions (preparing needs a connection, and SQLite's writer pool
 // has only the one a transaction holds); a transaction then binds the
 // prepared statement to its own connection. Queries are few and fixed
-// text with placeholders, and the cache is bounded all the same.
+// text with placeholders (listings put their limit in the text, so a
+// few variants of each), and the cache is bounded all the same: the hot
+// queries of the screening path are prepared within the first few
+// hundred transactions, long before it fills.
 type stmtCache struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	ready map[string]*sql.Stmt
 	seen  map[string]int
 	want  []string
@@ -36,6 +39,12 @@ func newStmtCache() *stmtCache {
 func (c *stmtCache) get(q string) *sql.Stmt {
 	if c == nil {
 		return nil
+	}
+	c.mu.RLock()
+	st := c.ready[q]
+	c.mu.RUnlock()
+	if st != nil {
+		return st
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

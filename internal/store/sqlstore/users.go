@@ -205,17 +205,7 @@ func (t *tx) InsertAudit(es ...*core.AuditEntry) error {
 			e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash); err != nil {
 			return err
 		}
-		var seen map[string]bool // long lists only: most entries name a record or two
-		if len(e.RecordIDs) > 16 {
-			seen = make(map[string]bool, len(e.RecordIDs))
-		}
-		for i, id := range e.RecordIDs {
-			if seen != nil && seen[id] || seen == nil && slices.Contains(e.RecordIDs[:i], id) {
-				continue
-			}
-			if seen != nil {
-				seen[id] = true
-			}
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(e.RecordIDs))) {
 			if _, err := t.exec(`INSERT INTO audit_records (record_id, seq) VALUES (?, ?)`, id, e.Seq); err != nil {
 				return err
 			}
