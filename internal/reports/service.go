@@ -139,11 +139,7 @@ type Receipt struct {
 // validation error naming every bad field.
 func Validate(in *Input) (*core.Report, error) {
 	var fs []core.FieldError
-	bad := func(f, format string, args ...any) {
-		if len(fs) < 50 {
-			fs = append(fs, core.FieldError{Field: f, Reason: fmt.Sprintf(format, args...)})
-		}
-	}
+	bad := collector(&fs)
 	text := func(f, v string, max int) string {
 		v = strings.TrimSpace(v)
 		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
@@ -246,29 +242,52 @@ func Validate(in *Input) (*core.Report, error) {
 		bad("consent", "must be true: the report is processed by the cybercrime unit under the consent text")
 	}
 	r.Consent = in.Consent
-	if len(in.Attachments) > MaxAttachments {
-		bad("attachments", "has %d files; at most %d", len(in.Attachments), MaxAttachments)
+	r.Attachments = checkAttachments(in.Attachments, bad)
+	if len(fs) > 0 {
+		return nil, core.Invalid(fs...)
 	}
+	return r, nil
+}
+
+// collector returns a function that adds a field error to *fs, keeping
+// the first 50.
+func collector(fs *[]core.FieldError) func(f, format string, args ...any) {
+	return func(f, format string, args ...any) {
+		if len(*fs) < 50 {
+			*fs = append(*fs, core.FieldError{Field: f, Reason: fmt.Sprintf(format, args...)})
+		}
+	}
+}
+
+// checkAttachments checks the number, size and type of files and their
+// total, reporting through bad, and returns their metadata (in order, one
+// per file, whether it passed or not).
+func checkAttachments(as []Attachment, bad func(f, format string, args ...any)) []core.ReportFile {
+	if len(as) > MaxAttachments {
+		bad("attachments", "has %d files; at most %d", len(as), MaxAttachments)
+	}
+	var out []core.ReportFile
 	total := 0
-	for i, a := range in.Attachments {
+	for i, a := range as {
 		p := fmt.Sprintf("attachments[%d]", i)
 		total += len(a.Content)
-		switch ct, ok := files.Sniff(a.Content); {
+		ct, ok := files.Sniff(a.Content)
+		name := files.CleanName(a.Name)
+		switch {
 		case len(a.Content) == 0:
 			bad(p+".content", "is empty")
 		case len(a.Content) > MaxAttachmentBytes:
 			bad(p+".content", "is %d bytes; at most %d", len(a.Content), MaxAttachmentBytes)
 		case !ok:
-			bad(p+".content", "is %s by its bytes (whatever its name, %q, says); only PNG, JPEG or WebP images and PDF documents are accepted", ct, files.CleanName(a.Name))
+			bad(p+".content", "is %s by its bytes (whatever its name, %q, says); only PNG, JPEG or WebP images and PDF documents are accepted", ct, name)
 		}
+		sum := sha256.Sum256(a.Content)
+		out = append(out, core.ReportFile{ID: uuid.Must(uuid.NewV7()).String(), Name: name, ContentType: ct, Size: len(a.Content), SHA256: hex.EncodeToString(sum[:])})
 	}
 	if total > MaxReportBytes {
 		bad("attachments", "are %d bytes together; at most %d", total, MaxReportBytes)
 	}
-	if len(fs) > 0 {
-		return nil, core.Invalid(fs...)
-	}
-	return r, nil
+	return out
 }
 
 // Urgency ranks a report for triage: 1 child exploitation or terrorism,
@@ -338,14 +357,6 @@ func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool
 	r.Status, r.Urgency, r.CreatedAt, r.UpdatedAt = core.ReportReceived, Urgency(r), now, now
 	r.History = []core.ReportStep{{At: now, Status: core.ReportReceived, By: "reporter"}}
 	r.Indicators = Extract(r)
-	contents := make([][]byte, len(in.Attachments))
-	for i, a := range in.Attachments {
-		ct, _ := files.Sniff(a.Content)
-		sum := sha256.Sum256(a.Content)
-		r.Attachments = append(r.Attachments, core.ReportFile{ID: uuid.Must(uuid.NewV7()).String(), Name: files.CleanName(a.Name),
-			ContentType: ct, Size: len(a.Content), SHA256: hex.EncodeToString(sum[:])})
-		contents[i] = a.Content
-	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := tx.UseNonce(nonce, expires, now); err != nil {
 			return err
@@ -362,7 +373,7 @@ func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool
 			return err
 		}
 		for i, f := range r.Attachments {
-			if err := tx.InsertReportFile(r.ID, f, contents[i]); err != nil {
+			if err := tx.InsertReportFile(r.ID, f, in.Attachments[i].Content); err != nil {
 				return err
 			}
 		}
@@ -672,10 +683,9 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 	if n := utf8.RuneCountInString(text); n > 5000 || !utf8.ValidString(text) {
 		fs = append(fs, core.FieldError{Field: "text", Reason: fmt.Sprintf("must be UTF-8 text of at most 5000 characters (it has %d)", n)})
 	}
-	probe := Input{Category: "other", Narrative: "x", Consent: true, Attachments: in.Attachments}
-	if _, err := Validate(&probe); err != nil {
-		fs = append(fs, err.(*core.Error).Fields...)
-	}
+	var afs []core.FieldError
+	meta := checkAttachments(in.Attachments, collector(&afs))
+	fs = append(fs, afs...)
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...))
 	}
@@ -692,11 +702,8 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 		if text != "" {
 			r.Additions = append(r.Additions, core.Addition{At: now, Text: text})
 		}
-		for _, a := range in.Attachments {
-			ct, _ := files.Sniff(a.Content)
-			sum := sha256.Sum256(a.Content)
-			f := core.ReportFile{ID: uuid.Must(uuid.NewV7()).String(), Name: files.CleanName(a.Name), ContentType: ct, Size: len(a.Content), SHA256: hex.EncodeToString(sum[:])}
-			if err := tx.InsertReportFile(r.ID, f, a.Content); err != nil {
+		for i, f := range meta {
+			if err := tx.InsertReportFile(r.ID, f, in.Attachments[i].Content); err != nil {
 				return err
 			}
 			r.Attachments = append(r.Attachments, f)
