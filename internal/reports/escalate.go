@@ -138,9 +138,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 			return err
 		}
 		c.Escalations = append(c.Escalations, esc)
-		c.Version++
-		c.UpdatedAt = now
-		if err := tx.UpdateCampaign(c); err != nil {
+		if err := writeCampaign(tx, c, now, false); err != nil {
 			return err
 		}
 		if err := tx.InsertEvent(&core.Event{At: now, Type: EventEscalated, Subject: c.ID, Audience: []string{c.Bureau},

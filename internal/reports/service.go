@@ -524,17 +524,24 @@ func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool)
 	if !changed {
 		return target, nil
 	}
-	target.Version++
-	target.UpdatedAt = now
-	if err := tx.UpdateCampaign(target); err != nil {
+	if err := writeCampaign(tx, target, now, target.Reports >= 2); err != nil {
 		return nil, err
 	}
-	if target.Reports >= 2 {
-		if err := tx.InsertEvent(campaignEvent(target, now)); err != nil {
-			return nil, err
-		}
-	}
 	return target, nil
+}
+
+// writeCampaign writes c at its next version and, with event, tells its
+// bureau.
+func writeCampaign(tx core.Tx, c *core.Campaign, now time.Time, event bool) error {
+	c.Version++
+	c.UpdatedAt = now
+	if err := tx.UpdateCampaign(c); err != nil {
+		return err
+	}
+	if !event {
+		return nil
+	}
+	return tx.InsertEvent(campaignEvent(c, now))
 }
 
 func campaignEvent(c *core.Campaign, now time.Time) *core.Event {
@@ -556,9 +563,7 @@ func mergeInto(tx core.Tx, target, o *core.Campaign, now time.Time) error {
 	}
 	target.Escalations = append(target.Escalations, o.Escalations...)
 	o.MergedInto, o.Reports, o.Losses = target.ID, 0, 0
-	o.Version++
-	o.UpdatedAt = now
-	return tx.UpdateCampaign(o)
+	return writeCampaign(tx, o, now, false)
 }
 
 func mapsKeys(m map[string]bool) func(func(string) bool) {

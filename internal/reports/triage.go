@@ -333,12 +333,7 @@ func (s *Service) changeCampaign(ctx context.Context, v core.Viewer, id, action 
 // saveCampaign writes a changed campaign at its next version and tells
 // its bureau, and returns the campaign as its unit now sees it.
 func saveCampaign(tx core.Tx, c *core.Campaign, now time.Time) (*CampaignView, error) {
-	c.Version++
-	c.UpdatedAt = now
-	if err := tx.UpdateCampaign(c); err != nil {
-		return nil, err
-	}
-	if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+	if err := writeCampaign(tx, c, now, true); err != nil {
 		return nil, err
 	}
 	return view(tx, c)
@@ -455,17 +450,8 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 				c.FirstSeen, c.LastSeen = minTime(c.FirstSeen, r.CreatedAt), maxTime(c.LastSeen, r.CreatedAt)
 			}
 		}
-		c.Version++
-		c.UpdatedAt = now
-		n.Version++
-		if err := tx.UpdateCampaign(c); err != nil {
-			return err
-		}
-		if err := tx.UpdateCampaign(n); err != nil {
-			return err
-		}
 		for _, x := range []*core.Campaign{c, n} {
-			if err := tx.InsertEvent(campaignEvent(x, now)); err != nil {
+			if err := writeCampaign(tx, x, now, true); err != nil {
 				return err
 			}
 		}
