@@ -369,7 +369,7 @@ func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool
 			}
 			r.Receipt = newReceipt(now)
 		}
-		if err := s.link(tx, r, r.Indicators, true); err != nil {
+		if err := s.link(tx, r, r.Indicators, true, now); err != nil {
 			return err
 		}
 		for i, f := range r.Attachments {
@@ -401,7 +401,7 @@ func mustJSON(v any) json.RawMessage {
 // link puts r's linking indicators on their posting lists and joins r to
 // the campaign of the reports it shares a value with, merging campaigns
 // when it shares values with several. A new report is inserted here.
-func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, isNew bool) error {
+func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, isNew bool, now time.Time) error {
 	cap := s.Cap
 	if cap <= 0 {
 		cap = DefaultCap
@@ -424,11 +424,11 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 		if !ind.Valid || ind.Key == "" {
 			continue
 		}
-		keys = append(keys, ind.Key)
 		if s.Warn.Benign(ind.Key) {
 			ind.Note = "warning_list"
 			continue
 		}
+		keys = append(keys, ind.Key)
 		iv, err := tx.LockIndicator(r.Bureau, ind.Key)
 		if err != nil {
 			return err
@@ -453,23 +453,20 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 			return err
 		}
 	}
-	target, err := s.joinCampaigns(tx, r, camps)
+	target, err := s.joinCampaigns(tx, r, camps, isNew, now)
 	if err != nil {
 		return err
 	}
-	if isNew || r.CampaignID != target.ID {
-		if !isNew && r.CampaignID != target.ID {
-			return fmt.Errorf("report %s should be in campaign %s", r.ID, target.ID)
-		}
+	if !isNew && r.CampaignID != target.ID {
+		return fmt.Errorf("report %s should be in campaign %s", r.ID, target.ID)
+	}
+	if isNew {
 		r.CampaignID = target.ID
 		if err := tx.InsertReport(r); err != nil {
 			return err
 		}
 	}
 	for _, k := range keys {
-		if s.Warn.Benign(k) {
-			continue
-		}
 		if err := tx.AddPosting(r.Bureau, k, r.ID); err != nil {
 			return err
 		}
@@ -480,8 +477,7 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 // joinCampaigns returns the campaign r belongs to: a new one, the one it
 // shares values with, or, for several, the largest with the others merged
 // into it. A new report is counted in it.
-func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool) (*core.Campaign, error) {
-	now := r.UpdatedAt
+func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool, isNew bool, now time.Time) (*core.Campaign, error) {
 	var cs []*core.Campaign
 	for _, id := range slices.Sorted(mapsKeys(ids)) {
 		c, err := tx.GetCampaign(id)
@@ -490,7 +486,6 @@ func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool)
 		}
 		cs = append(cs, c)
 	}
-	isNew := r.Version == 1 && r.CampaignID == ""
 	if len(cs) == 0 {
 		c := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: r.Bureau, Reports: 1, Losses: r.LossTotal,
 			FirstSeen: r.CreatedAt, LastSeen: r.CreatedAt, UpdatedAt: now}
@@ -726,7 +721,7 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 		}
 		r.UpdatedAt = now
 		if len(fresh) > 0 {
-			if err := s.link(tx, r, fresh, false); err != nil {
+			if err := s.link(tx, r, fresh, false, now); err != nil {
 				return err
 			}
 			r.Indicators = append(r.Indicators, fresh...)
