@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -479,7 +480,7 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 // into it. A new report is counted in it.
 func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool, isNew bool, now time.Time) (*core.Campaign, error) {
 	var cs []*core.Campaign
-	for _, id := range slices.Sorted(mapsKeys(ids)) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		c, err := tx.GetCampaign(id)
 		if err != nil {
 			return nil, err
@@ -559,16 +560,6 @@ func mergeInto(tx core.Tx, target, o *core.Campaign, now time.Time) error {
 	target.Escalations = append(target.Escalations, o.Escalations...)
 	o.MergedInto, o.Reports, o.Losses = target.ID, 0, 0
 	return writeCampaign(tx, o, now, false)
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func minTime(a, b time.Time) time.Time {

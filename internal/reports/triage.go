@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -246,7 +247,7 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 		days[r.CreatedAt.Format("2006-01-02")]++
 		cv.Categories[r.Category]++
 	}
-	for _, d := range slices.Sorted(mapsKeysInt(days)) {
+	for _, d := range slices.Sorted(maps.Keys(days)) {
 		cv.PerDay = append(cv.PerDay, DayCount{d, days[d]})
 	}
 	for _, ci := range inds {
@@ -254,16 +255,6 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 		cv.Indicators = append(cv.Indicators, IndicatorView{ID: IndicatorID(ci.Key), CampaignIndicator: ci, Type: typ, Value: val})
 	}
 	return cv, nil
-}
-
-func mapsKeysInt(m map[string]int) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Campaigns lists the bureau's campaigns of at least minReports reports,
