@@ -80,10 +80,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	var inputs []records.Input
 	var assets []map[string]any
 	for _, ind := range cv.Indicators {
-		if ind.State != core.IndicatorLinking && ind.State != core.IndicatorOverCommon || !Screenable(ind.Type) {
-			continue
-		}
-		if ind.State == core.IndicatorOverCommon {
+		if ind.State != core.IndicatorLinking || !Screenable(ind.Type) {
 			continue
 		}
 		data, _ := json.Marshal(map[string]any{"type": ind.Type, "value": ind.Value, "campaign": cv.ID, "campaign_name": cv.Name,

@@ -9,7 +9,6 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/ident"
-	"github.com/manara-hub/manara/internal/screen"
 )
 
 // MaxIndicators bounds the indicators kept from one report (structured
@@ -268,16 +267,12 @@ func ExtractText(text, region string) []core.ReportIndicator {
 }
 
 // Screenable says whether an indicator's type is one screening resolves
-// (the types an escalated cyber_indicator record carries).
+// (the types an escalated cyber_indicator record carries): for the types
+// Extract produces, those that are kinds of package ident, not handle or
+// tx_hash.
 func Screenable(typ string) bool {
-	_, _, err := screen.ResolveIdentifier(typ, "x")
-	if err == nil {
-		return true
-	}
-	if e, ok := err.(*core.Error); ok && len(e.Fields) > 0 && e.Fields[0].Field == "type" {
-		return false
-	}
-	return true
+	_, err := ident.ParseKind(typ)
+	return err == nil
 }
 
 func clip(s string, n int) string {
