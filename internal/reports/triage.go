@@ -40,17 +40,16 @@ func (s *Service) Queue(ctx context.Context, v core.Viewer, f core.ReportFilter)
 		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"}))
 	}
 	var out []*core.Report
-	err := s.Store.View(ctx, func(tx core.Tx) error {
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		var err error
-		out, err = tx.ReportQueue(f)
-		return err
+		if out, err = tx.ReportQueue(f); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK)
+		e.Query = fmt.Sprintf("status=%s campaign=%s assignee=%s", f.Status, f.Campaign, f.Assignee)
+		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return nil, err
-	}
-	e := audit.Entry(v, action, audit.OK)
-	e.Query = fmt.Sprintf("status=%s campaign=%s assignee=%s", f.Status, f.Campaign, f.Assignee)
-	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
 		return nil, err
 	}
 	return out, nil
