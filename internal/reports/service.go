@@ -174,7 +174,7 @@ func Validate(in *Input) (*core.Report, error) {
 		bad("category", "must be one of %s", strings.Join(Categories, ", "))
 	}
 	r.Narrative = text("narrative", in.Narrative, MaxNarrative)
-	if r.Narrative == "" && len(fs) == 0 || strings.TrimSpace(in.Narrative) == "" {
+	if strings.TrimSpace(in.Narrative) == "" {
 		bad("narrative", "is required: what happened, in your words")
 	}
 	r.OccurredAt = text("occurred_at", in.OccurredAt, 40)

@@ -152,15 +152,6 @@ func (t *tx) SaveIndicator(v *core.IndicatorValue) error {
 	return err
 }
 
-func (t *tx) GetIndicator(bureau, key string) (*core.IndicatorValue, error) {
-	v := &core.IndicatorValue{Bureau: bureau, Key: key}
-	err := t.queryRow(`SELECT count, state FROM indicator_values WHERE bureau = ? AND ikey = ?`, bureau, key).Scan(&v.Count, &v.State)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, core.Errorf(core.ENOTFOUND, "indicator not found")
-	}
-	return v, err
-}
-
 func (t *tx) AddPosting(bureau, key, reportID string) error {
 	_, err := t.exec(`INSERT INTO report_postings (bureau, ikey, report_id) VALUES (?,?,?) ON CONFLICT (bureau, ikey, report_id) DO NOTHING`, bureau, key, reportID)
 	return err
@@ -168,10 +159,6 @@ func (t *tx) AddPosting(bureau, key, reportID string) error {
 
 func (t *tx) PostingCampaigns(bureau, key string) ([]string, error) {
 	return t.strings(`SELECT DISTINCT r.campaign_id FROM report_postings p JOIN reports r ON r.id = p.report_id WHERE p.bureau = ? AND p.ikey = ? ORDER BY r.campaign_id`, bureau, key)
-}
-
-func (t *tx) ReportKeys(reportID string) ([]string, error) {
-	return t.strings(`SELECT ikey FROM report_postings WHERE report_id = ? ORDER BY ikey`, reportID)
 }
 
 func (t *tx) strings(q string, args ...any) ([]string, error) {
