@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -71,7 +72,7 @@ func (g *ReportGen) Next(i int) reports.Input {
 	in := reports.Input{Category: "investment_fraud", Narrative: "They promised returns and stopped answering.", Country: "MA", Consent: true,
 		Losses: []core.Loss{{Amount: float64(100 + g.rng.IntN(20000)), Currency: "MAD", Method: "transfer"}}}
 	add := func(tv string) {
-		typ, val, _ := cut(tv)
+		typ, val, _ := strings.Cut(tv, "|")
 		switch typ {
 		case "phone":
 			in.Suspect.Phones = append(in.Suspect.Phones, val)
@@ -97,15 +98,6 @@ func (g *ReportGen) Next(i int) reports.Input {
 		in.Suspect.Emails = append(in.Suspect.Emails, fmt.Sprintf("victim.helper%d@gmail.com", g.rng.IntN(1000)))
 	}
 	return in
-}
-
-func cut(s string) (string, string, bool) {
-	for i := range s {
-		if s[i] == '|' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // ReportsResult is what the reports suite measured.

@@ -202,13 +202,10 @@ type ReportTx interface {
 	// (count 0, linking) if absent, locked until the transaction ends.
 	LockIndicator(bureau, key string) (*IndicatorValue, error)
 	SaveIndicator(v *IndicatorValue) error
-	GetIndicator(bureau, key string) (*IndicatorValue, error)
 	// AddPosting adds reportID to key's posting list.
 	AddPosting(bureau, key, reportID string) error
 	// PostingCampaigns lists the distinct campaigns of the reports on key's list.
 	PostingCampaigns(bureau, key string) ([]string, error)
-	// ReportKeys lists the keys on whose posting lists reportID is.
-	ReportKeys(reportID string) ([]string, error)
 
 	InsertCampaign(c *Campaign) error
 	// UpdateCampaign writes c if the stored version is c.Version-1; otherwise ECONFLICT.

@@ -80,10 +80,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	var inputs []records.Input
 	var assets []map[string]any
 	for _, ind := range cv.Indicators {
-		if ind.State != core.IndicatorLinking && ind.State != core.IndicatorOverCommon || !Screenable(ind.Type) {
-			continue
-		}
-		if ind.State == core.IndicatorOverCommon {
+		if ind.State != core.IndicatorLinking || !Screenable(ind.Type) {
 			continue
 		}
 		data, _ := json.Marshal(map[string]any{"type": ind.Type, "value": ind.Value, "campaign": cv.ID, "campaign_name": cv.Name,
@@ -138,9 +135,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 			return err
 		}
 		c.Escalations = append(c.Escalations, esc)
-		c.Version++
-		c.UpdatedAt = now
-		if err := tx.UpdateCampaign(c); err != nil {
+		if err := writeCampaign(tx, c, now, false); err != nil {
 			return err
 		}
 		if err := tx.InsertEvent(&core.Event{At: now, Type: EventEscalated, Subject: c.ID, Audience: []string{c.Bureau},

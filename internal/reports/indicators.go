@@ -5,10 +5,10 @@ import (
 	_ "embed"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/ident"
-	"github.com/manara-hub/manara/internal/screen"
 )
 
 // MaxIndicators bounds the indicators kept from one report (structured
@@ -84,14 +84,9 @@ func canonical(typ, value, region string) (kind, canon, reason string) {
 		}
 		return typ, h, ""
 	case "wallet":
-		var firstErr error
 		for _, k := range []ident.Kind{ident.KindETH, ident.KindBTC, ident.KindTRX} {
-			id, err := ident.Parse(k, value, "")
-			if err == nil {
+			if id, err := ident.Parse(k, value, ""); err == nil {
 				return string(k), id.Canonical, ""
-			}
-			if firstErr == nil {
-				firstErr = err
 			}
 		}
 		return typ, "", "not a Bitcoin, Ethereum or Tron address with a valid checksum"
@@ -134,7 +129,8 @@ type extractor struct {
 	seen   map[string]bool
 }
 
-// add keeps a structured value: valid or not, it is kept and flagged.
+// add keeps a structured value: valid or not, it is kept and flagged. A
+// value from the narrative is kept only if it parses (see guess).
 func (x *extractor) add(typ, value, source string) {
 	value = strings.TrimSpace(value)
 	if value == "" || len(x.out) >= MaxIndicators {
@@ -143,6 +139,9 @@ func (x *extractor) add(typ, value, source string) {
 	kind, canon, reason := canonical(typ, value, x.region)
 	ind := core.ReportIndicator{Type: kind, Value: clip(value, 300), Source: source, Valid: reason == ""}
 	if reason != "" {
+		if source == "narrative" {
+			return
+		}
 		ind.Reason = reason
 		x.out = append(x.out, ind)
 		return
@@ -166,15 +165,7 @@ func (x *extractor) add(typ, value, source string) {
 
 // guess keeps a value found in the narrative only if it parses: a
 // narrative is prose, and a failed guess is not the reporter's error.
-func (x *extractor) guess(typ, value string) {
-	if len(x.out) >= MaxIndicators {
-		return
-	}
-	if _, _, reason := canonical(typ, value, x.region); reason != "" {
-		return
-	}
-	x.add(typ, value, "narrative")
-}
+func (x *extractor) guess(typ, value string) { x.add(typ, value, "narrative") }
 
 var (
 	emailRe  = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
@@ -276,26 +267,20 @@ func ExtractText(text, region string) []core.ReportIndicator {
 }
 
 // Screenable says whether an indicator's type is one screening resolves
-// (the types an escalated cyber_indicator record carries).
+// (the types an escalated cyber_indicator record carries): for the types
+// Extract produces, those that are kinds of package ident, not handle or
+// tx_hash.
 func Screenable(typ string) bool {
-	_, _, err := screen.ResolveIdentifier(typ, "x")
-	if err == nil {
-		return true
-	}
-	if e, ok := err.(*core.Error); ok && len(e.Fields) > 0 && e.Fields[0].Field == "type" {
-		return false
-	}
-	return true
+	_, err := ident.ParseKind(typ)
+	return err == nil
 }
 
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !isRuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

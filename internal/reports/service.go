@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -139,11 +140,7 @@ type Receipt struct {
 // validation error naming every bad field.
 func Validate(in *Input) (*core.Report, error) {
 	var fs []core.FieldError
-	bad := func(f, format string, args ...any) {
-		if len(fs) < 50 {
-			fs = append(fs, core.FieldError{Field: f, Reason: fmt.Sprintf(format, args...)})
-		}
-	}
+	bad := collector(&fs)
 	text := func(f, v string, max int) string {
 		v = strings.TrimSpace(v)
 		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
@@ -177,7 +174,7 @@ func Validate(in *Input) (*core.Report, error) {
 		bad("category", "must be one of %s", strings.Join(Categories, ", "))
 	}
 	r.Narrative = text("narrative", in.Narrative, MaxNarrative)
-	if r.Narrative == "" && len(fs) == 0 || strings.TrimSpace(in.Narrative) == "" {
+	if strings.TrimSpace(in.Narrative) == "" {
 		bad("narrative", "is required: what happened, in your words")
 	}
 	r.OccurredAt = text("occurred_at", in.OccurredAt, 40)
@@ -246,29 +243,52 @@ func Validate(in *Input) (*core.Report, error) {
 		bad("consent", "must be true: the report is processed by the cybercrime unit under the consent text")
 	}
 	r.Consent = in.Consent
-	if len(in.Attachments) > MaxAttachments {
-		bad("attachments", "has %d files; at most %d", len(in.Attachments), MaxAttachments)
+	r.Attachments = checkAttachments(in.Attachments, bad)
+	if len(fs) > 0 {
+		return nil, core.Invalid(fs...)
 	}
+	return r, nil
+}
+
+// collector returns a function that adds a field error to *fs, keeping
+// the first 50.
+func collector(fs *[]core.FieldError) func(f, format string, args ...any) {
+	return func(f, format string, args ...any) {
+		if len(*fs) < 50 {
+			*fs = append(*fs, core.FieldError{Field: f, Reason: fmt.Sprintf(format, args...)})
+		}
+	}
+}
+
+// checkAttachments checks the number, size and type of files and their
+// total, reporting through bad, and returns their metadata (in order, one
+// per file, whether it passed or not).
+func checkAttachments(as []Attachment, bad func(f, format string, args ...any)) []core.ReportFile {
+	if len(as) > MaxAttachments {
+		bad("attachments", "has %d files; at most %d", len(as), MaxAttachments)
+	}
+	var out []core.ReportFile
 	total := 0
-	for i, a := range in.Attachments {
+	for i, a := range as {
 		p := fmt.Sprintf("attachments[%d]", i)
 		total += len(a.Content)
-		switch ct, ok := files.Sniff(a.Content); {
+		ct, ok := files.Sniff(a.Content)
+		name := files.CleanName(a.Name)
+		switch {
 		case len(a.Content) == 0:
 			bad(p+".content", "is empty")
 		case len(a.Content) > MaxAttachmentBytes:
 			bad(p+".content", "is %d bytes; at most %d", len(a.Content), MaxAttachmentBytes)
 		case !ok:
-			bad(p+".content", "is %s by its bytes (whatever its name, %q, says); only PNG, JPEG or WebP images and PDF documents are accepted", ct, files.CleanName(a.Name))
+			bad(p+".content", "is %s by its bytes (whatever its name, %q, says); only PNG, JPEG or WebP images and PDF documents are accepted", ct, name)
 		}
+		sum := sha256.Sum256(a.Content)
+		out = append(out, core.ReportFile{ID: uuid.Must(uuid.NewV7()).String(), Name: name, ContentType: ct, Size: len(a.Content), SHA256: hex.EncodeToString(sum[:])})
 	}
 	if total > MaxReportBytes {
 		bad("attachments", "are %d bytes together; at most %d", total, MaxReportBytes)
 	}
-	if len(fs) > 0 {
-		return nil, core.Invalid(fs...)
-	}
-	return r, nil
+	return out
 }
 
 // Urgency ranks a report for triage: 1 child exploitation or terrorism,
@@ -338,14 +358,6 @@ func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool
 	r.Status, r.Urgency, r.CreatedAt, r.UpdatedAt = core.ReportReceived, Urgency(r), now, now
 	r.History = []core.ReportStep{{At: now, Status: core.ReportReceived, By: "reporter"}}
 	r.Indicators = Extract(r)
-	contents := make([][]byte, len(in.Attachments))
-	for i, a := range in.Attachments {
-		ct, _ := files.Sniff(a.Content)
-		sum := sha256.Sum256(a.Content)
-		r.Attachments = append(r.Attachments, core.ReportFile{ID: uuid.Must(uuid.NewV7()).String(), Name: files.CleanName(a.Name),
-			ContentType: ct, Size: len(a.Content), SHA256: hex.EncodeToString(sum[:])})
-		contents[i] = a.Content
-	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := tx.UseNonce(nonce, expires, now); err != nil {
 			return err
@@ -358,11 +370,11 @@ func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool
 			}
 			r.Receipt = newReceipt(now)
 		}
-		if err := s.link(tx, r, r.Indicators, true); err != nil {
+		if err := s.link(tx, r, r.Indicators, true, now); err != nil {
 			return err
 		}
 		for i, f := range r.Attachments {
-			if err := tx.InsertReportFile(r.ID, f, contents[i]); err != nil {
+			if err := tx.InsertReportFile(r.ID, f, in.Attachments[i].Content); err != nil {
 				return err
 			}
 		}
@@ -390,7 +402,7 @@ func mustJSON(v any) json.RawMessage {
 // link puts r's linking indicators on their posting lists and joins r to
 // the campaign of the reports it shares a value with, merging campaigns
 // when it shares values with several. A new report is inserted here.
-func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, isNew bool) error {
+func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, isNew bool, now time.Time) error {
 	cap := s.Cap
 	if cap <= 0 {
 		cap = DefaultCap
@@ -413,11 +425,11 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 		if !ind.Valid || ind.Key == "" {
 			continue
 		}
-		keys = append(keys, ind.Key)
 		if s.Warn.Benign(ind.Key) {
 			ind.Note = "warning_list"
 			continue
 		}
+		keys = append(keys, ind.Key)
 		iv, err := tx.LockIndicator(r.Bureau, ind.Key)
 		if err != nil {
 			return err
@@ -442,23 +454,20 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 			return err
 		}
 	}
-	target, err := s.joinCampaigns(tx, r, camps)
+	target, err := s.joinCampaigns(tx, r, camps, isNew, now)
 	if err != nil {
 		return err
 	}
-	if isNew || r.CampaignID != target.ID {
-		if !isNew && r.CampaignID != target.ID {
-			return fmt.Errorf("report %s should be in campaign %s", r.ID, target.ID)
-		}
+	if !isNew && r.CampaignID != target.ID {
+		return fmt.Errorf("report %s should be in campaign %s", r.ID, target.ID)
+	}
+	if isNew {
 		r.CampaignID = target.ID
 		if err := tx.InsertReport(r); err != nil {
 			return err
 		}
 	}
 	for _, k := range keys {
-		if s.Warn.Benign(k) {
-			continue
-		}
 		if err := tx.AddPosting(r.Bureau, k, r.ID); err != nil {
 			return err
 		}
@@ -469,17 +478,15 @@ func (s *Service) link(tx core.Tx, r *core.Report, inds []core.ReportIndicator, 
 // joinCampaigns returns the campaign r belongs to: a new one, the one it
 // shares values with, or, for several, the largest with the others merged
 // into it. A new report is counted in it.
-func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool) (*core.Campaign, error) {
-	now := r.UpdatedAt
+func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool, isNew bool, now time.Time) (*core.Campaign, error) {
 	var cs []*core.Campaign
-	for _, id := range slices.Sorted(mapsKeys(ids)) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		c, err := tx.GetCampaign(id)
 		if err != nil {
 			return nil, err
 		}
 		cs = append(cs, c)
 	}
-	isNew := r.Version == 1 && r.CampaignID == ""
 	if len(cs) == 0 {
 		c := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: r.Bureau, Reports: 1, Losses: r.LossTotal,
 			FirstSeen: r.CreatedAt, LastSeen: r.CreatedAt, UpdatedAt: now}
@@ -513,17 +520,24 @@ func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool)
 	if !changed {
 		return target, nil
 	}
-	target.Version++
-	target.UpdatedAt = now
-	if err := tx.UpdateCampaign(target); err != nil {
+	if err := writeCampaign(tx, target, now, target.Reports >= 2); err != nil {
 		return nil, err
 	}
-	if target.Reports >= 2 {
-		if err := tx.InsertEvent(campaignEvent(target, now)); err != nil {
-			return nil, err
-		}
-	}
 	return target, nil
+}
+
+// writeCampaign writes c at its next version and, with event, tells its
+// bureau.
+func writeCampaign(tx core.Tx, c *core.Campaign, now time.Time, event bool) error {
+	c.Version++
+	c.UpdatedAt = now
+	if err := tx.UpdateCampaign(c); err != nil {
+		return err
+	}
+	if !event {
+		return nil
+	}
+	return tx.InsertEvent(campaignEvent(c, now))
 }
 
 func campaignEvent(c *core.Campaign, now time.Time) *core.Event {
@@ -545,19 +559,7 @@ func mergeInto(tx core.Tx, target, o *core.Campaign, now time.Time) error {
 	}
 	target.Escalations = append(target.Escalations, o.Escalations...)
 	o.MergedInto, o.Reports, o.Losses = target.ID, 0, 0
-	o.Version++
-	o.UpdatedAt = now
-	return tx.UpdateCampaign(o)
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
+	return writeCampaign(tx, o, now, false)
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -672,10 +674,9 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 	if n := utf8.RuneCountInString(text); n > 5000 || !utf8.ValidString(text) {
 		fs = append(fs, core.FieldError{Field: "text", Reason: fmt.Sprintf("must be UTF-8 text of at most 5000 characters (it has %d)", n)})
 	}
-	probe := Input{Category: "other", Narrative: "x", Consent: true, Attachments: in.Attachments}
-	if _, err := Validate(&probe); err != nil {
-		fs = append(fs, err.(*core.Error).Fields...)
-	}
+	var afs []core.FieldError
+	meta := checkAttachments(in.Attachments, collector(&afs))
+	fs = append(fs, afs...)
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...))
 	}
@@ -692,11 +693,8 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 		if text != "" {
 			r.Additions = append(r.Additions, core.Addition{At: now, Text: text})
 		}
-		for _, a := range in.Attachments {
-			ct, _ := files.Sniff(a.Content)
-			sum := sha256.Sum256(a.Content)
-			f := core.ReportFile{ID: uuid.Must(uuid.NewV7()).String(), Name: files.CleanName(a.Name), ContentType: ct, Size: len(a.Content), SHA256: hex.EncodeToString(sum[:])}
-			if err := tx.InsertReportFile(r.ID, f, a.Content); err != nil {
+		for i, f := range meta {
+			if err := tx.InsertReportFile(r.ID, f, in.Attachments[i].Content); err != nil {
 				return err
 			}
 			r.Attachments = append(r.Attachments, f)
@@ -714,7 +712,7 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 		}
 		r.UpdatedAt = now
 		if len(fresh) > 0 {
-			if err := s.link(tx, r, fresh, false); err != nil {
+			if err := s.link(tx, r, fresh, false, now); err != nil {
 				return err
 			}
 			r.Indicators = append(r.Indicators, fresh...)

@@ -222,7 +222,6 @@ func ParseCSV(raw []byte) ([]ImportedIndicator, error) {
 		return nil, core.Invalid(core.FieldError{Field: "csv", Reason: "the header must name a value column"})
 	}
 	var out []ImportedIndicator
-	var fs []core.FieldError
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -245,7 +244,6 @@ func ParseCSV(raw []byte) ([]ImportedIndicator, error) {
 		if len(out) > MaxImportIndicators {
 			return nil, core.Errorf(core.ETOOLARGE, "at most %d indicators an import", MaxImportIndicators)
 		}
-		_ = fs
 	}
 	return out, nil
 }

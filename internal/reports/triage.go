@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -39,17 +40,16 @@ func (s *Service) Queue(ctx context.Context, v core.Viewer, f core.ReportFilter)
 		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"}))
 	}
 	var out []*core.Report
-	err := s.Store.View(ctx, func(tx core.Tx) error {
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		var err error
-		out, err = tx.ReportQueue(f)
-		return err
+		if out, err = tx.ReportQueue(f); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK)
+		e.Query = fmt.Sprintf("status=%s campaign=%s assignee=%s", f.Status, f.Campaign, f.Assignee)
+		return audit.Append(tx, e)
 	})
 	if err != nil {
-		return nil, err
-	}
-	e := audit.Entry(v, action, audit.OK)
-	e.Query = fmt.Sprintf("status=%s campaign=%s assignee=%s", f.Status, f.Campaign, f.Assignee)
-	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -246,7 +246,7 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 		days[r.CreatedAt.Format("2006-01-02")]++
 		cv.Categories[r.Category]++
 	}
-	for _, d := range slices.Sorted(mapsKeysInt(days)) {
+	for _, d := range slices.Sorted(maps.Keys(days)) {
 		cv.PerDay = append(cv.PerDay, DayCount{d, days[d]})
 	}
 	for _, ci := range inds {
@@ -254,16 +254,6 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 		cv.Indicators = append(cv.Indicators, IndicatorView{ID: IndicatorID(ci.Key), CampaignIndicator: ci, Type: typ, Value: val})
 	}
 	return cv, nil
-}
-
-func mapsKeysInt(m map[string]int) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Campaigns lists the bureau's campaigns of at least minReports reports,
@@ -333,12 +323,7 @@ func (s *Service) changeCampaign(ctx context.Context, v core.Viewer, id, action 
 // saveCampaign writes a changed campaign at its next version and tells
 // its bureau, and returns the campaign as its unit now sees it.
 func saveCampaign(tx core.Tx, c *core.Campaign, now time.Time) (*CampaignView, error) {
-	c.Version++
-	c.UpdatedAt = now
-	if err := tx.UpdateCampaign(c); err != nil {
-		return nil, err
-	}
-	if err := tx.InsertEvent(campaignEvent(c, now)); err != nil {
+	if err := writeCampaign(tx, c, now, true); err != nil {
 		return nil, err
 	}
 	return view(tx, c)
@@ -455,17 +440,8 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 				c.FirstSeen, c.LastSeen = minTime(c.FirstSeen, r.CreatedAt), maxTime(c.LastSeen, r.CreatedAt)
 			}
 		}
-		c.Version++
-		c.UpdatedAt = now
-		n.Version++
-		if err := tx.UpdateCampaign(c); err != nil {
-			return err
-		}
-		if err := tx.UpdateCampaign(n); err != nil {
-			return err
-		}
 		for _, x := range []*core.Campaign{c, n} {
-			if err := tx.InsertEvent(campaignEvent(x, now)); err != nil {
+			if err := writeCampaign(tx, x, now, true); err != nil {
 				return err
 			}
 		}

@@ -29,14 +29,20 @@ func (t *tx) UpdateReport(r *core.Report) error {
 	body, _ := json.Marshal(r)
 	res, err := t.exec(`UPDATE reports SET version = ?, status = ?, urgency = ?, loss_cents = ?, campaign_id = ?, assignee = ?, body = ? WHERE id = ? AND version = ?`,
 		r.Version, r.Status, r.Urgency, cents(r.LossTotal), r.CampaignID, r.Assignee, string(body), r.ID, r.Version-1)
+	return versioned(res, err, "report", func() error { _, err := t.GetReport(r.ID); return err })
+}
+
+// versioned ends a versioned update: when it changed no row, the error
+// of exists (not found) or ECONFLICT naming what.
+func versioned(res sql.Result, err error, what string, exists func() error) error {
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := t.GetReport(r.ID); err != nil {
+		if err := exists(); err != nil {
 			return err
 		}
-		return core.Errorf(core.ECONFLICT, "the report changed meanwhile: reload it and apply your change again")
+		return core.Errorf(core.ECONFLICT, "the %s changed meanwhile: reload it and apply your change again", what)
 	}
 	return nil
 }
@@ -146,15 +152,6 @@ func (t *tx) SaveIndicator(v *core.IndicatorValue) error {
 	return err
 }
 
-func (t *tx) GetIndicator(bureau, key string) (*core.IndicatorValue, error) {
-	v := &core.IndicatorValue{Bureau: bureau, Key: key}
-	err := t.queryRow(`SELECT count, state FROM indicator_values WHERE bureau = ? AND ikey = ?`, bureau, key).Scan(&v.Count, &v.State)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, core.Errorf(core.ENOTFOUND, "indicator not found")
-	}
-	return v, err
-}
-
 func (t *tx) AddPosting(bureau, key, reportID string) error {
 	_, err := t.exec(`INSERT INTO report_postings (bureau, ikey, report_id) VALUES (?,?,?) ON CONFLICT (bureau, ikey, report_id) DO NOTHING`, bureau, key, reportID)
 	return err
@@ -162,10 +159,6 @@ func (t *tx) AddPosting(bureau, key, reportID string) error {
 
 func (t *tx) PostingCampaigns(bureau, key string) ([]string, error) {
 	return t.strings(`SELECT DISTINCT r.campaign_id FROM report_postings p JOIN reports r ON r.id = p.report_id WHERE p.bureau = ? AND p.ikey = ? ORDER BY r.campaign_id`, bureau, key)
-}
-
-func (t *tx) ReportKeys(reportID string) ([]string, error) {
-	return t.strings(`SELECT ikey FROM report_postings WHERE report_id = ? ORDER BY ikey`, reportID)
 }
 
 func (t *tx) strings(q string, args ...any) ([]string, error) {
@@ -196,16 +189,7 @@ func (t *tx) UpdateCampaign(c *core.Campaign) error {
 	body, _ := json.Marshal(c)
 	res, err := t.exec(`UPDATE campaigns SET version = ?, reports = ?, merged_into = ?, updated_at = ?, body = ? WHERE id = ? AND version = ?`,
 		c.Version, c.Reports, c.MergedInto, t.time(c.UpdatedAt), string(body), c.ID, c.Version-1)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := t.GetCampaign(c.ID); err != nil {
-			return err
-		}
-		return core.Errorf(core.ECONFLICT, "the campaign changed meanwhile: reload it and apply your change again")
-	}
-	return nil
+	return versioned(res, err, "campaign", func() error { _, err := t.GetCampaign(c.ID); return err })
 }
 
 func (t *tx) GetCampaign(id string) (*core.Campaign, error) {

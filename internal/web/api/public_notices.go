@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,16 +61,7 @@ func (l *publicLimiter) allow(addr string, limit int, now time.Time) (bool, time
 }
 
 func (s *Server) publicAllowed(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit := s.PublicRate
-	if limit <= 0 {
-		limit = DefaultPublicRate
-	}
-	ok, wait := s.publicLimit.allow(v.Remote, limit, time.Now())
-	if !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		return core.Errorf(core.ERATELIMIT, "at most %d public notice requests a minute from one address: retry after %d seconds", limit, int(math.Ceil(wait.Seconds())))
-	}
-	return nil
+	return s.reportAllowed(w, &s.publicLimit, v, orDefault(s.PublicRate, DefaultPublicRate), "public notice requests")
 }
 
 // writeCacheable writes v as JSON with an ETag of its bytes, or 304 when

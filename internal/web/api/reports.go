@@ -60,7 +60,8 @@ func (s *Server) reportRoutes() []route {
 	}
 }
 
-// reportAllowed applies a per-address limit of lim a minute.
+// reportAllowed applies a per-address limit of lim a minute, counted in l,
+// to the reporting routes and (through publicAllowed) the public notices.
 func (s *Server) reportAllowed(w http.ResponseWriter, l *publicLimiter, v core.Viewer, lim int, what string) error {
 	ok, wait := l.allow(v.Remote, lim, time.Now())
 	if !ok {
@@ -104,11 +105,19 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, v core.Vie
 	return nil
 }
 
-// followAllowed counts only failed follow-ups, so a reporter checking
+// followAllowed counts a failed follow-up of v's address against the
+// limit of failed follow-ups a minute.
+func (s *Server) followAllowed(w http.ResponseWriter, v core.Viewer) error {
+	return s.reportAllowed(w, &s.followLimit, v, s.followRate(), "failed follow-ups")
+}
+
+func (s *Server) followRate() int { return orDefault(s.ReportFollowRate, DefaultReportFollowRate) }
+
+// followFailed counts only failed follow-ups, so a reporter checking
 // often is never refused but guessing secrets is slow.
 func (s *Server) followFailed(w http.ResponseWriter, v core.Viewer, err error) error {
 	if core.ErrorCode(err) == core.ENOTFOUND {
-		if lerr := s.reportAllowed(w, &s.followLimit, v, orDefault(s.ReportFollowRate, DefaultReportFollowRate), "failed follow-ups"); lerr != nil {
+		if lerr := s.followAllowed(w, v); lerr != nil {
 			return lerr
 		}
 	}
@@ -116,12 +125,12 @@ func (s *Server) followFailed(w http.ResponseWriter, v core.Viewer, err error) e
 }
 
 func (s *Server) followBlocked(v core.Viewer) bool {
-	return s.followLimit.blocked(v.Remote, orDefault(s.ReportFollowRate, DefaultReportFollowRate), time.Now())
+	return s.followLimit.blocked(v.Remote, s.followRate(), time.Now())
 }
 
 func (s *Server) followReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	if s.followBlocked(v) {
-		return s.reportAllowed(w, &s.followLimit, v, orDefault(s.ReportFollowRate, DefaultReportFollowRate), "failed follow-ups")
+		return s.followAllowed(w, v)
 	}
 	f, err := s.Reports.Follow(r.Context(), v, r.PathValue("receipt"), r.Header.Get("X-Report-Secret"))
 	if err != nil {
@@ -134,7 +143,7 @@ func (s *Server) followReport(w http.ResponseWriter, r *http.Request, v core.Vie
 
 func (s *Server) addToReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	if s.followBlocked(v) {
-		return s.reportAllowed(w, &s.followLimit, v, orDefault(s.ReportFollowRate, DefaultReportFollowRate), "failed follow-ups")
+		return s.followAllowed(w, v)
 	}
 	if err := s.reportAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports and additions"); err != nil {
 		return err
