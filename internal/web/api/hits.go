@@ -56,9 +56,10 @@ func plainHits(hs []screen.Hit) []answerHit {
 
 // recordHits turns what a screening matched at or above the alert
 // threshold into hit records. A miss returns at once: nothing is read or
-// written. Otherwise the query is run again as the system, so that the
-// owner's hit holds the score and explanation even where the searcher was
-// told only "possible hit", and the hits are written in one transaction.
+// written. Otherwise each match's owner view (the score and explanation
+// even where the searcher was told only "possible hit") goes into one
+// sighting, its hits are recorded in one call to the hits service, and
+// each answer hit is given the id of the hit record made for its record.
 func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit) ([]answerHit, error) {
 	out := plainHits(answer)
 	if s.Hits == nil || v.Bureau == "" {
