@@ -50,14 +50,7 @@ func newCoopFixture(t *testing.T, b storetest.Backend, manual bool) *coopFixture
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	rs.Changed = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
-			seq = s
-		}
-	}
+	rs.Changed = idx.Follower(st, seq)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s := api.New(st, a, rs, log, api.Config{Version: "test", EventsHeartbeat: time.Second})
 	s.Screen = idx

@@ -33,11 +33,7 @@ func screenFixture(t *testing.T, b storetest.Backend) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs.Changed = func() {
-		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
-			seq = s
-		}
-	}
+	rs.Changed = idx.Follower(st, seq)
 	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
 	s.Screen = idx
 	w := audit.NewWriter(st, nil, 100, time.Millisecond)
