@@ -75,7 +75,7 @@ func newCoopFixture(t *testing.T, b storetest.Backend, manual bool) *coopFixture
 		<-done
 		s.StopStreams()
 		hs.Close()
-		s.Hits.Flush()
+		s.Close()
 		w.Close()
 	})
 	f := &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}

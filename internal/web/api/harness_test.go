@@ -71,7 +71,7 @@ func newServerOn(t testing.TB, st core.Store, a *auth.Service, rs *records.Servi
 	t.Helper()
 	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
 	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.Close(); s.Hits.Flush() })
+	t.Cleanup(func() { hs.Close(); s.Close() })
 	return hs
 }
 

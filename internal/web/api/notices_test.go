@@ -51,7 +51,7 @@ func newNoticeFixture(t *testing.T, b storetest.Backend) *noticeFixture {
 	nf := &noticeFixture{Notices: s.Notices, Server: s}
 	s.Notices.Now = func() time.Time { return time.Now().Add(time.Duration(nf.offset.Load()) * time.Second) }
 	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.Close(); s.Hits.Flush(); w.Close() })
+	t.Cleanup(func() { hs.Close(); s.Close(); w.Close() })
 	nf.fixture = &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
 	return nf
 }

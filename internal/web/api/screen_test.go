@@ -39,7 +39,7 @@ func screenFixture(t *testing.T, b storetest.Backend) *fixture {
 	w := audit.NewWriter(st, nil, 100, time.Millisecond)
 	s.ReadAudit = w
 	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.Close(); s.Hits.Flush(); w.Close() })
+	t.Cleanup(func() { hs.Close(); s.Close(); w.Close() })
 	return &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
 }
 

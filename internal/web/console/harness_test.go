@@ -63,7 +63,7 @@ func newEnv(t *testing.T, b storetest.Backend) *env {
 	}
 	c.Mount(s.Mux())
 	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Hits.Flush(); w.Close() })
+	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
 	return &env{URL: hs.URL, Auth: a, Server: s, Secrets: map[string]string{}}
 }
 
