@@ -249,7 +249,7 @@ func serve(f serverFlags, withDemo bool) error {
 	srv.Screen = idx
 	readAudit := audit.NewWriter(st, log, 10_000, 5*time.Millisecond)
 	defer readAudit.Close() // after the server has drained: every screening is written
-	defer srv.Hits.Flush()  // and every repeat sighting
+	defer srv.Close()       // and every repeat sighting
 	srv.ReadAudit = readAudit
 	go idx.Follow(ctx, st, seq, *durations["feed-poll"], wake, log)
 	// Other replicas' events arrive by polling the stream's head; local

@@ -314,7 +314,7 @@ func overHTTP(ctx context.Context, o Options, idx *screen.Index, qs []query, ds 
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	defer w.Close()
-	defer srv.Hits.Flush()
+	defer srv.Close()
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	bodiesAt := func(place string) [][]byte {
 		bs := make([][]byte, len(qs))

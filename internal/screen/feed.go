@@ -3,6 +3,7 @@ package screen
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -93,6 +94,21 @@ func (x *Index) CatchUp(ctx context.Context, st Reader, seq int64) (int64, error
 		}
 		if len(changes) < 1000 {
 			return seq, nil
+		}
+	}
+}
+
+// Follower returns a hook that brings the index up to date with st at
+// every call, from seq (what Load returned) on: a records service's
+// Changed hook, for an index that follows every local write at once.
+// Calls are serialised; a failed catch-up is retried at the next call.
+func (x *Index) Follower(st Reader, seq int64) func() {
+	var mu sync.Mutex
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if s, err := x.CatchUp(context.Background(), st, seq); err == nil {
+			seq = s
 		}
 	}
 }

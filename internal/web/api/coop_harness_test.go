@@ -18,13 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/manara-hub/manara/internal/audit"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
-	"github.com/manara-hub/manara/internal/records"
-	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 	"github.com/manara-hub/manara/internal/webhooks"
@@ -42,50 +38,25 @@ type coopFixture struct {
 // webhook dispatcher running unless manual is set.
 func newCoopFixture(t *testing.T, b storetest.Backend, manual bool) *coopFixture {
 	t.Helper()
-	st := b.Open(t)
-	a := auth.NewService(st)
-	rs := records.New(st)
-	idx := screen.New()
-	seq, err := idx.Load(context.Background(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	rs.Changed = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
-			seq = s
-		}
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := api.New(st, a, rs, log, api.Config{Version: "test", EventsHeartbeat: time.Second})
-	s.Screen = idx
 	allow, err := webhooks.ParseAllowlist("127.0.0.1/32")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Webhooks.Allow = allow
-	w := audit.NewWriter(st, nil, 100, time.Millisecond)
-	s.ReadAudit = w
+	f, s := newIndexedFixture(t, b, api.Config{Version: "test", EventsHeartbeat: time.Second}, func(s *api.Server) { s.Webhooks.Allow = allow })
 	ctx, cancel := context.WithCancel(context.Background())
-	d := fastDispatcher(st, allow, s)
-	hs := httptest.NewServer(s.Handler())
+	d := fastDispatcher(f.Store, allow, s)
 	done := make(chan struct{})
 	if !manual {
 		go func() { d.Run(ctx); close(done) }()
 	} else {
 		close(done)
 	}
+	// Registered after the server's cleanup, so run before it: the
+	// dispatcher stops before the server does.
 	t.Cleanup(func() {
 		cancel()
 		<-done
-		s.StopStreams()
-		hs.Close()
-		s.Hits.Flush()
-		w.Close()
 	})
-	f := &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
 	return &coopFixture{fixture: f, Server: s, Dispatcher: d, Allow: allow, cancel: cancel}
 }
 

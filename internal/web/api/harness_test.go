@@ -20,12 +20,15 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/sqlstore"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
@@ -65,13 +68,41 @@ func newFixture(t *testing.T, b storetest.Backend) *fixture {
 	return &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
 }
 
+// newIndexedFixture starts a server with cfg over a fresh store on b,
+// with a screening index that follows every write (so that tests see
+// their writes screened at once) and a read-audit writer; setup, if not
+// nil, completes the server before it serves. It stops when the test
+// ends, before the store is closed: streams, HTTP server, hits, audit.
+func newIndexedFixture(t *testing.T, b storetest.Backend, cfg api.Config, setup func(*api.Server)) (*fixture, *api.Server) {
+	t.Helper()
+	st := b.Open(t)
+	a := auth.NewService(st)
+	rs := records.New(st)
+	idx := screen.New()
+	seq, err := idx.Load(context.Background(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Changed = idx.Follower(st, seq)
+	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	s.Screen = idx
+	w := audit.NewWriter(st, nil, 100, time.Millisecond)
+	s.ReadAudit = w
+	if setup != nil {
+		setup(s)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
+	return &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}, s
+}
+
 // newServerOn starts an API server over the given store and services; it
 // stops when the test ends, before the store is closed.
 func newServerOn(t testing.TB, st core.Store, a *auth.Service, rs *records.Service) *httptest.Server {
 	t.Helper()
 	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
 	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.Close(); s.Hits.Flush() })
+	t.Cleanup(func() { hs.Close(); s.Close() })
 	return hs
 }
 

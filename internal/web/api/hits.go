@@ -39,27 +39,33 @@ func (s *Server) hitRoutes() []route {
 	}
 }
 
-// answerHit is a screening answer's hit with the hit record it made, if
-// it reached the alert threshold.
-type answerHit struct {
+// AnswerHit is a screening answer's hit with the hit record it made, if
+// it reached the alert threshold: what the API answers and the console
+// shows.
+type AnswerHit struct {
 	screen.Hit
 	HitID string `json:"hit_id,omitempty"`
 }
 
-func plainHits(hs []screen.Hit) []answerHit {
-	out := make([]answerHit, len(hs))
+// answerHit is AnswerHit by the name openapi_cooperation_test.go knows it
+// by (that file is to use AnswerHit, and this alias to go).
+type answerHit = AnswerHit
+
+func plainHits(hs []screen.Hit) []AnswerHit {
+	out := make([]AnswerHit, len(hs))
 	for i, h := range hs {
-		out[i] = answerHit{Hit: h}
+		out[i] = AnswerHit{Hit: h}
 	}
 	return out
 }
 
 // recordHits turns what a screening matched at or above the alert
 // threshold into hit records. A miss returns at once: nothing is read or
-// written. Otherwise the query is run again as the system, so that the
-// owner's hit holds the score and explanation even where the searcher was
-// told only "possible hit", and the hits are written in one transaction.
-func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit) ([]answerHit, error) {
+// written. Otherwise each match's owner view (the score and explanation
+// even where the searcher was told only "possible hit") goes into one
+// sighting, its hits are recorded in one call to the hits service, and
+// each answer hit is given the id of the hit record made for its record.
+func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit) ([]AnswerHit, error) {
 	out := plainHits(answer)
 	if s.Hits == nil || v.Bureau == "" {
 		return out, nil

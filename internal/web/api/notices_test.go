@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -14,12 +11,9 @@ import (
 	"time"
 
 	"github.com/manara-hub/manara/internal/access"
-	"github.com/manara-hub/manara/internal/audit"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
-	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -35,28 +29,11 @@ type noticeFixture struct {
 
 func newNoticeFixture(t *testing.T, b storetest.Backend) *noticeFixture {
 	t.Helper()
-	st := b.Open(t)
-	a := auth.NewService(st)
-	rs := records.New(st)
-	idx := screen.New()
-	seq, err := idx.Load(context.Background(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs.Changed = func() {
-		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
-			seq = s
-		}
-	}
-	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
-	s.Screen = idx
-	w := audit.NewWriter(st, nil, 100, time.Millisecond)
-	s.ReadAudit = w
-	nf := &noticeFixture{Notices: s.Notices, Server: s}
-	s.Notices.Now = func() time.Time { return time.Now().Add(time.Duration(nf.offset.Load()) * time.Second) }
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.Close(); s.Hits.Flush(); w.Close() })
-	nf.fixture = &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
+	nf := &noticeFixture{}
+	nf.fixture, nf.Server = newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) {
+		s.Notices.Now = func() time.Time { return time.Now().Add(time.Duration(nf.offset.Load()) * time.Second) }
+	})
+	nf.Notices = nf.Server.Notices
 	return nf
 }
 

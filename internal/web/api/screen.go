@@ -53,7 +53,7 @@ func (c screenContext) String() string {
 }
 
 type screenAnswer struct {
-	Hits       []answerHit `json:"hits"`
+	Hits       []AnswerHit `json:"hits"`
 	Count      int         `json:"count"`
 	ScreenedAt time.Time   `json:"screened_at"`
 }
@@ -119,20 +119,29 @@ func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Vie
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := in.Context.validate(); err != nil {
-		return err
-	}
-	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", in.Name, in.DateOfBirth, in.Sex, in.Nationality, in.Context)
-	found, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, in.PersonQuery) })
-	if err != nil {
-		return err
-	}
-	out, err := s.recordHits(r, v, "person", hits.Normalise(in.Name, in.DateOfBirth), personSummary(in.PersonQuery), in.Context, found)
+	out, err := s.ScreenPerson(r, v, in.PersonQuery, in.Context)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
 	return nil
+}
+
+// ScreenPerson screens a person for v, c being the searcher's context
+// (a border post, a flight): one audit entry, and a hit record for each
+// match at the alert threshold. It is POST /api/v1/screen/person once the
+// body is read, for the console to call in process; r gives the context.
+func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQuery, c map[string]string) ([]AnswerHit, error) {
+	sc := screenContext(c)
+	if err := sc.validate(); err != nil {
+		return nil, err
+	}
+	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", q.Name, q.DateOfBirth, q.Sex, q.Nationality, sc)
+	found, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
+	if err != nil {
+		return nil, err
+	}
+	return s.recordHits(r, v, "person", hits.Normalise(q.Name, q.DateOfBirth), personSummary(q), sc, found)
 }
 
 func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -143,20 +152,28 @@ func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.V
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := in.Context.validate(); err != nil {
-		return err
-	}
-	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", in.Number, in.Country, in.Type, in.MRZ != "", in.Context)
-	found, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, in.DocumentQuery) })
-	if err != nil {
-		return err
-	}
-	out, err := s.recordHits(r, v, "document", hits.Normalise(in.Number, in.Country, in.Type, in.MRZ), documentSummary(in.DocumentQuery), in.Context, found)
+	out, err := s.ScreenDocument(r, v, in.DocumentQuery, in.Context)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
 	return nil
+}
+
+// ScreenDocument screens a document (by number and country, or by MRZ)
+// for v, as ScreenPerson does a person: POST /api/v1/screen/document once
+// the body is read.
+func (s *Server) ScreenDocument(r *http.Request, v core.Viewer, q screen.DocumentQuery, c map[string]string) ([]AnswerHit, error) {
+	sc := screenContext(c)
+	if err := sc.validate(); err != nil {
+		return nil, err
+	}
+	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", q.Number, q.Country, q.Type, q.MRZ != "", sc)
+	found, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, q) })
+	if err != nil {
+		return nil, err
+	}
+	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentSummary(q), sc, found)
 }
 
 // screenDoc resolves an MRZ, check digits verified, and looks the
@@ -180,22 +197,30 @@ func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := in.Context.validate(); err != nil {
-		return err
-	}
-	summary := fmt.Sprintf("identifier type=%s value=%q%s", in.Type, in.Value, in.Context)
-	found, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
-		return s.screenIdent(x, v, in.IdentifierQuery)
-	})
-	if err != nil {
-		return err
-	}
-	out, err := s.recordHits(r, v, "identifier", hits.Normalise(in.Type, in.Value), "identifier "+in.Type+" "+in.Value, in.Context, found)
+	out, err := s.ScreenIdentifier(r, v, in.IdentifierQuery, in.Context)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
 	return nil
+}
+
+// ScreenIdentifier screens an identifier (its type, or the one detected
+// from the value) for v, as ScreenPerson does a person: POST
+// /api/v1/screen/identifier once the body is read.
+func (s *Server) ScreenIdentifier(r *http.Request, v core.Viewer, q screen.IdentifierQuery, c map[string]string) ([]AnswerHit, error) {
+	sc := screenContext(c)
+	if err := sc.validate(); err != nil {
+		return nil, err
+	}
+	summary := fmt.Sprintf("identifier type=%s value=%q%s", q.Type, q.Value, sc)
+	found, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
+		return s.screenIdent(x, v, q)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.recordHits(r, v, "identifier", hits.Normalise(q.Type, q.Value), "identifier "+q.Type+" "+q.Value, sc, found)
 }
 
 func (s *Server) screenIdent(x *screen.Index, v core.Viewer, q screen.IdentifierQuery) ([]screen.Hit, error) {
@@ -223,7 +248,7 @@ type batchLine struct {
 type batchOut struct {
 	Line  int         `json:"line"`
 	ID    string      `json:"id,omitempty"`
-	Hits  []answerHit `json:"hits,omitempty"`
+	Hits  []AnswerHit `json:"hits,omitempty"`
 	Count int         `json:"count"`
 	Error *Problem    `json:"error,omitempty"`
 }

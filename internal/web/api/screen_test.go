@@ -2,22 +2,14 @@ package api_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/manara-hub/manara/internal/audit"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/ident"
-	"github.com/manara-hub/manara/internal/records"
-	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -25,26 +17,8 @@ import (
 // screenFixture is a server with a screening index that follows the store
 // at every write, so that tests see their writes screened at once.
 func screenFixture(t *testing.T, b storetest.Backend) *fixture {
-	st := b.Open(t)
-	a := auth.NewService(st)
-	rs := records.New(st)
-	idx := screen.New()
-	seq, err := idx.Load(context.Background(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs.Changed = func() {
-		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
-			seq = s
-		}
-	}
-	s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
-	s.Screen = idx
-	w := audit.NewWriter(st, nil, 100, time.Millisecond)
-	s.ReadAudit = w
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { hs.Close(); s.Hits.Flush(); w.Close() })
-	return &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
+	f, _ := newIndexedFixture(t, b, api.Config{Version: "test"}, nil)
+	return f
 }
 
 type hit struct {

@@ -172,6 +172,15 @@ func (s *Server) countRecords() float64 {
 // by itself; tests that close a server call it first).
 func (s *Server) StopStreams() { s.stopStreams() }
 
+// Close ends every open event stream and waits until every repeat
+// sighting handed to the hits service has been written. Call it once the
+// server has stopped taking requests, before the read-audit writer and
+// the store are closed.
+func (s *Server) Close() {
+	s.stopStreams()
+	s.Hits.Flush()
+}
+
 // Handler returns the server's root handler.
 func (s *Server) Handler() http.Handler { return s.mux }
 

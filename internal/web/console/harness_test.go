@@ -16,7 +16,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -52,14 +51,7 @@ func newEnv(t *testing.T, b storetest.Backend) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	rs.Changed = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if s, err := idx.CatchUp(context.Background(), st, seq); err == nil {
-			seq = s
-		}
-	}
+	rs.Changed = idx.Follower(st, seq)
 	log := slog.New(slog.NewTextHandler(logSink(), nil))
 	s := api.New(st, a, rs, log, api.Config{Version: "test", EventsHeartbeat: time.Second})
 	s.Screen = idx
@@ -71,7 +63,7 @@ func newEnv(t *testing.T, b storetest.Backend) *env {
 	}
 	c.Mount(s.Mux())
 	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Hits.Flush(); w.Close() })
+	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
 	return &env{URL: hs.URL, Auth: a, Server: s, Secrets: map[string]string{}}
 }
 
