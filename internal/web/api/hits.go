@@ -47,10 +47,6 @@ type AnswerHit struct {
 	HitID string `json:"hit_id,omitempty"`
 }
 
-// answerHit is AnswerHit by the name openapi_cooperation_test.go knows it
-// by (that file is to use AnswerHit, and this alias to go).
-type answerHit = AnswerHit
-
 func plainHits(hs []screen.Hit) []AnswerHit {
 	out := make([]AnswerHit, len(hs))
 	for i, h := range hs {

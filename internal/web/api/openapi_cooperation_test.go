@@ -40,7 +40,7 @@ func TestCooperationSchemas(t *testing.T) {
 		"HitRecord": jsonFields(reflect.TypeFor[hits.View]()), "HitStats": jsonFields(reflect.TypeFor[hits.Stats]()),
 		"Webhook": jsonFields(reflect.TypeFor[core.Webhook]()), "Delivery": jsonFields(reflect.TypeFor[core.Delivery]()),
 		"Thread": jsonFields(reflect.TypeFor[core.Thread]()), "Message": jsonFields(reflect.TypeFor[core.Message]()),
-		"ThreadView": jsonFields(reflect.TypeFor[messages.ThreadView]()), "Hit": jsonFields(reflect.TypeFor[answerHit]()),
+		"ThreadView": jsonFields(reflect.TypeFor[messages.ThreadView]()), "Hit": jsonFields(reflect.TypeFor[AnswerHit]()),
 	}
 	for name, want := range responses {
 		props, _ := sc[name].(obj)["properties"].(obj)
