@@ -381,16 +381,26 @@ func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core
 func load(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, error) {
 	r, err := tx.GetRecord(id)
 	if err != nil {
-		return nil, nil, notFound()
+		return nil, nil, loadError(err)
 	}
 	if r.Kind != core.KindNotice || !access.CanSee(v, r) {
 		return nil, nil, errHidden
 	}
 	n, err := tx.GetNotice(id)
 	if err != nil {
-		return nil, nil, notFound()
+		return nil, nil, loadError(err)
 	}
 	return n, r, nil
+}
+
+// loadError is a read's error as load returns it: a missing record or
+// notice is not found, any other failure (the store unavailable…) passes
+// through, as records.Get does.
+func loadError(err error) error {
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return notFound()
+	}
+	return err
 }
 
 // Get returns a notice v may see, with its attachments' descriptions.
