@@ -92,7 +92,7 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 			}
 			for _, row := range rows {
 				if keep(row) {
-					out = append(out, Found{View: View{Notice: row.Notice, Record: row.Record}})
+					out = append(out, Found{View: View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record}})
 				}
 			}
 			if len(rows) == f.Limit {
@@ -111,7 +111,7 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 						continue
 					}
 					if score := bestScore(m, row.Record.Data); score >= NameThreshold {
-						out = append(out, Found{View: View{Notice: row.Notice, Record: row.Record}, Score: score})
+						out = append(out, Found{View: View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record}, Score: score})
 					}
 				}
 				seen += len(rows)

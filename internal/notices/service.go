@@ -189,6 +189,18 @@ func State(n *core.Notice, r *core.Record) string {
 
 var errHidden = core.Errorf(core.ENOTFOUND, "notice not found")
 
+// redacted is n as v may see it: without the review's details (who
+// reviewed, the reason category and reason) unless v is its owner bureau
+// or a secretariat reviewer.
+func redacted(v core.Viewer, n *core.Notice, owner string) *core.Notice {
+	if access.SeesNoticeReview(v, owner) {
+		return n
+	}
+	c := *n
+	c.Reviewer, c.ReasonCategory, c.Reason = "", "", ""
+	return &c
+}
+
 func notFound() error { return core.Errorf(core.ENOTFOUND, "notice not found") }
 
 // refuse records a refused operation in its own transaction (the failed
@@ -415,7 +427,7 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, err
 		if err != nil {
 			return err
 		}
-		out = &View{Notice: n, Record: r, Attachments: as}
+		out = &View{Notice: redacted(v, n, r.Owner), Record: r, Attachments: as}
 		if v.Bureau == r.Owner || access.IsReviewer(v) {
 			out.Checks = s.checks(tx, n, r)
 		}
@@ -534,7 +546,7 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 				return err
 			}
 		}
-		out = &View{Notice: n, Record: r}
+		out = &View{Notice: redacted(v, n, r.Owner), Record: r}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
 	})
 	if err != nil {
@@ -670,7 +682,7 @@ func (s *Service) Queue(ctx context.Context, v core.Viewer, limit int) ([]*View,
 			if !access.CanSee(v, row.Record) || State(row.Notice, row.Record) != row.Notice.State {
 				continue
 			}
-			out = append(out, &View{Notice: row.Notice, Record: row.Record, Checks: s.checks(tx, row.Notice, row.Record)})
+			out = append(out, &View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record, Checks: s.checks(tx, row.Notice, row.Record)})
 			ids = append(ids, row.Notice.ID)
 		}
 		return audit.Append(tx, audit.Entry(v, "notice.queue", audit.OK, ids...))
@@ -880,7 +892,7 @@ func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]cor
 		}
 		// Another bureau sees the versions as they circulated, not the
 		// owner's drafts, and not who in the owner bureau made them.
-		if v.Bureau != r.Owner && !access.IsReviewer(v) {
+		if !access.SeesNoticeReview(v, r.Owner) {
 			out = slices.DeleteFunc(out, func(nv core.NoticeVersion) bool { return nv.State != core.NoticePublished })
 			for i := range out {
 				out[i].By = ""

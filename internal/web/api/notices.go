@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
@@ -94,10 +93,6 @@ func noticeOf(v core.Viewer, view *notices.View) noticeOut {
 	n := *view.Notice
 	r := view.Record
 	n.State = notices.State(view.Notice, r)
-	// The review's details are for the requester and the secretariat.
-	if v.Bureau != r.Owner && !access.IsReviewer(v) {
-		n.Reviewer, n.ReasonCategory, n.Reason = "", "", ""
-	}
 	if n.Countries == nil {
 		n.Countries = []string{}
 	}
