@@ -108,28 +108,17 @@ func noticeOf(v core.Viewer, view *notices.View) noticeOut {
 		CaveatText: r.CaveatText, Data: r.Data, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy, Attachments: as, Checks: view.Checks}
 }
 
-func (s *Server) notices() (*notices.Service, error) {
-	if s.Notices == nil {
-		return nil, core.Errorf(core.EUNAVAILABLE, "notices are not available on this server")
-	}
-	return s.Notices, nil
-}
-
 func writeNotice(w http.ResponseWriter, v core.Viewer, status int, view *notices.View) {
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(view.Record.Version, 10)))
 	writeJSON(w, status, noticeOf(v, view))
 }
 
 func (s *Server) createNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in notices.Input
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	view, err := ns.Create(r.Context(), v, in)
+	view, err := s.Notices.Create(r.Context(), v, in)
 	if err != nil {
 		return err
 	}
@@ -139,11 +128,7 @@ func (s *Server) createNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) getNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	view, err := ns.Get(r.Context(), v, r.PathValue("id"))
+	view, err := s.Notices.Get(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -230,15 +215,11 @@ func contains(list []string, s string) bool {
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	q, err := noticeQuery(r)
 	if err != nil {
 		return err
 	}
-	found, next, err := ns.List(r.Context(), v, q)
+	found, next, err := s.Notices.List(r.Context(), v, q)
 	if err != nil {
 		return err
 	}
@@ -256,18 +237,15 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.View
 }
 
 func (s *Server) updateNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in notices.UpdateInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	view, err := ns.Update(r.Context(), v, r.PathValue("id"), in)
+	view, err := s.Notices.Update(r.Context(), v, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
@@ -276,11 +254,7 @@ func (s *Server) updateNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) noticeVersions(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	vs, err := ns.Versions(r.Context(), v, r.PathValue("id"))
+	vs, err := s.Notices.Versions(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -296,18 +270,15 @@ type versionIn struct {
 }
 
 func (s *Server) submitNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in versionIn
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	view, err := ns.Submit(r.Context(), v, r.PathValue("id"), in.Version)
+	view, err := s.Notices.Submit(r.Context(), v, r.PathValue("id"), in.Version)
 	if err != nil {
 		return err
 	}
@@ -316,11 +287,7 @@ func (s *Server) submitNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) startReview(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	view, err := ns.StartReview(r.Context(), v, r.PathValue("id"))
+	view, err := s.Notices.StartReview(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -329,18 +296,15 @@ func (s *Server) startReview(w http.ResponseWriter, r *http.Request, v core.View
 }
 
 func (s *Server) decideNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in notices.Decision
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	view, err := ns.Decide(r.Context(), v, r.PathValue("id"), in)
+	view, err := s.Notices.Decide(r.Context(), v, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
@@ -357,20 +321,17 @@ func (s *Server) extendNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) noticeEnd(w http.ResponseWriter, r *http.Request, v core.Viewer, extend bool) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in reasonIn
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	op := ns.Cancel
+	op := s.Notices.Cancel
 	if extend {
-		op = ns.Extend
+		op = s.Notices.Extend
 	}
 	view, err := op(r.Context(), v, r.PathValue("id"), in.Version, in.Reason)
 	if err != nil {
@@ -381,11 +342,7 @@ func (s *Server) noticeEnd(w http.ResponseWriter, r *http.Request, v core.Viewer
 }
 
 func (s *Server) diffusionToNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	view, err := ns.ToNotice(r.Context(), v, r.PathValue("id"))
+	view, err := s.Notices.ToNotice(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -395,11 +352,7 @@ func (s *Server) diffusionToNotice(w http.ResponseWriter, r *http.Request, v cor
 }
 
 func (s *Server) attachToNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	limit := ns.MaxAttachmentBytes
+	limit := s.Notices.MaxAttachmentBytes
 	if limit <= 0 {
 		limit = notices.DefaultMaxAttachmentBytes
 	}
@@ -408,7 +361,7 @@ func (s *Server) attachToNotice(w http.ResponseWriter, r *http.Request, v core.V
 	if err != nil {
 		return decodeError(err)
 	}
-	a, err := ns.Attach(r.Context(), v, r.PathValue("id"), r.URL.Query().Get("name"), r.URL.Query().Get("role"), body)
+	a, err := s.Notices.Attach(r.Context(), v, r.PathValue("id"), r.URL.Query().Get("name"), r.URL.Query().Get("role"), body)
 	if err != nil {
 		return err
 	}
@@ -429,11 +382,7 @@ func writeAttachment(w http.ResponseWriter, a *core.Attachment, cache string) {
 }
 
 func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	a, err := ns.Attachment(r.Context(), v, r.PathValue("id"), r.PathValue("aid"))
+	a, err := s.Notices.Attachment(r.Context(), v, r.PathValue("id"), r.PathValue("aid"))
 	if err != nil {
 		return err
 	}
@@ -442,10 +391,6 @@ func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core
 }
 
 func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	limit := 100
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -454,7 +399,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, v core.View
 		}
 		limit = n
 	}
-	views, err := ns.Queue(r.Context(), v, limit)
+	views, err := s.Notices.Queue(r.Context(), v, limit)
 	if err != nil {
 		return err
 	}

@@ -175,10 +175,6 @@ type publicItemOut struct {
 }
 
 func (s *Server) publicList(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	if err := s.publicAllowed(w, r, v); err != nil {
 		return err
 	}
@@ -236,7 +232,7 @@ func (s *Server) publicList(w http.ResponseWriter, r *http.Request, v core.Viewe
 	if len(fs) > 0 {
 		return core.Invalid(fs...)
 	}
-	views, total, err := ns.Public(r.Context(), q, v.Remote)
+	views, total, err := s.Notices.Public(r.Context(), q, v.Remote)
 	if err != nil {
 		return err
 	}
@@ -304,15 +300,11 @@ type arrestWarrant struct {
 // publicTarget admits a public request for one notice (rate limit) and
 // reads which notice it names.
 func (s *Server) publicTarget(w http.ResponseWriter, r *http.Request, v core.Viewer) (*notices.Service, string, string, error) {
-	ns, err := s.notices()
-	if err != nil {
-		return nil, "", "", err
-	}
 	if err := s.publicAllowed(w, r, v); err != nil {
 		return nil, "", "", err
 	}
 	typ, id, err := itemKey(r)
-	return ns, typ, id, err
+	return s.Notices, typ, id, err
 }
 
 // publicNotice is the public extract a request names.
