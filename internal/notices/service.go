@@ -187,8 +187,6 @@ func State(n *core.Notice, r *core.Record) string {
 	return n.State
 }
 
-var errHidden = core.Errorf(core.ENOTFOUND, "notice not found")
-
 // redacted is n as v may see it: without the review's details (who
 // reviewed, the reason category and reason) unless v is its owner bureau
 // or a secretariat reviewer.
@@ -396,7 +394,7 @@ func load(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, err
 		return nil, nil, loadError(err)
 	}
 	if r.Kind != core.KindNotice || !access.CanSee(v, r) {
-		return nil, nil, errHidden
+		return nil, nil, notFound()
 	}
 	n, err := tx.GetNotice(id)
 	if err != nil {
@@ -871,11 +869,7 @@ func (s *Service) ToNotice(ctx context.Context, v core.Viewer, id string) (*View
 	}
 	rel := src.Record.Releasability
 	text := src.Record.CaveatText
-	out, err := s.Create(ctx, v, Input{Type: src.Notice.Type, Releasability: &rel, Caveats: src.Record.Caveats, CaveatText: text, Data: src.Record.Data})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.Create(ctx, v, Input{Type: src.Notice.Type, Releasability: &rel, Caveats: src.Record.Caveats, CaveatText: text, Data: src.Record.Data})
 }
 
 // Versions lists every kept version of a notice v may see.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -145,7 +146,7 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 	if out.Type != "" && !notices.ValidType(out.Type) {
 		bad("type", "must be one of "+strings.Join(notices.Types, ", "))
 	}
-	if out.State != "" && !contains(core.NoticeStates, out.State) {
+	if out.State != "" && !slices.Contains(core.NoticeStates, out.State) {
 		bad("state", "must be one of "+strings.Join(core.NoticeStates, ", "))
 	}
 	if o := q.Get("owner"); o != "" {
@@ -203,15 +204,6 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 		return out, core.Invalid(fs...)
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.Viewer) error {

@@ -115,8 +115,6 @@ func publicDate(s string) string { return strings.ReplaceAll(s, "-", "/") }
 
 func entityPath(entityID string) string { return strings.ReplaceAll(entityID, "/", "-") }
 
-func publicType(n *core.Notice) string { return n.Type }
-
 func stringOf(d map[string]any, k string) string {
 	s, _ := d[k].(string)
 	return strings.TrimSpace(s)
@@ -154,7 +152,7 @@ func publicNames(d map[string]any) (forename, name string) {
 }
 
 func (s *Server) publicLinks(r *http.Request, view *notices.View) map[string]href {
-	self := s.baseURL(r) + "/notices/v1/" + publicType(view.Notice) + "/" + entityPath(view.Notice.EntityID)
+	self := s.baseURL(r) + "/notices/v1/" + view.Notice.Type + "/" + entityPath(view.Notice.EntityID)
 	links := map[string]href{"self": {self}, "images": {self + "/images"}}
 	for _, a := range view.Attachments {
 		if a.Role == notices.RolePhoto {
