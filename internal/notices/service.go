@@ -416,7 +416,10 @@ func loadError(err error) error {
 // Get returns a notice v may see, with its attachments' descriptions.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, error) {
 	var out *View
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	// Read in a read transaction, so as not to hold the writer (SQLite
+	// has one); the audit entry follows, and nothing is returned unless
+	// it is written.
+	err := s.Store.View(ctx, func(tx core.Tx) error {
 		n, r, err := load(tx, v, id)
 		if err != nil {
 			return err
@@ -427,10 +430,13 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, err
 		}
 		out = &View{Notice: redacted(v, n, r.Owner), Record: r, Attachments: as}
 		if v.Bureau == r.Owner || access.IsReviewer(v) {
-			out.Checks = s.checks(tx, n, r)
+			out.Checks = s.checks(counter(tx), n, r)
 		}
-		return audit.Append(tx, audit.Entry(v, "notice.read", audit.OK, id))
+		return nil
 	})
+	if err == nil {
+		err = s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, "notice.read", audit.OK, id)) })
+	}
 	if err != nil {
 		return nil, s.refuse(ctx, v, "notice.read", err, id)
 	}
@@ -439,7 +445,7 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, err
 
 // checks runs the automatic review checks: the type's required data and
 // thresholds, and the quota.
-func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
+func (s *Service) checks(count countFunc, n *core.Notice, r *core.Record) []Check {
 	if n.Type == TypeUN {
 		return nil
 	}
@@ -450,7 +456,7 @@ func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
 	out := []Check{c}
 	if _, limited := s.Quotas[n.Type]; limited && !n.Diffusion {
 		q := Check{Name: "quota", OK: true}
-		if err := s.quota(tx, n, r.Owner, false); err != nil {
+		if err := s.quota(count, n, r.Owner); err != nil {
 			q.OK = false
 			q.Errors = []core.FieldError{{Field: "type", Reason: core.ErrorMessage(err)}}
 		}
@@ -465,22 +471,50 @@ var inCirculation = []string{core.NoticeSubmitted, core.NoticeUnderReview, core.
 // checkQuota refuses a request that would exceed its type's quota. n is
 // counted as stored: once if its stored state is already in circulation.
 func (s *Service) checkQuota(tx core.Tx, n *core.Notice, owner string) error {
-	return s.quota(tx, n, owner, true)
-}
-
-// quota is checkQuota; lock false only reads (the automatic checks shown
-// to reviewers), without serialising.
-func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) error {
-	q, ok := s.Quotas[n.Type]
-	if !ok || q.Total <= 0 {
-		return nil
-	}
-	// Two requests submitted at once on PostgreSQL would each count the
-	// other out: the lock makes the second wait for the first's commit.
-	if lock {
+	if q, ok := s.Quotas[n.Type]; ok && q.Total > 0 {
+		// Two requests submitted at once on PostgreSQL would each count the
+		// other out: the lock makes the second wait for the first's commit.
 		if err := tx.LockNoticeType(n.Type); err != nil {
 			return err
 		}
+	}
+	return s.quota(counter(tx), n, owner)
+}
+
+// countFunc counts the notices of a type in circulation, of one owner or
+// ("") of all.
+type countFunc func(typ, owner string) (int, error)
+
+// counter counts in tx.
+func counter(tx core.Tx) countFunc {
+	return func(typ, owner string) (int, error) { return tx.CountNotices(typ, owner, inCirculation) }
+}
+
+// memoCounter counts in tx once per type and owner: the review queue's
+// rows share their counts.
+func memoCounter(tx core.Tx) countFunc {
+	type key struct{ typ, owner string }
+	memo := map[key]int{}
+	return func(typ, owner string) (int, error) {
+		k := key{typ, owner}
+		if n, ok := memo[k]; ok {
+			return n, nil
+		}
+		n, err := tx.CountNotices(typ, owner, inCirculation)
+		if err != nil {
+			return 0, err
+		}
+		memo[k] = n
+		return n, nil
+	}
+}
+
+// quota is checkQuota without the lock: only reads (the automatic checks
+// shown to reviewers), without serialising.
+func (s *Service) quota(count countFunc, n *core.Notice, owner string) error {
+	q, ok := s.Quotas[n.Type]
+	if !ok || q.Total <= 0 {
+		return nil
 	}
 	counted := 0
 	if slices.Contains(inCirculation, n.State) {
@@ -491,7 +525,7 @@ func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) err
 			return core.Errorf(core.ECONFLICT, "%s notices are limited to the %d countries of the pilot, and %s is not one of them", n.Type, len(q.Participants), owner)
 		}
 		share := q.Total / len(q.Participants)
-		used, err := tx.CountNotices(n.Type, owner, inCirculation)
+		used, err := count(n.Type, owner)
 		if err != nil {
 			return err
 		}
@@ -501,7 +535,7 @@ func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) err
 		}
 		return nil
 	}
-	used, err := tx.CountNotices(n.Type, "", inCirculation)
+	used, err := count(n.Type, "")
 	if err != nil {
 		return err
 	}
@@ -670,22 +704,28 @@ func (s *Service) Queue(ctx context.Context, v core.Viewer, limit int) ([]*View,
 		limit = 100
 	}
 	var out []*View
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	ids := []string{}
+	// Read in a read transaction, as List does; the audit entry follows,
+	// and nothing is returned unless it is written.
+	err := s.Store.View(ctx, func(tx core.Tx) error {
 		rows, err := tx.NoticeQueue([]string{core.NoticeSubmitted, core.NoticeUnderReview}, limit)
 		if err != nil {
 			return err
 		}
-		ids := []string{}
+		count := memoCounter(tx)
 		for _, row := range rows {
 			if !access.CanSee(v, row.Record) || State(row.Notice, row.Record) != row.Notice.State {
 				continue
 			}
-			out = append(out, &View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record, Checks: s.checks(tx, row.Notice, row.Record)})
+			out = append(out, &View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record, Checks: s.checks(count, row.Notice, row.Record)})
 			ids = append(ids, row.Notice.ID)
 		}
-		return audit.Append(tx, audit.Entry(v, "notice.queue", audit.OK, ids...))
+		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, "notice.queue", audit.OK, ids...)) }); err != nil {
 		return nil, err
 	}
 	return out, nil
