@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,24 +187,33 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 			}
 		}
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			bad("limit", "must be a whole number from 1 to 500")
-		}
-		out.Limit = n
-	}
-	if c := q.Get("cursor"); c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		if err != nil || len(b) > 100 {
-			bad("cursor", "must be the next_cursor of a previous page")
-		}
-		out.After = string(b)
-	}
+	var pfs []core.FieldError
+	out.Limit, out.After, pfs = pageParams(q, true)
+	fs = append(fs, pfs...)
 	if len(fs) > 0 {
 		return out, core.Invalid(fs...)
 	}
 	return out, nil
+}
+
+// pageParams reads a page's limit (0 if not given) and, with cursor, the
+// cursor of a list query, with precise errors.
+func pageParams(q url.Values, cursor bool) (limit int, after string, fs []core.FieldError) {
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			fs = append(fs, core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
+		}
+		limit = n
+	}
+	if c := q.Get("cursor"); cursor && c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		if err != nil || len(b) > 100 {
+			fs = append(fs, core.FieldError{Field: "cursor", Reason: "must be the next_cursor of a previous page"})
+		}
+		after = string(b)
+	}
+	return limit, after, fs
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -344,10 +354,7 @@ func (s *Server) diffusionToNotice(w http.ResponseWriter, r *http.Request, v cor
 }
 
 func (s *Server) attachToNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit := s.Notices.MaxAttachmentBytes
-	if limit <= 0 {
-		limit = notices.DefaultMaxAttachmentBytes
-	}
+	limit := s.Notices.AttachmentLimit()
 	// Read one byte past the limit: the service names the limit precisely.
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
@@ -383,13 +390,12 @@ func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core
 }
 
 func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit := 100
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		limit = n
+	limit, _, fs := pageParams(r.URL.Query(), false)
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
+	}
+	if limit == 0 {
+		limit = 100
 	}
 	views, err := s.Notices.Queue(r.Context(), v, limit)
 	if err != nil {
