@@ -305,7 +305,7 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, e
 		fs = append(fs, core.FieldError{Field: "releasability", Reason: "is required for a diffusion: {\"mode\": \"all\"}, or {\"mode\": \"only\", \"countries\": [...]} for the countries it goes to"})
 	}
 	r.Releasability = rel
-	fs = append(fs, applyCaveats(r, in.Caveats, &in.CaveatText)...)
+	fs = append(fs, records.ValidateCaveats(r, in.Caveats, &in.CaveatText)...)
 	fs = append(fs, publicExtractErrors(n, rel)...)
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...))
@@ -341,29 +341,6 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, e
 		s.changed()
 	}
 	return &View{Notice: n, Record: r}, nil
-}
-
-func applyCaveats(r *core.Record, caveats []string, text *string) []core.FieldError {
-	var fs []core.FieldError
-	if caveats != nil {
-		cav := []string{}
-		for i, c := range caveats {
-			if !core.ValidCaveat(c) {
-				fs = append(fs, core.FieldError{Field: fmt.Sprintf("caveats[%d]", i), Reason: "must be one of " + strings.Join(core.Caveats, ", ")})
-			} else if !slices.Contains(cav, c) {
-				cav = append(cav, c)
-			}
-		}
-		r.Caveats = cav
-	}
-	if text != nil {
-		if utf8.RuneCountInString(*text) > records.MaxCaveatText {
-			fs = append(fs, core.FieldError{Field: "caveat_text", Reason: fmt.Sprintf("must be at most %d characters", records.MaxCaveatText)})
-		} else {
-			r.CaveatText = strings.TrimSpace(*text)
-		}
-	}
-	return fs
 }
 
 func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldError {
@@ -636,7 +613,7 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in Updat
 			fs = append(fs, rfs...)
 			r.Releasability = rel
 		}
-		fs = append(fs, applyCaveats(r, in.Caveats, in.CaveatText)...)
+		fs = append(fs, records.ValidateCaveats(r, in.Caveats, in.CaveatText)...)
 		if in.PublicExtract != nil {
 			n.PublicExtract = *in.PublicExtract
 		}
