@@ -565,6 +565,15 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 	return out, nil
 }
 
+// entityID gives the next public number of year: YYYY/NNNNN.
+func entityID(tx core.Tx, year int) (string, error) {
+	num, err := tx.NextEntityNumber(year)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%05d", year, num), nil
+}
+
 func ownerOnly(v core.Viewer, r *core.Record) error {
 	if !access.CanChange(v, r) {
 		return core.Errorf(core.EFORBIDDEN, "only the owner bureau (%s) may change this notice; you may comment or ask", r.Owner)
@@ -798,12 +807,12 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		if err := s.checkQuota(tx, n, r.Owner); err != nil {
 			return nil, err
 		}
-		num, err := tx.NextEntityNumber(now.Year())
+		eid, err := entityID(tx, now.Year())
 		if err != nil {
 			return nil, err
 		}
 		expires := now.AddDate(s.validity(), 0, 0)
-		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, fmt.Sprintf("%d/%05d", now.Year(), num), &now, &expires, false
+		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, eid, &now, &expires, false
 		r.Status, r.StatusReason = core.StatusActive, ""
 		r.RetainUntil, r.ReviewDate = expires, expires
 		// The data as it goes into circulation is a version of its own:
@@ -922,85 +931,93 @@ func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]cor
 // ExpiringWarning. It returns how many it expired and warned of.
 func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error) {
 	sys := core.Viewer{System: true}
-	for {
-		var batch int
-		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			now := s.now()
-			rows, err := tx.NoticesDue(now, false, 200)
-			if err != nil {
-				return err
-			}
-			batch = len(rows)
-			for _, row := range rows {
-				n, r := row.Notice, row.Record
-				if r.Status == core.StatusCancelled {
-					// Ended through its record (the UN import withdrew it):
-					// bring the workflow in step, nothing to announce.
-					n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
-					if err := tx.UpdateNotice(n); err != nil {
-						return err
-					}
-					continue
-				}
-				n.State, n.EndReason, n.UpdatedAt = core.NoticeExpired, "expired at its review date", now
-				if r.Status == core.StatusActive {
-					r.Status, r.StatusReason = core.StatusExpired, "notice expired at its review date"
-					r.Version++
-					r.UpdatedAt, r.UpdatedBy = now, "system:notices"
-					if err := tx.UpdateRecord(r); err != nil {
-						return err
-					}
-				}
-				if err := tx.UpdateNotice(n); err != nil {
-					return err
-				}
-				if err := tx.InsertEvent(ended(EventExpired, n, r, now)); err != nil {
-					return err
-				}
-				if err := audit.Append(tx, audit.Entry(sys, "notice.expire", audit.OK, n.ID)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	expired, err = s.inBatches(ctx, func(tx core.Tx) (int, error) {
+		now := s.now()
+		rows, err := tx.NoticesDue(now, false, batchSize)
 		if err != nil {
-			return expired, warned, err
+			return 0, err
 		}
-		expired += batch
-		if batch > 0 {
-			s.changed()
+		for _, row := range rows {
+			n, r := row.Notice, row.Record
+			if r.Status == core.StatusCancelled {
+				// Ended through its record (the UN import withdrew it):
+				// bring the workflow in step, nothing to announce.
+				n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
+				if err := tx.UpdateNotice(n); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			n.State, n.EndReason, n.UpdatedAt = core.NoticeExpired, "expired at its review date", now
+			if r.Status == core.StatusActive {
+				r.Status, r.StatusReason = core.StatusExpired, "notice expired at its review date"
+				r.Version++
+				r.UpdatedAt, r.UpdatedBy = now, "system:notices"
+				if err := tx.UpdateRecord(r); err != nil {
+					return 0, err
+				}
+			}
+			if err := tx.UpdateNotice(n); err != nil {
+				return 0, err
+			}
+			if err := tx.InsertEvent(ended(EventExpired, n, r, now)); err != nil {
+				return 0, err
+			}
+			if err := audit.Append(tx, audit.Entry(sys, "notice.expire", audit.OK, n.ID)); err != nil {
+				return 0, err
+			}
 		}
-		if batch < 200 {
-			break
-		}
+		return len(rows), nil
+	}, s.changed)
+	if err != nil {
+		return expired, warned, err
 	}
+	warned, err = s.inBatches(ctx, func(tx core.Tx) (int, error) {
+		now := s.now()
+		rows, err := tx.NoticesDue(now.Add(s.ExpiringWarning), true, batchSize)
+		if err != nil {
+			return 0, err
+		}
+		for _, row := range rows {
+			n, r := row.Notice, row.Record
+			n.ExpiringSent, n.UpdatedAt = true, now
+			if err := tx.UpdateNotice(n); err != nil {
+				return 0, err
+			}
+			if err := tx.InsertEvent(event(EventExpiring, n, r, now, []string{r.Owner}, map[string]any{"expires_at": n.ExpiresAt})); err != nil {
+				return 0, err
+			}
+		}
+		return len(rows), nil
+	}, nil)
+	return expired, warned, err
+}
+
+// batchSize is how many rows one transaction of ExpireDue or Adopt takes.
+const batchSize = 200
+
+// inBatches runs batch in its own transaction again and again until it
+// does fewer than batchSize rows, and returns how many it did in all
+// (those of committed transactions). after, if set, is called after each
+// committed batch that did any.
+func (s *Service) inBatches(ctx context.Context, batch func(tx core.Tx) (int, error), after func()) (int, error) {
+	total := 0
 	for {
-		var batch int
+		var n int
 		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			now := s.now()
-			rows, err := tx.NoticesDue(now.Add(s.ExpiringWarning), true, 200)
-			if err != nil {
-				return err
-			}
-			batch = len(rows)
-			for _, row := range rows {
-				n, r := row.Notice, row.Record
-				n.ExpiringSent, n.UpdatedAt = true, now
-				if err := tx.UpdateNotice(n); err != nil {
-					return err
-				}
-				if err := tx.InsertEvent(event(EventExpiring, n, r, now, []string{r.Owner}, map[string]any{"expires_at": n.ExpiresAt})); err != nil {
-					return err
-				}
-			}
-			return nil
+			var err error
+			n, err = batch(tx)
+			return err
 		})
 		if err != nil {
-			return expired, warned, err
+			return total, err
 		}
-		warned += batch
-		if batch < 200 {
-			return expired, warned, nil
+		total += n
+		if n > 0 && after != nil {
+			after()
+		}
+		if n < batchSize {
+			return total, nil
 		}
 	}
 }
@@ -1011,62 +1028,48 @@ func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error
 // idempotent; call it after imports and at start.
 func (s *Service) Adopt(ctx context.Context) (int, error) {
 	sys := core.Viewer{System: true}
-	total := 0
-	for {
-		var batch int
-		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			rs, err := tx.UnadoptedNotices(200)
-			if err != nil {
-				return err
-			}
-			batch = len(rs)
-			for _, r := range rs {
-				var d struct {
-					NoticeType string `json:"notice_type"`
-				}
-				json.Unmarshal(r.Data, &d)
-				typ := strings.ToLower(d.NoticeType)
-				if !ValidType(typ) {
-					typ = TypeUN
-				}
-				n := &core.Notice{ID: r.ID, Type: typ, State: core.NoticePublished, Revision: 1, CreatedAt: r.CreatedAt, UpdatedAt: s.now(),
-					Countries: interest(r.Data, r.Releasability, false)}
-				switch r.Status {
-				case core.StatusCancelled:
-					n.State = core.NoticeCancelled
-				case core.StatusExpired:
-					n.State = core.NoticeExpired
-				case core.StatusPending:
-					n.State = core.NoticeDraft
-				}
-				if n.State != core.NoticeDraft {
-					num, err := tx.NextEntityNumber(r.CreatedAt.Year())
-					if err != nil {
-						return err
-					}
-					n.EntityID = fmt.Sprintf("%d/%05d", r.CreatedAt.Year(), num)
-					published, expires := r.CreatedAt, r.RetainUntil
-					n.PublishedAt, n.ExpiresAt = &published, &expires
-				}
-				if err := tx.InsertNotice(n); err != nil {
-					return err
-				}
-				if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: 1, At: r.UpdatedAt, By: r.UpdatedBy, Bureau: r.Owner,
-					Reason: "imported", State: n.State, Releasability: r.Releasability, Data: r.Data}); err != nil {
-					return err
-				}
-				if err := audit.Append(tx, audit.Entry(sys, "notice.adopt", audit.OK, r.ID)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	return s.inBatches(ctx, func(tx core.Tx) (int, error) {
+		rs, err := tx.UnadoptedNotices(batchSize)
 		if err != nil {
-			return total, err
+			return 0, err
 		}
-		total += batch
-		if batch < 200 {
-			return total, nil
+		for _, r := range rs {
+			var d struct {
+				NoticeType string `json:"notice_type"`
+			}
+			json.Unmarshal(r.Data, &d)
+			typ := strings.ToLower(d.NoticeType)
+			if !ValidType(typ) {
+				typ = TypeUN
+			}
+			n := &core.Notice{ID: r.ID, Type: typ, State: core.NoticePublished, Revision: 1, CreatedAt: r.CreatedAt, UpdatedAt: s.now(),
+				Countries: interest(r.Data, r.Releasability, false)}
+			switch r.Status {
+			case core.StatusCancelled:
+				n.State = core.NoticeCancelled
+			case core.StatusExpired:
+				n.State = core.NoticeExpired
+			case core.StatusPending:
+				n.State = core.NoticeDraft
+			}
+			if n.State != core.NoticeDraft {
+				if n.EntityID, err = entityID(tx, r.CreatedAt.Year()); err != nil {
+					return 0, err
+				}
+				published, expires := r.CreatedAt, r.RetainUntil
+				n.PublishedAt, n.ExpiresAt = &published, &expires
+			}
+			if err := tx.InsertNotice(n); err != nil {
+				return 0, err
+			}
+			if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: 1, At: r.UpdatedAt, By: r.UpdatedBy, Bureau: r.Owner,
+				Reason: "imported", State: n.State, Releasability: r.Releasability, Data: r.Data}); err != nil {
+				return 0, err
+			}
+			if err := audit.Append(tx, audit.Entry(sys, "notice.adopt", audit.OK, r.ID)); err != nil {
+				return 0, err
+			}
 		}
-	}
+		return len(rs), nil
+	}, nil)
 }
