@@ -266,6 +266,14 @@ func IsReviewer(v core.Viewer) bool {
 	return !v.System && members.IsSecretariat(v.Bureau) && v.Role == core.RoleReviewer && v.Can(core.PermRecordsRead)
 }
 
+// SeesNoticeReview reports whether v may see the review of a notice owned
+// by owner (who reviewed it, the decision's reason category and reason,
+// the owner's drafts among its versions): its owner bureau and the
+// secretariat's reviewers only.
+func SeesNoticeReview(v core.Viewer, owner string) bool {
+	return v.Bureau == owner || IsReviewer(v)
+}
+
 // CanReviewNotice reports whether v may review a notice request owned by
 // owner: a secretariat reviewer, and never for a request of the reviewer's
 // own bureau (the secretariat's own notices, the INTERPOL–UN Special

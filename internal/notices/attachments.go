@@ -22,15 +22,21 @@ const (
 	RoleDocument = "document"
 )
 
+// AttachmentLimit is the most bytes one attachment may have:
+// MaxAttachmentBytes, or DefaultMaxAttachmentBytes if that is not set.
+func (s *Service) AttachmentLimit() int64 {
+	if s.MaxAttachmentBytes <= 0 {
+		return DefaultMaxAttachmentBytes
+	}
+	return s.MaxAttachmentBytes
+}
+
 // Attach stores a photo or document of a notice. Only its owner may, while
 // the notice has not ended. The type is sniffed from the bytes: JPEG, PNG
 // and WebP images, PDF documents; role photo needs an image.
 func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role string, content []byte) (*core.Attachment, error) {
 	const action = "notice.attach"
-	max := s.MaxAttachmentBytes
-	if max <= 0 {
-		max = DefaultMaxAttachmentBytes
-	}
+	max := s.AttachmentLimit()
 	if int64(len(content)) > max {
 		return nil, s.refuse(ctx, v, action, &core.Error{Code: core.ETOOLARGE, Message: fmt.Sprintf("the attachment is %d bytes; the limit is %d", len(content), max),
 			Fields: []core.FieldError{{Field: "file", Reason: fmt.Sprintf("must be at most %d bytes", max)}}}, id)

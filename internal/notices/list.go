@@ -92,7 +92,7 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 			}
 			for _, row := range rows {
 				if keep(row) {
-					out = append(out, Found{View: View{Notice: row.Notice, Record: row.Record}})
+					out = append(out, Found{View: View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record}})
 				}
 			}
 			if len(rows) == f.Limit {
@@ -110,8 +110,8 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 					if !keep(row) {
 						continue
 					}
-					if score := bestScore(m, row.Record.Data); score >= NameThreshold {
-						out = append(out, Found{View: View{Notice: row.Notice, Record: row.Record}, Score: score})
+					if score := bestScore(m, decoded(row.Record.Data)); score >= NameThreshold {
+						out = append(out, Found{View: View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record}, Score: score})
 					}
 				}
 				seen += len(rows)
@@ -150,13 +150,18 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 	return out, next, nil
 }
 
-// namesOf lists every name a notice's data gives its subject: Latin and
-// original script, aliases, and the subjects of a UN entry.
-func namesOf(data json.RawMessage) []string {
+// decoded is a notice's data as a map, nil if it is not a JSON object.
+func decoded(data json.RawMessage) map[string]any {
 	var d map[string]any
 	if json.Unmarshal(data, &d) != nil {
 		return nil
 	}
+	return d
+}
+
+// namesOf lists every name a notice's decoded data gives its subject:
+// Latin and original script, aliases, and the subjects of a UN entry.
+func namesOf(d map[string]any) []string {
 	var out []string
 	add := func(s string) {
 		if s = strings.TrimSpace(s); s != "" {
@@ -176,9 +181,9 @@ func namesOf(data json.RawMessage) []string {
 	return out
 }
 
-func bestScore(m *names.Matcher, data json.RawMessage) float64 {
+func bestScore(m *names.Matcher, d map[string]any) float64 {
 	best := 0.0
-	for _, n := range namesOf(data) {
+	for _, n := range namesOf(d) {
 		if sc := m.Compare(names.Parse(n)).Score; sc > best {
 			best = sc
 		}

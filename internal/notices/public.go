@@ -42,7 +42,7 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 	if q.Page <= 0 {
 		q.Page = 1
 	}
-	var all []View
+	var all, page []View
 	var ids []string
 	// Read in a read transaction (a public scan must not hold the writer),
 	// then audit.
@@ -74,16 +74,16 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 			all[i], all[j] = all[j], all[i]
 		}
 		from := min((q.Page-1)*q.PerPage, len(all))
-		to := min(from+q.PerPage, len(all))
-		for i := from; i < to; i++ {
-			ids = append(ids, all[i].Notice.ID)
-			as, err := tx.Attachments(all[i].Notice.ID)
+		page = all[from:min(from+q.PerPage, len(all))]
+		for i := range page {
+			ids = append(ids, page[i].Notice.ID)
+			as, err := tx.Attachments(page[i].Notice.ID)
 			if err != nil {
 				return err
 			}
 			for _, a := range as {
 				if a.Role == RolePhoto {
-					all[i].Attachments = append(all[i].Attachments, a)
+					page[i].Attachments = append(page[i].Attachments, a)
 				}
 			}
 		}
@@ -97,9 +97,7 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
 		return nil, 0, err
 	}
-	from := min((q.Page-1)*q.PerPage, len(all))
-	to := min(from+q.PerPage, len(all))
-	return all[from:to], len(all), nil
+	return page, len(all), nil
 }
 
 func (q PublicQuery) summary() string {
@@ -159,7 +157,7 @@ func (q PublicQuery) matches(row core.NoticeRow, m *names.Matcher, now time.Time
 	if q.Name != "" || q.Forename != "" {
 		byWords := (q.Name == "" || containsWords(str(d, "family_name")+" "+str(d, "name"), q.Name)) &&
 			(q.Forename == "" || containsWords(str(d, "given_names")+" "+str(d, "name"), q.Forename))
-		if !byWords && (m == nil || bestScore(m, row.Record.Data) < NameThreshold) && !familyMatches(q.Name, d) {
+		if !byWords && (m == nil || bestScore(m, d) < NameThreshold) && !familyMatches(q.Name, d) {
 			return false
 		}
 	}

@@ -187,7 +187,17 @@ func State(n *core.Notice, r *core.Record) string {
 	return n.State
 }
 
-var errHidden = core.Errorf(core.ENOTFOUND, "notice not found")
+// redacted is n as v may see it: without the review's details (who
+// reviewed, the reason category and reason) unless v is its owner bureau
+// or a secretariat reviewer.
+func redacted(v core.Viewer, n *core.Notice, owner string) *core.Notice {
+	if access.SeesNoticeReview(v, owner) {
+		return n
+	}
+	c := *n
+	c.Reviewer, c.ReasonCategory, c.Reason = "", "", ""
+	return &c
+}
 
 func notFound() error { return core.Errorf(core.ENOTFOUND, "notice not found") }
 
@@ -295,7 +305,7 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, e
 		fs = append(fs, core.FieldError{Field: "releasability", Reason: "is required for a diffusion: {\"mode\": \"all\"}, or {\"mode\": \"only\", \"countries\": [...]} for the countries it goes to"})
 	}
 	r.Releasability = rel
-	fs = append(fs, applyCaveats(r, in.Caveats, &in.CaveatText)...)
+	fs = append(fs, records.ValidateCaveats(r, in.Caveats, &in.CaveatText)...)
 	fs = append(fs, publicExtractErrors(n, rel)...)
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...))
@@ -333,29 +343,6 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, e
 	return &View{Notice: n, Record: r}, nil
 }
 
-func applyCaveats(r *core.Record, caveats []string, text *string) []core.FieldError {
-	var fs []core.FieldError
-	if caveats != nil {
-		cav := []string{}
-		for i, c := range caveats {
-			if !core.ValidCaveat(c) {
-				fs = append(fs, core.FieldError{Field: fmt.Sprintf("caveats[%d]", i), Reason: "must be one of " + strings.Join(core.Caveats, ", ")})
-			} else if !slices.Contains(cav, c) {
-				cav = append(cav, c)
-			}
-		}
-		r.Caveats = cav
-	}
-	if text != nil {
-		if utf8.RuneCountInString(*text) > records.MaxCaveatText {
-			fs = append(fs, core.FieldError{Field: "caveat_text", Reason: fmt.Sprintf("must be at most %d characters", records.MaxCaveatText)})
-		} else {
-			r.CaveatText = strings.TrimSpace(*text)
-		}
-	}
-	return fs
-}
-
 func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldError {
 	if !n.PublicExtract {
 		return nil
@@ -381,22 +368,35 @@ func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core
 func load(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, error) {
 	r, err := tx.GetRecord(id)
 	if err != nil {
-		return nil, nil, notFound()
+		return nil, nil, loadError(err)
 	}
 	if r.Kind != core.KindNotice || !access.CanSee(v, r) {
-		return nil, nil, errHidden
+		return nil, nil, notFound()
 	}
 	n, err := tx.GetNotice(id)
 	if err != nil {
-		return nil, nil, notFound()
+		return nil, nil, loadError(err)
 	}
 	return n, r, nil
+}
+
+// loadError is a read's error as load returns it: a missing record or
+// notice is not found, any other failure (the store unavailable…) passes
+// through, as records.Get does.
+func loadError(err error) error {
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return notFound()
+	}
+	return err
 }
 
 // Get returns a notice v may see, with its attachments' descriptions.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, error) {
 	var out *View
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	// Read in a read transaction, so as not to hold the writer (SQLite
+	// has one); the audit entry follows, and nothing is returned unless
+	// it is written.
+	err := s.Store.View(ctx, func(tx core.Tx) error {
 		n, r, err := load(tx, v, id)
 		if err != nil {
 			return err
@@ -405,12 +405,15 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, err
 		if err != nil {
 			return err
 		}
-		out = &View{Notice: n, Record: r, Attachments: as}
+		out = &View{Notice: redacted(v, n, r.Owner), Record: r, Attachments: as}
 		if v.Bureau == r.Owner || access.IsReviewer(v) {
-			out.Checks = s.checks(tx, n, r)
+			out.Checks = s.checks(counter(tx), n, r)
 		}
-		return audit.Append(tx, audit.Entry(v, "notice.read", audit.OK, id))
+		return nil
 	})
+	if err == nil {
+		err = s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, "notice.read", audit.OK, id)) })
+	}
 	if err != nil {
 		return nil, s.refuse(ctx, v, "notice.read", err, id)
 	}
@@ -419,7 +422,7 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, err
 
 // checks runs the automatic review checks: the type's required data and
 // thresholds, and the quota.
-func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
+func (s *Service) checks(count countFunc, n *core.Notice, r *core.Record) []Check {
 	if n.Type == TypeUN {
 		return nil
 	}
@@ -430,7 +433,7 @@ func (s *Service) checks(tx core.Tx, n *core.Notice, r *core.Record) []Check {
 	out := []Check{c}
 	if _, limited := s.Quotas[n.Type]; limited && !n.Diffusion {
 		q := Check{Name: "quota", OK: true}
-		if err := s.quota(tx, n, r.Owner, false); err != nil {
+		if err := s.quota(count, n, r.Owner); err != nil {
 			q.OK = false
 			q.Errors = []core.FieldError{{Field: "type", Reason: core.ErrorMessage(err)}}
 		}
@@ -445,22 +448,50 @@ var inCirculation = []string{core.NoticeSubmitted, core.NoticeUnderReview, core.
 // checkQuota refuses a request that would exceed its type's quota. n is
 // counted as stored: once if its stored state is already in circulation.
 func (s *Service) checkQuota(tx core.Tx, n *core.Notice, owner string) error {
-	return s.quota(tx, n, owner, true)
-}
-
-// quota is checkQuota; lock false only reads (the automatic checks shown
-// to reviewers), without serialising.
-func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) error {
-	q, ok := s.Quotas[n.Type]
-	if !ok || q.Total <= 0 {
-		return nil
-	}
-	// Two requests submitted at once on PostgreSQL would each count the
-	// other out: the lock makes the second wait for the first's commit.
-	if lock {
+	if q, ok := s.Quotas[n.Type]; ok && q.Total > 0 {
+		// Two requests submitted at once on PostgreSQL would each count the
+		// other out: the lock makes the second wait for the first's commit.
 		if err := tx.LockNoticeType(n.Type); err != nil {
 			return err
 		}
+	}
+	return s.quota(counter(tx), n, owner)
+}
+
+// countFunc counts the notices of a type in circulation, of one owner or
+// ("") of all.
+type countFunc func(typ, owner string) (int, error)
+
+// counter counts in tx.
+func counter(tx core.Tx) countFunc {
+	return func(typ, owner string) (int, error) { return tx.CountNotices(typ, owner, inCirculation) }
+}
+
+// memoCounter counts in tx once per type and owner: the review queue's
+// rows share their counts.
+func memoCounter(tx core.Tx) countFunc {
+	type key struct{ typ, owner string }
+	memo := map[key]int{}
+	return func(typ, owner string) (int, error) {
+		k := key{typ, owner}
+		if n, ok := memo[k]; ok {
+			return n, nil
+		}
+		n, err := tx.CountNotices(typ, owner, inCirculation)
+		if err != nil {
+			return 0, err
+		}
+		memo[k] = n
+		return n, nil
+	}
+}
+
+// quota is checkQuota without the lock: only reads (the automatic checks
+// shown to reviewers), without serialising.
+func (s *Service) quota(count countFunc, n *core.Notice, owner string) error {
+	q, ok := s.Quotas[n.Type]
+	if !ok || q.Total <= 0 {
+		return nil
 	}
 	counted := 0
 	if slices.Contains(inCirculation, n.State) {
@@ -471,7 +502,7 @@ func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) err
 			return core.Errorf(core.ECONFLICT, "%s notices are limited to the %d countries of the pilot, and %s is not one of them", n.Type, len(q.Participants), owner)
 		}
 		share := q.Total / len(q.Participants)
-		used, err := tx.CountNotices(n.Type, owner, inCirculation)
+		used, err := count(n.Type, owner)
 		if err != nil {
 			return err
 		}
@@ -481,7 +512,7 @@ func (s *Service) quota(tx core.Tx, n *core.Notice, owner string, lock bool) err
 		}
 		return nil
 	}
-	used, err := tx.CountNotices(n.Type, "", inCirculation)
+	used, err := count(n.Type, "")
 	if err != nil {
 		return err
 	}
@@ -524,7 +555,7 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 				return err
 			}
 		}
-		out = &View{Notice: n, Record: r}
+		out = &View{Notice: redacted(v, n, r.Owner), Record: r}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
 	})
 	if err != nil {
@@ -532,6 +563,15 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 	}
 	s.changed()
 	return out, nil
+}
+
+// entityID gives the next public number of year: YYYY/NNNNN.
+func entityID(tx core.Tx, year int) (string, error) {
+	num, err := tx.NextEntityNumber(year)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%05d", year, num), nil
 }
 
 func ownerOnly(v core.Viewer, r *core.Record) error {
@@ -582,7 +622,7 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in Updat
 			fs = append(fs, rfs...)
 			r.Releasability = rel
 		}
-		fs = append(fs, applyCaveats(r, in.Caveats, in.CaveatText)...)
+		fs = append(fs, records.ValidateCaveats(r, in.Caveats, in.CaveatText)...)
 		if in.PublicExtract != nil {
 			n.PublicExtract = *in.PublicExtract
 		}
@@ -650,22 +690,28 @@ func (s *Service) Queue(ctx context.Context, v core.Viewer, limit int) ([]*View,
 		limit = 100
 	}
 	var out []*View
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	ids := []string{}
+	// Read in a read transaction, as List does; the audit entry follows,
+	// and nothing is returned unless it is written.
+	err := s.Store.View(ctx, func(tx core.Tx) error {
 		rows, err := tx.NoticeQueue([]string{core.NoticeSubmitted, core.NoticeUnderReview}, limit)
 		if err != nil {
 			return err
 		}
-		ids := []string{}
+		count := memoCounter(tx)
 		for _, row := range rows {
 			if !access.CanSee(v, row.Record) || State(row.Notice, row.Record) != row.Notice.State {
 				continue
 			}
-			out = append(out, &View{Notice: row.Notice, Record: row.Record, Checks: s.checks(tx, row.Notice, row.Record)})
+			out = append(out, &View{Notice: redacted(v, row.Notice, row.Record.Owner), Record: row.Record, Checks: s.checks(count, row.Notice, row.Record)})
 			ids = append(ids, row.Notice.ID)
 		}
-		return audit.Append(tx, audit.Entry(v, "notice.queue", audit.OK, ids...))
+		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, "notice.queue", audit.OK, ids...)) }); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -761,12 +807,12 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		if err := s.checkQuota(tx, n, r.Owner); err != nil {
 			return nil, err
 		}
-		num, err := tx.NextEntityNumber(now.Year())
+		eid, err := entityID(tx, now.Year())
 		if err != nil {
 			return nil, err
 		}
 		expires := now.AddDate(s.validity(), 0, 0)
-		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, fmt.Sprintf("%d/%05d", now.Year(), num), &now, &expires, false
+		n.State, n.EntityID, n.PublishedAt, n.ExpiresAt, n.ExpiringSent = core.NoticePublished, eid, &now, &expires, false
 		r.Status, r.StatusReason = core.StatusActive, ""
 		r.RetainUntil, r.ReviewDate = expires, expires
 		// The data as it goes into circulation is a version of its own:
@@ -849,11 +895,7 @@ func (s *Service) ToNotice(ctx context.Context, v core.Viewer, id string) (*View
 	}
 	rel := src.Record.Releasability
 	text := src.Record.CaveatText
-	out, err := s.Create(ctx, v, Input{Type: src.Notice.Type, Releasability: &rel, Caveats: src.Record.Caveats, CaveatText: text, Data: src.Record.Data})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.Create(ctx, v, Input{Type: src.Notice.Type, Releasability: &rel, Caveats: src.Record.Caveats, CaveatText: text, Data: src.Record.Data})
 }
 
 // Versions lists every kept version of a notice v may see.
@@ -870,7 +912,7 @@ func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]cor
 		}
 		// Another bureau sees the versions as they circulated, not the
 		// owner's drafts, and not who in the owner bureau made them.
-		if v.Bureau != r.Owner && !access.IsReviewer(v) {
+		if !access.SeesNoticeReview(v, r.Owner) {
 			out = slices.DeleteFunc(out, func(nv core.NoticeVersion) bool { return nv.State != core.NoticePublished })
 			for i := range out {
 				out[i].By = ""
@@ -889,85 +931,93 @@ func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]cor
 // ExpiringWarning. It returns how many it expired and warned of.
 func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error) {
 	sys := core.Viewer{System: true}
-	for {
-		var batch int
-		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			now := s.now()
-			rows, err := tx.NoticesDue(now, false, 200)
-			if err != nil {
-				return err
-			}
-			batch = len(rows)
-			for _, row := range rows {
-				n, r := row.Notice, row.Record
-				if r.Status == core.StatusCancelled {
-					// Ended through its record (the UN import withdrew it):
-					// bring the workflow in step, nothing to announce.
-					n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
-					if err := tx.UpdateNotice(n); err != nil {
-						return err
-					}
-					continue
-				}
-				n.State, n.EndReason, n.UpdatedAt = core.NoticeExpired, "expired at its review date", now
-				if r.Status == core.StatusActive {
-					r.Status, r.StatusReason = core.StatusExpired, "notice expired at its review date"
-					r.Version++
-					r.UpdatedAt, r.UpdatedBy = now, "system:notices"
-					if err := tx.UpdateRecord(r); err != nil {
-						return err
-					}
-				}
-				if err := tx.UpdateNotice(n); err != nil {
-					return err
-				}
-				if err := tx.InsertEvent(ended(EventExpired, n, r, now)); err != nil {
-					return err
-				}
-				if err := audit.Append(tx, audit.Entry(sys, "notice.expire", audit.OK, n.ID)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	expired, err = s.inBatches(ctx, func(tx core.Tx) (int, error) {
+		now := s.now()
+		rows, err := tx.NoticesDue(now, false, batchSize)
 		if err != nil {
-			return expired, warned, err
+			return 0, err
 		}
-		expired += batch
-		if batch > 0 {
-			s.changed()
+		for _, row := range rows {
+			n, r := row.Notice, row.Record
+			if r.Status == core.StatusCancelled {
+				// Ended through its record (the UN import withdrew it):
+				// bring the workflow in step, nothing to announce.
+				n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
+				if err := tx.UpdateNotice(n); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			n.State, n.EndReason, n.UpdatedAt = core.NoticeExpired, "expired at its review date", now
+			if r.Status == core.StatusActive {
+				r.Status, r.StatusReason = core.StatusExpired, "notice expired at its review date"
+				r.Version++
+				r.UpdatedAt, r.UpdatedBy = now, "system:notices"
+				if err := tx.UpdateRecord(r); err != nil {
+					return 0, err
+				}
+			}
+			if err := tx.UpdateNotice(n); err != nil {
+				return 0, err
+			}
+			if err := tx.InsertEvent(ended(EventExpired, n, r, now)); err != nil {
+				return 0, err
+			}
+			if err := audit.Append(tx, audit.Entry(sys, "notice.expire", audit.OK, n.ID)); err != nil {
+				return 0, err
+			}
 		}
-		if batch < 200 {
-			break
-		}
+		return len(rows), nil
+	}, s.changed)
+	if err != nil {
+		return expired, warned, err
 	}
+	warned, err = s.inBatches(ctx, func(tx core.Tx) (int, error) {
+		now := s.now()
+		rows, err := tx.NoticesDue(now.Add(s.ExpiringWarning), true, batchSize)
+		if err != nil {
+			return 0, err
+		}
+		for _, row := range rows {
+			n, r := row.Notice, row.Record
+			n.ExpiringSent, n.UpdatedAt = true, now
+			if err := tx.UpdateNotice(n); err != nil {
+				return 0, err
+			}
+			if err := tx.InsertEvent(event(EventExpiring, n, r, now, []string{r.Owner}, map[string]any{"expires_at": n.ExpiresAt})); err != nil {
+				return 0, err
+			}
+		}
+		return len(rows), nil
+	}, nil)
+	return expired, warned, err
+}
+
+// batchSize is how many rows one transaction of ExpireDue or Adopt takes.
+const batchSize = 200
+
+// inBatches runs batch in its own transaction again and again until it
+// does fewer than batchSize rows, and returns how many it did in all
+// (those of committed transactions). after, if set, is called after each
+// committed batch that did any.
+func (s *Service) inBatches(ctx context.Context, batch func(tx core.Tx) (int, error), after func()) (int, error) {
+	total := 0
 	for {
-		var batch int
+		var n int
 		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			now := s.now()
-			rows, err := tx.NoticesDue(now.Add(s.ExpiringWarning), true, 200)
-			if err != nil {
-				return err
-			}
-			batch = len(rows)
-			for _, row := range rows {
-				n, r := row.Notice, row.Record
-				n.ExpiringSent, n.UpdatedAt = true, now
-				if err := tx.UpdateNotice(n); err != nil {
-					return err
-				}
-				if err := tx.InsertEvent(event(EventExpiring, n, r, now, []string{r.Owner}, map[string]any{"expires_at": n.ExpiresAt})); err != nil {
-					return err
-				}
-			}
-			return nil
+			var err error
+			n, err = batch(tx)
+			return err
 		})
 		if err != nil {
-			return expired, warned, err
+			return total, err
 		}
-		warned += batch
-		if batch < 200 {
-			return expired, warned, nil
+		total += n
+		if n > 0 && after != nil {
+			after()
+		}
+		if n < batchSize {
+			return total, nil
 		}
 	}
 }
@@ -978,62 +1028,48 @@ func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error
 // idempotent; call it after imports and at start.
 func (s *Service) Adopt(ctx context.Context) (int, error) {
 	sys := core.Viewer{System: true}
-	total := 0
-	for {
-		var batch int
-		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			rs, err := tx.UnadoptedNotices(200)
-			if err != nil {
-				return err
-			}
-			batch = len(rs)
-			for _, r := range rs {
-				var d struct {
-					NoticeType string `json:"notice_type"`
-				}
-				json.Unmarshal(r.Data, &d)
-				typ := strings.ToLower(d.NoticeType)
-				if !ValidType(typ) {
-					typ = TypeUN
-				}
-				n := &core.Notice{ID: r.ID, Type: typ, State: core.NoticePublished, Revision: 1, CreatedAt: r.CreatedAt, UpdatedAt: s.now(),
-					Countries: interest(r.Data, r.Releasability, false)}
-				switch r.Status {
-				case core.StatusCancelled:
-					n.State = core.NoticeCancelled
-				case core.StatusExpired:
-					n.State = core.NoticeExpired
-				case core.StatusPending:
-					n.State = core.NoticeDraft
-				}
-				if n.State != core.NoticeDraft {
-					num, err := tx.NextEntityNumber(r.CreatedAt.Year())
-					if err != nil {
-						return err
-					}
-					n.EntityID = fmt.Sprintf("%d/%05d", r.CreatedAt.Year(), num)
-					published, expires := r.CreatedAt, r.RetainUntil
-					n.PublishedAt, n.ExpiresAt = &published, &expires
-				}
-				if err := tx.InsertNotice(n); err != nil {
-					return err
-				}
-				if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: 1, At: r.UpdatedAt, By: r.UpdatedBy, Bureau: r.Owner,
-					Reason: "imported", State: n.State, Releasability: r.Releasability, Data: r.Data}); err != nil {
-					return err
-				}
-				if err := audit.Append(tx, audit.Entry(sys, "notice.adopt", audit.OK, r.ID)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	return s.inBatches(ctx, func(tx core.Tx) (int, error) {
+		rs, err := tx.UnadoptedNotices(batchSize)
 		if err != nil {
-			return total, err
+			return 0, err
 		}
-		total += batch
-		if batch < 200 {
-			return total, nil
+		for _, r := range rs {
+			var d struct {
+				NoticeType string `json:"notice_type"`
+			}
+			json.Unmarshal(r.Data, &d)
+			typ := strings.ToLower(d.NoticeType)
+			if !ValidType(typ) {
+				typ = TypeUN
+			}
+			n := &core.Notice{ID: r.ID, Type: typ, State: core.NoticePublished, Revision: 1, CreatedAt: r.CreatedAt, UpdatedAt: s.now(),
+				Countries: interest(r.Data, r.Releasability, false)}
+			switch r.Status {
+			case core.StatusCancelled:
+				n.State = core.NoticeCancelled
+			case core.StatusExpired:
+				n.State = core.NoticeExpired
+			case core.StatusPending:
+				n.State = core.NoticeDraft
+			}
+			if n.State != core.NoticeDraft {
+				if n.EntityID, err = entityID(tx, r.CreatedAt.Year()); err != nil {
+					return 0, err
+				}
+				published, expires := r.CreatedAt, r.RetainUntil
+				n.PublishedAt, n.ExpiresAt = &published, &expires
+			}
+			if err := tx.InsertNotice(n); err != nil {
+				return 0, err
+			}
+			if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: 1, At: r.UpdatedAt, By: r.UpdatedBy, Bureau: r.Owner,
+				Reason: "imported", State: n.State, Releasability: r.Releasability, Data: r.Data}); err != nil {
+				return 0, err
+			}
+			if err := audit.Append(tx, audit.Entry(sys, "notice.adopt", audit.OK, r.ID)); err != nil {
+				return 0, err
+			}
 		}
-	}
+		return len(rs), nil
+	}, nil)
 }

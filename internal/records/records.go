@@ -188,22 +188,14 @@ func (s *Service) apply(r *core.Record, in Input, creating bool) error {
 		fs = append(fs, rfs...)
 		r.Releasability = rel
 	}
-	if in.Caveats != nil || creating {
-		cav := []string{}
-		for i, c := range in.Caveats {
-			if !core.ValidCaveat(c) {
-				bad(fmt.Sprintf("caveats[%d]", i), "must be one of "+strings.Join(core.Caveats, ", "))
-			} else if !slices.Contains(cav, c) {
-				cav = append(cav, c)
-			}
-		}
-		r.Caveats = cav
+	caveats, text := in.Caveats, &in.CaveatText
+	if caveats == nil && creating {
+		caveats = []string{}
 	}
-	if utf8.RuneCountInString(in.CaveatText) > MaxCaveatText {
-		bad("caveat_text", fmt.Sprintf("must be at most %d characters", MaxCaveatText))
-	} else if in.CaveatText != "" || creating {
-		r.CaveatText = strings.TrimSpace(in.CaveatText)
+	if in.CaveatText == "" && !creating {
+		text = nil
 	}
+	fs = append(fs, ValidateCaveats(r, caveats, text)...)
 	if in.Data == nil {
 		if creating {
 			bad("data", "is required: a JSON object describing the "+kindOr(r.Kind))
@@ -238,6 +230,33 @@ func kindOr(k string) string {
 		return "record"
 	}
 	return strings.ReplaceAll(k, "_", " ")
+}
+
+// ValidateCaveats checks caveats and a caveat text and writes them onto r:
+// the valid caveats without repeats (unless caveats is nil), the text
+// trimmed if it is not too long (unless text is nil). It returns the
+// errors of both.
+func ValidateCaveats(r *core.Record, caveats []string, text *string) []core.FieldError {
+	var fs []core.FieldError
+	if caveats != nil {
+		cav := []string{}
+		for i, c := range caveats {
+			if !core.ValidCaveat(c) {
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("caveats[%d]", i), Reason: "must be one of " + strings.Join(core.Caveats, ", ")})
+			} else if !slices.Contains(cav, c) {
+				cav = append(cav, c)
+			}
+		}
+		r.Caveats = cav
+	}
+	if text != nil {
+		if utf8.RuneCountInString(*text) > MaxCaveatText {
+			fs = append(fs, core.FieldError{Field: "caveat_text", Reason: fmt.Sprintf("must be at most %d characters", MaxCaveatText)})
+		} else {
+			r.CaveatText = strings.TrimSpace(*text)
+		}
+	}
+	return fs
 }
 
 // ValidateReleasability checks and normalises a releasability for a record

@@ -61,22 +61,11 @@ func (t *tx) UpdateNotice(n *core.Notice) error {
 }
 
 func (t *tx) GetNotice(id string) (*core.Notice, error) {
-	rows, err := t.query(`SELECT `+noticeCols+` FROM notice_state n WHERE n.id=?`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	n, err := scanNotice(t.queryRow(`SELECT `+noticeCols+` FROM notice_state n WHERE n.id=?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "notice not found")
 	}
-	n, err := scanNotice(rows)
-	if err != nil {
-		return nil, err
-	}
-	return n, rows.Err()
+	return n, err
 }
 
 type scanner interface{ Scan(...any) error }
@@ -152,8 +141,14 @@ func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
 	if f.After != "" {
 		add(`n.id > ?`, f.After)
 	}
+	return t.noticeRows(strings.Join(conds, " AND "), "n.id", f.Limit, args...)
+}
+
+// noticeRows reads notices with their records: those where selects, in
+// order, at most limit (clamped) of them.
+func (t *tx) noticeRows(where, order string, limit int, args ...any) ([]core.NoticeRow, error) {
 	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
-		WHERE `+strings.Join(conds, " AND ")+` ORDER BY n.id LIMIT `+itoa(clampLimit(f.Limit)), args...)
+		WHERE `+where+` ORDER BY `+order+` LIMIT `+itoa(clampLimit(limit)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -171,12 +166,7 @@ func inStates(states []string) (string, []any) {
 
 func (t *tx) NoticeQueue(states []string, limit int) ([]core.NoticeRow, error) {
 	cond, args := inStates(states)
-	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
-		WHERE `+cond+` ORDER BY n.submitted_at, n.id LIMIT `+itoa(clampLimit(limit)), args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanNoticeRows(rows)
+	return t.noticeRows(cond, "n.submitted_at, n.id", limit, args...)
 }
 
 func (t *tx) NoticesDue(at time.Time, unwarned bool, limit int) ([]core.NoticeRow, error) {
@@ -184,12 +174,7 @@ func (t *tx) NoticesDue(at time.Time, unwarned bool, limit int) ([]core.NoticeRo
 	if unwarned {
 		cond, args = ` AND n.expiring_sent = ?`, append(args, false)
 	}
-	rows, err := t.query(`SELECT `+noticeCols+`, `+qualifiedRecordCols+` FROM notice_state n JOIN records ON records.id = n.id
-		WHERE n.state = 'published' AND n.expires_at < ?`+cond+` ORDER BY n.expires_at, n.id LIMIT `+itoa(clampLimit(limit)), args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanNoticeRows(rows)
+	return t.noticeRows(`n.state = 'published' AND n.expires_at < ?`+cond, "n.expires_at, n.id", limit, args...)
 }
 
 func (t *tx) CountNotices(typ, owner string, states []string) (int, error) {
@@ -206,16 +191,16 @@ func (t *tx) CountNotices(typ, owner string, states []string) (int, error) {
 }
 
 func (t *tx) LockNoticeType(typ string) error {
-	name := "notice_quota_" + typ
-	if _, err := t.exec(`INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
-		return err
-	}
-	_, err := t.next(name)
+	_, err := t.nextCreated("notice_quota_" + typ)
 	return err
 }
 
 func (t *tx) NextEntityNumber(year int) (int64, error) {
-	name := "notice_entity_" + strconv.Itoa(year)
+	return t.nextCreated("notice_entity_" + strconv.Itoa(year))
+}
+
+// nextCreated is next on a counter created (at 0) if absent.
+func (t *tx) nextCreated(name string) (int64, error) {
 	if _, err := t.exec(`INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
 		return 0, err
 	}
@@ -278,18 +263,29 @@ func (t *tx) InsertAttachment(a *core.Attachment) error {
 	return err
 }
 
-func (t *tx) GetAttachment(noticeID, id string) (*core.Attachment, error) {
+// scanAttachment reads attachmentCols, and with content the content.
+func scanAttachment(s scanner, content bool) (core.Attachment, error) {
 	var a core.Attachment
 	var created timeCol
-	err := t.queryRow(`SELECT `+attachmentCols+`, content FROM notice_attachments WHERE notice_id=? AND id=?`, noticeID, id).Scan(
-		&a.ID, &a.NoticeID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Role, &created, &a.CreatedBy, &a.Content)
+	dest := []any{&a.ID, &a.NoticeID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Role, &created, &a.CreatedBy}
+	if content {
+		dest = append(dest, &a.Content)
+	}
+	if err := s.Scan(dest...); err != nil {
+		return a, err
+	}
+	a.CreatedAt = created.T
+	return a, nil
+}
+
+func (t *tx) GetAttachment(noticeID, id string) (*core.Attachment, error) {
+	a, err := scanAttachment(t.queryRow(`SELECT `+attachmentCols+`, content FROM notice_attachments WHERE notice_id=? AND id=?`, noticeID, id), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "attachment not found")
 	}
 	if err != nil {
 		return nil, err
 	}
-	a.CreatedAt = created.T
 	return &a, nil
 }
 
@@ -301,12 +297,10 @@ func (t *tx) Attachments(noticeID string) ([]core.Attachment, error) {
 	defer rows.Close()
 	var out []core.Attachment
 	for rows.Next() {
-		var a core.Attachment
-		var created timeCol
-		if err := rows.Scan(&a.ID, &a.NoticeID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Role, &created, &a.CreatedBy); err != nil {
+		a, err := scanAttachment(rows, false)
+		if err != nil {
 			return nil, err
 		}
-		a.CreatedAt = created.T
 		out = append(out, a)
 	}
 	return out, rows.Err()

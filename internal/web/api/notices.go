@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
@@ -94,10 +95,6 @@ func noticeOf(v core.Viewer, view *notices.View) noticeOut {
 	n := *view.Notice
 	r := view.Record
 	n.State = notices.State(view.Notice, r)
-	// The review's details are for the requester and the secretariat.
-	if v.Bureau != r.Owner && !access.IsReviewer(v) {
-		n.Reviewer, n.ReasonCategory, n.Reason = "", "", ""
-	}
 	if n.Countries == nil {
 		n.Countries = []string{}
 	}
@@ -113,28 +110,17 @@ func noticeOf(v core.Viewer, view *notices.View) noticeOut {
 		CaveatText: r.CaveatText, Data: r.Data, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy, Attachments: as, Checks: view.Checks}
 }
 
-func (s *Server) notices() (*notices.Service, error) {
-	if s.Notices == nil {
-		return nil, core.Errorf(core.EUNAVAILABLE, "notices are not available on this server")
-	}
-	return s.Notices, nil
-}
-
 func writeNotice(w http.ResponseWriter, v core.Viewer, status int, view *notices.View) {
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(view.Record.Version, 10)))
 	writeJSON(w, status, noticeOf(v, view))
 }
 
 func (s *Server) createNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in notices.Input
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	view, err := ns.Create(r.Context(), v, in)
+	view, err := s.Notices.Create(r.Context(), v, in)
 	if err != nil {
 		return err
 	}
@@ -144,11 +130,7 @@ func (s *Server) createNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) getNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	view, err := ns.Get(r.Context(), v, r.PathValue("id"))
+	view, err := s.Notices.Get(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -165,7 +147,7 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 	if out.Type != "" && !notices.ValidType(out.Type) {
 		bad("type", "must be one of "+strings.Join(notices.Types, ", "))
 	}
-	if out.State != "" && !contains(core.NoticeStates, out.State) {
+	if out.State != "" && !slices.Contains(core.NoticeStates, out.State) {
 		bad("state", "must be one of "+strings.Join(core.NoticeStates, ", "))
 	}
 	if o := q.Get("owner"); o != "" {
@@ -205,45 +187,41 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 			}
 		}
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			bad("limit", "must be a whole number from 1 to 500")
-		}
-		out.Limit = n
-	}
-	if c := q.Get("cursor"); c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		if err != nil || len(b) > 100 {
-			bad("cursor", "must be the next_cursor of a previous page")
-		}
-		out.After = string(b)
-	}
+	var pfs []core.FieldError
+	out.Limit, out.After, pfs = pageParams(q, true)
+	fs = append(fs, pfs...)
 	if len(fs) > 0 {
 		return out, core.Invalid(fs...)
 	}
 	return out, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// pageParams reads a page's limit (0 if not given) and, with cursor, the
+// cursor of a list query, with precise errors.
+func pageParams(q url.Values, cursor bool) (limit int, after string, fs []core.FieldError) {
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			fs = append(fs, core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
 		}
+		limit = n
 	}
-	return false
+	if c := q.Get("cursor"); cursor && c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		if err != nil || len(b) > 100 {
+			fs = append(fs, core.FieldError{Field: "cursor", Reason: "must be the next_cursor of a previous page"})
+		}
+		after = string(b)
+	}
+	return limit, after, fs
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	q, err := noticeQuery(r)
 	if err != nil {
 		return err
 	}
-	found, next, err := ns.List(r.Context(), v, q)
+	found, next, err := s.Notices.List(r.Context(), v, q)
 	if err != nil {
 		return err
 	}
@@ -261,18 +239,15 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.View
 }
 
 func (s *Server) updateNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in notices.UpdateInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	view, err := ns.Update(r.Context(), v, r.PathValue("id"), in)
+	view, err := s.Notices.Update(r.Context(), v, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
@@ -281,11 +256,7 @@ func (s *Server) updateNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) noticeVersions(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	vs, err := ns.Versions(r.Context(), v, r.PathValue("id"))
+	vs, err := s.Notices.Versions(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -301,18 +272,15 @@ type versionIn struct {
 }
 
 func (s *Server) submitNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in versionIn
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	view, err := ns.Submit(r.Context(), v, r.PathValue("id"), in.Version)
+	view, err := s.Notices.Submit(r.Context(), v, r.PathValue("id"), in.Version)
 	if err != nil {
 		return err
 	}
@@ -321,11 +289,7 @@ func (s *Server) submitNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) startReview(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	view, err := ns.StartReview(r.Context(), v, r.PathValue("id"))
+	view, err := s.Notices.StartReview(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -334,18 +298,15 @@ func (s *Server) startReview(w http.ResponseWriter, r *http.Request, v core.View
 }
 
 func (s *Server) decideNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in notices.Decision
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	view, err := ns.Decide(r.Context(), v, r.PathValue("id"), in)
+	view, err := s.Notices.Decide(r.Context(), v, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
@@ -362,20 +323,17 @@ func (s *Server) extendNotice(w http.ResponseWriter, r *http.Request, v core.Vie
 }
 
 func (s *Server) noticeEnd(w http.ResponseWriter, r *http.Request, v core.Viewer, extend bool) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	var in reasonIn
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	var err error
 	if in.Version, err = version(r, in.Version); err != nil {
 		return err
 	}
-	op := ns.Cancel
+	op := s.Notices.Cancel
 	if extend {
-		op = ns.Extend
+		op = s.Notices.Extend
 	}
 	view, err := op(r.Context(), v, r.PathValue("id"), in.Version, in.Reason)
 	if err != nil {
@@ -386,11 +344,7 @@ func (s *Server) noticeEnd(w http.ResponseWriter, r *http.Request, v core.Viewer
 }
 
 func (s *Server) diffusionToNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	view, err := ns.ToNotice(r.Context(), v, r.PathValue("id"))
+	view, err := s.Notices.ToNotice(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -400,20 +354,13 @@ func (s *Server) diffusionToNotice(w http.ResponseWriter, r *http.Request, v cor
 }
 
 func (s *Server) attachToNotice(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	limit := ns.MaxAttachmentBytes
-	if limit <= 0 {
-		limit = notices.DefaultMaxAttachmentBytes
-	}
+	limit := s.Notices.AttachmentLimit()
 	// Read one byte past the limit: the service names the limit precisely.
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return decodeError(err)
 	}
-	a, err := ns.Attach(r.Context(), v, r.PathValue("id"), r.URL.Query().Get("name"), r.URL.Query().Get("role"), body)
+	a, err := s.Notices.Attach(r.Context(), v, r.PathValue("id"), r.URL.Query().Get("name"), r.URL.Query().Get("role"), body)
 	if err != nil {
 		return err
 	}
@@ -434,11 +381,7 @@ func writeAttachment(w http.ResponseWriter, a *core.Attachment, cache string) {
 }
 
 func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
-	a, err := ns.Attachment(r.Context(), v, r.PathValue("id"), r.PathValue("aid"))
+	a, err := s.Notices.Attachment(r.Context(), v, r.PathValue("id"), r.PathValue("aid"))
 	if err != nil {
 		return err
 	}
@@ -447,19 +390,14 @@ func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core
 }
 
 func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
+	limit, _, fs := pageParams(r.URL.Query(), false)
+	if len(fs) > 0 {
+		return core.Invalid(fs...)
 	}
-	limit := 100
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		limit = n
+	if limit == 0 {
+		limit = 100
 	}
-	views, err := ns.Queue(r.Context(), v, limit)
+	views, err := s.Notices.Queue(r.Context(), v, limit)
 	if err != nil {
 		return err
 	}

@@ -105,8 +105,6 @@ func publicDate(s string) string { return strings.ReplaceAll(s, "-", "/") }
 
 func entityPath(entityID string) string { return strings.ReplaceAll(entityID, "/", "-") }
 
-func publicType(n *core.Notice) string { return n.Type }
-
 func stringOf(d map[string]any, k string) string {
 	s, _ := d[k].(string)
 	return strings.TrimSpace(s)
@@ -144,7 +142,7 @@ func publicNames(d map[string]any) (forename, name string) {
 }
 
 func (s *Server) publicLinks(r *http.Request, view *notices.View) map[string]href {
-	self := s.baseURL(r) + "/notices/v1/" + publicType(view.Notice) + "/" + entityPath(view.Notice.EntityID)
+	self := s.baseURL(r) + "/notices/v1/" + view.Notice.Type + "/" + entityPath(view.Notice.EntityID)
 	links := map[string]href{"self": {self}, "images": {self + "/images"}}
 	for _, a := range view.Attachments {
 		if a.Role == notices.RolePhoto {
@@ -165,10 +163,6 @@ type publicItemOut struct {
 }
 
 func (s *Server) publicList(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	ns, err := s.notices()
-	if err != nil {
-		return err
-	}
 	if err := s.publicAllowed(w, r, v); err != nil {
 		return err
 	}
@@ -226,7 +220,7 @@ func (s *Server) publicList(w http.ResponseWriter, r *http.Request, v core.Viewe
 	if len(fs) > 0 {
 		return core.Invalid(fs...)
 	}
-	views, total, err := ns.Public(r.Context(), q, v.Remote)
+	views, total, err := s.Notices.Public(r.Context(), q, v.Remote)
 	if err != nil {
 		return err
 	}
@@ -294,15 +288,11 @@ type arrestWarrant struct {
 // publicTarget admits a public request for one notice (rate limit) and
 // reads which notice it names.
 func (s *Server) publicTarget(w http.ResponseWriter, r *http.Request, v core.Viewer) (*notices.Service, string, string, error) {
-	ns, err := s.notices()
-	if err != nil {
-		return nil, "", "", err
-	}
 	if err := s.publicAllowed(w, r, v); err != nil {
 		return nil, "", "", err
 	}
 	typ, id, err := itemKey(r)
-	return ns, typ, id, err
+	return s.Notices, typ, id, err
 }
 
 // publicNotice is the public extract a request names.

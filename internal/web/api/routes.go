@@ -246,20 +246,9 @@ func listQuery(r *http.Request) (records.Query, error) {
 	default:
 		fs = append(fs, core.FieldError{Field: "review_due", Reason: "must be true or false"})
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			fs = append(fs, core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		out.Limit = n
-	}
-	if c := q.Get("cursor"); c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		if err != nil || len(b) > 100 {
-			fs = append(fs, core.FieldError{Field: "cursor", Reason: "must be the next_cursor of a previous page"})
-		}
-		out.After = string(b)
-	}
+	var pfs []core.FieldError
+	out.Limit, out.After, pfs = pageParams(q, true)
+	fs = append(fs, pfs...)
 	if len(fs) > 0 {
 		return out, core.Invalid(fs...)
 	}
