@@ -152,13 +152,15 @@ func (c *Console) Mount(mux *http.ServeMux) {
 
 // req is one request as the handlers see it.
 type req struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	L     *Lang
-	V     core.Viewer
-	User  *core.User
-	token string // the session token
-	csrf  string
+	w    http.ResponseWriter
+	r    *http.Request
+	L    *Lang
+	V    core.Viewer
+	User *core.User
+	// totpOn is whether the user has a second factor (read with the session).
+	totpOn bool
+	token  string // the session token
+	csrf   string
 }
 
 // page is what every template gets.
@@ -239,9 +241,13 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w)
 		ck, err := r.Cookie(api.CookieName)
-		var v core.Viewer
+		var (
+			v      core.Viewer
+			u      *core.User
+			totpOn bool
+		)
 		if err == nil && ck.Value != "" {
-			v, err = c.API.Auth.SessionViewer(r.Context(), ck.Value, c.API.Remote(r))
+			v, u, totpOn, err = c.API.Auth.SessionUser(r.Context(), ck.Value, c.API.Remote(r))
 		} else {
 			err = auth.ErrNoCredentials
 		}
@@ -254,11 +260,6 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		u, err := c.API.Auth.Me(r.Context(), v)
-		if err != nil {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
 		code, _ := c.language(w, r, u)
 		if _, err := r.Cookie(langCookie); (err == nil || r.URL.Query().Has("lang")) && code != u.Lang {
 			// A language chosen (now or before signing in) is kept in the
@@ -267,21 +268,14 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 				u.Lang = code
 			}
 		}
-		q := &req{w: w, r: r, L: c.lang(code), V: v, User: u, token: ck.Value, csrf: sessionCSRF(ck.Value)}
+		q := &req{w: w, r: r, L: c.lang(code), V: v, User: u, totpOn: totpOn, token: ck.Value, csrf: sessionCSRF(ck.Value)}
 		if r.Method == http.MethodPost && !c.csrfOK(q) {
 			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
 			return
 		}
-		if r.URL.Path != "/enrol" && r.URL.Path != "/logout" {
-			on, err := c.API.Auth.TOTPEnabled(r.Context(), u.ID)
-			if err != nil {
-				c.fail(q, err)
-				return
-			}
-			if !on {
-				http.Redirect(w, r, "/enrol", http.StatusSeeOther)
-				return
-			}
+		if r.URL.Path != "/enrol" && r.URL.Path != "/logout" && !totpOn {
+			http.Redirect(w, r, "/enrol", http.StatusSeeOther)
+			return
 		}
 		c.run(q, h)
 	}

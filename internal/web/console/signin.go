@@ -71,11 +71,7 @@ type enrolData struct {
 }
 
 func (c *Console) enrolPage(q *req) error {
-	on, err := c.API.Auth.TOTPEnabled(q.r.Context(), q.User.ID)
-	if err != nil {
-		return err
-	}
-	if on {
+	if q.totpOn {
 		return c.redirect(q, "/")
 	}
 	secret, uri, err := c.API.Auth.BeginTOTP(q.r.Context(), q.V)
