@@ -343,6 +343,16 @@ func (c *Console) render(q *req, name string, status int, p *page) error {
 	return err
 }
 
+// failKeys are the error pages' catalog keys by error code.
+var failKeys = map[string]string{
+	core.ENOTFOUND:    "error.not_found",
+	core.EFORBIDDEN:   "error.forbidden",
+	core.EINVALID:     "error.invalid",
+	core.ECONFLICT:    "error.conflict",
+	core.EUNAVAILABLE: "error.unavailable",
+	core.ERATELIMIT:   "error.ratelimit",
+}
+
 // fail shows an error page in the user's language: hidden and absent are
 // the same 404, and no internal detail reaches the user.
 func (c *Console) fail(q *req, err error) {
@@ -350,23 +360,15 @@ func (c *Console) fail(q *req, err error) {
 		http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
 		return
 	}
-	status, key := http.StatusInternalServerError, "error.internal"
-	switch core.ErrorCode(err) {
-	case core.ENOTFOUND:
-		status, key = http.StatusNotFound, "error.not_found"
-	case core.EFORBIDDEN:
-		status, key = http.StatusForbidden, "error.forbidden"
-		if core.ErrorMessage(err) == "csrf" {
-			key = "error.csrf"
-		}
-	case core.EINVALID:
-		status, key = http.StatusBadRequest, "error.invalid"
-	case core.ECONFLICT:
-		status, key = http.StatusConflict, "error.conflict"
-	case core.EUNAVAILABLE:
-		status, key = http.StatusServiceUnavailable, "error.unavailable"
-	case core.ERATELIMIT:
-		status, key = http.StatusTooManyRequests, "error.ratelimit"
+	code := core.ErrorCode(err)
+	status, key := api.StatusOf(code), failKeys[code]
+	switch {
+	case key == "": // what a page cannot tell the user (too large, malformed, internal)
+		status, key = http.StatusInternalServerError, "error.internal"
+	case code == core.EINVALID: // a form refused: the page's 400, not the API's 422
+		status = http.StatusBadRequest
+	case code == core.EFORBIDDEN && core.ErrorMessage(err) == "csrf":
+		key = "error.csrf"
 	}
 	if status == http.StatusInternalServerError && !errors.Is(err, context.Canceled) {
 		c.Log.Error("console", "path", q.r.URL.Path, "err", err)
