@@ -75,7 +75,6 @@ func parsePages() (map[string]*template.Template, error) {
 		"field": func(p *page, name, labelKey, typ string) map[string]any {
 			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
 		},
-		"eq2": func(a, b string) bool { return a == b },
 		"add": func(a, b int) int { return a + b },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
@@ -86,14 +85,6 @@ func parsePages() (map[string]*template.Template, error) {
 			return m
 		},
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
-		"has": func(xs []string, x string) bool {
-			for _, y := range xs {
-				if y == x {
-					return true
-				}
-			}
-			return false
-		},
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
@@ -171,8 +162,6 @@ type page struct {
 	CSRF      string
 	Nav       string
 	Title     string
-	Path      string
-	Langs     []string
 	Form      url.Values
 	Errors    map[string]string
 	Problem   string
@@ -316,7 +305,7 @@ func (c *Console) csrfOK(q *req) bool {
 }
 
 func (c *Console) newPage(q *req, nav string, data any) *page {
-	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Path: q.r.URL.Path, Langs: Languages, Data: data,
+	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Data: data,
 		Form: url.Values{}, Errors: map[string]string{}, LangLinks: map[string]string{}}
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
@@ -329,6 +318,14 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 		p.LangLinks[l] = u.RequestURI()
 	}
 	return p
+}
+
+// show renders view with status 200 under the title the catalog gives
+// for titleKey: what most pages do.
+func (c *Console) show(q *req, view, nav, titleKey string, data any) error {
+	p := c.newPage(q, nav, data)
+	p.Title = q.L.T(titleKey)
+	return c.render(q, view, http.StatusOK, p)
 }
 
 func (c *Console) render(q *req, name string, status int, p *page) error {

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func usedKeys(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	prefixed := map[string][]string{"type.": notices.Types, "state.": core.NoticeStates, "role.": core.Roles, "hitstate.": core.HitStates,
-		"msgtype.": core.MessageTypes, "refuse.": append(refuseCategories, ""), "form.hint.": requestable,
+		"msgtype.": core.MessageTypes, "refuse.": append(slices.Clone(notices.ReasonCategories), ""), "form.hint.": notices.RequestTypes,
 		"flash.": {"submitted", "saved", "publish", "refuse", "user"},
 		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 		"error.": {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -117,20 +118,17 @@ func redInput(f url.Values) (notices.Input, error) {
 }
 
 type formData struct {
-	Type   string
-	Types  []string
-	Fields []string
-	ID     string
+	Type  string
+	Types []string
+	ID    string
 }
-
-var requestable = []string{"red", "yellow", "blue", "black", "green", "orange", "purple", "silver"}
 
 func (c *Console) noticeForm(q *req) error {
 	typ := q.r.URL.Query().Get("type")
-	if !contains(requestable, typ) {
+	if !slices.Contains(notices.RequestTypes, typ) {
 		typ = notices.TypeRed
 	}
-	p := c.newPage(q, "notices", formData{Type: typ, Types: requestable})
+	p := c.newPage(q, "notices", formData{Type: typ, Types: notices.RequestTypes})
 	p.Title = q.L.T("form.title")
 	if typ == notices.TypeRed {
 		p.Form.Set("purpose", "prosecution")
@@ -140,15 +138,6 @@ func (c *Console) noticeForm(q *req) error {
 	return c.render(q, "notice_form", http.StatusOK, p)
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // noticeFormPost creates (or, on a second try, changes) the draft and
 // submits it. A refusal re-renders the form with each field's error in
 // the user's language and everything that was typed.
@@ -156,7 +145,7 @@ func (c *Console) noticeFormPost(q *req) error {
 	ctx := q.r.Context()
 	f := q.r.PostForm
 	typ := f.Get("type")
-	if !contains(requestable, typ) {
+	if !slices.Contains(notices.RequestTypes, typ) {
 		typ = notices.TypeRed
 	}
 	var in notices.Input
@@ -206,7 +195,7 @@ func (c *Console) noticeFormPost(q *req) error {
 				fe["data"] = q.L.T("field.invalid", core.ErrorMessage(err))
 			}
 		}
-		p := c.newPage(q, "notices", formData{Type: typ, Types: requestable, ID: id})
+		p := c.newPage(q, "notices", formData{Type: typ, Types: notices.RequestTypes, ID: id})
 		p.Title, p.Errors, p.Form = q.L.T("form.title"), fe, f
 		p.Problem = "form.has_errors"
 		return c.render(q, "notice_form", http.StatusBadRequest, p)

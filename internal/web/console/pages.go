@@ -260,9 +260,6 @@ func flatten(prefix string, v any, out *[]kv) {
 	}
 }
 
-var refuseCategories = []string{"article3_political", "article3_military", "article3_religious", "article3_racial", "private_matter",
-	"administrative_matter", "insufficient_data", "threshold_not_met", "other"}
-
 func (c *Console) noticePage(q *req) error {
 	ctx := q.r.Context()
 	v, err := c.API.Notices.Get(ctx, q.V, q.r.PathValue("id"))
@@ -273,7 +270,7 @@ func (c *Console) noticePage(q *req) error {
 	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
 		return err
 	}
-	d := noticeData{Row: rowOf(*v), View: v, Versions: vs, Mine: v.Record.Owner == q.V.Bureau, Categories: refuseCategories}
+	d := noticeData{Row: rowOf(*v), View: v, Versions: vs, Mine: v.Record.Owner == q.V.Bureau, Categories: notices.ReasonCategories}
 	var data any
 	json.Unmarshal(v.Record.Data, &data)
 	flatten("", data, &d.Fields)
@@ -321,7 +318,7 @@ func (c *Console) noticeDecide(q *req) error {
 		if !ok {
 			return err
 		}
-		d := noticeData{Row: rowOf(*v), View: v, Mine: false, CanDecide: true, Categories: refuseCategories}
+		d := noticeData{Row: rowOf(*v), View: v, Mine: false, CanDecide: true, Categories: notices.ReasonCategories}
 		var data any
 		json.Unmarshal(v.Record.Data, &data)
 		flatten("", data, &d.Fields)
@@ -342,9 +339,7 @@ func (c *Console) reviewsPage(q *req) error {
 	for _, v := range vs {
 		rows = append(rows, rowOf(*v))
 	}
-	p := c.newPage(q, "reviews", rows)
-	p.Title = q.L.T("nav.reviews")
-	return c.render(q, "reviews", http.StatusOK, p)
+	return c.show(q, "reviews", "reviews", "nav.reviews", rows)
 }
 
 // ---- hits
@@ -364,9 +359,7 @@ func (c *Console) hitsPage(q *req) error {
 		return err
 	}
 	slices.Reverse(hs) // newest first
-	p := c.newPage(q, "hits", hitsData{Rows: hs})
-	p.Title = q.L.T("nav.hits")
-	return c.render(q, "hits", http.StatusOK, p)
+	return c.show(q, "hits", "hits", "nav.hits", hitsData{Rows: hs})
 }
 
 type hitData struct {
@@ -386,9 +379,7 @@ func (c *Console) hitPage(q *req) error {
 		d.Side, d.State = hits.Owner, h.OwnerState
 	}
 	d.Allowed = hits.Allowed(d.State)
-	p := c.newPage(q, "hits", d)
-	p.Title = q.L.T("hit.title")
-	return c.render(q, "hit", http.StatusOK, p)
+	return c.show(q, "hit", "hits", "hit.title", d)
 }
 
 func (c *Console) hitState(q *req) error {
@@ -409,9 +400,7 @@ func (c *Console) messagesPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "messages", ts)
-	p.Title = q.L.T("nav.messages")
-	return c.render(q, "messages", http.StatusOK, p)
+	return c.show(q, "messages", "messages", "nav.messages", ts)
 }
 
 type threadData struct {
@@ -469,9 +458,7 @@ func (c *Console) auditPage(q *req) error {
 		}
 		d.Entries = es
 	}
-	p := c.newPage(q, "audit", d)
-	p.Title = q.L.T("nav.audit")
-	return c.render(q, "audit", http.StatusOK, p)
+	return c.show(q, "audit", "audit", "nav.audit", d)
 }
 
 type adminData struct {

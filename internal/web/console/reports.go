@@ -41,9 +41,7 @@ func (c *Console) reportsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status})
-	p.Title = q.L.T("nav.reports")
-	return c.render(q, "reports", http.StatusOK, p)
+	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status})
 }
 
 type reportData struct {
@@ -113,9 +111,7 @@ func (c *Console) campaignsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "campaigns", campaignsData{Rows: cs, Min: min})
-	p.Title = q.L.T("nav.campaigns")
-	return c.render(q, "campaigns", http.StatusOK, p)
+	return c.show(q, "campaigns", "campaigns", "nav.campaigns", campaignsData{Rows: cs, Min: min})
 }
 
 // Graph bounds: the reports and indicators drawn (the table beside the
@@ -319,7 +315,7 @@ func (c *Console) campaignEscalate(q *req) error {
 	id := q.r.PathValue("id")
 	f := q.r.PostForm
 	in := reports.EscalateInput{NoPurple: f.Get("no_purple") == "on", NoSilver: f.Get("no_silver") == "on"}
-	in.Countries = strings.FieldsFunc(f.Get("countries"), func(r rune) bool { return r == ',' || r == ' ' || r == '،' || r == ';' })
+	in.Countries = splitCodes(f.Get("countries"))
 	esc, err := c.API.Reports.Escalate(q.r.Context(), q.V, id, in)
 	if err != nil {
 		fe, ok := fieldErrors(q.L, err, map[string]string{"countries": "countries", "campaign": "countries"})

@@ -78,9 +78,7 @@ func (c *Console) enrolPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "enrol", enrolData{Secret: groupSecret(secret), URI: uri})
-	p.Title = q.L.T("enrol.title")
-	return c.render(q, "enrol", http.StatusOK, p)
+	return c.show(q, "enrol", "enrol", "enrol.title", enrolData{Secret: groupSecret(secret), URI: uri})
 }
 
 func (c *Console) enrolPost(q *req) error {
