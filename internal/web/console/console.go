@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -386,30 +387,58 @@ func (c *Console) redirect(q *req, to string) error {
 // fieldErrors maps a service's field errors to messages in the user's
 // language, keyed by the form's own field names (via names, which maps a
 // service field such as data.charges[0].offence to the form's offence).
+// An entry of a list (nationalities[2]) is the list's field; a name
+// ending in "." stands for all the fields under it. Several errors on
+// one field are joined.
 func fieldErrors(l *Lang, err error, names map[string]string) (map[string]string, bool) {
+	return formErrors(l, err, names, false)
+}
+
+// uniqueFieldErrors is fieldErrors saying each message once per field
+// (a list's entries refused for the same reason).
+func uniqueFieldErrors(l *Lang, err error, names map[string]string) (map[string]string, bool) {
+	return formErrors(l, err, names, true)
+}
+
+func formErrors(l *Lang, err error, names map[string]string, unique bool) (map[string]string, bool) {
 	var e *core.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return nil, false
 	}
 	out := map[string]string{}
 	for _, f := range e.Fields {
-		name := f.Field
-		if n, ok := names[f.Field]; ok {
-			name = n
-		} else {
-			for prefix, n := range names {
-				if strings.HasSuffix(prefix, ".") && strings.HasPrefix(f.Field, prefix) {
-					name = n
-				}
-			}
-		}
+		name := formName(f.Field, names)
 		msg := reasonText(l, f.Reason)
 		if prev, ok := out[name]; ok {
+			if unique && prev == msg {
+				continue
+			}
 			msg = prev + " " + msg
 		}
 		out[name] = msg
 	}
 	return out, true
+}
+
+// formName is the form's name for a service's field.
+func formName(field string, names map[string]string) string {
+	if n, ok := names[field]; ok {
+		return n
+	}
+	if i := strings.LastIndexByte(field, '['); i > 0 && strings.HasSuffix(field, "]") {
+		if _, err := strconv.Atoi(field[i+1 : len(field)-1]); err == nil {
+			if n, ok := names[field[:i]]; ok {
+				return n
+			}
+		}
+	}
+	name := field
+	for prefix, n := range names {
+		if strings.HasSuffix(prefix, ".") && strings.HasPrefix(field, prefix) {
+			name = n
+		}
+	}
+	return name
 }
 
 // reasonText turns a service's reason into the user's language: known

@@ -32,8 +32,6 @@ func redFieldNames() map[string]string {
 		m[f.Data] = f.Form
 		m[f.Data+"."] = f.Form // sub-fields (nationalities[0], …)
 	}
-	m["data.nationalities."] = "nationalities"
-	m["data.extradition_countries."] = "extradition_countries"
 	return m
 }
 

@@ -318,21 +318,11 @@ func (c *Console) campaignEscalate(q *req) error {
 	in.Countries = splitCodes(f.Get("countries"))
 	esc, err := c.API.Reports.Escalate(q.r.Context(), q.V, id, in)
 	if err != nil {
-		fe, ok := fieldErrors(q.L, err, map[string]string{"countries": "countries", "campaign": "countries"})
+		fe, ok := uniqueFieldErrors(q.L, err, map[string]string{"countries": "countries", "campaign": "countries"})
 		if !ok {
 			return err
 		}
-		merged := map[string]string{}
-		for k, v := range fe {
-			if strings.HasPrefix(k, "countries") {
-				k = "countries"
-			}
-			if prev, ok := merged[k]; ok && prev != v {
-				v = prev + " " + v
-			}
-			merged[k] = v
-		}
-		return c.renderCampaign(q, id, http.StatusBadRequest, merged, f, nil)
+		return c.renderCampaign(q, id, http.StatusBadRequest, fe, f, nil)
 	}
 	q.r.URL.RawQuery = ""
 	return c.renderCampaign(q, id, http.StatusOK, nil, nil, esc)
