@@ -72,7 +72,6 @@ var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "no
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"chartOf": func(label string, ch chart) map[string]any { return map[string]any{"Label": label, "Chart": ch} },
 		"field": func(p *page, name, labelKey, typ string) map[string]any {
 			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
 		},

@@ -30,32 +30,34 @@ type chart struct {
 	Bars  []bar
 	Total int
 	Max   int
+	Width int // of the drawing: 24 a bar, one bar's at least
+}
+
+// barChart draws counts, one bar a day from first.
+func barChart(l *Lang, first time.Time, counts []int) chart {
+	const width, height = 20, 100
+	ch := chart{Max: 1, Width: max(24, len(counts)*(width+4))}
+	for _, n := range counts {
+		ch.Total += n
+		ch.Max = max(ch.Max, n)
+	}
+	for i, n := range counts {
+		h := n * height / ch.Max
+		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: n, Label: l.Date(first.AddDate(0, 0, i))})
+	}
+	return ch
 }
 
 // dayChart buckets times into the last days days (UTC), oldest first.
 func dayChart(l *Lang, now time.Time, days int, times []time.Time) chart {
 	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
 	counts := make([]int, days)
-	total := 0
 	for _, t := range times {
-		d := int(t.UTC().Sub(start) / (24 * time.Hour))
-		if d >= 0 && d < days {
+		if d := int(t.UTC().Sub(start) / (24 * time.Hour)); d >= 0 && d < days {
 			counts[d]++
-			total++
 		}
 	}
-	mx := 1
-	for _, n := range counts {
-		mx = max(mx, n)
-	}
-	const width, height = 20, 100
-	ch := chart{Total: total, Max: mx}
-	for i, n := range counts {
-		h := n * height / mx
-		day := start.AddDate(0, 0, i)
-		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: n, Label: l.Date(day)})
-	}
-	return ch
+	return barChart(l, start, counts)
 }
 
 type dashData struct {
