@@ -161,24 +161,25 @@ func (c *Console) noticeFormPost(q *req) error {
 		in.Data = json.RawMessage(raw)
 	}
 	id := f.Get("id")
+	// saved is the draft as created or changed: its version is the one
+	// the submission is based on.
+	var saved *notices.View
 	if err == nil {
 		if id == "" {
-			var v *notices.View
-			if v, err = c.API.Notices.Create(ctx, q.V, in); err == nil {
-				id = v.Notice.ID
+			if saved, err = c.API.Notices.Create(ctx, q.V, in); err == nil {
+				id = saved.Notice.ID
 			}
 		} else {
+			// The form carries no version: the change is based on the
+			// draft as it is now.
 			var cur *notices.View
 			if cur, err = c.API.Notices.Get(ctx, q.V, id); err == nil {
-				_, err = c.API.Notices.Update(ctx, q.V, id, notices.UpdateInput{Data: in.Data, Releasability: in.Releasability, Version: cur.Record.Version})
+				saved, err = c.API.Notices.Update(ctx, q.V, id, notices.UpdateInput{Data: in.Data, Releasability: in.Releasability, Version: cur.Record.Version})
 			}
 		}
 	}
 	if err == nil && f.Get("action") != "draft" {
-		var cur *notices.View
-		if cur, err = c.API.Notices.Get(ctx, q.V, id); err == nil {
-			_, err = c.API.Notices.Submit(ctx, q.V, id, cur.Record.Version)
-		}
+		_, err = c.API.Notices.Submit(ctx, q.V, id, saved.Record.Version)
 	}
 	if err != nil {
 		fe, ok := fieldErrors(q.L, err, names)

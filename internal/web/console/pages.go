@@ -262,6 +262,17 @@ func flatten(prefix string, v any, out *[]kv) {
 	}
 }
 
+// noticeDataOf is what the notice page shows of v: its row, its data as
+// labelled fields and the refusal categories.
+func noticeDataOf(l *Lang, v *notices.View) noticeData {
+	d := noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories}
+	var data any
+	json.Unmarshal(v.Record.Data, &data)
+	flatten("", data, &d.Fields)
+	dataLabels(l, d.Fields)
+	return d
+}
+
 func (c *Console) noticePage(q *req) error {
 	ctx := q.r.Context()
 	v, err := c.API.Notices.Get(ctx, q.V, q.r.PathValue("id"))
@@ -272,11 +283,8 @@ func (c *Console) noticePage(q *req) error {
 	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
 		return err
 	}
-	d := noticeData{Row: rowOf(*v), View: v, Versions: vs, Mine: v.Record.Owner == q.V.Bureau, Categories: notices.ReasonCategories}
-	var data any
-	json.Unmarshal(v.Record.Data, &data)
-	flatten("", data, &d.Fields)
-	dataLabels(q.L, d.Fields)
+	d := noticeDataOf(q.L, v)
+	d.Versions, d.Mine = vs, v.Record.Owner == q.V.Bureau
 	st := notices.State(v.Notice, v.Record)
 	d.CanSubmit = d.Mine && (st == core.NoticeDraft || st == core.NoticeRefused) && !v.Notice.Diffusion
 	d.CanDecide = q.V.Role == core.RoleReviewer && (st == core.NoticeSubmitted || st == core.NoticeUnderReview) && !d.Mine
@@ -320,11 +328,8 @@ func (c *Console) noticeDecide(q *req) error {
 		if !ok {
 			return err
 		}
-		d := noticeData{Row: rowOf(*v), View: v, Mine: false, CanDecide: true, Categories: notices.ReasonCategories}
-		var data any
-		json.Unmarshal(v.Record.Data, &data)
-		flatten("", data, &d.Fields)
-		dataLabels(q.L, d.Fields)
+		d := noticeDataOf(q.L, v)
+		d.CanDecide = true
 		p := c.newPage(q, "notices", d)
 		p.Title, p.Errors, p.Form = q.L.T("type."+v.Notice.Type), fe, f
 		return c.render(q, "notice", http.StatusBadRequest, p)
