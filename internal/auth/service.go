@@ -12,6 +12,7 @@ import (
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 // Policy values. Lockout is stored with the account so it holds across
@@ -360,11 +361,9 @@ func (n *NewUser) Validate() error {
 	} else if n.Role == core.RoleReviewer && !members.IsSecretariat(n.Bureau) {
 		fs = append(fs, core.FieldError{Field: "role", Reason: "reviewers belong to the secretariat (bureau IPSG)"})
 	}
-	switch n.Lang {
-	case "":
-		n.Lang = "en"
-	case "ar", "fr", "en":
-	default:
+	if n.Lang == "" {
+		n.Lang = lang.Default
+	} else if !lang.Valid(n.Lang) {
 		fs = append(fs, core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
 	}
 	if utf8.RuneCountInString(n.Password) < MinPasswordLength || len(n.Password) > 1024 {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 // TOTP parameters (the defaults every authenticator app assumes).
@@ -281,8 +282,8 @@ func (s *Service) Me(ctx context.Context, v core.Viewer) (*core.User, error) {
 }
 
 // SetLang keeps the user's interface language (ar, fr or en).
-func (s *Service) SetLang(ctx context.Context, v core.Viewer, lang string) error {
-	if lang != "ar" && lang != "fr" && lang != "en" {
+func (s *Service) SetLang(ctx context.Context, v core.Viewer, code string) error {
+	if !lang.Valid(code) {
 		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
 	}
 	return s.Store.Update(ctx, func(tx core.Tx) error {
@@ -290,10 +291,10 @@ func (s *Service) SetLang(ctx context.Context, v core.Viewer, lang string) error
 		if err != nil {
 			return err
 		}
-		if u.Lang == lang {
+		if u.Lang == code {
 			return nil
 		}
-		u.Lang = lang
+		u.Lang = code
 		return tx.UpdateUser(u)
 	})
 }

@@ -310,7 +310,7 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
 	p.Triage = c.canTriage(q.V)
-	for _, l := range Languages {
+	for _, l := range lang.Supported {
 		u := *q.r.URL
 		v := u.Query()
 		v.Set("lang", l)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
+	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 // usedKeys lists every catalog key the templates and handlers use: the
@@ -56,7 +57,7 @@ func TestCatalogsComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range usedKeys(t) {
-		for _, l := range Languages {
+		for _, l := range lang.Supported {
 			e, ok := cats[l][k]
 			if !ok || (e.text == "" && e.plural["other"] == "") {
 				t.Errorf("catalog %s has no %q", l, k)
@@ -66,8 +67,8 @@ func TestCatalogsComplete(t *testing.T) {
 	// Every catalog has the same keys, and plural entries have the
 	// categories their language needs.
 	need := map[string][]string{"ar": {"zero", "one", "two", "few", "many", "other"}, "fr": {"one", "other"}, "en": {"one", "other"}}
-	for _, l := range Languages {
-		for _, o := range Languages {
+	for _, l := range lang.Supported {
+		for _, o := range lang.Supported {
 			for _, k := range cats[o].keys() {
 				if _, ok := cats[l][k]; !ok {
 					t.Errorf("catalog %s lacks %q, which %s has", l, k, o)
