@@ -171,22 +171,6 @@ func (s *Service) secondFactor(tx core.Tx, u *core.User, code string, now time.T
 	return false, nil
 }
 
-// TOTPEnabled says whether the user has a confirmed second factor.
-func (s *Service) TOTPEnabled(ctx context.Context, userID string) (bool, error) {
-	var on bool
-	err := s.Store.View(ctx, func(tx core.Tx) error {
-		t, err := tx.GetTOTP(userID)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		on = t.Enabled
-		return nil
-	})
-	return on, err
-}
-
 // BeginTOTP gives the signed-in user a secret to enrol (kept until
 // confirmed; asking again gives the same one). An enrolled user gets a
 // conflict: the factor is replaced only by an administrator resetting it.
