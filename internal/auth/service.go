@@ -11,8 +11,8 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
-	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 // Policy values. Lockout is stored with the account so it holds across

@@ -21,7 +21,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
-	"github.com/manara-hub/manara/internal/web/lang"
+	"github.com/manara-hub/manara/internal/lang"
 )
 
 // TOTP parameters (the defaults every authenticator app assumes).

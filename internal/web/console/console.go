@@ -25,8 +25,8 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/web/api"
-	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 //go:embed views/*.html

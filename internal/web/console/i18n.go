@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/manara-hub/manara/internal/web/lang"
+	"github.com/manara-hub/manara/internal/lang"
 )
 
 //go:embed i18n/*.json

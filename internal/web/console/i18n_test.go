@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/notices"
-	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 // usedKeys lists every catalog key the templates and handlers use: the
