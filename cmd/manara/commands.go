@@ -88,8 +88,9 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	f.reports.add(c)
 }
 
-// noticeConfig reads the notice flags.
-func (f *serverFlags) noticeConfig() (notices.Quota, int, error) {
+// silverQuotaAndPublicRate reads the Silver Notice quota flags and the
+// public pages' rate limit.
+func (f *serverFlags) silverQuotaAndPublicRate() (notices.Quota, int, error) {
 	total, err := strconv.Atoi(f.silverQuota)
 	if err != nil || total < 0 {
 		return notices.Quota{}, 0, usageErr{"--silver-quota must be a whole number, 0 for none"}
@@ -210,7 +211,7 @@ func serve(f serverFlags, withDemo bool) error {
 	srv.Hits.Window = *durations["hit-window"]
 	srv.Webhooks.Allow = allow
 	noticeSvc := srv.Notices
-	silver, rate, err := f.noticeConfig()
+	silver, rate, err := f.silverQuotaAndPublicRate()
 	if err != nil {
 		return err
 	}

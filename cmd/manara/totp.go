@@ -21,11 +21,13 @@ func totpCmd() *command {
 		if secret == "" {
 			return usageErr{"give the secret shown on the enrolment page"}
 		}
-		code, err := auth.TOTPCode(secret, auth.TOTPStepAt(time.Now()))
+		now := time.Now()
+		code, err := auth.TOTPCode(secret, auth.TOTPStepAt(now))
 		if err != nil {
 			return err
 		}
-		left := auth.TOTPStep - time.Duration(time.Now().Unix()%30)*time.Second
+		step := int64(auth.TOTPStep / time.Second)
+		left := auth.TOTPStep - time.Duration(now.Unix()%step)*time.Second
 		fmt.Printf("%s  (valid for %s more)\n", code, left)
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 )
 
@@ -224,7 +225,26 @@ var (
 
 // SessionViewer resolves a session token.
 func (s *Service) SessionViewer(ctx context.Context, token, remote string) (core.Viewer, error) {
-	var v core.Viewer
+	v, _, _, err := s.session(ctx, token, remote, false)
+	return v, err
+}
+
+// SessionUser resolves a session token to its viewer, its user and
+// whether the user has a second factor, in one read of the store: what a
+// console page needs before anything else. An unknown or expired session
+// and a disabled user are ErrBadCredentials.
+func (s *Service) SessionUser(ctx context.Context, token, remote string) (core.Viewer, *core.User, bool, error) {
+	return s.session(ctx, token, remote, true)
+}
+
+// session is SessionViewer and SessionUser: the second factor is read
+// only when asked for (API requests do not need it).
+func (s *Service) session(ctx context.Context, token, remote string, withTOTP bool) (core.Viewer, *core.User, bool, error) {
+	var (
+		v      core.Viewer
+		u      *core.User
+		totpOn bool
+	)
 	err := s.Store.View(ctx, func(tx core.Tx) error {
 		sess, err := tx.GetSession(TokenHash(token))
 		if err != nil {
@@ -233,20 +253,32 @@ func (s *Service) SessionViewer(ctx context.Context, token, remote string) (core
 		if !s.Now().Before(sess.ExpiresAt) {
 			return ErrBadCredentials
 		}
-		u, err := tx.GetUser(sess.UserID)
-		if err != nil {
+		if u, err = tx.GetUser(sess.UserID); err != nil {
 			return err
 		}
 		if u.Disabled {
 			return ErrBadCredentials
 		}
 		v = core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Permissions: core.RolePermissions(u.Role), Remote: remote}
+		if !withTOTP {
+			return nil
+		}
+		t, err := tx.GetTOTP(u.ID)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		totpOn = t.Enabled
 		return nil
 	})
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return v, ErrBadCredentials
+	if err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			err = ErrBadCredentials
+		}
+		return core.Viewer{}, nil, false, err
 	}
-	return v, err
+	return v, u, totpOn, nil
 }
 
 // KeyViewer resolves an API key string, comparing its secret in constant
@@ -329,11 +361,9 @@ func (n *NewUser) Validate() error {
 	} else if n.Role == core.RoleReviewer && !members.IsSecretariat(n.Bureau) {
 		fs = append(fs, core.FieldError{Field: "role", Reason: "reviewers belong to the secretariat (bureau IPSG)"})
 	}
-	switch n.Lang {
-	case "":
-		n.Lang = "en"
-	case "ar", "fr", "en":
-	default:
+	if n.Lang == "" {
+		n.Lang = lang.Default
+	} else if !lang.Valid(n.Lang) {
 		fs = append(fs, core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
 	}
 	if utf8.RuneCountInString(n.Password) < MinPasswordLength || len(n.Password) > 1024 {

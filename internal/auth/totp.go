@@ -21,6 +21,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 )
 
 // TOTP parameters (the defaults every authenticator app assumes).
@@ -170,22 +171,6 @@ func (s *Service) secondFactor(tx core.Tx, u *core.User, code string, now time.T
 	return false, nil
 }
 
-// TOTPEnabled says whether the user has a confirmed second factor.
-func (s *Service) TOTPEnabled(ctx context.Context, userID string) (bool, error) {
-	var on bool
-	err := s.Store.View(ctx, func(tx core.Tx) error {
-		t, err := tx.GetTOTP(userID)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		on = t.Enabled
-		return nil
-	})
-	return on, err
-}
-
 // BeginTOTP gives the signed-in user a secret to enrol (kept until
 // confirmed; asking again gives the same one). An enrolled user gets a
 // conflict: the factor is replaced only by an administrator resetting it.
@@ -281,8 +266,8 @@ func (s *Service) Me(ctx context.Context, v core.Viewer) (*core.User, error) {
 }
 
 // SetLang keeps the user's interface language (ar, fr or en).
-func (s *Service) SetLang(ctx context.Context, v core.Viewer, lang string) error {
-	if lang != "ar" && lang != "fr" && lang != "en" {
+func (s *Service) SetLang(ctx context.Context, v core.Viewer, code string) error {
+	if !lang.Valid(code) {
 		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
 	}
 	return s.Store.Update(ctx, func(tx core.Tx) error {
@@ -290,10 +275,10 @@ func (s *Service) SetLang(ctx context.Context, v core.Viewer, lang string) error
 		if err != nil {
 			return err
 		}
-		if u.Lang == lang {
+		if u.Lang == code {
 			return nil
 		}
-		u.Lang = lang
+		u.Lang = code
 		return tx.UpdateUser(u)
 	})
 }

@@ -12,8 +12,9 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 )
 
-// statusOf maps error codes to HTTP statuses: the one place that does.
-func statusOf(code string) int {
+// StatusOf maps error codes to HTTP statuses: the one place that does
+// (the console departs from it only where a page differs from the API).
+func StatusOf(code string) int {
 	switch code {
 	case core.EINVALID:
 		return http.StatusUnprocessableEntity
@@ -36,6 +37,9 @@ func statusOf(code string) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// statusOf is StatusOf, for this package's callers.
+func statusOf(code string) int { return StatusOf(code) }
 
 // emalformed is a body that is not the JSON we expect: 400 rather than 422.
 const emalformed = "malformed"

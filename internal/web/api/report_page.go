@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/manara-hub/manara/internal/web/lang"
+	"github.com/manara-hub/manara/internal/lang"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/reports"
@@ -92,12 +92,9 @@ func pageLang(r *http.Request) string {
 	return lang.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
-func (s *Server) pageData(lang string) pageData {
-	idx := map[string]int{"en": 0, "fr": 1, "ar": 2}[lang]
-	d := pageData{Lang: lang, Dir: "ltr", T: pageText[lang], Challenge: s.Reports.PoW.Issue(time.Now())}
-	if lang == "ar" {
-		d.Dir = "rtl"
-	}
+func (s *Server) pageData(code string) pageData {
+	idx := map[string]int{"en": 0, "fr": 1, "ar": 2}[code]
+	d := pageData{Lang: code, Dir: lang.Dir(code), T: pageText[code], Challenge: s.Reports.PoW.Issue(time.Now())}
 	for _, c := range reports.Categories {
 		d.Categories = append(d.Categories, option{c, categoryText[c][idx]})
 	}

@@ -130,11 +130,8 @@ func meOf(v core.Viewer, u *core.User) me {
 func (s *Server) me(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	var u *core.User
 	if v.UserID != "" {
-		if err := s.Store.View(r.Context(), func(tx core.Tx) error {
-			var err error
-			u, err = tx.GetUser(v.UserID)
-			return err
-		}); err != nil {
+		var err error
+		if u, err = s.Auth.Me(r.Context(), v); err != nil {
 			return err
 		}
 	}

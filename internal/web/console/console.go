@@ -19,13 +19,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/web/api"
-	"github.com/manara-hub/manara/internal/web/lang"
 )
 
 //go:embed views/*.html
@@ -71,11 +72,9 @@ var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "no
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"chartOf": func(label string, ch chart) map[string]any { return map[string]any{"Label": label, "Chart": ch} },
 		"field": func(p *page, name, labelKey, typ string) map[string]any {
 			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
 		},
-		"eq2": func(a, b string) bool { return a == b },
 		"add": func(a, b int) int { return a + b },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
@@ -86,14 +85,6 @@ func parsePages() (map[string]*template.Template, error) {
 			return m
 		},
 		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
-		"has": func(xs []string, x string) bool {
-			for _, y := range xs {
-				if y == x {
-					return true
-				}
-			}
-			return false
-		},
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
@@ -152,13 +143,15 @@ func (c *Console) Mount(mux *http.ServeMux) {
 
 // req is one request as the handlers see it.
 type req struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	L     *Lang
-	V     core.Viewer
-	User  *core.User
-	token string // the session token
-	csrf  string
+	w    http.ResponseWriter
+	r    *http.Request
+	L    *Lang
+	V    core.Viewer
+	User *core.User
+	// totpOn is whether the user has a second factor (read with the session).
+	totpOn bool
+	token  string // the session token
+	csrf   string
 }
 
 // page is what every template gets.
@@ -169,8 +162,6 @@ type page struct {
 	CSRF      string
 	Nav       string
 	Title     string
-	Path      string
-	Langs     []string
 	Form      url.Values
 	Errors    map[string]string
 	Problem   string
@@ -239,9 +230,13 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w)
 		ck, err := r.Cookie(api.CookieName)
-		var v core.Viewer
+		var (
+			v      core.Viewer
+			u      *core.User
+			totpOn bool
+		)
 		if err == nil && ck.Value != "" {
-			v, err = c.API.Auth.SessionViewer(r.Context(), ck.Value, c.API.Remote(r))
+			v, u, totpOn, err = c.API.Auth.SessionUser(r.Context(), ck.Value, c.API.Remote(r))
 		} else {
 			err = auth.ErrNoCredentials
 		}
@@ -254,11 +249,6 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		u, err := c.API.Auth.Me(r.Context(), v)
-		if err != nil {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
 		code, _ := c.language(w, r, u)
 		if _, err := r.Cookie(langCookie); (err == nil || r.URL.Query().Has("lang")) && code != u.Lang {
 			// A language chosen (now or before signing in) is kept in the
@@ -267,21 +257,14 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 				u.Lang = code
 			}
 		}
-		q := &req{w: w, r: r, L: c.lang(code), V: v, User: u, token: ck.Value, csrf: sessionCSRF(ck.Value)}
+		q := &req{w: w, r: r, L: c.lang(code), V: v, User: u, totpOn: totpOn, token: ck.Value, csrf: sessionCSRF(ck.Value)}
 		if r.Method == http.MethodPost && !c.csrfOK(q) {
 			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
 			return
 		}
-		if r.URL.Path != "/enrol" && r.URL.Path != "/logout" {
-			on, err := c.API.Auth.TOTPEnabled(r.Context(), u.ID)
-			if err != nil {
-				c.fail(q, err)
-				return
-			}
-			if !on {
-				http.Redirect(w, r, "/enrol", http.StatusSeeOther)
-				return
-			}
+		if r.URL.Path != "/enrol" && r.URL.Path != "/logout" && !totpOn {
+			http.Redirect(w, r, "/enrol", http.StatusSeeOther)
+			return
 		}
 		c.run(q, h)
 	}
@@ -322,12 +305,12 @@ func (c *Console) csrfOK(q *req) bool {
 }
 
 func (c *Console) newPage(q *req, nav string, data any) *page {
-	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Path: q.r.URL.Path, Langs: Languages, Data: data,
+	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Data: data,
 		Form: url.Values{}, Errors: map[string]string{}, LangLinks: map[string]string{}}
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
 	p.Triage = c.canTriage(q.V)
-	for _, l := range Languages {
+	for _, l := range lang.Supported {
 		u := *q.r.URL
 		v := u.Query()
 		v.Set("lang", l)
@@ -335,6 +318,14 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 		p.LangLinks[l] = u.RequestURI()
 	}
 	return p
+}
+
+// show renders view with status 200 under the title the catalog gives
+// for titleKey: what most pages do.
+func (c *Console) show(q *req, view, nav, titleKey string, data any) error {
+	p := c.newPage(q, nav, data)
+	p.Title = q.L.T(titleKey)
+	return c.render(q, view, http.StatusOK, p)
 }
 
 func (c *Console) render(q *req, name string, status int, p *page) error {
@@ -349,6 +340,16 @@ func (c *Console) render(q *req, name string, status int, p *page) error {
 	return err
 }
 
+// failKeys are the error pages' catalog keys by error code.
+var failKeys = map[string]string{
+	core.ENOTFOUND:    "error.not_found",
+	core.EFORBIDDEN:   "error.forbidden",
+	core.EINVALID:     "error.invalid",
+	core.ECONFLICT:    "error.conflict",
+	core.EUNAVAILABLE: "error.unavailable",
+	core.ERATELIMIT:   "error.ratelimit",
+}
+
 // fail shows an error page in the user's language: hidden and absent are
 // the same 404, and no internal detail reaches the user.
 func (c *Console) fail(q *req, err error) {
@@ -356,23 +357,15 @@ func (c *Console) fail(q *req, err error) {
 		http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
 		return
 	}
-	status, key := http.StatusInternalServerError, "error.internal"
-	switch core.ErrorCode(err) {
-	case core.ENOTFOUND:
-		status, key = http.StatusNotFound, "error.not_found"
-	case core.EFORBIDDEN:
-		status, key = http.StatusForbidden, "error.forbidden"
-		if core.ErrorMessage(err) == "csrf" {
-			key = "error.csrf"
-		}
-	case core.EINVALID:
-		status, key = http.StatusBadRequest, "error.invalid"
-	case core.ECONFLICT:
-		status, key = http.StatusConflict, "error.conflict"
-	case core.EUNAVAILABLE:
-		status, key = http.StatusServiceUnavailable, "error.unavailable"
-	case core.ERATELIMIT:
-		status, key = http.StatusTooManyRequests, "error.ratelimit"
+	code := core.ErrorCode(err)
+	status, key := api.StatusOf(code), failKeys[code]
+	switch {
+	case key == "": // what a page cannot tell the user (too large, malformed, internal)
+		status, key = http.StatusInternalServerError, "error.internal"
+	case code == core.EINVALID: // a form refused: the page's 400, not the API's 422
+		status = http.StatusBadRequest
+	case code == core.EFORBIDDEN && core.ErrorMessage(err) == "csrf":
+		key = "error.csrf"
 	}
 	if status == http.StatusInternalServerError && !errors.Is(err, context.Canceled) {
 		c.Log.Error("console", "path", q.r.URL.Path, "err", err)
@@ -393,30 +386,58 @@ func (c *Console) redirect(q *req, to string) error {
 // fieldErrors maps a service's field errors to messages in the user's
 // language, keyed by the form's own field names (via names, which maps a
 // service field such as data.charges[0].offence to the form's offence).
+// An entry of a list (nationalities[2]) is the list's field; a name
+// ending in "." stands for all the fields under it. Several errors on
+// one field are joined.
 func fieldErrors(l *Lang, err error, names map[string]string) (map[string]string, bool) {
+	return formErrors(l, err, names, false)
+}
+
+// uniqueFieldErrors is fieldErrors saying each message once per field
+// (a list's entries refused for the same reason).
+func uniqueFieldErrors(l *Lang, err error, names map[string]string) (map[string]string, bool) {
+	return formErrors(l, err, names, true)
+}
+
+func formErrors(l *Lang, err error, names map[string]string, unique bool) (map[string]string, bool) {
 	var e *core.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return nil, false
 	}
 	out := map[string]string{}
 	for _, f := range e.Fields {
-		name := f.Field
-		if n, ok := names[f.Field]; ok {
-			name = n
-		} else {
-			for prefix, n := range names {
-				if strings.HasSuffix(prefix, ".") && strings.HasPrefix(f.Field, prefix) {
-					name = n
-				}
-			}
-		}
+		name := formName(f.Field, names)
 		msg := reasonText(l, f.Reason)
 		if prev, ok := out[name]; ok {
+			if unique && prev == msg {
+				continue
+			}
 			msg = prev + " " + msg
 		}
 		out[name] = msg
 	}
 	return out, true
+}
+
+// formName is the form's name for a service's field.
+func formName(field string, names map[string]string) string {
+	if n, ok := names[field]; ok {
+		return n
+	}
+	if i := strings.LastIndexByte(field, '['); i > 0 && strings.HasSuffix(field, "]") {
+		if _, err := strconv.Atoi(field[i+1 : len(field)-1]); err == nil {
+			if n, ok := names[field[:i]]; ok {
+				return n
+			}
+		}
+	}
+	name := field
+	for prefix, n := range names {
+		if strings.HasSuffix(prefix, ".") && strings.HasPrefix(field, prefix) {
+			name = n
+		}
+	}
+	return name
 }
 
 // reasonText turns a service's reason into the user's language: known

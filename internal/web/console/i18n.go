@@ -10,14 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/manara-hub/manara/internal/web/lang"
+	"github.com/manara-hub/manara/internal/lang"
 )
 
 //go:embed i18n/*.json
 var catalogFS embed.FS
-
-// Languages the console speaks, in the order the switcher shows them.
-var Languages = lang.Supported
 
 // entry is one catalog value: a plain string, or plural forms keyed by
 // CLDR category (zero, one, two, few, many, other).
@@ -38,7 +35,7 @@ type Catalog map[string]entry
 
 func loadCatalogs() (map[string]Catalog, error) {
 	out := map[string]Catalog{}
-	for _, l := range Languages {
+	for _, l := range lang.Supported {
 		b, err := fs.ReadFile(catalogFS, "i18n/"+l+".json")
 		if err != nil {
 			return nil, err
@@ -95,12 +92,7 @@ type Lang struct {
 }
 
 // Dir is the writing direction of the interface.
-func (l *Lang) Dir() string {
-	if l.Code == "ar" {
-		return "rtl"
-	}
-	return "ltr"
-}
+func (l *Lang) Dir() string { return lang.Dir(l.Code) }
 
 // T is the string for key; args fill its %s / %d verbs. A missing key
 // shows itself (and a test keeps catalogs complete).

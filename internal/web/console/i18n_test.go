@@ -4,10 +4,12 @@ import (
 	"io/fs"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/notices"
 )
 
@@ -34,7 +36,7 @@ func usedKeys(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	prefixed := map[string][]string{"type.": notices.Types, "state.": core.NoticeStates, "role.": core.Roles, "hitstate.": core.HitStates,
-		"msgtype.": core.MessageTypes, "refuse.": append(refuseCategories, ""), "form.hint.": requestable,
+		"msgtype.": core.MessageTypes, "refuse.": append(slices.Clone(notices.ReasonCategories), ""), "form.hint.": notices.RequestTypes,
 		"flash.": {"submitted", "saved", "publish", "refuse", "user"},
 		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 		"error.": {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
@@ -55,7 +57,7 @@ func TestCatalogsComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range usedKeys(t) {
-		for _, l := range Languages {
+		for _, l := range lang.Supported {
 			e, ok := cats[l][k]
 			if !ok || (e.text == "" && e.plural["other"] == "") {
 				t.Errorf("catalog %s has no %q", l, k)
@@ -65,8 +67,8 @@ func TestCatalogsComplete(t *testing.T) {
 	// Every catalog has the same keys, and plural entries have the
 	// categories their language needs.
 	need := map[string][]string{"ar": {"zero", "one", "two", "few", "many", "other"}, "fr": {"one", "other"}, "en": {"one", "other"}}
-	for _, l := range Languages {
-		for _, o := range Languages {
+	for _, l := range lang.Supported {
+		for _, o := range lang.Supported {
 			for _, k := range cats[o].keys() {
 				if _, ok := cats[l][k]; !ok {
 					t.Errorf("catalog %s lacks %q, which %s has", l, k, o)

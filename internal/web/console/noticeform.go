@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,8 +32,6 @@ func redFieldNames() map[string]string {
 		m[f.Data] = f.Form
 		m[f.Data+"."] = f.Form // sub-fields (nationalities[0], …)
 	}
-	m["data.nationalities."] = "nationalities"
-	m["data.extradition_countries."] = "extradition_countries"
 	return m
 }
 
@@ -117,20 +116,17 @@ func redInput(f url.Values) (notices.Input, error) {
 }
 
 type formData struct {
-	Type   string
-	Types  []string
-	Fields []string
-	ID     string
+	Type  string
+	Types []string
+	ID    string
 }
-
-var requestable = []string{"red", "yellow", "blue", "black", "green", "orange", "purple", "silver"}
 
 func (c *Console) noticeForm(q *req) error {
 	typ := q.r.URL.Query().Get("type")
-	if !contains(requestable, typ) {
+	if !slices.Contains(notices.RequestTypes, typ) {
 		typ = notices.TypeRed
 	}
-	p := c.newPage(q, "notices", formData{Type: typ, Types: requestable})
+	p := c.newPage(q, "notices", formData{Type: typ, Types: notices.RequestTypes})
 	p.Title = q.L.T("form.title")
 	if typ == notices.TypeRed {
 		p.Form.Set("purpose", "prosecution")
@@ -140,15 +136,6 @@ func (c *Console) noticeForm(q *req) error {
 	return c.render(q, "notice_form", http.StatusOK, p)
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // noticeFormPost creates (or, on a second try, changes) the draft and
 // submits it. A refusal re-renders the form with each field's error in
 // the user's language and everything that was typed.
@@ -156,7 +143,7 @@ func (c *Console) noticeFormPost(q *req) error {
 	ctx := q.r.Context()
 	f := q.r.PostForm
 	typ := f.Get("type")
-	if !contains(requestable, typ) {
+	if !slices.Contains(notices.RequestTypes, typ) {
 		typ = notices.TypeRed
 	}
 	var in notices.Input
@@ -174,24 +161,25 @@ func (c *Console) noticeFormPost(q *req) error {
 		in.Data = json.RawMessage(raw)
 	}
 	id := f.Get("id")
+	// saved is the draft as created or changed: its version is the one
+	// the submission is based on.
+	var saved *notices.View
 	if err == nil {
 		if id == "" {
-			var v *notices.View
-			if v, err = c.API.Notices.Create(ctx, q.V, in); err == nil {
-				id = v.Notice.ID
+			if saved, err = c.API.Notices.Create(ctx, q.V, in); err == nil {
+				id = saved.Notice.ID
 			}
 		} else {
+			// The form carries no version: the change is based on the
+			// draft as it is now.
 			var cur *notices.View
 			if cur, err = c.API.Notices.Get(ctx, q.V, id); err == nil {
-				_, err = c.API.Notices.Update(ctx, q.V, id, notices.UpdateInput{Data: in.Data, Releasability: in.Releasability, Version: cur.Record.Version})
+				saved, err = c.API.Notices.Update(ctx, q.V, id, notices.UpdateInput{Data: in.Data, Releasability: in.Releasability, Version: cur.Record.Version})
 			}
 		}
 	}
 	if err == nil && f.Get("action") != "draft" {
-		var cur *notices.View
-		if cur, err = c.API.Notices.Get(ctx, q.V, id); err == nil {
-			_, err = c.API.Notices.Submit(ctx, q.V, id, cur.Record.Version)
-		}
+		_, err = c.API.Notices.Submit(ctx, q.V, id, saved.Record.Version)
 	}
 	if err != nil {
 		fe, ok := fieldErrors(q.L, err, names)
@@ -206,7 +194,7 @@ func (c *Console) noticeFormPost(q *req) error {
 				fe["data"] = q.L.T("field.invalid", core.ErrorMessage(err))
 			}
 		}
-		p := c.newPage(q, "notices", formData{Type: typ, Types: requestable, ID: id})
+		p := c.newPage(q, "notices", formData{Type: typ, Types: notices.RequestTypes, ID: id})
 		p.Title, p.Errors, p.Form = q.L.T("form.title"), fe, f
 		p.Problem = "form.has_errors"
 		return c.render(q, "notice_form", http.StatusBadRequest, p)

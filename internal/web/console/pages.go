@@ -30,32 +30,34 @@ type chart struct {
 	Bars  []bar
 	Total int
 	Max   int
+	Width int // of the drawing: 24 a bar, one bar's at least
+}
+
+// barChart draws counts, one bar a day from first.
+func barChart(l *Lang, first time.Time, counts []int) chart {
+	const width, height = 20, 100
+	ch := chart{Max: 1, Width: max(24, len(counts)*(width+4))}
+	for _, n := range counts {
+		ch.Total += n
+		ch.Max = max(ch.Max, n)
+	}
+	for i, n := range counts {
+		h := n * height / ch.Max
+		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: n, Label: l.Date(first.AddDate(0, 0, i))})
+	}
+	return ch
 }
 
 // dayChart buckets times into the last days days (UTC), oldest first.
 func dayChart(l *Lang, now time.Time, days int, times []time.Time) chart {
 	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
 	counts := make([]int, days)
-	total := 0
 	for _, t := range times {
-		d := int(t.UTC().Sub(start) / (24 * time.Hour))
-		if d >= 0 && d < days {
+		if d := int(t.UTC().Sub(start) / (24 * time.Hour)); d >= 0 && d < days {
 			counts[d]++
-			total++
 		}
 	}
-	mx := 1
-	for _, n := range counts {
-		mx = max(mx, n)
-	}
-	const width, height = 20, 100
-	ch := chart{Total: total, Max: mx}
-	for i, n := range counts {
-		h := n * height / mx
-		day := start.AddDate(0, 0, i)
-		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: n, Label: l.Date(day)})
-	}
-	return ch
+	return barChart(l, start, counts)
 }
 
 type dashData struct {
@@ -260,8 +262,16 @@ func flatten(prefix string, v any, out *[]kv) {
 	}
 }
 
-var refuseCategories = []string{"article3_political", "article3_military", "article3_religious", "article3_racial", "private_matter",
-	"administrative_matter", "insufficient_data", "threshold_not_met", "other"}
+// noticeDataOf is what the notice page shows of v: its row, its data as
+// labelled fields and the refusal categories.
+func noticeDataOf(l *Lang, v *notices.View) noticeData {
+	d := noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories}
+	var data any
+	json.Unmarshal(v.Record.Data, &data)
+	flatten("", data, &d.Fields)
+	dataLabels(l, d.Fields)
+	return d
+}
 
 func (c *Console) noticePage(q *req) error {
 	ctx := q.r.Context()
@@ -273,11 +283,8 @@ func (c *Console) noticePage(q *req) error {
 	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
 		return err
 	}
-	d := noticeData{Row: rowOf(*v), View: v, Versions: vs, Mine: v.Record.Owner == q.V.Bureau, Categories: refuseCategories}
-	var data any
-	json.Unmarshal(v.Record.Data, &data)
-	flatten("", data, &d.Fields)
-	dataLabels(q.L, d.Fields)
+	d := noticeDataOf(q.L, v)
+	d.Versions, d.Mine = vs, v.Record.Owner == q.V.Bureau
 	st := notices.State(v.Notice, v.Record)
 	d.CanSubmit = d.Mine && (st == core.NoticeDraft || st == core.NoticeRefused) && !v.Notice.Diffusion
 	d.CanDecide = q.V.Role == core.RoleReviewer && (st == core.NoticeSubmitted || st == core.NoticeUnderReview) && !d.Mine
@@ -321,11 +328,8 @@ func (c *Console) noticeDecide(q *req) error {
 		if !ok {
 			return err
 		}
-		d := noticeData{Row: rowOf(*v), View: v, Mine: false, CanDecide: true, Categories: refuseCategories}
-		var data any
-		json.Unmarshal(v.Record.Data, &data)
-		flatten("", data, &d.Fields)
-		dataLabels(q.L, d.Fields)
+		d := noticeDataOf(q.L, v)
+		d.CanDecide = true
 		p := c.newPage(q, "notices", d)
 		p.Title, p.Errors, p.Form = q.L.T("type."+v.Notice.Type), fe, f
 		return c.render(q, "notice", http.StatusBadRequest, p)
@@ -342,9 +346,7 @@ func (c *Console) reviewsPage(q *req) error {
 	for _, v := range vs {
 		rows = append(rows, rowOf(*v))
 	}
-	p := c.newPage(q, "reviews", rows)
-	p.Title = q.L.T("nav.reviews")
-	return c.render(q, "reviews", http.StatusOK, p)
+	return c.show(q, "reviews", "reviews", "nav.reviews", rows)
 }
 
 // ---- hits
@@ -364,9 +366,7 @@ func (c *Console) hitsPage(q *req) error {
 		return err
 	}
 	slices.Reverse(hs) // newest first
-	p := c.newPage(q, "hits", hitsData{Rows: hs})
-	p.Title = q.L.T("nav.hits")
-	return c.render(q, "hits", http.StatusOK, p)
+	return c.show(q, "hits", "hits", "nav.hits", hitsData{Rows: hs})
 }
 
 type hitData struct {
@@ -386,9 +386,7 @@ func (c *Console) hitPage(q *req) error {
 		d.Side, d.State = hits.Owner, h.OwnerState
 	}
 	d.Allowed = hits.Allowed(d.State)
-	p := c.newPage(q, "hits", d)
-	p.Title = q.L.T("hit.title")
-	return c.render(q, "hit", http.StatusOK, p)
+	return c.show(q, "hit", "hits", "hit.title", d)
 }
 
 func (c *Console) hitState(q *req) error {
@@ -409,9 +407,7 @@ func (c *Console) messagesPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "messages", ts)
-	p.Title = q.L.T("nav.messages")
-	return c.render(q, "messages", http.StatusOK, p)
+	return c.show(q, "messages", "messages", "nav.messages", ts)
 }
 
 type threadData struct {
@@ -469,9 +465,7 @@ func (c *Console) auditPage(q *req) error {
 		}
 		d.Entries = es
 	}
-	p := c.newPage(q, "audit", d)
-	p.Title = q.L.T("nav.audit")
-	return c.render(q, "audit", http.StatusOK, p)
+	return c.show(q, "audit", "audit", "nav.audit", d)
 }
 
 type adminData struct {

@@ -41,9 +41,7 @@ func (c *Console) reportsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status})
-	p.Title = q.L.T("nav.reports")
-	return c.render(q, "reports", http.StatusOK, p)
+	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status})
 }
 
 type reportData struct {
@@ -113,9 +111,7 @@ func (c *Console) campaignsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "campaigns", campaignsData{Rows: cs, Min: min})
-	p.Title = q.L.T("nav.campaigns")
-	return c.render(q, "campaigns", http.StatusOK, p)
+	return c.show(q, "campaigns", "campaigns", "nav.campaigns", campaignsData{Rows: cs, Min: min})
 }
 
 // Graph bounds: the reports and indicators drawn (the table beside the
@@ -211,15 +207,14 @@ func buildGraph(l *Lang, rs []*core.Report, total int, inds []reports.IndicatorV
 // growthChart draws a campaign's reports per day from its first day to
 // its last (at most the last 30 days of it).
 func growthChart(l *Lang, days []reports.DayCount) chart {
-	const maxDays, width, height = 30, 20, 100
-	ch := chart{Max: 1}
+	const maxDays = 30
 	if len(days) == 0 {
-		return ch
+		return barChart(l, time.Time{}, nil)
 	}
 	first, err1 := time.Parse("2006-01-02", days[0].Day)
 	last, err2 := time.Parse("2006-01-02", days[len(days)-1].Day)
 	if err1 != nil || err2 != nil {
-		return ch
+		return barChart(l, time.Time{}, nil)
 	}
 	if n := int(last.Sub(first)/(24*time.Hour)) + 1; n > maxDays {
 		first = last.AddDate(0, 0, -(maxDays - 1))
@@ -233,23 +228,14 @@ func growthChart(l *Lang, days []reports.DayCount) chart {
 		}
 		if i := int(t.Sub(first) / (24 * time.Hour)); i >= 0 && i < n {
 			counts[i] += d.Reports
-			ch.Total += d.Reports
 		}
 	}
-	for _, k := range counts {
-		ch.Max = max(ch.Max, k)
-	}
-	for i, k := range counts {
-		h := k * height / ch.Max
-		ch.Bars = append(ch.Bars, bar{X: i * (width + 4), Y: height - h, W: width, H: h, Value: k, Label: l.Date(first.AddDate(0, 0, i))})
-	}
-	return ch
+	return barChart(l, first, counts)
 }
 
 type campaignData struct {
 	C           *reports.CampaignView
 	Growth      chart
-	GrowthWidth int
 	Graph       graph
 	CanEscalate bool
 	Escalated   *reports.Escalation
@@ -269,7 +255,6 @@ func (c *Console) renderCampaign(q *req, id string, status int, errs map[string]
 	}
 	d := campaignData{C: cv, Growth: growthChart(q.L, cv.PerDay), Graph: buildGraph(q.L, rs, len(cv.ReportList), cv.Indicators),
 		CanEscalate: access.CanEscalateReports(q.V, cv.Bureau), Escalated: esc}
-	d.GrowthWidth = max(24, len(d.Growth.Bars)*24)
 	p := c.newPage(q, "campaigns", d)
 	p.Title = q.L.T("campaign.title", cv.ID)
 	if cv.Name != "" {
@@ -319,24 +304,14 @@ func (c *Console) campaignEscalate(q *req) error {
 	id := q.r.PathValue("id")
 	f := q.r.PostForm
 	in := reports.EscalateInput{NoPurple: f.Get("no_purple") == "on", NoSilver: f.Get("no_silver") == "on"}
-	in.Countries = strings.FieldsFunc(f.Get("countries"), func(r rune) bool { return r == ',' || r == ' ' || r == '،' || r == ';' })
+	in.Countries = splitCodes(f.Get("countries"))
 	esc, err := c.API.Reports.Escalate(q.r.Context(), q.V, id, in)
 	if err != nil {
-		fe, ok := fieldErrors(q.L, err, map[string]string{"countries": "countries", "campaign": "countries"})
+		fe, ok := uniqueFieldErrors(q.L, err, map[string]string{"countries": "countries", "campaign": "countries"})
 		if !ok {
 			return err
 		}
-		merged := map[string]string{}
-		for k, v := range fe {
-			if strings.HasPrefix(k, "countries") {
-				k = "countries"
-			}
-			if prev, ok := merged[k]; ok && prev != v {
-				v = prev + " " + v
-			}
-			merged[k] = v
-		}
-		return c.renderCampaign(q, id, http.StatusBadRequest, merged, f, nil)
+		return c.renderCampaign(q, id, http.StatusBadRequest, fe, f, nil)
 	}
 	q.r.URL.RawQuery = ""
 	return c.renderCampaign(q, id, http.StatusOK, nil, nil, esc)

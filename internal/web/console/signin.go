@@ -71,20 +71,14 @@ type enrolData struct {
 }
 
 func (c *Console) enrolPage(q *req) error {
-	on, err := c.API.Auth.TOTPEnabled(q.r.Context(), q.User.ID)
-	if err != nil {
-		return err
-	}
-	if on {
+	if q.totpOn {
 		return c.redirect(q, "/")
 	}
 	secret, uri, err := c.API.Auth.BeginTOTP(q.r.Context(), q.V)
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "enrol", enrolData{Secret: groupSecret(secret), URI: uri})
-	p.Title = q.L.T("enrol.title")
-	return c.render(q, "enrol", http.StatusOK, p)
+	return c.show(q, "enrol", "enrol", "enrol.title", enrolData{Secret: groupSecret(secret), URI: uri})
 }
 
 func (c *Console) enrolPost(q *req) error {

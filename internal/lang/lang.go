@@ -1,0 +1,58 @@
+// Package lang owns which interface languages Manara speaks (Arabic,
+// French, English) and how a request's language is chosen among them. It
+// holds no strings: the console's catalogs and the public pages' texts
+// live with them.
+package lang
+
+import (
+	"slices"
+
+	"golang.org/x/text/language"
+)
+
+// Supported lists the interface languages, in the order a switcher shows them.
+var Supported = []string{"ar", "fr", "en"}
+
+// Default is the language of a request that names none of them.
+const Default = "en"
+
+// Valid reports whether s is a supported language code.
+func Valid(s string) bool { return slices.Contains(Supported, s) }
+
+// Dir is the writing direction of a language: rtl for Arabic, ltr for
+// the others.
+func Dir(code string) string {
+	if code == "ar" {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// matched is Supported with Default first (the matcher's fallback), and
+// matcher chooses among them (golang.org/x/text's matcher).
+var (
+	matched = append([]string{Default}, slices.DeleteFunc(slices.Clone(Supported), func(s string) bool { return s == Default })...)
+	matcher = language.NewMatcher(tagsOf(matched))
+)
+
+func tagsOf(codes []string) []language.Tag {
+	tags := make([]language.Tag, len(codes))
+	for i, c := range codes {
+		tags[i] = language.MustParse(c)
+	}
+	return tags
+}
+
+// FromAcceptLanguage is the supported language an Accept-Language header
+// prefers; English when it names none of them.
+func FromAcceptLanguage(h string) string {
+	tags, _, err := language.ParseAcceptLanguage(h)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return matched[i]
+}
