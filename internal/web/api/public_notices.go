@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
@@ -39,29 +37,8 @@ var (
 	publicItemParams  = []param{{"type", "path", "red, yellow or un."}, {"entity_id", "path", "YYYY-NNNNN."}}
 )
 
-// publicLimiter counts requests per address in one-minute windows.
-type publicLimiter struct {
-	mu     sync.Mutex
-	window time.Time
-	counts map[string]int
-}
-
-func (l *publicLimiter) allow(addr string, limit int, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w := now.Truncate(time.Minute)
-	if !w.Equal(l.window) || l.counts == nil {
-		l.window, l.counts = w, map[string]int{}
-	}
-	l.counts[addr]++
-	if l.counts[addr] > limit {
-		return false, w.Add(time.Minute).Sub(now)
-	}
-	return true, 0
-}
-
 func (s *Server) publicAllowed(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	return s.reportAllowed(w, &s.publicLimit, v, orDefault(s.PublicRate, DefaultPublicRate), "public notice requests")
+	return s.rateAllowed(w, &s.publicLimit, v, orDefault(s.PublicRate, DefaultPublicRate), "public notice requests")
 }
 
 // writeCacheable writes v as JSON with an ETag of its bytes, or 304 when

@@ -142,7 +142,7 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 		}
 		s.renderPage(w, status, d)
 	}
-	if err := s.reportAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports"); err != nil {
+	if err := s.rateAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports"); err != nil {
 		fail(err)
 		return
 	}

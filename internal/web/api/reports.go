@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,18 +59,6 @@ func (s *Server) reportRoutes() []route {
 	}
 }
 
-// reportAllowed applies a per-address limit of lim a minute, counted in l,
-// to the reporting routes and (through publicAllowed) the public notices.
-func (s *Server) reportAllowed(w http.ResponseWriter, l *publicLimiter, v core.Viewer, lim int, what string) error {
-	ok, wait := l.allow(v.Remote, lim, time.Now())
-	if !ok {
-		secs := int(math.Ceil(wait.Seconds()))
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		return core.Errorf(core.ERATELIMIT, "at most %d %s a minute from one address: retry after %d seconds", lim, what, secs)
-	}
-	return nil
-}
-
 func orDefault(n, d int) int {
 	if n <= 0 {
 		return d
@@ -89,7 +76,7 @@ func (s *Server) reportChallenge(w http.ResponseWriter, r *http.Request, v core.
 }
 
 func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	if err := s.reportAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports"); err != nil {
+	if err := s.rateAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports"); err != nil {
 		return err
 	}
 	var in reports.Input
@@ -108,7 +95,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, v core.Vie
 // followAllowed counts a failed follow-up of v's address against the
 // limit of failed follow-ups a minute.
 func (s *Server) followAllowed(w http.ResponseWriter, v core.Viewer) error {
-	return s.reportAllowed(w, &s.followLimit, v, s.followRate(), "failed follow-ups")
+	return s.rateAllowed(w, &s.followLimit, v, s.followRate(), "failed follow-ups")
 }
 
 func (s *Server) followRate() int { return orDefault(s.ReportFollowRate, DefaultReportFollowRate) }
@@ -145,7 +132,7 @@ func (s *Server) addToReport(w http.ResponseWriter, r *http.Request, v core.View
 	if s.followBlocked(v) {
 		return s.followAllowed(w, v)
 	}
-	if err := s.reportAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports and additions"); err != nil {
+	if err := s.rateAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports and additions"); err != nil {
 		return err
 	}
 	var in reports.AddInput
@@ -422,12 +409,4 @@ func reportSchemas() obj {
 		"RecordList":         obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer}},
 		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}},
 	}
-}
-
-// blocked reports whether addr is over limit in the current window,
-// without counting a request.
-func (l *publicLimiter) blocked(addr string, limit int, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return now.Truncate(time.Minute).Equal(l.window) && l.counts[addr] >= limit
 }

@@ -88,9 +88,9 @@ type Server struct {
 	streams     context.Context
 	stopStreams context.CancelFunc
 
-	publicLimit publicLimiter
-	reportLimit publicLimiter
-	followLimit publicLimiter
+	publicLimit addressLimiter
+	reportLimit addressLimiter
+	followLimit addressLimiter
 	mux         *http.ServeMux
 	routes      []route
 	registry    *prometheus.Registry
