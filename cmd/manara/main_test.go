@@ -154,7 +154,7 @@ func post(url, key, body string) (*http.Response, error) {
 	return http.DefaultClient.Do(req)
 }
 
-const personBody = `{"kind":"person","releasability":{"mode":"all"},"data":{"family_name":"Hammouchi","given_names":"Abdellatif","name_original":"عبد اللطيف حموشي"}}`
+const personBody = `{"kind":"person","releasability":{"mode":"all"},"data":{"family_name":"Kharroubi","given_names":"Abdellatif","name_original":"عبد اللطيف خروبي"}}`
 
 // TestAcknowledgedWriteSurvivesKill writes records as fast as it can, kills
 // the server with SIGKILL in the middle, restarts it and checks that every

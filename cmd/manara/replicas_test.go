@@ -196,7 +196,7 @@ func TestTwoReplicas(t *testing.T) {
 		ID      string
 		Version int64
 	}
-	red := `{"type":"red","data":{"family_name":"Hammouchi","given_names":"Abdellatif","name_original":"عبد اللطيف حموشي","sex":"M",
+	red := `{"type":"red","data":{"family_name":"Kharroubi","given_names":"Abdellatif","name_original":"عبد اللطيف خروبي","sex":"M",
 		"date_of_birth":"1966-01-01","nationalities":["MA"],"purpose":"prosecution",
 		"charges":[{"offence":"Drug trafficking","law":"Penal Code art. 2","max_penalty_years":10}],
 		"warrant":{"kind":"arrest_warrant","reference":"AW-2026-17","date":"2026-01-15","authority":"Court of Rabat","country":"MA"},
@@ -224,7 +224,7 @@ func TestTwoReplicas(t *testing.T) {
 				HitID    string `json:"hit_id"`
 			}
 		}
-		call(t, "POST", b.url+"/api/v1/screen/person", es, `{"name":"Abdul Latif Hamushi","context":{"border_post":"Algeciras"}}`, &ans)
+		call(t, "POST", b.url+"/api/v1/screen/person", es, `{"name":"Abdul Latif Kharubi","context":{"border_post":"Algeciras"}}`, &ans)
 		if len(ans.Hits) > 0 && ans.Hits[0].RecordID == rec.ID {
 			hitID = ans.Hits[0].HitID
 			break

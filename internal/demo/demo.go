@@ -145,7 +145,7 @@ func langFor(bureau string) string {
 type person struct{ original, given, family, sex string }
 
 var people = map[string][]person{
-	"MA": {{"عبد اللطيف حموشي", "Abdellatif", "Hammouchi", "M"}, {"يوسف العلوي", "Youssef", "El Alaoui", "M"}, {"فاطمة الزهراء بنعلي", "Fatima Zahra", "Benali", "F"}, {"محمد أمين التازي", "Mohamed Amine", "Tazi", "M"}, {"نور الدين الإدريسي", "Noureddine", "El Idrissi", "M"}, {"خديجة الشرقاوي", "Khadija", "Cherkaoui", "F"}},
+	"MA": {{"عبد اللطيف خروبي", "Abdellatif", "Kharroubi", "M"}, {"يوسف العلوي", "Youssef", "El Alaoui", "M"}, {"فاطمة الزهراء بنعلي", "Fatima Zahra", "Benali", "F"}, {"محمد أمين التازي", "Mohamed Amine", "Tazi", "M"}, {"نور الدين الإدريسي", "Noureddine", "El Idrissi", "M"}, {"خديجة الشرقاوي", "Khadija", "Cherkaoui", "F"}},
 	"SA": {{"عبد الله بن سعود القحطاني", "Abdullah", "Al-Qahtani", "M"}, {"فهد الدوسري", "Fahd", "Al-Dosari", "M"}, {"نورة العتيبي", "Noura", "Al-Otaibi", "F"}, {"خالد الغامدي", "Khalid", "Al-Ghamdi", "M"}, {"سلطان الشهري", "Sultan", "Al-Shahri", "M"}},
 	"FR": {{"", "Jean-Baptiste", "Lefèvre", "M"}, {"", "Amélie", "Durand", "F"}, {"", "Karim", "Benzarti", "M"}, {"", "Sophie", "Moreau", "F"}, {"", "Étienne", "Giraud", "M"}},
 	"ES": {{"", "José María", "García López", "M"}, {"", "Lucía", "Fernández", "F"}, {"", "Javier", "Muñoz", "M"}, {"", "Carmen", "Ruiz Sánchez", "F"}},
@@ -153,8 +153,8 @@ var people = map[string][]person{
 	"BR": {{"", "João", "Silva Santos", "M"}, {"", "Ana Paula", "Oliveira", "F"}, {"", "Luiz Carlos", "Pereira", "M"}, {"", "Mariana", "Costa", "F"}},
 	"IN": {{"", "Rajesh", "Kumar", "M"}, {"", "Priya", "Sharma", "F"}, {"", "Mohammed", "Iqbal", "M"}, {"", "Anil", "Reddy", "M"}},
 	"RU": {{"Дмитрий Иванов", "Dmitry", "Ivanov", "M"}, {"Ольга Смирнова", "Olga", "Smirnova", "F"}, {"Алексей Кузнецов", "Aleksey", "Kuznetsov", "M"}, {"Сергей Попов", "Sergey", "Popov", "M"}},
-	"CN": {{"王伟", "Wei", "Wang", "M"}, {"李娜", "Na", "Li", "F"}, {"张敏", "Min", "Zhang", "F"}, {"刘洋", "Yang", "Liu", "M"}},
-	"US": {{"", "Michael", "Johnson", "M"}, {"", "Jennifer", "Williams", "F"}, {"", "Robert", "Brown", "M"}, {"", "Maria", "Garcia", "F"}},
+	"CN": {{"王伟", "Wei", "Wang", "M"}, {"李秀兰", "Xiulan", "Li", "F"}, {"张敏", "Min", "Zhang", "F"}, {"刘洋", "Yang", "Liu", "M"}},
+	"US": {{"", "Dwayne", "Holloway", "M"}, {"", "Jennifer", "Williams", "F"}, {"", "Robert", "Brown", "M"}, {"", "Maria", "Garcia", "F"}},
 }
 
 func genRecord(rng *rand.Rand, c string, i int) records.Input {

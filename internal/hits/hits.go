@@ -452,7 +452,7 @@ func Place(ctx map[string]string) string {
 }
 
 // Normalise is the subject form of a query: case and spacing folded, so
-// "HAMMOUCHI  Abdelatif" and "hammouchi abdelatif" are one subject.
+// "KHARROUBI  Abdelatif" and "kharroubi abdelatif" are one subject.
 func Normalise(parts ...string) string {
 	for i, p := range parts {
 		parts[i] = strings.ToLower(strings.Join(strings.Fields(p), " "))

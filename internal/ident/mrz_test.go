@@ -249,7 +249,7 @@ func TestFormatMRZ(t *testing.T) {
 
 // TestFormatRoundTrip builds varied MRZs and parses them back.
 func TestFormatRoundTrip(t *testing.T) {
-	names := [][2]string{{"Hammouchi", "Abdellatif"}, {"Ng", ""}, {"de la Cruz", "María José"}, {"Ødegård", "Åse"}}
+	names := [][2]string{{"Kharroubi", "Abdellatif"}, {"Ng", ""}, {"de la Cruz", "María José"}, {"Ødegård", "Åse"}}
 	for i, n := range names {
 		f := specimenFields()
 		f.Surname, f.GivenNames = n[0], n[1]

@@ -22,7 +22,7 @@ func fieldsOf(err error) []string {
 }
 
 func TestValidate(t *testing.T) {
-	red := `{"family_name":"Hammouchi","sex":"M","date_of_birth":"1966","nationalities":["MAR"],"purpose":"prosecution",
+	red := `{"family_name":"Kharroubi","sex":"M","date_of_birth":"1966","nationalities":["MAR"],"purpose":"prosecution",
 		"charges":[{"offence":"Fraud","law":"PC 5","max_penalty_years":5}],
 		"warrant":{"kind":"arrest_warrant","reference":"W1","date":"2026-01-01","authority":"Court"},"extradition_countries":["FR"]}`
 	cases := []struct {

@@ -85,7 +85,7 @@ func TestBadInput(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, f *fixture) {
 		w := newBadInputWorld(t, f)
 		// A record owned by MA, released only to FR.
-		rec := f.createRecord(t, w.ma, personInput("Hammouchi", core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}))
+		rec := f.createRecord(t, w.ma, personInput("Kharroubi", core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}))
 
 		t.Run("malformed bodies", func(t *testing.T) { testMalformed(t, w) })
 		t.Run("size limits", func(t *testing.T) { testSizeLimits(t, w) })
@@ -124,7 +124,7 @@ func testMalformed(t *testing.T, w *badInputWorld) {
 		{"wrong content type", big, "text/plain", 400, "malformed", "Content-Type"},
 		{"form content type", big, "application/x-www-form-urlencoded", 400, "malformed", "Content-Type"},
 		// Well-formed JSON that the domain refuses: 422, naming the field.
-		{"data not an object", `{"kind":"person","releasability":{"mode":"all"},"data":"Hammouchi"}`, "", 422, "invalid", "data"},
+		{"data not an object", `{"kind":"person","releasability":{"mode":"all"},"data":"Kharroubi"}`, "", 422, "invalid", "data"},
 		{"data an array", `{"kind":"person","releasability":{"mode":"all"},"data":[1]}`, "", 422, "invalid", "data"},
 		{"unknown kind", `{"kind":"spaceship","releasability":{"mode":"all"},"data":{"family_name":"X"}}`, "", 422, "invalid", "kind"},
 		{"missing releasability", `{"kind":"person","data":{"family_name":"X"}}`, "", 422, "invalid", "releasability"},

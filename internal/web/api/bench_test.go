@@ -32,7 +32,7 @@ func BenchmarkAPICreateRecord(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			body := `{"kind":"person","releasability":{"mode":"only","countries":["FR","ES"]},"caveats":["contact_owner_before_action"],"data":{"family_name":"Hammouchi","given_names":"Abdellatif","name_original":"عبد اللطيف حموشي","nationalities":["MA"],"date_of_birth":"1966-01-01"}}`
+			body := `{"kind":"person","releasability":{"mode":"only","countries":["FR","ES"]},"caveats":["contact_owner_before_action"],"data":{"family_name":"Kharroubi","given_names":"Abdellatif","name_original":"عبد اللطيف خروبي","nationalities":["MA"],"date_of_birth":"1966-01-01"}}`
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 			b.SetParallelism(4) // 2 cores × 4 = 8 clients
 			b.ResetTimer()

@@ -15,7 +15,7 @@ import (
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
-var propertyNames = []string{"Abdellatif Hammouchi", "Jean-Pierre Durand", "Olusegun Adebayo", "Hiroshi Tanaka", "Lucia Fernandez", "Mikhail Petrov",
+var propertyNames = []string{"Abdellatif Kharroubi", "Jean-Pierre Durand", "Olusegun Adebayo", "Hiroshi Tanaka", "Lucia Fernandez", "Mikhail Petrov",
 	"Ingrid Johansson", "Kwame Mensah", "Dimitris Papadopoulos", "Aigerim Nurlanova", "Rashid Karimov", "Thandiwe Ndlovu"}
 
 // TestCooperationReleasabilityProperty extends the releasability property

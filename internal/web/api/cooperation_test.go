@@ -23,7 +23,7 @@ func TestHits(t *testing.T) {
 			f := newCoopFixture(t, b, true)
 			ma, es, fr := f.user(t, "MA", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer)
 			open := f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": core.Releasability{Mode: core.ReleaseAll},
-				"data": map[string]any{"family_name": "Hammouchi", "given_names": "Abdellatif", "nationalities": []string{"MA"}}})
+				"data": map[string]any{"family_name": "Kharroubi", "given_names": "Abdellatif", "nationalities": []string{"MA"}}})
 			closed := f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}},
 				"data": map[string]any{"family_name": "Benkirane", "given_names": "Youssef", "nationalities": []string{"MA"}}})
 
@@ -31,7 +31,7 @@ func TestHits(t *testing.T) {
 			if hs := f.screenPerson(t, es, "Zebulon Quartermaine", nil); len(hs) != 0 {
 				t.Fatalf("miss answered %v", hs)
 			}
-			hs := f.screenPerson(t, es, "Abdellatif Hammouchi", borderPost)
+			hs := f.screenPerson(t, es, "Abdellatif Kharroubi", borderPost)
 			if len(hs) == 0 || hs[0].HitID == "" || hs[0].RecordID != open.ID {
 				t.Fatalf("hit answer %+v", hs)
 			}
@@ -64,11 +64,11 @@ func TestHits(t *testing.T) {
 			}
 
 			// The same subject, record and place fold; another place does not.
-			again := f.screenPerson(t, es, "abdellatif  HAMMOUCHI", borderPost)
+			again := f.screenPerson(t, es, "abdellatif  KHARROUBI", borderPost)
 			if again[0].HitID != hitID || f.getHit(t, ma, hitID).Count != 2 {
 				t.Fatalf("repeat not folded: %s vs %s", again[0].HitID, hitID)
 			}
-			elsewhere := f.screenPerson(t, es, "Abdellatif Hammouchi", map[string]string{"border_post": "Madrid Barajas T4"})
+			elsewhere := f.screenPerson(t, es, "Abdellatif Kharroubi", map[string]string{"border_post": "Madrid Barajas T4"})
 			if elsewhere[0].HitID == hitID {
 				t.Fatal("a sighting at another place folded into the first")
 			}
@@ -133,7 +133,7 @@ func TestHits(t *testing.T) {
 			wantProblem(t, f.do(t, "GET", "/api/v1/hits/stats?bucket=fortnight", nil, ma), 422, core.EINVALID, "bucket")
 
 			// Batch screening makes hits too.
-			br := f.do(t, "POST", "/api/v1/screen/batch", `{"type":"person","name":"Abdellatif Hammouchi"}`+"\n", es, "Content-Type", "application/x-ndjson")
+			br := f.do(t, "POST", "/api/v1/screen/batch", `{"type":"person","name":"Abdellatif Kharroubi"}`+"\n", es, "Content-Type", "application/x-ndjson")
 			if br.Status != 200 || !strings.Contains(string(br.Body), `"hit_id"`) {
 				t.Fatalf("batch: %s", br)
 			}

@@ -66,7 +66,7 @@ func (f *fixture) noticeDo(t testing.TB, want int, method, path string, body any
 
 // validData is complete data for each requestable type.
 func validData(typ string) map[string]any {
-	identity := map[string]any{"family_name": "Hammouchi", "given_names": "Abdellatif", "name_original": "عبد اللطيف حموشي",
+	identity := map[string]any{"family_name": "Kharroubi", "given_names": "Abdellatif", "name_original": "عبد اللطيف خروبي",
 		"sex": "M", "date_of_birth": "1966-01-01", "nationalities": []string{"MA"}, "description": "tall", "languages": []string{"ara", "fra"}}
 	with := func(extra map[string]any) map[string]any {
 		out := map[string]any{}
@@ -102,7 +102,7 @@ func validData(typ string) map[string]any {
 		return with(map[string]any{"assets": []any{map[string]any{"type": "account",
 			"identifiers":  []any{map[string]any{"type": "iban", "value": "FR76 3000 6000 0112 3456 7890 189"}},
 			"jurisdiction": "FR", "estimated_value": 250000, "currency": "EUR",
-			"held_for": []any{map[string]any{"name": "Abdellatif Hammouchi", "kind": "person"}}, "criminal_activity": "laundering of drug proceeds"}}})
+			"held_for": []any{map[string]any{"name": "Abdellatif Kharroubi", "kind": "person"}}, "criminal_activity": "laundering of drug proceeds"}}})
 	}
 	panic(typ)
 }
@@ -336,21 +336,21 @@ func TestNoticeScreening(t *testing.T) {
 
 			draft := f.noticeDo(t, 201, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": validData("red"),
 				"releasability": map[string]any{"mode": "only", "countries": []string{"FR"}}}, ma)
-			if hs := screenName(fr, "Abdellatif Hammouchi"); len(hs) != 0 {
+			if hs := screenName(fr, "Abdellatif Kharroubi"); len(hs) != 0 {
 				t.Fatalf("a draft is screened: %+v", hs)
 			}
 			f.noticeDo(t, 200, "POST", "/api/v1/notices/"+draft.ID+"/submit", map[string]any{}, ma)
-			if hs := screenName(fr, "Abdellatif Hammouchi"); len(hs) != 0 {
+			if hs := screenName(fr, "Abdellatif Kharroubi"); len(hs) != 0 {
 				t.Fatalf("a submitted request is screened: %+v", hs)
 			}
 			pub := f.noticeDo(t, 200, "POST", "/api/v1/notices/"+draft.ID+"/decision", map[string]any{"decision": "publish"}, rev)
 			// Published: the Arabic name is found by a Latin spelling, in full
 			// for FR, as "possible hit — contact bureau MA" for ES.
-			hs := screenName(fr, "Abdul Latif Hamushi")
+			hs := screenName(fr, "Abdul Latif Kharubi")
 			if len(hs) != 1 || hs[0].RecordID != pub.ID || hs[0].Restricted {
 				t.Fatalf("FR screening the published notice: %+v", hs)
 			}
-			hs = screenName(es, "Abdellatif Hammouchi")
+			hs = screenName(es, "Abdellatif Kharroubi")
 			if len(hs) != 1 || !hs[0].Restricted || hs[0].RecordID != "" || !strings.Contains(hs[0].Message, "contact bureau MA") {
 				t.Fatalf("ES screening the restricted notice: %+v", hs)
 			}
@@ -376,12 +376,12 @@ func TestNoticeScreening(t *testing.T) {
 				t.Error("no notice.published event")
 			}
 			// The Arabic-script name alone finds it too.
-			if hs := screenName(fr, "عبد اللطيف حموشي"); len(hs) != 1 {
+			if hs := screenName(fr, "عبد اللطيف خروبي"); len(hs) != 1 {
 				t.Fatalf("Arabic query: %+v", hs)
 			}
 			// Cancelled: out of screening at once.
 			f.noticeDo(t, 200, "POST", "/api/v1/notices/"+pub.ID+"/cancel", map[string]any{"reason": "arrested in Tanger"}, ma)
-			if hs := screenName(fr, "Abdellatif Hammouchi"); len(hs) != 0 {
+			if hs := screenName(fr, "Abdellatif Kharroubi"); len(hs) != 0 {
 				t.Fatalf("a cancelled notice is screened: %+v", hs)
 			}
 
@@ -460,7 +460,7 @@ func TestNoticeSearchAndDiffusions(t *testing.T) {
 				return page.Items
 			}
 			// A Latin query finds the Arabic-script notice, and only it.
-			got := list(br, url.Values{"name": {"Abdellatif Hammouchi"}})
+			got := list(br, url.Values{"name": {"Abdellatif Kharroubi"}})
 			if len(got) != 1 || got[0].ID != a.ID || got[0].Score < notices.NameThreshold {
 				t.Fatalf("name search: %+v", got)
 			}
@@ -592,7 +592,7 @@ func TestNoticeBadBodies(t *testing.T) {
 		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":`, ma), 400, "malformed", "")
 		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":"red","data":{}} {}`, ma), 400, "malformed", "")
 		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":"red","diffusion":"yes","data":{}}`, ma), 400, "malformed", "diffusion")
-		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": "Hammouchi"}, ma), 422, "invalid", "data")
+		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": "Kharroubi"}, ma), 422, "invalid", "data")
 		wantProblem(t, f.do(t, "POST", "/api/v1/notices", `{"type":"red","data":{"description":"`+strings.Repeat("x", 1<<20)+`"}}`, ma), 413, "too_large", "")
 		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": map[string]any{}, "releasability": map[string]any{"mode": "some"}}, ma), 422, "invalid", "releasability.mode")
 		wantProblem(t, f.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": map[string]any{}}, analyst), 403, "forbidden", "")

@@ -25,9 +25,9 @@ func TestScenarioRedNoticeHit(t *testing.T) {
 			f.registerWebhook(t, esAdmin, esHook.URL, esHook, "*")
 			maSSE, esSSE := f.subscribe(t, maOfficer, ""), f.subscribe(t, esOfficer, "")
 
-			notice := f.publishNotice(t, maOfficer, "عبد اللطيف حموشي", "Abdellatif Hammouchi")
+			notice := f.publishNotice(t, maOfficer, "عبد اللطيف خروبي", "Abdellatif Kharroubi")
 
-			hs := f.screenPerson(t, border, "Abdul Latif Hamushi", map[string]string{"border_post": "Algeciras", "ferry": "FRS 1430"})
+			hs := f.screenPerson(t, border, "Abdul Latif Kharubi", map[string]string{"border_post": "Algeciras", "ferry": "FRS 1430"})
 			if len(hs) == 0 || hs[0].HitID == "" || hs[0].RecordID != notice.ID {
 				t.Fatalf("Spain's screening did not hit the notice: %+v", hs)
 			}

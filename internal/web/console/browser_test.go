@@ -158,7 +158,7 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 
 			// 2. The owner requests a Red Notice and submits it.
 			owner.do("open the Red Notice form", chromedp.Navigate(e.URL+"/notices/new?type=red"), chromedp.WaitVisible("#family_name"))
-			fields := [][2]string{{"#family_name", "Hammouchi"}, {"#given_names", "Abdellatif"}, {"#name_original", "عبد اللطيف حموشي"},
+			fields := [][2]string{{"#family_name", "Kharroubi"}, {"#given_names", "Abdellatif"}, {"#name_original", "عبد اللطيف خروبي"},
 				{"#sex", "M"}, {"#date_of_birth", "1966-01-01"}, {"#nationalities", "MA"}, {"#description", "tall"},
 				{"#offence", "Drug trafficking"}, {"#law", "Penal Code art. 2"}, {"#max_penalty_years", "10"},
 				{"#warrant_reference", "AW-2026-17"}, {"#warrant_date", "2026-01-15"}, {"#warrant_authority", "Court of Rabat"},
@@ -196,9 +196,9 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 			border := newTab()
 			border.signIn(e, "es.officer")
 			border.do("screen", chromedp.Navigate(e.URL+"/screen?kind=person"), chromedp.WaitVisible("#name"),
-				chromedp.SendKeys("#name", "Abdul Latif Hamushi"), chromedp.SendKeys("#place", "Algeciras"),
+				chromedp.SendKeys("#name", "Abdul Latif Kharubi"), chromedp.SendKeys("#place", "Algeciras"),
 				chromedp.Click("#screen-submit"), chromedp.WaitVisible("#screen-results article"))
-			if got := border.text("#screen-results"); !strings.Contains(got, "Hammouchi") {
+			if got := border.text("#screen-results"); !strings.Contains(got, "Kharroubi") {
 				t.Fatalf("screening did not find the notice: %q", got)
 			}
 			border.shot("4-screening")
