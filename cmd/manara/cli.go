@@ -71,7 +71,7 @@ func (c *command) parse(args []string) ([]string, error) {
 				return nil, errHelp
 			}
 			c.help(os.Stderr)
-			return nil, usageErr{err.Error()}
+			return nil, usageErr{c.explainParseError(err)}
 		}
 		rest := c.flags.Args()
 		if len(rest) == 0 {
@@ -102,3 +102,55 @@ type usageErr struct{ msg string }
 func (e usageErr) Error() string { return e.msg }
 
 var errHelp = fmt.Errorf("help shown")
+
+// explainParseError rewords the flag package's "flag provided but not
+// defined: -x" and names the defined flags closest to what was typed.
+func (c *command) explainParseError(err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: ")
+	if !ok {
+		return err.Error()
+	}
+	typed := strings.TrimLeft(name, "-")
+	var close []string
+	c.flags.VisitAll(func(f *flag.Flag) {
+		if d := editDistance(typed, f.Name); d <= max(2, len(typed)/3) || strings.HasPrefix(f.Name, typed) || strings.HasPrefix(typed, f.Name) {
+			close = append(close, "--"+f.Name)
+		}
+	})
+	msg := fmt.Sprintf("unknown flag --%s", typed)
+	switch {
+	case len(close) > 0:
+		msg += "; did you mean " + strings.Join(close, " or ") + "?"
+	case !hasFlags(c.flags):
+		msg += "; this command takes no flags"
+	}
+	return msg
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	some := false
+	fs.VisitAll(func(*flag.Flag) { some = true })
+	return some
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes
+// (flag names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

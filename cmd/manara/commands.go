@@ -43,6 +43,15 @@ func (s *storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
 	return sqlite.Open(s.data)
 }
 
+// addressFree reports an error naming addr if nothing can listen on it now.
+func addressFree(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (is another server running there? choose another with --addr): %v", addr, err)
+	}
+	return ln.Close()
+}
+
 func (s *storeFlags) describe() string {
 	if s.db != "" {
 		return "PostgreSQL"
@@ -166,6 +175,12 @@ func serve(f serverFlags, withDemo bool) error {
 			return usageErr{fmt.Sprintf("--%s must be a duration of at least %s", d.flag, d.min)}
 		}
 		durations[d.flag] = &v
+	}
+	if withDemo {
+		// Loading the demo takes a while; find out first that it can be served.
+		if err := addressFree(f.addr); err != nil {
+			return err
+		}
 	}
 	ctx := runCtx
 	st, err := f.open(ctx)

@@ -92,7 +92,7 @@ func usage(w *os.File, cmds map[string]*command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, strings.SplitN(cmds[n].summary, "\n", 2)[0])
+		fmt.Fprintf(w, "  %-10s %s\n", n, firstSentence(cmds[n].summary))
 	}
 	fmt.Fprintln(w, "\nRun 'manara <command> --help' for its flags and environment variables.")
 }
@@ -126,4 +126,16 @@ func newLogger(level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
 	}
 	return nil, usageErr{fmt.Sprintf("--log-format %q: must be text or json", format)}
+}
+
+// firstSentence is a summary's first sentence on one line: its first
+// paragraph (up to an indented list of subcommands), cut after the first
+// full stop, so a summary wrapped over two lines is not cut mid-sentence.
+func firstSentence(summary string) string {
+	para, _, _ := strings.Cut(summary, "\n  ")
+	para = strings.Join(strings.Fields(para), " ")
+	if i := strings.Index(para, ". "); i >= 0 {
+		return para[:i+1]
+	}
+	return para
 }

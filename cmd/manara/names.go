@@ -76,7 +76,7 @@ func namesCompare(in io.Reader, out io.Writer, explain bool) error {
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	n := 0
+	n, bad := 0, 0
 	for sc.Scan() {
 		n++
 		line := sc.Bytes()
@@ -85,6 +85,7 @@ func namesCompare(in io.Reader, out io.Writer, explain bool) error {
 		}
 		p, err := readPair(line, false)
 		if err != nil {
+			bad++
 			enc.Encode(map[string]any{"line": n, "error": err.Error()})
 			continue
 		}
@@ -95,7 +96,15 @@ func namesCompare(in io.Reader, out io.Writer, explain bool) error {
 		}
 		enc.Encode(o)
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if bad > 0 {
+		// Every line was answered; the exit status tells a script that some
+		// answers are errors.
+		return exitErr{1, fmt.Errorf("%d of %d lines were not valid pairs (see their error lines)", bad, n)}
+	}
+	return nil
 }
 
 func namesEval(in io.Reader, out io.Writer) error {

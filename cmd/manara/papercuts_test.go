@@ -1,0 +1,81 @@
+package main
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestUnknownFlagNamesCloseOnes: a mistyped flag is named with the flags
+// that were probably meant, and a command without flags says so.
+func TestUnknownFlagNamesCloseOnes(t *testing.T) {
+	out, code := cli(t, nil, "serve", "--datta", "x")
+	if code != 2 || !strings.Contains(out, "unknown flag --datta; did you mean --data?") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	out, code = cli(t, nil, "version", "--verbose")
+	if code != 2 || !strings.Contains(out, "this command takes no flags") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestUsageSummariesWhole: the command list shows whole first sentences,
+// never a line cut where the summary wraps.
+func TestUsageSummariesWhole(t *testing.T) {
+	out, _ := cli(t, nil)
+	if !strings.Contains(out, "loading the demo data if the store is empty, then print the URL and the demo logins.") {
+		t.Fatalf("demo's summary is cut:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "  ") && strings.HasSuffix(strings.TrimSpace(line), ",") {
+			t.Errorf("summary cut mid-sentence: %q", line)
+		}
+	}
+	if got := firstSentence("Replace the store. Then more.\n  sub  list"); got != "Replace the store." {
+		t.Errorf("firstSentence = %q", got)
+	}
+}
+
+// TestNamesCompareExitStatus: every line is answered, and a bad one makes
+// the exit status non-zero.
+func TestNamesCompareExitStatus(t *testing.T) {
+	run := func(input string) (string, int) {
+		cmd := exec.Command(binary(t), "names", "compare")
+		cmd.Stdin = strings.NewReader(input)
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out), ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), 0
+	}
+	if out, code := run(`{"a":"Youssef El Alaoui","b":"يوسف العلوي"}` + "\n"); code != 0 || !strings.Contains(out, `"match":true`) {
+		t.Fatalf("good input: exit %d\n%s", code, out)
+	}
+	out, code := run(`{"a":"x"}` + "\n" + `{"a":"Ali","b":"Aly"}` + "\n")
+	if code != 1 || !strings.Contains(out, `"line":1`) || !strings.Contains(out, `"score"`) || !strings.Contains(out, "1 of 2 lines") {
+		t.Fatalf("bad line: exit %d\n%s", code, out)
+	}
+}
+
+// TestDemoChecksAddressFirst: demo refuses a taken address before it
+// creates the store or loads anything.
+func TestDemoChecksAddressFirst(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	data := filepath.Join(t.TempDir(), "store")
+	out, code := cli(t, nil, "demo", "--addr", ln.Addr().String(), "--data", data)
+	if code == 0 || !strings.Contains(out, "cannot listen on "+ln.Addr().String()) || strings.Contains(out, "Loading demo data") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Fatalf("the store folder was created: %v", err)
+	}
+}
