@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -16,19 +17,27 @@ import (
 )
 
 // Policy values. Lockout is stored with the account so it holds across
-// replicas; the per-address limit is per process.
+// replicas; the per-address limits are per process. Failures are counted
+// per (account, address) pair, so that one user mistyping behind a shared
+// address (a border post behind one NAT) does not lock out its
+// colleagues; the whole address has a higher ceiling, which stops one
+// address spraying guesses over many accounts.
 const (
 	SessionTTL         = 12 * time.Hour
 	MaxAccountFailures = 5
 	LockoutDuration    = 15 * time.Minute
-	MaxAddressFailures = 20
+	MaxPairFailures    = 10
+	MaxAddressFailures = 60
 	AddressWindow      = 15 * time.Minute
 	keyUseGranularity  = time.Minute
 )
 
 // Service signs users in, and turns tokens and keys into viewers.
 type Service struct {
-	Store     core.Store
+	Store core.Store
+	// Pairs counts failures per (username, address); Addresses per
+	// address, whatever the username.
+	Pairs     *Limiter
 	Addresses *Limiter
 	Now       func() time.Time
 	// KeyCacheTTL is how long a key read from the store is trusted
@@ -46,7 +55,7 @@ const DefaultKeyCacheTTL = 2 * time.Second
 
 // NewService returns a Service over st.
 func NewService(st core.Store) *Service {
-	return &Service{Store: st, Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
+	return &Service{Store: st, Pairs: NewLimiter(MaxPairFailures, AddressWindow), Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
 }
 
 // keyCache holds recently read API keys by id.
@@ -102,9 +111,14 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 // answer, so that a guessed password is not confirmed by a different one.
 func (s *Service) LoginWithCode(ctx context.Context, username, password, code, remote string) (string, *core.User, error) {
 	now := s.Now()
-	if !s.Addresses.Allowed(remote) {
+	pair := pairKey(username, remote)
+	if wait := s.Addresses.RetryAfter(remote); wait > 0 {
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
-		return "", nil, core.Errorf(core.ERATELIMIT, "too many failed sign-ins from this address; try again later")
+		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins from this address (%d in %s)", MaxAddressFailures, AddressWindow), wait)
+	}
+	if wait := s.Pairs.RetryAfter(pair); wait > 0 {
+		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures for this username from this address")
+		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins for this username from this address (%d in %s)", MaxPairFailures, AddressWindow), wait)
 	}
 	var u *core.User
 	err := s.Store.View(ctx, func(tx core.Tx) error {
@@ -114,7 +128,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	})
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		CheckNoUser(password)
-		s.Addresses.Fail(remote)
+		s.fail(pair, remote)
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "unknown username")
 		return "", nil, ErrBadLogin
 	} else if err != nil {
@@ -137,7 +151,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 		}
 	}
 	if !ok || locked || u.Disabled || !factorOK {
-		s.Addresses.Fail(remote)
+		s.fail(pair, remote)
 		reason := "wrong password"
 		if ok && !factorOK {
 			reason, ok = "wrong second factor", false // counts as a failure
@@ -196,6 +210,31 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	// The address's failures are not forgiven on success: one valid
 	// account must not let an address keep guessing others' passwords.
 	return token, u, nil
+}
+
+// fail counts a failed sign-in for the (username, address) pair and for
+// the address.
+func (s *Service) fail(pair, remote string) {
+	s.Pairs.Fail(pair)
+	s.Addresses.Fail(remote)
+}
+
+// pairKey is the limiter key of a username tried from an address; the
+// username is bounded (usernames are at most 64 bytes) so that a flood of
+// long names cannot grow the limiter's memory.
+func pairKey(username, remote string) string {
+	if len(username) > 64 {
+		username = username[:64]
+	}
+	return remote + "\x00" + username
+}
+
+// rateLimited is the 429 a refused sign-in gets, saying when to retry.
+func rateLimited(why string, wait time.Duration) error {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	e := core.Errorf(core.ERATELIMIT, "%s; try again in %d seconds", why, secs)
+	e.RetryAfter = wait
+	return e
 }
 
 func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why string) {
