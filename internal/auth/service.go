@@ -414,14 +414,15 @@ func (n *NewUser) Validate() error {
 	return nil
 }
 
-// CreateUser adds a user. Only admins may: a bureau's admin within the
-// bureau, the secretariat's for any bureau.
+// CreateUser adds a user. Only a bureau's own admins may, within their
+// bureau (the secretariat's within the secretariat); the host's operator
+// (the system, through `manara user add`) makes a bureau's first admin.
 func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*core.User, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
 	if !mayAdminister(v, n.Bureau) {
-		return nil, s.deny(ctx, v, "user.create")
+		return nil, s.denyBureau(ctx, v, "user.create", n.Bureau)
 	}
 	hash, err := HashPassword(n.Password)
 	if err != nil {
@@ -434,7 +435,7 @@ func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*co
 			return err
 		}
 		e := audit.Entry(v, "user.create", audit.OK)
-		e.Query = "user " + u.Username + " (" + u.Role + ", " + u.Bureau + ")"
+		e.Query = "user " + u.Username + " (" + u.Role + ", " + u.Bureau + ")" + operatorNote(v)
 		return audit.Append(tx, e)
 	})
 	if err != nil {
@@ -482,8 +483,8 @@ func (s *Service) ListUsers(ctx context.Context, v core.Viewer) ([]*core.User, e
 	if !v.System && !v.Can(core.PermAdmin) {
 		return nil, s.deny(ctx, v, "user.list")
 	}
-	bureau := v.Bureau
-	if v.System || members.IsSecretariat(v.Bureau) {
+	bureau := v.Bureau // an admin sees its own bureau's users, the secretariat's included
+	if v.System {
 		bureau = ""
 	}
 	var us []*core.User
@@ -531,7 +532,7 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 		return nil, "", core.Invalid(fs...)
 	}
 	if !mayAdminister(v, n.Bureau) {
-		return nil, "", s.deny(ctx, v, "key.create")
+		return nil, "", s.denyBureau(ctx, v, "key.create", n.Bureau)
 	}
 	secret := NewToken()
 	k := &core.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Bureau: n.Bureau, Permissions: n.Permissions,
@@ -541,7 +542,7 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 			return err
 		}
 		e := audit.Entry(v, "key.create", audit.OK)
-		e.Query = "key " + k.ID + " (" + k.Bureau + ")"
+		e.Query = "key " + k.ID + " (" + k.Bureau + ")" + operatorNote(v)
 		return audit.Append(tx, e)
 	})
 	if err != nil {
@@ -585,7 +586,7 @@ func (s *Service) ListKeys(ctx context.Context, v core.Viewer) ([]*core.APIKey, 
 		return nil, s.deny(ctx, v, "key.list")
 	}
 	bureau := v.Bureau
-	if v.System || members.IsSecretariat(v.Bureau) {
+	if v.System {
 		bureau = ""
 	}
 	var ks []*core.APIKey
@@ -597,16 +598,36 @@ func (s *Service) ListKeys(ctx context.Context, v core.Viewer) ([]*core.APIKey, 
 	return ks, err
 }
 
-// mayAdminister: the system, the secretariat's admins for anyone, a
-// bureau's admins for their own bureau.
+// mayAdminister: a bureau's admins for their own bureau only, and the
+// system (the host's operator at the command line, the demo loader; never
+// reachable over HTTP). The secretariat's admins administer the
+// secretariat and no member bureau: a key or user they made for a bureau
+// would read that bureau's restricted records and write its records.
 func mayAdminister(v core.Viewer, bureau string) bool {
 	if v.System {
 		return true
 	}
-	if !v.Can(core.PermAdmin) {
-		return false
+	return v.Can(core.PermAdmin) && v.Bureau != "" && v.Bureau == bureau
+}
+
+// operatorNote marks in the audit log what the system did on an
+// operator's behalf (`manara user add` comes with the remote "cli").
+func operatorNote(v core.Viewer) string {
+	if !v.System {
+		return ""
 	}
-	return members.IsSecretariat(v.Bureau) || v.Bureau == bureau
+	return "; by the host operator (" + v.Remote + ")"
+}
+
+// denyBureau audits a refused administration of bureau and says why.
+func (s *Service) denyBureau(ctx context.Context, v core.Viewer, action, bureau string) error {
+	if !v.Can(core.PermAdmin) {
+		return s.deny(ctx, v, action)
+	}
+	e := audit.Entry(v, action, audit.Denied)
+	e.Query = "bureau " + bureau
+	audit.Record(ctx, s.Store, e)
+	return core.Errorf(core.EFORBIDDEN, "you administer bureau %s only: bureau %s's users and keys are made by its own administrators (its first by the host's operator with `manara user add`)", v.Bureau, bureau)
 }
 
 func (s *Service) deny(ctx context.Context, v core.Viewer, action string) error {
