@@ -72,7 +72,7 @@ type serverFlags struct {
 	publicRate, attachmentDir string
 	webhookAllow, eventPoll   string
 	hitWindow, heartbeat      string
-	feedPoll                  string
+	feedPoll, metricsToken    string
 	reports                   reportFlags
 }
 
@@ -94,6 +94,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.feedPoll, "feed-poll", "MANARA_FEED_POLL", "250ms", "how often the screening index looks for records written by other replicas")
 	c.str(&f.hitWindow, "hit-window", "MANARA_HIT_WINDOW", "24h", "repeats of the same subject, record and place within this window fold into one hit")
 	c.str(&f.heartbeat, "events-heartbeat", "MANARA_EVENTS_HEARTBEAT", "15s", "how often an idle event stream sends a heartbeat")
+	c.str(&f.metricsToken, "metrics-token", "MANARA_METRICS_TOKEN", "", "bearer token that shows the data metrics on /metrics (besides admin API keys); empty: admin keys only")
 	f.reports.add(c)
 }
 
@@ -165,6 +166,9 @@ func serve(f serverFlags, withDemo bool) error {
 	if err != nil {
 		return usageErr{"--webhook-allow: " + err.Error()}
 	}
+	if t := f.metricsToken; t != "" && (len(t) < 24 || len(t) > 512) {
+		return usageErr{"--metrics-token must be 24 to 512 characters (a random secret)"}
+	}
 	durations := map[string]*time.Duration{}
 	for _, d := range []struct {
 		flag, val string
@@ -217,7 +221,8 @@ func serve(f serverFlags, withDemo bool) error {
 		}
 		logins = demoLogins()
 	}
-	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version, EventsHeartbeat: *durations["events-heartbeat"]})
+	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version, EventsHeartbeat: *durations["events-heartbeat"],
+		MetricsToken: f.metricsToken})
 	con, err := console.New(srv)
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)

@@ -226,9 +226,17 @@ func HitSide(v core.Viewer, h *core.Hit) string {
 	return ""
 }
 
-// CanSeeThread reports whether v takes part in t: only the participant
-// bureaus see a thread, its messages and its read receipts.
-func CanSeeThread(v core.Viewer, t *core.Thread) bool {
+// CanSeeThread reports whether v may see t, its messages, its read
+// receipts and its events, and post to it. Only participant bureaus do,
+// and only while the thread's subject is still theirs to see, decided now
+// (as for hits): a thread on a record needs the record (CanSee, for v's
+// bureau and role), so a participant the record has since been narrowed
+// away from loses the thread; a thread on a hit needs one of its two sides
+// (HitDisclosure: a searcher the record is no longer released to keeps the
+// "possible hit — contact bureau X" conversation, which names no record).
+// h is the thread's hit and rec the record it is about (the hit's record
+// on a hit), nil when there is none or it cannot be read.
+func CanSeeThread(v core.Viewer, t *core.Thread, h *core.Hit, rec *core.Record) bool {
 	if t == nil {
 		return false
 	}
@@ -238,7 +246,20 @@ func CanSeeThread(v core.Viewer, t *core.Thread) bool {
 	if v.Bureau == "" || (!v.Can(core.PermRecordsRead) && !v.Can(core.PermScreen)) {
 		return false
 	}
-	return slices.Contains(t.Participants, v.Bureau)
+	if !slices.Contains(t.Participants, v.Bureau) {
+		return false
+	}
+	switch {
+	case t.HitID != "":
+		return h != nil && h.ID == t.HitID && HitDisclosure(v, h, rec) != DiscloseNothing
+	case t.RecordID != "":
+		// The bureau's view of the record: a screening key of a
+		// participant follows its bureau's conversation, as it was opened.
+		bv := v
+		bv.Permissions = append(v.Permissions[:len(v.Permissions):len(v.Permissions)], core.PermRecordsRead)
+		return rec != nil && rec.ID == t.RecordID && CanSee(bv, rec)
+	}
+	return true
 }
 
 // CanPostMessages reports whether v may open threads and post to those it

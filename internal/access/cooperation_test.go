@@ -49,7 +49,7 @@ func TestHitSideAndThreads(t *testing.T) {
 		t.Error("a third bureau, an admin or the system may not move a side")
 	}
 	th := &core.Thread{Participants: []string{"ES", "MA"}}
-	if !CanSeeThread(viewer("MA", core.RoleAnalyst), th) || CanSeeThread(viewer("FR", core.RoleOfficer), th) || CanSeeThread(viewer("IPSG", core.RoleReviewer), th) || CanSeeThread(viewer("MA", core.RoleOfficer), nil) {
+	if !CanSeeThread(viewer("MA", core.RoleAnalyst), th, nil, nil) || CanSeeThread(viewer("FR", core.RoleOfficer), th, nil, nil) || CanSeeThread(viewer("IPSG", core.RoleReviewer), th, nil, nil) || CanSeeThread(viewer("MA", core.RoleOfficer), nil, nil, nil) {
 		t.Error("threads are for participants only")
 	}
 	if !CanPostMessages(viewer("MA", core.RoleOfficer)) || CanPostMessages(viewer("MA", core.RoleAnalyst)) {
@@ -77,5 +77,34 @@ func TestCanSeeHitEvent(t *testing.T) {
 	}
 	if CanSeeEvent(viewer("FR", core.RoleOfficer), hit, open) {
 		t.Error("an event reaches its audience only")
+	}
+}
+
+// TestThreadSubjectDecidedNow: a thread on a record is seen only while its
+// record is releasable to the viewer's bureau; a thread on a hit by the
+// hit's two sides, the searcher keeping it once the record is restricted
+// ("possible hit — contact bureau X").
+func TestThreadSubjectDecidedNow(t *testing.T) {
+	released := &core.Record{ID: "r1", Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}}
+	narrowed := &core.Record{ID: "r1", Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"ES"}}}
+	onRecord := &core.Thread{RecordID: "r1", Participants: []string{"FR", "MA"}}
+	fr, ma := viewer("FR", core.RoleOfficer), viewer("MA", core.RoleOfficer)
+	if !CanSeeThread(fr, onRecord, nil, released) || !CanSeeThread(ma, onRecord, nil, narrowed) {
+		t.Error("participants who may see the record see its thread")
+	}
+	if CanSeeThread(fr, onRecord, nil, narrowed) || CanSeeThread(fr, onRecord, nil, nil) {
+		t.Error("a participant the record was narrowed away from (or a record gone) must not see the thread")
+	}
+	other := &core.Record{ID: "r2", Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}
+	if CanSeeThread(fr, onRecord, nil, other) {
+		t.Error("the decision must be about the thread's own record")
+	}
+	h := &core.Hit{ID: "h1", RecordID: "r1", Owner: "MA", Searcher: "FR"}
+	onHit := &core.Thread{HitID: "h1", Participants: []string{"FR", "MA"}}
+	if !CanSeeThread(fr, onHit, h, narrowed) || !CanSeeThread(ma, onHit, h, narrowed) {
+		t.Error("the hit's sides keep the hit's thread")
+	}
+	if CanSeeThread(fr, onHit, nil, narrowed) || CanSeeThread(fr, onHit, &core.Hit{ID: "h2", Owner: "MA", Searcher: "FR"}, narrowed) {
+		t.Error("a hit thread needs its own hit")
 	}
 }

@@ -28,6 +28,18 @@ func (l *Limiter) Allowed(key string) bool {
 	return len(l.prune(key)) < l.max
 }
 
+// RetryAfter is how long until key may try again: when its oldest
+// failure in the window leaves it (zero if it may try now).
+func (l *Limiter) RetryAfter(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hs := l.prune(key)
+	if len(hs) < l.max {
+		return 0
+	}
+	return hs[len(hs)-l.max].Add(l.window).Sub(l.now())
+}
+
 // Fail records a failure for key.
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()

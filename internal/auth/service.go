@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -16,19 +17,27 @@ import (
 )
 
 // Policy values. Lockout is stored with the account so it holds across
-// replicas; the per-address limit is per process.
+// replicas; the per-address limits are per process. Failures are counted
+// per (account, address) pair, so that one user mistyping behind a shared
+// address (a border post behind one NAT) does not lock out its
+// colleagues; the whole address has a higher ceiling, which stops one
+// address spraying guesses over many accounts.
 const (
 	SessionTTL         = 12 * time.Hour
 	MaxAccountFailures = 5
 	LockoutDuration    = 15 * time.Minute
-	MaxAddressFailures = 20
+	MaxPairFailures    = 10
+	MaxAddressFailures = 60
 	AddressWindow      = 15 * time.Minute
 	keyUseGranularity  = time.Minute
 )
 
 // Service signs users in, and turns tokens and keys into viewers.
 type Service struct {
-	Store     core.Store
+	Store core.Store
+	// Pairs counts failures per (username, address); Addresses per
+	// address, whatever the username.
+	Pairs     *Limiter
 	Addresses *Limiter
 	Now       func() time.Time
 	// KeyCacheTTL is how long a key read from the store is trusted
@@ -46,7 +55,7 @@ const DefaultKeyCacheTTL = 2 * time.Second
 
 // NewService returns a Service over st.
 func NewService(st core.Store) *Service {
-	return &Service{Store: st, Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
+	return &Service{Store: st, Pairs: NewLimiter(MaxPairFailures, AddressWindow), Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
 }
 
 // keyCache holds recently read API keys by id.
@@ -102,9 +111,14 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 // answer, so that a guessed password is not confirmed by a different one.
 func (s *Service) LoginWithCode(ctx context.Context, username, password, code, remote string) (string, *core.User, error) {
 	now := s.Now()
-	if !s.Addresses.Allowed(remote) {
+	pair := pairKey(username, remote)
+	if wait := s.Addresses.RetryAfter(remote); wait > 0 {
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
-		return "", nil, core.Errorf(core.ERATELIMIT, "too many failed sign-ins from this address; try again later")
+		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins from this address (%d in %s)", MaxAddressFailures, AddressWindow), wait)
+	}
+	if wait := s.Pairs.RetryAfter(pair); wait > 0 {
+		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures for this username from this address")
+		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins for this username from this address (%d in %s)", MaxPairFailures, AddressWindow), wait)
 	}
 	var u *core.User
 	err := s.Store.View(ctx, func(tx core.Tx) error {
@@ -114,7 +128,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	})
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		CheckNoUser(password)
-		s.Addresses.Fail(remote)
+		s.fail(pair, remote)
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "unknown username")
 		return "", nil, ErrBadLogin
 	} else if err != nil {
@@ -137,7 +151,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 		}
 	}
 	if !ok || locked || u.Disabled || !factorOK {
-		s.Addresses.Fail(remote)
+		s.fail(pair, remote)
 		reason := "wrong password"
 		if ok && !factorOK {
 			reason, ok = "wrong second factor", false // counts as a failure
@@ -196,6 +210,31 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	// The address's failures are not forgiven on success: one valid
 	// account must not let an address keep guessing others' passwords.
 	return token, u, nil
+}
+
+// fail counts a failed sign-in for the (username, address) pair and for
+// the address.
+func (s *Service) fail(pair, remote string) {
+	s.Pairs.Fail(pair)
+	s.Addresses.Fail(remote)
+}
+
+// pairKey is the limiter key of a username tried from an address; the
+// username is bounded (usernames are at most 64 bytes) so that a flood of
+// long names cannot grow the limiter's memory.
+func pairKey(username, remote string) string {
+	if len(username) > 64 {
+		username = username[:64]
+	}
+	return remote + "\x00" + username
+}
+
+// rateLimited is the 429 a refused sign-in gets, saying when to retry.
+func rateLimited(why string, wait time.Duration) error {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	e := core.Errorf(core.ERATELIMIT, "%s; try again in %d seconds", why, secs)
+	e.RetryAfter = wait
+	return e
 }
 
 func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why string) {
@@ -375,14 +414,15 @@ func (n *NewUser) Validate() error {
 	return nil
 }
 
-// CreateUser adds a user. Only admins may: a bureau's admin within the
-// bureau, the secretariat's for any bureau.
+// CreateUser adds a user. Only a bureau's own admins may, within their
+// bureau (the secretariat's within the secretariat); the host's operator
+// (the system, through `manara user add`) makes a bureau's first admin.
 func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*core.User, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
 	if !mayAdminister(v, n.Bureau) {
-		return nil, s.deny(ctx, v, "user.create")
+		return nil, s.denyBureau(ctx, v, "user.create", n.Bureau)
 	}
 	hash, err := HashPassword(n.Password)
 	if err != nil {
@@ -395,7 +435,7 @@ func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*co
 			return err
 		}
 		e := audit.Entry(v, "user.create", audit.OK)
-		e.Query = "user " + u.Username + " (" + u.Role + ", " + u.Bureau + ")"
+		e.Query = "user " + u.Username + " (" + u.Role + ", " + u.Bureau + ")" + operatorNote(v)
 		return audit.Append(tx, e)
 	})
 	if err != nil {
@@ -443,8 +483,8 @@ func (s *Service) ListUsers(ctx context.Context, v core.Viewer) ([]*core.User, e
 	if !v.System && !v.Can(core.PermAdmin) {
 		return nil, s.deny(ctx, v, "user.list")
 	}
-	bureau := v.Bureau
-	if v.System || members.IsSecretariat(v.Bureau) {
+	bureau := v.Bureau // an admin sees its own bureau's users, the secretariat's included
+	if v.System {
 		bureau = ""
 	}
 	var us []*core.User
@@ -492,7 +532,7 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 		return nil, "", core.Invalid(fs...)
 	}
 	if !mayAdminister(v, n.Bureau) {
-		return nil, "", s.deny(ctx, v, "key.create")
+		return nil, "", s.denyBureau(ctx, v, "key.create", n.Bureau)
 	}
 	secret := NewToken()
 	k := &core.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: n.Name, Bureau: n.Bureau, Permissions: n.Permissions,
@@ -502,7 +542,7 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 			return err
 		}
 		e := audit.Entry(v, "key.create", audit.OK)
-		e.Query = "key " + k.ID + " (" + k.Bureau + ")"
+		e.Query = "key " + k.ID + " (" + k.Bureau + ")" + operatorNote(v)
 		return audit.Append(tx, e)
 	})
 	if err != nil {
@@ -546,7 +586,7 @@ func (s *Service) ListKeys(ctx context.Context, v core.Viewer) ([]*core.APIKey, 
 		return nil, s.deny(ctx, v, "key.list")
 	}
 	bureau := v.Bureau
-	if v.System || members.IsSecretariat(v.Bureau) {
+	if v.System {
 		bureau = ""
 	}
 	var ks []*core.APIKey
@@ -558,16 +598,36 @@ func (s *Service) ListKeys(ctx context.Context, v core.Viewer) ([]*core.APIKey, 
 	return ks, err
 }
 
-// mayAdminister: the system, the secretariat's admins for anyone, a
-// bureau's admins for their own bureau.
+// mayAdminister: a bureau's admins for their own bureau only, and the
+// system (the host's operator at the command line, the demo loader; never
+// reachable over HTTP). The secretariat's admins administer the
+// secretariat and no member bureau: a key or user they made for a bureau
+// would read that bureau's restricted records and write its records.
 func mayAdminister(v core.Viewer, bureau string) bool {
 	if v.System {
 		return true
 	}
-	if !v.Can(core.PermAdmin) {
-		return false
+	return v.Can(core.PermAdmin) && v.Bureau != "" && v.Bureau == bureau
+}
+
+// operatorNote marks in the audit log what the system did on an
+// operator's behalf (`manara user add` comes with the remote "cli").
+func operatorNote(v core.Viewer) string {
+	if !v.System {
+		return ""
 	}
-	return members.IsSecretariat(v.Bureau) || v.Bureau == bureau
+	return "; by the host operator (" + v.Remote + ")"
+}
+
+// denyBureau audits a refused administration of bureau and says why.
+func (s *Service) denyBureau(ctx context.Context, v core.Viewer, action, bureau string) error {
+	if !v.Can(core.PermAdmin) {
+		return s.deny(ctx, v, action)
+	}
+	e := audit.Entry(v, action, audit.Denied)
+	e.Query = "bureau " + bureau
+	audit.Record(ctx, s.Store, e)
+	return core.Errorf(core.EFORBIDDEN, "you administer bureau %s only: bureau %s's users and keys are made by its own administrators (its first by the host's operator with `manara user add`)", v.Bureau, bureau)
 }
 
 func (s *Service) deny(ctx context.Context, v core.Viewer, action string) error {

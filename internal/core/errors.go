@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes, mapped to HTTP statuses in one place (the api package).
@@ -30,6 +31,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// RetryAfter, on ERATELIMIT, is how long the caller should wait (sent
+	// as the Retry-After header); zero when unknown.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -9,6 +9,7 @@ package events
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,6 +109,9 @@ func Read(ctx context.Context, st core.Store, v core.Viewer, after int64, limit 
 		for i := range es {
 			e := &es[i]
 			next = e.Seq
+			if err := ThreadRecord(tx, e); err != nil {
+				return err
+			}
 			var rec *core.Record
 			if e.RecordID != "" {
 				r, seen := recs[e.RecordID]
@@ -127,4 +131,22 @@ func Read(ctx context.Context, st core.Store, v core.Viewer, after int64, limit 
 		return nil
 	})
 	return out, next, err
+}
+
+// ThreadRecord gives a message event written before messages named the
+// record of their thread (core.Event.RecordID) that record, read from the
+// thread, so that old events are decided about the record as new ones
+// are (the event stream here, webhook deliveries in webhooks).
+func ThreadRecord(tx core.Tx, e *core.Event) error {
+	if e.RecordID != "" || !strings.HasPrefix(e.Type, "message.") || e.Subject == "" {
+		return nil
+	}
+	th, err := tx.GetThread(e.Subject)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	e.RecordID = th.RecordID
+	return nil
 }

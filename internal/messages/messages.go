@@ -243,7 +243,9 @@ func (s *Service) post(tx core.Tx, v core.Viewer, th *core.Thread, p Post, now t
 	}
 	data, _ := json.Marshal(map[string]any{"thread_id": th.ID, "message_id": m.ID, "number": m.Number, "type": m.Type,
 		"from": m.Bureau, "subject": th.Subject, "hit_id": th.HitID})
-	if err := tx.InsertEvent(&core.Event{At: now, Type: EventPosted, Subject: th.ID, Audience: th.Participants, Data: data}); err != nil {
+	// A thread on a record names it, so that the event stream and the
+	// webhooks ask the access decision about the record at read time.
+	if err := tx.InsertEvent(&core.Event{At: now, Type: EventPosted, Subject: th.ID, Audience: th.Participants, RecordID: th.RecordID, Data: data}); err != nil {
 		return nil, err
 	}
 	e := audit.Entry(v, "message.post", audit.OK)
@@ -282,10 +284,52 @@ func (s *Service) thread(tx core.Tx, v core.Viewer, id string) (*core.Thread, er
 	if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 		return nil, err
 	}
-	if !access.CanSeeThread(v, th) {
+	ok, err := canSee(tx, v, th)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, core.Errorf(core.ENOTFOUND, "thread not found")
 	}
 	return th, nil
+}
+
+// canSee asks the access decision about th with its subject read now:
+// the hit and its record, or the record.
+func canSee(tx core.Tx, v core.Viewer, th *core.Thread) (bool, error) {
+	if th == nil {
+		return false, nil
+	}
+	h, rec, err := Subject(tx, th)
+	if err != nil {
+		return false, err
+	}
+	return access.CanSeeThread(v, th, h, rec), nil
+}
+
+// Subject reads what th is about, as it stands now: its hit and the hit's
+// record, or its record (nil for what does not exist any more).
+func Subject(tx core.Tx, th *core.Thread) (*core.Hit, *core.Record, error) {
+	var h *core.Hit
+	recID := th.RecordID
+	if th.HitID != "" {
+		var err error
+		if h, err = tx.GetHit(th.HitID); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+			return nil, nil, err
+		}
+		if h == nil {
+			return nil, nil, nil
+		}
+		recID = h.RecordID
+	}
+	if recID == "" {
+		return h, nil, nil
+	}
+	rec, err := tx.GetRecord(recID)
+	if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+		return nil, nil, err
+	}
+	return h, rec, nil
 }
 
 // Get returns a thread with its messages; reading is audited.
@@ -332,7 +376,11 @@ func (s *Service) List(ctx context.Context, v core.Viewer, limit int) ([]*core.T
 			return err
 		}
 		for _, t := range ts {
-			if access.CanSeeThread(v, t) {
+			ok, err := canSee(tx, v, t)
+			if err != nil {
+				return err
+			}
+			if ok {
 				out = append(out, t)
 			}
 		}

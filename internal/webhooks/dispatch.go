@@ -18,6 +18,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/events"
 )
 
 // cursorName is the dispatcher's position in the event stream.
@@ -167,6 +168,9 @@ func (d *Dispatcher) fanOut(ctx context.Context) (int, error) {
 		recs := map[string]*core.Record{}
 		for i := range es {
 			e := &es[i]
+			if err := events.ThreadRecord(tx, e); err != nil {
+				return err
+			}
 			var rec *core.Record
 			if e.RecordID != "" {
 				r, seen := recs[e.RecordID]
@@ -263,6 +267,9 @@ func (d *Dispatcher) attempt(ctx context.Context, dl *core.Delivery) error {
 		// Ask again: the record may have been restricted since.
 		var p payload
 		if err := json.Unmarshal(dl.Body, &p); err != nil {
+			return err
+		}
+		if err := events.ThreadRecord(tx, &p.Event); err != nil {
 			return err
 		}
 		var rec *core.Record

@@ -21,6 +21,8 @@ func TestRecordFlow(t *testing.T) {
 		ma := f.user(t, "MA", core.RoleOfficer)
 		fr := f.user(t, "FR", core.RoleOfficer)
 		admin := f.user(t, members.Secretariat, core.RoleAdmin)
+		// Each bureau is administered by its own admins only.
+		maAdmin, frAdmin := f.user(t, "MA", core.RoleAdmin), f.user(t, "FR", core.RoleAdmin)
 		start := time.Now().UTC()
 
 		// Create: 201, Location, ETag "1".
@@ -374,7 +376,7 @@ func TestRecordFlow(t *testing.T) {
 			if r := f.do(t, "GET", "/api/v1/me", nil, fr); r.Status != 200 {
 				t.Fatalf("me: %s", r)
 			}
-			r := f.do(t, "POST", "/api/v1/users/"+fr.Name+"/disable", nil, admin)
+			r := f.do(t, "POST", "/api/v1/users/"+fr.Name+"/disable", nil, frAdmin)
 			var u core.User
 			r.decode(t, &u)
 			if r.Status != 200 || !u.Disabled || u.Username != fr.Name {
@@ -383,12 +385,12 @@ func TestRecordFlow(t *testing.T) {
 			wantProblem(t, f.do(t, "GET", "/api/v1/me", nil, fr), 401, "unauthorized", "")
 			wantProblem(t, f.do(t, "GET", "/api/v1/records", nil, fr), 401, "unauthorized", "")
 			wantProblem(t, f.do(t, "POST", "/api/v1/auth/login", map[string]string{"username": fr.Name, "password": testPassword}, nil), 401, "unauthorized", "")
-			r = f.do(t, "POST", "/api/v1/users/"+fr.Name+"/enable", nil, admin)
+			r = f.do(t, "POST", "/api/v1/users/"+fr.Name+"/enable", nil, frAdmin)
 			if r.Status != 200 {
 				t.Fatalf("enable: %s", r)
 			}
 			f.login(t, fr.Name, testPassword)
-			wantProblem(t, f.do(t, "POST", "/api/v1/users/nobody.here/disable", nil, admin), 404, "not_found", "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/users/nobody.here/disable", nil, frAdmin), 404, "not_found", "")
 		})
 
 		t.Run("enabling a user does not revive its old sessions", func(t *testing.T) {
@@ -404,7 +406,7 @@ func TestRecordFlow(t *testing.T) {
 
 		t.Run("keys through the API", func(t *testing.T) {
 			exp := time.Now().UTC().Add(24 * time.Hour).Format(time.RFC3339)
-			r := f.do(t, "POST", "/api/v1/keys", map[string]any{"name": "border gate 7", "bureau": "ma", "permissions": []string{"records:read"}, "expires_at": exp}, admin)
+			r := f.do(t, "POST", "/api/v1/keys", map[string]any{"name": "border gate 7", "bureau": "ma", "permissions": []string{"records:read"}, "expires_at": exp}, maAdmin)
 			if r.Status != http.StatusCreated {
 				t.Fatalf("create key: %s", r)
 			}
@@ -420,7 +422,7 @@ func TestRecordFlow(t *testing.T) {
 			if r := f.do(t, "GET", "/api/v1/records/"+id, nil, k); r.Status != 200 {
 				t.Errorf("the new key reads MA's record: %s", r)
 			}
-			r = f.do(t, "GET", "/api/v1/keys", nil, admin)
+			r = f.do(t, "GET", "/api/v1/keys", nil, maAdmin)
 			var kl struct{ Items []map[string]any }
 			r.decode(t, &kl)
 			for _, item := range kl.Items {
@@ -434,16 +436,16 @@ func TestRecordFlow(t *testing.T) {
 			if len(kl.Items) == 0 {
 				t.Errorf("no keys listed")
 			}
-			r = f.do(t, "DELETE", "/api/v1/keys/"+ck.Key.ID, nil, admin)
+			r = f.do(t, "DELETE", "/api/v1/keys/"+ck.Key.ID, nil, maAdmin)
 			var rk core.APIKey
 			r.decode(t, &rk)
 			if r.Status != 200 || rk.RevokedAt == nil {
 				t.Errorf("revoke: %s", r)
 			}
 			wantProblem(t, f.do(t, "GET", "/api/v1/me", nil, k), 401, "unauthorized", "")
-			wantProblem(t, f.do(t, "DELETE", "/api/v1/keys/"+newID(), nil, admin), 404, "not_found", "")
-			wantProblem(t, f.do(t, "POST", "/api/v1/keys", map[string]any{"name": "old", "permissions": []string{"records:read"}, "expires_at": "2001-01-01"}, admin), 422, "invalid", "expires_at")
-			wantProblem(t, f.do(t, "POST", "/api/v1/keys", map[string]any{"name": "old", "permissions": []string{"records:read"}, "expires_at": "soon"}, admin), 422, "invalid", "expires_at")
+			wantProblem(t, f.do(t, "DELETE", "/api/v1/keys/"+newID(), nil, maAdmin), 404, "not_found", "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/keys", map[string]any{"name": "old", "permissions": []string{"records:read"}, "expires_at": "2001-01-01"}, maAdmin), 422, "invalid", "expires_at")
+			wantProblem(t, f.do(t, "POST", "/api/v1/keys", map[string]any{"name": "old", "permissions": []string{"records:read"}, "expires_at": "soon"}, maAdmin), 422, "invalid", "expires_at")
 		})
 	})
 }

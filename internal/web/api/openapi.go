@@ -155,7 +155,7 @@ func (s *Server) Document() obj {
 	}
 	paths["/healthz"] = plain("Liveness: the process answers")
 	paths["/readyz"] = plain("Readiness: the store answers and its schema is current")
-	paths["/metrics"] = plain("Prometheus metrics")
+	paths["/metrics"] = plain("Prometheus metrics: process metrics for anyone; with Authorization: Bearer <metrics token or API key with admin>, the data metrics too")
 	return obj{
 		"openapi": "3.1.0",
 		"info": obj{"title": "Manara API", "version": s.Config.Version,

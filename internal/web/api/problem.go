@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -78,6 +80,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var e *core.Error
 	if errors.As(err, &e) {
 		p.Errors = e.Fields
+		if code == core.ERATELIMIT && e.RetryAfter > 0 && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", RetryAfterSeconds(e.RetryAfter))
+		}
 	}
 	if p.Status >= 500 && code != core.EUNAVAILABLE {
 		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -89,6 +94,16 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// RetryAfterSeconds is d as a Retry-After value: whole seconds, rounded
+// up, at least 1.
+func RetryAfterSeconds(d time.Duration) string {
+	secs := int64((d + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return strconv.FormatInt(secs, 10)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

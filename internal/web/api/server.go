@@ -17,7 +17,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
@@ -49,6 +48,10 @@ type Config struct {
 	// EventsHeartbeat is how often an idle event stream sends a comment
 	// (default 15 s).
 	EventsHeartbeat time.Duration
+	// MetricsToken, if set, is a bearer token that shows the data metrics
+	// on /metrics (as an API key with the admin permission does). Without
+	// credentials /metrics shows only process metrics.
+	MetricsToken string
 }
 
 // Server is the HTTP API.
@@ -93,7 +96,8 @@ type Server struct {
 	followLimit addressLimiter
 	mux         *http.ServeMux
 	routes      []route
-	registry    *prometheus.Registry
+	registry    *prometheus.Registry // process metrics: open to anyone
+	dataMetrics *prometheus.Registry // what describes the data: admin key or metrics token
 	requests    *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
 }
@@ -119,7 +123,8 @@ type route struct {
 
 // New builds the server and its routes.
 func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, cfg Config) *Server {
-	s := &Server{Store: st, Auth: a, Records: rs, Log: log, Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Store: st, Auth: a, Records: rs, Log: log, Config: cfg, mux: http.NewServeMux(),
+		registry: prometheus.NewRegistry(), dataMetrics: prometheus.NewRegistry()}
 	s.Notices = notices.New(st)
 	// A published or ended notice must reach the screening index as soon
 	// as a record change does: through the same hook.
@@ -131,8 +136,10 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "manara_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "manara_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
-	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
+	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The store's size counts records the caller may not see: it is not
+	// for anonymous eyes (see metrics).
+	s.dataMetrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
 	s.Events = events.NewHub()
 	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
 	s.Hits.Notify, s.Messages.Notify = s.Events.Notify, s.Events.Notify
@@ -149,7 +156,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.reportPages()
 	s.mux.Handle("GET /healthz", s.plain("/healthz", s.healthz))
 	s.mux.Handle("GET /readyz", s.plain("/readyz", s.readyz))
-	s.mux.Handle("GET /metrics", s.plain("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP))
+	s.mux.Handle("GET /metrics", s.plain("/metrics", s.metrics))
 	s.mux.Handle("/api/", s.plain("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Log, core.Errorf(core.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
 	}))

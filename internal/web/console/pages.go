@@ -503,6 +503,9 @@ func (c *Console) renderAdmin(q *req, status int, errs map[string]string, form u
 	if errs != nil {
 		p.Errors, p.Form, p.Problem = errs, form, "form.has_errors"
 	}
+	if p.Form.Get("bureau") == "" {
+		p.Form.Set("bureau", q.V.Bureau) // an admin administers only its own bureau
+	}
 	if q.r.URL.Query().Get("done") == "user" {
 		p.Flash = "flash.user"
 	}
@@ -517,12 +520,17 @@ func (c *Console) adminCreateUser(q *req) error {
 	_, err := c.API.Auth.CreateUser(q.r.Context(), q.V, auth.NewUser{Username: f.Get("username"), DisplayName: strings.TrimSpace(f.Get("display_name")),
 		Bureau: f.Get("bureau"), Role: f.Get("role"), Lang: f.Get("lang"), Password: f.Get("new_password")})
 	if err != nil {
+		status := http.StatusBadRequest
 		fe, ok := fieldErrors(q.L, err, adminUserFields)
+		if !ok && core.ErrorCode(err) == core.EFORBIDDEN && q.V.Can(core.PermAdmin) {
+			// Another bureau's: said at the field, the form kept.
+			status, fe, ok = http.StatusForbidden, map[string]string{"bureau": q.L.T("admin.bureau_own", q.V.Bureau)}, true
+		}
 		if !ok {
 			return err
 		}
 		q.r.URL.RawQuery = ""
-		return c.renderAdmin(q, http.StatusBadRequest, fe, f)
+		return c.renderAdmin(q, status, fe, f)
 	}
 	return c.redirect(q, "/admin?done=user")
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -47,6 +48,11 @@ func (c *Console) loginPost(q *req) error {
 			p.Problem = "login.failed"
 		case core.ERATELIMIT:
 			p.Problem = "error.ratelimit"
+			var e *core.Error
+			if errors.As(err, &e) && e.RetryAfter > 0 {
+				q.w.Header().Set("Retry-After", api.RetryAfterSeconds(e.RetryAfter))
+			}
+			return c.render(q, "login", http.StatusTooManyRequests, p)
 		default:
 			return err
 		}
