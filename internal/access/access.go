@@ -183,7 +183,8 @@ const (
 // cannot be read any more). Only the two sides see a hit at all; the owner
 // sees everything about its own record; the searcher sees the record's
 // identity only while the record is releasable to it, decided now (a
-// record restricted since the hit is hidden from then on).
+// record restricted since the hit is hidden from then on), and nothing of
+// a hit withheld from it (probing).
 func HitDisclosure(v core.Viewer, h *core.Hit, rec *core.Record) Disclosure {
 	if h == nil {
 		return DiscloseNothing
@@ -199,6 +200,9 @@ func HitDisclosure(v core.Viewer, h *core.Hit, rec *core.Record) Disclosure {
 	}
 	if v.Bureau == h.Owner {
 		return DiscloseFull
+	}
+	if h.Withheld {
+		return DiscloseNothing // probing: the searcher was not told of it
 	}
 	if rec != nil && rec.ID == h.RecordID && (CanSee(v, rec) || CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability)) {
 		return DiscloseFull

@@ -62,10 +62,14 @@ type Hit struct {
 	LastSeen    time.Time `json:"last_seen"`
 	// ReleasedToSearcher says whether the record was releasable to the
 	// searching bureau when the hit was made.
-	ReleasedToSearcher bool      `json:"released_to_searcher"`
-	OwnerState         string    `json:"owner_state"`
-	SearcherState      string    `json:"searcher_state"`
-	History            []HitStep `json:"history"`
+	ReleasedToSearcher bool `json:"released_to_searcher"`
+	// Withheld says that the searching bureau was not told of this hit:
+	// it came after too many variants of a record not released to it
+	// (probing). The owner sees it; the searcher does not.
+	Withheld      bool      `json:"withheld,omitempty"`
+	OwnerState    string    `json:"owner_state"`
+	SearcherState string    `json:"searcher_state"`
+	History       []HitStep `json:"history"`
 }
 
 // HitStep is one change of a side's state, with the action and notes.
@@ -103,6 +107,16 @@ type HitTx interface {
 	// after since, or ENOTFOUND. It locks the row where the store can.
 	OpenHit(dedupKey string, since time.Time) (*Hit, error)
 	ListHits(f HitFilter) ([]*Hit, error)
+	// GetHitByReference returns the hit with a reference, or ENOTFOUND
+	// (hits made before schema version 8 are found by id only).
+	GetHitByReference(ref string) (*Hit, error)
+	// NoteProbe remembers that searcher screened recordID (a record not
+	// released to it) as variant at, forgets the variants first seen
+	// before since, and returns how many distinct variants remain.
+	NoteProbe(searcher, recordID, variant string, at, since time.Time) (int, error)
+	// ServerKey returns the server's key called name, storing fresh as it
+	// if there is none yet: every replica gets the same key.
+	ServerKey(name, fresh string) (string, error)
 }
 
 // Webhook is a bureau's subscription to its event stream at a URL.

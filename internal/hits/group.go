@@ -91,7 +91,7 @@ func (s *Service) repeats(p *pending) [][]*core.Hit {
 				return nil
 			}
 			out[i] = append(out[i], &core.Hit{ID: k.id, Reference: k.reference, DedupKey: key, RecordID: m.RecordID,
-				Searcher: p.v.Bureau, Count: k.count + 1, FirstSeen: k.firstSeen, LastSeen: p.now})
+				Searcher: p.v.Bureau, Count: k.count + 1, FirstSeen: k.firstSeen, LastSeen: p.now, Withheld: k.withheld})
 		}
 	}
 	return out
@@ -252,6 +252,7 @@ type knownHit struct {
 	id, reference string
 	count         int
 	firstSeen     time.Time
+	withheld      bool
 }
 
 // maxKnown bounds the memory of known hits (some 200 bytes each).
@@ -284,7 +285,7 @@ func (k *known) put(hs [][]*core.Hit, since time.Time) {
 	}
 	for _, row := range hs {
 		for _, h := range row {
-			k.hits[h.DedupKey] = knownHit{id: h.ID, reference: h.Reference, count: h.Count, firstSeen: h.FirstSeen}
+			k.hits[h.DedupKey] = knownHit{id: h.ID, reference: h.Reference, count: h.Count, firstSeen: h.FirstSeen, withheld: h.Withheld}
 		}
 	}
 }

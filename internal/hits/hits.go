@@ -40,6 +40,17 @@ const (
 	EventCreated  = "hit.created"
 	EventRepeated = "hit.repeated" // a folded repeat sighting
 	EventUpdated  = "hit.updated"
+	// EventProbing tells a record's owner that one bureau screened the
+	// record, which is not released to it, with ProbeWarn or more
+	// different queries within ProbeWindow.
+	EventProbing = "hit.probing"
+)
+
+// Probing defaults: see Service.ProbeWindow.
+const (
+	DefaultProbeWindow = 24 * time.Hour
+	DefaultProbeWarn   = 3
+	DefaultProbeLimit  = 5
 )
 
 // Service records hits and their life cycle.
@@ -55,6 +66,16 @@ type Service struct {
 	// Log receives the failures of repeat sightings written in the
 	// background (slog.Default if nil).
 	Log *slog.Logger
+	// Probing: a bureau that screens a record not released to it with
+	// different queries (name, date of birth, sex, nationality, document
+	// or identifier) learns a little with each "possible hit". From the
+	// ProbeWarn-th different query within ProbeWindow its owner is told
+	// (hit.probing); past ProbeLimit the record is withheld from that
+	// bureau until the window has passed: its owner still hears of every
+	// hit, the searcher is told nothing. Counted in the store, so every
+	// replica counts together. Zero values take the defaults.
+	ProbeWindow           time.Duration
+	ProbeWarn, ProbeLimit int
 
 	group group
 	known known
@@ -89,6 +110,20 @@ type Sighting struct {
 	Matches []Match
 }
 
+func (s *Service) probing() (window time.Duration, warn, limit int) {
+	window, warn, limit = s.ProbeWindow, s.ProbeWarn, s.ProbeLimit
+	if window <= 0 {
+		window = DefaultProbeWindow
+	}
+	if warn <= 0 {
+		warn = DefaultProbeWarn
+	}
+	if limit <= 0 {
+		limit = DefaultProbeLimit
+	}
+	return window, warn, limit
+}
+
 func (s *Service) window() time.Duration {
 	if s.Window <= 0 {
 		return DefaultWindow
@@ -113,6 +148,9 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 			} else if err != nil {
 				return nil, nil, err
 			}
+			if rec.Status != core.StatusActive {
+				continue // cancelled or expired since the index answered: not screened
+			}
 			key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
 			h, err := tx.OpenHit(key, since)
 			switch {
@@ -123,12 +161,22 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 				if err := tx.UpdateHit(h); err != nil {
 					return nil, nil, err
 				}
-				if err := s.events(tx, EventRepeated, h, rec, now); err != nil {
+				if err := s.events(tx, EventRepeated, h, rec, now, false); err != nil {
 					return nil, nil, err
 				}
 				entries = append(entries, audit.Entry(v, "hit.repeat", audit.OK, rec.ID))
 			case core.ErrorCode(err) == core.ENOTFOUND:
 				id := uuid.Must(uuid.NewV7()).String()
+				released := access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability)
+				withheld := false
+				if !released {
+					var es []*core.AuditEntry
+					withheld, es, err = s.probe(tx, v, rec, sg, now)
+					if err != nil {
+						return nil, nil, err
+					}
+					entries = append(entries, es...)
+				}
 				h = &core.Hit{
 					ID: id, Reference: reference(id), Version: 1, DedupKey: key,
 					RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
@@ -136,13 +184,13 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 					Type: sg.Type, Subject: sg.Subject, Query: sg.Query, Context: sg.Context, Place: place,
 					Country: recordCountry(rec), Score: m.Score, Label: m.Label, Matched: m.Matched, Explanation: m.Explanation,
 					Count: 1, FirstSeen: now, LastSeen: now,
-					ReleasedToSearcher: access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability),
-					OwnerState:         core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
+					ReleasedToSearcher: released, Withheld: withheld,
+					OwnerState: core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
 				}
 				if err := tx.InsertHit(h); err != nil {
 					return nil, nil, err
 				}
-				if err := s.events(tx, EventCreated, h, rec, now); err != nil {
+				if err := s.events(tx, EventCreated, h, rec, now, false); err != nil {
 					return nil, nil, err
 				}
 				e := audit.Entry(v, "hit.create", audit.OK, rec.ID)
@@ -157,28 +205,65 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 	return out, entries, nil
 }
 
+// probe counts a new hit by v on rec, which is not released to v, as a
+// variant of what v screened rec with, and says whether the hit is to be
+// withheld from v; it returns the audit entries of a probing alert.
+func (s *Service) probe(tx core.Tx, v core.Viewer, rec *core.Record, sg Sighting, now time.Time) (bool, []*core.AuditEntry, error) {
+	window, warn, limit := s.probing()
+	sum := sha256.Sum256([]byte(sg.Type + "\x00" + sg.Subject))
+	n, err := tx.NoteProbe(v.Bureau, rec.ID, hex.EncodeToString(sum[:16]), now, now.Add(-window))
+	if err != nil || n < warn {
+		return false, nil, err
+	}
+	withheld := n > limit
+	data, _ := json.Marshal(Probing{Searcher: v.Bureau, RecordID: rec.ID, Variants: n, Window: window.String(), Withheld: withheld, Query: sg.Query})
+	if err := tx.InsertEvent(&core.Event{At: now, Type: EventProbing, Subject: rec.ID, Audience: []string{rec.Owner}, RecordID: rec.ID, Data: data}); err != nil {
+		return false, nil, err
+	}
+	e := audit.Entry(v, EventProbing, audit.OK, rec.ID)
+	e.Query = fmt.Sprintf("%d different screenings of a record not released to %s within %s; withheld=%t", n, v.Bureau, window, withheld)
+	return withheld, []*core.AuditEntry{e}, nil
+}
+
+// Probing is what a hit.probing event tells the owner.
+type Probing struct {
+	Searcher string `json:"searcher"`
+	RecordID string `json:"record_id"`
+	// Variants is how many different queries hit the record within Window.
+	Variants int    `json:"variants"`
+	Window   string `json:"window"`
+	// Withheld: the searcher is no longer told of hits on the record.
+	Withheld bool   `json:"withheld"`
+	Query    string `json:"query"` // the latest
+}
+
 // events writes what each side is told of h: the owner always, with the
 // record (it can always see its own); the searcher with the record only if
 // it is releasable to the searching bureau now, otherwise as "possible hit
-// — contact bureau X" with the reference and no record id.
-func (s *Service) events(tx core.Tx, typ string, h *core.Hit, rec *core.Record, now time.Time) error {
+// — contact bureau X" with the reference and no record id, and then not
+// of the owner's own moves (ownerMove), nor of a hit withheld from it.
+func (s *Service) events(tx core.Tx, typ string, h *core.Hit, rec *core.Record, now time.Time, ownerMove bool) error {
 	full, _ := json.Marshal(ViewOf(h, access.DiscloseFull))
 	if err := tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Owner}, RecordID: h.RecordID, Data: full}); err != nil {
 		return err
 	}
-	if h.Searcher == h.Owner {
+	if h.Searcher == h.Owner || h.Withheld {
 		return nil
 	}
 	if access.CanSeeHit(access.BureauViewer(h.Searcher, ""), rec.Owner, rec.Status, rec.Releasability) {
 		return tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, RecordID: h.RecordID, Data: full})
+	}
+	if ownerMove {
+		return nil // the owner's workflow is its own
 	}
 	possible, _ := json.Marshal(ViewOf(h, access.DisclosePossible))
 	return tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, Data: possible})
 }
 
 // View is a hit as one viewer is shown it. A restricted view carries no
-// record id, kind, label, score, match or explanation, and only the
-// searcher's side of the history.
+// record id, kind, label, score, match or explanation, no version and no
+// owner's state, and only the searcher's side of the history: nothing of
+// what the owner does with it.
 type View struct {
 	ID            string            `json:"id"`
 	Reference     string            `json:"reference"`
@@ -201,22 +286,27 @@ type View struct {
 	Count         int               `json:"count"`
 	FirstSeen     time.Time         `json:"first_seen"`
 	LastSeen      time.Time         `json:"last_seen"`
-	OwnerState    string            `json:"owner_state"`
+	OwnerState    string            `json:"owner_state,omitempty"`
 	SearcherState string            `json:"searcher_state"`
 	History       []core.HitStep    `json:"history"`
+	// Withheld (owner's view only): the searcher was not told of the hit.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // ViewOf shapes h for a disclosure level (never call it with DiscloseNothing).
 func ViewOf(h *core.Hit, d access.Disclosure) View {
-	v := View{ID: h.ID, Reference: h.Reference, Version: h.Version, Owner: h.Owner, Searcher: h.Searcher, Type: h.Type,
+	v := View{ID: h.ID, Reference: h.Reference, Owner: h.Owner, Searcher: h.Searcher, Type: h.Type,
 		Query: h.Query, Context: h.Context, Count: h.Count, FirstSeen: h.FirstSeen, LastSeen: h.LastSeen,
-		OwnerState: h.OwnerState, SearcherState: h.SearcherState, History: []core.HitStep{}}
+		SearcherState: h.SearcherState, History: []core.HitStep{}}
 	if d == access.DiscloseFull {
+		v.Version, v.OwnerState, v.Withheld = h.Version, h.OwnerState, h.Withheld
 		v.SearchedBy, v.RecordID, v.RecordKind, v.Country, v.Label = h.SearchedBy, h.RecordID, h.RecordKind, h.Country, h.Label
 		v.Score, v.Matched, v.Explanation = h.Score, h.Matched, h.Explanation
 		v.History = append(v.History, h.History...)
 		return v
 	}
+	// The version moves with the owner's steps too: a restricted view
+	// has none (a state change from it is not checked against one).
 	v.Restricted = true
 	v.Message = fmt.Sprintf("possible hit — contact bureau %s", h.Owner)
 	for _, st := range h.History {
@@ -227,12 +317,13 @@ func ViewOf(h *core.Hit, d access.Disclosure) View {
 	return v
 }
 
-// Get returns a hit as v may see it; a hit v is no side of is not found.
+// Get returns a hit as v may see it, by its id or its reference (what a
+// searcher quotes to the owner); a hit v is no side of is not found.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, error) {
 	s.Flush()
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		h, err := tx.GetHit(id)
+		h, err := getHit(tx, id)
 		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 			return err
 		}
@@ -251,6 +342,14 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*View, err
 		return nil, core.Errorf(core.ENOTFOUND, "hit not found")
 	}
 	return out, nil
+}
+
+// getHit reads a hit by id or, for "HIT-…", by reference.
+func getHit(tx core.Tx, idOrRef string) (*core.Hit, error) {
+	if strings.HasPrefix(idOrRef, "HIT-") && len(idOrRef) <= 40 {
+		return tx.GetHitByReference(idOrRef)
+	}
+	return tx.GetHit(idOrRef)
 }
 
 func disclosure(tx core.Tx, v core.Viewer, h *core.Hit) access.Disclosure {
@@ -373,7 +472,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		h, err := tx.GetHit(id)
+		h, err := getHit(tx, id)
 		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 			return err
 		}
@@ -385,7 +484,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 		if side == "" {
 			return core.Errorf(core.EFORBIDDEN, "your role or key may not change the state of a hit")
 		}
-		if c.Version != 0 && c.Version != h.Version {
+		if c.Version != 0 && d == access.DiscloseFull && c.Version != h.Version {
 			return core.Errorf(core.ECONFLICT, "the hit is at version %d, not %d: reload it", h.Version, c.Version)
 		}
 		from := h.OwnerState
@@ -413,7 +512,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 		if err != nil {
 			return err
 		}
-		if err := s.events(tx, EventUpdated, h, rec, now); err != nil {
+		if err := s.events(tx, EventUpdated, h, rec, now, side == Owner); err != nil {
 			return err
 		}
 		e := audit.Entry(v, "hit.state", audit.OK, h.RecordID)

@@ -69,12 +69,53 @@ func TestRestrictedHitTellsOnlyTheOwner(t *testing.T) {
 	}
 	h := hits[0]
 	if !h.Restricted || h.RecordID != "" || h.Label != "" || h.Matched != "" || h.Explanation != nil || h.Score != 0 || h.Owner != "MA" ||
-		!strings.Contains(h.Message, "contact bureau MA") || h.Reference == "" || h.Internal() != r.ID {
+		!strings.Contains(h.Message, "contact bureau MA") || h.Reference != "" || h.Internal() != r.ID {
 		t.Fatalf("restricted hit leaks or lacks: %+v", h)
 	}
 	b, _ := json.Marshal(h)
 	if strings.Contains(string(b), r.ID) || strings.Contains(strings.ToLower(string(b)), "raji") {
 		t.Fatalf("restricted hit JSON leaks: %s", b)
+	}
+}
+
+// TestRestrictedDisclosureIgnoresTheCallersKnobs: whether a record not
+// released to the caller is told as a possible hit does not depend on the
+// threshold or limit asked for, nor on a date of birth or sex that
+// disagree with the record's; a part of the name alone never discloses it.
+func TestRestrictedDisclosureIgnoresTheCallersKnobs(t *testing.T) {
+	x := New()
+	r := rec(core.KindPerson, "MA", frOnly, map[string]any{"given_names": "Youssef", "family_name": "Raji", "date_of_birth": "1980-05-12", "sex": "M"})
+	x.Put(r)
+	es := officer("ES")
+	count := func(q PersonQuery) int {
+		hits, err := x.ScreenPerson(es, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, h := range hits {
+			if h.Internal() == r.ID {
+				if !h.Restricted || !h.Alert() {
+					t.Fatalf("%+v: restricted hit not at the alert threshold: %+v", q, h)
+				}
+				n++
+			}
+		}
+		return n
+	}
+	for _, th := range []float64{0, 0.05, 0.5, 0.85, 0.99, 1} {
+		for _, lim := range []int{0, 1, 100} {
+			if n := count(PersonQuery{Name: "Youssef", Threshold: th, Limit: lim}); n != 0 {
+				t.Errorf("a first name alone at threshold %v limit %d discloses the record", th, lim)
+			}
+			for _, q := range []PersonQuery{{Name: "Youssef Raji"}, {Name: "Youssef Raji", DateOfBirth: "1980-05-12", Sex: "M"},
+				{Name: "Youssef Raji", DateOfBirth: "1950-01-01"}, {Name: "Youssef Raji", DateOfBirth: "1981"}, {Name: "Youssef Raji", Sex: "F"}} {
+				q.Threshold, q.Limit = th, lim
+				if n := count(q); n != 1 {
+					t.Errorf("%+v: the full name is told %d times, want once whatever the knobs", q, n)
+				}
+			}
+		}
 	}
 }
 

@@ -3,10 +3,6 @@ package screen
 import (
 	"sync"
 
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
@@ -52,8 +48,10 @@ type PersonQuery struct {
 }
 
 // Hit is one answer. When the record is not releasable to the caller,
-// only Owner, Score and Reference are set and Restricted is true: the
-// caller is told to contact the owner bureau, and nothing else.
+// only Owner and Reference are set and Restricted is true: the caller is
+// told to contact the owner bureau, and nothing else. The index leaves
+// Reference empty: the caller names the answer (the API gives each hit's
+// own reference, so that two screenings of one record are not linked).
 type Hit struct {
 	Score       float64  `json:"score,omitempty"`
 	Restricted  bool     `json:"restricted"`
@@ -69,6 +67,11 @@ type Hit struct {
 	// notification even when the caller may not see the record.
 	recordID string
 	owner    OwnerView
+	// disclose is the score that decides whether a restricted record is
+	// disclosed as a possible hit: the name's score, which the query's
+	// date of birth and sex may raise but never lower (so that varying
+	// them does not reveal the record's).
+	disclose float64
 }
 
 // OwnerView is what a hit tells the record's owner, whoever asked: the
@@ -84,6 +87,24 @@ type OwnerView struct {
 // to a caller who may not see the record.
 func (h Hit) ForOwner() OwnerView { return h.owner }
 
+// Alert reports whether the hit reaches the alert threshold, so that it
+// must become a hit record its owner hears of: by its score where the
+// caller sees the record, by its disclosure score where it does not.
+func (h Hit) Alert() bool {
+	if h.Restricted {
+		return h.disclose >= DefaultThreshold
+	}
+	return h.owner.Score >= DefaultThreshold
+}
+
+// Restrict reduces a hit to "possible hit — contact bureau X": for a
+// record the store says is no longer releasable to the caller although
+// the index still thought so.
+func (h *Hit) Restrict() {
+	*h = Hit{Restricted: true, Owner: h.Owner, Reference: h.Reference, recordID: h.recordID, owner: h.owner, disclose: h.disclose,
+		Message: fmt.Sprintf("possible hit — contact bureau %s", h.Owner)}
+}
+
 // reveal records what matched and why: for the owner always, for the
 // caller only if the record is releasable to it.
 func (h *Hit) reveal(matched string, explanation []string) {
@@ -93,24 +114,10 @@ func (h *Hit) reveal(matched string, explanation []string) {
 	}
 }
 
-// RecordID returns the record behind a hit, for the audit log and the
+// Internal returns the record behind a hit, for the audit log and the
 // owner's notification; it must not be shown to a caller who may not see
 // the record.
 func (h Hit) Internal() string { return h.recordID }
-
-// refKey makes hit references that a caller cannot turn back into record
-// ids.
-var refKey = func() []byte {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return b
-}()
-
-func reference(recordID string) string {
-	m := hmac.New(sha256.New, refKey)
-	m.Write([]byte(recordID))
-	return "HIT-" + strings.ToUpper(hex.EncodeToString(m.Sum(nil))[:16])
-}
 
 // Validate checks a person query, naming the field at fault.
 func (q *PersonQuery) Validate() error {
@@ -189,6 +196,14 @@ type scored struct {
 }
 
 // ScreenPerson finds the persons whose names match q, best first.
+//
+// The caller's threshold and limit choose among the records it may see.
+// A record it may not see is disclosed ("possible hit — contact bureau
+// X") exactly when the alert screening would disclose it: at the alert
+// threshold, among the DefaultLimit best restricted matches, whatever
+// threshold and limit the caller asked for, so that neither knob can
+// probe it. Every such disclosure reaches the alert threshold and so
+// becomes a hit its owner hears of.
 func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	qn, err := q.validate()
 	if err != nil {
@@ -205,6 +220,25 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	m := matcherPool.Get().(*names.Matcher)
+	defer matcherPool.Put(m)
+	// Restricted hits come after the others: where they stood among them
+	// would tell their scores.
+	if threshold == DefaultThreshold {
+		// The alert screening: one pass decides both kinds.
+		hits := x.screenPerson(m, v, q, qn, dob, DefaultThreshold, limit, DefaultLimit)
+		sort.SliceStable(hits, func(i, j int) bool { return !hits[i].Restricted && hits[j].Restricted })
+		return hits, nil
+	}
+	hits := x.screenPerson(m, v, q, qn, dob, threshold, limit, 0)
+	return append(hits, x.screenPerson(m, v, q, qn, dob, DefaultThreshold, 0, DefaultLimit)...), nil
+}
+
+// screenPerson is one pass of ScreenPerson at threshold: at most limit
+// hits on records v may see, at least threshold, and at most
+// restrictedLimit on records it may not, whose disclosure score reaches
+// the alert threshold.
+func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn names.Name, dob DateRange, threshold float64, limit, restrictedLimit int) []Hit {
 	// A search below the alert threshold is an investigation: it looks
 	// at more candidates, to find misspelt names that share little.
 	keep := candidates
@@ -215,23 +249,24 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	qtext := qn.Text()
 	cands := x.retrieve(qn, qtext, keep, investigate)
 	type result struct {
-		pid     uint32
-		score   float64
-		matched string
-		ids     []uint32 // the spelling that matched
-		notes   []string
-		exact   bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
+		pid        uint32
+		score      float64
+		disclose   float64
+		restricted bool
+		matched    string
+		ids        []uint32 // the spelling that matched
+		notes      []string
+		exact      bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
 	}
 	qLatin := true
 	for _, t := range qn.Tokens {
 		qLatin = qLatin && t.Script == names.Latin
 	}
 	var results []result
-	m := matcherPool.Get().(*names.Matcher)
 	m.Reset(qn)
 	m.SoundOnly = !investigate
-	defer matcherPool.Put(m)
 	var nameBuf [16]names.Token
+	decided := map[*recInfo]bool{} // restricted, per record: one access decision each
 	for rank, c := range cands {
 		// A name that reaches a high threshold shares most of the query's
 		// keys (they are built to agree across scripts and spellings); one
@@ -274,13 +309,25 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		}
 		bestName := x.text(bestIDs)
 		score, notes := adjust(best.Score, p, dob, q.Sex, q.Nationality)
-		if score < threshold {
+		disclose := math.Max(score, best.Score)
+		if score < threshold && disclose < DefaultThreshold {
+			continue
+		}
+		restricted, ok := decided[p.rec]
+		if !ok {
+			restricted = !access.CanSeeHit(v, p.rec.owner, p.rec.status, *p.rec.rel)
+			decided[p.rec] = restricted
+		}
+		switch {
+		case restricted && (restrictedLimit == 0 || spelled || disclose < DefaultThreshold):
+			continue
+		case !restricted && (limit == 0 || score < threshold):
 			continue
 		}
 		if spelled {
 			notes = append([]string{fmt.Sprintf("ranked by spelling: %q is %.2f alike letter by letter (×%.1f, never an alert)", bestName, best.Score/spellingWeight, spellingWeight)}, notes...)
 		}
-		results = append(results, result{c.pid, score, bestName, bestIDs, notes, bestName == qtext})
+		results = append(results, result{c.pid, score, disclose, restricted, bestName, bestIDs, notes, bestName == qtext})
 	}
 	sort.Slice(results, func(i, j int) bool {
 		if results[i].score != results[j].score {
@@ -291,28 +338,42 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		}
 		return results[i].pid < results[j].pid
 	})
-	hits := make([]Hit, 0, min(limit, len(results)))
+	hits := make([]Hit, 0, min(limit+restrictedLimit, len(results)))
 	seen := map[*recInfo]bool{}
+	shown, hidden := 0, 0
 	for _, r := range results {
 		p := &x.persons[r.pid]
 		if seen[p.rec] {
 			continue // one hit per record, its best person
 		}
+		if r.restricted && hidden == restrictedLimit || !r.restricted && shown == limit {
+			continue
+		}
 		seen[p.rec] = true
 		h := hitFor(v, p.rec, r.score)
+		if h.Restricted != r.restricted {
+			continue // cannot happen: one decision, taken twice
+		}
+		h.disclose = r.disclose
 		h.reveal(r.matched, append(m.Explain(x.name(r.ids)).Explain(), r.notes...))
 		hits = append(hits, h)
-		if len(hits) == limit {
+		if r.restricted {
+			hidden++
+		} else {
+			shown++
+		}
+		if shown == limit && hidden == restrictedLimit {
 			break
 		}
 	}
-	return hits, nil
+	return hits
 }
 
 // hitFor shapes a hit under the access decision.
 func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
-	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, Reference: reference(rec.id), recordID: rec.id}
+	h := Hit{Score: math.Round(score*1000) / 1000, Owner: rec.owner, recordID: rec.id}
 	h.owner = OwnerView{Score: h.Score, Label: rec.label}
+	h.disclose = h.Score
 	if !access.CanSeeHit(v, rec.owner, rec.status, *rec.rel) {
 		h.Restricted, h.Score = true, 0 // a reference and the owner, nothing else
 		h.Message = fmt.Sprintf("possible hit — contact bureau %s", rec.owner)

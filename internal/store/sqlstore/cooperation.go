@@ -14,8 +14,8 @@ import (
 
 func (t *tx) InsertHit(h *core.Hit) error {
 	body, _ := json.Marshal(h)
-	_, err := t.exec(`INSERT INTO hits (id, version, dedup_key, owner, searcher, record_id, owner_state, searcher_state, first_seen, body) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-		h.ID, h.Version, h.DedupKey, h.Owner, h.Searcher, h.RecordID, h.OwnerState, h.SearcherState, t.time(h.FirstSeen), string(body))
+	_, err := t.exec(`INSERT INTO hits (id, version, dedup_key, owner, searcher, record_id, owner_state, searcher_state, first_seen, body, reference) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		h.ID, h.Version, h.DedupKey, h.Owner, h.Searcher, h.RecordID, h.OwnerState, h.SearcherState, t.time(h.FirstSeen), string(body), h.Reference)
 	if err != nil && t.d.IsUnique(err) {
 		return core.Errorf(core.ECONFLICT, "a hit with id %s exists", h.ID)
 	}
@@ -40,6 +40,36 @@ func (t *tx) UpdateHit(h *core.Hit) error {
 
 func (t *tx) GetHit(id string) (*core.Hit, error) {
 	return t.oneHit(`SELECT body, dedup_key FROM hits WHERE id = ?`, id)
+}
+
+func (t *tx) GetHitByReference(ref string) (*core.Hit, error) {
+	return t.oneHit(`SELECT body, dedup_key FROM hits WHERE reference = ? ORDER BY id LIMIT 1`, ref)
+}
+
+func (t *tx) NoteProbe(searcher, recordID, variant string, at, since time.Time) (int, error) {
+	// Variants first seen before the window are forgotten, so that the
+	// table holds one window's worth of restricted hits at most.
+	if _, err := t.exec(`DELETE FROM hit_probes WHERE searcher = ? AND record_id = ? AND first_seen < ?`, searcher, recordID, t.time(since)); err != nil {
+		return 0, err
+	}
+	if _, err := t.exec(`INSERT INTO hit_probes (searcher, record_id, variant, first_seen) VALUES (?,?,?,?) ON CONFLICT (searcher, record_id, variant) DO NOTHING`,
+		searcher, recordID, variant, t.time(at)); err != nil {
+		return 0, err
+	}
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM hit_probes WHERE searcher = ? AND record_id = ?`, searcher, recordID).Scan(&n)
+	return n, err
+}
+
+func (t *tx) ServerKey(name, fresh string) (string, error) {
+	// The first replica to ask stores its fresh key; every other one,
+	// now and after restarts, reads that one.
+	if _, err := t.exec(`INSERT INTO server_keys (name, value) VALUES (?,?) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
+		return "", err
+	}
+	var v string
+	err := t.queryRow(`SELECT value FROM server_keys WHERE name = ?`, name).Scan(&v)
+	return v, err
 }
 
 func (t *tx) OpenHit(key string, since time.Time) (*core.Hit, error) {

@@ -251,5 +251,20 @@ func Migrations(ty Types) []Migration {
 				recovery TEXT NOT NULL,
 				updated_at {TIME} NOT NULL)`,
 		)},
+		// A hit is found by its reference (what a searcher quotes to the
+		// owner); the variants of a restricted record one bureau screened
+		// are counted to detect probing; the server's own keys (the
+		// fallback reference key) are the same on every replica.
+		{Version: 8, Name: "hit references, probing counts, server keys", SQL: sub(
+			`ALTER TABLE hits ADD COLUMN reference TEXT NOT NULL DEFAULT ''`,
+			`CREATE INDEX hits_reference ON hits (reference)`,
+			`CREATE TABLE hit_probes (
+				searcher TEXT NOT NULL,
+				record_id TEXT NOT NULL,
+				variant TEXT NOT NULL,
+				first_seen {TIME} NOT NULL,
+				PRIMARY KEY (searcher, record_id, variant))`,
+			`CREATE TABLE server_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+		)},
 	}
 }

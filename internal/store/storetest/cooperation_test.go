@@ -173,3 +173,64 @@ func TestThreadStorage(t *testing.T) {
 		})
 	}
 }
+
+// TestHitReferencesProbesAndServerKeys: a hit is found by its reference;
+// probe variants are counted once each per searcher and record, and
+// forgotten once out of the window; a server key is created once and
+// then read by everyone.
+func TestHitReferencesProbesAndServerKeys(t *testing.T) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			h := &core.Hit{ID: "h1", Reference: "HIT-0123456789AB", Version: 1, DedupKey: "k1", RecordID: "r1", Owner: "MA", Searcher: "ES",
+				OwnerState: core.HitNew, SearcherState: core.HitNew, FirstSeen: now, LastSeen: now, Count: 1}
+			update(t, st, func(tx core.Tx) error { return tx.InsertHit(h) })
+			view(t, st, func(tx core.Tx) error {
+				if got, err := tx.GetHitByReference("HIT-0123456789AB"); err != nil || got.ID != "h1" || got.DedupKey != "k1" {
+					t.Fatalf("GetHitByReference = %+v, %v", got, err)
+				}
+				if _, err := tx.GetHitByReference("HIT-FFFFFFFFFFFF"); core.ErrorCode(err) != core.ENOTFOUND {
+					t.Fatalf("unknown reference: %v", err)
+				}
+				return nil
+			})
+			probe := func(searcher, record, variant string, at time.Time) int {
+				var n int
+				update(t, st, func(tx core.Tx) error {
+					var err error
+					n, err = tx.NoteProbe(searcher, record, variant, at, at.Add(-time.Hour))
+					return err
+				})
+				return n
+			}
+			for i, c := range []struct {
+				searcher, record, variant string
+				at                        time.Time
+				want                      int
+			}{
+				{"ES", "r1", "a", now, 1}, {"ES", "r1", "a", now, 1}, {"ES", "r1", "b", now, 2}, {"IT", "r1", "c", now, 1},
+				{"ES", "r2", "c", now, 1}, {"ES", "r1", "c", now.Add(30 * time.Minute), 3},
+				{"ES", "r1", "d", now.Add(90 * time.Minute), 2}, // a and b fell out of the window
+			} {
+				if n := probe(c.searcher, c.record, c.variant, c.at); n != c.want {
+					t.Errorf("probe %d %+v: %d variants, want %d", i, c, n, c.want)
+				}
+			}
+			var k1, k2 string
+			update(t, st, func(tx core.Tx) error {
+				var err error
+				k1, err = tx.ServerKey("answer-reference", "first")
+				return err
+			})
+			update(t, st, func(tx core.Tx) error {
+				var err error
+				k2, err = tx.ServerKey("answer-reference", "second")
+				return err
+			})
+			if k1 != "first" || k2 != "first" {
+				t.Fatalf("server key %q then %q, want the first both times", k1, k2)
+			}
+		})
+	}
+}

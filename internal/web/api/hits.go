@@ -1,10 +1,18 @@
 package api
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/screen"
@@ -55,41 +63,148 @@ func plainHits(hs []screen.Hit) []AnswerHit {
 	return out
 }
 
-// recordHits turns what a screening matched at or above the alert
-// threshold into hit records. A miss returns at once: nothing is read or
-// written. Otherwise each match's owner view (the score and explanation
-// even where the searcher was told only "possible hit") goes into one
-// sighting, its hits are recorded in one call to the hits service, and
-// each answer hit is given the id of the hit record made for its record.
+// recordHits settles a screening's answer and turns what it matched at
+// or above the alert threshold into hit records.
+//
+// The index decides the candidates; the store decides what is disclosed.
+// Every record the answer names is read again in one read transaction, so
+// that a record narrowed or cancelled through another replica, whose
+// index has not followed yet, is not shown: one no longer active is left
+// out, one no longer releasable to the caller is cut down to "possible
+// hit" (and left out if under the alert threshold).
+//
+// Then each alert's owner view (the score and explanation even where the
+// searcher was told only "possible hit") goes into one sighting, its hits
+// are recorded in one call to the hits service, and each answer hit is
+// given the id and reference of the hit record made for its record. A hit
+// withheld from the searcher (probing) is left out of the answer. The
+// reference of an answer that made no hit record is keyed by the
+// server's stored key over the searcher, the query and the record: the
+// same on every replica, different for every query of one record.
 func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit) ([]AnswerHit, error) {
-	out := plainHits(answer)
-	if s.Hits == nil || v.Bureau == "" {
-		return out, nil
+	if len(answer) == 0 {
+		return []AnswerHit{}, nil
 	}
-	// The answer keeps, for each match, what its owner is told (the score
-	// and explanation even where the caller sees only "possible hit"):
-	// a match at the alert threshold is a hit.
-	sg := hits.Sighting{Type: typ, Subject: subject, Query: query, Context: c}
-	for _, h := range answer {
-		if o := h.ForOwner(); o.Score >= screen.DefaultThreshold && h.Internal() != "" {
-			sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, Matched: o.Matched, Explanation: o.Explanation})
-		}
-	}
-	if len(sg.Matches) == 0 {
-		return out, nil
-	}
-	made, err := s.Hits.Record(r.Context(), v, []hits.Sighting{sg})
+	answer, err := s.settle(r, v, answer)
 	if err != nil {
 		return nil, err
 	}
-	byRecord := map[string]string{}
-	for _, h := range made[0] {
-		byRecord[h.RecordID] = h.ID
+	out := plainHits(answer)
+	sg := hits.Sighting{Type: typ, Subject: subject, Query: query, Context: c}
+	if s.Hits != nil && v.Bureau != "" {
+		for _, h := range answer {
+			if h.Alert() && h.Internal() != "" {
+				o := h.ForOwner()
+				sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, Matched: o.Matched, Explanation: o.Explanation})
+			}
+		}
 	}
-	for i := range out {
-		out[i].HitID = byRecord[out[i].Internal()]
+	made := map[string]*core.Hit{}
+	if len(sg.Matches) > 0 {
+		rec, err := s.Hits.Record(r.Context(), v, []hits.Sighting{sg})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range rec[0] {
+			made[h.RecordID] = h
+		}
+	}
+	kept := out[:0]
+	for _, a := range out {
+		h := made[a.Internal()]
+		switch {
+		case h != nil && h.Withheld:
+			continue // probing: the searcher is not told
+		case h != nil:
+			a.HitID, a.Reference = h.ID, h.Reference
+		case a.Alert() && a.Restricted && len(sg.Matches) > 0:
+			continue // gone from the store since it was read: nothing to contact the owner about
+		default:
+			ref, err := s.answerReference(r.Context(), v, typ, subject, a.Internal())
+			if err != nil {
+				return nil, err
+			}
+			a.Reference = ref
+		}
+		kept = append(kept, a)
+	}
+	return kept, nil
+}
+
+// settle checks an answer against the store (see recordHits).
+func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]screen.Hit, error) {
+	recs := make(map[string]*core.Record, len(answer))
+	err := s.Store.View(r.Context(), func(tx core.Tx) error {
+		for _, h := range answer {
+			rec, err := tx.GetRecord(h.Internal())
+			if core.ErrorCode(err) == core.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			recs[rec.ID] = rec
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := answer[:0:0]
+	for _, h := range answer {
+		rec := recs[h.Internal()]
+		if rec == nil || rec.Status != core.StatusActive {
+			continue
+		}
+		if !h.Restricted && !access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability) {
+			h.Restrict()
+		}
+		if h.Restricted && !h.Alert() {
+			continue // a record the caller may not see is told only at the alert threshold
+		}
+		out = append(out, h)
 	}
 	return out, nil
+}
+
+// answerReference is the reference of an answer that made no hit record.
+func (s *Server) answerReference(ctx context.Context, v core.Viewer, typ, subject, recordID string) (string, error) {
+	key, err := s.referenceKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
+	for _, part := range []string{v.Bureau, v.KeyID, v.UserID, typ, subject, recordID} {
+		m.Write([]byte(part))
+		m.Write([]byte{0})
+	}
+	return "REF-" + strings.ToUpper(hex.EncodeToString(m.Sum(nil))[:16]), nil
+}
+
+// referenceKey reads (creating it on first use) the key answer references
+// are made with: one for all replicas, kept across restarts.
+func (s *Server) referenceKey(ctx context.Context) ([]byte, error) {
+	s.refMu.Lock()
+	defer s.refMu.Unlock()
+	if s.refKey != nil {
+		return s.refKey, nil
+	}
+	fresh := make([]byte, 32)
+	rand.Read(fresh)
+	var stored string
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		stored, err = tx.ServerKey("answer-reference", hex.EncodeToString(fresh))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("the stored answer-reference key is malformed")
+	}
+	s.refKey = key
+	return key, nil
 }
 
 type hitPage struct {

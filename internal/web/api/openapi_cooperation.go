@@ -10,8 +10,8 @@ func cooperationSchemas() obj {
 	integer := obj{"type": "integer"}
 	step := obj{"type": "object", "properties": obj{"at": dateTime, "side": enum([]string{"owner", "searcher"}), "bureau": str(""), "by": str(""),
 		"from": enum(core.HitStates), "to": enum(core.HitStates), "action": enum(core.HitActions), "notes": str("")}}
-	hit := obj{"type": "object", "description": "restricted: the record is not releasable to you; only the reference, the owner and your own context are shown",
-		"properties": obj{"id": str(""), "reference": str("HIT-…"), "version": integer, "restricted": obj{"type": "boolean"}, "message": str("possible hit — contact bureau X"),
+	hit := obj{"type": "object", "description": "restricted: the record is not releasable to you; only the reference, the owner and your own context and side are shown (no version, no owner_state)",
+		"properties": obj{"id": str(""), "reference": str("HIT-…; GET /api/v1/hits/{reference} finds the hit too"), "version": integer, "withheld": obj{"type": "boolean", "description": "owner only: the searcher was not told of this hit (probing)"}, "restricted": obj{"type": "boolean"}, "message": str("possible hit — contact bureau X"),
 			"owner": str("owner bureau of the record"), "searcher": str("bureau that screened"), "searched_by": str("user:… or key:…"), "type": enum([]string{"person", "document", "identifier"}),
 			"query": str("the search as given"), "context": ref("ScreenContext"), "record_id": str(""), "record_kind": enum(core.Kinds), "country": str("the record subject's country"),
 			"label": str(""), "score": obj{"type": "number"}, "matched": str(""), "explanation": list(str("")), "count": obj{"type": "integer", "description": "sightings folded into this hit"},
@@ -37,7 +37,7 @@ func cooperationSchemas() obj {
 		"attachments": list(object([]string{"name", "data"}, obj{"name": str("file name"), "data": str("base64, at most 196608 bytes")}))})
 	return obj{
 		"Hit": obj{"type": "object", "properties": obj{"score": obj{"type": "number"}, "restricted": obj{"type": "boolean", "description": "true: the record is not releasable to you; contact the owner bureau with the reference"},
-			"owner": str("owner bureau"), "reference": str("hit reference"), "message": str("possible hit — contact bureau X"), "record_id": str(""), "kind": str(""), "label": str(""),
+			"owner": str("owner bureau"), "reference": str("the hit record's reference (a REF-… of its own where the match made no hit record): quote it to the owner; different for every query"), "message": str("possible hit — contact bureau X"), "record_id": str(""), "kind": str(""), "label": str(""),
 			"matched": str("the indexed spelling that matched"), "explanation": list(str("why it scored what it scored")),
 			"hit_id": str("the hit record this match made (at or above the alert threshold): GET /api/v1/hits/{id}")}},
 		"HitRecord": hit,
@@ -48,7 +48,7 @@ func cooperationSchemas() obj {
 			"hits": integer, "sightings": integer, "as_owner": integer, "as_searcher": integer, "by_type": counts, "by_country": counts, "by_outcome": counts, "by_action": counts,
 			"over_time": list(obj{"type": "object", "properties": obj{"start": dateTime, "hits": integer}}), "truncated": obj{"type": "boolean"}}},
 		"Event": obj{"type": "object", "description": "each SSE message: id = seq, event = type, data = this object", "properties": obj{
-			"seq": integer, "at": dateTime, "type": str("hit.created, hit.repeated, hit.updated, message.posted, notice.*"), "subject": str("id of the hit, thread or notice"),
+			"seq": integer, "at": dateTime, "type": str("hit.created, hit.repeated, hit.updated, hit.probing (owner only), message.posted, notice.*"), "subject": str("id of the hit, thread or notice (hit.probing: the record)"),
 			"record_id": str("set when the event is about a record you may see"), "data": obj{"type": "object"}}},
 		"Webhook":        webhook,
 		"WebhookList":    obj{"type": "object", "properties": obj{"items": list(ref("Webhook"))}},

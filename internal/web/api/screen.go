@@ -141,7 +141,7 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "person", hits.Normalise(q.Name, q.DateOfBirth), personSummary(q), sc, found)
+	return s.recordHits(r, v, "person", personSubject(q), personSummary(q), sc, found)
 }
 
 func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -307,7 +307,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			switch q.Type {
 			case "person":
 				found, err = x.ScreenPerson(v, q.PersonQuery)
-				typ, subject, query = "person", hits.Normalise(q.Name, q.DateOfBirth), personSummary(q.PersonQuery)
+				typ, subject, query = "person", personSubject(q.PersonQuery), personSummary(q.PersonQuery)
 			case "document":
 				dq := screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ}
 				found, err = s.screenDoc(x, v, dq)
@@ -335,8 +335,8 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		if out.Error != nil {
 			bad++
 		} else {
-			out.Count = len(found)
-			if len(found) > 0 {
+			out.Count = len(out.Hits)
+			if len(out.Hits) > 0 {
 				withHits++
 			}
 			for _, h := range found {
@@ -371,6 +371,14 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		enc.Encode(batchOut{Line: 0, Error: problem(0, core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
 	}
 	return bw.Flush()
+}
+
+// personSubject is what makes two person screenings the same subject:
+// every attribute that changes the answer, so that a query varied in any
+// of them is another sighting (and, on a record not released to the
+// searcher, another variant counted against probing).
+func personSubject(q screen.PersonQuery) string {
+	return hits.Normalise(q.Name, q.DateOfBirth, q.Sex, q.Nationality)
 }
 
 // personSummary is the person query as the people following a hit read it.

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -90,6 +91,11 @@ type Server struct {
 	// a graceful shutdown is not held up by them.
 	streams     context.Context
 	stopStreams context.CancelFunc
+
+	// refKey makes the references of answers that made no hit record
+	// (see answerReference); read from the store once, under refMu.
+	refMu  sync.Mutex
+	refKey []byte
 
 	publicLimit addressLimiter
 	reportLimit addressLimiter
