@@ -90,6 +90,16 @@ func catchUp(tx core.AuditTx, hr *hashCache, head core.AuditHead) error {
 	return nil
 }
 
+// CatchUp adds to the tree any entries written before it existed; Append
+// does the same, but a server calls it at start so that no request waits.
+func CatchUp(tx core.AuditTx) error {
+	head, err := tx.AuditHead()
+	if err != nil || head.TreeSize >= head.Seq {
+		return err
+	}
+	return catchUp(tx, newHashCache(tx), head)
+}
+
 // LeafHash is the Merkle tree hash of an entry's leaf.
 func LeafHash(e *core.AuditEntry) tlog.Hash { return tlog.RecordHash(Leaf(e)) }
 
