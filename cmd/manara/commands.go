@@ -74,6 +74,7 @@ type serverFlags struct {
 	hitWindow, heartbeat      string
 	feedPoll, metricsToken    string
 	reports                   reportFlags
+	auditKey                  auditKeyFlags
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -96,6 +97,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.heartbeat, "events-heartbeat", "MANARA_EVENTS_HEARTBEAT", "15s", "how often an idle event stream sends a heartbeat")
 	c.str(&f.metricsToken, "metrics-token", "MANARA_METRICS_TOKEN", "", "bearer token that shows the data metrics on /metrics (besides admin API keys); empty: admin keys only")
 	f.reports.add(c)
+	f.auditKey.add(c)
 }
 
 // silverQuotaAndPublicRate reads the Silver Notice quota flags and the
@@ -199,6 +201,16 @@ func serve(f serverFlags, withDemo bool) error {
 	if n > 0 {
 		log.Info("migrated the store", "steps", n, "store", st.Backend())
 	}
+	if err := st.Update(ctx, func(tx core.Tx) error { return audit.CatchUp(tx) }); err != nil {
+		return fmt.Errorf("audit tree: %w", err)
+	}
+	auditSigner, created, err := f.auditKey.signer(f.data)
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info("audit checkpoint signing key created", "file", f.auditKey.path(f.data), "verifier_key", auditSigner.VerifierKey)
+	}
 	authSvc := auth.NewService(st)
 	recSvc := records.New(st)
 	var logins []demo.Login
@@ -272,6 +284,7 @@ func serve(f serverFlags, withDemo bool) error {
 	defer readAudit.Close() // after the server has drained: every screening is written
 	defer srv.Close()       // and every repeat sighting
 	srv.ReadAudit = readAudit
+	srv.AuditSigner = auditSigner
 	go idx.Follow(ctx, st, seq, *durations["feed-poll"], wake, log)
 	// Other replicas' events arrive by polling the stream's head; local
 	// ones wake subscribers at once.
@@ -519,51 +532,6 @@ func keyCmd() *command {
 		return nil
 	}
 	return c
-}
-
-func auditCmd() *command {
-	c := newCommand("audit", "audit verify [flags]", "Verify the audit chain: exits 0 if intact, 1 naming the first entry altered, removed or reordered.")
-	var f storeFlags
-	f.add(c)
-	c.run = func(args []string) error {
-		if err := needSub(c, args, "say verify"); err != nil {
-			return err
-		}
-		if args[0] != "verify" {
-			return usageErr{"unknown subcommand " + args[0] + ": say verify"}
-		}
-		if _, err := c.parse(args[1:]); err != nil {
-			return err
-		}
-		st, err := f.open(runCtx)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		if err := st.Ready(runCtx); err != nil {
-			return err
-		}
-		n, err := verifyChain(runCtx, st)
-		var p *audit.Problem
-		if errors.As(err, &p) {
-			return exitErr{1, fmt.Errorf("%s: %v (after %d intact entries)", f.describe(), p, n)}
-		} else if err != nil {
-			return err
-		}
-		fmt.Printf("audit chain intact: %d entries verified (%s)\n", n, f.describe())
-		return nil
-	}
-	return c
-}
-
-func verifyChain(ctx context.Context, st core.Store) (int64, error) {
-	return audit.Verify(func(after int64, limit int) (es []core.AuditEntry, err error) {
-		err = st.View(ctx, func(tx core.Tx) error { es, err = tx.AuditEntries(after, limit); return err })
-		return es, err
-	}, func() (seq int64, hash string, err error) {
-		err = st.View(ctx, func(tx core.Tx) error { seq, hash, err = tx.AuditHead(); return err })
-		return seq, hash, err
-	})
 }
 
 func backupCmd() *command {

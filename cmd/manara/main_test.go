@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -83,6 +84,10 @@ func startServer(t *testing.T, storeArgs ...string) *server {
 	t.Helper()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "info"}, storeArgs...)
 	cmd := exec.Command(binary(t), args...)
+	if !slices.Contains(storeArgs, "--data") {
+		// On PostgreSQL the audit signing key would go to ./manara-data.
+		cmd.Env = append(os.Environ(), "MANARA_AUDIT_KEY="+filepath.Join(t.TempDir(), "audit.key"))
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,9 @@
-// Package audit owns the hash chain: how an entry is encoded and hashed,
-// how it is appended inside the caller's transaction, and how a chain is
-// verified. It does not decide who may read the log (access does) and keeps
-// no storage of its own.
+// Package audit owns the audit log: how an entry is encoded and hashed,
+// how it is appended inside the caller's transaction to the hash chain and
+// to a Merkle tree (RFC 6962 hashing, golang.org/x/mod/sumdb/tlog), signed
+// checkpoints of that tree, proofs, and how the log is verified. It does
+// not decide who may read the log (access does) and keeps no storage of
+// its own besides the checkpoint signing key's file.
 package audit
 
 import (
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -66,6 +70,15 @@ const TimeFormat = "2006-01-02T15:04:05.000000Z"
 // Hash computes the SHA-256 of an entry's canonical encoding, which
 // includes the previous entry's hash.
 func Hash(e *core.AuditEntry) string {
+	sum := sha256.Sum256(Leaf(e))
+	return hex.EncodeToString(sum[:])
+}
+
+// Leaf is an entry's canonical encoding: what its Hash covers and the data
+// of its leaf in the Merkle tree (entry seq is leaf seq-1). It holds every
+// field but the entry's own hash, record ids included, so the per-record
+// index can be derived from the leaves.
+func Leaf(e *core.AuditEntry) []byte {
 	ids := e.RecordIDs
 	if ids == nil {
 		ids = []string{}
@@ -78,8 +91,7 @@ func Hash(e *core.AuditEntry) string {
 	if err != nil { // only strings and ints: cannot fail
 		panic(err)
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return b
 }
 
 // Entry starts an entry for an action by a viewer.
@@ -109,17 +121,26 @@ func Refuse(ctx context.Context, st core.Store, v core.Viewer, action string, er
 	return err
 }
 
-// Append links e to the chain inside tx. It must run in the same
-// transaction as the change it records, so both commit or neither does.
+// Append links es to the chain and adds them to the Merkle tree inside tx.
+// It must run in the same transaction as the change it records, so both
+// commit or neither does. Several entries (a group of screenings) read and
+// move the head once and write the tree's new hashes in a few statements.
 func Append(tx core.AuditTx, es ...*core.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	seq, prev, err := tx.AuditHead()
+	head, err := tx.AuditHead()
 	if err != nil {
 		return err
 	}
-	// Several entries (a group of screenings) read and move the head once.
+	hr := newHashCache(tx)
+	if head.TreeSize < head.Seq {
+		if err := catchUp(tx, hr, head); err != nil {
+			return err
+		}
+	}
+	seq, prev := head.Seq, head.Hash
+	tree := core.AuditTree{First: tlog.StoredHashIndex(0, seq)}
 	for _, e := range es {
 		if e.At.IsZero() {
 			e.At = time.Now()
@@ -129,10 +150,21 @@ func Append(tx core.AuditTx, es ...*core.AuditEntry) error {
 		seq++
 		e.Seq = seq
 		e.PrevHash = prev
-		e.Hash = Hash(e)
+		leaf := Leaf(e)
+		sum := sha256.Sum256(leaf)
+		e.Hash = hex.EncodeToString(sum[:])
 		prev = e.Hash
+		hs, err := tlog.StoredHashes(seq-1, leaf, hr)
+		if err != nil {
+			return err
+		}
+		hr.put(tree.First+int64(len(tree.Hashes)), hs)
+		for _, h := range hs {
+			tree.Hashes = append(tree.Hashes, h)
+		}
 	}
-	return tx.InsertAudit(es...)
+	tree.Size = seq
+	return tx.InsertAudit(es, tree)
 }
 
 // clip makes s valid UTF-8 of at most n bytes, cutting between characters.
@@ -147,13 +179,17 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// Problem describes the first entry where the chain is broken.
+// Problem describes the first entry where the log is broken (Seq 0 when
+// the problem is the log as a whole, e.g. a fork from a kept checkpoint).
 type Problem struct {
 	Seq    int64
 	Reason string
 }
 
 func (p *Problem) Error() string {
+	if p.Seq == 0 { // the log as a whole, no one entry to name
+		return "audit log broken: " + p.Reason
+	}
 	return fmt.Sprintf("audit chain broken at entry %d: %s", p.Seq, p.Reason)
 }
 

@@ -27,11 +27,18 @@ type memTx struct {
 	headHash string
 	headErr  error
 	insErr   error
+	tree     map[int64][32]byte
+	treeSize int64
 }
 
-func (m *memTx) AuditHead() (int64, string, error) { return m.headSeq, m.headHash, m.headErr }
+func (m *memTx) AuditHead() (core.AuditHead, error) {
+	return core.AuditHead{Seq: m.headSeq, Hash: m.headHash, TreeSize: m.treeSize}, m.headErr
+}
 
-func (m *memTx) InsertAudit(es ...*core.AuditEntry) error {
+// chainHead is the head as audit.Verify reads it.
+func (m *memTx) chainHead() (int64, string, error) { return m.headSeq, m.headHash, m.headErr }
+
+func (m *memTx) InsertAudit(es []*core.AuditEntry, tree core.AuditTree) error {
 	if m.insErr != nil {
 		return m.insErr
 	}
@@ -41,7 +48,38 @@ func (m *memTx) InsertAudit(es ...*core.AuditEntry) error {
 		m.entries = append(m.entries, e2)
 		m.headSeq, m.headHash = e.Seq, e.Hash
 	}
+	if m.tree == nil {
+		m.tree = map[int64][32]byte{}
+	}
+	for i, h := range tree.Hashes {
+		m.tree[tree.First+int64(i)] = h
+	}
+	m.treeSize = tree.Size
 	return nil
+}
+
+func (m *memTx) AuditHashes(indexes []int64) ([][32]byte, error) {
+	out := make([][32]byte, len(indexes))
+	for i, x := range indexes {
+		h, ok := m.tree[x]
+		if !ok {
+			return nil, &core.Error{Code: core.ENOTFOUND, Message: "hash " + strconv.FormatInt(x, 10) + " missing"}
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+func (m *memTx) AuditRecordRefs(after, through int64) ([]core.AuditRecordRef, error) {
+	var out []core.AuditRecordRef
+	for _, e := range m.entries {
+		if e.Seq > after && e.Seq <= through {
+			for _, id := range slices.Compact(slices.Sorted(slices.Values(e.RecordIDs))) {
+				out = append(out, core.AuditRecordRef{Seq: e.Seq, RecordID: id})
+			}
+		}
+	}
+	return out, nil
 }
 
 func (m *memTx) AuditEntries(after int64, limit int) ([]core.AuditEntry, error) {
@@ -272,13 +310,13 @@ func TestAppendLinksEntries(t *testing.T) {
 	}
 
 	// Appending continues from whatever head the store reports.
-	m2 := &memTx{headSeq: 41, headHash: "h41"}
+	m2 := chain(t, 41)
 	e := audit.Entry(v, "x", audit.OK)
 	if err := audit.Append(m2, e); err != nil {
 		t.Fatal(err)
 	}
-	if e.Seq != 42 || e.PrevHash != "h41" {
-		t.Fatalf("appended at %d after %q, want 42 after h41", e.Seq, e.PrevHash)
+	if e.Seq != 42 || e.PrevHash != m2.entries[40].Hash {
+		t.Fatalf("appended at %d after %q, want 42 after entry 41's hash", e.Seq, e.PrevHash)
 	}
 }
 
@@ -351,7 +389,7 @@ func TestAppendSeveralAtOnce(t *testing.T) {
 		}
 		return es
 	}
-	one, all := &memTx{headSeq: 7, headHash: "h7"}, &memTx{headSeq: 7, headHash: "h7"}
+	one, all := chain(t, 7), chain(t, 7)
 	for _, e := range mk() {
 		if err := audit.Append(one, e); err != nil {
 			t.Fatal(err)
@@ -480,7 +518,7 @@ func TestVerifyPages(t *testing.T) {
 			}
 			return m.AuditEntries(after, limit)
 		}
-		count, err := audit.Verify(read, m.AuditHead)
+		count, err := audit.Verify(read, m.chainHead)
 		if err != nil || count != int64(n) {
 			t.Fatalf("chain of %d: Verify = %d, %v", n, count, err)
 		}
@@ -498,7 +536,7 @@ func TestVerifyPages(t *testing.T) {
 func TestVerifyReportsProblemsAndErrors(t *testing.T) {
 	m := chain(t, 1500)
 	m.entries[1200].Outcome = audit.Denied // on the second page
-	count, err := audit.Verify(m.AuditEntries, m.AuditHead)
+	count, err := audit.Verify(m.AuditEntries, m.chainHead)
 	var p *audit.Problem
 	if !errors.As(err, &p) || p.Seq != 1201 || count != 1200 {
 		t.Fatalf("Verify = %d, %v; want a problem at 1201 after 1200 good entries", count, err)
@@ -506,18 +544,18 @@ func TestVerifyReportsProblemsAndErrors(t *testing.T) {
 
 	m = chain(t, 10)
 	m.entries = m.entries[:9]
-	if _, err := audit.Verify(m.AuditEntries, m.AuditHead); !errors.As(err, &p) || p.Seq != 10 {
+	if _, err := audit.Verify(m.AuditEntries, m.chainHead); !errors.As(err, &p) || p.Seq != 10 {
 		t.Fatalf("Verify with the last entry removed = %v", err)
 	}
 
 	boom := errors.New("boom")
 	m = chain(t, 3)
-	_, err = audit.Verify(func(int64, int) ([]core.AuditEntry, error) { return nil, boom }, m.AuditHead)
+	_, err = audit.Verify(func(int64, int) ([]core.AuditEntry, error) { return nil, boom }, m.chainHead)
 	if !errors.Is(err, boom) || errors.As(err, &p) {
 		t.Fatalf("Verify with a failing read = %v", err)
 	}
 	m.headErr = boom
-	count, err = audit.Verify(m.AuditEntries, m.AuditHead)
+	count, err = audit.Verify(m.AuditEntries, m.chainHead)
 	if !errors.Is(err, boom) || count != 3 {
 		t.Fatalf("Verify with a failing head = %d, %v", count, err)
 	}

@@ -102,16 +102,48 @@ type UserTx interface {
 	ListKeys(bureau string) ([]*APIKey, error)
 }
 
-// AuditTx appends to and reads the audit chain. The chain logic (hashing,
-// verification) lives in the audit package; the store only keeps entries
-// in order and serialises appends.
+// AuditTx appends to and reads the audit log. The log logic (hashing,
+// the Merkle tree, proofs, verification) lives in the audit package; the
+// store only keeps entries, the tree's stored hashes and the per-record
+// index in order, and serialises appends.
 type AuditTx interface {
-	// AuditHead locks the chain head until the transaction ends and returns
-	// the last sequence number and hash (0 and "" for an empty chain).
-	AuditHead() (seq int64, hash string, err error)
+	// AuditHead locks the log head until the transaction ends and returns
+	// it (zero for an empty log).
+	AuditHead() (AuditHead, error)
 	// InsertAudit stores entries, whose Seq, PrevHash and Hash are already
-	// set and which follow each other, and moves the head to the last.
-	InsertAudit(es ...*AuditEntry) error
+	// set and which follow each other, with the tree hashes they add, and
+	// moves the head to the last entry and to tree.Size.
+	InsertAudit(es []*AuditEntry, tree AuditTree) error
 	AuditEntries(afterSeq int64, limit int) ([]AuditEntry, error)
 	RecordAudit(recordID string, afterSeq int64, limit int) ([]AuditEntry, error)
+	// AuditHashes returns the stored tree hashes at these indexes, in
+	// order; a missing one is an error.
+	AuditHashes(indexes []int64) ([][32]byte, error)
+	// AuditRecordRefs lists the per-record index rows of the entries with
+	// afterSeq < seq <= throughSeq, by seq then record id.
+	AuditRecordRefs(afterSeq, throughSeq int64) ([]AuditRecordRef, error)
+}
+
+// AuditHead is where the audit log ends: the last entry's sequence number
+// and hash, and how many entries the stored Merkle tree covers (fewer only
+// for entries written before the tree existed).
+type AuditHead struct {
+	Seq      int64
+	Hash     string
+	TreeSize int64
+}
+
+// AuditTree is what an append adds to the log's Merkle tree: the stored
+// hashes (golang.org/x/mod/sumdb/tlog's layout) from index First on, and
+// the number of entries the tree then covers.
+type AuditTree struct {
+	Size   int64
+	First  int64
+	Hashes [][32]byte
+}
+
+// AuditRecordRef is one row of the per-record index of the audit log.
+type AuditRecordRef struct {
+	Seq      int64
+	RecordID string
 }

@@ -251,6 +251,15 @@ func Migrations(ty Types) []Migration {
 				recovery TEXT NOT NULL,
 				updated_at {TIME} NOT NULL)`,
 		)},
+		{Version: 7, Name: "audit log Merkle tree, per-record index by entry", SQL: sub(
+			// The tree's stored hashes in golang.org/x/mod/sumdb/tlog's
+			// layout; tree_size is how many entries they cover (entries
+			// written before this step are added by the next append).
+			`CREATE TABLE audit_tree (idx BIGINT PRIMARY KEY, hash {BLOB} NOT NULL)`,
+			`ALTER TABLE audit_head ADD COLUMN tree_size BIGINT NOT NULL DEFAULT 0`,
+			// Verification compares the index with the entries page by page.
+			`CREATE INDEX audit_records_seq ON audit_records (seq, record_id)`,
+		)},
 		// A hit is found by its reference (what a searcher quotes to the
 		// owner); the variants of a restricted record one bureau screened
 		// are counted to detect probing; the server's own keys (the

@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -183,21 +185,17 @@ func (t *tx) keys(q string, args ...any) ([]*core.APIKey, error) {
 	return out, rows.Err()
 }
 
-func (t *tx) AuditHead() (int64, string, error) {
-	var seq int64
-	var hash string
+func (t *tx) AuditHead() (core.AuditHead, error) {
+	var h core.AuditHead
 	lock := t.d.ForUpdate
 	if t.readOnly { // a reader only looks; appenders must serialise
 		lock = ""
 	}
-	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&seq, &hash)
-	return seq, hash, err
+	err := t.queryRow(`SELECT seq, hash, tree_size FROM audit_head WHERE id = 1`+lock).Scan(&h.Seq, &h.Hash, &h.TreeSize)
+	return h, err
 }
 
-func (t *tx) InsertAudit(es ...*core.AuditEntry) error {
-	if len(es) == 0 {
-		return nil
-	}
+func (t *tx) InsertAudit(es []*core.AuditEntry, tree core.AuditTree) error {
 	for _, e := range es {
 		ids, _ := json.Marshal(orEmpty(e.RecordIDs))
 		if _, err := t.exec(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash)
@@ -211,9 +209,111 @@ func (t *tx) InsertAudit(es ...*core.AuditEntry) error {
 			}
 		}
 	}
+	if err := t.insertTreeHashes(tree.First, tree.Hashes); err != nil {
+		return err
+	}
+	if len(es) == 0 {
+		_, err := t.exec(`UPDATE audit_head SET tree_size = ? WHERE id = 1`, tree.Size)
+		return err
+	}
 	last := es[len(es)-1]
-	_, err := t.exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash)
+	_, err := t.exec(`UPDATE audit_head SET seq = ?, hash = ?, tree_size = ? WHERE id = 1`, last.Seq, last.Hash, tree.Size)
 	return err
+}
+
+// insertTreeHashes writes hashes at consecutive indexes from first, many
+// rows a statement. Statements hold 32, 16, 8, 4, 2 or 1 rows, so that a
+// few fixed texts stay prepared whatever the count.
+func (t *tx) insertTreeHashes(first int64, hs [][32]byte) error {
+	for len(hs) > 0 {
+		n := 32
+		for n > len(hs) {
+			n /= 2
+		}
+		args := make([]any, 0, 2*n)
+		for i := range n {
+			args = append(args, first+int64(i), hs[i][:])
+		}
+		if _, err := t.exec(treeInsert[n], args...); err != nil {
+			return err
+		}
+		first += int64(n)
+		hs = hs[n:]
+	}
+	return nil
+}
+
+var treeInsert = func() map[int]string {
+	m := map[int]string{}
+	for n := 1; n <= 32; n *= 2 {
+		m[n] = `INSERT INTO audit_tree (idx, hash) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?), `, n), ", ")
+	}
+	return m
+}()
+
+func (t *tx) AuditHashes(indexes []int64) ([][32]byte, error) {
+	out := make([][32]byte, len(indexes))
+	pos := make(map[int64][]int, len(indexes))
+	for i, x := range indexes {
+		pos[x] = append(pos[x], i)
+	}
+	found := 0
+	// In pages of at most 500 indexes: a statement's parameters are bounded.
+	for start := 0; start < len(indexes); start += 500 {
+		part := indexes[start:min(start+500, len(indexes))]
+		args := make([]any, len(part))
+		for i, x := range part {
+			args[i] = x
+		}
+		rows, err := t.query(`SELECT idx, hash FROM audit_tree WHERE idx IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var idx int64
+			var h []byte
+			if err := rows.Scan(&idx, &h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if len(h) != 32 {
+				rows.Close()
+				return nil, fmt.Errorf("audit tree hash %d has %d bytes, want 32", idx, len(h))
+			}
+			for _, i := range pos[idx] {
+				copy(out[i][:], h)
+				found++
+			}
+			delete(pos, idx)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if found != len(indexes) {
+		for x := range pos {
+			return nil, &core.Error{Code: core.ENOTFOUND, Message: fmt.Sprintf("audit tree hash %d is missing", x)}
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) AuditRecordRefs(afterSeq, throughSeq int64) ([]core.AuditRecordRef, error) {
+	rows, err := t.query(`SELECT seq, record_id FROM audit_records WHERE seq > ? AND seq <= ? ORDER BY seq, record_id`, afterSeq, throughSeq)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.AuditRecordRef
+	for rows.Next() {
+		var r core.AuditRecordRef
+		if err := rows.Scan(&r.Seq, &r.RecordID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 const auditCols = `seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash`

@@ -104,7 +104,9 @@ func verifyChain(t testing.TB, st core.Store) (int64, error) {
 	var n int64
 	var verr error
 	view(t, st, func(tx core.Tx) error {
-		n, verr = audit.Verify(tx.AuditEntries, tx.AuditHead)
+		var r audit.Report
+		r, verr = audit.Check(tx, nil)
+		n = r.Entries
 		return nil
 	})
 	return n, verr
@@ -529,9 +531,9 @@ func TestUpdateAllOrNothing(t *testing.T) {
 					t.Fatalf("change feed has %d entries, want 0", len(cs))
 				}
 				view(t, st, func(tx core.Tx) error {
-					seq, hash, err := tx.AuditHead()
-					if err != nil || seq != 0 || hash != "" {
-						t.Fatalf("audit head = %d %q %v, want 0 \"\"", seq, hash, err)
+					h, err := tx.AuditHead()
+					if err != nil || h != (core.AuditHead{}) {
+						t.Fatalf("audit head = %+v %v, want zero", h, err)
 					}
 					return nil
 				})
@@ -1435,9 +1437,9 @@ func TestAuditAppendAndRead(t *testing.T) {
 
 			// The head, read without a lock in a read transaction.
 			view(t, st, func(tx core.Tx) error {
-				seq, hash, err := tx.AuditHead()
-				if err != nil || seq != 6 || hash != got[5].Hash {
-					t.Fatalf("AuditHead = %d %q %v", seq, hash, err)
+				h, err := tx.AuditHead()
+				if err != nil || h.Seq != 6 || h.Hash != got[5].Hash || h.TreeSize != 6 {
+					t.Fatalf("AuditHead = %+v %v", h, err)
 				}
 				return nil
 			})

@@ -39,13 +39,7 @@ func TestAuditWriter(t *testing.T) {
 			if err := w.Add(context.Background(), audit.Entry(core.Viewer{}, "late", audit.OK)); err != audit.ErrClosed {
 				t.Fatalf("Add after Close: %v", err)
 			}
-			n, err := audit.Verify(func(after int64, limit int) (es []core.AuditEntry, err error) {
-				err = st.View(context.Background(), func(tx core.Tx) error { es, err = tx.AuditEntries(after, limit); return err })
-				return
-			}, func() (seq int64, hash string, err error) {
-				err = st.View(context.Background(), func(tx core.Tx) error { seq, hash, err = tx.AuditHead(); return err })
-				return
-			})
+			n, err := verifyChain(t, st)
 			if err != nil || n != 2000 {
 				t.Fatalf("chain of %d entries, err %v; want 2000", n, err)
 			}

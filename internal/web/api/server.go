@@ -67,6 +67,9 @@ type Server struct {
 	// ReadAudit, if set, takes the audit entries of screenings in groups
 	// (one disk sync for many); without it each is its own transaction.
 	ReadAudit *audit.Writer
+	// AuditSigner signs the audit log's checkpoints; without it the
+	// checkpoint and verifier-key routes answer 503.
+	AuditSigner *audit.Signer
 	// Notices runs the notice life cycle; New sets one with the default
 	// configuration, which the caller may replace.
 	Notices *notices.Service
@@ -156,6 +159,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
 	s.routes = append(s.routes, s.reportRoutes()...)
+	s.routes = append(s.routes, s.auditRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
