@@ -76,6 +76,12 @@ func auditCmd() *command {
 			return err
 		}
 		switch sub {
+		case "verify", "checkpoint":
+			if err := f.mustExist(); err != nil {
+				return err
+			}
+		}
+		switch sub {
 		case "verify":
 			return auditVerify(f, k, cpFile, verifierKey)
 		case "checkpoint":

@@ -43,6 +43,19 @@ func (s *storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
 	return sqlite.Open(s.data)
 }
 
+// mustExist refuses an embedded store that is not there, for the commands
+// that only read one (verifying must not create an empty store and call it
+// intact).
+func (s *storeFlags) mustExist() error {
+	if s.db != "" {
+		return nil
+	}
+	if _, err := os.Stat(sqlite.Path(s.data)); err != nil {
+		return fmt.Errorf("no embedded store in %s (%v): give the folder of an existing store with --data, or --db", s.data, errors.Unwrap(err))
+	}
+	return nil
+}
+
 // addressFree reports an error naming addr if nothing can listen on it now.
 func addressFree(addr string) error {
 	ln, err := net.Listen("tcp", addr)

@@ -79,3 +79,18 @@ func TestDemoChecksAddressFirst(t *testing.T) {
 		t.Fatalf("the store folder was created: %v", err)
 	}
 }
+
+// TestAuditVerifyMissingStore: verifying a folder that holds no store says
+// so and creates nothing (it used to make an empty store and call it intact).
+func TestAuditVerifyMissingStore(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "absent")
+	for _, sub := range [][]string{{"audit", "verify"}, {"audit", "checkpoint"}} {
+		out, code := cli(t, nil, append(sub, "--data", data)...)
+		if code == 0 || !strings.Contains(out, "no embedded store in "+data) {
+			t.Fatalf("%v: exit %d\n%s", sub, code, out)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Fatalf("%v created %s: %v", sub, data, err)
+		}
+	}
+}
