@@ -90,7 +90,7 @@ func joinedSpan(from int, t, u Token, weight float64) span {
 
 // spanSim is the best similarity of two spans over their readings.
 func spanSim(a, b span, spelled bool) float64 {
-	cross := a.script != b.script
+	cross := crossScript(a.script, b.script)
 	sim := func(x []unit, xc []uint8, y []unit, yc []uint8) float64 {
 		if xc != nil && yc != nil {
 			return alignCodes(xc, yc, cross)
@@ -111,7 +111,7 @@ func spanSim(a, b span, spelled bool) float64 {
 	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
 	// scaled so that it stays under the conflict line, lets such a name
 	// rank above an unrelated one without ever making it a match.
-	if spelled && !cross && a.script == Latin && best < 0.8 && spellingMayExceed(a.text, a.tail, b.text, b.tail, best/0.9) {
+	if spelled && !cross && a.script == Latin && b.script == Latin && best < 0.8 && spellingMayExceed(a.text, a.tail, b.text, b.tail, best/0.9) {
 		if o := 0.9 * spelling(a.text+a.tail, b.text+b.tail); o > best {
 			best = o
 		}

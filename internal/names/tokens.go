@@ -27,6 +27,9 @@ type Token struct {
 type Name struct {
 	Original string
 	Tokens   []Token
+	// Unread are the words left out because they cannot be read without
+	// a dictionary: kanji in a Japanese name.
+	Unread []string
 }
 
 // Texts is the normalised spelling of each part, in order.
@@ -44,11 +47,15 @@ func (n Name) Text() string { return strings.Join(n.Texts(), " ") }
 // Parse normalises a name and cuts it into tokens, handling articles,
 // particles and compounds.
 func Parse(name string) Name {
-	raw := split(name)
-	n := Name{Original: name}
+	raw, unread := split(name)
+	n := Name{Original: name, Unread: unread}
 	var texts []rawToken
 	for i := 0; i < len(raw); i++ {
 		t := raw[i]
+		if t.script != Latin && t.script != Arabic {
+			texts = append(texts, t) // read into Latin already, with its own spellings
+			continue
+		}
 		if t.script == Arabic {
 			texts = append(texts, arabicStructure(t.text)...)
 			continue
@@ -77,15 +84,23 @@ func Parse(name string) Name {
 			continue
 		}
 		tok := Token{Text: t.text, Script: t.script}
-		if t.script == Arabic {
+		switch t.script {
+		case Arabic:
 			tok.units = arabicUnits(t.text)
 			tok.particle = arabicParticles[t.text]
-		} else {
+		case Hebrew:
+			tok.units = hebrewUnits(t.text)
+		case Latin:
 			tok.units = latinUnits(t.text)
 			tok.particle = latinParticles[t.text]
 			tok.alts = latinAlts(t.text)
 			if t.alt != "" {
 				tok.alts = append(tok.alts, latinUnits(t.alt))
+			}
+		default:
+			tok.units = latinUnits(t.text)
+			for _, a := range t.alts {
+				tok.alts = append(tok.alts, latinUnits(a))
 			}
 		}
 		if len(tok.units) == 0 {
