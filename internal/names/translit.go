@@ -104,8 +104,8 @@ func transliterate(f foreign, block rune, run []rune, ctx context) (out []rawTok
 	case fKana:
 		return kanaTokens(run, tok), ""
 	case fIndic:
-		t, alt := indic(run, block)
-		return []rawToken{tok(t, alt)}, ""
+		t, alts := indic(run, block)
+		return []rawToken{tok(t, alts...)}, ""
 	case fThai:
 		rtgs, common := thai(run)
 		return []rawToken{tok(rtgs, common)}, ""
@@ -524,7 +524,7 @@ type indicSyllable struct {
 // inherent a left out where Hindi leaves it unsaid (Rahul, not Rahula;
 // Kamla beside Kamala). alt writes the long ī and ū as ee and oo
 // (Deepak, Geeta).
-func indic(run []rune, block rune) (text, alt string) {
+func indic(run []rune, block rune) (text string, alts []string) {
 	deva := make([]rune, 0, len(run))
 	for _, r := range run {
 		d := r - block
@@ -600,14 +600,10 @@ func indic(run []rune, block rune) (text, alt string) {
 	// the end of a word, and between a vowel and a consonant followed by a
 	// vowel (VC_CV), from the right. The Dravidian scripts say it.
 	if block != blockTamil && block != blockTelugu && block != blockKannada && block != blockMalayalam {
+		// (Inside the word, spellings mostly keep the a: Chaudhary,
+		// Saurabh; Agarwal even adds one. It is left there.)
 		if n := len(syls); n > 1 && syls[n-1].inherent {
 			syls[n-1].vowel = ""
-		}
-		for i := len(syls) - 2; i >= 1; i-- {
-			s, prev, next := syls[i], syls[i-1], syls[i+1]
-			if s.inherent && s.vowel != "" && len(s.cons) <= 2 && prev.vowel != "" && next.vowel != "" && next.cons != "" && !prev.inherent {
-				syls[i].vowel = ""
-			}
 		}
 	}
 	var b, long strings.Builder
@@ -630,7 +626,11 @@ func indic(run []rune, block rune) (text, alt string) {
 			long.WriteString(s.vowel)
 		}
 	}
-	return b.String(), long.String()
+	alts = []string{long.String()}
+	if block == blockBengali && strings.Contains(b.String(), "bh") {
+		alts = append(alts, strings.ReplaceAll(b.String(), "bh", "v")) // Avijit, Avik
+	}
+	return b.String(), alts
 }
 
 func at(rs []rune, i int) rune {
@@ -776,8 +776,21 @@ func thai(run []rune) (rtgs, common string) {
 		}
 		slots = append(slots, s)
 	}
-	var out []thaiSyl
 	vowelled := func(s thaiSlot) bool { return s.lead != 0 || len(s.marks) > 0 }
+	// รร after a bare consonant is the vowel a (วรรณ wan), with an n when
+	// no consonant closes the syllable (สรร san)
+	for k := 1; k+1 < len(slots); k++ {
+		if slots[k].c == 'ร' && slots[k+1].c == 'ร' && !vowelled(slots[k]) && !vowelled(slots[k+1]) && !vowelled(slots[k-1]) {
+			slots[k-1].marks = []rune{'ั'}
+			if k+2 < len(slots) && !vowelled(slots[k+2]) {
+				slots = append(slots[:k], slots[k+2:]...)
+			} else {
+				slots[k].c = 'น'
+				slots = append(slots[:k+1], slots[k+2:]...)
+			}
+		}
+	}
+	var out []thaiSyl
 	i := 0
 	for i < len(slots) {
 		s := slots[i]
@@ -795,7 +808,7 @@ func thai(run []rune) (rtgs, common string) {
 			syl.marks = slots[i].marks
 			i++
 		}
-		if s.lead != 0 && len(syl.marks) == 0 && i < len(slots) && strings.ContainsRune("รลว", slots[i].c) && !vowelled(slots[i]) && len(slots[i].marks) == 0 &&
+		if s.lead != 0 && len(syl.marks) == 0 && i < len(slots) && strings.ContainsRune("รล", slots[i].c) && !vowelled(slots[i]) && len(slots[i].marks) == 0 &&
 			i+1 < len(slots) && !vowelled(slots[i+1]) && strings.ContainsRune("กขคปพผต", s.c) {
 			syl.initial = append(syl.initial, slots[i].c)
 			i++
@@ -806,15 +819,6 @@ func thai(run []rune) (rtgs, common string) {
 				(slots[i].c == 'ว' && len(syl.marks) > 0 && syl.marks[len(syl.marks)-1] == 'ั')) {
 			syl.marks = append(syl.marks, slots[i].c)
 			i++
-		}
-		// รร: the vowel a
-		if !vowelled(slots[i-1]) && len(syl.marks) == 0 && syl.lead == 0 && i+1 < len(slots) && slots[i].c == 'ร' && slots[i+1].c == 'ร' &&
-			!vowelled(slots[i]) && !vowelled(slots[i+1]) {
-			syl.marks = []rune{'ั'}
-			i += 2
-			if i >= len(slots) || vowelled(slots[i]) {
-				syl.final = 'น'
-			}
 		}
 		// the bare consonants up to the next vowelled one
 		j := i
@@ -1067,7 +1071,16 @@ func hebrewUnits(s string) []unit {
 		}
 		out = append(out, u)
 	}
-	return collapse(out)
+	// Only a doubled ו or י is one sound (דוויד David); two written
+	// consonants are two (חדד Haddad).
+	kept := out[:0]
+	for _, u := range out {
+		if n := len(kept); n > 0 && (u.kind == kW || u.kind == kY) && kept[n-1] == u {
+			continue
+		}
+		kept = append(kept, u)
+	}
+	return kept
 }
 
 // ---- Armenian, Georgian, Ethiopic ----
@@ -1172,6 +1185,9 @@ func ethiopic(run []rune) string {
 		}
 		if v == "" && i == 0 && len(syls) > 1 && syls[i+1].v == "" {
 			v = "i"
+		}
+		if v == "" && i+1 < len(syls) && syls[i+1].c == s.c && s.c != "" {
+			v = "e" // the same consonant twice is said with a vowel between (መኮንን Mekonen)
 		}
 		b.WriteString(v)
 	}
