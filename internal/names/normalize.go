@@ -67,6 +67,9 @@ type rawToken struct {
 	script Script
 	alt    string   // another reading of a Latin compound
 	alts   []string // other spellings of a transliterated part
+	// syllables of a Chinese or Korean part (xiao, ming): Latin spellings
+	// write them joined or apart, and each is a retrieval key.
+	syllables []string
 }
 
 // split normalises a name and cuts it into words. Mixed-script words are

@@ -36,6 +36,8 @@ func (r Result) Explain() []string {
 		switch p.Note {
 		case "missing":
 			out = append(out, fmt.Sprintf("%q has no counterpart (weight %.2f): small penalty for a missing part", p.A+p.B, p.Weight))
+		case "unread":
+			out = append(out, fmt.Sprintf("%q is kanji in a Japanese name: not read (that needs a dictionary of names), left out of the score", p.A+p.B))
 		case "conflict":
 			out = append(out, fmt.Sprintf("%q vs %q: %.2f, different names (weight %.2f): penalised", p.A, p.B, p.Sim, p.Weight))
 		default:
@@ -474,6 +476,14 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 			}
 		}
 	}
+	if explain {
+		for _, u := range a.Unread {
+			parts = append(parts, Part{A: u, Note: "unread"})
+		}
+		for _, u := range b.Unread {
+			parts = append(parts, Part{B: u, Note: "unread"})
+		}
+	}
 	score := 0.0
 	if den > 0 {
 		score = num / den
@@ -589,6 +599,11 @@ func (n Name) Keys() []string {
 		}
 		if rest, ok := unglued(t); ok {
 			add(keysOf(rest))
+		}
+		if len(t.syllables) > 1 {
+			for _, s := range t.syllables {
+				add(keysOf(latinUnits(s)))
+			}
 		}
 	}
 	return out

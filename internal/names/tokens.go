@@ -17,7 +17,9 @@ type Token struct {
 	// particle marks ben, bin, abu… and abd standing alone: they weigh
 	// little on their own and mostly join the next part.
 	particle bool
-	Weight   float64
+	// syllables of a Chinese or Korean part, keyed each (see Name.Keys)
+	syllables []string
+	Weight    float64
 	// ID is set by a dictionary of tokens (the screening index) so that
 	// comparisons can be cached; 0 means none.
 	ID uint32
@@ -83,7 +85,7 @@ func Parse(name string) Name {
 		if t.text == "" {
 			continue
 		}
-		tok := Token{Text: t.text, Script: t.script}
+		tok := Token{Text: t.text, Script: t.script, syllables: t.syllables}
 		switch t.script {
 		case Arabic:
 			tok.units = arabicUnits(t.text)

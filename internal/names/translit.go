@@ -215,7 +215,9 @@ func hanTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) [
 				alts = append(alts, sp...)
 			}
 		}
-		return tok(text, alts...)
+		t := tok(text, alts...)
+		t.syllables = syl[from:to]
+		return t
 	}
 	n := len(run)
 	if oneWord && n >= 2 && n <= 4 {
@@ -361,8 +363,10 @@ func hangulSyllable(r rune, medial bool) (rr, mr string) {
 func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) []rawToken {
 	word := func(rs []rune) rawToken {
 		var rr, mr, common strings.Builder
+		var syllables []string
 		for i, r := range rs {
 			a, b := hangulSyllable(r, i > 0)
+			syllables = append(syllables, a)
 			rr.WriteString(a)
 			mr.WriteString(b)
 			// the spellings people choose for themselves: eo as u or o, u as oo
@@ -376,7 +380,9 @@ func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken
 		if len(rs) == 1 {
 			alts = append(alts, koreanSurnames[rs[0]]...)
 		}
-		return tok(rr.String(), alts...)
+		t := tok(rr.String(), alts...)
+		t.syllables = syllables
+		return t
 	}
 	n := len(run)
 	if oneWord && n >= 3 && n <= 4 {
