@@ -522,6 +522,7 @@ type indicSyllable struct {
 	cons     string
 	vowel    string
 	inherent bool // the vowel is the unwritten a
+	conjunct bool // two consonants or more
 	long     bool // ी or ू: written ee, oo by many
 }
 
@@ -586,7 +587,7 @@ func indic(run []rune, block rune) (text string, alts []string) {
 				cluster.Reset()
 				i++
 			default:
-				syls = append(syls, indicSyllable{cons: cluster.String(), vowel: "a", inherent: true})
+				syls = append(syls, indicSyllable{cons: cluster.String(), vowel: "a", inherent: true, conjunct: i > 0 && deva[i-1] == '्'})
 				cluster.Reset()
 			}
 			continue
@@ -608,7 +609,8 @@ func indic(run []rune, block rune) (text string, alts []string) {
 	if block != blockTamil && block != blockTelugu && block != blockKannada && block != blockMalayalam {
 		// (Inside the word, spellings mostly keep the a: Chaudhary,
 		// Saurabh; Agarwal even adds one. It is left there.)
-		if n := len(syls); n > 1 && syls[n-1].inherent {
+		// After a conjunct it is said: Dutta, Mishra, Shukla.
+		if n := len(syls); n > 1 && syls[n-1].inherent && !syls[n-1].conjunct {
 			syls[n-1].vowel = ""
 		}
 	}
@@ -748,7 +750,11 @@ func thai(run []rune) (rtgs, common string) {
 				rs = rs[:len(rs)-1]
 			}
 			if len(rs) > 0 {
+				silent := rs[len(rs)-1]
 				rs = rs[:len(rs)-1]
+				if n := len(rs); silent == 'ร' && n > 0 && (rs[n-1] == 'ท' || rs[n-1] == 'ต' || rs[n-1] == 'ด') {
+					rs = rs[:n-1] // ทร์ is silent as a pair: จันทร์ chan
+				}
 			}
 			continue
 		}
@@ -855,6 +861,8 @@ func thai(run []rune) (rtgs, common string) {
 		case len(bare) == 0:
 		case end && len(bare)%2 == 0:
 			// ธนากร: na kon, not nak ro
+		case len(bare) == 1 && !end && strings.ContainsRune("ศษสหฮ", bare[0].c) && len(syl.marks) > 0 && strings.ContainsRune("ีูาื", syl.marks[len(syl.marks)-1]):
+			// after a long open vowel an s or h starts a syllable: ศรีสวัสดิ์ si-sa-wat
 		default:
 			if syl.final == 0 && !(len(syl.marks) > 0 && syl.marks[len(syl.marks)-1] == 'ะ') {
 				syl.final = bare[0].c
@@ -1176,6 +1184,9 @@ func ethiopic(run []rune) string {
 		}
 		c := ethiopicRows[row]
 		v := vowels[order]
+		if c == "" && order == 0 {
+			v = "a" // አ and ዐ: Abebe, Alemu
+		}
 		if c == "-" { // labialised rows: qwa, kwa, gwa… read from the row before
 			c = ethiopicRows[row-1] + "w"
 			v = []string{"e", "", "i", "a", "e", "", "", ""}[order]
