@@ -47,6 +47,10 @@ type namePair struct {
 	A     *string `json:"a"`
 	B     *string `json:"b"`
 	Match *bool   `json:"match,omitempty"`
+	// Script and Note describe a pair in an evaluation file; eval reports
+	// recall per script when they are given.
+	Script string `json:"script,omitempty"`
+	Note   string `json:"note,omitempty"`
 }
 
 func readPair(line []byte, needMatch bool) (namePair, error) {
@@ -112,6 +116,9 @@ func namesEval(in io.Reader, out io.Writer) error {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var tp, fp, fn, tn, n int
 	var wrong []string
+	type tally struct{ right, pairs int }
+	perScript := map[string]*tally{}
+	var scripts []string
 	for sc.Scan() {
 		n++
 		if len(strings.TrimSpace(sc.Text())) == 0 {
@@ -122,6 +129,18 @@ func namesEval(in io.Reader, out io.Writer) error {
 			return fmt.Errorf("line %d: %v", n, err)
 		}
 		r := names.Compare(*p.A, *p.B)
+		if p.Script != "" {
+			t := perScript[p.Script]
+			if t == nil {
+				t = &tally{}
+				perScript[p.Script] = t
+				scripts = append(scripts, p.Script)
+			}
+			t.pairs++
+			if r.Match == *p.Match {
+				t.right++
+			}
+		}
 		switch {
 		case r.Match && *p.Match:
 			tp++
@@ -150,6 +169,12 @@ func namesEval(in io.Reader, out io.Writer) error {
 		f1 = 2 * precision * recall / (precision + recall)
 	}
 	fmt.Fprintf(out, "pairs %d  threshold %.2f\nprecision %.3f  recall %.3f  F1 %.3f  (tp %d fp %d fn %d tn %d)\n", tp+fp+fn+tn, names.DefaultThreshold, precision, recall, f1, tp, fp, fn, tn)
+	if len(scripts) > 0 {
+		fmt.Fprintln(out, "\nright answers per script:")
+		for _, s := range scripts {
+			fmt.Fprintf(out, "  %-16s %3d of %3d\n", s, perScript[s].right, perScript[s].pairs)
+		}
+	}
 	if len(wrong) > 0 {
 		fmt.Fprintf(out, "\nwrong (%d):\n%s\n", len(wrong), strings.Join(wrong, "\n"))
 	}

@@ -29,7 +29,7 @@ func TestNormalisation(t *testing.T) {
 		{"O'Brien", "o'brien"},   // an apostrophe inside a word is kept (ayn, hamza)
 	}
 	for _, c := range cases {
-		toks := split(c.in)
+		toks, _ := split(c.in)
 		var got []string
 		for _, tk := range toks {
 			got = append(got, tk.text)

@@ -8,6 +8,7 @@ package names
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -18,13 +19,41 @@ type Script uint8
 const (
 	Latin Script = iota
 	Arabic
+	// The scripts below are read into Latin letters (see translit.go),
+	// but a part keeps the script it was written in: its other spellings
+	// are its own, so it is not the same part as a Latin one spelt alike.
+	Chinese
+	Korean
+	Japanese
+	Indic
+	Thai
+	Hebrew // kept in Hebrew letters, compared like Arabic
+	Armenian
+	Georgian
+	Ethiopic
 )
 
+var scriptNames = [...]string{Latin: "latin", Arabic: "arabic", Chinese: "chinese", Korean: "korean", Japanese: "japanese",
+	Indic: "indic", Thai: "thai", Hebrew: "hebrew", Armenian: "armenian", Georgian: "georgian", Ethiopic: "ethiopic"}
+
 func (s Script) String() string {
-	if s == Arabic {
-		return "arabic"
+	if int(s) < len(scriptNames) {
+		return scriptNames[s]
 	}
 	return "latin"
+}
+
+// consonantal reports a script that leaves short vowels unwritten:
+// against it, a Latin vowel with no counterpart costs little. The
+// Ethiopic sixth vowel is mostly unsaid and read as nothing, so Ethiopic
+// is counted among them.
+func (s Script) consonantal() bool { return s == Arabic || s == Hebrew || s == Ethiopic }
+
+// crossScript reports whether two parts are compared across a consonantal
+// script and another (see align): Chinese read as pinyin against Latin
+// pinyin is not.
+func crossScript(a, b Script) bool {
+	return a != b && (a.consonantal() || b.consonantal())
 }
 
 // MaxInput is the longest name accepted, in bytes; longer input is cut.
@@ -36,26 +65,59 @@ const MaxInput = 512
 type rawToken struct {
 	text   string
 	script Script
-	alt    string // another reading of a Latin compound
+	alt    string   // another reading of a Latin compound
+	alts   []string // other spellings of a transliterated part
+	// syllables of a Chinese or Korean part (xiao, ming): Latin spellings
+	// write them joined or apart, and each is a retrieval key.
+	syllables []string
 }
 
 // split normalises a name and cuts it into words. Mixed-script words are
 // cut where the script changes.
-func split(name string) []rawToken {
+func split(name string) (out []rawToken, unread []string) {
 	if len(name) > MaxInput {
 		name = name[:MaxInput]
+		for len(name) > 0 && !utf8.ValidString(name) {
+			name = name[:len(name)-1] // not in the middle of a letter
+		}
 	}
 	name = greekDigraphs.Replace(strings.ToLower(norm.NFC.String(name)))
-	var out []rawToken
+	ctx := nameContext(name)
 	var cur strings.Builder
 	curScript := Latin
+	var run []rune // a word of a transliterated script
+	var runScript foreign
+	var runBlock rune
 	flush := func() {
+		if len(run) > 0 {
+			toks, u := transliterate(runScript, runBlock, run, ctx)
+			out = append(out, toks...)
+			if u != "" {
+				unread = append(unread, u)
+			}
+			run = run[:0]
+		}
 		if cur.Len() > 0 {
 			out = append(out, rawToken{text: cur.String(), script: curScript})
 			cur.Reset()
 		}
 	}
 	for _, r := range name {
+		if f, block := foreignOf(r); f != fNone {
+			if len(run) == 0 || f != runScript || block != runBlock {
+				flush()
+				runScript, runBlock = f, block
+			}
+			run = append(run, r)
+			continue
+		}
+		if len(run) > 0 && unicode.Is(unicode.Mn, r) {
+			run = append(run, r) // a mark belongs to the letter before it
+			continue
+		}
+		if len(run) > 0 {
+			flush()
+		}
 		if isArabicLetter(r) || isArabicMark(r) {
 			if isArabicMark(r) || r == 'ـ' { // diacritics and tatweel
 				continue
@@ -90,7 +152,7 @@ func split(name string) []rawToken {
 		cur.WriteString(lat)
 	}
 	flush()
-	return out
+	return out, unread
 }
 
 func isArabicLetter(r rune) bool {

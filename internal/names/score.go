@@ -36,6 +36,8 @@ func (r Result) Explain() []string {
 		switch p.Note {
 		case "missing":
 			out = append(out, fmt.Sprintf("%q has no counterpart (weight %.2f): small penalty for a missing part", p.A+p.B, p.Weight))
+		case "unread":
+			out = append(out, fmt.Sprintf("%q is kanji in a Japanese name: not read (that needs a dictionary of names), left out of the score", p.A+p.B))
 		case "conflict":
 			out = append(out, fmt.Sprintf("%q vs %q: %.2f, different names (weight %.2f): penalised", p.A, p.B, p.Sim, p.Weight))
 		default:
@@ -90,7 +92,7 @@ func joinedSpan(from int, t, u Token, weight float64) span {
 
 // spanSim is the best similarity of two spans over their readings.
 func spanSim(a, b span, spelled bool) float64 {
-	cross := a.script != b.script
+	cross := crossScript(a.script, b.script)
 	sim := func(x []unit, xc []uint8, y []unit, yc []uint8) float64 {
 		if xc != nil && yc != nil {
 			return alignCodes(xc, yc, cross)
@@ -111,7 +113,7 @@ func spanSim(a, b span, spelled bool) float64 {
 	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
 	// scaled so that it stays under the conflict line, lets such a name
 	// rank above an unrelated one without ever making it a match.
-	if spelled && !cross && a.script == Latin && best < 0.8 && spellingMayExceed(a.text, a.tail, b.text, b.tail, best/0.9) {
+	if spelled && !cross && a.script == Latin && b.script == Latin && best < 0.8 && spellingMayExceed(a.text, a.tail, b.text, b.tail, best/0.9) {
 		if o := 0.9 * spelling(a.text+a.tail, b.text+b.tail); o > best {
 			best = o
 		}
@@ -474,6 +476,14 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 			}
 		}
 	}
+	if explain {
+		for _, u := range a.Unread {
+			parts = append(parts, Part{A: u, Note: "unread"})
+		}
+		for _, u := range b.Unread {
+			parts = append(parts, Part{B: u, Note: "unread"})
+		}
+	}
 	score := 0.0
 	if den > 0 {
 		score = num / den
@@ -589,6 +599,11 @@ func (n Name) Keys() []string {
 		}
 		if rest, ok := unglued(t); ok {
 			add(keysOf(rest))
+		}
+		if len(t.syllables) > 1 {
+			for _, s := range t.syllables {
+				add(keysOf(latinUnits(s)))
+			}
 		}
 	}
 	return out

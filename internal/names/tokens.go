@@ -17,7 +17,9 @@ type Token struct {
 	// particle marks ben, bin, abu… and abd standing alone: they weigh
 	// little on their own and mostly join the next part.
 	particle bool
-	Weight   float64
+	// syllables of a Chinese or Korean part, keyed each (see Name.Keys)
+	syllables []string
+	Weight    float64
 	// ID is set by a dictionary of tokens (the screening index) so that
 	// comparisons can be cached; 0 means none.
 	ID uint32
@@ -27,6 +29,9 @@ type Token struct {
 type Name struct {
 	Original string
 	Tokens   []Token
+	// Unread are the words left out because they cannot be read without
+	// a dictionary: kanji in a Japanese name.
+	Unread []string
 }
 
 // Texts is the normalised spelling of each part, in order.
@@ -44,11 +49,15 @@ func (n Name) Text() string { return strings.Join(n.Texts(), " ") }
 // Parse normalises a name and cuts it into tokens, handling articles,
 // particles and compounds.
 func Parse(name string) Name {
-	raw := split(name)
-	n := Name{Original: name}
+	raw, unread := split(name)
+	n := Name{Original: name, Unread: unread}
 	var texts []rawToken
 	for i := 0; i < len(raw); i++ {
 		t := raw[i]
+		if t.script != Latin && t.script != Arabic {
+			texts = append(texts, t) // read into Latin already, with its own spellings
+			continue
+		}
 		if t.script == Arabic {
 			texts = append(texts, arabicStructure(t.text)...)
 			continue
@@ -76,16 +85,24 @@ func Parse(name string) Name {
 		if t.text == "" {
 			continue
 		}
-		tok := Token{Text: t.text, Script: t.script}
-		if t.script == Arabic {
+		tok := Token{Text: t.text, Script: t.script, syllables: t.syllables}
+		switch t.script {
+		case Arabic:
 			tok.units = arabicUnits(t.text)
 			tok.particle = arabicParticles[t.text]
-		} else {
+		case Hebrew:
+			tok.units = hebrewUnits(t.text)
+		case Latin:
 			tok.units = latinUnits(t.text)
 			tok.particle = latinParticles[t.text]
 			tok.alts = latinAlts(t.text)
 			if t.alt != "" {
 				tok.alts = append(tok.alts, latinUnits(t.alt))
+			}
+		default:
+			tok.units = latinUnits(t.text)
+			for _, a := range t.alts {
+				tok.alts = append(tok.alts, latinUnits(a))
 			}
 		}
 		if len(tok.units) == 0 {

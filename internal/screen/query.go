@@ -136,8 +136,9 @@ func (q *PersonQuery) validate() (names.Name, error) {
 	case utf8.RuneCountInString(q.Name) > maxNameLen:
 		fs = append(fs, core.FieldError{Field: "name", Reason: fmt.Sprintf("must be at most %d characters", maxNameLen)})
 	default:
-		if parsed = names.Parse(q.Name); !hasNamePart(parsed) {
-			fs = append(fs, core.FieldError{Field: "name", Reason: "has no name part to search: only particles, articles, digits or symbols"})
+		parsed = names.Parse(q.Name)
+		if why := names.Unsearchable(parsed); why != "" {
+			fs = append(fs, core.FieldError{Field: "name", Reason: why})
 		}
 	}
 	if _, err := ParseDate(q.DateOfBirth); err != nil {
@@ -165,15 +166,6 @@ func (q *PersonQuery) validate() (names.Name, error) {
 		return parsed, core.Invalid(fs...)
 	}
 	return parsed, nil
-}
-
-func hasNamePart(n names.Name) bool {
-	for _, t := range n.Tokens {
-		if t.Weight > 0.2 {
-			return true
-		}
-	}
-	return false
 }
 
 // maxPostings is the length past which a key's postings are not read: a
