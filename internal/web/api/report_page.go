@@ -151,6 +151,10 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 		fail(core.Errorf(core.ETOOLARGE, "the form is too large or malformed"))
 		return
 	}
+	if err := CheckForm(r); err != nil {
+		fail(err)
+		return
+	}
 	f := r.FormValue
 	in := reports.Input{Category: f("category"), Narrative: f("narrative"), OccurredAt: f("occurred_at"), Lang: lang,
 		ThreatToLife: f("threat_to_life") != "", Anonymous: f("anonymous") != "", Consent: f("consent") != "",

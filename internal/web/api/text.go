@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -54,6 +56,29 @@ func checkValues(vs url.Values) error {
 		for _, v := range vs[k] {
 			if why := TextProblem(v); why != "" {
 				return badText(k, why)
+			}
+		}
+	}
+	return nil
+}
+
+// CheckForm refuses a parsed form (query, URL-encoded or multipart
+// body) whose names, values or file names are not text: the report
+// page's and the console's, after ParseForm or ParseMultipartForm.
+func CheckForm(r *http.Request) error {
+	if err := checkValues(r.Form); err != nil {
+		return err
+	}
+	if r.MultipartForm == nil {
+		return nil
+	}
+	for field, files := range r.MultipartForm.File {
+		if why := TextProblem(field); why != "" {
+			return badText(strconv.QuoteToASCII(field), "is a field name that "+why)
+		}
+		for _, fh := range files {
+			if why := TextProblem(fh.Filename); why != "" {
+				return badText(field, "has a file name that "+why)
 			}
 		}
 	}
@@ -266,4 +291,19 @@ func unescape(c byte) byte {
 		return '\f'
 	}
 	return c // " \ /
+}
+
+// checkImportText refuses an imported file (STIX JSON or CSV) that holds
+// text that is not text: a JSON document by the path of the bad string,
+// anything else by its line.
+func checkImportText(body []byte) error {
+	if json.Valid(body) {
+		return checkJSONText(body)
+	}
+	for n, line := range bytes.Split(body, []byte("\n")) {
+		if why := TextProblem(string(line)); why != "" {
+			return badText(fmt.Sprintf("(body) line %d", n+1), why)
+		}
+	}
+	return nil
 }
