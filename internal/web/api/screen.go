@@ -275,6 +275,10 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	// unreported. HTTP/2 is full duplex already (its error is ignored).
 	rc := http.NewResponseController(w)
 	_ = rc.EnableFullDuplex()
+	// In full duplex, a body left unread when the handler returns makes
+	// net/http panic on the connection's next request (golang/go#68560):
+	// closing it first lets the server drain it or drop the connection.
+	defer r.Body.Close()
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchBytes)
 	in := newLineReader(r.Body, maxLineBytes)
 	w.Header().Set("Content-Type", "application/x-ndjson")
