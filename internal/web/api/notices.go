@@ -221,7 +221,7 @@ func cursorParam(q url.Values) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil && len(b) <= 100 && TextProblem(string(b)) == "" {
+	if err == nil && len(b) <= 100 && textProblem(string(b)) == "" {
 		return string(b), nil
 	}
 	return "", &core.Error{Code: emalformed, Message: "the cursor is not one this server gave",

@@ -20,8 +20,8 @@ import (
 // serves them back broken; refusing them here answers the same 400 on
 // both, naming the field.
 
-// TextProblem says why s is not acceptable text, or "" if it is.
-func TextProblem(s string) string {
+// textProblem says why s is not acceptable text, or "" if it is.
+func textProblem(s string) string {
 	for i := 0; i < len(s); {
 		c, size := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -50,11 +50,11 @@ func checkValues(vs url.Values) error {
 	}
 	sort.Strings(names) // the first one named is the same every time
 	for _, k := range names {
-		if why := TextProblem(k); why != "" {
+		if why := textProblem(k); why != "" {
 			return badText(strconv.QuoteToASCII(k), "is a parameter name that "+why)
 		}
 		for _, v := range vs[k] {
-			if why := TextProblem(v); why != "" {
+			if why := textProblem(v); why != "" {
 				return badText(k, why)
 			}
 		}
@@ -73,11 +73,11 @@ func CheckForm(r *http.Request) error {
 		return nil
 	}
 	for field, files := range r.MultipartForm.File {
-		if why := TextProblem(field); why != "" {
+		if why := textProblem(field); why != "" {
 			return badText(strconv.QuoteToASCII(field), "is a field name that "+why)
 		}
 		for _, fh := range files {
-			if why := TextProblem(fh.Filename); why != "" {
+			if why := textProblem(fh.Filename); why != "" {
 				return badText(field, "has a file name that "+why)
 			}
 		}
@@ -93,11 +93,11 @@ var readHeaders = []string{"Authorization", "X-API-Key", "If-Match", "If-None-Ma
 // route's path parameters.
 func CheckRequestText(r *http.Request, pathParams []string) error {
 	for _, p := range pathParams {
-		if why := TextProblem(r.PathValue(p)); why != "" {
+		if why := textProblem(r.PathValue(p)); why != "" {
 			return badText(p, why)
 		}
 	}
-	if why := TextProblem(r.URL.Path); why != "" {
+	if why := textProblem(r.URL.Path); why != "" {
 		return badText("path", why)
 	}
 	if err := checkValues(r.URL.Query()); err != nil {
@@ -105,7 +105,7 @@ func CheckRequestText(r *http.Request, pathParams []string) error {
 	}
 	for _, h := range readHeaders {
 		for _, v := range r.Header.Values(h) {
-			if why := TextProblem(v); why != "" {
+			if why := textProblem(v); why != "" {
 				return badText(h, why)
 			}
 		}
@@ -301,7 +301,7 @@ func checkImportText(body []byte) error {
 		return checkJSONText(body)
 	}
 	for n, line := range bytes.Split(body, []byte("\n")) {
-		if why := TextProblem(string(line)); why != "" {
+		if why := textProblem(string(line)); why != "" {
 			return badText(fmt.Sprintf("(body) line %d", n+1), why)
 		}
 	}
