@@ -134,7 +134,7 @@ func testMalformed(t *testing.T, w *badInputWorld) {
 		{"bad date of birth", `{"kind":"person","releasability":{"mode":"all"},"data":{"family_name":"X","date_of_birth":"31/12/1980"}}`, "", 422, "invalid", "data.date_of_birth"},
 		{"bad review date", `{"kind":"person","releasability":{"mode":"all"},"review_date":"next year","data":{"family_name":"X"}}`, "", 422, "invalid", "review_date"},
 		{"review after retention", `{"kind":"person","releasability":{"mode":"all"},"review_date":"2199-01-01","data":{"family_name":"X"}}`, "", 422, "invalid", "review_date"},
-		{"NUL in data", `{"kind":"person","releasability":{"mode":"all"},"data":{"family_name":"X\u0000Y"}}`, "", 422, "invalid", "data"},
+		{"NUL in data", `{"kind":"person","releasability":{"mode":"all"},"data":{"family_name":"X\u0000Y"}}`, "", 400, "malformed", "data.family_name"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,11 +178,13 @@ func testMalformed(t *testing.T, w *badInputWorld) {
 	t.Run("list parameters", func(t *testing.T) {
 		for _, c := range []struct{ query, field string }{
 			{"kind=spaceship", "kind"}, {"status=deleted", "status"}, {"limit=0", "limit"}, {"limit=501", "limit"},
-			{"limit=ten", "limit"}, {"cursor=%25%25%25", "cursor"}, {"review_due=yes", "review_due"},
+			{"limit=ten", "limit"}, {"review_due=yes", "review_due"},
 			{"q=" + strings.Repeat("a", 201), "q"},
 		} {
 			wantProblem(t, f.do(t, "GET", "/api/v1/records?"+c.query, nil, w.ma), 422, "invalid", c.field)
 		}
+		// A cursor the server did not give is malformed, not an invalid value.
+		wantProblem(t, f.do(t, "GET", "/api/v1/records?cursor=%25%25%25", nil, w.ma), 400, "malformed", "cursor")
 		wantProblem(t, f.do(t, "GET", "/api/v1/records/search", nil, w.ma), 422, "invalid", "q")
 		wantProblem(t, f.do(t, "GET", "/api/v1/records/search?q=%20", nil, w.ma), 422, "invalid", "q")
 	})

@@ -215,6 +215,10 @@ type hitPage struct {
 func (s *Server) listHits(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	q := r.URL.Query()
 	f := hits.ListFilter{Side: q.Get("side"), State: q.Get("state"), After: q.Get("cursor")}
+	if len(f.After) > 100 {
+		return &core.Error{Code: emalformed, Message: "the cursor is not one this server gave",
+			Fields: []core.FieldError{{Field: "cursor", Reason: "must be the next_cursor of a previous page, unchanged"}}}
+	}
 	var err error
 	if f.Since, err = timeParam(q.Get("from"), "from"); err != nil {
 		return err

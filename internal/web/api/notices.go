@@ -188,17 +188,20 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 		}
 	}
 	var pfs []core.FieldError
-	out.Limit, out.After, pfs = pageParams(q, true)
+	out.Limit, pfs = pageParams(q)
 	fs = append(fs, pfs...)
+	var err error
+	if out.After, err = cursorParam(q); err != nil {
+		return out, err
+	}
 	if len(fs) > 0 {
 		return out, core.Invalid(fs...)
 	}
 	return out, nil
 }
 
-// pageParams reads a page's limit (0 if not given) and, with cursor, the
-// cursor of a list query, with precise errors.
-func pageParams(q url.Values, cursor bool) (limit int, after string, fs []core.FieldError) {
+// pageParams reads a page's limit (0 if not given), with precise errors.
+func pageParams(q url.Values) (limit int, fs []core.FieldError) {
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 500 {
@@ -206,14 +209,23 @@ func pageParams(q url.Values, cursor bool) (limit int, after string, fs []core.F
 		}
 		limit = n
 	}
-	if c := q.Get("cursor"); cursor && c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		if err != nil || len(b) > 100 {
-			fs = append(fs, core.FieldError{Field: "cursor", Reason: "must be the next_cursor of a previous page"})
-		}
-		after = string(b)
+	return limit, fs
+}
+
+// cursorParam reads the cursor of a list query: the next_cursor a
+// previous page gave, unchanged. Anything else is a malformed request
+// (400), never a query the store would choke on.
+func cursorParam(q url.Values) (string, error) {
+	c := q.Get("cursor")
+	if c == "" {
+		return "", nil
 	}
-	return limit, after, fs
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil && len(b) <= 100 && textProblem(string(b)) == "" {
+		return string(b), nil
+	}
+	return "", &core.Error{Code: emalformed, Message: "the cursor is not one this server gave",
+		Fields: []core.FieldError{{Field: "cursor", Reason: "must be the next_cursor of a previous page, unchanged"}}}
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -390,7 +402,7 @@ func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core
 }
 
 func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit, _, fs := pageParams(r.URL.Query(), false)
+	limit, fs := pageParams(r.URL.Query())
 	if len(fs) > 0 {
 		return core.Invalid(fs...)
 	}

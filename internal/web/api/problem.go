@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,8 +44,12 @@ func StatusOf(code string) int {
 // statusOf is StatusOf, for this package's callers.
 func statusOf(code string) int { return StatusOf(code) }
 
-// emalformed is a body that is not the JSON we expect: 400 rather than 422.
+// emalformed is a request the API cannot read as sent (a body that is not
+// the JSON we expect, text that is not text): 400 rather than 422.
 const emalformed = "malformed"
+
+// CodeMalformed is emalformed for the console's error pages.
+const CodeMalformed = emalformed
 
 var titles = map[string]string{
 	core.EINVALID:      "Invalid input",
@@ -122,7 +127,13 @@ func decode(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		return &core.Error{Code: emalformed, Message: "the body must be application/json", Fields: []core.FieldError{{Field: "Content-Type", Reason: "must be application/json"}}}
 	}
-	dec := json.NewDecoder(r.Body)
+	// The whole body (bounded by the middleware) is kept: its strings are
+	// checked as sent, before encoding/json quietly mends them.
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
@@ -130,7 +141,7 @@ func decode(r *http.Request, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &core.Error{Code: emalformed, Message: "the body must hold a single JSON object, with nothing after it"}
 	}
-	return nil
+	return checkJSONText(raw)
 }
 
 func decodeError(err error) error {

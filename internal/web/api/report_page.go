@@ -148,7 +148,19 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxReportBody)
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		fail(core.Errorf(core.ETOOLARGE, "the form is too large or malformed"))
+		var max *http.MaxBytesError
+		if errors.As(err, &max) {
+			fail(core.Errorf(core.ETOOLARGE, "the form is larger than the limit of %d bytes", max.Limit))
+		} else {
+			// A part's header that is not text (a NUL in a file name)
+			// ends here too.
+			fail(&core.Error{Code: emalformed, Message: "the form could not be read",
+				Fields: []core.FieldError{{Field: "form", Reason: "is not a well-formed form: " + err.Error()}}})
+		}
+		return
+	}
+	if err := CheckForm(r); err != nil {
+		fail(err)
 		return
 	}
 	f := r.FormValue

@@ -316,6 +316,9 @@ func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core
 	if err != nil {
 		return decodeError(err)
 	}
+	if err := checkImportText(body); err != nil {
+		return err
+	}
 	var inds []reports.ImportedIndicator
 	switch r.URL.Query().Get("format") {
 	case "", "stix":

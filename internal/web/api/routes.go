@@ -244,8 +244,12 @@ func listQuery(r *http.Request) (records.Query, error) {
 		fs = append(fs, core.FieldError{Field: "review_due", Reason: "must be true or false"})
 	}
 	var pfs []core.FieldError
-	out.Limit, out.After, pfs = pageParams(q, true)
+	out.Limit, pfs = pageParams(q)
 	fs = append(fs, pfs...)
+	var err error
+	if out.After, err = cursorParam(q); err != nil {
+		return out, err
+	}
 	if len(fs) > 0 {
 		return out, core.Invalid(fs...)
 	}

@@ -3,8 +3,12 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -265,9 +269,18 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	if err != nil {
 		return err
 	}
+	// The answer streams while the body is still arriving: without full
+	// duplex, net/http may discard the unread body once the first answer
+	// is flushed, and lines in the middle would go unscreened and
+	// unreported. HTTP/2 is full duplex already (its error is ignored).
+	rc := http.NewResponseController(w)
+	_ = rc.EnableFullDuplex()
+	// In full duplex, a body left unread when the handler returns makes
+	// net/http panic on the connection's next request (golang/go#68560):
+	// closing it first lets the server drain it or drop the connection.
+	defer r.Body.Close()
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchBytes)
-	sc := bufio.NewScanner(r.Body)
-	sc.Buffer(make([]byte, 64<<10), maxLineBytes)
+	in := newLineReader(r.Body, maxLineBytes)
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	w.Header().Set("Cache-Control", "no-store")
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -275,22 +288,39 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	enc.SetEscapeHTML(false)
 	var lines, bad, withHits int
 	var hitEntries []*core.AuditEntry
-	problem := func(line int, err error) *Problem {
+	problem := func(err error) *Problem {
 		code := core.ErrorCode(err)
 		p := &Problem{Type: "urn:manara:problem:" + code, Title: titles[code], Status: statusOf(code), Code: code, Detail: core.ErrorMessage(err)}
-		if e, ok := err.(*core.Error); ok {
+		var e *core.Error
+		if errors.As(err, &e) {
 			p.Errors = e.Fields
 		}
 		return p
 	}
-	for sc.Scan() {
+	extended := time.Time{}
+	for {
+		// A slow client may take longer than the server's read timeout
+		// for the whole body: the deadline is on silence instead.
+		if now := time.Now(); now.Sub(extended) > time.Second {
+			_ = rc.SetReadDeadline(now.Add(batchIdle))
+			extended = now
+		}
+		line, err := in.next()
+		if err != nil {
+			if err != io.EOF {
+				// Whatever stopped the reading, the client learns at
+				// which line, and that nothing after it was screened.
+				enc.Encode(batchOut{Line: lines + 1, Error: problem(batchReadError(lines+1, err))})
+			}
+			break
+		}
 		lines++
-		raw := bytes.TrimSpace(sc.Bytes())
+		raw := bytes.TrimSpace(line)
 		if len(raw) == 0 {
 			continue
 		}
 		if lines > MaxBatchLines {
-			enc.Encode(batchOut{Line: lines, Error: problem(lines, core.Errorf(core.ETOOLARGE, "a batch holds at most %d lines; the rest was not read", MaxBatchLines))})
+			enc.Encode(batchOut{Line: lines, Error: problem(core.Errorf(core.ETOOLARGE, "a batch holds at most %d lines; line %d and the rest were not read", MaxBatchLines, lines))})
 			break
 		}
 		out := batchOut{Line: lines}
@@ -300,8 +330,9 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		var found []screen.Hit
 		var typ, subject, query string
 		if err := dec.Decode(&q); err != nil {
-			err = decodeError(err)
-			out.Error = problem(lines, err)
+			out.Error = problem(decodeError(err))
+		} else if err := checkJSONText(raw); err != nil {
+			out.Error = problem(err)
 		} else {
 			out.ID = q.ID
 			switch q.Type {
@@ -320,14 +351,14 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
 			}
 			if err != nil {
-				out.Error = problem(lines, err)
+				out.Error = problem(err)
 			}
 		}
 		if out.Error == nil && len(found) > 0 {
 			// A hit is rare: it gets its own transaction, a miss none.
 			made, err := s.recordHits(r, v, typ, subject, query, nil, found)
 			if err != nil {
-				out.Error = problem(lines, err)
+				out.Error = problem(err)
 			} else {
 				out.Hits = made
 			}
@@ -347,12 +378,10 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		}
 		enc.Encode(out)
 	}
-	readErr := sc.Err()
-	if readErr != nil {
-		enc.Encode(batchOut{Line: lines + 1, Error: problem(lines+1, core.Errorf(core.EINVALID, "the batch could not be read past this line: %v", readErr))})
-	}
 	summary := fmt.Sprintf("batch lines=%d errors=%d with_hits=%d hits=%d", lines, bad, withHits, len(hitEntries))
-	err = s.Store.Update(r.Context(), func(tx core.Tx) error {
+	// The lines screened are accounted for even if the client went away
+	// meanwhile.
+	err = s.Store.Update(context.WithoutCancel(r.Context()), func(tx core.Tx) error {
 		e := audit.Entry(v, "screen.batch", audit.OK)
 		e.Query = summary
 		if err := audit.Append(tx, e); err != nil {
@@ -368,7 +397,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	if err != nil {
 		// The answers are written but not accounted for: say so in the
 		// stream rather than pretend.
-		enc.Encode(batchOut{Line: 0, Error: problem(0, core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
+		enc.Encode(batchOut{Line: 0, Error: problem(core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
 	}
 	return bw.Flush()
 }
@@ -379,6 +408,68 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 // searcher, another variant counted against probing).
 func personSubject(q screen.PersonQuery) string {
 	return hits.Normalise(q.Name, q.DateOfBirth, q.Sex, q.Nationality)
+}
+
+// batchIdle is how long a batch upload may stay silent before the
+// server gives up on it.
+const batchIdle = 60 * time.Second
+
+// lineReader reads a body line by line, telling a last line without a
+// newline (the body's end) from a line cut off by a read error.
+type lineReader struct {
+	r   *bufio.Reader
+	max int
+	buf []byte
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// errLineTooLong is a line over the limit: the stream cannot be resynced
+// without reading it, so the batch stops there.
+var errLineTooLong = errors.New("line too long")
+
+// next returns the next line without its newline; io.EOF once the body
+// ended cleanly after a whole line. Any other error means the line was
+// not read whole.
+func (l *lineReader) next() ([]byte, error) {
+	l.buf = l.buf[:0]
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		l.buf = append(l.buf, chunk...)
+		if len(l.buf) > l.max+1 || len(l.buf) == l.max+1 && l.buf[l.max] != '\n' {
+			return nil, errLineTooLong
+		}
+		switch {
+		case err == nil:
+			return l.buf[:len(l.buf)-1], nil
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && len(l.buf) > 0:
+			return l.buf, nil
+		default:
+			return nil, err
+		}
+	}
+}
+
+// batchReadError says why line n could not be read, for the last answer
+// line of a batch.
+func batchReadError(n int, err error) error {
+	var max *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(err, &max):
+		return core.Errorf(core.ETOOLARGE, "the batch is larger than the limit of %d bytes: line %d and the rest were not read", max.Limit, n)
+	case errors.Is(err, errLineTooLong):
+		return core.Errorf(core.ETOOLARGE, "line %d is longer than %d bytes: it and the rest were not read", n, maxLineBytes)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &core.Error{Code: emalformed, Message: fmt.Sprintf("the body ended before line %d was complete (the upload was cut off): it and the rest were not screened", n)}
+	case errors.As(err, &ne) && ne.Timeout():
+		return &core.Error{Code: emalformed, Message: fmt.Sprintf("no data arrived for %s while reading line %d: it and the rest were not screened", batchIdle, n)}
+	}
+	return &core.Error{Code: emalformed, Message: fmt.Sprintf("the body could not be read at line %d (%v): it and the rest were not screened", n, err)}
 }
 
 // personSummary is the person query as the people following a hit read it.

@@ -273,6 +273,7 @@ func (s *Server) plain(name string, h http.HandlerFunc) http.Handler {
 
 func (s *Server) wrap(rt route) http.Handler {
 	name := rt.Method + " " + rt.Path
+	pathParams := pathParamNames(rt.Path)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.observe(name, w, r, func(sw *statusWriter) string {
 			limit := int64(MaxBodyBytes)
@@ -280,6 +281,12 @@ func (s *Server) wrap(rt route) http.Handler {
 				limit = rt.MaxBody
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
+			// Before authentication: a key or secret that is not text
+			// must not reach the store either.
+			if err := CheckRequestText(r, pathParams); err != nil {
+				writeError(sw, r, s.Log, err)
+				return ""
+			}
 			v := core.Viewer{Remote: s.Remote(r)}
 			if !rt.Public {
 				var err error
@@ -296,6 +303,17 @@ func (s *Server) wrap(rt route) http.Handler {
 			return v.ActorName()
 		})
 	})
+}
+
+// pathParamNames lists the {names} in a route pattern.
+func pathParamNames(pattern string) []string {
+	var out []string
+	for _, seg := range strings.Split(pattern, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			out = append(out, strings.TrimSuffix(strings.Trim(seg, "{}"), "..."))
+		}
+	}
+	return out
 }
 
 // authenticate finds the caller from an API key (Authorization: Bearer or

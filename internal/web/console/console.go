@@ -220,6 +220,10 @@ func (c *Console) public(h func(*req) error) http.HandlerFunc {
 			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
 			return
 		}
+		if err := checkText(r); err != nil {
+			c.fail(q, err)
+			return
+		}
 		c.run(q, h)
 	}
 }
@@ -262,6 +266,10 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
 			return
 		}
+		if err := checkText(r); err != nil {
+			c.fail(q, err)
+			return
+		}
 		if r.URL.Path != "/enrol" && r.URL.Path != "/logout" && !totpOn {
 			http.Redirect(w, r, "/enrol", http.StatusSeeOther)
 			return
@@ -269,6 +277,22 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 		c.run(q, h)
 	}
 }
+
+// checkText refuses, before any handler sees them, path values, query
+// parameters and form fields that are not text (invalid UTF-8, NUL): the
+// stores would fail on them or keep them broken.
+func checkText(r *http.Request) error {
+	// A form that does not parse is treated as the handlers always have
+	// (what could be read is used); only its text is judged here.
+	_ = r.ParseForm()
+	if err := api.CheckRequestText(r, pathValueNames); err != nil {
+		return err
+	}
+	return api.CheckForm(r)
+}
+
+// pathValueNames are the path parameters of the console's routes.
+var pathValueNames = []string{"id", "iid", "username", "op"}
 
 func (c *Console) run(q *req, h func(*req) error) {
 	defer func() {
@@ -348,6 +372,7 @@ var failKeys = map[string]string{
 	core.ECONFLICT:    "error.conflict",
 	core.EUNAVAILABLE: "error.unavailable",
 	core.ERATELIMIT:   "error.ratelimit",
+	api.CodeMalformed: "error.malformed",
 }
 
 // fail shows an error page in the user's language: hidden and absent are
