@@ -25,6 +25,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -50,7 +51,7 @@ type Console struct {
 	// Now is the clock (tests move it).
 	Now func() time.Time
 
-	catalogs map[string]Catalog
+	catalogs i18n.Catalogs
 	pages    map[string]*template.Template
 }
 
@@ -58,7 +59,7 @@ type Console struct {
 func New(srv *api.Server) (*Console, error) {
 	c := &Console{API: srv, Log: srv.Log, Secure: srv.Config.SecureCookies, Now: time.Now}
 	var err error
-	if c.catalogs, err = loadCatalogs(); err != nil {
+	if c.catalogs, err = i18n.Shared(); err != nil {
 		return nil, err
 	}
 	if c.pages, err = parsePages(); err != nil {
@@ -192,7 +193,11 @@ func (c *Console) language(w http.ResponseWriter, r *http.Request, u *core.User)
 	return lang.FromAcceptLanguage(r.Header.Get("Accept-Language")), false
 }
 
-func (c *Console) lang(code string) *Lang { return &Lang{Code: code, cat: c.catalogs[code]} }
+func (c *Console) lang(code string) *Lang { return c.catalogs.Lang(code) }
+
+// Lang is the request's language and catalog (shared with the citizen's
+// report page).
+type Lang = i18n.Lang
 
 func securityHeaders(w http.ResponseWriter) {
 	h := w.Header()
