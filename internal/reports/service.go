@@ -29,6 +29,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/files"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
@@ -194,8 +195,8 @@ func Validate(in *Input) (*core.Report, error) {
 	r.Lang = strings.ToLower(strings.TrimSpace(in.Lang))
 	if r.Lang == "" {
 		r.Lang = "en"
-	} else if !slices.Contains([]string{"ar", "fr", "en"}, r.Lang) {
-		bad("lang", "must be ar, fr or en")
+	} else if !lang.Valid(r.Lang) {
+		bad("lang", "must be %s", lang.List())
 	}
 	r.ThreatToLife = in.ThreatToLife
 	if len(in.Losses) > MaxItems {
