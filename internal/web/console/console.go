@@ -157,23 +157,27 @@ type req struct {
 
 // page is what every template gets.
 type page struct {
-	L         *Lang
-	User      *core.User
-	V         core.Viewer
-	CSRF      string
-	Nav       string
-	Title     string
-	Form      url.Values
-	Errors    map[string]string
-	Problem   string
-	Flash     string
-	Data      any
-	Roles     []string
-	Reviewer  bool
-	Admin     bool
-	Triage    bool // may triage citizen reports
-	LangLinks map[string]string
+	L        *Lang
+	User     *core.User
+	V        core.Viewer
+	CSRF     string
+	Nav      string
+	Title    string
+	Form     url.Values
+	Errors   map[string]string
+	Problem  string
+	Flash    string
+	Data     any
+	Roles    []string
+	Reviewer bool
+	Admin    bool
+	Triage   bool       // may triage citizen reports
+	Langs    []langLink // the language switcher, in lang.Supported order
 }
+
+// langLink is one entry of the language switcher: this page in that
+// language, named in itself.
+type langLink struct{ Code, Name, Dir, URL string }
 
 // language resolves the interface language: ?lang= (remembered in a
 // cookie, and in the profile once signed in), the cookie, the profile,
@@ -311,7 +315,7 @@ func (c *Console) csrfOK(q *req) bool {
 
 func (c *Console) newPage(q *req, nav string, data any) *page {
 	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Data: data,
-		Form: url.Values{}, Errors: map[string]string{}, LangLinks: map[string]string{}}
+		Form: url.Values{}, Errors: map[string]string{}}
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
 	p.Triage = c.canTriage(q.V)
@@ -320,7 +324,7 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 		v := u.Query()
 		v.Set("lang", l)
 		u.RawQuery = v.Encode()
-		p.LangLinks[l] = u.RequestURI()
+		p.Langs = append(p.Langs, langLink{Code: l, Name: lang.Native(l), Dir: lang.Dir(l), URL: u.RequestURI()})
 	}
 	return p
 }
