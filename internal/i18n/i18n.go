@@ -189,6 +189,26 @@ func (l *Lang) TOr(key, fallback string) string {
 	return fallback
 }
 
+// Reason is a refusal in the language: the catalog's "reason.<code>"
+// (see core.FieldError's Code) filled with params, integers formatted for
+// the language; ok is false when code is empty or the catalog has no such
+// reason.
+func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
+	key := "reason." + code
+	if code == "" || !l.Has(key) {
+		return "", false
+	}
+	args := make([]any, len(params))
+	for i, p := range params {
+		if n, err := strconv.Atoi(p); err == nil {
+			args[i] = l.Num(n)
+		} else {
+			args[i] = p
+		}
+	}
+	return l.T(key, args...), true
+}
+
 // N is the plural form of key for n, with {n} replaced by n formatted.
 func (l *Lang) N(key string, n int) string {
 	e, ok := l.cat[key]

@@ -26,7 +26,7 @@ var englishWords = []string{"is required", "must be", "not found", "invalid", "r
 
 // sharedWords are words some of the other languages also use.
 var sharedWords = map[string][]string{
-	"fr": {"notice", "contact", "message", "messages", "date", "version"},
+	"fr": {"notice", "contact", "message", "messages", "date", "version", "bureau", "score"},
 }
 
 var (
@@ -68,8 +68,8 @@ func init() {
 // shownAttrs are the attributes a browser shows or reads out.
 var shownAttrs = map[string]bool{"placeholder": true, "title": true, "aria-label": true, "alt": true}
 
-// VisibleText is what a person reads on page: text outside script and
-// style, the shown attributes, and button values. Elements marked
+// VisibleText is what a person reads on page: text outside script,
+// style and textarea (the user's own words), the shown attributes, and button values. Elements marked
 // translate="no" (names, references, data as entered) and elements in
 // another language (lang="…" not page's, such as the language switcher)
 // are left out.
@@ -91,7 +91,7 @@ func VisibleText(page, code string) []string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			hide := tag == "script" || tag == "style"
+			hide := tag == "script" || tag == "style" || tag == "textarea" // a textarea holds what the user typed
 			isInput, submit := tag == "input", false
 			var value string
 			for hasAttr {

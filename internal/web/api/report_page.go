@@ -124,19 +124,10 @@ var listIndex = regexp.MustCompile(`\[\d+\]`)
 // reason without a code is named only as refused (its English words are
 // for the API, not for the citizen).
 func reasonMessage(l *i18n.Lang, e core.FieldError) string {
-	key := "reason." + e.Code
-	if e.Code == "" || !l.Has(key) {
-		return l.T("reason.invalid")
+	if s, ok := l.Reason(e.Code, e.Params); ok {
+		return s
 	}
-	args := make([]any, len(e.Params))
-	for i, p := range e.Params {
-		if n, err := strconv.Atoi(p); err == nil {
-			args[i] = l.Num(n)
-		} else {
-			args[i] = p
-		}
-	}
-	return l.T(key, args...)
+	return l.T("reason.invalid")
 }
 
 // refuse puts err on the page: each field error beside its input and in

@@ -85,7 +85,8 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return m
 		},
-		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"join":          func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"versionReason": versionReason,
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
@@ -112,6 +113,8 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /enrol", c.private(c.enrolPage))
 	mux.HandleFunc("POST /enrol", c.private(c.enrolPost))
 	mux.HandleFunc("GET /{$}", c.private(c.dashboard))
+	// Any other path is the console's own 404 page, in the user's language.
+	mux.HandleFunc("/", c.private(func(*req) error { return core.Errorf(core.ENOTFOUND, "no such page") }))
 	mux.HandleFunc("GET /screen", c.private(c.screenPage))
 	mux.HandleFunc("POST /screen", c.private(c.screenPost))
 	mux.HandleFunc("GET /notices", c.private(c.noticesPage))
@@ -416,7 +419,7 @@ func formErrors(l *Lang, err error, names map[string]string, unique bool) (map[s
 	out := map[string]string{}
 	for _, f := range e.Fields {
 		name := formName(f.Field, names)
-		msg := reasonText(l, f.Reason)
+		msg := reasonText(l, f)
 		if prev, ok := out[name]; ok {
 			if unique && prev == msg {
 				continue
@@ -449,10 +452,16 @@ func formName(field string, names map[string]string) string {
 	return name
 }
 
-// reasonText turns a service's reason into the user's language: known
-// reasons have catalog entries; others get a translated sentence with the
-// service's own words beside it.
-func reasonText(l *Lang, reason string) string {
+// reasonText turns a service's field error into the user's language: a
+// reason with a code has its catalog entry ("reason.<code>", filled with
+// the error's numbers); known reasons have theirs; others get a
+// translated sentence, with the service's own (English) words beside it
+// only in English.
+func reasonText(l *Lang, e core.FieldError) string {
+	if s, ok := l.Reason(e.Code, e.Params); ok {
+		return s
+	}
+	reason := e.Reason
 	r := strings.ToLower(reason)
 	switch {
 	case r == "is required" || strings.HasSuffix(r, "is required") || strings.HasPrefix(r, "required"):
@@ -466,5 +475,8 @@ func reasonText(l *Lang, reason string) string {
 	case strings.Contains(r, "not the current code"):
 		return l.T("field.totp")
 	}
-	return l.T("field.invalid", reason)
+	if l.Code == lang.Default {
+		return l.T("field.invalid", reason)
+	}
+	return l.T("reason.invalid")
 }
