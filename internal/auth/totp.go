@@ -265,7 +265,7 @@ func (s *Service) Me(ctx context.Context, v core.Viewer) (*core.User, error) {
 	return u, err
 }
 
-// SetLang keeps the user's interface language (ar, fr or en).
+// SetLang keeps the user's interface language (one of lang.Supported).
 func (s *Service) SetLang(ctx context.Context, v core.Viewer, code string) error {
 	if !lang.Valid(code) {
 		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be " + lang.List()})

@@ -1,5 +1,5 @@
 // Package console is the officers' web console: server-rendered pages in
-// Arabic, French and English over the same services the JSON API calls.
+// Arabic, French, English and Spanish over the same services the JSON API calls.
 // It owns presentation only — templates, catalogs, forms, cookies and
 // CSRF — and asks the services (and so the one access decision) for every
 // record, count and name it shows; it never reads the store itself.

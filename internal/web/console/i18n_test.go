@@ -3,6 +3,7 @@ package console
 import (
 	"io/fs"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/notices"
+	"github.com/manara-hub/manara/internal/reports"
 )
 
 // usedKeys lists every catalog key the templates and handlers use: the
@@ -36,13 +38,30 @@ func usedKeys(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The citizen's report page (internal/web/api) reads the same catalogs.
+	page, err := os.ReadFile("../api/pages/report.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`\.L\.T "([^"]+)"`).FindAllStringSubmatch(string(page), -1) {
+		keys = append(keys, m[1])
+	}
+	for _, f := range []string{"names", "phones", "emails", "websites", "handles", "accounts", "wallets"} {
+		keys = append(keys, "citizen."+f)
+	}
 	prefixed := map[string][]string{"type.": notices.Types, "state.": core.NoticeStates, "role.": core.Roles, "hitstate.": core.HitStates,
 		"msgtype.": core.MessageTypes, "refuse.": append(slices.Clone(notices.ReasonCategories), ""), "form.hint.": notices.RequestTypes,
-		"flash.": {"submitted", "saved", "publish", "refuse", "user"},
-		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
-		"error.": {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
-		"field.": {"required", "date", "country", "penalty", "totp", "invalid"},
-		"":       {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
+		"flash.":            {"submitted", "saved", "publish", "refuse", "user"},
+		"month.":            {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
+		"error.":            {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
+		"field.":            {"required", "date", "country", "penalty", "totp", "invalid"},
+		"citizen.category.": reports.Categories, "citizen.method.": reports.PaymentMethods,
+		"citizen.err.": {"ratelimit", "too_large", "failed"},
+		"reason.":      {"invalid", "number", "unreadable", "pow_retry", "pow_wait"},
+		"version.":     {"created", "published", "edited_after_refusal", "draft_edited"},
+		"outcome.":     {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
+		"check.":       {"required_data_and_thresholds", "quota"},
+		"":             {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
 	}
 	for p, vs := range prefixed {
 		for _, v := range vs {

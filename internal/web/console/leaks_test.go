@@ -96,6 +96,11 @@ func TestNoEnglishLeaks(t *testing.T) {
 			for name, paths := range users {
 				b := browsers[name]
 				b.get("/?lang=" + code)
+				for _, l := range lang.Supported {
+					if !strings.Contains(b.Last, `lang="`+l+`" dir="`+lang.Dir(l)+`"`) || !strings.Contains(b.Last, ">"+lang.Native(l)+"</a>") {
+						t.Errorf("%s: the language switcher lacks %s", code, l)
+					}
+				}
 				for _, p := range paths {
 					b.get(p)
 					check(code, name+" "+p, b)
