@@ -16,6 +16,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/demo"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
@@ -319,7 +320,7 @@ func serve(f serverFlags, withDemo bool) error {
 			w.Flush()
 			fmt.Printf("\nTry: curl -s -c /tmp/manara.cookies -H 'Content-Type: application/json' -d '{\"username\":\"ma.officer\",\"password\":\"%s\"}' %s/api/v1/auth/login\n", demo.Password, url)
 			fmt.Printf("     curl -s -b /tmp/manara.cookies %s/api/v1/records?limit=5\n", url)
-			fmt.Printf("Web console: %s/login?lang=ar (or fr, en); at the first sign-in each user enrols a TOTP\n             authenticator app (no app? 'manara totp SECRET' prints the code of the secret the page shows).\n", url)
+			fmt.Printf("Web console: %s/login?lang=ar (or fr, en, es); at the first sign-in each user enrols a TOTP\n             authenticator app (no app? 'manara totp SECRET' prints the code of the secret the page shows).\n", url)
 			fmt.Printf("API description: %s/api/v1/openapi.json   Press Ctrl-C to stop.\n\n", url)
 		}
 	})
@@ -412,12 +413,12 @@ func userCmd() *command {
 	c := newCommand("user", "user add|list|disable|enable [flags]", "Manage users.\n  add      --username --bureau --role [--display-name --lang]; password from $MANARA_PASSWORD or standard input\n  list     [--bureau]\n  disable  --username\n  enable   --username")
 	var f storeFlags
 	f.add(c)
-	var username, bureau, role, display, lang string
+	var username, bureau, role, display, userLang string
 	c.str(&username, "username", "", "", "the user's name")
 	c.str(&bureau, "bureau", "", "", "ISO 3166 code of the user's bureau, or IPSG for the secretariat")
 	c.str(&role, "role", "", "", "officer, supervisor, reviewer, analyst or admin")
 	c.str(&display, "display-name", "", "", "name shown in the console")
-	c.str(&lang, "lang", "", "en", "ar, fr or en")
+	c.str(&userLang, "lang", "", "en", lang.List())
 	c.run = func(args []string) error {
 		sub, err := c.subcommand(args, "say add, list, disable or enable")
 		if err != nil {
@@ -435,7 +436,7 @@ func userCmd() *command {
 			if err != nil {
 				return err
 			}
-			u, err := a.CreateUser(runCtx, cliViewer, auth.NewUser{Username: username, DisplayName: display, Bureau: bureau, Role: role, Lang: lang, Password: pw})
+			u, err := a.CreateUser(runCtx, cliViewer, auth.NewUser{Username: username, DisplayName: display, Bureau: bureau, Role: role, Lang: userLang, Password: pw})
 			if err != nil {
 				return describe(err)
 			}

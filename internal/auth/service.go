@@ -403,7 +403,7 @@ func (n *NewUser) Validate() error {
 	if n.Lang == "" {
 		n.Lang = lang.Default
 	} else if !lang.Valid(n.Lang) {
-		fs = append(fs, core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
+		fs = append(fs, core.FieldError{Field: "lang", Reason: "must be " + lang.List()})
 	}
 	if utf8.RuneCountInString(n.Password) < MinPasswordLength || len(n.Password) > 1024 {
 		fs = append(fs, core.FieldError{Field: "password", Reason: "must be 10 to 1024 characters"})

@@ -265,10 +265,10 @@ func (s *Service) Me(ctx context.Context, v core.Viewer) (*core.User, error) {
 	return u, err
 }
 
-// SetLang keeps the user's interface language (ar, fr or en).
+// SetLang keeps the user's interface language (one of lang.Supported).
 func (s *Service) SetLang(ctx context.Context, v core.Viewer, code string) error {
 	if !lang.Valid(code) {
-		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be ar, fr or en"})
+		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be " + lang.List()})
 	}
 	return s.Store.Update(ctx, func(tx core.Tx) error {
 		u, err := tx.GetUser(v.UserID)

@@ -20,9 +20,15 @@ const (
 )
 
 // FieldError names one field of the input and why it was refused.
+// Reason is English, for developers and the API. Code, when set, names
+// the reason for people: an interface shows its catalog's "reason.<Code>"
+// in the user's language, filled with Params (the reason's numbers and
+// words, in order). The API never shows Code or Params.
 type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
+	Field  string   `json:"field"`
+	Reason string   `json:"reason"`
+	Code   string   `json:"-"`
+	Params []string `json:"-"`
 }
 
 // Error is an application error with a code, a message safe to show the

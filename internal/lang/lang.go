@@ -1,23 +1,34 @@
 // Package lang owns which interface languages Manara speaks (Arabic,
-// French, English) and how a request's language is chosen among them. It
-// holds no strings: the console's catalogs and the public pages' texts
-// live with them.
+// French, English and Spanish, INTERPOL's four official languages) and how
+// a request's language is chosen among them. It holds no strings: the
+// catalogs live in internal/i18n.
 package lang
 
 import (
 	"slices"
+	"strings"
 
 	"golang.org/x/text/language"
 )
 
 // Supported lists the interface languages, in the order a switcher shows them.
-var Supported = []string{"ar", "fr", "en"}
+var Supported = []string{"ar", "fr", "en", "es"}
 
 // Default is the language of a request that names none of them.
 const Default = "en"
 
 // Valid reports whether s is a supported language code.
 func Valid(s string) bool { return slices.Contains(Supported, s) }
+
+// Native is a language's name in itself, as a language switcher shows it.
+func Native(code string) string {
+	return map[string]string{"ar": "العربية", "fr": "Français", "en": "English", "es": "Español"}[code]
+}
+
+// List is Supported as prose for an error reason: "ar, fr, en or es".
+func List() string {
+	return strings.Join(Supported[:len(Supported)-1], ", ") + " or " + Supported[len(Supported)-1]
+}
 
 // Dir is the writing direction of a language: rtl for Arabic, ltr for
 // the others.

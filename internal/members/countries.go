@@ -5,6 +5,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Regions used to balance the INTERPOL Executive Committee. Oceania and the
@@ -27,18 +30,41 @@ type Country struct {
 	Region                 string // "Africa", "Americas", "Asia" or "Europe"
 }
 
-// Name returns the country name in lang ("en", "fr" or "ar"); any other value
-// yields the English name.
+// Name returns the country name in lang ("en", "fr", "ar" or "es"); any
+// other value yields the English name.
 func (c Country) Name(lang string) string {
 	switch normLang(lang) {
 	case "fr":
 		return c.NameFR
 	case "ar":
 		return c.NameAR
+	case "es":
+		return c.nameES()
 	default:
 		return c.NameEN
 	}
 }
+
+// spanishRenamed are the Spanish names CLDR's table in golang.org/x/text
+// gives under an older or non-INTERPOL form.
+var spanishRenamed = map[string]string{"MK": "Macedonia del Norte", "SZ": "Esuatini", "PS": "Palestina"}
+
+// nameES is the Spanish short name: CLDR's (golang.org/x/text), which
+// is what Spanish-speaking administrations write, with the renamed
+// countries corrected.
+func (c Country) nameES() string {
+	if n, ok := spanishRenamed[c.Alpha2]; ok {
+		return n
+	}
+	if r, err := language.ParseRegion(c.Alpha2); err == nil {
+		if n := spanishRegions.Name(r); n != "" {
+			return n
+		}
+	}
+	return c.NameEN
+}
+
+var spanishRegions = display.Regions(language.Spanish)
 
 // countries lists the 196 INTERPOL member countries, sorted by Alpha2.
 //
@@ -336,9 +362,9 @@ type Bureau struct {
 // IsSecretariat reports whether b is the General Secretariat.
 func (b Bureau) IsSecretariat() bool { return b.Code == Secretariat }
 
-// Name returns the bureau's display name in lang ("en", "fr" or "ar"; any
-// other value yields English), e.g. "NCB Morocco", "BCN Maroc" or
-// "المكتب المركزي الوطني - المغرب".
+// Name returns the bureau's display name in lang ("en", "fr", "ar" or
+// "es"; any other value yields English), e.g. "NCB Morocco", "BCN Maroc",
+// "المكتب المركزي الوطني - المغرب" or "OCN Marruecos".
 func (b Bureau) Name(lang string) string {
 	l := normLang(lang)
 	if b.IsSecretariat() {
@@ -347,6 +373,8 @@ func (b Bureau) Name(lang string) string {
 			return "Secrétariat général d'INTERPOL"
 		case "ar":
 			return "الأمانة العامة للإنتربول"
+		case "es":
+			return "Secretaría General de INTERPOL"
 		default:
 			return "INTERPOL General Secretariat"
 		}
@@ -356,6 +384,8 @@ func (b Bureau) Name(lang string) string {
 		return "BCN " + b.Country.NameFR
 	case "ar":
 		return "المكتب المركزي الوطني - " + b.Country.NameAR
+	case "es":
+		return "OCN " + b.Country.nameES()
 	default:
 		return "NCB " + b.Country.NameEN
 	}

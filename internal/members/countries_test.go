@@ -248,3 +248,35 @@ func TestBureauNames(t *testing.T) {
 		t.Errorf("France bureau names: %q %q %q", b.Name("en"), b.Name("fr"), b.Name("ar"))
 	}
 }
+
+// TestSpanishNames: every member has a Spanish name of its own (none falls
+// back to English unless the names agree), and the renamed countries carry
+// their current names.
+func TestSpanishNames(t *testing.T) {
+	differ := 0
+	for _, c := range All() {
+		n := c.Name("es")
+		if n == "" {
+			t.Errorf("%s has no Spanish name", c.Alpha2)
+		}
+		if n != c.NameEN {
+			differ++
+		}
+	}
+	if differ < 100 {
+		t.Errorf("only %d Spanish names differ from the English ones: the table is not used", differ)
+	}
+	for code, want := range map[string]string{"MA": "Marruecos", "MK": "Macedonia del Norte", "SZ": "Esuatini", "ES": "España"} {
+		c, _ := Lookup(code)
+		if got := c.Name("es"); got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+	b, _ := BureauFor("MA")
+	if got := b.Name("es"); got != "OCN Marruecos" {
+		t.Errorf("bureau: %q", got)
+	}
+	if got := (Bureau{Code: Secretariat}).Name("es"); got != "Secretaría General de INTERPOL" {
+		t.Errorf("secretariat: %q", got)
+	}
+}

@@ -88,40 +88,43 @@ func Solve(challenge string, difficulty int) string {
 	}
 }
 
-var errPoW = func(reason string) error {
-	return core.Invalid(core.FieldError{Field: "pow", Reason: reason})
+// errPoW refuses a proof-of-work; code (a "reason.<code>" catalog key)
+// tells a person what to do: send the form again (pow_retry), or wait a
+// little before sending it (pow_wait).
+var errPoW = func(code, reason string) error {
+	return core.Invalid(core.FieldError{Field: "pow", Reason: reason, Code: code})
 }
 
 // check verifies the signature, freshness and work of a solution and
 // returns the nonce to record as used, with its expiry.
 func (p *PoW) check(challenge, counter string, now time.Time, noScript bool) (nonce string, expires time.Time, err error) {
 	if challenge == "" {
-		return "", time.Time{}, errPoW("a proof-of-work is required: GET /api/v1/public/reports/challenge, then send challenge and counter")
+		return "", time.Time{}, errPoW("pow_retry", "a proof-of-work is required: GET /api/v1/public/reports/challenge, then send challenge and counter")
 	}
 	if len(challenge) > 200 || len(counter) > 20 {
-		return "", time.Time{}, errPoW("the challenge or counter is too long")
+		return "", time.Time{}, errPoW("pow_retry", "the challenge or counter is too long")
 	}
 	body, sig, ok := strings.Cut(challenge, ".")
 	payload, err2 := base64.RawURLEncoding.DecodeString(body)
 	if !ok || err2 != nil || len(payload) != 25 || !hmac.Equal([]byte(sig), []byte(p.sign(payload))) {
-		return "", time.Time{}, errPoW("the challenge was not issued by this server")
+		return "", time.Time{}, errPoW("pow_retry", "the challenge was not issued by this server")
 	}
 	issued := time.Unix(int64(binary.BigEndian.Uint64(payload[16:24])), 0)
 	expires = issued.Add(p.TTL)
 	if now.After(expires) {
-		return "", time.Time{}, errPoW("the challenge has expired: ask for a new one")
+		return "", time.Time{}, errPoW("pow_retry", "the challenge has expired: ask for a new one")
 	}
 	difficulty := int(payload[24])
 	if counter == "" {
 		if !noScript || p.NoScriptDelay <= 0 || now.Sub(issued) < p.NoScriptDelay {
-			return "", time.Time{}, errPoW("the proof-of-work counter is missing (without JavaScript, wait a little before sending the form)")
+			return "", time.Time{}, errPoW("pow_wait", "the proof-of-work counter is missing (without JavaScript, wait a little before sending the form)")
 		}
 	} else {
 		if _, err := strconv.ParseUint(counter, 10, 64); err != nil {
-			return "", time.Time{}, errPoW("the counter must be a decimal number")
+			return "", time.Time{}, errPoW("pow_retry", "the counter must be a decimal number")
 		}
 		if LeadingZeroBits(challenge, counter) < difficulty {
-			return "", time.Time{}, errPoW("the counter does not solve the challenge")
+			return "", time.Time{}, errPoW("pow_retry", "the counter does not solve the challenge")
 		}
 	}
 	return hex.EncodeToString(payload[:16]), expires, nil

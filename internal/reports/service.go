@@ -30,6 +30,7 @@ import (
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/files"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
@@ -194,8 +195,8 @@ func Validate(in *Input) (*core.Report, error) {
 	r.Lang = strings.ToLower(strings.TrimSpace(in.Lang))
 	if r.Lang == "" {
 		r.Lang = "en"
-	} else if !slices.Contains([]string{"ar", "fr", "en"}, r.Lang) {
-		bad("lang", "must be ar, fr or en")
+	} else if !lang.Valid(r.Lang) {
+		bad("lang", "must be %s", lang.List())
 	}
 	r.ThreatToLife = in.ThreatToLife
 	if len(in.Losses) > MaxItems {
@@ -251,13 +252,42 @@ func Validate(in *Input) (*core.Report, error) {
 }
 
 // collector returns a function that adds a field error to *fs, keeping
-// the first 50.
+// the first 50. The error's Code comes from reasonCodes by its format, and
+// its Params are the arguments, so that the citizen's page and the console
+// can say it in the user's language.
 func collector(fs *[]core.FieldError) func(f, format string, args ...any) {
 	return func(f, format string, args ...any) {
 		if len(*fs) < 50 {
-			*fs = append(*fs, core.FieldError{Field: f, Reason: fmt.Sprintf(format, args...)})
+			e := core.FieldError{Field: f, Reason: fmt.Sprintf(format, args...), Code: reasonCodes[format]}
+			for _, a := range args {
+				e.Params = append(e.Params, fmt.Sprint(a))
+			}
+			*fs = append(*fs, e)
 		}
 	}
+}
+
+// reasonCodes are the codes of Validate's reasons, by their format: each
+// is a "reason.<code>" key of the catalogs (internal/i18n). A test checks
+// that every format Validate uses has one.
+var reasonCodes = map[string]string{
+	"must be text (UTF-8, no NUL characters)":       "text",
+	"is %d characters long; at most %d":             "too_long",
+	"has %d entries; at most %d":                    "too_many",
+	"is required: one of %s":                        "choose",
+	"must be one of %s":                             "choose",
+	"is required: what happened, in your words":     "required",
+	"must be a date YYYY-MM-DD or an RFC 3339 time": "date",
+	"must be an ISO 3166 country code":              "country",
+	"must be %s":                                    "language",
+	"must be a number from 0 to 10^12":              "amount",
+	"must be an ISO 4217 code such as MAD or EUR":   "currency",
+	"must be true: the report is processed by the cybercrime unit under the consent text": "consent",
+	"has %d files; at most %d": "too_many_files",
+	"is empty":                 "file_empty",
+	"is %d bytes; at most %d":  "file_too_large",
+	"is %s by its bytes (whatever its name, %q, says); only PNG, JPEG or WebP images and PDF documents are accepted": "file_type",
+	"are %d bytes together; at most %d": "files_too_large",
 }
 
 // checkAttachments checks the number, size and type of files and their

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 )
 
 // The OpenAPI document is built from the route table, so a route cannot
@@ -52,12 +53,16 @@ func schemas() obj {
 		"prev_hash": str("hex SHA-256"), "hash": str("hex SHA-256"),
 	}}
 	user := obj{"type": "object", "properties": obj{"id": str(""), "username": str(""), "display_name": str(""), "bureau": str(""),
-		"role": enum(core.Roles), "lang": enum([]string{"ar", "fr", "en"}), "disabled": obj{"type": "boolean"}, "created_at": dateTime}}
+		"role": enum(core.Roles), "lang": enum(lang.Supported), "disabled": obj{"type": "boolean"}, "created_at": dateTime}}
 	key := obj{"type": "object", "properties": obj{"id": str(""), "name": str(""), "bureau": str(""), "permissions": list(enum(core.Permissions)),
 		"created_by": str(""), "created_at": dateTime, "expires_at": dateTime, "revoked_at": dateTime, "last_used_at": dateTime}}
+	perLanguage := obj{}
+	for _, l := range lang.Supported {
+		perLanguage[l] = str("")
+	}
 	country := obj{"type": "object", "properties": obj{"alpha2": str(""), "alpha3": str(""), "region": enum([]string{"Africa", "Americas", "Asia", "Europe"}),
-		"names":  obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}},
-		"bureau": obj{"type": "object", "properties": obj{"ar": str(""), "fr": str(""), "en": str("")}}}}
+		"names":  obj{"type": "object", "properties": perLanguage},
+		"bureau": obj{"type": "object", "properties": perLanguage}}}
 	return obj{
 		"Problem": obj{"type": "object", "description": "RFC 9457 problem details", "properties": obj{
 			"type": str(""), "title": str(""), "status": obj{"type": "integer"}, "detail": str(""), "instance": str(""), "code": str("machine-readable error code"),
@@ -83,7 +88,7 @@ func schemas() obj {
 		"User":       user,
 		"UserList":   obj{"type": "object", "properties": obj{"items": list(ref("User"))}},
 		"NewUser": object([]string{"username", "bureau", "role", "password"}, obj{"username": str("3 to 64 of a-z 0-9 . _ -"), "display_name": str(""),
-			"bureau": str("ISO code, or IPSG for the secretariat"), "role": enum(core.Roles), "lang": enum([]string{"ar", "fr", "en"}), "password": str("at least 10 characters")}),
+			"bureau": str("ISO code, or IPSG for the secretariat"), "role": enum(core.Roles), "lang": enum(lang.Supported), "password": str("at least 10 characters")}),
 		"Key":        key,
 		"KeyList":    obj{"type": "object", "properties": obj{"items": list(ref("Key"))}},
 		"NewKey":     object([]string{"name", "permissions"}, obj{"name": str(""), "bureau": str("defaults to yours"), "permissions": list(enum(core.Permissions)), "expires_at": str("YYYY-MM-DD or RFC 3339")}),

@@ -6,82 +6,72 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/manara-hub/manara/internal/lang"
-
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/reports"
 )
 
-// The public reporting page, /report, in Arabic (right to left), French and
-// English. It works without JavaScript: the inline script only solves the
+// The public reporting page, /report, in Arabic (right to left), French,
+// English and Spanish; its text is in the catalogs of internal/i18n
+// (keys citizen.* and reason.*). It works without JavaScript: the inline script only solves the
 // proof-of-work; without it, the server accepts a form whose challenge is
 // old enough (reports.PoW.NoScriptDelay).
 
 //go:embed pages/report.html
 var pageFS embed.FS
 
-var reportPage = template.Must(template.ParseFS(pageFS, "pages/report.html"))
-
-var pageText = map[string]map[string]string{
-	"en": {"title": "Report a cybercrime", "intro": "Tell us what happened. You may stay anonymous. Fields marked by your browser are required.",
-		"category": "What kind of crime?", "narrative": "What happened, in your words", "when": "When did it happen?", "threat": "Someone's life is threatened",
-		"losses": "Money lost", "amount": "Amount", "currency": "Currency", "method": "How you paid", "wallet": "Crypto wallet you paid to", "txhash": "Transaction hash",
-		"suspect": "What you know of the other side", "names": "Names", "phones": "Phone numbers (separate with commas)", "emails": "E-mail addresses", "websites": "Websites",
-		"handles": "Social media accounts", "accounts": "Bank accounts (IBAN)", "wallets": "Crypto wallets", "screenshot": "Screenshot (PNG, JPEG, WebP or PDF, up to 5 MB)",
-		"contact": "Contact", "anonymous": "Report anonymously", "cname": "Your name", "cemail": "Your e-mail", "cphone": "Your phone",
-		"consent": "I agree that the cybercrime unit processes this report and the data in it to investigate.", "send": "Send the report",
-		"nojs": "Without JavaScript, please take at least half a minute to fill in the form before sending it.", "fix": "Please correct:",
-		"thanks": "Thank you. Your report was received.", "receipt": "Receipt number", "secret": "Secret", "keep": "Write both down now: the secret is shown only once and you need both to follow your report."},
-	"fr": {"title": "Signaler un acte de cybercriminalité", "intro": "Dites-nous ce qui s'est passé. Vous pouvez rester anonyme.",
-		"category": "Quel type d'infraction ?", "narrative": "Ce qui s'est passé, avec vos mots", "when": "Quand cela s'est-il passé ?", "threat": "La vie de quelqu'un est menacée",
-		"losses": "Argent perdu", "amount": "Montant", "currency": "Devise", "method": "Moyen de paiement", "wallet": "Portefeuille crypto destinataire", "txhash": "Hash de la transaction",
-		"suspect": "Ce que vous savez de l'auteur", "names": "Noms", "phones": "Numéros de téléphone (séparés par des virgules)", "emails": "Adresses e-mail", "websites": "Sites web",
-		"handles": "Comptes de réseaux sociaux", "accounts": "Comptes bancaires (IBAN)", "wallets": "Portefeuilles crypto", "screenshot": "Capture d'écran (PNG, JPEG, WebP ou PDF, 5 Mo au plus)",
-		"contact": "Contact", "anonymous": "Signaler anonymement", "cname": "Votre nom", "cemail": "Votre e-mail", "cphone": "Votre téléphone",
-		"consent": "J'accepte que l'unité de lutte contre la cybercriminalité traite ce signalement et ses données pour enquêter.", "send": "Envoyer le signalement",
-		"nojs": "Sans JavaScript, prenez au moins une demi-minute pour remplir le formulaire avant de l'envoyer.", "fix": "Veuillez corriger :",
-		"thanks": "Merci. Votre signalement a été reçu.", "receipt": "Numéro de récépissé", "secret": "Code secret", "keep": "Notez-les maintenant : le code secret n'est affiché qu'une fois et les deux sont nécessaires pour suivre votre signalement."},
-	"ar": {"title": "التبليغ عن جريمة إلكترونية", "intro": "أخبرنا بما حدث. يمكنك البقاء مجهول الهوية.",
-		"category": "ما نوع الجريمة؟", "narrative": "ماذا حدث، بكلماتك", "when": "متى حدث ذلك؟", "threat": "حياة شخص مهددة",
-		"losses": "الأموال المفقودة", "amount": "المبلغ", "currency": "العملة", "method": "طريقة الدفع", "wallet": "المحفظة الرقمية التي دفعت إليها", "txhash": "معرّف المعاملة",
-		"suspect": "ما تعرفه عن الطرف الآخر", "names": "الأسماء", "phones": "أرقام الهاتف (افصل بينها بفواصل)", "emails": "عناوين البريد الإلكتروني", "websites": "المواقع الإلكترونية",
-		"handles": "حسابات التواصل الاجتماعي", "accounts": "الحسابات البنكية (IBAN)", "wallets": "المحافظ الرقمية", "screenshot": "لقطة شاشة (PNG أو JPEG أو WebP أو PDF، حتى 5 ميغابايت)",
-		"contact": "التواصل", "anonymous": "التبليغ دون الكشف عن الهوية", "cname": "اسمك", "cemail": "بريدك الإلكتروني", "cphone": "هاتفك",
-		"consent": "أوافق على أن تعالج وحدة مكافحة الجريمة الإلكترونية هذا التبليغ وبياناته لأغراض التحقيق.", "send": "إرسال التبليغ",
-		"nojs": "بدون جافاسكريبت، يرجى أخذ نصف دقيقة على الأقل لملء الاستمارة قبل إرسالها.", "fix": "يرجى تصحيح ما يلي:",
-		"thanks": "شكرًا. تم استلام تبليغك.", "receipt": "رقم الوصل", "secret": "الرمز السري", "keep": "دوّنهما الآن: الرمز السري يظهر مرة واحدة فقط وتحتاج إليهما معًا لتتبع تبليغك."},
-}
-
-var categoryText = map[string][]string{ // en, fr, ar per category, in reports.Categories order
-	"online_fraud": {"Online fraud", "Escroquerie en ligne", "احتيال إلكتروني"}, "phishing": {"Phishing", "Hameçonnage", "تصيد احتيالي"},
-	"investment_fraud": {"Investment or crypto fraud", "Fraude à l'investissement ou aux cryptomonnaies", "احتيال استثماري أو بالعملات الرقمية"},
-	"romance_scam":     {"Romance scam", "Arnaque sentimentale", "احتيال عاطفي"}, "fake_shop": {"Fake shop", "Faux site marchand", "متجر وهمي"},
-	"sextortion": {"Sextortion", "Sextorsion", "ابتزاز جنسي"}, "account_hacking": {"Account hacking or identity theft", "Piratage de compte ou usurpation d'identité", "قرصنة حساب أو انتحال هوية"},
-	"threats_harassment": {"Threats or harassment", "Menaces ou harcèlement", "تهديد أو تحرش"}, "defamation": {"Defamation", "Diffamation", "تشهير"},
-	"hate_speech": {"Hate speech", "Discours de haine", "خطاب كراهية"}, "scam_recruitment": {"Job offer or recruitment into a scam centre", "Offre d'emploi ou recrutement vers un centre d'escroquerie", "عرض عمل أو تجنيد في مركز احتيال"},
-	"child_exploitation": {"Child sexual exploitation", "Exploitation sexuelle d'enfants", "استغلال جنسي للأطفال"}, "terrorism": {"Terrorism content", "Contenu terroriste", "محتوى إرهابي"},
-	"illicit_trade": {"Illicit online trade", "Commerce illicite en ligne", "تجارة غير مشروعة عبر الإنترنت"}, "other": {"Other", "Autre", "أخرى"},
-}
-
-var methodText = map[string][]string{
-	"card": {"Card", "Carte", "بطاقة"}, "transfer": {"Bank transfer", "Virement", "تحويل بنكي"}, "crypto": {"Crypto", "Cryptomonnaie", "عملة رقمية"},
-	"cash": {"Cash", "Espèces", "نقدًا"}, "gift_card": {"Gift cards", "Cartes cadeaux", "بطاقات هدايا"}, "other": {"Other", "Autre", "أخرى"},
-}
+var reportPage = template.Must(template.New("report.html").Funcs(template.FuncMap{
+	"list": func(s ...string) []string { return s },
+	"dict": func(kv ...any) map[string]any { // pairs of name and value, for a sub-template
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+}).ParseFS(pageFS, "pages/report.html"))
 
 type option struct{ Value, Label string }
 
+// shownError is one refusal as the citizen reads it: the field's label
+// (empty for the whole form) and what to do, in the page's language.
+type shownError struct{ Label, Message string }
+
+// pageLink is one entry of the language switcher.
+type pageLink struct{ Code, Name, Dir string }
+
 type pageData struct {
-	Lang, Dir  string
-	T          map[string]string
+	L          *i18n.Lang
+	Langs      []pageLink
 	Categories []option
 	Methods    []option
 	Challenge  reports.Challenge
-	Errors     []core.FieldError
+	Errors     []shownError
+	FieldErrs  map[string]string // by the form's input name: shown next to it
+	Form       url.Values        // what was sent, to fill the form in again
 	Receipt    *reports.Receipt
+}
+
+// Anonymous is whether the "report anonymously" box is ticked: by
+// default, and after a refusal as the citizen left it.
+func (d pageData) Anonymous() bool { return len(d.Form) == 0 || d.Form.Get("anonymous") != "" }
+
+// FieldRefused is whether some refusal names a field (the summary then
+// asks to correct them).
+func (d pageData) FieldRefused() bool {
+	for _, e := range d.Errors {
+		if e.Label != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // pageLang is ?lang= if known, else the browser's preference.
@@ -92,22 +82,86 @@ func pageLang(r *http.Request) string {
 	return lang.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
-func (s *Server) pageData(code string) pageData {
-	idx := map[string]int{"en": 0, "fr": 1, "ar": 2}[code]
-	d := pageData{Lang: code, Dir: lang.Dir(code), T: pageText[code], Challenge: s.Reports.PoW.Issue(time.Now())}
+func (s *Server) pageData(code string) (pageData, error) {
+	cats, err := i18n.Shared()
+	if err != nil {
+		return pageData{}, err
+	}
+	l := cats.Lang(code)
+	d := pageData{L: l, Challenge: s.Reports.PoW.Issue(time.Now()), FieldErrs: map[string]string{}}
+	for _, c := range lang.Supported {
+		d.Langs = append(d.Langs, pageLink{c, lang.Native(c), lang.Dir(c)})
+	}
 	for _, c := range reports.Categories {
-		d.Categories = append(d.Categories, option{c, categoryText[c][idx]})
+		d.Categories = append(d.Categories, option{c, l.T("citizen.category." + c)})
 	}
 	for _, m := range reports.PaymentMethods {
-		d.Methods = append(d.Methods, option{m, methodText[m][idx]})
+		d.Methods = append(d.Methods, option{m, l.T("citizen.method." + m)})
 	}
-	return d
+	return d, nil
+}
+
+// citizenFields maps a service's field (list indices removed) to the
+// form's input and the catalog key of its label.
+var citizenFields = map[string][2]string{
+	"category": {"category", "citizen.category"}, "narrative": {"narrative", "citizen.narrative"}, "occurred_at": {"occurred_at", "citizen.when"},
+	"country": {"", "citizen.country"}, "lang": {"", "citizen.language"},
+	"losses": {"amount", "citizen.losses"}, "losses.date": {"", "citizen.losses"}, "amount": {"amount", "citizen.amount"},
+	"losses.amount": {"amount", "citizen.amount"}, "losses.currency": {"currency", "citizen.currency"}, "losses.method": {"method", "citizen.method"},
+	"losses.iban": {"iban", "citizen.iban"}, "losses.wallet": {"wallet", "citizen.wallet"}, "losses.tx_hash": {"tx_hash", "citizen.txhash"},
+	"suspect.names": {"names", "citizen.names"}, "suspect.phones": {"phones", "citizen.phones"}, "suspect.emails": {"emails", "citizen.emails"},
+	"suspect.websites": {"websites", "citizen.websites"}, "suspect.handles": {"handles", "citizen.handles"},
+	"suspect.accounts": {"accounts", "citizen.accounts"}, "suspect.wallets": {"wallets", "citizen.wallets"},
+	"contact.name": {"contact_name", "citizen.cname"}, "contact.email": {"contact_email", "citizen.cemail"}, "contact.phone": {"contact_phone", "citizen.cphone"},
+	"consent": {"consent", "citizen.consent_short"}, "attachments": {"screenshot", "citizen.screenshot"},
+	"attachments.content": {"screenshot", "citizen.screenshot"}, "pow": {"", "citizen.check"},
+}
+
+var listIndex = regexp.MustCompile(`\[\d+\]`)
+
+// reasonMessage is a field error in the page's language: the catalog's
+// "reason.<code>" with the error's numbers formatted for the language; a
+// reason without a code is named only as refused (its English words are
+// for the API, not for the citizen).
+func reasonMessage(l *i18n.Lang, e core.FieldError) string {
+	if s, ok := l.Reason(e.Code, e.Params); ok {
+		return s
+	}
+	return l.T("reason.invalid")
+}
+
+// refuse puts err on the page: each field error beside its input and in
+// the summary; any other error as one message for the whole form.
+func (d *pageData) refuse(err error) {
+	var e *core.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		key := "citizen.err.failed"
+		switch core.ErrorCode(err) {
+		case core.ERATELIMIT:
+			key = "citizen.err.ratelimit"
+		case core.ETOOLARGE:
+			key = "citizen.err.too_large"
+		}
+		d.Errors = append(d.Errors, shownError{Message: d.L.T(key)})
+		return
+	}
+	for _, f := range e.Fields {
+		input, label := "", ""
+		if m, ok := citizenFields[listIndex.ReplaceAllString(f.Field, "")]; ok {
+			input, label = m[0], d.L.T(m[1])
+		}
+		msg := reasonMessage(d.L, f)
+		d.Errors = append(d.Errors, shownError{Label: label, Message: msg})
+		if input != "" && !strings.Contains(d.FieldErrs[input], msg) {
+			d.FieldErrs[input] = strings.TrimSpace(d.FieldErrs[input] + " " + msg)
+		}
+	}
 }
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Language", d.Lang)
+	w.Header().Set("Content-Language", d.L.Code)
 	w.WriteHeader(status)
 	if err := reportPage.Execute(w, d); err != nil {
 		s.Log.Error("report page", "error", err)
@@ -115,7 +169,13 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 }
 
 func (s *Server) reportPageGet(w http.ResponseWriter, r *http.Request) {
-	s.renderPage(w, http.StatusOK, s.pageData(pageLang(r)))
+	d, err := s.pageData(pageLang(r))
+	if err != nil {
+		s.Log.Error("report page", "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	s.renderPage(w, http.StatusOK, d)
 }
 
 func splitList(s string) []string {
@@ -130,17 +190,17 @@ func splitList(s string) []string {
 
 func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(r)
-	d := s.pageData(lang)
+	d, err := s.pageData(lang)
+	if err != nil {
+		s.Log.Error("report page", "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
 	v := core.Viewer{Remote: s.Remote(r)}
 	fail := func(err error) {
-		status := statusOf(core.ErrorCode(err))
-		var e *core.Error
-		if errors.As(err, &e) && len(e.Fields) > 0 {
-			d.Errors = e.Fields
-		} else {
-			d.Errors = []core.FieldError{{Field: "report", Reason: core.ErrorMessage(err)}}
-		}
-		s.renderPage(w, status, d)
+		d.Form = r.Form
+		d.refuse(err)
+		s.renderPage(w, statusOf(core.ErrorCode(err)), d)
 	}
 	if err := s.rateAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports"); err != nil {
 		fail(err)
@@ -175,7 +235,7 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	if a := f("amount"); a != "" || f("iban") != "" || f("wallet") != "" {
 		amount, err := strconv.ParseFloat(strings.ReplaceAll(a, ",", "."), 64)
 		if a != "" && err != nil {
-			fail(core.Invalid(core.FieldError{Field: "amount", Reason: "must be a number"}))
+			fail(core.Invalid(core.FieldError{Field: "amount", Reason: "must be a number", Code: "number"}))
 			return
 		}
 		in.Losses = []core.Loss{{Amount: amount, Currency: f("currency"), Method: f("method"), IBAN: f("iban"), Wallet: f("wallet"), TxHash: f("tx_hash")}}
@@ -184,7 +244,7 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(io.LimitReader(file, reports.MaxAttachmentBytes+1))
 		file.Close()
 		if err != nil {
-			fail(core.Errorf(core.EINVALID, "the screenshot could not be read"))
+			fail(core.Invalid(core.FieldError{Field: "attachments", Reason: "could not be read", Code: "unreadable"}))
 			return
 		}
 		if len(b) > 0 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/reports"
 )
 
@@ -388,7 +389,7 @@ func reportSchemas() obj {
 		"ReportChallenge": obj{"type": "object", "properties": obj{"challenge": str(""), "difficulty": integer, "expires_at": dateTime, "algorithm": str("")}},
 		"ReportInput": object([]string{"category", "narrative", "consent", "pow"}, obj{
 			"category": enum(reports.Categories), "narrative": str("what happened; at most 20000 characters"), "occurred_at": str("YYYY-MM-DD or RFC 3339"),
-			"country": str("the reporter's country (default region of phone numbers)"), "lang": enum([]string{"ar", "fr", "en"}), "threat_to_life": boolean,
+			"country": str("the reporter's country (default region of phone numbers)"), "lang": enum(lang.Supported), "threat_to_life": boolean,
 			"losses": list(loss), "suspect": suspect, "anonymous": boolean,
 			"contact": object(nil, obj{"name": str(""), "email": str(""), "phone": str("")}), "consent": boolean,
 			"attachments": list(object(nil, obj{"name": str(""), "content": str("base64: PNG, JPEG, WebP or PDF, at most 5 MiB")})),

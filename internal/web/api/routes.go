@@ -11,6 +11,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/records"
 )
@@ -149,9 +150,11 @@ type countryOut struct {
 
 func countryOf(c members.Country) countryOut {
 	b, _ := members.BureauFor(c.Alpha2)
-	return countryOut{Alpha2: c.Alpha2, Alpha3: c.Alpha3, Region: c.Region,
-		Names:  map[string]string{"en": c.NameEN, "fr": c.NameFR, "ar": c.NameAR},
-		Bureau: map[string]string{"en": b.Name("en"), "fr": b.Name("fr"), "ar": b.Name("ar")}}
+	out := countryOut{Alpha2: c.Alpha2, Alpha3: c.Alpha3, Region: c.Region, Names: map[string]string{}, Bureau: map[string]string{}}
+	for _, l := range lang.Supported {
+		out.Names[l], out.Bureau[l] = c.Name(l), b.Name(l)
+	}
+	return out
 }
 
 func (s *Server) countries(w http.ResponseWriter, r *http.Request, v core.Viewer) error {

@@ -120,8 +120,9 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 	want := map[string]struct{ published, possible string }{
 		"ar": {"منشورة", ""},
 		"fr": {"Publiée", ""},
+		"es": {"Publicada", ""},
 	}
-	for _, lang := range []string{"ar", "fr"} {
+	for _, lang := range []string{"ar", "fr", "es"} {
 		t.Run(lang, func(t *testing.T) {
 			e := newEnv(t, storetest.Backend{Name: "sqlite", Open: storetest.OpenSQLite})
 			e.user(t, "ma.officer", "MA", core.RoleOfficer, true)

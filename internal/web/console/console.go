@@ -1,5 +1,5 @@
 // Package console is the officers' web console: server-rendered pages in
-// Arabic, French and English over the same services the JSON API calls.
+// Arabic, French, English and Spanish over the same services the JSON API calls.
 // It owns presentation only — templates, catalogs, forms, cookies and
 // CSRF — and asks the services (and so the one access decision) for every
 // record, count and name it shows; it never reads the store itself.
@@ -25,6 +25,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -50,7 +51,7 @@ type Console struct {
 	// Now is the clock (tests move it).
 	Now func() time.Time
 
-	catalogs map[string]Catalog
+	catalogs i18n.Catalogs
 	pages    map[string]*template.Template
 }
 
@@ -58,7 +59,7 @@ type Console struct {
 func New(srv *api.Server) (*Console, error) {
 	c := &Console{API: srv, Log: srv.Log, Secure: srv.Config.SecureCookies, Now: time.Now}
 	var err error
-	if c.catalogs, err = loadCatalogs(); err != nil {
+	if c.catalogs, err = i18n.Shared(); err != nil {
 		return nil, err
 	}
 	if c.pages, err = parsePages(); err != nil {
@@ -84,7 +85,8 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return m
 		},
-		"join": func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"join":          func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"versionReason": versionReason,
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
@@ -111,6 +113,8 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /enrol", c.private(c.enrolPage))
 	mux.HandleFunc("POST /enrol", c.private(c.enrolPost))
 	mux.HandleFunc("GET /{$}", c.private(c.dashboard))
+	// Any other path is the console's own 404 page, in the user's language.
+	mux.HandleFunc("/", c.private(func(*req) error { return core.Errorf(core.ENOTFOUND, "no such page") }))
 	mux.HandleFunc("GET /screen", c.private(c.screenPage))
 	mux.HandleFunc("POST /screen", c.private(c.screenPost))
 	mux.HandleFunc("GET /notices", c.private(c.noticesPage))
@@ -156,23 +160,27 @@ type req struct {
 
 // page is what every template gets.
 type page struct {
-	L         *Lang
-	User      *core.User
-	V         core.Viewer
-	CSRF      string
-	Nav       string
-	Title     string
-	Form      url.Values
-	Errors    map[string]string
-	Problem   string
-	Flash     string
-	Data      any
-	Roles     []string
-	Reviewer  bool
-	Admin     bool
-	Triage    bool // may triage citizen reports
-	LangLinks map[string]string
+	L        *Lang
+	User     *core.User
+	V        core.Viewer
+	CSRF     string
+	Nav      string
+	Title    string
+	Form     url.Values
+	Errors   map[string]string
+	Problem  string
+	Flash    string
+	Data     any
+	Roles    []string
+	Reviewer bool
+	Admin    bool
+	Triage   bool       // may triage citizen reports
+	Langs    []langLink // the language switcher, in lang.Supported order
 }
+
+// langLink is one entry of the language switcher: this page in that
+// language, named in itself.
+type langLink struct{ Code, Name, Dir, URL string }
 
 // language resolves the interface language: ?lang= (remembered in a
 // cookie, and in the profile once signed in), the cookie, the profile,
@@ -192,7 +200,11 @@ func (c *Console) language(w http.ResponseWriter, r *http.Request, u *core.User)
 	return lang.FromAcceptLanguage(r.Header.Get("Accept-Language")), false
 }
 
-func (c *Console) lang(code string) *Lang { return &Lang{Code: code, cat: c.catalogs[code]} }
+func (c *Console) lang(code string) *Lang { return c.catalogs.Lang(code) }
+
+// Lang is the request's language and catalog (shared with the citizen's
+// report page).
+type Lang = i18n.Lang
 
 func securityHeaders(w http.ResponseWriter) {
 	h := w.Header()
@@ -330,7 +342,7 @@ func (c *Console) csrfOK(q *req) bool {
 
 func (c *Console) newPage(q *req, nav string, data any) *page {
 	p := &page{L: q.L, User: q.User, V: q.V, CSRF: q.csrf, Nav: nav, Data: data,
-		Form: url.Values{}, Errors: map[string]string{}, LangLinks: map[string]string{}}
+		Form: url.Values{}, Errors: map[string]string{}}
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
 	p.Triage = c.canTriage(q.V)
@@ -339,7 +351,7 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 		v := u.Query()
 		v.Set("lang", l)
 		u.RawQuery = v.Encode()
-		p.LangLinks[l] = u.RequestURI()
+		p.Langs = append(p.Langs, langLink{Code: l, Name: lang.Native(l), Dir: lang.Dir(l), URL: u.RequestURI()})
 	}
 	return p
 }
@@ -432,7 +444,7 @@ func formErrors(l *Lang, err error, names map[string]string, unique bool) (map[s
 	out := map[string]string{}
 	for _, f := range e.Fields {
 		name := formName(f.Field, names)
-		msg := reasonText(l, f.Reason)
+		msg := reasonText(l, f)
 		if prev, ok := out[name]; ok {
 			if unique && prev == msg {
 				continue
@@ -465,10 +477,16 @@ func formName(field string, names map[string]string) string {
 	return name
 }
 
-// reasonText turns a service's reason into the user's language: known
-// reasons have catalog entries; others get a translated sentence with the
-// service's own words beside it.
-func reasonText(l *Lang, reason string) string {
+// reasonText turns a service's field error into the user's language: a
+// reason with a code has its catalog entry ("reason.<code>", filled with
+// the error's numbers); known reasons have theirs; others get a
+// translated sentence, with the service's own (English) words beside it
+// only in English.
+func reasonText(l *Lang, e core.FieldError) string {
+	if s, ok := l.Reason(e.Code, e.Params); ok {
+		return s
+	}
+	reason := e.Reason
 	r := strings.ToLower(reason)
 	switch {
 	case r == "is required" || strings.HasSuffix(r, "is required") || strings.HasPrefix(r, "required"):
@@ -482,5 +500,8 @@ func reasonText(l *Lang, reason string) string {
 	case strings.Contains(r, "not the current code"):
 		return l.T("field.totp")
 	}
-	return l.T("field.invalid", reason)
+	if l.Code == lang.Default {
+		return l.T("field.invalid", reason)
+	}
+	return l.T("reason.invalid")
 }

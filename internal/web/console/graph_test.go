@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/reports"
 )
 
@@ -12,7 +13,7 @@ import (
 // the most shared indicators first, says how many were left out, and draws
 // a line only between nodes it draws.
 func TestGraphCaps(t *testing.T) {
-	l := &Lang{Code: "en", cat: mustCatalogs(t)["en"]}
+	l := mustCatalogs(t).Lang("en")
 	var rs []*core.Report
 	var inds []reports.IndicatorView
 	for i := range 45 {
@@ -45,7 +46,7 @@ func TestGraphCaps(t *testing.T) {
 }
 
 func TestGrowthChart(t *testing.T) {
-	l := &Lang{Code: "en", cat: mustCatalogs(t)["en"]}
+	l := mustCatalogs(t).Lang("en")
 	ch := growthChart(l, []reports.DayCount{{Day: "2026-11-28", Reports: 1}, {Day: "2026-11-30", Reports: 4}})
 	if len(ch.Bars) != 3 || ch.Total != 5 || ch.Bars[1].Value != 0 || ch.Bars[2].H != 100 || ch.Bars[0].H != 25 {
 		t.Errorf("chart %+v", ch)
@@ -69,9 +70,9 @@ func TestAmount(t *testing.T) {
 	}
 }
 
-func mustCatalogs(t *testing.T) map[string]Catalog {
+func mustCatalogs(t *testing.T) i18n.Catalogs {
 	t.Helper()
-	c, err := loadCatalogs()
+	c, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,17 @@ package console
 import (
 	"io/fs"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/notices"
+	"github.com/manara-hub/manara/internal/reports"
 )
 
 // usedKeys lists every catalog key the templates and handlers use: the
@@ -35,13 +38,30 @@ func usedKeys(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The citizen's report page (internal/web/api) reads the same catalogs.
+	page, err := os.ReadFile("../api/pages/report.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`\.L\.T "([^"]+)"`).FindAllStringSubmatch(string(page), -1) {
+		keys = append(keys, m[1])
+	}
+	for _, f := range []string{"names", "phones", "emails", "websites", "handles", "accounts", "wallets"} {
+		keys = append(keys, "citizen."+f)
+	}
 	prefixed := map[string][]string{"type.": notices.Types, "state.": core.NoticeStates, "role.": core.Roles, "hitstate.": core.HitStates,
 		"msgtype.": core.MessageTypes, "refuse.": append(slices.Clone(notices.ReasonCategories), ""), "form.hint.": notices.RequestTypes,
-		"flash.": {"submitted", "saved", "publish", "refuse", "user"},
-		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
-		"error.": {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
-		"field.": {"required", "date", "country", "penalty", "totp", "invalid"},
-		"":       {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
+		"flash.":            {"submitted", "saved", "publish", "refuse", "user"},
+		"month.":            {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
+		"error.":            {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
+		"field.":            {"required", "date", "country", "penalty", "totp", "invalid"},
+		"citizen.category.": reports.Categories, "citizen.method.": reports.PaymentMethods,
+		"citizen.err.": {"ratelimit", "too_large", "failed"},
+		"reason.":      {"invalid", "number", "unreadable", "pow_retry", "pow_wait"},
+		"version.":     {"created", "published", "edited_after_refusal", "draft_edited"},
+		"outcome.":     {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
+		"check.":       {"required_data_and_thresholds", "quota"},
+		"":             {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
 	}
 	for p, vs := range prefixed {
 		for _, v := range vs {
@@ -52,72 +72,38 @@ func usedKeys(t *testing.T) []string {
 }
 
 func TestCatalogsComplete(t *testing.T) {
-	cats, err := loadCatalogs()
+	cats, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range usedKeys(t) {
 		for _, l := range lang.Supported {
-			e, ok := cats[l][k]
-			if !ok || (e.text == "" && e.plural["other"] == "") {
+			if _, ok := cats[l].Text(k); !ok {
 				t.Errorf("catalog %s has no %q", l, k)
 			}
 		}
 	}
 	// Every catalog has the same keys, and plural entries have the
 	// categories their language needs.
-	need := map[string][]string{"ar": {"zero", "one", "two", "few", "many", "other"}, "fr": {"one", "other"}, "en": {"one", "other"}}
 	for _, l := range lang.Supported {
 		for _, o := range lang.Supported {
-			for _, k := range cats[o].keys() {
+			for _, k := range cats[o].Keys() {
 				if _, ok := cats[l][k]; !ok {
 					t.Errorf("catalog %s lacks %q, which %s has", l, k, o)
 				}
 			}
 		}
-		for k, e := range cats[l] {
-			if e.plural == nil {
+		for _, k := range cats[l].Keys() {
+			forms := cats[l].PluralForms(k)
+			if forms == nil {
 				continue
 			}
-			for _, c := range need[l] {
-				if e.plural[c] == "" {
+			for _, c := range i18n.PluralCategories(l) {
+				if forms[c] == "" {
 					t.Errorf("catalog %s: %q has no %s form", l, k, c)
 				}
 			}
 		}
-	}
-}
-
-func TestPluralCategories(t *testing.T) {
-	ar := map[int]string{0: "zero", 1: "one", 2: "two", 3: "few", 10: "few", 11: "many", 99: "many", 100: "other", 101: "other", 102: "other", 103: "few", 111: "many", 1000: "other"}
-	for n, want := range ar {
-		if got := PluralCategory("ar", n); got != want {
-			t.Errorf("ar %d: %s, want %s", n, got, want)
-		}
-	}
-	for n, want := range map[int]string{0: "one", 1: "one", 2: "other", 100: "other"} {
-		if got := PluralCategory("fr", n); got != want {
-			t.Errorf("fr %d: %s, want %s", n, got, want)
-		}
-	}
-	for n, want := range map[int]string{0: "other", 1: "one", 2: "other"} {
-		if got := PluralCategory("en", n); got != want {
-			t.Errorf("en %d: %s, want %s", n, got, want)
-		}
-	}
-	cats, _ := loadCatalogs()
-	l := &Lang{Code: "ar", cat: cats["ar"]}
-	if got := l.N("dash.new_hits", 2); got != "تطابقان جديدان" {
-		t.Errorf("ar two: %q", got)
-	}
-	if got := l.N("dash.new_hits", 11); got != "11 تطابقًا جديدًا" {
-		t.Errorf("ar 11: %q", got)
-	}
-	if got := (&Lang{Code: "fr", cat: cats["fr"]}).N("dash.new_hits", 0); got != "0 nouvelle concordance" {
-		t.Errorf("fr 0: %q", got)
-	}
-	if got := (&Lang{Code: "fr", cat: cats["fr"]}).Num(1234567); got != "1\u202f234\u202f567" {
-		t.Errorf("fr number: %q", got)
 	}
 }
 

@@ -207,6 +207,28 @@ type noticeData struct {
 	CanSubmit  bool
 	CanDecide  bool
 	Categories []string
+	Checks     []checkRow
+}
+
+// checkRow is one automatic review check as the page says it: its name
+// and its refusals in the user's language.
+type checkRow struct {
+	OK     bool
+	Name   string
+	Errors []string
+}
+
+// versionReasons are the catalog keys of the reasons the notices service
+// writes into a version itself; a reviewer's or owner's own words show as
+// they were written.
+var versionReasons = map[string]string{"created": "version.created", "published": "version.published",
+	"edited after refusal": "version.edited_after_refusal", "draft edited": "version.draft_edited"}
+
+func versionReason(l *Lang, reason string) string {
+	if key, ok := versionReasons[reason]; ok {
+		return l.T(key)
+	}
+	return reason
 }
 
 type kv struct{ K, V, Label string }
@@ -226,7 +248,7 @@ func dataLabels(l *Lang, fields []kv) {
 		if key, ok := byData[base]; ok {
 			fields[i].Label = l.T(key)
 		} else {
-			fields[i].Label = f.K
+			fields[i].Label = l.TOr("datafield."+base, f.K)
 		}
 	}
 }
@@ -270,6 +292,17 @@ func noticeDataOf(l *Lang, v *notices.View) noticeData {
 	json.Unmarshal(v.Record.Data, &data)
 	flatten("", data, &d.Fields)
 	dataLabels(l, d.Fields)
+	for _, c := range v.Checks {
+		row := checkRow{OK: c.OK, Name: l.TOr("check."+c.Name, c.Name)}
+		for _, e := range c.Errors {
+			label := formName(e.Field, dataNames)
+			if key, ok := dataFieldKey(label); ok {
+				label = l.T(key)
+			}
+			row.Errors = append(row.Errors, label+": "+reasonText(l, e))
+		}
+		d.Checks = append(d.Checks, row)
+	}
 	return d
 }
 
@@ -558,4 +591,24 @@ func (c *Console) adminRevokeKey(q *req) error {
 		return err
 	}
 	return c.redirect(q, "/admin")
+}
+
+// dataNames maps the Red Notice's data fields (data.family_name) to the
+// form's names (family_name), for the labels of the checks' refusals.
+var dataNames = func() map[string]string {
+	m := map[string]string{}
+	for _, f := range redFields {
+		m[f.Data] = f.Form
+	}
+	return m
+}()
+
+// dataFieldKey is the catalog key of a form field's label.
+func dataFieldKey(name string) (string, bool) {
+	for _, f := range redFields {
+		if f.Form == name {
+			return "form." + f.Form, true
+		}
+	}
+	return "", false
 }

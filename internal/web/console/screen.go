@@ -87,12 +87,12 @@ func (c *Console) screenPost(q *req) error {
 func screenErrors(l *Lang, kind string, err error) map[string]string {
 	fe, ok := fieldErrors(l, err, nil)
 	if !ok {
-		return map[string]string{screenFields[kind]: reasonText(l, core.ErrorMessage(err))}
+		return map[string]string{screenFields[kind]: reasonText(l, core.FieldError{Reason: core.ErrorMessage(err)})}
 	}
 	if kind == "mrz" {
 		var e *core.Error
 		errors.As(err, &e)
-		fe = map[string]string{"mrz": reasonText(l, e.Fields[len(e.Fields)-1].Reason)}
+		fe = map[string]string{"mrz": reasonText(l, e.Fields[len(e.Fields)-1])}
 	}
 	return fe
 }

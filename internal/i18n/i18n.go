@@ -1,4 +1,9 @@
-package console
+// Package i18n holds the interface's strings — one JSON catalog per
+// language in lang.Supported, embedded from catalogs/ — and formats
+// numbers, amounts, scores and dates per language. The console and the
+// citizen's public report page both read their text here, so a language
+// is added in one place.
+package i18n
 
 import (
 	"embed"
@@ -8,12 +13,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/manara-hub/manara/internal/lang"
 )
 
-//go:embed i18n/*.json
+//go:embed catalogs/*.json
 var catalogFS embed.FS
 
 // entry is one catalog value: a plain string, or plural forms keyed by
@@ -33,12 +39,16 @@ func (e *entry) UnmarshalJSON(b []byte) error {
 // Catalog is one language's strings.
 type Catalog map[string]entry
 
-func loadCatalogs() (map[string]Catalog, error) {
-	out := map[string]Catalog{}
+// Catalogs are the catalogs of every supported language, by code.
+type Catalogs map[string]Catalog
+
+// Load reads the embedded catalog of every supported language.
+func Load() (Catalogs, error) {
+	out := Catalogs{}
 	for _, l := range lang.Supported {
-		b, err := fs.ReadFile(catalogFS, "i18n/"+l+".json")
+		b, err := fs.ReadFile(catalogFS, "catalogs/"+l+".json")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("catalog %s: %w", l, err)
 		}
 		var c Catalog
 		if err := json.Unmarshal(b, &c); err != nil {
@@ -49,15 +59,69 @@ func loadCatalogs() (map[string]Catalog, error) {
 	return out, nil
 }
 
-// PluralCategory is the CLDR plural category of an integer in lang.
-// Arabic: zero, one, two, few (3–10 in the last two digits), many (11–99
-// in the last two digits), other; French: one for 0 and 1; English: one
-// for 1.
-func PluralCategory(lang string, n int) string {
+// Shared is Load done once for the whole process (the catalogs are
+// embedded: they cannot change while it runs).
+var Shared = sync.OnceValues(Load)
+
+// Lang is the language of code, with its catalog; an unknown code gets
+// the default language.
+func (cs Catalogs) Lang(code string) *Lang {
+	if !lang.Valid(code) {
+		code = lang.Default
+	}
+	return &Lang{Code: code, cat: cs[code]}
+}
+
+// Keys lists a catalog's keys, sorted.
+func (c Catalog) Keys() []string {
+	out := make([]string, 0, len(c))
+	for k := range c {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Text is key's plain text, or its "other" plural form; ok is false when
+// the catalog has neither.
+func (c Catalog) Text(key string) (s string, ok bool) {
+	e, found := c[key]
+	if !found {
+		return "", false
+	}
+	if e.plural != nil {
+		return e.plural["other"], e.plural["other"] != ""
+	}
+	return e.text, e.text != ""
+}
+
+// PluralForms is key's plural forms by CLDR category, nil for a plain
+// string.
+func (c Catalog) PluralForms(key string) map[string]string { return c[key].plural }
+
+// PluralCategories are the CLDR categories the integers take in a
+// language: what each plural entry of its catalog must give.
+func PluralCategories(code string) []string {
+	switch code {
+	case "ar":
+		return []string{"zero", "one", "two", "few", "many", "other"}
+	case "fr", "es":
+		return []string{"one", "many", "other"}
+	}
+	return []string{"one", "other"}
+}
+
+// PluralCategory is the CLDR (42 and later) plural category of an
+// integer in code. Arabic: zero, one, two, few (3–10 in the last two
+// digits), many (11–99 in the last two digits), other. French: one for 0
+// and 1; Spanish: one for 1; both: many for a non-zero multiple of a
+// million ("un million de…", "un millón de…"), other otherwise. English:
+// one for 1.
+func PluralCategory(code string, n int) string {
 	if n < 0 {
 		n = -n
 	}
-	switch lang {
+	switch code {
 	case "ar":
 		m := n % 100
 		switch {
@@ -73,9 +137,12 @@ func PluralCategory(lang string, n int) string {
 			return "many"
 		}
 		return "other"
-	case "fr":
-		if n <= 1 {
+	case "fr", "es":
+		switch {
+		case n == 1 || code == "fr" && n == 0:
 			return "one"
+		case n != 0 && n%1_000_000 == 0:
+			return "many"
 		}
 		return "other"
 	}
@@ -94,16 +161,18 @@ type Lang struct {
 // Dir is the writing direction of the interface.
 func (l *Lang) Dir() string { return lang.Dir(l.Code) }
 
+// Has reports whether the catalog has key.
+func (l *Lang) Has(key string) bool {
+	_, ok := l.cat.Text(key)
+	return ok
+}
+
 // T is the string for key; args fill its %s / %d verbs. A missing key
 // shows itself (and a test keeps catalogs complete).
 func (l *Lang) T(key string, args ...any) string {
-	e, ok := l.cat[key]
-	if !ok || e.text == "" && e.plural == nil {
+	s, ok := l.cat.Text(key)
+	if !ok {
 		return key
-	}
-	s := e.text
-	if e.plural != nil {
-		s = e.plural["other"]
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
@@ -114,10 +183,30 @@ func (l *Lang) T(key string, args ...any) string {
 // TOr is the string for key, or fallback when the catalog has none (for
 // values, such as an indicator's type, whose list may grow).
 func (l *Lang) TOr(key, fallback string) string {
-	if e, ok := l.cat[key]; ok && (e.text != "" || e.plural != nil) {
+	if l.Has(key) {
 		return l.T(key)
 	}
 	return fallback
+}
+
+// Reason is a refusal in the language: the catalog's "reason.<code>"
+// (see core.FieldError's Code) filled with params, integers formatted for
+// the language; ok is false when code is empty or the catalog has no such
+// reason.
+func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
+	key := "reason." + code
+	if code == "" || !l.Has(key) {
+		return "", false
+	}
+	args := make([]any, len(params))
+	for i, p := range params {
+		if n, err := strconv.Atoi(p); err == nil {
+			args[i] = l.Num(n)
+		} else {
+			args[i] = p
+		}
+	}
+	return l.T(key, args...), true
 }
 
 // N is the plural form of key for n, with {n} replaced by n formatted.
@@ -140,7 +229,8 @@ func (l *Lang) N(key string, n int) string {
 // Num formats an integer with the language's grouping. Arabic uses
 // Western (European) digits, as Moroccan and Algerian administrations do
 // and as references and document numbers are written; grouping uses the
-// Arabic thousands separator.
+// Arabic thousands separator. Spanish groups with a point, and (as the
+// RAE and CLDR say) not a four-digit number: 1234, 12.345.
 func (l *Lang) Num(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
@@ -151,6 +241,11 @@ func (l *Lang) Num(n int) string {
 		sep = "\u202f" // narrow no-break space
 	case "ar":
 		sep = "\u066c" // Arabic thousands separator
+	case "es":
+		sep = "."
+		if len(s) <= 4 {
+			sep = ""
+		}
 	}
 	var b strings.Builder
 	for i, r := range s {
@@ -175,7 +270,7 @@ func (l *Lang) Amount(f float64) string {
 	cents := int64(f*100 + 0.5)
 	mark := "."
 	switch l.Code {
-	case "fr":
+	case "fr", "es":
 		mark = ","
 	case "ar":
 		mark = "\u066b" // Arabic decimal separator
@@ -190,10 +285,10 @@ func (l *Lang) Amount(f float64) string {
 // Score formats a 0–1 score as a percentage.
 func (l *Lang) Score(f float64) string {
 	p := strconv.Itoa(int(f*100 + 0.5))
-	if l.Code == "fr" {
-		return p + "\u202f%"
-	}
-	if l.Code == "ar" {
+	switch l.Code {
+	case "fr", "es":
+		return p + "\u202f%" // French and Spanish (RAE) space the sign
+	case "ar":
 		return p + "\u066a"
 	}
 	return p + "%"
@@ -217,7 +312,8 @@ func (l *Lang) Date(t any) string {
 		return ""
 	}
 	tm = tm.UTC()
-	// Day, month name, year reads right in all three languages.
+	// Day, month name, year reads right in all the languages (the
+	// Spanish catalog's month names carry the "de": 4 de marzo de 2026).
 	return fmt.Sprintf("%d %s %d", tm.Day(), l.T("month."+strconv.Itoa(int(tm.Month()))), tm.Year())
 }
 
@@ -235,14 +331,4 @@ func (l *Lang) DateTime(t any) string {
 		tm = *v
 	}
 	return d + " " + tm.UTC().Format("15:04") + " UTC"
-}
-
-// keys lists a catalog's keys, sorted (for tests).
-func (c Catalog) keys() []string {
-	out := make([]string, 0, len(c))
-	for k := range c {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
