@@ -13,14 +13,16 @@ import (
 
 var listsOnce struct {
 	sync.Once
-	idx *screen.Index
-	qs  []query
-	err error
+	idx  *screen.Index
+	qs   []query
+	ofac []entry
+	byID map[string]entry
+	err  error
 }
 
 // listsIndex indexes the real lists once per test binary, with the
 // queries the lists suite builds from sdn.csv.
-func listsIndex(b *testing.B) (*screen.Index, []query) {
+func listsIndex(b testing.TB) (*screen.Index, []query) {
 	corpora := filepath.Join("..", "..", "..", "shared", "corpora")
 	if _, err := os.Stat(filepath.Join(corpora, "ofac", "sdn.csv")); err != nil {
 		b.Skipf("the real lists are not at %s: %v", corpora, err)
@@ -42,9 +44,12 @@ func listsIndex(b *testing.B) (*screen.Index, []query) {
 			return
 		}
 		idx := screen.New()
-		for _, e := range append(append(ofac, un...), congress...) {
+		byID := map[string]entry{}
+		for _, e := range append(append(append([]entry{}, ofac...), un...), congress...) {
 			idx.Put(e.rec)
+			byID[e.rec.ID] = e
 		}
+		listsOnce.ofac, listsOnce.byID = ofac, byID
 		rng := rand.New(rand.NewPCG(42, 1))
 		qs := make([]query, 1000)
 		for i := range qs {
