@@ -239,7 +239,8 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	}
 	investigate := keep == wideCandidates
 	qtext := qn.Text()
-	cands := x.retrieve(qn, qtext, keep, investigate)
+	typos := x.unknownParts(qn)
+	cands := x.retrieve(qn, qtext, keep, investigate, typos)
 	type result struct {
 		pid        uint32
 		score      float64
@@ -257,6 +258,11 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	var results []result
 	m.Reset(qn)
 	m.SoundOnly = !investigate
+	for i, t := range qn.Tokens {
+		if t.Script == names.Latin {
+			m.MayBeTypo(i, i >= len(typos) || !typos[i])
+		}
+	}
 	var nameBuf [16]names.Token
 	decided := map[*recInfo]bool{} // restricted, per record: one access decision each
 	for rank, c := range cands {
@@ -267,6 +273,9 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 			continue
 		}
 		p := &x.persons[c.pid]
+		// A date of birth that agrees vouches for a typing error in the
+		// name as another agreeing part of the name would.
+		m.Confirmed = dob.Known() && p.dob.Known() && dob.From <= p.dob.To && p.dob.From <= dob.To
 		best := names.Result{}
 		var bestIDs []uint32
 		spelled := false // ranked by letters, not by sound
@@ -422,7 +431,7 @@ func abs(n int) int {
 // keys, rare keys counting more, and keeps the best few for full scoring.
 // It never scans the corpus: it reads only the postings of the query's
 // keys and their one-letter variants.
-func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool) []scored {
+func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool, typos []bool) []scored {
 	total := float64(len(x.persons) - len(x.free) + 1)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -474,6 +483,29 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		idf[i] = math.Log(1 + total/(card+1))
 		qtotal += idf[i]
 	}
+	// A part that may be mistyped is met by a neighbour's key for one of
+	// its own keys, never two: its other keys (an ambiguous letter, such
+	// as the c of Aliscahic) are not asked of a candidate either, when no
+	// indexed name has them.
+	var typoCover float64 // what the neighbours may cover, at most
+	for ti, t := range qn.Tokens {
+		if ti >= len(typos) || !typos[ti] {
+			continue
+		}
+		part, unknown := 0.0, 0.0
+		for _, k := range t.Key() {
+			if i := slices.Index(qkeys, k); i >= 0 {
+				part = math.Max(part, idf[i])
+				if x.keys[k] == nil {
+					unknown += idf[i]
+				}
+			}
+		}
+		if unknown > part {
+			qtotal -= unknown - part
+		}
+		typoCover += 0.8 * part
+	}
 	skip := make([]bool, len(qkeys))
 	if !investigate {
 		order := make([]int, len(qkeys))
@@ -481,7 +513,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			order[i] = i
 		}
 		sort.Slice(order, func(a, b int) bool { return idf[order[a]] < idf[order[b]] })
-		var cum float64
+		// A part that may be mistyped is covered by its neighbours' keys
+		// (visitSpellingNeighbours) for up to 0.8 of its own: as much
+		// that the others need not hold.
+		cum := typoCover
 		for _, i := range order {
 			if cum+idf[i] >= CoverageCutoff*qtotal {
 				break
@@ -512,7 +547,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	}
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add)
+		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add, nil)
+	} else if typos != nil {
+		// At the alert threshold only a part no listed name is written
+		// as may be a typing error: the parts one error away are read
+		// for it, as the matcher takes them for it (MayBeTypo).
+		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add, typos)
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -632,6 +672,28 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	return h
 }
 
+// unknownParts marks the query's Latin parts that no indexed name is
+// written as (nil when there are none): each may be a typing error.
+func (x *Index) unknownParts(qn names.Name) []bool {
+	var out []bool
+	for i, t := range qn.Tokens {
+		if t.Script != names.Latin || t.Particle() || x.listed(t) {
+			continue
+		}
+		if out == nil {
+			out = make([]bool, len(qn.Tokens))
+		}
+		out[i] = true
+	}
+	return out
+}
+
+// listed reports whether an indexed name has a part written as t.
+func (x *Index) listed(t names.Token) bool {
+	_, ok := x.dict[t.Script.String()[:1]+t.Text] // as Index.token keys it
+	return ok
+}
+
 // matcherPool keeps matchers (and their caches) between queries.
 var matcherPool = sync.Pool{New: func() any { return names.NewMatcher(names.Name{}) }}
 
@@ -647,7 +709,9 @@ type neighbourKey struct {
 // one typing error away from the query's Latin parts (Arzin for Arlin,
 // Fanreach for Faneach): their sound keys differ, so the query's own keys
 // and their one-letter variants may not reach them.
-func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32)) []neighbourKey {
+//
+// only, when set, limits the parts looked at to those it marks.
+func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), only []bool) []neighbourKey {
 	var out []neighbourKey
 	const maxNeighbours = 48 // per query part: a common short part has many
 	seen := make(map[uint32]bool, 16)
@@ -657,7 +721,7 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 		}
 	}
 	for ti, t := range qn.Tokens {
-		if t.Script != names.Latin || t.Particle() {
+		if t.Script != names.Latin || t.Particle() || only != nil && !only[ti] {
 			continue
 		}
 		// A person counts once per query part, through its rarest
