@@ -71,7 +71,14 @@ func listsIndex(b testing.TB) (*screen.Index, []query) {
 // with one edit) at the alert threshold, in process: the cost of the query
 // path without HTTP.
 func BenchmarkScreenLists(b *testing.B) {
-	idx, qs := listsIndex(b)
+	idx, all := listsIndex(b)
+	var qs []query
+	for _, q := range all {
+		// a name the API refuses (nothing to search) is not a screening
+		if (&screen.PersonQuery{Name: q.name}).Validate() == nil {
+			qs = append(qs, q)
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -95,4 +102,31 @@ func BenchmarkReports(b *testing.B) {
 	b.ReportMetric(float64(r.JoinMedian.Microseconds()), "µs/campaign-update")
 	b.ReportMetric(float64(r.Campaigns), "campaigns")
 	b.Logf("%d reports in %s: %.0f reports/s; campaign update median %s, p99 %s; %d campaigns, largest %d", n, r.Elapsed, r.ReportsPerSec, r.JoinMedian, r.JoinP99, r.Campaigns, r.Largest)
+}
+
+// BenchmarkScreenNegatives screens the first 1,000 people of
+// negatives_global.csv (on no list) at the alert threshold, in process:
+// the cost of a miss, which is almost all of a border's traffic.
+func BenchmarkScreenNegatives(b *testing.B) {
+	idx, _ := listsIndex(b)
+	negs, err := loadFixtures(filepath.Join("..", "..", "..", "shared", "corpora", "screening-fixtures", "negatives_global.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, n := range negs {
+		if len(qs) == 1000 {
+			break
+		}
+		if (&screen.PersonQuery{Name: n.name}).Validate() == nil {
+			qs = append(qs, n.name)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: qs[i%len(qs)], Limit: 10}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
