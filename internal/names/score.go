@@ -134,7 +134,34 @@ func spanSim(a, b span, spelled bool) float64 {
 			best = s
 		}
 	}
+	if best > genderedEnding && endsApart(a.units, b.units) {
+		best = genderedEnding
+	}
 	return best
+}
+
+// genderedEnding is the most two spellings that end in different written
+// vowels, one of them a, may be alike: Hafsa and Hafsi, Amina and Amine,
+// Karima and Karim's sister Karimi are different names, and so are the
+// pinyin Minghua and Minghui (under the conflict line, so that the rest of
+// a name cannot carry them).
+const genderedEnding = 0.8
+
+// endsApart reports whether two short readings with written vowels end
+// one in a, the other in i or e (a feminine or a masculine ending, or two
+// pinyin finals); Lukashenka and Lukashenko are one name, and long.
+func endsApart(a, b []unit) bool {
+	if len(a) < 2 || len(b) < 2 || len(a) > 7 || len(b) > 7 {
+		return false
+	}
+	x, y := a[len(a)-1].c, b[len(b)-1].c
+	if a[len(a)-1].kind != kVowel || b[len(b)-1].kind != kVowel {
+		return false
+	}
+	if y == 'a' {
+		x, y = y, x
+	}
+	return x == 'a' && (y == 'i' || y == 'e')
 }
 
 func codeAt(cs [][]uint8, i int) []uint8 {
