@@ -13,14 +13,16 @@ import (
 
 var listsOnce struct {
 	sync.Once
-	idx *screen.Index
-	qs  []query
-	err error
+	idx  *screen.Index
+	qs   []query
+	ofac []entry
+	byID map[string]entry
+	err  error
 }
 
 // listsIndex indexes the real lists once per test binary, with the
 // queries the lists suite builds from sdn.csv.
-func listsIndex(b *testing.B) (*screen.Index, []query) {
+func listsIndex(b testing.TB) (*screen.Index, []query) {
 	corpora := filepath.Join("..", "..", "..", "shared", "corpora")
 	if _, err := os.Stat(filepath.Join(corpora, "ofac", "sdn.csv")); err != nil {
 		b.Skipf("the real lists are not at %s: %v", corpora, err)
@@ -42,9 +44,12 @@ func listsIndex(b *testing.B) (*screen.Index, []query) {
 			return
 		}
 		idx := screen.New()
-		for _, e := range append(append(ofac, un...), congress...) {
+		byID := map[string]entry{}
+		for _, e := range append(append(append([]entry{}, ofac...), un...), congress...) {
 			idx.Put(e.rec)
+			byID[e.rec.ID] = e
 		}
+		listsOnce.ofac, listsOnce.byID = ofac, byID
 		rng := rand.New(rand.NewPCG(42, 1))
 		qs := make([]query, 1000)
 		for i := range qs {
@@ -66,7 +71,14 @@ func listsIndex(b *testing.B) (*screen.Index, []query) {
 // with one edit) at the alert threshold, in process: the cost of the query
 // path without HTTP.
 func BenchmarkScreenLists(b *testing.B) {
-	idx, qs := listsIndex(b)
+	idx, all := listsIndex(b)
+	var qs []query
+	for _, q := range all {
+		// a name the API refuses (nothing to search) is not a screening
+		if (&screen.PersonQuery{Name: q.name}).Validate() == nil {
+			qs = append(qs, q)
+		}
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -90,4 +102,31 @@ func BenchmarkReports(b *testing.B) {
 	b.ReportMetric(float64(r.JoinMedian.Microseconds()), "µs/campaign-update")
 	b.ReportMetric(float64(r.Campaigns), "campaigns")
 	b.Logf("%d reports in %s: %.0f reports/s; campaign update median %s, p99 %s; %d campaigns, largest %d", n, r.Elapsed, r.ReportsPerSec, r.JoinMedian, r.JoinP99, r.Campaigns, r.Largest)
+}
+
+// BenchmarkScreenNegatives screens the first 1,000 people of
+// negatives_global.csv (on no list) at the alert threshold, in process:
+// the cost of a miss, which is almost all of a border's traffic.
+func BenchmarkScreenNegatives(b *testing.B) {
+	idx, _ := listsIndex(b)
+	negs, err := loadFixtures(filepath.Join("..", "..", "..", "shared", "corpora", "screening-fixtures", "negatives_global.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, n := range negs {
+		if len(qs) == 1000 {
+			break
+		}
+		if (&screen.PersonQuery{Name: n.name}).Validate() == nil {
+			qs = append(qs, n.name)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: qs[i%len(qs)], Limit: 10}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

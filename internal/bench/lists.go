@@ -36,6 +36,7 @@ type entry struct {
 	name     string // primary Latin name
 	original string // original-script name (UN)
 	kind     string
+	dob      string // first date of birth, as a query gives it ("" when none)
 }
 
 func record(owner, kind string, data map[string]any) *core.Record {
@@ -80,7 +81,11 @@ func fromSubjects(subs []imports.Subject, owner string) []entry {
 	out := make([]entry, 0, len(subs))
 	for _, s := range subs {
 		kind, data := s.Record()
-		out = append(out, entry{rec: record(owner, kind, data), source: s.Source, sourceID: s.SourceID, name: s.Name, original: s.NameOriginal, kind: s.Kind})
+		e := entry{rec: record(owner, kind, data), source: s.Source, sourceID: s.SourceID, name: s.Name, original: s.NameOriginal, kind: s.Kind}
+		if len(s.DatesOfBirth) > 0 {
+			e.dob = s.DatesOfBirth[0].String()
+		}
+		out = append(out, e)
 	}
 	return out
 }

@@ -27,6 +27,10 @@ type Result struct {
 	Score float64 `json:"score"`
 	Match bool    `json:"match"`
 	Parts []Part  `json:"-"`
+	// typos counts the parts taken as typing errors; vouched says that
+	// another part of weight agrees.
+	typos   int
+	vouched bool
 }
 
 // Explain renders the parts as one human-readable line per part.
@@ -38,6 +42,8 @@ func (r Result) Explain() []string {
 			out = append(out, fmt.Sprintf("%q has no counterpart (weight %.2f): small penalty for a missing part", p.A+p.B, p.Weight))
 		case "unread":
 			out = append(out, fmt.Sprintf("%q is kanji in a Japanese name: not read (that needs a dictionary of names), left out of the score", p.A+p.B))
+		case "typo":
+			out = append(out, fmt.Sprintf("%q ~ %q: one letter apart and %q is no listed name: taken as a typing error, %.2f (weight %.2f)", p.A, p.B, p.A, p.Sim, p.Weight))
 		case "conflict":
 			out = append(out, fmt.Sprintf("%q vs %q: %.2f, different names (weight %.2f): penalised", p.A, p.B, p.Sim, p.Weight))
 		default:
@@ -128,7 +134,34 @@ func spanSim(a, b span, spelled bool) float64 {
 			best = s
 		}
 	}
+	if best > genderedEnding && endsApart(a.units, b.units) {
+		best = genderedEnding
+	}
 	return best
+}
+
+// genderedEnding is the most two spellings that end in different written
+// vowels, one of them a, may be alike: Hafsa and Hafsi, Amina and Amine,
+// Karima and Karim's sister Karimi are different names, and so are the
+// pinyin Minghua and Minghui (under the conflict line, so that the rest of
+// a name cannot carry them).
+const genderedEnding = 0.8
+
+// endsApart reports whether two short readings with written vowels end
+// one in a, the other in i or e (a feminine or a masculine ending, or two
+// pinyin finals); Lukashenka and Lukashenko are one name, and long.
+func endsApart(a, b []unit) bool {
+	if len(a) < 2 || len(b) < 2 || len(a) > 7 || len(b) > 7 {
+		return false
+	}
+	x, y := a[len(a)-1].c, b[len(b)-1].c
+	if a[len(a)-1].kind != kVowel || b[len(b)-1].kind != kVowel {
+		return false
+	}
+	if y == 'a' {
+		x, y = y, x
+	}
+	return x == 'a' && (y == 'i' || y == 'e')
 }
 
 func codeAt(cs [][]uint8, i int) []uint8 {
@@ -154,7 +187,7 @@ func CompareNames(a, b Name) Result {
 	if len(a.Tokens) == 0 || len(b.Tokens) == 0 {
 		return Result{Parts: []Part{{A: a.Original, B: b.Original, Note: "missing"}}}
 	}
-	return compare(a, spans(a), b, nil, true)
+	return compare(a, spans(a), b, nil, true, false)
 }
 
 // Matcher compares one name with many, remembering the similarity of each
@@ -169,9 +202,98 @@ type Matcher struct {
 	// at the alert threshold sets it: on 22,744 queries it changed no
 	// answer, two scores by 0.01, for an eighth of the work.
 	SoundOnly bool
+	// typo marks the query's parts that may be typing errors (see
+	// MayBeTypo); nil when none may.
+	typo []uint8
+	// Confirmed says that something besides the name (the date of birth)
+	// agrees with the name compared next: a typing error in the query
+	// is then believed even when no other part of the name agrees.
+	Confirmed bool
 	// scratch reused by every comparison
 	pairs []pair
 	join  [64]uint8
+}
+
+// typoSim is the similarity of a query part one typing error from a part
+// of the other name, when the query part is no known name: a border
+// officer typing a passport's name by hand. With one other part that
+// agrees, a two-part name then scores over the alert threshold.
+const typoSim = 0.9
+
+// MayBeTypo marks query part i (a Latin part) as possibly mistyped. A
+// part one typing error (insertion, deletion, substitution or
+// transposition) from a part of the other name then counts as that part
+// at typoSim, provided no other part is itself taken as mistyped, and
+// that something vouches for it:
+//   - listed is false (whoever keeps the vocabulary of names compared
+//     knows that no name is written so) and another part of the name
+//     agrees, or the whole name is that one part;
+//   - or Confirmed is set (the date of birth agrees).
+//
+// Short parts are more often different names one letter apart (Isa,
+// Issa; Soe, Sue) than typing errors: without Confirmed both parts must
+// have three letters or more and one of them four. Two listed names one
+// letter apart (Hafsa, Hafsi; Michal, Michael) are taken for different
+// names unless the date of birth agrees.
+func (m *Matcher) MayBeTypo(i int, listed bool) {
+	if i < 0 || i >= len(m.q.Tokens) {
+		return
+	}
+	if t := m.q.Tokens[i]; t.Script != Latin || t.particle || len(t.Text) < 2 {
+		return
+	}
+	if m.typo == nil {
+		m.typo = make([]uint8, len(m.q.Tokens))
+	}
+	m.typo[i] = typoUnlisted
+	if listed {
+		m.typo[i] = typoListed
+	}
+}
+
+// What a query part may be (Matcher.typo).
+const (
+	typoNo       = iota
+	typoListed   // a listed name: a typing error only if Confirmed
+	typoUnlisted // no listed name is written so
+)
+
+// oneTypo reports whether a and b (normalised Latin) are one insertion,
+// deletion, substitution or transposition of adjacent letters apart.
+func oneTypo(a, b string) bool {
+	if a == b || len(a)-len(b) > 1 || len(b)-len(a) > 1 {
+		return false
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) > len(b): // a has one letter more
+		return a[i+1:] == b[i:]
+	case a[i+1:] == b[i+1:]: // one substitution
+		return true
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+}
+
+// typoPair reports whether the single parts x (of the query) and y (of b)
+// are a possibly mistyped query part and the part it would be.
+func (m *Matcher) typoPair(x span, b Name, y bspan) bool {
+	if m == nil || m.typo == nil || x.from != x.to || y.from != y.to || m.typo[x.from] == typoNo || y.script != Latin {
+		return false
+	}
+	t := b.Tokens[y.from].Text
+	switch {
+	case m.Confirmed:
+		return len(t) >= 3 && oneTypo(x.text, t)
+	case m.typo[x.from] == typoListed:
+		return false
+	}
+	return min(len(x.text), len(t)) >= 3 && max(len(x.text), len(t)) >= 4 && oneTypo(x.text, t)
 }
 
 // NewMatcher prepares comparisons of q with other names.
@@ -182,7 +304,7 @@ func NewMatcher(q Name) *Matcher {
 // Reset prepares m for another query, keeping its memory: a caller that
 // screens many queries pools its matchers.
 func (m *Matcher) Reset(q Name) {
-	m.q, m.spans, m.SoundOnly = q, spans(q), false
+	m.q, m.spans, m.SoundOnly, m.typo, m.Confirmed = q, spans(q), false, nil, false
 	clear(m.cache)
 }
 
@@ -193,7 +315,18 @@ func (m *Matcher) Compare(b Name) Result {
 	if len(m.q.Tokens) == 0 || len(b.Tokens) == 0 {
 		return Result{}
 	}
-	return compare(m.q, m.spans, b, m, false)
+	return m.compare(b, false)
+}
+
+// compare scores b, believing a typing error in the query only where
+// the rest of the name (or Confirmed) vouches for it.
+func (m *Matcher) compare(b Name, explain bool) Result {
+	r := compare(m.q, m.spans, b, m, explain, m.typo != nil)
+	whole := len(m.q.Tokens) == 1 && len(b.Tokens) == 1 && len(m.q.Tokens[0].Text) >= 5
+	if r.typos == 0 || r.typos == 1 && (r.vouched || whole || m.Confirmed) {
+		return r
+	}
+	return compare(m.q, m.spans, b, m, explain, false)
 }
 
 // Explain scores the matcher's name against b with the explanation.
@@ -201,7 +334,7 @@ func (m *Matcher) Explain(b Name) Result {
 	if len(m.q.Tokens) == 0 || len(b.Tokens) == 0 {
 		return Result{Parts: []Part{{A: m.q.Original, B: b.Original, Note: "missing"}}}
 	}
-	return compare(m.q, m.spans, b, m, true)
+	return m.compare(b, true)
 }
 
 // singlesSuffice reports whether single parts already align every part
@@ -272,7 +405,10 @@ type pair struct {
 	weight float64
 }
 
-func (m *Matcher) sim(i int, x span, b Name, y bspan) float64 {
+func (m *Matcher) sim(i int, x span, b Name, y bspan, typos bool) float64 {
+	if typos && m.typoPair(x, b, y) {
+		return math.Max(typoSim, m.sim(i, x, b, y, false))
+	}
 	if m != nil {
 		if key, ok := cacheKey(i, b, y); ok {
 			if v, hit := m.cache[key]; hit {
@@ -328,7 +464,7 @@ const spanPenalty = 0.02
 // parts are tried first; two-part spans (Bel Hadj ~ Belhaj) only when the
 // single parts leave something poorly matched. Parts of the explanation
 // are built only when explain is set.
-func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
+func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result {
 	var sbBuf [16]bspan
 	sb := bspans(b, sbBuf[:0])
 	var cands []pair
@@ -340,7 +476,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 	}
 	add := func(i, j int) {
 		x, y := sa[i], sb[j]
-		s := m.sim(i, x, b, y)
+		s := m.sim(i, x, b, y, typos)
 		single := x.from == x.to && y.from == y.to
 		if !single {
 			s -= spanPenalty
@@ -411,6 +547,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 	var parts []Part
 	num, den := 0.0, 0.0
 	conflicts, strong := 0, 0
+	nTypos, vouched := 0, false
 	for _, c := range cands {
 		x, y := sa[c.i], sb[c.j]
 		if !free(usedA, x.from, x.to) || !free(usedB, y.from, y.to) {
@@ -429,11 +566,20 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 		if s < 0.9 {
 			g = math.Max(0, s-2*(0.9-s))
 		}
-		if s < conflictBelow && math.Min(x.weight, y.weight) > 0.3 {
+		typo := typos && c.single && s <= typoSim && m.typoPair(x, b, sb[c.j]) && s >= typoSim-0.01
+		switch {
+		case typo:
+			note = "typo"
+			nTypos++
+			if w >= 0.3 {
+				strong++
+			}
+		case s < conflictBelow && math.Min(x.weight, y.weight) > 0.3:
 			note = "conflict"
 			conflicts++
-		} else if w >= 0.3 {
+		case w >= 0.3:
 			strong++
+			vouched = vouched || s >= 0.95
 		}
 		num += w * g
 		den += w
@@ -493,7 +639,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain bool) Result {
 		score *= 0.5 // only particles and articles agree: that is no name match
 	}
 	score = math.Round(score*1000) / 1000
-	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts}
+	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched}
 }
 
 // Particle reports whether the token is a particle (ben, abu, al…), which

@@ -90,6 +90,13 @@ func Parse(name string) Name {
 		case Arabic:
 			tok.units = arabicUnits(t.text)
 			tok.particle = arabicParticles[t.text]
+			if t.alt != "" {
+				tok.alts = append(tok.alts, arabicUnits(t.alt))
+			}
+			if n := len(tok.units); n >= 3 && tok.units[n-1].kind == kH {
+				// a final ة read as t (Hayat, Izzat, Rahmat, Inayat)
+				tok.alts = append(tok.alts, append(append([]unit(nil), tok.units[:n-1]...), unit{c: 't'}))
+			}
 		case Hebrew:
 			tok.units = hebrewUnits(t.text)
 		case Latin:
@@ -237,7 +244,24 @@ func arabicStructure(w string) []rawToken {
 			return []rawToken{tok(p), tok(rest)}
 		}
 	}
-	return []rawToken{tok(stripArabicArticle(w))}
+	t := tok(stripArabicArticle(w))
+	if t.text != w && !sunLetterAfterArticle(w) {
+		// ال before a moon letter may be the name's own first letters, not
+		// the article: إلهام Ilham, إلياس Ilyas.
+		t.alt = w
+	}
+	return []rawToken{t}
+}
+
+// sunLetterAfterArticle reports whether w begins with ال and a letter the
+// article assimilates to (it is then surely the article: الصقلي as-Saqli).
+func sunLetterAfterArticle(w string) bool {
+	rest, ok := strings.CutPrefix(w, "ال")
+	if !ok {
+		return false
+	}
+	r := []rune(rest)
+	return len(r) > 0 && strings.ContainsRune("تثدذرزسشصضطظلن", r[0])
 }
 
 func stripArabicArticle(w string) string {

@@ -256,8 +256,9 @@ func TestFollowsTheStore(t *testing.T) {
 }
 
 // An investigation (threshold under the alert line) finds a name one
-// typing error away even when the error changes how it sounds, ranks it
-// first, says it was ranked by spelling, and never turns it into an alert.
+// typing error away even when the error changes how it sounds, and ranks
+// it first; as the alert screening, it takes an unlisted one-part name one
+// letter from a listed one for a typing error.
 func TestInvestigationFindsTypingErrors(t *testing.T) {
 	x := New()
 	want := rec(core.KindEntity, "US", all, map[string]any{"name": "FANREACH"})
@@ -274,11 +275,13 @@ func TestInvestigationFindsTypingErrors(t *testing.T) {
 	if len(hits) == 0 || hits[0].RecordID != want.ID {
 		t.Fatalf("FANEACH: %+v", hits)
 	}
-	if hits[0].Score >= DefaultThreshold || !strings.Contains(strings.Join(hits[0].Explanation, " "), "ranked by spelling") {
-		t.Fatalf("a spelling neighbour must rank under the alert line and say why: %+v", hits[0])
+	// FANEACH is no listed name and the whole name is that one part: a
+	// typing error of FANREACH, which alerts and says so.
+	if !strings.Contains(strings.Join(hits[0].Explanation, " "), "typing error") {
+		t.Fatalf("a typing error must say why it matched: %+v", hits[0])
 	}
-	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "FANEACH"}); len(hits) != 0 {
-		t.Fatalf("a typing neighbour raised an alert: %+v", hits)
+	if hits, _ := x.ScreenPerson(officer("FR"), PersonQuery{Name: "FANEACH"}); len(hits) != 1 || hits[0].RecordID != want.ID || hits[0].Score != 0.9 {
+		t.Fatalf("a one-edit typo of a one-part name must alert at 0.90: %+v", hits)
 	}
 	// The name as written still comes first among the many that share its key.
 	hits, _ = x.ScreenPerson(officer("FR"), PersonQuery{Name: "AYSAN", Threshold: 0.3, Limit: 3})
@@ -305,5 +308,52 @@ func TestRestrictedHitKeepsTheOwnersView(t *testing.T) {
 	o := h.ForOwner()
 	if o.Score < 0.99 || o.Matched == "" || len(o.Explanation) == 0 || h.Internal() != r.ID {
 		t.Fatalf("owner's view lost: %+v", o)
+	}
+}
+
+// A one-edit typo alerts when something vouches for it: the rest of the
+// name, or the date of birth. Two listed names one letter apart are
+// different names unless the date of birth agrees, and a name with two
+// mistyped parts is not believed.
+func TestTypingErrorsAlert(t *testing.T) {
+	x := New()
+	karim := rec(core.KindPerson, "US", all, map[string]any{"given_names": "Karim", "family_name": "Tazi", "date_of_birth": "1984-03-07"})
+	x.Put(karim)
+	x.Put(rec(core.KindPerson, "US", all, map[string]any{"given_names": "Karin", "family_name": "Benali"}))
+	screen := func(q PersonQuery) []Hit {
+		t.Helper()
+		hits, err := x.ScreenPerson(officer("FR"), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits
+	}
+	for _, name := range []string{"Karim Taxzi", "Karim Tazx", "Karim Tzai", "Karim Tazzi"} {
+		hits := screen(PersonQuery{Name: name})
+		if len(hits) != 1 || hits[0].RecordID != karim.ID || hits[0].Score < DefaultThreshold {
+			t.Errorf("%s: want an alert on Karim Tazi, got %+v", name, hits)
+		}
+	}
+	if hits := screen(PersonQuery{Name: "Karim Taxzi"}); len(hits) != 1 || !strings.Contains(strings.Join(hits[0].Explanation, " "), "typing error") {
+		t.Errorf("Karim Taxzi: the explanation must say typing error: %+v", hits)
+	}
+	// Karin is a listed name: another person's, not a typo of Karim.
+	if hits := screen(PersonQuery{Name: "Karin Tazi"}); len(hits) != 0 {
+		t.Errorf("Karin Tazi alerted on %+v", hits)
+	}
+	// ...unless the date of birth agrees.
+	if hits := screen(PersonQuery{Name: "Karin Tazi", DateOfBirth: "1984-03-07"}); len(hits) != 1 || hits[0].RecordID != karim.ID {
+		t.Errorf("Karin Tazi born 1984-03-07: want an alert on Karim Tazi, got %+v", hits)
+	}
+	// A date of birth that differs vouches for nothing.
+	if hits := screen(PersonQuery{Name: "Karin Tazi", DateOfBirth: "1990-01-01"}); len(hits) != 0 {
+		t.Errorf("Karin Tazi born 1990: alerted on %+v", hits)
+	}
+	// Two mistyped parts, a mistyped part with nothing else agreeing, or
+	// one with a part the listed name lacks, are not believed.
+	for _, name := range []string{"Kxrim Taxzi", "Taxzi Qorbani"} {
+		if hits := screen(PersonQuery{Name: name}); len(hits) != 0 {
+			t.Errorf("%s alerted on %+v", name, hits)
+		}
 	}
 }

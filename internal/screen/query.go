@@ -239,7 +239,8 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	}
 	investigate := keep == wideCandidates
 	qtext := qn.Text()
-	cands := x.retrieve(qn, qtext, keep, investigate)
+	typos := x.unknownParts(qn)
+	cands := x.retrieve(qn, qtext, keep, investigate, typos, dob.Known())
 	type result struct {
 		pid        uint32
 		score      float64
@@ -249,6 +250,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		ids        []uint32 // the spelling that matched
 		notes      []string
 		exact      bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
+		confirmed  bool // the date of birth agrees (names.Matcher.Confirmed)
 	}
 	qLatin := true
 	for _, t := range qn.Tokens {
@@ -257,6 +259,11 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	var results []result
 	m.Reset(qn)
 	m.SoundOnly = !investigate
+	for i, t := range qn.Tokens {
+		if t.Script == names.Latin {
+			m.MayBeTypo(i, i >= len(typos) || !typos[i])
+		}
+	}
 	var nameBuf [16]names.Token
 	decided := map[*recInfo]bool{} // restricted, per record: one access decision each
 	for rank, c := range cands {
@@ -267,6 +274,9 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 			continue
 		}
 		p := &x.persons[c.pid]
+		// A date of birth that agrees vouches for a typing error in the
+		// name as another agreeing part of the name would.
+		m.Confirmed = dob.Known() && p.dob.Known() && dob.From <= p.dob.To && p.dob.From <= dob.To
 		best := names.Result{}
 		var bestIDs []uint32
 		spelled := false // ranked by letters, not by sound
@@ -319,7 +329,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		if spelled {
 			notes = append([]string{fmt.Sprintf("ranked by spelling: %q is %.2f alike letter by letter (×%.1f, never an alert)", bestName, best.Score/spellingWeight, spellingWeight)}, notes...)
 		}
-		results = append(results, result{c.pid, score, disclose, restricted, bestName, bestIDs, notes, bestName == qtext})
+		results = append(results, result{c.pid, score, disclose, restricted, bestName, bestIDs, notes, bestName == qtext, m.Confirmed})
 	}
 	sort.Slice(results, func(i, j int) bool {
 		if results[i].score != results[j].score {
@@ -347,6 +357,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 			continue // cannot happen: one decision, taken twice
 		}
 		h.disclose = r.disclose
+		m.Confirmed = r.confirmed
 		h.reveal(r.matched, append(m.Explain(x.name(r.ids)).Explain(), r.notes...))
 		hits = append(hits, h)
 		if r.restricted {
@@ -422,7 +433,7 @@ func abs(n int) int {
 // keys, rare keys counting more, and keeps the best few for full scoring.
 // It never scans the corpus: it reads only the postings of the query's
 // keys and their one-letter variants.
-func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool) []scored {
+func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool, typos []bool, dobKnown bool) []scored {
 	total := float64(len(x.persons) - len(x.free) + 1)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -474,6 +485,40 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		idf[i] = math.Log(1 + total/(card+1))
 		qtotal += idf[i]
 	}
+	// A part that may be mistyped is met by a neighbour's key for one of
+	// its own keys, never two: its other keys (an ambiguous letter, such
+	// as the c of Aliscahic) are not asked of a candidate either, when no
+	// indexed name has them.
+	var typoCover float64 // what the neighbours may cover, at most
+	var nearParts []bool  // the parts that have neighbours
+	if !investigate && typos != nil {
+		for _, nk := range x.visitSpellingNeighbours(qn, qkeys, total, nil, typos) {
+			if nearParts == nil {
+				nearParts = make([]bool, len(qn.Tokens))
+			}
+			nearParts[nk.part] = true
+		}
+	}
+	for ti, t := range qn.Tokens {
+		if ti >= len(typos) || !typos[ti] {
+			continue
+		}
+		part, unknown := 0.0, 0.0
+		for _, k := range t.Key() {
+			if i := slices.Index(qkeys, k); i >= 0 {
+				part = math.Max(part, idf[i])
+				if x.keys[k] == nil {
+					unknown += idf[i]
+				}
+			}
+		}
+		if unknown > part {
+			qtotal -= unknown - part
+		}
+		if ti < len(nearParts) && nearParts[ti] {
+			typoCover += 0.8 * part
+		}
+	}
 	skip := make([]bool, len(qkeys))
 	if !investigate {
 		order := make([]int, len(qkeys))
@@ -481,7 +526,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			order[i] = i
 		}
 		sort.Slice(order, func(a, b int) bool { return idf[order[a]] < idf[order[b]] })
-		var cum float64
+		// A part that may be mistyped is covered by its neighbours' keys
+		// (visitSpellingNeighbours) for up to 0.8 of its own: as much
+		// that the others need not hold.
+		cum := typoCover
 		for _, i := range order {
 			if cum+idf[i] >= CoverageCutoff*qtotal {
 				break
@@ -510,9 +558,31 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			visit(x.fuzzy, d, 0.3) // one letter differs
 		}
 	}
+	// At the alert threshold a typing error is believed only where
+	// another part of the name agrees (names.Matcher.MayBeTypo): a
+	// candidate met only through a neighbour's key is not aligned, unless
+	// the name is one part or the date of birth may vouch instead.
+	needOwn := !investigate && len(qn.Tokens) > 1 && !dobKnown
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add)
+		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add, nil)
+	} else if nearParts != nil {
+		// At the alert threshold only a part no listed name is written
+		// as may be a typing error: the parts one error away are read
+		// for it, as the matcher takes them for it (MayBeTypo). Unless
+		// the name is one part or the date of birth may vouch, only a
+		// candidate that another part of the query already met can be
+		// believed mistyped: a neighbour brings no one new, so that a
+		// miss costs what it did.
+		add := sc.add
+		if needOwn {
+			add = func(pid uint32, w float32) {
+				if sc.acc[pid] != 0 {
+					sc.acc[pid] += w
+				}
+			}
+		}
+		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, add, typos)
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -566,6 +636,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			// or two) meet, each counted once? Parts that meet none are left
 			// over.
 			var covered float64
+			own := false        // a key of the query itself is met
 			var met uint64      // query keys met, as bits
 			var metGroup uint64 // query parts met through a neighbour
 			parts, extra := 0, 0
@@ -591,6 +662,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 								metGroup |= 1 << g
 							}
 							covered += idf[i]
+							own = own || i < len(qkeys)
 							met |= 1 << i
 							hit = true
 							break
@@ -612,7 +684,9 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 				// Keys miss typing errors; letters do not.
 				s += 0.5 * names.Spelling(qtext, x.text(ids))
 			}
-			bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
+			if own || !needOwn {
+				bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
+			}
 			switch {
 			case s > best:
 				second, pick[1] = best, pick[0]
@@ -632,6 +706,28 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	return h
 }
 
+// unknownParts marks the query's Latin parts that no indexed name is
+// written as (nil when there are none): each may be a typing error.
+func (x *Index) unknownParts(qn names.Name) []bool {
+	var out []bool
+	for i, t := range qn.Tokens {
+		if t.Script != names.Latin || t.Particle() || x.listed(t) {
+			continue
+		}
+		if out == nil {
+			out = make([]bool, len(qn.Tokens))
+		}
+		out[i] = true
+	}
+	return out
+}
+
+// listed reports whether an indexed name has a part written as t.
+func (x *Index) listed(t names.Token) bool {
+	_, ok := x.dict[t.Script.String()[:1]+t.Text] // as Index.token keys it
+	return ok
+}
+
 // matcherPool keeps matchers (and their caches) between queries.
 var matcherPool = sync.Pool{New: func() any { return names.NewMatcher(names.Name{}) }}
 
@@ -647,7 +743,10 @@ type neighbourKey struct {
 // one typing error away from the query's Latin parts (Arzin for Arlin,
 // Fanreach for Faneach): their sound keys differ, so the query's own keys
 // and their one-letter variants may not reach them.
-func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32)) []neighbourKey {
+//
+// only, when set, limits the parts looked at to those it marks; add,
+// when nil, leaves the postings unread: only the keys are returned.
+func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), only []bool) []neighbourKey {
 	var out []neighbourKey
 	const maxNeighbours = 48 // per query part: a common short part has many
 	seen := make(map[uint32]bool, 16)
@@ -657,7 +756,28 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 		}
 	}
 	for ti, t := range qn.Tokens {
-		if t.Script != names.Latin || t.Particle() {
+		if t.Script != names.Latin || t.Particle() || only != nil && !only[ti] {
+			continue
+		}
+		if add == nil {
+			n := 0
+			for _, v := range spellVariants(t.Text) {
+				for _, tid := range x.spell[v] {
+					if n == maxNeighbours {
+						break
+					}
+					if x.tokens[tid].Text == t.Text {
+						continue
+					}
+					n++
+					for _, kid := range x.tokKeys[tid] {
+						if kid != 0 && !seen[kid] {
+							seen[kid] = true
+							out = append(out, neighbourKey{kid, 0.8 * x.partIDF(t, total), ti})
+						}
+					}
+				}
+			}
 			continue
 		}
 		// A person counts once per query part, through its rarest
@@ -710,6 +830,21 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 		}
 	}
 	return out
+}
+
+// partIDF is how much a query part says: the most its keys say.
+func (x *Index) partIDF(t names.Token, total float64) float64 {
+	v := math.Log(1 + total)
+	for i, k := range t.Key() {
+		card := 0.0
+		if b := x.keys[k]; b != nil {
+			card = float64(b.GetCardinality())
+		}
+		if w := math.Log(1 + total/(card+1)); i == 0 || w > v {
+			v = w
+		}
+	}
+	return v
 }
 
 // scratch accumulates candidate weights densely, remembering which slots
