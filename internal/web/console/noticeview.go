@@ -180,6 +180,8 @@ func shownScalar(l *Lang, f notices.Field, path string, x any) string {
 		}
 		num := decimal(l, n)
 		switch key := units[path]; {
+		case path == "assets.estimated_value":
+			return l.Amount(n)
 		case key == "unit.years" || key == "unit.months":
 			if n == math.Trunc(n) && n < 1e9 {
 				return l.N(key, int(n))
