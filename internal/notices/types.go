@@ -166,10 +166,22 @@ type validator struct {
 	complete bool
 }
 
-func (v *validator) bad(field, format string, args ...any) {
+// bad records a refusal of field: code and params name it for
+// translation (the console's catalogs have "reason.<code>"); the English
+// reason, from format and args, is what the API says.
+func (v *validator) bad(field, code string, params []string, format string, args ...any) {
 	if len(v.fs) < 50 {
-		v.fs = append(v.fs, core.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+		v.fs = append(v.fs, core.FieldError{Field: field, Reason: fmt.Sprintf(format, args...), Code: code, Params: params})
 	}
+}
+
+// ps is a refusal's parameters: numbers as the catalogs fill them in.
+func ps(xs ...any) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprint(x)
+	}
+	return out
 }
 
 // Validate checks a notice's data for its type and returns it normalised
@@ -199,7 +211,7 @@ func Validate(typ string, raw json.RawMessage, complete bool) (json.RawMessage, 
 	}
 	v := &validator{complete: complete}
 	if nt, ok := obj["notice_type"]; ok && nt != typ {
-		v.bad("data.notice_type", "must be %q, the notice's type, or left out", typ)
+		v.bad("data.notice_type", "invalid", nil, "must be %q, the notice's type, or left out", typ)
 	}
 	v.object("data", obj, specs, typ+" notice")
 	if len(v.fs) == 0 {
@@ -228,14 +240,14 @@ func (v *validator) object(path string, obj map[string]any, specs []spec, what s
 	slices.Sort(keys)
 	for _, k := range keys {
 		if _, ok := known[k]; !ok {
-			v.bad(path+"."+k, "is not a field of a %s", what)
+			v.bad(path+"."+k, "unknown_field", nil, "is not a field of a %s", what)
 		}
 	}
 	for _, s := range specs {
 		x, present := obj[s.name]
 		if !present || x == nil {
 			if s.req && v.complete {
-				v.bad(path+"."+s.name, "is required for a %s", what)
+				v.bad(path+"."+s.name, "required", nil, "is required for a %s", what)
 			}
 			delete(obj, s.name)
 			continue
@@ -249,15 +261,15 @@ func (v *validator) object(path string, obj map[string]any, specs []spec, what s
 func (v *validator) list(path string, x any, s spec, what, notList string) ([]any, bool) {
 	list, ok := x.([]any)
 	if !ok {
-		v.bad(path, "%s", notList)
+		v.bad(path, "invalid", nil, "%s", notList)
 		return nil, false
 	}
 	if len(list) > maxItems {
-		v.bad(path, "must have at most %d entries", maxItems)
+		v.bad(path, "too_many", ps(len(list), maxItems), "must have at most %d entries", maxItems)
 		return nil, false
 	}
 	if s.req && v.complete && len(list) == 0 {
-		v.bad(path, "is required for a %s: list at least one", what)
+		v.bad(path, "list_required", nil, "is required for a %s: list at least one", what)
 	}
 	return list, true
 }
@@ -272,33 +284,33 @@ func (v *validator) value(path string, x any, s spec, what string) {
 		}
 		switch {
 		case !ok:
-			v.bad(path, "must be a string")
+			v.bad(path, "invalid", nil, "must be a string")
 		case utf8.RuneCountInString(str) > limit:
-			v.bad(path, "must be at most %d characters", limit)
+			v.bad(path, "too_long", ps(utf8.RuneCountInString(str), limit), "must be at most %d characters", limit)
 		case strings.ContainsRune(str, 0):
-			v.bad(path, "must not contain NUL characters")
+			v.bad(path, "text", nil, "must not contain NUL characters")
 		case s.req && v.complete && strings.TrimSpace(str) == "":
-			v.bad(path, "is required for a %s and must not be blank", what)
+			v.bad(path, "required", nil, "is required for a %s and must not be blank", what)
 		}
 	case kDate, kFullDate:
 		str, _ := x.(string)
 		if s.kind == kFullDate {
 			d, err := time.Parse("2006-01-02", str)
 			if err != nil {
-				v.bad(path, "must be a date as YYYY-MM-DD")
+				v.bad(path, "date", nil, "must be a date as YYYY-MM-DD")
 			} else if d.After(time.Now().AddDate(0, 0, 1)) {
-				v.bad(path, "must not be in the future")
+				v.bad(path, "future_date", nil, "must not be in the future")
 			}
 			return
 		}
 		dr, err := screen.ParseDate(str)
 		if err != nil || !dr.Known() {
-			v.bad(path, "must be a date as YYYY-MM-DD, YYYY-MM, YYYY or a range of years YYYY..YYYY")
+			v.bad(path, "partial_date", nil, "must be a date as YYYY-MM-DD, YYYY-MM, YYYY or a range of years YYYY..YYYY")
 		}
 	case kCountry:
 		str, _ := x.(string)
 		if _, ok := members.Lookup(str); !ok {
-			v.bad(path, "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
+			v.bad(path, "country", nil, "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
 		}
 	case kCountries, kStrings:
 		list, ok := v.list(path, x, s, what, "must be a list")
@@ -310,35 +322,35 @@ func (v *validator) value(path string, x any, s spec, what string) {
 			str, ok := e.(string)
 			if s.kind == kCountries {
 				if _, known := members.Lookup(str); !ok || !known {
-					v.bad(p, "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
+					v.bad(p, "country", nil, "must be a member country's ISO 3166 alpha-2 or alpha-3 code")
 				}
 			} else if !ok || utf8.RuneCountInString(str) > maxString {
-				v.bad(p, "must be a string of at most %d characters", maxString)
+				v.bad(p, "too_long", ps(utf8.RuneCountInString(str), maxString), "must be a string of at most %d characters", maxString)
 			}
 		}
 	case kBool:
 		if _, ok := x.(bool); !ok {
-			v.bad(path, "must be true or false")
+			v.bad(path, "yes_no", nil, "must be true or false")
 		}
 	case kNumber:
 		n, ok := x.(json.Number)
 		if !ok {
-			v.bad(path, "must be a number")
+			v.bad(path, "number", nil, "must be a number")
 			return
 		}
 		fl, err := n.Float64()
 		if err != nil || math.IsInf(fl, 0) || fl < 0 || fl > 1e15 {
-			v.bad(path, "must be a number from 0 to 10^15")
+			v.bad(path, "number_range", nil, "must be a number from 0 to 10^15")
 		}
 	case kEnum:
 		str, _ := x.(string)
 		if !slices.Contains(s.enum, str) {
-			v.bad(path, "must be one of %s", strings.Join(s.enum, ", "))
+			v.bad(path, "choose", nil, "must be one of %s", strings.Join(s.enum, ", "))
 		}
 	case kObject:
 		m, ok := x.(map[string]any)
 		if !ok {
-			v.bad(path, "must be an object")
+			v.bad(path, "invalid", nil, "must be an object")
 			return
 		}
 		v.object(path, m, s.fields, what)
@@ -351,7 +363,7 @@ func (v *validator) value(path string, x any, s spec, what string) {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			m, ok := e.(map[string]any)
 			if !ok {
-				v.bad(p, "must be an object")
+				v.bad(p, "invalid", nil, "must be an object")
 				continue
 			}
 			v.object(p, m, s.fields, what)
@@ -385,7 +397,7 @@ func (v *validator) rules(typ string, obj map[string]any) {
 	v.identifiers("data.identifiers", items(obj, "identifiers"))
 	if dob, ok := obj["date_of_birth"].(string); ok {
 		if dr, err := screen.ParseDate(dob); err == nil && dr.From > int32(time.Now().Year()*10000+1231) {
-			v.bad("data.date_of_birth", "must not be in the future")
+			v.bad("data.date_of_birth", "future_date", nil, "must not be in the future")
 		}
 	}
 	switch typ {
@@ -408,34 +420,34 @@ func (v *validator) rules(typ string, obj map[string]any) {
 			if best < MinPenaltyYears {
 				for i, c := range charges {
 					y, _ := num(c["max_penalty_years"])
-					v.bad(fmt.Sprintf("data.charges[%d].max_penalty_years", i),
+					v.bad(fmt.Sprintf("data.charges[%d].max_penalty_years", i), "penalty_threshold", ps(y, MinPenaltyYears),
 						"%g years is below the threshold: a Red Notice for prosecution needs an offence punishable by at least %d years of deprivation of liberty", y, MinPenaltyYears)
 				}
 			}
 			if kind != "arrest_warrant" {
-				v.bad("data.warrant.kind", "must be arrest_warrant for a prosecution")
+				v.bad("data.warrant.kind", "warrant_arrest", nil, "must be arrest_warrant for a prosecution")
 			}
 		case purposeSentence:
 			m, present := num(obj["sentence_remaining_months"])
 			switch {
 			case !present:
-				v.bad("data.sentence_remaining_months", "is required for a Red Notice to serve a sentence")
+				v.bad("data.sentence_remaining_months", "sentence_required", nil, "is required for a Red Notice to serve a sentence")
 			case m < MinSentenceMonths:
-				v.bad("data.sentence_remaining_months",
+				v.bad("data.sentence_remaining_months", "sentence_threshold", ps(m, MinSentenceMonths),
 					"%g months is below the threshold: a Red Notice to serve a sentence needs at least %d months left to serve", m, MinSentenceMonths)
 			}
 			if kind != "judgment" {
-				v.bad("data.warrant.kind", "must be judgment to serve a sentence")
+				v.bad("data.warrant.kind", "warrant_judgment", nil, "must be judgment to serve a sentence")
 			}
 		}
 	case TypeBlack:
 		lo, okLo := num(obj["estimated_age_min"])
 		hi, okHi := num(obj["estimated_age_max"])
 		if okLo && okHi && lo > hi {
-			v.bad("data.estimated_age_max", "must not be below estimated_age_min")
+			v.bad("data.estimated_age_max", "age_order", nil, "must not be below estimated_age_min")
 		}
 		if v.complete && !okLo && !okHi {
-			v.bad("data.estimated_age_min", "is required for a black notice: give estimated_age_min, estimated_age_max or both")
+			v.bad("data.estimated_age_min", "age_required", nil, "is required for a black notice: give estimated_age_min, estimated_age_max or both")
 		}
 	case TypeOrange:
 		if p, ok := obj["period"].(map[string]any); ok {
@@ -444,7 +456,7 @@ func (v *validator) rules(typ string, obj map[string]any) {
 			a, e1 := screen.ParseDate(from)
 			b, e2 := screen.ParseDate(to)
 			if to != "" && e1 == nil && e2 == nil && b.To < a.From {
-				v.bad("data.period.to", "must not be before data.period.from")
+				v.bad("data.period.to", "period_order", nil, "must not be before data.period.from")
 			}
 		}
 	case TypeSilver:
@@ -454,9 +466,9 @@ func (v *validator) rules(typ string, obj map[string]any) {
 			_, hasValue := a["estimated_value"]
 			cur, _ := a["currency"].(string)
 			if cur != "" && !validCurrency(cur) {
-				v.bad(p+".currency", "must be an ISO 4217 code: three capital letters, such as EUR")
+				v.bad(p+".currency", "currency", nil, "must be an ISO 4217 code: three capital letters, such as EUR")
 			} else if hasValue && cur == "" {
-				v.bad(p+".currency", "is required with estimated_value: an ISO 4217 code, such as EUR")
+				v.bad(p+".currency", "currency_required", nil, "is required with estimated_value: an ISO 4217 code, such as EUR")
 			}
 		}
 	}
@@ -468,9 +480,9 @@ func (v *validator) rules(typ string, obj map[string]any) {
 			// Someone unable to identify themselves has no name: a
 			// description (with photos) identifies them instead.
 		case typ == TypeYellow:
-			v.bad("data.family_name", "a yellow notice needs the person's name (family_name, given_names or name_original), or a description to identify someone unable to identify themselves")
+			v.bad("data.family_name", "name_or_description", nil, "a yellow notice needs the person's name (family_name, given_names or name_original), or a description to identify someone unable to identify themselves")
 		default:
-			v.bad("data.family_name", "a %s notice needs the person's name: family_name, given_names or name_original", typ)
+			v.bad("data.family_name", "name_required", nil, "a %s notice needs the person's name: family_name, given_names or name_original", typ)
 		}
 	}
 }
@@ -494,14 +506,17 @@ func (v *validator) identifiers(path string, ids []map[string]any) {
 			if ce, ok := err.(*core.Error); ok {
 				e = ce
 			}
-			reason := core.ErrorMessage(err)
+			reason, code := core.ErrorMessage(err), "identifier"
 			if e != nil && len(e.Fields) > 0 {
 				field, reason = e.Fields[0].Field, e.Fields[0].Reason
+				if e.Fields[0].Code != "" {
+					code = e.Fields[0].Code
+				}
 				if field != "type" {
 					field = "value"
 				}
 			}
-			v.bad(fmt.Sprintf("%s[%d].%s", path, i, field), "%s", reason)
+			v.bad(fmt.Sprintf("%s[%d].%s", path, i, field), code, nil, "%s", reason)
 		}
 	}
 }

@@ -160,10 +160,10 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 			// 2. The owner requests a Red Notice and submits it.
 			owner.do("open the Red Notice form", chromedp.Navigate(e.URL+"/notices/new?type=red"), chromedp.WaitVisible("#family_name"))
 			fields := [][2]string{{"#family_name", "Kharroubi"}, {"#given_names", "Abdellatif"}, {"#name_original", "عبد اللطيف خروبي"},
-				{"#sex", "M"}, {"#date_of_birth", "1966-01-01"}, {"#nationalities", "MA"}, {"#description", "tall"},
-				{"#offence", "Drug trafficking"}, {"#law", "Penal Code art. 2"}, {"#max_penalty_years", "10"},
-				{"#warrant_reference", "AW-2026-17"}, {"#warrant_date", "2026-01-15"}, {"#warrant_authority", "Court of Rabat"},
-				{"#warrant_country", "MA"}, {"#extradition_countries", "FR, ES"}}
+				{"#sex", "M"}, {"#date_of_birth", "1966-01-01"}, {"#nationalities", "MA"}, {"#description", "tall"}, {"#purpose", "prosecution"},
+				{"#charges-0-offence", "Drug trafficking"}, {"#charges-0-law", "Penal Code art. 2"}, {"#charges-0-max_penalty_years", "10"},
+				{"#warrant-kind", "arrest_warrant"}, {"#warrant-reference", "AW-2026-17"}, {"#warrant-date", "2026-01-15"},
+				{"#warrant-authority", "Court of Rabat"}, {"#warrant-country", "MA"}, {"#extradition_countries", "FR, ES"}}
 			var steps []chromedp.Action[chromedp.Void]
 			for _, f := range fields {
 				steps = append(steps, chromedp.SetValue(f[0], f[1]))

@@ -239,25 +239,25 @@ func TestRedNoticeFormErrorsKeepValues(t *testing.T) {
 		b.signIn("ma.officer", "ar")
 		b.get("/notices/new?type=red")
 		form := url.Values{"type": {"red"}, "action": {"submit"}, "given_names": {"Abdellatif"}, "name_original": {"عبد اللطيف خروبي"},
-			"sex": {"M"}, "date_of_birth": {"1966-13-45"}, "purpose": {"prosecution"}, "offence": {"Fraud"}, "law": {"Art. 540"},
-			"max_penalty_years": {"abc"}}
+			"sex": {"M"}, "date_of_birth": {"1966-13-45"}, "purpose": {"prosecution"}, "charges.0.offence": {"Fraud"}, "charges.0.law": {"Art. 540"},
+			"charges.0.max_penalty_years": {"abc"}, "warrant.kind": {"arrest_warrant"}}
 		b.post("/notices/new", form)
 		if b.Code != http.StatusBadRequest {
 			t.Fatalf("invalid form: %d\n%s", b.Code, b.Last)
 		}
-		for _, kept := range []string{`value="Abdellatif"`, `value="عبد اللطيف خروبي"`, `value="1966-13-45"`, `value="abc"`, `value="Art. 540"`} {
+		for _, kept := range []string{`value="Abdellatif"`, `value="عبد اللطيف خروبي"`, `value="1966-13-45"`, `value="abc"`, `value="Art. 540"`, `<option value="arrest_warrant" selected>`} {
 			if !strings.Contains(b.Last, kept) {
 				t.Errorf("the form lost %s", kept)
 			}
 		}
-		if !strings.Contains(b.Last, `id="max_penalty_years-err"`) || !strings.Contains(b.Last, "بعض الحقول تحتاج إلى انتباهك") {
+		if !strings.Contains(b.Last, `id="charges-0-max_penalty_years-err"`) || !strings.Contains(b.Last, "بعض الحقول تحتاج إلى انتباهك") {
 			t.Fatalf("no field error in Arabic:\n%s", b.Last)
 		}
 		// With the number fixed, the service names the bad date (a draft
 		// may be incomplete, but what it holds must be well formed)…
-		form.Set("max_penalty_years", "1")
+		form.Set("charges.0.max_penalty_years", "1")
 		b.post("/notices/new", form)
-		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="date_of_birth-err"`) || strings.Contains(b.Last, `id="max_penalty_years-err"`) {
+		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="date_of_birth-err"`) || strings.Contains(b.Last, `id="charges-0-max_penalty_years-err"`) {
 			t.Fatalf("service field errors not shown: %d\n%s", b.Code, b.Last)
 		}
 		// …then, the draft made, submission names the missing family name.
@@ -273,13 +273,13 @@ func TestRedNoticeFormErrorsKeepValues(t *testing.T) {
 		// Corrected, the same draft is submitted (no second draft).
 		form.Set("family_name", "Kharroubi")
 		form.Set("date_of_birth", "1966-01-01")
-		form.Set("max_penalty_years", "10")
+		form.Set("charges.0.max_penalty_years", "10")
 		form.Set("nationalities", "MA")
 		form.Set("description", "tall")
-		form.Set("warrant_reference", "AW-1")
-		form.Set("warrant_date", "2026-01-15")
-		form.Set("warrant_authority", "Court of Rabat")
-		form.Set("warrant_country", "MA")
+		form.Set("warrant.reference", "AW-1")
+		form.Set("warrant.date", "2026-01-15")
+		form.Set("warrant.authority", "Court of Rabat")
+		form.Set("warrant.country", "MA")
 		form.Set("extradition_countries", "FR, ES")
 		form.Set("id", id)
 		b.post("/notices/new", form)
@@ -381,20 +381,88 @@ func TestScreeningHitWorkflowAndThreads(t *testing.T) {
 	})
 }
 
-func TestOtherNoticeTypesKeepTheirData(t *testing.T) {
+// TestEveryTypeHasAForm requests each type through its own form (no
+// JSON): the lists' entries are added and removed without JavaScript, a
+// refusal names the field in the page's language next to it and keeps
+// what was typed, and the data arrive as the API would have sent them.
+func TestEveryTypeHasAForm(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
-		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
 		b := e.browser(t)
 		b.signIn("ma.officer", "fr")
-		b.get("/notices/new?type=yellow")
-		b.post("/notices/new", url.Values{"type": {"yellow"}, "action": {"submit"}, "data": {`{"family_name": "Benali", `}})
-		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, "Cette valeur n&#39;est pas acceptée") || !strings.Contains(b.Last, `{&#34;family_name&#34;: &#34;Benali&#34;, `) {
-			t.Fatalf("broken JSON: %d\n%s", b.Code, b.Last)
+		forms := map[string]url.Values{
+			"yellow": {"family_name": {"Benali"}, "given_names": {"Salma"}, "sex": {"F"}, "nationalities": {"MA"},
+				"circumstances": {"a quitté l'école"}, "disappearance_date": {"2025-11"}, "disappearance_place": {"Casablanca"},
+				"parents.0.name": {"Fatima Benali"}, "parents.0.relation": {"mother"}},
+			"blue":   {"family_name": {"Testperson"}, "information_sought": {"lieu de résidence"}},
+			"green":  {"family_name": {"Testperson"}, "criminal_activities": {"escroqueries"}, "countries_active": {"MA, ES"}},
+			"black":  {"found_place": {"Tanger"}, "found_date": {"2026-02-01"}, "estimated_age_min": {"30"}, "description": {"1,70 m"}, "dna_available": {"true"}, "fingerprints_available": {"false"}},
+			"orange": {"threat_nature": {"colis piégé"}, "threat_kind": {"object"}, "period.from": {"2026-03"}, "countries_affected": {"MA"}},
+			"purple": {"modus_operandi": {"double fond"}, "objects": {"valise\nsac"}},
+			"silver": {"family_name": {"Testperson"}, "assets.0.type": {"vehicle"}, "assets.0.criminal_activity": {"blanchiment"},
+				"assets.0.identifiers.0.type": {"plate"}, "assets.0.identifiers.0.value": {"12345-A-6"},
+				"assets.0.held_for.0.name": {"Testperson"}, "assets.0.held_for.0.kind": {"person"}, "assets.0.estimated_value": {"25000,50"}, "assets.0.currency": {"MAD"}},
 		}
-		b.post("/notices/new", url.Values{"type": {"yellow"}, "action": {"submit"}, "data": {`{"family_name": "Benali", "given_names": "Salma", "sex": "F",
-			"circumstances": "left school", "disappearance_date": "2025-11-03", "disappearance_place": "Casablanca", "nationalities": ["MA"]}`}})
-		if !strings.Contains(b.Last, `data-state="submitted"`) {
-			t.Fatalf("yellow request: %d at %s\n%s", b.Code, b.At, b.Last)
+		for typ, form := range forms {
+			b.get("/notices/new?type=" + typ)
+			if b.Code != http.StatusOK || strings.Contains(b.Last, `name="data"`) {
+				t.Fatalf("%s form: %d, or still a JSON box", typ, b.Code)
+			}
+			form.Set("type", typ)
+			form.Set("action", "submit")
+			b.post("/notices/new", form)
+			if !strings.Contains(b.Last, `data-state="submitted"`) {
+				t.Fatalf("%s request: %d at %s\n%s", typ, b.Code, b.At, b.Last)
+			}
+		}
+		// The silver notice's data are what the API would have sent.
+		list, _, err := e.Server.Notices.List(context.Background(), viewerOf(ma), notices.Query{Type: "silver", Limit: 5})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("silver notices: %v %d", err, len(list))
+		}
+		var d struct {
+			Assets []struct {
+				Type        string
+				Value       float64 `json:"estimated_value"`
+				Identifiers []map[string]string
+				HeldFor     []map[string]string `json:"held_for"`
+			}
+		}
+		json.Unmarshal(list[0].View.Record.Data, &d)
+		if len(d.Assets) != 1 || d.Assets[0].Value != 25000.5 || len(d.Assets[0].Identifiers) != 1 || d.Assets[0].HeldFor[0]["kind"] != "person" {
+			t.Fatalf("silver data: %s", list[0].View.Record.Data)
+		}
+
+		// Entries are added and removed by re-rendering the form.
+		b.get("/notices/new?type=yellow")
+		if strings.Contains(b.Last, `id="parents-1-name"`) || !strings.Contains(b.Last, `id="parents-0-name"`) {
+			t.Fatal("the yellow form does not start with one empty parent")
+		}
+		b.post("/notices/new", url.Values{"type": {"yellow"}, "add": {"parents"}, "family_name": {"Benali"}, "parents.0.name": {"Fatima Benali"}})
+		if b.Code != http.StatusOK || !strings.Contains(b.Last, `id="parents-2-name"`) || !strings.Contains(b.Last, `value="Fatima Benali"`) || !strings.Contains(b.Last, `value="Benali"`) {
+			t.Fatalf("add another parent: %d\n%s", b.Code, b.Last)
+		}
+		b.post("/notices/new", url.Values{"type": {"yellow"}, "remove": {"parents.0"}, "parents.0.name": {"Fatima Benali"}, "parents.1.name": {"Karim Benali"}})
+		if strings.Contains(b.Last, "Fatima Benali") || !strings.Contains(b.Last, `id="parents-0-name" name="parents.0.name" type="text" dir="auto" value="Karim Benali"`) {
+			t.Fatalf("remove a parent:\n%s", b.Last)
+		}
+
+		// A refusal, in French, next to the field of the second entry (an
+		// empty first entry dropped), keeping what was typed.
+		b.post("/notices/new", url.Values{"type": {"silver"}, "action": {"submit"}, "family_name": {"Testperson"},
+			"assets.0.type": {""}, "assets.1.type": {"vessel"}, "assets.1.estimated_value": {"9000"}, "assets.1.criminal_activity": {"pêche illégale"},
+			"assets.1.held_for.0.name": {"Testperson"}, "assets.1.held_for.0.kind": {"company"}})
+		if b.Code != http.StatusBadRequest {
+			t.Fatalf("silver without currency: %d", b.Code)
+		}
+		if !strings.Contains(b.Last, `id="assets-0-currency-err">Indiquez la devise de la valeur estimée, par exemple EUR.`) ||
+			!strings.Contains(b.Last, `value="9000"`) || !strings.Contains(b.Last, `<option value="vessel" selected>`) {
+			t.Fatalf("currency refusal not next to its field, in French:\n%s", b.Last)
+		}
+		// A number that is not one is refused before the service.
+		b.post("/notices/new", url.Values{"type": {"black"}, "action": {"draft"}, "estimated_age_min": {"trente"}})
+		if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="estimated_age_min-err"`) || !strings.Contains(b.Last, `value="trente"`) {
+			t.Fatalf("bad number: %d\n%s", b.Code, b.Last)
 		}
 	})
 }

@@ -37,6 +37,8 @@ type env struct {
 	URL    string
 	Auth   *auth.Service
 	Server *api.Server
+	// Console is the console mounted on Server (its clock may be moved).
+	Console *console.Console
 	// Secrets are the TOTP secrets of the users made with a second factor.
 	Secrets map[string]string
 }
@@ -64,7 +66,7 @@ func newEnv(t *testing.T, b storetest.Backend) *env {
 	c.Mount(s.Mux())
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
-	return &env{URL: hs.URL, Auth: a, Server: s, Secrets: map[string]string{}}
+	return &env{URL: hs.URL, Auth: a, Server: s, Console: c, Secrets: map[string]string{}}
 }
 
 // user makes a user; with totp, a known second factor is enrolled.

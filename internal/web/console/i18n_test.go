@@ -57,11 +57,41 @@ func usedKeys(t *testing.T) []string {
 		"field.":            {"required", "date", "country", "penalty", "totp", "invalid"},
 		"citizen.category.": reports.Categories, "citizen.method.": reports.PaymentMethods,
 		"citizen.err.": {"ratelimit", "too_large", "failed"},
-		"reason.":      {"invalid", "number", "unreadable", "pow_retry", "pow_wait"},
-		"version.":     {"created", "published", "edited_after_refusal", "draft_edited"},
-		"outcome.":     {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
-		"check.":       {"required_data_and_thresholds", "quota"},
-		"":             {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
+		"reason.": {"invalid", "number", "unreadable", "pow_retry", "pow_wait",
+			// what notices.Validate refuses (its reason codes)
+			"age_order", "age_required", "choose", "country", "currency", "currency_required", "date", "future_date", "invalid", "list_required", "name_or_description", "name_required", "number", "number_range", "partial_date", "period_order", "required", "sentence_required", "sentence_threshold", "text", "too_long", "too_many", "unknown_field", "warrant_arrest", "warrant_judgment", "yes_no", "identifier", "penalty_threshold"},
+		"version.":           {"created", "published", "edited_after_refusal", "draft_edited", "imported"},
+		"outcome.":           {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
+		"check.":             {"required_data_and_thresholds", "quota", "passed", "failed"},
+		"section.":           {"identity", "other"},
+		"bool.":              {"yes", "no"},
+		"unit.":              {"cm", "kg", "years", "months"},
+		"ago.":               {"minutes", "hours", "days"},
+		"hint.":              {"date", "full_date", "countries", "lines"},
+		"enum.subject_type.": {"individual", "entity"},
+		"":                   {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
+	}
+	// The notice pages and forms label every field of every type, name
+	// every value of its enumerations and title every list's entries.
+	var walk func(path string, fs []notices.Field)
+	walk = func(path string, fs []notices.Field) {
+		for _, f := range fs {
+			p := path + f.Name
+			if f.Name != "notice_type" && f.Name != "source" && f.Name != "source_id" {
+				keys = append(keys, "datafield."+p)
+			}
+			for _, v := range f.Enum {
+				keys = append(keys, "enum."+p+"."+v)
+			}
+			if f.Kind == notices.KindList {
+				keys = append(keys, "item."+p)
+			}
+			walk(p+".", f.Fields)
+		}
+	}
+	for _, typ := range notices.Types {
+		walk("", notices.Schema(typ))
+		keys = append(keys, "section."+typ)
 	}
 	for p, vs := range prefixed {
 		for _, v := range vs {
@@ -107,25 +137,27 @@ func TestCatalogsComplete(t *testing.T) {
 	}
 }
 
-// FuzzRedInput feeds arbitrary form values to the Red Notice form
-// decoder: it never panics, and what it refuses it refuses as invalid
-// input naming a field.
-func FuzzRedInput(f *testing.F) {
-	f.Add("Kharroubi", "10", "FR, ES", "1966-01-01", "6")
-	f.Add("", "abc", "،،", "", "x")
-	f.Add("عبد اللطيف", "1e400", ";;", "\x00", "-1")
-	f.Fuzz(func(t *testing.T, name, years, countries, dob, months string) {
-		form := url.Values{"family_name": {name}, "max_penalty_years": {years}, "extradition_countries": {countries},
-			"date_of_birth": {dob}, "sentence_remaining_months": {months}, "release_countries": {countries}}
-		in, err := redInput(form)
-		if err != nil {
-			if core.ErrorCode(err) != core.EINVALID {
-				t.Fatalf("error is not invalid input: %v", err)
+// FuzzNoticeInput feeds arbitrary form values to the request form's
+// decoder, for every type: it never panics, and what it refuses it
+// refuses as invalid input naming a field.
+func FuzzNoticeInput(f *testing.F) {
+	f.Add("Kharroubi", "10", "FR, ES", "1966-01-01", "6", "charges.0.max_penalty_years")
+	f.Add("", "abc", "،،", "", "x", "assets.3.estimated_value")
+	f.Add("عبد اللطيف", "1e400", ";;", "\x00", "-1", "dna_available")
+	f.Fuzz(func(t *testing.T, name, number, countries, dob, other, key string) {
+		for _, typ := range notices.RequestTypes {
+			form := url.Values{"family_name": {name}, "charges.0.max_penalty_years": {number}, "extradition_countries": {countries},
+				"date_of_birth": {dob}, "sentence_remaining_months": {other}, "release_countries": {countries}, key: {other}}
+			in, err := noticeInput(typ, compactForm(typ, form, key))
+			if err != nil {
+				if core.ErrorCode(err) != core.EINVALID {
+					t.Fatalf("error is not invalid input: %v", err)
+				}
+				continue
 			}
-			return
-		}
-		if in.Type != "red" || len(in.Data) == 0 || !strings.HasPrefix(string(in.Data), "{") {
-			t.Fatalf("bad input %+v", in)
+			if in.Type != typ || len(in.Data) == 0 || !strings.HasPrefix(string(in.Data), "{") {
+				t.Fatalf("bad input %+v", in)
+			}
 		}
 	})
 }

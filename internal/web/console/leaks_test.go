@@ -56,7 +56,8 @@ func TestNoEnglishLeaks(t *testing.T) {
 		}
 		rep, _ := twoLinked(t, e)
 		officer := []string{"/", "/screen?kind=person", "/screen?kind=document", "/screen?kind=mrz", "/screen?kind=identifier",
-			"/notices", "/notices?type=red&state=published", "/notices/" + v.Notice.ID, "/notices/" + draft.Notice.ID, "/notices/new?type=red",
+			"/notices", "/notices?type=red&state=published", "/notices/" + v.Notice.ID, "/notices/" + draft.Notice.ID, "/notices/new?type=red", "/notices/new?type=yellow", "/notices/new?type=blue", "/notices/new?type=black",
+			"/notices/new?type=green", "/notices/new?type=orange", "/notices/new?type=purple", "/notices/new?type=silver",
 			"/hits", "/hits/" + hitID, "/messages", "/messages/" + th.ID, "/audit", "/audit?record=" + v.Notice.ID,
 			"/admin", "/notices/00000000-0000-7000-8000-000000000000", "/no-such-page"}
 		users := map[string][]string{
@@ -109,14 +110,20 @@ func TestNoEnglishLeaks(t *testing.T) {
 			// Refused forms, as the officer.
 			b := browsers["ma.officer"]
 			b.get("/notices/new?type=red")
-			b.post("/notices/new", url.Values{"type": {"red"}, "action": {"submit"}, "date_of_birth": {"1er mai"}, "max_penalty_years": {"dix"}})
+			b.post("/notices/new", url.Values{"type": {"red"}, "action": {"submit"}, "date_of_birth": {"1er mai"}, "charges.0.max_penalty_years": {"dix"}})
 			if b.Code != http.StatusBadRequest {
 				t.Errorf("%s empty red request: %d", code, b.Code)
 			}
 			check(code, "refused red request", b)
 			b.get("/notices/new?type=yellow")
-			b.post("/notices/new", url.Values{"type": {"yellow"}, "action": {"submit"}, "data": {`{"family_name": `}})
+			b.post("/notices/new", url.Values{"type": {"yellow"}, "action": {"submit"}, "disappearance_date": {"hier"}, "parents.0.relation": {"oncle"}})
 			check(code, "refused yellow request", b)
+			b.get("/notices/new?type=silver")
+			b.post("/notices/new", url.Values{"type": {"silver"}, "action": {"submit"}, "assets.0.estimated_value": {"5"}, "assets.0.jurisdiction": {"ZZ"}})
+			check(code, "refused silver request", b)
+			b.get("/notices/new?type=black")
+			b.post("/notices/new", url.Values{"type": {"black"}, "action": {"submit"}, "estimated_age_min": {"40"}, "estimated_age_max": {"30"}})
+			check(code, "refused black request", b)
 			b.get("/screen?kind=mrz")
 			b.post("/screen", url.Values{"kind": {"mrz"}, "mrz": {"P<MARNOTAVALIDMRZ"}})
 			check(code, "bad MRZ", b)

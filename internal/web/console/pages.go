@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -144,6 +143,7 @@ type noticeRow struct {
 	Created                        time.Time
 	Diffusion                      bool
 	Score                          float64
+	Submitted                      string // how long ago, in the review queue
 }
 
 func rowOf(v notices.View) noticeRow {
@@ -201,7 +201,8 @@ func (c *Console) noticesPage(q *req) error {
 type noticeData struct {
 	Row        noticeRow
 	View       *notices.View
-	Fields     []kv
+	Sections   []shownSection
+	Submitted  string // how long ago the request was submitted
 	Versions   []core.NoticeVersion
 	Mine       bool
 	CanSubmit  bool
@@ -221,7 +222,7 @@ type checkRow struct {
 // versionReasons are the catalog keys of the reasons the notices service
 // writes into a version itself; a reviewer's or owner's own words show as
 // they were written.
-var versionReasons = map[string]string{"created": "version.created", "published": "version.published",
+var versionReasons = map[string]string{"created": "version.created", "published": "version.published", "imported": "version.imported",
 	"edited after refusal": "version.edited_after_refusal", "draft edited": "version.draft_edited"}
 
 func versionReason(l *Lang, reason string) string {
@@ -231,79 +232,12 @@ func versionReason(l *Lang, reason string) string {
 	return reason
 }
 
-type kv struct{ K, V, Label string }
-
-// dataLabels names the Red Notice form's data fields in the user's
-// language on the detail page; other keys show as they are stored.
-func dataLabels(l *Lang, fields []kv) {
-	byData := map[string]string{}
-	for _, f := range redFields {
-		byData[strings.TrimPrefix(f.Data, "data.")] = "form." + f.Form
-	}
-	for i, f := range fields {
-		base := f.K
-		if j := strings.LastIndex(base, "["); j > 0 && strings.HasSuffix(base, "]") {
-			base = base[:j] // nationalities[0] → nationalities
-		}
-		if key, ok := byData[base]; ok {
-			fields[i].Label = l.T(key)
-		} else {
-			fields[i].Label = l.TOr("datafield."+base, f.K)
-		}
-	}
-}
-
-// flatten lists a notice's data as label/value pairs, in key order.
-func flatten(prefix string, v any, out *[]kv) {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			p := k
-			if prefix != "" {
-				p = prefix + "." + k
-			}
-			flatten(p, x[k], out)
-		}
-	case []any:
-		for i, e := range x {
-			flatten(prefix+"["+strconv.Itoa(i)+"]", e, out)
-		}
-	case nil:
-	default:
-		b, _ := json.Marshal(x)
-		s := string(b)
-		if str, ok := x.(string); ok {
-			s = str
-		}
-		*out = append(*out, kv{K: prefix, V: s})
-	}
-}
-
-// noticeDataOf is what the notice page shows of v: its row, its data as
-// labelled fields and the refusal categories.
-func noticeDataOf(l *Lang, v *notices.View) noticeData {
-	d := noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories}
-	var data any
-	json.Unmarshal(v.Record.Data, &data)
-	flatten("", data, &d.Fields)
-	dataLabels(l, d.Fields)
-	for _, c := range v.Checks {
-		row := checkRow{OK: c.OK, Name: l.TOr("check."+c.Name, c.Name)}
-		for _, e := range c.Errors {
-			label := formName(e.Field, dataNames)
-			if key, ok := dataFieldKey(label); ok {
-				label = l.T(key)
-			}
-			row.Errors = append(row.Errors, label+": "+reasonText(l, e))
-		}
-		d.Checks = append(d.Checks, row)
-	}
-	return d
+// noticeDataOf is what the notice page shows of v: its row, its data
+// laid out as the notice is read, the checks in words and the refusal
+// categories.
+func noticeDataOf(l *Lang, now time.Time, v *notices.View) noticeData {
+	return noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories, Sections: noticeSections(l, v.Notice.Type, v.Record.Data),
+		Checks: checkRows(l, v.Notice.Type, v.Checks), Submitted: submittedAgo(l, now, v.Notice)}
 }
 
 func (c *Console) noticePage(q *req) error {
@@ -316,7 +250,7 @@ func (c *Console) noticePage(q *req) error {
 	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
 		return err
 	}
-	d := noticeDataOf(q.L, v)
+	d := noticeDataOf(q.L, c.Now(), v)
 	d.Versions, d.Mine = vs, v.Record.Owner == q.V.Bureau
 	st := notices.State(v.Notice, v.Record)
 	d.CanSubmit = d.Mine && (st == core.NoticeDraft || st == core.NoticeRefused) && !v.Notice.Diffusion
@@ -361,7 +295,7 @@ func (c *Console) noticeDecide(q *req) error {
 		if !ok {
 			return err
 		}
-		d := noticeDataOf(q.L, v)
+		d := noticeDataOf(q.L, c.Now(), v)
 		d.CanDecide = true
 		p := c.newPage(q, "notices", d)
 		p.Title, p.Errors, p.Form = q.L.T("type."+v.Notice.Type), fe, f
@@ -377,7 +311,9 @@ func (c *Console) reviewsPage(q *req) error {
 	}
 	var rows []noticeRow
 	for _, v := range vs {
-		rows = append(rows, rowOf(*v))
+		r := rowOf(*v)
+		r.Submitted = submittedAgo(q.L, c.Now(), v.Notice)
+		rows = append(rows, r)
 	}
 	return c.show(q, "reviews", "reviews", "nav.reviews", rows)
 }
@@ -591,24 +527,4 @@ func (c *Console) adminRevokeKey(q *req) error {
 		return err
 	}
 	return c.redirect(q, "/admin")
-}
-
-// dataNames maps the Red Notice's data fields (data.family_name) to the
-// form's names (family_name), for the labels of the checks' refusals.
-var dataNames = func() map[string]string {
-	m := map[string]string{}
-	for _, f := range redFields {
-		m[f.Data] = f.Form
-	}
-	return m
-}()
-
-// dataFieldKey is the catalog key of a form field's label.
-func dataFieldKey(name string) (string, bool) {
-	for _, f := range redFields {
-		if f.Form == name {
-			return "form." + f.Form, true
-		}
-	}
-	return "", false
 }
