@@ -25,6 +25,7 @@ const SniffBytes = 8 << 10
 type Sniffed struct {
 	Format      string // one of the Format constants; FormatUnknown if no reader here takes it
 	Description string // "a UN consolidated list XML", "a gzip-compressed file"…
+	plainCSV    bool   // text of another layout, whose own reader names what is wrong better
 }
 
 // Sniff guesses the layout of a file from its first bytes (up to
@@ -34,15 +35,15 @@ func Sniff(head []byte) Sniffed {
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
 	switch {
 	case len(bytes.TrimSpace(head)) == 0:
-		return Sniffed{FormatUnknown, "an empty file"}
+		return Sniffed{FormatUnknown, "an empty file", false}
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		return Sniffed{FormatUnknown, "a gzip-compressed file (unpack it first)"}
+		return Sniffed{FormatUnknown, "a gzip-compressed file (unpack it first)", false}
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return Sniffed{FormatUnknown, "a ZIP archive (unpack it first)"}
+		return Sniffed{FormatUnknown, "a ZIP archive (unpack it first)", false}
 	case bytes.HasPrefix(head, []byte("BZh")):
-		return Sniffed{FormatUnknown, "a bzip2-compressed file (unpack it first)"}
+		return Sniffed{FormatUnknown, "a bzip2-compressed file (unpack it first)", false}
 	case bytes.HasPrefix(head, []byte("%PDF")):
-		return Sniffed{FormatUnknown, "a PDF document"}
+		return Sniffed{FormatUnknown, "a PDF document", false}
 	}
 	t := bytes.TrimSpace(head)
 	switch t[0] {
@@ -58,13 +59,13 @@ func sniffXML(t []byte) Sniffed {
 	s := string(t)
 	switch {
 	case strings.Contains(s, "<CONSOLIDATED_LIST"):
-		return Sniffed{FormatUN, "a UN consolidated list XML"}
+		return Sniffed{FormatUN, "a UN consolidated list XML", false}
 	case strings.Contains(s, "<sdnList"):
-		return Sniffed{FormatUnknown, "an OFAC SDN XML (sdn.xml); use the legacy CSV files sdn.csv, alt.csv, add.csv instead"}
+		return Sniffed{FormatUnknown, "an OFAC SDN XML (sdn.xml); use the legacy CSV files sdn.csv, alt.csv, add.csv instead", false}
 	case strings.Contains(strings.ToLower(s[:min(len(s), 512)]), "<html") || strings.Contains(strings.ToLower(s[:min(len(s), 512)]), "<!doctype html"):
-		return Sniffed{FormatUnknown, "an HTML page (a download that went wrong?)"}
+		return Sniffed{FormatUnknown, "an HTML page (a download that went wrong?)", false}
 	}
-	return Sniffed{FormatUnknown, "an XML file of another kind"}
+	return Sniffed{FormatUnknown, "an XML file of another kind", false}
 }
 
 func sniffJSON(t []byte) Sniffed {
@@ -75,9 +76,9 @@ func sniffJSON(t []byte) Sniffed {
 	var keys map[string]json.RawMessage
 	if json.Unmarshal(line, &keys) != nil {
 		if t[0] == '[' {
-			return Sniffed{FormatUnknown, "a JSON array (one JSON object per line is expected)"}
+			return Sniffed{FormatUnknown, "a JSON array (one JSON object per line is expected)", false}
 		}
-		return Sniffed{FormatUnknown, "a JSON file that is not one object per line"}
+		return Sniffed{FormatUnknown, "a JSON file that is not one object per line", false}
 	}
 	_, schema := keys["schema"]
 	_, props := keys["properties"]
@@ -85,11 +86,11 @@ func sniffJSON(t []byte) Sniffed {
 	_, recordID := keys["RECORD_ID"]
 	switch {
 	case schema && props:
-		return Sniffed{FormatFTM, "FollowTheMoney entities (JSON lines)"}
+		return Sniffed{FormatFTM, "FollowTheMoney entities (JSON lines)", false}
 	case dataSource || recordID:
-		return Sniffed{FormatSenzing, "Senzing JSON records"}
+		return Sniffed{FormatSenzing, "Senzing JSON records", false}
 	}
-	return Sniffed{FormatUnknown, "JSON lines of an unknown layout"}
+	return Sniffed{FormatUnknown, "JSON lines of an unknown layout", false}
 }
 
 func sniffCSV(t []byte) Sniffed {
@@ -103,15 +104,15 @@ func sniffCSV(t []byte) Sniffed {
 	if len(fields) > 1 && isDigits(strings.TrimSpace(fields[0])) {
 		switch n := csvFields(first); {
 		case n == sdnColumns:
-			return Sniffed{FormatOFAC, "an OFAC sdn.csv"}
+			return Sniffed{FormatOFAC, "an OFAC sdn.csv", false}
 		case n == altColumns:
-			return Sniffed{FormatUnknown, "an OFAC alt.csv (give sdn.csv; alt.csv beside it is read too)"}
+			return Sniffed{FormatUnknown, "an OFAC alt.csv (give sdn.csv; alt.csv beside it is read too)", false}
 		case n == addColumns:
-			return Sniffed{FormatUnknown, "an OFAC add.csv (give sdn.csv; add.csv beside it is read too)"}
+			return Sniffed{FormatUnknown, "an OFAC add.csv (give sdn.csv; add.csv beside it is read too)", false}
 		case n == commentsColumns:
-			return Sniffed{FormatUnknown, "an OFAC sdn_comments.csv (give sdn.csv; sdn_comments.csv beside it is read too)"}
+			return Sniffed{FormatUnknown, "an OFAC sdn_comments.csv (give sdn.csv; sdn_comments.csv beside it is read too)", false}
 		}
-		return Sniffed{FormatUnknown, fmt.Sprintf("a CSV file of %d columns starting with a number", csvFields(first))}
+		return Sniffed{FormatUnknown, fmt.Sprintf("a CSV file of %d columns starting with a number", csvFields(first)), false}
 	}
 	has := func(name string) bool {
 		for _, f := range fields {
@@ -123,14 +124,14 @@ func sniffCSV(t []byte) Sniffed {
 	}
 	switch {
 	case has("number") && has("country"):
-		return Sniffed{FormatDocuments, "a travel-document CSV"}
+		return Sniffed{FormatDocuments, "a travel-document CSV", false}
 	case has("full_name") && has("date_of_birth"):
-		return Sniffed{FormatUnknown, "a screening-fixture CSV (queries, not a list)"}
+		return Sniffed{FormatUnknown, "a screening-fixture CSV (queries, not a list)", false}
 	}
 	if len(fields) > 1 {
-		return Sniffed{FormatUnknown, "a CSV file of another layout"}
+		return Sniffed{FormatUnknown, "a CSV file of another layout", true}
 	}
-	return Sniffed{FormatUnknown, "a text file of an unknown layout"}
+	return Sniffed{FormatUnknown, "a text file of an unknown layout", true}
 }
 
 // csvFields counts the fields of one CSV line, commas inside quotes not
@@ -165,7 +166,9 @@ func isDigits(s string) bool {
 // command to use.
 func CheckFormat(want string, head []byte) error {
 	got := Sniff(head)
-	if got.Format == want {
+	if got.Format == want || (want == FormatDocuments && got.plainCSV) {
+		// A travel-document CSV is our own layout: its reader says which
+		// header column is missing.
 		return nil
 	}
 	if got.Format != FormatUnknown {
