@@ -27,11 +27,24 @@ func benchCmd() *command {
 	var nreports string
 	c.str(&nreports, "reports", "", "100000", "reports: generated citizen reports ingested")
 	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
-	var cpuprofile string
+	var cpuprofile, profileDir, external string
 	c.str(&cpuprofile, "cpuprofile", "", "", "write a CPU profile of the run to this file")
+	c.str(&profileDir, "profile-dir", "", "", "write a CPU profile of the server for each HTTP pass into this folder (not with --cpuprofile)")
+	c.str(&external, "external-client", "", "yes", "also drive the API from a separate client process over loopback (yes or no)")
 	c.run = func(args []string) error {
+		// `manara bench client` is the external load generator the lists
+		// suite starts as a child process.
+		if len(args) > 0 && args[0] == "client" {
+			return bench.Client(args[1:], os.Stdout)
+		}
 		if _, err := c.parse(args); err != nil {
 			return err
+		}
+		if cpuprofile != "" && profileDir != "" {
+			return usageErr{"say --cpuprofile or --profile-dir, not both"}
+		}
+		if external != "yes" && external != "no" {
+			return usageErr{"--external-client must be yes or no"}
 		}
 		num := func(name, v string) (int, error) {
 			n, err := strconv.Atoi(v)
@@ -40,7 +53,19 @@ func benchCmd() *command {
 			}
 			return n, nil
 		}
-		o := bench.Options{Corpora: corpora, Log: os.Stderr}
+		o := bench.Options{Corpora: corpora, Log: os.Stderr, ProfileDir: profileDir}
+		if external == "yes" {
+			exe, err := os.Executable()
+			if err != nil {
+				return fmt.Errorf("find this program to start the external client: %w", err)
+			}
+			o.Client = []string{exe, "bench", "client"}
+		}
+		if profileDir != "" {
+			if err := os.MkdirAll(profileDir, 0o755); err != nil {
+				return err
+			}
+		}
 		var err error
 		if o.Queries, err = num("queries", queries); err != nil {
 			return err

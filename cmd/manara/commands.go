@@ -286,10 +286,12 @@ func serve(f serverFlags, withDemo bool) error {
 	}
 	idx := screen.New()
 	start := time.Now()
+	built := duringIndexBuild()
 	seq, err := idx.Load(ctx, st, nil)
 	if err != nil {
 		return fmt.Errorf("build the screening index: %w", err)
 	}
+	built()
 	stats := idx.Stats()
 	log.Info("screening index built", "records", stats.Records, "persons", stats.Persons, "documents", stats.Documents,
 		"identifiers", stats.Identifiers, "took", time.Since(start).Round(time.Millisecond))

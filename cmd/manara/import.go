@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,18 +19,23 @@ import (
 )
 
 func importCmd() *command {
-	c := newCommand("import", "import un|ofac|documents FILE [flags]",
+	c := newCommand("import", "import un|ofac|ftm|senzing|documents FILE [flags]",
 		"Import a list, idempotently: a second run of the same file changes nothing.\n"+
 			"  un FILE         the UN consolidated list XML, as INTERPOL–UN Special Notices owned by the secretariat\n"+
-			"  ofac FILE       the OFAC SDN CSV (sdn.csv; alt.csv and add.csv beside it are read too), as records of the US bureau\n"+
+			"  ofac FILE       the OFAC SDN CSV (sdn.csv; alt.csv, add.csv and sdn_comments.csv beside it are read too), as records of the US bureau\n"+
+			"  ftm FILE        FollowTheMoney entities, one JSON a line (OpenSanctions entities.ftm.json), as records of --bureau\n"+
+			"  senzing FILE    Senzing JSON records, one a line (OpenSanctions senzing.json), as records of --bureau\n"+
 			"  documents FILE  a CSV of travel documents (number,country,type,status) as records of --bureau\n"+
+			"The file's first bytes are checked: a file of another list is refused, naming the command that reads it;\n"+
+			"so is a file of which more than 10% of the rows cannot be read.\n"+
 			"Entries that left the list are cancelled, with the reason.")
 	var f storeFlags
 	f.add(c)
-	var bureau string
-	c.str(&bureau, "bureau", "", "", "for documents: the bureau that owns them (ISO code)")
+	var bureau, list string
+	c.str(&bureau, "bureau", "", "", "for ftm, senzing and documents: the bureau that owns the entries (ISO code, or IPSG for the secretariat)")
+	c.str(&list, "list", "", "", "for ftm and senzing: the list's name, to keep several lists of one bureau apart (default: ftm or senzing)")
 	c.run = func(args []string) error {
-		if err := needSub(c, args, "say un, ofac or documents, and the FILE"); err != nil {
+		if err := needSub(c, args, "say un, ofac, ftm, senzing or documents, and the FILE"); err != nil {
 			return err
 		}
 		sub := args[0]
@@ -40,35 +46,47 @@ func importCmd() *command {
 		if len(rest) != 1 {
 			return usageErr{"one FILE is needed"}
 		}
+		switch sub {
+		case "un", "ofac", "ftm", "senzing", "documents":
+		default:
+			return usageErr{fmt.Sprintf("unknown list %q: say un, ofac, ftm, senzing or documents", sub)}
+		}
+		owner, source := "", sub
+		switch sub {
+		case "un":
+			owner = members.Secretariat
+		case "ofac":
+			owner = "US"
+		case "ftm", "senzing":
+			b, ok := members.BureauFor(bureau)
+			if !ok {
+				return usageErr{fmt.Sprintf("--bureau is required for %s: the ISO code of the bureau that owns the entries, or %s for the secretariat", sub, members.Secretariat)}
+			}
+			owner = b.Code
+			if list != "" {
+				if !validListName(list) {
+					return usageErr{"--list must be 1 to 64 letters, digits, '_', '-' or '.', and not un, ofac or documents"}
+				}
+				source = sub + ":" + list
+			}
+		case "documents":
+			b, ok := members.BureauFor(bureau)
+			if !ok || members.IsSecretariat(b.Code) {
+				return usageErr{"--bureau must be the owning member country's ISO code"}
+			}
+			owner = b.Code
+		}
+		// Refuse a wrong file before touching the store.
+		if err := checkFormat(sub, rest[0]); err != nil {
+			return err
+		}
 		st, err := openMigrated(f)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		im := &importer{rs: records.New(st), st: st}
-		switch sub {
-		case "un", "ofac":
-			subjects, warnings, err := readList(sub, rest[0])
-			if err != nil {
-				return err
-			}
-			printWarnings(warnings)
-			if err := im.subjects(runCtx, sub, subjects); err != nil {
-				return err
-			}
-			// UN entries are INTERPOL–UN Special Notices: give the new
-			// ones their workflow row and public number.
-			if sub == "un" {
-				if _, err := notices.New(st).Adopt(runCtx); err != nil {
-					return fmt.Errorf("publish the imported UN notices: %w", err)
-				}
-			}
-			return nil
-		case "documents":
-			b, ok := members.BureauFor(bureau)
-			if !ok || members.IsSecretariat(b.Code) {
-				return usageErr{"--bureau must be the owning member country's ISO code"}
-			}
+		if sub == "documents" {
 			fh, err := os.Open(rest[0])
 			if err != nil {
 				return err
@@ -79,11 +97,72 @@ func importCmd() *command {
 				return err
 			}
 			printWarnings(warnings)
-			return im.documents(runCtx, b.Code, rows)
+			return im.documents(runCtx, owner, rows)
 		}
-		return usageErr{fmt.Sprintf("unknown list %q: say un, ofac or documents", sub)}
+		subjects, warnings, err := readList(sub, rest[0])
+		if err != nil {
+			return err
+		}
+		printWarnings(warnings)
+		for i := range subjects {
+			subjects[i].Source = source
+		}
+		if err := im.subjects(runCtx, source, owner, subjects); err != nil {
+			return err
+		}
+		// UN entries are INTERPOL–UN Special Notices: give the new ones
+		// their workflow row and public number.
+		if sub == "un" {
+			if _, err := notices.New(st).Adopt(runCtx); err != nil {
+				return fmt.Errorf("publish the imported UN notices: %w", err)
+			}
+		}
+		return nil
 	}
 	return c
+}
+
+// validListName keeps --list a short label that cannot pass for one of the
+// built-in sources.
+func validListName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || s == "un" || s == "ofac" || s == "documents" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFormat reads the first bytes of path and refuses it if it is not a
+// file of the list sub, saying what it looks like.
+func checkFormat(sub, path string) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	head := make([]byte, imports.SniffBytes)
+	n, err := io.ReadFull(fh, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := imports.CheckFormat(sub, head[:n]); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// ofacCompanions are the files read beside sdn.csv, and what is lost
+// without each. A missing one is named and the import goes on: sdn.csv
+// alone is a complete list of names, and a later import with the
+// companions adds what was missing.
+var ofacCompanions = []struct{ name, gives string }{
+	{"alt.csv", "aliases (a.k.a.) are not screened"},
+	{"add.csv", "addresses are not read"},
+	{"sdn_comments.csv", "remarks cut at about 1,000 characters are not completed"},
 }
 
 func readList(kind, path string) ([]imports.Subject, []imports.Warning, error) {
@@ -92,18 +171,26 @@ func readList(kind, path string) ([]imports.Subject, []imports.Warning, error) {
 		return nil, nil, err
 	}
 	defer fh.Close()
-	if kind == "un" {
+	switch kind {
+	case "un":
 		return imports.ReadUN(fh)
+	case "ftm":
+		return imports.ReadFTM(fh)
+	case "senzing":
+		return imports.ReadSenzing(fh)
 	}
-	var alt, add, comments io.Reader
+	readers := make([]io.Reader, len(ofacCompanions))
 	dir := filepath.Dir(path)
-	for name, r := range map[string]*io.Reader{"alt.csv": &alt, "add.csv": &add, "sdn_comments.csv": &comments} {
-		if g, err := os.Open(filepath.Join(dir, name)); err == nil {
-			defer g.Close()
-			*r = g
+	for i, c := range ofacCompanions {
+		g, err := os.Open(filepath.Join(dir, c.name))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s not found beside %s (%v): %s; going on without it\n", c.name, filepath.Base(path), errors.Unwrap(err), c.gives)
+			continue
 		}
+		defer g.Close()
+		readers[i] = g
 	}
-	return imports.ReadOFACWithComments(fh, alt, add, comments)
+	return imports.ReadOFACWithComments(fh, readers[0], readers[1], readers[2])
 }
 
 func printWarnings(ws []imports.Warning) {
@@ -223,11 +310,7 @@ func (im *importer) flush(ctx context.Context, v core.Viewer, counts *importCoun
 	im.pending, im.pendingWhat = im.pending[:0], im.pendingWhat[:0]
 }
 
-func (im *importer) subjects(ctx context.Context, source string, subjects []imports.Subject) error {
-	owner := "US"
-	if source == "un" {
-		owner = members.Secretariat
-	}
+func (im *importer) subjects(ctx context.Context, source, owner string, subjects []imports.Subject) error {
 	v := core.Viewer{Bureau: owner, UserID: "import:" + source, Permissions: []string{core.PermRecordsRead, core.PermRecordsWrite}, Remote: "cli"}
 	old, err := im.existing(ctx, owner, source, sourceID)
 	if err != nil {

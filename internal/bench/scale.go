@@ -111,10 +111,10 @@ func scalePersons(ctx context.Context, o Options) ([]Row, error) {
 	p99 := lat[len(lat)*99/100]
 	qps := float64(len(qs)) / wall.Seconds()
 	return []Row{
-		{ds, "index build", build.Round(time.Millisecond).String(), "≤ 60s", met(build <= time.Minute)},
-		{ds, "memory per person", fmt.Sprintf("%.0f bytes", perPerson), "≤ 1 KB", met(perPerson <= 1024)},
-		{ds, "p99, in process, concurrency 2", p99.Round(time.Microsecond).String(), "≤ 10ms", met(p99 <= 10*time.Millisecond)},
-		{ds, "queries per second, in process, concurrency 2", fmt.Sprintf("%.0f", qps), "≥ 2,000", met(qps >= 2000)},
+		{ds, "index build (no threshold: not a screening)", build.Round(time.Millisecond).String(), "≤ 60s", met(build <= time.Minute)},
+		{ds, "memory per person (no threshold: not a screening)", fmt.Sprintf("%.0f bytes", perPerson), "≤ 1 KB", met(perPerson <= 1024)},
+		{ds, fmt.Sprintf("p99, in process, concurrency 2 (threshold %.2f)", screen.DefaultThreshold), p99.Round(time.Microsecond).String(), "≤ 10ms", met(p99 <= 10*time.Millisecond)},
+		{ds, fmt.Sprintf("queries per second, in process, concurrency 2 (threshold %.2f)", screen.DefaultThreshold), fmt.Sprintf("%.0f", qps), "≥ 2,000", met(qps >= 2000)},
 	}, nil
 }
 
@@ -161,8 +161,8 @@ func scaleDocuments(o Options) []Row {
 	wg.Wait()
 	rate := float64(lookups) / time.Since(t0).Seconds()
 	return []Row{
-		{ds, "index build", build.Round(time.Millisecond).String(), "", ""},
-		{ds, "memory per document", fmt.Sprintf("%.0f bytes", perDoc), "≤ 64 bytes", met(perDoc <= 64)},
-		{ds, "lookups per second, in process, 2 goroutines", fmt.Sprintf("%.0f", rate), "≥ 1,000,000", met(rate >= 1e6)},
+		{ds, "index build (no threshold: not a screening)", build.Round(time.Millisecond).String(), "", ""},
+		{ds, "memory per document (no threshold: not a screening)", fmt.Sprintf("%.0f bytes", perDoc), "≤ 64 bytes", met(perDoc <= 64)},
+		{ds, "exact lookups per second, in process, 2 goroutines (no threshold: exact number and country)", fmt.Sprintf("%.0f", rate), "≥ 1,000,000", met(rate >= 1e6)},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -109,6 +110,11 @@ func (s *Service) drain() {
 // the group fails, each is tried again on its own, so that one bad
 // sighting does not cost the others theirs.
 func (s *Service) commit(batch []*pending) {
+	if !slices.ContainsFunc(batch, waited) {
+		// Nobody waits for these repeats: gather those that follow into
+		// the same transaction.
+		batch = append(batch, s.group.gather(s.repeatDelay())...)
+	}
 	s.writeAll(batch)
 	s.notify()
 	since := s.Now().Add(-s.window())
@@ -149,6 +155,7 @@ func (s *Service) writeAll(batch []*pending) {
 // write records ps in one transaction, the audit entries of all appended
 // at once, and sets each one's hits or error.
 func (s *Service) write(ps []*pending) error {
+	s.commits.Add(1)
 	outs := make([][][]*core.Hit, len(ps))
 	err := s.Store.Update(context.Background(), func(tx core.Tx) error { // the group outlives any one request
 		var entries []*core.AuditEntry
@@ -181,6 +188,10 @@ type group struct {
 	// border keeps full.
 	handed, written int
 	flushed         *sync.Cond // broadcast when written moves on
+	// wake, while a writer of repeats gathers more, cuts its wait short:
+	// closed when a sighting someone waits for queues, or on Flush.
+	wake     chan struct{}
+	flushing int // Flush calls under way
 }
 
 type pending struct {
@@ -200,12 +211,52 @@ func (g *group) join(p *pending) []*pending {
 	g.queue = append(g.queue, p)
 	g.handed++
 	if g.writing {
+		if p.done != nil {
+			g.wakeWriter()
+		}
 		return nil
 	}
 	g.writing = true
 	batch := g.queue
 	g.queue = nil
 	return batch
+}
+
+// waited reports whether someone waits for p to be written.
+func waited(p *pending) bool { return p.done != nil }
+
+// gather waits up to d while more sightings queue, and hands them to the
+// writer, whose turn it still is. It does not wait, or stops waiting, once
+// a sighting someone waits for has queued or a Flush has begun.
+func (g *group) gather(d time.Duration) []*pending {
+	g.mu.Lock()
+	if g.flushing == 0 && !slices.ContainsFunc(g.queue, waited) {
+		wake := make(chan struct{})
+		g.wake = wake
+		g.mu.Unlock()
+		t := time.NewTimer(d)
+		select {
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
+		g.mu.Lock()
+		if g.wake == wake {
+			g.wake = nil
+		}
+	}
+	defer g.mu.Unlock()
+	batch := g.queue
+	g.queue = nil
+	return batch
+}
+
+// wakeWriter ends a gathering writer's wait; g.mu is held.
+func (g *group) wakeWriter() {
+	if g.wake != nil {
+		close(g.wake)
+		g.wake = nil
+	}
 }
 
 // next hands the writer what queued meanwhile, or ends its turn (nil).
@@ -233,6 +284,9 @@ func (g *group) wait() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	target := g.handed
+	g.flushing++
+	defer func() { g.flushing-- }()
+	g.wakeWriter()
 	for g.written < target {
 		if g.flushed == nil {
 			g.flushed = sync.NewCond(&g.mu)

@@ -187,3 +187,68 @@ func TestPanickingCommitDoesNotJamTheGroup(t *testing.T) {
 	}
 	svc.Flush()
 }
+
+// Repeat sightings, which nobody waits for, share one transaction: the
+// writer gathers them (here for an hour, so that nothing is left to
+// timing) until a sighting that makes a new hit arrives, which is then
+// written with them, and answered, at once.
+func TestRepeatsShareOneCommit(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			rec := storetest.NewRecord("MA", core.Releasability{Mode: core.ReleaseAll}, core.StatusActive)
+			if err := st.Update(context.Background(), func(tx core.Tx) error { return tx.InsertRecord(rec) }); err != nil {
+				t.Fatal(err)
+			}
+			svc := hits.New(st)
+			svc.RepeatDelay = time.Hour
+			es := core.Viewer{Bureau: "ES", KeyID: "k", Permissions: []string{core.PermScreen}}
+			sighting := func(subject string) *core.Hit {
+				t.Helper()
+				out, err := svc.Record(context.Background(), es, []hits.Sighting{{Type: "person", Subject: subject, Query: subject,
+					Context: map[string]string{"border_post": "Ceuta"}, Matches: []hits.Match{{RecordID: rec.ID, Score: 0.95, Label: "x"}}}})
+				if err != nil || len(out) != 1 || len(out[0]) != 1 {
+					t.Fatalf("record %s: %v %v", subject, out, err)
+				}
+				return out[0][0]
+			}
+			count := func(id string) int {
+				t.Helper()
+				var h *core.Hit
+				if err := st.View(context.Background(), func(tx core.Tx) (err error) { h, err = tx.GetHit(id); return }); err != nil {
+					t.Fatal(err)
+				}
+				return h.Count
+			}
+			var ids []string
+			for i := range 20 {
+				ids = append(ids, sighting(fmt.Sprintf("traveller %d", i)).ID)
+			}
+			svc.Flush()
+			before := svc.Commits()
+			for i := range 20 {
+				if h := sighting(fmt.Sprintf("traveller %d", i)); h.ID != ids[i] || h.Count != 2 {
+					t.Fatalf("repeat %d answered %s count %d", i, h.ID, h.Count)
+				}
+			}
+			if n := count(ids[0]); n != 1 {
+				t.Fatalf("a repeat was written before the writer finished gathering: count %d", n)
+			}
+			// A new hit is durable when answered: it cuts the gathering
+			// short and goes in the same transaction as the repeats.
+			fresh := sighting("traveller new")
+			if count(fresh.ID) != 1 {
+				t.Fatal("the new hit was answered before it was stored")
+			}
+			svc.Flush()
+			for i, id := range ids {
+				if n := count(id); n != 2 {
+					t.Fatalf("traveller %d: %d sightings stored, want 2", i, n)
+				}
+			}
+			if n := svc.Commits() - before; n != 1 {
+				t.Errorf("20 repeats and a new hit took %d transactions, want 1", n)
+			}
+		})
+	}
+}

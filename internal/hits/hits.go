@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -76,9 +77,28 @@ type Service struct {
 	// replica counts together. Zero values take the defaults.
 	ProbeWindow           time.Duration
 	ProbeWarn, ProbeLimit int
+	// RepeatDelay is how long the writer of repeat sightings, which
+	// nobody waits for, gathers more before it commits: one transaction
+	// (and one disk sync) for a busy border's many repeats instead of one
+	// each. A sighting that makes a new hit, and Flush, cut the wait
+	// short. Zero takes DefaultRepeatDelay.
+	RepeatDelay time.Duration
 
-	group group
-	known known
+	group   group
+	known   known
+	commits atomic.Int64 // transactions the group wrote, for tests
+}
+
+// DefaultRepeatDelay: see Service.RepeatDelay. As the audit writer's
+// interval, it is short beside a border post's pace and long beside a
+// transaction.
+const DefaultRepeatDelay = 5 * time.Millisecond
+
+func (s *Service) repeatDelay() time.Duration {
+	if s.RepeatDelay <= 0 {
+		return DefaultRepeatDelay
+	}
+	return s.RepeatDelay
 }
 
 // New returns a Service over st with the default window.

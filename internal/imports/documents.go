@@ -86,10 +86,11 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 		if err == io.EOF {
 			break
 		}
+		w.seen++
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && !errors.Is(err, ErrTooLarge) {
-				w.add(fmt.Sprintf("line %d", pe.StartLine), "", fmt.Sprintf("bad CSV (line %d, column %d): %v; row skipped", pe.Line, pe.Column, pe.Err))
+				w.skip(fmt.Sprintf("line %d", pe.StartLine), "", fmt.Sprintf("bad CSV (line %d, column %d): %v; row skipped", pe.Line, pe.Column, pe.Err))
 				continue
 			}
 			return nil, nil, fmt.Errorf("documents: %w", err)
@@ -97,7 +98,7 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 		line, _ := cr.FieldPos(0)
 		where := fmt.Sprintf("line %d", line)
 		if len(rec) != width {
-			w.add(where, "", fmt.Sprintf("%d fields, want %d as in the header; row skipped", len(rec), width))
+			w.skip(where, "", fmt.Sprintf("%d fields, want %d as in the header; row skipped", len(rec), width))
 			continue
 		}
 		if len(rows) >= maxSubjects {
@@ -105,17 +106,20 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 		}
 		row, field, reason := documentRow(rec, col)
 		if reason != "" {
-			w.add(where, field, reason+"; row skipped")
+			w.skip(where, field, reason+"; row skipped")
 			continue
 		}
 		key := [2]string{strings.ToUpper(row.Number), row.Country}
 		if first, dup := seen[key]; dup {
-			w.add(where, "number", fmt.Sprintf("%s %s already on line %d; row skipped", row.Country, row.Number, first))
+			w.skip(where, "number", fmt.Sprintf("%s %s already on line %d; row skipped", row.Country, row.Number, first))
 			continue
 		}
 		seen[key] = line
 		row.Line = line
 		rows = append(rows, row)
+	}
+	if err := w.check("documents"); err != nil {
+		return nil, nil, err
 	}
 	return rows, w.result(), nil
 }

@@ -162,6 +162,7 @@ var (
 	maxWarnings          = 10000     // warnings kept; the rest are counted
 	maxDepth             = 64        // XML element nesting
 	maxRecordParts       = 10000     // XML child elements kept per record
+	maxBadPercent        = 10        // skipped rows or records, in percent of those read, before the input is refused
 )
 
 // limitReader refuses an input longer than max bytes, or one holding a run of
@@ -214,10 +215,49 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// warnings collects warnings up to maxWarnings and counts the rest.
+// warnings collects warnings up to maxWarnings and counts the rest. It
+// also counts the rows or records read and those skipped whole, so that a
+// file that is mostly not what the reader expects fails instead of
+// importing what little parsed.
 type warnings struct {
 	list    []Warning
 	dropped int
+	seen    int // rows or records read, good or bad
+	skipped int // rows or records dropped whole
+	first   []Warning
+}
+
+// skip records a warning for a row or record dropped whole.
+func (w *warnings) skip(where, field, reason string) {
+	w.skipped++
+	if len(w.first) < 5 {
+		w.first = append(w.first, Warning{Where: where, Field: field, Reason: reason})
+	}
+	w.add(where, field, reason)
+}
+
+// ErrTooManyBad is wrapped by the error returned for an input in which
+// more than maxBadPercent of the rows or records had to be skipped.
+var ErrTooManyBad = errors.New("too many bad rows")
+
+// check fails when more than maxBadPercent of what was read was skipped
+// (at least 3 rows, or all of them): the file is the wrong one, or of
+// another layout, and importing the rest would cancel every entry that
+// did not parse. The error quotes the first reasons.
+func (w *warnings) check(name string) error {
+	if w.skipped == 0 || w.seen == 0 {
+		return nil
+	}
+	if w.skipped*100 <= maxBadPercent*w.seen || (w.skipped < 3 && w.skipped < w.seen) {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d of %d rows or records (%d%%) could not be read, over the %d%% allowed; nothing was imported. First reasons:",
+		name, w.skipped, w.seen, w.skipped*100/w.seen, maxBadPercent)
+	for _, f := range w.first {
+		b.WriteString("\n  " + f.String())
+	}
+	return fmt.Errorf("%s: %w", b.String(), ErrTooManyBad)
 }
 
 func (w *warnings) add(where, field, reason string) {

@@ -461,6 +461,7 @@ func TestUNLimits(t *testing.T) {
 
 	// Warnings are capped.
 	withLimit(t, &maxWarnings, 3)
+	withLimit(t, &maxBadPercent, 100)
 	_, warns, _ = ReadUN(strings.NewReader(un(strings.Repeat(`<INDIVIDUAL></INDIVIDUAL>`, 10))))
 	if len(warns) != 4 || !strings.Contains(warns[3].Reason, "7 more warnings") {
 		t.Errorf("warnings not capped: %v", warns)
@@ -470,6 +471,7 @@ func TestUNLimits(t *testing.T) {
 // ---------------------------------------------------------------- OFAC input
 
 func TestOFACRows(t *testing.T) {
+	withLimit(t, &maxBadPercent, 100) // row by row: the share of bad rows is TestTooManyBadRows's
 	sdn := `36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- 
 2674,"ABBAS, Abu","individual","SDGT","Director",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 10 Dec 1948; POB Safed, Palestine; nationality Syria; alt. nationality Palestinian; citizen Iraq; Gender Male; Passport 1084010 (Egypt) expires 01 Jan 2020; alt. Passport 19820215; National ID No. 1234 (Korea, North); Cedula No. 79.586.221 (Colombia); R.F.C. AAAA-1234 (Mexico); a.k.a. 'ABU ALI'; a.k.a. 'SMITH, John'; Email Address abu@example.com; Website www.example.org; Phone Number 123456; Digital Currency Address - XBT 1AbC; alt. Digital Currency Address - ETH 0xdef; Digital Currency Address - TRX TXyz."
 3,"BAD ROW",-0-
@@ -584,15 +586,15 @@ func TestOFACEdges(t *testing.T) {
 	if _, _, err := ReadOFAC(strings.NewReader(""), nil, nil); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty sdn: %v", err)
 	}
-	// Only bad rows: no error, warnings.
-	subjects, warns, err := ReadOFAC(strings.NewReader("1,2\n"), strings.NewReader(""), nil)
-	if err != nil || len(subjects) != 0 || !hasWarning(warns, "sdn.csv line 1", "", "2 fields") {
-		t.Errorf("bad-only sdn: %v %v %v", subjects, warns, err)
+	// Only bad rows: refused, naming the first reason.
+	subjects, _, err := ReadOFAC(strings.NewReader("1,2\n"), strings.NewReader(""), nil)
+	if !errors.Is(err, ErrTooManyBad) || len(subjects) != 0 || !strings.Contains(err.Error(), "sdn.csv line 1: 2 fields, want 12") {
+		t.Errorf("bad-only sdn: %v %v", subjects, err)
 	}
 	// CRLF line ends, Latin-1 bytes, a quoted field over two lines.
 	sdn := "1,\"M\xdcLLER, J\xfcrgen\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1970;\r\nGender Male\"\r\n" +
 		"2,\"SECOND\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
-	subjects, warns, err = ReadOFAC(strings.NewReader(sdn), nil, nil)
+	subjects, warns, err := ReadOFAC(strings.NewReader(sdn), nil, nil)
 	if err != nil || len(subjects) != 2 {
 		t.Fatalf("%v %v", subjects, err)
 	}
@@ -712,6 +714,7 @@ func TestResolveCountry(t *testing.T) {
 // ----------------------------------------------------- travel-document CSV
 
 func TestDocumentsCSV(t *testing.T) {
+	withLimit(t, &maxBadPercent, 100) // row by row: the share of bad rows is TestTooManyBadRows's
 	in := "\ufeffStatus, Number ,Note,COUNTRY,type\n" +
 		"stolen,X1234567,\"a note, with comma\",fra,Passport\n" +
 		"LOST,  AB 12 ,,DEU,id_card\n" +

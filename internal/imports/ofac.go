@@ -66,6 +66,9 @@ func ReadOFACWithComments(sdn, alt, add, comments io.Reader) ([]Subject, []Warni
 			return nil, nil, err
 		}
 	}
+	if err := p.w.check("ofac"); err != nil {
+		return nil, nil, err
+	}
 	out := make([]Subject, len(p.entries))
 	for i := range p.entries {
 		e := &p.entries[i]
@@ -89,10 +92,11 @@ func readCSV(name string, r io.Reader, want int, w *warnings, fn func(line int, 
 		if err == io.EOF {
 			return nil
 		}
+		w.seen++
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && !errors.Is(err, ErrTooLarge) {
-				w.add(fmt.Sprintf("%s line %d", name, pe.StartLine), "", fmt.Sprintf("bad CSV (line %d, column %d): %v; row skipped", pe.Line, pe.Column, pe.Err))
+				w.skip(fmt.Sprintf("%s line %d", name, pe.StartLine), "", fmt.Sprintf("bad CSV (line %d, column %d): %v; row skipped", pe.Line, pe.Column, pe.Err))
 				continue
 			}
 			if errors.Is(err, ErrTooLarge) {
@@ -105,7 +109,7 @@ func readCSV(name string, r io.Reader, want int, w *warnings, fn func(line int, 
 			continue
 		}
 		if len(rec) != want {
-			w.add(fmt.Sprintf("%s line %d", name, line), "", fmt.Sprintf("%d fields, want %d; row skipped", len(rec), want))
+			w.skip(fmt.Sprintf("%s line %d", name, line), "", fmt.Sprintf("%d fields, want %d; row skipped", len(rec), want))
 			continue
 		}
 		if err := fn(line, rec); err != nil {
@@ -156,7 +160,7 @@ func (p *ofacParser) entNum(where, s string) (int, bool) {
 	t := strings.TrimSpace(s)
 	n, err := strconv.Atoi(t)
 	if err != nil || n < 0 || t[0] == '+' {
-		p.w.add(where, "ent_num", fmt.Sprintf("%q is not an entry number; row skipped", truncateForMessage(t)))
+		p.w.skip(where, "ent_num", fmt.Sprintf("%q is not an entry number; row skipped", truncateForMessage(t)))
 		return 0, false
 	}
 	return n, true
@@ -170,7 +174,7 @@ func (p *ofacParser) entry(where, s string) *ofacEntry {
 	}
 	i, ok := p.byID[n]
 	if !ok {
-		p.w.add(where, "ent_num", fmt.Sprintf("%d is not in sdn.csv; row skipped", n))
+		p.w.skip(where, "ent_num", fmt.Sprintf("%d is not in sdn.csv; row skipped", n))
 		return nil
 	}
 	return &p.entries[i]
@@ -183,12 +187,12 @@ func (p *ofacParser) sdnRow(line int, rec []string) error {
 		return nil
 	}
 	if i, dup := p.byID[n]; dup {
-		p.w.add(where, "ent_num", fmt.Sprintf("%d already read on line %d; row skipped", n, p.entries[i].line))
+		p.w.skip(where, "ent_num", fmt.Sprintf("%d already read on line %d; row skipped", n, p.entries[i].line))
 		return nil
 	}
 	name := p.field(where, "SDN_Name", rec[1])
 	if name == "" {
-		p.w.add(where, "SDN_Name", "no name; row skipped")
+		p.w.skip(where, "SDN_Name", "no name; row skipped")
 		return nil
 	}
 	if len(p.entries) >= maxSubjects {
@@ -248,7 +252,7 @@ func (p *ofacParser) altRow(line int, rec []string) error {
 	}
 	name := p.field(where, "alt_name", rec[3])
 	if name == "" {
-		p.w.add(where, "alt_name", "no name; row skipped")
+		p.w.skip(where, "alt_name", "no name; row skipped")
 		return nil
 	}
 	if e.s.Kind == KindIndividual {

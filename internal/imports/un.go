@@ -166,6 +166,7 @@ func ReadUN(r io.Reader) ([]Subject, []Warning, error) {
 		case xml.EndElement:
 			if rec != nil {
 				if depth == recDepth {
+					w.seen++
 					if s, ok := p.subject(rec); ok {
 						subjects = append(subjects, s)
 					}
@@ -183,6 +184,9 @@ func ReadUN(r io.Reader) ([]Subject, []Warning, error) {
 	}
 	if !root {
 		return nil, nil, errors.New("un: empty input: no XML root element")
+	}
+	if err := w.check("un"); err != nil {
+		return nil, nil, err
 	}
 	return subjects, w.result(), nil
 }
@@ -259,7 +263,7 @@ func (p *unParser) subject(rec *unRecord) (Subject, bool) {
 	s.NameOriginal = p.first(rec, "NAME_ORIGINAL_SCRIPT", where)
 	if s.Name == "" {
 		if s.NameOriginal == "" {
-			p.w.add(where, rec.element, "no name (FIRST_NAME…FOURTH_NAME and NAME_ORIGINAL_SCRIPT empty); record skipped")
+			p.w.skip(where, rec.element, "no name (FIRST_NAME…FOURTH_NAME and NAME_ORIGINAL_SCRIPT empty); record skipped")
 			return Subject{}, false
 		}
 		p.w.add(where, "FIRST_NAME", "no Latin-script name; NAME_ORIGINAL_SCRIPT used as the name")
@@ -267,7 +271,7 @@ func (p *unParser) subject(rec *unRecord) (Subject, bool) {
 	}
 	if s.SourceID == "" {
 		if dataID == "" {
-			p.w.add(where, "REFERENCE_NUMBER", "no REFERENCE_NUMBER and no DATAID; record skipped")
+			p.w.skip(where, "REFERENCE_NUMBER", "no REFERENCE_NUMBER and no DATAID; record skipped")
 			return Subject{}, false
 		}
 		p.w.add(where, "REFERENCE_NUMBER", "missing; un:<DATAID> used as the source ID")

@@ -1,0 +1,83 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/screen"
+)
+
+// The test binary is also the external client: a child started with
+// MANARA_BENCH_TEST_CLIENT=1 runs Client instead of the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("MANARA_BENCH_TEST_CLIENT") == "1" {
+		if err := Client(os.Args[1:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestHTTPHitsAreReal: the HTTP passes on queries that match make real
+// hits. With every hit new, each sighting is a new hit record in the
+// store; repeats make none. (The bench's store used to hold none of the
+// indexed records, so no hit was ever written, and "every hit new" cost
+// no more than repeats.) The external client, a separate process, is
+// measured too. The bench server runs on SQLite only: it measures, it is
+// not a store feature.
+func TestHTTPHitsAreReal(t *testing.T) {
+	people := []string{"Karim Benfictif", "Olena Vymyslova", "Jonathan Quincy Inventado", "Maria Ficticia", "Tomasz Zmyslony"}
+	var all []entry
+	idx := screen.New()
+	for _, n := range people {
+		e := entry{rec: record("US", core.KindPerson, map[string]any{"name": n, "source": "test", "source_id": n}), name: n, kind: "individual"}
+		all = append(all, e)
+		idx.Put(e.rec)
+	}
+	var hitsQ, missQ []query
+	for i := range 5 {
+		hitsQ = append(hitsQ, query{name: people[i%len(people)]})
+		missQ = append(missQ, query{name: fmt.Sprintf("Zebulon Nonexistent%c", 'a'+i)})
+	}
+	t.Setenv("MANARA_BENCH_TEST_CLIENT", "1")
+	o := Options{Client: []string{os.Args[0]}}
+	rows, err := httpRows(context.Background(), o, idx, all, hitsQ, missQ, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checked int
+	for _, r := range rows {
+		if strings.HasPrefix(r.Metric, "hit records written") {
+			checked++
+			if r.Met != "yes" {
+				t.Errorf("%s: %s (target %s)", r.Metric, r.Value, r.Target)
+			}
+			if strings.Contains(r.Metric, "every hit new") && !strings.HasPrefix(r.Value, fmt.Sprintf("%d new for %d sightings", rounds*len(hitsQ), rounds*len(hitsQ))) {
+				t.Errorf("%s: %s, want one new hit per request", r.Metric, r.Value)
+			}
+		}
+		if !strings.Contains(r.Metric, "threshold") && !strings.HasPrefix(r.Metric, "hit records written") {
+			t.Errorf("row without its threshold: %s", r.Metric)
+		}
+	}
+	// In process: repeats at c=1 and c=2, new at c=2; external: repeats
+	// and new at c=1 and c=2.
+	if checked != 7 {
+		t.Errorf("%d hit-count rows, want 7: %+v", checked, rows)
+	}
+	external := 0
+	for _, r := range rows {
+		if strings.Contains(r.Metric, "external client") && strings.HasPrefix(r.Metric, "HTTP throughput") {
+			external++
+		}
+	}
+	if external != 6 {
+		t.Errorf("%d external-client throughput rows, want 6 (c=1, c=2 × misses, repeats, new)", external)
+	}
+}
