@@ -141,7 +141,9 @@ func event(typ, subject string, at time.Time, data map[string]any) *core.Event {
 	return &core.Event{At: at, Type: typ, Subject: subject, Audience: []string{core.AudienceAll}, Data: raw}
 }
 
-func forbidden(format string, args ...any) error { return core.Errorf(core.EFORBIDDEN, format, args...) }
+func forbidden(format string, args ...any) error {
+	return core.Errorf(core.EFORBIDDEN, format, args...)
+}
 
 func checkText(fs []core.FieldError, field, s string, max int, required bool) []core.FieldError {
 	switch {
