@@ -25,7 +25,7 @@ func assemblySchemas() obj {
 	return obj{
 		"AssemblySessionInput": object([]string{"number", "place", "starts_on", "ends_on"}, obj{
 			"number": integer, "place": str(""), "starts_on": date, "ends_on": date, "languages": list(str("ISO 639-1; default ar, en, es, fr")),
-			"quorum": obj{"type": "integer", "description": "member countries that must be present for a vote; 0: a majority of the member countries"},
+			"quorum":        obj{"type": "integer", "description": "member countries that must be present for a vote; 0: a majority of the member countries"},
 			"allow_proxies": obj{"type": "boolean", "description": "whether a delegation may hold one other member's proxy (default false)"}}),
 		"AssemblySession": obj{"type": "object", "properties": obj{"id": str(""), "number": integer, "place": str(""), "starts_on": date, "ends_on": date,
 			"languages": list(str("")), "state": enum(core.SessionStates), "quorum": integer, "allow_proxies": boolean, "version": integer, "created_at": dateTime, "updated_at": dateTime}},
