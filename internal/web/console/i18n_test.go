@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"io/fs"
 	"net/url"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/notices"
@@ -41,7 +43,18 @@ func usedKeys(t *testing.T) []string {
 		"month.": {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 		"error.": {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
 		"field.": {"required", "date", "country", "penalty", "totp", "invalid"},
-		"":       {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
+		"": {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title",
+			"assembly.title", "assembly.session_title", "assembly.minutes_title", "assembly.booth_title"},
+		"assembly.state.":       core.SessionStates,
+		"assembly.kind.":        core.ItemKinds,
+		"assembly.item_state.":  {core.ItemDraft, core.ItemTabled, core.ItemVoting, core.ItemAdopted, core.ItemRejected, core.ItemCandidacies, core.ItemDecided, core.ItemNoted},
+		"assembly.position.":    assembly.Positions,
+		"assembly.credentials.": {core.CredentialsPending, core.CredentialsAccepted, core.CredentialsRejected},
+		"assembly.rule.":        {assembly.RuleSimple, assembly.RuleTwoThirds},
+		"assembly.outcome.":     {core.ItemAdopted, core.ItemRejected, "elected", "no_decision"},
+		"assembly.result.":      {core.ItemAdopted, core.ItemRejected, "elected"},
+		"assembly.method.":      {"ballot", "acclamation"},
+		"assembly.choice.":      {assembly.ChoiceYes, assembly.ChoiceNo, assembly.ChoiceAbstain, assembly.ChoiceBlank, assembly.ChoiceInvalid},
 	}
 	for p, vs := range prefixed {
 		for _, v := range vs {
@@ -142,4 +155,35 @@ func FuzzRedInput(f *testing.F) {
 			t.Fatalf("bad input %+v", in)
 		}
 	})
+}
+
+// TestSpanishAssemblyCatalog: the Spanish strings of the General Assembly
+// (merged into es.json once the console speaks Spanish) cover exactly the
+// assembly keys of the other catalogs.
+func TestSpanishAssemblyCatalog(t *testing.T) {
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fs.ReadFile(catalogFS, "i18n/es-assembly.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es Catalog
+	if err := json.Unmarshal(b, &es); err != nil {
+		t.Fatal(err)
+	}
+	for k := range cats["en"] {
+		if _, ok := es[k]; strings.HasPrefix(k, "assembly.") && !ok {
+			t.Errorf("es-assembly.json lacks %q", k)
+		}
+	}
+	for k, e := range es {
+		if _, ok := cats["en"][k]; !ok || !strings.HasPrefix(k, "assembly.") {
+			t.Errorf("es-assembly.json has %q, which is not an assembly key of the catalogs", k)
+		}
+		if e.text == "" && e.plural["other"] == "" {
+			t.Errorf("es-assembly.json: %q is empty", k)
+		}
+	}
 }
