@@ -9,6 +9,10 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 )
 
+// ballotRoute is the unauthenticated ballot route, whose requests are
+// logged without their address.
+const ballotRoute = "POST /api/v1/assembly/rounds/{id}/ballots"
+
 // MaxBallotBytes bounds a ballot's body: a token, a signature and a
 // choice are well under it.
 const MaxBallotBytes = 8 << 10

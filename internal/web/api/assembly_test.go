@@ -1,19 +1,26 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/manara-hub/manara/internal/assembly"
+	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/api"
 )
 
 var sessionSeq atomic.Int64
@@ -426,4 +433,48 @@ func TestAssemblyEvents(t *testing.T) {
 			rc.wait(t, "assembly.result")
 		})
 	}
+}
+
+// TestAssemblyBallotNotLoggedWithAddress: the request log keeps no address
+// for a ballot (it would link the ballot to the token request made from
+// the same place), and keeps it for other routes.
+func TestAssemblyBallotNotLoggedWithAddress(t *testing.T) {
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	st := storetest.OpenSQLite(t)
+	a := auth.NewService(st)
+	s := api.New(st, a, records.New(st), slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, nil)), api.Config{Version: "test"})
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { hs.Close(); s.Close() })
+	f := &fixture{Backend: "sqlite", Store: st, Auth: a, URL: hs.URL, client: hs.Client()}
+	f.do(t, "POST", "/api/v1/assembly/rounds/01900000-0000-7000-8000-000000000000/ballots", map[string]string{"token": "x", "signature": "y", "choice": "yes"}, nil)
+	f.do(t, "GET", "/api/v1/countries", nil, nil)
+	mu.Lock()
+	defer mu.Unlock()
+	var ballot, other string
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.Contains(line, "/ballots") {
+			ballot = line
+		}
+		if strings.Contains(line, "/api/v1/countries") {
+			other = line
+		}
+	}
+	if !strings.Contains(ballot, "remote=withheld") || strings.Contains(ballot, "127.0.0.1") {
+		t.Errorf("ballot request logged as %q", ballot)
+	}
+	if !strings.Contains(other, "127.0.0.1") {
+		t.Errorf("other requests lost their address: %q", other)
+	}
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

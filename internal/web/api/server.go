@@ -265,8 +265,14 @@ func (s *Server) observe(name string, w http.ResponseWriter, r *http.Request, se
 		if name == "/healthz" || name == "/readyz" || name == "/metrics" {
 			level = slog.LevelDebug
 		}
+		remote := s.Remote(r)
+		if name == ballotRoute {
+			// A ballot's address would link it to the token request
+			// that came from the same place: it is not logged.
+			remote = "withheld"
+		}
 		s.Log.Log(r.Context(), level, "request", "method", r.Method, "route", name, "path", r.URL.Path, "status", status,
-			"duration_ms", float64(d.Microseconds())/1000, "remote", s.Remote(r), "actor", actor)
+			"duration_ms", float64(d.Microseconds())/1000, "remote", remote, "actor", actor)
 	}()
 	actor = serve(sw)
 }
