@@ -8,6 +8,7 @@ import (
 	mrand "math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/core"
@@ -506,5 +507,91 @@ func TestRandomRounds(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestProxiesAndClosingTime: a delegation holds one other member's proxy
+// only where the session allows it, and takes a token for each; a round
+// past its closing time refuses ballots and the closing job publishes it.
+func TestProxiesAndClosingTime(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			svc := assembly.New(st)
+			svc.KeyBits = 1024
+			now := time.Date(2025, 11, 25, 10, 0, 0, 0, time.UTC)
+			svc.Now = func() time.Time { return now }
+			strict, err := svc.CreateSession(ctx, secretariat, assembly.SessionInput{Number: 92, Place: "Vienna", StartsOn: "2024-11-24", EndsOn: "2024-11-27"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = svc.RegisterDelegation(ctx, bureau("MA"), strict.ID, assembly.DelegationInput{Country: "MA", ProxyFor: "TN", Head: headOf("MA")})
+			wantCode(t, err, core.EINVALID, "a proxy where the rules allow none")
+
+			ses, err := svc.CreateSession(ctx, secretariat, assembly.SessionInput{Number: 93, Place: "Marrakech", StartsOn: "2025-11-24", EndsOn: "2025-11-27", Quorum: 3, AllowProxies: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []string{"MA", "FR"} {
+				in := assembly.DelegationInput{Country: c, Head: headOf(c)}
+				if c == "MA" {
+					in.ProxyFor = "TN"
+				}
+				d, err := svc.RegisterDelegation(ctx, bureau(c), ses.ID, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.ExamineCredentials(ctx, secretariat, d.ID, assembly.CredentialsInput{Decision: "accept"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err = svc.RegisterDelegation(ctx, bureau("ES"), ses.ID, assembly.DelegationInput{Country: "ES", ProxyFor: "TN", Head: headOf("ES")})
+			wantCode(t, err, core.EINVALID, "a second holder of the same proxy")
+			for _, s := range []string{core.SessionConvened, core.SessionOpen} {
+				if _, err := svc.SetSessionState(ctx, secretariat, ses.ID, s, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			it, err := svc.AddItem(ctx, secretariat, ses.ID, assembly.ItemInput{Kind: core.ItemResolution, Title: "A question"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Table(ctx, secretariat, it.ID); err != nil {
+				t.Fatal(err)
+			}
+			r, err := svc.OpenRound(ctx, secretariat, it.ID, assembly.RoundInput{ClosesInMinutes: 5})
+			if err != nil {
+				t.Fatal(err) // MA, FR and TN by proxy: quorum 3 met
+			}
+			if !slices.Equal(r.Eligible, []string{"FR", "MA", "TN"}) || r.Quorum.Present != 3 {
+				t.Fatalf("eligible %v quorum %+v", r.Eligible, r.Quorum)
+			}
+			var ballots []assembly.BallotInput
+			for _, country := range []string{"MA", "TN"} {
+				bl, _ := assembly.NewBallot(r.PublicKey, nil)
+				tok, err := svc.IssueToken(ctx, bureau("MA"), r.ID, assembly.TokenInput{Country: country, Blinded: bl.BlindedB64()})
+				if err != nil {
+					t.Fatalf("MA's token for %s: %v", country, err)
+				}
+				in, _ := bl.Finalize(tok.BlindSignature, "yes")
+				ballots = append(ballots, in)
+			}
+			bl, _ := assembly.NewBallot(r.PublicKey, nil)
+			_, err = svc.IssueToken(ctx, bureau("FR"), r.ID, assembly.TokenInput{Country: "TN", Blinded: bl.BlindedB64()})
+			wantCode(t, err, core.EFORBIDDEN, "a token for a proxy FR does not hold")
+			if _, err := svc.CastBallot(ctx, r.ID, ballots[0]); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(6 * time.Minute)
+			_, err = svc.CastBallot(ctx, r.ID, ballots[1])
+			wantCode(t, err, core.ECONFLICT, "a ballot after the closing time")
+			if n, err := svc.CloseDue(ctx); err != nil || n != 1 {
+				t.Fatalf("closing job: %d, %v", n, err)
+			}
+			got, _ := svc.Round(ctx, r.ID)
+			if got.State != core.RoundClosed || got.Result.Ballots != 1 || got.Result.Outcome != core.ItemAdopted {
+				t.Fatalf("closed round %+v", got.Result)
+			}
+		})
 	}
 }
