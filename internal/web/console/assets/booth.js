@@ -117,6 +117,29 @@
   };
 
   var say = function (text) { status.textContent = text; };
+  var json = function (res) { return res.json().then(function (body) { if (!res.ok) throw body; return body; }); };
+  // A token is given once per country and round: once unblinded, it is
+  // kept for this page, so that a ballot refused (a network failure, a
+  // choice no longer on the ballot) is cast again without a new token.
+  var held = null;
+  var takeToken = function () {
+    var token = crypto.getRandomValues(new Uint8Array(32));
+    var r = randomUnit();
+    var m;
+    return pssEncode(token).then(function (em) {
+      m = toBig(em);
+      var blinded = (m * modPow(r, e, n)) % n;
+      return fetch("/api/v1/assembly/rounds/" + encodeURIComponent(round) + "/tokens", {
+        method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ blinded: b64(toBytes(blinded, kLen)) })
+      });
+    }).then(json).then(function (body) {
+      var s = (toBig(unb64(body.blind_signature)) * modInv(r, n)) % n;
+      if (modPow(s, e, n) !== m) throw { detail: "signature" };
+      held = { token: b64url(token), signature: b64url(toBytes(s, kLen)) };
+      return held;
+    });
+  };
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var picked = form.querySelector("input[name=choice]:checked");
@@ -124,22 +147,7 @@
     var button = document.getElementById("cast");
     button.disabled = true;
     say(msg("taking"));
-    var token = crypto.getRandomValues(new Uint8Array(32));
-    var r = randomUnit();
-    var m;
-    pssEncode(token).then(function (em) {
-      m = toBig(em);
-      var blinded = (m * modPow(r, e, n)) % n;
-      return fetch("/api/v1/assembly/rounds/" + encodeURIComponent(round) + "/tokens", {
-        method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ blinded: b64(toBytes(blinded, kLen)) })
-      });
-    }).then(function (res) {
-      return res.json().then(function (body) { if (!res.ok) throw body; return body; });
-    }).then(function (body) {
-      var z = toBig(unb64(body.blind_signature));
-      var s = (z * modInv(r, n)) % n;
-      if (modPow(s, e, n) !== m) throw { detail: "signature" };
+    (held ? Promise.resolve(held) : takeToken()).then(function (t) {
       say(msg("waiting"));
       // A random wait of 2 to 20 seconds before casting.
       var delay = 2000 + (crypto.getRandomValues(new Uint32Array(1))[0] % 18000);
@@ -147,12 +155,10 @@
       return new Promise(function (ok) { setTimeout(ok, delay); }).then(function () {
         return fetch("/api/v1/assembly/rounds/" + encodeURIComponent(round) + "/ballots", {
           method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ token: b64url(token), signature: b64url(toBytes(s, kLen)), choice: picked.value })
+          body: JSON.stringify({ token: t.token, signature: t.signature, choice: picked.value })
         });
       });
-    }).then(function (res) {
-      return res.json().then(function (body) { if (!res.ok) throw body; return body; });
-    }).then(function (receipt) {
+    }).then(json).then(function (receipt) {
       say(msg("cast"));
       form.hidden = true;
       document.getElementById("receipt").hidden = false;
