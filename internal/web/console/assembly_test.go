@@ -200,4 +200,10 @@ func TestBrowserVotingBooth(t *testing.T) {
 	if len(v.Problems) > 0 || f.Round.Result.Counts["no"] != 1 || f.Round.Result.Counts["yes"] != 1 {
 		t.Fatalf("result %+v problems %v", f.Round.Result, v.Problems)
 	}
+	// The session page shows the result, and fits a tablet right to left.
+	tb.do("open the session", chromedp.Navigate(e.URL+"/assembly/"+a.session), chromedp.WaitVisible("#round-"+a.open+" table.result"))
+	if tb.eval(`document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Error("the session page is wider than a tablet")
+	}
+	tb.shot("session")
 }
