@@ -309,6 +309,7 @@ func serve(f serverFlags, withDemo bool) error {
 	dispatcher.Wake = srv.Events.Changed
 	go dispatcher.Run(ctx)
 	go housekeeping(ctx, st, recSvc, noticeSvc, retention, log)
+	go closeDueRounds(ctx, srv.Assembly, 15*time.Second, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "store", f.describe())
 		url := "http://" + a.String()

@@ -353,3 +353,30 @@ func CanTriageReports(v core.Viewer, bureau string) bool {
 func CanEscalateReports(v core.Viewer, bureau string) bool {
 	return !v.System && CanTriageReports(v, bureau) && v.Can(core.PermRecordsWrite)
 }
+
+// CanAdministerAssembly reports whether v runs the General Assembly as
+// its secretariat: convenes sessions, sets the agenda, examines
+// credentials, opens and closes votes. The secretariat's administrators
+// (users or keys with admin) only.
+func CanAdministerAssembly(v core.Viewer) bool {
+	return !v.System && members.IsSecretariat(v.Bureau) && v.Can(core.PermAdmin)
+}
+
+// CanRegisterDelegation reports whether v acts for country's delegation
+// to the General Assembly: registers it, puts forward its candidates,
+// asks for a vote, takes its ballot token. The member bureau's
+// supervisors and administrators only; nobody acts for another country
+// (a proxy is held by a delegation, not by a user of the other bureau).
+func CanRegisterDelegation(v core.Viewer, country string) bool {
+	if v.System || v.Bureau == "" || v.Bureau != country || !members.Valid(country) {
+		return false
+	}
+	return v.Role == core.RoleSupervisor || v.Can(core.PermAdmin)
+}
+
+// CanReadAssembly reports whether v may read the General Assembly's
+// sessions, agenda, delegations and results: any member bureau or the
+// secretariat (the bulletin boards are public without it).
+func CanReadAssembly(v core.Viewer) bool {
+	return v.System || v.Bureau != ""
+}

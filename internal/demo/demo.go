@@ -41,10 +41,13 @@ type Options struct {
 	// bureau, of every type in turn, and reviewed; with any, the
 	// INTERPOL–UN Special Notices of the demo are added.
 	NoticesPerBureau int
+	// Assembly holds the 93rd session of the General Assembly (needs the
+	// default Countries).
+	Assembly bool
 }
 
 // Defaults are the demo's options.
-var Defaults = Options{Seed: 20251124, RecordsPerBureau: 40, NoticesPerBureau: 30}
+var Defaults = Options{Seed: 20251124, RecordsPerBureau: 40, NoticesPerBureau: 30, Assembly: true}
 
 // Empty reports whether the store has no users yet.
 func Empty(ctx context.Context, st core.Store) (bool, error) {
@@ -83,18 +86,21 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 			o.Progress(done, total)
 		}
 	}
-	var reviewer core.Viewer
+	var reviewer, secretariat core.Viewer
 	for _, u := range [][2]string{{"ipsg.reviewer", core.RoleReviewer}, {"ipsg.admin", core.RoleAdmin}} {
 		user, err := add(u[0], members.Secretariat, u[1])
 		if err != nil {
 			return nil, err
 		}
+		v := core.Viewer{UserID: user.ID, Bureau: members.Secretariat, Role: u[1], Permissions: core.RolePermissions(u[1]), Remote: "demo"}
 		if u[1] == core.RoleReviewer {
-			reviewer = core.Viewer{UserID: user.ID, Bureau: members.Secretariat, Role: core.RoleReviewer, Permissions: core.RolePermissions(core.RoleReviewer), Remote: "demo"}
+			reviewer = v
+		} else {
+			secretariat = v
 		}
 		step()
 	}
-	officers := map[string]core.Viewer{}
+	officers, supervisors := map[string]core.Viewer{}, map[string]core.Viewer{}
 	for _, c := range countries {
 		prefix := strings.ToLower(c)
 		var officer *core.User
@@ -105,6 +111,9 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 			}
 			if role == core.RoleOfficer {
 				officer = u
+			}
+			if role == core.RoleSupervisor {
+				supervisors[c] = core.Viewer{UserID: u.ID, Bureau: c, Role: role, Permissions: core.RolePermissions(role), Remote: "demo"}
 			}
 			step()
 		}
@@ -121,6 +130,11 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 	if o.NoticesPerBureau > 0 {
 		if err := loadNotices(ctx, st, rs, rng, countries, o.NoticesPerBureau, officers, reviewer, step); err != nil {
 			return nil, err
+		}
+	}
+	if o.Assembly {
+		if err := loadAssembly(ctx, st, supervisors, secretariat); err != nil {
+			return nil, fmt.Errorf("demo assembly: %w", err)
 		}
 	}
 	return logins, nil

@@ -3,8 +3,11 @@ package demo
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"testing"
 
+	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
@@ -112,5 +115,50 @@ func TestDemoReports(t *testing.T) {
 	}
 	if svc.PoW.Difficulty != 18 {
 		t.Error("the demo did not restore the proof-of-work difficulty")
+	}
+}
+
+// TestDemoAssembly loads the demo's 93rd session: one resolution adopted,
+// one rejected, an election by acclamation, one in two rounds, every
+// board verifying, and only invented people in its delegations and
+// candidacies.
+func TestDemoAssembly(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	o := Options{Seed: 3, RecordsPerBureau: 0, Assembly: true}
+	if _, err := Load(context.Background(), st, auth.NewService(st), records.New(st), o); err != nil {
+		t.Fatal(err)
+	}
+	svc := assembly.New(st)
+	admin := core.Viewer{System: true}
+	ss, err := svc.Sessions(context.Background(), admin)
+	if err != nil || len(ss) != 1 || ss[0].Number != 93 || ss[0].Place != "Marrakech" {
+		t.Fatalf("sessions %v %v", ss, err)
+	}
+	view, err := svc.Session(context.Background(), admin, ss[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, it := range view.Items {
+		if it.Outcome != nil {
+			got[it.Outcome.Method+" "+it.Outcome.Result+" "+strconv.Itoa(it.Rounds)]++
+		}
+	}
+	want := map[string]int{"ballot adopted 1": 1, "ballot rejected 1": 1, "acclamation elected 0": 1, "ballot elected 2": 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("outcomes %v, want %v", got, want)
+	}
+	for _, r := range view.Rounds {
+		f, err := svc.Board(context.Background(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := assembly.VerifyBoard(f); len(v.Problems) > 0 || f.Size != 10 {
+			t.Errorf("round %s: %d ballots, %v", r.ID, f.Size, v.Problems)
+		}
+	}
+	raw, _ := json.Marshal(view)
+	if name := deniedIn(string(raw)); name != "" {
+		t.Errorf("the demo assembly names a real official (%q)", name)
 	}
 }

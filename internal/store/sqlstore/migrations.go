@@ -275,5 +275,46 @@ func Migrations(ty Types) []Migration {
 				PRIMARY KEY (searcher, record_id, variant))`,
 			`CREATE TABLE server_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 		)},
+		// The General Assembly. Nothing links a token or a ballot to the
+		// country that took it: assembly_tokens_issued says only that a
+		// country took its token of a round; assembly_board holds the
+		// ballots, unsigned by anyone, in the order they came.
+		{Version: 11, Name: "general assembly: sessions, delegations, agenda, rounds, bulletin boards", SQL: sub(
+			`CREATE TABLE assembly_sessions (id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE, version BIGINT NOT NULL, body TEXT NOT NULL)`,
+			`CREATE TABLE assembly_delegations (
+				id TEXT PRIMARY KEY,
+				session_id TEXT NOT NULL,
+				seat TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				body TEXT NOT NULL,
+				UNIQUE (session_id, seat))`,
+			`CREATE TABLE assembly_items (
+				id TEXT PRIMARY KEY,
+				session_id TEXT NOT NULL,
+				number INTEGER NOT NULL,
+				version BIGINT NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE INDEX assembly_items_session ON assembly_items (session_id, number)`,
+			`CREATE TABLE assembly_rounds (
+				id TEXT PRIMARY KEY,
+				session_id TEXT NOT NULL,
+				item_id TEXT NOT NULL,
+				number INTEGER NOT NULL,
+				state TEXT NOT NULL,
+				closes_at {TIME} NOT NULL,
+				version BIGINT NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE INDEX assembly_rounds_session ON assembly_rounds (session_id, item_id, number)`,
+			`CREATE INDEX assembly_rounds_due ON assembly_rounds (state, closes_at)`,
+			`CREATE TABLE assembly_round_keys (round_id TEXT PRIMARY KEY, signing_key {BLOB} NOT NULL)`,
+			`CREATE TABLE assembly_tokens_issued (round_id TEXT NOT NULL, country TEXT NOT NULL, PRIMARY KEY (round_id, country))`,
+			`CREATE TABLE assembly_board (
+				round_id TEXT NOT NULL,
+				idx BIGINT NOT NULL,
+				token_hash TEXT NOT NULL,
+				entry TEXT NOT NULL,
+				PRIMARY KEY (round_id, idx),
+				UNIQUE (round_id, token_hash))`,
+		)},
 	}
 }

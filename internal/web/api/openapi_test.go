@@ -20,6 +20,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
@@ -189,7 +190,7 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 	}
 	samples := map[string]string{"id": "01900000-0000-7000-8000-000000000000", "code": "MA", "username": "nobody.here",
 		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001",
-		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002"}
+		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002", "cid": "01900000-0000-7000-8000-000000000003"}
 	send := func(method, path string, body string, hdr ...string) (int, string) {
 		t.Helper()
 		var rd io.Reader
@@ -281,6 +282,17 @@ func checkBodies(t *testing.T, schemas map[string]any) {
 		"CampaignSplit":    jsonFields(reflect.TypeFor[campaignSplitIn]()),
 		"CampaignName":     jsonFields(reflect.TypeFor[campaignNameIn]()),
 		"CampaignEscalate": jsonFields(reflect.TypeFor[reports.EscalateInput]()),
+
+		"AssemblySessionInput": jsonFields(reflect.TypeFor[assembly.SessionInput]()),
+		"AssemblySessionState": {"state", "version"},
+		"AgendaItemInput":      jsonFields(reflect.TypeFor[assembly.ItemInput]()),
+		"DelegationInput":      jsonFields(reflect.TypeFor[assembly.DelegationInput]()),
+		"CredentialsDecision":  jsonFields(reflect.TypeFor[assembly.CredentialsInput]()),
+		"CandidateInput":       jsonFields(reflect.TypeFor[assembly.CandidateInput]()),
+		"AssemblyCountry":      jsonFields(reflect.TypeFor[assembly.CountryInput]()),
+		"RoundInput":           jsonFields(reflect.TypeFor[assembly.RoundInput]()),
+		"TokenRequest":         jsonFields(reflect.TypeFor[assembly.TokenInput]()),
+		"BallotInput":          jsonFields(reflect.TypeFor[assembly.BallotInput]()),
 	}
 	for name, fields := range cases {
 		sc, _ := schemas[name].(map[string]any)
@@ -318,6 +330,16 @@ func checkResponses(t *testing.T, schemas map[string]any) {
 		"NoticeVersion": jsonFields(reflect.TypeFor[core.NoticeVersion]()),
 		"Attachment":    jsonFields(reflect.TypeFor[core.Attachment]()),
 		"NoticeCheck":   jsonFields(reflect.TypeFor[notices.Check]()),
+
+		"AssemblySession":     jsonFields(reflect.TypeFor[core.AssemblySession]()),
+		"AssemblySessionView": jsonFields(reflect.TypeFor[assembly.SessionView]()),
+		"AgendaItem":          jsonFields(reflect.TypeFor[core.AgendaItem]()),
+		"Delegation":          jsonFields(reflect.TypeFor[core.Delegation]()),
+		"Round":               jsonFields(reflect.TypeFor[core.Round]()),
+		"TokenAnswer":         jsonFields(reflect.TypeFor[assembly.TokenOutput]()),
+		"Receipt":             jsonFields(reflect.TypeFor[assembly.Receipt]()),
+		"BoardEntry":          jsonFields(reflect.TypeFor[core.BoardEntry]()),
+		"Board":               jsonFields(reflect.TypeFor[assembly.BoardFile]()),
 	}
 	for name, fields := range cases {
 		props, _ := dig(schemas, name, "properties").(map[string]any)

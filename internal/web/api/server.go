@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
@@ -89,6 +90,8 @@ type Server struct {
 	// report submissions and failed follow-ups (defaults DefaultReportRate
 	// and DefaultReportFollowRate).
 	ReportRate, ReportFollowRate int
+	// Assembly runs the General Assembly; its events wake event streams.
+	Assembly *assembly.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -155,11 +158,14 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.streams, s.stopStreams = context.WithCancel(context.Background())
 	s.Reports = reports.New(st, rs, s.Notices, "MA")
 	s.Reports.Notify = s.Events.Notify
+	s.Assembly = assembly.New(st)
+	s.Assembly.Notify = s.Events.Notify
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
 	s.routes = append(s.routes, s.reportRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
+	s.routes = append(s.routes, s.assemblyRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -259,8 +265,14 @@ func (s *Server) observe(name string, w http.ResponseWriter, r *http.Request, se
 		if name == "/healthz" || name == "/readyz" || name == "/metrics" {
 			level = slog.LevelDebug
 		}
+		remote := s.Remote(r)
+		if name == ballotRoute {
+			// A ballot's address would link it to the token request
+			// that came from the same place: it is not logged.
+			remote = "withheld"
+		}
 		s.Log.Log(r.Context(), level, "request", "method", r.Method, "route", name, "path", r.URL.Path, "status", status,
-			"duration_ms", float64(d.Microseconds())/1000, "remote", s.Remote(r), "actor", actor)
+			"duration_ms", float64(d.Microseconds())/1000, "remote", remote, "actor", actor)
 	}()
 	actor = serve(sw)
 }

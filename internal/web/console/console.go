@@ -69,7 +69,8 @@ func New(srv *api.Server) (*Console, error) {
 }
 
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
-	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign"}
+	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign",
+	"assembly", "assembly_session", "assembly_minutes", "assembly_booth"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -138,6 +139,10 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /campaigns/{id}/name", c.private(c.campaignName))
 	mux.HandleFunc("POST /campaigns/{id}/indicators/{iid}/false-link", c.private(c.campaignFalseLink))
 	mux.HandleFunc("POST /campaigns/{id}/escalate", c.private(c.campaignEscalate))
+	mux.HandleFunc("GET /assembly", c.private(c.assemblyPage))
+	mux.HandleFunc("GET /assembly/{id}", c.private(c.assemblySessionPage))
+	mux.HandleFunc("GET /assembly/{id}/minutes", c.private(c.assemblyMinutesPage))
+	mux.HandleFunc("GET /assembly/rounds/{id}/booth", c.private(c.boothPage))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))

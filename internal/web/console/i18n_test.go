@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
@@ -60,16 +61,26 @@ func usedKeys(t *testing.T) []string {
 		"reason.": {"invalid", "number", "unreadable", "pow_retry", "pow_wait",
 			// what notices.Validate refuses (its reason codes)
 			"age_order", "age_required", "choose", "country", "currency", "currency_required", "date", "future_date", "invalid", "list_required", "name_or_description", "name_required", "number", "number_range", "partial_date", "period_order", "required", "sentence_required", "sentence_threshold", "text", "too_long", "too_many", "unknown_field", "warrant_arrest", "warrant_judgment", "yes_no", "identifier", "penalty_threshold"},
-		"version.":           {"created", "published", "edited_after_refusal", "draft_edited", "imported"},
-		"outcome.":           {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
-		"check.":             {"required_data_and_thresholds", "quota", "passed", "failed"},
-		"section.":           {"identity", "other"},
-		"bool.":              {"yes", "no"},
-		"unit.":              {"cm", "kg", "years", "months"},
-		"ago.":               {"minutes", "hours", "days"},
-		"hint.":              {"date", "full_date", "countries", "lines"},
-		"enum.subject_type.": {"individual", "entity"},
-		"":                   {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title"},
+		"version.":              {"created", "published", "edited_after_refusal", "draft_edited", "imported"},
+		"outcome.":              {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
+		"check.":                {"required_data_and_thresholds", "quota", "passed", "failed"},
+		"section.":              {"identity", "other"},
+		"bool.":                 {"yes", "no"},
+		"unit.":                 {"cm", "kg", "years", "months"},
+		"ago.":                  {"minutes", "hours", "days"},
+		"hint.":                 {"date", "full_date", "countries", "lines"},
+		"enum.subject_type.":    {"individual", "entity"},
+		"":                      {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title", "assembly.title", "assembly.session_title", "assembly.minutes_title", "assembly.booth_title"},
+		"assembly.state.":       core.SessionStates,
+		"assembly.kind.":        core.ItemKinds,
+		"assembly.item_state.":  {core.ItemDraft, core.ItemTabled, core.ItemVoting, core.ItemAdopted, core.ItemRejected, core.ItemCandidacies, core.ItemDecided, core.ItemNoted},
+		"assembly.position.":    assembly.Positions,
+		"assembly.credentials.": {core.CredentialsPending, core.CredentialsAccepted, core.CredentialsRejected},
+		"assembly.rule.":        {assembly.RuleSimple, assembly.RuleTwoThirds},
+		"assembly.outcome.":     {core.ItemAdopted, core.ItemRejected, "elected", "no_decision"},
+		"assembly.result.":      {core.ItemAdopted, core.ItemRejected, "elected"},
+		"assembly.method.":      {"ballot", "acclamation"},
+		"assembly.choice.":      {assembly.ChoiceYes, assembly.ChoiceNo, assembly.ChoiceAbstain, assembly.ChoiceBlank, assembly.ChoiceInvalid},
 	}
 	// The notice pages and forms label every field of every type, name
 	// every value of its enumerations and title every list's entries.

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/assembly"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/store/storetest"
+)
+
+// TestAssemblyVerifyTally: the real binary recomputes a round's count
+// from the published board (exit 0) and names a board whose ballot was
+// changed after publication (exit 1).
+func TestAssemblyVerifyTally(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(t)
+	svc := assembly.New(st)
+	svc.KeyBits = 1024
+	admin := core.Viewer{Bureau: "IPSG", Role: core.RoleAdmin, UserID: "admin", Permissions: core.RolePermissions(core.RoleAdmin)}
+	sup := func(c string) core.Viewer {
+		return core.Viewer{Bureau: c, Role: core.RoleSupervisor, UserID: "sup-" + c, Permissions: core.RolePermissions(core.RoleSupervisor)}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ses, err := svc.CreateSession(ctx, admin, assembly.SessionInput{Number: 93, Place: "Marrakech", StartsOn: "2025-11-24", EndsOn: "2025-11-27", Quorum: 2})
+	must(err)
+	for _, c := range []string{"MA", "FR", "ES"} {
+		d, err := svc.RegisterDelegation(ctx, sup(c), ses.ID, assembly.DelegationInput{Country: c, Head: core.Person{Name: "Head of " + c}})
+		must(err)
+		_, err = svc.ExamineCredentials(ctx, admin, d.ID, assembly.CredentialsInput{Decision: "accept"})
+		must(err)
+	}
+	for _, s := range []string{core.SessionConvened, core.SessionOpen} {
+		_, err = svc.SetSessionState(ctx, admin, ses.ID, s, 0)
+		must(err)
+	}
+	it, err := svc.AddItem(ctx, admin, ses.ID, assembly.ItemInput{Kind: core.ItemResolution, Title: "A resolution"})
+	must(err)
+	_, err = svc.Table(ctx, admin, it.ID)
+	must(err)
+	r, err := svc.OpenRound(ctx, admin, it.ID, assembly.RoundInput{})
+	must(err)
+	for i, c := range []string{"MA", "FR", "ES"} {
+		b, err := assembly.NewBallot(r.PublicKey, nil)
+		must(err)
+		tok, err := svc.IssueToken(ctx, sup(c), r.ID, assembly.TokenInput{Blinded: b.BlindedB64()})
+		must(err)
+		in, err := b.Finalize(tok.BlindSignature, []string{"yes", "yes", "no"}[i])
+		must(err)
+		_, err = svc.CastBallot(ctx, r.ID, in)
+		must(err)
+	}
+	board, err := svc.Board(ctx, r.ID)
+	must(err)
+	dir := t.TempDir()
+	write := func(name string, f *assembly.BoardFile) string {
+		raw, _ := json.Marshal(f)
+		p := filepath.Join(dir, name)
+		must(os.WriteFile(p, raw, 0o600))
+		return p
+	}
+	out, code := cli(t, nil, "assembly", "verify-tally", write("board.json", board))
+	if code != 0 || !strings.Contains(out, "ok: the published result is the board's count") || !strings.Contains(out, "adopted") {
+		t.Fatalf("verify-tally of the published board: exit %d\n%s", code, out)
+	}
+	board.Entries[2].Choice = "yes" // rewritten after publication
+	out, code = cli(t, nil, "assembly", "verify-tally", write("altered.json", board))
+	if code != 1 || !strings.Contains(out, "published root") {
+		t.Fatalf("verify-tally of an altered board: exit %d\n%s", code, out)
+	}
+}
