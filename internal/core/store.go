@@ -46,6 +46,7 @@ type Tx interface {
 	WebhookTx
 	MessageTx
 	ReportTx
+	MeetingTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are
