@@ -756,7 +756,7 @@ type Grid struct {
 	Slots     []time.Time     `json:"slots"`
 	// Cells[room][slot] is the id of the meeting there ("" if free,
 	// "agenda" during the host's agenda).
-	Cells    map[string][]string            `json:"cells"`
+	Cells    map[string][]string             `json:"cells"`
 	Meetings map[string]*core.MeetingRequest `json:"meetings"`
 }
 
