@@ -16,7 +16,8 @@ func benchCmd() *command {
 		"  lists     OFAC, UN and US Congress: recall, scores and HTTP speed on queries from sdn.csv; cross-script rank\n"+
 		"  fixtures  third-party positives (recall@1) and negatives (false alerts)\n"+
 		"  scale     a generated million persons and ten million travel documents\n"+
-		"  reports   citizen reports ingested into campaigns (only when named)")
+		"  reports   citizen reports ingested into campaigns (only when named)\n"+
+		"  meetings  bilateral meetings planned at a General Assembly-sized gathering (only when named)")
 	var corpora, suites, queries, negatives, persons, documents, seed string
 	c.str(&corpora, "corpora", "MANARA_CORPORA", "../shared/corpora", "folder of the real lists")
 	c.str(&suites, "suite", "", "lists,fixtures,scale", "which suites to run, comma-separated")
@@ -64,8 +65,8 @@ func benchCmd() *command {
 		o.Seed = uint64(s)
 		for _, x := range strings.Split(suites, ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" {
-					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale or reports", x)}
+				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "meetings" {
+					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports or meetings", x)}
 				}
 				o.Suites = append(o.Suites, x)
 			}

@@ -38,7 +38,7 @@ type Options struct {
 	Persons   int    // scale: persons indexed
 	Documents int    // scale: travel documents indexed
 	Seed      uint64
-	Suites    []string // lists, fixtures, scale; empty: all (reports only when named)
+	Suites    []string // lists, fixtures, scale; empty: all (reports and meetings only when named)
 	Reports   int      // reports: generated reports ingested (default 100,000)
 	Log       io.Writer
 }
@@ -73,6 +73,13 @@ func Run(ctx context.Context, o Options) ([]Row, error) {
 	}
 	if slices.Contains(o.Suites, "reports") {
 		r, err := reportsSuite(ctx, o)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, r...)
+	}
+	if slices.Contains(o.Suites, "meetings") {
+		r, err := meetingsSuite(ctx, o)
 		if err != nil {
 			return rows, err
 		}

@@ -99,7 +99,7 @@ type Options struct {
 	// few meetings as possible; otherwise every unlocked meeting may move.
 	Incremental bool
 	// Budget bounds the repair and compaction phases (default 5 s full,
-	// 150 ms incremental); the construction always completes.
+	// 100 ms incremental); the construction always completes.
 	Budget time.Duration
 }
 
@@ -121,6 +121,9 @@ type solver struct {
 	partyOcc []int32 // party*T+t → demand+1
 	personOc []int32
 	roomOcc  []int32
+	// roomsUsed[t] counts the rooms taken at slot t: a start where every
+	// room is taken is skipped without looking further.
+	roomsUsed []int
 	intOcc   []int32
 	intUsed  []int
 	pairInts [][]int // pair → interpreters
@@ -133,7 +136,7 @@ func Solve(p *Problem, o Options) Result {
 	if budget <= 0 {
 		budget = 5 * time.Second
 		if o.Incremental {
-			budget = 150 * time.Millisecond
+			budget = 100 * time.Millisecond
 		}
 	}
 	begin := time.Now()
@@ -184,7 +187,7 @@ func newSolver(p *Problem) *solver {
 	s := &solver{p: p, T: T, place: make([]Placement, len(p.Demands)),
 		partyOcc: make([]int32, p.Parties*T), personOc: make([]int32, p.People*T),
 		roomOcc: make([]int32, len(p.Rooms)*T), intOcc: make([]int32, len(p.Interpreters)*T),
-		intUsed: make([]int, len(p.Interpreters))}
+		intUsed: make([]int, len(p.Interpreters)), roomsUsed: make([]int, T)}
 	for _, row := range p.Travel {
 		for _, x := range row {
 			s.maxTrav = max(s.maxTrav, x)
@@ -400,6 +403,11 @@ func (s *solver) fits(i int, pl Placement) bool {
 func (s *solver) mark(i int, pl Placement, v int32) {
 	d := &s.p.Demands[i]
 	for t := pl.Start; t < pl.Start+d.Length; t++ {
+		if v == 0 {
+			s.roomsUsed[t]--
+		} else {
+			s.roomsUsed[t]++
+		}
 		s.roomOcc[pl.Room*s.T+t] = v
 		for _, q := range d.Parties {
 			s.partyOcc[q*s.T+t] = v
@@ -492,8 +500,11 @@ func (s *solver) best(i int) (Placement, bool) {
 			continue
 		}
 		end := start + d.Length
-		// Parties and people at all (venue checks follow per room).
+		// A room at all, then the parties at all (venue checks follow per room).
 		free := true
+		for t := start; t < end && free; t++ {
+			free = s.roomsUsed[t] < len(s.p.Rooms)
+		}
 		for _, q := range d.Parties {
 			for t := start; t < end && free; t++ {
 				if o := s.partyOcc[q*s.T+t]; o != 0 && int(o-1) != i {

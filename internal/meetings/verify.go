@@ -133,18 +133,18 @@ func IdleSlots(p *Problem, pls []Placement) []int {
 // with a bound: for small instances only (the comparison in the tests
 // and the bench).
 func Exact(p *Problem) int {
-	s := &solver{p: p, T: p.Days * p.SlotsPerDay}
+	s := newSolver(p)
 	n := len(p.Demands)
-	s.place = make([]Placement, n)
-	for i := range s.place {
-		s.place[i] = Unplaced
-	}
-	s.partyOcc, s.personOc = make([]int32, p.Parties*s.T), make([]int32, p.People*s.T)
-	s.roomOcc, s.intOcc = make([]int32, len(p.Rooms)*s.T), make([]int32, len(p.Interpreters)*s.T)
-	s.intUsed = make([]int, len(p.Interpreters))
-	for _, row := range p.Travel {
-		for _, x := range row {
-			s.maxTrav = max(s.maxTrav, x)
+	ints := make([][]int, n)
+	for i, d := range p.Demands {
+		ints[i] = []int{-1}
+		if d.Pair >= 0 {
+			ints[i] = nil
+			for k, in := range p.Interpreters {
+				if slices.Contains(in.Pairs, d.Pair) {
+					ints[i] = append(ints[i], k)
+				}
+			}
 		}
 	}
 	rest := make([]int, n+1)
@@ -162,18 +162,9 @@ func Exact(p *Problem) int {
 			return
 		}
 		d := &p.Demands[i]
-		ints := []int{-1}
-		if d.Pair >= 0 {
-			ints = nil
-			for k, in := range p.Interpreters {
-				if slices.Contains(in.Pairs, d.Pair) {
-					ints = append(ints, k)
-				}
-			}
-		}
 		for start := 0; start < s.T; start++ {
 			for r := range p.Rooms {
-				for _, in := range ints {
+				for _, in := range ints[i] {
 					pl := Placement{Start: start, Room: r, Interpreter: in}
 					if s.fits(i, pl) {
 						s.put(i, pl)
