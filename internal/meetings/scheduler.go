@@ -124,10 +124,10 @@ type solver struct {
 	// roomsUsed[t] counts the rooms taken at slot t: a start where every
 	// room is taken is skipped without looking further.
 	roomsUsed []int
-	intOcc   []int32
-	intUsed  []int
-	pairInts [][]int // pair → interpreters
-	deadline time.Time
+	intOcc    []int32
+	intUsed   []int
+	pairInts  [][]int // pair → interpreters
+	deadline  time.Time
 }
 
 // Solve plans p.
