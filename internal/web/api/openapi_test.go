@@ -22,6 +22,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/meetings"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
@@ -189,7 +190,8 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 	}
 	samples := map[string]string{"id": "01900000-0000-7000-8000-000000000000", "code": "MA", "username": "nobody.here",
 		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001",
-		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002"}
+		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002",
+		"event": "01900000-0000-7000-8000-000000000003"}
 	send := func(method, path string, body string, hdr ...string) (int, string) {
 		t.Helper()
 		var rd io.Reader
@@ -264,23 +266,33 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 func checkBodies(t *testing.T, schemas map[string]any) {
 	loginFields := []string{"password", "totp", "username"}
 	cases := map[string][]string{
-		"RecordInput":      jsonFields(reflect.TypeFor[records.Input]()),
-		"Releasability":    jsonFields(reflect.TypeFor[core.Releasability]()),
-		"Reason":           jsonFields(reflect.TypeFor[reasonIn]()),
-		"NewUser":          jsonFields(reflect.TypeFor[auth.NewUser]()),
-		"NewKey":           jsonFields(reflect.TypeFor[auth.NewKey]()),
-		"Login":            loginFields,
-		"NoticeInput":      jsonFields(reflect.TypeFor[notices.Input]()),
-		"NoticeUpdate":     jsonFields(reflect.TypeFor[notices.UpdateInput]()),
-		"NoticeDecision":   jsonFields(reflect.TypeFor[notices.Decision]()),
-		"Version":          jsonFields(reflect.TypeFor[versionIn]()),
-		"ReportInput":      jsonFields(reflect.TypeFor[reports.Input]()),
-		"ReportAddition":   jsonFields(reflect.TypeFor[reports.AddInput]()),
-		"ReportChange":     jsonFields(reflect.TypeFor[reports.Change]()),
-		"CampaignMerge":    jsonFields(reflect.TypeFor[campaignMergeIn]()),
-		"CampaignSplit":    jsonFields(reflect.TypeFor[campaignSplitIn]()),
-		"CampaignName":     jsonFields(reflect.TypeFor[campaignNameIn]()),
-		"CampaignEscalate": jsonFields(reflect.TypeFor[reports.EscalateInput]()),
+		"RecordInput":         jsonFields(reflect.TypeFor[records.Input]()),
+		"Releasability":       jsonFields(reflect.TypeFor[core.Releasability]()),
+		"Reason":              jsonFields(reflect.TypeFor[reasonIn]()),
+		"NewUser":             jsonFields(reflect.TypeFor[auth.NewUser]()),
+		"NewKey":              jsonFields(reflect.TypeFor[auth.NewKey]()),
+		"Login":               loginFields,
+		"NoticeInput":         jsonFields(reflect.TypeFor[notices.Input]()),
+		"NoticeUpdate":        jsonFields(reflect.TypeFor[notices.UpdateInput]()),
+		"NoticeDecision":      jsonFields(reflect.TypeFor[notices.Decision]()),
+		"Version":             jsonFields(reflect.TypeFor[versionIn]()),
+		"ReportInput":         jsonFields(reflect.TypeFor[reports.Input]()),
+		"ReportAddition":      jsonFields(reflect.TypeFor[reports.AddInput]()),
+		"ReportChange":        jsonFields(reflect.TypeFor[reports.Change]()),
+		"CampaignMerge":       jsonFields(reflect.TypeFor[campaignMergeIn]()),
+		"CampaignSplit":       jsonFields(reflect.TypeFor[campaignSplitIn]()),
+		"CampaignName":        jsonFields(reflect.TypeFor[campaignNameIn]()),
+		"CampaignEscalate":    jsonFields(reflect.TypeFor[reports.EscalateInput]()),
+		"GatheringInput":      jsonFields(reflect.TypeFor[meetings.GatheringInput]()),
+		"GatheringRoom":       jsonFields(reflect.TypeFor[core.GatheringRoom]()),
+		"Interpreter":         jsonFields(reflect.TypeFor[core.Interpreter]()),
+		"AgendaItem":          jsonFields(reflect.TypeFor[core.AgendaItem]()),
+		"GatheringParty":      jsonFields(reflect.TypeFor[core.GatheringParty]()),
+		"TimeRange":           jsonFields(reflect.TypeFor[core.TimeRange]()),
+		"Participant":         jsonFields(reflect.TypeFor[core.Participant]()),
+		"MeetingRequestInput": jsonFields(reflect.TypeFor[meetings.RequestInput]()),
+		"MeetingAnswer":       jsonFields(reflect.TypeFor[meetings.AnswerInput]()),
+		"MeetingLock":         jsonFields(reflect.TypeFor[meetingLockIn]()),
 	}
 	for name, fields := range cases {
 		sc, _ := schemas[name].(map[string]any)
@@ -307,17 +319,21 @@ func checkBodies(t *testing.T, schemas map[string]any) {
 // checkResponses: every field a response carries is in its schema.
 func checkResponses(t *testing.T, schemas map[string]any) {
 	cases := map[string][]string{
-		"Record":        append(jsonFields(reflect.TypeFor[core.Record]()), "flags"),
-		"AuditEntry":    jsonFields(reflect.TypeFor[core.AuditEntry]()),
-		"User":          jsonFields(reflect.TypeFor[core.User]()),
-		"Key":           jsonFields(reflect.TypeFor[core.APIKey]()),
-		"Me":            jsonFields(reflect.TypeFor[me]()),
-		"Country":       jsonFields(reflect.TypeFor[countryOut]()),
-		"Problem":       jsonFields(reflect.TypeFor[Problem]()),
-		"Notice":        jsonFields(reflect.TypeFor[noticeOut]()),
-		"NoticeVersion": jsonFields(reflect.TypeFor[core.NoticeVersion]()),
-		"Attachment":    jsonFields(reflect.TypeFor[core.Attachment]()),
-		"NoticeCheck":   jsonFields(reflect.TypeFor[notices.Check]()),
+		"Record":         append(jsonFields(reflect.TypeFor[core.Record]()), "flags"),
+		"AuditEntry":     jsonFields(reflect.TypeFor[core.AuditEntry]()),
+		"User":           jsonFields(reflect.TypeFor[core.User]()),
+		"Key":            jsonFields(reflect.TypeFor[core.APIKey]()),
+		"Me":             jsonFields(reflect.TypeFor[me]()),
+		"Country":        jsonFields(reflect.TypeFor[countryOut]()),
+		"Problem":        jsonFields(reflect.TypeFor[Problem]()),
+		"Notice":         jsonFields(reflect.TypeFor[noticeOut]()),
+		"NoticeVersion":  jsonFields(reflect.TypeFor[core.NoticeVersion]()),
+		"Attachment":     jsonFields(reflect.TypeFor[core.Attachment]()),
+		"NoticeCheck":    jsonFields(reflect.TypeFor[notices.Check]()),
+		"Gathering":      jsonFields(reflect.TypeFor[core.Gathering]()),
+		"MeetingRequest": jsonFields(reflect.TypeFor[core.MeetingRequest]()),
+		"MeetingPlan":    jsonFields(reflect.TypeFor[meetings.PlanReport]()),
+		"MeetingGrid":    jsonFields(reflect.TypeFor[meetings.Grid]()),
 	}
 	for name, fields := range cases {
 		props, _ := dig(schemas, name, "properties").(map[string]any)
