@@ -69,7 +69,7 @@ func New(srv *api.Server) (*Console, error) {
 }
 
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
-	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign"}
+	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign", "meetings", "meetings_event"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -138,6 +138,11 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /campaigns/{id}/name", c.private(c.campaignName))
 	mux.HandleFunc("POST /campaigns/{id}/indicators/{iid}/false-link", c.private(c.campaignFalseLink))
 	mux.HandleFunc("POST /campaigns/{id}/escalate", c.private(c.campaignEscalate))
+	mux.HandleFunc("GET /meetings", c.private(c.meetingsPage))
+	mux.HandleFunc("GET /meetings/{id}", c.private(c.gatheringPage))
+	mux.HandleFunc("POST /meetings/{id}/requests", c.private(c.meetingRequestPost))
+	mux.HandleFunc("POST /meetings/{id}/requests/{rid}/answer", c.private(c.meetingAnswerPost))
+	mux.HandleFunc("POST /meetings/{id}/plan", c.private(c.meetingPlanPost))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
@@ -304,7 +309,7 @@ func checkText(r *http.Request) error {
 }
 
 // pathValueNames are the path parameters of the console's routes.
-var pathValueNames = []string{"id", "iid", "username", "op"}
+var pathValueNames = []string{"id", "iid", "username", "op", "rid"}
 
 func (c *Console) run(q *req, h func(*req) error) {
 	defer func() {
