@@ -20,8 +20,8 @@ import (
 
 type meetingRow struct {
 	ID, Other, OtherCode, State, When, Room, Topics string
-	Incoming, CanAnswer, Placed, Locked              bool
-	Sequence                                         int
+	Incoming, CanAnswer, Placed, Locked             bool
+	Sequence                                        int
 }
 
 type gridRow struct {
