@@ -17,7 +17,8 @@ func benchCmd() *command {
 		"  fixtures  third-party positives (recall@1) and negatives (false alerts)\n"+
 		"  scale     a generated million persons and ten million travel documents\n"+
 		"  reports   citizen reports ingested into campaigns (only when named)\n"+
-		"  assembly  a General Assembly round with all 196 delegations voting at once (only when named)")
+		"  assembly  a General Assembly round with all 196 delegations voting at once (only when named)\n"+
+		"  meetings  bilateral meetings planned at a General Assembly-sized gathering (only when named)")
 	var corpora, suites, queries, negatives, persons, documents, seed string
 	c.str(&corpora, "corpora", "MANARA_CORPORA", "../shared/corpora", "folder of the real lists")
 	c.str(&suites, "suite", "", "lists,fixtures,scale", "which suites to run, comma-separated")
@@ -90,8 +91,8 @@ func benchCmd() *command {
 		o.Seed = uint64(s)
 		for _, x := range strings.Split(suites, ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "assembly" {
-					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports or assembly", x)}
+				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "assembly" && x != "meetings" {
+					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports, assembly or meetings", x)}
 				}
 				o.Suites = append(o.Suites, x)
 			}

@@ -271,6 +271,9 @@ func serve(f serverFlags, withDemo bool) error {
 		if err := demo.LoadReports(ctx, srv.Reports); err != nil {
 			return err
 		}
+		if _, err := demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed); err != nil {
+			return err
+		}
 	}
 	if n, err := noticeSvc.Adopt(ctx); err != nil {
 		return fmt.Errorf("adopt imported notices: %w", err)

@@ -26,7 +26,7 @@ type Options struct {
 	Persons   int    // scale: persons indexed
 	Documents int    // scale: travel documents indexed
 	Seed      uint64
-	Suites    []string // lists, fixtures, scale; empty: all (reports and assembly only when named)
+	Suites    []string // lists, fixtures, scale; empty: all (reports, assembly and meetings only when named)
 	Reports   int      // reports: generated reports ingested (default 100,000)
 	Log       io.Writer
 	// Client is the command line of the external load generator (a

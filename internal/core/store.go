@@ -47,6 +47,7 @@ type Tx interface {
 	MessageTx
 	ReportTx
 	AssemblyTx
+	MeetingTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

@@ -10,6 +10,7 @@ import (
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/meetings"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
@@ -160,5 +161,44 @@ func TestDemoAssembly(t *testing.T) {
 	raw, _ := json.Marshal(view)
 	if name := deniedIn(string(raw)); name != "" {
 		t.Errorf("the demo assembly names a real official (%q)", name)
+	}
+}
+
+// TestDemoMeetings: the demo gathering has at least 40 delegations
+// (bureaus and organisations) making requests, and is planned without
+// breaking a constraint (the planner's own check runs in its tests).
+func TestDemoMeetings(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	svc := meetings.New(st)
+	g, err := LoadMeetings(context.Background(), svc, Defaults.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := core.Viewer{Bureau: "MA", UserID: "t", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
+	_, all, err := svc.Requests(context.Background(), host, g.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parties, orgs, placed := map[string]bool{}, 0, 0
+	for _, m := range all {
+		parties[m.From], parties[m.To] = true, true
+		if m.Slot != nil {
+			placed++
+		}
+	}
+	for _, o := range g.Organisations {
+		if parties[o.Code] {
+			orgs++
+		}
+	}
+	if len(parties) < 40 || orgs < 3 || placed < 80 {
+		t.Fatalf("%d delegations (%d organisations), %d requests, %d placed", len(parties), orgs, len(all), placed)
+	}
+	for _, m := range all {
+		for _, p := range m.Participants {
+			if name := deniedIn(p.Name); name != "" {
+				t.Errorf("participant %q names a real official", p.Name)
+			}
+		}
 	}
 }

@@ -316,5 +316,25 @@ func Migrations(ty Types) []Migration {
 				PRIMARY KEY (round_id, idx),
 				UNIQUE (round_id, token_hash))`,
 		)},
+		// Bilateral meetings at gatherings (the meetings package): the
+		// whole value as JSON, with what lists select on beside it.
+		{Version: 12, Name: "gatherings and bilateral meeting requests", SQL: sub(
+			`CREATE TABLE gatherings (
+				id TEXT PRIMARY KEY,
+				version BIGINT NOT NULL,
+				host TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE TABLE meeting_requests (
+				id TEXT PRIMARY KEY,
+				gathering_id TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				from_party TEXT NOT NULL,
+				to_party TEXT NOT NULL,
+				state TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE INDEX meeting_requests_gathering ON meeting_requests (gathering_id, created_at, id)`,
+		)},
 	}
 }

@@ -270,11 +270,11 @@ func TestEveryRouteRefusesInvalidText(t *testing.T) {
 			}
 			fill := func(path, param, value string) string {
 				out := path
-				for _, p := range []string{"id", "code", "username", "receipt", "iid", "aid", "fid", "did", "cid", "entity_id", "type", "lang"} {
+				for _, p := range []string{"id", "code", "username", "receipt", "iid", "aid", "fid", "did", "cid", "entity_id", "type", "lang", "event"} {
 					v := "MA"
 					if p == param {
 						v = value
-					} else if p == "id" || p == "iid" || p == "aid" || p == "fid" || p == "did" || p == "cid" {
+					} else if p == "id" || p == "iid" || p == "aid" || p == "fid" || p == "did" || p == "cid" || p == "event" {
 						v = newID()
 					} else if p == "type" {
 						v = "red"

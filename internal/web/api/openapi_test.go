@@ -23,6 +23,7 @@ import (
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/meetings"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
@@ -190,7 +191,8 @@ func checkServed(t *testing.T, s *Server, hs *httptest.Server, routes []route, p
 	}
 	samples := map[string]string{"id": "01900000-0000-7000-8000-000000000000", "code": "MA", "username": "nobody.here",
 		"aid": "01900000-0000-7000-8000-000000000001", "did": "01900000-0000-7000-8000-000000000001", "type": "red", "entity_id": "2026-00001",
-		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002", "cid": "01900000-0000-7000-8000-000000000003"}
+		"receipt": "R-2026-AAAAAAAA", "iid": "0123456789abcdef", "fid": "01900000-0000-7000-8000-000000000002", "cid": "01900000-0000-7000-8000-000000000003",
+		"event": "01900000-0000-7000-8000-000000000004"}
 	send := func(method, path string, body string, hdr ...string) (int, string) {
 		t.Helper()
 		var rd io.Reader
@@ -293,6 +295,16 @@ func checkBodies(t *testing.T, schemas map[string]any) {
 		"RoundInput":           jsonFields(reflect.TypeFor[assembly.RoundInput]()),
 		"TokenRequest":         jsonFields(reflect.TypeFor[assembly.TokenInput]()),
 		"BallotInput":          jsonFields(reflect.TypeFor[assembly.BallotInput]()),
+		"GatheringInput":       jsonFields(reflect.TypeFor[meetings.GatheringInput]()),
+		"GatheringRoom":        jsonFields(reflect.TypeFor[core.GatheringRoom]()),
+		"Interpreter":          jsonFields(reflect.TypeFor[core.Interpreter]()),
+		"Plenary":              jsonFields(reflect.TypeFor[core.Plenary]()),
+		"GatheringParty":       jsonFields(reflect.TypeFor[core.GatheringParty]()),
+		"TimeRange":            jsonFields(reflect.TypeFor[core.TimeRange]()),
+		"Participant":          jsonFields(reflect.TypeFor[core.Participant]()),
+		"MeetingRequestInput":  jsonFields(reflect.TypeFor[meetings.RequestInput]()),
+		"MeetingAnswer":        jsonFields(reflect.TypeFor[meetings.AnswerInput]()),
+		"MeetingLock":          jsonFields(reflect.TypeFor[meetingLockIn]()),
 	}
 	for name, fields := range cases {
 		sc, _ := schemas[name].(map[string]any)
@@ -340,6 +352,10 @@ func checkResponses(t *testing.T, schemas map[string]any) {
 		"Receipt":             jsonFields(reflect.TypeFor[assembly.Receipt]()),
 		"BoardEntry":          jsonFields(reflect.TypeFor[core.BoardEntry]()),
 		"Board":               jsonFields(reflect.TypeFor[assembly.BoardFile]()),
+		"Gathering":           jsonFields(reflect.TypeFor[core.Gathering]()),
+		"MeetingRequest":      jsonFields(reflect.TypeFor[core.MeetingRequest]()),
+		"MeetingPlan":         jsonFields(reflect.TypeFor[meetings.PlanReport]()),
+		"MeetingGrid":         jsonFields(reflect.TypeFor[meetings.Grid]()),
 	}
 	for name, fields := range cases {
 		props, _ := dig(schemas, name, "properties").(map[string]any)

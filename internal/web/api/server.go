@@ -25,6 +25,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/events"
 	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/meetings"
 	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
@@ -92,6 +93,8 @@ type Server struct {
 	ReportRate, ReportFollowRate int
 	// Assembly runs the General Assembly; its events wake event streams.
 	Assembly *assembly.Service
+	// Meetings runs gatherings and their bilateral meetings.
+	Meetings *meetings.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -160,12 +163,15 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.Reports.Notify = s.Events.Notify
 	s.Assembly = assembly.New(st)
 	s.Assembly.Notify = s.Events.Notify
+	s.Meetings = meetings.New(st)
+	s.Meetings.Notify = s.Events.Notify
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
 	s.routes = append(s.routes, s.reportRoutes()...)
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.assemblyRoutes()...)
+	s.routes = append(s.routes, s.meetingRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

@@ -70,7 +70,7 @@ func New(srv *api.Server) (*Console, error) {
 
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
 	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign",
-	"assembly", "assembly_session", "assembly_minutes", "assembly_booth"}
+	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -143,6 +143,11 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /assembly/{id}", c.private(c.assemblySessionPage))
 	mux.HandleFunc("GET /assembly/{id}/minutes", c.private(c.assemblyMinutesPage))
 	mux.HandleFunc("GET /assembly/rounds/{id}/booth", c.private(c.boothPage))
+	mux.HandleFunc("GET /meetings", c.private(c.meetingsPage))
+	mux.HandleFunc("GET /meetings/{id}", c.private(c.gatheringPage))
+	mux.HandleFunc("POST /meetings/{id}/requests", c.private(c.meetingRequestPost))
+	mux.HandleFunc("POST /meetings/{id}/requests/{rid}/answer", c.private(c.meetingAnswerPost))
+	mux.HandleFunc("POST /meetings/{id}/plan", c.private(c.meetingPlanPost))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
@@ -309,7 +314,7 @@ func checkText(r *http.Request) error {
 }
 
 // pathValueNames are the path parameters of the console's routes.
-var pathValueNames = []string{"id", "iid", "username", "op"}
+var pathValueNames = []string{"id", "iid", "username", "op", "rid"}
 
 func (c *Console) run(q *req, h func(*req) error) {
 	defer func() {

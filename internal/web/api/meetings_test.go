@@ -1,0 +1,89 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+func gatheringBody() map[string]any {
+	return map[string]any{
+		"name": "Regional conference", "time_zone": "Africa/Casablanca", "days": []string{"2025-11-24", "2025-11-25"},
+		"day_start": "09:00", "slot_minutes": 30, "slots_per_day": 8, "venues": []string{"Palais", "Annexe"}, "travel_minutes": 15,
+		"rooms":        []map[string]any{{"id": "r1", "name": "Salle Atlas", "venue": "Palais", "capacity": 6}, {"id": "r2", "venue": "Annexe", "capacity": 12, "equipment": []string{"screen"}}},
+		"interpreters": []map[string]any{{"id": "i1", "pairs": []string{"ar-fr"}, "hours": 6}},
+		"agenda":       []map[string]any{{"title": "Plenary", "times": map[string]string{"start": "2025-11-24T09:00", "end": "2025-11-24T10:00"}}},
+	}
+}
+
+// TestMeetingsAPI: the host creates a gathering; bad requests are 422
+// problem+json naming the field; a third bureau cannot see a request; the
+// accepted meeting is planned and exported as iCalendar in the caller's
+// language; the grid is the host's.
+func TestMeetingsAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		host, fr, de := f.user(t, "MA", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer), f.user(t, "DE", core.RoleOfficer)
+		r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
+		if r.Status != 201 {
+			t.Fatalf("create: %s", r)
+		}
+		gid := jsonField(r, "id").(string)
+		bad := gatheringBody()
+		bad["slot_minutes"] = 0
+		wantProblem(t, f.do(t, "POST", "/api/v1/gatherings", bad, host), 422, core.EINVALID, "slot_minutes")
+
+		base := "/api/v1/gatherings/" + gid
+		req := func(to string, extra map[string]any) map[string]any {
+			m := map[string]any{"to": to, "topics": []string{"Stolen vehicles"}, "languages": []string{"ar", "fr"}, "minutes": 60, "priority": 4,
+				"participants": []map[string]any{{"name": "Commissaire Hugo Lambert"}, {"name": "Officer Samira Idrissi", "party": "MA"}}}
+			for k, v := range extra {
+				m[k] = v
+			}
+			return m
+		}
+		wantProblem(t, f.do(t, "POST", base+"/requests", req("FR", nil), fr), 422, core.EINVALID, "to")
+		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"preferred": []map[string]string{{"start": "2025-11-26T10:00", "end": "2025-11-26T11:00"}}}), fr), 422, core.EINVALID, "preferred[0]")
+		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"minutes": 45}), fr), 422, core.EINVALID, "minutes")
+		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"equipment": []string{"hologram"}}), fr), 422, core.EINVALID, "equipment[0]")
+		wantProblem(t, f.do(t, "POST", "/api/v1/gatherings/01900000-0000-7000-8000-000000000009/requests", req("MA", nil), fr), 404, core.ENOTFOUND, "")
+
+		r = f.do(t, "POST", base+"/requests", req("MA", nil), fr)
+		if r.Status != 201 {
+			t.Fatalf("request: %s", r)
+		}
+		mid := jsonField(r, "id").(string)
+		wantProblem(t, f.do(t, "GET", base+"/requests/"+mid, nil, de), 404, core.ENOTFOUND, "")
+		wantProblem(t, f.do(t, "POST", base+"/requests/"+mid+"/answer", map[string]any{"answer": "maybe"}, host), 422, core.EINVALID, "answer")
+		if r = f.do(t, "POST", base+"/requests/"+mid+"/answer", map[string]any{"answer": "accept"}, host); r.Status != 200 {
+			t.Fatalf("accept: %s", r)
+		}
+		wantProblem(t, f.do(t, "POST", base+"/plan", nil, fr), 403, core.EFORBIDDEN, "")
+		if r = f.do(t, "POST", base+"/plan", nil, host); r.Status != 200 || jsonField(r, "placed").(float64) != 1 {
+			t.Fatalf("plan: %s", r)
+		}
+		wantProblem(t, f.do(t, "GET", base+"/grid", nil, fr), 403, core.EFORBIDDEN, "")
+		if r = f.do(t, "GET", base+"/grid", nil, host); r.Status != 200 {
+			t.Fatalf("grid: %s", r)
+		}
+		if r = f.do(t, "GET", base+"/schedule", nil, de); r.Status != 200 || jsonField(r, "count").(float64) != 0 {
+			t.Fatalf("a third bureau's schedule: %s", r)
+		}
+		wantProblem(t, f.do(t, "GET", base+"/schedule?party=FR", nil, de), 403, core.EFORBIDDEN, "")
+		r = f.do(t, "GET", base+"/schedule.ics?lang=ar", nil, fr)
+		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/calendar") {
+			t.Fatalf("ics: %s", r)
+		}
+		cal, err := ics.ParseCalendar(strings.NewReader(string(r.Body)))
+		if err != nil || len(cal.Events()) != 1 {
+			t.Fatalf("ics does not parse back: %v %s", err, r.Body)
+		}
+		ev := cal.Events()[0]
+		if ev.Id() != mid+"@manara" || !strings.Contains(ev.GetProperty(ics.ComponentPropertySummary).Value, "المغرب") {
+			t.Fatalf("ics event %s: %s", ev.Id(), r.Body)
+		}
+		wantProblem(t, f.do(t, "GET", base+"/schedule.ics?lang=xx", nil, fr), 422, core.EINVALID, "lang")
+	})
+}

@@ -1,0 +1,102 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n/i18ntest"
+	"github.com/manara-hub/manara/internal/meetings"
+)
+
+// TestMeetingPages: a delegation sees its schedule in its language (the
+// other party named in it), answers a request, and a bad request form is
+// refused field by field in its language; the host sees the grid; no
+// English leaks into the French, Arabic or Spanish pages.
+func TestMeetingPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		fr := e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
+		svc := e.Server.Meetings
+		g, err := svc.CreateGathering(ctx, viewerOf(ma), meetings.GatheringInput{
+			Name: "Conférence régionale", TimeZone: "Africa/Casablanca", Days: []string{"2025-11-24", "2025-11-25"}, DayStart: "09:00",
+			SlotMinutes: 30, SlotsPerDay: 6, Rooms: []core.GatheringRoom{{ID: "r1", Name: "Salle Atlas", Capacity: 8}},
+			Agenda: []core.Plenary{{Title: "Plénière", Times: core.TimeRange{Start: "2025-11-24T09:00", End: "2025-11-24T10:00"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := meetings.RequestInput{To: "MA", Topics: []string{"Véhicules volés"}, Languages: []string{"fr"},
+			Participants: []core.Participant{{Name: "Commissaire Hugo Lambert"}}}
+		m, err := svc.Request(ctx, viewerOf(fr), g.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Answer(ctx, viewerOf(ma), g.ID, m.ID, meetings.AnswerInput{Answer: "accept"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Plan(ctx, viewerOf(ma), g.ID); err != nil {
+			t.Fatal(err)
+		}
+		second, err := svc.Request(ctx, viewerOf(ma), g.ID, meetings.RequestInput{To: "FR", Topics: []string{"Fugitifs"}, Languages: []string{"fr"},
+			Participants: []core.Participant{{Name: "Inspectrice Salma Bennani"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser(t)
+		b.signIn("fr.officer", "fr")
+		for _, code := range []string{"fr", "ar", "es"} {
+			b.get("/meetings?lang=" + code)
+			if !strings.Contains(b.Last, "/meetings/"+g.ID) {
+				t.Fatalf("%s: the gathering is not listed:\n%s", code, b.Last)
+			}
+			b.get("/meetings/" + g.ID)
+			morocco := map[string]string{"fr": "Maroc", "ar": "المغرب", "es": "Marruecos"}[code]
+			sched := between(t, b.Last, `id="schedule"`, "</table>")
+			if !strings.Contains(sched, morocco) || !strings.Contains(sched, "10:00") {
+				t.Errorf("%s: the schedule does not show the meeting with %s at 10:00:\n%s", code, morocco, sched)
+			}
+			if strings.Contains(b.Last, `id="grid"`) {
+				t.Errorf("%s: a delegation sees the host's grid", code)
+			}
+			for _, l := range i18ntest.Leaks(b.Last, code) {
+				t.Errorf("%s gathering page: %s", code, l)
+			}
+			// A request to oneself: refused, in the language, nothing stored.
+			b.post("/meetings/"+g.ID+"/requests", url.Values{"to": {"FR"}, "topics": {"x"}, "participants": {"Commissaire Hugo Lambert"}, "languages": {"fr"}})
+			if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="to-err"`) {
+				t.Fatalf("%s: a request to oneself: %d\n%s", code, b.Code, b.Last)
+			}
+			for _, l := range i18ntest.Leaks(b.Last, code) {
+				t.Errorf("%s refused request: %s", code, l)
+			}
+		}
+		_, mine, _ := svc.Requests(ctx, viewerOf(fr), g.ID, "")
+		if len(mine) != 2 {
+			t.Fatalf("FR has %d requests after the refused forms, want 2", len(mine))
+		}
+		// France accepts Morocco's request from its page.
+		b.get("/meetings/" + g.ID)
+		b.post("/meetings/"+g.ID+"/requests/"+second.ID+"/answer", url.Values{"answer": {"accept"}})
+		if b.Code != http.StatusOK || b.At != "/meetings/"+g.ID {
+			t.Fatalf("answer: %d at %s", b.Code, b.At)
+		}
+		if _, got, _ := svc.Get(ctx, viewerOf(fr), g.ID, second.ID); got.State != core.MeetingAccepted || got.Slot == nil {
+			t.Fatalf("after accepting from the page: %+v", got)
+		}
+		// The host sees the grid, with the plenary and both meetings.
+		h := e.browser(t)
+		h.signIn("ma.officer", "ar")
+		h.get("/meetings/" + g.ID)
+		grid := between(t, h.Last, `id="grid"`, "</table>")
+		if strings.Count(grid, "cell-meeting") != 2 || strings.Count(grid, "cell-agenda") != 2 {
+			t.Fatalf("host grid:\n%s", grid)
+		}
+		for _, l := range i18ntest.Leaks(h.Last, "ar") {
+			t.Errorf("ar host page: %s", l)
+		}
+	})
+}
