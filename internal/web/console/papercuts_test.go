@@ -1,0 +1,85 @@
+package console_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/records"
+)
+
+// record writes a record as its owner.
+func record(t *testing.T, e *env, owner *core.User, kind string, rel core.Releasability, data map[string]any) *core.Record {
+	t.Helper()
+	raw, _ := json.Marshal(data)
+	r, err := e.Server.Records.Create(context.Background(), viewerOf(owner), records.Input{Kind: kind, Releasability: &rel, Data: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var hitRow = regexp.MustCompile(`<tr class="hit( restricted)?">`)
+
+// TestScreeningResultsOneRowPerRecord: two records of one name (as the
+// demo has: one name, several records, told apart by their date of birth)
+// are two rows, each with its kind, date of birth, nationality, owner and
+// reference, and the spelling matched as the record writes it; a record
+// that lists one document twice is one row; a restricted record shows
+// only "possible hit — contact bureau X" and the reference.
+func TestScreeningResultsOneRowPerRecord(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, false)
+		e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
+		all := core.Releasability{Mode: core.ReleaseAll}
+		person := func(dob string, rel core.Releasability) {
+			record(t, e, ma, core.KindPerson, rel, map[string]any{"given_names": "Abdellatif", "family_name": "Kharroubi", "name_original": "عبد اللطيف خروبي",
+				"date_of_birth": dob, "nationalities": []string{"MA"},
+				"documents": []map[string]any{{"type": "passport", "number": "QX1234567", "country": "MA"}, {"type": "id_card", "number": "QX 123 4567", "country": "MAR"}}})
+		}
+		person("1966-04-02", all)
+		person("1981-11-20", all)
+		person("1990-01-01", core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"ES"}})
+
+		fr := e.browser(t)
+		fr.signIn("fr.officer", "fr")
+		fr.get("/screen?kind=person")
+		fr.post("/screen", url.Values{"kind": {"person"}, "name": {"عبد اللطيف خروبي"}})
+		if fr.Code != http.StatusOK {
+			t.Fatalf("screening: %d\n%s", fr.Code, fr.Last)
+		}
+		rows := hitRow.FindAllStringSubmatch(fr.Last, -1)
+		restricted := 0
+		for _, r := range rows {
+			if r[1] != "" {
+				restricted++
+			}
+		}
+		if len(rows) != 3 || restricted != 1 {
+			t.Fatalf("want three rows (two records seen, one restricted), got %d (%d restricted):\n%s", len(rows), restricted, fr.Last)
+		}
+		table := between(t, fr.Last, `id="screen-hits">`, `</table>`)
+		for _, want := range []string{"1966-04-02", "1981-11-20", "Personne", `class="matched">عبد اللطيف خروبي</bdi>`, "Concordance possible — contactez le bureau MA", "HIT-"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("results lack %q:\n%s", want, table)
+			}
+		}
+		if strings.Contains(table, "1990-01-01") || strings.Count(table, `class="ref"`) != 3 {
+			t.Errorf("the restricted row tells more than the owner and its reference, or a row lacks its reference:\n%s", table)
+		}
+
+		// By document: each record once, though each lists the passport
+		// twice (two seen, one possible hit); the number as written.
+		fr.get("/screen?kind=document")
+		fr.post("/screen", url.Values{"kind": {"document"}, "number": {"qx1234567"}, "country": {"MA"}})
+		rows = hitRow.FindAllStringSubmatch(fr.Last, -1)
+		if len(rows) != 3 || !strings.Contains(fr.Last, `class="matched">QX1234567</bdi>`) {
+			t.Fatalf("document screening: want one row per record (3), got %d:\n%s", len(rows), fr.Last)
+		}
+	})
+}
