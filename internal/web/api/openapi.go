@@ -144,7 +144,13 @@ func (s *Server) Document() obj {
 			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Resp)}}
 		}
 		responses := obj{strconv.Itoa(status): ok, "default": problem}
+		for st, desc := range rt.Problems {
+			responses[strconv.Itoa(st)] = obj{"description": desc, "content": obj{"application/problem+json": obj{"schema": ref("Problem")}}}
+		}
 		op["responses"] = responses
+		if rt.Description != "" {
+			op["description"] = rt.Description
+		}
 		if rt.Public {
 			op["security"] = []obj{}
 		}

@@ -257,12 +257,11 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			err = auth.ErrNoCredentials
 		}
 		if err != nil {
+			next := ""
 			if r.Method == http.MethodGet {
-				next := r.URL.RequestURI()
-				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-				return
+				next = r.URL.RequestURI()
 			}
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			http.Redirect(w, r, loginURL(r, next), http.StatusSeeOther)
 			return
 		}
 		code, _ := c.language(w, r, u)
@@ -288,6 +287,24 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 		}
 		c.run(q, h)
 	}
+}
+
+// loginURL is the sign-in page a visitor without a session is sent to:
+// in the language the request asked for (its lang parameter), so that a
+// link shared in Arabic signs in in Arabic, and back to next (a GET's own
+// address) afterwards.
+func loginURL(r *http.Request, next string) string {
+	v := url.Values{}
+	if l := r.URL.Query().Get("lang"); lang.Valid(l) {
+		v.Set("lang", l)
+	}
+	if next != "" {
+		v.Set("next", next)
+	}
+	if len(v) == 0 {
+		return "/login"
+	}
+	return "/login?" + v.Encode()
 }
 
 // checkText refuses, before any handler sees them, path values, query
@@ -391,7 +408,7 @@ var failKeys = map[string]string{
 // the same 404, and no internal detail reaches the user.
 func (c *Console) fail(q *req, err error) {
 	if core.ErrorCode(err) == core.EUNAUTHORIZED { // the session ended meanwhile
-		http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
+		http.Redirect(q.w, q.r, loginURL(q.r, ""), http.StatusSeeOther)
 		return
 	}
 	code := core.ErrorCode(err)

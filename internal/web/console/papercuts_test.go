@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
 )
@@ -80,6 +82,45 @@ func TestScreeningResultsOneRowPerRecord(t *testing.T) {
 		rows = hitRow.FindAllStringSubmatch(fr.Last, -1)
 		if len(rows) != 3 || !strings.Contains(fr.Last, `class="matched">QX1234567</bdi>`) {
 			t.Fatalf("document screening: want one row per record (3), got %d:\n%s", len(rows), fr.Last)
+		}
+	})
+}
+
+// TestSignInRedirectKeepsLanguage: a visitor without a session who opens
+// a page in Arabic is sent to the Arabic sign-in page, and back to the
+// page afterwards; a right password without the code is told, in the
+// page's language, that the code is needed.
+func TestSignInRedirectKeepsLanguage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		r, err := b.c.Get(e.URL + "/notices?lang=ar")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		want := "/login?lang=ar&next=" + url.QueryEscape("/notices?lang=ar")
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != want {
+			t.Fatalf("redirect: %d to %q, want %q", r.StatusCode, r.Header.Get("Location"), want)
+		}
+		b.c.CheckRedirect = nil
+		b.get(want)
+		if !strings.Contains(b.Last, `lang="ar"`) || !strings.Contains(b.Last, `name="next" value="/notices?lang=ar"`) {
+			t.Fatalf("sign-in page not in Arabic or without next:\n%s", b.Last)
+		}
+		b.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}, "next": {"/notices?lang=ar"}})
+		if b.Code != http.StatusUnauthorized || !strings.Contains(b.Last, "كلمة المرور صحيحة") || !strings.Contains(b.Last, `id="code-err"`) {
+			t.Fatalf("right password without the code: %d\n%s", b.Code, b.Last)
+		}
+		b.post("/login", url.Values{"username": {"ma.officer"}, "password": {"wrong"}, "next": {"/notices?lang=ar"}})
+		if b.Code != http.StatusUnauthorized || strings.Contains(b.Last, "كلمة المرور صحيحة") {
+			t.Fatalf("wrong password: %d\n%s", b.Code, b.Last)
+		}
+		b.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}, "code": {auth.CurrentTOTP(e.Secrets["ma.officer"], time.Now())},
+			"next": {"/notices?lang=ar"}})
+		if b.Code != http.StatusOK || b.At != "/notices" {
+			t.Fatalf("after sign-in: %d at %s", b.Code, b.At)
 		}
 	})
 }
