@@ -124,3 +124,77 @@ func TestSignInRedirectKeepsLanguage(t *testing.T) {
 		}
 	})
 }
+
+var optionValue = regexp.MustCompile(`<option value="([a-z_]+)"`)
+
+// options lists the values a select offers, in order.
+func options(t *testing.T, page, id string) []string {
+	t.Helper()
+	sel := between(t, page, `<select id="`+id+`"`, `</select>`)
+	var out []string
+	for _, m := range optionValue.FindAllStringSubmatch(sel, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestHitWorkflowOffersOnlyAllowedMoves: the hit page offers only the
+// states the hits service allows from where the viewer's side stands, and
+// the four actions as a translated choice; a refused move shows the form
+// again, as filled in, with the reason in the page's language.
+func TestHitWorkflowOffersOnlyAllowedMoves(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		e.user(t, "es.officer", "ES", core.RoleOfficer, true)
+		record(t, e, ma, core.KindPerson, core.Releasability{Mode: core.ReleaseAll}, map[string]any{"given_names": "Youssef", "family_name": "Benjelloun Tahiri",
+			"date_of_birth": "1979-05-05", "nationalities": []string{"MA"}})
+		es := e.browser(t)
+		es.signIn("es.officer", "es")
+		es.get("/screen?kind=person")
+		es.post("/screen", url.Values{"kind": {"person"}, "name": {"Youssef Benjelloun Tahiri"}})
+		hitID := between(t, es.Last, `href="/hits/`, `"`)
+
+		mab := e.browser(t)
+		mab.signIn("ma.officer", "ar")
+		mab.get("/hits/" + hitID)
+		if got := options(t, mab.Last, "state"); strings.Join(got, ",") != "being_checked" {
+			t.Fatalf("from new, want only being_checked offered, got %v", got)
+		}
+		if strings.Contains(mab.Last, `id="action"`) {
+			t.Fatal("an action is offered where action_taken is not a next state")
+		}
+		version := between(t, mab.Last, `name="version" value="`, `"`)
+		// A move the service refuses (a form from an older page, a crafted
+		// post): the form again, in Arabic, the notes kept.
+		mab.post("/hits/"+hitID+"/state", url.Values{"state": {core.HitConfirmed}, "version": {version}, "notes": {"ملاحظة أولى"}})
+		if mab.Code != http.StatusConflict || mab.At != "/hits/"+hitID+"/state" {
+			t.Fatalf("refused move: %d at %s", mab.Code, mab.At)
+		}
+		stateErr := between(t, mab.Last, `id="state-err">`, "<")
+		if !strings.Contains(stateErr, "جديد") || !strings.Contains(stateErr, "قيد التحقق") || !strings.Contains(mab.Last, "ملاحظة أولى</textarea>") {
+			t.Fatalf("refusal not explained in Arabic with the allowed state, or notes lost: %q\n%s", stateErr, mab.Last)
+		}
+		move := func(state, action string) {
+			t.Helper()
+			mab.get("/hits/" + hitID)
+			mab.post("/hits/"+hitID+"/state", url.Values{"state": {state}, "action": {action}, "version": {between(t, mab.Last, `name="version" value="`, `"`)}})
+		}
+		move(core.HitBeingChecked, "")
+		if got := options(t, mab.Last, "state"); strings.Join(got, ",") != "confirmed,false_positive" {
+			t.Fatalf("from being_checked, want confirmed and false_positive, got %v", got)
+		}
+		move(core.HitConfirmed, "")
+		if got := options(t, mab.Last, "action"); strings.Join(got, ",") != strings.Join(core.HitActions, ",") || !strings.Contains(mab.Last, "تم توقيف الشخص") {
+			t.Fatalf("the four actions are not offered, translated: %v\n%s", got, mab.Last)
+		}
+		move(core.HitActionTaken, "")
+		if mab.Code != http.StatusUnprocessableEntity || !strings.Contains(between(t, mab.Last, `id="action-err">`, "<"), "اختر الإجراء المتخذ") {
+			t.Fatalf("action_taken without an action: %d\n%s", mab.Code, mab.Last)
+		}
+		move(core.HitActionTaken, core.ActionArrested)
+		if mab.Code != http.StatusOK || !strings.Contains(between(t, mab.Last, `id="hit-state">`, "<"), "اتُّخذ إجراء") ||
+			!strings.Contains(mab.Last, "· تم توقيف الشخص") {
+			t.Fatalf("after the action: %d\n%s", mab.Code, mab.Last)
+		}
+	})
+}
