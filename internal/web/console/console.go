@@ -27,6 +27,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
+	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/web/api"
 )
 
@@ -86,6 +87,9 @@ func parsePages() (map[string]*template.Template, error) {
 			return m
 		},
 		"join":          func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"bureauName":    bureauName,
+		"lossTotals":    core.LossTotals,
+		"campaignLabel": campaignLabel,
 		"versionReason": versionReason,
 	}
 	out := map[string]*template.Template{}
@@ -287,6 +291,15 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 		}
 		c.run(q, h)
 	}
+}
+
+// bureauName is a bureau's name in the page's language ("BCN Maroc"), or
+// its code when it is no bureau the members list knows.
+func bureauName(l *Lang, code string) string {
+	if b, ok := members.BureauFor(code); ok {
+		return b.Name(l.Code)
+	}
+	return code
 }
 
 // loginURL is the sign-in page a visitor without a session is sent to:

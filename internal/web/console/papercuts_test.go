@@ -13,6 +13,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/reports"
 )
 
 // record writes a record as its owner.
@@ -122,6 +123,14 @@ func TestSignInRedirectKeepsLanguage(t *testing.T) {
 		if b.Code != http.StatusOK || b.At != "/notices" {
 			t.Fatalf("after sign-in: %d at %s", b.Code, b.At)
 		}
+		// The bureau is named in the page's language.
+		if got := between(t, b.Last, `id="who-bureau" title="MA">`, "<"); got != "المكتب المركزي الوطني - المغرب" {
+			t.Errorf("bureau in the header: %q", got)
+		}
+		b.get("/notices?lang=fr")
+		if got := between(t, b.Last, `id="who-bureau" title="MA">`, "<"); got != "BCN Maroc" {
+			t.Errorf("bureau in the header in French: %q", got)
+		}
 	})
 }
 
@@ -195,6 +204,61 @@ func TestHitWorkflowOffersOnlyAllowedMoves(t *testing.T) {
 		if mab.Code != http.StatusOK || !strings.Contains(between(t, mab.Last, `id="hit-state">`, "<"), "اتُّخذ إجراء") ||
 			!strings.Contains(mab.Last, "· تم توقيف الشخص") {
 			t.Fatalf("after the action: %d\n%s", mab.Code, mab.Last)
+		}
+	})
+}
+
+// TestReportsShowCurrencyAndCampaignName: losses are shown with their
+// currency, per currency (never added across currencies), formatted for
+// the language; the urgency is said once; the campaign column names the
+// campaign (its name, else "Campaign" and its code), not the start of
+// its id.
+func TestReportsShowCurrencyAndCampaignName(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.analyst", "MA", core.RoleAnalyst, true)
+		a := report(t, e, reports.Input{Narrative: "Un faux conseiller m’a menacé", Lang: "fr", Country: "MA", ThreatToLife: true,
+			Suspect: core.Suspect{Phones: []string{"0612345678"}},
+			Losses: []core.Loss{{Amount: 1250, Currency: "MAD", Method: "transfer"}, {Amount: 300, Currency: "EUR", Method: "card"},
+				{Amount: 250, Currency: "MAD", Method: "cash"}}})
+		report(t, e, reports.Input{Narrative: "appel du +212 612-345678", Country: "MA"})
+		if a.CampaignID == "" {
+			t.Fatal("no campaign")
+		}
+		code := strings.ToUpper(a.CampaignID[len(a.CampaignID)-6:])
+
+		b := e.browser(t)
+		b.signIn("ma.analyst", "fr")
+		b.get("/reports")
+		row := between(t, b.Last, `href="/reports/`+a.ID+`"`, "</tr>")
+		for _, want := range []string{"1\u202f500,00\u00a0MAD", "300,00\u00a0EUR", "Campagne " + code} {
+			if !strings.Contains(row, want) {
+				t.Errorf("queue row lacks %q:\n%s", want, row)
+			}
+		}
+		if strings.Contains(row, ">"+a.CampaignID[:8]) || strings.Contains(row, "1\u202f800") {
+			t.Errorf("queue row shows the id's time prefix or adds currencies together:\n%s", row)
+		}
+
+		if _, err := e.Server.Reports.Name(context.Background(), system, a.CampaignID, "Faux conseiller bancaire"); err != nil {
+			t.Fatal(err)
+		}
+		b.get("/reports")
+		if !strings.Contains(between(t, b.Last, `href="/reports/`+a.ID+`"`, "</tr>"), "Faux conseiller bancaire") {
+			t.Errorf("queue row does not name the campaign:\n%s", b.Last)
+		}
+
+		b.get("/reports/" + a.ID + "?lang=en")
+		if urgency := between(t, b.Last, `id="report-urgency">`, "</dd>"); strings.Count(strings.ToLower(urgency), "threat to life") != 1 {
+			t.Errorf("urgency not said exactly once: %q", urgency)
+		}
+		b.get("/reports/" + a.ID + "?lang=ar")
+		if !strings.Contains(b.Last, "1٬500٫00\u00a0MAD") || !strings.Contains(b.Last, "300٫00\u00a0EUR") || !strings.Contains(b.Last, "Faux conseiller bancaire") {
+			t.Errorf("report page: amounts without currency in Arabic formatting, or campaign unnamed:\n%s", b.Last)
+		}
+		b.get("/campaigns/" + a.CampaignID + "?lang=en")
+		totals := between(t, b.Last, `id="campaign-totals">`, "</dl>")
+		if !strings.Contains(totals, "1,500.00\u00a0MAD") || !strings.Contains(totals, "300.00\u00a0EUR") {
+			t.Errorf("campaign totals without currencies:\n%s", totals)
 		}
 	})
 }
