@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/manara-hub/manara/internal/auth"
 )
 
 // TestUnknownFlagNamesCloseOnes: a mistyped flag is named with the flags
@@ -92,5 +95,30 @@ func TestAuditVerifyMissingStore(t *testing.T) {
 		if _, err := os.Stat(data); !os.IsNotExist(err) {
 			t.Fatalf("%v created %s: %v", sub, data, err)
 		}
+	}
+}
+
+// TestTOTPJoinsItsArguments: the secret as the enrolment page shows it,
+// in groups of four (pasted unquoted, so one argument per group, in any
+// case), gives the code of the whole secret.
+func TestTOTPJoinsItsArguments(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	before := auth.TOTPStepAt(time.Now())
+	out, code := cli(t, nil, "totp", "JBSW", "Y3DP", "EHPK", "3PXP", "jbsw", "y3dp", "ehpk 3pxp")
+	after := auth.TOTPStepAt(time.Now())
+	if code != 0 {
+		t.Fatalf("grouped secret: exit %d: %s", code, out)
+	}
+	got := strings.Fields(out)[0]
+	want := map[string]bool{}
+	for step := before; step <= after; step++ { // the run may cross a step
+		c, err := auth.TOTPCode(secret, step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[c] = true
+	}
+	if !want[got] {
+		t.Fatalf("grouped secret gives %s, want the whole secret's code (one of %v)", got, want)
 	}
 }

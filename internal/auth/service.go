@@ -98,6 +98,15 @@ func (c *keyCache) drop(id string) {
 // that no answer tells whether an account exists or is locked.
 var ErrBadLogin = core.Errorf(core.EUNAUTHORIZED, "wrong username or password, or the account is locked")
 
+// ErrSecondFactorRequired answers a right password sent without the
+// second factor its account has enrolled: the caller is to send it again
+// with the code. It is never told for a wrong password (that is
+// ErrBadLogin, whatever else is missing), so it reveals nothing a
+// password guess could use.
+var ErrSecondFactorRequired = &core.Error{Code: core.ESECONDFACTOR,
+	Message: "the password is right; this account also needs its second factor: send the current 6-digit code of its authenticator app (or a recovery code) in totp",
+	Fields:  []core.FieldError{{Field: "totp", Reason: "is required: the account has a second factor"}}}
+
 // Login checks a password and opens a session. It returns the session
 // token (to put in a cookie) and the user. A user with a second factor
 // needs LoginWithCode.
@@ -142,12 +151,25 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	viewer := core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Remote: remote}
 	factorOK := true
 	if ok && !locked && !u.Disabled {
+		missing := false
 		if err := s.Store.Update(ctx, func(tx core.Tx) error {
 			var err error
+			if strings.TrimSpace(code) == "" {
+				missing, err = s.hasSecondFactor(tx, u)
+				if missing || err != nil {
+					return err
+				}
+			}
 			factorOK, err = s.secondFactor(tx, u, code, now)
 			return err
 		}); err != nil {
 			return "", nil, err
+		}
+		if missing {
+			// Not a failure: a client signs in in two steps, the code
+			// asked for once the password is known to be right.
+			s.auditAs(ctx, viewer, "auth.login", audit.Denied, "second factor required")
+			return "", nil, ErrSecondFactorRequired
 		}
 	}
 	if !ok || locked || u.Disabled || !factorOK {
@@ -237,12 +259,16 @@ func rateLimited(why string, wait time.Duration) error {
 	return e
 }
 
-func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why string) {
+func (s *Service) auditAs(ctx context.Context, v core.Viewer, action, outcome, why string) {
 	s.Store.Update(ctx, func(tx core.Tx) error {
-		e := audit.Entry(core.Viewer{Remote: remote}, action, outcome)
+		e := audit.Entry(v, action, outcome)
 		e.Query = why
 		return audit.Append(tx, e)
 	})
+}
+
+func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why string) {
+	s.auditAs(ctx, core.Viewer{Remote: remote}, action, outcome, why)
 }
 
 // Logout ends a session.

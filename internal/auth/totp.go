@@ -150,6 +150,17 @@ func useRecovery(t *core.UserTOTP, code string) bool {
 // secondFactor checks code against u's second factor inside tx. A user
 // who never enrolled passes with an empty code (the console then makes
 // them enrol before anything else). It reports whether the check passed.
+// hasSecondFactor reports whether u has an enrolled second factor.
+func (s *Service) hasSecondFactor(tx core.Tx, u *core.User) (bool, error) {
+	t, err := tx.GetTOTP(u.ID)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return t.Enabled, nil
+}
+
 func (s *Service) secondFactor(tx core.Tx, u *core.User, code string, now time.Time) (bool, error) {
 	t, err := tx.GetTOTP(u.ID)
 	if core.ErrorCode(err) == core.ENOTFOUND {

@@ -10,6 +10,10 @@ import (
 const (
 	EINVALID      = "invalid"      // bad input: 400/422
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials: 401
+	// ESECONDFACTOR: the password was right, and the account's second
+	// factor is missing from the request: 401. Told only after a right
+	// password, so it says nothing about a wrong one.
+	ESECONDFACTOR = "second_factor_required"
 	EFORBIDDEN    = "forbidden"    // authenticated but not allowed: 403
 	ENOTFOUND     = "not_found"    // 404; also what a hidden record looks like
 	ECONFLICT     = "conflict"     // stale version or duplicate: 409

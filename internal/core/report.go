@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"math"
+	"slices"
+	"time"
+)
 
 // Report statuses, as the reporter sees them through follow-up.
 const (
@@ -59,6 +63,33 @@ type Loss struct {
 	IBAN     string  `json:"iban,omitempty"`
 	Wallet   string  `json:"wallet,omitempty"`
 	TxHash   string  `json:"tx_hash,omitempty"`
+}
+
+// Money is an amount in one currency (an ISO 4217 code, empty when the
+// reporter gave none).
+type Money struct {
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+}
+
+// LossTotals sums losses per currency, in the order the currencies first
+// appear: amounts in different currencies are never added together. An
+// amount is counted as the report's LossTotal counts it (above zero, at
+// most 10^12).
+func LossTotals(losses []Loss) []Money {
+	var out []Money
+	for _, l := range losses {
+		if math.IsNaN(l.Amount) || l.Amount <= 0 || l.Amount > 1e12 {
+			continue
+		}
+		i := slices.IndexFunc(out, func(m Money) bool { return m.Currency == l.Currency })
+		if i < 0 {
+			out = append(out, Money{Currency: l.Currency})
+			i = len(out) - 1
+		}
+		out[i].Amount += l.Amount
+	}
+	return out
 }
 
 // Suspect is what the reporter knows of the other side.

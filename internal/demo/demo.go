@@ -11,9 +11,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/records"
 )
@@ -66,7 +69,7 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
 	var logins []Login
 	add := func(username, bureau, role string) (*core.User, error) {
-		u, err := a.CreateUser(ctx, sys, auth.NewUser{Username: username, DisplayName: displayName(username), Bureau: bureau, Role: role,
+		u, err := a.CreateUser(ctx, sys, auth.NewUser{Username: username, DisplayName: displayName(bureau, role), Bureau: bureau, Role: role,
 			Lang: langFor(bureau), Password: Password})
 		if err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", username, err)
@@ -140,9 +143,24 @@ func Load(ctx context.Context, st core.Store, a *auth.Service, rs *records.Servi
 	return logins, nil
 }
 
-func displayName(username string) string {
-	b, role, _ := strings.Cut(username, ".")
-	return strings.ToUpper(b) + " " + role
+// displayName names a demo user in its bureau's language: its role and
+// its bureau ("ضابط · المكتب المركزي الوطني - المغرب", "Officier · BCN
+// France"), as the console shows it beside the bureau's code.
+func displayName(bureau, role string) string {
+	l := langFor(bureau)
+	name := bureau
+	if b, ok := members.BureauFor(bureau); ok {
+		name = b.Name(l)
+	}
+	if cs, err := i18n.Shared(); err == nil {
+		if r, ok := cs[l].Text("role." + role); ok {
+			role = r
+		}
+	}
+	// The catalogs write roles in lower case, as inside a sentence; as
+	// a name, it starts with a capital (where the script has them).
+	first, size := utf8.DecodeRuneInString(role)
+	return string(unicode.ToUpper(first)) + role[size:] + " · " + name
 }
 
 func langFor(bureau string) string {
@@ -151,6 +169,8 @@ func langFor(bureau string) string {
 		return "ar"
 	case "FR":
 		return "fr"
+	case "ES":
+		return "es"
 	}
 	return "en"
 }

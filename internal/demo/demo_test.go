@@ -100,22 +100,45 @@ func TestDemoNotices(t *testing.T) {
 	}
 }
 
+// TestDemoReports: the demo's reports form four campaigns, each named,
+// and tell their stories in English, French and Arabic.
 func TestDemoReports(t *testing.T) {
-	st := storetest.OpenSQLite(t)
-	rs := records.New(st)
-	svc := reports.New(st, rs, notices.New(st), "MA")
-	if err := LoadReports(context.Background(), svc); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := svc.Campaigns(context.Background(), core.Viewer{System: true}, 2, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cs) != 4 {
-		t.Fatalf("%d campaigns, want 4", len(cs))
-	}
-	if svc.PoW.Difficulty != 18 {
-		t.Error("the demo did not restore the proof-of-work difficulty")
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			rs := records.New(st)
+			svc := reports.New(st, rs, notices.New(st), "MA")
+			if err := LoadReports(context.Background(), svc); err != nil {
+				t.Fatal(err)
+			}
+			sys := core.Viewer{System: true}
+			cs, err := svc.Campaigns(context.Background(), sys, 2, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 4 {
+				t.Fatalf("%d campaigns, want 4", len(cs))
+			}
+			for _, c := range cs {
+				if c.Name == "" {
+					t.Errorf("campaign %s has no name", c.ID)
+				}
+			}
+			langs := map[string]int{}
+			queue, err := svc.Queue(context.Background(), sys, core.ReportFilter{Status: "all", Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range queue {
+				langs[r.Lang]++
+			}
+			if langs["ar"] == 0 || langs["fr"] == 0 || langs["en"] == 0 {
+				t.Errorf("report languages %v: want Arabic, French and English narratives", langs)
+			}
+			if svc.PoW.Difficulty != 18 {
+				t.Error("the demo did not restore the proof-of-work difficulty")
+			}
+		})
 	}
 }
 

@@ -460,13 +460,13 @@ func (c *Change) Validate() error {
 	}
 	var fs []core.FieldError
 	if !slices.Contains(core.HitStates, c.State) || c.State == core.HitNew {
-		fs = append(fs, core.FieldError{Field: "state", Reason: "must be one of being_checked, confirmed, false_positive, action_taken"})
+		fs = append(fs, core.FieldError{Field: "state", Reason: "must be one of being_checked, confirmed, false_positive, action_taken", Code: "choose"})
 	}
 	if c.State == core.HitActionTaken && !slices.Contains(core.HitActions, c.Action) {
-		fs = append(fs, core.FieldError{Field: "action", Reason: "an action is required: one of " + strings.Join(core.HitActions, ", ")})
+		fs = append(fs, core.FieldError{Field: "action", Reason: "an action is required: one of " + strings.Join(core.HitActions, ", "), Code: "hit_action_required"})
 	}
 	if c.State != core.HitActionTaken && c.Action != "" {
-		fs = append(fs, core.FieldError{Field: "action", Reason: "an action goes with state action_taken"})
+		fs = append(fs, core.FieldError{Field: "action", Reason: "an action goes with state action_taken", Code: "hit_action_state"})
 	}
 	if !utf8.ValidString(c.Notes) || utf8.RuneCountInString(c.Notes) > MaxNotes {
 		fs = append(fs, core.FieldError{Field: "notes", Reason: fmt.Sprintf("must be valid text of at most %d characters", MaxNotes)})

@@ -282,6 +282,16 @@ func (l *Lang) Amount(f float64) string {
 	return s
 }
 
+// Money formats an amount with its currency's ISO 4217 code after it, as
+// the language writes amounts ("1,250.00 MAD", "1 250,00 MAD",
+// "1٬250٫00 MAD"); without a currency, the amount alone.
+func (l *Lang) Money(amount float64, currency string) string {
+	if currency == "" {
+		return l.Amount(amount)
+	}
+	return l.Amount(amount) + "\u00a0" + currency
+}
+
 // Score formats a 0–1 score as a percentage.
 func (l *Lang) Score(f float64) string {
 	p := strconv.Itoa(int(f*100 + 0.5))

@@ -185,6 +185,9 @@ type CampaignView struct {
 	ReportList []ReportSummary `json:"report_list"`
 	PerDay     []DayCount      `json:"growth_per_day"`
 	Categories map[string]int  `json:"categories"`
+	// LossTotals are the listed reports' losses per currency (Losses adds
+	// all amounts, whatever their currency, to order campaigns).
+	LossTotals []core.Money `json:"loss_totals"`
 }
 
 // IndicatorView is a campaign's value with its id for URLs.
@@ -204,6 +207,8 @@ type ReportSummary struct {
 	Urgency   int       `json:"urgency"`
 	LossTotal float64   `json:"loss_total"`
 	CreatedAt time.Time `json:"created_at"`
+	// LossTotals are the report's losses per currency.
+	LossTotals []core.Money `json:"loss_totals"`
 }
 
 // DayCount is how many reports a campaign got on a day.
@@ -241,11 +246,17 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 	}
 	cv := &CampaignView{Campaign: c, Victims: c.Reports, Categories: map[string]int{}, ReportList: []ReportSummary{}, Indicators: []IndicatorView{}, PerDay: []DayCount{}}
 	days := map[string]int{}
+	var losses []core.Loss
 	for _, r := range rs {
-		cv.ReportList = append(cv.ReportList, ReportSummary{r.ID, r.Receipt, r.Category, r.Status, r.Urgency, r.LossTotal, r.CreatedAt})
+		totals := core.LossTotals(r.Losses)
+		cv.ReportList = append(cv.ReportList, ReportSummary{r.ID, r.Receipt, r.Category, r.Status, r.Urgency, r.LossTotal, r.CreatedAt, totals})
+		for _, m := range totals {
+			losses = append(losses, core.Loss{Amount: m.Amount, Currency: m.Currency})
+		}
 		days[r.CreatedAt.Format("2006-01-02")]++
 		cv.Categories[r.Category]++
 	}
+	cv.LossTotals = core.LossTotals(losses)
 	for _, d := range slices.Sorted(maps.Keys(days)) {
 		cv.PerDay = append(cv.PerDay, DayCount{d, days[d]})
 	}

@@ -39,13 +39,24 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var hits []Hit
+	// One hit per record: a record may list one document twice (a notice's
+	// subject and its documents list, two types of one number).
+	seen := map[string]bool{}
 	for _, d := range x.packed.lookup(key) {
+		if seen[d.id] {
+			continue
+		}
+		seen[d.id] = true
 		h := hitFor(v, &recInfo{id: d.id, kind: core.KindTravelDocument, owner: d.owner, status: core.StatusActive, rel: d.rel, version: d.version,
 			label: strings.TrimSpace(q.Type+" "+num) + " (" + q.Country + ")"}, 1)
 		h.reveal(num, []string{"document " + num + " issued by " + q.Country + ": exact match"})
 		hits = append(hits, h)
 	}
 	for _, r := range x.docs[key] {
+		if seen[r.rec.id] {
+			continue
+		}
+		seen[r.rec.id] = true
 		h := hitFor(v, r.rec, 1)
 		h.reveal(r.value, []string{"document " + strings.TrimSpace(r.kind+" "+r.value) + " issued by " + q.Country + ": exact match"})
 		hits = append(hits, h)
@@ -85,7 +96,12 @@ func (x *Index) ScreenIdentifier(v core.Viewer, q IdentifierQuery) ([]Hit, error
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var hits []Hit
+	seen := map[*recInfo]bool{} // one hit per record, however often it lists the value
 	for _, r := range x.idents[key] {
+		if seen[r.rec] {
+			continue
+		}
+		seen[r.rec] = true
 		h := hitFor(v, r.rec, 1)
 		h.reveal(r.value, []string{r.kind + " " + r.value + ": exact match"})
 		hits = append(hits, h)

@@ -53,16 +53,24 @@ type PersonQuery struct {
 // Reference empty: the caller names the answer (the API gives each hit's
 // own reference, so that two screenings of one record are not linked).
 type Hit struct {
-	Score       float64  `json:"score,omitempty"`
-	Restricted  bool     `json:"restricted"`
-	Owner       string   `json:"owner"`
-	Reference   string   `json:"reference"`
-	Message     string   `json:"message,omitempty"`
-	RecordID    string   `json:"record_id,omitempty"`
-	Kind        string   `json:"kind,omitempty"`
-	Label       string   `json:"label,omitempty"`
-	Matched     string   `json:"matched,omitempty"`
-	Explanation []string `json:"explanation,omitempty"`
+	Score      float64 `json:"score,omitempty"`
+	Restricted bool    `json:"restricted"`
+	Owner      string  `json:"owner"`
+	Reference  string  `json:"reference"`
+	Message    string  `json:"message,omitempty"`
+	RecordID   string  `json:"record_id,omitempty"`
+	Kind       string  `json:"kind,omitempty"`
+	Label      string  `json:"label,omitempty"`
+	Matched    string  `json:"matched,omitempty"`
+	// MatchedWritten is the matched spelling (or document number, or
+	// identifier) as the record writes it; Matched is its normalised form.
+	MatchedWritten string `json:"matched_written,omitempty"`
+	// DateOfBirth and Nationalities are the matched person's (a
+	// document's or identifier's holder's), to tell apart records of one
+	// name.
+	DateOfBirth   string   `json:"date_of_birth,omitempty"`
+	Nationalities []string `json:"nationalities,omitempty"`
+	Explanation   []string `json:"explanation,omitempty"`
 	// recordID and owner are kept for the audit and the owner's
 	// notification even when the caller may not see the record.
 	recordID string

@@ -101,7 +101,9 @@ func schemas() obj {
 		"ScreenContext":    obj{"type": "object", "description": "where and why: border post, flight… (at most 10 entries)", "additionalProperties": obj{"type": "string"}},
 		"Hit": obj{"type": "object", "properties": obj{"score": obj{"type": "number"}, "restricted": obj{"type": "boolean", "description": "true: the record is not releasable to you; contact the owner bureau with the reference"},
 			"owner": str("owner bureau"), "reference": str("hit reference"), "message": str("possible hit — contact bureau X"), "record_id": str(""), "kind": str(""), "label": str(""),
-			"matched": str("the indexed spelling that matched"), "explanation": list(str("why it scored what it scored"))}},
+			"matched": str("the indexed spelling that matched"), "matched_written": str("the spelling, document number or identifier matched, as the record writes it"),
+			"date_of_birth": str("the matched person's (a document's or identifier's holder's) date of birth: YYYY-MM-DD, YYYY or YYYY..YYYY"),
+			"nationalities": list(str("ISO 3166 alpha-2")), "explanation": list(str("why it scored what it scored"))}},
 		"ScreenAnswer": obj{"type": "object", "properties": obj{"hits": list(ref("Hit")), "count": obj{"type": "integer"}, "screened_at": dateTime}},
 		"BatchLine":    obj{"type": "object", "description": "one JSON object per line: {\"id\", \"type\": person|document|identifier, and that type's fields (person: name, date_of_birth…; document: number, country, document_type or mrz; identifier: identifier_type, value)}"},
 		"BatchAnswer":  obj{"type": "object", "properties": obj{"line": obj{"type": "integer"}, "id": str(""), "hits": list(ref("Hit")), "count": obj{"type": "integer"}, "error": ref("Problem")}},
@@ -144,7 +146,13 @@ func (s *Server) Document() obj {
 			ok["content"] = obj{"application/json": obj{"schema": ref(rt.Resp)}}
 		}
 		responses := obj{strconv.Itoa(status): ok, "default": problem}
+		for st, desc := range rt.Problems {
+			responses[strconv.Itoa(st)] = obj{"description": desc, "content": obj{"application/problem+json": obj{"schema": ref("Problem")}}}
+		}
 		op["responses"] = responses
+		if rt.Description != "" {
+			op["description"] = rt.Description
+		}
 		if rt.Public {
 			op["security"] = []obj{}
 		}

@@ -38,7 +38,9 @@ func cooperationSchemas() obj {
 	return obj{
 		"Hit": obj{"type": "object", "properties": obj{"score": obj{"type": "number"}, "restricted": obj{"type": "boolean", "description": "true: the record is not releasable to you; contact the owner bureau with the reference"},
 			"owner": str("owner bureau"), "reference": str("the hit record's reference (a REF-… of its own where the match made no hit record): quote it to the owner; different for every query"), "message": str("possible hit — contact bureau X"), "record_id": str(""), "kind": str(""), "label": str(""),
-			"matched": str("the indexed spelling that matched"), "explanation": list(str("why it scored what it scored")),
+			"matched": str("the indexed spelling that matched"), "matched_written": str("the spelling, document number or identifier matched, as the record writes it"),
+			"date_of_birth": str("the matched person's (a document's or identifier's holder's) date of birth: YYYY-MM-DD, YYYY or YYYY..YYYY"),
+			"nationalities": list(str("ISO 3166 alpha-2")), "explanation": list(str("why it scored what it scored")),
 			"hit_id": str("the hit record this match made (at or above the alert threshold): GET /api/v1/hits/{id}")}},
 		"HitRecord": hit,
 		"HitPage":   obj{"type": "object", "properties": obj{"items": list(ref("HitRecord")), "next_cursor": str("pass as cursor for the next page")}},

@@ -23,7 +23,7 @@ func StatusOf(code string) int {
 		return http.StatusUnprocessableEntity
 	case emalformed:
 		return http.StatusBadRequest
-	case core.EUNAUTHORIZED:
+	case core.EUNAUTHORIZED, core.ESECONDFACTOR:
 		return http.StatusUnauthorized
 	case core.EFORBIDDEN:
 		return http.StatusForbidden
@@ -55,6 +55,7 @@ var titles = map[string]string{
 	core.EINVALID:      "Invalid input",
 	emalformed:         "Malformed request",
 	core.EUNAUTHORIZED: "Authentication required",
+	core.ESECONDFACTOR: "Second factor required",
 	core.EFORBIDDEN:    "Forbidden",
 	core.ENOTFOUND:     "Not found",
 	core.ECONFLICT:     "Conflict",

@@ -33,7 +33,10 @@ func (s *Server) apiRoutes() []route {
 	listParams := []param{pKind, pOwner, pStatus, pDue, pLimit, pCursor}
 	return []route{
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3.1 document", Public: true, Resp: "OpenAPI", h: s.openapi},
-		{Method: "POST", Path: "/api/v1/auth/login", Summary: "Sign in with a password; sets the session cookie", Public: true, Body: "Login", Resp: "Me", h: s.login},
+		{Method: "POST", Path: "/api/v1/auth/login", Summary: "Sign in with a password; sets the session cookie", Public: true, Body: "Login", Resp: "Me", h: s.login,
+			Description: "A wrong username, password or second factor, a locked or disabled account: 401 with code unauthorized, the same whatever the cause. " +
+				"A right password without the second factor the account has enrolled: 401 with code second_factor_required and an error on totp; send the request again with totp.",
+			Problems: map[int]string{http.StatusUnauthorized: "code unauthorized: not signed in (no cause told); code second_factor_required: the password is right, send totp as well"}},
 		{Method: "POST", Path: "/api/v1/auth/logout", Summary: "End the current session", Status: 204, h: s.logout},
 		{Method: "GET", Path: "/api/v1/me", Summary: "Who the caller is", Resp: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/countries", Summary: "The 196 member countries", Public: true, Resp: "CountryList", h: s.countries},

@@ -169,3 +169,67 @@ func TestScreening(t *testing.T) {
 		})
 	}
 }
+
+// TestScreeningOneHitPerRecord: a record that lists one document or one
+// identifier twice is one hit, not two; a hit the caller may see carries
+// the spelling as the record writes it beside the normalised one, and the
+// matched person's date of birth and nationalities; a restricted one
+// carries none of them.
+func TestScreeningOneHitPerRecord(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) { screeningOneHitPerRecord(t, screenFixture(t, b)) })
+	}
+}
+
+func screeningOneHitPerRecord(t *testing.T, f *fixture) {
+	{
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		fr := f.key(t, "FR", core.PermScreen)
+		es := f.key(t, "ES", core.PermScreen)
+		rec := f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": map[string]any{"mode": "only", "countries": []string{"FR"}},
+			"data": map[string]any{"given_names": "Abdellatif", "family_name": "Kharroubi", "name_original": "عبد اللطيف خروبي",
+				"date_of_birth": "1966-04-02", "nationalities": []string{"MA"},
+				"documents":   []map[string]any{{"type": "passport", "number": "QX1234567", "country": "MA"}, {"type": "id_card", "number": "qx-123 4567", "country": "MAR"}},
+				"identifiers": []map[string]any{{"type": "iban", "value": "FR7630006000011234567890189"}, {"type": "iban", "value": "FR76 3000 6000 0112 3456 7890 189"}}}})
+
+		type fullHit struct {
+			hit
+			Kind           string
+			Matched        string
+			MatchedWritten string `json:"matched_written"`
+			DateOfBirth    string `json:"date_of_birth"`
+			Nationalities  []string
+		}
+		screen := func(path string, body map[string]any, c *caller) []fullHit {
+			t.Helper()
+			r := f.do(t, "POST", path, body, c)
+			hitsOf(t, r)
+			var a struct{ Hits []fullHit }
+			r.decode(t, &a)
+			return a.Hits
+		}
+		hs := screen("/api/v1/screen/document", map[string]any{"number": "QX1234567", "country": "MA"}, fr)
+		if len(hs) != 1 || hs[0].RecordID != rec.ID || hs[0].MatchedWritten != "QX1234567" || hs[0].DateOfBirth != "1966-04-02" {
+			t.Fatalf("document listed twice in one record: want one hit, with its number as written and the holder's date of birth: %+v", hs)
+		}
+		hs = screen("/api/v1/screen/identifier", map[string]any{"type": "iban", "value": "FR7630006000011234567890189"}, fr)
+		if len(hs) != 1 || hs[0].RecordID != rec.ID {
+			t.Fatalf("identifier listed twice in one record: want one hit: %+v", hs)
+		}
+		hs = screen("/api/v1/screen/person", map[string]any{"name": "عبد اللطيف خروبي"}, fr)
+		if len(hs) != 1 || hs[0].MatchedWritten != "عبد اللطيف خروبي" || hs[0].Matched == hs[0].MatchedWritten ||
+			hs[0].DateOfBirth != "1966-04-02" || len(hs[0].Nationalities) != 1 || hs[0].Nationalities[0] != "MA" || hs[0].Kind != "person" {
+			t.Fatalf("person hit: want the Arabic spelling as written beside the normalised one, date of birth and nationality: %+v", hs)
+		}
+		scoreBefore := hs[0].Score
+		hs = screen("/api/v1/screen/person", map[string]any{"name": "Abdellatif Kharroubi"}, fr)
+		if len(hs) != 1 || hs[0].MatchedWritten != "Abdellatif Kharroubi" || scoreBefore <= 0 {
+			t.Fatalf("Latin spelling as written: %+v", hs)
+		}
+		// Spain may not see the record: a reference and the owner only.
+		hs = screen("/api/v1/screen/document", map[string]any{"number": "QX1234567", "country": "MA"}, es)
+		if len(hs) != 1 || !hs[0].Restricted || hs[0].MatchedWritten != "" || hs[0].DateOfBirth != "" || hs[0].Nationalities != nil || hs[0].Matched != "" || hs[0].Reference == "" {
+			t.Fatalf("restricted document hit tells more than owner and reference: %+v", hs)
+		}
+	}
+}

@@ -133,7 +133,11 @@ type route struct {
 	StreamIn     string // media type of a streamed request body
 	StreamSchema string // schema of each streamed response line (default Record)
 	MaxBody      int64  // body limit when larger than MaxBodyBytes
-	h            handler
+	Description  string // longer than the summary, for the OpenAPI document
+	// Problems are problem responses worth documenting apart from the
+	// default one, by status.
+	Problems map[int]string
+	h        handler
 }
 
 // New builds the server and its routes.

@@ -198,7 +198,7 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 			border.signIn(e, "es.officer")
 			border.do("screen", chromedp.Navigate(e.URL+"/screen?kind=person"), chromedp.WaitVisible("#name"),
 				chromedp.SendKeys("#name", "Abdul Latif Kharubi"), chromedp.SendKeys("#place", "Algeciras"),
-				chromedp.Click("#screen-submit"), chromedp.WaitVisible("#screen-results article"))
+				chromedp.Click("#screen-submit"), chromedp.WaitVisible("#screen-results tr.hit"))
 			if got := border.text("#screen-results"); !strings.Contains(got, "Kharroubi") {
 				t.Fatalf("screening did not find the notice: %q", got)
 			}

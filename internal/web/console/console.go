@@ -27,6 +27,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
+	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/web/api"
 )
 
@@ -87,6 +88,9 @@ func parsePages() (map[string]*template.Template, error) {
 			return m
 		},
 		"join":          func(xs []string, sep string) string { return strings.Join(xs, sep) },
+		"bureauName":    bureauName,
+		"lossTotals":    core.LossTotals,
+		"campaignLabel": campaignLabel,
 		"versionReason": versionReason,
 	}
 	out := map[string]*template.Template{}
@@ -267,12 +271,11 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			err = auth.ErrNoCredentials
 		}
 		if err != nil {
+			next := ""
 			if r.Method == http.MethodGet {
-				next := r.URL.RequestURI()
-				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-				return
+				next = r.URL.RequestURI()
 			}
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			http.Redirect(w, r, loginURL(r, next), http.StatusSeeOther)
 			return
 		}
 		code, _ := c.language(w, r, u)
@@ -298,6 +301,33 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 		}
 		c.run(q, h)
 	}
+}
+
+// bureauName is a bureau's name in the page's language ("BCN Maroc"), or
+// its code when it is no bureau the members list knows.
+func bureauName(l *Lang, code string) string {
+	if b, ok := members.BureauFor(code); ok {
+		return b.Name(l.Code)
+	}
+	return code
+}
+
+// loginURL is the sign-in page a visitor without a session is sent to:
+// in the language the request asked for (its lang parameter), so that a
+// link shared in Arabic signs in in Arabic, and back to next (a GET's own
+// address) afterwards.
+func loginURL(r *http.Request, next string) string {
+	v := url.Values{}
+	if l := r.URL.Query().Get("lang"); lang.Valid(l) {
+		v.Set("lang", l)
+	}
+	if next != "" {
+		v.Set("next", next)
+	}
+	if len(v) == 0 {
+		return "/login"
+	}
+	return "/login?" + v.Encode()
 }
 
 // checkText refuses, before any handler sees them, path values, query
@@ -401,7 +431,7 @@ var failKeys = map[string]string{
 // the same 404, and no internal detail reaches the user.
 func (c *Console) fail(q *req, err error) {
 	if core.ErrorCode(err) == core.EUNAUTHORIZED { // the session ended meanwhile
-		http.Redirect(q.w, q.r, "/login", http.StatusSeeOther)
+		http.Redirect(q.w, q.r, loginURL(q.r, ""), http.StatusSeeOther)
 		return
 	}
 	code := core.ErrorCode(err)

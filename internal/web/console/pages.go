@@ -339,34 +339,86 @@ func (c *Console) hitsPage(q *req) error {
 }
 
 type hitData struct {
-	Hit     *hits.View
-	Side    string
-	State   string
+	Hit   *hits.View
+	Side  string
+	State string
+	// Allowed are the states the viewer's side may move to from State
+	// (the hits service's transitions): the only ones offered.
 	Allowed []string
+	// Actions are offered when action_taken is among Allowed.
+	Actions []string
 }
 
-func (c *Console) hitPage(q *req) error {
-	h, err := c.API.Hits.Get(q.r.Context(), q.V, q.r.PathValue("id"))
+// hitView is the hit page's data for the viewer's side of hit id.
+func (c *Console) hitView(q *req, id string) (hitData, error) {
+	h, err := c.API.Hits.Get(q.r.Context(), q.V, id)
 	if err != nil {
-		return err
+		return hitData{}, err
 	}
 	d := hitData{Hit: h, Side: hits.Searcher, State: h.SearcherState}
 	if h.Owner == q.V.Bureau {
 		d.Side, d.State = hits.Owner, h.OwnerState
 	}
 	d.Allowed = hits.Allowed(d.State)
+	if slices.Contains(d.Allowed, core.HitActionTaken) {
+		d.Actions = core.HitActions
+	}
+	return d, nil
+}
+
+func (c *Console) hitPage(q *req) error {
+	d, err := c.hitView(q, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
 	return c.show(q, "hit", "hits", "hit.title", d)
 }
 
+// hitState moves the viewer's side of a hit on. A refused move shows the
+// form again, as it was filled in, with the reason at its field in the
+// page's language: a state not allowed from where the side stands names
+// the ones that are; a hit changed meanwhile asks to look again.
 func (c *Console) hitState(q *req) error {
 	id := q.r.PathValue("id")
 	f := q.r.PostForm
 	ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	_, err := c.API.Hits.Transition(q.r.Context(), q.V, id, hits.Change{State: f.Get("state"), Action: f.Get("action"), Notes: f.Get("notes"), Version: ver})
-	if err != nil {
+	if err == nil {
+		return c.redirect(q, "/hits/"+url.PathEscape(id))
+	}
+	code := core.ErrorCode(err)
+	if code != core.EINVALID && code != core.ECONFLICT {
 		return err
 	}
-	return c.redirect(q, "/hits/"+url.PathEscape(id))
+	d, gerr := c.hitView(q, id)
+	if gerr != nil {
+		return gerr
+	}
+	p := c.newPage(q, "hits", d)
+	p.Title = q.L.T("hit.title")
+	for _, k := range []string{"state", "action", "notes"} {
+		p.Form.Set(k, f.Get(k))
+	}
+	fe, ok := fieldErrors(q.L, err, nil)
+	switch {
+	case code == core.ECONFLICT && ok:
+		// Not allowed from where the side stands (it may have moved
+		// meanwhile): say where it stands and where it may go.
+		allowed := make([]string, len(d.Allowed))
+		for i, s := range d.Allowed {
+			allowed[i] = q.L.T("hitstate." + s)
+		}
+		p.Errors["state"] = q.L.T("hit.not_allowed", q.L.T("hitstate."+d.State), strings.Join(allowed, q.L.T("list.sep")))
+	case ok:
+		p.Errors = fe
+	default:
+		p.Problem = "hit.changed" // changed meanwhile: the page shows it as it is now
+	}
+	status := http.StatusConflict
+	if code == core.EINVALID {
+		status = http.StatusUnprocessableEntity
+	}
+	return c.render(q, "hit", status, p)
 }
 
 // ---- messages

@@ -30,6 +30,53 @@ type reportsData struct {
 	Rows     []*core.Report
 	Statuses []string
 	Status   string
+	// Campaigns are the labels of the rows' campaigns, by id.
+	Campaigns map[string]string
+}
+
+// campaignLabel is how a campaign is named on a page: the name the unit
+// gave it, else "Campaign" and the end of its id (the random part: the
+// start of a UUIDv7 is its time, the same for campaigns born together).
+func campaignLabel(l *Lang, c *core.Campaign) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return l.T("campaign.title", campaignCode(c.ID))
+}
+
+// campaignCode is the last six hexadecimal digits of a campaign id.
+func campaignCode(id string) string {
+	if len(id) < 6 {
+		return strings.ToUpper(id)
+	}
+	return strings.ToUpper(id[len(id)-6:])
+}
+
+// campaignLabels labels the campaigns of the given reports, in one
+// audited listing of the bureau's campaigns; a campaign the listing does
+// not hold (more than it lists) is labelled by its code.
+func (c *Console) campaignLabels(q *req, rs ...*core.Report) (map[string]string, error) {
+	out := map[string]string{}
+	need := false
+	for _, r := range rs {
+		if r.CampaignID != "" {
+			out[r.CampaignID] = q.L.T("campaign.title", campaignCode(r.CampaignID))
+			need = true
+		}
+	}
+	if !need {
+		return out, nil
+	}
+	cs, err := c.API.Reports.Campaigns(q.r.Context(), q.V, 1, 1000)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range cs {
+		if _, ok := out[cp.ID]; ok {
+			out[cp.ID] = campaignLabel(q.L, cp)
+		}
+	}
+	return out, nil
 }
 
 func (c *Console) reportsPage(q *req) error {
@@ -41,12 +88,26 @@ func (c *Console) reportsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status})
+	labels, err := c.campaignLabels(q, rs...)
+	if err != nil {
+		return err
+	}
+	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status, Campaigns: labels})
 }
 
 type reportData struct {
 	Report   *core.Report
 	Statuses []string
+	Campaign string // the report's campaign's label
+}
+
+// reportView is the report page's data.
+func (c *Console) reportView(q *req, r *core.Report) (reportData, error) {
+	labels, err := c.campaignLabels(q, r)
+	if err != nil {
+		return reportData{}, err
+	}
+	return reportData{Report: r, Statuses: core.ReportStatuses, Campaign: labels[r.CampaignID]}, nil
 }
 
 func (c *Console) reportPage(q *req) error {
@@ -54,7 +115,11 @@ func (c *Console) reportPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	p := c.newPage(q, "reports", reportData{Report: r, Statuses: core.ReportStatuses})
+	d, err := c.reportView(q, r)
+	if err != nil {
+		return err
+	}
+	p := c.newPage(q, "reports", d)
 	p.Title = q.L.T("report.title", r.Receipt)
 	p.Form.Set("status", r.Status)
 	p.Form.Set("assignee", r.Assignee)
@@ -88,7 +153,11 @@ func (c *Console) reportPost(q *req) error {
 		if !ok {
 			return err
 		}
-		p := c.newPage(q, "reports", reportData{Report: r, Statuses: core.ReportStatuses})
+		d, err := c.reportView(q, r)
+		if err != nil {
+			return err
+		}
+		p := c.newPage(q, "reports", d)
 		p.Title, p.Errors, p.Form, p.Problem = q.L.T("report.title", r.Receipt), fe, f, "form.has_errors"
 		return c.render(q, "report", http.StatusBadRequest, p)
 	}
@@ -256,7 +325,7 @@ func (c *Console) renderCampaign(q *req, id string, status int, errs map[string]
 	d := campaignData{C: cv, Growth: growthChart(q.L, cv.PerDay), Graph: buildGraph(q.L, rs, len(cv.ReportList), cv.Indicators),
 		CanEscalate: access.CanEscalateReports(q.V, cv.Bureau), Escalated: esc}
 	p := c.newPage(q, "campaigns", d)
-	p.Title = q.L.T("campaign.title", cv.ID)
+	p.Title = q.L.T("campaign.title", campaignCode(cv.ID))
 	if cv.Name != "" {
 		p.Title = cv.Name
 	}

@@ -84,7 +84,7 @@ func TestReportsTriage(t *testing.T) {
 		if b.Code != http.StatusOK {
 			t.Fatalf("report: %d\n%s", b.Code, b.Last)
 		}
-		for _, want := range []string{`dir="auto" lang="ar" class="narrative"`, "ربح مضمون", "1,500.00 MAD", "not-an-email", "Flagged: not valid", `name="csrf"`} {
+		for _, want := range []string{`dir="auto" lang="ar" class="narrative"`, "ربح مضمون", "1,500.00\u00a0MAD", "not-an-email", "Flagged: not valid", `name="csrf"`} {
 			if !strings.Contains(b.Last, want) {
 				t.Errorf("report page lacks %q", want)
 			}

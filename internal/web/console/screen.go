@@ -76,9 +76,28 @@ func (c *Console) screenPost(q *req) error {
 		}
 		return core.Errorf(core.EINTERNAL, "screening: %v", err)
 	}
-	d.Hits, d.Done = found, true
+	d.Hits, d.Done = onePerRecord(found), true
 	p.Data = d
 	return c.render(q, "screen", http.StatusOK, p)
+}
+
+// onePerRecord keeps one row per record, the first (best) of its hits:
+// the screening answers one hit per record, and the console keeps to it
+// whatever the answer, so a record is never listed twice. Restricted hits
+// do not name their record; each is its own row.
+func onePerRecord(hs []api.AnswerHit) []api.AnswerHit {
+	seen := map[string]bool{}
+	out := hs[:0:0]
+	for _, h := range hs {
+		if h.RecordID != "" {
+			if seen[h.RecordID] {
+				continue
+			}
+			seen[h.RecordID] = true
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // screenErrors are a refused screening's field errors by form field: an

@@ -46,6 +46,8 @@ func (c *Console) loginPost(q *req) error {
 		switch core.ErrorCode(err) {
 		case core.EUNAUTHORIZED:
 			p.Problem = "login.failed"
+		case core.ESECONDFACTOR:
+			p.Problem, p.Errors["code"] = "login.code_required", q.L.T("field.required")
 		case core.ERATELIMIT:
 			p.Problem = "error.ratelimit"
 			var e *core.Error
