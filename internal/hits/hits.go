@@ -408,8 +408,9 @@ func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View
 	if v.Bureau == "" {
 		return []View{}, nil
 	}
-	out := []View{}
+	var out []View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		out = []View{} // from nothing on every run (the store may run this again)
 		hs, err := tx.ListHits(core.HitFilter{Bureau: v.Bureau, Side: f.Side, State: f.State, Since: f.Since, Until: f.Until, After: f.After, Limit: f.Limit})
 		if err != nil {
 			return err

@@ -67,16 +67,18 @@ func (s *Service) Stats(ctx context.Context, v core.Viewer, from, to time.Time, 
 			return nil, core.Invalid(core.FieldError{Field: "bucket", Reason: "the period holds more than 1000 buckets: choose a larger bucket or a shorter period"})
 		}
 	}
-	st := &Stats{From: from.UTC(), To: to.UTC(), Bucket: bucket, ByType: map[string]int{}, ByCountry: map[string]int{}, ByOutcome: map[string]int{}, ByAction: map[string]int{}, OverTime: []TimeBucket{}}
 	if v.Bureau == "" || (!v.Can(core.PermRecordsRead) && !v.Can(core.PermScreen)) {
 		return nil, core.Errorf(core.EFORBIDDEN, "your role or key does not allow reading hits")
 	}
 	idx := map[time.Time]int{}
-	for t := start; t.Before(to); t = step(t) {
-		idx[t] = len(st.OverTime)
-		st.OverTime = append(st.OverTime, TimeBucket{Start: t})
-	}
+	var st *Stats
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		// Counted from nothing on every run (the store may run this again).
+		st = &Stats{From: from.UTC(), To: to.UTC(), Bucket: bucket, ByType: map[string]int{}, ByCountry: map[string]int{}, ByOutcome: map[string]int{}, ByAction: map[string]int{}, OverTime: []TimeBucket{}}
+		for t := start; t.Before(to); t = step(t) {
+			idx[t] = len(st.OverTime)
+			st.OverTime = append(st.OverTime, TimeBucket{Start: t})
+		}
 		e := audit.Entry(v, "hit.stats", audit.OK)
 		e.Query = fmt.Sprintf("from=%s to=%s bucket=%s", from.Format(time.RFC3339), to.Format(time.RFC3339), bucket)
 		if err := audit.Append(tx, e); err != nil {

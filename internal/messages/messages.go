@@ -371,6 +371,7 @@ func (s *Service) List(ctx context.Context, v core.Viewer, limit int) ([]*core.T
 		return out, nil
 	}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		out = []*core.Thread{} // from nothing on every run (the store may run this again)
 		ts, err := tx.ListThreads(v.Bureau, limit)
 		if err != nil {
 			return err

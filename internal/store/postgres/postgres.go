@@ -30,6 +30,11 @@ func Dialect() sqlstore.Dialect {
 			var pe *pgconn.PgError
 			return errors.As(err, &pe) && pe.Code == "23505"
 		},
+		Retryable: func(err error) bool {
+			// deadlock_detected, serialization_failure
+			var pe *pgconn.PgError
+			return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+		},
 		Migrations: sqlstore.Migrations(sqlstore.Types{Time: "TIMESTAMPTZ", JSON: "JSONB", Bool: "BOOLEAN", Blob: "BYTEA"}),
 	}
 }

@@ -36,7 +36,12 @@ type Dialect struct {
 	// DataText is the expression giving a record's data as text.
 	DataText string
 	// IsUnique reports whether err is a unique-constraint violation.
-	IsUnique   func(error) bool
+	IsUnique func(error) bool
+	// Retryable reports whether the database aborted a transaction that
+	// would succeed if run again (PostgreSQL breaking a deadlock between
+	// two writers that lock the same counters in another order). Nil
+	// where that cannot happen (SQLite has one writer).
+	Retryable  func(error) bool
 	Migrations []Migration
 }
 
@@ -163,11 +168,25 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
+// Update runs fn in a read-write transaction. Where the database aborts
+// the transaction to break a deadlock, fn runs again (at most
+// maxAttempts times in all), so fn must only set its results, never
+// accumulate them across runs; nothing fn wrote survives an aborted run.
 func (s *Store) Update(ctx context.Context, fn func(core.Tx) error) error {
-	err := s.run(ctx, s.w, s.wc, false, fn)
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.run(ctx, s.w, s.wc, false, fn)
+		if err == nil || s.d.Retryable == nil || !s.d.Retryable(err) || attempt == maxAttempts || ctx.Err() != nil {
+			break
+		}
+	}
 	s.wc.prepare(ctx, s.w)
 	return err
 }
+
+// maxAttempts bounds the runs of one Update that the database keeps
+// aborting.
+const maxAttempts = 4
 
 func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
 	err := s.run(ctx, s.r, s.rc, true, fn)
