@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +297,19 @@ func TestBrowserProofOfWorkRate(t *testing.T) {
 			return n / (performance.now() - t0) * 1000 })()`)
 		t.Logf("round %d: worker (pure JS) %.0f hashes/s; crypto.subtle.digest one at a time %.0f hashes/s", round+1, js, subtle)
 	}
+	// The time to solve fresh challenges at the default difficulty, as
+	// the page does (a new worker each time), and its median.
+	ms := evalIn[[]float64](t, browser, `(async () => { const out = [];
+		for (let i = 0; i < 15; i++) {
+			const c = "median-" + i + "-" + Math.random().toString(36).slice(2) + "-".repeat(40), t0 = performance.now();
+			await new Promise(res => { const w = new Worker("/report/assets/pow-worker.js");
+				w.onmessage = m => { if (m.data.counter !== undefined) { w.terminate(); res() } };
+				w.postMessage({challenge: c, difficulty: `+strconv.Itoa(reports.DefaultPoWDifficulty)+`}) });
+			out.push(performance.now() - t0);
+		}
+		return out })()`)
+	sort.Float64s(ms)
+	t.Logf("difficulty %d: 15 solves, median %.0f ms, slowest %.0f ms", reports.DefaultPoWDifficulty, ms[len(ms)/2], ms[len(ms)-1])
 }
 
 func jsString(s string) string {
