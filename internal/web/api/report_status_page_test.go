@@ -99,6 +99,12 @@ func TestPublicPagesSecurityHeaders(t *testing.T) {
 			}
 			report := get("/report?lang=ar")
 			wantPageHeaders(t, "GET /report", report)
+			// Without JavaScript there is no work: the page says, in its
+			// language, to wait before sending.
+			cats, _ := i18n.Shared()
+			if want := `<noscript><p class="nojs" id="nojs">` + html(cats.Lang("ar").T("citizen.nojs_pow")); !strings.Contains(report.Body, want) {
+				t.Errorf("no-script note missing: %q", want)
+			}
 			m := challengeRe.FindStringSubmatch(report.Body)
 			diff, _ := strconv.Atoi(m[2])
 			form := url.Values{"narrative": {"x"}, "challenge": {m[1]}, "counter": {reports.Solve(m[1], diff)}}
