@@ -17,7 +17,7 @@ type reportFlags struct {
 func (f *reportFlags) add(c *command) {
 	c.str(&f.bureau, "reports-bureau", "MANARA_REPORTS_BUREAU", "MA", "the bureau that receives citizen reports (the national platform's country)")
 	c.str(&f.powKey, "reports-pow-key", "MANARA_REPORTS_POW_KEY", "", "key signing proof-of-work challenges; replicas must share it (empty: random, one process)")
-	c.str(&f.difficulty, "reports-pow-difficulty", "MANARA_REPORTS_POW_DIFFICULTY", "18", "leading zero bits a report's proof-of-work needs (about 2^N hashes)")
+	c.str(&f.difficulty, "reports-pow-difficulty", "MANARA_REPORTS_POW_DIFFICULTY", strconv.Itoa(reports.DefaultPoWDifficulty), "leading zero bits a report's proof-of-work needs (about 2^N hashes)")
 	c.str(&f.cap, "reports-cap", "MANARA_REPORTS_CAP", strconv.Itoa(reports.DefaultCap), "a value on more reports than this stops linking them (over-common)")
 	c.str(&f.domain, "reports-domain", "MANARA_REPORTS_DOMAIN", "", "the platform's own domain, which never links reports")
 	c.str(&f.rate, "reports-rate", "MANARA_REPORTS_RATE", strconv.Itoa(api.DefaultReportRate), "reports and additions per minute per client address")

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,6 +199,13 @@ func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
 	if code == "" || !l.Has(key) {
 		return "", false
 	}
+	// A reason may use fewer of the error's numbers than it has (the
+	// file type's says none of them): only those are passed, so that no
+	// "%!(EXTRA …)" reaches the page.
+	text, _ := l.cat.Text(key)
+	if n := verbsUsed(text); len(params) > n {
+		params = params[:n]
+	}
 	args := make([]any, len(params))
 	for i, p := range params {
 		if n, err := strconv.Atoi(p); err == nil {
@@ -341,4 +349,21 @@ func (l *Lang) DateTime(t any) string {
 		tm = *v
 	}
 	return d + " " + tm.UTC().Format("15:04") + " UTC"
+}
+
+var indexedVerb = regexp.MustCompile(`%\[(\d+)\]`)
+
+// verbsUsed is how many arguments a catalog string reads: its highest
+// %[n] index, or else its count of plain verbs.
+func verbsUsed(s string) int {
+	n := 0
+	for _, m := range indexedVerb.FindAllStringSubmatch(s, -1) {
+		if i, _ := strconv.Atoi(m[1]); i > n {
+			n = i
+		}
+	}
+	if n > 0 {
+		return n
+	}
+	return strings.Count(s, "%") - 2*strings.Count(s, "%%")
 }

@@ -67,3 +67,23 @@ func TestNumbers(t *testing.T) {
 		t.Errorf("es score: %q", got)
 	}
 }
+
+// TestReasonExtraParams: a reason that uses fewer of the error's values
+// than it carries (the file type's uses none) shows no "%!(EXTRA …)".
+func TestReasonExtraParams(t *testing.T) {
+	cats, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"ar", "fr", "en", "es"} {
+		l := cats.Lang(code)
+		got, ok := l.Reason("file_type", []string{"text/plain; charset=utf-8", "notes.txt"})
+		if !ok || got != l.T("reason.file_type") {
+			t.Errorf("%s file_type: %q", code, got)
+		}
+		got, _ = l.Reason("too_long", []string{"5001", "5000", "extra"})
+		if want := l.T("reason.too_long", l.Num(5001), l.Num(5000)); got != want {
+			t.Errorf("%s too_long: %q, want %q", code, got, want)
+		}
+	}
+}

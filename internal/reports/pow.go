@@ -32,11 +32,16 @@ type PoW struct {
 	NoScriptDelay time.Duration
 }
 
+// DefaultPoWDifficulty is the difficulty of a new PoW and the default of
+// --reports-pow-difficulty: about 2^N hashes for the client, chosen from
+// the page worker's measured rate (see the README, "Citizen reports").
+const DefaultPoWDifficulty = 20
+
 // NewPoW returns a PoW with a random key (one process) and the defaults.
 func NewPoW() *PoW {
 	k := make([]byte, 32)
 	rand.Read(k)
-	return &PoW{Key: k, Difficulty: 18, TTL: 30 * time.Minute, NoScriptDelay: 30 * time.Second}
+	return &PoW{Key: k, Difficulty: DefaultPoWDifficulty, TTL: 30 * time.Minute, NoScriptDelay: 30 * time.Second}
 }
 
 // Challenge is what a client must solve.

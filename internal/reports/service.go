@@ -21,6 +21,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -55,6 +56,7 @@ const (
 	MaxAttachmentBytes = 5 << 20
 	MaxReportBytes     = 12 << 20 // all attachments of a report together
 	MaxAdditions       = 50
+	MaxAddition        = 5000 // characters of one addition
 	DefaultCap         = 50
 )
 
@@ -699,10 +701,13 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 	text := strings.TrimSpace(in.Text)
 	var fs []core.FieldError
 	if text == "" && len(in.Attachments) == 0 {
-		fs = append(fs, core.FieldError{Field: "text", Reason: "is required: what you want to add (or attach a file)"})
+		fs = append(fs, core.FieldError{Field: "text", Reason: "is required: what you want to add (or attach a file)", Code: "add_required"})
 	}
-	if n := utf8.RuneCountInString(text); n > 5000 || !utf8.ValidString(text) {
-		fs = append(fs, core.FieldError{Field: "text", Reason: fmt.Sprintf("must be UTF-8 text of at most 5000 characters (it has %d)", n)})
+	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+		fs = append(fs, core.FieldError{Field: "text", Reason: "must be UTF-8 text of at most 5000 characters", Code: "text"})
+	} else if n := utf8.RuneCountInString(text); n > MaxAddition {
+		fs = append(fs, core.FieldError{Field: "text", Reason: fmt.Sprintf("must be UTF-8 text of at most %d characters (it has %d)", MaxAddition, n),
+			Code: "too_long", Params: []string{strconv.Itoa(n), strconv.Itoa(MaxAddition)}})
 	}
 	var afs []core.FieldError
 	meta := checkAttachments(in.Attachments, collector(&afs))
@@ -718,7 +723,7 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 			return err
 		}
 		if len(r.Additions) >= MaxAdditions || len(r.Attachments)+len(in.Attachments) > 2*MaxAttachments {
-			return core.Invalid(core.FieldError{Field: "text", Reason: "this report cannot take more additions: contact the cybercrime unit"})
+			return core.Invalid(core.FieldError{Field: "text", Reason: "this report cannot take more additions: contact the cybercrime unit", Code: "additions_full"})
 		}
 		if text != "" {
 			r.Additions = append(r.Additions, core.Addition{At: now, Text: text})

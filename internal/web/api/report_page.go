@@ -16,19 +16,26 @@ import (
 	"github.com/manara-hub/manara/internal/i18n"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/reports"
+	"github.com/manara-hub/manara/internal/web/pageheaders"
 )
 
-// The public reporting page, /report, in Arabic (right to left), French,
-// English and Spanish; its text is in the catalogs of internal/i18n
-// (keys citizen.* and reason.*). It works without JavaScript: the inline script only solves the
-// proof-of-work; without it, the server accepts a form whose challenge is
-// old enough (reports.PoW.NoScriptDelay).
+// The public pages: /report, where a citizen reports, and /report/status,
+// where they follow the report with its receipt number and secret and add
+// to it; in Arabic (right to left), French, English and Spanish, their
+// text in the catalogs of internal/i18n (keys citizen.* and reason.*).
+// They send the console's security headers (pageheaders): no inline
+// script or style, so the page's script, its proof-of-work worker and its
+// style are files under /report/assets/. The report works without
+// JavaScript: the worker only solves the proof-of-work; without it, the
+// server accepts a form whose challenge is old enough
+// (reports.PoW.NoScriptDelay), which a <noscript> note explains.
 
-//go:embed pages/report.html
+//go:embed pages/*.html pages/assets
 var pageFS embed.FS
 
-var reportPage = template.Must(template.New("report.html").Funcs(template.FuncMap{
+var reportPage = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"list": func(s ...string) []string { return s },
+	"join": func(s []string) string { return strings.Join(s, ", ") },
 	"dict": func(kv ...any) map[string]any { // pairs of name and value, for a sub-template
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -36,7 +43,7 @@ var reportPage = template.Must(template.New("report.html").Funcs(template.FuncMa
 		}
 		return m
 	},
-}).ParseFS(pageFS, "pages/report.html"))
+}).ParseFS(pageFS, "pages/*.html"))
 
 type option struct{ Value, Label string }
 
@@ -48,6 +55,7 @@ type shownError struct{ Label, Message string }
 type pageLink struct{ Code, Name, Dir string }
 
 type pageData struct {
+	Title      string // the catalog key of the page's title
 	L          *i18n.Lang
 	Langs      []pageLink
 	Categories []option
@@ -57,6 +65,15 @@ type pageData struct {
 	FieldErrs  map[string]string // by the form's input name: shown next to it
 	Form       url.Values        // what was sent, to fill the form in again
 	Receipt    *reports.Receipt
+	// Reattach names the files a refused form carried: browsers do not
+	// send them again, so the page asks for them by name.
+	Reattach []string
+	// The follow-up page: the report as its reporter sees it, the secret
+	// that opened it (for the form that adds to it) and whether
+	// information was just added.
+	Follow *reports.FollowUp
+	Secret string
+	Added  bool
 }
 
 // Anonymous is whether the "report anonymously" box is ticked: by
@@ -88,7 +105,7 @@ func (s *Server) pageData(code string) (pageData, error) {
 		return pageData{}, err
 	}
 	l := cats.Lang(code)
-	d := pageData{L: l, Challenge: s.Reports.PoW.Issue(time.Now()), FieldErrs: map[string]string{}}
+	d := pageData{Title: "citizen.title", L: l, Challenge: s.Reports.PoW.Issue(time.Now()), FieldErrs: map[string]string{}}
 	for _, c := range lang.Supported {
 		d.Langs = append(d.Langs, pageLink{c, lang.Native(c), lang.Dir(c)})
 	}
@@ -117,6 +134,17 @@ var citizenFields = map[string][2]string{
 	"attachments.content": {"screenshot", "citizen.screenshot"}, "pow": {"", "citizen.check"},
 }
 
+// statusFields maps the fields of an addition to the follow-up page's
+// inputs and labels.
+var statusFields = map[string][2]string{
+	"text": {"text", "citizen.status.text"}, "attachments": {"files", "citizen.status.files"}, "attachments.content": {"files", "citizen.status.files"},
+}
+
+// listEntry finds the position in a list of a field such as
+// "suspect.phones[2]": the citizen typed the list in one box, so the
+// message says which entry (counting from 1).
+var listEntry = regexp.MustCompile(`^suspect\.\w+\[(\d+)\]$`)
+
 var listIndex = regexp.MustCompile(`\[\d+\]`)
 
 // reasonMessage is a field error in the page's language: the catalog's
@@ -132,25 +160,36 @@ func reasonMessage(l *i18n.Lang, e core.FieldError) string {
 
 // refuse puts err on the page: each field error beside its input and in
 // the summary; any other error as one message for the whole form.
-func (d *pageData) refuse(err error) {
+func (d *pageData) refuse(err error) { d.refuseFields(err, citizenFields) }
+
+func (d *pageData) refuseFields(err error, fields map[string][2]string) {
 	var e *core.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		key := "citizen.err.failed"
 		switch core.ErrorCode(err) {
 		case core.ERATELIMIT:
 			key = "citizen.err.ratelimit"
+			if d.Title == "citizen.status.title" {
+				key = "citizen.status.ratelimit"
+			}
 		case core.ETOOLARGE:
 			key = "citizen.err.too_large"
+		case core.ENOTFOUND:
+			key = "citizen.status.notfound"
 		}
 		d.Errors = append(d.Errors, shownError{Message: d.L.T(key)})
 		return
 	}
 	for _, f := range e.Fields {
 		input, label := "", ""
-		if m, ok := citizenFields[listIndex.ReplaceAllString(f.Field, "")]; ok {
+		if m, ok := fields[listIndex.ReplaceAllString(f.Field, "")]; ok {
 			input, label = m[0], d.L.T(m[1])
 		}
 		msg := reasonMessage(d.L, f)
+		if m := listEntry.FindStringSubmatch(f.Field); m != nil {
+			i, _ := strconv.Atoi(m[1])
+			msg = d.L.T("citizen.entry", d.L.Num(i+1), msg)
+		}
 		d.Errors = append(d.Errors, shownError{Label: label, Message: msg})
 		if input != "" && !strings.Contains(d.FieldErrs[input], msg) {
 			d.FieldErrs[input] = strings.TrimSpace(d.FieldErrs[input] + " " + msg)
@@ -159,11 +198,15 @@ func (d *pageData) refuse(err error) {
 }
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
+	pageheaders.Set(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Language", d.L.Code)
 	w.WriteHeader(status)
-	if err := reportPage.Execute(w, d); err != nil {
+	name := "report"
+	if d.Title == "citizen.status.title" {
+		name = "status"
+	}
+	if err := reportPage.ExecuteTemplate(w, name, d); err != nil {
 		s.Log.Error("report page", "error", err)
 	}
 }
@@ -199,6 +242,7 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	v := core.Viewer{Remote: s.Remote(r)}
 	fail := func(err error) {
 		d.Form = r.Form
+		d.Reattach = fileNames(r, "screenshot")
 		d.refuse(err)
 		s.renderPage(w, statusOf(core.ErrorCode(err)), d)
 	}
@@ -258,10 +302,4 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Receipt = rc
 	s.renderPage(w, http.StatusCreated, d)
-}
-
-// reportPages registers the public reporting page.
-func (s *Server) reportPages() {
-	s.mux.Handle("GET /report", s.plain("/report", s.reportPageGet))
-	s.mux.Handle("POST /report", s.plain("/report", s.reportPagePost))
 }

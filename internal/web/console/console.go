@@ -29,6 +29,7 @@ import (
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/web/api"
+	"github.com/manara-hub/manara/internal/web/pageheaders"
 )
 
 //go:embed views/*.html
@@ -220,14 +221,8 @@ func (c *Console) lang(code string) *Lang { return c.catalogs.Lang(code) }
 // report page).
 type Lang = i18n.Lang
 
-func securityHeaders(w http.ResponseWriter) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cache-Control", "no-store")
-}
+// securityHeaders are the pages' headers, shared with the public pages.
+func securityHeaders(w http.ResponseWriter) { pageheaders.Set(w) }
 
 // public wraps the pages shown before sign-in; they carry a pre-session
 // CSRF token (a random cookie the form must echo).
