@@ -127,6 +127,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /notices/new", c.private(c.noticeForm))
 	mux.HandleFunc("POST /notices/new", c.private(c.noticeFormPost))
 	mux.HandleFunc("GET /notices/{id}", c.private(c.noticePage))
+	mux.HandleFunc("GET /notice-files/{id}/{aid}", c.private(c.noticeAttachment))
 	mux.HandleFunc("POST /notices/{id}/submit", c.private(c.noticeSubmit))
 	mux.HandleFunc("POST /notices/{id}/decide", c.private(c.noticeDecide))
 	mux.HandleFunc("GET /reviews", c.private(c.reviewsPage))

@@ -1,8 +1,10 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -605,6 +607,84 @@ func TestAdministration(t *testing.T) {
 		o.post("/login", url.Values{"username": {"ma.officer"}, "password": {testPassword}})
 		if o.At != "/enrol" {
 			t.Fatalf("after the reset: at %s (%d)", o.At, o.Code)
+		}
+	})
+}
+
+// TestNoticePhotoAndDocuments: a notice's photo stands with its identity
+// and its documents are listed; both are served to a bureau that may see
+// the notice, and neither to one that may not.
+func TestNoticePhotoAndDocuments(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		rev := e.user(t, "ipsg.reviewer", "IPSG", core.RoleReviewer, true)
+		e.user(t, "es.officer", "ES", core.RoleOfficer, true)
+		e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
+		ctx := context.Background()
+		ns := e.Server.Notices
+		draft, err := ns.Create(ctx, viewerOf(ma), notices.Input{Type: "red", Releasability: &core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"ES"}},
+			Data: redData("Zerouali", "Hamid", "حميد الزروالي")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+		photo, err := ns.Attach(ctx, viewerOf(ma), draft.Notice.ID, "face.png", "photo", png)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := ns.Attach(ctx, viewerOf(ma), draft.Notice.ID, "warrant.pdf", "document", []byte("%PDF-1.4\n%fictitious warrant\n%%EOF\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := ns.Get(ctx, viewerOf(ma), draft.Notice.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = ns.Submit(ctx, viewerOf(ma), v.Notice.ID, v.Record.Version); err != nil {
+			t.Fatal(err)
+		}
+		if v, err = ns.StartReview(ctx, viewerOf(rev), v.Notice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err = ns.Decide(ctx, viewerOf(rev), v.Notice.ID, notices.Decision{Decision: "publish", Version: v.Record.Version}); err != nil {
+			t.Fatal(err)
+		}
+
+		es := e.browser(t)
+		es.signIn("es.officer", "es")
+		page := es.get("/notices/" + draft.Notice.ID)
+		photoURL := "/notice-files/" + draft.Notice.ID + "/" + photo.ID
+		docURL := "/notice-files/" + draft.Notice.ID + "/" + doc.ID
+		if es.Code != http.StatusOK || !strings.Contains(page, `src="`+photoURL+`"`) || !strings.Contains(page, `alt="Fotografía`) ||
+			!strings.Contains(page, `href="`+docURL+`"`) || !strings.Contains(page, "Documentos adjuntos") {
+			t.Fatalf("notice page for ES: %d\n%s", es.Code, page)
+		}
+		r, err := es.c.Get(e.URL + photoURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/png" || !bytes.Equal(body, png) ||
+			!strings.HasPrefix(r.Header.Get("Content-Disposition"), "inline") || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("photo: %d %v", r.StatusCode, r.Header)
+		}
+		r, err = es.c.Get(e.URL + docURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("document: %d %v", r.StatusCode, r.Header)
+		}
+
+		// France, to which the notice is not released, gets neither.
+		fr := e.browser(t)
+		fr.signIn("fr.officer", "fr")
+		for _, u := range []string{photoURL, docURL} {
+			if fr.get(u); fr.Code != http.StatusNotFound || strings.Contains(fr.Last, "PNG") {
+				t.Fatalf("FR read %s: %d", u, fr.Code)
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -209,6 +210,9 @@ type noticeData struct {
 	CanDecide  bool
 	Categories []string
 	Checks     []checkRow
+	// Photos and Documents are the notice's attachments by role: photos
+	// stand with the identity, documents are listed as links.
+	Photos, Documents []core.Attachment
 }
 
 // checkRow is one automatic review check as the page says it: its name
@@ -236,8 +240,16 @@ func versionReason(l *Lang, reason string) string {
 // laid out as the notice is read, the checks in words and the refusal
 // categories.
 func noticeDataOf(l *Lang, now time.Time, v *notices.View) noticeData {
-	return noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories, Sections: noticeSections(l, v.Notice.Type, v.Record.Data),
+	d := noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories, Sections: noticeSections(l, v.Notice.Type, v.Record.Data),
 		Checks: checkRows(l, v.Notice.Type, v.Checks), Submitted: submittedAgo(l, now, v.Notice)}
+	for _, a := range v.Attachments {
+		if a.Role == "photo" && inlineImage(a.ContentType) {
+			d.Photos = append(d.Photos, a)
+		} else {
+			d.Documents = append(d.Documents, a)
+		}
+	}
+	return d
 }
 
 func (c *Console) noticePage(q *req) error {
@@ -261,6 +273,35 @@ func (c *Console) noticePage(q *req) error {
 		p.Flash = "flash." + q.r.URL.Query().Get("done")
 	}
 	return c.render(q, "notice", http.StatusOK, p)
+}
+
+// noticeAttachment serves a photo or document of a notice the viewer may
+// see (the notices service decides and audits the read). Only the image
+// types a notice photo may have are shown inline; anything else downloads.
+func (c *Console) noticeAttachment(q *req) error {
+	a, err := c.API.Notices.Attachment(q.r.Context(), q.V, q.r.PathValue("id"), q.r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	h := q.w.Header()
+	h.Set("Content-Type", a.ContentType)
+	h.Set("Cache-Control", "private, no-store")
+	disposition := "attachment"
+	if inlineImage(a.ContentType) {
+		disposition = "inline"
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Name}))
+	h.Set("Content-Length", strconv.Itoa(len(a.Content)))
+	_, err = q.w.Write(a.Content)
+	return err
+}
+
+func inlineImage(contentType string) bool {
+	switch contentType {
+	case "image/jpeg", "image/png", "image/webp", "image/gif":
+		return true
+	}
+	return false
 }
 
 func (c *Console) noticeSubmit(q *req) error {
