@@ -135,7 +135,7 @@ func TestDemoReports(t *testing.T) {
 			if langs["ar"] == 0 || langs["fr"] == 0 || langs["en"] == 0 {
 				t.Errorf("report languages %v: want Arabic, French and English narratives", langs)
 			}
-			if svc.PoW.Difficulty != 18 {
+			if svc.PoW.Difficulty != reports.DefaultPoWDifficulty {
 				t.Error("the demo did not restore the proof-of-work difficulty")
 			}
 		})
