@@ -145,7 +145,15 @@ func (s *Service) OpenRound(ctx context.Context, v core.Viewer, itemID string, i
 		r.BoardRoot, _ = Root(nil)
 		it.Rounds = r.Number
 		it.State = core.ItemVoting
-		if err := tx.InsertRound(r, x509.MarshalPKCS1PrivateKey(sk)); err != nil {
+		kek, err := s.kek()
+		if err != nil {
+			return nil, err
+		}
+		sealed, err := kek.Seal(r.ID, x509.MarshalPKCS1PrivateKey(sk))
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.InsertRound(r, sealed); err != nil {
 			return nil, err
 		}
 		e.RecordIDs = append(e.RecordIDs, r.ID)
@@ -227,10 +235,18 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 		if len(blinded) != pk.Size() {
 			return core.Invalid(core.FieldError{Field: "blinded", Reason: fmt.Sprintf("must be %d bytes, the size of the round's key; it is %d", pk.Size(), len(blinded))})
 		}
-		if err := tx.MarkTokenIssued(roundID, country); err != nil {
+		if err := tx.MarkTokenIssued(roundID, country, s.now()); err != nil {
 			return err
 		}
-		der, err := tx.RoundKey(roundID)
+		sealed, err := tx.RoundKey(roundID)
+		if err != nil {
+			return err
+		}
+		kek, err := s.kek()
+		if err != nil {
+			return err
+		}
+		der, err := kek.Open(roundID, r.Number, sealed)
 		if err != nil {
 			return err
 		}
@@ -252,6 +268,15 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 		return nil, err
 	}
 	return out, nil
+}
+
+// kek is the Service's KEK; without one no round opens and no token is
+// issued, rather than a key being stored in clear.
+func (s *Service) kek() (*KEK, error) {
+	if s.KEK == nil {
+		return nil, core.Errorf(core.EUNAVAILABLE, "this server has no assembly key (--assembly-key): no round's signing key can be sealed or opened")
+	}
+	return s.KEK, nil
 }
 
 func (s *Service) checkOpen(r *core.Round) error {
