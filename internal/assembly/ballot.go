@@ -270,6 +270,55 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 	return out, nil
 }
 
+// TokenStatus says whether a country's token of a round was taken, and
+// when: so that a delegation sees a token taken in its name that it did
+// not take.
+type TokenStatus struct {
+	RoundID string     `json:"round_id"`
+	Country string     `json:"country"`
+	Taken   bool       `json:"taken"`
+	TakenAt *time.Time `json:"taken_at,omitempty"`
+}
+
+// Tokens tells a delegation (its bureau's supervisors or administrators)
+// whether its own token of a round was taken and when, and that of the
+// country whose proxy it holds. Nobody else's: who took a token is the
+// delegation's to see.
+func (s *Service) Tokens(ctx context.Context, v core.Viewer, roundID string) ([]TokenStatus, error) {
+	if !access.CanRegisterDelegation(v, v.Bureau) {
+		return nil, s.refuse(ctx, v, "assembly.token.read", forbidden("a delegation's tokens are read by its bureau's supervisors or administrators"), roundID)
+	}
+	var out []TokenStatus
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		r, err := tx.GetRound(roundID, false)
+		if err != nil {
+			return err
+		}
+		countries := []string{v.Bureau}
+		ds, err := tx.ListDelegations(r.SessionID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.Country == v.Bureau && !d.Observer && d.ProxyFor != "" {
+				countries = append(countries, d.ProxyFor)
+			}
+		}
+		for _, c := range countries {
+			taken, at, err := tx.TokenIssued(roundID, c)
+			if err != nil {
+				return err
+			}
+			out = append(out, TokenStatus{RoundID: roundID, Country: c, Taken: taken, TakenAt: at})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // kek is the Service's KEK; without one no round opens and no token is
 // issued, rather than a key being stored in clear.
 func (s *Service) kek() (*KEK, error) {
