@@ -239,6 +239,11 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 			return err
 		}
 		sealed, err := tx.RoundKey(roundID)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			// An open round without its key: opened before the keys were
+			// sealed, whose key in clear the upgrade deleted.
+			return core.Errorf(core.EUNAVAILABLE, "round %d has no signing key (it was stored in clear by an older version and deleted on upgrade): no token can be issued in this round; close it and open a new one", r.Number)
+		}
 		if err != nil {
 			return err
 		}

@@ -306,6 +306,18 @@ func TestAssemblySealedKeyBoundToRound(t *testing.T) {
 		if st := tokenTaken(t, w, f, rdB.ID, "MA"); st.Taken {
 			t.Errorf("a refused token is marked taken: %+v", st)
 		}
+		// A round whose key the upgrade deleted (it was in clear) says so.
+		del := `DELETE FROM assembly_round_keys WHERE round_id = ?`
+		if f.Backend == "postgres" {
+			del = `DELETE FROM assembly_round_keys WHERE round_id = $1`
+		}
+		if _, err := db.Exec(del, rdB.ID); err != nil {
+			t.Fatal(err)
+		}
+		tr, _ = takeToken(t, w, f, rdB.ID, rdB.PublicKey, "MA")
+		if p := wantProblem(t, tr, http.StatusServiceUnavailable, "unavailable", ""); !strings.Contains(p.Detail, "has no signing key") {
+			t.Errorf("the problem does not say the round has no key: %s", tr)
+		}
 		// Round A's own key still opens.
 		if tr, _ := takeToken(t, w, f, rdA.ID, rdA.PublicKey, "MA"); tr.Status != 200 {
 			t.Fatalf("token of round A: %s", tr)
