@@ -8,12 +8,48 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/assembly"
 )
+
+// assemblyKeyFlags locate the key-encryption key of the rounds' signing
+// keys. Like the audit signing key it is kept outside the store, so that
+// whoever can read the store cannot mint ballot tokens; every replica
+// loads the same file.
+type assemblyKeyFlags struct{ key string }
+
+func (k *assemblyKeyFlags) add(c *command) {
+	c.str(&k.key, "assembly-key", "MANARA_ASSEMBLY_KEY", "", "file of the General Assembly's key-encryption key, which seals each round's signing key (default assembly.kek beside the audit key); every replica must load the same file")
+}
+
+func (k *assemblyKeyFlags) path(auditKeyPath string) string {
+	if k.key != "" {
+		return k.key
+	}
+	return filepath.Join(filepath.Dir(auditKeyPath), "assembly.kek")
+}
+
+// load reads the key-encryption key, creating it (0600) on first use.
+func (k *assemblyKeyFlags) load(auditKeyPath string, log *slog.Logger) (*assembly.KEK, error) {
+	path := k.path(auditKeyPath)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	kek, created, err := assembly.LoadOrCreateKEK(path)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Info("assembly key-encryption key created: give every replica this file", "file", path, "key_id", kek.ID())
+	} else {
+		log.Info("assembly key-encryption key loaded", "file", path, "key_id", kek.ID())
+	}
+	return kek, nil
+}
 
 // maxBoardBytes bounds a board file: 196 ballots take well under 1 MiB.
 const maxBoardBytes = 16 << 20

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,5 +78,33 @@ func TestAssemblyVerifyTally(t *testing.T) {
 	out, code = cli(t, nil, "assembly", "verify-tally", write("altered.json", board))
 	if code != 1 || !strings.Contains(out, "published root") {
 		t.Fatalf("verify-tally of an altered board: exit %d\n%s", code, out)
+	}
+}
+
+// TestAssemblyKeyFlags: the KEK file defaults to assembly.kek beside the
+// audit key, is created 0600, and one readable by others stops the start.
+func TestAssemblyKeyFlags(t *testing.T) {
+	dir := t.TempDir()
+	audit := filepath.Join(dir, "keys", "audit.key")
+	var k assemblyKeyFlags
+	if got := k.path(audit); got != filepath.Join(dir, "keys", "assembly.kek") {
+		t.Fatalf("default path %s", got)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	kek, err := k.load(audit, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(k.path(audit)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("created %v %v", fi, err)
+	}
+	k.key = filepath.Join(dir, "elsewhere.kek")
+	other, err := k.load(audit, log)
+	if err != nil || other.ID() == kek.ID() {
+		t.Fatalf("--assembly-key: %v, id %s", err, other.ID())
+	}
+	os.Chmod(k.key, 0o644)
+	if _, err := k.load(audit, log); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("a KEK readable by others: %v", err)
 	}
 }

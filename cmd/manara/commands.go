@@ -89,6 +89,7 @@ type serverFlags struct {
 	feedPoll, metricsToken    string
 	reports                   reportFlags
 	auditKey                  auditKeyFlags
+	assemblyKey               assemblyKeyFlags
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -112,6 +113,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.metricsToken, "metrics-token", "MANARA_METRICS_TOKEN", "", "bearer token that shows the data metrics on /metrics (besides admin API keys); empty: admin keys only")
 	f.reports.add(c)
 	f.auditKey.add(c)
+	f.assemblyKey.add(c)
 }
 
 // silverQuotaAndPublicRate reads the Silver Notice quota flags and the
@@ -225,6 +227,10 @@ func serve(f serverFlags, withDemo bool) error {
 	if created {
 		log.Info("audit checkpoint signing key created", "file", f.auditKey.path(f.data), "verifier_key", auditSigner.VerifierKey)
 	}
+	assemblyKEK, err := f.assemblyKey.load(f.auditKey.path(f.data), log)
+	if err != nil {
+		return err
+	}
 	authSvc := auth.NewService(st)
 	recSvc := records.New(st)
 	var logins []demo.Login
@@ -249,6 +255,7 @@ func serve(f serverFlags, withDemo bool) error {
 	}
 	srv := api.New(st, authSvc, recSvc, log, api.Config{TrustProxy: f.trustProxy, SecureCookies: f.secure, Version: version, EventsHeartbeat: *durations["events-heartbeat"],
 		MetricsToken: f.metricsToken})
+	srv.Assembly.KEK = assemblyKEK
 	con, err := console.New(srv)
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)

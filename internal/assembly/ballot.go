@@ -145,7 +145,15 @@ func (s *Service) OpenRound(ctx context.Context, v core.Viewer, itemID string, i
 		r.BoardRoot, _ = Root(nil)
 		it.Rounds = r.Number
 		it.State = core.ItemVoting
-		if err := tx.InsertRound(r, x509.MarshalPKCS1PrivateKey(sk)); err != nil {
+		kek, err := s.kek()
+		if err != nil {
+			return nil, err
+		}
+		sealed, err := kek.Seal(r.ID, x509.MarshalPKCS1PrivateKey(sk))
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.InsertRound(r, sealed); err != nil {
 			return nil, err
 		}
 		e.RecordIDs = append(e.RecordIDs, r.ID)
@@ -227,10 +235,23 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 		if len(blinded) != pk.Size() {
 			return core.Invalid(core.FieldError{Field: "blinded", Reason: fmt.Sprintf("must be %d bytes, the size of the round's key; it is %d", pk.Size(), len(blinded))})
 		}
-		if err := tx.MarkTokenIssued(roundID, country); err != nil {
+		if err := tx.MarkTokenIssued(roundID, country, s.now()); err != nil {
 			return err
 		}
-		der, err := tx.RoundKey(roundID)
+		sealed, err := tx.RoundKey(roundID)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			// An open round without its key: opened before the keys were
+			// sealed, whose key in clear the upgrade deleted.
+			return core.Errorf(core.EUNAVAILABLE, "round %d has no signing key (it was stored in clear by an older version and deleted on upgrade): no token can be issued in this round; close it and open a new one", r.Number)
+		}
+		if err != nil {
+			return err
+		}
+		kek, err := s.kek()
+		if err != nil {
+			return err
+		}
+		der, err := kek.Open(roundID, r.Number, sealed)
 		if err != nil {
 			return err
 		}
@@ -252,6 +273,64 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 		return nil, err
 	}
 	return out, nil
+}
+
+// TokenStatus says whether a country's token of a round was taken, and
+// when: so that a delegation sees a token taken in its name that it did
+// not take.
+type TokenStatus struct {
+	RoundID string     `json:"round_id"`
+	Country string     `json:"country"`
+	Taken   bool       `json:"taken"`
+	TakenAt *time.Time `json:"taken_at,omitempty"`
+}
+
+// Tokens tells a delegation (its bureau's supervisors or administrators)
+// whether its own token of a round was taken and when, and that of the
+// country whose proxy it holds. Nobody else's: who took a token is the
+// delegation's to see.
+func (s *Service) Tokens(ctx context.Context, v core.Viewer, roundID string) ([]TokenStatus, error) {
+	if !access.CanRegisterDelegation(v, v.Bureau) {
+		return nil, s.refuse(ctx, v, "assembly.token.read", forbidden("a delegation's tokens are read by its bureau's supervisors or administrators"), roundID)
+	}
+	var out []TokenStatus
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		r, err := tx.GetRound(roundID, false)
+		if err != nil {
+			return err
+		}
+		countries := []string{v.Bureau}
+		ds, err := tx.ListDelegations(r.SessionID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.Country == v.Bureau && !d.Observer && d.ProxyFor != "" {
+				countries = append(countries, d.ProxyFor)
+			}
+		}
+		for _, c := range countries {
+			taken, at, err := tx.TokenIssued(roundID, c)
+			if err != nil {
+				return err
+			}
+			out = append(out, TokenStatus{RoundID: roundID, Country: c, Taken: taken, TakenAt: at})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// kek is the Service's KEK; without one no round opens and no token is
+// issued, rather than a key being stored in clear.
+func (s *Service) kek() (*KEK, error) {
+	if s.KEK == nil {
+		return nil, core.Errorf(core.EUNAVAILABLE, "this server has no assembly key (--assembly-key): no round's signing key can be sealed or opened")
+	}
+	return s.KEK, nil
 }
 
 func (s *Service) checkOpen(r *core.Round) error {

@@ -92,11 +92,16 @@ type Service struct {
 	KeyBits int
 	// Rand is the source of keys (default crypto/rand).
 	Rand io.Reader
+	// KEK seals each round's private signing key before it is stored:
+	// the store never holds it in clear. Every replica must hold the same
+	// KEK (a server loads it with LoadOrCreateKEK); New sets one that
+	// lives only as long as the process.
+	KEK *KEK
 }
 
 // New returns a Service over st.
 func New(st core.Store) *Service {
-	return &Service{Store: st, Now: time.Now, KeyBits: DefaultKeyBits, Rand: rand.Reader}
+	return &Service{Store: st, Now: time.Now, KeyBits: DefaultKeyBits, Rand: rand.Reader, KEK: EphemeralKEK()}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

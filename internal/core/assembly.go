@@ -262,8 +262,9 @@ type AssemblyTx interface {
 	GetAgendaItem(id string) (*AgendaItem, error)
 	ListAgendaItems(sessionID string) ([]*AgendaItem, error)
 
-	// InsertRound stores a round and its private signing key.
-	InsertRound(r *Round, signingKey []byte) error
+	// InsertRound stores a round and its private signing key, sealed by
+	// the caller under a key the store never sees.
+	InsertRound(r *Round, sealedKey []byte) error
 	UpdateRound(r *Round) error
 	// GetRound reads a round; with lock, its row stays locked until the
 	// transaction ends (ballots append one at a time).
@@ -271,14 +272,18 @@ type AssemblyTx interface {
 	ListRounds(sessionID string) ([]*Round, error)
 	// RoundsDue lists open rounds whose closing time is before t.
 	RoundsDue(t time.Time, limit int) ([]*Round, error)
-	// RoundKey is the round's private signing key (ENOTFOUND once the
-	// round closed and it was deleted).
+	// RoundKey is the round's sealed private signing key (ENOTFOUND once
+	// the round closed and it was deleted).
 	RoundKey(roundID string) ([]byte, error)
 	DeleteRoundKey(roundID string) error
 
-	// MarkTokenIssued records that country took its token of the round;
-	// ECONFLICT if it already did. Nothing about the token is stored.
-	MarkTokenIssued(roundID, country string) error
+	// MarkTokenIssued records that country took its token of the round
+	// at a time; ECONFLICT if it already did. Nothing about the token is
+	// stored.
+	MarkTokenIssued(roundID, country string, at time.Time) error
+	// TokenIssued says whether country's token of the round was taken,
+	// and when (nil for a token taken before the time was kept).
+	TokenIssued(roundID, country string) (taken bool, at *time.Time, err error)
 	// InsertBallot appends to the round's board; ECONFLICT if the token
 	// was spent.
 	InsertBallot(b *BoardEntry) error

@@ -100,13 +100,13 @@ func (t *tx) ListAgendaItems(sessionID string) ([]*core.AgendaItem, error) {
 	return scanBodies[core.AgendaItem](t, `SELECT body, version FROM assembly_items WHERE session_id = ? ORDER BY number, id`, sessionID)
 }
 
-func (t *tx) InsertRound(r *core.Round, signingKey []byte) error {
+func (t *tx) InsertRound(r *core.Round, sealedKey []byte) error {
 	body, _ := json.Marshal(r)
 	if _, err := t.exec(`INSERT INTO assembly_rounds (id, session_id, item_id, number, state, closes_at, version, body) VALUES (?,?,?,?,?,?,?,?)`,
 		r.ID, r.SessionID, r.ItemID, r.Number, r.State, t.time(r.ClosesAt), r.Version, string(body)); err != nil {
 		return err
 	}
-	_, err := t.exec(`INSERT INTO assembly_round_keys (round_id, signing_key) VALUES (?, ?)`, r.ID, signingKey)
+	_, err := t.exec(`INSERT INTO assembly_round_keys (round_id, signing_key) VALUES (?, ?)`, r.ID, sealedKey)
 	return err
 }
 
@@ -155,12 +155,24 @@ func (t *tx) DeleteRoundKey(roundID string) error {
 	return err
 }
 
-func (t *tx) MarkTokenIssued(roundID, country string) error {
-	_, err := t.exec(`INSERT INTO assembly_tokens_issued (round_id, country) VALUES (?, ?)`, roundID, country)
+func (t *tx) MarkTokenIssued(roundID, country string, at time.Time) error {
+	_, err := t.exec(`INSERT INTO assembly_tokens_issued (round_id, country, issued_at) VALUES (?, ?, ?)`, roundID, country, t.time(at))
 	if err != nil && t.d.IsUnique(err) {
 		return core.Errorf(core.ECONFLICT, "%s already took its token for this round: one token per member country and round", country)
 	}
 	return err
+}
+
+func (t *tx) TokenIssued(roundID, country string) (bool, *time.Time, error) {
+	var at timeCol
+	err := t.queryRow(`SELECT issued_at FROM assembly_tokens_issued WHERE round_id = ? AND country = ?`, roundID, country).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil, nil
+	}
+	if err != nil || !at.Valid {
+		return err == nil, nil, err
+	}
+	return true, &at.T, nil
 }
 
 func (t *tx) InsertBallot(b *core.BoardEntry) error {

@@ -336,5 +336,14 @@ func Migrations(ty Types) []Migration {
 				body TEXT NOT NULL)`,
 			`CREATE INDEX meeting_requests_gathering ON meeting_requests (gathering_id, created_at, id)`,
 		)},
+		// A round's signing key is now stored sealed under a key kept
+		// outside the store (see assembly.KEK): the keys stored in clear
+		// before are deleted, so that none stays readable; a round open
+		// across the upgrade issues no more tokens and is closed. Each
+		// issued token keeps its time, shown to its delegation.
+		{Version: 13, Name: "general assembly: round signing keys sealed, token issuance times", SQL: sub(
+			`DELETE FROM assembly_round_keys`,
+			`ALTER TABLE assembly_tokens_issued ADD COLUMN issued_at {TIME}`,
+		)},
 	}
 }

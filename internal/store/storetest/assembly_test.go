@@ -51,10 +51,21 @@ func TestAssemblyStorage(t *testing.T) {
 			r := &core.Round{ID: "r1", SessionID: "s1", ItemID: "i1", Number: 1, State: core.RoundOpen, Options: []string{"yes", "no"},
 				OpenedAt: at, ClosesAt: at.Add(30 * time.Minute), Version: 1}
 			update(t, st, func(tx core.Tx) error { return tx.InsertRound(r, []byte{1, 2, 3}) })
-			update(t, st, func(tx core.Tx) error { return tx.MarkTokenIssued("r1", "MA") })
-			if err := st.Update(ctx, func(tx core.Tx) error { return tx.MarkTokenIssued("r1", "MA") }); core.ErrorCode(err) != core.ECONFLICT {
+			taken := at.Add(time.Minute)
+			update(t, st, func(tx core.Tx) error { return tx.MarkTokenIssued("r1", "MA", taken) })
+			if err := st.Update(ctx, func(tx core.Tx) error { return tx.MarkTokenIssued("r1", "MA", taken) }); core.ErrorCode(err) != core.ECONFLICT {
 				t.Fatalf("a second token: %v", err)
 			}
+			view(t, st, func(tx core.Tx) error {
+				ok, when, err := tx.TokenIssued("r1", "MA")
+				if err != nil || !ok || when == nil || !when.Equal(taken) {
+					t.Errorf("MA's token: taken %v at %v, %v; want taken at %v", ok, when, err, taken)
+				}
+				if ok, when, err := tx.TokenIssued("r1", "FR"); err != nil || ok || when != nil {
+					t.Errorf("FR's token, never taken: taken %v at %v, %v", ok, when, err)
+				}
+				return nil
+			})
 			for i, h := range []string{"h0", "h1"} {
 				update(t, st, func(tx core.Tx) error {
 					return tx.InsertBallot(&core.BoardEntry{RoundID: "r1", Index: int64(i), Token: "t" + h, Signature: "s", Choice: "yes", TokenHash: h})

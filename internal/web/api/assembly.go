@@ -42,6 +42,7 @@ func (s *Server) assemblyRoutes() []route {
 		{Method: "POST", Path: "/api/v1/assembly/items/{id}/rounds", Summary: "Open the next round of secret ballot on an item, quorum checked (secretariat administrators)", Body: "RoundInput", Resp: "Round", Status: 201, Params: []param{pItemID}, h: s.openRound},
 		{Method: "GET", Path: "/api/v1/assembly/rounds/{id}", Summary: "A round: tokens taken and ballots cast; the count once closed", Public: true, Resp: "Round", Params: []param{pRoundID}, h: s.getRound},
 		{Method: "POST", Path: "/api/v1/assembly/rounds/{id}/tokens", Summary: "Take the delegation's one blind-signed ballot token for the round (RFC 9474)", Body: "TokenRequest", Resp: "TokenAnswer", Params: []param{pRoundID}, h: s.issueToken},
+		{Method: "GET", Path: "/api/v1/assembly/rounds/{id}/tokens", Summary: "Whether your delegation's token of the round (and that of the country whose proxy it holds) was taken, and when", Resp: "TokenStatusList", Params: []param{pRoundID}, h: s.roundTokens},
 		{Method: "POST", Path: "/api/v1/assembly/rounds/{id}/ballots", Summary: "Cast a ballot with an unblinded token, unauthenticated; answers the receipt", Public: true, Body: "BallotInput", Resp: "Receipt", Status: 201, MaxBody: MaxBallotBytes, Params: []param{pRoundID}, h: s.castBallot},
 		{Method: "POST", Path: "/api/v1/assembly/rounds/{id}/close", Summary: "Close a round now, count it from its board and publish the result (secretariat administrators)", Resp: "Round", Params: []param{pRoundID}, h: s.closeRound},
 		{Method: "GET", Path: "/api/v1/assembly/rounds/{id}/board", Summary: "The round's bulletin board: size and root; every ballot once closed (what verify-tally reads)", Public: true, Resp: "Board", Params: []param{pRoundID}, h: s.roundBoard},
@@ -238,6 +239,15 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, v core.Viewe
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) roundTokens(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	out, err := s.Assembly.Tokens(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
