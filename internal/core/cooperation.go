@@ -43,23 +43,29 @@ type Hit struct {
 	RecordKind string `json:"record_kind"`
 	Owner      string `json:"owner"`
 	// Searcher is the bureau that screened; SearchedBy the user or key.
-	Searcher   string            `json:"searcher"`
-	SearchedBy string            `json:"searched_by"`
-	Type       string            `json:"type"`    // person, document, identifier
-	Subject    string            `json:"subject"` // what was searched, normalised
-	Query      string            `json:"query"`   // the search as the searcher gave it
-	Context    map[string]string `json:"context,omitempty"`
-	Place      string            `json:"place,omitempty"`
+	Searcher   string `json:"searcher"`
+	SearchedBy string `json:"searched_by"`
+	Type       string `json:"type"`    // person, document, identifier
+	Subject    string `json:"subject"` // what was searched, normalised
+	Query      string `json:"query"`   // the search as the searcher gave it
+	// QueryFields is Query as data, field by field.
+	QueryFields []QueryField      `json:"query_fields,omitempty"`
+	Context     map[string]string `json:"context,omitempty"`
+	Place       string            `json:"place,omitempty"`
 	// Country is the record's subject's country where the record names
 	// one (nationality, issuing country), for statistics.
-	Country     string    `json:"country,omitempty"`
-	Score       float64   `json:"score"`
-	Label       string    `json:"label,omitempty"`
-	Matched     string    `json:"matched,omitempty"`
-	Explanation []string  `json:"explanation,omitempty"`
-	Count       int       `json:"count"`
-	FirstSeen   time.Time `json:"first_seen"`
-	LastSeen    time.Time `json:"last_seen"`
+	Country     string   `json:"country,omitempty"`
+	Score       float64  `json:"score"`
+	Label       string   `json:"label,omitempty"`
+	Matched     string   `json:"matched,omitempty"`
+	Explanation []string `json:"explanation,omitempty"`
+	// LabelParts and Explained are Label and Explanation as data, for
+	// each language to write (hits made before they existed lack them).
+	LabelParts *Label       `json:"label_parts,omitempty"`
+	Explained  *Explanation `json:"explained,omitempty"`
+	Count      int          `json:"count"`
+	FirstSeen  time.Time    `json:"first_seen"`
+	LastSeen   time.Time    `json:"last_seen"`
 	// ReleasedToSearcher says whether the record was releasable to the
 	// searching bureau when the hit was made.
 	ReleasedToSearcher bool `json:"released_to_searcher"`

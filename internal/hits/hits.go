@@ -116,8 +116,10 @@ type Match struct {
 	RecordID    string
 	Score       float64
 	Label       string
+	LabelParts  *core.Label
 	Matched     string
 	Explanation []string
+	Explained   *core.Explanation
 }
 
 // Sighting is one screening that matched: what was asked, where, and what
@@ -126,8 +128,10 @@ type Sighting struct {
 	Type    string // person, document, identifier
 	Subject string // the query, normalised: what makes two sightings "the same subject"
 	Query   string // the query as given, for the people who follow the hit
-	Context map[string]string
-	Matches []Match
+	// QueryFields is Query as data, for each language to write.
+	QueryFields []core.QueryField
+	Context     map[string]string
+	Matches     []Match
 }
 
 func (s *Service) probing() (window time.Duration, warn, limit int) {
@@ -201,8 +205,9 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 					ID: id, Reference: reference(id), Version: 1, DedupKey: key,
 					RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
 					Searcher: v.Bureau, SearchedBy: v.ActorName(),
-					Type: sg.Type, Subject: sg.Subject, Query: sg.Query, Context: sg.Context, Place: place,
-					Country: recordCountry(rec), Score: m.Score, Label: m.Label, Matched: m.Matched, Explanation: m.Explanation,
+					Type: sg.Type, Subject: sg.Subject, Query: sg.Query, QueryFields: sg.QueryFields, Context: sg.Context, Place: place,
+					Country: recordCountry(rec), Score: m.Score, Label: m.Label, LabelParts: m.LabelParts, Matched: m.Matched,
+					Explanation: m.Explanation, Explained: m.Explained,
 					Count: 1, FirstSeen: now, LastSeen: now,
 					ReleasedToSearcher: released, Withheld: withheld,
 					OwnerState: core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
@@ -295,6 +300,7 @@ type View struct {
 	SearchedBy    string            `json:"searched_by,omitempty"`
 	Type          string            `json:"type"`
 	Query         string            `json:"query"`
+	QueryFields   []core.QueryField `json:"query_fields,omitempty"`
 	Context       map[string]string `json:"context,omitempty"`
 	RecordID      string            `json:"record_id,omitempty"`
 	RecordKind    string            `json:"record_kind,omitempty"`
@@ -303,6 +309,8 @@ type View struct {
 	Score         float64           `json:"score,omitempty"`
 	Matched       string            `json:"matched,omitempty"`
 	Explanation   []string          `json:"explanation,omitempty"`
+	LabelParts    *core.Label       `json:"label_parts,omitempty"`
+	Explained     *core.Explanation `json:"explained,omitempty"`
 	Count         int               `json:"count"`
 	FirstSeen     time.Time         `json:"first_seen"`
 	LastSeen      time.Time         `json:"last_seen"`
@@ -316,12 +324,13 @@ type View struct {
 // ViewOf shapes h for a disclosure level (never call it with DiscloseNothing).
 func ViewOf(h *core.Hit, d access.Disclosure) View {
 	v := View{ID: h.ID, Reference: h.Reference, Owner: h.Owner, Searcher: h.Searcher, Type: h.Type,
-		Query: h.Query, Context: h.Context, Count: h.Count, FirstSeen: h.FirstSeen, LastSeen: h.LastSeen,
+		Query: h.Query, QueryFields: h.QueryFields, Context: h.Context, Count: h.Count, FirstSeen: h.FirstSeen, LastSeen: h.LastSeen,
 		SearcherState: h.SearcherState, History: []core.HitStep{}}
 	if d == access.DiscloseFull {
 		v.Version, v.OwnerState, v.Withheld = h.Version, h.OwnerState, h.Withheld
 		v.SearchedBy, v.RecordID, v.RecordKind, v.Country, v.Label = h.SearchedBy, h.RecordID, h.RecordKind, h.Country, h.Label
 		v.Score, v.Matched, v.Explanation = h.Score, h.Matched, h.Explanation
+		v.LabelParts, v.Explained = h.LabelParts, h.Explained
 		v.History = append(v.History, h.History...)
 		return v
 	}

@@ -1,9 +1,10 @@
 package names
 
 import (
-	"fmt"
 	"math"
 	"strings"
+
+	"github.com/manara-hub/manara/internal/core"
 )
 
 // DefaultThreshold is the score at and above which two names are taken to
@@ -33,22 +34,26 @@ type Result struct {
 	vouched bool
 }
 
-// Explain renders the parts as one human-readable line per part.
+// Scores are the parts as data, for each language to write.
+func (r Result) Scores() []core.ScorePart {
+	out := make([]core.ScorePart, len(r.Parts))
+	for i, p := range r.Parts {
+		note := p.Note
+		switch note {
+		case core.PartMissing, core.PartUnread, core.PartTypo, core.PartConflict:
+		default:
+			note = core.PartMatch
+		}
+		out[i] = core.ScorePart{Query: p.A, Matched: p.B, Score: p.Sim, Weight: p.Weight, Note: note}
+	}
+	return out
+}
+
+// Explain renders the parts as one English line per part.
 func (r Result) Explain() []string {
 	out := make([]string, 0, len(r.Parts))
-	for _, p := range r.Parts {
-		switch p.Note {
-		case "missing":
-			out = append(out, fmt.Sprintf("%q has no counterpart (weight %.2f): small penalty for a missing part", p.A+p.B, p.Weight))
-		case "unread":
-			out = append(out, fmt.Sprintf("%q is kanji in a Japanese name: not read (that needs a dictionary of names), left out of the score", p.A+p.B))
-		case "typo":
-			out = append(out, fmt.Sprintf("%q ~ %q: one letter apart and %q is no listed name: taken as a typing error, %.2f (weight %.2f)", p.A, p.B, p.A, p.Sim, p.Weight))
-		case "conflict":
-			out = append(out, fmt.Sprintf("%q vs %q: %.2f, different names (weight %.2f): penalised", p.A, p.B, p.Sim, p.Weight))
-		default:
-			out = append(out, fmt.Sprintf("%q ~ %q: %.2f (weight %.2f)", p.A, p.B, p.Sim, p.Weight))
-		}
+	for _, p := range r.Scores() {
+		out = append(out, p.English())
 	}
 	return out
 }

@@ -11,13 +11,25 @@ import (
 // found in: the spelling matched as the record writes it (the index keeps
 // only the normalised form, in Matched), and the matched person's date of
 // birth and nationalities, so that several records of one name can be told
-// apart. The index does not keep these, to stay small; the caller reads
-// the record anyway to settle the answer. A restricted hit is left as it is.
+// apart; and the label as data (LabelParts), for the caller and for the
+// owner's view. The index does not keep these, to stay small; the caller
+// reads the record anyway to settle the answer. A restricted hit is left
+// as it is (only its owner's view gains the label's parts).
 func (h *Hit) Describe(rec *core.Record) {
-	if h.Restricted || rec == nil || rec.ID != h.recordID {
+	if rec == nil || rec.ID != h.recordID {
 		return
 	}
 	sub := Extract(rec)
+	if sub.Parts.Kind != "" {
+		parts := sub.Parts
+		h.owner.LabelParts = &parts
+		if !h.Restricted {
+			h.LabelParts = &parts
+		}
+	}
+	if h.Restricted {
+		return
+	}
 	person, written := matchedPerson(sub.Persons, h.Matched)
 	if written == "" {
 		written = matchedExact(sub, h.Matched)

@@ -49,7 +49,7 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 		seen[d.id] = true
 		h := hitFor(v, &recInfo{id: d.id, kind: core.KindTravelDocument, owner: d.owner, status: core.StatusActive, rel: d.rel, version: d.version,
 			label: strings.TrimSpace(q.Type+" "+num) + " (" + q.Country + ")"}, 1)
-		h.reveal(num, []string{"document " + num + " issued by " + q.Country + ": exact match"})
+		h.reveal(num, &core.Explanation{Reasons: []core.Reason{{Code: core.ReasonDocumentExact, Params: map[string]string{"number": num, "country": q.Country}}}})
 		hits = append(hits, h)
 	}
 	for _, r := range x.docs[key] {
@@ -58,7 +58,7 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 		}
 		seen[r.rec.id] = true
 		h := hitFor(v, r.rec, 1)
-		h.reveal(r.value, []string{"document " + strings.TrimSpace(r.kind+" "+r.value) + " issued by " + q.Country + ": exact match"})
+		h.reveal(r.value, &core.Explanation{Reasons: []core.Reason{{Code: core.ReasonDocumentExact, Params: map[string]string{"type": r.kind, "number": r.value, "country": q.Country}}}})
 		hits = append(hits, h)
 	}
 	return hits, nil
@@ -103,7 +103,7 @@ func (x *Index) ScreenIdentifier(v core.Viewer, q IdentifierQuery) ([]Hit, error
 		}
 		seen[r.rec] = true
 		h := hitFor(v, r.rec, 1)
-		h.reveal(r.value, []string{r.kind + " " + r.value + ": exact match"})
+		h.reveal(r.value, &core.Explanation{Reasons: []core.Reason{{Code: core.ReasonIdentifierExact, Params: map[string]string{"type": r.kind, "value": r.value}}}})
 		hits = append(hits, h)
 	}
 	return hits, nil

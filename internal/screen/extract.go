@@ -153,7 +153,8 @@ func CanonicalIdentifier(typ, v string) string {
 
 // Subjects is what a record contributes to the index.
 type Subjects struct {
-	Label       string
+	Label       string     // Parts in English
+	Parts       core.Label // the label as data ("" kind: none)
 	Persons     []PersonData
 	Documents   []Document
 	Identifiers []Identifier
@@ -172,18 +173,18 @@ func Extract(r *core.Record) Subjects {
 	case core.KindPerson:
 		if p, ok := personFrom(d, "subject"); ok {
 			out.Persons = append(out.Persons, p)
-			out.Label = p.Names[0]
+			out.Parts = core.Label{Kind: r.Kind, Name: p.Names[0]}
 		}
 	case core.KindEntity:
 		if p, ok := personFrom(d, "entity"); ok {
 			out.Persons = append(out.Persons, p)
-			out.Label = p.Names[0]
+			out.Parts = core.Label{Kind: r.Kind, Name: p.Names[0]}
 		}
 	case core.KindTravelDocument:
 		doc := Document{Number: str(d, "number"), Country: str(d, "issuing_country"), Type: str(d, "document_type")}
 		if NormaliseDocNumber(doc.Number) != "" {
 			out.Documents = append(out.Documents, doc)
-			out.Label = fmt.Sprintf("%s %s (%s)", orDefault(doc.Type, "document"), doc.Number, doc.Country)
+			out.Parts = core.Label{Kind: r.Kind, DocumentType: doc.Type, Number: doc.Number, Country: doc.Country}
 		}
 		if h := str(d, "holder"); h != "" {
 			out.Persons = append(out.Persons, PersonData{Names: []string{h}, Role: "holder"})
@@ -195,17 +196,17 @@ func Extract(r *core.Record) Subjects {
 		if p := str(d, "plate"); p != "" {
 			out.Identifiers = append(out.Identifiers, Identifier{"plate", str(d, "registration_country") + p})
 		}
-		out.Label = strings.TrimSpace("vehicle " + str(d, "make") + " " + orDefault(str(d, "vin"), str(d, "plate")))
+		out.Parts = core.Label{Kind: r.Kind, Make: str(d, "make"), Number: orDefault(str(d, "vin"), str(d, "plate"))}
 	case core.KindAsset, core.KindCyberIndicator:
 		if t, v := str(d, "type"), str(d, "value"); t != "" && v != "" {
 			out.Identifiers = append(out.Identifiers, Identifier{t, v})
 		}
-		out.Label = strings.TrimSpace(r.Kind + " " + orDefault(str(d, "value"), str(d, "asset_type")))
+		out.Parts = core.Label{Kind: r.Kind, Number: str(d, "value"), AssetType: str(d, "asset_type")}
 	case core.KindNotice:
-		out.Label = strings.TrimSpace(str(d, "notice_type") + " notice " + str(d, "reference"))
+		out.Parts = core.Label{Kind: r.Kind, NoticeType: str(d, "notice_type"), Reference: str(d, "reference")}
 		if p, ok := personFrom(d, "subject"); ok {
 			out.Persons = append(out.Persons, p)
-			out.Label += ": " + p.Names[0]
+			out.Parts.Name = p.Names[0]
 		}
 		// A Silver Notice's assets: their identifiers (IBAN, wallet,
 		// registration…) are screenable like any other.
@@ -252,6 +253,7 @@ func Extract(r *core.Record) Subjects {
 			}
 		}
 	}
+	out.Label = out.Parts.String()
 	return out
 }
 

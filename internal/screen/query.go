@@ -71,6 +71,12 @@ type Hit struct {
 	DateOfBirth   string   `json:"date_of_birth,omitempty"`
 	Nationalities []string `json:"nationalities,omitempty"`
 	Explanation   []string `json:"explanation,omitempty"`
+	// LabelParts is the label as data, and Explained the explanation:
+	// what each language writes Label and Explanation from (the English
+	// fields are kept for the API's clients). LabelParts is set once the
+	// answer is settled against the record (Describe).
+	LabelParts *core.Label       `json:"label_parts,omitempty"`
+	Explained  *core.Explanation `json:"explained,omitempty"`
 	// recordID and owner are kept for the audit and the owner's
 	// notification even when the caller may not see the record.
 	recordID string
@@ -87,8 +93,10 @@ type Hit struct {
 type OwnerView struct {
 	Score       float64
 	Label       string
+	LabelParts  *core.Label
 	Matched     string
 	Explanation []string
+	Explained   *core.Explanation
 }
 
 // ForOwner is the hit as the record's owner sees it. It must not be shown
@@ -115,10 +123,11 @@ func (h *Hit) Restrict() {
 
 // reveal records what matched and why: for the owner always, for the
 // caller only if the record is releasable to it.
-func (h *Hit) reveal(matched string, explanation []string) {
-	h.owner.Matched, h.owner.Explanation = matched, explanation
+func (h *Hit) reveal(matched string, why *core.Explanation) {
+	english := why.English()
+	h.owner.Matched, h.owner.Explanation, h.owner.Explained = matched, english, why
 	if !h.Restricted {
-		h.Matched, h.Explanation = matched, explanation
+		h.Matched, h.Explanation, h.Explained = matched, english, why
 	}
 }
 
@@ -256,7 +265,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		restricted bool
 		matched    string
 		ids        []uint32 // the spelling that matched
-		notes      []string
+		notes      []core.Reason
 		exact      bool // same normalised spelling: wins ties (EP-IBQ over EP-IBC)
 		confirmed  bool // the date of birth agrees (names.Matcher.Confirmed)
 	}
@@ -335,7 +344,8 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 			continue
 		}
 		if spelled {
-			notes = append([]string{fmt.Sprintf("ranked by spelling: %q is %.2f alike letter by letter (×%.1f, never an alert)", bestName, best.Score/spellingWeight, spellingWeight)}, notes...)
+			notes = append([]core.Reason{{Code: core.ReasonSpelling, Params: map[string]string{"name": bestName,
+				"similarity": fmt.Sprintf("%.2f", best.Score/spellingWeight), "factor": fmt.Sprintf("%.1f", spellingWeight)}}}, notes...)
 		}
 		results = append(results, result{c.pid, score, disclose, restricted, bestName, bestIDs, notes, bestName == qtext, m.Confirmed})
 	}
@@ -366,7 +376,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		}
 		h.disclose = r.disclose
 		m.Confirmed = r.confirmed
-		h.reveal(r.matched, append(m.Explain(x.name(r.ids)).Explain(), r.notes...))
+		h.reveal(r.matched, &core.Explanation{Parts: m.Explain(x.name(r.ids)).Scores(), Reasons: r.notes})
 		hits = append(hits, h)
 		if r.restricted {
 			hidden++
@@ -397,34 +407,37 @@ func hitFor(v core.Viewer, rec *recInfo, score float64) Hit {
 // adjust weighs what besides the name the query gave: a date of birth
 // that agrees confirms, one that disagrees makes a match less likely; the
 // same for sex. Each effect is explained.
-func adjust(score float64, p *person, dob DateRange, sex, nat string) (float64, []string) {
-	var notes []string
+func adjust(score float64, p *person, dob DateRange, sex, nat string) (float64, []core.Reason) {
+	var notes []core.Reason
+	note := func(code string, params ...string) {
+		r := core.Reason{Code: code, Params: map[string]string{}}
+		for i := 0; i+1 < len(params); i += 2 {
+			r.Params[params[i]] = params[i+1]
+		}
+		notes = append(notes, r)
+	}
 	if dob.Known() && p.dob.Known() {
 		switch {
 		case dob.From <= p.dob.To && p.dob.From <= dob.To:
 			score = math.Min(1, score+0.02)
-			notes = append(notes, fmt.Sprintf("date of birth %s agrees with %s: +0.02", dob, p.dob))
+			note(core.ReasonDOBAgrees, "query", dob.String(), "record", p.dob.String())
 		case abs(int(dob.From/10000)-int(p.dob.From/10000)) <= 1 || abs(int(dob.To/10000)-int(p.dob.To/10000)) <= 1:
 			score *= 0.95
-			notes = append(notes, fmt.Sprintf("date of birth %s is close to %s: ×0.95", dob, p.dob))
+			note(core.ReasonDOBClose, "query", dob.String(), "record", p.dob.String())
 		default:
 			score *= 0.8
-			notes = append(notes, fmt.Sprintf("date of birth %s differs from %s: ×0.80", dob, p.dob))
+			note(core.ReasonDOBDiffers, "query", dob.String(), "record", p.dob.String())
 		}
 	}
 	if (sex == "M" || sex == "F") && p.sex != 0 && sex[0] != p.sex {
 		score *= 0.9
-		notes = append(notes, fmt.Sprintf("sex %s differs from %c: ×0.90", sex, p.sex))
+		note(core.ReasonSexDiffers, "query", sex, "record", string(rune(p.sex)))
 	}
 	if nat != "" && len(p.nats) > 0 {
-		agree := false
-		for _, n := range p.nats {
-			agree = agree || n == nat
-		}
-		if agree {
-			notes = append(notes, "nationality "+nat+" agrees")
+		if slices.Contains(p.nats, nat) {
+			note(core.ReasonNationalityAgrees, "nationality", nat)
 		} else {
-			notes = append(notes, "nationality "+nat+" not among "+strings.Join(p.nats, ", ")+" (no penalty: nationalities change)")
+			note(core.ReasonNationalityDiffers, "nationality", nat, "record", strings.Join(p.nats, ", "))
 		}
 	}
 	return score, notes

@@ -81,7 +81,7 @@ func plainHits(hs []screen.Hit) []AnswerHit {
 // reference of an answer that made no hit record is keyed by the
 // server's stored key over the searcher, the query and the record: the
 // same on every replica, different for every query of one record.
-func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query string, c screenContext, answer []screen.Hit) ([]AnswerHit, error) {
+func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string, query asked, c screenContext, answer []screen.Hit) ([]AnswerHit, error) {
 	if len(answer) == 0 {
 		return []AnswerHit{}, nil
 	}
@@ -90,12 +90,13 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject, query 
 		return nil, err
 	}
 	out := plainHits(answer)
-	sg := hits.Sighting{Type: typ, Subject: subject, Query: query, Context: c}
+	sg := hits.Sighting{Type: typ, Subject: subject, Query: query.summary, QueryFields: query.fields, Context: c}
 	if s.Hits != nil && v.Bureau != "" {
 		for _, h := range answer {
 			if h.Alert() && h.Internal() != "" {
 				o := h.ForOwner()
-				sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, Matched: o.Matched, Explanation: o.Explanation})
+				sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, LabelParts: o.LabelParts,
+					Matched: o.Matched, Explanation: o.Explanation, Explained: o.Explained})
 			}
 		}
 	}

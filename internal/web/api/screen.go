@@ -145,7 +145,7 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "person", personSubject(q), personSummary(q), sc, found)
+	return s.recordHits(r, v, "person", personSubject(q), personAsked(q), sc, found)
 }
 
 func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -177,7 +177,7 @@ func (s *Server) ScreenDocument(r *http.Request, v core.Viewer, q screen.Documen
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentSummary(q), sc, found)
+	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentAsked(q), sc, found)
 }
 
 // screenDoc resolves an MRZ, check digits verified, and looks the
@@ -224,7 +224,7 @@ func (s *Server) ScreenIdentifier(r *http.Request, v core.Viewer, q screen.Ident
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "identifier", hits.Normalise(q.Type, q.Value), "identifier "+q.Type+" "+q.Value, sc, found)
+	return s.recordHits(r, v, "identifier", hits.Normalise(q.Type, q.Value), identifierAsked(q), sc, found)
 }
 
 func (s *Server) screenIdent(x *screen.Index, v core.Viewer, q screen.IdentifierQuery) ([]screen.Hit, error) {
@@ -328,7 +328,8 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		var found []screen.Hit
-		var typ, subject, query string
+		var typ, subject string
+		var query asked
 		if err := dec.Decode(&q); err != nil {
 			out.Error = problem(decodeError(err))
 		} else if err := checkJSONText(raw); err != nil {
@@ -338,15 +339,15 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			switch q.Type {
 			case "person":
 				found, err = x.ScreenPerson(v, q.PersonQuery)
-				typ, subject, query = "person", personSubject(q.PersonQuery), personSummary(q.PersonQuery)
+				typ, subject, query = "person", personSubject(q.PersonQuery), personAsked(q.PersonQuery)
 			case "document":
 				dq := screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ}
 				found, err = s.screenDoc(x, v, dq)
-				typ, subject, query = "document", hits.Normalise(q.Number, q.Country, q.DocType, q.MRZ), documentSummary(dq)
+				typ, subject, query = "document", hits.Normalise(q.Number, q.Country, q.DocType, q.MRZ), documentAsked(dq)
 			case "identifier":
 				iq := screen.IdentifierQuery{Type: q.IDType, Value: q.Value}
 				found, err = s.screenIdent(x, v, iq)
-				typ, subject, query = "identifier", hits.Normalise(q.IDType, q.Value), "identifier "+q.IDType+" "+q.Value
+				typ, subject, query = "identifier", hits.Normalise(q.IDType, q.Value), identifierAsked(iq)
 			default:
 				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
 			}
@@ -472,8 +473,27 @@ func batchReadError(n int, err error) error {
 	return &core.Error{Code: emalformed, Message: fmt.Sprintf("the body could not be read at line %d (%v): it and the rest were not screened", n, err)}
 }
 
-// personSummary is the person query as the people following a hit read it.
-func personSummary(q screen.PersonQuery) string {
+// asked is a query as the people following a hit read it: in English
+// (the hit's query, for the API's clients), and field by field for each
+// language to write.
+type asked struct {
+	summary string
+	fields  []core.QueryField
+}
+
+// fieldsOf pairs fields with their values, leaving out those not given.
+func fieldsOf(pairs ...string) []core.QueryField {
+	var out []core.QueryField
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			out = append(out, core.QueryField{Field: pairs[i], Value: pairs[i+1]})
+		}
+	}
+	return out
+}
+
+// personAsked is the person query as the people following a hit read it.
+func personAsked(q screen.PersonQuery) asked {
 	out := "name " + q.Name
 	if q.DateOfBirth != "" {
 		out += ", born " + q.DateOfBirth
@@ -481,12 +501,17 @@ func personSummary(q screen.PersonQuery) string {
 	if q.Nationality != "" {
 		out += ", nationality " + q.Nationality
 	}
-	return out
+	return asked{out, fieldsOf(core.QueryName, q.Name, core.QueryDateOfBirth, q.DateOfBirth, core.QuerySex, q.Sex, core.QueryNationality, q.Nationality)}
 }
 
-func documentSummary(q screen.DocumentQuery) string {
+func documentAsked(q screen.DocumentQuery) asked {
 	if q.MRZ != "" {
-		return "document by MRZ"
+		return asked{"document by MRZ", []core.QueryField{{Field: core.QueryMRZ}}} // the MRZ itself is not kept
 	}
-	return fmt.Sprintf("document %s %s %s", q.Type, q.Country, q.Number)
+	return asked{fmt.Sprintf("document %s %s %s", q.Type, q.Country, q.Number),
+		fieldsOf(core.QueryDocumentType, q.Type, core.QueryCountry, q.Country, core.QueryNumber, q.Number)}
+}
+
+func identifierAsked(q screen.IdentifierQuery) asked {
+	return asked{"identifier " + q.Type + " " + q.Value, fieldsOf(core.QueryIdentifierType, q.Type, core.QueryValue, q.Value)}
 }

@@ -93,6 +93,9 @@ func parsePages() (map[string]*template.Template, error) {
 		"lossTotals":    core.LossTotals,
 		"campaignLabel": campaignLabel,
 		"versionReason": versionReason,
+		"hitLabel":      hitLabel,
+		"explainLines":  explainLines,
+		"queryText":     queryText,
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
