@@ -92,6 +92,24 @@ func LossTotals(losses []Loss) []Money {
 	return out
 }
 
+// AddMoney adds amounts to totals per currency (sign 1) or takes them
+// away (sign -1), in cents, leaving out the currencies that come to
+// nothing. It never returns nil, so that totals kept empty are told from
+// totals never kept.
+func AddMoney(totals []Money, sign float64, amounts ...Money) []Money {
+	out := make([]Money, 0, len(totals)+len(amounts))
+	out = append(out, totals...)
+	for _, m := range amounts {
+		i := slices.IndexFunc(out, func(t Money) bool { return t.Currency == m.Currency })
+		if i < 0 {
+			out = append(out, Money{Currency: m.Currency})
+			i = len(out) - 1
+		}
+		out[i].Amount = math.Round((out[i].Amount+sign*m.Amount)*100) / 100
+	}
+	return slices.DeleteFunc(out, func(t Money) bool { return math.Abs(t.Amount) < 0.005 })
+}
+
 // Suspect is what the reporter knows of the other side.
 type Suspect struct {
 	Names    []string `json:"names,omitempty"`
@@ -159,13 +177,17 @@ type ReportStep struct {
 // Campaign is a set of reports linked by the indicators they share. A
 // campaign merged into another keeps its row with MergedInto set.
 type Campaign struct {
-	ID         string    `json:"id"`
-	Version    int64     `json:"version"`
-	Bureau     string    `json:"bureau"`
-	Name       string    `json:"name"`
-	MergedInto string    `json:"merged_into,omitempty"`
-	Reports    int       `json:"reports"`
+	ID         string `json:"id"`
+	Version    int64  `json:"version"`
+	Bureau     string `json:"bureau"`
+	Name       string `json:"name"`
+	MergedInto string `json:"merged_into,omitempty"`
+	Reports    int    `json:"reports"`
+	// Losses adds every amount, whatever its currency: it orders
+	// campaigns. LossTotals are the amounts per currency, what a person
+	// reads (nil in a campaign stored before they were kept).
 	Losses     float64   `json:"losses"`
+	LossTotals []Money   `json:"loss_totals"`
 	FirstSeen  time.Time `json:"first_seen"`
 	LastSeen   time.Time `json:"last_seen"`
 	UpdatedAt  time.Time `json:"updated_at"`

@@ -109,7 +109,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	}
 	if !in.NoPurple {
 		data, _ := json.Marshal(map[string]any{"modus_operandi": modusOperandi(cv), "offence": "cybercrime: " + topCategory(cv),
-			"summary": clip(fmt.Sprintf("%s: %d citizen reports, %.2f lost, %s to %s", label, cv.Reports, cv.Losses, cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
+			"summary": clip(fmt.Sprintf("%s: %d citizen reports, %s lost, %s to %s", label, cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
 			"devices": deviceList(cv)})
 		if out.Purple, err = s.Notices.Create(ctx, v, notices.Input{Type: notices.TypePurple, Releasability: rel, Data: data}); err != nil {
 			return nil, partial(err)
@@ -181,8 +181,8 @@ func modusOperandi(cv *CampaignView) string {
 			types = append(types, ind.Type)
 		}
 	}
-	return clip(fmt.Sprintf("Citizen reports linked into one campaign by shared identifiers. Categories: %s. Identifiers used: %s. %d victims reported losses of %.2f between %s and %s.",
-		strings.Join(cats, ", "), strings.Join(types, ", "), cv.Reports, cv.Losses, cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 9000)
+	return clip(fmt.Sprintf("Citizen reports linked into one campaign by shared identifiers. Categories: %s. Identifiers used: %s. %d victims reported losses of %s between %s and %s.",
+		strings.Join(cats, ", "), strings.Join(types, ", "), cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 9000)
 }
 
 func deviceList(cv *CampaignView) []string {
@@ -193,4 +193,17 @@ func deviceList(cv *CampaignView) []string {
 		}
 	}
 	return out
+}
+
+// moneyText writes totals per currency ("1500.00 MAD + 300.00 EUR"), never
+// adding amounts of different currencies; "0.00" when there are none.
+func moneyText(totals []core.Money) string {
+	if len(totals) == 0 {
+		return "0.00"
+	}
+	parts := make([]string, len(totals))
+	for i, m := range totals {
+		parts[i] = strings.TrimSpace(fmt.Sprintf("%.2f %s", m.Amount, m.Currency))
+	}
+	return strings.Join(parts, " + ")
 }

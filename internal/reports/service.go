@@ -517,11 +517,14 @@ func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool,
 		if err != nil {
 			return nil, err
 		}
+		if err := keepTotals(tx, c); err != nil {
+			return nil, err
+		}
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {
 		c := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: r.Bureau, Reports: 1, Losses: r.LossTotal,
-			FirstSeen: r.CreatedAt, LastSeen: r.CreatedAt, UpdatedAt: now}
+			LossTotals: core.AddMoney(nil, 1, core.LossTotals(r.Losses)...), FirstSeen: r.CreatedAt, LastSeen: r.CreatedAt, UpdatedAt: now}
 		return c, tx.InsertCampaign(c)
 	}
 	slices.SortStableFunc(cs, func(a, b *core.Campaign) int { return b.Reports - a.Reports })
@@ -547,6 +550,7 @@ func (s *Service) joinCampaigns(tx core.Tx, r *core.Report, ids map[string]bool,
 	if isNew {
 		target.Reports++
 		target.Losses += r.LossTotal
+		target.LossTotals = core.AddMoney(target.LossTotals, 1, core.LossTotals(r.Losses)...)
 		target.FirstSeen, target.LastSeen = minTime(target.FirstSeen, r.CreatedAt), maxTime(target.LastSeen, r.CreatedAt)
 	}
 	if !changed {
@@ -574,7 +578,7 @@ func writeCampaign(tx core.Tx, c *core.Campaign, now time.Time, event bool) erro
 
 func campaignEvent(c *core.Campaign, now time.Time) *core.Event {
 	return &core.Event{At: now, Type: EventCampaignUpdated, Subject: c.ID, Audience: []string{c.Bureau},
-		Data: mustJSON(map[string]any{"id": c.ID, "name": c.Name, "reports": c.Reports, "losses": c.Losses})}
+		Data: mustJSON(map[string]any{"id": c.ID, "name": c.Name, "reports": c.Reports, "losses": c.Losses, "loss_totals": c.LossTotals})}
 }
 
 // mergeInto moves o's reports into target and marks o merged; the caller
@@ -585,13 +589,32 @@ func mergeInto(tx core.Tx, target, o *core.Campaign, now time.Time) error {
 	}
 	target.Reports += o.Reports
 	target.Losses += o.Losses
+	target.LossTotals = core.AddMoney(target.LossTotals, 1, o.LossTotals...)
 	target.FirstSeen, target.LastSeen = minTime(target.FirstSeen, o.FirstSeen), maxTime(target.LastSeen, o.LastSeen)
 	if target.Name == "" {
 		target.Name = o.Name
 	}
 	target.Escalations = append(target.Escalations, o.Escalations...)
-	o.MergedInto, o.Reports, o.Losses = target.ID, 0, 0
+	o.MergedInto, o.Reports, o.Losses, o.LossTotals = target.ID, 0, 0, []core.Money{}
 	return writeCampaign(tx, o, now, false)
+}
+
+// keepTotals gives a campaign stored before its per-currency totals were
+// kept (LossTotals nil) its totals, from its reports, once: they are kept
+// from then on as reports join, merge and split. Its caller writes it.
+func keepTotals(tx core.Tx, c *core.Campaign) error {
+	if c.LossTotals != nil {
+		return nil
+	}
+	rs, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})
+	if err != nil {
+		return err
+	}
+	c.LossTotals = []core.Money{}
+	for _, r := range rs {
+		c.LossTotals = core.AddMoney(c.LossTotals, 1, core.LossTotals(r.Losses)...)
+	}
+	return nil
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -232,7 +232,7 @@ func (s *Service) loadCampaign(tx core.Tx, v core.Viewer, id string) (*core.Camp
 	if c.MergedInto != "" {
 		return nil, core.Errorf(core.ENOTFOUND, "campaign %s was merged into %s", c.ID, c.MergedInto)
 	}
-	return c, nil
+	return c, keepTotals(tx, c)
 }
 
 func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
@@ -257,6 +257,9 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 		cv.Categories[r.Category]++
 	}
 	cv.LossTotals = core.LossTotals(losses)
+	if c.LossTotals != nil {
+		cv.LossTotals = c.LossTotals // all its reports', listed or not
+	}
 	for _, d := range slices.Sorted(maps.Keys(days)) {
 		cv.PerDay = append(cv.PerDay, DayCount{d, days[d]})
 	}
@@ -268,7 +271,9 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 }
 
 // Campaigns lists the bureau's campaigns of at least minReports reports,
-// largest first.
+// largest first, each with its losses per currency (kept with the
+// campaign: no report is read, but for a campaign stored before they
+// were kept, whose totals are made from its reports here).
 func (s *Service) Campaigns(ctx context.Context, v core.Viewer, minReports, limit int) ([]*core.Campaign, error) {
 	if !access.CanTriageReports(v, s.Bureau) {
 		return nil, s.refuse(ctx, v, "campaign.list", forbidden())
@@ -281,6 +286,11 @@ func (s *Service) Campaigns(ctx context.Context, v core.Viewer, minReports, limi
 		var err error
 		if out, err = tx.ListCampaigns(s.Bureau, minReports, limit); err != nil {
 			return err
+		}
+		for _, c := range out {
+			if err := keepTotals(tx, c); err != nil {
+				return err
+			}
 		}
 		return audit.Append(tx, audit.Entry(v, "campaign.list", audit.OK))
 	})
@@ -419,7 +429,7 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 		if len(reportIDs) >= c.Reports {
 			return core.Invalid(core.FieldError{Field: "reports", Reason: "would move every report: leave at least one in the campaign"})
 		}
-		n := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: c.Bureau, Name: name, UpdatedAt: now}
+		n := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: c.Bureau, Name: name, UpdatedAt: now, LossTotals: []core.Money{}}
 		if err := tx.InsertCampaign(n); err != nil {
 			return err
 		}
@@ -437,9 +447,11 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 			}
 			n.Reports++
 			n.Losses += r.LossTotal
+			n.LossTotals = core.AddMoney(n.LossTotals, 1, core.LossTotals(r.Losses)...)
 			n.FirstSeen, n.LastSeen = minTime(n.FirstSeen, r.CreatedAt), maxTime(n.LastSeen, r.CreatedAt)
 			c.Reports--
 			c.Losses -= r.LossTotal
+			c.LossTotals = core.AddMoney(c.LossTotals, -1, core.LossTotals(r.Losses)...)
 		}
 		rest, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})
 		if err != nil {

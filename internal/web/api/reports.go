@@ -385,7 +385,7 @@ func reportSchemas() obj {
 		"first_seen": dateTime, "last_seen": dateTime, "updated_at": dateTime, "escalations": list(obj{"type": "object"}),
 		"victims": integer, "indicators": list(obj{"type": "object", "properties": obj{"id": str("for false-link"), "key": str(""), "type": str(""), "value": str(""), "reports": integer, "total": integer, "state": enum([]string{core.IndicatorLinking, core.IndicatorOverCommon, core.IndicatorFalseLink})}}),
 		"report_list":    list(obj{"type": "object"}),
-		"loss_totals":    list(obj{"type": "object", "description": "the listed reports' losses per currency (losses adds every amount, whatever its currency)", "properties": obj{"amount": num, "currency": str("ISO 4217")}}),
+		"loss_totals":    list(obj{"type": "object", "description": "the campaign's losses per currency, in the list as in a campaign's view (losses adds every amount, whatever its currency, to order campaigns)", "properties": obj{"amount": num, "currency": str("ISO 4217; empty when the reporter gave none")}}),
 		"growth_per_day": list(obj{"type": "object", "properties": obj{"day": str("YYYY-MM-DD"), "reports": integer}}), "categories": obj{"type": "object"}}}
 	return obj{
 		"ReportChallenge": obj{"type": "object", "properties": obj{"challenge": str(""), "difficulty": integer, "expires_at": dateTime, "algorithm": str("")}},

@@ -82,6 +82,12 @@ func TestReportsEndToEnd(t *testing.T) {
 				t.Error("within an urgency, larger losses come first")
 			}
 			campaign := q.Items[1].CampaignID
+			// The campaign list carries the losses per currency.
+			var cl struct{ Items []core.Campaign }
+			f.do(t, "GET", "/api/v1/campaigns", nil, analyst).decode(t, &cl)
+			if len(cl.Items) != 1 || cl.Items[0].ID != campaign || len(cl.Items[0].LossTotals) != 1 || cl.Items[0].LossTotals[0] != (core.Money{Amount: 3000, Currency: "MAD"}) {
+				t.Errorf("campaign list: %+v", cl.Items)
+			}
 			if len(q.Items[0].Attachments) != 1 {
 				t.Fatalf("attachments: %+v", q.Items[0].Attachments)
 			}

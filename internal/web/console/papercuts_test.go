@@ -260,5 +260,18 @@ func TestReportsShowCurrencyAndCampaignName(t *testing.T) {
 		if !strings.Contains(totals, "1,500.00\u00a0MAD") || !strings.Contains(totals, "300.00\u00a0EUR") {
 			t.Errorf("campaign totals without currencies:\n%s", totals)
 		}
+		// The campaign list: one total per currency, in the language.
+		for code, want := range map[string][]string{"es": {"1500,00\u00a0MAD", "300,00\u00a0EUR"}, "ar": {"1٬500٫00\u00a0MAD", "300٫00\u00a0EUR"}} {
+			b.get("/campaigns?lang=" + code)
+			row := between(t, b.Last, `href="/campaigns/`+a.CampaignID+`"`, "</tr>")
+			for _, w := range want {
+				if !strings.Contains(row, w) {
+					t.Errorf("%s campaign list row lacks %q:\n%s", code, w, row)
+				}
+			}
+			if strings.Contains(row, "1800") || strings.Contains(row, "1.800") || strings.Contains(row, "1٬800") {
+				t.Errorf("%s campaign list adds currencies together:\n%s", code, row)
+			}
+		}
 	})
 }
