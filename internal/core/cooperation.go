@@ -76,6 +76,10 @@ type Hit struct {
 	OwnerState    string    `json:"owner_state"`
 	SearcherState string    `json:"searcher_state"`
 	History       []HitStep `json:"history"`
+
+	// MatchedWritten is Matched as the record writes it (hits made before
+	// it was kept lack it).
+	MatchedWritten string `json:"matched_written,omitempty"`
 }
 
 // HitStep is one change of a side's state, with the action and notes.

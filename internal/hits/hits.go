@@ -113,11 +113,14 @@ func (s *Service) notify() {
 // Match is one record a screening matched, as the index reports it to a
 // system viewer (record id, score and explanation always set).
 type Match struct {
-	RecordID    string
-	Score       float64
-	Label       string
-	LabelParts  *core.Label
-	Matched     string
+	RecordID   string
+	Score      float64
+	Label      string
+	LabelParts *core.Label
+	Matched    string
+	// MatchedWritten is Matched as the record writes it.
+	MatchedWritten string
+
 	Explanation []string
 	Explained   *core.Explanation
 }
@@ -206,7 +209,7 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 					RecordID: rec.ID, RecordKind: rec.Kind, Owner: rec.Owner,
 					Searcher: v.Bureau, SearchedBy: v.ActorName(),
 					Type: sg.Type, Subject: sg.Subject, Query: sg.Query, QueryFields: sg.QueryFields, Context: sg.Context, Place: place,
-					Country: recordCountry(rec), Score: m.Score, Label: m.Label, LabelParts: m.LabelParts, Matched: m.Matched,
+					Country: recordCountry(rec), Score: m.Score, Label: m.Label, LabelParts: m.LabelParts, Matched: m.Matched, MatchedWritten: m.MatchedWritten,
 					Explanation: m.Explanation, Explained: m.Explained,
 					Count: 1, FirstSeen: now, LastSeen: now,
 					ReleasedToSearcher: released, Withheld: withheld,
@@ -319,6 +322,10 @@ type View struct {
 	History       []core.HitStep    `json:"history"`
 	// Withheld (owner's view only): the searcher was not told of the hit.
 	Withheld bool `json:"withheld,omitempty"`
+
+	// MatchedWritten is the spelling, number or value matched as the
+	// record writes it (hits made before it was kept lack it).
+	MatchedWritten string `json:"matched_written,omitempty"`
 }
 
 // ViewOf shapes h for a disclosure level (never call it with DiscloseNothing).
@@ -330,7 +337,7 @@ func ViewOf(h *core.Hit, d access.Disclosure) View {
 		v.Version, v.OwnerState, v.Withheld = h.Version, h.OwnerState, h.Withheld
 		v.SearchedBy, v.RecordID, v.RecordKind, v.Country, v.Label = h.SearchedBy, h.RecordID, h.RecordKind, h.Country, h.Label
 		v.Score, v.Matched, v.Explanation = h.Score, h.Matched, h.Explanation
-		v.LabelParts, v.Explained = h.LabelParts, h.Explained
+		v.LabelParts, v.Explained, v.MatchedWritten = h.LabelParts, h.Explained, h.MatchedWritten
 		v.History = append(v.History, h.History...)
 		return v
 	}

@@ -27,12 +27,13 @@ func (h *Hit) Describe(rec *core.Record) {
 			h.LabelParts = &parts
 		}
 	}
+	person, written := matchedPerson(sub.Persons, h.owner.Matched)
+	if written == "" {
+		written = matchedExact(sub, h.owner.Matched)
+	}
+	h.owner.MatchedWritten = written
 	if h.Restricted {
 		return
-	}
-	person, written := matchedPerson(sub.Persons, h.Matched)
-	if written == "" {
-		written = matchedExact(sub, h.Matched)
 	}
 	if person == nil && len(sub.Persons) > 0 {
 		person = &sub.Persons[0] // a document or identifier hit: its holder

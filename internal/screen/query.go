@@ -91,12 +91,14 @@ type Hit struct {
 // OwnerView is what a hit tells the record's owner, whoever asked: the
 // score, the record's label, the spelling matched and why.
 type OwnerView struct {
-	Score       float64
-	Label       string
-	LabelParts  *core.Label
-	Matched     string
-	Explanation []string
-	Explained   *core.Explanation
+	Score      float64
+	Label      string
+	LabelParts *core.Label
+	Matched    string
+	// MatchedWritten is Matched as the record writes it (see Describe).
+	MatchedWritten string
+	Explanation    []string
+	Explained      *core.Explanation
 }
 
 // ForOwner is the hit as the record's owner sees it. It must not be shown

@@ -94,24 +94,28 @@ func TestStructuredExplanations(t *testing.T) {
 			}
 
 			// The hit record, for the searcher and for the owner.
-			var rec struct {
-				Query       string
-				QueryFields []core.QueryField `json:"query_fields"`
-				LabelParts  *core.Label       `json:"label_parts"`
-				Explained   *core.Explanation
-				Explanation []string
+			type hitRecord struct {
+				Query          string
+				QueryFields    []core.QueryField `json:"query_fields"`
+				LabelParts     *core.Label       `json:"label_parts"`
+				Explained      *core.Explanation
+				Explanation    []string
+				MatchedWritten string `json:"matched_written"`
 			}
+			var rec hitRecord
 			wantFields := []core.QueryField{{Field: "name", Value: "Zahra Benaly"}, {Field: "date_of_birth", Value: "1990"}, {Field: "sex", Value: "M"}, {Field: "nationality", Value: "DZ"}}
 			for _, c := range []*caller{fr, ma} {
 				r := f.do(t, "GET", "/api/v1/hits/"+h.HitID, nil, c)
 				if r.Status != http.StatusOK {
 					t.Fatalf("hit: %s", r)
 				}
+				rec = hitRecord{}
 				r.decode(t, &rec)
 				if !reflect.DeepEqual(rec.QueryFields, wantFields) || rec.Query != "name Zahra Benaly, born 1990, nationality DZ" {
 					t.Errorf("%s: query %q fields %+v", c, rec.Query, rec.QueryFields)
 				}
-				if rec.LabelParts == nil || *rec.LabelParts != *h.LabelParts || !reflect.DeepEqual(rec.Explained, h.Explained) || !reflect.DeepEqual(rec.Explanation, h.Explanation) {
+				if rec.LabelParts == nil || *rec.LabelParts != *h.LabelParts || !reflect.DeepEqual(rec.Explained, h.Explained) || !reflect.DeepEqual(rec.Explanation, h.Explanation) ||
+					rec.MatchedWritten != "Zahra Benali" {
 					t.Errorf("%s: hit record %+v", c, rec)
 				}
 			}
@@ -125,15 +129,16 @@ func TestStructuredExplanations(t *testing.T) {
 			r := f.do(t, "GET", "/api/v1/hits/"+hs[0].HitID, nil, es)
 			var restricted map[string]any
 			r.decode(t, &restricted)
-			for _, k := range []string{"label", "label_parts", "explained", "explanation", "record_id"} {
+			for _, k := range []string{"label", "label_parts", "explained", "explanation", "record_id", "matched", "matched_written"} {
 				if _, ok := restricted[k]; ok {
 					t.Errorf("ES's restricted hit shows %s: %v", k, restricted)
 				}
 			}
 			// The owner's view of that hit has them.
 			r = f.do(t, "GET", "/api/v1/hits/"+hs[0].HitID, nil, ma)
+			rec = hitRecord{}
 			r.decode(t, &rec)
-			if rec.LabelParts == nil || rec.Explained.Empty() {
+			if rec.LabelParts == nil || rec.Explained.Empty() || rec.MatchedWritten != "Zahra Benali" {
 				t.Errorf("the owner's view of ES's hit: %+v", rec)
 			}
 

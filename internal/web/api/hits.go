@@ -96,7 +96,7 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string,
 			if h.Alert() && h.Internal() != "" {
 				o := h.ForOwner()
 				sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, LabelParts: o.LabelParts,
-					Matched: o.Matched, Explanation: o.Explanation, Explained: o.Explained})
+					Matched: o.Matched, MatchedWritten: o.MatchedWritten, Explanation: o.Explanation, Explained: o.Explained})
 			}
 		}
 	}

@@ -15,7 +15,8 @@ func cooperationSchemas() obj {
 			"owner": str("owner bureau of the record"), "searcher": str("bureau that screened"), "searched_by": str("user:… or key:…"), "type": enum([]string{"person", "document", "identifier"}),
 			"query": str("the search as given"), "context": ref("ScreenContext"), "record_id": str(""), "record_kind": enum(core.Kinds), "country": str("the record subject's country"),
 			"query_fields": list(ref("QueryField")), "label_parts": ref("Label"), "explained": ref("Explanation"),
-			"label": str("the record in English (label_parts: as data)"), "score": obj{"type": "number"}, "matched": str(""), "explanation": list(str("why it scored what it scored, in English (explained: as data)")), "count": obj{"type": "integer", "description": "sightings folded into this hit"},
+			"matched_written": str("the spelling, document number or identifier matched, as the record writes it"),
+			"label":           str("the record in English (label_parts: as data)"), "score": obj{"type": "number"}, "matched": str(""), "explanation": list(str("why it scored what it scored, in English (explained: as data)")), "count": obj{"type": "integer", "description": "sightings folded into this hit"},
 			"first_seen": dateTime, "last_seen": dateTime, "owner_state": enum(core.HitStates), "searcher_state": enum(core.HitStates), "history": list(step)}}
 	counts := obj{"type": "object", "additionalProperties": integer}
 	webhook := obj{"type": "object", "properties": obj{"id": str(""), "bureau": str(""), "url": str(""), "events": list(str("event type, family (hit.*) or *")),

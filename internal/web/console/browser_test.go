@@ -17,6 +17,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
@@ -206,7 +207,8 @@ func TestBrowserRedNoticeToLiveHit(t *testing.T) {
 
 			// 5. The hit arrives in the owner's inbox without a reload.
 			owner.do("see the hit arrive", chromedp.WaitVisible(`#hit-rows a[href^="/hits/"]`))
-			if got := owner.text("#hit-rows"); !strings.Contains(got, "ES") {
+			es, _ := members.BureauFor("ES")
+			if got := owner.text("#hit-rows"); !strings.Contains(got, es.Name(lang)) {
 				t.Errorf("the inbox row does not name the searching bureau: %q", got)
 			}
 			if got := owner.text("#live"); got == "" {
