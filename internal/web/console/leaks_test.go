@@ -131,6 +131,17 @@ func TestNoEnglishLeaks(t *testing.T) {
 			b.get("/screen?kind=person")
 			b.post("/screen", url.Values{"kind": {"person"}, "name": {""}})
 			check(code, "empty screening", b)
+			b.post("/screen", url.Values{"kind": {"person"}, "name": {"-- ..."}, "date_of_birth": {"1er mai"}, "sex": {"X"}, "nationality": {"ZZ"}})
+			if b.Code != http.StatusBadRequest || strings.Count(b.Last, `class="err"`) < 4 {
+				t.Errorf("%s refused screening: %d, %d field errors", code, b.Code, strings.Count(b.Last, `class="err"`))
+			}
+			check(code, "refused screening fields", b)
+			b.get("/screen?kind=document")
+			b.post("/screen", url.Values{"kind": {"document"}, "number": {""}, "country": {"1"}})
+			check(code, "refused document screening", b)
+			b.get("/screen?kind=identifier")
+			b.post("/screen", url.Values{"kind": {"identifier"}, "value": {"not an identifier at all"}, "type": {"iban"}})
+			check(code, "refused identifier screening", b)
 			b.get("/messages/" + th.ID)
 			b.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {""}})
 			check(code, "empty reply", b)
