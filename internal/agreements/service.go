@@ -230,7 +230,7 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Agre
 // Query is a search of the registry.
 type Query struct {
 	Party, Country, Subject, Kind, Gathering, Status, Text string
-	SignedFrom, SignedTo, ExpiresFrom, ExpiresTo          string
+	SignedFrom, SignedTo, ExpiresFrom, ExpiresTo           string
 	// Page counts from 1; Limit is the page size (default 50, at most 200).
 	Page, Limit int
 }

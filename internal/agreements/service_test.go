@@ -25,15 +25,17 @@ func viewer(bureau, role string) core.Viewer {
 // pdf is the smallest thing files.Sniff takes for a PDF.
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
-func bureau(c string) core.AgreementParty { return core.AgreementParty{Kind: core.PartyBureau, Country: c} }
+func bureau(c string) core.AgreementParty {
+	return core.AgreementParty{Kind: core.PartyBureau, Country: c}
+}
 
 // mou is a valid memorandum between Morocco's bureau, Norway's police
 // agency and Ethiopia's bureau (fictitious text).
 func mou(visibility string) agreements.Input {
 	return agreements.Input{Fields: agreements.Fields{
 		Kind: core.AgreementMoU, Reference: "MoU-2025-017",
-		Titles:  map[string]string{"fr": "Mémorandum d'entente sur la cybercriminalité", "en": "Memorandum of understanding on cybercrime", "ar": "مذكرة تفاهم بشأن الجريمة السيبرانية"},
-		Parties: []core.AgreementParty{bureau("MA"), {Kind: core.PartyAgency, Country: "NO", Code: "NPD", Name: "Norwegian police directorate (fictitious)"}},
+		Titles:   map[string]string{"fr": "Mémorandum d'entente sur la cybercriminalité", "en": "Memorandum of understanding on cybercrime", "ar": "مذكرة تفاهم بشأن الجريمة السيبرانية"},
+		Parties:  []core.AgreementParty{bureau("MA"), {Kind: core.PartyAgency, Country: "NO", Code: "NPD", Name: "Norwegian police directorate (fictitious)"}},
 		Subjects: []string{"cybercrime", "training"}, Signed: "2025-11-25", InForce: "2025-12-01", Expires: "2030-12-01", Visibility: visibility,
 	}, State: core.AgreementInForce}
 }
@@ -184,7 +186,9 @@ func TestBadInput(t *testing.T) {
 			{"kind", func(in *agreements.Input) { in.Kind = "treaty" }},
 			{"titles", func(in *agreements.Input) { in.Titles = nil }},
 			{"titles", func(in *agreements.Input) { in.Titles = map[string]string{"French": "x"} }},
-			{"titles.fr", func(in *agreements.Input) { in.Titles = map[string]string{"fr": strings.Repeat("é", agreements.MaxTitle+1)} }},
+			{"titles.fr", func(in *agreements.Input) {
+				in.Titles = map[string]string{"fr": strings.Repeat("é", agreements.MaxTitle+1)}
+			}},
 			{"titles.en", func(in *agreements.Input) { in.Titles = map[string]string{"en": "  "} }},
 			{"reference", func(in *agreements.Input) { in.Reference = strings.Repeat("x", agreements.MaxReference+1) }},
 			{"visibility", func(in *agreements.Input) { in.Visibility = "secret" }},
