@@ -208,8 +208,8 @@ func agreementSchemas() obj {
 		"content_type": str("sniffed from the bytes"), "size": obj{"type": "integer"}, "sha256": str("hex SHA-256"), "created_by": str(""), "created_at": dateTime}}
 	agreement := obj{"type": "object", "properties": with(obj{
 		"id": str("UUIDv7"), "version": obj{"type": "integer"}, "owner": str("the bureau that registered it"),
-		"state":  enum([]string{core.AgreementDraft, core.AgreementSigned, core.AgreementInForce, core.AgreementTerminated}),
-		"status": obj{"type": "string", "enum": core.AgreementStatuses, "description": "the state, or expired once its expiry date has come"},
+		"state":   enum([]string{core.AgreementDraft, core.AgreementSigned, core.AgreementInForce, core.AgreementTerminated}),
+		"status":  obj{"type": "string", "enum": core.AgreementStatuses, "description": "the state, or expired once its expiry date has come"},
 		"history": list(ref("AgreementHistoryEntry")), "documents": list(ref("AgreementDocument")),
 		"created_by": str(""), "created_at": dateTime, "updated_at": dateTime,
 	})}
