@@ -12,8 +12,8 @@ import (
 // Three agreements signed at the demo gathering, registered by Morocco's
 // bureau: a memorandum with Norway's police on cybercrime, one with
 // Ethiopia's police on trafficking in human beings (both public), and a
-// protocol with Spain's bureau and AFRIPOL on terrorism that only its
-// parties see. Their texts are invented; no person is named.
+// protocol with AFRIPOL and the bureau Morocco met at the gathering
+// (Spain's, if they met) on terrorism, that only its parties see. Their texts are invented; no person is named.
 
 // demoPDF is a one-page PDF saying the text is a demo placeholder.
 var demoPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n" +
@@ -28,16 +28,26 @@ var DemoAgreementTitles = []string{
 }
 
 // LoadAgreements registers the three demo agreements at gathering g,
-// linking the protocol to a meeting between Morocco and Spain at it when
-// the demo planned one.
+// linking the protocol to one of Morocco's meetings at it.
 func LoadAgreements(ctx context.Context, svc *agreements.Service, ms *meetings.Service, g *core.Gathering) ([]*core.Agreement, error) {
 	host := core.Viewer{Bureau: "MA", UserID: "demo-MA", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer), Remote: "demo"}
 	morocco := core.AgreementParty{Kind: core.PartyAgency, Country: "MA", Code: "DGSN", Name: "Sûreté nationale (demo)"}
-	var meeting string
+	// The protocol was signed at a bilateral meeting Morocco held: with
+	// Spain if the demo planned one, else the first bureau Morocco met.
+	meeting, partner := "", "ES"
 	if _, rs, err := ms.Requests(ctx, host, g.ID, "MA"); err == nil {
 		for _, m := range rs {
-			if m.State == core.MeetingAccepted && (m.From == "ES" || m.To == "ES") {
-				meeting = m.ID
+			other := m.From
+			if other == "MA" {
+				other = m.To
+			}
+			if m.State != core.MeetingAccepted || len(other) != 2 {
+				continue
+			}
+			if meeting == "" || other == "ES" {
+				meeting, partner = m.ID, other
+			}
+			if other == "ES" {
 				break
 			}
 		}
@@ -61,7 +71,7 @@ func LoadAgreements(ctx context.Context, svc *agreements.Service, ms *meetings.S
 			Titles: map[string]string{"en": DemoAgreementTitles[2], "fr": "Protocole d'échange d'informations antiterroristes (démo)",
 				"ar": "بروتوكول تبادل المعلومات في مجال مكافحة الإرهاب (عرض)", "es": "Protocolo de intercambio de información antiterrorista (demo)"},
 			Summary: "Fictitious demo text, seen by its parties only.",
-			Parties: []core.AgreementParty{{Kind: core.PartyBureau, Country: "MA"}, {Kind: core.PartyBureau, Country: "ES"},
+			Parties: []core.AgreementParty{{Kind: core.PartyBureau, Country: "MA"}, {Kind: core.PartyBureau, Country: partner},
 				{Kind: core.PartyOrganisation, Code: "AFRIPOL", Name: "AFRIPOL"}},
 			Subjects: []string{"terrorism", "information_exchange"}, Signed: "2025-11-27",
 			Gathering: g.ID, MeetingRequest: meeting, Visibility: core.AgreementPartiesOnly}, State: core.AgreementSigned},

@@ -249,11 +249,16 @@ func TestDemoAgreements(t *testing.T) {
 	if err != nil || p.Count != 3 {
 		t.Fatalf("Morocco sees %v agreements at the gathering: %v", p, err)
 	}
-	if p, _ = svc.Search(context.Background(), officer("FR"), agreements.Query{Gathering: g.ID}); p.Count != 2 {
-		t.Fatalf("France sees %d agreements, want the 2 public ones", p.Count)
+	if p, _ = svc.Search(context.Background(), officer("SE"), agreements.Query{Gathering: g.ID}); p.Count != 2 {
+		t.Fatalf("Sweden sees %d agreements, want the 2 public ones", p.Count)
 	}
-	if a, err := svc.Get(context.Background(), officer("ES"), as[2].ID); err != nil || len(a.Documents) != 2 || a.Visibility != core.AgreementPartiesOnly {
-		t.Fatalf("Spain reads the parties-only protocol: %v %+v", err, a)
+	if as[2].MeetingRequest == "" || as[0].Gathering != g.ID {
+		t.Errorf("the demo agreements are not linked to the gathering and one of Morocco's meetings: %+v", as[2])
+	}
+	partner := as[2].Parties[1].Country
+	t.Logf("the parties-only protocol is with %s", partner)
+	if a, err := svc.Get(context.Background(), officer(partner), as[2].ID); err != nil || len(a.Documents) != 2 || a.Visibility != core.AgreementPartiesOnly {
+		t.Fatalf("%s reads the parties-only protocol: %v %+v", partner, err, a)
 	}
 	raw, _ := json.Marshal(as)
 	if name := deniedIn(string(raw)); name != "" {
