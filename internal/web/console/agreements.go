@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/agreements"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/lang"
@@ -200,7 +201,8 @@ func (c *Console) renderAgreement(q *req, status int, form url.Values, errs map[
 	for _, doc := range a.Documents {
 		d.Documents = append(d.Documents, documentRow{ID: doc.ID, Name: doc.Name, Lang: doc.Lang, Size: q.L.Num(int(doc.Size))})
 	}
-	d.CanChange = a.Owner == q.V.Bureau && q.V.Can(core.PermRecordsWrite) && a.Status != core.AgreementExpired
+	// The form is offered only to whom the service would let record it.
+	d.CanChange = access.CanChangeAgreement(q.V, a) && a.Status != core.AgreementExpired
 	if d.CanChange {
 		d.Next = agreements.Transitions[a.State]
 	}
