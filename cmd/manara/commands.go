@@ -278,7 +278,11 @@ func serve(f serverFlags, withDemo bool) error {
 		if err := demo.LoadReports(ctx, srv.Reports); err != nil {
 			return err
 		}
-		if _, err := demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed); err != nil {
+		g, err := demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed)
+		if err != nil {
+			return err
+		}
+		if _, err := demo.LoadAgreements(ctx, srv.Agreements, srv.Meetings, g); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/manara-hub/manara/internal/agreements"
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
@@ -223,5 +224,44 @@ func TestDemoMeetings(t *testing.T) {
 				t.Errorf("participant %q names a real official", p.Name)
 			}
 		}
+	}
+}
+
+// TestDemoAgreements: three agreements at the demo gathering, one seen by
+// its parties only (not by a bureau outside them), each with its texts,
+// none naming a real official.
+func TestDemoAgreements(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	ms := meetings.New(st)
+	g, err := LoadMeetings(context.Background(), ms, Defaults.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := agreements.New(st)
+	as, err := LoadAgreements(context.Background(), svc, ms, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := func(b string) core.Viewer {
+		return core.Viewer{Bureau: b, UserID: "t", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
+	}
+	p, err := svc.Search(context.Background(), officer("MA"), agreements.Query{Gathering: g.ID})
+	if err != nil || p.Count != 3 {
+		t.Fatalf("Morocco sees %v agreements at the gathering: %v", p, err)
+	}
+	if p, _ = svc.Search(context.Background(), officer("SE"), agreements.Query{Gathering: g.ID}); p.Count != 2 {
+		t.Fatalf("Sweden sees %d agreements, want the 2 public ones", p.Count)
+	}
+	if as[2].MeetingRequest == "" || as[0].Gathering != g.ID {
+		t.Errorf("the demo agreements are not linked to the gathering and one of Morocco's meetings: %+v", as[2])
+	}
+	partner := as[2].Parties[1].Country
+	t.Logf("the parties-only protocol is with %s", partner)
+	if a, err := svc.Get(context.Background(), officer(partner), as[2].ID); err != nil || len(a.Documents) != 2 || a.Visibility != core.AgreementPartiesOnly {
+		t.Fatalf("%s reads the parties-only protocol: %v %+v", partner, err, a)
+	}
+	raw, _ := json.Marshal(as)
+	if name := deniedIn(string(raw)); name != "" {
+		t.Errorf("a demo agreement names a real official (%q)", name)
 	}
 }

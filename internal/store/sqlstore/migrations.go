@@ -345,5 +345,49 @@ func Migrations(ty Types) []Migration {
 			`DELETE FROM assembly_round_keys`,
 			`ALTER TABLE assembly_tokens_issued ADD COLUMN issued_at {TIME}`,
 		)},
+		// Agreements between bureaus, agencies and organisations (the
+		// agreements package): the whole value as JSON, with what searches
+		// select on beside it; one row per party and per subject area; the
+		// documents' bytes in the store, like notice attachments.
+		{Version: 14, Name: "agreements, their parties, subject areas and documents", SQL: sub(
+			`CREATE TABLE agreements (
+				id TEXT PRIMARY KEY,
+				version BIGINT NOT NULL,
+				owner TEXT NOT NULL,
+				visibility TEXT NOT NULL,
+				state TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				signed_on TEXT NOT NULL,
+				expires_on TEXT NOT NULL,
+				gathering_id TEXT NOT NULL,
+				search_text TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				body TEXT NOT NULL)`,
+			`CREATE INDEX agreements_signed ON agreements (signed_on, created_at, id)`,
+			`CREATE TABLE agreement_parties (
+				agreement_id TEXT NOT NULL,
+				party TEXT NOT NULL,
+				country TEXT NOT NULL,
+				PRIMARY KEY (agreement_id, party))`,
+			`CREATE INDEX agreement_parties_party ON agreement_parties (party, agreement_id)`,
+			`CREATE INDEX agreement_parties_country ON agreement_parties (country, agreement_id)`,
+			`CREATE TABLE agreement_subjects (
+				agreement_id TEXT NOT NULL,
+				subject TEXT NOT NULL,
+				PRIMARY KEY (agreement_id, subject))`,
+			`CREATE INDEX agreement_subjects_subject ON agreement_subjects (subject, agreement_id)`,
+			`CREATE TABLE agreement_documents (
+				id TEXT PRIMARY KEY,
+				agreement_id TEXT NOT NULL,
+				lang TEXT NOT NULL,
+				name TEXT NOT NULL,
+				content_type TEXT NOT NULL,
+				size BIGINT NOT NULL,
+				sha256 TEXT NOT NULL,
+				created_by TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				content {BLOB} NOT NULL)`,
+			`CREATE INDEX agreement_documents_agreement ON agreement_documents (agreement_id, created_at, id)`,
+		)},
 	}
 }

@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"github.com/manara-hub/manara/internal/agreements"
 	"log/slog"
 	"net"
 	"net/http"
@@ -95,6 +96,8 @@ type Server struct {
 	Assembly *assembly.Service
 	// Meetings runs gatherings and their bilateral meetings.
 	Meetings *meetings.Service
+	// Agreements keeps the registry of agreements between bureaus.
+	Agreements *agreements.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -169,6 +172,8 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.Assembly.Notify = s.Events.Notify
 	s.Meetings = meetings.New(st)
 	s.Meetings.Notify = s.Events.Notify
+	s.Agreements = agreements.New(st)
+	s.Agreements.Notify = s.Events.Notify
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
@@ -176,6 +181,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.assemblyRoutes()...)
 	s.routes = append(s.routes, s.meetingRoutes()...)
+	s.routes = append(s.routes, s.agreementRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

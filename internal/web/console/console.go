@@ -72,7 +72,8 @@ func New(srv *api.Server) (*Console, error) {
 
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
 	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign",
-	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event"}
+	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event",
+	"agreements", "agreement", "agreement_form"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -157,6 +158,12 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /meetings/{id}/requests", c.private(c.meetingRequestPost))
 	mux.HandleFunc("POST /meetings/{id}/requests/{rid}/answer", c.private(c.meetingAnswerPost))
 	mux.HandleFunc("POST /meetings/{id}/plan", c.private(c.meetingPlanPost))
+	mux.HandleFunc("GET /agreements", c.private(c.agreementsPage))
+	mux.HandleFunc("GET /agreements/new", c.private(c.agreementForm))
+	mux.HandleFunc("POST /agreements/new", c.private(c.agreementFormPost))
+	mux.HandleFunc("GET /agreements/{id}", c.private(c.agreementPage))
+	mux.HandleFunc("POST /agreements/{id}/status", c.private(c.agreementStatusPost))
+	mux.HandleFunc("GET /agreement-files/{id}/{did}", c.private(c.agreementDocument))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
