@@ -345,5 +345,22 @@ func Migrations(ty Types) []Migration {
 			`DELETE FROM assembly_round_keys`,
 			`ALTER TABLE assembly_tokens_issued ADD COLUMN issued_at {TIME}`,
 		)},
+		// Accreditation lists of gatherings (the accreditation package):
+		// each attendee's whole value as JSON, with what the security
+		// unit's queue selects on beside it. Continuous screening reads
+		// the change feed from the cursor "accreditation".
+		{Version: 15, Name: "accreditation: attendees of gatherings and their screening", SQL: sub(
+			`CREATE TABLE attendees (
+				id TEXT PRIMARY KEY,
+				gathering_id TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				ref TEXT NOT NULL,
+				category TEXT NOT NULL,
+				status TEXT NOT NULL,
+				body TEXT NOT NULL,
+				UNIQUE (gathering_id, ref))`,
+			`CREATE INDEX attendees_queue ON attendees (gathering_id, status, id)`,
+			`INSERT INTO cursors (name, value) VALUES ('accreditation', 0)`,
+		)},
 	}
 }

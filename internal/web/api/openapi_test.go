@@ -8,6 +8,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"github.com/manara-hub/manara/internal/accreditation"
 	"io"
 	"log/slog"
 	"net/http"
@@ -305,6 +306,10 @@ func checkBodies(t *testing.T, schemas map[string]any) {
 		"MeetingRequestInput":  jsonFields(reflect.TypeFor[meetings.RequestInput]()),
 		"MeetingAnswer":        jsonFields(reflect.TypeFor[meetings.AnswerInput]()),
 		"MeetingLock":          jsonFields(reflect.TypeFor[meetingLockIn]()),
+		"ParticipantList":      jsonFields(reflect.TypeFor[accreditation.ListInput]()),
+		"ParticipantInput":     jsonFields(reflect.TypeFor[accreditation.AttendeeInput]()),
+		"ParticipantDocument":  jsonFields(reflect.TypeFor[accreditation.DocumentInput]()),
+		"ParticipantDecision":  jsonFields(reflect.TypeFor[accreditation.DecisionInput]()),
 	}
 	for name, fields := range cases {
 		sc, _ := schemas[name].(map[string]any)
@@ -343,19 +348,22 @@ func checkResponses(t *testing.T, schemas map[string]any) {
 		"Attachment":    jsonFields(reflect.TypeFor[core.Attachment]()),
 		"NoticeCheck":   jsonFields(reflect.TypeFor[notices.Check]()),
 
-		"AssemblySession":     jsonFields(reflect.TypeFor[core.AssemblySession]()),
-		"AssemblySessionView": jsonFields(reflect.TypeFor[assembly.SessionView]()),
-		"AgendaItem":          jsonFields(reflect.TypeFor[core.AgendaItem]()),
-		"Delegation":          jsonFields(reflect.TypeFor[core.Delegation]()),
-		"Round":               jsonFields(reflect.TypeFor[core.Round]()),
-		"TokenAnswer":         jsonFields(reflect.TypeFor[assembly.TokenOutput]()),
-		"Receipt":             jsonFields(reflect.TypeFor[assembly.Receipt]()),
-		"BoardEntry":          jsonFields(reflect.TypeFor[core.BoardEntry]()),
-		"Board":               jsonFields(reflect.TypeFor[assembly.BoardFile]()),
-		"Gathering":           jsonFields(reflect.TypeFor[core.Gathering]()),
-		"MeetingRequest":      jsonFields(reflect.TypeFor[core.MeetingRequest]()),
-		"MeetingPlan":         jsonFields(reflect.TypeFor[meetings.PlanReport]()),
-		"MeetingGrid":         jsonFields(reflect.TypeFor[meetings.Grid]()),
+		"AssemblySession":       jsonFields(reflect.TypeFor[core.AssemblySession]()),
+		"AssemblySessionView":   jsonFields(reflect.TypeFor[assembly.SessionView]()),
+		"AgendaItem":            jsonFields(reflect.TypeFor[core.AgendaItem]()),
+		"Delegation":            jsonFields(reflect.TypeFor[core.Delegation]()),
+		"Round":                 jsonFields(reflect.TypeFor[core.Round]()),
+		"TokenAnswer":           jsonFields(reflect.TypeFor[assembly.TokenOutput]()),
+		"Receipt":               jsonFields(reflect.TypeFor[assembly.Receipt]()),
+		"BoardEntry":            jsonFields(reflect.TypeFor[core.BoardEntry]()),
+		"Board":                 jsonFields(reflect.TypeFor[assembly.BoardFile]()),
+		"Gathering":             jsonFields(reflect.TypeFor[core.Gathering]()),
+		"MeetingRequest":        jsonFields(reflect.TypeFor[core.MeetingRequest]()),
+		"MeetingPlan":           jsonFields(reflect.TypeFor[meetings.PlanReport]()),
+		"MeetingGrid":           jsonFields(reflect.TypeFor[meetings.Grid]()),
+		"AccreditedParticipant": jsonFields(reflect.TypeFor[core.Attendee]()),
+		"ParticipantImport":     jsonFields(reflect.TypeFor[accreditation.ImportResult]()),
+		"ParticipantQueue":      jsonFields(reflect.TypeFor[accreditation.Queue]()),
 	}
 	for name, fields := range cases {
 		props, _ := dig(schemas, name, "properties").(map[string]any)

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/manara-hub/manara/internal/accreditation"
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
@@ -95,6 +96,9 @@ type Server struct {
 	Assembly *assembly.Service
 	// Meetings runs gatherings and their bilateral meetings.
 	Meetings *meetings.Service
+	// Accreditation screens gatherings' accreditation lists through this
+	// server's screening path.
+	Accreditation *accreditation.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -169,6 +173,9 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.Assembly.Notify = s.Events.Notify
 	s.Meetings = meetings.New(st)
 	s.Meetings.Notify = s.Events.Notify
+	s.Accreditation = accreditation.New(st, accreditationScreener{s})
+	s.Accreditation.Notify = s.Events.Notify
+	s.Accreditation.Log = log
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
@@ -176,6 +183,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.assemblyRoutes()...)
 	s.routes = append(s.routes, s.meetingRoutes()...)
+	s.routes = append(s.routes, s.accreditationRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

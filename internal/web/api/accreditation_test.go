@@ -1,0 +1,191 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/manara-hub/manara/internal/accreditation"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/api"
+)
+
+// duringGathering is a time while gatheringBody's gathering is under way.
+var duringGathering = time.Date(2025, 11, 24, 12, 0, 0, 0, time.UTC)
+
+type participant struct {
+	core.Attendee
+}
+
+// accreditationList is a CSV list of invented people: one matches a
+// record released to all, one a record released only to Spain, two
+// match nothing (one of them until a notice is published about him).
+const accreditationList = `ref,category,name,other_names,date_of_birth,sex,nationalities,passport_number,passport_country,organisation
+A-001,delegate,Ilyas Vandermolen,,1971-03-09,M,BE,EP4411201,BE,Police fédérale
+A-002,staff,Oksana Drevlyanska,Оксана Древлянська,1984-07-21,F,UA,FX993100,UA,Hotel Atlas
+A-003,journalist,Abdellatif Kharroubi,عبد اللطيف خروبي,1966-01-01,M,MA,ZK1029384,MA,Radio Sahel
+A-004,contractor,Tove Lindqvist-Amaro,,1990-12-30,F,SE,AA7730011,SE,Catering Nord
+`
+
+func importCSV(t *testing.T, f *fixture, c *caller, gid, body string) *resp {
+	t.Helper()
+	return f.do(t, "POST", "/api/v1/gatherings/"+gid+"/participants", []byte(body), c, "Content-Type", "text/csv")
+}
+
+// TestAccreditationScreening: the host's security unit imports a CSV
+// list; every participant is screened through the screening path (a
+// record released to the host is a hit, one that is not is a possible
+// hit the owner hears of); a notice published after accreditation alerts
+// the unit through continuous screening (an event, the queue); decisions
+// are audited with their reason; nobody else reads a participant's status.
+func TestAccreditationScreening(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			var srv *api.Server
+			f, srv := newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) {
+				s.Accreditation.Now = func() time.Time { return duringGathering }
+			})
+			ctx := context.Background()
+			host, hostAnalyst := f.user(t, "MA", core.RoleOfficer), f.user(t, "MA", core.RoleAnalyst)
+			be, es, de := f.user(t, "BE", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer), f.user(t, "DE", core.RoleOfficer)
+			rev := f.user(t, "IPSG", core.RoleReviewer)
+			r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
+			if r.Status != 201 {
+				t.Fatalf("create gathering: %s", r)
+			}
+			gid := jsonField(r, "id").(string)
+			base := "/api/v1/gatherings/" + gid + "/participants"
+
+			// Belgium's record of one participant, released to all; Spain's
+			// of another, released to Spain only.
+			f.createRecord(t, be, map[string]any{"kind": core.KindPerson, "releasability": core.Releasability{Mode: core.ReleaseAll},
+				"data": map[string]any{"family_name": "Vandermolen", "given_names": "Ilyas", "date_of_birth": "1971-03-09", "nationalities": []string{"BE"}}})
+			f.createRecord(t, es, map[string]any{"kind": core.KindPerson, "releasability": core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"ES"}},
+				"data": map[string]any{"family_name": "Drevlyanska", "given_names": "Oksana", "date_of_birth": "1984-07-21", "nationalities": []string{"UA"}}})
+
+			// Only the host's unit imports; a broken list imports nothing.
+			wantProblem(t, importCSV(t, f, de, gid, accreditationList), 403, core.EFORBIDDEN, "")
+			wantProblem(t, importCSV(t, f, hostAnalyst, gid, accreditationList), 403, core.EFORBIDDEN, "")
+			if _, err := srv.Accreditation.ImportCSV(ctx, host.Viewer, gid, strings.NewReader(accreditationList+"A-005,delegate,,1990-13-40,X,ZZ,,,\n")); core.ErrorCode(err) != core.EINVALID {
+				t.Fatalf("broken line: %v", err)
+			}
+
+			r = importCSV(t, f, host, gid, accreditationList)
+			if r.Status != 201 {
+				t.Fatalf("import: %s", r)
+			}
+			var res accreditation.ImportResult
+			r.decode(t, &res)
+			if res.Imported != 4 || res.Screened != 4 || res.Counts[core.AttendeeHit] != 1 || res.Counts[core.AttendeeReview] != 1 || res.Counts[core.AttendeeCleared] != 2 {
+				t.Fatalf("import result: %+v", res)
+			}
+			var q accreditation.Queue
+			f.do(t, "GET", base+"?status=review", nil, host).decode(t, &q)
+			if q.Count != 1 || q.Items[0].Ref != "A-002" {
+				t.Fatalf("review queue: %+v", q)
+			}
+			review := q.Items[0]
+			if fnd := review.Findings[0]; !fnd.Restricted || fnd.Owner != "ES" || fnd.RecordID != "" || fnd.Label != "" || !strings.Contains(fnd.Message, "contact bureau ES") {
+				t.Fatalf("a record not released to the host is shown as %+v", fnd)
+			}
+			// Spain, the owner, heard of it: its hit names the screening.
+			var hl struct{ Items []struct{ Reference, Searcher, Query string } }
+			f.do(t, "GET", "/api/v1/hits?side=owner", nil, es).decode(t, &hl)
+			if len(hl.Items) != 1 || hl.Items[0].Searcher != "MA" || hl.Items[0].Reference != review.Findings[0].Reference {
+				t.Fatalf("the owner's hits: %+v", hl)
+			}
+			// Spain sees its share of the participant; Belgium and
+			// Germany (no finding of theirs on her) do not see her.
+			r = f.do(t, "GET", base+"/"+review.ID, nil, es)
+			if r.Status != 200 {
+				t.Fatalf("owner's view: %s", r)
+			}
+			var own participant
+			r.decode(t, &own)
+			if own.Decision != nil || len(own.History) != 0 || len(own.Findings) != 1 {
+				t.Fatalf("owner's view shows too much: %+v", own)
+			}
+			for _, c := range []*caller{be, de, rev} {
+				wantProblem(t, f.do(t, "GET", base+"/"+review.ID, nil, c), 404, core.ENOTFOUND, "")
+				wantProblem(t, f.do(t, "GET", base, nil, c), 403, core.EFORBIDDEN, "")
+			}
+
+			// Continuous screening: a first pass finds nothing new.
+			if n, _, err := srv.Accreditation.CheckChanges(ctx); err != nil || n != 0 {
+				t.Fatalf("first pass: %d alerts, %v", n, err)
+			}
+			// Spain publishes a Red Notice about the journalist, accredited
+			// and cleared before it existed.
+			f.do(t, "GET", base+"?status=cleared", nil, host).decode(t, &q)
+			var journalist core.Attendee
+			for _, a := range q.Items {
+				if a.Ref == "A-003" {
+					journalist = *a
+				}
+			}
+			if journalist.ID == "" {
+				t.Fatalf("A-003 not cleared: %+v", q)
+			}
+			f.publish(t, es, rev, "red", validData("red"), nil)
+			n, _, err := srv.Accreditation.CheckChanges(ctx)
+			if err != nil || n != 1 {
+				t.Fatalf("after the notice: %d alerts, %v", n, err)
+			}
+			var got participant
+			f.do(t, "GET", base+"/"+journalist.ID, nil, host).decode(t, &got)
+			if got.Status != core.AttendeeHit || got.Alerts != 1 || len(got.Findings) != 1 || !got.Findings[0].Alert || got.Findings[0].Owner != "ES" || got.Findings[0].Kind != core.KindNotice {
+				t.Fatalf("after the alert: %+v", got.Attendee)
+			}
+			// The alert is on the event stream, for the host only.
+			var alerts []core.Event
+			f.Store.View(ctx, func(tx core.Tx) error {
+				evs, err := tx.Events(0, "", 1000)
+				for _, e := range evs {
+					if e.Type == accreditation.EventAlert {
+						alerts = append(alerts, e)
+					}
+				}
+				return err
+			})
+			if len(alerts) != 1 || len(alerts[0].Audience) != 1 || alerts[0].Audience[0] != "MA" || alerts[0].RecordID != "" {
+				t.Fatalf("alert events: %+v", alerts)
+			}
+			var al accreditation.Alert
+			json.Unmarshal(alerts[0].Data, &al)
+			if al.Participant != journalist.ID || len(al.Findings) != 1 {
+				t.Fatalf("alert data: %+v", al)
+			}
+			// A second pass does not alert again.
+			if n, _, err := srv.Accreditation.CheckChanges(ctx); err != nil || n != 0 {
+				t.Fatalf("second pass: %d alerts, %v", n, err)
+			}
+
+			// Decisions: a reason is required; an analyst may not decide;
+			// the decision is audited with its reason.
+			wantProblem(t, f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "confirm"}, host), 422, core.EINVALID, "reason")
+			wantProblem(t, f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "shrug", "reason": "x"}, host), 422, core.EINVALID, "decision")
+			wantProblem(t, f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "escalate", "reason": "x"}, hostAnalyst), 403, core.EFORBIDDEN, "")
+			wantProblem(t, f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "clear", "reason": "x"}, es), 404, core.ENOTFOUND, "")
+			r = f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "escalate", "reason": "Red Notice of Spain: accreditation suspended, Spain contacted"}, host)
+			if r.Status != 200 || jsonField(r, "status") != core.AttendeeEscalated {
+				t.Fatalf("decide: %s", r)
+			}
+			found := false
+			f.Store.View(ctx, func(tx core.Tx) error {
+				es, err := tx.AuditEntries(0, 100000)
+				for _, e := range es {
+					if e.Action == "accreditation.decide" && e.Outcome == "ok" && strings.Contains(e.Query, "accreditation suspended") {
+						found = true
+					}
+				}
+				return err
+			})
+			if !found {
+				t.Fatal("the decision is not in the audit log with its reason")
+			}
+		})
+	}
+}
