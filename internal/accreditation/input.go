@@ -155,7 +155,6 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			// A quoting error leaves the reader unable to tell where the
 			// next line starts: stop here, saying so.
@@ -164,6 +163,7 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 			e.fs = append(e.fs, fe)
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}

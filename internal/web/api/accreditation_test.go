@@ -3,10 +3,12 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/accreditation"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/store/storetest"
@@ -69,8 +71,22 @@ func TestAccreditationScreening(t *testing.T) {
 			// Only the host's unit imports; a broken list imports nothing.
 			wantProblem(t, importCSV(t, f, de, gid, accreditationList), 403, core.EFORBIDDEN, "")
 			wantProblem(t, importCSV(t, f, hostAnalyst, gid, accreditationList), 403, core.EFORBIDDEN, "")
-			if _, err := srv.Accreditation.ImportCSV(ctx, host.Viewer, gid, strings.NewReader(accreditationList+"A-005,delegate,,1990-13-40,X,ZZ,,,\n")); core.ErrorCode(err) != core.EINVALID {
-				t.Fatalf("broken line: %v", err)
+			p := wantProblem(t, importCSV(t, f, host, gid, accreditationList+"A-005,delegate,,,1990-13-40,X,ZZ,,,\nA-006,chef,Nadia Haddou-Lemaire,,,,,,,\n"), 422, core.EINVALID, "lines[6].name")
+			for _, field := range []string{"lines[6].date_of_birth", "lines[6].sex", "lines[6].nationalities[0]", "lines[7].category"} {
+				found := false
+				for _, fe := range p.Errors {
+					found = found || fe.Field == field
+				}
+				if !found {
+					t.Errorf("no error on %s: %+v", field, p.Errors)
+				}
+			}
+			wantProblem(t, importCSV(t, f, host, gid, "name;category\n"), 422, core.EINVALID, "lines[2]")
+			wantProblem(t, f.do(t, "POST", base, map[string]any{"participants": []any{map[string]any{"category": "staff", "name": "Nadia Haddou-Lemaire", "documents": []any{map[string]any{"number": "", "country": "FR"}}}}}, host), 422, core.EINVALID, "participants[0].documents[0].number")
+			var empty accreditation.Queue
+			f.do(t, "GET", base, nil, host).decode(t, &empty)
+			if empty.Count != 0 {
+				t.Fatalf("a refused list left %d participants", empty.Count)
 			}
 
 			r = importCSV(t, f, host, gid, accreditationList)
@@ -92,7 +108,9 @@ func TestAccreditationScreening(t *testing.T) {
 				t.Fatalf("a record not released to the host is shown as %+v", fnd)
 			}
 			// Spain, the owner, heard of it: its hit names the screening.
-			var hl struct{ Items []struct{ Reference, Searcher, Query string } }
+			var hl struct {
+				Items []struct{ Reference, Searcher, Query string }
+			}
 			f.do(t, "GET", "/api/v1/hits?side=owner", nil, es).decode(t, &hl)
 			if len(hl.Items) != 1 || hl.Items[0].Searcher != "MA" || hl.Items[0].Reference != review.Findings[0].Reference {
 				t.Fatalf("the owner's hits: %+v", hl)
@@ -186,6 +204,95 @@ func TestAccreditationScreening(t *testing.T) {
 			if !found {
 				t.Fatal("the decision is not in the audit log with its reason")
 			}
+
+			statusNeverLeaks(t, f, gid, map[string][]string{"ES": {"A-002", "A-003"}, "BE": {"A-001"}})
 		})
+	}
+}
+
+// statusNeverLeaks tries to read every participant of gid, its status and
+// its findings, as other bureaus' officers, analysts, supervisors and
+// keys, the secretariat, and the host's own screening-only key, through
+// every path: the queue, one participant, a decision, a record's audit
+// trail, the event stream (SSE and webhooks are fed from it through
+// CanSeeEvent). Only the owner of a record a participant's screening hit
+// (concerned: bureau → refs) sees that participant, with its own
+// findings only.
+func statusNeverLeaks(t *testing.T, f *fixture, gid string, concerned map[string][]string) {
+	t.Helper()
+	host := f.user(t, "MA", core.RoleSupervisor)
+	var all accreditation.Queue
+	f.do(t, "GET", "/api/v1/gatherings/"+gid+"/participants?limit=500", nil, host).decode(t, &all)
+	if all.Count == 0 {
+		t.Fatal("no participants to probe")
+	}
+	var callers []*caller
+	for _, b := range []string{"FR", "ES", "BE", "DE", "IPSG"} {
+		for _, role := range []string{core.RoleOfficer, core.RoleSupervisor, core.RoleAnalyst, core.RoleAdmin} {
+			callers = append(callers, f.user(t, b, role))
+		}
+		callers = append(callers, f.key(t, b, core.PermScreen), f.key(t, b, core.PermRecordsRead, core.PermScreen), f.key(t, b, core.PermAuditRead, core.PermAdmin))
+	}
+	callers = append(callers, f.user(t, "IPSG", core.RoleReviewer), f.key(t, "MA", core.PermScreen), f.key(t, "MA", core.PermAuditRead))
+	base := "/api/v1/gatherings/" + gid + "/participants"
+	for _, c := range callers {
+		for _, q := range []string{"", "?status=hit", "?status=review", "?status=cleared", "?status=escalated", "?category=journalist"} {
+			if r := f.do(t, "GET", base+q, nil, c); r.Status < 400 {
+				t.Errorf("%s reads the queue%s: %s", c, q, r)
+			}
+		}
+		for _, a := range all.Items {
+			mayRead := c.Viewer.Can(core.PermRecordsRead) && slices.Contains(concerned[c.Viewer.Bureau], a.Ref)
+			r := f.do(t, "GET", base+"/"+a.ID, nil, c)
+			switch {
+			case mayRead && r.Status == 200:
+				var got participant
+				r.decode(t, &got)
+				for _, fnd := range got.Findings {
+					if fnd.Owner != c.Viewer.Bureau {
+						t.Errorf("%s sees another bureau's finding on %s: %+v", c, a.Ref, fnd)
+					}
+				}
+				if got.Decision != nil || len(got.History) != 0 {
+					t.Errorf("%s sees the unit's decision on %s", c, a.Ref)
+				}
+			case mayRead:
+				t.Errorf("%s, owner of a record %s hit, cannot read it: %s", c, a.Ref, r)
+			case r.Status != 404:
+				t.Errorf("%s reads %s: %s", c, a.Ref, r)
+			}
+			if r := f.do(t, "POST", base+"/"+a.ID+"/decision", map[string]any{"decision": "clear", "reason": "probe"}, c); r.Status < 400 {
+				t.Errorf("%s decides on %s: %s", c, a.Ref, r)
+			}
+			if r := f.do(t, "GET", "/api/v1/records/"+a.ID+"/audit", nil, c); r.Status != 404 {
+				t.Errorf("%s reads %s's audit trail: %s", c, a.Ref, r)
+			}
+		}
+	}
+	// The event stream: accreditation events reach the host only, and no
+	// other bureau's webhook or SSE stream would carry them.
+	var evs []core.Event
+	f.Store.View(context.Background(), func(tx core.Tx) error {
+		var err error
+		evs, err = tx.Events(0, "", 100000)
+		return err
+	})
+	n := 0
+	for _, e := range evs {
+		if !strings.HasPrefix(e.Type, "accreditation.") {
+			continue
+		}
+		n++
+		for _, b := range []string{"FR", "ES", "BE", "DE", "IPSG"} {
+			if access.CanSeeEvent(access.BureauViewer(b, "probe"), &e, nil) {
+				t.Errorf("%s would receive %s", b, e.Type)
+			}
+		}
+		if !access.CanSeeEvent(access.BureauViewer("MA", "probe"), &e, nil) {
+			t.Errorf("the host would not receive %s", e.Type)
+		}
+	}
+	if n == 0 {
+		t.Error("no accreditation event to probe")
 	}
 }
