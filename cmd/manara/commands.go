@@ -287,11 +287,13 @@ func serve(f serverFlags, withDemo bool) error {
 	} else if n > 0 {
 		log.Info("imported notices published", "count", n)
 	}
-	wake := make(chan struct{}, 1)
+	wake, accredWake := make(chan struct{}, 1), make(chan struct{}, 1)
 	recSvc.Changed = func() {
-		select {
-		case wake <- struct{}{}:
-		default:
+		for _, c := range []chan struct{}{wake, accredWake} {
+			select {
+			case c <- struct{}{}:
+			default:
+			}
 		}
 	}
 	idx := screen.New()
@@ -318,6 +320,10 @@ func serve(f serverFlags, withDemo bool) error {
 	dispatcher := webhooks.NewDispatcher(st, allow, log)
 	dispatcher.Wake = srv.Events.Changed
 	go dispatcher.Run(ctx)
+	// Continuous screening of accreditation lists follows the same
+	// change feed, after the index (it waits for the index to hold a
+	// changed record before re-screening).
+	go srv.Accreditation.Watch(ctx, *durations["feed-poll"], accredWake)
 	go housekeeping(ctx, st, recSvc, noticeSvc, retention, log)
 	go closeDueRounds(ctx, srv.Assembly, 15*time.Second, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {

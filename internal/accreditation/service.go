@@ -218,8 +218,12 @@ func (s *Service) store(ctx context.Context, v core.Viewer, g *core.Gathering, a
 	return res, nil
 }
 
-// screenChunk is how many screened attendees are written per transaction.
-const screenChunk = 200
+// screenChunk is how many screened attendees are written per
+// transaction; screenWorkers how many are screened at once.
+const (
+	screenChunk   = 200
+	screenWorkers = 4
+)
 
 // screenAll screens as for v and stores each result; it returns how many
 // were screened. The store's copy of each is updated in chunks.
@@ -228,12 +232,28 @@ func (s *Service) screenAll(ctx context.Context, v core.Viewer, g *core.Gatherin
 	for i := 0; i < len(as); i += screenChunk {
 		chunk := as[i:min(i+screenChunk, len(as))]
 		results := make([][]core.AttendeeFinding, len(chunk))
-		for j, a := range chunk {
-			fs, err := s.screenOne(ctx, v, g, a)
+		errs := make([]error, len(chunk))
+		// Screenings run side by side, as a border's do: the audit
+		// writer then commits many in one transaction instead of each
+		// waiting for its own.
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range screenWorkers {
+			wg.Go(func() {
+				for j := range next {
+					results[j], errs[j] = s.screenOne(ctx, v, g, chunk[j])
+				}
+			})
+		}
+		for j := range chunk {
+			next <- j
+		}
+		close(next)
+		wg.Wait()
+		for _, err := range errs {
 			if err != nil {
 				return done, err
 			}
-			results[j] = fs
 		}
 		now := s.now()
 		err := s.Store.Update(ctx, func(tx core.Tx) error {
