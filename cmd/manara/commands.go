@@ -274,11 +274,12 @@ func serve(f serverFlags, withDemo bool) error {
 	if err := f.reports.apply(srv); err != nil {
 		return err
 	}
+	var demoGathering *core.Gathering
 	if loadReports {
 		if err := demo.LoadReports(ctx, srv.Reports); err != nil {
 			return err
 		}
-		if _, err := demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed); err != nil {
+		if demoGathering, err = demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed); err != nil {
 			return err
 		}
 	}
@@ -320,6 +321,13 @@ func serve(f serverFlags, withDemo bool) error {
 	dispatcher := webhooks.NewDispatcher(st, allow, log)
 	dispatcher.Wake = srv.Events.Changed
 	go dispatcher.Run(ctx)
+	if demoGathering != nil {
+		// The accreditation list is screened through the index, and the
+		// notice published during the session must reach it: now.
+		if _, err := demo.LoadAccreditation(ctx, srv.Accreditation, noticeSvc, demoGathering.ID); err != nil {
+			return err
+		}
+	}
 	// Continuous screening of accreditation lists follows the same
 	// change feed, after the index (it waits for the index to hold a
 	// changed record before re-screening).

@@ -11,6 +11,7 @@ import (
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/accreditation"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/demo"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -294,5 +295,40 @@ func statusNeverLeaks(t *testing.T, f *fixture, gid string, concerned map[string
 	}
 	if n == 0 {
 		t.Error("no accreditation event to probe")
+	}
+}
+
+// TestDemoAccreditation: the demo's Marrakech session gets its
+// accreditation list, screened on import, and the Red Notice published
+// during the session alerts the host about the participant it concerns,
+// through continuous screening.
+func TestDemoAccreditation(t *testing.T) {
+	b := storetest.Backends(t)[0]
+	f, srv := newIndexedFixture(t, b, api.Config{Version: "test"}, nil)
+	ctx := context.Background()
+	g, err := demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := demo.LoadAccreditation(ctx, srv.Accreditation, srv.Notices, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != core.AttendeeHit || a.Alerts != 1 || len(a.Findings) != 1 || a.Findings[0].Owner != "ES" || !a.Findings[0].Alert {
+		t.Fatalf("alerted participant: %+v", a)
+	}
+	q, err := srv.Accreditation.List(ctx, core.Viewer{System: true}, g.ID, accreditation.ListFilter{Limit: 500})
+	if err != nil || q.Count < 40 || q.Counts[core.AttendeePending] != 0 {
+		t.Fatalf("demo list: %v %+v", err, q.Counts)
+	}
+	evs := storedEvents(t, f.Store, "MA")
+	alerts := 0
+	for _, e := range evs {
+		if e.Type == accreditation.EventAlert && e.Subject == a.ID {
+			alerts++
+		}
+	}
+	if alerts != 1 {
+		t.Fatalf("%d alert events about %s", alerts, a.Name)
 	}
 }
