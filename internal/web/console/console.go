@@ -72,7 +72,7 @@ func New(srv *api.Server) (*Console, error) {
 
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
 	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign",
-	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event"}
+	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event", "accreditation", "participant"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -154,6 +154,9 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /meetings/{id}/requests", c.private(c.meetingRequestPost))
 	mux.HandleFunc("POST /meetings/{id}/requests/{rid}/answer", c.private(c.meetingAnswerPost))
 	mux.HandleFunc("POST /meetings/{id}/plan", c.private(c.meetingPlanPost))
+	mux.HandleFunc("GET /meetings/{id}/participants", c.private(c.accreditationQueue))
+	mux.HandleFunc("GET /meetings/{id}/participants/{pid}", c.private(c.participantPage))
+	mux.HandleFunc("POST /meetings/{id}/participants/{pid}/decision", c.private(c.participantDecision))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
