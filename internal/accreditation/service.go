@@ -136,7 +136,8 @@ type ImportResult struct {
 	Imported  int            `json:"imported"`
 	Counts    map[string]int `json:"counts"`
 	// Screened is how many were screened; the rest stay pending (the
-	// screening index was not available) and are screened later.
+	// screening index was not available) and continuous screening
+	// screens them once they have waited PendingAfter.
 	Screened int     `json:"screened"`
 	Seconds  float64 `json:"seconds"`
 }
@@ -206,7 +207,10 @@ func (s *Service) store(ctx context.Context, v core.Viewer, g *core.Gathering, a
 		return nil, s.refuse(ctx, v, "accreditation.import", err, g.ID)
 	}
 	res := &ImportResult{Gathering: g.ID, Imported: len(as), Counts: map[string]int{}}
-	n, err := s.screenAll(ctx, v, g, as)
+	// The list is stored: its screening runs to the end even if the
+	// client goes away (continuous screening sweeps up what a crash
+	// leaves pending).
+	n, err := s.screenAll(context.WithoutCancel(ctx), v, g, as)
 	res.Screened = n
 	if err != nil && core.ErrorCode(err) != core.EUNAVAILABLE {
 		return nil, err

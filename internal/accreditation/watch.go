@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/manara-hub/manara/internal/access"
@@ -154,6 +155,9 @@ func (s *Service) CheckChanges(ctx context.Context) (int, bool, error) {
 	}
 	alerts := 0
 	for _, g := range open {
+		if err := s.sweepPending(ctx, g); err != nil {
+			return alerts, false, err
+		}
 		cands, err := s.candidates(ctx, g, recs)
 		if err != nil {
 			return alerts, false, err
@@ -371,4 +375,33 @@ func (s *Service) rescreen(ctx context.Context, g *core.Gathering, id string) (i
 		return nil
 	})
 	return alerted, err
+}
+
+// PendingAfter is how long an attendee may stay unscreened before
+// continuous screening screens it: an import screens its own list at
+// once; what stays pending longer was left by a screening index not yet
+// loaded or a process that stopped.
+const PendingAfter = 2 * time.Minute
+
+// sweepPending screens, as the host's unit, g's attendees left pending.
+func (s *Service) sweepPending(ctx context.Context, g *core.Gathering) error {
+	var pending []*core.Attendee
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		pending, err = tx.ListAttendees(core.AttendeeFilter{Gathering: g.ID, Status: core.AttendeePending, Limit: screenChunk})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	cutoff := s.now().Add(-PendingAfter)
+	pending = slices.DeleteFunc(pending, func(a *core.Attendee) bool { return a.CreatedAt.After(cutoff) })
+	if len(pending) == 0 {
+		return nil
+	}
+	_, err = s.screenAll(ctx, access.ScreeningUnitViewer(g.Host), g, pending)
+	if core.ErrorCode(err) == core.EUNAVAILABLE {
+		return nil // the index is not loaded yet: at a later pass
+	}
+	return err
 }
