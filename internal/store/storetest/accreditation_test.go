@@ -34,7 +34,9 @@ func TestAttendeeStorage(t *testing.T) {
 				t.Fatalf("a reused reference: %v", err)
 			}
 			// The same reference at another gathering is another person.
-			if err := st.Update(ctx, func(tx core.Tx) error { return tx.InsertAttendees([]*core.Attendee{mk("b1", "g2", "R2", "guest", core.AttendeePending)}) }); err != nil {
+			if err := st.Update(ctx, func(tx core.Tx) error {
+				return tx.InsertAttendees([]*core.Attendee{mk("b1", "g2", "R2", "guest", core.AttendeePending)})
+			}); err != nil {
 				t.Fatal(err)
 			}
 			st.View(ctx, func(tx core.Tx) error {
