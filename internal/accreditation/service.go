@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -82,7 +83,14 @@ type Service struct {
 
 	mu      sync.Mutex
 	reverse map[string]*reverseIndex
+	// rescreened counts the attendees continuous screening re-screened
+	// (for the benchmark).
+	rescreened atomic.Int64
 }
+
+// Rescreened is how many attendees continuous screening has re-screened
+// since the service started.
+func (s *Service) Rescreened() int64 { return s.rescreened.Load() }
 
 // New returns a Service over st screening through sc.
 func New(st core.Store, sc Screener) *Service {

@@ -343,6 +343,7 @@ func (s *Service) rescreen(ctx context.Context, g *core.Gathering, id string) (i
 	if a.Status == core.AttendeePending {
 		return 0, nil // the import's own screening will see the record
 	}
+	s.rescreened.Add(1)
 	found, err := s.screenOne(ctx, v, g, a)
 	if err != nil {
 		return 0, err
