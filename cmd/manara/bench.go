@@ -18,7 +18,8 @@ func benchCmd() *command {
 		"  scale     a generated million persons and ten million travel documents\n"+
 		"  reports   citizen reports ingested into campaigns (only when named)\n"+
 		"  assembly  a General Assembly round with all 196 delegations voting at once (only when named)\n"+
-		"  meetings  bilateral meetings planned at a General Assembly-sized gathering (only when named)")
+		"  meetings  bilateral meetings planned at a General Assembly-sized gathering (only when named)\n"+
+		"  accreditation  10,000 participants screened in batch against OFAC+UN, and notice → alert delay (only when named)")
 	var corpora, suites, queries, negatives, persons, documents, seed string
 	c.str(&corpora, "corpora", "MANARA_CORPORA", "../shared/corpora", "folder of the real lists")
 	c.str(&suites, "suite", "", "lists,fixtures,scale", "which suites to run, comma-separated")
@@ -91,8 +92,8 @@ func benchCmd() *command {
 		o.Seed = uint64(s)
 		for _, x := range strings.Split(suites, ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "assembly" && x != "meetings" {
-					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports, assembly or meetings", x)}
+				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "assembly" && x != "meetings" && x != "accreditation" {
+					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports, assembly, meetings or accreditation", x)}
 				}
 				o.Suites = append(o.Suites, x)
 			}

@@ -274,15 +274,15 @@ func serve(f serverFlags, withDemo bool) error {
 	if err := f.reports.apply(srv); err != nil {
 		return err
 	}
+	var demoGathering *core.Gathering
 	if loadReports {
 		if err := demo.LoadReports(ctx, srv.Reports); err != nil {
 			return err
 		}
-		g, err := demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed)
-		if err != nil {
+		if demoGathering, err = demo.LoadMeetings(ctx, srv.Meetings, demo.Defaults.Seed); err != nil {
 			return err
 		}
-		if _, err := demo.LoadAgreements(ctx, srv.Agreements, srv.Meetings, g); err != nil {
+		if _, err := demo.LoadAgreements(ctx, srv.Agreements, srv.Meetings, demoGathering); err != nil {
 			return err
 		}
 	}
@@ -291,11 +291,13 @@ func serve(f serverFlags, withDemo bool) error {
 	} else if n > 0 {
 		log.Info("imported notices published", "count", n)
 	}
-	wake := make(chan struct{}, 1)
+	wake, accredWake := make(chan struct{}, 1), make(chan struct{}, 1)
 	recSvc.Changed = func() {
-		select {
-		case wake <- struct{}{}:
-		default:
+		for _, c := range []chan struct{}{wake, accredWake} {
+			select {
+			case c <- struct{}{}:
+			default:
+			}
 		}
 	}
 	idx := screen.New()
@@ -322,6 +324,17 @@ func serve(f serverFlags, withDemo bool) error {
 	dispatcher := webhooks.NewDispatcher(st, allow, log)
 	dispatcher.Wake = srv.Events.Changed
 	go dispatcher.Run(ctx)
+	if demoGathering != nil {
+		// The accreditation list is screened through the index, and the
+		// notice published during the session must reach it: now.
+		if _, err := demo.LoadAccreditation(ctx, srv.Accreditation, noticeSvc, demoGathering.ID); err != nil {
+			return err
+		}
+	}
+	// Continuous screening of accreditation lists follows the same
+	// change feed, after the index (it waits for the index to hold a
+	// changed record before re-screening).
+	go srv.Accreditation.Watch(ctx, *durations["feed-poll"], accredWake)
 	go housekeeping(ctx, st, recSvc, noticeSvc, retention, log)
 	go closeDueRounds(ctx, srv.Assembly, 15*time.Second, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {

@@ -26,7 +26,7 @@ type Options struct {
 	Persons   int    // scale: persons indexed
 	Documents int    // scale: travel documents indexed
 	Seed      uint64
-	Suites    []string // lists, fixtures, scale; empty: all (reports, assembly and meetings only when named)
+	Suites    []string // lists, fixtures, scale; empty: all (reports, assembly, meetings and accreditation only when named)
 	Reports   int      // reports: generated reports ingested (default 100,000)
 	Log       io.Writer
 	// Client is the command line of the external load generator (a
@@ -72,6 +72,13 @@ func Run(ctx context.Context, o Options) ([]Row, error) {
 			return rows, err
 		}
 		rows = append(rows, r...)
+	}
+	if slices.Contains(o.Suites, "accreditation") {
+		r, err := accreditationSuite(ctx, o)
+		rows = append(rows, r...)
+		if err != nil {
+			return rows, err
+		}
 	}
 	if slices.Contains(o.Suites, "assembly") {
 		r, err := assemblySuite(ctx, o)

@@ -49,6 +49,7 @@ type Tx interface {
 	AssemblyTx
 	MeetingTx
 	AgreementTx
+	AccreditationTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

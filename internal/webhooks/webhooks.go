@@ -111,7 +111,7 @@ type Registration struct {
 
 // KnownEventPrefixes are the families of event types a webhook may ask
 // for; "*" asks for all.
-var KnownEventPrefixes = []string{"hit.", "message.", "notice.", "diffusion.", "assembly."}
+var KnownEventPrefixes = []string{"hit.", "message.", "notice.", "diffusion.", "assembly.", "accreditation."}
 
 // Validate checks a registration on its own (the allow list aside).
 func (r *Registration) Validate() error {

@@ -26,7 +26,7 @@ var englishWords = []string{"is required", "must be", "not found", "invalid", "r
 
 // sharedWords are words some of the other languages also use.
 var sharedWords = map[string][]string{
-	"fr": {"notice", "contact", "message", "messages", "date", "version", "bureau", "score"},
+	"fr": {"notice", "contact", "message", "messages", "date", "version", "bureau", "score", "possible"},
 }
 
 var (

@@ -389,5 +389,22 @@ func Migrations(ty Types) []Migration {
 				content {BLOB} NOT NULL)`,
 			`CREATE INDEX agreement_documents_agreement ON agreement_documents (agreement_id, created_at, id)`,
 		)},
+		// Accreditation lists of gatherings (the accreditation package):
+		// each attendee's whole value as JSON, with what the security
+		// unit's queue selects on beside it. Continuous screening reads
+		// the change feed from the cursor "accreditation".
+		{Version: 15, Name: "accreditation: attendees of gatherings and their screening", SQL: sub(
+			`CREATE TABLE attendees (
+				id TEXT PRIMARY KEY,
+				gathering_id TEXT NOT NULL,
+				version BIGINT NOT NULL,
+				ref TEXT NOT NULL,
+				category TEXT NOT NULL,
+				status TEXT NOT NULL,
+				body TEXT NOT NULL,
+				UNIQUE (gathering_id, ref))`,
+			`CREATE INDEX attendees_queue ON attendees (gathering_id, status, id)`,
+			`INSERT INTO cursors (name, value) VALUES ('accreditation', 0)`,
+		)},
 	}
 }

@@ -8,6 +8,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"github.com/manara-hub/manara/internal/accreditation"
 	"github.com/manara-hub/manara/internal/agreements"
 	"io"
 	"log/slog"
@@ -310,6 +311,10 @@ func checkBodies(t *testing.T, schemas map[string]any) {
 		"AgreementUpdate":       jsonFields(reflect.TypeFor[agreements.UpdateInput]()),
 		"AgreementStatusChange": jsonFields(reflect.TypeFor[agreements.StatusInput]()),
 		"AgreementParty":        jsonFields(reflect.TypeFor[core.AgreementParty]()),
+		"ParticipantList":       jsonFields(reflect.TypeFor[accreditation.ListInput]()),
+		"ParticipantInput":      jsonFields(reflect.TypeFor[accreditation.AttendeeInput]()),
+		"ParticipantDocument":   jsonFields(reflect.TypeFor[accreditation.DocumentInput]()),
+		"ParticipantDecision":   jsonFields(reflect.TypeFor[accreditation.DecisionInput]()),
 	}
 	for name, fields := range cases {
 		sc, _ := schemas[name].(map[string]any)
@@ -365,6 +370,9 @@ func checkResponses(t *testing.T, schemas map[string]any) {
 		"AgreementDocument":     jsonFields(reflect.TypeFor[core.AgreementDocument]()),
 		"AgreementHistoryEntry": jsonFields(reflect.TypeFor[core.AgreementStatusChange]()),
 		"AgreementPage":         jsonFields(reflect.TypeFor[agreements.Page]()),
+		"AccreditedParticipant": jsonFields(reflect.TypeFor[core.Attendee]()),
+		"ParticipantImport":     jsonFields(reflect.TypeFor[accreditation.ImportResult]()),
+		"ParticipantQueue":      jsonFields(reflect.TypeFor[accreditation.Queue]()),
 	}
 	for name, fields := range cases {
 		props, _ := dig(schemas, name, "properties").(map[string]any)

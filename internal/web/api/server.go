@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/manara-hub/manara/internal/accreditation"
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
@@ -98,6 +99,9 @@ type Server struct {
 	Meetings *meetings.Service
 	// Agreements keeps the registry of agreements between bureaus.
 	Agreements *agreements.Service
+	// Accreditation screens gatherings' accreditation lists through this
+	// server's screening path.
+	Accreditation *accreditation.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -174,6 +178,9 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.Meetings.Notify = s.Events.Notify
 	s.Agreements = agreements.New(st)
 	s.Agreements.Notify = s.Events.Notify
+	s.Accreditation = accreditation.New(st, accreditationScreener{s})
+	s.Accreditation.Notify = s.Events.Notify
+	s.Accreditation.Log = log
 	s.routes = s.apiRoutes()
 	s.routes = append(s.routes, s.noticeRoutes()...)
 	s.routes = append(s.routes, s.hitRoutes()...)
@@ -182,6 +189,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.routes = append(s.routes, s.assemblyRoutes()...)
 	s.routes = append(s.routes, s.meetingRoutes()...)
 	s.routes = append(s.routes, s.agreementRoutes()...)
+	s.routes = append(s.routes, s.accreditationRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

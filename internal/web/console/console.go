@@ -73,7 +73,7 @@ func New(srv *api.Server) (*Console, error) {
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
 	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign",
 	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event",
-	"agreements", "agreement", "agreement_form"}
+	"agreements", "agreement", "agreement_form", "accreditation", "participant"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -164,6 +164,9 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agreements/{id}", c.private(c.agreementPage))
 	mux.HandleFunc("POST /agreements/{id}/status", c.private(c.agreementStatusPost))
 	mux.HandleFunc("GET /agreement-files/{id}/{did}", c.private(c.agreementDocument))
+	mux.HandleFunc("GET /meetings/{id}/participants", c.private(c.accreditationQueue))
+	mux.HandleFunc("GET /meetings/{id}/participants/{pid}", c.private(c.participantPage))
+	mux.HandleFunc("POST /meetings/{id}/participants/{pid}/decision", c.private(c.participantDecision))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))

@@ -1,0 +1,124 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// Attendees keep their whole value as JSON in a body column, with the
+// columns the queue selects on beside it; the version column is the one
+// versioned updates compare.
+
+func (t *tx) InsertAttendees(as []*core.Attendee) error {
+	for _, a := range as {
+		body, _ := json.Marshal(a)
+		_, err := t.exec(`INSERT INTO attendees (id, gathering_id, version, ref, category, status, body) VALUES (?,?,?,?,?,?,?)`,
+			a.ID, a.Gathering, a.Version, a.Ref, a.Category, a.Status, string(body))
+		if err != nil && t.d.IsUnique(err) {
+			return core.Invalid(core.FieldError{Field: "ref", Reason: "the reference " + a.Ref + " is already accredited to this gathering"})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) UpdateAttendee(a *core.Attendee) error {
+	body, _ := json.Marshal(a)
+	res, err := t.exec(`UPDATE attendees SET version = ?, status = ?, body = ? WHERE id = ? AND gathering_id = ? AND version = ?`,
+		a.Version, a.Status, string(body), a.ID, a.Gathering, a.Version-1)
+	return versioned(res, err, "attendee", func() error { _, err := t.GetAttendee(a.Gathering, a.ID); return err })
+}
+
+func (t *tx) GetAttendee(gathering, id string) (*core.Attendee, error) {
+	as, err := t.attendees(`SELECT body, version FROM attendees WHERE gathering_id = ? AND id = ?`, gathering, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "attendee not found")
+	}
+	return as[0], nil
+}
+
+func (t *tx) ListAttendees(f core.AttendeeFilter) ([]*core.Attendee, error) {
+	var where []string
+	var args []any
+	where = append(where, "gathering_id = ?")
+	args = append(args, f.Gathering)
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Category != "" {
+		where, args = append(where, "category = ?"), append(args, f.Category)
+	}
+	if f.After != "" {
+		where, args = append(where, "id > ?"), append(args, f.After)
+	}
+	q := `SELECT body, version FROM attendees WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + itoa(f.Limit)
+	}
+	return t.attendees(q, args...)
+}
+
+func (t *tx) CountAttendees(gathering string) (map[string]int, error) {
+	rows, err := t.query(`SELECT status, COUNT(*) FROM attendees WHERE gathering_id = ? GROUP BY status`, gathering)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AccreditedGatherings() ([]string, error) {
+	rows, err := t.query(`SELECT DISTINCT gathering_id FROM attendees ORDER BY gathering_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) attendees(q string, args ...any) ([]*core.Attendee, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*core.Attendee
+	for rows.Next() {
+		var body string
+		var version int64
+		if err := rows.Scan(&body, &version); err != nil {
+			return nil, err
+		}
+		var a core.Attendee
+		if err := json.Unmarshal([]byte(body), &a); err != nil {
+			return nil, err
+		}
+		a.Version = version
+		out = append(out, &a)
+	}
+	return out, rows.Err()
+}
