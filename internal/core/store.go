@@ -48,6 +48,7 @@ type Tx interface {
 	ReportTx
 	AssemblyTx
 	MeetingTx
+	FederationTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

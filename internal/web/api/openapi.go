@@ -176,7 +176,7 @@ func (s *Server) Document() obj {
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
 		"components": obj{
-			"schemas": merge(merge(merge(merge(merge(merge(schemas(), noticeSchemas()), cooperationSchemas()), reportSchemas()), auditSchemas()), assemblySchemas()), meetingSchemas()),
+			"schemas": merge(merge(merge(merge(merge(merge(merge(schemas(), noticeSchemas()), cooperationSchemas()), reportSchemas()), auditSchemas()), assemblySchemas()), meetingSchemas()), federationSchemas()),
 			"securitySchemes": obj{
 				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},

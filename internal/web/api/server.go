@@ -24,6 +24,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/events"
+	"github.com/manara-hub/manara/internal/federation"
 	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/meetings"
 	"github.com/manara-hub/manara/internal/messages"
@@ -95,6 +96,9 @@ type Server struct {
 	Assembly *assembly.Service
 	// Meetings runs gatherings and their bilateral meetings.
 	Meetings *meetings.Service
+	// Federation, if set, is this process's side of a federation (serve
+	// --role hub or node); without it the federation routes answer 404.
+	Federation *federation.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -158,6 +162,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The store's size counts records the caller may not see: it is not
 	// for anonymous eyes (see metrics).
+	s.dataMetrics.MustRegister(federationCollector{s})
 	s.dataMetrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
 	s.Events = events.NewHub()
 	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
@@ -176,6 +181,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.routes = append(s.routes, s.auditRoutes()...)
 	s.routes = append(s.routes, s.assemblyRoutes()...)
 	s.routes = append(s.routes, s.meetingRoutes()...)
+	s.routes = append(s.routes, s.federationRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
