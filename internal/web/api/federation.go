@@ -26,7 +26,7 @@ func (s *Server) federationRoutes() []route {
 		{Method: "POST", Path: federation.PathInbox, Summary: "Deliver one signed bundle from a peer; the answer is the receiver's signed receipt", Public: true,
 			Body: "FederationEnvelope", Resp: "FederationEnvelope", MaxBody: federation.MaxEnvelopeBytes,
 			Description: "The bundle's signature is checked against the key its origin enrolled with; a bundle that cannot be attributed is refused with a problem (401/400), anything else gets a signed receipt: accepted, duplicate, out_of_order or refused with the reason.",
-			h: s.federationInbox},
+			h:           s.federationInbox},
 		{Method: "GET", Path: "/api/v1/federation/peers", Summary: "Each peer's state: last contact, messages and seconds of lag, refused messages with reasons (administrators)",
 			Resp: "FederationPeerList", h: s.federationPeers},
 		{Method: "POST", Path: "/api/v1/federation/peers/{id}/revoke", Summary: "Stop trusting a peer's key (a compromised node): nothing is accepted from it or sent to it until it enrols again",

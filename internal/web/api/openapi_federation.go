@@ -30,7 +30,7 @@ func federationSchemas() obj {
 		"FederationEnvelope": object([]string{"bundle", "signature"}, obj{
 			"bundle": obj{"type": "object", "description": "canonical JSON (keys sorted); always carries origin, to, message_id, seq, type, object_id, object_version, owner, releasability, caveats, created_at, payload; at most " + "2 MiB" + " bytes in all",
 				"properties": obj{"protocol": integer, "origin": str(""), "to": str(""), "message_id": str(""), "seq": integer,
-					"type": enum([]string{federation.TypeNoticePut, federation.TypeNoticeWithdraw, federation.TypeNoticeRequest, federation.TypeNoticeCancel, federation.TypeReceipt}),
+					"type":      enum([]string{federation.TypeNoticePut, federation.TypeNoticeWithdraw, federation.TypeNoticeRequest, federation.TypeNoticeCancel, federation.TypeReceipt}),
 					"object_id": str(""), "object_version": integer, "owner": str(""), "releasability": rel, "caveats": list(str("")), "caveat_text": str(""),
 					"created_at": dateTime, "payload": obj{"type": "object"}}},
 			"signature": str("base64 Ed25519 over the canonical bundle bytes, by the origin's enrolled key")}),
