@@ -410,3 +410,153 @@ func sameJSON(a, b []byte) bool {
 	}
 	return reflect.DeepEqual(x, y)
 }
+
+// TestFederationHostile: bundles that must be refused — each refused and
+// audited, and nothing of it stored.
+func TestFederationHostile(t *testing.T) {
+	for _, hb := range storetest.Backends(t) {
+		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
+			w := newFedWorld(t, hb)
+			hub, ma, es, ng := w.hub, w.ma, w.es, w.ng
+			officer := hub.user(t, "MA", core.RoleOfficer)
+			reviewer := hub.user(t, members.Secretariat, core.RoleReviewer)
+			var n struct {
+				ID      string `json:"id"`
+				Version int64  `json:"version"`
+			}
+			hub.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": validData("red"), "releasability": map[string]any{"mode": "all"}}, officer).decode(t, &n)
+			hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{"version": n.Version}, officer)
+			hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "publish", "version": hub.record(t, n.ID).Version}, reviewer)
+			w.settle(t)
+			if es.record(t, n.ID) == nil || len(es.received()) == 0 || len(ng.received()) == 0 {
+				t.Fatal("setup: the notice did not reach ES and NG")
+			}
+			esRecords, hubRecords := es.countRecords(t), hub.countRecords(t)
+			post := func(p *fedProcess, body []byte) *resp { return p.do(t, "POST", federation.PathInbox, body, nil) }
+			receipt := func(r *resp, from *fedProcess) federation.Receipt {
+				t.Helper()
+				if r.Status != http.StatusOK {
+					t.Fatalf("want a receipt, got %s", r)
+				}
+				b, canon, sig, err := federation.Open(r.Body)
+				if err != nil || federation.Verify(from.fed.PublicKey(), canon, sig) != nil {
+					t.Fatalf("receipt not signed by the receiver: %v", err)
+				}
+				var rc federation.Receipt
+				json.Unmarshal(b.Payload, &rc)
+				return rc
+			}
+			audited := func(p *fedProcess, before int, what string) int {
+				t.Helper()
+				after := p.refusalsAudited(t, "federation.receive")
+				if after <= before {
+					t.Fatalf("%s: not audited", what)
+				}
+				return after
+			}
+			esAudit, hubAudit := es.refusalsAudited(t, "federation.receive"), hub.refusalsAudited(t, "federation.receive")
+
+			// A forged signature: a bundle "from the hub" signed by another key.
+			_, mallory, _ := ed25519.GenerateKey(rand.Reader)
+			rec := *hub.record(t, n.ID)
+			rec.Data = json.RawMessage(`{"family_name":"Forged"}`)
+			nt := core.Notice{ID: n.ID, Type: "red", State: core.NoticePublished}
+			forge := func(key ed25519.PrivateKey, origin, to string, seq int64, typ string, r core.Record, rel *core.Releasability) []byte {
+				payload, _ := json.Marshal(map[string]any{"record": r, "notice": nt})
+				raw, err := federation.Seal(&federation.Bundle{Origin: origin, To: to, MessageID: "m-" + typ + "-" + to, Seq: seq, Type: typ, ObjectID: r.ID,
+					ObjectVersion: r.Version + 10, Owner: r.Owner, Releasability: rel, Caveats: r.Caveats, CreatedAt: time.Now(), Payload: payload}, key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return raw
+			}
+			wantProblem(t, post(es, forge(mallory, core.PeerHub, "ES", 99, federation.TypeNoticePut, rec, &rec.Releasability)), 401, "unauthorized", "")
+			esAudit = audited(es, esAudit, "forged signature")
+
+			// A replayed message: changes nothing.
+			if rc := receipt(post(es, es.received()[0]), es); rc.Outcome != federation.OutcomeDuplicate {
+				t.Fatalf("replay: %+v", rc)
+			}
+			esAudit = audited(es, esAudit, "replay")
+
+			// A message for another country, genuinely signed by the hub.
+			if rc := receipt(post(es, ng.received()[0]), es); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "NG") {
+				t.Fatalf("message for NG at ES: %+v", rc)
+			}
+			esAudit = audited(es, esAudit, "another country's message")
+
+			// The hub (or whoever holds its key) sends ES a notice released
+			// only to FR: ES re-checks and refuses it.
+			var esPeer *core.Peer
+			es.Store.View(context.Background(), func(tx core.Tx) error { var err error; esPeer, err = tx.GetPeer(core.PeerHub, false); return err })
+			secret := rec
+			secret.ID = "01a00000-0000-7000-8000-000000000001"
+			secret.Releasability = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
+			nt.ID = secret.ID
+			rc := receipt(post(es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+1, federation.TypeNoticePut, secret, &secret.Releasability)), es)
+			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "not released to ES") {
+				t.Fatalf("notice for FR only at ES: %+v", rc)
+			}
+			esAudit = audited(es, esAudit, "not released")
+			// The same with the bundle claiming "all" over a record for FR only.
+			all := core.Releasability{Mode: core.ReleaseAll}
+			rc = receipt(post(es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+2, federation.TypeNoticePut, secret, &all)), es)
+			if rc.Outcome != federation.OutcomeRefused {
+				t.Fatalf("bundle releasability differing from the record's: %+v", rc)
+			}
+			esAudit = audited(es, esAudit, "releasability mismatch")
+
+			// Releasability stripped on the way: refused before anything else.
+			var env federation.Envelope
+			json.Unmarshal(es.received()[0], &env)
+			var m map[string]any
+			json.Unmarshal(env.Bundle, &m)
+			delete(m, "releasability")
+			env.Bundle, _ = json.Marshal(m)
+			stripped, _ := json.Marshal(env)
+			wantProblem(t, post(es, stripped), 422, "invalid", "releasability")
+			audited(es, esAudit, "stripped releasability")
+
+			// MA's node claims another bureau: with its own key, for ES's
+			// notice; and with its own key, as ES.
+			maKey := ma.fed.Key
+			esRec := rec
+			esRec.ID, esRec.Owner = "01a00000-0000-7000-8000-000000000002", "ES"
+			nt.ID = esRec.ID
+			rc = receipt(post(hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), hub)
+			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "only its own bureau") {
+				t.Fatalf("MA sending ES's notice: %+v", rc)
+			}
+			hubAudit = audited(hub, hubAudit, "claiming another bureau's notice")
+			wantProblem(t, post(hub, forge(maKey, "ES", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), 401, "unauthorized", "")
+			audited(hub, hubAudit, "claiming to be ES")
+
+			// Nothing stored: no record came of any of it.
+			if es.countRecords(t) != esRecords || hub.countRecords(t) != hubRecords {
+				t.Fatalf("records stored: ES %d → %d, hub %d → %d", esRecords, es.countRecords(t), hubRecords, hub.countRecords(t))
+			}
+			if r := es.record(t, n.ID); strings.Contains(string(r.Data), "Forged") {
+				t.Fatal("the forged data reached ES's store")
+			}
+			for _, id := range []string{secret.ID, esRec.ID} {
+				if es.record(t, id) != nil || hub.record(t, id) != nil {
+					t.Fatalf("%s stored", id)
+				}
+			}
+			// The refusals are listed for the operators, with reasons.
+			var peers struct {
+				Items []federation.PeerState `json:"items"`
+			}
+			es.do(t, "GET", "/api/v1/federation/peers", nil, es.user(t, "ES", core.RoleAdmin)).decode(t, &peers)
+			if len(peers.Items) != 1 || peers.Items[0].Refused < 4 || len(peers.Items[0].Refusals) == 0 {
+				t.Fatalf("ES's peers: %+v", peers.Items)
+			}
+			// A revoked node is heard no more.
+			admin := hub.user(t, members.Secretariat, core.RoleAdmin)
+			if r := hub.do(t, "POST", "/api/v1/federation/peers/MA/revoke", map[string]any{"reason": "key compromised"}, admin); r.Status != 200 {
+				t.Fatalf("revoke: %s", r)
+			}
+			wantProblem(t, post(hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, rec, &rec.Releasability)), 401, "unauthorized", "")
+		})
+	}
+}
