@@ -105,6 +105,9 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 	svc.Changed = srv.Records.Changed
 	svc.Notify = srv.Events.Notify
 	svc.Wake = srv.Events.Changed
+	if f.role == core.FedRoleHub || f.offerScreening {
+		svc.Screener = srv
+	}
 	srv.Federation = svc
 	if f.role == core.FedRoleNode {
 		enrolled, err := svc.Enrolled(ctx)

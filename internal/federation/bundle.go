@@ -56,7 +56,7 @@ const (
 	TypeReceipt        = "receipt"         // the answer to any of them
 )
 
-var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt}
+var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeScreenQuery, TypeScreenAnswer}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.
@@ -198,7 +198,7 @@ func (b *Bundle) check() error {
 		return invalid("to", "is required: the addressee's peer id")
 	case !validID(b.MessageID):
 		return invalid("message_id", "is required (at most 100 characters)")
-	case b.Seq < 1 && b.Type != TypeReceipt:
+	case b.Seq < 1 && b.Type != TypeReceipt && b.Type != TypeScreenAnswer:
 		return invalid("seq", "must be at least 1")
 	case !validID(b.ObjectID):
 		return invalid("object_id", "is required")

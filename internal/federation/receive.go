@@ -61,8 +61,11 @@ func (s *Service) Receive(ctx context.Context, remote string, raw []byte) ([]byt
 		s.recordRefusal(ctx, peer.ID, b, "forged: "+core.ErrorMessage(err))
 		return deny(b, err)
 	}
-	if b.Type == TypeReceipt {
-		return deny(b, invalid("type", "a receipt answers a message; it is not posted"))
+	switch b.Type {
+	case TypeReceipt, TypeScreenAnswer:
+		return deny(b, invalid("type", "a receipt or an answer comes back with the response; it is not posted"))
+	case TypeScreenQuery:
+		return s.answerQuery(ctx, v, peer, b)
 	}
 	rc := s.apply(ctx, v, peer, b)
 	if rc.Outcome == OutcomeRefused {

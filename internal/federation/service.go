@@ -63,6 +63,11 @@ type Service struct {
 	Interval time.Duration
 	// Wake, if set, returns a channel closed when new events may exist.
 	Wake func() <-chan struct{}
+	// Screener, if set, answers hit/no-hit queries from other processes
+	// on this one's index; RemoteTimeout bounds each query this process
+	// sends (DefaultRemoteTimeout if zero).
+	Screener      Screener
+	RemoteTimeout time.Duration
 }
 
 // New returns a service with production defaults.

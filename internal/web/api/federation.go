@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -9,8 +10,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/federation"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/screen"
 )
 
 // Federation routes. enrol and inbox are public at the HTTP level: the
@@ -188,4 +192,52 @@ func (c federationCollector) Collect(ch chan<- prometheus.Metric) {
 
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// HitNoHit answers another process's hit/no-hit query on this one's
+// index (federation.Screener): the screening is decided and audited as a
+// local one by searcher, each match at the alert threshold becomes a hit
+// recorded for its owner (who is told at once, as of any restricted hit,
+// probing included), and the answer names only each hit's reference and
+// the bureau to contact.
+func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federation.PersonQuery) ([]federation.HitRef, error) {
+	x, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	pq := screen.PersonQuery{Name: q.Name, DateOfBirth: q.DateOfBirth, Sex: q.Sex, Nationality: q.Nationality}
+	found, err := x.ScreenPerson(searcher, pq)
+	ids := make([]string, 0, len(found))
+	for _, h := range found {
+		ids = append(ids, h.Internal())
+	}
+	e := audit.Entry(searcher, "screen.remote", audit.OutcomeOf(err), ids...)
+	e.Query = fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s (hit/no-hit from the federation)", q.Name, q.DateOfBirth, q.Sex, q.Nationality)
+	if aerr := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); aerr != nil {
+		return nil, aerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	sg := hits.Sighting{Type: "person", Subject: personSubject(pq), Query: personSummary(pq), Context: map[string]string{"via": "federation"}}
+	for _, h := range found {
+		if h.Alert() && h.Internal() != "" {
+			o := h.ForOwner()
+			sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, Matched: o.Matched, Explanation: o.Explanation})
+		}
+	}
+	refs := []federation.HitRef{}
+	if len(sg.Matches) == 0 {
+		return refs, nil
+	}
+	made, err := s.Hits.Record(ctx, searcher, []hits.Sighting{sg})
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range made[0] {
+		if !h.Withheld { // probing: the searcher is told nothing
+			refs = append(refs, federation.HitRef{Reference: h.Reference, Contact: h.Owner})
+		}
+	}
+	return refs, nil
 }

@@ -65,6 +65,8 @@ func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string) *fedP
 	f := federation.New(st, role, bureau, key, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.BaseBackoff, f.MaxBackoff, f.Timeout = time.Millisecond, 2*time.Millisecond, 5*time.Second
 	f.Changed = rs.Changed
+	f.Screener = s
+	f.RemoteTimeout = time.Second
 	s.Federation = f
 	p := &fedProcess{srv: s, fed: f}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -557,6 +559,94 @@ func TestFederationHostile(t *testing.T) {
 				t.Fatalf("revoke: %s", r)
 			}
 			wantProblem(t, post(hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, rec, &rec.Releasability)), 401, "unauthorized", "")
+		})
+	}
+}
+
+// TestFederationHitNoHit: MA's node offers its national records for
+// remote screening without sending them anywhere. ES, screening at its
+// own node, is told "hit — reference, contact MA" and nothing of the
+// record; MA hears of the hit as of a local restricted one; a node that
+// does not answer is "not checked", never "no hit".
+func TestFederationHitNoHit(t *testing.T) {
+	for _, hb := range storetest.Backends(t) {
+		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
+			w := newFedWorld(t, hb)
+			hub, ma, es := w.hub, w.ma, w.es
+			maOfficer := ma.user(t, "MA", core.RoleOfficer)
+			person := map[string]any{"kind": "person", "releasability": map[string]any{"mode": "only", "countries": []string{"MA"}},
+				"data": map[string]any{"family_name": "Zerhouni", "given_names": "Hamid Lahcen", "name_original": "حميد لحسن الزرهوني",
+					"date_of_birth": "1979-03-12", "nationalities": []string{"MA"}}}
+			var rec core.Record
+			if r := ma.do(t, "POST", "/api/v1/records", person, maOfficer); r.Status != http.StatusCreated {
+				t.Fatalf("create at MA: %s", r)
+			} else {
+				r.decode(t, &rec)
+			}
+			w.settle(t)
+			if hub.record(t, rec.ID) != nil || es.record(t, rec.ID) != nil {
+				t.Fatal("a national record left MA's node")
+			}
+
+			esBorder := es.key(t, "ES", core.PermScreen)
+			var ans struct {
+				Hits   []map[string]any          `json:"hits"`
+				Remote []federation.RemoteAnswer `json:"remote"`
+			}
+			r := es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Hamid Zarhouni", "date_of_birth": "1979-03-12"}, esBorder)
+			r.decode(t, &ans)
+			byNode := map[string]federation.RemoteAnswer{}
+			for _, a := range ans.Remote {
+				byNode[a.Node] = a
+			}
+			got := byNode["MA"]
+			if got.Outcome != federation.RemoteHit || len(got.Hits) != 1 || got.Hits[0].Contact != "MA" || got.Hits[0].Reference == "" {
+				t.Fatalf("MA's answer: %+v (all: %s)", got, r.Body)
+			}
+			if byNode["NG"].Outcome != federation.RemoteNoHit || byNode["hub"].Outcome != federation.RemoteNoHit {
+				t.Fatalf("NG and the hub: %+v", ans.Remote)
+			}
+			for _, leak := range []string{rec.ID, "Zerhouni", "1979", "حميد"} {
+				if strings.Contains(string(r.Body), leak) {
+					t.Fatalf("the answer tells %q of MA's record: %s", leak, r.Body)
+				}
+			}
+			// MA's node recorded the hit for its owner, with ES as searcher.
+			var hitsPage struct {
+				Items []core.Hit `json:"items"`
+			}
+			ma.do(t, "GET", "/api/v1/hits", nil, maOfficer).decode(t, &hitsPage)
+			if len(hitsPage.Items) != 1 || hitsPage.Items[0].Searcher != "ES" || hitsPage.Items[0].RecordID != rec.ID || hitsPage.Items[0].Reference != got.Hits[0].Reference {
+				t.Fatalf("MA's hits: %+v", hitsPage.Items)
+			}
+
+			// MA's node unreachable: not checked.
+			ma.down.Store(true)
+			ans.Remote = nil
+			es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Hamid Zarhouni"}, esBorder).decode(t, &ans)
+			for _, a := range ans.Remote {
+				if a.Node == "MA" && a.Outcome != federation.RemoteNotChecked {
+					t.Fatalf("unreachable MA answered %+v", a)
+				}
+			}
+			if len(ans.Remote) != 3 {
+				t.Fatalf("answers: %+v", ans.Remote)
+			}
+			ma.down.Store(false)
+
+			// A replayed query is refused.
+			var sent []byte
+			for _, m := range ma.received() {
+				if strings.Contains(string(m), federation.TypeScreenQuery) {
+					sent = m
+				}
+			}
+			if sent == nil {
+				t.Fatal("no query reached MA")
+			}
+			if r := ma.do(t, "POST", federation.PathInbox, sent, nil); r.Status != http.StatusConflict {
+				t.Fatalf("replayed query: %s", r)
+			}
 		})
 	}
 }

@@ -104,9 +104,10 @@ func schemas() obj {
 			"matched": str("the indexed spelling that matched"), "matched_written": str("the spelling, document number or identifier matched, as the record writes it"),
 			"date_of_birth": str("the matched person's (a document's or identifier's holder's) date of birth: YYYY-MM-DD, YYYY or YYYY..YYYY"),
 			"nationalities": list(str("ISO 3166 alpha-2")), "explanation": list(str("why it scored what it scored"))}},
-		"ScreenAnswer": obj{"type": "object", "properties": obj{"hits": list(ref("Hit")), "count": obj{"type": "integer"}, "screened_at": dateTime}},
-		"BatchLine":    obj{"type": "object", "description": "one JSON object per line: {\"id\", \"type\": person|document|identifier, and that type's fields (person: name, date_of_birth…; document: number, country, document_type or mrz; identifier: identifier_type, value)}"},
-		"BatchAnswer":  obj{"type": "object", "properties": obj{"line": obj{"type": "integer"}, "id": str(""), "hits": list(ref("Hit")), "count": obj{"type": "integer"}, "error": ref("Problem")}},
+		"ScreenAnswer": obj{"type": "object", "properties": obj{"hits": list(ref("Hit")), "count": obj{"type": "integer"}, "screened_at": dateTime,
+			"remote": list(ref("FederationRemoteAnswer"))}},
+		"BatchLine":   obj{"type": "object", "description": "one JSON object per line: {\"id\", \"type\": person|document|identifier, and that type's fields (person: name, date_of_birth…; document: number, country, document_type or mrz; identifier: identifier_type, value)}"},
+		"BatchAnswer": obj{"type": "object", "properties": obj{"line": obj{"type": "integer"}, "id": str(""), "hits": list(ref("Hit")), "count": obj{"type": "integer"}, "error": ref("Problem")}},
 	}
 }
 
