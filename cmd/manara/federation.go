@@ -114,7 +114,17 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 		if err != nil {
 			return err
 		}
-		if !enrolled {
+		switch {
+		case enrolled && f.enrolToken != "":
+			// Enrolled already: a token given again enrols anew (a new key
+			// here, or the hub's new key after its compromise); a spent
+			// token left in the environment is only worth a warning.
+			if err := svc.EnrolWithHub(ctx, f.hubURL, f.enrolToken, f.publicURL, f.offerScreening); err != nil {
+				log.Warn("enrolled already; enrolling again with --enrol-token failed, going on with the enrolment kept", "err", err)
+			} else {
+				log.Info("enrolled again at the hub", "hub", f.hubURL, "bureau", f.bureau)
+			}
+		case !enrolled:
 			if f.enrolToken == "" {
 				return usageErr{"this node is not enrolled yet: give --enrol-token (from manara federation enrol-token at the hub)"}
 			}
