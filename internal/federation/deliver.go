@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -44,15 +46,22 @@ func (s *Service) deliverAll(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	for _, p := range peers {
+	// Peers are independent: each gets its own sender, so a slow or
+	// unreachable node holds up only its own queue.
+	errs := make([]error, len(peers))
+	var wg sync.WaitGroup
+	for i, p := range peers {
 		if p.State != core.PeerActive || p.ID == s.Self() {
 			continue
 		}
-		if err := s.deliver(ctx, p); err != nil {
-			return err
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.deliver(ctx, p)
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func (s *Service) deliver(ctx context.Context, p *core.Peer) error {
