@@ -56,7 +56,7 @@ const (
 	TypeReceipt        = "receipt"         // the answer to any of them
 )
 
-var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeScreenQuery, TypeScreenAnswer}
+var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/notices"
 )
 
@@ -34,6 +35,12 @@ func (s *Service) fanOut(ctx context.Context) (int, error) {
 		now := s.now()
 		for i := range es {
 			e := &es[i]
+			if e.Type == hits.EventCreated {
+				if err := s.fanHit(tx, peers, e, now); err != nil {
+					return err
+				}
+				continue
+			}
 			if !strings.HasPrefix(e.Type, "notice.") || e.Subject == "" || federated(e) {
 				continue
 			}

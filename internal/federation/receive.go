@@ -207,6 +207,9 @@ func (s *Service) audit(ctx context.Context, v core.Viewer, action, outcome, que
 // applyTx applies one message in order inside tx, and returns how many
 // events it wrote. A refusal error rolls the transaction back.
 func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
+	if b.Type == TypeHitReport {
+		return s.applyHit(tx, p, b, s.now())
+	}
 	var pl noticePayload
 	dec := json.NewDecoder(bytes.NewReader(b.Payload))
 	dec.DisallowUnknownFields()

@@ -286,6 +286,39 @@ func federationScenario(t *testing.T, hb storetest.Backend) {
 		t.Fatalf("FR screening at the hub: %+v", ans)
 	}
 
+	// MA's node hears of every hit on its notice: ES's at ES's node, NG's
+	// and FR's at the hub.
+	w.settle(t)
+	var maHits struct {
+		Items []core.Hit `json:"items"`
+	}
+	ma.do(t, "GET", "/api/v1/hits?side=owner", nil, maOfficer).decode(t, &maHits)
+	searchers := map[string]bool{}
+	for _, h := range maHits.Items {
+		if h.RecordID == n.ID && h.Owner == "MA" {
+			searchers[h.Searcher] = true
+		}
+	}
+	if !searchers["ES"] || !searchers["NG"] || !searchers["FR"] {
+		t.Fatalf("MA's node heard of hits by %v, want ES, NG and FR: %+v", searchers, maHits.Items)
+	}
+	// ES's own hit is the one ES's node made: same id and reference at MA.
+	var esHits struct {
+		Items []core.Hit `json:"items"`
+	}
+	es.do(t, "GET", "/api/v1/hits", nil, es.user(t, "ES", core.RoleOfficer)).decode(t, &esHits)
+	found := false
+	for _, eh := range esHits.Items {
+		for _, mh := range maHits.Items {
+			if eh.ID == mh.ID && eh.Reference == mh.Reference {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("ES's hit did not reach MA as itself: ES %+v", esHits.Items)
+	}
+
 	// Operators see each peer's state.
 	r = hub.do(t, "GET", "/api/v1/federation/peers", nil, ipsgAdmin)
 	var peers struct {
@@ -531,7 +564,24 @@ func TestFederationHostile(t *testing.T) {
 			}
 			hubAudit = audited(hub, hubAudit, "claiming another bureau's notice")
 			wantProblem(t, post(hub, forge(maKey, "ES", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), 401, "unauthorized", "")
-			audited(hub, hubAudit, "claiming to be ES")
+			hubAudit = audited(hub, hubAudit, "claiming to be ES")
+
+			// MA's node reports a hit it claims ES made: refused.
+			fakeHit := core.Hit{ID: "01a00000-0000-7000-8000-000000000003", Reference: "H-FAKE", RecordID: n.ID, Owner: "MA", Searcher: "ES", Type: "person"}
+			hp, _ := json.Marshal(map[string]any{"hit": fakeHit})
+			hrel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}
+			hb, _ := federation.Seal(&federation.Bundle{Origin: "MA", To: core.PeerHub, MessageID: "fake-hit", Seq: 2, Type: federation.TypeHitReport,
+				ObjectID: fakeHit.ID, ObjectVersion: 1, Owner: "MA", Releasability: &hrel, CreatedAt: time.Now(), Payload: hp}, maKey)
+			rc = receipt(post(hub, hb), hub)
+			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "own screenings") {
+				t.Fatalf("a hit reported for another searcher: %+v", rc)
+			}
+			hubAudit = audited(hub, hubAudit, "hit for another searcher")
+			var hubHit error
+			hub.Store.View(context.Background(), func(tx core.Tx) error { _, hubHit = tx.GetHit(fakeHit.ID); return nil })
+			if core.ErrorCode(hubHit) != core.ENOTFOUND {
+				t.Fatalf("the forged hit was stored: %v", hubHit)
+			}
 
 			// Nothing stored: no record came of any of it.
 			if es.countRecords(t) != esRecords || hub.countRecords(t) != hubRecords {
