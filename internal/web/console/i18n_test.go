@@ -81,6 +81,10 @@ func usedKeys(t *testing.T) []string {
 		"assembly.result.":      {core.ItemAdopted, core.ItemRejected, "elected"},
 		"assembly.method.":      {"ballot", "acclamation"},
 		"assembly.choice.":      {assembly.ChoiceYes, assembly.ChoiceNo, assembly.ChoiceAbstain, assembly.ChoiceBlank, assembly.ChoiceInvalid},
+		"federation.role_":      {core.FedRoleHub, core.FedRoleNode},
+		"federation.state_":     {core.PeerActive, core.PeerRevoked},
+		"federation.direction_": {"in", "out"},
+		"federation.":           {"title"},
 	}
 	// The notice pages and forms label every field of every type, name
 	// every value of its enumerations and title every list's entries.
