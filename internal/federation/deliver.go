@@ -65,7 +65,31 @@ func (s *Service) deliverAll(ctx context.Context) error {
 }
 
 func (s *Service) deliver(ctx context.Context, p *core.Peer) error {
+	// Messages the peer accepted are marked delivered a page at a time,
+	// in one transaction (one disk sync for many): should this process
+	// stop before, they are sent again, and the peer's receipt says
+	// "duplicate".
+	var done []*core.FedMessage
+	flush := func() error {
+		if len(done) == 0 {
+			return nil
+		}
+		now := s.now()
+		err := s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+			for _, m := range done {
+				if err := tx.UpdateFed(m); err != nil {
+					return err
+				}
+			}
+			return tx.TouchPeer(p.ID, now)
+		})
+		done = done[:0]
+		return err
+	}
 	for {
+		if err := flush(); err != nil {
+			return err
+		}
 		var due []*core.FedMessage
 		if err := s.Store.View(ctx, func(tx core.Tx) error {
 			var err error
@@ -78,26 +102,30 @@ func (s *Service) deliver(ctx context.Context, p *core.Peer) error {
 			return nil
 		}
 		for _, m := range due {
-			if ctx.Err() != nil {
-				return nil
+			if ctx.Err() != nil || m.NextAttempt.After(s.now()) {
+				// Shutting down, or waiting out its backoff (later ones
+				// wait behind it).
+				return flush()
 			}
-			if m.NextAttempt.After(s.now()) {
-				return nil // waiting out its backoff; later ones wait behind it
+			delivered, ok, err := s.attempt(ctx, p, m)
+			if delivered {
+				done = append(done, m)
+				continue
 			}
-			ok, err := s.attempt(ctx, p, m)
-			if err != nil {
+			if ferr := flush(); err == nil {
+				err = ferr
+			}
+			if err != nil || !ok {
 				return err
-			}
-			if !ok {
-				return nil
 			}
 		}
 	}
 }
 
-// attempt sends one message and records the outcome; it reports whether
-// the peer's next message may follow.
-func (s *Service) attempt(ctx context.Context, p *core.Peer, m *core.FedMessage) (bool, error) {
+// attempt sends one message and records the outcome, except a delivery,
+// which it reports for the caller to record with others; ok reports
+// whether the peer's next message may follow.
+func (s *Service) attempt(ctx context.Context, p *core.Peer, m *core.FedMessage) (delivered, ok bool, err error) {
 	rc, sendErr := s.send(ctx, p, m)
 	now := s.now()
 	if sendErr == nil && rc.Outcome == OutcomeOutOfOrder && rc.ExpectedSeq > m.Seq {
@@ -106,7 +134,7 @@ func (s *Service) attempt(ctx context.Context, p *core.Peer, m *core.FedMessage)
 	switch {
 	case sendErr != nil || rc.Outcome == OutcomeOutOfOrder:
 		if ctx.Err() != nil {
-			return false, nil // shutting down: it is sent again later, the attempt not counted
+			return false, false, nil // shutting down: it is sent again later, the attempt not counted
 		}
 		m.Attempts++
 		if sendErr != nil {
@@ -115,10 +143,10 @@ func (s *Service) attempt(ctx context.Context, p *core.Peer, m *core.FedMessage)
 			m.LastError = fmt.Sprintf("the peer expects message %d first", rc.ExpectedSeq)
 		}
 		m.NextAttempt = now.Add(s.backoff(m.Attempts))
-		return false, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return tx.UpdateFed(m) })
+		return false, false, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return tx.UpdateFed(m) })
 	case rc.Outcome == OutcomeRefused:
 		m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
-		return true, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		return false, true, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
 			if err := tx.UpdateFed(m); err != nil {
 				return err
 			}
@@ -135,12 +163,7 @@ func (s *Service) attempt(ctx context.Context, p *core.Peer, m *core.FedMessage)
 		})
 	default:
 		m.State, m.LastError, m.DeliveredAt = core.FedDelivered, "", &now
-		return true, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
-			if err := tx.UpdateFed(m); err != nil {
-				return err
-			}
-			return tx.TouchPeer(p.ID, now)
-		})
+		return true, true, nil
 	}
 }
 
