@@ -334,6 +334,26 @@ func federationScenario(t *testing.T, hb storetest.Backend) {
 		}
 	}
 	wantProblem(t, hub.do(t, "GET", "/api/v1/federation/peers", nil, maAdmin), 403, "forbidden", "")
+
+	// MA cancels at its node: the hub cancels it, ES's copy ends and
+	// leaves screening there.
+	if r := ma.do(t, "POST", "/api/v1/notices/"+n.ID+"/cancel", map[string]any{"reason": "arrested in Rabat"}, maOfficer); r.Status != http.StatusOK {
+		t.Fatalf("cancel at MA: %s", r)
+	}
+	w.settle(t)
+	if hr := hub.record(t, n.ID); hr.Status != core.StatusCancelled {
+		t.Fatalf("hub after MA's cancellation: %s", hr.Status)
+	}
+	if er := es.record(t, n.ID); er.Status != core.StatusCancelled || string(er.Data) != "{}" {
+		t.Fatalf("ES after MA's cancellation: %s %s", er.Status, er.Data)
+	}
+	ans.Hits = nil
+	es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Abdelatif Kharoubi", "date_of_birth": "1966-01-01"}, esBorder).decode(t, &ans)
+	for _, h := range ans.Hits {
+		if h.RecordID == n.ID {
+			t.Fatal("ES still screens the cancelled notice")
+		}
+	}
 }
 
 // TestFederationPartition: ES's node is unreachable while notices are
