@@ -51,12 +51,13 @@ type federationTokenInput struct {
 }
 
 func (s *Server) issueEnrolmentToken(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	f, err := s.federationOn()
-	if err != nil {
-		return err
-	}
+	// The body first: bad input is named as such on every server.
 	var in federationTokenInput
 	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
 		return err
 	}
 	if in.TTLHours < 0 || in.TTLHours > 720 {
@@ -71,12 +72,12 @@ func (s *Server) issueEnrolmentToken(w http.ResponseWriter, r *http.Request, v c
 }
 
 func (s *Server) enrolNode(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	f, err := s.federationOn()
-	if err != nil {
-		return err
-	}
 	var in federation.EnrolRequest
 	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
 		return err
 	}
 	ans, err := f.Enrol(r.Context(), v.Remote, in)
@@ -91,13 +92,19 @@ func (s *Server) enrolNode(w http.ResponseWriter, r *http.Request, v core.Viewer
 }
 
 func (s *Server) federationInbox(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	f, err := s.federationOn()
-	if err != nil {
-		return err
-	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return decodeError(err)
+	}
+	// Text that is not text is refused as everywhere, naming the field,
+	// before the bundle is read (the signature would not cover a
+	// repaired string either).
+	if err := checkJSONText(raw); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
 	}
 	receipt, err := f.Receive(r.Context(), v.Remote, raw)
 	if err != nil {
@@ -128,12 +135,12 @@ type federationRevokeInput struct {
 }
 
 func (s *Server) revokePeer(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	f, err := s.federationOn()
-	if err != nil {
-		return err
-	}
 	var in federationRevokeInput
 	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
 		return err
 	}
 	p, err := f.Revoke(r.Context(), v, strings.TrimSpace(r.PathValue("id")), in.Reason)
