@@ -19,7 +19,8 @@ func benchCmd() *command {
 		"  reports   citizen reports ingested into campaigns (only when named)\n"+
 		"  assembly  a General Assembly round with all 196 delegations voting at once (only when named)\n"+
 		"  meetings  bilateral meetings planned at a General Assembly-sized gathering (only when named)\n"+
-		"  accreditation  10,000 participants screened in batch against OFAC+UN, and notice → alert delay (only when named)")
+		"  accreditation  10,000 participants screened in batch against OFAC+UN, and notice → alert delay (only when named)\n"+
+		"  federation  a hub and 10 national nodes on loopback: propagation, messages/s, catch-up, remote hit/no-hit (only when named)")
 	var corpora, suites, queries, negatives, persons, documents, seed string
 	c.str(&corpora, "corpora", "MANARA_CORPORA", "../shared/corpora", "folder of the real lists")
 	c.str(&suites, "suite", "", "lists,fixtures,scale", "which suites to run, comma-separated")
@@ -27,8 +28,9 @@ func benchCmd() *command {
 	c.str(&negatives, "negatives", "", "0", "negatives screened per fixture file (0: all 50,000)")
 	c.str(&persons, "persons", "", "1000000", "scale: persons indexed")
 	c.str(&documents, "documents", "", "10000000", "scale: travel documents indexed")
-	var nreports string
+	var nreports, fedMessages string
 	c.str(&nreports, "reports", "", "100000", "reports: generated citizen reports ingested")
+	c.str(&fedMessages, "messages", "", "2000", "federation: messages of the throughput and catch-up passes")
 	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
 	var cpuprofile, profileDir, external string
 	c.str(&cpuprofile, "cpuprofile", "", "", "write a CPU profile of the run to this file")
@@ -85,6 +87,9 @@ func benchCmd() *command {
 		if o.Reports, err = num("reports", nreports); err != nil {
 			return err
 		}
+		if o.FedMessages, err = num("messages", fedMessages); err != nil {
+			return err
+		}
 		s, err := num("seed", seed)
 		if err != nil {
 			return err
@@ -92,8 +97,8 @@ func benchCmd() *command {
 		o.Seed = uint64(s)
 		for _, x := range strings.Split(suites, ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "assembly" && x != "meetings" && x != "accreditation" {
-					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports, assembly, meetings or accreditation", x)}
+				if x != "lists" && x != "fixtures" && x != "scale" && x != "reports" && x != "assembly" && x != "meetings" && x != "accreditation" && x != "federation" {
+					return usageErr{fmt.Sprintf("unknown suite %q: say lists, fixtures, scale, reports, assembly, meetings, accreditation or federation", x)}
 				}
 				o.Suites = append(o.Suites, x)
 			}

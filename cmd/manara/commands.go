@@ -90,6 +90,7 @@ type serverFlags struct {
 	reports                   reportFlags
 	auditKey                  auditKeyFlags
 	assemblyKey               assemblyKeyFlags
+	federation                federationFlags
 }
 
 func (f *serverFlags) add(c *command, defaultAddr string) {
@@ -114,6 +115,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	f.reports.add(c)
 	f.auditKey.add(c)
 	f.assemblyKey.add(c)
+	f.federation.add(c)
 }
 
 // silverQuotaAndPublicRate reads the Silver Notice quota flags and the
@@ -183,6 +185,9 @@ func serve(f serverFlags, withDemo bool) error {
 	allow, err := webhooks.ParseAllowlist(f.webhookAllow)
 	if err != nil {
 		return usageErr{"--webhook-allow: " + err.Error()}
+	}
+	if err := f.federation.check(f.addr); err != nil {
+		return err
 	}
 	if t := f.metricsToken; t != "" && (len(t) < 24 || len(t) > 512) {
 		return usageErr{"--metrics-token must be 24 to 512 characters (a random secret)"}
@@ -336,6 +341,9 @@ func serve(f serverFlags, withDemo bool) error {
 	// changed record before re-screening).
 	go srv.Accreditation.Watch(ctx, *durations["feed-poll"], accredWake)
 	go housekeeping(ctx, st, recSvc, noticeSvc, retention, log)
+	if err := f.federation.start(ctx, srv, f.data, log); err != nil {
+		return err
+	}
 	go closeDueRounds(ctx, srv.Assembly, 15*time.Second, log)
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "store", f.describe())

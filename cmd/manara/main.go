@@ -20,7 +20,7 @@ var version = "dev"
 
 func commands() []*command {
 	return []*command{
-		demoCmd(), serveCmd(), migrateCmd(), userCmd(), keyCmd(), auditCmd(), backupCmd(), restoreCmd(), namesCmd(), importCmd(), benchCmd(), totpCmd(), assemblyCmd(), versionCmd(),
+		demoCmd(), serveCmd(), migrateCmd(), userCmd(), keyCmd(), auditCmd(), backupCmd(), restoreCmd(), namesCmd(), importCmd(), benchCmd(), totpCmd(), assemblyCmd(), federationCmd(), versionCmd(),
 	}
 }
 

@@ -380,3 +380,24 @@ func CanRegisterDelegation(v core.Viewer, country string) bool {
 func CanReadAssembly(v core.Viewer) bool {
 	return v.System || v.Bureau != ""
 }
+
+// CanOperateFederation reports whether v runs this process's federation
+// links: issues enrolment tokens, revokes a node's key, reads the peers'
+// state. Operator is the bureau that runs the process (the secretariat
+// at the hub, the node's own bureau at a national node); only its
+// administrators (users or keys with admin) may.
+func CanOperateFederation(v core.Viewer, operator string) bool {
+	if v.System {
+		return true
+	}
+	return operator != "" && v.Bureau == operator && v.Can(core.PermAdmin)
+}
+
+// FederationPeer is the viewer a federation peer is decided as: a node
+// (its bureau) reading what is circulated to it, or acting as the owner
+// of its own bureau's notices (the hub's review workflow takes its
+// requests as it would an officer's). Deliveries to a node are filtered
+// through CanSee with it.
+func FederationPeer(bureau string) core.Viewer {
+	return core.Viewer{Bureau: bureau, KeyID: "federation:" + bureau, Permissions: []string{core.PermRecordsRead, core.PermRecordsWrite}}
+}

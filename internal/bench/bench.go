@@ -36,6 +36,9 @@ type Options struct {
 	// ProfileDir, if set, receives a CPU profile of the server for each
 	// HTTP pass (cpu-NN-<pass>.pprof).
 	ProfileDir string
+	// FedMessages: federation, the messages of the throughput and
+	// catch-up passes (default 2,000).
+	FedMessages int
 }
 
 func (o Options) want(s string) bool { return len(o.Suites) == 0 || slices.Contains(o.Suites, s) }
@@ -75,6 +78,16 @@ func Run(ctx context.Context, o Options) ([]Row, error) {
 	}
 	if slices.Contains(o.Suites, "accreditation") {
 		r, err := accreditationSuite(ctx, o)
+		rows = append(rows, r...)
+		if err != nil {
+			return rows, err
+		}
+	}
+	if slices.Contains(o.Suites, "federation") {
+		if o.FedMessages <= 0 {
+			o.FedMessages = 2000
+		}
+		r, err := federationSuite(ctx, o)
 		rows = append(rows, r...)
 		if err != nil {
 			return rows, err

@@ -50,6 +50,7 @@ type Tx interface {
 	MeetingTx
 	AgreementTx
 	AccreditationTx
+	FederationTx
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

@@ -635,3 +635,27 @@ func contextSummary(c map[string]string) string {
 	b, _ := json.Marshal(c)
 	return " context=" + string(b)
 }
+
+// ImportTx stores in tx a hit another process of the federation made on
+// rec (a national node's screening of a notice it received; the hub
+// relaying it to the owner's node), so that the owner hears of it as of
+// a local one: the same id and reference, both sides' states new, and the
+// events each side is told of. A hit already stored changes nothing; it
+// reports whether it stored h.
+func ImportTx(tx core.Tx, h *core.Hit, rec *core.Record, now time.Time) (bool, error) {
+	if _, err := tx.GetHit(h.ID); err == nil {
+		return false, nil
+	} else if core.ErrorCode(err) != core.ENOTFOUND {
+		return false, err
+	}
+	c := *h
+	c.DedupKey = "federated:" + h.ID
+	c.Version, c.Count = 1, max(h.Count, 1)
+	c.RecordID, c.RecordKind, c.Owner = rec.ID, rec.Kind, rec.Owner
+	c.OwnerState, c.SearcherState, c.History = core.HitNew, core.HitNew, []core.HitStep{}
+	if err := tx.InsertHit(&c); err != nil {
+		return false, err
+	}
+	var s Service
+	return true, s.events(tx, EventCreated, &c, rec, now, false)
+}

@@ -406,5 +406,56 @@ func Migrations(ty Types) []Migration {
 			`CREATE INDEX attendees_queue ON attendees (gathering_id, status, id)`,
 			`INSERT INTO cursors (name, value) VALUES ('accreditation', 0)`,
 		)},
+		// Federation (the federation package): the peers (at the hub, one
+		// per enrolled node; at a node, its hub) with their public keys,
+		// one-time enrolment tokens (hashes only), one outbox per peer
+		// numbered 1, 2, 3… with no gaps, the messages already applied
+		// (id and object version, so a replay changes nothing), and
+		// refused messages with their reasons.
+		{Version: 16, Name: "federation: peers, enrolment tokens, outboxes, applied messages, refusals", SQL: sub(
+			`CREATE TABLE fed_peers (id TEXT PRIMARY KEY, version BIGINT NOT NULL, body TEXT NOT NULL)`,
+			`CREATE TABLE fed_tokens (
+				id TEXT PRIMARY KEY,
+				bureau TEXT NOT NULL,
+				secret_hash TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				expires_at {TIME} NOT NULL,
+				used_at {TIME})`,
+			`CREATE TABLE fed_outbox (
+				peer TEXT NOT NULL,
+				seq BIGINT NOT NULL,
+				message_id TEXT NOT NULL,
+				object_id TEXT NOT NULL,
+				object_version BIGINT NOT NULL,
+				type TEXT NOT NULL,
+				body {BLOB} NOT NULL,
+				state TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				attempts INTEGER NOT NULL,
+				next_attempt {TIME} NOT NULL,
+				last_error TEXT NOT NULL,
+				delivered_at {TIME},
+				PRIMARY KEY (peer, seq),
+				UNIQUE (peer, message_id))`,
+			`CREATE INDEX fed_outbox_pending ON fed_outbox (peer, state, seq)`,
+			`CREATE INDEX fed_outbox_object ON fed_outbox (peer, object_id)`,
+			`CREATE TABLE fed_outbox_seq (peer TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)`,
+			`CREATE TABLE fed_applied (
+				origin TEXT NOT NULL,
+				message_id TEXT NOT NULL,
+				object_version BIGINT NOT NULL,
+				seq BIGINT NOT NULL,
+				applied_at {TIME} NOT NULL,
+				PRIMARY KEY (origin, message_id, object_version))`,
+			`CREATE TABLE fed_refusals (
+				id TEXT PRIMARY KEY,
+				peer TEXT NOT NULL,
+				direction TEXT NOT NULL,
+				message_id TEXT NOT NULL,
+				type TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				at {TIME} NOT NULL)`,
+			`CREATE INDEX fed_refusals_peer ON fed_refusals (peer, at)`,
+		)},
 	}
 }

@@ -105,9 +105,10 @@ func schemas() obj {
 			"date_of_birth": str("the matched person's (a document's or identifier's holder's) date of birth: YYYY-MM-DD, YYYY or YYYY..YYYY"),
 			"nationalities": list(str("ISO 3166 alpha-2")), "explanation": list(str("why it scored what it scored, one English line each")),
 			"label_parts": ref("Label"), "explained": ref("Explanation")}},
-		"ScreenAnswer": obj{"type": "object", "properties": obj{"hits": list(ref("Hit")), "count": obj{"type": "integer"}, "screened_at": dateTime}},
-		"BatchLine":    obj{"type": "object", "description": "one JSON object per line: {\"id\", \"type\": person|document|identifier, and that type's fields (person: name, date_of_birth…; document: number, country, document_type or mrz; identifier: identifier_type, value)}"},
-		"BatchAnswer":  obj{"type": "object", "properties": obj{"line": obj{"type": "integer"}, "id": str(""), "hits": list(ref("Hit")), "count": obj{"type": "integer"}, "error": ref("Problem")}},
+		"ScreenAnswer": obj{"type": "object", "properties": obj{"hits": list(ref("Hit")), "count": obj{"type": "integer"}, "screened_at": dateTime,
+			"remote": list(ref("FederationRemoteAnswer"))}},
+		"BatchLine":   obj{"type": "object", "description": "one JSON object per line: {\"id\", \"type\": person|document|identifier, and that type's fields (person: name, date_of_birth…; document: number, country, document_type or mrz; identifier: identifier_type, value)}"},
+		"BatchAnswer": obj{"type": "object", "properties": obj{"line": obj{"type": "integer"}, "id": str(""), "hits": list(ref("Hit")), "count": obj{"type": "integer"}, "error": ref("Problem")}},
 	}
 }
 
@@ -177,7 +178,7 @@ func (s *Server) Document() obj {
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
 		"components": obj{
-			"schemas": merge(merge(merge(merge(merge(merge(merge(merge(schemas(), noticeSchemas()), cooperationSchemas()), reportSchemas()), auditSchemas()), assemblySchemas()), meetingSchemas()), agreementSchemas()), accreditationSchemas()),
+			"schemas": merge(merge(merge(merge(merge(merge(merge(merge(merge(schemas(), noticeSchemas()), cooperationSchemas()), reportSchemas()), auditSchemas()), assemblySchemas()), meetingSchemas()), agreementSchemas()), accreditationSchemas()), federationSchemas()),
 			"securitySchemes": obj{
 				"apiKey":  obj{"type": "http", "scheme": "bearer", "description": "An API key from POST /api/v1/keys or `manara key create`"},
 				"session": obj{"type": "apiKey", "in": "cookie", "name": CookieName},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/federation"
 	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/screen"
 )
@@ -60,6 +61,9 @@ type screenAnswer struct {
 	Hits       []AnswerHit `json:"hits"`
 	Count      int         `json:"count"`
 	ScreenedAt time.Time   `json:"screened_at"`
+	// Remote is what the federation's nodes that offer hit/no-hit
+	// screening answered (only on a hub or node: serve --role).
+	Remote []federation.RemoteAnswer `json:"remote,omitempty"`
 }
 
 func (s *Server) index() (*screen.Index, error) {
@@ -127,7 +131,12 @@ func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Vie
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
+	ans := screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()}
+	if s.Federation != nil {
+		q := in.PersonQuery
+		ans.Remote = s.Federation.ScreenRemote(r.Context(), v, federation.PersonQuery{Name: q.Name, DateOfBirth: q.DateOfBirth, Sex: q.Sex, Nationality: q.Nationality})
+	}
+	writeJSON(w, http.StatusOK, ans)
 	return nil
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/events"
+	"github.com/manara-hub/manara/internal/federation"
 	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/meetings"
 	"github.com/manara-hub/manara/internal/messages"
@@ -102,6 +103,9 @@ type Server struct {
 	// Accreditation screens gatherings' accreditation lists through this
 	// server's screening path.
 	Accreditation *accreditation.Service
+	// Federation, if set, is this process's side of a federation (serve
+	// --role hub or node); without it the federation routes answer 404.
+	Federation *federation.Service
 
 	// streams ends open event streams when the server shuts down, so that
 	// a graceful shutdown is not held up by them.
@@ -165,6 +169,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The store's size counts records the caller may not see: it is not
 	// for anonymous eyes (see metrics).
+	s.dataMetrics.MustRegister(federationCollector{s})
 	s.dataMetrics.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "manara_records", Help: "Records in the store."}, s.countRecords))
 	s.Events = events.NewHub()
 	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
@@ -190,6 +195,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.routes = append(s.routes, s.meetingRoutes()...)
 	s.routes = append(s.routes, s.agreementRoutes()...)
 	s.routes = append(s.routes, s.accreditationRoutes()...)
+	s.routes = append(s.routes, s.federationRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

@@ -73,7 +73,7 @@ func New(srv *api.Server) (*Console, error) {
 var pageNames = []string{"login", "enrol", "dashboard", "screen", "notices", "notice", "notice_form", "reviews",
 	"hits", "hit", "messages", "thread", "audit", "admin", "error", "reports", "report", "campaigns", "campaign",
 	"assembly", "assembly_session", "assembly_minutes", "assembly_booth", "meetings", "meetings_event",
-	"agreements", "agreement", "agreement_form", "accreditation", "participant"}
+	"agreements", "agreement", "agreement_form", "accreditation", "participant", "federation"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -97,6 +97,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"hitLabel":      hitLabel,
 		"explainLines":  explainLines,
 		"queryText":     queryText,
+		"int":           func(x any) int { return toInt(x) },
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
@@ -168,6 +169,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /meetings/{id}/participants/{pid}", c.private(c.participantPage))
 	mux.HandleFunc("POST /meetings/{id}/participants/{pid}/decision", c.private(c.participantDecision))
 	mux.HandleFunc("GET /audit", c.private(c.auditPage))
+	mux.HandleFunc("GET /federation", c.private(c.federationPage))
 	mux.HandleFunc("GET /admin", c.private(c.adminPage))
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
 	mux.HandleFunc("POST /admin/users/{username}/{op}", c.private(c.adminUserOp))
@@ -203,8 +205,11 @@ type page struct {
 	Roles    []string
 	Reviewer bool
 	Admin    bool
-	Triage   bool       // may triage citizen reports
-	Langs    []langLink // the language switcher, in lang.Supported order
+	Triage   bool // may triage citizen reports
+	// Federation: the process is a hub or node (serve --role) and the
+	// viewer administers it: the peers page is in the menu.
+	Federation bool
+	Langs      []langLink // the language switcher, in lang.Supported order
 }
 
 // langLink is one entry of the language switcher: this page in that
@@ -395,6 +400,7 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 	p.Reviewer = q.V.Role == core.RoleReviewer
 	p.Admin = q.V.Role == core.RoleAdmin
 	p.Triage = c.canTriage(q.V)
+	p.Federation = c.API.Federation != nil && p.Admin
 	for _, l := range lang.Supported {
 		u := *q.r.URL
 		v := u.Query()

@@ -87,6 +87,10 @@ func usedKeys(t *testing.T) []string {
 		"agreements.visibility.": core.AgreementVisibilities,
 		"agreements.title_in.":   lang.Supported,
 		"agreements.err_":        {"kind", "titles", "reference", "summary", "parties", "subjects", "signed", "in_force", "expires", "gathering", "visibility", "state", "on", "note", "status"},
+		"federation.role_":       {core.FedRoleHub, core.FedRoleNode},
+		"federation.state_":      {core.PeerActive, core.PeerRevoked},
+		"federation.direction_":  {"in", "out"},
+		"federation.":            {"title"},
 	}
 	// The notice pages and forms label every field of every type, name
 	// every value of its enumerations and title every list's entries.

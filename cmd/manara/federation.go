@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/federation"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/web/api"
+)
+
+// federationFlags choose the process's place in a federation. With no
+// --role the server runs alone, exactly as before federation existed.
+type federationFlags struct {
+	role, bureau, hubURL, enrolToken, publicURL, key string
+	offerScreening                                   bool
+}
+
+func (f *federationFlags) add(c *command) {
+	c.str(&f.role, "role", "MANARA_ROLE", "", "hub or node to take part in a federation; empty: a single hub, as without federation")
+	c.str(&f.bureau, "bureau", "MANARA_BUREAU", "", "node: the ISO code of the bureau this national node belongs to")
+	c.str(&f.hubURL, "hub-url", "MANARA_HUB_URL", "", "node: the hub's base URL (http(s)://host:port)")
+	c.str(&f.enrolToken, "enrol-token", "MANARA_ENROL_TOKEN", "", "node: the one-time token from the hub's administrator (manara federation enrol-token), needed until enrolled")
+	c.str(&f.publicURL, "public-url", "MANARA_PUBLIC_URL", "", "node: the base URL where the hub reaches this node (default http://ADDR)")
+	c.str(&f.key, "federation-key", "MANARA_FEDERATION_KEY", "", "file of this process's Ed25519 identity key (default federation.key in --data); created on first use, mode 600")
+	c.boolean(&f.offerScreening, "offer-screening", "MANARA_OFFER_SCREENING", false, "node: offer the national records for hit/no-hit screening by others")
+}
+
+func (f *federationFlags) keyPath(data string) string {
+	if f.key != "" {
+		return f.key
+	}
+	return filepath.Join(data, "federation.key")
+}
+
+// check reads the flags without side effects: usage errors first.
+func (f *federationFlags) check(addr string) error {
+	switch f.role {
+	case "":
+		for name, v := range map[string]string{"bureau": f.bureau, "hub-url": f.hubURL, "enrol-token": f.enrolToken, "public-url": f.publicURL} {
+			if v != "" {
+				return usageErr{fmt.Sprintf("--%s is for a federation: give --role node (or hub)", name)}
+			}
+		}
+		return nil
+	case core.FedRoleHub:
+		if f.bureau != "" || f.hubURL != "" || f.enrolToken != "" {
+			return usageErr{"--bureau, --hub-url and --enrol-token are for a node; the hub is the secretariat's"}
+		}
+		return nil
+	case core.FedRoleNode:
+		m, ok := members.Lookup(strings.ToUpper(strings.TrimSpace(f.bureau)))
+		if !ok {
+			return usageErr{"--role node needs --bureau: the ISO code of a member country's bureau"}
+		}
+		f.bureau = m.Alpha2
+		if !strings.HasPrefix(f.hubURL, "http://") && !strings.HasPrefix(f.hubURL, "https://") {
+			return usageErr{"--role node needs --hub-url: the hub's base URL, http(s)://host:port"}
+		}
+		if f.publicURL == "" {
+			host, port, err := net.SplitHostPort(addr)
+			if err != nil {
+				return usageErr{"--public-url is required when --addr is not host:port"}
+			}
+			if host == "" {
+				host = "127.0.0.1"
+			}
+			f.publicURL = "http://" + net.JoinHostPort(host, port)
+		}
+		return nil
+	}
+	return usageErr{fmt.Sprintf("--role %q: must be hub or node (or empty for a single hub)", f.role)}
+}
+
+// start sets up the federation on srv and runs its loop until ctx ends.
+// A node not yet enrolled enrols first, with its token.
+func (f *federationFlags) start(ctx context.Context, srv *api.Server, data string, log *slog.Logger) error {
+	if f.role == "" {
+		return nil
+	}
+	path := f.keyPath(data)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	key, created, err := federation.LoadOrCreateKey(path)
+	if err != nil {
+		return err
+	}
+	bureau := f.bureau
+	if f.role == core.FedRoleHub {
+		bureau = members.Secretariat
+	}
+	svc := federation.New(srv.Store, f.role, bureau, key, log)
+	if created {
+		log.Info("federation identity key created", "file", path, "public_key", svc.PublicKey())
+	}
+	svc.Changed = srv.Records.Changed
+	svc.Notify = srv.Events.Notify
+	svc.Wake = srv.Events.Changed
+	if f.role == core.FedRoleHub || f.offerScreening {
+		svc.Screener = srv
+	}
+	srv.Federation = svc
+	if f.role == core.FedRoleNode {
+		enrolled, err := svc.Enrolled(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case enrolled && f.enrolToken != "":
+			// Enrolled already: a token given again enrols anew (a new key
+			// here, or the hub's new key after its compromise); a spent
+			// token left in the environment is only worth a warning.
+			if err := svc.EnrolWithHub(ctx, f.hubURL, f.enrolToken, f.publicURL, f.offerScreening); err != nil {
+				log.Warn("enrolled already; enrolling again with --enrol-token failed, going on with the enrolment kept", "err", err)
+			} else {
+				log.Info("enrolled again at the hub", "hub", f.hubURL, "bureau", f.bureau)
+			}
+		case !enrolled:
+			if f.enrolToken == "" {
+				return usageErr{"this node is not enrolled yet: give --enrol-token (from manara federation enrol-token at the hub)"}
+			}
+			// The hub may start after the node: try for a while.
+			var err error
+			for attempt := 0; attempt < 10; attempt++ {
+				if err = svc.EnrolWithHub(ctx, f.hubURL, f.enrolToken, f.publicURL, f.offerScreening); err == nil {
+					break
+				}
+				log.Warn("enrolment at the hub failed; retrying", "err", err)
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(3 * time.Second):
+				}
+			}
+			if err != nil {
+				return err
+			}
+			log.Info("enrolled at the hub", "hub", f.hubURL, "bureau", f.bureau)
+		}
+	}
+	log.Info("federation", "role", f.role, "self", svc.Self(), "public_key", svc.PublicKey())
+	go svc.Run(ctx)
+	return nil
+}
+
+func federationCmd() *command {
+	c := newCommand("federation", "federation enrol-token|peers|revoke [flags]",
+		"The federation's links, at the hub (on its store, as the secretariat's administrator).\n"+
+			"  enrol-token  --bureau MA [--ttl 24h]: print a one-time token for that bureau's node to enrol with\n"+
+			"  peers        list the peers: state, last contact, messages waiting, refusals\n"+
+			"  revoke       --peer MA --reason TEXT: stop trusting a node's key (it must enrol again with a new token)")
+	var f storeFlags
+	f.add(c)
+	var bureau, ttl, peer, reason string
+	c.str(&bureau, "bureau", "", "", "enrol-token: the bureau whose node will enrol")
+	c.str(&ttl, "ttl", "", "24h", "enrol-token: how long the token stays valid (1m to 720h)")
+	c.str(&peer, "peer", "", "", "revoke: the peer's id (a node's bureau)")
+	c.str(&reason, "reason", "", "", "revoke: why its key is no longer trusted")
+	c.run = func(args []string) error {
+		sub, err := c.subcommand(args, "say enrol-token, peers or revoke")
+		if err != nil {
+			return err
+		}
+		var d time.Duration
+		if sub == "enrol-token" {
+			if d, err = time.ParseDuration(ttl); err != nil {
+				return usageErr{"--ttl must be a duration such as 24h"}
+			}
+		}
+		st, err := openMigrated(f)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		svc := federation.New(st, core.FedRoleHub, members.Secretariat, nil, nil)
+		switch sub {
+		case "enrol-token":
+			t, err := svc.IssueToken(runCtx, cliViewer, bureau, d)
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Fprintf(os.Stderr, "enrolment token %s for %s's node, valid until %s. It is shown once and works once:\n", t.ID, t.Bureau, t.ExpiresAt.Format(time.RFC3339))
+			fmt.Println(t.Token)
+		case "peers":
+			ps, err := svc.Peers(runCtx, cliViewer)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "PEER\tROLE\tSTATE\tURL\tLAST CONTACT\tWAITING\tLAG\tREFUSED")
+			for _, p := range ps {
+				last := "never"
+				if p.LastContact != nil {
+					last = p.LastContact.Format(time.RFC3339)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%.0fs\t%d\n", p.ID, p.Role, p.State, p.URL, last, p.Pending, p.LagSeconds, p.Refused)
+			}
+			w.Flush()
+		case "revoke":
+			if peer == "" {
+				return usageErr{"--peer is required"}
+			}
+			p, err := svc.Revoke(runCtx, cliViewer, strings.ToUpper(peer), reason)
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Printf("revoked %s's key; it must enrol again with a new token\n", p.ID)
+		default:
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say enrol-token, peers or revoke", sub)}
+		}
+		return nil
+	}
+	return c
+}

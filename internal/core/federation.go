@@ -1,0 +1,141 @@
+package core
+
+import "time"
+
+// Federation roles: a process runs alone (today's single hub, the
+// default), as the hub of a federation, or as one bureau's national node.
+const (
+	FedRoleHub  = "hub"
+	FedRoleNode = "node"
+)
+
+// PeerHub is the peer id under which a node keeps its hub. A hub keeps
+// each node under the node's bureau code (one node per bureau).
+const PeerHub = "hub"
+
+// Peer states.
+const (
+	PeerActive  = "active"
+	PeerRevoked = "revoked" // its key is no longer trusted: nothing from it is accepted, nothing is sent to it
+)
+
+// Peer is the other end of a federation link: at the hub, one per
+// enrolled node; at a node, the hub. Its public key is what every message
+// from it is verified against.
+type Peer struct {
+	ID        string `json:"id"` // the node's bureau, or PeerHub
+	Role      string `json:"role"`
+	Bureau    string `json:"bureau"` // the node's bureau; the secretariat's code for the hub
+	PublicKey string `json:"public_key"`
+	URL       string `json:"url"`
+	State     string `json:"state"`
+	// OffersScreening: the node answers hit/no-hit queries on its
+	// national records.
+	OffersScreening bool       `json:"offers_screening"`
+	EnrolledAt      time.Time  `json:"enrolled_at"`
+	LastContact     *time.Time `json:"last_contact,omitempty"`
+	// RecvSeq is the sequence number of the last message from this peer
+	// that was applied: the next one must be RecvSeq+1.
+	RecvSeq   int64      `json:"recv_seq"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	Version   int64      `json:"version"`
+}
+
+// EnrolmentToken lets one node enrol once, for one bureau. Only the hash
+// of its secret is stored.
+type EnrolmentToken struct {
+	ID         string     `json:"id"`
+	Bureau     string     `json:"bureau"`
+	SecretHash string     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	UsedAt     *time.Time `json:"used_at,omitempty"`
+}
+
+// Outbox message states.
+const (
+	FedPending   = "pending"
+	FedDelivered = "delivered"
+	FedRefused   = "refused" // the receiver refused it, with a reason
+)
+
+// FedMessage is one signed bundle queued for one peer, in the order of
+// Seq (1, 2, 3… per peer, no gaps).
+type FedMessage struct {
+	Peer          string     `json:"peer"`
+	Seq           int64      `json:"seq"`
+	MessageID     string     `json:"message_id"`
+	ObjectID      string     `json:"object_id"`
+	ObjectVersion int64      `json:"object_version"`
+	Type          string     `json:"type"`
+	Body          []byte     `json:"-"` // the signed bundle as sent
+	State         string     `json:"state"`
+	CreatedAt     time.Time  `json:"created_at"`
+	Attempts      int        `json:"attempts"`
+	NextAttempt   time.Time  `json:"next_attempt"`
+	LastError     string     `json:"last_error,omitempty"`
+	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
+}
+
+// FedRefusal is a message refused, by us on receipt or by a peer we sent
+// it to, with the reason.
+type FedRefusal struct {
+	ID        string    `json:"id"`
+	Peer      string    `json:"peer"`      // the other side
+	Direction string    `json:"direction"` // in (we refused) or out (the peer refused ours)
+	MessageID string    `json:"message_id"`
+	Type      string    `json:"type"`
+	Reason    string    `json:"reason"`
+	At        time.Time `json:"at"`
+}
+
+// PeerLag is how far behind a peer is: messages queued and not yet
+// delivered, and the age of the oldest.
+type PeerLag struct {
+	Pending     int64      `json:"pending"`
+	OldestSince *time.Time `json:"oldest_pending_since,omitempty"`
+	Refused     int64      `json:"refused"`
+	LastSeq     int64      `json:"last_seq"`
+}
+
+// FederationTx stores peers, enrolment tokens, the per-peer outboxes, the
+// inbox's record of applied messages and refusals.
+type FederationTx interface {
+	InsertPeer(p *Peer) error
+	// UpdatePeer writes p if the stored version is p.Version-1.
+	UpdatePeer(p *Peer) error
+	// GetPeer returns ENOTFOUND for an unknown peer; with lock, the row
+	// stays locked until the transaction ends.
+	GetPeer(id string, lock bool) (*Peer, error)
+	ListPeers() ([]*Peer, error)
+	// TouchPeer sets a peer's last contact (no version change).
+	TouchPeer(id string, at time.Time) error
+
+	InsertEnrolmentToken(t *EnrolmentToken) error
+	// GetEnrolmentToken locks the token until the transaction ends.
+	GetEnrolmentToken(id string) (*EnrolmentToken, error)
+	UseEnrolmentToken(id string, at time.Time) error
+
+	// NextFedSeq hands out the next sequence number of peer's outbox,
+	// holding the counter locked until the transaction ends (numbers
+	// follow commit order, without gaps); InsertFed then stores the
+	// message sealed with it.
+	NextFedSeq(peer string) (int64, error)
+	InsertFed(m *FedMessage) error
+	// FedSent reports whether peer was ever sent a message about objectID.
+	FedSent(peer, objectID string) (bool, error)
+	// HasFedMessage reports whether peer's outbox holds messageID.
+	HasFedMessage(peer, messageID string) (bool, error)
+	// NextFed lists up to limit pending messages of peer, lowest Seq first.
+	NextFed(peer string, limit int) ([]*FedMessage, error)
+	UpdateFed(m *FedMessage) error
+	FedLag(peer string) (PeerLag, error)
+
+	// Applied reports whether a message (id and object version) from
+	// origin was applied; MarkApplied records that it was.
+	Applied(origin, messageID string, version int64) (bool, error)
+	MarkApplied(origin, messageID string, version int64, seq int64, at time.Time) error
+
+	InsertFedRefusal(r *FedRefusal) error
+	FedRefusals(peer string, limit int) ([]*FedRefusal, error)
+}

@@ -1,0 +1,272 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+)
+
+// Hit/no-hit screening across the federation (the Prüm model): a node
+// that offers its national records for remote screening keeps them; a
+// screening elsewhere asks it, and it answers only "hit — reference,
+// contact bureau X" or "no hit", recording each hit for its owner as a
+// local restricted hit is recorded. A node that does not answer in time
+// is reported as not checked, never as no hit.
+
+// Remote screening message types: answered at once, not queued, not
+// sequenced (every query has its own id, and a query seen before or too
+// old is refused).
+const (
+	TypeScreenQuery  = "screen.query"
+	TypeScreenAnswer = "screen.answer"
+)
+
+// Remote outcomes.
+const (
+	RemoteHit        = "hit"
+	RemoteNoHit      = "no_hit"
+	RemoteNotChecked = "not_checked"
+)
+
+// DefaultRemoteTimeout bounds a remote hit/no-hit query.
+const DefaultRemoteTimeout = 2 * time.Second
+
+// queryMaxAge is how old a query may be when it arrives; with the
+// query ids remembered, a replayed query is refused.
+const queryMaxAge = 2 * time.Minute
+
+// PersonQuery is what travels of a person screening.
+type PersonQuery struct {
+	Name        string `json:"name"`
+	DateOfBirth string `json:"date_of_birth,omitempty"`
+	Sex         string `json:"sex,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
+}
+
+// HitRef is all a remote node tells of a hit.
+type HitRef struct {
+	Reference string `json:"reference"`
+	Contact   string `json:"contact_bureau"`
+}
+
+// RemoteAnswer is one node's answer to a hit/no-hit query.
+type RemoteAnswer struct {
+	Node    string   `json:"node"`
+	Outcome string   `json:"outcome"`
+	Hits    []HitRef `json:"hits,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+}
+
+// Screener answers a hit/no-hit query on this process's own index for
+// searcher, recording the hits for their owners; the api package
+// implements it over the screening index and the hits service.
+type Screener interface {
+	HitNoHit(ctx context.Context, searcher core.Viewer, q PersonQuery) ([]HitRef, error)
+}
+
+type screenQuery struct {
+	Searcher string      `json:"searcher"`
+	Query    PersonQuery `json:"query"`
+}
+
+type screenAnswers struct {
+	Answers []RemoteAnswer `json:"answers"`
+}
+
+// searcherViewer is the searching bureau as a remote node decides for
+// it: screening only.
+func searcherViewer(bureau, via string) core.Viewer {
+	return core.Viewer{Bureau: bureau, KeyID: "federation:" + via + ":" + bureau, Permissions: []string{core.PermScreen}}
+}
+
+func (s *Service) remoteTimeout() time.Duration {
+	if s.RemoteTimeout <= 0 {
+		return DefaultRemoteTimeout
+	}
+	return s.RemoteTimeout
+}
+
+// ScreenRemote asks the federation about a person v screened: at the
+// hub, every node that offers remote screening (but v's own); at a node,
+// the hub, which answers for itself and asks the others. It returns one
+// answer per node asked, in the order of the nodes' ids.
+func (s *Service) ScreenRemote(ctx context.Context, v core.Viewer, q PersonQuery) []RemoteAnswer {
+	if v.Bureau == "" || !v.Can(core.PermScreen) {
+		return nil
+	}
+	return s.askAll(ctx, v.Bureau, q, "")
+}
+
+// askAll queries the peers a screening by searcher goes to, except skip.
+func (s *Service) askAll(ctx context.Context, searcher string, q PersonQuery, skip string) []RemoteAnswer {
+	var peers []*core.Peer
+	if err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		peers, err = tx.ListPeers()
+		return err
+	}); err != nil {
+		return nil
+	}
+	var targets []*core.Peer
+	for _, p := range peers {
+		if p.State != core.PeerActive || p.ID == skip || p.Bureau == searcher {
+			continue
+		}
+		if (s.Role == core.FedRoleHub && p.Role == core.FedRoleNode && p.OffersScreening) || (s.Role == core.FedRoleNode && p.ID == core.PeerHub) {
+			targets = append(targets, p)
+		}
+	}
+	out := make([][]RemoteAnswer, len(targets))
+	var wg sync.WaitGroup
+	for i, p := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = s.ask(ctx, p, searcher, q)
+		}()
+	}
+	wg.Wait()
+	var all []RemoteAnswer
+	for _, as := range out {
+		all = append(all, as...)
+	}
+	asked := make([]string, 0, len(all))
+	for _, a := range all {
+		asked = append(asked, a.Node+":"+a.Outcome)
+	}
+	if len(targets) > 0 {
+		e := audit.Entry(core.Viewer{System: true, Bureau: searcher}, "federation.screen", audit.OK)
+		e.Query = "hit/no-hit for " + searcher + " asked of " + strings.Join(asked, ", ")
+		audit.Record(ctx, s.Store, e)
+	}
+	return all
+}
+
+// ask sends one query and returns the answers it brings back; anything
+// short of a verified answer in time is "not checked".
+func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q PersonQuery) []RemoteAnswer {
+	notChecked := func(why string) []RemoteAnswer {
+		return []RemoteAnswer{{Node: p.ID, Outcome: RemoteNotChecked, Reason: why}}
+	}
+	payload, _ := json.Marshal(screenQuery{Searcher: searcher, Query: q})
+	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{p.Bureau}}
+	id := uuid.Must(uuid.NewV7()).String()
+	body, err := Seal(&Bundle{Origin: s.Self(), To: p.ID, MessageID: id, Seq: 1, Type: TypeScreenQuery, ObjectID: id, Owner: searcher,
+		Releasability: &rel, CreatedAt: s.now(), Payload: payload}, s.Key)
+	if err != nil {
+		return notChecked("could not seal the query")
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.remoteTimeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+PathInbox, bytes.NewReader(body))
+	if err != nil {
+		return notChecked("bad peer URL")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := s.client().Do(req)
+	if err != nil {
+		return notChecked("unreachable or too slow")
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxReceiptBytes))
+	if res.StatusCode != http.StatusOK {
+		return notChecked(fmt.Sprintf("HTTP %d", res.StatusCode))
+	}
+	b, canon, sig, err := Open(raw)
+	if err != nil || Verify(p.PublicKey, canon, sig) != nil || b.Type != TypeScreenAnswer || b.Origin != p.ID || b.ObjectID != id {
+		return notChecked("the answer is not signed by the node, or answers another query")
+	}
+	var ans screenAnswers
+	if err := json.Unmarshal(b.Payload, &ans); err != nil || len(ans.Answers) == 0 {
+		return notChecked("unreadable answer")
+	}
+	for i := range ans.Answers {
+		a := &ans.Answers[i]
+		// A node answers for itself; only the hub relays the others'.
+		if p.ID != core.PeerHub || a.Node == "" {
+			a.Node = p.ID
+		}
+		switch a.Outcome {
+		case RemoteHit, RemoteNoHit, RemoteNotChecked:
+		default:
+			a.Outcome, a.Hits, a.Reason = RemoteNotChecked, nil, "unknown outcome"
+		}
+		if a.Outcome != RemoteHit {
+			a.Hits = nil
+		}
+	}
+	return ans.Answers
+}
+
+// answerQuery answers a verified query from peer: a node screens its own
+// index; the hub screens its own and asks the other nodes.
+func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Peer, b *Bundle) ([]byte, error) {
+	const action = "federation.screen_query"
+	var q screenQuery
+	dec := json.NewDecoder(bytes.NewReader(b.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil || strings.TrimSpace(q.Query.Name) == "" || len(q.Query.Name) > 500 {
+		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("payload", "must be a person query with a name (at most 500 bytes) and the searching bureau"))
+	}
+	switch {
+	case b.To != s.Self():
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "the query is addressed to %s, not %s", clip(b.To, 40), s.Self()))
+	case peer.Role == core.FedRoleNode && (q.Searcher != peer.Bureau || b.Owner != peer.Bureau):
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "node %s may query only for its own bureau, not %s", peer.Bureau, clip(q.Searcher, 20)))
+	case !members.Valid(q.Searcher):
+		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("searcher", "must be a member country's bureau"))
+	case s.now().Sub(b.CreatedAt) > queryMaxAge || b.CreatedAt.Sub(s.now()) > queryMaxAge:
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.ECONFLICT, "the query is older than %s (or from the future): refused as a possible replay", queryMaxAge))
+	}
+	now := s.now()
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		seen, err := tx.Applied(peer.ID, b.MessageID, 0)
+		if err != nil {
+			return err
+		}
+		if seen {
+			return core.Errorf(core.ECONFLICT, "query %s was answered before: refused as a replay", b.MessageID)
+		}
+		return tx.MarkApplied(peer.ID, b.MessageID, 0, 0, now)
+	})
+	if err != nil {
+		return nil, audit.Refuse(ctx, s.Store, v, action, err)
+	}
+	var answers []RemoteAnswer
+	if s.Screener != nil {
+		refs, err := s.Screener.HitNoHit(ctx, searcherViewer(q.Searcher, peer.ID), q.Query)
+		switch {
+		case err != nil:
+			answers = append(answers, RemoteAnswer{Node: s.Self(), Outcome: RemoteNotChecked, Reason: "the index could not answer"})
+		case len(refs) > 0:
+			answers = append(answers, RemoteAnswer{Node: s.Self(), Outcome: RemoteHit, Hits: refs})
+		default:
+			answers = append(answers, RemoteAnswer{Node: s.Self(), Outcome: RemoteNoHit})
+		}
+	}
+	if s.Role == core.FedRoleHub {
+		answers = append(answers, s.askAll(ctx, q.Searcher, q.Query, peer.ID)...)
+	}
+	if answers == nil {
+		answers = []RemoteAnswer{{Node: s.Self(), Outcome: RemoteNotChecked, Reason: "this process does not screen"}}
+	}
+	e := audit.Entry(v, action, audit.OK)
+	e.Query = fmt.Sprintf("hit/no-hit for %s from %s", q.Searcher, peer.ID)
+	audit.Record(ctx, s.Store, e)
+	payload, _ := json.Marshal(screenAnswers{Answers: answers})
+	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{q.Searcher}}
+	return Seal(&Bundle{Origin: s.Self(), To: peer.ID, MessageID: uuid.Must(uuid.NewV7()).String(), Type: TypeScreenAnswer, ObjectID: b.MessageID,
+		Owner: s.operator(), Releasability: &rel, CreatedAt: now, Payload: payload}, s.Key)
+}

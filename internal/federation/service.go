@@ -1,0 +1,551 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/notices"
+)
+
+// Routes the peers call on each other (the api package serves them).
+const (
+	PathEnrol = "/api/v1/federation/enrol"
+	PathInbox = "/api/v1/federation/inbox"
+)
+
+// Defaults.
+const (
+	DefaultTokenTTL = 24 * time.Hour
+	MaxTokenTTL     = 30 * 24 * time.Hour
+	cursorName      = "federation"
+)
+
+// Service is one process's side of the federation: the hub's or a
+// node's.
+type Service struct {
+	Store core.Store
+	Role  string // core.FedRoleHub or core.FedRoleNode
+	// Bureau is the node's bureau; at the hub, the secretariat's code.
+	Bureau string
+	Key    ed25519.PrivateKey
+	Log    *slog.Logger
+	Now    func() time.Time
+	// Changed, if set, is called after a commit that the screening index
+	// must see; Notify after one that wrote events.
+	Changed, Notify func()
+	// Client sends to peers; Timeout bounds one attempt.
+	Client  *http.Client
+	Timeout time.Duration
+	// BaseBackoff doubles with each failed attempt up to MaxBackoff (the
+	// wait is drawn uniformly below it).
+	BaseBackoff, MaxBackoff time.Duration
+	// Interval is how often the loop looks for work without a wake.
+	Interval time.Duration
+	// Wake, if set, returns a channel closed when new events may exist.
+	Wake func() <-chan struct{}
+	// Screener, if set, answers hit/no-hit queries from other processes
+	// on this one's index; RemoteTimeout bounds each query this process
+	// sends (DefaultRemoteTimeout if zero).
+	Screener      Screener
+	RemoteTimeout time.Duration
+}
+
+// New returns a service with production defaults.
+func New(st core.Store, role, bureau string, key ed25519.PrivateKey, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{Store: st, Role: role, Bureau: bureau, Key: key, Log: log, Now: time.Now, Timeout: 10 * time.Second,
+		BaseBackoff: time.Second, MaxBackoff: 5 * time.Minute, Interval: time.Second}
+}
+
+// Self is this process's peer id: the node's bureau, or "hub".
+func (s *Service) Self() string {
+	if s.Role == core.FedRoleHub {
+		return core.PeerHub
+	}
+	return s.Bureau
+}
+
+// PublicKey is this process's key as exchanged at enrolment.
+func (s *Service) PublicKey() string { return PublicOf(s.Key) }
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func (s *Service) client() *http.Client {
+	if s.Client != nil {
+		return s.Client
+	}
+	return &http.Client{Timeout: s.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (s *Service) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
+	if s.Notify != nil {
+		s.Notify()
+	}
+}
+
+// operator is the bureau whose administrators run this process's links.
+func (s *Service) operator() string {
+	if s.Role == core.FedRoleHub {
+		return members.Secretariat
+	}
+	return s.Bureau
+}
+
+func (s *Service) operate(ctx context.Context, v core.Viewer, action string) error {
+	if !access.CanOperateFederation(v, s.operator()) {
+		return audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "only the administrators of %s run this process's federation links", s.operator()))
+	}
+	return nil
+}
+
+// IssuedToken is an enrolment token as shown once, at issue.
+type IssuedToken struct {
+	Token string `json:"token"`
+	core.EnrolmentToken
+}
+
+// IssueToken makes a one-time enrolment token for bureau's node, valid
+// for ttl. Only the hub issues them; only the hash of the secret is kept.
+func (s *Service) IssueToken(ctx context.Context, v core.Viewer, bureau string, ttl time.Duration) (*IssuedToken, error) {
+	const action = "federation.token"
+	if err := s.operate(ctx, v, action); err != nil {
+		return nil, err
+	}
+	if s.Role != core.FedRoleHub {
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.ECONFLICT, "only the hub issues enrolment tokens"))
+	}
+	m, ok := members.Lookup(strings.ToUpper(strings.TrimSpace(bureau)))
+	if !ok {
+		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("bureau", "must be a member country's ISO code: the bureau whose node will enrol"))
+	}
+	if ttl == 0 {
+		ttl = DefaultTokenTTL
+	}
+	if ttl < time.Minute || ttl > MaxTokenTTL {
+		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("ttl", "must be from 1 minute to 30 days"))
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	now := s.now()
+	et := core.EnrolmentToken{ID: uuid.Must(uuid.NewV7()).String(), Bureau: m.Alpha2, SecretHash: hashSecret(hex.EncodeToString(secret)),
+		CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.InsertEnrolmentToken(&et); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK)
+		e.Query = "enrolment token " + et.ID + " for " + et.Bureau
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedToken{Token: "mfe_" + et.ID + "." + hex.EncodeToString(secret), EnrolmentToken: et}, nil
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// EnrolRequest is what a node sends to enrol.
+type EnrolRequest struct {
+	Token           string `json:"token"`
+	Bureau          string `json:"bureau"`
+	PublicKey       string `json:"public_key"`
+	URL             string `json:"url"`
+	OffersScreening bool   `json:"offers_screening"`
+}
+
+// EnrolAnswer is the hub's answer: its own key.
+type EnrolAnswer struct {
+	Hub       string `json:"hub"`
+	PublicKey string `json:"public_key"`
+}
+
+// Enrol takes a node in at the hub: its token must be unused, unexpired
+// and issued for the bureau it claims. A bureau enrolled before (a node
+// rebuilt, or whose key was revoked) gets its new key; its outbox goes on.
+func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*EnrolAnswer, error) {
+	const action = "federation.enrol"
+	v := core.Viewer{Remote: remote, Bureau: strings.ToUpper(strings.TrimSpace(in.Bureau))}
+	fail := func(err error) (*EnrolAnswer, error) {
+		e := audit.Entry(v, action, audit.OutcomeOf(err))
+		e.Query = clip(core.ErrorMessage(err), 300)
+		audit.Record(ctx, s.Store, e)
+		return nil, err
+	}
+	if s.Role != core.FedRoleHub {
+		return fail(core.Errorf(core.ENOTFOUND, "this process is not a federation hub"))
+	}
+	id, secret, ok := strings.Cut(strings.TrimPrefix(in.Token, "mfe_"), ".")
+	if !ok || len(id) > maxIDLength || len(secret) != 64 {
+		return fail(core.Errorf(core.EUNAUTHORIZED, "the enrolment token is malformed: ask the hub's administrator for a new one"))
+	}
+	if _, err := ParsePublicKey(in.PublicKey); err != nil {
+		return fail(err)
+	}
+	u, err := url.Parse(in.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(in.URL) > 500 {
+		return fail(invalid("url", "must be the node's base URL, http(s)://host[:port], where the hub delivers"))
+	}
+	now := s.now()
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		et, err := tx.GetEnrolmentToken(id)
+		bad := core.Errorf(core.EUNAUTHORIZED, "the enrolment token is unknown, used or expired: ask the hub's administrator for a new one")
+		if err != nil {
+			if core.ErrorCode(err) == core.ENOTFOUND {
+				return bad
+			}
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(et.SecretHash)) != 1 || et.UsedAt != nil || !now.Before(et.ExpiresAt) {
+			return bad
+		}
+		if et.Bureau != v.Bureau {
+			return core.Errorf(core.EFORBIDDEN, "the enrolment token was issued for %s's node, not %s's", et.Bureau, v.Bureau)
+		}
+		if err := tx.UseEnrolmentToken(id, now); err != nil {
+			return err
+		}
+		p, err := tx.GetPeer(et.Bureau, true)
+		switch {
+		case core.ErrorCode(err) == core.ENOTFOUND:
+			p = &core.Peer{ID: et.Bureau, Role: core.FedRoleNode, Bureau: et.Bureau, Version: 1, EnrolledAt: now}
+			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, strings.TrimRight(in.URL, "/"), core.PeerActive, in.OffersScreening, &now
+			if err := tx.InsertPeer(p); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, strings.TrimRight(in.URL, "/"), core.PeerActive, in.OffersScreening, &now
+			p.EnrolledAt, p.RevokedAt = now, nil
+			p.Version++
+			if err := tx.UpdatePeer(p); err != nil {
+				return err
+			}
+		}
+		// What already circulates to the node reaches it too, in order
+		// behind anything queued before.
+		if err := s.backfill(tx, p, now); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK)
+		e.Query = "node " + et.Bureau + " enrolled with token " + et.ID + " at " + p.URL
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return &EnrolAnswer{Hub: core.PeerHub, PublicKey: s.PublicKey()}, nil
+}
+
+// EnrolWithHub enrols this node at the hub (hubURL) with token, telling
+// it where to deliver (selfURL), and keeps the hub's key.
+func (s *Service) EnrolWithHub(ctx context.Context, hubURL, token, selfURL string, offersScreening bool) error {
+	if s.Role != core.FedRoleNode {
+		return fmt.Errorf("only a node enrols with a hub")
+	}
+	body, _ := json.Marshal(EnrolRequest{Token: token, Bureau: s.Bureau, PublicKey: s.PublicKey(), URL: selfURL, OffersScreening: offersScreening})
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(hubURL, "/")+PathEnrol, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := s.client().Do(req)
+	if err != nil {
+		return fmt.Errorf("enrol at %s: %w", hubURL, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("enrol at %s: HTTP %d: %s", hubURL, res.StatusCode, clip(string(raw), 300))
+	}
+	var ans EnrolAnswer
+	if err := json.Unmarshal(raw, &ans); err != nil {
+		return fmt.Errorf("enrol at %s: unreadable answer: %w", hubURL, err)
+	}
+	if _, err := ParsePublicKey(ans.PublicKey); err != nil {
+		return fmt.Errorf("enrol at %s: the hub's key: %w", hubURL, err)
+	}
+	now := s.now()
+	return s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		p, err := tx.GetPeer(core.PeerHub, true)
+		switch {
+		case core.ErrorCode(err) == core.ENOTFOUND:
+			p = &core.Peer{ID: core.PeerHub, Role: core.FedRoleHub, Bureau: members.Secretariat, Version: 1, EnrolledAt: now, State: core.PeerActive,
+				PublicKey: ans.PublicKey, URL: strings.TrimRight(hubURL, "/"), LastContact: &now}
+			if err := tx.InsertPeer(p); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			p.PublicKey, p.URL, p.State, p.LastContact, p.RevokedAt = ans.PublicKey, strings.TrimRight(hubURL, "/"), core.PeerActive, &now, nil
+			p.Version++
+			if err := tx.UpdatePeer(p); err != nil {
+				return err
+			}
+		}
+		e := audit.Entry(core.Viewer{System: true}, "federation.enrol", audit.OK)
+		e.Query = "enrolled at the hub " + p.URL
+		return audit.Append(tx, e)
+	})
+}
+
+// Enrolled reports whether this node knows its hub.
+func (s *Service) Enrolled(ctx context.Context) (bool, error) {
+	var ok bool
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		_, err := tx.GetPeer(core.PeerHub, false)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return nil
+		}
+		ok = err == nil
+		return err
+	})
+	return ok, err
+}
+
+// Revoke stops trusting a peer's key: nothing from it is accepted and
+// nothing more is sent to it, until it enrols again with a new token
+// (and a new key).
+func (s *Service) Revoke(ctx context.Context, v core.Viewer, id, reason string) (*core.Peer, error) {
+	const action = "federation.revoke"
+	if err := s.operate(ctx, v, action); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 500 {
+		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("reason", "is required (at most 500 bytes): say why the key is no longer trusted"))
+	}
+	var out *core.Peer
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		p, err := tx.GetPeer(id, true)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		p.State, p.RevokedAt = core.PeerRevoked, &now
+		p.Version++
+		if err := tx.UpdatePeer(p); err != nil {
+			return err
+		}
+		out = p
+		e := audit.Entry(v, action, audit.OK)
+		e.Query = "peer " + id + " revoked: " + reason
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, audit.Refuse(ctx, s.Store, v, action, err)
+	}
+	return out, nil
+}
+
+// PeerState is a peer as operators see it.
+type PeerState struct {
+	core.Peer
+	core.PeerLag
+	// LagSeconds is the age of the oldest message not yet delivered (0
+	// when none waits).
+	LagSeconds float64            `json:"lag_seconds"`
+	Refusals   []*core.FedRefusal `json:"recent_refusals"`
+}
+
+// Peers lists every peer with its state, for operators.
+func (s *Service) Peers(ctx context.Context, v core.Viewer) ([]PeerState, error) {
+	if err := s.operate(ctx, v, "federation.peers"); err != nil {
+		return nil, err
+	}
+	out, err := s.PeerStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.System {
+		audit.Record(ctx, s.Store, audit.Entry(v, "federation.peers", audit.OK))
+	}
+	return out, nil
+}
+
+// PeerStates is Peers without the access decision, for /metrics (which
+// decides for itself who sees the data metrics).
+func (s *Service) PeerStates(ctx context.Context) ([]PeerState, error) {
+	var out []PeerState
+	now := s.now()
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		ps, err := tx.ListPeers()
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			lag, err := tx.FedLag(p.ID)
+			if err != nil {
+				return err
+			}
+			refs, err := tx.FedRefusals(p.ID, 10)
+			if err != nil {
+				return err
+			}
+			if refs == nil {
+				refs = []*core.FedRefusal{}
+			}
+			st := PeerState{Peer: *p, PeerLag: lag, Refusals: refs}
+			if lag.OldestSince != nil {
+				st.LagSeconds = now.Sub(*lag.OldestSince).Seconds()
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	if out == nil {
+		out = []PeerState{}
+	}
+	return out, err
+}
+
+// Run fans out and delivers until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	interval := s.Interval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		var wake <-chan struct{}
+		if s.Wake != nil {
+			wake = s.Wake()
+		}
+		if err := s.Step(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("federation", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-wake:
+		}
+	}
+}
+
+// Step queues what new events call for and delivers what is due.
+func (s *Service) Step(ctx context.Context) error {
+	for {
+		n, err := s.fanOut(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return s.deliverAll(ctx)
+}
+
+func (s *Service) backoff(attempts int) time.Duration {
+	base, ceil := s.BaseBackoff, s.MaxBackoff
+	if base <= 0 {
+		base = time.Second
+	}
+	if ceil <= 0 {
+		ceil = 5 * time.Minute
+	}
+	limit := base
+	for i := 1; i < attempts && limit < ceil; i++ {
+		limit *= 2
+	}
+	limit = min(limit, ceil)
+	return time.Duration(mrand.Int64N(int64(limit) + 1))
+}
+
+// messageID names the message about one version of an object to one
+// peer: the same whenever it is computed, so that queueing it twice (a
+// fan-out run again after a crash, two events of one version) finds it
+// already there.
+func messageID(to, typ, object string, version int64) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%s\x00%d", to, typ, object, version)))
+	return hex.EncodeToString(h[:16])
+}
+
+// snapshot reads a notice as it stands.
+func snapshot(tx core.Tx, id string) (*notices.Snapshot, error) {
+	r, err := tx.GetRecord(id)
+	if err != nil {
+		return nil, err
+	}
+	n, err := tx.GetNotice(id)
+	if err != nil {
+		return nil, err
+	}
+	return &notices.Snapshot{Record: r, Notice: n}, nil
+}
+
+// enqueue seals a bundle about snap's notice for peer and queues it,
+// unless the same message is already queued.
+func (s *Service) enqueue(tx core.Tx, peer, typ string, snap *notices.Snapshot, reason string, now time.Time) error {
+	r := snap.Record
+	id := messageID(peer, typ, r.ID, r.Version)
+	if ok, err := tx.HasFedMessage(peer, id); err != nil || ok {
+		return err
+	}
+	payload := snap
+	if typ == TypeNoticeWithdraw {
+		// A withdrawal carries the envelope and workflow, never the data:
+		// the addressee may no longer be allowed to see it.
+		rc := *r
+		rc.Data = json.RawMessage(`{}`)
+		payload = &notices.Snapshot{Record: &rc, Notice: snap.Notice}
+	}
+	body, err := json.Marshal(struct {
+		*notices.Snapshot
+		Reason string `json:"reason,omitempty"`
+	}{payload, reason})
+	if err != nil {
+		return err
+	}
+	// The sequence number is part of what is signed: take it first,
+	// then seal with it.
+	seq, err := tx.NextFedSeq(peer)
+	if err != nil {
+		return err
+	}
+	m := &core.FedMessage{Peer: peer, Seq: seq, MessageID: id, ObjectID: r.ID, ObjectVersion: r.Version, Type: typ, State: core.FedPending,
+		CreatedAt: now, NextAttempt: now}
+	rel := r.Releasability
+	b := &Bundle{Origin: s.Self(), To: peer, MessageID: id, Seq: m.Seq, Type: typ, ObjectID: r.ID, ObjectVersion: r.Version, Owner: r.Owner,
+		Releasability: &rel, Caveats: r.Caveats, CaveatText: r.CaveatText, CreatedAt: now, Payload: body}
+	sealed, err := Seal(b, s.Key)
+	if err != nil {
+		return err
+	}
+	m.Body = sealed
+	return tx.InsertFed(m)
+}

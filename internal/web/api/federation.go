@@ -1,0 +1,252 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/manara-hub/manara/internal/audit"
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/federation"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/screen"
+)
+
+// Federation routes. enrol and inbox are public at the HTTP level: the
+// first is authenticated by its one-time token, the second by the
+// signature over each bundle, checked against the key the sender
+// enrolled with; the others are for this process's administrators.
+func (s *Server) federationRoutes() []route {
+	return []route{
+		{Method: "POST", Path: "/api/v1/federation/enrolment-tokens", Summary: "Issue a one-time enrolment token for a bureau's national node (the hub's administrators)",
+			Body: "FederationTokenInput", Resp: "FederationToken", Status: 201, h: s.issueEnrolmentToken},
+		{Method: "POST", Path: federation.PathEnrol, Summary: "A national node enrols at the hub with its token and public key, and gets the hub's key", Public: true,
+			Body: "FederationEnrolInput", Resp: "FederationEnrolAnswer", h: s.enrolNode},
+		{Method: "POST", Path: federation.PathInbox, Summary: "Deliver one signed bundle from a peer; the answer is the receiver's signed receipt", Public: true,
+			Body: "FederationEnvelope", Resp: "FederationEnvelope", MaxBody: federation.MaxEnvelopeBytes,
+			Description: "The bundle's signature is checked against the key its origin enrolled with; a bundle that cannot be attributed is refused with a problem (401/400), anything else gets a signed receipt: accepted, duplicate, out_of_order or refused with the reason.",
+			h:           s.federationInbox},
+		{Method: "GET", Path: "/api/v1/federation/peers", Summary: "Each peer's state: last contact, messages and seconds of lag, refused messages with reasons (administrators)",
+			Resp: "FederationPeerList", h: s.federationPeers},
+		{Method: "POST", Path: "/api/v1/federation/peers/{id}/revoke", Summary: "Stop trusting a peer's key (a compromised node): nothing is accepted from it or sent to it until it enrols again",
+			Body: "FederationRevokeInput", Resp: "FederationPeer", Params: []param{{"id", "path", "The peer's id: a node's bureau code, or hub."}}, h: s.revokePeer},
+	}
+}
+
+func (s *Server) federationOn() (*federation.Service, error) {
+	if s.Federation == nil {
+		return nil, core.Errorf(core.ENOTFOUND, "federation is not enabled on this server (manara serve --role hub or --role node)")
+	}
+	return s.Federation, nil
+}
+
+type federationTokenInput struct {
+	Bureau   string `json:"bureau"`
+	TTLHours int    `json:"ttl_hours"`
+}
+
+func (s *Server) issueEnrolmentToken(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	// The body first: bad input is named as such on every server.
+	var in federationTokenInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	if in.TTLHours < 0 || in.TTLHours > 720 {
+		return core.Invalid(core.FieldError{Field: "ttl_hours", Reason: "must be from 1 to 720 (0 for the default, 24)"})
+	}
+	t, err := f.IssueToken(r.Context(), v, in.Bureau, time.Duration(in.TTLHours)*time.Hour)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *Server) enrolNode(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in federation.EnrolRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	ans, err := f.Enrol(r.Context(), v.Remote, in)
+	if err != nil {
+		return err
+	}
+	if s.Events != nil {
+		s.Events.Notify() // wakes the federation loop: the backfill waits
+	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+func (s *Server) federationInbox(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	// Text that is not text is refused as everywhere, naming the field,
+	// before the bundle is read (the signature would not cover a
+	// repaired string either).
+	if err := checkJSONText(raw); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	receipt, err := f.Receive(r.Context(), v.Remote, raw)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(receipt)
+	return nil
+}
+
+func (s *Server) federationPeers(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	ps, err := f.Peers(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"role": f.Role, "self": f.Self(), "public_key": f.PublicKey(), "items": ps, "count": len(ps)})
+	return nil
+}
+
+type federationRevokeInput struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) revokePeer(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in federationRevokeInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	p, err := f.Revoke(r.Context(), v, strings.TrimSpace(r.PathValue("id")), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// federationCollector reports each peer's state on /metrics (with the
+// data metrics: the peers and their traffic describe the federation).
+type federationCollector struct{ s *Server }
+
+var (
+	fedLastContact = prometheus.NewDesc("manara_federation_peer_last_contact_seconds", "Unix time of the last message exchanged with the peer.", []string{"peer"}, nil)
+	fedPending     = prometheus.NewDesc("manara_federation_peer_pending_messages", "Messages queued for the peer and not yet delivered.", []string{"peer"}, nil)
+	fedLag         = prometheus.NewDesc("manara_federation_peer_lag_seconds", "Age of the oldest message queued for the peer (0 when none waits).", []string{"peer"}, nil)
+	fedRefused     = prometheus.NewDesc("manara_federation_peer_refused_messages", "Messages refused, by the peer or by us, in either direction.", []string{"peer"}, nil)
+	fedActive      = prometheus.NewDesc("manara_federation_peer_active", "1 while the peer's key is trusted, 0 once revoked.", []string{"peer"}, nil)
+)
+
+func (c federationCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{fedLastContact, fedPending, fedLag, fedRefused, fedActive} {
+		ch <- d
+	}
+}
+
+func (c federationCollector) Collect(ch chan<- prometheus.Metric) {
+	f := c.s.Federation
+	if f == nil {
+		return
+	}
+	ctx, cancel := contextWithTimeout(2 * time.Second)
+	defer cancel()
+	ps, err := f.PeerStates(ctx)
+	if err != nil {
+		return
+	}
+	for _, p := range ps {
+		last := 0.0
+		if p.LastContact != nil {
+			last = float64(p.LastContact.Unix())
+		}
+		active := 0.0
+		if p.State == core.PeerActive {
+			active = 1
+		}
+		ch <- prometheus.MustNewConstMetric(fedLastContact, prometheus.GaugeValue, last, p.ID)
+		ch <- prometheus.MustNewConstMetric(fedPending, prometheus.GaugeValue, float64(p.Pending), p.ID)
+		ch <- prometheus.MustNewConstMetric(fedLag, prometheus.GaugeValue, p.LagSeconds, p.ID)
+		ch <- prometheus.MustNewConstMetric(fedRefused, prometheus.GaugeValue, float64(p.Refused), p.ID)
+		ch <- prometheus.MustNewConstMetric(fedActive, prometheus.GaugeValue, active, p.ID)
+	}
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
+
+// HitNoHit answers another process's hit/no-hit query on this one's
+// index (federation.Screener): the screening is decided and audited as a
+// local one by searcher, each match at the alert threshold becomes a hit
+// recorded for its owner (who is told at once, as of any restricted hit,
+// probing included), and the answer names only each hit's reference and
+// the bureau to contact.
+func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federation.PersonQuery) ([]federation.HitRef, error) {
+	x, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	pq := screen.PersonQuery{Name: q.Name, DateOfBirth: q.DateOfBirth, Sex: q.Sex, Nationality: q.Nationality}
+	found, err := x.ScreenPerson(searcher, pq)
+	ids := make([]string, 0, len(found))
+	for _, h := range found {
+		ids = append(ids, h.Internal())
+	}
+	e := audit.Entry(searcher, "screen.remote", audit.OutcomeOf(err), ids...)
+	e.Query = fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s (hit/no-hit from the federation)", q.Name, q.DateOfBirth, q.Sex, q.Nationality)
+	if aerr := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); aerr != nil {
+		return nil, aerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	asked := personAsked(pq)
+	sg := hits.Sighting{Type: "person", Subject: personSubject(pq), Query: asked.summary, QueryFields: asked.fields, Context: map[string]string{"via": "federation"}}
+	for _, h := range found {
+		if h.Alert() && h.Internal() != "" {
+			o := h.ForOwner()
+			sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, LabelParts: o.LabelParts,
+				Matched: o.Matched, MatchedWritten: o.MatchedWritten, Explanation: o.Explanation, Explained: o.Explained})
+		}
+	}
+	refs := []federation.HitRef{}
+	if len(sg.Matches) == 0 {
+		return refs, nil
+	}
+	made, err := s.Hits.Record(ctx, searcher, []hits.Sighting{sg})
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range made[0] {
+		if !h.Withheld { // probing: the searcher is told nothing
+			refs = append(refs, federation.HitRef{Reference: h.Reference, Contact: h.Owner})
+		}
+	}
+	return refs, nil
+}

@@ -1,0 +1,45 @@
+package api
+
+import (
+	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/federation"
+)
+
+// federationSchemas describe the federation routes. They are merged into
+// the document's schemas.
+func federationSchemas() obj {
+	integer := obj{"type": "integer"}
+	boolean := obj{"type": "boolean"}
+	rel := obj{"type": "object", "properties": obj{"mode": enum([]string{core.ReleaseAll, core.ReleaseOnly, core.ReleaseExcept}), "countries": list(str("ISO alpha-2"))}}
+	refusal := obj{"type": "object", "properties": obj{"id": str(""), "peer": str(""), "direction": enum([]string{"in", "out"}), "message_id": str(""),
+		"type": str(""), "reason": str(""), "at": dateTime}}
+	peer := obj{"type": "object", "properties": obj{"id": str("a node's bureau, or hub"), "role": enum([]string{core.FedRoleHub, core.FedRoleNode}),
+		"bureau": str(""), "public_key": str("ed25519:base64"), "url": str(""), "state": enum([]string{core.PeerActive, core.PeerRevoked}),
+		"offers_screening": boolean, "enrolled_at": dateTime, "last_contact": dateTime, "recv_seq": integer, "revoked_at": dateTime, "version": integer}}
+	peerState := obj{"allOf": []any{peer, obj{"type": "object", "properties": obj{"pending": integer, "oldest_pending_since": dateTime, "refused": integer,
+		"last_seq": integer, "lag_seconds": obj{"type": "number"}, "recent_refusals": list(refusal)}}}}
+	return obj{
+		"FederationTokenInput": object([]string{"bureau"}, obj{"bureau": str("the member country whose node will enrol"),
+			"ttl_hours": obj{"type": "integer", "description": "1 to 720; default 24"}}),
+		"FederationToken": obj{"type": "object", "properties": obj{"token": str("shown once: give it to the node's operator (manara serve --role node --enrol-token)"),
+			"id": str(""), "bureau": str(""), "created_at": dateTime, "expires_at": dateTime}},
+		"FederationEnrolInput": object([]string{"token", "bureau", "public_key", "url"}, obj{"token": str("the one-time enrolment token"),
+			"bureau": str("the node's bureau: must be the one the token was issued for"), "public_key": str("ed25519:base64 of the node's identity key"),
+			"url": str("the node's base URL, where the hub delivers"), "offers_screening": boolean}),
+		"FederationEnrolAnswer": obj{"type": "object", "properties": obj{"hub": str("hub"), "public_key": str("ed25519:base64 of the hub's identity key")}},
+		"FederationEnvelope": object([]string{"bundle", "signature"}, obj{
+			"bundle": obj{"type": "object", "description": "canonical JSON (keys sorted); always carries origin, to, message_id, seq, type, object_id, object_version, owner, releasability, caveats, created_at, payload; at most " + "2 MiB" + " bytes in all",
+				"properties": obj{"protocol": integer, "origin": str(""), "to": str(""), "message_id": str(""), "seq": integer,
+					"type":      enum([]string{federation.TypeNoticePut, federation.TypeNoticeWithdraw, federation.TypeNoticeRequest, federation.TypeNoticeCancel, federation.TypeReceipt}),
+					"object_id": str(""), "object_version": integer, "owner": str(""), "releasability": rel, "caveats": list(str("")), "caveat_text": str(""),
+					"created_at": dateTime, "payload": obj{"type": "object"}}},
+			"signature": str("base64 Ed25519 over the canonical bundle bytes, by the origin's enrolled key")}),
+		"FederationRemoteAnswer": obj{"type": "object", "description": "federation only (serve --role): one node's hit/no-hit answer; a node that did not answer in time is not_checked, never no_hit",
+			"properties": obj{"node": str("the node (its bureau) or hub"), "outcome": enum([]string{federation.RemoteHit, federation.RemoteNoHit, federation.RemoteNotChecked}),
+				"hits":   list(obj{"type": "object", "properties": obj{"reference": str("the hit's reference, to quote to the owner"), "contact_bureau": str("the owner bureau to contact")}}),
+				"reason": str("why not checked")}},
+		"FederationPeer":        peer,
+		"FederationPeerList":    obj{"type": "object", "properties": obj{"role": str(""), "self": str(""), "public_key": str(""), "items": list(peerState), "count": integer}},
+		"FederationRevokeInput": object([]string{"reason"}, obj{"reason": str("why the key is no longer trusted (at most 500 bytes)")}),
+	}
+}
