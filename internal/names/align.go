@@ -76,6 +76,12 @@ func subCost(a, b unit) float64 {
 			return 0
 		case kLongA:
 			return 0.1
+		case kVowel:
+			// the ʿayn written as a vowel in another spelling: Sa'd, Saed, Saad
+			if a.c == 'a' || a.c == 'e' {
+				return 0.1
+			}
+			return 0.3
 		}
 		return 1
 	case kAyn:

@@ -115,6 +115,8 @@ func spanSim(a, b span, spelled bool) float64 {
 	if best >= 1 {
 		return 1
 	}
+	// the readings that scored best, for the checks of written vowels
+	bestA, bestB := a.units, b.units
 	// A typing error moves a short Latin name far in sound (Kxyiira is not
 	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
 	// scaled so that it stays under the conflict line, lets such a name
@@ -126,18 +128,54 @@ func spanSim(a, b span, spelled bool) float64 {
 	}
 	for i, x := range a.alts {
 		if s := sim(x, codeAt(a.altCodes, i), b.units, b.codes) - 0.05; s > best {
-			best = s
+			best, bestA, bestB = s, x, b.units
 		}
 	}
 	for i, y := range b.alts {
 		if s := sim(a.units, a.codes, y, codeAt(b.altCodes, i)) - 0.05; s > best {
-			best = s
+			best, bestA, bestB = s, a.units, y
 		}
 	}
-	if best > genderedEnding && endsApart(a.units, b.units) {
+	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin && vowelApart(bestA, bestB)) {
 		best = genderedEnding
 	}
 	return best
+}
+
+// vowelApart reports whether two short names of two consonants ending in
+// a (Dina, Mona) have the same consonants and differ in their first vowel,
+// a for i or u, or i for u: Dina and Dana, Lina and Lana, Mona and Mina
+// are different names (e is any short vowel, o is u: Hend, Hind; Mona,
+// Muna are one). Longer names keep their short vowels unsure: the lists
+// write Salih and Salah, Yusif and Yusuf for one name.
+func vowelApart(a, b []unit) bool {
+	if len(a) != 4 || len(b) != 4 || a[3].kind != kVowel || a[3].c != 'a' || b[3] != a[3] {
+		return false
+	}
+	apart := 0
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.kind != y.kind || (x.kind != kVowel && x.c != y.c) {
+			return false
+		}
+		if x.kind == kVowel && x.c != y.c {
+			if i == 0 || i == len(a)-1 {
+				return false // the ends are endsApart's
+			}
+			p, q := x.c, y.c
+			if p == 'o' {
+				p = 'u'
+			}
+			if q == 'o' {
+				q = 'u'
+			}
+			if p == 'e' || q == 'e' || p == q {
+				return false
+			}
+			apart++
+		}
+	}
+	return apart == 1
 }
 
 // genderedEnding is the most two spellings that end in different written
@@ -737,7 +775,7 @@ func (n Name) Keys() []string {
 		if !t.particle {
 			add(keysOf(t.units))
 		}
-		for _, alt := range t.alts {
+		for _, alt := range t.alts[:len(t.alts)-t.unkeyed] {
 			add(keysOf(alt))
 		}
 		if i+1 < len(n.Tokens) && t.particle {

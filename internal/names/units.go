@@ -40,7 +40,11 @@ const (
 )
 
 // latinUnits turns a normalised Latin token (lower-case ASCII) into units.
-func latinUnits(s string) []unit {
+func latinUnits(s string) []unit { return readLatin(s, false) }
+
+// readLatin reads a Latin token; with ouVowel, ou before a vowel is the
+// vowel u rather than w (Souad: سعاد, not swad; Chouaib: شعيب).
+func readLatin(s string, ouVowel bool) []unit {
 	out := make([]unit, 0, len(s))
 	n := len(s)
 	at := func(i int) byte {
@@ -97,7 +101,7 @@ func latinUnits(s string) []unit {
 			}
 			i++
 		case c == 'o' && d == 'u':
-			if isV(e) || (i == 0 && e == 'w') {
+			if (isV(e) && !ouVowel) || (i == 0 && e == 'w') {
 				cons('w') // Maghrebi ou before a vowel: Ouahed, Naoual
 			} else {
 				vow('u')
@@ -140,13 +144,18 @@ func latinUnits(s string) []unit {
 }
 
 // collapse merges runs of the same unit: doubled letters carry no weight
-// across transliterations (Barrada, Berada; shadda is not written).
+// across transliterations (Barrada, Berada; shadda is not written). An a
+// repeated after an apostrophe is one vowel too: Sa'adiya is Sa'diya, the
+// apostrophe marking the ʿayn (not i: Rabi'i ends in two letters, ربيعي).
 func collapse(us []unit) []unit {
 	out := us[:0]
 	for _, u := range us {
 		if len(out) > 0 {
 			p := out[len(out)-1]
 			if p.c == u.c && p.kind == u.kind {
+				continue
+			}
+			if u.kind == kVowel && u.c == 'a' && p.kind == kApos && len(out) > 1 && out[len(out)-2].kind == kVowel && out[len(out)-2].c == u.c {
 				continue
 			}
 		}

@@ -100,7 +100,7 @@ CLASSES = {
     'maghrebi-french': [
         ('الحسن', ['Lahcen', 'Lahsen', 'Hassan', 'Hasan', 'al-Hasan', 'Lhassan']),
         ('الحسين', ['Lhoussaine', 'Lahoucine', 'Houcine', 'Hussein', 'al-Husayn', 'Houssine']),
-        ('بوشعيب', ['Bouchaib', 'Abu Shuayb', "Abu Shu'ayb", 'Bouchaïb', 'Bouchaab']),
+        ('بوشعيب', ['Bouchaib', 'Abu Shuayb', "Abu Shu'ayb", 'Bouchaïb']),
         ('بوعزة', ['Bouazza', "Abu 'Azza", 'Bouazaa']),
         ('بوجمعة', ['Boujemaa', "Abu Jum'a", 'Boujemâa', 'Boujmaa']),
         ('عبد الواحد', ['Abdelouahed', 'Abd al-Wahid', 'Abdelwahed', 'Abdul Wahid']),
