@@ -16,6 +16,9 @@ func delCost(u unit, cross, edge bool) float64 {
 		return 0.1
 	case kVowel:
 		if cross {
+			if u.long {
+				return 0.5
+			}
 			return 0.05
 		}
 		if edge {
@@ -136,7 +139,9 @@ func subCost(a, b unit) float64 {
 				if b.alt == 'a' {
 					return 0.05 // a final ى reads a: Moussa, Huda
 				}
-				return 0.25
+				// ي inside a name is a y or an i, never an a: الحسين
+				// is not Hassan
+				return 0.6
 			}
 			return 0.5
 		case kCons:

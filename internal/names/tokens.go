@@ -241,10 +241,14 @@ func latinAlts(t string) (alts [][]unit, unkeyed int) {
 		// the Maghrebi article before a word: Lhassan, Lmehdi, Lhoussaine
 		alts = append(alts, latinUnits(t[1:]))
 	}
-	if rest, ok := strings.CutPrefix(t, "lah"); ok && len(rest) >= 3 && !isV(rest[0]) {
-		// the article's vowel moved after the first letter: Lahcen is
-		// l-Hcen, al-Hasan; Lahbib, al-Habib
-		alts = append(alts, latinUnits("ha"+rest), latinUnits("lha"+rest))
+	if rest, ok := strings.CutPrefix(t, "lah"); ok && len(rest) >= 3 {
+		if isV(rest[0]) {
+			alts = append(alts, latinUnits("h"+rest)) // Lahoucine, al-Husayn
+		} else {
+			// the article's vowel moved after the first letter: Lahcen is
+			// l-Hcen, al-Hasan; Lahbib, al-Habib
+			alts = append(alts, latinUnits("ha"+rest), latinUnits("lha"+rest))
+		}
 	}
 	if len(t) >= 6 && isV(t[0]) && t[1] == t[2] && strings.IndexByte(sunLetters, t[1]) >= 0 && isV(t[3]) {
 		// an assimilated article glued on: Ettahar, Essaid, Eddahbi
@@ -254,13 +258,15 @@ func latinAlts(t string) (alts [][]unit, unkeyed int) {
 		// Bou- is Abu in Maghrebi names: Bouchaib, Abu Shuayb; Bouazza, Abu Azza
 		alts = append(alts, readLatin("abou"+rest, true))
 	}
-	if i := strings.Index(t, "aw"); i > 0 && i+2 < len(t) && !isV(t[i+2]) {
-		// the diphthong aw written ou: Fawziya, Fouzia; Tawfiq, Toufik
-		alts = append(alts, latinUnits(t[:i]+"ou"+t[i+2:]))
-	}
+	glided := t
 	if i := strings.Index(t, "iy"); i >= 1 && i+2 < len(t) && isV(t[i+2]) {
 		// a glide after i, written or not: Saadiya, Saadia; Wiyam, Wiam
-		alts = append(alts, latinUnits(t[:i+1]+t[i+2:]))
+		glided = t[:i+1] + t[i+2:]
+		alts = append(alts, latinUnits(glided))
+	}
+	if i := strings.Index(glided, "aw"); i > 0 && i+2 < len(glided) && !isV(glided[i+2]) {
+		// the diphthong aw written ou: Fawziya, Fouzia; Tawfiq, Toufik
+		alts = append(alts, latinUnits(glided[:i]+"ou"+glided[i+2:]))
 	}
 	if strings.Contains(t, "ou") {
 		if u := readLatin(t, true); !sameUnits(u, latinUnits(t)) {
@@ -271,6 +277,9 @@ func latinAlts(t string) (alts [][]unit, unkeyed int) {
 		// a first vowel left unwritten, as Maghrebi speech drops it:
 		// Driss, Idris; Smail, Ismail; Brahim, Ibrahim
 		alts = append(alts, latinUnits("i"+t))
+		// or after the first letter, as Levantine and Maghrebi speech
+		// drops it: Sleiman, Suleiman; Bchara, Bishara; Mhamed, Muhammad
+		alts = append(alts, latinUnits(t[:1]+"e"+t[1:]))
 	}
 	n := len(t)
 	if n >= 5 && t[n-1] == 'e' && (t[n-2] == 'a' || !isV(t[n-2]) || strings.HasSuffix(t, "que") || strings.HasSuffix(t, "gue")) {
@@ -285,7 +294,7 @@ func latinAlts(t string) (alts [][]unit, unkeyed int) {
 	if n >= 5 && t[n-1] == 't' && (t[n-2] == 'a' || t[n-2] == 'e') && !isV(t[n-3]) {
 		// a final -at, -et: the t of a ة (Rahmat, Rahma; Hayet, Haya;
 		// Hayate, Haya)
-		alts = append(alts, latinUnits(t[:n-1]))
+		alts = append(alts, latinUnits(t[:n-2]+"a"))
 		unkeyed = 1
 	}
 	return alts, unkeyed

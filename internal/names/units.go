@@ -9,6 +9,9 @@ type unit struct {
 	alt  byte // an alternative consonant class (ambiguous letters), or 0
 	kind kind
 	weak bool // a Latin final h after a vowel (Fatimah, Mullah): often only spelling
+	// long: a Latin vowel written long (ee, oo, the i of ei), which
+	// stands for a letter of an Arabic spelling: Hussein is حسين, not حسن
+	long bool
 	// d1, d2: a Latin digraph (kh, sh, th…) may also be two letters:
 	// Lakhal is ل ك ح ل, Azhar is ا ز ه ر.
 	d1, d2 byte
@@ -108,10 +111,14 @@ func readLatin(s string, ouVowel bool) []unit {
 			}
 			i++
 		case c == 'o' && d == 'o':
-			vow('u')
+			out = append(out, unit{c: 'u', kind: kVowel, long: true})
 			i++
 		case c == 'e' && d == 'e':
-			vow('i')
+			out = append(out, unit{c: 'i', kind: kVowel, long: true})
+			i++
+		case c == 'e' && d == 'i' && !isV(e):
+			vow('e')
+			out = append(out, unit{c: 'i', kind: kVowel, long: true})
 			i++
 		case c == 'y':
 			if (i == 0 && isV(d)) || (i > 0 && isV(at(i-1)) && isV(d)) {
