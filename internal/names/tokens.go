@@ -107,7 +107,7 @@ func Parse(name string) Name {
 			tok.units = hebrewUnits(t.text)
 		case Latin:
 			tok.units = latinUnits(t.text)
-			tok.particle = latinParticles[t.text]
+			tok.particle = latinParticles[t.text] || titles[t.text]
 			var unkeyed [][]unit
 			tok.alts, tok.unkeyed = latinAlts(t.text)
 			tok.alts, unkeyed = tok.alts[:len(tok.alts)-tok.unkeyed], tok.alts[len(tok.alts)-tok.unkeyed:]
@@ -132,6 +132,14 @@ func Parse(name string) Name {
 		n.Tokens = append(n.Tokens, tok)
 	}
 	return n
+}
+
+// titles are written before a name by some lists and not by others (Dr.
+// Ramadan Abdullah; Haji Nasir Javed): they weigh as particles, and a
+// missing one is not a missing first name.
+var titles = map[string]bool{
+	"dr": true, "prof": true, "mr": true, "mrs": true, "ms": true, "mme": true, "haji": true, "hajji": true, "hadji": true, "alhaji": true,
+	"sheikh": true, "shaykh": true, "shaikh": true, "mullah": true, "mulla": true, "maulana": true, "mawlana": true, "maulvi": true, "mufti": true,
 }
 
 var latinParticles = map[string]bool{
