@@ -63,6 +63,7 @@ type span struct {
 	codes    []uint8
 	alts     [][]unit
 	altCodes [][]uint8
+	near     int    // the last near alts are near readings (Token.near)
 	text     string // the first part; a two-part span's second is tail
 	tail     string
 	script   Script
@@ -80,7 +81,7 @@ func (x span) label() string {
 func spans(n Name) []span {
 	var out []span
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: t.Weight})
+		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
@@ -126,12 +127,19 @@ func spanSim(a, b span, spelled bool) float64 {
 			best = o
 		}
 	}
-	for i, x := range a.alts {
+	// A near reading moves a part's similarity by a vowel or so: it
+	// cannot bring a part that is far from the other near it, nor beat
+	// one already closer than an alternative reading may score.
+	nearA, nearB := len(a.alts), len(b.alts)
+	if best < nearReadingsFrom || best >= 0.95 {
+		nearA, nearB = len(a.alts)-a.near, len(b.alts)-b.near
+	}
+	for i, x := range a.alts[:nearA] {
 		if s := sim(x, codeAt(a.altCodes, i), b.units, b.codes) - 0.05; s > best {
 			best, bestA, bestB = s, x, b.units
 		}
 	}
-	for i, y := range b.alts {
+	for i, y := range b.alts[:nearB] {
 		if s := sim(a.units, a.codes, y, codeAt(b.altCodes, i)) - 0.05; s > best {
 			best, bestA, bestB = s, a.units, y
 		}
@@ -177,6 +185,10 @@ func vowelApart(a, b []unit) bool {
 	}
 	return apart == 1
 }
+
+// nearReadingsFrom is the similarity from which a part's near readings
+// (Token.near) are compared too.
+const nearReadingsFrom = 0.5
 
 // genderedEnding is the most two spellings that end in different written
 // vowels, one of them a, may be alike: Hafsa and Hafsi, Amina and Amine,
@@ -420,7 +432,7 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: y.weight}
+		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: y.weight}
 	}
 	u := n.Tokens[y.to]
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {

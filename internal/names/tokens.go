@@ -16,6 +16,10 @@ type Token struct {
 	altCodes [][]uint8
 	// unkeyed: the last unkeyed alts compare but name no retrieval key
 	unkeyed int
+	// near: the last near alts differ from the token's reading by about a
+	// vowel, so they cannot bring a part that is far from another near it
+	// (see spanSim)
+	near int
 	// particle marks ben, bin, abu… and abd standing alone: they weigh
 	// little on their own and mostly join the next part.
 	particle bool
@@ -108,13 +112,13 @@ func Parse(name string) Name {
 		case Latin:
 			tok.units = latinUnits(t.text)
 			tok.particle = latinParticles[t.text] || titles[t.text]
-			var unkeyed [][]unit
-			tok.alts, tok.unkeyed = latinAlts(t.text)
-			tok.alts, unkeyed = tok.alts[:len(tok.alts)-tok.unkeyed], tok.alts[len(tok.alts)-tok.unkeyed:]
+			var nearby [][]unit
+			tok.alts, tok.near, tok.unkeyed = latinAlts(t.text)
+			tok.alts, nearby = tok.alts[:len(tok.alts)-tok.near], tok.alts[len(tok.alts)-tok.near:]
 			if t.alt != "" {
 				tok.alts = append(tok.alts, latinUnits(t.alt))
 			}
-			tok.alts = append(tok.alts, unkeyed...)
+			tok.alts = append(tok.alts, nearby...)
 		default:
 			tok.units = latinUnits(t.text)
 			for _, a := range t.alts {
@@ -228,9 +232,10 @@ func latinCompound(t string) string {
 // latinAlts gives other readings of a Latin token: with a glued article
 // left out (Alqurashi, Elyazidi) or an assimilated l- (Lamine, Lahcen), and
 // the readings of the spelling habits of Maghrebi French and of the
-// transliterations of ʿayn and ة. The last unkeyed of them name no
+// transliterations of ʿayn and ة. The last near of them differ from the
+// token by a vowel or so (see Token.near); the last unkeyed name no
 // retrieval key (they drop a consonant that the keys of the name keep).
-func latinAlts(t string) (alts [][]unit, unkeyed int) {
+func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	isV := func(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
 	for _, p := range []string{"bin", "ben", "ibn", "abu", "abou", "bou"} {
 		for _, art := range []string{"al", "el"} {
@@ -266,6 +271,7 @@ func latinAlts(t string) (alts [][]unit, unkeyed int) {
 		// Bou- is Abu in Maghrebi names: Bouchaib, Abu Shuayb; Bouazza, Abu Azza
 		alts = append(alts, readLatin("abou"+rest, true))
 	}
+	far := len(alts)
 	glided := t
 	if i := strings.Index(t, "iy"); i >= 1 && i+2 < len(t) && isV(t[i+2]) {
 		// a glide after i, written or not: Saadiya, Saadia; Wiyam, Wiam
@@ -305,7 +311,7 @@ func latinAlts(t string) (alts [][]unit, unkeyed int) {
 		alts = append(alts, latinUnits(t[:n-2]+"a"))
 		unkeyed = 1
 	}
-	return alts, unkeyed
+	return alts, len(alts) - far, unkeyed
 }
 
 func sameUnits(a, b []unit) bool {
