@@ -47,9 +47,11 @@ type namePair struct {
 	A     *string `json:"a"`
 	B     *string `json:"b"`
 	Match *bool   `json:"match,omitempty"`
-	// Script and Note describe a pair in an evaluation file; eval reports
-	// recall per script when they are given.
+	// Script, Class and Note describe a pair in an evaluation file; eval
+	// reports right answers per script, and precision and recall per
+	// class, when they are given.
 	Script string `json:"script,omitempty"`
+	Class  string `json:"class,omitempty"`
 	Note   string `json:"note,omitempty"`
 }
 
@@ -119,6 +121,10 @@ func namesEval(in io.Reader, out io.Writer) error {
 	type tally struct{ right, pairs int }
 	perScript := map[string]*tally{}
 	var scripts []string
+	// counts of one class: true and false matches, missed matches, pairs
+	type counts struct{ tp, fp, fn, pairs int }
+	perClass := map[string]*counts{}
+	var classes []string
 	for sc.Scan() {
 		n++
 		if len(strings.TrimSpace(sc.Text())) == 0 {
@@ -139,6 +145,23 @@ func namesEval(in io.Reader, out io.Writer) error {
 			t.pairs++
 			if r.Match == *p.Match {
 				t.right++
+			}
+		}
+		if p.Class != "" {
+			c := perClass[p.Class]
+			if c == nil {
+				c = &counts{}
+				perClass[p.Class] = c
+				classes = append(classes, p.Class)
+			}
+			c.pairs++
+			switch {
+			case r.Match && *p.Match:
+				c.tp++
+			case r.Match:
+				c.fp++
+			case *p.Match:
+				c.fn++
 			}
 		}
 		switch {
@@ -173,6 +196,21 @@ func namesEval(in io.Reader, out io.Writer) error {
 		fmt.Fprintln(out, "\nright answers per script:")
 		for _, s := range scripts {
 			fmt.Fprintf(out, "  %-16s %3d of %3d\n", s, perScript[s].right, perScript[s].pairs)
+		}
+	}
+	if len(classes) > 0 {
+		fmt.Fprintln(out, "\nper class:")
+		for _, name := range classes {
+			c := perClass[name]
+			// a class of negatives only has no recall, and no precision
+			// while nothing in it matched
+			of := func(a, b int) string {
+				if b == 0 {
+					return "  —  "
+				}
+				return fmt.Sprintf("%.3f", ratio(a, b))
+			}
+			fmt.Fprintf(out, "  %-22s %4d pairs  precision %s  recall %s  (fp %d fn %d)\n", name, c.pairs, of(c.tp, c.tp+c.fp), of(c.tp, c.tp+c.fn), c.fp, c.fn)
 		}
 	}
 	if len(wrong) > 0 {

@@ -16,6 +16,9 @@ func delCost(u unit, cross, edge bool) float64 {
 		return 0.1
 	case kVowel:
 		if cross {
+			if u.long {
+				return 0.5
+			}
 			return 0.05
 		}
 		if edge {
@@ -76,6 +79,12 @@ func subCost(a, b unit) float64 {
 			return 0
 		case kLongA:
 			return 0.1
+		case kVowel:
+			// the ʿayn written as a vowel in another spelling: Sa'd, Saed, Saad
+			if a.c == 'a' || a.c == 'e' {
+				return 0.1
+			}
+			return 0.3
 		}
 		return 1
 	case kAyn:
@@ -130,7 +139,9 @@ func subCost(a, b unit) float64 {
 				if b.alt == 'a' {
 					return 0.05 // a final ى reads a: Moussa, Huda
 				}
-				return 0.25
+				// ي inside a name is a y or an i, never an a: الحسين
+				// is not Hassan
+				return 0.6
 			}
 			return 0.5
 		case kCons:
@@ -187,7 +198,7 @@ var near = sortedKeys(map[[2]byte]float64{
 	{cZa, 'z'}: 0.1, {cZa, 'd'}: 0.2, {cZa, 't'}: 0.5,
 	{'j', 'z'}: 0.6, {'j', 'y'}: 0.6, {'s', cSh}: 0.25, {'s', 'z'}: 0.4, {'s', 't'}: 0.6, {'t', 'd'}: 0.6,
 	{'d', 'z'}: 0.5, {'f', 'v'}: 0.2, {'b', 'v'}: 0.5, {'v', 'w'}: 0.3, {'b', 'p'}: 0.1, {'h', cKh}: 0.5,
-	{'k', cKh}: 0.5, {'k', cSh}: 0.6, {cSh, cKh}: 0.4, {cSh, 'j'}: 0.6, {'n', 'm'}: 0.7, {'l', 'r'}: 0.7, {'k', 's'}: 0.7,
+	{'k', cKh}: 0.5, {'k', cSh}: 0.8, {cSh, cKh}: 0.4, {cSh, 'j'}: 0.6, {'n', 'm'}: 0.7, {'l', 'r'}: 0.7, {'k', 's'}: 0.7,
 	{'j', cKh}: 0.7, {'t', 'c'}: 0.6,
 })
 

@@ -44,21 +44,77 @@ func evalPairs(t *testing.T, path string) (precision, recall float64, n int) {
 }
 
 // TestDevPairs holds the precision and recall reached on the development
-// split of the pairs built from the public lists (testdata/gen_pairs.py),
-// with a small margin: a change to the matcher must not lose them. The
-// held-out split (pairs-heldout.jsonl) is only reported, never tuned on.
+// splits of the pairs built from the public lists (testdata/gen_pairs.py)
+// and of the invented pairs of the spelling classes of issue 13
+// (testdata/gen_classes.py), with a small margin: a change to the matcher
+// must not lose them. The held-out splits (pairs-heldout.jsonl,
+// pairs-classes-heldout.jsonl) are only reported, never tuned on.
 func TestDevPairs(t *testing.T) {
 	for _, c := range []struct {
 		file              string
 		precision, recall float64
 	}{
-		{"testdata/pairs-dev.jsonl", 0.99, 0.76},
-		{"testdata/pairs-classes-dev.jsonl", 0.95, 0.85},
+		{"testdata/pairs-dev.jsonl", 0.99, 0.78},
+		{"testdata/pairs-classes-dev.jsonl", 0.98, 0.98},
+		{"testdata/pairs-classes-hand.jsonl", 0.95, 0.93},
+		{"testdata/pairs-heldout.jsonl", 0, 0},
+		{"testdata/pairs-classes-heldout.jsonl", 0, 0},
 	} {
 		p, r, n := evalPairs(t, c.file)
 		t.Logf("%s: %d pairs, precision %.3f, recall %.3f", c.file, n, p, r)
 		if p < c.precision || r < c.recall {
 			t.Errorf("%s: precision %.3f (want ≥ %.2f), recall %.3f (want ≥ %.2f)", c.file, p, c.precision, r, c.recall)
+		}
+	}
+}
+
+// TestNameClasses holds, class by class, spellings of one invented person
+// that must match at the default threshold, and different names close in
+// writing that must not.
+func TestNameClasses(t *testing.T) {
+	classes := []struct {
+		class       string
+		same, other [][2]string
+	}{
+		{"ال/إل that is not the article",
+			[][2]string{{"إلهام بناني", "Ilham Bennani"}, {"إلهام بناني", "Elham Bennani"}, {"Ilham Bennani", "Ilhame Bennani"}, {"إلياس الفيلالي", "Ilyas Filali"}, {"إلياس الفيلالي", "Elias El Filali"}},
+			[][2]string{{"Ilham Bennani", "Ilyas Bennani"}, {"الياس الصقلي", "Ilyas Seqqat"}}},
+		{"ة read as t",
+			[][2]string{{"حياة العلوي", "Hayat Alaoui"}, {"حياة العلوي", "Haya Alaoui"}, {"Hayat Alaoui", "Haya Alaoui"}, {"Hayet Alaoui", "Haya Alaoui"}, {"Hayate Alaoui", "Haya Alaoui"},
+				{"رحمة الكتاني", "Rahmat Kettani"}, {"Rahmat Kettani", "Rahma Kettani"}, {"عناية الشرقاوي", "Inayat Cherkaoui"}, {"عزة الناصري", "Izzat Nasiri"}, {"Hikmat Tazi", "Hikma Tazi"}},
+			[][2]string{{"Hikmat Tazi", "Hishmat Tazi"}, {"Rahmat Kettani", "Rifat Kettani"}}},
+		{"ʿayn and hamza inside a name",
+			[][2]string{{"سعدية المنصوري", "Saadia Mansouri"}, {"Saadia Mansouri", "Sa'dia Mansouri"}, {"Saadia Mansouri", "Sa'adiya Mansouri"}, {"Sa'dia Mansouri", "Saadiya Mansouri"},
+				{"شعيب الإدريسي", "Chouaib Idrissi"}, {"شعيب الإدريسي", "Shu'ayb al-Idrisi"}, {"Chouaib Idrissi", "Shu'ayb Idrisi"}, {"Chouaib Idrissi", "Shoaib Idrissi"},
+				{"سعاد العلوي", "Souad Alaoui"}, {"Souad Alaoui", "Soad Alaoui"}, {"Sa'd Tazi", "Saed Tazi"}, {"Wi'am Amrani", "Wiyam Amrani"}},
+			[][2]string{{"Mouad Tazi", "Mourad Tazi"}, {"Naima Tazi", "Nadia Tazi"}, {"Jaafar Tazi", "Jabbar Tazi"}}},
+		{"Maghrebi French spellings",
+			[][2]string{{"Lahcen Amrani", "Hassan Amrani"}, {"Lahcen Amrani", "Lhassan Amrani"}, {"الحسن العمراني", "Lahcen Amrani"}, {"Lahoucine Amrani", "Houcine Amrani"},
+				{"Bouchaib Tazi", "Abu Shuayb Tazi"}, {"Bouazza Tazi", "Abu 'Azza Tazi"}, {"Abdelouahed Raji", "Abd al-Wahid Raji"}, {"Mohamed Ouazzani", "Muhammad Wazzani"},
+				{"Driss Amrani", "Idris Amrani"}, {"Tahar Amrani", "Ettahar Amrani"}, {"Fouzia Chami", "Fawziya Chami"}, {"Abdeslam Alaoui", "Abd al-Salam Alaoui"}, {"Lmehdi Alaoui", "Mahdi Alaoui"}},
+			[][2]string{{"Lhoussaine Amrani", "Lahcen Amrani"}, {"الحسين الحلبي", "Hassan Halabi"}, {"الحسن بناني", "Hussein Bennani"}, {"Bouchaib Tazi", "Chouaib Tazi"}, {"Brahim Tazi", "Rahim Tazi"}}},
+		{"q written k or g",
+			[][2]string{{"Seqqat Karim", "Sekkat Karim"}, {"Guessous Nadia", "Qassus Nadia"}, {"Qadiri Omar", "Kadiri Omar"}, {"قاسم التازي", "Kacem Tazi"}, {"Siddiq Filali", "Siddique Filali"}, {"Abdelkader Filali", "Abdulgadir Filali"}},
+			[][2]string{{"Qasim Tazi", "Jasim Tazi"}, {"Kacem Tazi", "Hachem Tazi"}}},
+		{"Levantine and Christian names",
+			[][2]string{{"Elias Haddad", "Elias Hadad"}, {"Boutros Khoury", "Butrus Khuri"}, {"Boutros Khoury", "Botros El Khoury"}, {"Youhanna Daher", "Yuhanna Dahir"}, {"Hanna Matar", "Hanna Mattar"},
+				{"Gebran Nakhleh", "Jubran Nakhla"}, {"Sleiman Tannous", "Suleiman Tannous"}},
+			[][2]string{{"Boutros Khoury", "Boulos Khoury"}, {"Antoun Khoury", "Antar Khoury"}}},
+		{"short names one vowel apart",
+			[][2]string{{"Hind Berrada", "Hend Berrada"}, {"Mona Tazi", "Muna Tazi"}, {"Salma Tazi", "Selma Tazi"}},
+			[][2]string{{"Hafsa Bennani", "Hafsi Bennani"}, {"Amina Raji", "Amine Raji"}, {"Karim Lahlou", "Karima Lahlou"}, {"Dina Filali", "Dana Filali"}, {"Lina Alaoui", "Lana Alaoui"},
+				{"Mona Tazi", "Mina Tazi"}, {"Rima Kettani", "Rama Kettani"}, {"حفصة بناني", "Hafsi Bennani"}, {"Samia Tazi", "Samir Tazi"}}},
+	}
+	for _, c := range classes {
+		for _, p := range c.same {
+			if r := Compare(p[0], p[1]); !r.Match {
+				t.Errorf("%s: %q and %q should match at %.2f: %.3f %q", c.class, p[0], p[1], DefaultThreshold, r.Score, r.Explain())
+			}
+		}
+		for _, p := range c.other {
+			if r := Compare(p[0], p[1]); r.Match {
+				t.Errorf("%s: %q and %q are different names: %.3f %q", c.class, p[0], p[1], r.Score, r.Explain())
+			}
 		}
 	}
 }

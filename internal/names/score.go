@@ -68,6 +68,7 @@ type span struct {
 	codes    []uint8
 	alts     [][]unit
 	altCodes [][]uint8
+	near     int    // the last near alts are near readings (Token.near)
 	text     string // the first part; a two-part span's second is tail
 	tail     string
 	script   Script
@@ -85,7 +86,7 @@ func (x span) label() string {
 func spans(n Name) []span {
 	var out []span
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: t.Weight})
+		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
@@ -120,6 +121,8 @@ func spanSim(a, b span, spelled bool) float64 {
 	if best >= 1 {
 		return 1
 	}
+	// the readings that scored best, for the checks of written vowels
+	bestA, bestB := a.units, b.units
 	// A typing error moves a short Latin name far in sound (Kxyiira is not
 	// Kayiira to the ear) but one letter in spelling. Spelling similarity,
 	// scaled so that it stays under the conflict line, lets such a name
@@ -129,21 +132,68 @@ func spanSim(a, b span, spelled bool) float64 {
 			best = o
 		}
 	}
-	for i, x := range a.alts {
+	// A near reading moves a part's similarity by a vowel or so: it
+	// cannot bring a part that is far from the other near it, nor beat
+	// one already closer than an alternative reading may score.
+	nearA, nearB := len(a.alts), len(b.alts)
+	if best < nearReadingsFrom || best >= 0.95 {
+		nearA, nearB = len(a.alts)-a.near, len(b.alts)-b.near
+	}
+	for i, x := range a.alts[:nearA] {
 		if s := sim(x, codeAt(a.altCodes, i), b.units, b.codes) - 0.05; s > best {
-			best = s
+			best, bestA, bestB = s, x, b.units
 		}
 	}
-	for i, y := range b.alts {
+	for i, y := range b.alts[:nearB] {
 		if s := sim(a.units, a.codes, y, codeAt(b.altCodes, i)) - 0.05; s > best {
-			best = s
+			best, bestA, bestB = s, a.units, y
 		}
 	}
-	if best > genderedEnding && endsApart(a.units, b.units) {
+	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin && vowelApart(bestA, bestB)) {
 		best = genderedEnding
 	}
 	return best
 }
+
+// vowelApart reports whether two short names of two consonants ending in
+// a (Dina, Mona) have the same consonants and differ in their first vowel,
+// a for i or u, or i for u: Dina and Dana, Lina and Lana, Mona and Mina
+// are different names (e is any short vowel, o is u: Hend, Hind; Mona,
+// Muna are one). Longer names keep their short vowels unsure: the lists
+// write Salih and Salah, Yusif and Yusuf for one name.
+func vowelApart(a, b []unit) bool {
+	if len(a) != 4 || len(b) != 4 || a[3].kind != kVowel || a[3].c != 'a' || b[3] != a[3] {
+		return false
+	}
+	apart := 0
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.kind != y.kind || (x.kind != kVowel && x.c != y.c) {
+			return false
+		}
+		if x.kind == kVowel && x.c != y.c {
+			if i == 0 || i == len(a)-1 {
+				return false // the ends are endsApart's
+			}
+			p, q := x.c, y.c
+			if p == 'o' {
+				p = 'u'
+			}
+			if q == 'o' {
+				q = 'u'
+			}
+			if p == 'e' || q == 'e' || p == q {
+				return false
+			}
+			apart++
+		}
+	}
+	return apart == 1
+}
+
+// nearReadingsFrom is the similarity from which a part's near readings
+// (Token.near) are compared too.
+const nearReadingsFrom = 0.5
 
 // genderedEnding is the most two spellings that end in different written
 // vowels, one of them a, may be alike: Hafsa and Hafsi, Amina and Amine,
@@ -387,7 +437,7 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, text: t.Text, script: t.Script, weight: y.weight}
+		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: y.weight}
 	}
 	u := n.Tokens[y.to]
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {
@@ -742,7 +792,7 @@ func (n Name) Keys() []string {
 		if !t.particle {
 			add(keysOf(t.units))
 		}
-		for _, alt := range t.alts {
+		for _, alt := range t.alts[:len(t.alts)-t.unkeyed] {
 			add(keysOf(alt))
 		}
 		if i+1 < len(n.Tokens) && t.particle {

@@ -14,6 +14,12 @@ type Token struct {
 	// using one costs a little.
 	alts     [][]unit
 	altCodes [][]uint8
+	// unkeyed: the last unkeyed alts compare but name no retrieval key
+	unkeyed int
+	// near: the last near alts differ from the token's reading by about a
+	// vowel, so they cannot bring a part that is far from another near it
+	// (see spanSim)
+	near int
 	// particle marks ben, bin, abu… and abd standing alone: they weigh
 	// little on their own and mostly join the next part.
 	particle bool
@@ -96,16 +102,23 @@ func Parse(name string) Name {
 			if n := len(tok.units); n >= 3 && tok.units[n-1].kind == kH {
 				// a final ة read as t (Hayat, Izzat, Rahmat, Inayat)
 				tok.alts = append(tok.alts, append(append([]unit(nil), tok.units[:n-1]...), unit{c: 't'}))
+				if tok.units[n-2].kind == kLongA {
+					// or not read after a long a: حياة Haya, نجاة Naja
+					tok.alts = append(tok.alts, tok.units[:n-1:n-1])
+				}
 			}
 		case Hebrew:
 			tok.units = hebrewUnits(t.text)
 		case Latin:
 			tok.units = latinUnits(t.text)
-			tok.particle = latinParticles[t.text]
-			tok.alts = latinAlts(t.text)
+			tok.particle = latinParticles[t.text] || titles[t.text]
+			var nearby [][]unit
+			tok.alts, tok.near, tok.unkeyed = latinAlts(t.text)
+			tok.alts, nearby = tok.alts[:len(tok.alts)-tok.near], tok.alts[len(tok.alts)-tok.near:]
 			if t.alt != "" {
 				tok.alts = append(tok.alts, latinUnits(t.alt))
 			}
+			tok.alts = append(tok.alts, nearby...)
 		default:
 			tok.units = latinUnits(t.text)
 			for _, a := range t.alts {
@@ -123,6 +136,14 @@ func Parse(name string) Name {
 		n.Tokens = append(n.Tokens, tok)
 	}
 	return n
+}
+
+// titles are written before a name by some lists and not by others (Dr.
+// Ramadan Abdullah; Haji Nasir Javed): they weigh as particles, and a
+// missing one is not a missing first name.
+var titles = map[string]bool{
+	"dr": true, "prof": true, "mr": true, "mrs": true, "ms": true, "mme": true, "haji": true, "hajji": true, "hadji": true, "alhaji": true,
+	"sheikh": true, "shaykh": true, "shaikh": true, "mullah": true, "mulla": true, "maulana": true, "mawlana": true, "maulvi": true, "mufti": true,
 }
 
 var latinParticles = map[string]bool{
@@ -170,6 +191,10 @@ func latinCompound(t string) string {
 			switch {
 			case c == 'l' && i+1 < len(rest):
 				return "abd-" + rest[i+1:]
+			case strings.IndexByte(sunLetters, c) >= 0 && i+2 < len(rest) && rest[i+1] != c && strings.IndexByte("aeiouhy", rest[i+1]) < 0:
+				// the article's sun letter written once: Abdeslam, Abd
+				// as-Salam; Abderzak, Abd ar-Razzaq
+				return "abd-" + rest[i:]
 			case strings.IndexByte(sunLetters, c) >= 0 && i+1 < len(rest) && rest[i+1] == c:
 				return "abd-" + rest[i+1:]
 			case c == 's' && strings.HasPrefix(rest[i:], "ssh"), c == 'c' && strings.HasPrefix(rest[i:], "chch"):
@@ -205,9 +230,13 @@ func latinCompound(t string) string {
 }
 
 // latinAlts gives other readings of a Latin token: with a glued article
-// left out (Alqurashi, Elyazidi) or an assimilated l- (Lamine, Lahcen).
-func latinAlts(t string) [][]unit {
-	var alts [][]unit
+// left out (Alqurashi, Elyazidi) or an assimilated l- (Lamine, Lahcen), and
+// the readings of the spelling habits of Maghrebi French and of the
+// transliterations of ʿayn and ة. The last near of them differ from the
+// token by a vowel or so (see Token.near); the last unkeyed name no
+// retrieval key (they drop a consonant that the keys of the name keep).
+func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
+	isV := func(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
 	for _, p := range []string{"bin", "ben", "ibn", "abu", "abou", "bou"} {
 		for _, art := range []string{"al", "el"} {
 			if rest, ok := strings.CutPrefix(t, p+art); ok && len(rest) >= 3 {
@@ -218,10 +247,83 @@ func latinAlts(t string) [][]unit {
 	if len(t) >= 6 && (strings.HasPrefix(t, "al") || strings.HasPrefix(t, "el")) {
 		alts = append(alts, latinUnits(t[2:]))
 	}
-	if len(t) >= 5 && t[0] == 'l' && strings.IndexByte("aeiou", t[1]) >= 0 {
+	if len(t) >= 5 && t[0] == 'l' && isV(t[1]) {
 		alts = append(alts, latinUnits(t[1:]))
 	}
-	return alts
+	if len(t) >= 5 && t[0] == 'l' && !isV(t[1]) && strings.IndexByte("lwy", t[1]) < 0 {
+		// the Maghrebi article before a word: Lhassan, Lmehdi, Lhoussaine
+		alts = append(alts, latinUnits(t[1:]))
+	}
+	if rest, ok := strings.CutPrefix(t, "lah"); ok && len(rest) >= 3 {
+		if isV(rest[0]) {
+			alts = append(alts, latinUnits("h"+rest)) // Lahoucine, al-Husayn
+		} else {
+			// the article's vowel moved after the first letter: Lahcen is
+			// l-Hcen, al-Hasan; Lahbib, al-Habib
+			alts = append(alts, latinUnits("ha"+rest), latinUnits("lha"+rest))
+		}
+	}
+	if len(t) >= 6 && isV(t[0]) && t[1] == t[2] && strings.IndexByte(sunLetters, t[1]) >= 0 && isV(t[3]) {
+		// an assimilated article glued on: Ettahar, Essaid, Eddahbi
+		alts = append(alts, latinUnits(t[2:]))
+	}
+	if rest, ok := strings.CutPrefix(t, "bou"); ok && len(rest) >= 3 {
+		// Bou- is Abu in Maghrebi names: Bouchaib, Abu Shuayb; Bouazza, Abu Azza
+		alts = append(alts, readLatin("abou"+rest, true))
+	}
+	far := len(alts)
+	glided := t
+	if i := strings.Index(t, "iy"); i >= 1 && i+2 < len(t) && isV(t[i+2]) {
+		// a glide after i, written or not: Saadiya, Saadia; Wiyam, Wiam
+		glided = t[:i+1] + t[i+2:]
+		alts = append(alts, latinUnits(glided))
+	}
+	if i := strings.Index(glided, "aw"); i > 0 && i+2 < len(glided) && !isV(glided[i+2]) {
+		// the diphthong aw written ou: Fawziya, Fouzia; Tawfiq, Toufik
+		alts = append(alts, latinUnits(glided[:i]+"ou"+glided[i+2:]))
+	}
+	if strings.Contains(t, "ou") {
+		if u := readLatin(t, true); !sameUnits(u, latinUnits(t)) {
+			alts = append(alts, u) // Souad, Chouaib: ou the vowel u before a vowel
+		}
+	}
+	if len(t) >= 4 && !isV(t[0]) && !isV(t[1]) && strings.IndexByte("hjyw'", t[1]) < 0 {
+		// a first vowel left unwritten, as Maghrebi speech drops it:
+		// Driss, Idris; Smail, Ismail; Brahim, Ibrahim
+		alts = append(alts, latinUnits("i"+t))
+		// or after the first letter, as Levantine and Maghrebi speech
+		// drops it: Sleiman, Suleiman; Bchara, Bishara; Mhamed, Muhammad
+		alts = append(alts, latinUnits(t[:1]+"e"+t[1:]))
+	}
+	n := len(t)
+	if n >= 5 && t[n-1] == 'e' && (t[n-2] == 'a' || !isV(t[n-2]) || strings.HasSuffix(t, "que") || strings.HasSuffix(t, "gue")) {
+		// a French final e that is not read: Ilhame, Hayate, Siddique, Hasnae
+		stem := t[:n-1]
+		if strings.HasSuffix(stem, "qu") || strings.HasSuffix(stem, "gu") {
+			stem = stem[:len(stem)-1]
+		}
+		alts = append(alts, latinUnits(stem))
+		t, n = stem, len(stem)
+	}
+	if n >= 5 && t[n-1] == 't' && (t[n-2] == 'a' || t[n-2] == 'e') && !isV(t[n-3]) {
+		// a final -at, -et: the t of a ة (Rahmat, Rahma; Hayet, Haya;
+		// Hayate, Haya)
+		alts = append(alts, latinUnits(t[:n-2]+"a"))
+		unkeyed = 1
+	}
+	return alts, len(alts) - far, unkeyed
+}
+
+func sameUnits(a, b []unit) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // arabicStructure cuts an Arabic word into the tokens it stands for:

@@ -9,6 +9,9 @@ type unit struct {
 	alt  byte // an alternative consonant class (ambiguous letters), or 0
 	kind kind
 	weak bool // a Latin final h after a vowel (Fatimah, Mullah): often only spelling
+	// long: a Latin vowel written long (ee, oo, the i of ei), which
+	// stands for a letter of an Arabic spelling: Hussein is حسين, not حسن
+	long bool
 	// d1, d2: a Latin digraph (kh, sh, th…) may also be two letters:
 	// Lakhal is ل ك ح ل, Azhar is ا ز ه ر.
 	d1, d2 byte
@@ -40,7 +43,11 @@ const (
 )
 
 // latinUnits turns a normalised Latin token (lower-case ASCII) into units.
-func latinUnits(s string) []unit {
+func latinUnits(s string) []unit { return readLatin(s, false) }
+
+// readLatin reads a Latin token; with ouVowel, ou before a vowel is the
+// vowel u rather than w (Souad: سعاد, not swad; Chouaib: شعيب).
+func readLatin(s string, ouVowel bool) []unit {
 	out := make([]unit, 0, len(s))
 	n := len(s)
 	at := func(i int) byte {
@@ -97,17 +104,21 @@ func latinUnits(s string) []unit {
 			}
 			i++
 		case c == 'o' && d == 'u':
-			if isV(e) || (i == 0 && e == 'w') {
+			if (isV(e) && !ouVowel) || (i == 0 && e == 'w') {
 				cons('w') // Maghrebi ou before a vowel: Ouahed, Naoual
 			} else {
 				vow('u')
 			}
 			i++
 		case c == 'o' && d == 'o':
-			vow('u')
+			out = append(out, unit{c: 'u', kind: kVowel, long: true})
 			i++
 		case c == 'e' && d == 'e':
-			vow('i')
+			out = append(out, unit{c: 'i', kind: kVowel, long: true})
+			i++
+		case c == 'e' && d == 'i' && !isV(e):
+			vow('e')
+			out = append(out, unit{c: 'i', kind: kVowel, long: true})
 			i++
 		case c == 'y':
 			if (i == 0 && isV(d)) || (i > 0 && isV(at(i-1)) && isV(d)) {
@@ -140,13 +151,18 @@ func latinUnits(s string) []unit {
 }
 
 // collapse merges runs of the same unit: doubled letters carry no weight
-// across transliterations (Barrada, Berada; shadda is not written).
+// across transliterations (Barrada, Berada; shadda is not written). An a
+// repeated after an apostrophe is one vowel too: Sa'adiya is Sa'diya, the
+// apostrophe marking the ʿayn (not i: Rabi'i ends in two letters, ربيعي).
 func collapse(us []unit) []unit {
 	out := us[:0]
 	for _, u := range us {
 		if len(out) > 0 {
 			p := out[len(out)-1]
 			if p.c == u.c && p.kind == u.kind {
+				continue
+			}
+			if u.kind == kVowel && u.c == 'a' && p.kind == kApos && len(out) > 1 && out[len(out)-2].kind == kVowel && out[len(out)-2].c == u.c {
 				continue
 			}
 		}
