@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/manara-hub/manara/internal/auth"
+	"github.com/manara-hub/manara/internal/bench"
 )
 
 // TestUnknownFlagNamesCloseOnes: a mistyped flag is named with the flags
@@ -120,5 +121,26 @@ func TestTOTPJoinsItsArguments(t *testing.T) {
 	}
 	if !want[got] {
 		t.Fatalf("grouped secret gives %s, want the whole secret's code (one of %v)", got, want)
+	}
+}
+
+// TestBenchSuitesAnswered: every suite the command accepts is described in
+// its help and prints rows when named (meetings once printed nothing: the
+// command accepted a suite Run had lost), and an unknown one is refused
+// with the list.
+func TestBenchSuitesAnswered(t *testing.T) {
+	help, _ := cli(t, nil, "bench", "--help")
+	for _, s := range bench.Suites() {
+		if !strings.Contains(help, "  "+s+" ") {
+			t.Errorf("bench --help does not describe the suite %q:\n%s", s, help)
+		}
+	}
+	out, code := cli(t, nil, "bench", "--suite", "meetings")
+	if code != 0 || !strings.Contains(out, "time to plan") {
+		t.Fatalf("bench --suite meetings: exit %d:\n%s", code, out)
+	}
+	out, code = cli(t, nil, "bench", "--suite", "meeting")
+	if code != 2 || !strings.Contains(out, `unknown suite "meeting": say one of lists, fixtures, scale, reports, meetings`) {
+		t.Fatalf("unknown suite: exit %d:\n%s", code, out)
 	}
 }

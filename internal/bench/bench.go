@@ -52,6 +52,34 @@ func (o Options) logf(format string, args ...any) {
 // viewer is a border system's key of a bureau that owns nothing here.
 var viewer = core.Viewer{Bureau: "FR", KeyID: "bench", Permissions: []string{core.PermScreen}}
 
+// Suites are every suite's name, in the order Run runs them: the first three
+// run when none is named, the others only when named.
+func Suites() []string {
+	out := []string{"lists", "fixtures", "scale"}
+	for _, x := range namedSuites {
+		out = append(out, x.name)
+	}
+	return out
+}
+
+// namedSuites run only when named, in this order. One table, so that a suite
+// the command accepts is a suite Run runs.
+var namedSuites = []struct {
+	name string
+	run  func(context.Context, Options) ([]Row, error)
+}{
+	{"reports", reportsSuite},
+	{"meetings", meetingsSuite},
+	{"accreditation", accreditationSuite},
+	{"federation", func(ctx context.Context, o Options) ([]Row, error) {
+		if o.FedMessages <= 0 {
+			o.FedMessages = 2000
+		}
+		return federationSuite(ctx, o)
+	}},
+	{"assembly", assemblySuite},
+}
+
 // Run runs the chosen suites and returns their rows.
 func Run(ctx context.Context, o Options) ([]Row, error) {
 	var rows []Row
@@ -69,35 +97,13 @@ func Run(ctx context.Context, o Options) ([]Row, error) {
 		}
 		rows = append(rows, r...)
 	}
-	if slices.Contains(o.Suites, "reports") {
-		r, err := reportsSuite(ctx, o)
-		if err != nil {
-			return rows, err
-		}
-		rows = append(rows, r...)
-	}
-	if slices.Contains(o.Suites, "accreditation") {
-		r, err := accreditationSuite(ctx, o)
-		rows = append(rows, r...)
-		if err != nil {
-			return rows, err
-		}
-	}
-	if slices.Contains(o.Suites, "federation") {
-		if o.FedMessages <= 0 {
-			o.FedMessages = 2000
-		}
-		r, err := federationSuite(ctx, o)
-		rows = append(rows, r...)
-		if err != nil {
-			return rows, err
-		}
-	}
-	if slices.Contains(o.Suites, "assembly") {
-		r, err := assemblySuite(ctx, o)
-		rows = append(rows, r...)
-		if err != nil {
-			return rows, err
+	for _, x := range namedSuites {
+		if slices.Contains(o.Suites, x.name) {
+			r, err := x.run(ctx, o)
+			rows = append(rows, r...)
+			if err != nil {
+				return rows, err
+			}
 		}
 	}
 	return rows, nil
