@@ -51,6 +51,14 @@ type Tx interface {
 	AgreementTx
 	AccreditationTx
 	FederationTx
+	SavepointTx
+}
+
+// SavepointTx undoes part of a transaction. Savepoint runs fn; if fn
+// returns an error, everything fn wrote is rolled back (the rest of the
+// transaction stands and may go on) and the error is returned.
+type SavepointTx interface {
+	Savepoint(fn func() error) error
 }
 
 // EventTx appends to and reads the event stream. Sequence numbers are

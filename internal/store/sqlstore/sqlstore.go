@@ -234,6 +234,8 @@ type tx struct {
 	readOnly bool
 	stmts    *stmtCache
 	bound    map[*sql.Stmt]*sql.Stmt // prepared statements bound to this transaction
+	// savepoints numbers this transaction's savepoints.
+	savepoints int
 }
 
 // prepared returns q's prepared statement bound to this transaction, or
