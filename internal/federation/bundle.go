@@ -43,6 +43,11 @@ const Protocol = 1
 // Limits on what a peer may send.
 const (
 	MaxEnvelopeBytes = 2 << 20 // one signed bundle on the wire
+	// A batch is bounded in messages and in bytes (the whole request);
+	// each of its envelopes is still at most MaxEnvelopeBytes, so one
+	// message of the largest size always fits in a batch alone.
+	MaxBatchMessages = 500
+	MaxBatchBytes    = 8 << 20
 	maxIDLength      = 100
 	maxCaveatText    = 2000
 )
@@ -54,9 +59,21 @@ const (
 	TypeNoticeRequest  = "notice.request"  // node → hub: a notice request for the hub's review
 	TypeNoticeCancel   = "notice.cancel"   // node → hub: the owner cancels its notice
 	TypeReceipt        = "receipt"         // the answer to any of them
+	TypeBatchReceipt   = "receipt.batch"   // the answer to a batch: each message's outcome
 )
 
-var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport}
+// sequenced reports whether a message type takes a place in the
+// per-peer sequence (and may travel in a batch): everything but the
+// answers and the hit/no-hit queries, which are answered at once.
+func sequenced(typ string) bool {
+	switch typ {
+	case TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer:
+		return false
+	}
+	return true
+}
+
+var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.
@@ -198,7 +215,7 @@ func (b *Bundle) check() error {
 		return invalid("to", "is required: the addressee's peer id")
 	case !validID(b.MessageID):
 		return invalid("message_id", "is required (at most 100 characters)")
-	case b.Seq < 1 && b.Type != TypeReceipt && b.Type != TypeScreenAnswer:
+	case b.Seq < 1 && b.Type != TypeReceipt && b.Type != TypeBatchReceipt && b.Type != TypeScreenAnswer:
 		return invalid("seq", "must be at least 1")
 	case !validID(b.ObjectID):
 		return invalid("object_id", "is required")

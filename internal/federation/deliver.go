@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -32,7 +33,24 @@ type Receipt struct {
 	ExpectedSeq int64  `json:"expected_seq,omitempty"`
 }
 
-const maxReceiptBytes = 64 << 10
+// MessageReceipt is one message's outcome in a batch receipt.
+type MessageReceipt struct {
+	MessageID string `json:"message_id"`
+	Seq       int64  `json:"seq"`
+	Receipt
+}
+
+// BatchReceipt is the payload of a batch's receipt: one outcome per
+// message, in the order sent, for a prefix of the batch (all of it
+// unless an envelope could not be attributed).
+type BatchReceipt struct {
+	Receipts []MessageReceipt `json:"receipts"`
+}
+
+const (
+	maxReceiptBytes      = 64 << 10
+	maxBatchReceiptBytes = 1 << 20
+)
 
 // deliverAll sends every active peer its due messages, each peer's in
 // order, stopping at a peer's first failure (an update never overtakes
@@ -64,115 +82,143 @@ func (s *Service) deliverAll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// deliver sends p's due messages in batches, in order, until none is
+// due or one fails.
 func (s *Service) deliver(ctx context.Context, p *core.Peer) error {
-	// Messages the peer accepted are marked delivered a page at a time,
-	// in one transaction (one disk sync for many): should this process
-	// stop before, they are sent again, and the peer's receipt says
-	// "duplicate".
-	var done []*core.FedMessage
-	flush := func() error {
-		if len(done) == 0 {
-			return nil
-		}
-		now := s.now()
-		err := s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
-			for _, m := range done {
-				if err := tx.UpdateFed(m); err != nil {
-					return err
-				}
-			}
-			return tx.TouchPeer(p.ID, now)
-		})
-		done = done[:0]
-		return err
+	size := s.BatchSize
+	if size <= 0 || size > MaxBatchMessages {
+		size = MaxBatchMessages
 	}
-	for {
-		if err := flush(); err != nil {
-			return err
-		}
+	for ctx.Err() == nil {
 		var due []*core.FedMessage
 		if err := s.Store.View(ctx, func(tx core.Tx) error {
 			var err error
-			due, err = tx.NextFed(p.ID, 100)
+			due, err = tx.NextFed(p.ID, size)
 			return err
 		}); err != nil {
 			return err
 		}
-		if len(due) == 0 {
-			return nil
+		batch := packBatch(due, s.now())
+		if len(batch) == 0 {
+			return nil // nothing queued, or the head waits out its backoff (the rest wait behind it)
 		}
-		for _, m := range due {
-			if ctx.Err() != nil || m.NextAttempt.After(s.now()) {
-				// Shutting down, or waiting out its backoff (later ones
-				// wait behind it).
-				return flush()
-			}
-			delivered, ok, err := s.attempt(ctx, p, m)
-			if delivered {
-				done = append(done, m)
-				continue
-			}
-			if ferr := flush(); err == nil {
-				err = ferr
-			}
-			if err != nil || !ok {
-				return err
-			}
+		ok, err := s.sendBatch(ctx, p, batch)
+		if err != nil || !ok {
+			return err
 		}
 	}
+	return nil
 }
 
-// attempt sends one message and records the outcome, except a delivery,
-// which it reports for the caller to record with others; ok reports
-// whether the peer's next message may follow.
-func (s *Service) attempt(ctx context.Context, p *core.Peer, m *core.FedMessage) (delivered, ok bool, err error) {
-	rc, sendErr := s.send(ctx, p, m)
-	now := s.now()
-	if sendErr == nil && rc.Outcome == OutcomeOutOfOrder && rc.ExpectedSeq > m.Seq {
-		rc.Outcome = OutcomeDuplicate // the peer is past it already
+// packBatch takes, from the head of a peer's queue, the messages due at
+// now that fit in one request (MaxBatchBytes, with room for the
+// wrapping); the first not yet due ends it.
+func packBatch(due []*core.FedMessage, now time.Time) []*core.FedMessage {
+	const wrapping = 64 // {"envelopes":[…]} and the commas
+	size := wrapping
+	for i, m := range due {
+		if m.NextAttempt.After(now) || (i > 0 && size+len(m.Body)+1 > MaxBatchBytes) {
+			return due[:i]
+		}
+		size += len(m.Body) + 1
 	}
-	switch {
-	case sendErr != nil || rc.Outcome == OutcomeOutOfOrder:
-		if ctx.Err() != nil {
-			return false, false, nil // shutting down: it is sent again later, the attempt not counted
-		}
+	return due
+}
+
+// sendBatch posts ms to p and records what p answered for each, in one
+// transaction: delivered (accepted, or a duplicate: the peer has it),
+// refused with its reason, or — at the first message the peer is not
+// ready for, or when the request failed — retried later with backoff,
+// the messages behind it waiting. Each message delivered or refused is
+// in this process's audit log. ok reports whether the peer's next
+// messages may follow at once.
+func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) (ok bool, err error) {
+	rcs, sendErr := s.postBatch(ctx, p, ms)
+	if sendErr != nil && ctx.Err() != nil {
+		return false, nil // shutting down: sent again later, the attempt not counted
+	}
+	now := s.now()
+	var entries []*core.AuditEntry
+	var changed []*core.FedMessage
+	var refusals []*core.FedRefusal
+	retry := func(m *core.FedMessage, why string) {
 		m.Attempts++
-		if sendErr != nil {
-			m.LastError = clip(sendErr.Error(), 300)
-		} else {
-			m.LastError = fmt.Sprintf("the peer expects message %d first", rc.ExpectedSeq)
-		}
+		m.LastError = clip(why, 300)
 		m.NextAttempt = now.Add(s.backoff(m.Attempts))
-		return false, false, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error { return tx.UpdateFed(m) })
-	case rc.Outcome == OutcomeRefused:
-		m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
-		return false, true, s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		changed = append(changed, m)
+	}
+	ok = true
+	if sendErr != nil {
+		retry(ms[0], sendErr.Error())
+		ok = false
+	}
+	for i, rc := range rcs {
+		m := ms[i]
+		if rc.Outcome == OutcomeOutOfOrder && rc.ExpectedSeq > m.Seq {
+			rc.Outcome = OutcomeDuplicate // the peer is past it already
+		}
+		e := audit.Entry(core.Viewer{System: true}, actionSend, audit.OK, m.ObjectID)
+		e.Query = fmt.Sprintf("%s #%d %s to %s: %s", m.Type, m.Seq, m.MessageID, p.ID, rc.Outcome)
+		switch rc.Outcome {
+		case OutcomeOutOfOrder:
+			retry(m, fmt.Sprintf("the peer expects message %d first", rc.ExpectedSeq))
+			ok = false
+		case OutcomeRefused:
+			m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
+			changed = append(changed, m)
+			refusals = append(refusals, &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out", MessageID: m.MessageID,
+				Type: m.Type, Reason: clip(rc.Reason, 500), At: now})
+			e.Action, e.Outcome = "federation.refused_by_peer", audit.Denied
+			e.Query += ": " + clip(rc.Reason, 300)
+			entries = append(entries, e)
+		default:
+			m.State, m.LastError, m.DeliveredAt = core.FedDelivered, "", &now
+			changed = append(changed, m)
+			entries = append(entries, e)
+		}
+		if !ok {
+			break
+		}
+	}
+	err = s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		for _, m := range changed {
 			if err := tx.UpdateFed(m); err != nil {
 				return err
 			}
+		}
+		for _, r := range refusals {
+			if err := tx.InsertFedRefusal(r); err != nil {
+				return err
+			}
+		}
+		if len(rcs) > 0 {
 			if err := tx.TouchPeer(p.ID, now); err != nil {
 				return err
 			}
-			if err := tx.InsertFedRefusal(&core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out", MessageID: m.MessageID,
-				Type: m.Type, Reason: clip(rc.Reason, 500), At: now}); err != nil {
-				return err
-			}
-			e := audit.Entry(core.Viewer{System: true}, "federation.refused_by_peer", audit.Denied, m.ObjectID)
-			e.Query = fmt.Sprintf("%s refused %s #%d (%s): %s", p.ID, m.Type, m.Seq, m.MessageID, clip(rc.Reason, 300))
-			return audit.Append(tx, e)
-		})
-	default:
-		m.State, m.LastError, m.DeliveredAt = core.FedDelivered, "", &now
-		return true, true, nil
-	}
+		}
+		return audit.Append(tx, entries...)
+	})
+	return ok && err == nil, err
 }
 
-// send posts one sealed bundle to the peer and returns its verified
-// receipt.
-func (s *Service) send(ctx context.Context, p *core.Peer, m *core.FedMessage) (*Receipt, error) {
+const actionSend = "federation.send"
+
+// postBatch posts ms, sealed bundles, to p in one request and returns
+// the receipts p signed, one per message for a prefix of ms (at least
+// the first).
+func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) ([]Receipt, error) {
+	var body bytes.Buffer
+	body.WriteString(`{"envelopes":[`)
+	for i, m := range ms {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.Write(m.Body)
+	}
+	body.WriteString(`]}`)
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+PathInbox, bytes.NewReader(m.Body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+PathInboxBatch, &body)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +229,7 @@ func (s *Service) send(ctx context.Context, p *core.Peer, m *core.FedMessage) (*
 		return nil, err
 	}
 	defer res.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxReceiptBytes))
+	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxBatchReceiptBytes))
 	if res.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("HTTP %d: %s", res.StatusCode, clip(string(raw), 200))
 	}
@@ -194,17 +240,27 @@ func (s *Service) send(ctx context.Context, p *core.Peer, m *core.FedMessage) (*
 	if err := Verify(p.PublicKey, canon, sig); err != nil {
 		return nil, fmt.Errorf("the receipt is not signed by %s's enrolled key", p.ID)
 	}
-	if b.Type != TypeReceipt || b.Origin != p.ID || b.To != s.Self() || b.ObjectID != m.MessageID {
-		return nil, fmt.Errorf("the receipt answers another message")
+	if b.Type != TypeBatchReceipt || b.Origin != p.ID || b.To != s.Self() || b.ObjectID != ms[0].MessageID {
+		return nil, fmt.Errorf("the receipt answers another batch")
 	}
-	var rc Receipt
-	if err := json.Unmarshal(b.Payload, &rc); err != nil {
+	var br BatchReceipt
+	if err := json.Unmarshal(b.Payload, &br); err != nil {
 		return nil, fmt.Errorf("unreadable receipt payload")
 	}
-	switch rc.Outcome {
-	case OutcomeAccepted, OutcomeDuplicate, OutcomeRefused, OutcomeOutOfOrder:
-	default:
-		return nil, fmt.Errorf("unknown receipt outcome %q", clip(rc.Outcome, 40))
+	if len(br.Receipts) == 0 || len(br.Receipts) > len(ms) {
+		return nil, fmt.Errorf("the receipt answers %d messages of %d sent", len(br.Receipts), len(ms))
 	}
-	return &rc, nil
+	out := make([]Receipt, len(br.Receipts))
+	for i, r := range br.Receipts {
+		if r.MessageID != ms[i].MessageID || r.Seq != ms[i].Seq {
+			return nil, fmt.Errorf("the receipt's answer %d is for message %s #%d, not %s #%d", i, clip(r.MessageID, 40), r.Seq, ms[i].MessageID, ms[i].Seq)
+		}
+		switch r.Outcome {
+		case OutcomeAccepted, OutcomeDuplicate, OutcomeRefused, OutcomeOutOfOrder:
+		default:
+			return nil, fmt.Errorf("unknown receipt outcome %q", clip(r.Outcome, 40))
+		}
+		out[i] = r.Receipt
+	}
+	return out, nil
 }

@@ -30,20 +30,94 @@ type noticePayload struct {
 // refused with the reason; every refusal is audited and recorded, and a
 // refused message stores nothing.
 func (s *Service) Receive(ctx context.Context, remote string, raw []byte) ([]byte, error) {
-	const action = "federation.receive"
-	v := core.Viewer{Remote: remote}
-	deny := func(b *Bundle, err error) ([]byte, error) {
-		e := audit.Entry(v, action, audit.OutcomeOf(err))
-		e.Query = clip(core.ErrorMessage(err), 300)
-		if b != nil {
-			e.Query = fmt.Sprintf("%s #%d %s from %s to %s: %s", b.Type, b.Seq, b.MessageID, b.Origin, b.To, e.Query)
-		}
-		audit.Record(ctx, s.Store, e)
+	b, peer, v, err := s.attribute(ctx, remote, raw, "")
+	if err != nil {
 		return nil, err
 	}
+	switch {
+	case b.Type == TypeScreenQuery:
+		return s.answerQuery(ctx, v, peer, b)
+	case !sequenced(b.Type):
+		return s.deny(ctx, v, b, invalid("type", "a receipt or an answer comes back with the response; it is not posted"))
+	}
+	rc := s.applyBatch(ctx, v, peer, []*Bundle{b})[0]
+	payload, _ := json.Marshal(rc)
+	return s.sealAnswer(peer, TypeReceipt, b.MessageID, b.Seq, payload)
+}
+
+// ReceiveBatch takes a batch a peer posted ({"envelopes": [...]}, each
+// envelope signed by its origin on its own) and returns one sealed
+// receipt naming each message's outcome, in order. The messages are
+// applied in one transaction (one disk sync for the batch), each inside
+// its own savepoint. An envelope that cannot be attributed ends the
+// batch there: the messages before it are answered, the rest are not
+// (the sender sends them again, and the unattributable one, at the head
+// of its next batch, is refused without a receipt, as when sent alone).
+func (s *Service) ReceiveBatch(ctx context.Context, remote string, raw []byte) ([]byte, error) {
+	if len(raw) > MaxBatchBytes {
+		return s.deny(ctx, core.Viewer{Remote: remote}, nil, core.Errorf(core.ETOOLARGE, "a federation batch is at most %d bytes", MaxBatchBytes))
+	}
+	var batch struct {
+		Envelopes []json.RawMessage `json:"envelopes"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&batch); err != nil {
+		return s.deny(ctx, core.Viewer{Remote: remote}, nil, invalid("envelopes", "must be a JSON object {\"envelopes\": [envelope, …]}: "+clip(err.Error(), 120)))
+	}
+	if n := len(batch.Envelopes); n == 0 || n > MaxBatchMessages {
+		return s.deny(ctx, core.Viewer{Remote: remote}, nil, invalid("envelopes", fmt.Sprintf("must hold 1 to %d envelopes", MaxBatchMessages)))
+	}
+	var bs []*Bundle
+	var peer *core.Peer
+	var v core.Viewer
+	for i, env := range batch.Envelopes {
+		origin := ""
+		if peer != nil {
+			origin = peer.ID
+		}
+		b, p, pv, err := s.attribute(ctx, remote, env, origin)
+		if err == nil && !sequenced(b.Type) {
+			_, err = s.deny(ctx, pv, b, invalid(fmt.Sprintf("envelopes[%d].type", i), "only messages that take a place in the sequence travel in a batch"))
+		}
+		if err != nil {
+			if i == 0 {
+				return nil, err
+			}
+			break
+		}
+		bs, peer, v = append(bs, b), p, pv
+	}
+	rcs := s.applyBatch(ctx, v, peer, bs)
+	out := BatchReceipt{Receipts: make([]MessageReceipt, len(bs))}
+	for i, b := range bs {
+		out.Receipts[i] = MessageReceipt{MessageID: b.MessageID, Seq: b.Seq, Receipt: rcs[i]}
+	}
+	payload, _ := json.Marshal(out)
+	return s.sealAnswer(peer, TypeBatchReceipt, bs[0].MessageID, int64(len(bs)), payload)
+}
+
+// sealAnswer signs this process's answer to peer about the message
+// named by object.
+func (s *Service) sealAnswer(peer *core.Peer, typ, object string, version int64, payload []byte) ([]byte, error) {
+	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{peer.Bureau}}
+	return Seal(&Bundle{Origin: s.Self(), To: peer.ID, MessageID: uuid.Must(uuid.NewV7()).String(), Type: typ, ObjectID: object,
+		ObjectVersion: version, Owner: s.operator(), Releasability: &rel, CreatedAt: s.now(), Payload: payload}, s.Key)
+}
+
+// attribute opens one envelope and verifies it against its origin's
+// enrolled key; origin, if set, is the only origin accepted (a batch
+// carries one peer's messages). Every failure is audited.
+func (s *Service) attribute(ctx context.Context, remote string, raw []byte, origin string) (*Bundle, *core.Peer, core.Viewer, error) {
+	v := core.Viewer{Remote: remote}
 	b, canon, sig, err := Open(raw)
 	if err != nil {
-		return deny(nil, err)
+		_, err = s.deny(ctx, v, nil, err)
+		return nil, nil, v, err
+	}
+	if origin != "" && b.Origin != origin {
+		_, err = s.deny(ctx, v, b, invalid("origin", fmt.Sprintf("a batch carries the messages of one origin (%s)", origin)))
+		return nil, nil, v, err
 	}
 	var peer *core.Peer
 	err = s.Store.View(ctx, func(tx core.Tx) error {
@@ -52,118 +126,48 @@ func (s *Service) Receive(ctx context.Context, remote string, raw []byte) ([]byt
 		return err
 	})
 	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && (peer.ID == s.Self() || peer.State != core.PeerActive)) {
-		return deny(b, core.Errorf(core.EUNAUTHORIZED, "%q is not an enrolled peer of this %s (or its key was revoked)", clip(b.Origin, 40), s.Role))
+		_, err = s.deny(ctx, v, b, core.Errorf(core.EUNAUTHORIZED, "%q is not an enrolled peer of this %s (or its key was revoked)", clip(b.Origin, 40), s.Role))
+		return nil, nil, v, err
 	} else if err != nil {
-		return nil, err
+		return nil, nil, v, err
 	}
 	v = core.Viewer{Remote: remote, Bureau: peer.Bureau, KeyID: "federation:" + peer.ID}
 	if err := Verify(peer.PublicKey, canon, sig); err != nil {
 		s.recordRefusal(ctx, peer.ID, b, "forged: "+core.ErrorMessage(err))
-		return deny(b, err)
+		_, err = s.deny(ctx, v, b, err)
+		return nil, nil, v, err
 	}
-	switch b.Type {
-	case TypeReceipt, TypeScreenAnswer:
-		return deny(b, invalid("type", "a receipt or an answer comes back with the response; it is not posted"))
-	case TypeScreenQuery:
-		return s.answerQuery(ctx, v, peer, b)
-	}
-	rc := s.apply(ctx, v, peer, b)
-	if rc.Outcome == OutcomeRefused {
-		s.recordRefusal(ctx, peer.ID, b, rc.Reason)
-	}
-	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{peer.Bureau}}
-	payload, _ := json.Marshal(rc)
-	return Seal(&Bundle{Origin: s.Self(), To: peer.ID, MessageID: uuid.Must(uuid.NewV7()).String(), Type: TypeReceipt, ObjectID: b.MessageID,
-		ObjectVersion: b.Seq, Owner: s.operator(), Releasability: &rel, CreatedAt: s.now(), Payload: payload}, s.Key)
+	return b, peer, v, nil
 }
+
+// deny audits a delivery that is refused without a receipt.
+func (s *Service) deny(ctx context.Context, v core.Viewer, b *Bundle, err error) ([]byte, error) {
+	e := audit.Entry(v, actionReceive, audit.OutcomeOf(err))
+	e.Query = clip(core.ErrorMessage(err), 300)
+	if b != nil {
+		e.Query = fmt.Sprintf("%s #%d %s from %s to %s: %s", b.Type, b.Seq, b.MessageID, b.Origin, b.To, e.Query)
+	}
+	audit.Record(ctx, s.Store, e)
+	return nil, err
+}
+
+const actionReceive = "federation.receive"
 
 func (s *Service) recordRefusal(ctx context.Context, peer string, b *Bundle, reason string) {
 	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
-		return tx.InsertFedRefusal(&core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: peer, Direction: "in", MessageID: b.MessageID,
-			Type: b.Type, Reason: clip(reason, 500), At: s.now()})
+		return s.insertRefusal(tx, peer, b, reason)
 	})
+}
+
+func (s *Service) insertRefusal(tx core.Tx, peer string, b *Bundle, reason string) error {
+	return tx.InsertFedRefusal(&core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: peer, Direction: "in", MessageID: b.MessageID,
+		Type: b.Type, Reason: clip(reason, 500), At: s.now()})
 }
 
 // refusal is a message that will never be applied, and why.
 type refusal struct{ reason string }
 
 func (r refusal) Error() string { return r.reason }
-
-// apply checks a verified bundle from peer and applies it, at most once
-// and in order. A message refused for what it says (not for when it
-// came) still takes its place in the sequence, so the next one is not
-// held up behind it.
-func (s *Service) apply(ctx context.Context, v core.Viewer, peer *core.Peer, b *Bundle) Receipt {
-	const action = "federation.receive"
-	summary := fmt.Sprintf("%s #%d %s from %s: ", b.Type, b.Seq, b.MessageID, peer.ID)
-	if b.To != s.Self() {
-		// Signed by the peer, but for someone else: a replay to the
-		// wrong node, or a misrouted message. It takes no place here.
-		reason := fmt.Sprintf("addressed to %s, not to %s", clip(b.To, 40), s.Self())
-		s.audit(ctx, v, action, audit.Denied, summary+reason, b.ObjectID)
-		return Receipt{Outcome: OutcomeRefused, Reason: reason}
-	}
-	var rc Receipt
-	var evs int
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		rc, evs = Receipt{}, 0
-		p, err := tx.GetPeer(peer.ID, true) // serialises this peer's messages
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if err := tx.TouchPeer(p.ID, now); err != nil {
-			return err
-		}
-		applied, err := tx.Applied(p.ID, b.MessageID, b.ObjectVersion)
-		if err != nil {
-			return err
-		}
-		switch {
-		case applied || b.Seq <= p.RecvSeq:
-			rc = Receipt{Outcome: OutcomeDuplicate, Reason: "already received: nothing changed"}
-			e := audit.Entry(v, action, audit.Conflict, b.ObjectID)
-			e.Query = summary + "replayed or delivered twice: nothing changed"
-			return audit.Append(tx, e)
-		case b.Seq != p.RecvSeq+1:
-			rc = Receipt{Outcome: OutcomeOutOfOrder, ExpectedSeq: p.RecvSeq + 1, Reason: fmt.Sprintf("message %d comes first", p.RecvSeq+1)}
-			e := audit.Entry(v, action, audit.Conflict, b.ObjectID)
-			e.Query = summary + rc.Reason
-			return audit.Append(tx, e)
-		}
-		n, err := s.applyTx(tx, p, b)
-		if err != nil {
-			return err
-		}
-		evs = n
-		if err := tx.MarkApplied(p.ID, b.MessageID, b.ObjectVersion, b.Seq, now); err != nil {
-			return err
-		}
-		p.RecvSeq = b.Seq
-		p.Version++
-		if err := tx.UpdatePeer(p); err != nil {
-			return err
-		}
-		rc = Receipt{Outcome: OutcomeAccepted}
-		e := audit.Entry(v, action, audit.OK, b.ObjectID)
-		e.Query = summary + "applied"
-		return audit.Append(tx, e)
-	})
-	var ref refusal
-	switch {
-	case err == nil:
-		if evs > 0 {
-			s.changed()
-		}
-		return rc
-	case asRefusal(err, &ref):
-		return s.refuseInOrder(ctx, v, peer, b, summary, ref.reason)
-	default:
-		s.Log.Error("federation receive", "peer", peer.ID, "message", b.MessageID, "err", err)
-		// Not applied, not refused: the sender tries again later.
-		return Receipt{Outcome: OutcomeOutOfOrder, ExpectedSeq: b.Seq, Reason: "not applied (a local failure): send it again"}
-	}
-}
 
 func asRefusal(err error, r *refusal) bool {
 	x, ok := err.(refusal)
@@ -173,29 +177,122 @@ func asRefusal(err error, r *refusal) bool {
 	return ok
 }
 
-// refuseInOrder records a refusal in the sequence: the transaction that
-// tried to apply the message rolled back, so nothing of it is stored.
-func (s *Service) refuseInOrder(ctx context.Context, v core.Viewer, peer *core.Peer, b *Bundle, summary, reason string) Receipt {
+// applyBatch checks verified bundles from peer, in the order sent, and
+// applies each at most once and in order, all in one transaction: one
+// receipt per bundle. Each message is applied inside its own savepoint,
+// so one refused for what it says (not for when it came) is undone
+// alone — nothing of it is stored — while it still takes its place in
+// the sequence and the batch's other messages apply. A local failure
+// (the store) rolls the whole batch back: every message is answered
+// "send it again", and nothing of the batch, nor its place in the
+// sequence, was kept.
+func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer, bs []*Bundle) []Receipt {
+	var rcs []Receipt
+	var evs int
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		p, err := tx.GetPeer(peer.ID, true)
+		rcs, evs = make([]Receipt, len(bs)), 0
+		p, err := tx.GetPeer(peer.ID, true) // serialises this peer's deliveries
 		if err != nil {
 			return err
 		}
-		if p.RecvSeq == b.Seq-1 {
-			p.RecvSeq = b.Seq
-			p.Version++
-			if err := tx.UpdatePeer(p); err != nil {
+		now := s.now()
+		if err := tx.TouchPeer(p.ID, now); err != nil {
+			return err
+		}
+		recv := p.RecvSeq
+		for i, b := range bs {
+			summary := fmt.Sprintf("%s #%d %s from %s: ", b.Type, b.Seq, b.MessageID, peer.ID)
+			note := func(outcome, what string) error {
+				e := audit.Entry(v, actionReceive, outcome, b.ObjectID)
+				e.Query = summary + clip(what, 300)
+				return audit.Append(tx, e)
+			}
+			if b.To != s.Self() {
+				// Signed by the peer, but for someone else: a replay to
+				// the wrong process, or a misrouted message. It takes no
+				// place here.
+				reason := fmt.Sprintf("addressed to %s, not to %s", clip(b.To, 40), s.Self())
+				rcs[i] = Receipt{Outcome: OutcomeRefused, Reason: reason}
+				if err := s.insertRefusal(tx, p.ID, b, reason); err != nil {
+					return err
+				}
+				if err := note(audit.Denied, reason); err != nil {
+					return err
+				}
+				continue
+			}
+			applied, err := tx.Applied(p.ID, b.MessageID, b.ObjectVersion)
+			if err != nil {
 				return err
 			}
+			switch {
+			case applied || b.Seq <= recv:
+				rcs[i] = Receipt{Outcome: OutcomeDuplicate, Reason: "already received: nothing changed"}
+				if err := note(audit.Conflict, "replayed or delivered twice: nothing changed"); err != nil {
+					return err
+				}
+				continue
+			case b.Seq != recv+1:
+				rcs[i] = Receipt{Outcome: OutcomeOutOfOrder, ExpectedSeq: recv + 1, Reason: fmt.Sprintf("message %d comes first", recv+1)}
+				if err := note(audit.Conflict, rcs[i].Reason); err != nil {
+					return err
+				}
+				continue
+			}
+			var n int
+			err = tx.Savepoint(func() error {
+				var err error
+				if n, err = s.applyTx(tx, p, b); err != nil {
+					return err
+				}
+				if s.failAfterApply != nil {
+					if err := s.failAfterApply(b); err != nil {
+						return err
+					}
+				}
+				if err := tx.MarkApplied(p.ID, b.MessageID, b.ObjectVersion, b.Seq, now); err != nil {
+					return err
+				}
+				return note(audit.OK, "applied")
+			})
+			var ref refusal
+			switch {
+			case err == nil:
+				rcs[i] = Receipt{Outcome: OutcomeAccepted}
+				evs += n
+			case asRefusal(err, &ref):
+				rcs[i] = Receipt{Outcome: OutcomeRefused, Reason: ref.reason}
+				if err := s.insertRefusal(tx, p.ID, b, ref.reason); err != nil {
+					return err
+				}
+				if err := note(audit.Denied, "refused: "+ref.reason); err != nil {
+					return err
+				}
+			default:
+				return err
+			}
+			recv = b.Seq
 		}
-		e := audit.Entry(v, "federation.receive", audit.Denied, b.ObjectID)
-		e.Query = summary + "refused: " + clip(reason, 300)
-		return audit.Append(tx, e)
+		if recv != p.RecvSeq {
+			p.RecvSeq = recv
+			p.Version++
+			return tx.UpdatePeer(p)
+		}
+		return nil
 	})
 	if err != nil {
-		return Receipt{Outcome: OutcomeOutOfOrder, ExpectedSeq: b.Seq, Reason: "not applied (a local failure): send it again"}
+		s.Log.Error("federation receive", "peer", peer.ID, "messages", len(bs), "first", bs[0].MessageID, "err", err)
+		// Not applied, not refused: the sender tries again later.
+		rcs = make([]Receipt, len(bs))
+		for i, b := range bs {
+			rcs[i] = Receipt{Outcome: OutcomeOutOfOrder, ExpectedSeq: b.Seq, Reason: "not applied (a local failure): send it again"}
+		}
+		return rcs
 	}
-	return Receipt{Outcome: OutcomeRefused, Reason: reason}
+	if evs > 0 {
+		s.changed()
+	}
+	return rcs
 }
 
 func (s *Service) audit(ctx context.Context, v core.Viewer, action, outcome, query string, ids ...string) {

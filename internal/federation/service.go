@@ -31,6 +31,8 @@ import (
 const (
 	PathEnrol = "/api/v1/federation/enrol"
 	PathInbox = "/api/v1/federation/inbox"
+	// PathInboxBatch takes several envelopes in one request.
+	PathInboxBatch = "/api/v1/federation/inbox/batch"
 )
 
 // Defaults.
@@ -68,6 +70,13 @@ type Service struct {
 	// sends (DefaultRemoteTimeout if zero).
 	Screener      Screener
 	RemoteTimeout time.Duration
+	// BatchSize caps the messages sent in one request (MaxBatchMessages
+	// if zero or more).
+	BatchSize int
+
+	// failAfterApply, set by tests, fails the batch after a message was
+	// applied and before it is recorded: a crash in the middle of a batch.
+	failAfterApply func(*Bundle) error
 }
 
 // New returns a service with production defaults.

@@ -31,6 +31,10 @@ func (s *Server) federationRoutes() []route {
 			Body: "FederationEnvelope", Resp: "FederationEnvelope", MaxBody: federation.MaxEnvelopeBytes,
 			Description: "The bundle's signature is checked against the key its origin enrolled with; a bundle that cannot be attributed is refused with a problem (401/400), anything else gets a signed receipt: accepted, duplicate, out_of_order or refused with the reason.",
 			h:           s.federationInbox},
+		{Method: "POST", Path: federation.PathInboxBatch, Summary: "Deliver several signed bundles from one peer in one request; the answer is one signed receipt naming each message's outcome", Public: true,
+			Body: "FederationBatch", Resp: "FederationEnvelope", MaxBody: federation.MaxBatchBytes,
+			Description: "At most 500 envelopes and 8 MiB in all, each envelope signed by the origin on its own and at most 2 MiB. The messages are applied in order in one transaction, each in its own savepoint: a refused one stores nothing and takes its place in the sequence. An envelope that cannot be attributed ends the batch: the messages before it are answered, the rest not; if it is the first, the answer is a problem (401/400), as for one envelope.",
+			h:           s.federationInboxBatch},
 		{Method: "GET", Path: "/api/v1/federation/peers", Summary: "Each peer's state: last contact, messages and seconds of lag, refused messages with reasons (administrators)",
 			Resp: "FederationPeerList", h: s.federationPeers},
 		{Method: "POST", Path: "/api/v1/federation/peers/{id}/revoke", Summary: "Stop trusting a peer's key (a compromised node): nothing is accepted from it or sent to it until it enrols again",
@@ -107,6 +111,29 @@ func (s *Server) federationInbox(w http.ResponseWriter, r *http.Request, v core.
 		return err
 	}
 	receipt, err := f.Receive(r.Context(), v.Remote, raw)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(receipt)
+	return nil
+}
+
+func (s *Server) federationInboxBatch(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if err := checkJSONText(raw); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	receipt, err := f.ReceiveBatch(r.Context(), v.Remote, raw)
 	if err != nil {
 		return err
 	}

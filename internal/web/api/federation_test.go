@@ -74,10 +74,22 @@ func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string) *fedP
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
-		if r.URL.Path == federation.PathInbox {
+		switch r.URL.Path {
+		case federation.PathInbox:
 			raw, _ := io.ReadAll(r.Body)
 			p.mu.Lock()
 			p.inbox = append(p.inbox, raw)
+			p.mu.Unlock()
+			r.Body = io.NopCloser(strings.NewReader(string(raw)))
+		case federation.PathInboxBatch:
+			// Each envelope of a batch, as if it had been posted alone.
+			raw, _ := io.ReadAll(r.Body)
+			var batch struct{ Envelopes []json.RawMessage }
+			json.Unmarshal(raw, &batch)
+			p.mu.Lock()
+			for _, env := range batch.Envelopes {
+				p.inbox = append(p.inbox, []byte(env))
+			}
 			p.mu.Unlock()
 			r.Body = io.NopCloser(strings.NewReader(string(raw)))
 		}

@@ -30,10 +30,12 @@ func federationSchemas() obj {
 		"FederationEnvelope": object([]string{"bundle", "signature"}, obj{
 			"bundle": obj{"type": "object", "description": "canonical JSON (keys sorted); always carries origin, to, message_id, seq, type, object_id, object_version, owner, releasability, caveats, created_at, payload; at most " + "2 MiB" + " bytes in all",
 				"properties": obj{"protocol": integer, "origin": str(""), "to": str(""), "message_id": str(""), "seq": integer,
-					"type":      enum([]string{federation.TypeNoticePut, federation.TypeNoticeWithdraw, federation.TypeNoticeRequest, federation.TypeNoticeCancel, federation.TypeReceipt}),
+					"type":      enum([]string{federation.TypeNoticePut, federation.TypeNoticeWithdraw, federation.TypeNoticeRequest, federation.TypeNoticeCancel, federation.TypeReceipt, federation.TypeBatchReceipt, federation.TypeHitReport}),
 					"object_id": str(""), "object_version": integer, "owner": str(""), "releasability": rel, "caveats": list(str("")), "caveat_text": str(""),
 					"created_at": dateTime, "payload": obj{"type": "object"}}},
 			"signature": str("base64 Ed25519 over the canonical bundle bytes, by the origin's enrolled key")}),
+		"FederationBatch": object([]string{"envelopes"}, obj{"envelopes": obj{"type": "array", "minItems": 1, "maxItems": federation.MaxBatchMessages,
+			"description": "envelopes of one origin, in sequence order, each {bundle, signature} as for one message", "items": ref("FederationEnvelope")}}),
 		"FederationRemoteAnswer": obj{"type": "object", "description": "federation only (serve --role): one node's hit/no-hit answer; a node that did not answer in time is not_checked, never no_hit",
 			"properties": obj{"node": str("the node (its bureau) or hub"), "outcome": enum([]string{federation.RemoteHit, federation.RemoteNoHit, federation.RemoteNotChecked}),
 				"hits":   list(obj{"type": "object", "properties": obj{"reference": str("the hit's reference, to quote to the owner"), "contact_bureau": str("the owner bureau to contact")}}),
