@@ -29,9 +29,10 @@ func benchCmd() *command {
 	c.str(&negatives, "negatives", "", "0", "negatives screened per fixture file (0: all 50,000)")
 	c.str(&persons, "persons", "", "1000000", "scale: persons indexed")
 	c.str(&documents, "documents", "", "10000000", "scale: travel documents indexed")
-	var nreports, fedMessages string
+	var nreports, fedMessages, fedCatchup string
 	c.str(&nreports, "reports", "", "100000", "reports: generated citizen reports ingested")
-	c.str(&fedMessages, "messages", "", "2000", "federation: messages of the throughput and catch-up passes")
+	c.str(&fedMessages, "messages", "", "2000", "federation: messages of the throughput pass")
+	c.str(&fedCatchup, "catchup", "", "2000", "federation: messages a node catches up after being offline (the issue: 100000)")
 	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
 	var cpuprofile, profileDir, external string
 	c.str(&cpuprofile, "cpuprofile", "", "", "write a CPU profile of the run to this file")
@@ -89,6 +90,9 @@ func benchCmd() *command {
 			return err
 		}
 		if o.FedMessages, err = num("messages", fedMessages); err != nil {
+			return err
+		}
+		if o.FedCatchup, err = num("catchup", fedCatchup); err != nil {
 			return err
 		}
 		s, err := num("seed", seed)

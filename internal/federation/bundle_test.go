@@ -159,3 +159,31 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseBatch: whatever a peer posts as a batch, reading it and
+// opening each envelope never panics, and what is accepted is bounded.
+func FuzzParseBatch(f *testing.F) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	one, _ := Seal(testBundle(), key)
+	f.Add([]byte(`{"envelopes":[` + string(one) + `,` + string(one) + `]}`))
+	f.Add([]byte(`{"envelopes":[]}`))
+	f.Add([]byte(`{"envelopes":[{}],"x":1}`))
+	f.Add([]byte(`{"envelopes":[null]} {}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		envs, err := ParseBatch(raw)
+		if err != nil {
+			if core.ErrorCode(err) == "" {
+				t.Fatalf("an error without a code: %v", err)
+			}
+			return
+		}
+		if len(envs) == 0 || len(envs) > MaxBatchMessages {
+			t.Fatalf("%d envelopes accepted", len(envs))
+		}
+		for _, e := range envs {
+			if b, _, _, err := Open(e); err == nil && b == nil {
+				t.Fatal("opened without a bundle")
+			}
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/google/uuid"
@@ -54,24 +55,14 @@ func (s *Service) Receive(ctx context.Context, remote string, raw []byte) ([]byt
 // (the sender sends them again, and the unattributable one, at the head
 // of its next batch, is refused without a receipt, as when sent alone).
 func (s *Service) ReceiveBatch(ctx context.Context, remote string, raw []byte) ([]byte, error) {
-	if len(raw) > MaxBatchBytes {
-		return s.deny(ctx, core.Viewer{Remote: remote}, nil, core.Errorf(core.ETOOLARGE, "a federation batch is at most %d bytes", MaxBatchBytes))
-	}
-	var batch struct {
-		Envelopes []json.RawMessage `json:"envelopes"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&batch); err != nil {
-		return s.deny(ctx, core.Viewer{Remote: remote}, nil, invalid("envelopes", "must be a JSON object {\"envelopes\": [envelope, …]}: "+clip(err.Error(), 120)))
-	}
-	if n := len(batch.Envelopes); n == 0 || n > MaxBatchMessages {
-		return s.deny(ctx, core.Viewer{Remote: remote}, nil, invalid("envelopes", fmt.Sprintf("must hold 1 to %d envelopes", MaxBatchMessages)))
+	envs, err := ParseBatch(raw)
+	if err != nil {
+		return s.deny(ctx, core.Viewer{Remote: remote}, nil, err)
 	}
 	var bs []*Bundle
 	var peer *core.Peer
 	var v core.Viewer
-	for i, env := range batch.Envelopes {
+	for i, env := range envs {
 		origin := ""
 		if peer != nil {
 			origin = peer.ID
@@ -95,6 +86,29 @@ func (s *Service) ReceiveBatch(ctx context.Context, remote string, raw []byte) (
 	}
 	payload, _ := json.Marshal(out)
 	return s.sealAnswer(peer, TypeBatchReceipt, bs[0].MessageID, int64(len(bs)), payload)
+}
+
+// ParseBatch reads a batch as received, without trusting it: its
+// envelopes, each still to be opened and verified on its own.
+func ParseBatch(raw []byte) ([]json.RawMessage, error) {
+	if len(raw) > MaxBatchBytes {
+		return nil, core.Errorf(core.ETOOLARGE, "a federation batch is at most %d bytes", MaxBatchBytes)
+	}
+	var batch struct {
+		Envelopes []json.RawMessage `json:"envelopes"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&batch); err != nil {
+		return nil, invalid("envelopes", "must be a JSON object {\"envelopes\": [envelope, …]}: "+clip(err.Error(), 120))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, invalid("envelopes", "must be one JSON object, with nothing after it")
+	}
+	if n := len(batch.Envelopes); n == 0 || n > MaxBatchMessages {
+		return nil, invalid("envelopes", fmt.Sprintf("must hold 1 to %d envelopes", MaxBatchMessages))
+	}
+	return batch.Envelopes, nil
 }
 
 // sealAnswer signs this process's answer to peer about the message
