@@ -348,6 +348,9 @@ func serve(f serverFlags, withDemo bool) error {
 	return srv.ListenAndServe(ctx, f.addr, grace, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "store", f.describe())
 		url := "http://" + a.String()
+		if srv.Config.TLS != nil {
+			url = "https://" + a.String()
+		}
 		if withDemo {
 			fmt.Printf("\nManara is running at %s  (store: %s)\n\n", url, f.describe())
 			fmt.Printf("Demo logins (password for all: %s):\n", demo.Password)

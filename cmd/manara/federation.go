@@ -22,6 +22,8 @@ import (
 type federationFlags struct {
 	role, bureau, hubURL, enrolToken, publicURL, key string
 	offerScreening                                   bool
+	// Mutual TLS between hub and nodes: all three or none.
+	tlsCert, tlsKey, tlsCA string
 }
 
 func (f *federationFlags) add(c *command) {
@@ -32,7 +34,12 @@ func (f *federationFlags) add(c *command) {
 	c.str(&f.publicURL, "public-url", "MANARA_PUBLIC_URL", "", "node: the base URL where the hub reaches this node (default http://ADDR)")
 	c.str(&f.key, "federation-key", "MANARA_FEDERATION_KEY", "", "file of this process's Ed25519 identity key (default federation.key in --data); created on first use, mode 600")
 	c.boolean(&f.offerScreening, "offer-screening", "MANARA_OFFER_SCREENING", false, "node: offer the national records for hit/no-hit screening by others")
+	c.str(&f.tlsCert, "federation-tls-cert", "MANARA_FEDERATION_TLS_CERT", "", "mutual TLS: this process's certificate (PEM), served on --addr and presented to peers; signed by --federation-tls-ca")
+	c.str(&f.tlsKey, "federation-tls-key", "MANARA_FEDERATION_TLS_KEY", "", "mutual TLS: the certificate's private key (PEM)")
+	c.str(&f.tlsCA, "federation-tls-ca", "MANARA_FEDERATION_TLS_CA", "", "mutual TLS: the federation's CA (PEM); the federation's routes refuse a client without a certificate it signed")
 }
+
+func (f *federationFlags) mutualTLS() bool { return f.tlsCert != "" }
 
 func (f *federationFlags) keyPath(data string) string {
 	if f.key != "" {
@@ -43,6 +50,12 @@ func (f *federationFlags) keyPath(data string) string {
 
 // check reads the flags without side effects: usage errors first.
 func (f *federationFlags) check(addr string) error {
+	if (f.tlsCert == "") != (f.tlsKey == "") || (f.tlsCert == "") != (f.tlsCA == "") {
+		return usageErr{"--federation-tls-cert, --federation-tls-key and --federation-tls-ca go together (mutual TLS), or none of them"}
+	}
+	if f.mutualTLS() && f.role == "" {
+		return usageErr{"--federation-tls-cert is for a federation: give --role hub or node"}
+	}
 	switch f.role {
 	case "":
 		for name, v := range map[string]string{"bureau": f.bureau, "hub-url": f.hubURL, "enrol-token": f.enrolToken, "public-url": f.publicURL} {
@@ -73,7 +86,11 @@ func (f *federationFlags) check(addr string) error {
 			if host == "" {
 				host = "127.0.0.1"
 			}
-			f.publicURL = "http://" + net.JoinHostPort(host, port)
+			scheme := "http://"
+			if f.mutualTLS() {
+				scheme = "https://"
+			}
+			f.publicURL = scheme + net.JoinHostPort(host, port)
 		}
 		return nil
 	}
@@ -99,6 +116,14 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 		bureau = members.Secretariat
 	}
 	svc := federation.New(srv.Store, f.role, bureau, key, log)
+	if f.mutualTLS() {
+		server, client, err := federation.MutualTLS(f.tlsCert, f.tlsKey, f.tlsCA)
+		if err != nil {
+			return err
+		}
+		srv.Config.TLS, srv.Config.RequirePeerCert = server, true
+		svc.Client = federation.NewClient(client, svc.Timeout)
+	}
 	if created {
 		log.Info("federation identity key created", "file", path, "public_key", svc.PublicKey())
 	}

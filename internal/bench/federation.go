@@ -72,13 +72,15 @@ func newFedProc(dir, role, bureau string) (*fedProc, error) {
 	srv.Federation = f
 	p.fed = f
 	h := srv.Handler()
-	p.hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p.hs = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p.down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
 		h.ServeHTTP(w, r)
 	}))
+	p.hs.Config.Protocols = federation.Protocols() // as manara serve: peers speak HTTP/2 (h2c here)
+	p.hs.Start()
 	return p, nil
 }
 

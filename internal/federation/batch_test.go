@@ -39,7 +39,11 @@ func newBatchWorld(t *testing.T, nodeBackend storetest.Backend) *batchWorld {
 	w.hub = New(w.hubSt, core.FedRoleHub, members.Secretariat, hk, quiet)
 	w.es = New(w.esSt, core.FedRoleNode, "ES", nk, quiet)
 	w.hub.BaseBackoff, w.hub.MaxBackoff = time.Millisecond, time.Millisecond
-	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	w.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http.Error(rw, "HTTP/2 expected", http.StatusHTTPVersionNotSupported)
+			return
+		}
 		raw, _ := io.ReadAll(r.Body)
 		out, err := w.es.ReceiveBatch(r.Context(), "test", raw)
 		if err != nil {
@@ -48,6 +52,8 @@ func newBatchWorld(t *testing.T, nodeBackend storetest.Backend) *batchWorld {
 		}
 		rw.Write(out)
 	}))
+	w.srv.Config.Protocols = Protocols()
+	w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	now := time.Now()
 	must(t, w.hubSt.Update(context.Background(), func(tx core.Tx) error {

@@ -203,6 +203,9 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 
 const actionSend = "federation.send"
 
+// userAgent names the federation's own requests.
+const userAgent = "Manara-Federation/1"
+
 // postBatch posts ms, sealed bundles, to p in one request and returns
 // the receipts p signed, one per message for a prefix of ms (at least
 // the first).
@@ -223,7 +226,7 @@ func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Manara-Federation/1")
+	req.Header.Set("User-Agent", userAgent)
 	res, err := s.client().Do(req)
 	if err != nil {
 		return nil, err

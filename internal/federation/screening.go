@@ -175,6 +175,7 @@ func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q Pers
 		return notChecked("bad peer URL")
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", userAgent)
 	res, err := s.client().Do(req)
 	if err != nil {
 		return notChecked("unreachable or too slow")

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -74,6 +75,9 @@ type Service struct {
 	// if zero or more).
 	BatchSize int
 
+	clientOnce    sync.Once
+	defaultClient *http.Client
+
 	// failAfterApply, set by tests, fails the batch after a message was
 	// applied and before it is recorded: a crash in the middle of a batch.
 	failAfterApply func(*Bundle) error
@@ -105,7 +109,10 @@ func (s *Service) client() *http.Client {
 	if s.Client != nil {
 		return s.Client
 	}
-	return &http.Client{Timeout: s.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// One client for the service's life: its connections (one HTTP/2
+	// connection per peer) are kept and reused.
+	s.clientOnce.Do(func() { s.defaultClient = NewClient(nil, s.Timeout) })
+	return s.defaultClient
 }
 
 func (s *Service) changed() {
@@ -289,6 +296,7 @@ func (s *Service) EnrolWithHub(ctx context.Context, hubURL, token, selfURL strin
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", userAgent)
 	res, err := s.client().Do(req)
 	if err != nil {
 		return fmt.Errorf("enrol at %s: %w", hubURL, err)

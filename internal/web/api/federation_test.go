@@ -44,9 +44,11 @@ type fedProcess struct {
 	// inbox keeps every envelope posted to the federation inbox.
 	mu    sync.Mutex
 	inbox [][]byte
+	// protos lists the protocol of every request to a federation route.
+	protos []string
 }
 
-func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string) *fedProcess {
+func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string, pki *fedPKI) *fedProcess {
 	t.Helper()
 	st := b.Open(t)
 	a := auth.NewService(st)
@@ -69,7 +71,12 @@ func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string) *fedP
 	f.RemoteTimeout = time.Second
 	s.Federation = f
 	p := &fedProcess{srv: s, fed: f}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("User-Agent") == "Manara-Federation/1" {
+			p.mu.Lock()
+			p.protos = append(p.protos, r.Proto)
+			p.mu.Unlock()
+		}
 		if p.down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
@@ -95,8 +102,25 @@ func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string) *fedP
 		}
 		s.Handler().ServeHTTP(w, r)
 	}))
+	hs.Config.Protocols = federation.Protocols() // as manara serve does
+	client := &http.Client{}
+	if pki == nil {
+		hs.Start()
+	} else {
+		// Mutual TLS: the process serves its certificate from the
+		// federation's CA, presents it to peers, and requires one on the
+		// federation's routes.
+		server, peerClient := pki.issue(t, bureau)
+		hs.TLS = server
+		hs.StartTLS()
+		s.Config.RequirePeerCert = true
+		f.Client = federation.NewClient(peerClient, f.Timeout)
+		// The test's own requests (some to the federation's routes) come
+		// with a certificate of the CA, as a peer's would.
+		client.Transport = &http.Transport{TLSClientConfig: peerClient.Clone()}
+	}
 	t.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
-	p.fixture = &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
+	p.fixture = &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: client}
 	return p
 }
 
@@ -161,15 +185,20 @@ type fedWorld struct {
 }
 
 func newFedWorld(t *testing.T, hb storetest.Backend) *fedWorld {
+	return newFedWorldTLS(t, hb, nil)
+}
+
+// newFedWorldTLS is newFedWorld over mutual TLS when pki is set.
+func newFedWorldTLS(t *testing.T, hb storetest.Backend, pki *fedPKI) *fedWorld {
 	t.Helper()
 	sqlite := storetest.Backend{Name: "sqlite", Open: storetest.OpenSQLite}
-	w := &fedWorld{hub: newFedProcess(t, hb, core.FedRoleHub, members.Secretariat)}
+	w := &fedWorld{hub: newFedProcess(t, hb, core.FedRoleHub, members.Secretariat, pki)}
 	admin := w.hub.user(t, members.Secretariat, core.RoleAdmin)
 	for _, c := range []struct {
 		bureau string
 		p      **fedProcess
 	}{{"MA", &w.ma}, {"ES", &w.es}, {"NG", &w.ng}} {
-		*c.p = newFedProcess(t, sqlite, core.FedRoleNode, c.bureau)
+		*c.p = newFedProcess(t, sqlite, core.FedRoleNode, c.bureau, pki)
 		r := w.hub.do(t, "POST", "/api/v1/federation/enrolment-tokens", map[string]any{"bureau": c.bureau, "ttl_hours": 1}, admin)
 		if r.Status != http.StatusCreated {
 			t.Fatalf("issue token: %s", r)
@@ -181,6 +210,26 @@ func newFedWorld(t *testing.T, hb storetest.Backend) *fedWorld {
 		}
 	}
 	return w
+}
+
+// wantHTTP2 checks that every request between the processes was HTTP/2
+// (h2c over cleartext, negotiated over TLS).
+func (w *fedWorld) wantHTTP2(t *testing.T) {
+	t.Helper()
+	n := 0
+	for _, p := range []*fedProcess{w.hub, w.ma, w.es, w.ng} {
+		p.mu.Lock()
+		for _, proto := range p.protos {
+			n++
+			if proto != "HTTP/2.0" {
+				t.Errorf("a federation request over %s", proto)
+			}
+		}
+		p.mu.Unlock()
+	}
+	if n == 0 {
+		t.Error("no request between the processes was seen")
+	}
 }
 
 // settle moves every message until nothing is left to move.
@@ -195,12 +244,15 @@ func (w *fedWorld) settle(t *testing.T) {
 
 func TestFederationScenario(t *testing.T) {
 	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) { federationScenario(t, hb) })
+		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
+			w := federationScenario(t, hb, nil)
+			w.wantHTTP2(t)
+		})
 	}
 }
 
-func federationScenario(t *testing.T, hb storetest.Backend) {
-	w := newFedWorld(t, hb)
+func federationScenario(t *testing.T, hb storetest.Backend, pki *fedPKI) *fedWorld {
+	w := newFedWorldTLS(t, hb, pki)
 	hub, ma, es, ng := w.hub, w.ma, w.es, w.ng
 
 	// Enrolment is for administrators of the hub only, and a token is
@@ -366,6 +418,7 @@ func federationScenario(t *testing.T, hb storetest.Backend) {
 			t.Fatal("ES still screens the cancelled notice")
 		}
 	}
+	return w
 }
 
 // TestFederationPartition: ES's node is unreachable while notices are

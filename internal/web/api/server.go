@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"github.com/manara-hub/manara/internal/agreements"
 	"log/slog"
@@ -58,6 +59,13 @@ type Config struct {
 	// on /metrics (as an API key with the admin permission does). Without
 	// credentials /metrics shows only process metrics.
 	MetricsToken string
+	// TLS, if set, is served on the listener (HTTP/2 negotiated); with
+	// client CAs it asks clients for a certificate (federation.MutualTLS).
+	TLS *tls.Config
+	// RequirePeerCert refuses the federation's peer routes (enrolment,
+	// inbox) to a request without a client certificate that TLS verified
+	// against the federation's CA: mutual TLS between hub and nodes.
+	RequirePeerCert bool
 }
 
 // Server is the HTTP API.
@@ -144,7 +152,10 @@ type route struct {
 	StreamIn     string // media type of a streamed request body
 	StreamSchema string // schema of each streamed response line (default Record)
 	MaxBody      int64  // body limit when larger than MaxBodyBytes
-	Description  string // longer than the summary, for the OpenAPI document
+	// Peer marks a route other federation processes call: with
+	// Config.RequirePeerCert, only over mutual TLS.
+	Peer        bool
+	Description string // longer than the summary, for the OpenAPI document
 	// Problems are problem responses worth documenting apart from the
 	// default one, by status.
 	Problems map[int]string
@@ -330,6 +341,12 @@ func (s *Server) wrap(rt route) http.Handler {
 				return ""
 			}
 			v := core.Viewer{Remote: s.Remote(r)}
+			if rt.Peer && s.Config.RequirePeerCert && (r.TLS == nil || len(r.TLS.VerifiedChains) == 0) {
+				err := core.Errorf(core.EUNAUTHORIZED, "this route is for the federation's processes over mutual TLS: present a client certificate signed by the federation's CA")
+				s.auditDenial(r, rt, err)
+				writeError(sw, r, s.Log, err)
+				return ""
+			}
 			if !rt.Public {
 				var err error
 				v, err = s.authenticate(r)
@@ -457,13 +474,23 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, grace time.Dur
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+		// HTTP/2 with or without TLS (h2c with prior knowledge): the
+		// federation's peers speak nothing else.
+		Protocols: federation.Protocols(),
+		TLSConfig: s.Config.TLS,
 	}
 	srv.RegisterOnShutdown(s.stopStreams)
 	if ready != nil {
 		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if s.Config.TLS != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
