@@ -127,6 +127,7 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 	if created {
 		log.Info("federation identity key created", "file", path, "public_key", svc.PublicKey())
 	}
+	svc.AuditSigner = srv.AuditSigner // checkpoints exchanged with the peers
 	svc.Changed = srv.Records.Changed
 	svc.Notify = srv.Events.Notify
 	svc.Wake = srv.Events.Changed

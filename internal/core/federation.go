@@ -98,6 +98,32 @@ type PeerLag struct {
 	LastSeq     int64      `json:"last_seq"`
 }
 
+// PeerCheckpoint is a signed checkpoint of a peer's audit log, as the
+// peer sent it (a C2SP signed note) and this side checked it: its
+// signature with the peer's verifier keys, and that it extends the one
+// held before.
+type PeerCheckpoint struct {
+	Peer         string    `json:"peer"`
+	Size         int64     `json:"size"`
+	Origin       string    `json:"origin"`
+	RootHash     string    `json:"root_hash"` // base64
+	Note         string    `json:"note"`      // the signed note as received
+	VerifierKeys []string  `json:"verifier_keys"`
+	MessageID    string    `json:"message_id"`
+	CreatedAt    time.Time `json:"created_at"` // when the peer made it, by its clock
+	ReceivedAt   time.Time `json:"received_at"`
+}
+
+// FedExchanged is one message exchanged with a peer as this side
+// recorded it: sent (and what the peer answered) or received and applied.
+type FedExchanged struct {
+	MessageID string    `json:"message_id"`
+	Seq       int64     `json:"seq"`
+	Type      string    `json:"type"`
+	State     string    `json:"state"` // sent: delivered or refused; received: applied
+	At        time.Time `json:"at"`
+}
+
 // FederationTx stores peers, enrolment tokens, the per-peer outboxes, the
 // inbox's record of applied messages and refusals.
 type FederationTx interface {
@@ -138,4 +164,18 @@ type FederationTx interface {
 
 	InsertFedRefusal(r *FedRefusal) error
 	FedRefusals(peer string, limit int) ([]*FedRefusal, error)
+
+	// FedLastObject is the highest object version of the messages about
+	// objectID queued for peer and not refused, and when it was queued
+	// (0 and the zero time if none).
+	FedLastObject(peer, objectID string) (int64, time.Time, error)
+	// InsertPeerCheckpoint keeps a peer's checkpoint; LatestPeerCheckpoint
+	// returns the largest held (ENOTFOUND if none).
+	InsertPeerCheckpoint(c *PeerCheckpoint) error
+	LatestPeerCheckpoint(peer string) (*PeerCheckpoint, error)
+	// FedSentTo lists, by sequence number after afterSeq, the messages
+	// sent to peer that it answered (delivered or refused);
+	// FedReceivedFrom the sequenced messages applied from origin.
+	FedSentTo(peer string, afterSeq int64, limit int) ([]FedExchanged, error)
+	FedReceivedFrom(origin string, afterSeq int64, limit int) ([]FedExchanged, error)
 }

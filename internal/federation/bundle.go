@@ -67,13 +67,14 @@ const (
 // answers and the hit/no-hit queries, which are answered at once.
 func sequenced(typ string) bool {
 	switch typ {
-	case TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer:
+	case TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer, TypeProofQuery, TypeProofAnswer:
 		return false
 	}
 	return true
 }
 
-var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport}
+var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport,
+	TypeCheckpoint, TypeProofQuery, TypeProofAnswer}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.
@@ -155,8 +156,14 @@ func Seal(b *Bundle, key ed25519.PrivateKey) ([]byte, error) {
 // caller looks up the origin's key and calls Verify before acting on
 // anything in the bundle.
 func Open(raw []byte) (*Bundle, []byte, []byte, error) {
-	if len(raw) > MaxEnvelopeBytes {
-		return nil, nil, nil, core.Errorf(core.ETOOLARGE, "a federation envelope is at most %d bytes", MaxEnvelopeBytes)
+	return openWithin(raw, MaxEnvelopeBytes)
+}
+
+// openWithin is Open with another size limit (an answer this process
+// asked for, larger than one message may be).
+func openWithin(raw []byte, limit int) (*Bundle, []byte, []byte, error) {
+	if len(raw) > limit {
+		return nil, nil, nil, core.Errorf(core.ETOOLARGE, "a federation envelope is at most %d bytes", limit)
 	}
 	var env Envelope
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -215,7 +222,7 @@ func (b *Bundle) check() error {
 		return invalid("to", "is required: the addressee's peer id")
 	case !validID(b.MessageID):
 		return invalid("message_id", "is required (at most 100 characters)")
-	case b.Seq < 1 && b.Type != TypeReceipt && b.Type != TypeBatchReceipt && b.Type != TypeScreenAnswer:
+	case b.Seq < 1 && b.Type != TypeReceipt && b.Type != TypeBatchReceipt && b.Type != TypeScreenAnswer && b.Type != TypeProofAnswer:
 		return invalid("seq", "must be at least 1")
 	case !validID(b.ObjectID):
 		return invalid("object_id", "is required")

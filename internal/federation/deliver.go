@@ -157,7 +157,7 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 		if rc.Outcome == OutcomeOutOfOrder && rc.ExpectedSeq > m.Seq {
 			rc.Outcome = OutcomeDuplicate // the peer is past it already
 		}
-		e := audit.Entry(core.Viewer{System: true}, actionSend, audit.OK, m.ObjectID)
+		e := audit.Entry(core.Viewer{System: true}, actionSend, audit.OK, m.ObjectID, peerRecord(p.ID))
 		e.Query = fmt.Sprintf("%s #%d %s to %s: %s", m.Type, m.Seq, m.MessageID, p.ID, rc.Outcome)
 		switch rc.Outcome {
 		case OutcomeOutOfOrder:

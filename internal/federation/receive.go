@@ -38,6 +38,8 @@ func (s *Service) Receive(ctx context.Context, remote string, raw []byte) ([]byt
 	switch {
 	case b.Type == TypeScreenQuery:
 		return s.answerQuery(ctx, v, peer, b)
+	case b.Type == TypeProofQuery:
+		return s.answerProofs(ctx, v, peer, b)
 	case !sequenced(b.Type):
 		return s.deny(ctx, v, b, invalid("type", "a receipt or an answer comes back with the response; it is not posted"))
 	}
@@ -217,7 +219,7 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 		for i, b := range bs {
 			summary := fmt.Sprintf("%s #%d %s from %s: ", b.Type, b.Seq, b.MessageID, peer.ID)
 			note := func(outcome, what string) error {
-				e := audit.Entry(v, actionReceive, outcome, b.ObjectID)
+				e := audit.Entry(v, actionReceive, outcome, b.ObjectID, peerRecord(p.ID))
 				e.Query = summary + clip(what, 300)
 				return audit.Append(tx, e)
 			}
@@ -318,8 +320,11 @@ func (s *Service) audit(ctx context.Context, v core.Viewer, action, outcome, que
 // applyTx applies one message in order inside tx, and returns how many
 // events it wrote. A refusal error rolls the transaction back.
 func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
-	if b.Type == TypeHitReport {
+	switch b.Type {
+	case TypeHitReport:
 		return s.applyHit(tx, p, b, s.now())
+	case TypeCheckpoint:
+		return s.applyCheckpoint(tx, p, b)
 	}
 	var pl noticePayload
 	dec := json.NewDecoder(bytes.NewReader(b.Payload))

@@ -71,6 +71,11 @@ type Service struct {
 	// sends (DefaultRemoteTimeout if zero).
 	Screener      Screener
 	RemoteTimeout time.Duration
+	// AuditSigner, if set, signs this process's audit checkpoints, sent
+	// to each peer every CheckpointEvery (when the log grew) and used to
+	// answer a peer's proof queries.
+	AuditSigner     *audit.Signer
+	CheckpointEvery time.Duration
 	// BatchSize caps the messages sent in one request (MaxBatchMessages
 	// if zero or more).
 	BatchSize int
@@ -89,7 +94,8 @@ func New(st core.Store, role, bureau string, key ed25519.PrivateKey, log *slog.L
 		log = slog.Default()
 	}
 	return &Service{Store: st, Role: role, Bureau: bureau, Key: key, Log: log, Now: time.Now, Timeout: 10 * time.Second,
-		BaseBackoff: time.Second, MaxBackoff: 5 * time.Minute, Interval: time.Second}
+		BaseBackoff: time.Second, MaxBackoff: 5 * time.Minute, Interval: time.Second,
+		CheckpointEvery: DefaultCheckpointEvery}
 }
 
 // Self is this process's peer id: the node's bureau, or "hub".
@@ -483,6 +489,9 @@ func (s *Service) Step(ctx context.Context) error {
 		if n == 0 {
 			break
 		}
+	}
+	if err := s.queueCheckpoints(ctx); err != nil {
+		return err
 	}
 	return s.deliverAll(ctx)
 }

@@ -239,3 +239,72 @@ func (t *tx) FedRefusals(peer string, limit int) ([]*core.FedRefusal, error) {
 	}
 	return out, rows.Err()
 }
+
+func (t *tx) FedLastObject(peer, objectID string) (int64, time.Time, error) {
+	var v int64
+	var at timeCol
+	err := t.queryRow(`SELECT object_version, created_at FROM fed_outbox WHERE peer = ? AND object_id = ? AND state <> ? ORDER BY object_version DESC LIMIT 1`,
+		peer, objectID, core.FedRefused).Scan(&v, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, nil
+	}
+	return v, at.T, err
+}
+
+func (t *tx) InsertPeerCheckpoint(c *core.PeerCheckpoint) error {
+	keys, _ := json.Marshal(c.VerifierKeys)
+	_, err := t.exec(`INSERT INTO fed_checkpoints (peer, size, origin, root_hash, note, verifier_keys, message_id, created_at, received_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+		c.Peer, c.Size, c.Origin, c.RootHash, c.Note, string(keys), c.MessageID, t.time(c.CreatedAt), t.time(c.ReceivedAt))
+	if err != nil && t.d.IsUnique(err) {
+		return core.Errorf(core.ECONFLICT, "a checkpoint of size %d from %s is already held", c.Size, c.Peer)
+	}
+	return err
+}
+
+func (t *tx) LatestPeerCheckpoint(peer string) (*core.PeerCheckpoint, error) {
+	var c core.PeerCheckpoint
+	var keys string
+	var created, received timeCol
+	err := t.queryRow(`SELECT peer, size, origin, root_hash, note, verifier_keys, message_id, created_at, received_at FROM fed_checkpoints
+		WHERE peer = ? ORDER BY size DESC LIMIT 1`, peer).Scan(&c.Peer, &c.Size, &c.Origin, &c.RootHash, &c.Note, &keys, &c.MessageID, &created, &received)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, core.Errorf(core.ENOTFOUND, "no checkpoint from %s is held", peer)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(keys), &c.VerifierKeys); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.ReceivedAt = created.T, received.T
+	return &c, nil
+}
+
+func (t *tx) FedSentTo(peer string, afterSeq int64, limit int) ([]core.FedExchanged, error) {
+	return t.exchanged(`SELECT message_id, seq, type, state, delivered_at FROM fed_outbox WHERE peer = ? AND state <> ? AND seq > ? ORDER BY seq LIMIT `+
+		itoa(clampLimit(limit)), peer, core.FedPending, afterSeq)
+}
+
+func (t *tx) FedReceivedFrom(origin string, afterSeq int64, limit int) ([]core.FedExchanged, error) {
+	return t.exchanged(`SELECT message_id, seq, '', 'applied', applied_at FROM fed_applied WHERE origin = ? AND seq > ? ORDER BY seq LIMIT `+
+		itoa(clampLimit(limit)), origin, afterSeq)
+}
+
+func (t *tx) exchanged(q string, args ...any) ([]core.FedExchanged, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.FedExchanged
+	for rows.Next() {
+		var x core.FedExchanged
+		var at timeCol
+		if err := rows.Scan(&x.MessageID, &x.Seq, &x.Type, &x.State, &at); err != nil {
+			return nil, err
+		}
+		x.At = at.T
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}

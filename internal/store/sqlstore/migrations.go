@@ -457,5 +457,24 @@ func Migrations(ty Types) []Migration {
 				at {TIME} NOT NULL)`,
 			`CREATE INDEX fed_refusals_peer ON fed_refusals (peer, at)`,
 		)},
+		// Each peer's signed audit checkpoints, as received and checked
+		// (the signature, and consistency with the one held before): with
+		// them a side proves the peer has not rewritten what it sent or
+		// received. An index to list the messages applied from a peer in
+		// sequence order.
+		{Version: 17, Name: "federation: the peers' audit checkpoints", SQL: sub(
+			`CREATE TABLE fed_checkpoints (
+				peer TEXT NOT NULL,
+				size BIGINT NOT NULL,
+				origin TEXT NOT NULL,
+				root_hash TEXT NOT NULL,
+				note TEXT NOT NULL,
+				verifier_keys TEXT NOT NULL,
+				message_id TEXT NOT NULL,
+				created_at {TIME} NOT NULL,
+				received_at {TIME} NOT NULL,
+				PRIMARY KEY (peer, size))`,
+			`CREATE INDEX fed_applied_seq ON fed_applied (origin, seq)`,
+		)},
 	}
 }

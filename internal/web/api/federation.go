@@ -39,6 +39,10 @@ func (s *Server) federationRoutes() []route {
 			Resp: "FederationPeerList", h: s.federationPeers},
 		{Method: "POST", Path: "/api/v1/federation/peers/{id}/revoke", Summary: "Stop trusting a peer's key (a compromised node): nothing is accepted from it or sent to it until it enrols again",
 			Body: "FederationRevokeInput", Resp: "FederationPeer", Params: []param{{"id", "path", "The peer's id: a node's bureau code, or hub."}}, h: s.revokePeer},
+		{Method: "POST", Path: "/api/v1/federation/peers/{id}/verify", Summary: "Check, against the peer's last audit checkpoint held here, that it has not rewritten what it logged of the messages exchanged with this process (administrators)",
+			Body: "FederationVerifyInput", Resp: "FederationVerification", Params: []param{{"id", "path", "The peer's id: a node's bureau code, or hub."}},
+			Description: "Asks the peer for its audit entries about the exchange with their inclusion proofs in the held checkpoint's tree, and for its checkpoint now with the proof that it extends the held one; checks every proof, and that each message sent (and answered) or received before the checkpoint was made is logged there with the outcome recorded here. ok is false and problems name each discrepancy when the peer's log was rewritten, truncated or forked.",
+			h:           s.verifyPeer},
 	}
 }
 
@@ -175,6 +179,36 @@ func (s *Server) revokePeer(w http.ResponseWriter, r *http.Request, v core.Viewe
 		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+type federationVerifyInput struct {
+	// SkewSeconds allows for the two clocks: messages exchanged less than
+	// this before the peer made its checkpoint need not be in it.
+	SkewSeconds *int `json:"skew_seconds"`
+}
+
+func (s *Server) verifyPeer(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in federationVerifyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	skew := 5
+	if in.SkewSeconds != nil {
+		skew = *in.SkewSeconds
+	}
+	if skew < 0 || skew > 3600 {
+		return core.Invalid(core.FieldError{Field: "skew_seconds", Reason: "must be from 0 to 3600 (default 5)"})
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	out, err := f.VerifyPeer(r.Context(), v, strings.TrimSpace(r.PathValue("id")), time.Duration(skew)*time.Second)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

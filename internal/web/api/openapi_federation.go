@@ -42,6 +42,10 @@ func federationSchemas() obj {
 				"reason": str("why not checked")}},
 		"FederationPeer":        peer,
 		"FederationPeerList":    obj{"type": "object", "properties": obj{"role": str(""), "self": str(""), "public_key": str(""), "items": list(peerState), "count": integer}},
+		"FederationVerifyInput": obj{"type": "object", "properties": obj{"skew_seconds": obj{"type": "integer", "description": "0 to 3600 (default 5): messages exchanged less than this before the peer made its checkpoint need not be in it"}}},
+		"FederationVerification": obj{"type": "object", "properties": obj{"peer": str(""), "ok": boolean, "problems": list(str("a discrepancy: an entry not in the checkpoint, a message missing or with another outcome, a log truncated, rewritten or forked")),
+			"checkpoint": obj{"type": "object", "description": "the peer's checkpoint held here (the signed note, its size and root)"}, "current_size": integer,
+			"entries_proven": integer, "sent_checked": integer, "received_checked": integer}},
 		"FederationRevokeInput": object([]string{"reason"}, obj{"reason": str("why the key is no longer trusted (at most 500 bytes)")}),
 	}
 }
