@@ -31,7 +31,7 @@ type noticePayload struct {
 // refused with the reason; every refusal is audited and recorded, and a
 // refused message stores nothing.
 func (s *Service) Receive(ctx context.Context, remote string, raw []byte) ([]byte, error) {
-	b, peer, v, err := s.attribute(ctx, remote, raw, "")
+	b, peer, v, err := s.attribute(ctx, remote, raw, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +65,7 @@ func (s *Service) ReceiveBatch(ctx context.Context, remote string, raw []byte) (
 	var peer *core.Peer
 	var v core.Viewer
 	for i, env := range envs {
-		origin := ""
-		if peer != nil {
-			origin = peer.ID
-		}
-		b, p, pv, err := s.attribute(ctx, remote, env, origin)
+		b, p, pv, err := s.attribute(ctx, remote, env, peer)
 		if err == nil && !sequenced(b.Type) {
 			_, err = s.deny(ctx, pv, b, invalid(fmt.Sprintf("envelopes[%d].type", i), "only messages that take a place in the sequence travel in a batch"))
 		}
@@ -122,25 +118,28 @@ func (s *Service) sealAnswer(peer *core.Peer, typ, object string, version int64,
 }
 
 // attribute opens one envelope and verifies it against its origin's
-// enrolled key; origin, if set, is the only origin accepted (a batch
-// carries one peer's messages). Every failure is audited.
-func (s *Service) attribute(ctx context.Context, remote string, raw []byte, origin string) (*Bundle, *core.Peer, core.Viewer, error) {
+// enrolled key; known, if set, is the only origin accepted (a batch
+// carries one peer's messages), as read for the batch's first envelope.
+// Every failure is audited.
+func (s *Service) attribute(ctx context.Context, remote string, raw []byte, known *core.Peer) (*Bundle, *core.Peer, core.Viewer, error) {
 	v := core.Viewer{Remote: remote}
 	b, canon, sig, err := Open(raw)
 	if err != nil {
 		_, err = s.deny(ctx, v, nil, err)
 		return nil, nil, v, err
 	}
-	if origin != "" && b.Origin != origin {
-		_, err = s.deny(ctx, v, b, invalid("origin", fmt.Sprintf("a batch carries the messages of one origin (%s)", origin)))
+	if known != nil && b.Origin != known.ID {
+		_, err = s.deny(ctx, v, b, invalid("origin", fmt.Sprintf("a batch carries the messages of one origin (%s)", known.ID)))
 		return nil, nil, v, err
 	}
-	var peer *core.Peer
-	err = s.Store.View(ctx, func(tx core.Tx) error {
-		var err error
-		peer, err = tx.GetPeer(b.Origin, false)
-		return err
-	})
+	peer := known // the batch's origin, read for its first envelope
+	if peer == nil {
+		err = s.Store.View(ctx, func(tx core.Tx) error {
+			var err error
+			peer, err = tx.GetPeer(b.Origin, false)
+			return err
+		})
+	}
 	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && (peer.ID == s.Self() || peer.State != core.PeerActive)) {
 		_, err = s.deny(ctx, v, b, core.Errorf(core.EUNAUTHORIZED, "%q is not an enrolled peer of this %s (or its key was revoked)", clip(b.Origin, 40), s.Role))
 		return nil, nil, v, err
@@ -216,12 +215,18 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 			return err
 		}
 		recv := p.RecvSeq
+		// The batch's audit entries, one per message, are appended
+		// together at the end, in this transaction: the log's head and
+		// tree move once for the batch. Should that fail, the whole batch
+		// is rolled back with them.
+		var entries []*core.AuditEntry
 		for i, b := range bs {
 			summary := fmt.Sprintf("%s #%d %s from %s: ", b.Type, b.Seq, b.MessageID, peer.ID)
 			note := func(outcome, what string) error {
 				e := audit.Entry(v, actionReceive, outcome, b.ObjectID, peerRecord(p.ID))
 				e.Query = summary + clip(what, 300)
-				return audit.Append(tx, e)
+				entries = append(entries, e)
+				return nil
 			}
 			if b.To != s.Self() {
 				// Signed by the peer, but for someone else: a replay to
@@ -266,16 +271,14 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 						return err
 					}
 				}
-				if err := tx.MarkApplied(p.ID, b.MessageID, b.ObjectVersion, b.Seq, now); err != nil {
-					return err
-				}
-				return note(audit.OK, "applied")
+				return tx.MarkApplied(p.ID, b.MessageID, b.ObjectVersion, b.Seq, now)
 			})
 			var ref refusal
 			switch {
 			case err == nil:
 				rcs[i] = Receipt{Outcome: OutcomeAccepted}
 				evs += n
+				note(audit.OK, "applied")
 			case asRefusal(err, &ref):
 				rcs[i] = Receipt{Outcome: OutcomeRefused, Reason: ref.reason}
 				if err := s.insertRefusal(tx, p.ID, b, ref.reason); err != nil {
@@ -292,9 +295,11 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 		if recv != p.RecvSeq {
 			p.RecvSeq = recv
 			p.Version++
-			return tx.UpdatePeer(p)
+			if err := tx.UpdatePeer(p); err != nil {
+				return err
+			}
 		}
-		return nil
+		return audit.Append(tx, entries...)
 	})
 	if err != nil {
 		s.Log.Error("federation receive", "peer", peer.ID, "messages", len(bs), "first", bs[0].MessageID, "err", err)
