@@ -140,28 +140,9 @@ func (s *Service) queueCheckpoint(tx core.Tx, p *core.Peer) error {
 		Body: sealed, State: core.FedPending, CreatedAt: now, NextAttempt: now})
 }
 
-// applyCheckpoint checks a peer's checkpoint and keeps it: signed by
-// one of the peer's verifier keys (every key it used before still
-// listed), of the size the bundle says, and — if one is held — of the
-// same log, no smaller, and proven to extend it. Anything else is
-// refused: the peer's log was truncated, rewritten or forked, or the
-// message is not what it claims; the last good checkpoint stays.
+// applyCheckpoint checks a peer's checkpoint (checkCheckpoint) against
+// the one held and keeps it. A refusal leaves the last good one held.
 func (s *Service) applyCheckpoint(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
-	var pl checkpointPayload
-	dec := json.NewDecoder(bytes.NewReader(b.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pl); err != nil || len(pl.Checkpoint) > audit.MaxCheckpoint || len(pl.VerifierKeys) == 0 ||
-		len(pl.VerifierKeys) > maxVerifierKeys || len(pl.Consistency) > maxProofHashes || pl.PreviousSize < 0 {
-		return 0, refusal{fmt.Sprintf("the payload is not a checkpoint (a signed note of at most %d bytes, 1 to %d verifier keys, at most %d proof hashes)",
-			audit.MaxCheckpoint, maxVerifierKeys, maxProofHashes)}
-	}
-	c, err := audit.OpenCheckpoint([]byte(pl.Checkpoint), pl.VerifierKeys)
-	if err != nil {
-		return 0, refusal{"the checkpoint does not verify: " + clip(err.Error(), 200)}
-	}
-	if c.Size != b.ObjectVersion {
-		return 0, refusal{fmt.Sprintf("the checkpoint is of size %d, the bundle says %d", c.Size, b.ObjectVersion)}
-	}
 	held, err := tx.LatestPeerCheckpoint(p.ID)
 	switch {
 	case core.ErrorCode(err) == core.ENOTFOUND:
@@ -169,37 +150,68 @@ func (s *Service) applyCheckpoint(tx core.Tx, p *core.Peer, b *Bundle) (int, err
 	case err != nil:
 		return 0, err
 	}
+	c, err := checkCheckpoint(b.Payload, b.ObjectVersion, held)
+	if err != nil || c == nil {
+		return 0, err
+	}
+	c.Peer, c.MessageID, c.CreatedAt, c.ReceivedAt = p.ID, b.MessageID, b.CreatedAt, s.now()
+	return 0, tx.InsertPeerCheckpoint(c)
+}
+
+// checkCheckpoint reads a checkpoint message's payload and checks it:
+// signed by one of the peer's verifier keys (every key it used before
+// still listed), of the size the bundle says (size), and — if one is
+// held — of the same log, no smaller, and proven to extend it. Anything
+// else is a refusal: the peer's log was truncated, rewritten or forked,
+// or the message is not what it claims. It returns the checkpoint to
+// keep, or nil when it is the one held already.
+func checkCheckpoint(payload []byte, size int64, held *core.PeerCheckpoint) (*core.PeerCheckpoint, error) {
+	var pl checkpointPayload
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pl); err != nil || len(pl.Checkpoint) > audit.MaxCheckpoint || len(pl.VerifierKeys) == 0 ||
+		len(pl.VerifierKeys) > maxVerifierKeys || len(pl.Consistency) > maxProofHashes || pl.PreviousSize < 0 {
+		return nil, refusal{fmt.Sprintf("the payload is not a checkpoint (a signed note of at most %d bytes, 1 to %d verifier keys, at most %d proof hashes)",
+			audit.MaxCheckpoint, maxVerifierKeys, maxProofHashes)}
+	}
+	c, err := audit.OpenCheckpoint([]byte(pl.Checkpoint), pl.VerifierKeys)
+	if err != nil {
+		return nil, refusal{"the checkpoint does not verify: " + clip(err.Error(), 200)}
+	}
+	if c.Size != size {
+		return nil, refusal{fmt.Sprintf("the checkpoint is of size %d, the bundle says %d", c.Size, size)}
+	}
 	if held != nil {
 		for _, k := range held.VerifierKeys {
 			if !slices.Contains(pl.VerifierKeys, k) {
-				return 0, refusal{"the checkpoint's verifier keys drop one the peer used before"}
+				return nil, refusal{"the checkpoint's verifier keys drop one the peer used before"}
 			}
 		}
 		heldRoot, err := parseHash(held.RootHash)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		proof, err := parseHashes(pl.Consistency)
 		if err != nil {
-			return 0, refusal{"the consistency proof is not base64 hashes"}
+			return nil, refusal{"the consistency proof is not base64 hashes"}
 		}
 		switch {
 		case c.Origin != held.Origin:
-			return 0, refusal{fmt.Sprintf("the checkpoint is of log %q, not %q held before", clip(c.Origin, 80), clip(held.Origin, 80))}
+			return nil, refusal{fmt.Sprintf("the checkpoint is of log %q, not %q held before", clip(c.Origin, 80), clip(held.Origin, 80))}
 		case c.Size < held.Size:
-			return 0, refusal{fmt.Sprintf("the peer's audit log shrank from %d to %d entries: truncated", held.Size, c.Size)}
+			return nil, refusal{fmt.Sprintf("the peer's audit log shrank from %d to %d entries: truncated", held.Size, c.Size)}
 		case pl.PreviousSize != held.Size:
-			return 0, refusal{fmt.Sprintf("the consistency proof starts at size %d; the checkpoint held is of size %d", pl.PreviousSize, held.Size)}
+			return nil, refusal{fmt.Sprintf("the consistency proof starts at size %d; the checkpoint held is of size %d", pl.PreviousSize, held.Size)}
 		case c.Size == held.Size && c.Hash != heldRoot:
-			return 0, refusal{fmt.Sprintf("the peer's audit log of %d entries has another root than before: rewritten or forked", c.Size)}
+			return nil, refusal{fmt.Sprintf("the peer's audit log of %d entries has another root than before: rewritten or forked", c.Size)}
 		case c.Size > held.Size && tlog.CheckTree(proof, c.Size, c.Hash, held.Size, heldRoot) != nil:
-			return 0, refusal{fmt.Sprintf("the peer's audit log of %d entries does not extend its checkpoint of %d: rewritten or forked", c.Size, held.Size)}
+			return nil, refusal{fmt.Sprintf("the peer's audit log of %d entries does not extend its checkpoint of %d: rewritten or forked", c.Size, held.Size)}
 		case c.Size == held.Size:
-			return 0, nil // the same checkpoint again: nothing to keep
+			return nil, nil // the same checkpoint again: nothing to keep
 		}
 	}
-	return 0, tx.InsertPeerCheckpoint(&core.PeerCheckpoint{Peer: p.ID, Size: c.Size, Origin: c.Origin, RootHash: base64.StdEncoding.EncodeToString(c.Hash[:]),
-		Note: pl.Checkpoint, VerifierKeys: pl.VerifierKeys, MessageID: b.MessageID, CreatedAt: b.CreatedAt, ReceivedAt: s.now()})
+	return &core.PeerCheckpoint{Size: c.Size, Origin: c.Origin, RootHash: base64.StdEncoding.EncodeToString(c.Hash[:]),
+		Note: pl.Checkpoint, VerifierKeys: pl.VerifierKeys}, nil
 }
 
 func parseHash(s string) (tlog.Hash, error) {
