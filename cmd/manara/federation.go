@@ -179,27 +179,47 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 }
 
 func federationCmd() *command {
-	c := newCommand("federation", "federation enrol-token|peers|revoke [flags]",
+	c := newCommand("federation", "federation enrol-token|peers|revoke|verify [flags]",
 		"The federation's links, at the hub (on its store, as the secretariat's administrator).\n"+
 			"  enrol-token  --bureau MA [--ttl 24h]: print a one-time token for that bureau's node to enrol with\n"+
 			"  peers        list the peers: state, last contact, messages waiting, refusals\n"+
-			"  revoke       --peer MA --reason TEXT: stop trusting a node's key (it must enrol again with a new token)")
+			"  revoke       --peer MA --reason TEXT: stop trusting a node's key (it must enrol again with a new token)\n"+
+			"  verify       --peer MA [--skew 5s]: check, against the peer's last audit checkpoint held here, that it has not\n"+
+			"               rewritten what it logged of the messages exchanged (at a node: --bureau MA --peer hub);\n"+
+			"               signs its query with --federation-key, over mutual TLS with the --federation-tls-* files")
 	var f storeFlags
 	f.add(c)
-	var bureau, ttl, peer, reason string
-	c.str(&bureau, "bureau", "", "", "enrol-token: the bureau whose node will enrol")
+	var bureau, ttl, peer, reason, skew, key string
+	var tlsFlags federationFlags
+	c.str(&bureau, "bureau", "", "", "enrol-token: the bureau whose node will enrol; verify at a node: the node's bureau")
 	c.str(&ttl, "ttl", "", "24h", "enrol-token: how long the token stays valid (1m to 720h)")
-	c.str(&peer, "peer", "", "", "revoke: the peer's id (a node's bureau)")
+	c.str(&peer, "peer", "", "", "revoke, verify: the peer's id (a node's bureau, or hub)")
 	c.str(&reason, "reason", "", "", "revoke: why its key is no longer trusted")
+	c.str(&skew, "skew", "", "5s", "verify: messages exchanged less than this before the peer's checkpoint need not be in it (the clocks)")
+	c.str(&key, "federation-key", "MANARA_FEDERATION_KEY", "", "verify: this process's identity key file (default federation.key in --data)")
+	c.str(&tlsFlags.tlsCert, "federation-tls-cert", "MANARA_FEDERATION_TLS_CERT", "", "verify: mutual TLS certificate (as manara serve)")
+	c.str(&tlsFlags.tlsKey, "federation-tls-key", "MANARA_FEDERATION_TLS_KEY", "", "verify: mutual TLS key")
+	c.str(&tlsFlags.tlsCA, "federation-tls-ca", "MANARA_FEDERATION_TLS_CA", "", "verify: mutual TLS CA")
 	c.run = func(args []string) error {
-		sub, err := c.subcommand(args, "say enrol-token, peers or revoke")
+		sub, err := c.subcommand(args, "say enrol-token, peers, revoke or verify")
 		if err != nil {
 			return err
 		}
 		var d time.Duration
-		if sub == "enrol-token" {
+		switch sub {
+		case "enrol-token":
 			if d, err = time.ParseDuration(ttl); err != nil {
 				return usageErr{"--ttl must be a duration such as 24h"}
+			}
+		case "verify":
+			if d, err = time.ParseDuration(skew); err != nil || d < 0 || d > time.Hour {
+				return usageErr{"--skew must be a duration from 0s to 1h"}
+			}
+			if peer == "" {
+				return usageErr{"--peer is required"}
+			}
+			if (tlsFlags.tlsCert == "") != (tlsFlags.tlsKey == "") || (tlsFlags.tlsCert == "") != (tlsFlags.tlsCA == "") {
+				return usageErr{"--federation-tls-cert, --federation-tls-key and --federation-tls-ca go together, or none of them"}
 			}
 		}
 		st, err := openMigrated(f)
@@ -240,10 +260,63 @@ func federationCmd() *command {
 				return describe(err)
 			}
 			fmt.Printf("revoked %s's key; it must enrol again with a new token\n", p.ID)
+		case "verify":
+			return verifyPeer(st, f.data, key, bureau, peer, d, tlsFlags)
 		default:
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say enrol-token, peers or revoke", sub)}
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say enrol-token, peers, revoke or verify", sub)}
 		}
 		return nil
 	}
 	return c
+}
+
+// verifyPeer runs the verification of a peer's audit log from this
+// process's store, with its identity key: at the hub unless bureau names
+// the node's. It exits non-zero when the verification finds problems.
+func verifyPeer(st core.Store, data, keyFile, bureau, peer string, skew time.Duration, tlsFlags federationFlags) error {
+	path := keyFile
+	if path == "" {
+		path = filepath.Join(data, "federation.key")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("this process's federation key: %w (give --federation-key)", err)
+	}
+	key, _, err := federation.LoadOrCreateKey(path)
+	if err != nil {
+		return err
+	}
+	role, self := core.FedRoleHub, members.Secretariat
+	if bureau != "" {
+		m, ok := members.Lookup(strings.ToUpper(strings.TrimSpace(bureau)))
+		if !ok {
+			return usageErr{"--bureau must be a member country's ISO code: the node's bureau"}
+		}
+		role, self = core.FedRoleNode, m.Alpha2
+	}
+	svc := federation.New(st, role, self, key, nil)
+	if tlsFlags.mutualTLS() {
+		_, client, err := federation.MutualTLS(tlsFlags.tlsCert, tlsFlags.tlsKey, tlsFlags.tlsCA)
+		if err != nil {
+			return err
+		}
+		svc.Client = federation.NewClient(client, svc.Timeout)
+	}
+	id := strings.ToUpper(peer)
+	if strings.EqualFold(peer, core.PeerHub) {
+		id = core.PeerHub
+	}
+	out, err := svc.VerifyPeer(runCtx, cliViewer, id, skew)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Printf("%s against its checkpoint of %d entries (now %d): %d entries proven, %d messages sent and %d received checked\n",
+		out.Peer, out.Checkpoint.Size, out.Current, out.Entries, out.Sent, out.Received)
+	for _, p := range out.Problems {
+		fmt.Println("  problem:", p)
+	}
+	if !out.OK {
+		return fmt.Errorf("%s's audit log does not hold what it logged of the exchange: %d problems", out.Peer, len(out.Problems))
+	}
+	fmt.Println("ok")
+	return nil
 }
