@@ -89,6 +89,19 @@ func TestFederationProcesses(t *testing.T) {
 				t.Fatalf("/metrics: no federation state for MA")
 			}
 
+			// The processes exchanged their audit checkpoints: the hub
+			// verifies MA's log against the one it holds, on its store and
+			// with its identity key.
+			var vout string
+			waitFor(t, 20*time.Second, func() bool {
+				var code int
+				vout, code = cli(t, nil, append([]string{"federation", "verify", "--peer", "MA", "--skew", "0s"}, hubStore...)...)
+				return code == 0
+			}, "the hub to hold MA's checkpoint and verify it")
+			if !strings.Contains(vout, "ok") {
+				t.Fatalf("verify: %s", vout)
+			}
+
 			// Restarted without its token, the node keeps its enrolment.
 			node.cmd.Process.Kill()
 			<-node.done
