@@ -56,7 +56,8 @@ const (
 	TypeReceipt        = "receipt"         // the answer to any of them
 )
 
-var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport}
+var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport,
+	TypeNoticeUpdate, TypeNoticeExtend, TypeDiffusionCreate, TypeHitState}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.

@@ -210,6 +210,12 @@ func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	if b.Type == TypeHitReport {
 		return s.applyHit(tx, p, b, s.now())
 	}
+	if isUpChange(b.Type) {
+		return s.applyUp(tx, p, b)
+	}
+	if b.Type == TypeHitState {
+		return s.applyHitState(tx, p, b, s.now())
+	}
 	var pl noticePayload
 	dec := json.NewDecoder(bytes.NewReader(b.Payload))
 	dec.DisallowUnknownFields()
