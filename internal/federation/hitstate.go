@@ -123,17 +123,11 @@ func (s *Service) enqueueHitStep(tx core.Tx, peer string, h *core.Hit, st core.H
 // at two processes at once) is refused, as is a step that skips one or a
 // transition the hits' workflow does not allow.
 func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Time) (int, error) {
-	var pl hitStatePayload
-	dec := json.NewDecoder(bytes.NewReader(b.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pl); err != nil || pl.HitID != b.ObjectID || int64(pl.Index) != b.ObjectVersion || pl.Index < 1 {
-		return 0, refusal{"the payload is not a step of the bundle's hit"}
+	pl, err := parseHitStep(b)
+	if err != nil {
+		return 0, err
 	}
 	st := pl.Step
-	if (pl.Side != hits.Owner && pl.Side != hits.Searcher) || st.Side != pl.Side || !slices.Contains(core.HitStates, st.To) ||
-		len(st.Notes) > 4*hits.MaxNotes || len(st.By) > 200 || (st.Action != "" && !slices.Contains(core.HitActions, st.Action)) {
-		return 0, refusal{"the step is not a valid state change of a hit's side"}
-	}
 	h, err := tx.GetHit(pl.HitID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return 0, refusal{fmt.Sprintf("hit %s is unknown here", clip(pl.HitID, 40))}
@@ -192,6 +186,25 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 		return 0, err
 	}
 	return 1, nil
+}
+
+// parseHitStep reads a hit.state bundle's payload: the step must be the
+// bundle's object and number, of a side, to a state the workflow knows,
+// within the limits on notes.
+func parseHitStep(b *Bundle) (hitStatePayload, error) {
+	var pl hitStatePayload
+	dec := json.NewDecoder(bytes.NewReader(b.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pl); err != nil || pl.HitID != b.ObjectID || int64(pl.Index) != b.ObjectVersion || pl.Index < 1 {
+		return pl, refusal{"the payload is not a step of the bundle's hit"}
+	}
+	st := pl.Step
+	if (pl.Side != hits.Owner && pl.Side != hits.Searcher) || st.Side != pl.Side || !slices.Contains(core.HitStates, st.To) ||
+		len(st.Notes) > 4*hits.MaxNotes || len(st.By) > 200 || len(st.Bureau) > 20 || len(st.From) > 40 ||
+		(st.Action != "" && !slices.Contains(core.HitActions, st.Action)) {
+		return pl, refusal{"the step is not a valid state change of a hit's side"}
+	}
+	return pl, nil
 }
 
 func sameStep(a, b core.HitStep) bool {
