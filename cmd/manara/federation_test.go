@@ -179,6 +179,32 @@ func TestFederationProcesses(t *testing.T) {
 			}, "MA's state change to reach ES's node")
 
 			lap("state change at ES")
+
+			// MA changes its published notice at its node, and diffuses to
+			// ES from there: both reach ES's node through the hub.
+			type noticeData struct {
+				Version int64 `json:"version"`
+				Data    struct {
+					Description string `json:"description"`
+				} `json:"data"`
+			}
+			var cur noticeData
+			call(t, "GET", ma.srv.url+"/api/v1/notices/"+n.ID, ma.officer, "", &cur)
+			change := strings.Replace(redRequest, `"description":"tall"`, `"description":"scar on the left hand"`, 1)
+			change = `{"reason":"new description","version":` + fmt.Sprint(cur.Version) + `,"data":` + change[strings.Index(change, `"data":`)+len(`"data":`):]
+			if code := call(t, "PUT", ma.srv.url+"/api/v1/notices/"+n.ID, ma.officer, change, nil); code != http.StatusOK {
+				t.Fatalf("change at MA's node: %d", code)
+			}
+			var maDiff struct{ ID string }
+			if code := call(t, "POST", ma.srv.url+"/api/v1/notices", ma.officer, strings.Replace(body, `"countries":["MA"]`, `"countries":["ES"]`, 1), &maDiff); code != http.StatusCreated {
+				t.Fatalf("diffusion at MA's node: %d", code)
+			}
+			waitFor(t, 30*time.Second, func() bool {
+				var got noticeData
+				return call(t, "GET", es.srv.url+"/api/v1/notices/"+n.ID, es.officer, "", &got) == http.StatusOK && got.Data.Description == "scar on the left hand" &&
+					get(t, es.srv.url+"/api/v1/notices/"+maDiff.ID, es.officer) == http.StatusOK
+			}, "MA's change and diffusion to reach ES's node")
+			lap("change and diffusion from MA at ES")
 			// The hub's operators see the nodes; /metrics has their state.
 			out, _ := cli(t, nil, append([]string{"federation", "peers"}, hubStore[:2]...)...)
 			if !strings.Contains(out, "MA") || !strings.Contains(out, "ES") || !strings.Contains(out, "active") {
