@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/hits"
 )
@@ -76,11 +77,23 @@ func (s *Service) fanHitState(tx core.Tx, peers []*core.Peer, e *core.Event, now
 	if err != nil || len(targets) == 0 {
 		return err
 	}
+	rec, err := tx.GetRecord(h.RecordID)
+	if err != nil {
+		return err
+	}
+	// The searcher hears of the owner's moves only while the record is
+	// released to it, as at a single process (filter before transfer): a
+	// step held back goes later, in order, if the record is released to
+	// it again.
+	searcherSees := access.CanSeeHit(access.BureauViewer(h.Searcher, ""), rec.Owner, rec.Status, rec.Releasability)
 	for _, p := range targets {
 		counts := map[string]int{}
 		for _, st := range h.History {
 			counts[st.Side]++
 			if st.Via == p.ID {
+				continue
+			}
+			if st.Side == hits.Owner && p.Bureau == h.Searcher && h.Searcher != h.Owner && !searcherSees {
 				continue
 			}
 			if err := s.enqueueHitStep(tx, p.ID, h, st, counts[st.Side], now); err != nil {

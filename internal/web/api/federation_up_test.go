@@ -8,6 +8,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -397,6 +398,26 @@ func TestFederationHitSteps(t *testing.T) {
 			}
 			if after := hub.hitOf(t, esHit); after.Version != h.Version || after.OwnerState != core.HitConfirmed {
 				t.Fatalf("a refused step changed the hub's hit: %+v", after)
+			}
+
+			// MA narrows its notice to FR at its node: ES's copy ends, and
+			// MA's next move on ES's hit, with its notes, stops at the hub.
+			r := ma.do(t, "PUT", "/api/v1/notices/"+id, map[string]any{"releasability": map[string]any{"mode": "only", "countries": []string{"FR"}},
+				"reason": "FR only", "version": ma.record(t, id).Version}, maOfficer)
+			if r.Status != http.StatusOK {
+				t.Fatalf("narrow at MA: %s", r)
+			}
+			w.settle(t)
+			if r := ma.do(t, "POST", "/api/v1/hits/"+esHit+"/state", map[string]any{"state": core.HitActionTaken, "action": core.HitActions[0],
+				"notes": "the owner's own notes"}, maOfficer); r.Status != http.StatusOK {
+				t.Fatalf("MA's action on ES's hit: %s", r)
+			}
+			w.settle(t)
+			if hh := hub.hitOf(t, esHit); hh.OwnerState != core.HitActionTaken {
+				t.Fatalf("the hub's copy after MA's action: %+v", hh)
+			}
+			if eh := es.hitOf(t, esHit); eh.OwnerState != core.HitConfirmed || strings.Contains(fmt.Sprint(eh.History), "the owner's own notes") {
+				t.Fatalf("ES's node heard of the owner's move on a record no longer released to ES: %+v", eh)
 			}
 		})
 	}
