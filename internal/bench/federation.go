@@ -223,7 +223,8 @@ func federationSuite(ctx context.Context, o Options) ([]Row, error) {
 	// other nine nodes; MA holds the one record that hits.
 	es := nodes["ES"]
 	maOfficer := core.Viewer{Bureau: "MA", UserID: "bench", Permissions: []string{core.PermRecordsRead, core.PermRecordsWrite}}
-	data, _ := json.Marshal(map[string]any{"family_name": "Zerhouni", "given_names": "Hamid Lahcen", "date_of_birth": "1979-03-12", "nationalities": []string{"MA"}})
+	data, _ := json.Marshal(map[string]any{"family_name": "Zerhouni", "given_names": "Hamid Lahcen", "date_of_birth": "1979-03-12", "nationalities": []string{"MA"},
+		"documents": []map[string]any{{"number": "QX4471902", "country": "MA", "type": "passport"}}})
 	if _, err := nodes["MA"].srv.Records.Create(ctx, maOfficer, records.Input{Kind: core.KindPerson,
 		Releasability: &core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA"}}, Data: data}); err != nil {
 		return rows, err
@@ -256,7 +257,35 @@ func federationSuite(ctx context.Context, o Options) ([]Row, error) {
 		fmt.Sprintf("hit %s / %s; no hit %s / %s", ms(hitT[len(hitT)/2]), ms(hitT[len(hitT)*99/100]), ms(missT[len(missT)/2]), ms(missT[len(missT)*99/100])),
 		fmt.Sprintf("100 queries; %d answers not checked", notChecked), met(notChecked == 0))
 
-	// 4. Catch-up: ES offline (unreachable) while messages queue for it,
+	// 4. The same for a travel document: an exact key, so the answering
+	// processes' screening is a lookup and the round trips are the cost.
+	hitT, missT, notChecked = nil, nil, 0
+	for i := range 100 {
+		q := federation.DocumentQuery{Number: "QX4471902", Country: "MA"}
+		if i%2 == 1 {
+			q.Number = fmt.Sprintf("ZZ%07d", i)
+		}
+		t0 := time.Now()
+		as := es.fed.ScreenRemoteQuery(ctx, border, federation.RemoteQuery{Document: &q})
+		d := time.Since(t0)
+		for _, a := range as {
+			if a.Outcome == federation.RemoteNotChecked {
+				notChecked++
+			}
+		}
+		if i%2 == 0 {
+			hitT = append(hitT, d)
+		} else {
+			missT = append(missT, d)
+		}
+	}
+	slices.Sort(hitT)
+	slices.Sort(missT)
+	add("remote document hit/no-hit, node → hub → 10 processes (median / p99)",
+		fmt.Sprintf("hit %s / %s; no hit %s / %s", ms(hitT[len(hitT)/2]), ms(hitT[len(hitT)*99/100]), ms(missT[len(missT)/2]), ms(missT[len(missT)*99/100])),
+		fmt.Sprintf("100 queries; %d answers not checked", notChecked), met(notChecked == 0))
+
+	// 5. Catch-up: ES offline (unreachable) while messages queue for it,
 	// then back. The other nodes are revoked first so that only ES's
 	// queue grows: what is measured is one node's catch-up.
 	catchN := max(o.FedCatchup, 10)

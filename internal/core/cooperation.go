@@ -92,6 +92,9 @@ type HitStep struct {
 	To     string    `json:"to"`
 	Action string    `json:"action,omitempty"`
 	Notes  string    `json:"notes,omitempty"`
+	// Via is the federation peer a step arrived from, at every process
+	// but the one where it was made: it is not sent back there.
+	Via string `json:"via,omitempty"`
 }
 
 // HitFilter selects hits of one bureau. Bureau is mandatory unless All is

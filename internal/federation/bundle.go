@@ -15,8 +15,12 @@
 // the signature, the addressee, the sequence and the releasability for
 // its own bureau, refuses (and says so in its signed receipt) what it
 // should not have received, applies a message at most once (message id
-// and object version) and never before the ones before it. Up, a notice
-// request submitted at a node goes to the hub's review queue.
+// and object version) and never before the ones before it. Up, what a
+// bureau does at its node to its own notices and diffusions (requests for
+// review, diffusions, changes, extensions, cancellations) goes to the hub,
+// which applies it as that bureau's own action and circulates the result.
+// A hit's creation and its later steps travel between the processes that
+// keep it.
 //
 // The package decides nothing about visibility itself and writes notice
 // rows only through the notices package; HTTP routes live in the api
@@ -74,7 +78,7 @@ func sequenced(typ string) bool {
 }
 
 var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport,
-	TypeCheckpoint, TypeProofQuery, TypeProofAnswer}
+	TypeCheckpoint, TypeProofQuery, TypeProofAnswer, TypeNoticeUpdate, TypeNoticeExtend, TypeDiffusionCreate, TypeHitState}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.

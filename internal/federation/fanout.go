@@ -41,6 +41,12 @@ func (s *Service) fanOut(ctx context.Context) (int, error) {
 				}
 				continue
 			}
+			if e.Type == hits.EventUpdated {
+				if err := s.fanHitState(tx, peers, e, now); err != nil {
+					return err
+				}
+				continue
+			}
 			if !strings.HasPrefix(e.Type, "notice.") || e.Subject == "" || federated(e) {
 				continue
 			}
@@ -131,9 +137,10 @@ func (s *Service) backfill(tx core.Tx, p *core.Peer, now time.Time) error {
 }
 
 // fanUp queues, at a node, what the hub must hear of the node's own
-// notices: a request submitted for review, a cancellation.
+// notices and diffusions: a request submitted for review, a cancellation,
+// and (fanUpChange) a diffusion created, a change or an extension.
 func (s *Service) fanUp(tx core.Tx, peers []*core.Peer, e *core.Event, snap *notices.Snapshot, now time.Time) error {
-	if snap.Record.Owner != s.Bureau || snap.Notice.Diffusion {
+	if snap.Record.Owner != s.Bureau {
 		return nil
 	}
 	var hub *core.Peer
@@ -147,6 +154,9 @@ func (s *Service) fanUp(tx core.Tx, peers []*core.Peer, e *core.Event, snap *not
 	}
 	switch e.Type {
 	case notices.EventSubmitted:
+		if snap.Notice.Diffusion {
+			return nil
+		}
 		return s.enqueue(tx, hub.ID, TypeNoticeRequest, snap, "", now)
 	case notices.EventCancelled:
 		sent, err := tx.FedSent(hub.ID, snap.Record.ID)
@@ -155,5 +165,5 @@ func (s *Service) fanUp(tx core.Tx, peers []*core.Peer, e *core.Event, snap *not
 		}
 		return s.enqueue(tx, hub.ID, TypeNoticeCancel, snap, snap.Record.StatusReason, now)
 	}
-	return nil
+	return s.fanUpChange(tx, hub, e, snap, now)
 }

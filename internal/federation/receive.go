@@ -330,6 +330,11 @@ func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 		return s.applyHit(tx, p, b, s.now())
 	case TypeCheckpoint:
 		return s.applyCheckpoint(tx, p, b)
+	case TypeHitState:
+		return s.applyHitState(tx, p, b, s.now())
+	}
+	if isUpChange(b.Type) {
+		return s.applyUp(tx, p, b)
 	}
 	var pl noticePayload
 	dec := json.NewDecoder(bytes.NewReader(b.Payload))

@@ -55,6 +55,30 @@ type PersonQuery struct {
 	Nationality string `json:"nationality,omitempty"`
 }
 
+// DocumentQuery is what travels of a travel document screening: the
+// number, issuing country and type, never the MRZ (which would carry the
+// holder's name and date of birth): the asking process resolves it.
+type DocumentQuery struct {
+	Number  string `json:"number"`
+	Country string `json:"country"`
+	Type    string `json:"type,omitempty"`
+}
+
+// IdentifierQuery is what travels of an identifier screening (IBAN,
+// phone, wallet…), its type resolved and its value canonical.
+type IdentifierQuery struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// RemoteQuery is one hit/no-hit query: exactly one of a person, a
+// document or an identifier.
+type RemoteQuery struct {
+	Person     *PersonQuery     `json:"query,omitempty"`
+	Document   *DocumentQuery   `json:"document,omitempty"`
+	Identifier *IdentifierQuery `json:"identifier,omitempty"`
+}
+
 // HitRef is all a remote node tells of a hit.
 type HitRef struct {
 	Reference string `json:"reference"`
@@ -73,12 +97,68 @@ type RemoteAnswer struct {
 // searcher, recording the hits for their owners; the api package
 // implements it over the screening index and the hits service.
 type Screener interface {
-	HitNoHit(ctx context.Context, searcher core.Viewer, q PersonQuery) ([]HitRef, error)
+	HitNoHit(ctx context.Context, searcher core.Viewer, q RemoteQuery) ([]HitRef, error)
 }
 
+// screenQuery is a query's payload; a person query is laid out as before
+// documents and identifiers travelled.
 type screenQuery struct {
-	Searcher string      `json:"searcher"`
-	Query    PersonQuery `json:"query"`
+	Searcher string `json:"searcher"`
+	RemoteQuery
+}
+
+// Limits on a remote query's fields.
+const (
+	maxQueryName  = 500
+	maxQueryValue = 512
+	maxQueryField = 100
+)
+
+// parseScreenQuery reads a query's payload: unknown fields refused,
+// exactly one kind of query, each field within its limit.
+func parseScreenQuery(payload []byte) (screenQuery, error) {
+	var q screenQuery
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil {
+		return q, invalid("payload", "must be a hit/no-hit query: the searching bureau and a person, document or identifier")
+	}
+	kinds := 0
+	for _, set := range []bool{q.Person != nil, q.Document != nil, q.Identifier != nil} {
+		if set {
+			kinds++
+		}
+	}
+	short := func(xs ...string) bool {
+		for _, x := range xs {
+			if len(x) > maxQueryField {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case kinds != 1:
+		return q, invalid("payload", "must hold exactly one of query (a person), document or identifier")
+	case q.Person != nil && (strings.TrimSpace(q.Person.Name) == "" || len(q.Person.Name) > maxQueryName || !short(q.Person.DateOfBirth, q.Person.Sex, q.Person.Nationality)):
+		return q, invalid("payload.query", "must be a person with a name (at most 500 bytes)")
+	case q.Document != nil && (strings.TrimSpace(q.Document.Number) == "" || strings.TrimSpace(q.Document.Country) == "" || !short(q.Document.Number, q.Document.Country, q.Document.Type)):
+		return q, invalid("payload.document", "must be a document's number and issuing country (at most 100 bytes each)")
+	case q.Identifier != nil && (strings.TrimSpace(q.Identifier.Value) == "" || len(q.Identifier.Value) > maxQueryValue || !short(q.Identifier.Type)):
+		return q, invalid("payload.identifier", "must be an identifier's type and value (at most 512 bytes)")
+	}
+	return q, nil
+}
+
+// kind names the query's kind for the audit log.
+func (q RemoteQuery) kind() string {
+	switch {
+	case q.Document != nil:
+		return "document"
+	case q.Identifier != nil:
+		return "identifier"
+	}
+	return "person"
 }
 
 type screenAnswers struct {
@@ -103,6 +183,12 @@ func (s *Service) remoteTimeout() time.Duration {
 // the hub, which answers for itself and asks the others. It returns one
 // answer per node asked, in the order of the nodes' ids.
 func (s *Service) ScreenRemote(ctx context.Context, v core.Viewer, q PersonQuery) []RemoteAnswer {
+	return s.ScreenRemoteQuery(ctx, v, RemoteQuery{Person: &q})
+}
+
+// ScreenRemoteQuery is ScreenRemote for any kind of query: a person, a
+// travel document or an identifier.
+func (s *Service) ScreenRemoteQuery(ctx context.Context, v core.Viewer, q RemoteQuery) []RemoteAnswer {
 	if v.Bureau == "" || !v.Can(core.PermScreen) {
 		return nil
 	}
@@ -110,7 +196,7 @@ func (s *Service) ScreenRemote(ctx context.Context, v core.Viewer, q PersonQuery
 }
 
 // askAll queries the peers a screening by searcher goes to, except skip.
-func (s *Service) askAll(ctx context.Context, searcher string, q PersonQuery, skip string) []RemoteAnswer {
+func (s *Service) askAll(ctx context.Context, searcher string, q RemoteQuery, skip string) []RemoteAnswer {
 	var peers []*core.Peer
 	if err := s.Store.View(ctx, func(tx core.Tx) error {
 		var err error
@@ -148,7 +234,7 @@ func (s *Service) askAll(ctx context.Context, searcher string, q PersonQuery, sk
 	}
 	if len(targets) > 0 {
 		e := audit.Entry(core.Viewer{System: true, Bureau: searcher}, "federation.screen", audit.OK)
-		e.Query = "hit/no-hit for " + searcher + " asked of " + strings.Join(asked, ", ")
+		e.Query = q.kind() + " hit/no-hit for " + searcher + " asked of " + strings.Join(asked, ", ")
 		audit.Record(ctx, s.Store, e)
 	}
 	return all
@@ -156,11 +242,11 @@ func (s *Service) askAll(ctx context.Context, searcher string, q PersonQuery, sk
 
 // ask sends one query and returns the answers it brings back; anything
 // short of a verified answer in time is "not checked".
-func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q PersonQuery) []RemoteAnswer {
+func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q RemoteQuery) []RemoteAnswer {
 	notChecked := func(why string) []RemoteAnswer {
 		return []RemoteAnswer{{Node: p.ID, Outcome: RemoteNotChecked, Reason: why}}
 	}
-	payload, _ := json.Marshal(screenQuery{Searcher: searcher, Query: q})
+	payload, _ := json.Marshal(screenQuery{Searcher: searcher, RemoteQuery: q})
 	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{p.Bureau}}
 	id := uuid.Must(uuid.NewV7()).String()
 	body, err := Seal(&Bundle{Origin: s.Self(), To: p.ID, MessageID: id, Seq: 1, Type: TypeScreenQuery, ObjectID: id, Owner: searcher,
@@ -215,11 +301,9 @@ func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q Pers
 // index; the hub screens its own and asks the other nodes.
 func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Peer, b *Bundle) ([]byte, error) {
 	const action = "federation.screen_query"
-	var q screenQuery
-	dec := json.NewDecoder(bytes.NewReader(b.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&q); err != nil || strings.TrimSpace(q.Query.Name) == "" || len(q.Query.Name) > 500 {
-		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("payload", "must be a person query with a name (at most 500 bytes) and the searching bureau"))
+	q, err := parseScreenQuery(b.Payload)
+	if err != nil {
+		return nil, audit.Refuse(ctx, s.Store, v, action, err)
 	}
 	switch {
 	case b.To != s.Self():
@@ -232,7 +316,7 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.ECONFLICT, "the query is older than %s (or from the future): refused as a possible replay", queryMaxAge))
 	}
 	now := s.now()
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		seen, err := tx.Applied(peer.ID, b.MessageID, 0)
 		if err != nil {
 			return err
@@ -247,7 +331,7 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 	}
 	var answers []RemoteAnswer
 	if s.Screener != nil {
-		refs, err := s.Screener.HitNoHit(ctx, searcherViewer(q.Searcher, peer.ID), q.Query)
+		refs, err := s.Screener.HitNoHit(ctx, searcherViewer(q.Searcher, peer.ID), q.RemoteQuery)
 		switch {
 		case err != nil:
 			answers = append(answers, RemoteAnswer{Node: s.Self(), Outcome: RemoteNotChecked, Reason: "the index could not answer"})
@@ -258,13 +342,13 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 		}
 	}
 	if s.Role == core.FedRoleHub {
-		answers = append(answers, s.askAll(ctx, q.Searcher, q.Query, peer.ID)...)
+		answers = append(answers, s.askAll(ctx, q.Searcher, q.RemoteQuery, peer.ID)...)
 	}
 	if answers == nil {
 		answers = []RemoteAnswer{{Node: s.Self(), Outcome: RemoteNotChecked, Reason: "this process does not screen"}}
 	}
 	e := audit.Entry(v, action, audit.OK)
-	e.Query = fmt.Sprintf("hit/no-hit for %s from %s", q.Searcher, peer.ID)
+	e.Query = fmt.Sprintf("%s hit/no-hit for %s from %s", q.kind(), q.Searcher, peer.ID)
 	audit.Record(ctx, s.Store, e)
 	payload, _ := json.Marshal(screenAnswers{Answers: answers})
 	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{q.Searcher}}

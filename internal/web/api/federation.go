@@ -267,28 +267,54 @@ func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 // local one by searcher, each match at the alert threshold becomes a hit
 // recorded for its owner (who is told at once, as of any restricted hit,
 // probing included), and the answer names only each hit's reference and
-// the bureau to contact.
-func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federation.PersonQuery) ([]federation.HitRef, error) {
+// the bureau to contact. A query is a person, a travel document or an
+// identifier.
+func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federation.RemoteQuery) ([]federation.HitRef, error) {
 	x, err := s.index()
 	if err != nil {
 		return nil, err
 	}
-	pq := screen.PersonQuery{Name: q.Name, DateOfBirth: q.DateOfBirth, Sex: q.Sex, Nationality: q.Nationality}
-	found, err := x.ScreenPerson(searcher, pq)
+	var found []screen.Hit
+	var sg hits.Sighting
+	var summary string
+	switch {
+	case q.Document != nil:
+		dq := screen.DocumentQuery{Number: q.Document.Number, Country: q.Document.Country, Type: q.Document.Type}
+		found, err = x.ScreenDocument(searcher, dq)
+		a := documentAsked(dq)
+		sg = hits.Sighting{Type: "document", Subject: hits.Normalise(dq.Number, dq.Country, dq.Type, ""), Query: a.summary, QueryFields: a.fields}
+		summary = fmt.Sprintf("document number=%q country=%s type=%s", dq.Number, dq.Country, dq.Type)
+	case q.Identifier != nil:
+		iq := screen.IdentifierQuery{Type: q.Identifier.Type, Value: q.Identifier.Value}
+		summary = fmt.Sprintf("identifier type=%s value=%q", iq.Type, iq.Value)
+		found, err = s.screenIdent(x, searcher, iq)
+		if typ, canon, rerr := screen.ResolveIdentifier(iq.Type, iq.Value); rerr == nil {
+			iq.Type, iq.Value = typ, canon
+		}
+		a := identifierAsked(iq)
+		sg = hits.Sighting{Type: "identifier", Subject: hits.Normalise(iq.Type, iq.Value), Query: a.summary, QueryFields: a.fields}
+	case q.Person != nil:
+		pq := screen.PersonQuery{Name: q.Person.Name, DateOfBirth: q.Person.DateOfBirth, Sex: q.Person.Sex, Nationality: q.Person.Nationality}
+		found, err = x.ScreenPerson(searcher, pq)
+		a := personAsked(pq)
+		sg = hits.Sighting{Type: "person", Subject: personSubject(pq), Query: a.summary, QueryFields: a.fields}
+		summary = fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s", pq.Name, pq.DateOfBirth, pq.Sex, pq.Nationality)
+	default:
+		return nil, core.Invalid(core.FieldError{Field: "query", Reason: "is required: a person, a document or an identifier"})
+	}
+	sg.Context = map[string]string{"via": "federation"}
 	ids := make([]string, 0, len(found))
 	for _, h := range found {
 		ids = append(ids, h.Internal())
 	}
 	e := audit.Entry(searcher, "screen.remote", audit.OutcomeOf(err), ids...)
-	e.Query = fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s (hit/no-hit from the federation)", q.Name, q.DateOfBirth, q.Sex, q.Nationality)
+	e.Query = summary + " (hit/no-hit from the federation)"
 	if aerr := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); aerr != nil {
 		return nil, aerr
 	}
 	if err != nil {
 		return nil, err
 	}
-	asked := personAsked(pq)
-	sg := hits.Sighting{Type: "person", Subject: personSubject(pq), Query: asked.summary, QueryFields: asked.fields, Context: map[string]string{"via": "federation"}}
 	for _, h := range found {
 		if h.Alert() && h.Internal() != "" {
 			o := h.ForOwner()

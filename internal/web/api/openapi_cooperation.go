@@ -9,7 +9,8 @@ import (
 func cooperationSchemas() obj {
 	integer := obj{"type": "integer"}
 	step := obj{"type": "object", "properties": obj{"at": dateTime, "side": enum([]string{"owner", "searcher"}), "bureau": str(""), "by": str(""),
-		"from": enum(core.HitStates), "to": enum(core.HitStates), "action": enum(core.HitActions), "notes": str("")}}
+		"from": enum(core.HitStates), "to": enum(core.HitStates), "action": enum(core.HitActions), "notes": str(""),
+		"via": str("federation: the peer (hub, or a node's bureau) this step arrived from; absent where it was made")}}
 	hit := obj{"type": "object", "description": "restricted: the record is not releasable to you; only the reference, the owner and your own context and side are shown (no version, no owner_state)",
 		"properties": obj{"id": str(""), "reference": str("HIT-…; GET /api/v1/hits/{reference} finds the hit too"), "version": integer, "withheld": obj{"type": "boolean", "description": "owner only: the searcher was not told of this hit (probing)"}, "restricted": obj{"type": "boolean"}, "message": str("possible hit — contact bureau X"),
 			"owner": str("owner bureau of the record"), "searcher": str("bureau that screened"), "searched_by": str("user:… or key:…"), "type": enum([]string{"person", "document", "identifier"}),

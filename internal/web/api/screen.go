@@ -169,8 +169,25 @@ func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.V
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
+	ans := screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()}
+	if s.Federation != nil {
+		ans.Remote = s.Federation.ScreenRemoteQuery(r.Context(), v, federation.RemoteQuery{Document: remoteDocument(in.DocumentQuery)})
+	}
+	writeJSON(w, http.StatusOK, ans)
 	return nil
+}
+
+// remoteDocument is what of a document query goes to the federation: the
+// number, country and type, the MRZ resolved here (the screening above
+// has checked it), so that the holder's name and birth date it carries
+// stay here.
+func remoteDocument(q screen.DocumentQuery) *federation.DocumentQuery {
+	if q.MRZ != "" {
+		if r, err := screen.ResolveMRZ(q.MRZ); err == nil {
+			q = r
+		}
+	}
+	return &federation.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.Type}
 }
 
 // ScreenDocument screens a document (by number and country, or by MRZ)
@@ -214,7 +231,15 @@ func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()})
+	ans := screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()}
+	if s.Federation != nil {
+		q := federation.IdentifierQuery{Type: in.Type, Value: in.Value}
+		if typ, canon, err := screen.ResolveIdentifier(in.Type, in.Value); err == nil {
+			q.Type, q.Value = typ, canon
+		}
+		ans.Remote = s.Federation.ScreenRemoteQuery(r.Context(), v, federation.RemoteQuery{Identifier: &q})
+	}
+	writeJSON(w, http.StatusOK, ans)
 	return nil
 }
 
