@@ -282,6 +282,11 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 		// Bou- is Abu in Maghrebi names: Bouchaib, Abu Shuayb; Bouazza, Abu Azza
 		alts = append(alts, readLatin("abou"+rest, true))
 	}
+	if rest, ok := strings.CutPrefix(t, "bel"); ok && len(rest) >= 4 && rest[0] != 'l' {
+		// Maghrebi Bel- may be Abu al- (Belkacem, Abu al-Qasim; Belabbes,
+		// Abu al-Abbas) as it may be Ben al- (Belhaj)
+		alts = append(alts, readLatin("abou"+rest, true))
+	}
 	if f, softEnd := frenchReading(t); f != t && !softEnd {
 		alts = append(alts, latinUnits(f)) // Antoine, أنطوان Antwan
 	}
@@ -296,7 +301,11 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 		if strings.IndexByte("cskgdtz", rest[0]) >= 0 && (rest[1] == 'h' || rest[:2] == "dj") {
 			c = 2
 		}
-		alts = append(alts, readLatin("abou"+rest[:c]+"e"+rest[c:], true))
+		// before a consonant (jm), or before the a that follows an
+		// unwritten ʿayn (cha-ib: Shu'ayb); Boumediene keeps its e
+		if !isV(rest[c]) || rest[c] == 'a' {
+			alts = append(alts, readLatin("abou"+rest[:c]+"e"+rest[c:], true))
+		}
 	}
 	// the Maghrebi article (l-, el-, al-) before a name whose short vowel
 	// is dropped: Larbi, Elarbi, al-'Arabi; Lmfadel, al-Mufaddal
@@ -315,6 +324,11 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 		// a doubled y between vowels is the glide, not an i: Tayyib,
 		// Tayeb; Sayyid, Sayed
 		alts = append(alts, latinUnits(t[:i]+t[i+1:]))
+	}
+	if len(t) >= 5 && t[0] == 'a' && t[1] == 'i' && !isV(t[2]) {
+		// an initial a before i written for the ʿayn of ʿĪ-: Aissa, Isa
+		// (عيسى); Aicha, Icha
+		alts = append(alts, latinUnits(t[1:]))
 	}
 	glided := t
 	if i := strings.Index(t, "iy"); i >= 1 && i+2 < len(t) && isV(t[i+2]) {
@@ -359,7 +373,7 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 }
 
 // frenchReading reads a French spelling of a Levantine Christian name as
-// it sounds: ge before a vowel and a final -ge or -ges are j (Georges,
+// it sounds: an initial geo- is jo and a final -ge or -ges j (Georges,
 // George: جورج Jurj), oi is wa (Antoine: أنطوان Antwan), and the final e
 // these leave is silent. It returns t when none applies; softEnd says
 // that the word ends in -ge or -ges, which is then the reading (see Parse).
