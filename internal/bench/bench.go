@@ -163,8 +163,13 @@ func lists(ctx context.Context, o Options) ([]Row, error) {
 			return rows, err
 		}
 		rows = append(rows, r...)
-		rows = append(rows, crossScript(o, idx, un, byID))
+		rows = append(rows, crossScript(idx, un, byID)...)
 		rows = append(rows, unPairs(un)...)
+		if pairs, err := loadScriptPairs(scriptPairsPath(o)); err == nil {
+			rows = append(rows, evalScriptRankOne(o, pairs)...)
+		} else {
+			o.logf("per-script rank 1 on the native ~ Latin pairs left out: %v", err)
+		}
 	}
 	if o.want("fixtures") {
 		r, err := fixtures(o, idx, un)
@@ -343,23 +348,6 @@ func sameEntity(got, want entry) bool {
 }
 
 func norm(s string) string { return names.Parse(s).Text() }
-
-// crossScript queries each UN individual with an Arabic-script name by
-// that name alone.
-func crossScript(o Options, idx *screen.Index, un []entry, byID map[string]entry) Row {
-	var ok, n int
-	for _, e := range un {
-		if e.kind != "individual" || !hasArabic(e.original) {
-			continue
-		}
-		n++
-		hits, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: e.original, Threshold: 0.5, Limit: 1})
-		if err == nil && len(hits) > 0 && byID[hits[0].RecordID].sourceID == e.sourceID {
-			ok++
-		}
-	}
-	return Row{"UN individuals with an Arabic-script name", "rank 1 when queried by that name alone (threshold 0.50)", pct(ok, n), "≥ 95%", met(float64(ok) >= 0.95*float64(n))}
-}
 
 // unPairs checks that the matcher generalises beyond the development
 // pairs: each UN individual's Arabic-script name against its own Latin

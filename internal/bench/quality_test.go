@@ -23,7 +23,7 @@ func TestScreeningQuality(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := Options{Corpora: corpora}
-	rows := []Row{crossScript(o, idx, un, listsOnce.byID)}
+	rows := crossScript(idx, un, listsOnce.byID)
 	rows = append(rows, unPairs(un)...)
 	fx, err := fixtures(o, idx, un)
 	if err != nil {

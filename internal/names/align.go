@@ -185,6 +185,10 @@ func vowelCost(a, b byte) float64 {
 	switch string([]byte{a, b}) {
 	case "ou", "ei", "ae":
 		return 0.1
+	case "eu":
+		// French spellings write a short u e as they write a and i
+		// (Guerchi, Qurashi; Lahcen, Hasan; Seddik, Siddiq)
+		return 0.1
 	}
 	return 0.2
 }
@@ -196,11 +200,16 @@ var near = sortedKeys(map[[2]byte]float64{
 	{cTh, 't'}: 0.1, {cTh, 's'}: 0.1, {cTh, cZa}: 0.2, {cTh, cDh}: 0.2, {cTh, 'd'}: 0.4, {cTh, 'z'}: 0.4,
 	{cDh, 'd'}: 0.1, {cDh, 'z'}: 0.1, {cDh, cZa}: 0.1, {cDh, 't'}: 0.4,
 	{cZa, 'z'}: 0.1, {cZa, 'd'}: 0.2, {cZa, 't'}: 0.5,
-	{'j', 'z'}: 0.6, {'j', 'y'}: 0.6, {'s', cSh}: 0.25, {'s', 'z'}: 0.4, {'s', 't'}: 0.6, {'t', 'd'}: 0.6,
+	{'j', 'z'}: 0.6, {'j', 'y'}: 0.6, {'s', cSh}: 0.3, {'s', 'z'}: 0.4, {'s', 't'}: 0.6, {'t', 'd'}: 0.6,
 	{'d', 'z'}: 0.5, {'f', 'v'}: 0.2, {'b', 'v'}: 0.5, {'v', 'w'}: 0.3, {'b', 'p'}: 0.1, {'h', cKh}: 0.5,
 	{'k', cKh}: 0.5, {'k', cSh}: 0.8, {cSh, cKh}: 0.4, {cSh, 'j'}: 0.6, {'n', 'm'}: 0.7, {'l', 'r'}: 0.7, {'k', 's'}: 0.7,
 	{'j', cKh}: 0.7, {'t', 'c'}: 0.6,
 })
+
+// dhCost is the cost of two Latin letters (d, z, th, dh) that may both
+// write ذ: d in the Maghreb (Mouad), z in Egypt, the Levant, Iran and
+// Pakistan (Moaz, Nazir), th or dh in the Gulf and Iraq (Muath, Mu'adh).
+const dhCost = 0.15
 
 // sortedKeys stores each pair with its smaller byte first, as looked up.
 func sortedKeys(m map[[2]byte]float64) map[[2]byte]float64 {
@@ -217,6 +226,9 @@ func sortedKeys(m map[[2]byte]float64) map[[2]byte]float64 {
 func consCost(a, b unit) float64 {
 	if a.c == b.c {
 		return 0
+	}
+	if a.dh && b.dh {
+		return dhCost
 	}
 	if (a.alt != 0 && a.alt == b.c) || (b.alt != 0 && b.alt == a.c) || (a.alt != 0 && a.alt == b.alt) {
 		return 0.1

@@ -171,6 +171,13 @@ func TestCommonNamesWeighLess(t *testing.T) {
 	if !(mohamed < lahlou) {
 		t.Fatalf("Mohamed weighs %.2f, Lahlou %.2f: the rare part must weigh more", mohamed, lahlou)
 	}
+	// a name with the consonants of a common one is not that name when
+	// one begins with a vowel and the other does not (Hamid, Ahmed)
+	for name, want := range map[string]float64{"Ahmed": 0.3, "أحمد": 0.3, "Ali": 0.3, "علي": 0.3, "Hamid": 1, "حامد": 1, "Hamida": 1, "Li": 0.5} {
+		if got := Parse(name).Tokens[0].Weight; got != want {
+			t.Errorf("%s weighs %.2f, want %.2f", name, got, want)
+		}
+	}
 }
 
 func TestExplanation(t *testing.T) {

@@ -149,7 +149,8 @@ func spanSim(a, b span, spelled bool) float64 {
 			best, bestA, bestB = s, a.units, y
 		}
 	}
-	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin && vowelApart(bestA, bestB)) {
+	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
+		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) {
 		best = genderedEnding
 	}
 	return best
@@ -189,6 +190,33 @@ func vowelApart(a, b []unit) bool {
 		}
 	}
 	return apart == 1
+}
+
+// patternApart reports whether x writes a doubled consonant and a before
+// its last consonants where y writes that consonant once and an i (i, ee,
+// ie, ei): the pattern of a trade or a habit (faʿʿāl: Haddad, Hammad,
+// Jabbar, Fattah) against another name of the same root (Hadid, Hamid,
+// Jabir, Fatih). A name written once with its consonant doubled and once
+// not (Haddad, Hadad) keeps its vowel, and stays one name; an e may be
+// the Maghrebi a (Hassan, Hasen), so it says nothing.
+func patternApart(x, y string) bool {
+	isV := func(b byte) bool { return strings.IndexByte("aeiouy", b) >= 0 }
+	for i := 1; i+3 < len(x); i++ {
+		c := x[i]
+		if isV(c) || x[i+1] != c || x[i+2] != 'a' || !isV(x[i-1]) {
+			continue
+		}
+		tail := x[i+3:]
+		if strings.IndexAny(tail, "aeiouy") >= 0 {
+			continue
+		}
+		for _, v := range []string{"i", "ee", "ie", "ei"} {
+			if y == x[:i+1]+v+tail {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nearReadingsFrom is the similarity from which a part's near readings
@@ -837,8 +865,28 @@ var legalForms = map[string]bool{"sa": true, "sas": true, "sarl": true, "cv": tr
 	"gmbh": true, "bv": true, "srl": true, "spa": true, "ag": true, "jsc": true, "ojsc": true, "ooo": true, "pjsc": true, "plc": true,
 	"holding": true, "holdings": true, "enterprises": true, "enterprise": true, "establishment": true, "sac": true, "sl": true, "llp": true}
 
-// common lists given names so frequent that sharing one says little.
-var common = map[string]float64{}
+// common lists given names so frequent that sharing one says little, by
+// retrieval key and whether the name begins with a vowel (see
+// commonKey): Hamid shares Ahmed's consonants, not his name.
+var common = map[commonKey]float64{}
+
+// commonKey is a retrieval key and whether the name it keys begins with
+// a vowel (or ʿayn, alef): Ahmed and أحمد do, Hamid and حامد do not.
+type commonKey struct {
+	key    string
+	vowel0 bool
+}
+
+func startsWithVowel(us []unit) bool {
+	if len(us) == 0 {
+		return false
+	}
+	switch us[0].kind {
+	case kVowel, kAyn, kLongA, kApos:
+		return true
+	}
+	return false
+}
 
 func init() {
 	for w, names := range map[float64][]string{
@@ -848,9 +896,11 @@ func init() {
 			"ivan", "alexander", "aleksandr", "sergey", "vladimir", "mamadou", "ibrahima", "abdul", "abdel", "nguyen", "kim", "lee", "smith"},
 	} {
 		for _, n := range names {
-			for _, k := range keysOf(latinUnits(latinCompound(n))) {
-				if cur, ok := common[k]; !ok || w < cur {
-					common[k] = w
+			us := latinUnits(latinCompound(n))
+			for _, k := range keysOf(us) {
+				ck := commonKey{k, startsWithVowel(us)}
+				if cur, ok := common[ck]; !ok || w < cur {
+					common[ck] = w
 				}
 			}
 		}
@@ -867,8 +917,9 @@ func weightOf(t Token) float64 {
 		return 0.3
 	}
 	w := 1.0
+	v := startsWithVowel(t.units)
 	for _, k := range keysOf(t.units) {
-		if c, ok := common[k]; ok && c < w {
+		if c, ok := common[commonKey{k, v}]; ok && c < w {
 			w = c
 		}
 	}

@@ -114,6 +114,13 @@ func Parse(name string) Name {
 			tok.particle = latinParticles[t.text] || titles[t.text]
 			var nearby [][]unit
 			tok.alts, tok.near, tok.unkeyed = latinAlts(t.text)
+			if f, softEnd := frenchReading(t.text); softEnd {
+				// a final -ge or -ges is never read g-e, g-e-s: the name
+				// is read as it sounds (Georges, George: jorj), its
+				// letters kept as another reading
+				tok.alts = append([][]unit{tok.units}, tok.alts...)
+				tok.units = latinUnits(f)
+			}
 			tok.alts, nearby = tok.alts[:len(tok.alts)-tok.near], tok.alts[len(tok.alts)-tok.near:]
 			if t.alt != "" {
 				tok.alts = append(tok.alts, latinUnits(t.alt))
@@ -237,6 +244,10 @@ func latinCompound(t string) string {
 // retrieval key (they drop a consonant that the keys of the name keep).
 func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	isV := func(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
+	// cluster: two consonants at w[i], neither a digraph's h nor a glide
+	cluster := func(w string, i int) bool {
+		return i+1 < len(w) && !isV(w[i]) && !isV(w[i+1]) && w[i] != w[i+1] && strings.IndexByte("hwy'", w[i]) < 0 && strings.IndexByte("hwy'", w[i+1]) < 0
+	}
 	for _, p := range []string{"bin", "ben", "ibn", "abu", "abou", "bou"} {
 		for _, art := range []string{"al", "el"} {
 			if rest, ok := strings.CutPrefix(t, p+art); ok && len(rest) >= 3 {
@@ -271,7 +282,54 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 		// Bou- is Abu in Maghrebi names: Bouchaib, Abu Shuayb; Bouazza, Abu Azza
 		alts = append(alts, readLatin("abou"+rest, true))
 	}
+	if rest, ok := strings.CutPrefix(t, "bel"); ok && len(rest) >= 4 && rest[0] != 'l' {
+		// Maghrebi Bel- may be Abu al- (Belkacem, Abu al-Qasim; Belabbes,
+		// Abu al-Abbas) as it may be Ben al- (Belhaj)
+		alts = append(alts, readLatin("abou"+rest, true))
+	}
+	if f, softEnd := frenchReading(t); f != t && !softEnd {
+		alts = append(alts, latinUnits(f)) // Antoine, أنطوان Antwan
+	}
+	for _, f := range nameForms[t] {
+		alts = append(alts, latinUnits(f))
+	}
 	far := len(alts)
+	if rest, ok := strings.CutPrefix(t, "bou"); ok && len(rest) >= 4 && !isV(rest[0]) {
+		// the short vowel Maghrebi speech drops after the first letter of
+		// the name Bou- is Abu of: Boujmaa, Abu Jum'a; Bouchaib, Abu Shu'ayb
+		c := 1
+		if strings.IndexByte("cskgdtz", rest[0]) >= 0 && (rest[1] == 'h' || rest[:2] == "dj") {
+			c = 2
+		}
+		// before a consonant (jm), or before the a that follows an
+		// unwritten ʿayn (cha-ib: Shu'ayb); Boumediene keeps its e
+		if !isV(rest[c]) || rest[c] == 'a' {
+			alts = append(alts, readLatin("abou"+rest[:c]+"e"+rest[c:], true))
+		}
+	}
+	// the Maghrebi article (l-, el-, al-) before a name whose short vowel
+	// is dropped: Larbi, Elarbi, al-'Arabi; Lmfadel, al-Mufaddal
+	for _, art := range []string{"l", "el", "al"} {
+		bare, ok := strings.CutPrefix(t, art)
+		if !ok || len(bare) < 4 || bare[0] == 'l' {
+			continue
+		}
+		if isV(bare[0]) && cluster(bare, 1) {
+			alts = append(alts, latinUnits(bare[:2]+"e"+bare[2:]))
+		} else if art == "l" && cluster(bare, 0) {
+			alts = append(alts, latinUnits(bare[:1]+"e"+bare[1:]))
+		}
+	}
+	if i := strings.Index(t, "yy"); i > 0 && i+2 < len(t) && isV(t[i-1]) && isV(t[i+2]) {
+		// a doubled y between vowels is the glide, not an i: Tayyib,
+		// Tayeb; Sayyid, Sayed
+		alts = append(alts, latinUnits(t[:i]+t[i+1:]))
+	}
+	if len(t) >= 5 && t[0] == 'a' && t[1] == 'i' && !isV(t[2]) {
+		// an initial a before i written for the ʿayn of ʿĪ-: Aissa, Isa
+		// (عيسى); Aicha, Icha
+		alts = append(alts, latinUnits(t[1:]))
+	}
 	glided := t
 	if i := strings.Index(t, "iy"); i >= 1 && i+2 < len(t) && isV(t[i+2]) {
 		// a glide after i, written or not: Saadiya, Saadia; Wiyam, Wiam
@@ -312,6 +370,41 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 		unkeyed = 1
 	}
 	return alts, len(alts) - far, unkeyed
+}
+
+// frenchReading reads a French spelling of a Levantine Christian name as
+// it sounds: an initial geo- is jo and a final -ge or -ges j (Georges,
+// George: جورج Jurj), oi is wa (Antoine: أنطوان Antwan), and the final e
+// these leave is silent. It returns t when none applies; softEnd says
+// that the word ends in -ge or -ges, which is then the reading (see Parse).
+func frenchReading(t string) (r string, softEnd bool) {
+	r = t
+	if rest, ok := strings.CutPrefix(r, "geo"); ok {
+		r = "jo" + rest
+	}
+	for _, suf := range []string{"ges", "ge"} {
+		if base, ok := strings.CutSuffix(r, suf); ok && len(base) >= 2 {
+			r, softEnd = base+"j", true
+			break
+		}
+	}
+	if i := strings.Index(r, "oi"); i > 0 && (i+2 == len(r) || strings.IndexByte("aeiou", r[i+2]) < 0) {
+		r = r[:i] + "wa" + r[i+2:]
+	}
+	if r != t && len(r) > 4 && r[len(r)-1] == 'e' && strings.IndexByte("aeiou", r[len(r)-2]) < 0 {
+		r = r[:len(r)-1]
+	}
+	return r, softEnd
+}
+
+// nameForms are the other forms of a name that the French and the
+// Arabic of Lebanon and Syria give one person: Elie is how a man named
+// إلياس (Elias, Ilyas) writes his name in French, Antoine one named أنطون
+// (Antoun, Antun). Only forms of one name, never translations (Joseph is
+// not Youssef, nor Pierre Boutros).
+var nameForms = map[string][]string{
+	"elie":    {"elias"},
+	"antoine": {"antoun"},
 }
 
 func sameUnits(a, b []unit) bool {

@@ -12,6 +12,10 @@ type unit struct {
 	// long: a Latin vowel written long (ee, oo, the i of ei), which
 	// stands for a letter of an Arabic spelling: Hussein is حسين, not حسن
 	long bool
+	// dh: a Latin d, z, th or dh after the first letter, each of which
+	// writes ذ in one convention (Mouad, Moaz, Muath, Mu'adh: معاذ), so
+	// that two of them may be one Arabic letter
+	dh bool
 	// d1, d2: a Latin digraph (kh, sh, th…) may also be two letters:
 	// Lakhal is ل ك ح ل, Azhar is ا ز ه ر.
 	d1, d2 byte
@@ -81,9 +85,11 @@ func readLatin(s string, ouVowel bool) []unit {
 		case c == 'g' && d == 'h':
 			digraph(cGh)
 		case c == 't' && d == 'h':
-			digraph(cTh)
+			out = append(out, unit{c: cTh, d1: c, d2: d, dh: i > 0})
+			i++
 		case c == 'd' && d == 'h':
-			digraph(cDh)
+			out = append(out, unit{c: cDh, d1: c, d2: d, dh: i > 0})
+			i++
 		case c == 'd' && d == 'j':
 			cons('j')
 			i++
@@ -120,6 +126,9 @@ func readLatin(s string, ouVowel bool) []unit {
 			vow('e')
 			out = append(out, unit{c: 'i', kind: kVowel, long: true})
 			i++
+		case c == 'e' && d == 'u' && i+3 == n && !isV(e):
+			vow('e') // the French eu of a last syllable: Naceur, Boubakeur
+			i++
 		case c == 'y':
 			if (i == 0 && isV(d)) || (i > 0 && isV(at(i-1)) && isV(d)) {
 				cons('y')
@@ -138,6 +147,9 @@ func readLatin(s string, ouVowel bool) []unit {
 			out = append(out, unit{c: 'h', weak: true})
 		case c == 'q':
 			cons('k')
+		case (c == 'd' || c == 'z') && i > 0:
+			// not the first letter: Thomas is not Dimas
+			out = append(out, unit{c: c, dh: true})
 		case c == 'x':
 			cons('k')
 			cons('s')
