@@ -59,6 +59,9 @@ type Tx interface {
 type EventTx interface {
 	// InsertEvent sets e.Seq and stores e.
 	InsertEvent(e *Event) error
+	// InsertEvents sets each e.Seq, consecutive in the order given, and
+	// stores them all.
+	InsertEvents(es []*Event) error
 	// Events lists, in order, events after afterSeq addressed to bureau
 	// (or to all); bureau "" lists every event (system readers only).
 	Events(afterSeq int64, bureau string, limit int) ([]Event, error)
