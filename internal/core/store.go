@@ -34,6 +34,16 @@ type Store interface {
 	Close() error
 }
 
+// RecordsReader is a store that reads a few records by id in one
+// statement outside any transaction, which reads one consistent state of
+// the database (at most MaxRecordsRead ids).
+type RecordsReader interface {
+	GetRecords(ctx context.Context, ids []string) ([]*Record, error)
+}
+
+// MaxRecordsRead is how many ids RecordsReader.GetRecords takes at once.
+const MaxRecordsRead = 32
+
 // Tx is what a transaction can do. Methods return *Error with ENOTFOUND or
 // ECONFLICT where those apply.
 type Tx interface {
