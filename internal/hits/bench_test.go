@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -116,4 +117,56 @@ func BenchmarkRecordRepeat(b *testing.B) {
 		j := i % len(recs)
 		return benchSighting(recs[j], fmt.Sprintf("subject %d", j))
 	})
+}
+
+// What one commit writes to the WAL, in 4 KiB pages: a group commit of one
+// new hit, and of one repeat. Every page is written and synced at commit,
+// so this is what a new hit costs the disk (read with the checkpoints
+// off, from the WAL's growth). The bounds hold today's figures with a
+// margin: a statement or index more on the path shows here.
+func TestWALFramesPerCommit(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	recs := benchRecords(t, st, 150)
+	svc := hits.New(st)
+	es := core.Viewer{Bureau: "ES", KeyID: "k", Permissions: []string{core.PermScreen}}
+	db := st.DB()
+	var seq int
+	var name, file string
+	if err := db.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA wal_autocheckpoint=0`); err != nil {
+		t.Fatal(err)
+	}
+	frames := func() float64 {
+		fi, err := os.Stat(file + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(fi.Size()) / (4096 + 24)
+	}
+	record := func(i int, subject string) {
+		if _, err := svc.Record(context.Background(), es, []hits.Sighting{benchSighting(recs[i], subject)}); err != nil {
+			t.Fatal(err)
+		}
+		svc.Flush() // one commit each
+	}
+	for i := range 50 { // the statements get prepared, the tables past their first pages
+		record(i, fmt.Sprintf("warm %d", i))
+	}
+	const n = 100
+	f0 := frames()
+	for i := range n {
+		record(50+i, fmt.Sprintf("new %d", i))
+	}
+	f1 := frames()
+	for i := range n {
+		record(50+i, fmt.Sprintf("new %d", i))
+	}
+	f2 := frames()
+	perNew, perRepeat := (f1-f0)/n, (f2-f1)/n
+	t.Logf("WAL frames per commit of one sighting: new hit %.1f, repeat %.1f", perNew, perRepeat)
+	if perNew > 23 || perRepeat > 17 {
+		t.Errorf("a commit writes %.1f pages for a new hit (at most 23) and %.1f for a repeat (at most 17)", perNew, perRepeat)
+	}
 }
