@@ -34,6 +34,16 @@ type Store interface {
 	Close() error
 }
 
+// RecordsReader is a store that reads a few records by id in one
+// statement outside any transaction, which reads one consistent state of
+// the database (at most MaxRecordsRead ids).
+type RecordsReader interface {
+	GetRecords(ctx context.Context, ids []string) ([]*Record, error)
+}
+
+// MaxRecordsRead is how many ids RecordsReader.GetRecords takes at once.
+const MaxRecordsRead = 32
+
 // Tx is what a transaction can do. Methods return *Error with ENOTFOUND or
 // ECONFLICT where those apply.
 type Tx interface {
@@ -67,6 +77,9 @@ type SavepointTx interface {
 type EventTx interface {
 	// InsertEvent sets e.Seq and stores e.
 	InsertEvent(e *Event) error
+	// InsertEvents sets each e.Seq, consecutive in the order given, and
+	// stores them all.
+	InsertEvents(es []*Event) error
 	// Events lists, in order, events after afterSeq addressed to bureau
 	// (or to all); bureau "" lists every event (system readers only).
 	Events(afterSeq int64, bureau string, limit int) ([]Event, error)

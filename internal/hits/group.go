@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 )
 
@@ -158,15 +157,15 @@ func (s *Service) write(ps []*pending) error {
 	s.commits.Add(1)
 	outs := make([][][]*core.Hit, len(ps))
 	err := s.Store.Update(context.Background(), func(tx core.Tx) error { // the group outlives any one request
-		var entries []*core.AuditEntry
+		g := &groupTx{tx: tx} // from nothing on every run (the store may run this again)
 		for i, p := range ps {
-			out, es, err := s.record(tx, p.v, p.sightings, p.now)
+			out, err := s.record(g, p.v, p.sightings, p.now)
 			if err != nil {
 				return err
 			}
-			outs[i], entries = out, append(entries, es...)
+			outs[i] = out
 		}
-		return audit.Append(tx, entries...)
+		return g.flush()
 	})
 	for i, p := range ps {
 		p.out, p.err = outs[i], err

@@ -158,22 +158,57 @@ func (s *Service) window() time.Duration {
 	return s.Window
 }
 
-// record turns one screening's sightings into hits inside tx, and
-// returns them with the audit entries to append (the caller appends a
-// whole group's at once).
-func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, []*core.AuditEntry, error) {
+// groupTx is what one group commit gathers inside its transaction: the
+// events and audit entries of every sighting, written together at its end
+// (one step of the event counter, a few statements of many rows), and the
+// records already read, which a transaction need not read twice.
+type groupTx struct {
+	tx      core.Tx
+	events  []*core.Event
+	entries []*core.AuditEntry
+	records map[string]*core.Record
+}
+
+// record reads a record once per transaction: what it read is what the
+// store holds for the rest of it (the hits' writes change no record).
+func (g *groupTx) record(id string) (*core.Record, error) {
+	if rec, ok := g.records[id]; ok {
+		return rec, nil
+	}
+	rec, err := g.tx.GetRecord(id)
+	if err != nil {
+		return nil, err
+	}
+	if g.records == nil {
+		g.records = map[string]*core.Record{}
+	}
+	g.records[id] = rec
+	return rec, nil
+}
+
+// flush writes the gathered events and audit entries.
+func (g *groupTx) flush() error {
+	if err := g.tx.InsertEvents(g.events); err != nil {
+		return err
+	}
+	return audit.Append(g.tx, g.entries...)
+}
+
+// record turns one screening's sightings into hits inside g's
+// transaction, gathering their events and audit entries in g.
+func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, error) {
+	tx := g.tx
 	since := now.Add(-s.window())
 	out := make([][]*core.Hit, len(sightings))
-	var entries []*core.AuditEntry
 	for i, sg := range sightings {
 		out[i] = make([]*core.Hit, 0, len(sg.Matches))
 		place := Place(sg.Context)
 		for _, m := range sg.Matches {
-			rec, err := tx.GetRecord(m.RecordID)
+			rec, err := g.record(m.RecordID)
 			if core.ErrorCode(err) == core.ENOTFOUND {
 				continue // gone since the index answered: nothing to follow
 			} else if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			if rec.Status != core.StatusActive {
 				continue // cancelled or expired since the index answered: not screened
@@ -186,23 +221,18 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 				h.LastSeen = now
 				h.Version++
 				if err := tx.UpdateHit(h); err != nil {
-					return nil, nil, err
+					return nil, err
 				}
-				if err := s.events(tx, EventRepeated, h, rec, now, false); err != nil {
-					return nil, nil, err
-				}
-				entries = append(entries, audit.Entry(v, "hit.repeat", audit.OK, rec.ID))
+				g.events = append(g.events, events(EventRepeated, h, rec, now, false)...)
+				g.entries = append(g.entries, audit.Entry(v, "hit.repeat", audit.OK, rec.ID))
 			case core.ErrorCode(err) == core.ENOTFOUND:
 				id := uuid.Must(uuid.NewV7()).String()
 				released := access.CanSeeHit(v, rec.Owner, rec.Status, rec.Releasability)
 				withheld := false
 				if !released {
-					var es []*core.AuditEntry
-					withheld, es, err = s.probe(tx, v, rec, sg, now)
-					if err != nil {
-						return nil, nil, err
+					if withheld, err = s.probe(g, v, rec, sg, now); err != nil {
+						return nil, err
 					}
-					entries = append(entries, es...)
 				}
 				h = &core.Hit{
 					ID: id, Reference: reference(id), Version: 1, DedupKey: key,
@@ -216,41 +246,38 @@ func (s *Service) record(tx core.Tx, v core.Viewer, sightings []Sighting, now ti
 					OwnerState: core.HitNew, SearcherState: core.HitNew, History: []core.HitStep{},
 				}
 				if err := tx.InsertHit(h); err != nil {
-					return nil, nil, err
+					return nil, err
 				}
-				if err := s.events(tx, EventCreated, h, rec, now, false); err != nil {
-					return nil, nil, err
-				}
+				g.events = append(g.events, events(EventCreated, h, rec, now, false)...)
 				e := audit.Entry(v, "hit.create", audit.OK, rec.ID)
 				e.Query = fmt.Sprintf("hit %s (%s) score %.3f%s", h.Reference, sg.Type, m.Score, contextSummary(sg.Context))
-				entries = append(entries, e)
+				g.entries = append(g.entries, e)
 			default:
-				return nil, nil, err
+				return nil, err
 			}
 			out[i] = append(out[i], h)
 		}
 	}
-	return out, entries, nil
+	return out, nil
 }
 
 // probe counts a new hit by v on rec, which is not released to v, as a
 // variant of what v screened rec with, and says whether the hit is to be
-// withheld from v; it returns the audit entries of a probing alert.
-func (s *Service) probe(tx core.Tx, v core.Viewer, rec *core.Record, sg Sighting, now time.Time) (bool, []*core.AuditEntry, error) {
+// withheld from v; a probing alert's event and audit entry go into g.
+func (s *Service) probe(g *groupTx, v core.Viewer, rec *core.Record, sg Sighting, now time.Time) (bool, error) {
 	window, warn, limit := s.probing()
 	sum := sha256.Sum256([]byte(sg.Type + "\x00" + sg.Subject))
-	n, err := tx.NoteProbe(v.Bureau, rec.ID, hex.EncodeToString(sum[:16]), now, now.Add(-window))
+	n, err := g.tx.NoteProbe(v.Bureau, rec.ID, hex.EncodeToString(sum[:16]), now, now.Add(-window))
 	if err != nil || n < warn {
-		return false, nil, err
+		return false, err
 	}
 	withheld := n > limit
 	data, _ := json.Marshal(Probing{Searcher: v.Bureau, RecordID: rec.ID, Variants: n, Window: window.String(), Withheld: withheld, Query: sg.Query})
-	if err := tx.InsertEvent(&core.Event{At: now, Type: EventProbing, Subject: rec.ID, Audience: []string{rec.Owner}, RecordID: rec.ID, Data: data}); err != nil {
-		return false, nil, err
-	}
+	g.events = append(g.events, &core.Event{At: now, Type: EventProbing, Subject: rec.ID, Audience: []string{rec.Owner}, RecordID: rec.ID, Data: data})
 	e := audit.Entry(v, EventProbing, audit.OK, rec.ID)
 	e.Query = fmt.Sprintf("%d different screenings of a record not released to %s within %s; withheld=%t", n, v.Bureau, window, withheld)
-	return withheld, []*core.AuditEntry{e}, nil
+	g.entries = append(g.entries, e)
+	return withheld, nil
 }
 
 // Probing is what a hit.probing event tells the owner.
@@ -265,27 +292,29 @@ type Probing struct {
 	Query    string `json:"query"` // the latest
 }
 
-// events writes what each side is told of h: the owner always, with the
+// events returns what each side is told of h: the owner always, with the
 // record (it can always see its own); the searcher with the record only if
 // it is releasable to the searching bureau now, otherwise as "possible hit
 // — contact bureau X" with the reference and no record id, and then not
 // of the owner's own moves (ownerMove), nor of a hit withheld from it.
-func (s *Service) events(tx core.Tx, typ string, h *core.Hit, rec *core.Record, now time.Time, ownerMove bool) error {
+func events(typ string, h *core.Hit, rec *core.Record, now time.Time, ownerMove bool) []*core.Event {
 	full, _ := json.Marshal(ViewOf(h, access.DiscloseFull))
-	if err := tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Owner}, RecordID: h.RecordID, Data: full}); err != nil {
-		return err
-	}
+	owner := &core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Owner}, RecordID: h.RecordID, Data: full}
+	out := []*core.Event{owner}
 	if h.Searcher == h.Owner || h.Withheld {
-		return nil
+		return out
 	}
 	if access.CanSeeHit(access.BureauViewer(h.Searcher, ""), rec.Owner, rec.Status, rec.Releasability) {
-		return tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, RecordID: h.RecordID, Data: full})
+		// Both sides are told the same: one event addressed to both (each
+		// reader is still checked against the record when it reads).
+		owner.Audience = append(owner.Audience, h.Searcher)
+		return out
 	}
 	if ownerMove {
-		return nil // the owner's workflow is its own
+		return out // the owner's workflow is its own
 	}
 	possible, _ := json.Marshal(ViewOf(h, access.DisclosePossible))
-	return tx.InsertEvent(&core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, Data: possible})
+	return append(out, &core.Event{At: now, Type: typ, Subject: h.ID, Audience: []string{h.Searcher}, Data: possible})
 }
 
 // View is a hit as one viewer is shown it. A restricted view carries no
@@ -549,7 +578,7 @@ func (s *Service) Transition(ctx context.Context, v core.Viewer, id string, c Ch
 		if err != nil {
 			return err
 		}
-		if err := s.events(tx, EventUpdated, h, rec, now, side == Owner); err != nil {
+		if err := tx.InsertEvents(events(EventUpdated, h, rec, now, side == Owner)); err != nil {
 			return err
 		}
 		e := audit.Entry(v, "hit.state", audit.OK, h.RecordID)
@@ -656,6 +685,5 @@ func ImportTx(tx core.Tx, h *core.Hit, rec *core.Record, now time.Time) (bool, e
 	if err := tx.InsertHit(&c); err != nil {
 		return false, err
 	}
-	var s Service
-	return true, s.events(tx, EventCreated, &c, rec, now, false)
+	return true, tx.InsertEvents(events(EventCreated, &c, rec, now, false))
 }

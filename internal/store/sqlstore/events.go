@@ -3,38 +3,85 @@ package sqlstore
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/manara-hub/manara/internal/core"
 )
 
 // InsertEvent stores e with the next event sequence number. The audience
 // goes into a table of its own so that a bureau's stream is an index range.
-func (t *tx) InsertEvent(e *core.Event) error {
-	seq, err := t.next("events")
+func (t *tx) InsertEvent(e *core.Event) error { return t.InsertEvents([]*core.Event{e}) }
+
+// InsertEvents stores es with consecutive sequence numbers, in order. One
+// step of the counter serves them all and the rows go in a few statements
+// of many rows: a group commit of hits writes several events per hit, and
+// each statement costs about as much to run as the row it inserts.
+func (t *tx) InsertEvents(es []*core.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	last, err := t.advance("events", int64(len(es)))
 	if err != nil {
 		return err
 	}
-	e.Seq = seq
-	aud := slices.Clone(e.Audience)
-	slices.Sort(aud)
-	aud = slices.Compact(aud)
-	e.Audience = aud
-	audJSON, _ := json.Marshal(orEmpty(aud))
-	data := e.Data
-	if len(data) == 0 {
-		data = json.RawMessage(`{}`)
+	seq := last - int64(len(es))
+	rows := make([]any, 0, 7*len(es))
+	var audience []any
+	for _, e := range es {
+		seq++
+		e.Seq = seq
+		aud := slices.Clone(e.Audience)
+		slices.Sort(aud)
+		aud = slices.Compact(aud)
+		e.Audience = aud
+		audJSON, _ := json.Marshal(orEmpty(aud))
+		data := e.Data
+		if len(data) == 0 {
+			data = json.RawMessage(`{}`)
+		}
+		rows = append(rows, seq, t.time(e.At), e.Type, e.Subject, string(audJSON), e.RecordID, string(data))
+		for _, b := range aud {
+			audience = append(audience, b, seq)
+		}
 	}
-	if _, err := t.exec(`INSERT INTO events (seq, at, type, subject, audience, record_id, data) VALUES (?,?,?,?,?,?,?)`,
-		seq, t.time(e.At), e.Type, e.Subject, string(audJSON), e.RecordID, string(data)); err != nil {
+	if err := t.insertRows(eventInsert, 7, rows); err != nil {
 		return err
 	}
-	for _, b := range aud {
-		if _, err := t.exec(`INSERT INTO event_audience (bureau, seq) VALUES (?, ?)`, b, seq); err != nil {
+	return t.insertRows(audienceInsert, 2, audience)
+}
+
+// insertRows inserts rows of width values each, taking the largest
+// statement of stmts (by rows held: 16, 8, 4, 2 or 1) that the rows left
+// fill, so that a few fixed texts stay prepared whatever the count.
+func (t *tx) insertRows(stmts map[int]string, width int, rows []any) error {
+	for n := len(rows) / width; n > 0; {
+		k := 16
+		for k > n {
+			k /= 2
+		}
+		if _, err := t.exec(stmts[k], rows[:k*width]...); err != nil {
 			return err
 		}
+		rows, n = rows[k*width:], n-k
 	}
 	return nil
 }
+
+// multiRow returns the INSERT statements of head for 1, 2, 4, 8 and 16
+// rows of width values.
+func multiRow(head string, width int) map[int]string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	m := map[int]string{}
+	for n := 1; n <= 16; n *= 2 {
+		m[n] = head + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	}
+	return m
+}
+
+var (
+	eventInsert    = multiRow(`INSERT INTO events (seq, at, type, subject, audience, record_id, data) VALUES `, 7)
+	audienceInsert = multiRow(`INSERT INTO event_audience (bureau, seq) VALUES `, 2)
+)
 
 const eventCols = `seq, at, type, subject, audience, record_id, data`
 

@@ -292,12 +292,14 @@ func (t *tx) timePtr(v *time.Time) any {
 
 // next increments a named counter and returns its new value. The row lock
 // it takes is held to commit, so values are handed out in commit order.
-func (t *tx) next(name string) (int64, error) {
-	if _, err := t.exec(`UPDATE counters SET value = value + 1 WHERE name = ?`, name); err != nil {
-		return 0, err
-	}
+func (t *tx) next(name string) (int64, error) { return t.advance(name, 1) }
+
+// advance adds n to a named counter and returns its new value: the values
+// after the old one up to it are the caller's (one statement; both
+// databases return the row they updated).
+func (t *tx) advance(name string, n int64) (int64, error) {
 	var v int64
-	err := t.queryRow(`SELECT value FROM counters WHERE name = ?`, name).Scan(&v)
+	err := t.queryRow(`UPDATE counters SET value = value + ? WHERE name = ? RETURNING value`, n, name).Scan(&v)
 	return v, err
 }
 

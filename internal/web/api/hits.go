@@ -134,19 +134,7 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string,
 
 // settle checks an answer against the store (see recordHits).
 func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]screen.Hit, error) {
-	recs := make(map[string]*core.Record, len(answer))
-	err := s.Store.View(r.Context(), func(tx core.Tx) error {
-		for _, h := range answer {
-			rec, err := tx.GetRecord(h.Internal())
-			if core.ErrorCode(err) == core.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return err
-			}
-			recs[rec.ID] = rec
-		}
-		return nil
-	})
+	recs, err := s.answerRecords(r.Context(), answer)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +154,38 @@ func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// answerRecords reads the records an answer names, as the store holds
+// them now, all in one consistent read: one statement where the store
+// offers it (an answer names at most a few records), otherwise one read
+// transaction.
+func (s *Server) answerRecords(ctx context.Context, answer []screen.Hit) (map[string]*core.Record, error) {
+	ids := make([]string, 0, len(answer))
+	for _, h := range answer {
+		ids = append(ids, h.Internal())
+	}
+	recs := make(map[string]*core.Record, len(ids))
+	if rr, ok := s.Store.(core.RecordsReader); ok && len(ids) <= core.MaxRecordsRead {
+		found, err := rr.GetRecords(ctx, ids)
+		for _, rec := range found {
+			recs[rec.ID] = rec
+		}
+		return recs, err
+	}
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		for _, id := range ids {
+			rec, err := tx.GetRecord(id)
+			if core.ErrorCode(err) == core.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			recs[rec.ID] = rec
+		}
+		return nil
+	})
+	return recs, err
 }
 
 // answerReference is the reference of an answer that made no hit record.
