@@ -29,8 +29,7 @@ func ApplyStepTx(tx core.Tx, h *core.Hit, step core.HitStep, now time.Time) erro
 	if err != nil {
 		return err
 	}
-	var s Service
-	return s.events(tx, EventUpdated, h, rec, now, step.Side == Owner)
+	return tx.InsertEvents(events(EventUpdated, h, rec, now, step.Side == Owner))
 }
 
 // SideState is the state one side of h stands in.
