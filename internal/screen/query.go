@@ -480,7 +480,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			// out by those that share it.
 			for it.HasNext() {
 				pid := it.Next()
-				sc.add(pid, add*(1+1/float32(max(1, x.persons[pid].nkeys))))
+				sc.add(pid, add*(1+1/float32(max(1, x.nkeys[pid]))))
 			}
 			return
 		}
@@ -616,7 +616,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		// Among equals, a person with fewer keys is a closer fit: the
 		// query's keys are more of what it is (Aysan before Hassan Aysan
 		// Ali), rather than the first of many that share a common key.
-		wide.offer(scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.persons[pid].nkeys)})
+		wide.offer(scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])})
 	}
 	// Second cut, still without aligning anything: how well the query's
 	// keys cover one of the candidate's spellings, and how little of that
@@ -654,7 +654,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		best, second, bestCov := -1.0, -1.0, 0.0
 		pick := [2]int16{-1, -1}
 		off := 0
-		for ni, ids := range p.names {
+		for ni, nparts := range p.lens {
 			// Per part of the spelling: which query keys do its keys (one
 			// or two) meet, each counted once? Parts that meet none are left
 			// over.
@@ -663,8 +663,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			var met uint64      // query keys met, as bits
 			var metGroup uint64 // query parts met through a neighbour
 			parts, extra := 0, 0
-			keys := p.keys[2*off : 2*(off+len(ids))]
-			off += len(ids)
+			keys := p.keys[2*off : 2*(off+int(nparts))]
+			off += int(nparts)
 			for j := 0; j < len(keys); j += 2 {
 				if keys[j] == 0 {
 					continue
@@ -700,12 +700,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			if parts > 0 {
 				s -= 0.3 * float64(extra) / float64(parts)
 			}
-			if len(ids) == len(qn.Tokens) {
+			if int(nparts) == len(qn.Tokens) {
 				s += 0.01 // on a tie, the spelling cut into as many parts
 			}
 			if investigate {
 				// Keys miss typing errors; letters do not.
-				s += 0.5 * names.Spelling(qtext, x.text(ids))
+				s += 0.5 * names.Spelling(qtext, x.text(p.names[ni]))
 			}
 			if own || !needOwn {
 				bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
