@@ -27,10 +27,13 @@ type Index struct {
 	persons []person            // by person id; a removed slot has rec == nil
 	free    []uint32            // removed person ids, for reuse
 	// nkeys is each person's count of distinct keys, to rank candidates
-	// that match all of theirs first, by person id, held apart from persons: the first candidate cut reads
-	// it for every person a query's postings touch, and a dense array
-	// costs one cache line per sixteen of them instead of one each.
+	// that match all of theirs first, and cut what the second candidate
+	// cut reads of it (see person.pack), both by person id and held apart
+	// from persons: the cuts read them for every person a query's postings
+	// touch, and dense arrays cost a cache miss per person where the
+	// person's struct cost two or three.
 	nkeys []uint32
+	cut   [][]uint32
 
 	// Token dictionary: every distinct name part once, with its keys
 	// (at most two, as interned key ids; 0 is none).
@@ -77,13 +80,6 @@ type recInfo struct {
 
 // person is one indexed person: a record may hold several (a notice).
 type person struct {
-	// keys holds, for every token of every spelling in order, its two key
-	// ids: the candidate cut reads them without visiting the dictionary.
-	// lens holds each spelling's count of tokens, so that the cut need
-	// not read names either. names, keys and lens share one allocation,
-	// and keys and lens come first: they are what the cut reads.
-	keys  []uint32
-	lens  []uint32
 	rec   *recInfo
 	names [][]uint32 // each spelling as token ids
 	dob   DateRange
@@ -212,6 +208,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 		pid = uint32(len(x.persons))
 		x.persons = append(x.persons, person{})
 		x.nkeys = append(x.nkeys, 0)
+		x.cut = append(x.cut, nil)
 	}
 	pe := person{rec: info, dob: p.DOB, sex: p.Sex, nats: p.Nationalities, role: p.Role}
 	seenKeys := map[string]bool{}
@@ -236,7 +233,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 			}
 		}
 	}
-	pe.pack(x.tokKeys)
+	cut := pe.pack(x.tokKeys)
 	if len(pe.names) == 0 {
 		x.persons[pid] = person{}
 		x.free = append(x.free, pid)
@@ -244,29 +241,36 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	}
 	x.persons[pid] = pe
 	x.nkeys[pid] = uint32(len(seenKeys))
+	x.cut[pid] = cut
 	info.persons = append(info.persons, pid)
 }
 
-// pack moves the spellings into one allocation with their keys, so that
-// a candidate costs one or two cache misses to weigh, not one per part.
-func (p *person) pack(tokKeys [][2]uint32) {
+// pack moves the spellings into one allocation with what the candidate
+// cut reads of them, and returns that part: the count of spellings, each
+// one's count of tokens, then for every token of every spelling in order
+// its two key ids, so that the cut reads one slice without visiting the
+// dictionary, the spellings or the person.
+func (p *person) pack(tokKeys [][2]uint32) []uint32 {
 	n := 0
 	for _, ids := range p.names {
 		n += len(ids)
 	}
-	buf := make([]uint32, 3*n+len(p.names))
+	nn := len(p.names)
+	buf := make([]uint32, n+1+nn+2*n)
+	cut := buf[n:]
+	cut[0] = uint32(nn)
+	keys := cut[1+nn:]
 	off := 0
 	for i, ids := range p.names {
 		copy(buf[off:], ids)
 		p.names[i] = buf[off : off+len(ids) : off+len(ids)]
+		cut[1+i] = uint32(len(ids))
 		for j, id := range ids {
-			buf[n+2*(off+j)], buf[n+2*(off+j)+1] = tokKeys[id][0], tokKeys[id][1]
+			keys[2*(off+j)], keys[2*(off+j)+1] = tokKeys[id][0], tokKeys[id][1]
 		}
-		buf[3*n+i] = uint32(len(ids))
 		off += len(ids)
 	}
-	p.keys = buf[n : 3*n : 3*n]
-	p.lens = buf[3*n:]
+	return cut
 }
 
 func (x *Index) token(t names.Token) uint32 {
@@ -342,7 +346,7 @@ func (x *Index) remove(info *recInfo) {
 			}
 		}
 		x.persons[pid] = person{}
-		x.nkeys[pid] = 0
+		x.nkeys[pid], x.cut[pid] = 0, nil
 		x.free = append(x.free, pid)
 	}
 	for _, k := range info.docs {
