@@ -663,6 +663,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	for _, c := range wide {
 		maxAcc = math.Max(maxAcc, c.score)
 	}
+	// In the order of their ids, the candidates' slices are read in the
+	// order they lie in memory; the order does not change the cut
+	// ((score, pid) is a total order).
+	slices.SortFunc(wide, func(a, b scored) int { return cmp.Compare(a.pid, b.pid) })
 	for _, c := range wide {
 		cut := x.cut[c.pid]
 		lens := cut[1 : 1+cut[0]]
@@ -807,6 +811,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 		}
 		if add == nil {
 			n := 0
+			partIDF := -1.0 // x.partIDF(t, total), once there is a neighbour
 			for _, v := range spellVariants(t.Text) {
 				for _, tid := range x.spell[v] {
 					if n == maxNeighbours {
@@ -819,7 +824,10 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 					for _, kid := range x.tokKeys[tid] {
 						if kid != 0 && !slices.Contains(seen, kid) {
 							seen = append(seen, kid)
-							out = append(out, neighbourKey{kid, 0.8 * x.partIDF(t, total), ti})
+							if partIDF < 0 {
+								partIDF = x.partIDF(t, total)
+							}
+							out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
 						}
 					}
 				}
