@@ -46,7 +46,7 @@ type Index struct {
 	// to the parts written so: an investigation finds through it the parts
 	// one typing error away from the query's, whatever they sound like.
 	// It grows with the vocabulary, not with the records.
-	spell map[string][]uint32
+	spell spellIndex
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
@@ -98,7 +98,7 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: map[string][]uint32{}, keys: map[string]*roaring.Bitmap{},
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newSpellIndex(), keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(),
 	}
@@ -293,7 +293,7 @@ func (x *Index) token(t names.Token) uint32 {
 	x.dict[k] = id
 	if t.Script == names.Latin && !t.Particle() && keys[0] != 0 {
 		for _, v := range spellVariants(t.Text) {
-			x.spell[v] = append(x.spell[v], id)
+			x.spell.add(v, id)
 		}
 	}
 	return id
@@ -310,6 +310,12 @@ func spellVariants(text string) []string {
 		return []string{text}
 	}
 	return append(deletions(text), text)
+}
+
+// spelledAs appends to buf the ids of the Latin parts that have the
+// spelling variant v (see spellVariants), in increasing order.
+func (x *Index) spelledAs(v string, buf []uint32) []uint32 {
+	return x.spell.lookup(v, buf, func(id uint32) string { return x.tokens[id].Text })
 }
 
 // keyID interns a name key. Ids are never reused: the set of keys grows

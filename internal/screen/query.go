@@ -805,6 +805,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			seen = append(seen, id)
 		}
 	}
+	var tidBuf [64]uint32
 	for ti, t := range qn.Tokens {
 		if t.Script != names.Latin || t.Particle() || only != nil && !only[ti] {
 			continue
@@ -813,7 +814,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			n := 0
 			partIDF := -1.0 // x.partIDF(t, total), once there is a neighbour
 			for _, v := range spellVariants(t.Text) {
-				for _, tid := range x.spell[v] {
+				for _, tid := range x.spelledAs(v, tidBuf[:0]) {
 					if n == maxNeighbours {
 						break
 					}
@@ -858,7 +859,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 		var near []*roaring.Bitmap
 		n := 0
 		for _, v := range spellVariants(t.Text) {
-			for _, tid := range x.spell[v] {
+			for _, tid := range x.spelledAs(v, tidBuf[:0]) {
 				if n == maxNeighbours {
 					break
 				}
