@@ -1,86 +1,82 @@
 package screen
 
 import (
-	"cmp"
 	"hash/maphash"
 	"slices"
 )
 
 // spellIndex finds the tokens that have a given spelling variant (a Latin
 // part's letters, or its letters less one: see spellVariants). It holds
-// no strings: a variant is known by its 64-bit hash, and what a hash
-// finds is checked against the token's own letters, so a collision never
-// answers a token that does not have the variant.
+// no strings: an open-addressing table of the variants' 64-bit hashes and
+// the tokens' ids. What a lookup finds is checked against the token's own
+// letters, so a collision never answers a token that does not have the
+// variant.
 //
 // A map from each variant to its tokens held about a third of the index's
 // memory (13 MB of 39 on OFAC and UN, every entry a string and a slice for
-// the collector to scan); this holds 16 bytes a variant, with no pointers.
-//
-// Tokens are only ever added, with increasing ids. The variants of the
-// newest tokens wait in a small map until there are enough of them to be
-// merged into the sorted array, so that a bulk load costs n log n, not n².
+// the collector to scan); this holds 21 to 43 bytes a variant, with no
+// pointers, and a lookup reads one or two cache lines of it.
 type spellIndex struct {
-	seed   maphash.Seed
-	sorted []spellEntry        // by hash, then id
-	recent map[uint64][]uint32 // hash → ids, each above every id in sorted
-	nrec   int                 // entries in recent
+	seed  maphash.Seed
+	slots []spellSlot // linear probing; a power of two long, at most 3/4 full
+	n     int
 }
 
-type spellEntry struct {
+// spellSlot is one variant of one token: id is the token's id + 1 (0: an
+// empty slot).
+type spellSlot struct {
 	hash uint64
 	id   uint32
 }
 
 func newSpellIndex() spellIndex {
-	return spellIndex{seed: maphash.MakeSeed(), recent: map[uint64][]uint32{}}
+	return spellIndex{seed: maphash.MakeSeed()}
 }
 
 // add records that token id has the spelling variant v. A token's
 // variants are added once, when the token is first seen.
 func (s *spellIndex) add(v string, id uint32) {
-	h := maphash.String(s.seed, v)
-	s.recent[h] = append(s.recent[h], id)
-	s.nrec++
-	if s.nrec >= max(4096, len(s.sorted)/4) {
-		s.merge()
+	if 4*(s.n+1) > 3*len(s.slots) {
+		old := s.slots
+		s.slots = make([]spellSlot, max(1024, 2*len(old)))
+		for _, e := range old {
+			if e.id != 0 {
+				s.put(e)
+			}
+		}
 	}
+	s.put(spellSlot{maphash.String(s.seed, v), id + 1})
+	s.n++
 }
 
-// merge moves the recent variants into the sorted array.
-func (s *spellIndex) merge() {
-	grown := slices.Grow(s.sorted, s.nrec)
-	for h, ids := range s.recent {
-		for _, id := range ids {
-			grown = append(grown, spellEntry{h, id})
+func (s *spellIndex) put(e spellSlot) {
+	mask := uint64(len(s.slots) - 1)
+	for i := e.hash & mask; ; i = (i + 1) & mask {
+		if s.slots[i].id == 0 {
+			s.slots[i] = e
+			return
 		}
 	}
-	slices.SortFunc(grown, func(a, b spellEntry) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	s.sorted = grown
-	clear(s.recent)
-	s.nrec = 0
 }
 
 // lookup appends to buf, in increasing order, the ids of the tokens that
-// have the variant v; text gives a token's letters, to check a hash's
-// answers.
+// have the variant v; text gives a token's letters, to check what the hash
+// finds.
 func (s *spellIndex) lookup(v string, buf []uint32, text func(id uint32) string) []uint32 {
+	if len(s.slots) == 0 {
+		return buf
+	}
 	h := maphash.String(s.seed, v)
-	i, _ := slices.BinarySearchFunc(s.sorted, h, func(e spellEntry, h uint64) int { return cmp.Compare(e.hash, h) })
-	for ; i < len(s.sorted) && s.sorted[i].hash == h; i++ {
-		if id := s.sorted[i].id; isSpellVariant(text(id), v) {
-			buf = append(buf, id)
+	start := len(buf)
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; s.slots[i].id != 0; i = (i + 1) & mask {
+		if e := s.slots[i]; e.hash == h && isSpellVariant(text(e.id-1), v) {
+			buf = append(buf, e.id-1)
 		}
 	}
-	for _, id := range s.recent[h] { // newer than all of sorted: the order holds
-		if isSpellVariant(text(id), v) {
-			buf = append(buf, id)
-		}
-	}
+	// The table keeps no order (growing moves entries): the ids are put
+	// in the order the map's lists had, that of the tokens' creation.
+	slices.Sort(buf[start:])
 	return buf
 }
 
