@@ -26,12 +26,12 @@ type Index struct {
 	recs    map[string]*recInfo // record id → what it contributed
 	persons []person            // by person id; a removed slot has rec == nil
 	free    []uint32            // removed person ids, for reuse
-	// nkeys is each person's count of distinct keys, to rank candidates
-	// that match all of theirs first, and cut what the second candidate
-	// cut reads of it (see person.pack), both by person id and held apart
-	// from persons: the cuts read them for every person a query's postings
-	// touch, and dense arrays cost a cache miss per person where the
-	// person's struct cost two or three.
+	// By person id, apart from persons, what the candidate cuts read of
+	// every person a query's postings touch: nkeys, the person's count of
+	// distinct keys (to rank first the candidates that match all of
+	// theirs), and cut, its spellings' lengths and keys (see person.pack).
+	// Dense arrays cost a cache miss per candidate where the person's
+	// struct and its slices cost two or three.
 	nkeys []uint32
 	cut   [][]uint32
 
