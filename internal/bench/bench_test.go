@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/screen"
 )
@@ -81,11 +82,21 @@ func BenchmarkScreenLists(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		q := qs[i%len(qs)]
 		if _, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: q.name, Limit: 10}); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the process's CPU time per operation since cpu (see
+// processCPU): the figure to compare on a machine others load.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if used := processCPU() - cpu; cpu > 0 && used > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -124,9 +135,11 @@ func BenchmarkScreenNegatives(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		if _, err := idx.ScreenPerson(viewer, screen.PersonQuery{Name: qs[i%len(qs)], Limit: 10}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/manara-hub/manara/internal/auth"
@@ -342,16 +341,6 @@ func federationSuite(ctx context.Context, o Options) ([]Row, error) {
 		float64(catchN)/took.Seconds(), float64(cpu.Microseconds())/float64(catchN)),
 		fmt.Sprintf("batches of up to %d; %d records at ES after; --catchup sets it (100,000 in the issue)", federation.MaxBatchMessages, got), met(got >= int64(catchN)))
 	return rows, nil
-}
-
-// processCPU is the CPU time this process has used, user and system:
-// on a shared machine, CPU per message says more than wall time.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

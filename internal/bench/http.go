@@ -416,9 +416,10 @@ func Client(args []string, stdout io.Writer) error {
 
 // run sends the bodies over conc keep-alive connections and returns each
 // request's latency, the wall time, and how many failed. It writes
-// prepared requests straight to the socket and reads the responses with
-// the standard parser: a load generator that costs little, as wrk or hey
-// would, so that the two cores go to the server being measured.
+// prepared requests straight to the socket and reads only the status and
+// the body's length of each response (readResponse): a load generator
+// that costs little, as wrk would, so that the two cores go to the server
+// being measured.
 func run(addr, key string, bodies [][]byte, conc int) ([]time.Duration, time.Duration, int) {
 	lat := make([]time.Duration, len(bodies))
 	var next, failed atomic.Int64
@@ -454,15 +455,11 @@ func run(addr, key string, bodies [][]byte, conc int) ([]time.Duration, time.Dur
 				req = append(req, bodies[i]...)
 				t := time.Now()
 				_, err := conn.Write(req)
-				var resp *http.Response
+				status := 0
 				if err == nil {
-					resp, err = http.ReadResponse(br, nil)
+					status, err = readResponse(br)
 				}
-				if err == nil {
-					_, err = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				if err != nil || resp.StatusCode != http.StatusOK {
+				if err != nil || status != http.StatusOK {
 					failed.Add(1)
 					conn.Close()
 					conn = nil
@@ -477,4 +474,81 @@ func run(addr, key string, bodies [][]byte, conc int) ([]time.Duration, time.Dur
 	}
 	wg.Wait()
 	return lat, time.Since(start), int(failed.Load())
+}
+
+// readResponse reads one HTTP/1.1 response from br, discards its body and
+// returns its status code. It reads the little of HTTP a load generator
+// needs (a body sized by Content-Length or chunked) without building a
+// header map and a body reader as http.ReadResponse does: at 20,000
+// misses the client used 100 µs of CPU per request with it (user 0.98 s,
+// system 1.02 s), on two cores the server shares.
+func readResponse(br *bufio.Reader) (int, error) {
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return 0, err
+	}
+	// "HTTP/1.1 200 OK"
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0, fmt.Errorf("bench client: not an HTTP/1 status line: %q", bytes.TrimSpace(line))
+	}
+	status, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, fmt.Errorf("bench client: status line %q: %w", bytes.TrimSpace(line), err)
+	}
+	length, chunked := -1, false
+	for {
+		line, err = br.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		h := bytes.TrimRight(line, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(h, []byte(":"))
+		if !ok {
+			continue
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
+				return 0, fmt.Errorf("bench client: Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			chunked = bytes.EqualFold(value, []byte("chunked"))
+		}
+	}
+	switch {
+	case chunked:
+		for {
+			line, err = br.ReadSlice('\n')
+			if err != nil {
+				return 0, err
+			}
+			size, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
+			n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 32)
+			if err != nil || n < 0 {
+				return 0, fmt.Errorf("bench client: chunk size %q", size)
+			}
+			if n == 0 {
+				for { // trailers, up to the blank line
+					line, err = br.ReadSlice('\n')
+					if err != nil {
+						return 0, err
+					}
+					if len(bytes.TrimRight(line, "\r\n")) == 0 {
+						return status, nil
+					}
+				}
+			}
+			if _, err := br.Discard(int(n) + 2); err != nil { // the chunk and its CRLF
+				return 0, err
+			}
+		}
+	case length >= 0:
+		_, err = br.Discard(length)
+		return status, err
+	}
+	return 0, errors.New("bench client: a response with neither Content-Length nor a chunked body")
 }

@@ -26,6 +26,14 @@ type Index struct {
 	recs    map[string]*recInfo // record id → what it contributed
 	persons []person            // by person id; a removed slot has rec == nil
 	free    []uint32            // removed person ids, for reuse
+	// By person id, apart from persons, what the candidate cuts read of
+	// every person a query's postings touch: nkeys, the person's count of
+	// distinct keys (to rank first the candidates that match all of
+	// theirs), and cut, its spellings' lengths and keys (see person.pack).
+	// Dense arrays cost a cache miss per candidate where the person's
+	// struct and its slices cost two or three.
+	nkeys []uint32
+	cut   [][]uint32
 
 	// Token dictionary: every distinct name part once, with its keys
 	// (at most two, as interned key ids; 0 is none).
@@ -38,7 +46,7 @@ type Index struct {
 	// to the parts written so: an investigation finds through it the parts
 	// one typing error away from the query's, whatever they sound like.
 	// It grows with the vocabulary, not with the records.
-	spell map[string][]uint32
+	spell spellIndex
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
@@ -74,15 +82,10 @@ type recInfo struct {
 type person struct {
 	rec   *recInfo
 	names [][]uint32 // each spelling as token ids
-	// keys holds, for every token of every spelling in order, its two key
-	// ids: the candidate cut reads them without visiting the dictionary.
-	// names and keys share one allocation.
-	keys  []uint32
 	dob   DateRange
 	sex   byte
 	nats  []string
 	role  string // e.g. "subject", "alias of" for explanations
-	nkeys int    // distinct keys, to rank candidates that match all of theirs first
 }
 
 // ref points from a document or identifier to its record.
@@ -95,7 +98,7 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: map[string][]uint32{}, keys: map[string]*roaring.Bitmap{},
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newSpellIndex(), keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(),
 	}
@@ -204,6 +207,8 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	} else {
 		pid = uint32(len(x.persons))
 		x.persons = append(x.persons, person{})
+		x.nkeys = append(x.nkeys, 0)
+		x.cut = append(x.cut, nil)
 	}
 	pe := person{rec: info, dob: p.DOB, sex: p.Sex, nats: p.Nationalities, role: p.Role}
 	seenKeys := map[string]bool{}
@@ -228,35 +233,44 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 			}
 		}
 	}
-	pe.nkeys = len(seenKeys)
-	pe.pack(x.tokKeys)
+	cut := pe.pack(x.tokKeys)
 	if len(pe.names) == 0 {
 		x.persons[pid] = person{}
 		x.free = append(x.free, pid)
 		return
 	}
 	x.persons[pid] = pe
+	x.nkeys[pid] = uint32(len(seenKeys))
+	x.cut[pid] = cut
 	info.persons = append(info.persons, pid)
 }
 
-// pack moves the spellings into one allocation with their keys, so that
-// a candidate costs one or two cache misses to weigh, not one per part.
-func (p *person) pack(tokKeys [][2]uint32) {
+// pack moves the spellings into one allocation with what the candidate
+// cut reads of them, and returns that part: the count of spellings, each
+// one's count of tokens, then for every token of every spelling in order
+// its two key ids, so that the cut reads one slice without visiting the
+// dictionary, the spellings or the person.
+func (p *person) pack(tokKeys [][2]uint32) []uint32 {
 	n := 0
 	for _, ids := range p.names {
 		n += len(ids)
 	}
-	buf := make([]uint32, 3*n)
+	nn := len(p.names)
+	buf := make([]uint32, n+1+nn+2*n)
+	cut := buf[n:]
+	cut[0] = uint32(nn)
+	keys := cut[1+nn:]
 	off := 0
 	for i, ids := range p.names {
 		copy(buf[off:], ids)
 		p.names[i] = buf[off : off+len(ids) : off+len(ids)]
+		cut[1+i] = uint32(len(ids))
 		for j, id := range ids {
-			buf[n+2*(off+j)], buf[n+2*(off+j)+1] = tokKeys[id][0], tokKeys[id][1]
+			keys[2*(off+j)], keys[2*(off+j)+1] = tokKeys[id][0], tokKeys[id][1]
 		}
 		off += len(ids)
 	}
-	p.keys = buf[n:]
+	return cut
 }
 
 func (x *Index) token(t names.Token) uint32 {
@@ -279,7 +293,7 @@ func (x *Index) token(t names.Token) uint32 {
 	x.dict[k] = id
 	if t.Script == names.Latin && !t.Particle() && keys[0] != 0 {
 		for _, v := range spellVariants(t.Text) {
-			x.spell[v] = append(x.spell[v], id)
+			x.spell.add(v, id)
 		}
 	}
 	return id
@@ -296,6 +310,12 @@ func spellVariants(text string) []string {
 		return []string{text}
 	}
 	return append(deletions(text), text)
+}
+
+// spelledAs appends to buf the ids of the Latin parts that have the
+// spelling variant v (see spellVariants), in increasing order.
+func (x *Index) spelledAs(v string, buf []uint32) []uint32 {
+	return x.spell.lookup(v, buf, func(id uint32) string { return x.tokens[id].Text })
 }
 
 // keyID interns a name key. Ids are never reused: the set of keys grows
@@ -332,6 +352,7 @@ func (x *Index) remove(info *recInfo) {
 			}
 		}
 		x.persons[pid] = person{}
+		x.nkeys[pid], x.cut[pid] = 0, nil
 		x.free = append(x.free, pid)
 	}
 	for _, k := range info.docs {

@@ -1,13 +1,13 @@
 package screen
 
 import (
-	"sync"
-
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -238,11 +238,23 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	if threshold == DefaultThreshold {
 		// The alert screening: one pass decides both kinds.
 		hits := x.screenPerson(m, v, q, qn, dob, DefaultThreshold, limit, DefaultLimit)
-		sort.SliceStable(hits, func(i, j int) bool { return !hits[i].Restricted && hits[j].Restricted })
+		slices.SortStableFunc(hits, restrictedLast)
 		return hits, nil
 	}
 	hits := x.screenPerson(m, v, q, qn, dob, threshold, limit, 0)
 	return append(hits, x.screenPerson(m, v, q, qn, dob, DefaultThreshold, 0, DefaultLimit)...), nil
+}
+
+// restrictedLast orders hits on records the caller may see before the
+// others (a comparison for a stable sort: it keeps each kind's order).
+func restrictedLast(a, b Hit) int {
+	switch {
+	case !a.Restricted && b.Restricted:
+		return -1
+	case a.Restricted && !b.Restricted:
+		return 1
+	}
+	return 0
 }
 
 // screenPerson is one pass of ScreenPerson at threshold: at most limit
@@ -328,7 +340,6 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 				break
 			}
 		}
-		bestName := x.text(bestIDs)
 		score, notes := adjust(best.Score, p, dob, q.Sex, q.Nationality)
 		disclose := math.Max(score, best.Score)
 		if score < threshold && disclose < DefaultThreshold {
@@ -345,6 +356,9 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		case !restricted && (limit == 0 || score < threshold):
 			continue
 		}
+		// Written out only for a candidate that is answered: most of a
+		// miss's candidates are not.
+		bestName := x.text(bestIDs)
 		if spelled {
 			notes = append([]core.Reason{{Code: core.ReasonSpelling, Params: map[string]string{"name": bestName,
 				"similarity": fmt.Sprintf("%.2f", best.Score/spellingWeight), "factor": fmt.Sprintf("%.1f", spellingWeight)}}}, notes...)
@@ -480,7 +494,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			// out by those that share it.
 			for it.HasNext() {
 				pid := it.Next()
-				sc.add(pid, add*(1+1/float32(max(1, x.persons[pid].nkeys))))
+				sc.add(pid, add*(1+1/float32(max(1, x.nkeys[pid]))))
 			}
 			return
 		}
@@ -515,7 +529,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	var typoCover float64 // what the neighbours may cover, at most
 	var nearParts []bool  // the parts that have neighbours
 	if !investigate && typos != nil {
-		for _, nk := range x.visitSpellingNeighbours(qn, qkeys, total, nil, typos) {
+		for _, nk := range x.visitSpellingNeighbours(nil, qn, qkeys, total, nil, typos) {
 			if nearParts == nil {
 				nearParts = make([]bool, len(qn.Tokens))
 			}
@@ -588,7 +602,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	needOwn := !investigate && len(qn.Tokens) > 1 && !dobKnown
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, sc.add, nil)
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, nil)
 	} else if nearParts != nil {
 		// At the alert threshold only a part no listed name is written
 		// as may be a typing error: the parts one error away are read
@@ -605,7 +619,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 				}
 			}
 		}
-		neighbours = x.visitSpellingNeighbours(qn, qkeys, total, add, typos)
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, add, typos)
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -616,7 +630,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		// Among equals, a person with fewer keys is a closer fit: the
 		// query's keys are more of what it is (Aysan before Hassan Aysan
 		// Ali), rather than the first of many that share a common key.
-		wide.offer(scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.persons[pid].nkeys)})
+		wide.offer(scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])})
 	}
 	// Second cut, still without aligning anything: how well the query's
 	// keys cover one of the candidate's spellings, and how little of that
@@ -649,12 +663,18 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	for _, c := range wide {
 		maxAcc = math.Max(maxAcc, c.score)
 	}
+	// In the order of their ids, the candidates' slices are read in the
+	// order they lie in memory; the order does not change the cut
+	// ((score, pid) is a total order).
+	slices.SortFunc(wide, func(a, b scored) int { return cmp.Compare(a.pid, b.pid) })
 	for _, c := range wide {
-		p := &x.persons[c.pid]
+		cut := x.cut[c.pid]
+		lens := cut[1 : 1+cut[0]]
+		allKeys := cut[1+cut[0]:]
 		best, second, bestCov := -1.0, -1.0, 0.0
 		pick := [2]int16{-1, -1}
 		off := 0
-		for ni, ids := range p.names {
+		for ni, nparts := range lens {
 			// Per part of the spelling: which query keys do its keys (one
 			// or two) meet, each counted once? Parts that meet none are left
 			// over.
@@ -663,8 +683,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			var met uint64      // query keys met, as bits
 			var metGroup uint64 // query parts met through a neighbour
 			parts, extra := 0, 0
-			keys := p.keys[2*off : 2*(off+len(ids))]
-			off += len(ids)
+			keys := allKeys[2*off : 2*(off+int(nparts))]
+			off += int(nparts)
 			for j := 0; j < len(keys); j += 2 {
 				if keys[j] == 0 {
 					continue
@@ -700,12 +720,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			if parts > 0 {
 				s -= 0.3 * float64(extra) / float64(parts)
 			}
-			if len(ids) == len(qn.Tokens) {
+			if int(nparts) == len(qn.Tokens) {
 				s += 0.01 // on a tie, the spelling cut into as many parts
 			}
 			if investigate {
 				// Keys miss typing errors; letters do not.
-				s += 0.5 * names.Spelling(qtext, x.text(ids))
+				s += 0.5 * names.Spelling(qtext, x.text(x.persons[c.pid].names[ni]))
 			}
 			if own || !needOwn {
 				bestCov = math.Max(bestCov, covered/(qtotal+1e-9))
@@ -720,11 +740,16 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		}
 		h.offer(scored{pid: c.pid, score: best + 0.2*c.score/(maxAcc+1e-9), names: pick, coverage: bestCov})
 	}
-	sort.Slice(h, func(i, j int) bool {
-		if h[i].score != h[j].score {
-			return h[i].score > h[j].score
+	// (score, pid) is a total order: any sort gives the one answer, and
+	// this one allocates nothing.
+	slices.SortFunc(h, func(a, b scored) int {
+		switch {
+		case a.score != b.score && a.score > b.score:
+			return -1
+		case a.score != b.score:
+			return 1
 		}
-		return h[i].pid < h[j].pid
+		return cmp.Compare(a.pid, b.pid)
 	})
 	return h
 }
@@ -769,23 +794,27 @@ type neighbourKey struct {
 //
 // only, when set, limits the parts looked at to those it marks; add,
 // when nil, leaves the postings unread: only the keys are returned.
-func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), only []bool) []neighbourKey {
+func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), only []bool) []neighbourKey {
 	var out []neighbourKey
 	const maxNeighbours = 48 // per query part: a common short part has many
-	seen := make(map[uint32]bool, 16)
+	// The key ids met so far: a few dozen at most, so a slice searched
+	// end to end costs less than a map to make.
+	seen := make([]uint32, 0, 64)
 	for _, k := range qkeys {
-		if id := x.keyIDs[k]; id != 0 {
-			seen[id] = true
+		if id := x.keyIDs[k]; id != 0 && !slices.Contains(seen, id) {
+			seen = append(seen, id)
 		}
 	}
+	var tidBuf [64]uint32
 	for ti, t := range qn.Tokens {
 		if t.Script != names.Latin || t.Particle() || only != nil && !only[ti] {
 			continue
 		}
 		if add == nil {
 			n := 0
+			partIDF := -1.0 // x.partIDF(t, total), once there is a neighbour
 			for _, v := range spellVariants(t.Text) {
-				for _, tid := range x.spell[v] {
+				for _, tid := range x.spelledAs(v, tidBuf[:0]) {
 					if n == maxNeighbours {
 						break
 					}
@@ -794,9 +823,12 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 					}
 					n++
 					for _, kid := range x.tokKeys[tid] {
-						if kid != 0 && !seen[kid] {
-							seen[kid] = true
-							out = append(out, neighbourKey{kid, 0.8 * x.partIDF(t, total), ti})
+						if kid != 0 && !slices.Contains(seen, kid) {
+							seen = append(seen, kid)
+							if partIDF < 0 {
+								partIDF = x.partIDF(t, total)
+							}
+							out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
 						}
 					}
 				}
@@ -806,12 +838,18 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 		// A person counts once per query part, through its rarest
 		// neighbour, and not at all if it holds the part's own key: the
 		// name as written comes first.
-		credited := roaring.New()
+		// Credited are the persons holding one of the part's own keys
+		// (own) and those a neighbour of the part has credited (marked
+		// in sc with this part's generation): tested pid by pid, where a
+		// bitmap of them would copy the own keys' postings every query.
+		var ownBuf [4]*roaring.Bitmap
+		own := ownBuf[:0]
+		gen := sc.nextGen()
 		partIDF := math.Log(1 + total)
 		for i, k := range t.Key() {
 			card := 0.0
 			if b := x.keys[k]; b != nil {
-				credited.Or(b)
+				own = append(own, b)
 				card = float64(b.GetCardinality())
 			}
 			if v := math.Log(1 + total/(card+1)); i == 0 || v > partIDF {
@@ -821,7 +859,7 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 		var near []*roaring.Bitmap
 		n := 0
 		for _, v := range spellVariants(t.Text) {
-			for _, tid := range x.spell[v] {
+			for _, tid := range x.spelledAs(v, tidBuf[:0]) {
 				if n == maxNeighbours {
 					break
 				}
@@ -830,10 +868,10 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 				}
 				n++
 				for _, kid := range x.tokKeys[tid] {
-					if kid == 0 || seen[kid] {
+					if kid == 0 || slices.Contains(seen, kid) {
 						continue
 					}
-					seen[kid] = true
+					seen = append(seen, kid)
 					if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= maxPostings {
 						near = append(near, b)
 						out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
@@ -844,12 +882,21 @@ func (x *Index) visitSpellingNeighbours(qn names.Name, qkeys []string, total flo
 		sort.Slice(near, func(i, j int) bool { return near[i].GetCardinality() < near[j].GetCardinality() })
 		for _, b := range near {
 			w := 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
-			fresh := roaring.AndNot(b, credited)
-			it := fresh.Iterator()
+			it := b.Iterator()
+		pids:
 			for it.HasNext() {
-				add(it.Next(), w)
+				pid := it.Next()
+				if sc.mark[pid] == gen {
+					continue
+				}
+				for _, o := range own {
+					if o.Contains(pid) {
+						continue pids
+					}
+				}
+				sc.mark[pid] = gen
+				add(pid, w)
 			}
-			credited.Or(fresh)
 		}
 	}
 	return out
@@ -876,6 +923,21 @@ type scratch struct {
 	acc     []float32
 	touched []uint32
 	wide    topK // the first cut's candidates
+	// mark[pid] == gen: the person is credited for the query part now
+	// read (visitSpellingNeighbours); a new part takes a new gen, so the
+	// marks are never cleared but when gen wraps.
+	mark []uint32
+	gen  uint32
+}
+
+// nextGen starts a new set of marks.
+func (s *scratch) nextGen() uint32 {
+	s.gen++
+	if s.gen == 0 {
+		clear(s.mark)
+		s.gen = 1
+	}
+	return s.gen
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -889,6 +951,10 @@ func (s *scratch) reset(n int) {
 	s.touched = s.touched[:0]
 	if len(s.acc) < n {
 		s.acc = make([]float32, n+n/4)
+	}
+	if len(s.mark) < n {
+		s.mark = make([]uint32, n+n/4)
+		s.gen = 0
 	}
 }
 
