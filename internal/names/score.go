@@ -808,31 +808,39 @@ func keysOf(us []unit) []string {
 func (n Name) Keys() []string {
 	seen := map[string]bool{}
 	var out []string
-	add := func(ks []string) {
-		for _, k := range ks {
+	for i := range n.Tokens {
+		for _, k := range n.TokenKeys(i) {
 			if k != "" && !seen[k] {
 				seen[k] = true
 				out = append(out, k)
 			}
 		}
 	}
-	for i, t := range n.Tokens {
-		if !t.particle {
-			add(keysOf(t.units))
-		}
-		for _, alt := range t.alts[:len(t.alts)-t.unkeyed] {
-			add(keysOf(alt))
-		}
-		if i+1 < len(n.Tokens) && t.particle {
-			add(keysOf(collapse(append(append([]unit(nil), t.units...), n.Tokens[i+1].units...))))
-		}
-		if rest, ok := unglued(t); ok {
-			add(keysOf(rest))
-		}
-		if len(t.syllables) > 1 {
-			for _, s := range t.syllables {
-				add(keysOf(latinUnits(s)))
-			}
+	return out
+}
+
+// TokenKeys is what part i adds to Keys: its own key unless it is a
+// particle, its other readings' keys, the key of a particle glued to the
+// next part, of a glued article taken off, and of each syllable of a
+// Chinese or Korean part. Keys may repeat.
+func (n Name) TokenKeys(i int) []string {
+	t := n.Tokens[i]
+	var out []string
+	if !t.particle {
+		out = append(out, keysOf(t.units)...)
+	}
+	for _, alt := range t.alts[:len(t.alts)-t.unkeyed] {
+		out = append(out, keysOf(alt)...)
+	}
+	if i+1 < len(n.Tokens) && t.particle {
+		out = append(out, keysOf(collapse(append(append([]unit(nil), t.units...), n.Tokens[i+1].units...)))...)
+	}
+	if rest, ok := unglued(t); ok {
+		out = append(out, keysOf(rest)...)
+	}
+	if len(t.syllables) > 1 {
+		for _, s := range t.syllables {
+			out = append(out, keysOf(latinUnits(s))...)
 		}
 	}
 	return out

@@ -357,3 +357,31 @@ func TestTypingErrorsAlert(t *testing.T) {
 		}
 	}
 }
+
+// TestReadScriptsAlertAtTheDefaultThreshold: a name written in a script
+// read with several readings a part (Han, Hangul, Hebrew) finds the person
+// recorded in Latin letters at the alert threshold, not only in an
+// investigation. Each part's readings bring many keys, of which a Latin
+// spelling holds one: counted each, they had kept the candidate under the
+// coverage cut.
+func TestReadScriptsAlertAtTheDefaultThreshold(t *testing.T) {
+	x := New()
+	want := map[string]*core.Record{}
+	for q, latin := range map[string]string{"李国栋": "Li Guodong", "최민준": "Choi Min-jun", "יוסף לוי": "Yosef Levi"} {
+		r := rec(core.KindPerson, "US", all, map[string]any{"name": latin})
+		x.Put(r)
+		want[q] = r
+	}
+	for _, n := range []string{"Li Ming", "Wang Guohua", "Kim Min-seo", "Yosef Cohen", "Dong Li"} {
+		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": n}))
+	}
+	for q, r := range want {
+		hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].RecordID != r.ID {
+			t.Errorf("%q at the default threshold: %+v, want %s first", q, hits, r.ID)
+		}
+	}
+}

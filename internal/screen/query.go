@@ -522,6 +522,27 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		idf[i] = math.Log(1 + total/(card+1))
 		qtotal += idf[i]
 	}
+	// A part read from another script (Han, Hangul, kana, the Indic
+	// scripts, Thai, Hebrew, Armenian, Georgian, Ethiopic) brings a key
+	// for each of its readings (王: wang, wong, ong…; 国栋: guodong,
+	// kuotung, guo, dong): one spelling of the person holds one of them,
+	// never all. Such a part weighs what its weightiest key held by some
+	// indexed name weighs, once, and a candidate covers it once, by the
+	// best of its readings it meets; otherwise a name read from those
+	// scripts could never hold a third of its own keys' weight and would
+	// not be aligned at the alert threshold.
+	readingOf, readingWeight := readingGroups(x, qn, qkeys, idf)
+	for g, w := range readingWeight {
+		if w < 0 {
+			continue
+		}
+		for i := range qkeys {
+			if readingOf[i] == g {
+				qtotal -= idf[i]
+			}
+		}
+		qtotal += w
+	}
 	// A part that may be mistyped is met by a neighbour's key for one of
 	// its own keys, never two: its other keys (an ambiguous letter, such
 	// as the c of Aliscahic) are not asked of a candidate either, when no
@@ -674,7 +695,11 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		best, second, bestCov := -1.0, -1.0, 0.0
 		pick := [2]int16{-1, -1}
 		off := 0
+		var readingMet [maxReadingParts]float64 // per part read from another script: the best reading met
 		for ni, nparts := range lens {
+			if readingWeight != nil {
+				readingMet = [maxReadingParts]float64{}
+			}
 			// Per part of the spelling: which query keys do its keys (one
 			// or two) meet, each counted once? Parts that meet none are left
 			// over.
@@ -704,7 +729,16 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 								}
 								metGroup |= 1 << g
 							}
-							covered += idf[i]
+							if i < len(readingOf) && readingOf[i] >= 0 {
+								// one reading per part, at most its weight
+								g := readingOf[i]
+								if w := min(idf[i], readingWeight[g]); w > readingMet[g] {
+									covered += w - readingMet[g]
+									readingMet[g] = w
+								}
+							} else {
+								covered += idf[i]
+							}
 							own = own || i < len(qkeys)
 							met |= 1 << i
 							hit = true
@@ -1002,4 +1036,51 @@ func (h *topK) offer(c scored) {
 		q[i], q[m] = q[m], q[i]
 		i = m
 	}
+}
+
+// maxReadingParts bounds the parts whose readings are grouped (a longer
+// name keeps its keys ungrouped).
+const maxReadingParts = 16
+
+// readingGroups groups the query's keys by the part read from another
+// script that brought them (readingOf[i]: the part, -1 for a key of a
+// Latin or Arabic part, or of a part not grouped), and gives each such
+// part its weight: the greatest idf among its keys held by some indexed
+// name, or, if none is, among all of them (readingWeight[part], -1 for a
+// part not grouped). Both are nil when the query has no such part.
+func readingGroups(x *Index, qn names.Name, qkeys []string, idf []float64) (readingOf []int, readingWeight []float64) {
+	for ti, t := range qn.Tokens {
+		if ti >= maxReadingParts || t.Script == names.Latin || t.Script == names.Arabic {
+			continue
+		}
+		if readingOf == nil {
+			readingOf = make([]int, len(qkeys))
+			for i := range readingOf {
+				readingOf[i] = -1
+			}
+			readingWeight = make([]float64, min(len(qn.Tokens), maxReadingParts))
+			for i := range readingWeight {
+				readingWeight[i] = -1
+			}
+		}
+		held, any := -1.0, -1.0
+		for _, k := range qn.TokenKeys(ti) {
+			i := slices.Index(qkeys, k)
+			if i < 0 || readingOf[i] >= 0 {
+				continue // a key two parts share stays with the first
+			}
+			readingOf[i] = ti
+			any = math.Max(any, idf[i])
+			if x.keys[k] != nil {
+				held = math.Max(held, idf[i])
+			}
+		}
+		switch {
+		case held >= 0:
+			readingWeight[ti] = held
+		case any >= 0:
+			readingWeight[ti] = any
+		}
+	}
+	return readingOf, readingWeight
 }
