@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -531,20 +529,9 @@ func (s *Service) askProofs(ctx context.Context, p *core.Peer, q proofQuery) (*p
 	}
 	ctx, cancel := context.WithTimeout(ctx, proofQueryTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+PathInbox, bytes.NewReader(body))
+	raw, err := s.post(ctx, p.URL+PathInbox, bytes.NewReader(body), maxProofAnswer)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	res, err := s.client().Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxProofAnswer))
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %d: %s", res.StatusCode, clip(string(raw), 200))
 	}
 	// An answer may exceed one envelope's limit: it is opened within the
 	// answer's own.

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"sync"
 	"time"
 
@@ -221,20 +219,9 @@ func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 	body.WriteString(`]}`)
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+PathInboxBatch, &body)
+	raw, err := s.post(ctx, p.URL+PathInboxBatch, &body, maxBatchReceiptBytes)
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	res, err := s.client().Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxBatchReceiptBytes))
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %d: %s", res.StatusCode, clip(string(raw), 200))
 	}
 	b, canon, sig, err := Open(raw)
 	if err != nil {

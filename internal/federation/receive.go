@@ -380,19 +380,7 @@ func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	default:
 		return 0, refusal{fmt.Sprintf("a %s does not take %s messages from %s", s.Role, b.Type, p.ID)}
 	}
-	if err != nil {
-		switch core.ErrorCode(err) {
-		case core.EINVALID, core.EFORBIDDEN, core.ECONFLICT, core.ENOTFOUND:
-			return 0, refusal{core.ErrorMessage(err)}
-		}
-		return 0, err
-	}
-	for _, e := range evs {
-		if err := tx.InsertEvent(e); err != nil {
-			return 0, err
-		}
-	}
-	return len(evs), nil
+	return applied(tx, evs, err)
 }
 
 func sameReleasability(a, b core.Releasability) bool {
@@ -410,4 +398,24 @@ func normCaveats(xs []string) []string {
 		return nil
 	}
 	return sortedCopy(xs)
+}
+
+// applied ends the applying of a message that a notices workflow step
+// decided: the step's refusal (invalid, forbidden, conflicting, not found)
+// is the message's, recorded as such; otherwise its events are written
+// and counted.
+func applied(tx core.Tx, evs []*core.Event, err error) (int, error) {
+	if err != nil {
+		switch core.ErrorCode(err) {
+		case core.EINVALID, core.EFORBIDDEN, core.ECONFLICT, core.ENOTFOUND:
+			return 0, refusal{core.ErrorMessage(err)}
+		}
+		return 0, err
+	}
+	for _, e := range evs {
+		if err := tx.InsertEvent(e); err != nil {
+			return 0, err
+		}
+	}
+	return len(evs), nil
 }

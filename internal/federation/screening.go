@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -256,20 +255,15 @@ func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q Remo
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.remoteTimeout())
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+PathInbox, bytes.NewReader(body))
-	if err != nil {
+	raw, err := s.post(ctx, p.URL+PathInbox, bytes.NewReader(body), maxReceiptBytes)
+	var status httpStatusError
+	switch {
+	case errors.As(err, &status):
+		return notChecked(fmt.Sprintf("HTTP %d", status.code))
+	case errors.Is(err, errBadURL):
 		return notChecked("bad peer URL")
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	res, err := s.client().Do(req)
-	if err != nil {
+	case err != nil:
 		return notChecked("unreachable or too slow")
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, maxReceiptBytes))
-	if res.StatusCode != http.StatusOK {
-		return notChecked(fmt.Sprintf("HTTP %d", res.StatusCode))
 	}
 	b, canon, sig, err := Open(raw)
 	if err != nil || Verify(p.PublicKey, canon, sig) != nil || b.Type != TypeScreenAnswer || b.Origin != p.ID || b.ObjectID != id {

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
@@ -297,20 +296,9 @@ func (s *Service) EnrolWithHub(ctx context.Context, hubURL, token, selfURL strin
 	body, _ := json.Marshal(EnrolRequest{Token: token, Bureau: s.Bureau, PublicKey: s.PublicKey(), URL: selfURL, OffersScreening: offersScreening})
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(hubURL, "/")+PathEnrol, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	res, err := s.client().Do(req)
+	raw, err := s.post(ctx, strings.TrimRight(hubURL, "/")+PathEnrol, bytes.NewReader(body), 64<<10)
 	if err != nil {
 		return fmt.Errorf("enrol at %s: %w", hubURL, err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("enrol at %s: HTTP %d: %s", hubURL, res.StatusCode, clip(string(raw), 300))
 	}
 	var ans EnrolAnswer
 	if err := json.Unmarshal(raw, &ans); err != nil {

@@ -104,17 +104,5 @@ func (s *Service) applyUp(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	case TypeNoticeExtend:
 		evs, err = notices.ExtendTx(tx, v, r.ID, pl.Reason, t)
 	}
-	if err != nil {
-		switch core.ErrorCode(err) {
-		case core.EINVALID, core.EFORBIDDEN, core.ECONFLICT, core.ENOTFOUND:
-			return 0, refusal{core.ErrorMessage(err)}
-		}
-		return 0, err
-	}
-	for _, e := range evs {
-		if err := tx.InsertEvent(e); err != nil {
-			return 0, err
-		}
-	}
-	return len(evs), nil
+	return applied(tx, evs, err)
 }

@@ -82,21 +82,20 @@ func ExtendTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*c
 	if err := ownerOnly(v, r); err != nil {
 		return nil, err
 	}
-	if st := State(n, r); st != core.NoticePublished && st != core.NoticeExpired {
-		return nil, core.Errorf(core.ECONFLICT, "the notice is %s at the hub: only a published or expired notice is extended", strings.ReplaceAll(st, "_", " "))
-	}
-	expires := now.AddDate(DefaultValidityYears, 0, 0)
-	n.State, n.ExpiresAt, n.ExpiringSent, n.EndReason = core.NoticePublished, &expires, false, ""
-	r.Status, r.StatusReason, r.RetainUntil, r.ReviewDate = core.StatusActive, "extended: "+strings.TrimSpace(reason), expires, expires
+	// versioned before the event is made of the record
 	r.Version++
 	r.UpdatedAt, r.UpdatedBy, n.UpdatedAt = now, v.ActorName(), now
+	evs, err := extend(n, r, reason, now, DefaultValidityYears, " at the hub")
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.UpdateRecord(r); err != nil {
 		return nil, err
 	}
 	if err := tx.UpdateNotice(n); err != nil {
 		return nil, err
 	}
-	return []*core.Event{circulating(EventUpdated, n, r, now, map[string]any{"change": "extended", "expires_at": expires})}, nil
+	return evs, nil
 }
 
 // CreateDiffusionTx takes in at the hub a diffusion its owner created at

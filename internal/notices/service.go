@@ -861,14 +861,21 @@ func (s *Service) Extend(ctx context.Context, v core.Viewer, id string, version 
 		if err := ownerOnly(v, r); err != nil {
 			return nil, err
 		}
-		if st := State(n, r); st != core.NoticePublished && st != core.NoticeExpired {
-			return nil, core.Errorf(core.ECONFLICT, "the notice is %s: only a published or expired notice is extended", strings.ReplaceAll(st, "_", " "))
-		}
-		expires := now.AddDate(s.validity(), 0, 0)
-		n.State, n.ExpiresAt, n.ExpiringSent, n.EndReason = core.NoticePublished, &expires, false, ""
-		r.Status, r.StatusReason, r.RetainUntil, r.ReviewDate = core.StatusActive, "extended: "+strings.TrimSpace(reason), expires, expires
-		return []*core.Event{circulating(EventUpdated, n, r, now, map[string]any{"change": "extended", "expires_at": expires})}, nil
+		return extend(n, r, reason, now, s.validity(), "")
 	})
+}
+
+// extend puts a published or expired notice back in circulation for
+// validityYears from now; where says, in a refusal, which copy was
+// refused (" at the hub" for a node's extension).
+func extend(n *core.Notice, r *core.Record, reason string, now time.Time, validityYears int, where string) ([]*core.Event, error) {
+	if st := State(n, r); st != core.NoticePublished && st != core.NoticeExpired {
+		return nil, core.Errorf(core.ECONFLICT, "the notice is %s%s: only a published or expired notice is extended", strings.ReplaceAll(st, "_", " "), where)
+	}
+	expires := now.AddDate(validityYears, 0, 0)
+	n.State, n.ExpiresAt, n.ExpiringSent, n.EndReason = core.NoticePublished, &expires, false, ""
+	r.Status, r.StatusReason, r.RetainUntil, r.ReviewDate = core.StatusActive, "extended: "+strings.TrimSpace(reason), expires, expires
+	return []*core.Event{circulating(EventUpdated, n, r, now, map[string]any{"change": "extended", "expires_at": expires})}, nil
 }
 
 // ToNotice turns a diffusion into a notice request: a new draft with the

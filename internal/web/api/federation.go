@@ -100,6 +100,17 @@ func (s *Server) enrolNode(w http.ResponseWriter, r *http.Request, v core.Viewer
 }
 
 func (s *Server) federationInbox(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	return s.federationReceive(w, r, v, (*federation.Service).Receive)
+}
+
+func (s *Server) federationInboxBatch(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	return s.federationReceive(w, r, v, (*federation.Service).ReceiveBatch)
+}
+
+// federationReceive reads one envelope or one batch of them and answers
+// with the signed receipt the federation service makes of it.
+func (s *Server) federationReceive(w http.ResponseWriter, r *http.Request, v core.Viewer,
+	receive func(*federation.Service, context.Context, string, []byte) ([]byte, error)) error {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return decodeError(err)
@@ -114,30 +125,7 @@ func (s *Server) federationInbox(w http.ResponseWriter, r *http.Request, v core.
 	if err != nil {
 		return err
 	}
-	receipt, err := f.Receive(r.Context(), v.Remote, raw)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	w.Write(receipt)
-	return nil
-}
-
-func (s *Server) federationInboxBatch(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	raw, err := io.ReadAll(r.Body)
-	if err != nil {
-		return decodeError(err)
-	}
-	if err := checkJSONText(raw); err != nil {
-		return err
-	}
-	f, err := s.federationOn()
-	if err != nil {
-		return err
-	}
-	receipt, err := f.ReceiveBatch(r.Context(), v.Remote, raw)
+	receipt, err := receive(f, r.Context(), v.Remote, raw)
 	if err != nil {
 		return err
 	}
