@@ -127,6 +127,10 @@ func TestFederationCheckpoints(t *testing.T) {
 				t.Fatalf("ES verifying an intact hub: %+v", v)
 			}
 			wantProblem(t, hub.do(t, "POST", "/api/v1/federation/peers/ES/verify", map[string]any{}, officer), 403, "forbidden", "")
+			// bad input: the field named; an unknown peer: not found
+			wantProblem(t, hub.do(t, "POST", "/api/v1/federation/peers/ES/verify", map[string]any{"skew_seconds": 4000}, hubAdmin), 422, core.EINVALID, "skew_seconds")
+			wantProblem(t, hub.do(t, "POST", "/api/v1/federation/peers/ES/verify", map[string]any{"skew_seconds": -1}, hubAdmin), 422, core.EINVALID, "skew_seconds")
+			wantProblem(t, hub.do(t, "POST", "/api/v1/federation/peers/XX/verify", map[string]any{}, hubAdmin), 404, core.ENOTFOUND, "")
 
 			// ES rewrites its log: it never applied the hub's first
 			// notice (the entry now says refused), every hash recomputed.
