@@ -135,6 +135,10 @@ type Sighting struct {
 	QueryFields []core.QueryField
 	Context     map[string]string
 	Matches     []Match
+	// Audit is the screening's own audit entry, if the caller has not
+	// written it: it is appended in the hits' transaction, before theirs,
+	// so that a screening that hits costs one commit.
+	Audit *core.AuditEntry
 }
 
 func (s *Service) probing() (window time.Duration, warn, limit int) {
@@ -201,6 +205,9 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 	since := now.Add(-s.window())
 	out := make([][]*core.Hit, len(sightings))
 	for i, sg := range sightings {
+		if sg.Audit != nil {
+			g.entries = append(g.entries, sg.Audit)
+		}
 		out[i] = make([]*core.Hit, 0, len(sg.Matches))
 		place := Place(sg.Context)
 		for _, m := range sg.Matches {

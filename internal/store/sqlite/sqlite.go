@@ -31,7 +31,7 @@ func Dialect() sqlstore.Dialect {
 		IsUnique: func(err error) bool {
 			return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 		},
-		Migrations: sqlstore.Migrations(sqlstore.Types{Time: "TEXT", JSON: "TEXT", Bool: "INTEGER", Blob: "BLOB"}),
+		Migrations: sqlstore.Migrations(sqlstore.Types{Time: "TEXT", JSON: "TEXT", Bool: "INTEGER", Blob: "BLOB", RowidTables: true}),
 	}
 }
 

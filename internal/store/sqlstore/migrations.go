@@ -8,6 +8,10 @@ type Types struct {
 	Time, JSON, Bool string
 	// Blob holds bytes: BLOB on SQLite, BYTEA on PostgreSQL.
 	Blob string
+	// RowidTables says the database keeps a hidden rowid B-tree beside
+	// every table whose key is not INTEGER PRIMARY KEY (SQLite): a table
+	// keyed by a BIGINT is then two B-trees, each written on every insert.
+	RowidTables bool
 }
 
 // Migrations returns the ordered schema steps, written once for both
@@ -476,5 +480,65 @@ func Migrations(ty Types) []Migration {
 				PRIMARY KEY (peer, size))`,
 			`CREATE INDEX fed_applied_seq ON fed_applied (origin, seq)`,
 		)},
+		// The append-only tables every hit and audited change writes to are
+		// keyed by their sequence: on SQLite, one B-tree each rather than a
+		// table and an index (INTEGER PRIMARY KEY is the rowid; a table keyed
+		// by two columns is stored in its key, WITHOUT ROWID). A new hit then
+		// writes five B-trees fewer in its commit. PostgreSQL already stores
+		// them so: nothing to do there.
+		{Version: 18, Name: "audit log and event stream stored in their keys (SQLite)", SQL: rekey(ty.RowidTables, sub,
+			rekeyed{"audit_log", `CREATE TABLE audit_log_new (
+				seq INTEGER PRIMARY KEY,
+				at {TIME} NOT NULL,
+				actor_type TEXT NOT NULL,
+				actor_id TEXT NOT NULL,
+				bureau TEXT NOT NULL,
+				action TEXT NOT NULL,
+				record_ids TEXT NOT NULL,
+				query TEXT NOT NULL,
+				remote TEXT NOT NULL,
+				outcome TEXT NOT NULL,
+				prev_hash TEXT NOT NULL,
+				hash TEXT NOT NULL)`, "seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash", nil},
+			rekeyed{"audit_records", `CREATE TABLE audit_records_new (record_id TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (record_id, seq)) WITHOUT ROWID`,
+				"record_id, seq", []string{`CREATE INDEX audit_records_seq ON audit_records (seq, record_id)`}},
+			rekeyed{"audit_tree", `CREATE TABLE audit_tree_new (idx INTEGER PRIMARY KEY, hash {BLOB} NOT NULL)`, "idx, hash", nil},
+			rekeyed{"events", `CREATE TABLE events_new (
+				seq INTEGER PRIMARY KEY,
+				at {TIME} NOT NULL,
+				type TEXT NOT NULL,
+				subject TEXT NOT NULL,
+				audience TEXT NOT NULL,
+				record_id TEXT NOT NULL,
+				data TEXT NOT NULL)`, "seq, at, type, subject, audience, record_id, data", nil},
+			rekeyed{"event_audience", `CREATE TABLE event_audience_new (bureau TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (bureau, seq)) WITHOUT ROWID`,
+				"bureau, seq", nil},
+		)},
 	}
+}
+
+// rekeyed is a table rebuilt with another key: the new table's statement
+// (named table_new), the columns copied, and the indexes to make again.
+type rekeyed struct {
+	table, create, columns string
+	indexes                []string
+}
+
+// rekey returns the statements that rebuild each table under its new key
+// where the database needs it (rowid tables), none elsewhere. The rows are
+// copied as they are, in key order; the migration runs in one transaction.
+func rekey(rowidTables bool, sub func(...string) []string, tables ...rekeyed) []string {
+	if !rowidTables {
+		return nil
+	}
+	var out []string
+	for _, t := range tables {
+		out = append(out, sub(t.create)...)
+		out = append(out,
+			"INSERT INTO "+t.table+"_new ("+t.columns+") SELECT "+t.columns+" FROM "+t.table,
+			"DROP TABLE "+t.table,
+			"ALTER TABLE "+t.table+"_new RENAME TO "+t.table)
+		out = append(out, t.indexes...)
+	}
+	return out
 }

@@ -81,12 +81,23 @@ func plainHits(hs []screen.Hit) []AnswerHit {
 // reference of an answer that made no hit record is keyed by the
 // server's stored key over the searcher, the query and the record: the
 // same on every replica, different for every query of one record.
-func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string, query asked, c screenContext, answer []screen.Hit) ([]AnswerHit, error) {
+func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string, query asked, c screenContext, answer []screen.Hit, entry *core.AuditEntry) ([]AnswerHit, error) {
+	// entry is the screening's own audit entry, not yet written: it goes
+	// with the hits if there are any to record, otherwise on its own.
+	audited := entry == nil
+	auditAlone := func() error {
+		if audited {
+			return nil
+		}
+		audited = true
+		return s.auditScreen(r, entry)
+	}
 	if len(answer) == 0 {
-		return []AnswerHit{}, nil
+		return []AnswerHit{}, auditAlone()
 	}
 	answer, err := s.settle(r, v, answer)
 	if err != nil {
+		auditAlone()
 		return nil, err
 	}
 	out := plainHits(answer)
@@ -102,13 +113,22 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string,
 	}
 	made := map[string]*core.Hit{}
 	if len(sg.Matches) > 0 {
+		sg.Audit, audited = entry, true
 		rec, err := s.Hits.Record(r.Context(), v, []hits.Sighting{sg})
 		if err != nil {
+			if r.Context().Err() == nil {
+				// The hit's transaction failed, and the entry with it:
+				// the screening is still accounted for.
+				audited = false
+				auditAlone()
+			} // else the caller left: the group still writes the entry with the hit
 			return nil, err
 		}
 		for _, h := range rec[0] {
 			made[h.RecordID] = h
 		}
+	} else if err := auditAlone(); err != nil {
+		return nil, err
 	}
 	kept := out[:0]
 	for _, a := range out {

@@ -82,30 +82,32 @@ func canScreen(v core.Viewer) error {
 
 // screenOne runs one screening and audits it: one entry naming every
 // record hit, restricted ones included (the owner's trail shows them).
-func (s *Server) screenOne(r *http.Request, v core.Viewer, action, summary string, run func(*screen.Index) ([]screen.Hit, error)) ([]screen.Hit, error) {
+// A refusal or failure is written at once. The entry of a screening that
+// answered is returned unwritten: recordHits writes it in the hit's own
+// transaction when the answer makes or repeats a hit (one commit, not two),
+// and through the screening audit writer when it does not.
+func (s *Server) screenOne(r *http.Request, v core.Viewer, action, summary string, run func(*screen.Index) ([]screen.Hit, error)) ([]screen.Hit, *core.AuditEntry, error) {
 	if err := canScreen(v); err != nil {
-		s.auditScreen(r, v, action, summary, nil, audit.Denied)
-		return nil, err
+		s.auditScreen(r, screenEntry(v, action, summary, nil, audit.Denied))
+		return nil, nil, err
 	}
 	x, err := s.index()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hits, err := run(x)
 	if err != nil {
-		s.auditScreen(r, v, action, summary, nil, audit.OutcomeOf(err))
-		return nil, err
+		s.auditScreen(r, screenEntry(v, action, summary, nil, audit.OutcomeOf(err)))
+		return nil, nil, err
 	}
 	if hits == nil {
 		hits = []screen.Hit{}
 	}
-	if err := s.auditScreen(r, v, action, summary, hits, audit.OK); err != nil {
-		return nil, err
-	}
-	return hits, nil
+	return hits, screenEntry(v, action, summary, hits, audit.OK), nil
 }
 
-func (s *Server) auditScreen(r *http.Request, v core.Viewer, action, summary string, hits []screen.Hit, outcome string) error {
+// screenEntry is the audit entry of one screening.
+func screenEntry(v core.Viewer, action, summary string, hits []screen.Hit, outcome string) *core.AuditEntry {
 	ids := make([]string, 0, len(hits))
 	for _, h := range hits {
 		ids = append(ids, h.Internal())
@@ -113,6 +115,13 @@ func (s *Server) auditScreen(r *http.Request, v core.Viewer, action, summary str
 	e := audit.Entry(v, action, outcome, ids...)
 	e.Query = summary
 	e.At = time.Now()
+	return e
+}
+
+// auditScreen writes a screening's entry through the screening audit
+// writer (a group commit a few milliseconds later), or in a transaction of
+// its own where the server has none.
+func (s *Server) auditScreen(r *http.Request, e *core.AuditEntry) error {
 	if s.ReadAudit != nil {
 		return s.ReadAudit.Add(r.Context(), e)
 	}
@@ -150,11 +159,11 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 		return nil, err
 	}
 	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", q.Name, q.DateOfBirth, q.Sex, q.Nationality, sc)
-	found, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
+	found, entry, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "person", personSubject(q), personAsked(q), sc, found)
+	return s.recordHits(r, v, "person", personSubject(q), personAsked(q), sc, found, entry)
 }
 
 func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -199,11 +208,11 @@ func (s *Server) ScreenDocument(r *http.Request, v core.Viewer, q screen.Documen
 		return nil, err
 	}
 	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", q.Number, q.Country, q.Type, q.MRZ != "", sc)
-	found, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, q) })
+	found, entry, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, q) })
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentAsked(q), sc, found)
+	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentAsked(q), sc, found, entry)
 }
 
 // screenDoc resolves an MRZ, check digits verified, and looks the
@@ -252,13 +261,13 @@ func (s *Server) ScreenIdentifier(r *http.Request, v core.Viewer, q screen.Ident
 		return nil, err
 	}
 	summary := fmt.Sprintf("identifier type=%s value=%q%s", q.Type, q.Value, sc)
-	found, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
+	found, entry, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
 		return s.screenIdent(x, v, q)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "identifier", hits.Normalise(q.Type, q.Value), identifierAsked(q), sc, found)
+	return s.recordHits(r, v, "identifier", hits.Normalise(q.Type, q.Value), identifierAsked(q), sc, found, entry)
 }
 
 func (s *Server) screenIdent(x *screen.Index, v core.Viewer, q screen.IdentifierQuery) ([]screen.Hit, error) {
@@ -296,7 +305,7 @@ type batchOut struct {
 // audit entry with counts, plus one entry per hit.
 func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	if err := canScreen(v); err != nil {
-		s.auditScreen(r, v, "screen.batch", "", nil, audit.Denied)
+		s.auditScreen(r, screenEntry(v, "screen.batch", "", nil, audit.Denied))
 		return err
 	}
 	x, err := s.index()
@@ -391,7 +400,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		}
 		if out.Error == nil && len(found) > 0 {
 			// A hit is rare: it gets its own transaction, a miss none.
-			made, err := s.recordHits(r, v, typ, subject, query, nil, found)
+			made, err := s.recordHits(r, v, typ, subject, query, nil, found, nil)
 			if err != nil {
 				out.Error = problem(err)
 			} else {
