@@ -94,6 +94,10 @@ type RecordTx interface {
 	// UpdateRecord writes r if the stored version is r.Version-1; otherwise ECONFLICT.
 	UpdateRecord(r *Record) error
 	GetRecord(id string) (*Record, error)
+	// RecordVersion is the stored version of a record (ENOTFOUND if there
+	// is none): whether a record read earlier is still the one stored,
+	// without reading it again.
+	RecordVersion(id string) (int64, error)
 	ListRecords(f RecordFilter) ([]*Record, error)
 	// RecordsPastRetention lists active records whose retention ended before t.
 	RecordsPastRetention(t time.Time, limit int) ([]*Record, error)

@@ -51,7 +51,7 @@ func benchSighting(rec *core.Record, subject string) hits.Sighting {
 	return hits.Sighting{Type: "person", Subject: subject, Query: "name=" + subject, Context: map[string]string{"border_post": "Algeciras"},
 		QueryFields: []core.QueryField{{Field: "name", Value: subject}},
 		Matches: []hits.Match{{RecordID: rec.ID, Score: 0.97, Label: "person Abdelatif KHARROUBI (US)", Matched: "abdelatif kharroubi",
-			MatchedWritten: "Abdelatif KHARROUBI", Explanation: why.English(), Explained: why}}}
+			MatchedWritten: "Abdelatif KHARROUBI", Explanation: why.English(), Explained: why, Record: rec}}}
 }
 
 func cpuTime() time.Duration {

@@ -123,6 +123,10 @@ type Match struct {
 
 	Explanation []string
 	Explained   *core.Explanation
+	// Record is the record as the caller read it, if it did (nil
+	// otherwise): the hit's transaction then only checks that it is still
+	// the stored version, rather than read it again.
+	Record *core.Record
 }
 
 // Sighting is one screening that matched: what was asked, where, and what
@@ -175,13 +179,25 @@ type groupTx struct {
 
 // record reads a record once per transaction: what it read is what the
 // store holds for the rest of it (the hits' writes change no record).
-func (g *groupTx) record(id string) (*core.Record, error) {
+func (g *groupTx) record(id string, seen *core.Record) (*core.Record, error) {
 	if rec, ok := g.records[id]; ok {
 		return rec, nil
 	}
-	rec, err := g.tx.GetRecord(id)
-	if err != nil {
-		return nil, err
+	var rec *core.Record
+	if seen != nil && seen.ID == id {
+		v, err := g.tx.RecordVersion(id)
+		if err != nil {
+			return nil, err
+		}
+		if v == seen.Version {
+			rec = seen
+		}
+	}
+	if rec == nil { // changed since the caller read it, or not read
+		var err error
+		if rec, err = g.tx.GetRecord(id); err != nil {
+			return nil, err
+		}
 	}
 	if g.records == nil {
 		g.records = map[string]*core.Record{}
@@ -211,7 +227,7 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 		out[i] = make([]*core.Hit, 0, len(sg.Matches))
 		place := Place(sg.Context)
 		for _, m := range sg.Matches {
-			rec, err := g.record(m.RecordID)
+			rec, err := g.record(m.RecordID, m.Record)
 			if core.ErrorCode(err) == core.ENOTFOUND {
 				continue // gone since the index answered: nothing to follow
 			} else if err != nil {

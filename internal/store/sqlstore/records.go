@@ -158,6 +158,15 @@ func (t *tx) GetRecord(id string) (*core.Record, error) {
 	return rs[0], nil
 }
 
+func (t *tx) RecordVersion(id string) (int64, error) {
+	var v int64
+	err := t.queryRow(`SELECT version FROM records WHERE id=?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, core.Errorf(core.ENOTFOUND, "record not found")
+	}
+	return v, err
+}
+
 func (t *tx) ListRecords(f core.RecordFilter) ([]*core.Record, error) {
 	where, args := visibilitySQL(f.Visible)
 	conds := []string{where}

@@ -95,7 +95,7 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string,
 	if len(answer) == 0 {
 		return []AnswerHit{}, auditAlone()
 	}
-	answer, err := s.settle(r, v, answer)
+	answer, recs, err := s.settle(r, v, answer)
 	if err != nil {
 		auditAlone()
 		return nil, err
@@ -107,7 +107,7 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string,
 			if h.Alert() && h.Internal() != "" {
 				o := h.ForOwner()
 				sg.Matches = append(sg.Matches, hits.Match{RecordID: h.Internal(), Score: o.Score, Label: o.Label, LabelParts: o.LabelParts,
-					Matched: o.Matched, MatchedWritten: o.MatchedWritten, Explanation: o.Explanation, Explained: o.Explained})
+					Matched: o.Matched, MatchedWritten: o.MatchedWritten, Explanation: o.Explanation, Explained: o.Explained, Record: recs[h.Internal()]})
 			}
 		}
 	}
@@ -153,10 +153,10 @@ func (s *Server) recordHits(r *http.Request, v core.Viewer, typ, subject string,
 }
 
 // settle checks an answer against the store (see recordHits).
-func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]screen.Hit, error) {
+func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]screen.Hit, map[string]*core.Record, error) {
 	recs, err := s.answerRecords(r.Context(), answer)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := answer[:0:0]
 	for _, h := range answer {
@@ -173,7 +173,7 @@ func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]
 		h.Describe(rec)
 		out = append(out, h)
 	}
-	return out, nil
+	return out, recs, nil
 }
 
 // answerRecords reads the records an answer names, as the store holds
