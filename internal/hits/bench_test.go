@@ -166,7 +166,7 @@ func TestWALFramesPerCommit(t *testing.T) {
 	f2 := frames()
 	perNew, perRepeat := (f1-f0)/n, (f2-f1)/n
 	t.Logf("WAL frames per commit of one sighting: new hit %.1f, repeat %.1f", perNew, perRepeat)
-	if perNew > 23 || perRepeat > 17 {
-		t.Errorf("a commit writes %.1f pages for a new hit (at most 23) and %.1f for a repeat (at most 17)", perNew, perRepeat)
+	if perNew > 18 || perRepeat > 12 {
+		t.Errorf("a commit writes %.1f pages for a new hit (at most 18) and %.1f for a repeat (at most 12)", perNew, perRepeat)
 	}
 }
