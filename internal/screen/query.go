@@ -647,11 +647,22 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		sc.wide = make(topK, 0, 8*keep)
 	}
 	wide := sc.wide[: 0 : 8*keep]
-	for _, pid := range sc.touched {
-		// Among equals, a person with fewer keys is a closer fit: the
-		// query's keys are more of what it is (Aysan before Hassan Aysan
-		// Ali), rather than the first of many that share a common key.
-		wide.offer(scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])})
+	// Among equals, a person with fewer keys is a closer fit: the query's
+	// keys are more of what it is (Aysan before Hassan Aysan Ali), rather
+	// than the first of many that share a common key.
+	firstCut := func(pid uint32) scored {
+		return scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])}
+	}
+	if len(sc.touched) <= cap(wide) {
+		// All fit (most misses): the cut keeps them all, in no order the
+		// rest depends on, so no heap is kept.
+		for _, pid := range sc.touched {
+			wide = append(wide, firstCut(pid))
+		}
+	} else {
+		for _, pid := range sc.touched {
+			wide.offer(firstCut(pid))
+		}
 	}
 	// Second cut, still without aligning anything: how well the query's
 	// keys cover one of the candidate's spellings, and how little of that
@@ -678,6 +689,13 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		if len(qids) < 64 && nk.part < 64 {
 			qids, idf, group = append(qids, nk.id), append(idf, nk.weight), append(group, nk.part)
 		}
+	}
+	// Most of a candidate's keys meet none of the query's: a set of the
+	// query's key ids, by their low 8 bits, turns those away before the
+	// loop over the query's keys.
+	var qset [4]uint64
+	for _, q := range qids {
+		qset[q>>6&3] |= 1 << (q & 63)
 	}
 	h := make(topK, 0, keep)
 	maxAcc := 0.0
@@ -719,6 +737,9 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 				for _, k := range keys[j : j+2] {
 					if k == 0 {
 						break
+					}
+					if qset[k>>6&3]&(1<<(k&63)) == 0 {
+						continue
 					}
 					for i, q := range qids {
 						if q == k && i < 64 && met&(1<<i) == 0 {
