@@ -653,9 +653,13 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	firstCut := func(pid uint32) scored {
 		return scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])}
 	}
+	// In the order of their ids, the candidates' slices are read below in
+	// the order they lie in memory; the order does not change the cut
+	// ((score, pid) is a total order).
 	if len(sc.touched) <= cap(wide) {
-		// All fit (most misses): the cut keeps them all, in no order the
-		// rest depends on, so no heap is kept.
+		// All fit (most misses): the cut keeps them all, so no heap is
+		// kept, and their ids are sorted rather than the scored entries.
+		slices.Sort(sc.touched)
 		for _, pid := range sc.touched {
 			wide = append(wide, firstCut(pid))
 		}
@@ -663,6 +667,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		for _, pid := range sc.touched {
 			wide.offer(firstCut(pid))
 		}
+		slices.SortFunc(wide, func(a, b scored) int { return cmp.Compare(a.pid, b.pid) })
 	}
 	// Second cut, still without aligning anything: how well the query's
 	// keys cover one of the candidate's spellings, and how little of that
@@ -702,10 +707,6 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	for _, c := range wide {
 		maxAcc = math.Max(maxAcc, c.score)
 	}
-	// In the order of their ids, the candidates' slices are read in the
-	// order they lie in memory; the order does not change the cut
-	// ((score, pid) is a total order).
-	slices.SortFunc(wide, func(a, b scored) int { return cmp.Compare(a.pid, b.pid) })
 	for _, c := range wide {
 		cut := x.cut[c.pid]
 		lens := cut[1 : 1+cut[0]]
