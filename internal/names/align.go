@@ -9,6 +9,9 @@ package names
 // delCost is the cost of leaving u unmatched.
 func delCost(u unit, cross, edge bool) float64 {
 	if u.weak {
+		if u.kind == kVowel && cross {
+			return 0.05
+		}
 		return 0.15
 	}
 	switch u.kind {

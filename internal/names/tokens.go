@@ -258,16 +258,25 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	if len(t) >= 6 && (strings.HasPrefix(t, "al") || strings.HasPrefix(t, "el")) {
 		alts = append(alts, latinUnits(t[2:]))
 	}
+	// bare is a reading with the article taken off, and without the French
+	// final e it may then end in (Lhoussaine: houssaine, houssain, al-Husayn;
+	// Lahoucine: houcine, houcin)
+	bare := func(w string) {
+		alts = append(alts, latinUnits(w))
+		if n := len(w); n >= 5 && w[n-1] == 'e' && !isV(w[n-2]) {
+			alts = append(alts, latinUnits(w[:n-1]))
+		}
+	}
 	if len(t) >= 5 && t[0] == 'l' && isV(t[1]) {
 		alts = append(alts, latinUnits(t[1:]))
 	}
 	if len(t) >= 5 && t[0] == 'l' && !isV(t[1]) && strings.IndexByte("lwy", t[1]) < 0 {
 		// the Maghrebi article before a word: Lhassan, Lmehdi, Lhoussaine
-		alts = append(alts, latinUnits(t[1:]))
+		bare(t[1:])
 	}
 	if rest, ok := strings.CutPrefix(t, "lah"); ok && len(rest) >= 3 {
 		if isV(rest[0]) {
-			alts = append(alts, latinUnits("h"+rest)) // Lahoucine, al-Husayn
+			bare("h" + rest) // Lahoucine, al-Husayn
 		} else {
 			// the article's vowel moved after the first letter: Lahcen is
 			// l-Hcen, al-Hasan; Lahbib, al-Habib
@@ -292,6 +301,11 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	}
 	for _, f := range nameForms[t] {
 		alts = append(alts, latinUnits(f))
+	}
+	if n := len(t); n >= 6 && t[n-2:] == "as" && !isV(t[n-3]) && t[n-3] != 's' {
+		// the final s of a French or Greek -as, which the Arabic of a
+		// Christian name leaves out: Nicolas, Nicola, نقولا; Thomas, توما
+		alts = append(alts, latinUnits(t[:n-1]))
 	}
 	far := len(alts)
 	if rest, ok := strings.CutPrefix(t, "bou"); ok && len(rest) >= 4 && !isV(rest[0]) {
@@ -354,6 +368,11 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 		alts = append(alts, latinUnits(t[:1]+"e"+t[1:]))
 	}
 	n := len(t)
+	if n >= 4 && t[n-1] == 'h' && t[n-2] == 'i' && !isV(t[n-3]) && t[n-3] != 'h' {
+		// a final h after i that writes an ʿayn, as Lebanese spellings do:
+		// Wadih, Wadie, Wadi', وديع; Rabih, ربيع
+		alts = append(alts, latinUnits(t[:n-1]+"'"))
+	}
 	if n >= 5 && t[n-1] == 'e' && (t[n-2] == 'a' || !isV(t[n-2]) || strings.HasSuffix(t, "que") || strings.HasSuffix(t, "gue")) {
 		// a French final e that is not read: Ilhame, Hayate, Siddique, Hasnae
 		stem := t[:n-1]
