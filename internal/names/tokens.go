@@ -258,12 +258,14 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	if len(t) >= 6 && (strings.HasPrefix(t, "al") || strings.HasPrefix(t, "el")) {
 		alts = append(alts, latinUnits(t[2:]))
 	}
-	// bare is a reading with the article taken off, and without the French
-	// final e it may then end in (Lhoussaine: houssaine, houssain, al-Husayn;
-	// Lahoucine: houcine, houcin)
+	// bare is another reading, and when it ends in the -ane or -ine that
+	// French spellings give a final -ān or -īn, that reading without its
+	// final e: with the article taken off (Lhoussaine: houssaine,
+	// houssain, al-Husayn; Lahoucine: houcine, houcin), or a first vowel
+	// put back (Slimane: selimane, seliman, Sulayman)
 	bare := func(w string) {
 		alts = append(alts, latinUnits(w))
-		if n := len(w); n >= 5 && w[n-1] == 'e' && !isV(w[n-2]) {
+		if n := len(w); n >= 5 && strings.HasSuffix(w, "ne") && (w[n-3] == 'a' || w[n-3] == 'i') {
 			alts = append(alts, latinUnits(w[:n-1]))
 		}
 	}
@@ -362,10 +364,10 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	if len(t) >= 4 && !isV(t[0]) && !isV(t[1]) && strings.IndexByte("hjyw'", t[1]) < 0 {
 		// a first vowel left unwritten, as Maghrebi speech drops it:
 		// Driss, Idris; Smail, Ismail; Brahim, Ibrahim
-		alts = append(alts, latinUnits("i"+t))
+		bare("i" + t)
 		// or after the first letter, as Levantine and Maghrebi speech
 		// drops it: Sleiman, Suleiman; Bchara, Bishara; Mhamed, Muhammad
-		alts = append(alts, latinUnits(t[:1]+"e"+t[1:]))
+		bare(t[:1] + "e" + t[1:])
 	}
 	n := len(t)
 	if n >= 4 && t[n-1] == 'h' && t[n-2] == 'i' && !isV(t[n-3]) && t[n-3] != 'h' {
