@@ -346,9 +346,56 @@ NEGATIVES_3 = [
     ('maghrebi-french', 'Obeid', 'Abid'),
     ('levantine-christian', 'Rabih', 'Rabiha'),
     ('levantine-christian', 'Badih', 'Badia'),
-    ('levantine-christian', 'Thomas', 'Tamas'),
+    ('levantine-christian', 'Thomas', 'Thamer'),
     ('levantine-christian', 'Thomas', 'Tommaso'),
     ('short-vowel-apart', 'Adel', 'Adela'),
+]
+
+# A fourth round, with its own random generator: more Levantine,
+# Christian and Maghrebi names, to find where the rules of the classes
+# above fall short (the dev side shows it; the held-out side stays unseen).
+rng4 = random.Random(1315)
+CLASSES_4 = {
+    'levantine-christian': [
+        ('بشارة', ['Bechara', 'Bishara', 'Bchara', 'Beshara', 'Bishareh']),
+        ('فيليب', ['Philippe', 'Philip', 'Filib', 'Fileeb']),
+        ('نصري', ['Nasri', 'Nassri', 'Nasry']),
+        ('رزق', ['Rizk', 'Rizq', 'Rezk', 'Rizik']),
+        ('إميل', ['Emile', 'Emil', 'Imil']),
+        ('كميل', ['Camille', 'Kamil', 'Kameel']),
+        ('عبدو', ['Abdo', 'Abdou', 'Abduh']),
+        ('غسان', ['Ghassan', 'Ghasan', 'Gassan']),
+        ('شكري', ['Choukri', 'Shukri', 'Chukri', 'Shoukry']),
+        ('وليد', ['Walid', 'Waleed', 'Oualid']),
+        ('سمير', ['Samir', 'Semir', 'Sameer']),
+    ],
+    'maghrebi-french': [
+        ('عبد الرحيم', ['Abderrahim', 'Abd al-Rahim', 'Abdurrahim', 'Abdelrahim']),
+        ('الغالي', ['Elghali', 'Ghali', 'al-Ghali', 'Lghali']),
+        ('الهادي', ['Lhadi', 'Hadi', 'al-Hadi']),
+        ('العياشي', ['Layachi', 'Ayachi', 'al-Ayyashi', 'Aiachi']),
+        ('الجيلالي', ['Jilali', 'Djilali', 'al-Jilali', 'Ljilali']),
+        ('محجوب', ['Mahjoub', 'Mahjub', 'Mahdjoub']),
+        ('عبد الإله', ['Abdelilah', 'Abd al-Ilah', 'Abdelillah']),
+        ('زهور', ['Zhour', 'Zuhur', 'Zohour', 'Zouhour']),
+        ('سكينة', ['Sakina', 'Soukaina', 'Sukayna', 'Sokaina']),
+        ('حليمة', ['Halima', 'Hlima', 'Haleema']),
+        ('رقية', ['Rkia', 'Ruqayya', 'Rokia', 'Roqaya']),
+        ('ميلود', ['Miloud', 'Mouloud', 'Mawlud']),
+    ],
+}
+NEGATIVES_4 = [
+    ('levantine-christian', 'Walid', 'Khalid'),
+    ('levantine-christian', 'Samir', 'Samira'),
+    ('levantine-christian', 'Ghassan', 'Hassan'),
+    ('levantine-christian', 'Camille', 'Kamal'),
+    ('levantine-christian', 'Choukri', 'Chakir'),
+    ('levantine-christian', 'Nasri', 'Nasrin'),
+    ('maghrebi-french', 'Zhour', 'Zahra'),
+    ('maghrebi-french', 'Halima', 'Halim'),
+    ('maghrebi-french', 'Miloud', 'Mahmoud'),
+    ('maghrebi-french', 'Lhadi', 'Lahbib'),
+    ('maghrebi-french', 'Sakina', 'Samina'),
 ]
 
 out = {'dev': [], 'heldout': []}
@@ -421,6 +468,27 @@ for cls, names in CLASSES_3.items():
 
 for cls, a, b in NEGATIVES_3:
     far, flat = rng3.choice(LEVANT_FAMILIES if cls == 'levantine-christian' else FAMILIES)
+    fa = far if any('\u0600' <= ch <= '\u06ff' for ch in a) else flat[0]
+    add(f'{a} {fa}', f'{b} {flat[0]}', False, cls, a + '|' + b)
+
+for cls, names in CLASSES_4.items():
+    fams = LEVANT_FAMILIES if cls == 'levantine-christian' else FAMILIES
+    for arabic, spellings in names:
+        spellings = list(dict.fromkeys(spellings))
+        far, flat = rng4.choice(fams)
+        fl = flat[0]
+        for s in spellings:
+            add(f'{arabic} {far}', f'{s} {rng4.choice(flat)}', True, cls, arabic)
+        for x, y in itertools.combinations(spellings, 2):
+            add(f'{x} {fl}', f'{y} {fl}', True, cls, arabic)
+    for (a1, s1), (a2, s2) in itertools.combinations(names, 2):
+        if rng4.random() < 0.15:
+            far, flat = rng4.choice(fams)
+            add(f'{a1} {far}', f'{rng4.choice(s2)} {flat[0]}', False, cls, a1 + '|' + a2)
+            add(f'{rng4.choice(s1)} {flat[0]}', f'{rng4.choice(s2)} {flat[0]}', False, cls, a1 + '|' + a2)
+
+for cls, a, b in NEGATIVES_4:
+    far, flat = rng4.choice(LEVANT_FAMILIES if cls == 'levantine-christian' else FAMILIES)
     fa = far if any('\u0600' <= ch <= '\u06ff' for ch in a) else flat[0]
     add(f'{a} {fa}', f'{b} {flat[0]}', False, cls, a + '|' + b)
 
