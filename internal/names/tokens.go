@@ -371,9 +371,15 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	}
 	n := len(t)
 	if n >= 4 && t[n-1] == 'h' && t[n-2] == 'i' && !isV(t[n-3]) && t[n-3] != 'h' {
-		// a final h after i that writes an ʿayn, as Lebanese spellings do:
-		// Wadih, Wadie, Wadi', وديع; Rabih, ربيع
-		alts = append(alts, latinUnits(t[:n-1]+"'"))
+		// a final h after i that writes an ʿayn, as Lebanese spellings do,
+		// read as the e that others write (Wadih, Wadie, Wadi', وديع;
+		// Rabih, ربيع): an e, so that it ends apart from an a (Badih is
+		// not Badia)
+		alts = append(alts, latinUnits(t[:n-1]+"e"))
+	}
+	if n == 4 && strings.HasSuffix(t, "ine") && !isV(t[0]) {
+		// the French -ine of a short name: Zine, Zin, Zayn (زين)
+		alts = append(alts, latinUnits(t[:3]))
 	}
 	if n >= 5 && t[n-1] == 'e' && (t[n-2] == 'a' || !isV(t[n-2]) || strings.HasSuffix(t, "que") || strings.HasSuffix(t, "gue")) {
 		// a French final e that is not read: Ilhame, Hayate, Siddique, Hasnae

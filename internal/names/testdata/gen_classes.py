@@ -381,7 +381,7 @@ CLASSES_4 = {
         ('سكينة', ['Sakina', 'Soukaina', 'Sukayna', 'Sokaina']),
         ('حليمة', ['Halima', 'Hlima', 'Haleema']),
         ('رقية', ['Rkia', 'Ruqayya', 'Rokia', 'Roqaya']),
-        ('ميلود', ['Miloud', 'Mouloud', 'Mawlud']),
+        ('ميلود', ['Miloud', 'Milud', 'Miloude']),
     ],
 }
 NEGATIVES_4 = [
