@@ -351,9 +351,9 @@ NEGATIVES_3 = [
     ('short-vowel-apart', 'Adel', 'Adela'),
 ]
 
-# A fourth round, with its own random generator: more Levantine,
-# Christian and Maghrebi names, to find where the rules of the classes
-# above fall short (the dev side shows it; the held-out side stays unseen).
+# Also of the third round, with a random generator of its own: more
+# Levantine, Christian and Maghrebi names, to find where the rules of the
+# classes above fall short (the dev side shows it).
 rng4 = random.Random(1315)
 CLASSES_4 = {
     'levantine-christian': [
