@@ -9,6 +9,14 @@ package names
 // delCost is the cost of leaving u unmatched.
 func delCost(u unit, cross, edge bool) float64 {
 	if u.weak {
+		if u.kind == kVowel {
+			// the a of ai: cheap, but dropping ai whole (Sulaiman,
+			// Salman) costs about what two vowels do
+			if cross {
+				return 0.05
+			}
+			return 0.25
+		}
 		return 0.15
 	}
 	switch u.kind {

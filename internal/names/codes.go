@@ -48,6 +48,11 @@ func init() {
 		}
 	}
 	walk(3)
+	for _, w := range []string{"bain", "bein"} { // a weak vowel needs a letter before it
+		for _, u := range latinUnits(w) {
+			register(u)
+		}
+	}
 	for _, l := range "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" {
 		for _, w := range []string{string(l), string(l) + "ب", "ب" + string(l)} {
 			for _, u := range arabicUnits(w) {

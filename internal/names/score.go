@@ -230,6 +230,26 @@ const nearReadingsFrom = 0.5
 // a name cannot carry them).
 const genderedEnding = 0.8
 
+// endsApartCommon reports whether x and y, single Latin parts of which
+// one is a frequent given name (weighing little), were held apart by
+// their written endings (see genderedEnding): Ali and Alia are two
+// persons however common Ali is.
+func endsApartCommon(x span, y Token, s float64) bool {
+	if x.script != Latin || y.Script != Latin || s > genderedEnding || s < genderedEnding-0.02 || y.particle {
+		return false
+	}
+	if math.Min(x.weight, y.Weight) < 0.3 || !endsApart(x.units, y.units) {
+		return false
+	}
+	// an e or i after a vowel may write a final hamza: Alae, Alaa (آلاء)
+	for _, us := range [2][]unit{x.units, y.units} {
+		if n := len(us); us[n-1].c != 'a' && us[n-2].kind != kCons {
+			return false
+		}
+	}
+	return true
+}
+
 // endsApart reports whether two short readings with written vowels end
 // one in a, the other in i or e (a feminine or a masculine ending, or two
 // pinyin finals); Lukashenka and Lukashenko are one name, and long.
@@ -657,7 +677,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 			if w >= 0.3 {
 				strong++
 			}
-		case s < conflictBelow && math.Min(x.weight, y.weight) > 0.3:
+		case s < conflictBelow && (math.Min(x.weight, y.weight) > 0.3 || c.single && endsApartCommon(x, b.Tokens[y.from], s)):
 			note = "conflict"
 			conflicts++
 		case w >= 0.3:

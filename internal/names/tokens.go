@@ -258,16 +258,27 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	if len(t) >= 6 && (strings.HasPrefix(t, "al") || strings.HasPrefix(t, "el")) {
 		alts = append(alts, latinUnits(t[2:]))
 	}
+	// bare is another reading, and when it ends in the -ane or -ine that
+	// French spellings give a final -ān or -īn, that reading without its
+	// final e: with the article taken off (Lhoussaine: houssaine,
+	// houssain, al-Husayn; Lahoucine: houcine, houcin), or a first vowel
+	// put back (Slimane: selimane, seliman, Sulayman)
+	bare := func(w string) {
+		alts = append(alts, latinUnits(w))
+		if n := len(w); n >= 5 && strings.HasSuffix(w, "ne") && (w[n-3] == 'a' || w[n-3] == 'i') {
+			alts = append(alts, latinUnits(w[:n-1]))
+		}
+	}
 	if len(t) >= 5 && t[0] == 'l' && isV(t[1]) {
 		alts = append(alts, latinUnits(t[1:]))
 	}
 	if len(t) >= 5 && t[0] == 'l' && !isV(t[1]) && strings.IndexByte("lwy", t[1]) < 0 {
 		// the Maghrebi article before a word: Lhassan, Lmehdi, Lhoussaine
-		alts = append(alts, latinUnits(t[1:]))
+		bare(t[1:])
 	}
 	if rest, ok := strings.CutPrefix(t, "lah"); ok && len(rest) >= 3 {
 		if isV(rest[0]) {
-			alts = append(alts, latinUnits("h"+rest)) // Lahoucine, al-Husayn
+			bare("h" + rest) // Lahoucine, al-Husayn
 		} else {
 			// the article's vowel moved after the first letter: Lahcen is
 			// l-Hcen, al-Hasan; Lahbib, al-Habib
@@ -292,6 +303,11 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	}
 	for _, f := range nameForms[t] {
 		alts = append(alts, latinUnits(f))
+	}
+	if n := len(t); n >= 6 && t[n-2:] == "as" && !isV(t[n-3]) && t[n-3] != 's' {
+		// the final s of a French or Greek -as, which the Arabic of a
+		// Christian name leaves out: Nicolas, Nicola, نقولا; Thomas, توما
+		alts = append(alts, latinUnits(t[:n-1]))
 	}
 	far := len(alts)
 	if rest, ok := strings.CutPrefix(t, "bou"); ok && len(rest) >= 4 && !isV(rest[0]) {
@@ -348,12 +364,23 @@ func latinAlts(t string) (alts [][]unit, near, unkeyed int) {
 	if len(t) >= 4 && !isV(t[0]) && !isV(t[1]) && strings.IndexByte("hjyw'", t[1]) < 0 {
 		// a first vowel left unwritten, as Maghrebi speech drops it:
 		// Driss, Idris; Smail, Ismail; Brahim, Ibrahim
-		alts = append(alts, latinUnits("i"+t))
+		bare("i" + t)
 		// or after the first letter, as Levantine and Maghrebi speech
 		// drops it: Sleiman, Suleiman; Bchara, Bishara; Mhamed, Muhammad
-		alts = append(alts, latinUnits(t[:1]+"e"+t[1:]))
+		bare(t[:1] + "e" + t[1:])
 	}
 	n := len(t)
+	if n >= 4 && t[n-1] == 'h' && t[n-2] == 'i' && !isV(t[n-3]) && t[n-3] != 'h' {
+		// a final h after i that writes an ʿayn, as Lebanese spellings do,
+		// read as the e that others write (Wadih, Wadie, Wadi', وديع;
+		// Rabih, ربيع): an e, so that it ends apart from an a (Badih is
+		// not Badia)
+		alts = append(alts, latinUnits(t[:n-1]+"e"))
+	}
+	if n == 4 && strings.HasSuffix(t, "ine") && !isV(t[0]) {
+		// the French -ine of a short name: Zine, Zin, Zayn (زين)
+		alts = append(alts, latinUnits(t[:3]))
+	}
 	if n >= 5 && t[n-1] == 'e' && (t[n-2] == 'a' || !isV(t[n-2]) || strings.HasSuffix(t, "que") || strings.HasSuffix(t, "gue")) {
 		// a French final e that is not read: Ilhame, Hayate, Siddique, Hasnae
 		stem := t[:n-1]

@@ -8,7 +8,11 @@ type unit struct {
 	c    byte // consonant class, or vowel a e i o u
 	alt  byte // an alternative consonant class (ambiguous letters), or 0
 	kind kind
-	weak bool // a Latin final h after a vowel (Fatimah, Mullah): often only spelling
+	// weak: a Latin final h after a vowel (Fatimah, Mullah), often only
+	// spelling; or the a or e of a diphthong ai, ay, ei before a
+	// consonant, which writes the ي of a long i as often as the i alone
+	// does (Hussein, Husayn, Houssine: حسين; Zubair, Zoubir: الزبير)
+	weak bool
 	// long: a Latin vowel written long (ee, oo, the i of ei), which
 	// stands for a letter of an Arabic spelling: Hussein is حسين, not حسن
 	long bool
@@ -123,9 +127,11 @@ func readLatin(s string, ouVowel bool) []unit {
 			out = append(out, unit{c: 'i', kind: kVowel, long: true})
 			i++
 		case c == 'e' && d == 'i' && !isV(e):
-			vow('e')
+			out = append(out, unit{c: 'e', kind: kVowel, weak: i > 0 && !isV(at(i-1)) && e != 0})
 			out = append(out, unit{c: 'i', kind: kVowel, long: true})
 			i++
+		case c == 'a' && (d == 'i' || d == 'y') && i > 0 && !isV(at(i-1)) && at(i-1) != 'y' && e != 0 && !isV(e) && e != 'y' && e != '\'':
+			out = append(out, unit{c: 'a', kind: kVowel, weak: true}) // the a of ai, ay before a consonant: Husayn, Zubair
 		case c == 'e' && d == 'u' && i+3 == n && !isV(e):
 			vow('e') // the French eu of a last syllable: Naceur, Boubakeur
 			i++
