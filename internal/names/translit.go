@@ -67,10 +67,13 @@ func foreignOf(r rune) (foreign, rune) {
 type context struct {
 	japanese bool
 	oneWord  bool
+	// traditional: written in traditional characters (traditionalName),
+	// so read in Cantonese too
+	traditional bool
 }
 
 func nameContext(name string) context {
-	c := context{oneWord: len(strings.Fields(name)) == 1}
+	c := context{oneWord: len(strings.Fields(name)) == 1, traditional: traditionalName(name)}
 	for _, r := range name {
 		if (r >= 0x3041 && r <= 0x309F) || (r >= 0x30A0 && r <= 0x30FA) {
 			c.japanese = true
@@ -98,7 +101,7 @@ func transliterate(f foreign, block rune, run []rune, ctx context) (out []rawTok
 			// we do not have: the part is left out, and the caller says so.
 			return nil, string(run)
 		}
-		return hanTokens(run, ctx.oneWord, tok), ""
+		return hanTokens(run, ctx.oneWord, ctx.traditional, tok), ""
 	case fHangul:
 		return hangulTokens(run, ctx.oneWord, tok), ""
 	case fKana:
@@ -188,7 +191,9 @@ var surnameSpellings = func() map[rune][]string {
 // one word (王小明) is cut after its family name, which gets its usual
 // other spellings; a word of the given name stays one part, its
 // syllables joined (Xiaoming), with the Wade–Giles spelling beside it.
-func hanTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) []rawToken {
+// A name in traditional characters is read in Cantonese too (梁詠詩:
+// Leung Wing Sze), each syllable's spellings keyed.
+func hanTokens(run []rune, oneWord, traditional bool, tok func(string, ...string) rawToken) []rawToken {
 	syl := make([]string, len(run))
 	for i, r := range run {
 		if r == '々' && i > 0 { // the iteration mark repeats the character before it
@@ -215,8 +220,20 @@ func hanTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) [
 				alts = append(alts, sp...)
 			}
 		}
+		var canto [][]string
+		if traditional {
+			canto = cantoneseWord(run[from:to])
+			alts = append(alts, cantoneseJoined(canto)...)
+		}
 		t := tok(text, alts...)
-		t.syllables = syl[from:to]
+		t.syllables = syl[from:to:to]
+		for _, sp := range canto {
+			for _, s := range sp {
+				if !contains(t.syllables, s) {
+					t.syllables = append(t.syllables, s)
+				}
+			}
+		}
 		return t
 	}
 	n := len(run)
