@@ -717,7 +717,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 				parts++
 				hit := false
 				for _, k := range keys[j : j+2] {
-					if k == 0 {
+					if k &^= moreFlag; k == 0 {
 						break
 					}
 					for i, q := range qids {
@@ -740,6 +740,34 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 								covered += idf[i]
 							}
 							own = own || i < len(qkeys)
+							met |= 1 << i
+							hit = true
+							break
+						}
+					}
+				}
+				if !hit && keys[j+1]&moreFlag != 0 {
+					// A part read from another script that meets no key
+					// of the query by its own reading may by another
+					// (Leung for 梁 Liang) or by its syllables, each
+					// written as a part of the query (Zhi Qiang for
+					// 志强 Zhiqiang): every one of the query's keys it
+					// meets is met.
+					for _, k := range x.moreKeys[x.persons[c.pid].names[ni][j/2]] {
+						for i, q := range qids {
+							if q != k || i >= 64 || met&(1<<i) != 0 || i >= len(qkeys) {
+								continue
+							}
+							if i < len(readingOf) && readingOf[i] >= 0 {
+								g := readingOf[i]
+								if w := min(idf[i], readingWeight[g]); w > readingMet[g] {
+									covered += w - readingMet[g]
+									readingMet[g] = w
+								}
+							} else {
+								covered += idf[i]
+							}
+							own = true
 							met |= 1 << i
 							hit = true
 							break
