@@ -266,7 +266,7 @@ func cantoneseWord(run []rune) [][]string {
 // characters are compared whole: the usual one, then the others by
 // changing one syllable at a time. Each syllable's spellings are keyed
 // apart anyway (Token.syllables).
-const maxCantoneseJoined = 6
+const maxCantoneseJoined = 2
 
 // cantoneseJoined spells a word whole from the spellings of its
 // characters: every usual spelling joined, then with one syllable spelt

@@ -509,7 +509,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// longest, are not read.
 	// The query's keys and how much each says (rare keys say more), read
 	// once for both cuts.
-	qkeys := qn.Keys()
+	qkeys := queryKeys(qn)
 	qids := make([]uint32, len(qkeys))
 	idf := make([]float64, len(qkeys))
 	var qtotal float64
@@ -1111,4 +1111,35 @@ func readingGroups(x *Index, qn names.Name, qkeys []string, idf []float64) (read
 		}
 	}
 	return readingOf, readingWeight
+}
+
+// queryKeys are the keys a query asks for: the name's keys, less the
+// Latin spellings of a Hebrew part. Those key the part in the index, so
+// that a name in Latin letters finds a person recorded in Hebrew; a
+// Hebrew query is read letter by letter (its own keys meet the Latin
+// names' already), and asking for every Latin spelling too only brought
+// names that sound partly alike.
+func queryKeys(qn names.Name) []string {
+	hebrew := false
+	for _, t := range qn.Tokens {
+		hebrew = hebrew || t.Script == names.Hebrew
+	}
+	if !hebrew {
+		return qn.Keys()
+	}
+	seen := map[string]bool{}
+	var out []string
+	for i, t := range qn.Tokens {
+		ks := qn.TokenKeys(i)
+		if t.Script == names.Hebrew {
+			ks = t.Key()
+		}
+		for _, k := range ks {
+			if k != "" && !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
