@@ -137,9 +137,22 @@ func cantoneseOf(r rune) []string {
 // none only simplified Chinese does. A name of characters both write
 // alike (王小明) is not: mainland names are not read in Cantonese.
 func traditionalName(name string) bool {
+	han := false
+	for _, r := range name {
+		if r >= 0x3400 {
+			han = true
+			break
+		}
+	}
+	if !han {
+		return false
+	}
 	cantoneseOnce.Do(loadCantonese)
 	trad := false
 	for _, r := range name {
+		if r < 0x3400 {
+			continue
+		}
 		if simpOnly[r] {
 			return false
 		}
