@@ -1,6 +1,7 @@
 package names
 
 import (
+	"slices"
 	"strings"
 
 	pinyin "github.com/mozillazg/go-pinyin"
@@ -67,10 +68,13 @@ func foreignOf(r rune) (foreign, rune) {
 type context struct {
 	japanese bool
 	oneWord  bool
+	// traditional: written in traditional characters (traditionalName),
+	// so read in Cantonese too
+	traditional bool
 }
 
 func nameContext(name string) context {
-	c := context{oneWord: len(strings.Fields(name)) == 1}
+	c := context{oneWord: len(strings.Fields(name)) == 1, traditional: traditionalName(name)}
 	for _, r := range name {
 		if (r >= 0x3041 && r <= 0x309F) || (r >= 0x30A0 && r <= 0x30FA) {
 			c.japanese = true
@@ -98,7 +102,7 @@ func transliterate(f foreign, block rune, run []rune, ctx context) (out []rawTok
 			// we do not have: the part is left out, and the caller says so.
 			return nil, string(run)
 		}
-		return hanTokens(run, ctx.oneWord, tok), ""
+		return hanTokens(run, ctx.oneWord, ctx.traditional, tok), ""
 	case fHangul:
 		return hangulTokens(run, ctx.oneWord, tok), ""
 	case fKana:
@@ -110,16 +114,21 @@ func transliterate(f foreign, block rune, run []rune, ctx context) (out []rawTok
 		rtgs, common := thai(run)
 		return []rawToken{tok(rtgs, common)}, ""
 	case fHebrew:
-		return []rawToken{{text: hebrewFold(run), script: Hebrew}}, ""
+		// compared letter by letter (hebrewUnits), keyed also as the
+		// Latin spellings people write (Yosef, Levi, Peretz) so that a
+		// name in Latin letters meets a name recorded in Hebrew
+		folded := hebrewFold(run)
+		return []rawToken{{text: folded, script: Hebrew, syllables: hebrewLatin(folded)}}, ""
 	case fArmenian:
 		t := armenian(run)
 		var alt string
 		if strings.HasPrefix(t, "h") && len(t) > 4 {
 			alt = t[1:] // Russian spellings drop the initial Հ: Harutyunyan, Arutyunyan
 		}
-		return []rawToken{tok(t, alt)}, ""
+		return []rawToken{tok(t, append([]string{alt}, armenianSpellings(t)...)...)}, ""
 	case fGeorgian:
-		return []rawToken{tok(georgian(run))}, ""
+		t := georgian(run)
+		return []rawToken{tok(t, georgianGerman.Replace(t), davitDavid(t))}, ""
 	case fEthiopic:
 		return []rawToken{tok(ethiopic(run))}, ""
 	}
@@ -188,7 +197,9 @@ var surnameSpellings = func() map[rune][]string {
 // one word (王小明) is cut after its family name, which gets its usual
 // other spellings; a word of the given name stays one part, its
 // syllables joined (Xiaoming), with the Wade–Giles spelling beside it.
-func hanTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) []rawToken {
+// A name in traditional characters is read in Cantonese too (梁詠詩:
+// Leung Wing Sze), each syllable's spellings keyed.
+func hanTokens(run []rune, oneWord, traditional bool, tok func(string, ...string) rawToken) []rawToken {
 	syl := make([]string, len(run))
 	for i, r := range run {
 		if r == '々' && i > 0 { // the iteration mark repeats the character before it
@@ -215,8 +226,20 @@ func hanTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) [
 				alts = append(alts, sp...)
 			}
 		}
+		var canto [][]string
+		if traditional {
+			canto = cantoneseWord(run[from:to])
+			alts = append(alts, cantoneseJoined(canto)...)
+		}
 		t := tok(text, alts...)
-		t.syllables = syl[from:to]
+		t.syllables = syl[from:to:to]
+		for _, sp := range canto {
+			for _, s := range sp {
+				if !contains(t.syllables, s) {
+					t.syllables = append(t.syllables, s)
+				}
+			}
+		}
 		return t
 	}
 	n := len(run)
@@ -614,7 +637,7 @@ func indic(run []rune, block rune) (text string, alts []string) {
 			syls[n-1].vowel = ""
 		}
 	}
-	var b, long strings.Builder
+	var b, long, moved strings.Builder
 	for i, s := range syls {
 		cons := s.cons
 		if tamil {
@@ -622,6 +645,13 @@ func indic(run []rune, block rune) (text string, alts []string) {
 		}
 		b.WriteString(cons)
 		long.WriteString(cons)
+		// a consonant and r inside the word, with its a, are often
+		// written with the a between them: अग्रवाल Agrawal, Agarwal
+		if i > 0 && s.inherent && len(cons) == 2 && cons[1] == 'r' && cons[0] != 'r' && i+1 < len(syls) {
+			moved.WriteString(cons[:1] + "ar")
+		} else {
+			moved.WriteString(cons + s.vowel)
+		}
 		b.WriteString(s.vowel)
 		switch {
 		case s.long && s.vowel == "i":
@@ -635,6 +665,11 @@ func indic(run []rune, block rune) (text string, alts []string) {
 		}
 	}
 	alts = []string{long.String()}
+	// व is written v or w (Agrawal, Agarwal; Vishwas)
+	alts = append(alts, strings.ReplaceAll(b.String(), "v", "w"))
+	if m := moved.String(); m != b.String() {
+		alts = append(alts, m, strings.ReplaceAll(m, "v", "w"))
+	}
 	if block == blockBengali && strings.Contains(b.String(), "bh") {
 		alts = append(alts, strings.ReplaceAll(b.String(), "bh", "v")) // Avijit, Avik
 	}
@@ -1013,6 +1048,101 @@ func hebrewFold(run []rune) string {
 	return b.String()
 }
 
+// hebrewLatin spells a folded Hebrew word in Latin letters two ways, as
+// Israeli passports and English spellings do: ב as v or b, כ as ch or k,
+// פ as f or p (p first in the word), צ as tz or ts, ש as sh or s, ח as ch
+// or h, ו and י as consonants first in the word and else as vowels (ו
+// also as v).
+// Only the keys of these spellings are used.
+func hebrewLatin(s string) []string {
+	rs := []rune(s)
+	var a, b, v strings.Builder // v: a, with every ו a v (לוי Levi)
+	for i, r := range rs {
+		first := i == 0
+		var x, y string
+		switch r {
+		case 'א', 'ע':
+			x, y = "a", "a"
+		case 'ב':
+			x, y = "v", "b"
+			if first {
+				x, y = "b", "v"
+			}
+		case 'ג':
+			x, y = "g", "g"
+		case 'ד':
+			x, y = "d", "d"
+		case 'ה':
+			x, y = "h", "h"
+			if i == len(rs)-1 {
+				x, y = "a", "ah"
+			}
+		case 'ו':
+			x, y = "o", "u"
+			if first || (i+1 < len(rs) && rs[i+1] == 'ו') {
+				x, y = "v", "w"
+			}
+		case 'ז':
+			x, y = "z", "z"
+		case 'ח':
+			x, y = "ch", "h"
+		case 'ט', 'ת':
+			x, y = "t", "t"
+		case 'י':
+			x, y = "i", "i"
+			if first {
+				x, y = "y", "y"
+			}
+		case 'כ':
+			x, y = "ch", "k"
+			if first {
+				x, y = "k", "ch"
+			}
+		case 'ל':
+			x, y = "l", "l"
+		case 'מ':
+			x, y = "m", "m"
+		case 'נ':
+			x, y = "n", "n"
+		case 'ס', 'ש':
+			x, y = "s", "sh"
+			if r == 'ש' {
+				x, y = "sh", "s"
+			}
+		case 'פ':
+			x, y = "f", "p"
+			if first {
+				x, y = "p", "f"
+			}
+		case 'צ':
+			x, y = "tz", "ts"
+		case 'ק':
+			x, y = "k", "k"
+		case 'ר':
+			x, y = "r", "r"
+		}
+		a.WriteString(x)
+		b.WriteString(y)
+		if r == 'ו' {
+			x = "v"
+		}
+		v.WriteString(x)
+	}
+	if a.Len() == 0 {
+		return nil
+	}
+	out := []string{a.String()}
+	for _, o := range []string{b.String(), v.String()} {
+		if !contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	if len(out) == 1 {
+		out = append(out, out[0]+"h") // two, so that both are keyed (Name.TokenKeys)
+	}
+	return out
+}
+
 // hebrewUnits turns a folded Hebrew word into units the way arabicUnits
 // does for Arabic: Hebrew too leaves most vowels unwritten, and its
 // letters that may be vowels (א ו י ה ע) are the Arabic ones.
@@ -1144,6 +1274,45 @@ var georgianLetters = map[rune]string{
 
 // georgian reads Georgian by the national romanisation, without its
 // apostrophes; Mtavruli capitals are read as their Mkhedruli letters.
+// armenianSpellings are the diaspora and Western Armenian spellings of
+// an Eastern Armenian reading: -ian for -yan (Hovannisian), the h after
+// a consonant unwritten (Hovhannes, Hovannes), Davit as David.
+func armenianSpellings(t string) []string {
+	var out []string
+	diaspora := t
+	if strings.HasSuffix(diaspora, "yan") && len(diaspora) > 5 {
+		diaspora = strings.TrimSuffix(diaspora, "yan") + "ian"
+	}
+	var b strings.Builder
+	for i := 0; i < len(diaspora); i++ {
+		if diaspora[i] == 'h' && i > 0 && strings.IndexByte("vrnlm", diaspora[i-1]) >= 0 {
+			continue
+		}
+		b.WriteByte(diaspora[i])
+	}
+	diaspora = b.String()
+	if diaspora != t {
+		out = append(out, diaspora)
+	}
+	if d := davitDavid(t); d != "" {
+		out = append(out, d)
+	}
+	return out
+}
+
+// davitDavid is the English spelling of Davit (Armenian, Georgian),
+// or "".
+func davitDavid(t string) string {
+	if t == "davit" || t == "tavit" {
+		return "david"
+	}
+	return ""
+}
+
+// georgianGerman spells a Georgian reading the German way, as German
+// and older spellings have it: Gelaschwili, Tschcheidse, Schewardnadse.
+var georgianGerman = strings.NewReplacer("sh", "sch", "ch", "tsch", "kh", "ch", "zh", "sh", "dz", "ds", "ts", "z", "j", "dsch", "v", "w", "z", "s")
+
 func georgian(run []rune) string {
 	var b strings.Builder
 	for _, r := range run {
@@ -1209,4 +1378,33 @@ func ethiopic(run []rune) string {
 		b.WriteString(v)
 	}
 	return b.String()
+}
+
+// ReadingKeys are the keys a part read from another script has besides
+// Key: those of its other readings (Wade–Giles, Cantonese, McCune–
+// Reischauer, the usual spellings) and of each syllable, so that a name
+// in Latin letters spelt by any of them, its syllables written apart or
+// not, meets the part. Nil for a Latin or Arabic part.
+func (t Token) ReadingKeys() []string {
+	if t.Script == Latin || t.Script == Arabic {
+		return nil
+	}
+	var out []string
+	add := func(ks []string) {
+		for _, k := range ks {
+			if k != "" && !contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	for _, alt := range t.alts[:len(t.alts)-t.unkeyed] {
+		add(keysOf(alt))
+	}
+	if len(t.syllables) > 1 {
+		for _, s := range t.syllables {
+			add(keysOf(latinUnits(s)))
+		}
+	}
+	own := keysOf(t.units)
+	return slices.DeleteFunc(out, func(k string) bool { return contains(own, k) })
 }

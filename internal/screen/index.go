@@ -37,9 +37,14 @@ type Index struct {
 
 	// Token dictionary: every distinct name part once, with its keys
 	// (at most two, as interned key ids; 0 is none).
-	dict     map[string]uint32
-	tokens   []names.Token
-	tokKeys  [][2]uint32
+	dict    map[string]uint32
+	tokens  []names.Token
+	tokKeys [][2]uint32
+	// moreKeys are, by token id, the keys of a part read from another
+	// script besides its own two (names.Token.ReadingKeys): its other
+	// readings' and its syllables'. The candidate cut reads them for
+	// such a part that meets none of the query's keys by its own.
+	moreKeys [][]uint32
 	keyIDs   map[string]uint32
 	keyNames []string // by key id - 1
 	// spell maps a Latin part's letters, and the letters less any one,
@@ -233,7 +238,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 			}
 		}
 	}
-	cut := pe.pack(x.tokKeys)
+	cut := pe.pack(x.tokKeys, x.moreKeys)
 	if len(pe.names) == 0 {
 		x.persons[pid] = person{}
 		x.free = append(x.free, pid)
@@ -249,8 +254,9 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 // cut reads of them, and returns that part: the count of spellings, each
 // one's count of tokens, then for every token of every spelling in order
 // its two key ids, so that the cut reads one slice without visiting the
-// dictionary, the spellings or the person.
-func (p *person) pack(tokKeys [][2]uint32) []uint32 {
+// dictionary, the spellings or the person. A token with more keys
+// (Index.moreKeys) has moreFlag set on its second.
+func (p *person) pack(tokKeys [][2]uint32, moreKeys [][]uint32) []uint32 {
 	n := 0
 	for _, ids := range p.names {
 		n += len(ids)
@@ -267,11 +273,18 @@ func (p *person) pack(tokKeys [][2]uint32) []uint32 {
 		cut[1+i] = uint32(len(ids))
 		for j, id := range ids {
 			keys[2*(off+j)], keys[2*(off+j)+1] = tokKeys[id][0], tokKeys[id][1]
+			if moreKeys[id] != nil {
+				keys[2*(off+j)+1] |= moreFlag
+			}
 		}
 		off += len(ids)
 	}
 	return cut
 }
+
+// moreFlag marks, in a person's cut, the second key of a part that has
+// more keys (Index.moreKeys); key ids stay under it.
+const moreFlag = 1 << 31
 
 func (x *Index) token(t names.Token) uint32 {
 	k := t.Script.String()[:1] + t.Text
@@ -290,6 +303,13 @@ func (x *Index) token(t names.Token) uint32 {
 		}
 	}
 	x.tokKeys = append(x.tokKeys, keys)
+	var more []uint32
+	if !t.Particle() {
+		for _, k := range t.ReadingKeys() {
+			more = append(more, x.keyID(k))
+		}
+	}
+	x.moreKeys = append(x.moreKeys, more)
 	x.dict[k] = id
 	if t.Script == names.Latin && !t.Particle() && keys[0] != 0 {
 		for _, v := range spellVariants(t.Text) {

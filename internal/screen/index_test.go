@@ -385,3 +385,44 @@ func TestReadScriptsAlertAtTheDefaultThreshold(t *testing.T) {
 		}
 	}
 }
+
+// TestLatinFindsEveryReading: a person recorded in a script read with
+// several readings a part (Han, Hangul, Hebrew, Armenian, Georgian, the
+// Indic scripts) is found at the alert threshold by a name in Latin
+// letters spelt by any of them, its syllables written apart or joined.
+// The persons are invented.
+func TestLatinFindsEveryReading(t *testing.T) {
+	x := New()
+	readings := map[string][]string{
+		"梁詠詩":                {"Leung Wing Sze", "Leung Wing-sze", "Liang Yongshi", "Liang Yong Shi", "Wing Sze Leung", "Liang Yung-shih"},
+		"鄭家俊":                {"Cheng Ka Chun", "Cheng Ka-chun", "Zheng Jiajun", "Zheng Jia Jun", "Cheng Chia-chun"},
+		"陳志明":                {"Chan Chi Ming", "Chen Zhiming", "Chen Zhi Ming", "Chan Chi-ming", "Chen Chih-ming"},
+		"刘志强":                {"Liu Zhiqiang", "Liu Zhi Qiang", "Lau Zhiqiang", "Liu Chih-chiang"},
+		"백승민":                {"Baek Seungmin", "Paik Seung-min", "Paek Seung Min", "Baek Seung-min"},
+		"מיכל פרץ":           {"Michal Peretz", "Mikhal Perets", "Michal Perets"},
+		"יוסף לוי":           {"Yosef Levi", "Yosef Levy", "Joseph Levi"},
+		"Դավիթ Հովհաննիսյան": {"Davit Hovhannisyan", "David Hovannisian", "Davit Ovhannisyan"},
+		"ლევან გელაშვილი": {"Levan Gelashvili", "Lewan Gelaschwili"},
+		"सौरभ अग्रवाल":    {"Saurabh Agrawal", "Saurabh Agarwal", "Saurabh Agraval"},
+	}
+	want := map[string]*core.Record{}
+	for native := range readings {
+		r := rec(core.KindPerson, "US", all, map[string]any{"name": native})
+		x.Put(r)
+		want[native] = r
+	}
+	for _, n := range []string{"王志明", "陳美玲", "張家豪", "이승민", "שרה כהן", "Գոռ Սարգսյան", "ნინო კაპანაძე", "दीपक गुप्ता"} {
+		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": n}))
+	}
+	for native, qs := range readings {
+		for _, q := range qs {
+			hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) == 0 || hits[0].RecordID != want[native].ID {
+				t.Errorf("%q at the default threshold: %+v, want %s (%s) first", q, hits, native, want[native].ID)
+			}
+		}
+	}
+}

@@ -509,7 +509,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// longest, are not read.
 	// The query's keys and how much each says (rare keys say more), read
 	// once for both cuts.
-	qkeys := qn.Keys()
+	qkeys := queryKeys(qn)
 	qids := make([]uint32, len(qkeys))
 	idf := make([]float64, len(qkeys))
 	var qtotal float64
@@ -736,7 +736,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 				parts++
 				hit := false
 				for _, k := range keys[j : j+2] {
-					if k == 0 {
+					if k &^= moreFlag; k == 0 {
 						break
 					}
 					if qset[k>>6&3]&(1<<(k&63)) == 0 {
@@ -762,6 +762,34 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 								covered += idf[i]
 							}
 							own = own || i < len(qkeys)
+							met |= 1 << i
+							hit = true
+							break
+						}
+					}
+				}
+				if !hit && keys[j+1]&moreFlag != 0 {
+					// A part read from another script that meets no key
+					// of the query by its own reading may by another
+					// (Leung for 梁 Liang) or by its syllables, each
+					// written as a part of the query (Zhi Qiang for
+					// 志强 Zhiqiang): every one of the query's keys it
+					// meets is met.
+					for _, k := range x.moreKeys[x.persons[c.pid].names[ni][j/2]] {
+						for i, q := range qids {
+							if q != k || i >= 64 || met&(1<<i) != 0 || i >= len(qkeys) {
+								continue
+							}
+							if i < len(readingOf) && readingOf[i] >= 0 {
+								g := readingOf[i]
+								if w := min(idf[i], readingWeight[g]); w > readingMet[g] {
+									covered += w - readingMet[g]
+									readingMet[g] = w
+								}
+							} else {
+								covered += idf[i]
+							}
+							own = true
 							met |= 1 << i
 							hit = true
 							break
@@ -1105,4 +1133,35 @@ func readingGroups(x *Index, qn names.Name, qkeys []string, idf []float64) (read
 		}
 	}
 	return readingOf, readingWeight
+}
+
+// queryKeys are the keys a query asks for: the name's keys, less the
+// Latin spellings of a Hebrew part. Those key the part in the index, so
+// that a name in Latin letters finds a person recorded in Hebrew; a
+// Hebrew query is read letter by letter (its own keys meet the Latin
+// names' already), and asking for every Latin spelling too only brought
+// names that sound partly alike.
+func queryKeys(qn names.Name) []string {
+	hebrew := false
+	for _, t := range qn.Tokens {
+		hebrew = hebrew || t.Script == names.Hebrew
+	}
+	if !hebrew {
+		return qn.Keys()
+	}
+	seen := map[string]bool{}
+	var out []string
+	for i, t := range qn.Tokens {
+		ks := qn.TokenKeys(i)
+		if t.Script == names.Hebrew {
+			ks = t.Key()
+		}
+		for _, k := range ks {
+			if k != "" && !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
