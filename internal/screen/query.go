@@ -751,16 +751,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 								}
 								metGroup |= 1 << g
 							}
-							if i < len(readingOf) && readingOf[i] >= 0 {
-								// one reading per part, at most its weight
-								g := readingOf[i]
-								if w := min(idf[i], readingWeight[g]); w > readingMet[g] {
-									covered += w - readingMet[g]
-									readingMet[g] = w
-								}
-							} else {
-								covered += idf[i]
-							}
+							covered += keyCredit(i, idf, readingOf, readingWeight, &readingMet)
 							own = own || i < len(qkeys)
 							met |= 1 << i
 							hit = true
@@ -780,15 +771,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 							if q != k || i >= 64 || met&(1<<i) != 0 || i >= len(qkeys) {
 								continue
 							}
-							if i < len(readingOf) && readingOf[i] >= 0 {
-								g := readingOf[i]
-								if w := min(idf[i], readingWeight[g]); w > readingMet[g] {
-									covered += w - readingMet[g]
-									readingMet[g] = w
-								}
-							} else {
-								covered += idf[i]
-							}
+							covered += keyCredit(i, idf, readingOf, readingWeight, &readingMet)
 							own = true
 							met |= 1 << i
 							hit = true
@@ -836,6 +819,24 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		return cmp.Compare(a.pid, b.pid)
 	})
 	return h
+}
+
+// keyCredit is what meeting query key i adds to a spelling's coverage:
+// its weight, or for a key of a part read from another script, one
+// reading per part at most the part's weight (readingMet holds the best
+// reading met so far, per part).
+func keyCredit(i int, idf []float64, readingOf []int, readingWeight []float64, readingMet *[maxReadingParts]float64) float64 {
+	if i >= len(readingOf) || readingOf[i] < 0 {
+		return idf[i]
+	}
+	g := readingOf[i]
+	w := min(idf[i], readingWeight[g])
+	if w <= readingMet[g] {
+		return 0
+	}
+	add := w - readingMet[g]
+	readingMet[g] = w
+	return add
 }
 
 // unknownParts marks the query's Latin parts that no indexed name is
