@@ -314,6 +314,11 @@ func align(a, b []unit, cross bool) float64 {
 	// Similarities under 0.4 all count as different names: stop as soon
 	// as a whole row costs more than that.
 	abandon := 0.6 * denom
+	bDigraphs := false
+	for _, u := range b {
+		bDigraphs = bDigraphs || u.d1 != 0
+	}
+	lastMin := 0.0 // the least cost of the row before
 	for i := 1; i <= n; i++ {
 		cur[0] = prev[0] + da[i-1]
 		rowMin := cur[0]
@@ -339,9 +344,12 @@ func align(a, b []unit, cross bool) float64 {
 			cur[j] = best
 			rowMin = min(rowMin, best)
 		}
-		if rowMin > abandon {
+		// A digraph of b spans two rows: a path may leap over one, so
+		// with digraphs two rows past the cutoff are needed.
+		if rowMin > abandon && (!bDigraphs || lastMin > abandon) {
 			return 0.3
 		}
+		lastMin = rowMin
 		pp, prev, cur = prev, cur, pp
 	}
 	cost := prev[m]

@@ -162,37 +162,56 @@ func alignCodes(a, b []uint8, cross bool) float64 {
 	for j := 1; j <= m; j++ {
 		prev[j] = prev[j-1] + db[j-1]
 	}
+	// The letters of b that are digraphs (rare): a row of a letter that is
+	// none, against a b that has none, needs only the three moves.
+	var bd1, bd2 [32]uint8
+	bDigraphs := false
+	for j, c := range b {
+		if d := d1Code[c]; d != 0 {
+			bd1[j], bd2[j], bDigraphs = d, d2Code[c], true
+		}
+	}
+	var lastMin float32 // the least cost of the row before
 	for i := 1; i <= n; i++ {
 		ca := a[i-1]
 		sub := &subTab[ca]
-		cur[0] = prev[0] + da[i-1]
-		rowMin := cur[0]
+		dai := da[i-1]
+		left := prev[0] + dai
+		cur[0] = left
+		rowMin := left
 		d1a, d2a := d1Code[ca], d2Code[ca]
-		for j := 1; j <= m; j++ {
-			cb := b[j-1]
-			best := prev[j-1] + sub[cb]
-			if c := prev[j] + da[i-1]; c < best {
-				best = c
+		if d1a == 0 && (!bDigraphs || i < 2) {
+			diag := prev[0]
+			// min, not comparisons: which move is cheapest is data the
+			// branch predictor cannot guess, and the loop ran twice as
+			// long with branches.
+			for j := 1; j <= m; j++ {
+				up := prev[j]
+				best := min(diag+sub[b[j-1]], up+dai, left+db[j-1])
+				cur[j] = best
+				rowMin = min(rowMin, best)
+				diag, left = up, best
 			}
-			if c := cur[j-1] + db[j-1]; c < best {
-				best = c
-			}
-			if d1a != 0 && j >= 2 {
-				if c := prev[j-2] + subTab[d1a][b[j-2]] + subTab[d2a][cb] + 0.05; c < best {
-					best = c
+		} else {
+			for j := 1; j <= m; j++ {
+				cb := b[j-1]
+				best := min(prev[j-1]+sub[cb], prev[j]+dai, cur[j-1]+db[j-1])
+				if d1a != 0 && j >= 2 {
+					best = min(best, prev[j-2]+subTab[d1a][b[j-2]]+subTab[d2a][cb]+0.05)
 				}
-			}
-			if d1b := d1Code[cb]; d1b != 0 && i >= 2 {
-				if c := pp[j-1] + subTab[a[i-2]][d1b] + sub[d2Code[cb]] + 0.05; c < best {
-					best = c
+				if d1b := bd1[j-1]; d1b != 0 && i >= 2 {
+					best = min(best, pp[j-1]+subTab[a[i-2]][d1b]+sub[bd2[j-1]]+0.05)
 				}
+				cur[j] = best
+				rowMin = min(rowMin, best)
 			}
-			cur[j] = best
-			rowMin = min(rowMin, best)
 		}
-		if rowMin > abandon {
+		// A digraph of b spans two rows: a path may leap over one, so
+		// with digraphs two rows past the cutoff are needed.
+		if rowMin > abandon && (!bDigraphs || lastMin > abandon) {
 			return 0.3
 		}
+		lastMin = rowMin
 		pp, prev, cur = prev, cur, pp
 	}
 	s := 1 - float64(prev[m])/float64(denom)
