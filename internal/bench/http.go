@@ -154,7 +154,7 @@ func (b *httpBench) hitCounts(ctx context.Context) (rows, sightings int, err err
 type pass struct {
 	conc     int
 	external bool
-	kind     string // "miss", "repeat", "new"
+	kind     string // "miss", "repeat", "new"; and the floor's "empty", "bare"
 	queries  []query
 }
 
@@ -163,13 +163,25 @@ func (p pass) label() string {
 	if p.external {
 		client = "external client"
 	}
-	what := map[string]string{"miss": "misses", "repeat": "repeat hits", "new": "every hit new"}[p.kind]
+	what := map[string]string{"miss": "misses", "repeat": "repeat hits", "new": "every hit new",
+		"empty": "misses on an empty index", "bare": "a bare net/http server's fixed answer"}[p.kind]
 	return fmt.Sprintf("%s, concurrency %d, %s", client, p.conc, what)
 }
 
 type roundResult struct {
 	qps           float64
 	p50, p99, max time.Duration
+	// With the external client: the CPU each request cost the server (this
+	// process, which holds it) and the client (the other process).
+	serverCPU, clientCPU time.Duration
+}
+
+// sent is what one round of requests measured.
+type sent struct {
+	lat       []time.Duration
+	wall      time.Duration
+	failed    int
+	clientCPU time.Duration // the external client's, 0 in process
 }
 
 // bodies builds the request bodies of a round. For new hits each request
@@ -194,11 +206,13 @@ func noPlace(int) string { return "" }
 // measured rounds (the external client is another process, so the profile
 // is the server's alone).
 func (b *httpBench) measure(ctx context.Context, p pass, seq int) ([]roundResult, error) {
-	send := func(bs [][]byte) ([]time.Duration, time.Duration, int, error) {
-		return b.send(ctx, p, bs)
-	}
 	if b.o.ProfileDir != "" {
-		name := strings.NewReplacer(", ", "-", " ", "-").Replace(p.label())
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, strings.ReplaceAll(p.label(), ", ", "-"))
 		f, err := os.Create(filepath.Join(b.o.ProfileDir, fmt.Sprintf("cpu-%02d-%s.pprof", seq, name)))
 		if err != nil {
 			return nil, err
@@ -214,26 +228,34 @@ func (b *httpBench) measure(ctx context.Context, p pass, seq int) ([]roundResult
 		if p.kind == "new" {
 			bs = bodies(p.queries, func(i int) string { return fmt.Sprintf("bench %d round %d request %d", seq, r, i) })
 		}
-		lat, wall, failed, err := send(bs)
+		cpu0 := processCPU()
+		res, err := b.send(ctx, p, bs)
 		if err != nil {
 			return nil, err
 		}
-		if failed > 0 {
-			return nil, fmt.Errorf("%s: %d requests failed", p.label(), failed)
+		cpu := processCPU() - cpu0
+		if res.failed > 0 {
+			return nil, fmt.Errorf("%s: %d requests failed", p.label(), res.failed)
 		}
+		lat := res.lat
 		slices.Sort(lat)
 		q := func(x float64) time.Duration { return lat[int(x*float64(len(lat)-1))] }
-		rs = append(rs, roundResult{float64(len(lat)) / wall.Seconds(), q(0.5), q(0.99), lat[len(lat)-1]})
+		rr := roundResult{qps: float64(len(lat)) / res.wall.Seconds(), p50: q(0.5), p99: q(0.99), max: lat[len(lat)-1]}
+		if p.external {
+			n := time.Duration(len(lat))
+			rr.serverCPU, rr.clientCPU = cpu/n, res.clientCPU/n
+		}
+		rs = append(rs, rr)
 	}
 	return rs, nil
 }
 
-func (b *httpBench) send(ctx context.Context, p pass, bs [][]byte) ([]time.Duration, time.Duration, int, error) {
+func (b *httpBench) send(ctx context.Context, p pass, bs [][]byte) (sent, error) {
 	if p.external {
 		return b.external(ctx, bs, p.conc)
 	}
 	lat, wall, failed := run(b.addr, b.key, bs, p.conc)
-	return lat, wall, failed, nil
+	return sent{lat: lat, wall: wall, failed: failed}, nil
 }
 
 func median(rs []roundResult, f func(roundResult) float64) float64 {
@@ -243,6 +265,39 @@ func median(rs []roundResult, f func(roundResult) float64) float64 {
 	}
 	slices.Sort(vs)
 	return vs[len(vs)/2]
+}
+
+// logPass logs a pass's rounds and returns its median throughput and p99.
+func logPass(o Options, p pass, rs []roundResult) (qps float64, p99 time.Duration) {
+	qps = median(rs, func(r roundResult) float64 { return r.qps })
+	p99 = time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p99) }))
+	var each []string
+	for _, r := range rs {
+		each = append(each, fmt.Sprintf("%.0f", r.qps))
+	}
+	o.logf("HTTP %s: median %.0f req/s (rounds %s), p99 %v", p.label(), qps, strings.Join(each, ", "), p99)
+	return qps, p99
+}
+
+// passRows are a pass's rows: throughput, p50 and p99, and with the
+// external client the CPU a request cost each side. what is the pass's
+// label and an opened bracket of what it was measured at; targets are the
+// throughput's target and whether it is met, then the p99's.
+func passRows(ds, what string, external bool, rs []roundResult, targets [4]string) []Row {
+	qps := median(rs, func(r roundResult) float64 { return r.qps })
+	p50 := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p50) }))
+	p99 := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p99) }))
+	rows := []Row{
+		{ds, fmt.Sprintf("HTTP throughput, %s; median of %d rounds)", what, rounds), fmt.Sprintf("%.0f req/s", qps), targets[0], targets[1]},
+		{ds, fmt.Sprintf("HTTP p50 / p99, %s)", what), p50.Round(time.Microsecond).String() + " / " + p99.Round(time.Microsecond).String(), targets[2], targets[3]},
+	}
+	if external {
+		server := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.serverCPU) }))
+		client := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.clientCPU) }))
+		rows = append(rows, Row{ds, fmt.Sprintf("CPU per request, server / client process, %s; median of %d rounds)", what, rounds),
+			fmt.Sprintf("%d µs / %d µs", server.Microseconds(), client.Microseconds()), "", ""})
+	}
+	return rows
 }
 
 // httpRows measures the API on the sdn.csv queries (hits) and on people on
@@ -278,7 +333,7 @@ func httpRows(ctx context.Context, o Options, idx *screen.Index, all []entry, hi
 	for seq, p := range passes {
 		// Warm the connections and caches with repeats of earlier
 		// screenings, before the hits are counted.
-		if _, _, _, err := b.send(ctx, p, bodies(p.queries[:min(50, len(p.queries))], noPlace)); err != nil {
+		if _, err := b.send(ctx, p, bodies(p.queries[:min(50, len(p.queries))], noPlace)); err != nil {
 			return rows, err
 		}
 		hitRows0, sightings0, err := b.hitCounts(ctx)
@@ -294,15 +349,8 @@ func httpRows(ctx context.Context, o Options, idx *screen.Index, all []entry, hi
 			return rows, err
 		}
 		requests := rounds * len(p.queries)
-		qps := median(rs, func(r roundResult) float64 { return r.qps })
-		p50 := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p50) }))
-		p99 := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p99) }))
-		var each []string
-		for _, r := range rs {
-			each = append(each, fmt.Sprintf("%.0f", r.qps))
-		}
-		o.logf("HTTP %s: median %.0f req/s (rounds %s), p50 %v, p99 %v; %d new hit records, %d sightings, for %d requests",
-			p.label(), qps, strings.Join(each, ", "), p50, p99, hitRows1-hitRows0, sightings1-sightings0, requests)
+		qps, p99 := logPass(o, p, rs)
+		o.logf("HTTP %s: %d new hit records, %d sightings, for %d requests", p.label(), hitRows1-hitRows0, sightings1-sightings0, requests)
 		target, ok, p99Target, p99OK := "", "", "", ""
 		switch {
 		case p.external && p.conc == 2 && p.kind == "miss":
@@ -316,10 +364,7 @@ func httpRows(ctx context.Context, o Options, idx *screen.Index, all []entry, hi
 		if p.kind == "miss" {
 			rowDS = "1,000 people on no list (negatives_global.csv), same index"
 		}
-		rows = append(rows,
-			Row{rowDS, fmt.Sprintf("HTTP throughput, %s (%s; median of %d rounds)", p.label(), thr, rounds), fmt.Sprintf("%.0f req/s", qps), target, ok},
-			Row{rowDS, fmt.Sprintf("HTTP p50 / p99, %s (%s)", p.label(), thr), p50.Round(time.Microsecond).String() + " / " + p99.Round(time.Microsecond).String(), p99Target, p99OK},
-		)
+		rows = append(rows, passRows(rowDS, p.label()+" ("+thr, p.external, rs, [4]string{target, ok, p99Target, p99OK})...)
 		// What the pass wrote, counted in the store: with every hit new,
 		// each sighting (a request's match at the threshold) is a new hit
 		// record; repeats make none.
@@ -333,15 +378,103 @@ func httpRows(ctx context.Context, o Options, idx *screen.Index, all []entry, hi
 				fmt.Sprintf("%d new, %d sightings folded in", hitRows1-hitRows0, sightings1-sightings0), "0 new", met(hitRows1 == hitRows0)})
 		}
 	}
+	if len(o.Client) > 0 {
+		floor, err := floorRows(ctx, o, missQ, len(passes))
+		rows = append(rows, floor...)
+		if err != nil {
+			return rows, err
+		}
+	}
 	return rows, nil
+}
+
+// floorRows measures what the screening's figures stand on, with the same
+// external client and miss bodies: the API with an empty index, where each
+// screening checks the key, decodes the body, parses the name and finds
+// nothing; and a bare net/http server that answers each request at once
+// with the bytes of a real miss answer. The bare server is this machine's
+// loopback HTTP ceiling for the client; the empty index less the bare
+// server is the API's own plumbing; the misses less the empty index, the
+// screening. seq numbers the passes' profiles after the others'.
+func floorRows(ctx context.Context, o Options, missQ []query, seq int) ([]Row, error) {
+	empty, err := newHTTPBench(ctx, o, screen.New(), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer empty.close()
+	answer, ctype, err := empty.answer(missQ[0])
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "manara-bench")
+	if err != nil {
+		return nil, err
+	}
+	bare := &httpBench{o: o, dir: dir, key: "unused"}
+	defer bare.close()
+	bare.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", ctype)
+		w.Write(answer)
+	}))
+	bare.addr = strings.TrimPrefix(bare.ts.URL, "http://")
+
+	ds := "the 1,000 misses' request bodies, no list"
+	thr := fmt.Sprintf("threshold %.2f", screen.DefaultThreshold)
+	var rows []Row
+	for _, side := range []struct {
+		b    *httpBench
+		kind string
+		at   string
+	}{{empty, "empty", thr}, {bare, "bare", "no screening, no threshold"}} {
+		for _, conc := range []int{1, 2} {
+			p := pass{conc, true, side.kind, missQ}
+			if _, err := side.b.send(ctx, p, bodies(missQ[:min(50, len(missQ))], noPlace)); err != nil {
+				return rows, err
+			}
+			rs, err := side.b.measure(ctx, p, seq)
+			if err != nil {
+				return rows, err
+			}
+			seq++
+			logPass(o, p, rs)
+			rows = append(rows, passRows(ds, p.label()+" ("+side.at, true, rs, [4]string{})...)
+		}
+	}
+	return rows, nil
+}
+
+// answer posts one screening for q to the API and returns the answer's
+// bytes and content type.
+func (b *httpBench) answer(q query) ([]byte, string, error) {
+	body := bodies([]query{q}, noPlace)[0]
+	req, err := http.NewRequest(http.MethodPost, b.ts.URL+benchPath, bytes.NewReader(body))
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+b.key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.ts.Client().Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("screening on the empty index: %s: %s", resp.Status, data)
+	}
+	return data, resp.Header.Get("Content-Type"), nil
 }
 
 // external sends the bodies from a separate process (o.Client, which runs
 // [Client]) over loopback TCP and returns what it measured.
-func (b *httpBench) external(ctx context.Context, bs [][]byte, conc int) ([]time.Duration, time.Duration, int, error) {
+func (b *httpBench) external(ctx context.Context, bs [][]byte, conc int) (sent, error) {
 	f, err := os.CreateTemp(b.dir, "bodies")
 	if err != nil {
-		return nil, 0, 0, err
+		return sent{}, err
 	}
 	defer os.Remove(f.Name())
 	w := bufio.NewWriter(f)
@@ -351,7 +484,7 @@ func (b *httpBench) external(ctx context.Context, bs [][]byte, conc int) ([]time
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
-		return nil, 0, 0, err
+		return sent{}, err
 	}
 	f.Close()
 	args := append(append([]string{}, b.o.Client[1:]...), "--addr", b.addr, "--concurrency", strconv.Itoa(conc), "--bodies", f.Name())
@@ -361,23 +494,26 @@ func (b *httpBench) external(ctx context.Context, bs [][]byte, conc int) ([]time
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
-		return nil, 0, 0, fmt.Errorf("external client: %v: %s", err, strings.TrimSpace(errOut.String()))
+		return sent{}, fmt.Errorf("external client: %v: %s", err, strings.TrimSpace(errOut.String()))
 	}
 	var res clientResult
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
-		return nil, 0, 0, fmt.Errorf("external client output: %w", err)
+		return sent{}, fmt.Errorf("external client output: %w", err)
 	}
 	lat := make([]time.Duration, len(res.LatenciesNS))
 	for i, ns := range res.LatenciesNS {
 		lat[i] = time.Duration(ns)
 	}
-	return lat, time.Duration(res.WallNS), res.Failed, nil
+	return sent{lat: lat, wall: time.Duration(res.WallNS), failed: res.Failed, clientCPU: time.Duration(res.CPUNS)}, nil
 }
 
 type clientResult struct {
 	LatenciesNS []int64 `json:"latencies_ns"`
 	WallNS      int64   `json:"wall_ns"`
 	Failed      int     `json:"failed"`
+	// CPUNS is the client's own CPU while it sent, so that what it takes
+	// of the cores the server shares is known.
+	CPUNS int64 `json:"cpu_ns"`
 }
 
 // Client is the external load generator: `manara bench client --addr
@@ -406,8 +542,9 @@ func Client(args []string, stdout io.Writer) error {
 			bs = append(bs, l)
 		}
 	}
+	cpu0 := processCPU()
 	lat, wall, failed := run(*addr, key, bs, *conc)
-	res := clientResult{LatenciesNS: make([]int64, len(lat)), WallNS: int64(wall), Failed: failed}
+	res := clientResult{LatenciesNS: make([]int64, len(lat)), WallNS: int64(wall), Failed: failed, CPUNS: int64(processCPU() - cpu0)}
 	for i, d := range lat {
 		res.LatenciesNS[i] = int64(d)
 	}

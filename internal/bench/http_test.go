@@ -71,13 +71,25 @@ func TestHTTPHitsAreReal(t *testing.T) {
 	if checked != 7 {
 		t.Errorf("%d hit-count rows, want 7: %+v", checked, rows)
 	}
-	external := 0
+	external, cpu, floor := 0, 0, 0
 	for _, r := range rows {
 		if strings.Contains(r.Metric, "external client") && strings.HasPrefix(r.Metric, "HTTP throughput") {
 			external++
 		}
+		if strings.HasPrefix(r.Metric, "CPU per request") {
+			cpu++
+			var server, client int
+			if _, err := fmt.Sscanf(r.Value, "%d µs / %d µs", &server, &client); err != nil || client <= 0 {
+				t.Errorf("%s: %q, want the server's and the client's CPU", r.Metric, r.Value)
+			}
+		}
+		if strings.HasPrefix(r.Dataset, "the 1,000 misses") && strings.HasPrefix(r.Metric, "HTTP throughput") {
+			floor++
+		}
 	}
-	if external != 6 {
-		t.Errorf("%d external-client throughput rows, want 6 (c=1, c=2 × misses, repeats, new)", external)
+	// c=1 and c=2 × misses, repeats, new; then the floor: the empty index
+	// and the bare server at c=1 and c=2. Each has its CPU row.
+	if external != 10 || cpu != 10 || floor != 4 {
+		t.Errorf("%d external-client throughput rows (%d of the floor), %d CPU rows; want 10 (4) and 10", external, floor, cpu)
 	}
 }
