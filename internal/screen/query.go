@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -297,6 +298,24 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	}
 	var nameBuf [16]names.Token
 	decided := map[*recInfo]bool{} // restricted, per record: one access decision each
+	// The candidates' spellings and their parts' sounds lie all over the
+	// heap: they are read ahead, as the cut's are (retrieve), so that the
+	// waits overlap before the comparisons need them.
+	var ahead uint32
+	for _, c := range cands {
+		if threshold >= 0.7 && c.coverage < CoverageCutoff {
+			continue
+		}
+		p := &x.persons[c.pid]
+		for _, ni := range c.names {
+			if ni >= 0 && int(ni) < len(p.names) {
+				for _, id := range p.names[ni] {
+					ahead += uint32(len(x.tokens[id].Text))
+				}
+			}
+		}
+	}
+	runtime.KeepAlive(ahead) // so that the reads are not left out
 	for rank, c := range cands {
 		// A name that reaches a high threshold shares most of the query's
 		// keys (they are built to agree across scripts and spellings); one
@@ -712,7 +731,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		maxAcc = math.Max(maxAcc, c.score)
 		first += x.cut[c.pid][0]
 	}
-	sc.touch = first
+	runtime.KeepAlive(first) // so that the reads are not left out
 	for _, c := range wide {
 		cut := x.cut[c.pid]
 		lens := cut[1 : 1+cut[0]]
@@ -1011,7 +1030,6 @@ func (x *Index) partIDF(t names.Token, total float64) float64 {
 // scratch accumulates candidate weights densely, remembering which slots
 // it touched so that it is cleared in time proportional to the query.
 type scratch struct {
-	touch   uint32 // what the read-ahead of the cuts read, kept so that it is done
 	acc     []float32
 	touched []uint32
 	wide    topK // the first cut's candidates
