@@ -301,9 +301,13 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	// The candidates' spellings and their parts' sounds lie all over the
 	// heap: they are read ahead, as the cut's are (retrieve), so that the
 	// waits overlap before the comparisons need them.
+	// A name that reaches a high threshold shares most of the query's
+	// keys (they are built to agree across scripts and spellings); one
+	// that shares under a third of them cannot, so it is not aligned.
+	unaligned := func(c scored) bool { return threshold >= 0.7 && c.coverage < CoverageCutoff }
 	var ahead uint32
 	for _, c := range cands {
-		if threshold >= 0.7 && c.coverage < CoverageCutoff {
+		if unaligned(c) {
 			continue
 		}
 		p := &x.persons[c.pid]
@@ -317,10 +321,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	}
 	runtime.KeepAlive(ahead) // so that the reads are not left out
 	for rank, c := range cands {
-		// A name that reaches a high threshold shares most of the query's
-		// keys (they are built to agree across scripts and spellings); one
-		// that shares under a third of them cannot, so it is not aligned.
-		if threshold >= 0.7 && c.coverage < CoverageCutoff {
+		if unaligned(c) {
 			continue
 		}
 		p := &x.persons[c.pid]
