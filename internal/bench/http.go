@@ -254,8 +254,7 @@ func (b *httpBench) send(ctx context.Context, p pass, bs [][]byte) (sent, error)
 	if p.external {
 		return b.external(ctx, bs, p.conc)
 	}
-	lat, wall, failed := run(b.addr, b.key, bs, p.conc)
-	return sent{lat: lat, wall: wall, failed: failed}, nil
+	return run(b.addr, b.key, bs, p.conc), nil
 }
 
 func median(rs []roundResult, f func(roundResult) float64) float64 {
@@ -267,35 +266,43 @@ func median(rs []roundResult, f func(roundResult) float64) float64 {
 	return vs[len(vs)/2]
 }
 
-// logPass logs a pass's rounds and returns its median throughput and p99.
-func logPass(o Options, p pass, rs []roundResult) (qps float64, p99 time.Duration) {
-	qps = median(rs, func(r roundResult) float64 { return r.qps })
-	p99 = time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p99) }))
+// summary is a pass: the median of its rounds, each figure apart.
+type summary struct {
+	p                    pass
+	qps                  float64
+	p50, p99             time.Duration
+	serverCPU, clientCPU time.Duration
+}
+
+// summarize takes the medians of a pass's rounds and logs them.
+func summarize(o Options, p pass, rs []roundResult) summary {
+	d := func(f func(roundResult) time.Duration) time.Duration {
+		return time.Duration(median(rs, func(r roundResult) float64 { return float64(f(r)) }))
+	}
+	s := summary{p: p, qps: median(rs, func(r roundResult) float64 { return r.qps }),
+		p50: d(func(r roundResult) time.Duration { return r.p50 }), p99: d(func(r roundResult) time.Duration { return r.p99 }),
+		serverCPU: d(func(r roundResult) time.Duration { return r.serverCPU }), clientCPU: d(func(r roundResult) time.Duration { return r.clientCPU })}
 	var each []string
 	for _, r := range rs {
 		each = append(each, fmt.Sprintf("%.0f", r.qps))
 	}
-	o.logf("HTTP %s: median %.0f req/s (rounds %s), p99 %v", p.label(), qps, strings.Join(each, ", "), p99)
-	return qps, p99
+	o.logf("HTTP %s: median %.0f req/s (rounds %s), p99 %v", p.label(), s.qps, strings.Join(each, ", "), s.p99)
+	return s
 }
 
-// passRows are a pass's rows: throughput, p50 and p99, and with the
-// external client the CPU a request cost each side. what is the pass's
-// label and an opened bracket of what it was measured at; targets are the
-// throughput's target and whether it is met, then the p99's.
-func passRows(ds, what string, external bool, rs []roundResult, targets [4]string) []Row {
-	qps := median(rs, func(r roundResult) float64 { return r.qps })
-	p50 := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p50) }))
-	p99 := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.p99) }))
+// rows are a pass's rows: throughput, p50 and p99, and with the external
+// client the CPU a request cost each side. at is what the pass was
+// measured at (the threshold); targets are the throughput's target and
+// whether it is met, then the p99's.
+func (s summary) rows(ds, at string, targets [4]string) []Row {
+	what := s.p.label() + " (" + at
 	rows := []Row{
-		{ds, fmt.Sprintf("HTTP throughput, %s; median of %d rounds)", what, rounds), fmt.Sprintf("%.0f req/s", qps), targets[0], targets[1]},
-		{ds, fmt.Sprintf("HTTP p50 / p99, %s)", what), p50.Round(time.Microsecond).String() + " / " + p99.Round(time.Microsecond).String(), targets[2], targets[3]},
+		{ds, fmt.Sprintf("HTTP throughput, %s; median of %d rounds)", what, rounds), fmt.Sprintf("%.0f req/s", s.qps), targets[0], targets[1]},
+		{ds, fmt.Sprintf("HTTP p50 / p99, %s)", what), s.p50.Round(time.Microsecond).String() + " / " + s.p99.Round(time.Microsecond).String(), targets[2], targets[3]},
 	}
-	if external {
-		server := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.serverCPU) }))
-		client := time.Duration(median(rs, func(r roundResult) float64 { return float64(r.clientCPU) }))
+	if s.p.external {
 		rows = append(rows, Row{ds, fmt.Sprintf("CPU per request, server / client process, %s; median of %d rounds)", what, rounds),
-			fmt.Sprintf("%d µs / %d µs", server.Microseconds(), client.Microseconds()), "", ""})
+			fmt.Sprintf("%d µs / %d µs", s.serverCPU.Microseconds(), s.clientCPU.Microseconds()), "", ""})
 	}
 	return rows
 }
@@ -349,22 +356,22 @@ func httpRows(ctx context.Context, o Options, idx *screen.Index, all []entry, hi
 			return rows, err
 		}
 		requests := rounds * len(p.queries)
-		qps, p99 := logPass(o, p, rs)
+		sum := summarize(o, p, rs)
 		o.logf("HTTP %s: %d new hit records, %d sightings, for %d requests", p.label(), hitRows1-hitRows0, sightings1-sightings0, requests)
 		target, ok, p99Target, p99OK := "", "", "", ""
 		switch {
 		case p.external && p.conc == 2 && p.kind == "miss":
-			target, ok, p99Target, p99OK = "≥ 10,000 req/s", met(qps >= 10000), "≤ 1 ms", met(p99 <= time.Millisecond)
+			target, ok, p99Target, p99OK = "≥ 10,000 req/s", met(sum.qps >= 10000), "≤ 1 ms", met(sum.p99 <= time.Millisecond)
 		case p.external && p.conc == 2 && p.kind == "repeat":
-			target, ok = "≥ 5,000 req/s (watchman ≈ 280)", met(qps >= 5000)
+			target, ok = "≥ 5,000 req/s (watchman ≈ 280)", met(sum.qps >= 5000)
 		case p.external && p.conc == 2 && p.kind == "new":
-			target, ok = "≥ 1,500 req/s", met(qps >= 1500)
+			target, ok = "≥ 1,500 req/s", met(sum.qps >= 1500)
 		}
 		rowDS := ds
 		if p.kind == "miss" {
 			rowDS = "1,000 people on no list (negatives_global.csv), same index"
 		}
-		rows = append(rows, passRows(rowDS, p.label()+" ("+thr, p.external, rs, [4]string{target, ok, p99Target, p99OK})...)
+		rows = append(rows, sum.rows(rowDS, thr, [4]string{target, ok, p99Target, p99OK})...)
 		// What the pass wrote, counted in the store: with every hit new,
 		// each sighting (a request's match at the threshold) is a new hit
 		// record; repeats make none.
@@ -437,8 +444,7 @@ func floorRows(ctx context.Context, o Options, missQ []query, seq int) ([]Row, e
 				return rows, err
 			}
 			seq++
-			logPass(o, p, rs)
-			rows = append(rows, passRows(ds, p.label()+" ("+side.at, true, rs, [4]string{})...)
+			rows = append(rows, summarize(o, p, rs).rows(ds, side.at, [4]string{})...)
 		}
 	}
 	return rows, nil
@@ -543,21 +549,22 @@ func Client(args []string, stdout io.Writer) error {
 		}
 	}
 	cpu0 := processCPU()
-	lat, wall, failed := run(*addr, key, bs, *conc)
-	res := clientResult{LatenciesNS: make([]int64, len(lat)), WallNS: int64(wall), Failed: failed, CPUNS: int64(processCPU() - cpu0)}
-	for i, d := range lat {
+	r := run(*addr, key, bs, *conc)
+	res := clientResult{LatenciesNS: make([]int64, len(r.lat)), WallNS: int64(r.wall), Failed: r.failed, CPUNS: int64(processCPU() - cpu0)}
+	for i, d := range r.lat {
 		res.LatenciesNS[i] = int64(d)
 	}
 	return json.NewEncoder(stdout).Encode(res)
 }
 
 // run sends the bodies over conc keep-alive connections and returns each
-// request's latency, the wall time, and how many failed. It writes
+// request's latency, the wall time, and how many failed (no client CPU:
+// in process it cannot be told from the server's). It writes
 // prepared requests straight to the socket and reads only the status and
 // the body's length of each response (readResponse): a load generator
 // that costs little, as wrk would, so that the two cores go to the server
 // being measured.
-func run(addr, key string, bodies [][]byte, conc int) ([]time.Duration, time.Duration, int) {
+func run(addr, key string, bodies [][]byte, conc int) sent {
 	lat := make([]time.Duration, len(bodies))
 	var next, failed atomic.Int64
 	var wg sync.WaitGroup
@@ -610,7 +617,7 @@ func run(addr, key string, bodies [][]byte, conc int) ([]time.Duration, time.Dur
 		}()
 	}
 	wg.Wait()
-	return lat, time.Since(start), int(failed.Load())
+	return sent{lat: lat, wall: time.Since(start), failed: int(failed.Load())}
 }
 
 // readResponse reads one HTTP/1.1 response from br, discards its body and

@@ -299,7 +299,7 @@ func CompareNames(a, b Name) Result {
 type Matcher struct {
 	q     Name
 	spans []span
-	cache simCache
+	cache map[uint64]float64
 	// SoundOnly leaves out the letter-by-letter similarity that lifts a
 	// misspelt part's score (never above the conflict line). A screening
 	// at the alert threshold sets it: on 22,744 queries it changed no
@@ -401,14 +401,14 @@ func (m *Matcher) typoPair(x span, b Name, y bspan) bool {
 
 // NewMatcher prepares comparisons of q with other names.
 func NewMatcher(q Name) *Matcher {
-	return &Matcher{q: q, spans: spans(q)}
+	return &Matcher{q: q, spans: spans(q), cache: make(map[uint64]float64, 256)}
 }
 
 // Reset prepares m for another query, keeping its memory: a caller that
 // screens many queries pools its matchers.
 func (m *Matcher) Reset(q Name) {
 	m.q, m.spans, m.SoundOnly, m.typo, m.Confirmed = q, spans(q), false, nil, false
-	m.cache.reset()
+	clear(m.cache)
 }
 
 // Compare scores the matcher's name against b, without the explanation
@@ -514,11 +514,11 @@ func (m *Matcher) sim(i int, x span, b Name, y bspan, typos bool) float64 {
 	}
 	if m != nil {
 		if key, ok := cacheKey(i, b, y); ok {
-			if v, hit := m.cache.get(key); hit {
+			if v, hit := m.cache[key]; hit {
 				return v
 			}
 			v := spanSim(x, y.span(b, m.join[:]), !m.SoundOnly)
-			m.cache.put(key, v)
+			m.cache[key] = v
 			return v
 		}
 		return spanSim(x, y.span(b, m.join[:]), !m.SoundOnly)
