@@ -157,7 +157,7 @@ func (s *Service) write(ps []*pending) error {
 	s.commits.Add(1)
 	outs := make([][][]*core.Hit, len(ps))
 	err := s.Store.Update(context.Background(), func(tx core.Tx) error { // the group outlives any one request
-		g := &groupTx{tx: tx} // from nothing on every run (the store may run this again)
+		g := &groupTx{tx: tx, written: map[string]*core.Hit{}} // from nothing on every run (the store may run this again)
 		for i, p := range ps {
 			out, err := s.record(g, p.v, p.sightings, p.now)
 			if err != nil {
@@ -295,10 +295,15 @@ func (g *group) wait() {
 }
 
 // known remembers the open hit of each dedup key this process wrote: what
-// a repeat's answer needs, not the hit itself.
+// a repeat's answer needs, not the hit itself. For the most recent it
+// also keeps the hit as written (full), so that the writer of a repeat
+// updates it without reading it back: the store's version check
+// (core.HitTx.UpdateHit) tells when another writer changed it meanwhile,
+// and the repeat then reads it as before.
 type known struct {
-	mu   sync.Mutex
-	hits map[string]knownHit
+	mu    sync.Mutex
+	hits  map[string]knownHit
+	fulls int // entries whose full hit is kept
 }
 
 type knownHit struct {
@@ -306,10 +311,15 @@ type knownHit struct {
 	count         int
 	firstSeen     time.Time
 	withheld      bool
+	full          *core.Hit // nil past maxKnownFull; never changed once kept
 }
 
-// maxKnown bounds the memory of known hits (some 200 bytes each).
-const maxKnown = 200_000
+// maxKnown bounds the memory of known hits (some 200 bytes each), and
+// maxKnownFull that of the full hits kept (a few KiB each).
+const (
+	maxKnown     = 200_000
+	maxKnownFull = 10_000
+)
 
 func (k *known) get(key string, since time.Time) (knownHit, bool) {
 	k.mu.Lock()
@@ -318,27 +328,63 @@ func (k *known) get(key string, since time.Time) (knownHit, bool) {
 	return h, ok && !h.firstSeen.Before(since)
 }
 
+// full returns the hit of key as this process last wrote it, if it is
+// kept and still open.
+func (k *known) full(key string, since time.Time) *core.Hit {
+	h, ok := k.get(key, since)
+	if !ok {
+		return nil
+	}
+	return h.full
+}
+
 func (k *known) put(hs [][]*core.Hit, since time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.hits == nil {
 		k.hits = map[string]knownHit{}
 	}
-	if len(k.hits) >= maxKnown {
+	if len(k.hits) >= maxKnown || k.fulls >= maxKnownFull {
 		// Full: forget the expired, and if that frees too little, all
 		// (the durable path finds them again).
 		for key, old := range k.hits {
 			if old.firstSeen.Before(since) {
-				delete(k.hits, key)
+				k.forget(key, old)
 			}
 		}
 		if len(k.hits) > maxKnown*3/4 {
 			clear(k.hits)
+			k.fulls = 0
+		}
+		if k.fulls >= maxKnownFull*3/4 {
+			for key, old := range k.hits { // keep what answers a repeat, not the hits
+				if old.full != nil {
+					old.full = nil
+					k.hits[key] = old
+				}
+			}
+			k.fulls = 0
 		}
 	}
 	for _, row := range hs {
 		for _, h := range row {
-			k.hits[h.DedupKey] = knownHit{id: h.ID, reference: h.Reference, count: h.Count, firstSeen: h.FirstSeen, withheld: h.Withheld}
+			if old, ok := k.hits[h.DedupKey]; ok && old.full != nil {
+				k.fulls--
+			}
+			kh := knownHit{id: h.ID, reference: h.Reference, count: h.Count, firstSeen: h.FirstSeen, withheld: h.Withheld}
+			if k.fulls < maxKnownFull && h.Version > 0 && h.Owner != "" {
+				c := *h // the caller's copy is the caller's
+				kh.full = &c
+				k.fulls++
+			}
+			k.hits[h.DedupKey] = kh
 		}
 	}
+}
+
+func (k *known) forget(key string, old knownHit) {
+	if old.full != nil {
+		k.fulls--
+	}
+	delete(k.hits, key)
 }

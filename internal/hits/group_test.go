@@ -252,3 +252,92 @@ func TestRepeatsShareOneCommit(t *testing.T) {
 		})
 	}
 }
+
+// A repeat is counted into the hit as this process last wrote it, without
+// reading it back; when another writer has changed the hit since (the
+// owner's workflow, another process), the store's version check turns it
+// away and the repeat reads the hit again: no sighting and no change of
+// the owner's is lost.
+func TestRepeatAfterAnotherWriter(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := &openHitCounter{Store: b.Open(t)}
+			rec := storetest.NewRecord("MA", core.Releasability{Mode: core.ReleaseAll}, core.StatusActive)
+			if err := st.Update(context.Background(), func(tx core.Tx) error { return tx.InsertRecord(rec) }); err != nil {
+				t.Fatal(err)
+			}
+			svc := hits.New(st)
+			other := hits.New(st)
+			reads := func(want int64, when string) {
+				t.Helper()
+				if n := st.reads.Swap(0); n != want {
+					t.Fatalf("%s: the open hit was read %d times, want %d", when, n, want)
+				}
+			}
+			es := core.Viewer{Bureau: "ES", KeyID: "k", Permissions: []string{core.PermScreen}}
+			owner := core.Viewer{Bureau: "MA", KeyID: "m", Permissions: []string{core.PermScreen}}
+			sg := hits.Sighting{Type: "person", Subject: "x", Query: "x", Context: map[string]string{"border_post": "Ceuta"},
+				Matches: []hits.Match{{RecordID: rec.ID, Score: 0.95, Label: "x"}}}
+			record := func(s *hits.Service) string {
+				t.Helper()
+				out, err := s.Record(context.Background(), es, []hits.Sighting{sg})
+				if err != nil || len(out) != 1 || len(out[0]) != 1 {
+					t.Fatalf("record: %v %v", out, err)
+				}
+				s.Flush()
+				return out[0][0].ID
+			}
+			stored := func(id string) *core.Hit {
+				t.Helper()
+				var h *core.Hit
+				if err := st.View(context.Background(), func(tx core.Tx) (err error) { h, err = tx.GetHit(id); return }); err != nil {
+					t.Fatal(err)
+				}
+				return h
+			}
+			id := record(svc)
+			reads(1, "a new hit") // looked for, not found
+			record(svc)           // from what svc wrote
+			reads(0, "a repeat of what this process wrote")
+			if h := stored(id); h.Count != 2 || h.Version != 2 {
+				t.Fatalf("after a repeat: count %d version %d, want 2 and 2", h.Count, h.Version)
+			}
+			if _, err := svc.Transition(context.Background(), owner, id, hits.Change{State: core.HitBeingChecked, Notes: "on it"}); err != nil {
+				t.Fatal(err)
+			}
+			record(svc) // svc's copy is now an old version
+			reads(1, "a repeat after the owner's change")
+			h := stored(id)
+			if h.Count != 3 || h.OwnerState != core.HitBeingChecked || len(h.History) == 0 {
+				t.Fatalf("after the owner's change and a repeat: count %d, owner state %q, history %v", h.Count, h.OwnerState, h.History)
+			}
+			record(other) // another process over the same store
+			record(svc)
+			record(svc)
+			reads(2, "repeats in two processes") // other's, then svc's once
+			if h := stored(id); h.Count != 6 || h.OwnerState != core.HitBeingChecked {
+				t.Fatalf("after repeats from two processes: count %d (want 6), owner state %q", h.Count, h.OwnerState)
+			}
+		})
+	}
+}
+
+// openHitCounter is a real store that counts the reads of an open hit.
+type openHitCounter struct {
+	core.Store
+	reads atomic.Int64
+}
+
+func (c *openHitCounter) Update(ctx context.Context, fn func(core.Tx) error) error {
+	return c.Store.Update(ctx, func(tx core.Tx) error { return fn(countingTx{tx, &c.reads}) })
+}
+
+type countingTx struct {
+	core.Tx
+	reads *atomic.Int64
+}
+
+func (t countingTx) OpenHit(key string, since time.Time) (*core.Hit, error) {
+	t.reads.Add(1)
+	return t.Tx.OpenHit(key, since)
+}

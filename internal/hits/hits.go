@@ -175,6 +175,9 @@ type groupTx struct {
 	events  []*core.Event
 	entries []*core.AuditEntry
 	records map[string]*core.Record
+	// written holds the hits this transaction wrote, by dedup key: a
+	// later sighting of one in the same group counts on from it.
+	written map[string]*core.Hit
 }
 
 // record reads a record once per transaction: what it read is what the
@@ -214,6 +217,33 @@ func (g *groupTx) flush() error {
 	return audit.Append(g.tx, g.entries...)
 }
 
+// repeatKnown counts a repeat sighting of key into the hit as this
+// transaction or this process last wrote it, without reading it back. It
+// returns nil, nil when it knows no such hit or when the stored hit is no
+// longer the version it knows (another writer changed it, or it is gone):
+// the caller then reads the open hit from the store.
+func (s *Service) repeatKnown(g *groupTx, key string, since, now time.Time) (*core.Hit, error) {
+	last := g.written[key]
+	if last == nil {
+		last = s.known.full(key, since)
+	}
+	if last == nil || last.FirstSeen.Before(since) {
+		return nil, nil
+	}
+	h := *last // shallow: a repeat changes only the fields below
+	h.Count++
+	h.LastSeen = now
+	h.Version++
+	err := g.tx.UpdateHit(&h)
+	switch code := core.ErrorCode(err); {
+	case err == nil:
+		return &h, nil
+	case code == core.ECONFLICT || code == core.ENOTFOUND:
+		return nil, nil
+	}
+	return nil, err
+}
+
 // record turns one screening's sightings into hits inside g's
 // transaction, gathering their events and audit entries in g.
 func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now time.Time) ([][]*core.Hit, error) {
@@ -237,15 +267,20 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 				continue // cancelled or expired since the index answered: not screened
 			}
 			key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
-			h, err := tx.OpenHit(key, since)
+			h, err := s.repeatKnown(g, key, since, now)
+			if h == nil && err == nil {
+				if h, err = tx.OpenHit(key, since); err == nil {
+					h.Count++
+					h.LastSeen = now
+					h.Version++
+					if err := tx.UpdateHit(h); err != nil {
+						return nil, err
+					}
+				}
+			}
 			switch {
 			case err == nil:
-				h.Count++
-				h.LastSeen = now
-				h.Version++
-				if err := tx.UpdateHit(h); err != nil {
-					return nil, err
-				}
+				g.written[key] = h
 				g.events = append(g.events, events(EventRepeated, h, rec, now, false)...)
 				g.entries = append(g.entries, audit.Entry(v, "hit.repeat", audit.OK, rec.ID))
 			case core.ErrorCode(err) == core.ENOTFOUND:
@@ -271,6 +306,7 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 				if err := tx.InsertHit(h); err != nil {
 					return nil, err
 				}
+				g.written[key] = h
 				g.events = append(g.events, events(EventCreated, h, rec, now, false)...)
 				e := audit.Entry(v, "hit.create", audit.OK, rec.ID)
 				e.Query = fmt.Sprintf("hit %s (%s) score %.3f%s", h.Reference, sg.Type, m.Score, contextSummary(sg.Context))
