@@ -170,7 +170,7 @@ func (s *Server) settle(r *http.Request, v core.Viewer, answer []screen.Hit) ([]
 		if h.Restricted && !h.Alert() {
 			continue // a record the caller may not see is told only at the alert threshold
 		}
-		h.Describe(rec)
+		s.descriptions.Describe(&h, rec)
 		out = append(out, h)
 	}
 	return out, recs, nil

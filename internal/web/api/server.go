@@ -125,6 +125,10 @@ type Server struct {
 	refMu  sync.Mutex
 	refKey []byte
 
+	// descriptions completes answer hits from the records they were found
+	// in, each record decoded once per version (screen.Descriptions).
+	descriptions screen.Descriptions
+
 	publicLimit addressLimiter
 	reportLimit addressLimiter
 	followLimit addressLimiter
