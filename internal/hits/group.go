@@ -318,7 +318,7 @@ type knownHit struct {
 // maxKnownFull that of the full hits kept (a few KiB each).
 const (
 	maxKnown     = 200_000
-	maxKnownFull = 10_000
+	maxKnownFull = 4096
 )
 
 func (k *known) get(key string, since time.Time) (knownHit, bool) {
@@ -344,7 +344,7 @@ func (k *known) put(hs [][]*core.Hit, since time.Time) {
 	if k.hits == nil {
 		k.hits = map[string]knownHit{}
 	}
-	if len(k.hits) >= maxKnown || k.fulls >= maxKnownFull {
+	if len(k.hits) >= maxKnown {
 		// Full: forget the expired, and if that frees too little, all
 		// (the durable path finds them again).
 		for key, old := range k.hits {
@@ -356,14 +356,19 @@ func (k *known) put(hs [][]*core.Hit, since time.Time) {
 			clear(k.hits)
 			k.fulls = 0
 		}
-		if k.fulls >= maxKnownFull*3/4 {
-			for key, old := range k.hits { // keep what answers a repeat, not the hits
-				if old.full != nil {
-					old.full = nil
-					k.hits[key] = old
+	}
+	if k.fulls >= maxKnownFull {
+		// Let a quarter of the full hits go, any (a map's order is
+		// random): their repeats still answer from here, and their
+		// writer reads them.
+		for key, old := range k.hits {
+			if old.full != nil {
+				old.full = nil
+				k.hits[key] = old
+				if k.fulls--; k.fulls <= maxKnownFull*3/4 {
+					break
 				}
 			}
-			k.fulls = 0
 		}
 	}
 	for _, row := range hs {
