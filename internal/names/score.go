@@ -83,8 +83,11 @@ func (x span) label() string {
 	return x.text + " " + x.tail
 }
 
-func spans(n Name) []span {
-	var out []span
+func spans(n Name) []span { return appendSpans(make([]span, 0, 2*len(n.Tokens)), n) }
+
+// appendSpans appends n's spans to out: each part, and each two parts of
+// one script written as one word.
+func appendSpans(out []span, n Name) []span {
 	for i, t := range n.Tokens {
 		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
@@ -407,7 +410,10 @@ func NewMatcher(q Name) *Matcher {
 // Reset prepares m for another query, keeping its memory: a caller that
 // screens many queries pools its matchers.
 func (m *Matcher) Reset(q Name) {
-	m.q, m.spans, m.SoundOnly, m.typo, m.Confirmed = q, spans(q), false, nil, false
+	// The spans' array is the matcher's, reused query after query (a
+	// pooled matcher serves one query at a time).
+	clear(m.spans)
+	m.q, m.spans, m.SoundOnly, m.typo, m.Confirmed = q, appendSpans(m.spans[:0], q), false, nil, false
 	clear(m.cache)
 }
 
