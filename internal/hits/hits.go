@@ -221,27 +221,36 @@ func (g *groupTx) flush() error {
 // transaction or this process last wrote it, without reading it back. It
 // returns nil, nil when it knows no such hit or when the stored hit is no
 // longer the version it knows (another writer changed it, or it is gone):
-// the caller then reads the open hit from the store.
+// the caller then reads the open hit from the store. Both sources hold
+// open hits only (known.full checks the window; this transaction wrote
+// open ones).
 func (s *Service) repeatKnown(g *groupTx, key string, since, now time.Time) (*core.Hit, error) {
 	last := g.written[key]
 	if last == nil {
 		last = s.known.full(key, since)
 	}
-	if last == nil || last.FirstSeen.Before(since) {
+	if last == nil {
 		return nil, nil
 	}
-	h := *last // shallow: a repeat changes only the fields below
-	h.Count++
-	h.LastSeen = now
-	h.Version++
-	err := g.tx.UpdateHit(&h)
+	h := repeated(last, now)
+	err := g.tx.UpdateHit(h)
 	switch code := core.ErrorCode(err); {
 	case err == nil:
-		return &h, nil
+		return h, nil
 	case code == core.ECONFLICT || code == core.ENOTFOUND:
 		return nil, nil
 	}
 	return nil, err
+}
+
+// repeated is hit h with one more sighting at now, as its next version: a
+// shallow copy, since a repeat changes only these fields.
+func repeated(h *core.Hit, now time.Time) *core.Hit {
+	r := *h
+	r.Count++
+	r.LastSeen = now
+	r.Version++
+	return &r
 }
 
 // record turns one screening's sightings into hits inside g's
@@ -270,9 +279,7 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 			h, err := s.repeatKnown(g, key, since, now)
 			if h == nil && err == nil {
 				if h, err = tx.OpenHit(key, since); err == nil {
-					h.Count++
-					h.LastSeen = now
-					h.Version++
+					h = repeated(h, now)
 					if err := tx.UpdateHit(h); err != nil {
 						return nil, err
 					}

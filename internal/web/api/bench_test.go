@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"github.com/manara-hub/manara/internal/audit"
-	"github.com/manara-hub/manara/internal/screen"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
+	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 )
