@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,12 +41,36 @@ func Dialect() sqlstore.Dialect {
 	}
 }
 
+// rebound keeps the statements rebind has turned, by their text: every
+// statement is a constant of the code or one of a few shapes of one (a
+// LIMIT, a count of rows), so the texts are few; past maxRebound more are
+// turned each time rather than kept.
+var (
+	rebound      sync.Map // string → string
+	reboundCount atomic.Int64
+)
+
+const maxRebound = 4096
+
 // rebind turns ? placeholders into $1, $2… Our queries never contain a
 // literal question mark.
 func rebind(q string) string {
 	if !strings.Contains(q, "?") {
 		return q
 	}
+	if r, ok := rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebindText(q)
+	if reboundCount.Load() < maxRebound {
+		if _, loaded := rebound.LoadOrStore(q, r); !loaded {
+			reboundCount.Add(1)
+		}
+	}
+	return r
+}
+
+func rebindText(q string) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range q {

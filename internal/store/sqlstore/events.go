@@ -51,11 +51,16 @@ func (t *tx) InsertEvents(es []*core.Event) error {
 }
 
 // insertRows inserts rows of width values each, taking the largest
-// statement of stmts (by rows held: 16, 8, 4, 2 or 1) that the rows left
-// fill, so that a few fixed texts stay prepared whatever the count.
+// statement of stmts (by rows held: a power of two, from 1 up) that the
+// rows left fill, so that a few fixed texts stay prepared whatever the
+// count.
 func (t *tx) insertRows(stmts map[int]string, width int, rows []any) error {
+	most := 1
+	for stmts[2*most] != "" {
+		most *= 2
+	}
 	for n := len(rows) / width; n > 0; {
-		k := 16
+		k := most
 		for k > n {
 			k /= 2
 		}
@@ -69,10 +74,13 @@ func (t *tx) insertRows(stmts map[int]string, width int, rows []any) error {
 
 // multiRow returns the INSERT statements of head for 1, 2, 4, 8 and 16
 // rows of width values.
-func multiRow(head string, width int) map[int]string {
+func multiRow(head string, width int) map[int]string { return multiRowUpTo(head, width, 16) }
+
+// multiRowUpTo is multiRow up to most rows (a power of two).
+func multiRowUpTo(head string, width, most int) map[int]string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
 	m := map[int]string{}
-	for n := 1; n <= 16; n *= 2 {
+	for n := 1; n <= most; n *= 2 {
 		m[n] = head + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 	}
 	return m

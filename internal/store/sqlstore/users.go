@@ -195,19 +195,33 @@ func (t *tx) AuditHead() (core.AuditHead, error) {
 	return h, err
 }
 
+// The audit writer hands over up to a few hundred entries at once: 64
+// rows of 12 values, 768 placeholders, stay far under both databases'
+// limits.
+var (
+	auditInsert        = multiRowUpTo(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash) VALUES `, 12, 64)
+	auditRecordsInsert = multiRowUpTo(`INSERT INTO audit_records (record_id, seq) VALUES `, 2, 64)
+)
+
+// InsertAudit writes the entries many rows a statement (the grouped
+// writer hands over a batch of screenings at once: on PostgreSQL a
+// statement each was a round trip each).
 func (t *tx) InsertAudit(es []*core.AuditEntry, tree core.AuditTree) error {
+	rows := make([]any, 0, 12*len(es))
+	var recs []any
 	for _, e := range es {
 		ids, _ := json.Marshal(orEmpty(e.RecordIDs))
-		if _, err := t.exec(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, string(ids),
-			e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash); err != nil {
-			return err
-		}
+		rows = append(rows, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, string(ids),
+			e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash)
 		for _, id := range slices.Compact(slices.Sorted(slices.Values(e.RecordIDs))) {
-			if _, err := t.exec(`INSERT INTO audit_records (record_id, seq) VALUES (?, ?)`, id, e.Seq); err != nil {
-				return err
-			}
+			recs = append(recs, id, e.Seq)
 		}
+	}
+	if err := t.insertRows(auditInsert, 12, rows); err != nil {
+		return err
+	}
+	if err := t.insertRows(auditRecordsInsert, 2, recs); err != nil {
+		return err
 	}
 	if err := t.insertTreeHashes(tree.First, tree.Hashes); err != nil {
 		return err
@@ -222,34 +236,16 @@ func (t *tx) InsertAudit(es []*core.AuditEntry, tree core.AuditTree) error {
 }
 
 // insertTreeHashes writes hashes at consecutive indexes from first, many
-// rows a statement. Statements hold 32, 16, 8, 4, 2 or 1 rows, so that a
-// few fixed texts stay prepared whatever the count.
+// rows a statement (a group of n entries brings about 2n hashes).
 func (t *tx) insertTreeHashes(first int64, hs [][32]byte) error {
-	for len(hs) > 0 {
-		n := 32
-		for n > len(hs) {
-			n /= 2
-		}
-		args := make([]any, 0, 2*n)
-		for i := range n {
-			args = append(args, first+int64(i), hs[i][:])
-		}
-		if _, err := t.exec(treeInsert[n], args...); err != nil {
-			return err
-		}
-		first += int64(n)
-		hs = hs[n:]
+	args := make([]any, 0, 2*len(hs))
+	for i := range hs {
+		args = append(args, first+int64(i), hs[i][:])
 	}
-	return nil
+	return t.insertRows(treeInsert, 2, args)
 }
 
-var treeInsert = func() map[int]string {
-	m := map[int]string{}
-	for n := 1; n <= 32; n *= 2 {
-		m[n] = `INSERT INTO audit_tree (idx, hash) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?), `, n), ", ")
-	}
-	return m
-}()
+var treeInsert = multiRowUpTo(`INSERT INTO audit_tree (idx, hash) VALUES `, 2, 128)
 
 func (t *tx) AuditHashes(indexes []int64) ([][32]byte, error) {
 	out := make([][32]byte, len(indexes))
