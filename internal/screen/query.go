@@ -569,8 +569,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// indexed name has them.
 	var typoCover float64 // what the neighbours may cover, at most
 	var nearParts []bool  // the parts that have neighbours
+	var near [][]uint32   // the parts one typing error from each query part's
 	if !investigate && typos != nil {
-		for _, nk := range x.visitSpellingNeighbours(nil, qn, qkeys, total, nil, typos) {
+		near = x.spellingNeighbours(qn, typos)
+		for _, nk := range x.visitSpellingNeighbours(nil, qn, qkeys, total, nil, near) {
 			if nearParts == nil {
 				nearParts = make([]bool, len(qn.Tokens))
 			}
@@ -643,7 +645,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	needOwn := !investigate && len(qn.Tokens) > 1 && !dobKnown
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, nil)
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, x.spellingNeighbours(qn, nil))
 	} else if nearParts != nil {
 		// At the alert threshold only a part no listed name is written
 		// as may be a typing error: the parts one error away are read
@@ -660,7 +662,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 				}
 			}
 		}
-		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, add, typos)
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, add, near)
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -898,16 +900,47 @@ type neighbourKey struct {
 	part   int // the query part it is a neighbour of
 }
 
+// maxNeighbours is the most indexed parts taken for one query part as
+// one typing error away: a common short part has many.
+const maxNeighbours = 48
+
+// spellingNeighbours lists, per Latin part of the query (those only
+// marks, when set), the indexed parts one typing error away, by id, in
+// the order of the part's spelling variants (a part met through two
+// variants is listed twice, and counts twice towards maxNeighbours).
+// The keys of a query are looked up once for both of its passes
+// (visitSpellingNeighbours).
+func (x *Index) spellingNeighbours(qn names.Name, only []bool) [][]uint32 {
+	out := make([][]uint32, len(qn.Tokens))
+	var tidBuf [64]uint32
+	for ti, t := range qn.Tokens {
+		if t.Script != names.Latin || t.Particle() || only != nil && !only[ti] {
+			continue
+		}
+		for _, v := range spellVariants(t.Text) {
+			for _, tid := range x.spelledAs(v, tidBuf[:0]) {
+				if len(out[ti]) == maxNeighbours {
+					break
+				}
+				if x.tokens[tid].Text != t.Text {
+					out[ti] = append(out[ti], tid)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // visitSpellingNeighbours reads the postings of the keys of indexed parts
 // one typing error away from the query's Latin parts (Arzin for Arlin,
 // Fanreach for Faneach): their sound keys differ, so the query's own keys
 // and their one-letter variants may not reach them.
 //
-// only, when set, limits the parts looked at to those it marks; add,
-// when nil, leaves the postings unread: only the keys are returned.
-func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), only []bool) []neighbourKey {
+// near are the parts one error away, per query part
+// (spellingNeighbours); add, when nil, leaves the postings unread: only
+// the keys are returned.
+func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), near [][]uint32) []neighbourKey {
 	var out []neighbourKey
-	const maxNeighbours = 48 // per query part: a common short part has many
 	// The key ids met so far: a few dozen at most, so a slice searched
 	// end to end costs less than a map to make.
 	seen := make([]uint32, 0, 64)
@@ -916,31 +949,20 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			seen = append(seen, id)
 		}
 	}
-	var tidBuf [64]uint32
 	for ti, t := range qn.Tokens {
-		if t.Script != names.Latin || t.Particle() || only != nil && !only[ti] {
+		if ti >= len(near) || len(near[ti]) == 0 {
 			continue
 		}
 		if add == nil {
-			n := 0
 			partIDF := -1.0 // x.partIDF(t, total), once there is a neighbour
-			for _, v := range spellVariants(t.Text) {
-				for _, tid := range x.spelledAs(v, tidBuf[:0]) {
-					if n == maxNeighbours {
-						break
-					}
-					if x.tokens[tid].Text == t.Text {
-						continue
-					}
-					n++
-					for _, kid := range x.tokKeys[tid] {
-						if kid != 0 && !slices.Contains(seen, kid) {
-							seen = append(seen, kid)
-							if partIDF < 0 {
-								partIDF = x.partIDF(t, total)
-							}
-							out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
+			for _, tid := range near[ti] {
+				for _, kid := range x.tokKeys[tid] {
+					if kid != 0 && !slices.Contains(seen, kid) {
+						seen = append(seen, kid)
+						if partIDF < 0 {
+							partIDF = x.partIDF(t, total)
 						}
+						out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
 					}
 				}
 			}
@@ -967,31 +989,21 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 				partIDF = v
 			}
 		}
-		var near []*roaring.Bitmap
-		n := 0
-		for _, v := range spellVariants(t.Text) {
-			for _, tid := range x.spelledAs(v, tidBuf[:0]) {
-				if n == maxNeighbours {
-					break
-				}
-				if x.tokens[tid].Text == t.Text {
+		var postings []*roaring.Bitmap
+		for _, tid := range near[ti] {
+			for _, kid := range x.tokKeys[tid] {
+				if kid == 0 || slices.Contains(seen, kid) {
 					continue
 				}
-				n++
-				for _, kid := range x.tokKeys[tid] {
-					if kid == 0 || slices.Contains(seen, kid) {
-						continue
-					}
-					seen = append(seen, kid)
-					if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= maxPostings {
-						near = append(near, b)
-						out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
-					}
+				seen = append(seen, kid)
+				if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= maxPostings {
+					postings = append(postings, b)
+					out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
 				}
 			}
 		}
-		sort.Slice(near, func(i, j int) bool { return near[i].GetCardinality() < near[j].GetCardinality() })
-		for _, b := range near {
+		sort.Slice(postings, func(i, j int) bool { return postings[i].GetCardinality() < postings[j].GetCardinality() })
+		for _, b := range postings {
 			w := 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
 			it := b.Iterator()
 		pids:
