@@ -70,6 +70,9 @@ type rawToken struct {
 	// syllables of a Chinese or Korean part (xiao, ming): Latin spellings
 	// write them joined or apart, and each is a retrieval key.
 	syllables []string
+	// sounds is how many characters (syllables) a Chinese or Korean part
+	// is written with.
+	sounds int
 }
 
 // split normalises a name and cuts it into words. Mixed-script words are

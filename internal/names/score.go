@@ -68,8 +68,9 @@ type span struct {
 	codes    []uint8
 	alts     [][]unit
 	altCodes [][]uint8
-	near     int    // the last near alts are near readings (Token.near)
-	text     string // the first part; a two-part span's second is tail
+	near     int      // the last near alts are near readings (Token.near)
+	readings []string // a Chinese or Korean syllable's (Token.readings)
+	text     string   // the first part; a two-part span's second is tail
 	tail     string
 	script   Script
 	weight   float64
@@ -89,7 +90,7 @@ func spans(n Name) []span { return appendSpans(make([]span, 0, 2*len(n.Tokens)),
 // one script written as one word.
 func appendSpans(out []span, n Name) []span {
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: t.Weight})
+		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
@@ -122,6 +123,9 @@ func spanSim(a, b span, spelled bool) float64 {
 	}
 	best := sim(a.units, a.codes, b.units, b.codes)
 	if best >= 1 {
+		if offReading(a, b) { // the same sounds, not the same syllable
+			return 1 - offReadingCost
+		}
 		return 1
 	}
 	// the readings that scored best, for the checks of written vowels
@@ -151,6 +155,9 @@ func spanSim(a, b span, spelled bool) float64 {
 		if s := sim(a.units, a.codes, y, codeAt(b.altCodes, i)) - 0.05; s > best {
 			best, bestA, bestB = s, a.units, y
 		}
+	}
+	if best > 0 && offReading(a, b) {
+		best = math.Max(0, best-offReadingCost)
 	}
 	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
 		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) {
@@ -220,6 +227,41 @@ func patternApart(x, y string) bool {
 		}
 	}
 	return false
+}
+
+// offReadingCost is taken from the similarity of a Chinese or Korean
+// syllable and a Latin part spelt as none of its readings (see
+// offReading).
+const offReadingCost = 0.1
+
+// offReading reports whether one of x and y is a part written with one
+// Chinese or Korean character, the other a Latin part, and the Latin
+// part is spelt as none of the readings the character has (pinyin,
+// Wade–Giles, Cantonese, a surname's usual spellings; Revised
+// Romanization, McCune–Reischauer and the spellings people choose).
+// Those readings are known, and a syllable is short: one sound off makes
+// another syllable and another name (朱 Zhu is not Shu, 成 Cheng is not
+// Sheng, 郭 Guo is not Ko), where the same difference between two Latin
+// spellings of an Arabic name is a spelling (Chouaib, Shuayb). A name
+// spelt as a reading is not touched; one spelt otherwise is taken a
+// little further off, so that two such parts do not make an alert on
+// their own. A part of two syllables or more is left as it was: its
+// spellings vary more than the readings kept (Myung-bak, Jong Un,
+// Dong-hyuk), and two syllables are seldom another name by one sound.
+func offReading(x, y span) bool {
+	if y.script == Chinese || y.script == Korean {
+		x, y = y, x
+	}
+	if x.script != Chinese && x.script != Korean || y.script != Latin || len(x.readings) == 0 {
+		return false // not one syllable, or two parts joined: left as it was
+	}
+	// The Latin part as written, its two words joined (Jun-young, Eun Ji).
+	for _, r := range x.readings {
+		if len(r) == len(y.text)+len(y.tail) && strings.HasPrefix(r, y.text) && strings.HasSuffix(r, y.tail) {
+			return false
+		}
+	}
+	return true
 }
 
 // nearReadingsFrom is the similarity from which a part's near readings
@@ -491,7 +533,7 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, text: t.Text, script: t.Script, weight: y.weight}
+		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, text: t.Text, script: t.Script, weight: y.weight}
 	}
 	u := n.Tokens[y.to]
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {

@@ -25,7 +25,11 @@ type Token struct {
 	particle bool
 	// syllables of a Chinese or Korean part, keyed each (see Name.Keys)
 	syllables []string
-	Weight    float64
+	// readings are, for a Chinese or Korean part of one syllable, its
+	// readings as written in Latin letters, its text first (see
+	// offReading)
+	readings []string
+	Weight   float64
 	// ID is set by a dictionary of tokens (the screening index) so that
 	// comparisons can be cached; 0 means none.
 	ID uint32
@@ -130,6 +134,9 @@ func Parse(name string) Name {
 			tok.units = latinUnits(t.text)
 			for _, a := range t.alts {
 				tok.alts = append(tok.alts, latinUnits(a))
+			}
+			if (t.script == Chinese || t.script == Korean) && t.sounds == 1 {
+				tok.readings = append([]string{t.text}, t.alts...)
 			}
 		}
 		if len(tok.units) == 0 {

@@ -232,7 +232,7 @@ func hanTokens(run []rune, oneWord, traditional bool, tok func(string, ...string
 			alts = append(alts, cantoneseJoined(canto)...)
 		}
 		t := tok(text, alts...)
-		t.syllables = syl[from:to:to]
+		t.syllables, t.sounds = syl[from:to:to], to-from
 		for _, sp := range canto {
 			for _, s := range sp {
 				if !contains(t.syllables, s) {
@@ -404,7 +404,7 @@ func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken
 			alts = append(alts, koreanSurnames[rs[0]]...)
 		}
 		t := tok(rr.String(), alts...)
-		t.syllables = syllables
+		t.syllables, t.sounds = syllables, len(rs)
 		return t
 	}
 	n := len(run)
