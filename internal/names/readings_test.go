@@ -6,7 +6,8 @@ import "testing"
 // spelt as one of its readings as before, and one spelt otherwise a
 // little further off, so that two syllables one sound off (朱 Zhu and
 // Shu, 成 Cheng and Sheng) no longer make an alert; names of two
-// syllables keep the spellings people choose.
+// syllables keep the spellings people choose. A syllable one name has
+// and the other not makes another given name.
 func TestSyllableReadings(t *testing.T) {
 	alert := [][2]string{
 		{"张伟", "Zhang Wei"},
@@ -32,9 +33,12 @@ func TestSyllableReadings(t *testing.T) {
 		{"成 朱", "Shu Sheng"}, // zhu ~ shu, cheng ~ sheng
 		{"波 陈", "Po Chon"},   // chen ~ chon
 		{"文 陈", "Win Shein"},
-		{"鹏 高", "Ping Guo"}, // gao ~ guo
-		{"平 许", "Hui Bong"}, // xu ~ hui
-		{"敏 郭", "Ko Man"},   // guo ~ ko, min ~ man
+		{"鹏 高", "Ping Guo"},     // gao ~ guo
+		{"平 许", "Hui Bong"},     // xu ~ hui
+		{"敏 郭", "Ko Man"},       // guo ~ ko, min ~ man
+		{"王文", "Wang Wen Chou"}, // a syllable more is another given name
+		{"文 王", "Wen Chou Wang"},
+		{"철수 박", "Pak Chol Su Min"},
 	}
 	for _, p := range apart {
 		if r := Compare(p[0], p[1]); r.Score >= DefaultThreshold {

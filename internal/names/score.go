@@ -742,6 +742,12 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	if strong < 2 {
 		lambda = 1.0
 	}
+	// A name written in Chinese or Korean characters has no middle names
+	// to leave out: a syllable one name has and the other not makes
+	// another given name (王文 and Wang Wen Chou are two persons).
+	if lambda < 0.6 && (readFromCJK(a) || readFromCJK(b)) {
+		lambda = 0.6
+	}
 	for _, side := range [2]struct {
 		n    Name
 		used []bool
@@ -791,6 +797,17 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	}
 	score = math.Round(score*1000) / 1000
 	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched}
+}
+
+// readFromCJK reports whether every part of n was read from Chinese or
+// Korean characters.
+func readFromCJK(n Name) bool {
+	for _, t := range n.Tokens {
+		if t.Script != Chinese && t.Script != Korean {
+			return false
+		}
+	}
+	return len(n.Tokens) > 0
 }
 
 // Particle reports whether the token is a particle (ben, abu, al…), which
