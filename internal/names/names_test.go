@@ -72,7 +72,9 @@ func TestStructure(t *testing.T) {
 		{"Anne-Marie Laurent", []string{"anne", "marie", "laurent"}},
 		{"BERRADA Said", []string{"berrada", "said"}},
 		{"Ahmed Ali 3", []string{"ahmed", "ali", "3"}},
-		{"Karimكريم", []string{"karim", "كريم"}}, // mixed scripts in one token are cut
+		{"Karimكريم", []string{"karim", "كريم"}},   // mixed scripts in one token are cut
+		{"سمير آل سعود", []string{"سمير", "سعود"}}, // the family's Āl apart, as Latin al
+		{"آل", []string{"ال"}},                     // alone it stays
 	}
 	for _, c := range cases {
 		if got := texts(Parse(c.in)); !slices.Equal(got, c.want) {

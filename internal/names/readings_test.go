@@ -46,3 +46,19 @@ func TestSyllableReadings(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilyAl: the Āl of a family written apart (آل سعود, Al Saud) is
+// left out as the Latin al is, so that it is not taken for Ali, and the
+// same name written with it in either script still alerts.
+func TestFamilyAl(t *testing.T) {
+	for _, p := range [][2]string{{"سمير مرعي آل سعود", "Samir Ali"}, {"ناصر آل العسكري", "Nasr Ali"}} {
+		if r := Compare(p[0], p[1]); r.Score >= DefaultThreshold {
+			t.Errorf("%s ~ %s: %.3f, want no alert: %v", p[0], p[1], r.Score, r.Explain())
+		}
+	}
+	for _, p := range [][2]string{{"سالم آل حسين", "Salem Al Hussein"}, {"سمير آل سعود", "Samir Al-Saud"}} {
+		if r := Compare(p[0], p[1]); r.Score < DefaultThreshold {
+			t.Errorf("%s ~ %s: %.3f, want an alert: %v", p[0], p[1], r.Score, r.Explain())
+		}
+	}
+}

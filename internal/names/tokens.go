@@ -69,6 +69,12 @@ func Parse(name string) Name {
 			continue
 		}
 		if t.script == Arabic {
+			if t.text == "ال" && i+1 < len(raw) && raw[i+1].script == Arabic {
+				// آل, the family (Al Saud), written apart: left out as
+				// the Latin al before a name is, so that it is neither
+				// a missing part nor taken for Ali
+				continue
+			}
 			texts = append(texts, arabicStructure(t.text)...)
 			continue
 		}
