@@ -123,7 +123,7 @@ func spanSim(a, b span, spelled bool) float64 {
 	}
 	best := sim(a.units, a.codes, b.units, b.codes)
 	if best >= 1 {
-		if offReading(a, b) { // the same sounds, not the same syllable
+		if offReading(&a, &b) { // the same sounds, not the same syllable
 			return 1 - offReadingCost
 		}
 		return 1
@@ -156,7 +156,7 @@ func spanSim(a, b span, spelled bool) float64 {
 			best, bestA, bestB = s, a.units, y
 		}
 	}
-	if best > 0 && offReading(a, b) {
+	if best > 0 && offReading(&a, &b) {
 		best = math.Max(0, best-offReadingCost)
 	}
 	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
@@ -248,7 +248,7 @@ const offReadingCost = 0.1
 // their own. A part of two syllables or more is left as it was: its
 // spellings vary more than the readings kept (Myung-bak, Jong Un,
 // Dong-hyuk), and two syllables are seldom another name by one sound.
-func offReading(x, y span) bool {
+func offReading(x, y *span) bool {
 	if y.script == Chinese || y.script == Korean {
 		x, y = y, x
 	}
