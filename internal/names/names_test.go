@@ -255,7 +255,7 @@ func TestDevSet(t *testing.T) {
 }
 
 func FuzzCompare(f *testing.F) {
-	for _, s := range []string{"Abdellatif Kharroubi", "عبد اللطيف خروبي", "Николай", "al-", "abd", "Noureddine", "ʿAli", "O'Brien", "x\u0640y", ""} {
+	for _, s := range []string{"Abdellatif Kharroubi", "عبد اللطيف خروبي", "Николай", "al-", "abd", "Noureddine", "ʿAli", "O'Brien", "x\u0640y", "", "آل سعود", "成 朱", "김정은"} {
 		f.Add(s, "Abdul Latif Kharubi")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
