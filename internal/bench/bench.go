@@ -433,9 +433,7 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 	}
 	rows := []Row{{"positives_un_treated.csv vs UN list", "recall@1 (threshold 0.50)", pct(ok, n), "≥ 98%", met(float64(ok) >= 0.98*float64(n))}}
 	var alerts, total, refused int
-	// Per script of the name: names screened, alerts raised.
-	var byScriptMu sync.Mutex
-	byScript := map[string]*[2]int{}
+	byScript := map[string]*[2]int{} // per script of the name: names screened, alerts raised
 	for _, f := range []string{"negatives_global.csv", "negatives_us.csv"} {
 		negs, err := loadFixtures(filepath.Join(dir, f))
 		if err != nil {
@@ -447,6 +445,10 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 		var a, r atomic.Int64
 		var wg sync.WaitGroup
 		var next atomic.Int64
+		// What became of each name (each goroutine writes its own
+		// indexes), counted by script once all are screened.
+		const refusedName, screened, alerted = 0, 1, 2
+		outcome := make([]uint8, len(negs))
 		for range 2 {
 			wg.Add(1)
 			go func() {
@@ -463,25 +465,28 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 						r.Add(1)
 						continue
 					}
-					hits, err := all.ScreenPerson(viewer, q)
-					alert := err == nil && len(hits) > 0
-					if alert {
+					outcome[i] = screened
+					if hits, err := all.ScreenPerson(viewer, q); err == nil && len(hits) > 0 {
 						a.Add(1)
+						outcome[i] = alerted
 					}
-					sc := scriptOf(negs[i].name)
-					byScriptMu.Lock()
-					if byScript[sc] == nil {
-						byScript[sc] = &[2]int{}
-					}
-					byScript[sc][0]++
-					if alert {
-						byScript[sc][1]++
-					}
-					byScriptMu.Unlock()
 				}
 			}()
 		}
 		wg.Wait()
+		for i, n := range negs {
+			if outcome[i] == refusedName {
+				continue
+			}
+			sc := scriptOf(n.name)
+			if byScript[sc] == nil {
+				byScript[sc] = &[2]int{}
+			}
+			byScript[sc][0]++
+			if outcome[i] == alerted {
+				byScript[sc][1]++
+			}
+		}
 		o.logf("%s: %d of %d raise an alert, %d refused", f, a.Load(), len(negs), r.Load())
 		alerts += int(a.Load())
 		refused += int(r.Load())

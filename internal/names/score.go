@@ -249,11 +249,14 @@ const offReadingCost = 0.1
 // spellings vary more than the readings kept (Myung-bak, Jong Un,
 // Dong-hyuk), and two syllables are seldom another name by one sound.
 func offReading(x, y *span) bool {
-	if y.script == Chinese || y.script == Korean {
+	if len(y.readings) > 0 {
 		x, y = y, x
 	}
-	if x.script != Chinese && x.script != Korean || y.script != Latin || len(x.readings) == 0 {
-		return false // not one syllable, or two parts joined: left as it was
+	// Only a Chinese or Korean syllable standing alone keeps its readings
+	// (Token.readings): a part of more, or two parts joined, is left as
+	// it was.
+	if len(x.readings) == 0 || y.script != Latin {
+		return false
 	}
 	// The Latin part as written, its two words joined (Jun-young, Eun Ji).
 	for _, r := range x.readings {

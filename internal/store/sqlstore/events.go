@@ -44,51 +44,50 @@ func (t *tx) InsertEvents(es []*core.Event) error {
 			audience = append(audience, b, seq)
 		}
 	}
-	if err := t.insertRows(eventInsert, 7, rows); err != nil {
+	if err := t.insertRows(eventInsert, rows); err != nil {
 		return err
 	}
-	return t.insertRows(audienceInsert, 2, audience)
+	return t.insertRows(audienceInsert, audience)
 }
 
-// insertRows inserts rows of width values each, taking the largest
-// statement of stmts (by rows held: a power of two, from 1 up) that the
-// rows left fill, so that a few fixed texts stay prepared whatever the
-// count.
-func (t *tx) insertRows(stmts map[int]string, width int, rows []any) error {
-	most := 1
-	for stmts[2*most] != "" {
-		most *= 2
-	}
-	for n := len(rows) / width; n > 0; {
-		k := most
-		for k > n {
-			k /= 2
-		}
-		if _, err := t.exec(stmts[k], rows[:k*width]...); err != nil {
-			return err
-		}
-		rows, n = rows[k*width:], n-k
-	}
-	return nil
+// rowInsert is an INSERT of many rows a statement: its texts for 1, 2, 4…
+// most rows of width values each, so that a few fixed texts stay
+// prepared whatever the count.
+type rowInsert struct {
+	width, most int
+	stmts       map[int]string
 }
 
-// multiRow returns the INSERT statements of head for 1, 2, 4, 8 and 16
-// rows of width values.
-func multiRow(head string, width int) map[int]string { return multiRowUpTo(head, width, 16) }
-
-// multiRowUpTo is multiRow up to most rows (a power of two).
-func multiRowUpTo(head string, width, most int) map[int]string {
+// multiRow returns the INSERT statements of head for 1, 2, 4… most rows
+// (a power of two) of width values.
+func multiRow(head string, width, most int) rowInsert {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
 	m := map[int]string{}
 	for n := 1; n <= most; n *= 2 {
 		m[n] = head + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 	}
-	return m
+	return rowInsert{width, most, m}
+}
+
+// insertRows inserts rows (ins.width values each, one after the other),
+// taking each time the largest statement that the rows left fill.
+func (t *tx) insertRows(ins rowInsert, rows []any) error {
+	for n := len(rows) / ins.width; n > 0; {
+		k := ins.most
+		for k > n {
+			k /= 2
+		}
+		if _, err := t.exec(ins.stmts[k], rows[:k*ins.width]...); err != nil {
+			return err
+		}
+		rows, n = rows[k*ins.width:], n-k
+	}
+	return nil
 }
 
 var (
-	eventInsert    = multiRow(`INSERT INTO events (seq, at, type, subject, audience, record_id, data) VALUES `, 7)
-	audienceInsert = multiRow(`INSERT INTO event_audience (bureau, seq) VALUES `, 2)
+	eventInsert    = multiRow(`INSERT INTO events (seq, at, type, subject, audience, record_id, data) VALUES `, 7, 16)
+	audienceInsert = multiRow(`INSERT INTO event_audience (bureau, seq) VALUES `, 2, 16)
 )
 
 const eventCols = `seq, at, type, subject, audience, record_id, data`

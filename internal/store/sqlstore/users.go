@@ -199,8 +199,8 @@ func (t *tx) AuditHead() (core.AuditHead, error) {
 // rows of 12 values, 768 placeholders, stay far under both databases'
 // limits.
 var (
-	auditInsert        = multiRowUpTo(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash) VALUES `, 12, 64)
-	auditRecordsInsert = multiRowUpTo(`INSERT INTO audit_records (record_id, seq) VALUES `, 2, 64)
+	auditInsert        = multiRow(`INSERT INTO audit_log (seq, at, actor_type, actor_id, bureau, action, record_ids, query, remote, outcome, prev_hash, hash) VALUES `, 12, 64)
+	auditRecordsInsert = multiRow(`INSERT INTO audit_records (record_id, seq) VALUES `, 2, 64)
 )
 
 // InsertAudit writes the entries many rows a statement (the grouped
@@ -217,10 +217,10 @@ func (t *tx) InsertAudit(es []*core.AuditEntry, tree core.AuditTree) error {
 			recs = append(recs, id, e.Seq)
 		}
 	}
-	if err := t.insertRows(auditInsert, 12, rows); err != nil {
+	if err := t.insertRows(auditInsert, rows); err != nil {
 		return err
 	}
-	if err := t.insertRows(auditRecordsInsert, 2, recs); err != nil {
+	if err := t.insertRows(auditRecordsInsert, recs); err != nil {
 		return err
 	}
 	if err := t.insertTreeHashes(tree.First, tree.Hashes); err != nil {
@@ -242,10 +242,10 @@ func (t *tx) insertTreeHashes(first int64, hs [][32]byte) error {
 	for i := range hs {
 		args = append(args, first+int64(i), hs[i][:])
 	}
-	return t.insertRows(treeInsert, 2, args)
+	return t.insertRows(treeInsert, args)
 }
 
-var treeInsert = multiRowUpTo(`INSERT INTO audit_tree (idx, hash) VALUES `, 2, 128)
+var treeInsert = multiRow(`INSERT INTO audit_tree (idx, hash) VALUES `, 2, 128)
 
 func (t *tx) AuditHashes(indexes []int64) ([][32]byte, error) {
 	out := make([][32]byte, len(indexes))
