@@ -748,7 +748,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	// A name written in Chinese or Korean characters has no middle names
 	// to leave out: a syllable one name has and the other not makes
 	// another given name (王文 and Wang Wen Chou are two persons).
-	if lambda < 0.6 && (readFromCJK(a) || readFromCJK(b)) {
+	if lambda < 0.6 && (a.ReadFromCJK() || b.ReadFromCJK()) {
 		lambda = 0.6
 	}
 	for _, side := range [2]struct {
@@ -802,9 +802,9 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched}
 }
 
-// readFromCJK reports whether every part of n was read from Chinese or
+// ReadFromCJK reports whether every part of n was read from Chinese or
 // Korean characters.
-func readFromCJK(n Name) bool {
+func (n Name) ReadFromCJK() bool {
 	for _, t := range n.Tokens {
 		if t.Script != Chinese && t.Script != Korean {
 			return false

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/names"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
@@ -423,6 +424,66 @@ func TestLatinFindsEveryReading(t *testing.T) {
 			if len(hits) == 0 || hits[0].RecordID != want[native].ID {
 				t.Errorf("%q at the default threshold: %+v, want %s (%s) first", q, hits, native, want[native].ID)
 			}
+		}
+	}
+}
+
+// TestCharactersFindEverySpelling: a name written in Chinese or Korean
+// characters finds the person recorded in Latin letters, spelt by any of
+// its readings, at the alert threshold, where such a name asks a candidate
+// for more of its keys than other names do (CJKCoverageCutoff), and at a
+// threshold between the investigation and the alert. The persons are
+// invented; the distractors share a surname or a syllable.
+func TestCharactersFindEverySpelling(t *testing.T) {
+	spellings := map[string][]string{
+		"梁詠詩": {"Leung Wing Sze", "Leung Wing-sze", "Liang Yongshi", "Liang Yong Shi", "Wing Sze Leung", "Liang Yung-shih"},
+		"鄭家俊": {"Cheng Ka Chun", "Zheng Jiajun", "Zheng Jia Jun", "Cheng Chia-chun"},
+		"陳志明": {"Chan Chi Ming", "Chen Zhiming", "Chen Zhi Ming", "Chen Chih-ming"},
+		"刘志强": {"Liu Zhiqiang", "Liu Zhi Qiang", "Liu Chih-chiang"},
+		"王小明": {"Wang Xiaoming", "Wang Xiao Ming", "Xiaoming Wang"},
+		"백승민": {"Baek Seungmin", "Paik Seung-min", "Paek Seung Min", "Baek Seung-min"},
+		"김민수": {"Kim Min-soo", "Kim Minsu", "Gim Min Su"},
+	}
+	distractors := []string{"Wang Wen Chou", "Chen Ming", "Liang Shi", "Kim Min-jun", "Baek Ji-hoon", "Cheng Zhu", "Liu Qiang Wei", "Zhiming Zhou"}
+	for native, latin := range spellings {
+		for _, l := range latin {
+			x := New()
+			r := rec(core.KindPerson, "US", all, map[string]any{"name": l})
+			x.Put(r)
+			for _, d := range distractors {
+				x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": d}))
+			}
+			for _, threshold := range []float64{0, 0.75} { // 0: the default, 0.85
+				hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: native, Threshold: threshold})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(hits) == 0 || hits[0].RecordID != r.ID {
+					t.Errorf("%q at threshold %.2f: %+v, want %q first", native, threshold, hits, l)
+				}
+			}
+		}
+	}
+}
+
+// TestCoverageCutoff: what a candidate must hold of the query's keys to be
+// aligned, by threshold and by how the name was read.
+func TestCoverageCutoff(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		threshold float64
+		want      float64
+	}{
+		{"王小明", DefaultThreshold, CJKCoverageCutoff},
+		{"김민수", 0.9, CJKCoverageCutoff},
+		{"王小明", 0.75, CoverageCutoff},
+		{"王小明", 0.5, 0},
+		{"Wang Xiaoming", DefaultThreshold, CoverageCutoff},
+		{"王 Xiaoming", DefaultThreshold, CoverageCutoff}, // not wholly read from characters
+		{"Wang Xiaoming", 0.3, 0},
+	} {
+		if got := coverageCutoff(names.Parse(c.name), c.threshold); got != c.want {
+			t.Errorf("coverageCutoff(%q, %.2f) = %v, want %v", c.name, c.threshold, got, c.want)
 		}
 	}
 }

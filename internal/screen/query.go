@@ -196,6 +196,31 @@ const maxPostings = 50_000
 // hold exactly to be aligned at all when the threshold is high.
 var CoverageCutoff = 0.34
 
+// CJKCoverageCutoff is the same share at the alert threshold for a name
+// read wholly from Chinese or Korean characters. Such a name has no middle
+// names to leave out (a part one name lacks costs 0.6 of its weight, see
+// names.compare), and its parts are one or two syllables whose keys agree
+// across the romanizations, so a candidate that holds under 0.6 of its keys
+// cannot alert. Most candidates of such a name held only a surname's or
+// one syllable's key, passed the lower cutoff and were aligned for nothing:
+// on 5,000 negatives 70% of these names' alignments were under 0.6 and
+// none of them alerted; the scripts' Chinese and Korean pairs that alert
+// hold 0.74 or more.
+const CJKCoverageCutoff = 0.6
+
+// coverageCutoff is the share of the query's key weight under which a
+// candidate is not aligned at threshold: none under 0.7, where a search is
+// an investigation and reads wider.
+func coverageCutoff(qn names.Name, threshold float64) float64 {
+	switch {
+	case threshold < 0.7:
+		return 0
+	case threshold >= DefaultThreshold && qn.ReadFromCJK():
+		return CJKCoverageCutoff
+	}
+	return CoverageCutoff
+}
+
 type scored struct {
 	pid   uint32
 	score float64
@@ -272,7 +297,8 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	investigate := keep == wideCandidates
 	qtext := qn.Text()
 	typos := x.unknownParts(qn)
-	cands := x.retrieve(qn, qtext, keep, investigate, typos, dob.Known())
+	cutoff := coverageCutoff(qn, threshold)
+	cands := x.retrieve(qn, qtext, keep, investigate, typos, dob.Known(), cutoff)
 	type result struct {
 		pid        uint32
 		score      float64
@@ -304,7 +330,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	// A name that reaches a high threshold shares most of the query's
 	// keys (they are built to agree across scripts and spellings); one
 	// that shares under a third of them cannot, so it is not aligned.
-	unaligned := func(c scored) bool { return threshold >= 0.7 && c.coverage < CoverageCutoff }
+	unaligned := func(c scored) bool { return c.coverage < cutoff }
 	var ahead uint32
 	for _, c := range cands {
 		if unaligned(c) {
@@ -490,7 +516,7 @@ func abs(n int) int {
 // keys, rare keys counting more, and keeps the best few for full scoring.
 // It never scans the corpus: it reads only the postings of the query's
 // keys and their one-letter variants.
-func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool, typos []bool, dobKnown bool) []scored {
+func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool, typos []bool, dobKnown bool, cutoff float64) []scored {
 	total := float64(len(x.persons) - len(x.free) + 1)
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
@@ -523,7 +549,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		}
 	}
 	// At the alert threshold a candidate must hold a third of the query's
-	// key weight (CoverageCutoff) to be aligned at all. The commonest keys
+	// key weight (cutoff: CoverageCutoff, more for some names) to be
+	// aligned at all. The commonest keys
 	// (company, bank, mohamed), as long as together they weigh less than
 	// that, cannot qualify a candidate on their own: their postings, the
 	// longest, are not read.
@@ -611,7 +638,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		// that the others need not hold.
 		cum := typoCover
 		for _, i := range order {
-			if cum+idf[i] >= CoverageCutoff*qtotal {
+			if cum+idf[i] >= cutoff*qtotal {
 				break
 			}
 			skip[i] = true
