@@ -298,10 +298,15 @@ func align(a, b []unit, cross bool) float64 {
 		db = append(db, c)
 		wb += c
 	}
+	// A part of more than 32 letters (a word run together, a typing
+	// error held down) gets rows of its own: slicing the buffer first
+	// panicked on it.
 	var rowBuf [3][33]float64
-	pp, prev, cur := rowBuf[0][:m+1], rowBuf[1][:m+1], rowBuf[2][:m+1]
+	var pp, prev, cur []float64
 	if m > 32 {
 		pp, prev, cur = make([]float64, m+1), make([]float64, m+1), make([]float64, m+1)
+	} else {
+		pp, prev, cur = rowBuf[0][:m+1], rowBuf[1][:m+1], rowBuf[2][:m+1]
 	}
 	prev[0] = 0
 	for j := 1; j <= m; j++ {

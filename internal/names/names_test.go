@@ -258,6 +258,10 @@ func FuzzCompare(f *testing.F) {
 	for _, s := range []string{"Abdellatif Kharroubi", "عبد اللطيف خروبي", "Николай", "al-", "abd", "Noureddine", "ʿAli", "O'Brien", "x\u0640y", "", "آل سعود", "成 朱", "김정은"} {
 		f.Add(s, "Abdul Latif Kharubi")
 	}
+	// a Korean given name cut into its syllables' spellings (koreanSpelt)
+	f.Add("한정은", "Han Jong-un")
+	f.Add("고상훈", "Ko Song Un")
+	f.Add("남궁현우", "Namgung Hyunwooooooooooooooooooooooooooooooooooooooooooooooooooooooooooo")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		r := Compare(a, b)
 		if r.Score < 0 || r.Score > 1 || r.Score != r.Score {

@@ -487,3 +487,26 @@ func TestCoverageCutoff(t *testing.T) {
 		}
 	}
 }
+
+// TestLongNamePart: a name part of more than 32 letters, listed or asked
+// (a word run together, a key held down), is screened like any other. The
+// alignment's rows were sliced from a 33-letter buffer before their size
+// was checked, and such a part panicked the comparison.
+func TestLongNamePart(t *testing.T) {
+	x := New()
+	long := strings.Repeat("abdelrahmanovich", 3)
+	r := rec(core.KindPerson, "FR", all, map[string]any{"name": "Omar " + long})
+	x.Put(r)
+	x.Put(rec(core.KindPerson, "FR", all, map[string]any{"name": "Omar Haddad"}))
+	for _, q := range []string{"Omar " + long, "Omar Haddad" + long, "Omar " + long[:40], "Omar"} {
+		for _, threshold := range []float64{0, 0.3} {
+			if _, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: q, Threshold: threshold}); err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+		}
+	}
+	hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: "Omar " + long})
+	if err != nil || len(hits) == 0 || hits[0].RecordID != r.ID {
+		t.Fatalf("the long name itself: %+v, %v", hits, err)
+	}
+}
