@@ -73,6 +73,8 @@ type rawToken struct {
 	// sounds is how many characters (syllables) a Chinese or Korean part
 	// is written with.
 	sounds int
+	// hangul is a Korean part of two syllables or more as written.
+	hangul string
 }
 
 // split normalises a name and cuts it into words. Mixed-script words are

@@ -70,6 +70,7 @@ type span struct {
 	altCodes [][]uint8
 	near     int      // the last near alts are near readings (Token.near)
 	readings []string // a Chinese or Korean syllable's (Token.readings)
+	hangul   string   // a Korean part of syllables as written (Token.hangul)
 	text     string   // the first part; a two-part span's second is tail
 	tail     string
 	script   Script
@@ -90,7 +91,7 @@ func spans(n Name) []span { return appendSpans(make([]span, 0, 2*len(n.Tokens)),
 // one script written as one word.
 func appendSpans(out []span, n Name) []span {
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, text: t.Text, script: t.Script, weight: t.Weight})
+		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: t.Weight})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
@@ -121,9 +122,10 @@ func spanSim(a, b span, spelled bool) float64 {
 		}
 		return align(x, y, cross)
 	}
+	fit := readingOf(&a, &b)
 	best := sim(a.units, a.codes, b.units, b.codes)
 	if best >= 1 {
-		if offReading(&a, &b) { // the same sounds, not the same syllable
+		if fit == offRead { // the same sounds, not the same syllable
 			return 1 - offReadingCost
 		}
 		return 1
@@ -156,8 +158,11 @@ func spanSim(a, b span, spelled bool) float64 {
 			best, bestA, bestB = s, a.units, y
 		}
 	}
-	if best > 0 && offReading(&a, &b) {
+	switch {
+	case fit == offRead && best > 0:
 		best = math.Max(0, best-offReadingCost)
+	case fit == asRead:
+		best = math.Max(best, asReadSim)
 	}
 	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
 		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) {
@@ -229,42 +234,69 @@ func patternApart(x, y string) bool {
 	return false
 }
 
-// offReadingCost is taken from the similarity of a Chinese or Korean
-// syllable and a Latin part spelt as none of its readings (see
-// offReading).
+// offReadingCost is taken from the similarity of a Chinese or Korean part
+// and a Latin part spelt as none of its readings (see readingOf).
 const offReadingCost = 0.1
 
-// offReading reports whether one of x and y is a part written with one
-// Chinese or Korean character, the other a Latin part, and the Latin
-// part is spelt as none of the readings the character has (pinyin,
-// Wade–Giles, Cantonese, a surname's usual spellings; Revised
-// Romanization, McCune–Reischauer and the spellings people choose).
-// Those readings are known, and a syllable is short: one sound off makes
-// another syllable and another name (朱 Zhu is not Shu, 成 Cheng is not
-// Sheng, 郭 Guo is not Ko), where the same difference between two Latin
-// spellings of an Arabic name is a spelling (Chouaib, Shuayb). A name
-// spelt as a reading is not touched; one spelt otherwise is taken a
-// little further off, so that two such parts do not make an alert on
-// their own. A part of two syllables or more is left as it was: its
-// spellings vary more than the readings kept (Myung-bak, Jong Un,
-// Dong-hyuk), and two syllables are seldom another name by one sound.
-func offReading(x, y *span) bool {
-	if len(y.readings) > 0 {
+// asReadSim is the least similarity of a Chinese or Korean part and a
+// Latin part spelt as one of its readings: what a reading other than the
+// first scores (spanSim takes 0.05 off an alternative reading).
+const asReadSim = 0.95
+
+// readingFit is how a Latin part stands to the readings of a Chinese or
+// Korean part (readingOf).
+type readingFit int8
+
+const (
+	notRead readingFit = iota // not such a pair: nothing is known
+	asRead                    // spelt as one of its readings
+	offRead                   // spelt as none of them
+)
+
+// readingOf tells, when one of x and y is a Chinese or Korean part and
+// the other a Latin part, whether the Latin part is spelt as one of its
+// readings.
+//
+// A part written with one character is checked against the readings the
+// character has (pinyin, Wade–Giles, Cantonese, a surname's usual
+// spellings; Revised Romanization, McCune–Reischauer and the spellings
+// people choose). Those readings are known, and a syllable is short: one
+// sound off makes another syllable and another name (朱 Zhu is not Shu,
+// 成 Cheng is not Sheng, 郭 Guo is not Ko), where the same difference
+// between two Latin spellings of an Arabic name is a spelling (Chouaib,
+// Shuayb). A Korean part of two syllables or more is checked syllable by
+// syllable (koreanSpelt): its Latin spelling must cut into a spelling of
+// each (정은: Jeong-eun, Jong Un, Chung Eun), so that 상훈 is not Song Un
+// nor 정숙 Jong Sik, while 준영 is Chun Yong and 현우 Hyun-woo, which
+// the sounds alone took for another name. A Chinese part of two
+// characters is left to the sounds: its readings run into each other too
+// much to cut (xian is xi-an or xian).
+//
+// A part spelt as a reading is as close as a reading (asReadSim); one
+// spelt otherwise is taken a little further off (offReadingCost), so that
+// two such parts do not make an alert on their own.
+func readingOf(x, y *span) readingFit {
+	if len(y.readings) > 0 || y.hangul != "" {
 		x, y = y, x
 	}
-	// Only a Chinese or Korean syllable standing alone keeps its readings
-	// (Token.readings): a part of more, or two parts joined, is left as
-	// it was.
-	if len(x.readings) == 0 || y.script != Latin {
-		return false
+	if y.script != Latin || len(x.readings) == 0 && x.hangul == "" {
+		return notRead
 	}
-	// The Latin part as written, its two words joined (Jun-young, Eun Ji).
+	if x.hangul != "" {
+		if koreanSpelt(x.hangul, y.text+y.tail) {
+			return asRead
+		}
+		return offRead
+	}
+	// Only a Chinese or Korean syllable standing alone keeps its readings
+	// (Token.readings). The Latin part is taken as written, its two words
+	// joined (Jun-young, Eun Ji).
 	for _, r := range x.readings {
 		if len(r) == len(y.text)+len(y.tail) && strings.HasPrefix(r, y.text) && strings.HasSuffix(r, y.tail) {
-			return false
+			return asRead
 		}
 	}
-	return true
+	return offRead
 }
 
 // nearReadingsFrom is the similarity from which a part's near readings
@@ -536,7 +568,7 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, text: t.Text, script: t.Script, weight: y.weight}
+		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: y.weight}
 	}
 	u := n.Tokens[y.to]
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {

@@ -27,9 +27,12 @@ type Token struct {
 	syllables []string
 	// readings are, for a Chinese or Korean part of one syllable, its
 	// readings as written in Latin letters, its text first (see
-	// offReading)
+	// readingOf)
 	readings []string
-	Weight   float64
+	// hangul is a Korean part of two syllables or more as written, whose
+	// Latin spellings are checked syllable by syllable (see readingOf)
+	hangul string
+	Weight float64
 	// ID is set by a dictionary of tokens (the screening index) so that
 	// comparisons can be cached; 0 means none.
 	ID uint32
@@ -144,6 +147,7 @@ func Parse(name string) Name {
 			if (t.script == Chinese || t.script == Korean) && t.sounds == 1 {
 				tok.readings = append([]string{t.text}, t.alts...)
 			}
+			tok.hangul = t.hangul
 		}
 		if len(tok.units) == 0 {
 			continue

@@ -405,6 +405,9 @@ func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken
 		}
 		t := tok(rr.String(), alts...)
 		t.syllables, t.sounds = syllables, len(rs)
+		if len(rs) > 1 {
+			t.hangul = string(rs)
+		}
 		return t
 	}
 	n := len(run)
