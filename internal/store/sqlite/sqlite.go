@@ -50,7 +50,7 @@ func Open(dataDir string) (*sqlstore.Store, error) {
 func OpenFile(path string) (*sqlstore.Store, error) {
 	dsn := func(lock string) string {
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", lock)

@@ -90,3 +90,32 @@ func TestAuditLargeGroup(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditWriterLargeGroup: a group of the writer larger than what it
+// appends between two yields of the processor (audit.yieldEvery) is one
+// transaction of several appends, and its chain, tree and record index
+// come out whole.
+func TestAuditWriterLargeGroup(t *testing.T) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			// A window far longer than the test: Close writes the 100
+			// entries as one group.
+			w := audit.NewWriter(st, nil, 1000, time.Hour)
+			for i := range 100 {
+				e := audit.Entry(core.Viewer{Bureau: "MA", KeyID: "k"}, "screen.person", audit.OK, fmt.Sprintf("rec-%d", i%3))
+				if err := w.Add(context.Background(), e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.Close()
+			if n, err := verifyChain(t, st); err != nil || n != 100 {
+				t.Fatalf("chain of %d entries, err %v; want 100", n, err)
+			}
+			var es []core.AuditEntry
+			if err := st.View(context.Background(), func(tx core.Tx) (err error) { es, err = tx.RecordAudit("rec-1", 0, 1000); return }); err != nil || len(es) != 33 {
+				t.Fatalf("rec-1 has %d audit entries (%v), want 33", len(es), err)
+			}
+		})
+	}
+}
