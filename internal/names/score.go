@@ -164,11 +164,29 @@ func spanSim(a, b span, spelled bool) float64 {
 	case fit == asRead:
 		best = math.Max(best, asReadSim)
 	}
-	if best > genderedEnding && !cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
-		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) {
+	if best > genderedEnding && (!cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
+		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) ||
+		cross && (a.script == Arabic && b.script == Latin && nisbaApart(bestA, bestB) || a.script == Latin && b.script == Arabic && nisbaApart(bestB, bestA))) {
 		best = genderedEnding
 	}
 	return best
+}
+
+// nisbaApart reports whether a name in Latin letters ends in the -i of a
+// nisba (an i or y after a consonant) where the name in Arabic letters
+// ends in that consonant: Jafar and Jafari, Abbas and Abbasi, Akbar and
+// Akbari, Muhammad and Muhammadi are different names, the second a family
+// name made from the first, which the sounds alone put a vowel apart. A
+// Latin spelling does not add a letter the Arabic lacks; the other way, it
+// may leave one out (the UN writes رزوقي Razuk), so an Arabic ي against a
+// Latin consonant is left to the sounds. A final ʿayn, hamza, ة or long
+// vowel is no consonant: ربيع is Rabie.
+func nisbaApart(arabic, latin []unit) bool {
+	if len(arabic) < 3 || len(latin) < 3 {
+		return false
+	}
+	last := latin[len(latin)-1]
+	return arabic[len(arabic)-1].kind == kCons && latin[len(latin)-2].kind == kCons && last.kind == kVowel && last.c == 'i'
 }
 
 // vowelApart reports whether two short names of two consonants ending in
