@@ -104,3 +104,17 @@ func TestKoreanGivenNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkAfterHangul: a combining mark typed after a Hangul syllable (it
+// stays with the syllable when the name is cut into words) is not read,
+// where it had been read as a syllable and panicked.
+func TestMarkAfterHangul(t *testing.T) {
+	for _, n := range []string{"민\u0748", "김민\u0301수", "\u1100김"} {
+		if toks := Parse(n).Tokens; len(toks) == 0 {
+			t.Errorf("%q: no part read", n)
+		}
+	}
+	if r := Compare("김민\u0301수", "Kim Min-su"); !r.Match {
+		t.Errorf("a mark inside 김민수 lost the match: %.3f %v", r.Score, r.Explain())
+	}
+}

@@ -384,6 +384,12 @@ func hangulSyllable(r rune, medial bool) (rr, mr string) {
 // syllables is cut after its family name; a family name gets its usual
 // spellings (김 Kim, 이 Lee, 박 Park).
 func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken) []rawToken {
+	// A combining mark after a syllable stays in the run (split keeps a
+	// mark with the letter before it) and is not read: read as a
+	// syllable, it indexed the tables out of range (민 and U+0748 made
+	// every screening of the name a 500, and a record with it could not
+	// be indexed).
+	run = slices.DeleteFunc(slices.Clone(run), func(r rune) bool { return r < 0xAC00 || r > 0xD7A3 })
 	word := func(rs []rune) rawToken {
 		var rr, mr, common strings.Builder
 		var syllables []string
