@@ -44,11 +44,11 @@ func koreanSpelt(hangul, latin string) bool {
 	// at: the places in latin where the syllables read so far may end
 	at := uint64(1)
 	for _, r := range hangul {
-		if r < 0xAC00 || r > 0xD7A3 {
+		if !isHangulSyllable(r) {
 			return true
 		}
-		s := int(r - 0xAC00)
-		ini, vow, fin := koreanInitials[s/588], koreanVowels[(s%588)/28], koreanFinals[s%28]
+		l, v, t := hangulJamo(r)
+		ini, vow, fin := koreanInitials[l], koreanVowels[v], koreanFinals[t]
 		var next uint64
 		for i := 0; i <= len(latin); i++ {
 			if at&(1<<i) == 0 {

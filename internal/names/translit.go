@@ -42,7 +42,7 @@ func foreignOf(r rune) (foreign, rune) {
 	switch {
 	case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3400 && r <= 0x4DBF, r >= 0xF900 && r <= 0xFAFF, r >= 0x20000 && r <= 0x2FA1F, r == '々':
 		return fHan, 0
-	case r >= 0xAC00 && r <= 0xD7A3:
+	case isHangulSyllable(r):
 		return fHangul, 0
 	case r >= 0x3041 && r <= 0x30FF && r != 0x30FB: // the middle dot separates words
 		return fKana, 0
@@ -368,11 +368,21 @@ var koreanSurnames = map[rune][]string{
 
 var koreanCompoundSurnames = map[string]bool{"남궁": true, "제갈": true, "선우": true, "황보": true, "독고": true, "사공": true, "서문": true}
 
+// isHangulSyllable reports whether r is a precomposed Hangul syllable, the
+// only Hangul the tables below read.
+func isHangulSyllable(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
+
+// hangulJamo splits a syllable into the indexes of its initial, vowel and
+// final letters.
+func hangulJamo(r rune) (initial, vowel, final int) {
+	s := int(r - 0xAC00)
+	return s / 588, (s % 588) / 28, s % 28
+}
+
 // hangulSyllable romanises one syllable, RR and MR; medial is whether a
 // voiced sound comes before it (MR then writes g, d, b, j too).
 func hangulSyllable(r rune, medial bool) (rr, mr string) {
-	s := int(r - 0xAC00)
-	l, v, t := s/588, (s%588)/28, s%28
+	l, v, t := hangulJamo(r)
 	ini := hangulInitialMR[l]
 	if medial {
 		ini = hangulInitialRR[l]
@@ -389,7 +399,7 @@ func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken
 	// syllable, it indexed the tables out of range (민 and U+0748 made
 	// every screening of the name a 500, and a record with it could not
 	// be indexed).
-	run = slices.DeleteFunc(slices.Clone(run), func(r rune) bool { return r < 0xAC00 || r > 0xD7A3 })
+	run = slices.DeleteFunc(slices.Clone(run), func(r rune) bool { return !isHangulSyllable(r) })
 	word := func(rs []rune) rawToken {
 		var rr, mr, common strings.Builder
 		var syllables []string
