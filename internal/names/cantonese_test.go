@@ -10,10 +10,7 @@ import (
 // simplified characters (梁咏诗), or one whose characters both write
 // alike (王小明), is read in pinyin only. The persons are invented.
 func TestCantoneseOnlyTraditional(t *testing.T) {
-	for _, c := range []struct {
-		native, latin string
-		match         bool
-	}{
+	checkPairs(t, []pairCase{
 		{"梁詠詩", "Leung Wing Sze", true},
 		{"鄭曉彤", "Cheng Hiu Tung", true},
 		{"陳家俊", "Chan Ka Chun", true},
@@ -22,12 +19,7 @@ func TestCantoneseOnlyTraditional(t *testing.T) {
 		{"梁咏诗", "Leung Wing Sze", false},
 		{"郑晓彤", "Cheng Hiu Tung", false},
 		{"梁咏诗", "Liang Yongshi", true},
-	} {
-		r := Compare(c.native, c.latin)
-		if got := r.Score >= DefaultThreshold; got != c.match {
-			t.Errorf("%s ~ %s: %.3f, want a match %v", c.native, c.latin, r.Score, c.match)
-		}
-	}
+	})
 	if !traditionalName("梁詠詩") || traditionalName("梁咏诗") || traditionalName("王小明") || traditionalName("張小明 张") {
 		t.Error("traditionalName: wrong")
 	}

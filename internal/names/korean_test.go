@@ -72,10 +72,7 @@ func TestKoreanSpelt(t *testing.T) {
 // letters as lists and passports write them, alert; the same surname with
 // a given name a syllable apart does not.
 func TestKoreanGivenNames(t *testing.T) {
-	for _, c := range []struct {
-		a, b  string
-		match bool
-	}{
+	checkPairs(t, []pairCase{
 		{"한정은", "Han Jong Un", true},
 		{"한정은", "Han Jeong-eun", true},
 		{"한정은", "Han Chong-un", true},
@@ -97,12 +94,7 @@ func TestKoreanGivenNames(t *testing.T) {
 		{"고상호", "Ko Chang-ho", false},
 		{"고민준", "Ko Man Chun", false},
 		{"고정훈", "Ko Jong Un", false},
-	} {
-		r := Compare(c.a, c.b)
-		if r.Match != c.match {
-			t.Errorf("%s ~ %s: %.3f %v, want match %v", c.a, c.b, r.Score, r.Explain(), c.match)
-		}
-	}
+	})
 }
 
 // TestMarkAfterHangul: a combining mark typed after a Hangul syllable (it
