@@ -208,12 +208,16 @@ var CoverageCutoff = 0.34
 // hold 0.74 or more.
 const CJKCoverageCutoff = 0.6
 
+// investigationBelow is the threshold under which a screening is an
+// investigation: it reads wider and aligns every candidate it keeps.
+const investigationBelow = 0.7
+
 // coverageCutoff is the share of the query's key weight under which a
 // candidate is not aligned at threshold: none under 0.7, where a search is
 // an investigation and reads wider.
 func coverageCutoff(qn names.Name, threshold float64) float64 {
 	switch {
-	case threshold < 0.7:
+	case threshold < investigationBelow:
 		return 0
 	case threshold >= DefaultThreshold && qn.ReadFromCJK():
 		return CJKCoverageCutoff
@@ -291,7 +295,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	// A search below the alert threshold is an investigation: it looks
 	// at more candidates, to find misspelt names that share little.
 	keep := candidates
-	if threshold < 0.7 {
+	if threshold < investigationBelow {
 		keep = wideCandidates
 	}
 	investigate := keep == wideCandidates
