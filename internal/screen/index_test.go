@@ -3,6 +3,7 @@ package screen
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,6 +175,8 @@ func TestBadQueries(t *testing.T) {
 		{Name: ""}, {Name: "   "}, {Name: strings.Repeat("a", 301)}, {Name: "al el bin"}, {Name: "!!!"},
 		{Name: "Karim", DateOfBirth: "1990-13-45"}, {Name: "Karim", DateOfBirth: "yesterday"}, {Name: "Karim", Sex: "X"},
 		{Name: "Karim", Nationality: "Atlantis"}, {Name: "Karim", Threshold: 2}, {Name: "Karim", Limit: 1000},
+		{Name: "Karim", Kinds: []string{"ship"}}, {Name: "Karim", Kinds: []string{"person", ""}},
+		{Name: "Karim", Kinds: slices.Repeat([]string{"person"}, len(core.Kinds)+1)},
 	} {
 		_, err := x.ScreenPerson(officer("FR"), q)
 		var e *core.Error
@@ -508,5 +511,59 @@ func TestLongNamePart(t *testing.T) {
 	hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: "Omar " + long})
 	if err != nil || len(hits) == 0 || hits[0].RecordID != r.ID {
 		t.Fatalf("the long name itself: %+v, %v", hits, err)
+	}
+}
+
+// A person screening may name the kinds of record that may answer: the
+// records of other kinds the caller may see are left out, and those it may
+// not see are told as they would be without the filter (asking with and
+// without it must not tell the kind of a record the caller cannot see).
+func TestScreeningByKind(t *testing.T) {
+	x := New()
+	person := rec(core.KindPerson, "MA", all, map[string]any{"given_names": "Tariq", "family_name": "Benhima"})
+	company := rec(core.KindEntity, "MA", all, map[string]any{"name": "Tariq Benhima Trading"})
+	hidden := rec(core.KindEntity, "MA", frOnly, map[string]any{"name": "Tariq Benhima"})
+	for _, r := range []*core.Record{person, company, hidden} {
+		x.Put(r)
+	}
+	answered := func(q PersonQuery) (seen []string, told int) {
+		t.Helper()
+		hits, err := x.ScreenPerson(officer("ES"), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hits {
+			if h.Restricted {
+				if h.Internal() != hidden.ID || h.Kind != "" {
+					t.Fatalf("%+v: restricted answer %+v", q, h)
+				}
+				told++
+				continue
+			}
+			seen = append(seen, h.Kind)
+		}
+		return seen, told
+	}
+	for _, th := range []float64{0, 0.3, 0.85} {
+		all, toldAll := answered(PersonQuery{Name: "Tariq Benhima", Threshold: th})
+		if !slices.Contains(all, core.KindPerson) || !slices.Contains(all, core.KindEntity) || toldAll != 1 {
+			t.Fatalf("threshold %v, no filter: kinds %v, %d restricted; want the person, the company and the hidden record", th, all, toldAll)
+		}
+		for _, kinds := range [][]string{{core.KindPerson}, {core.KindPerson, core.KindNotice}, {core.KindNotice}, {core.KindEntity}, {}} {
+			seen, told := answered(PersonQuery{Name: "Tariq Benhima", Threshold: th, Kinds: kinds})
+			for _, k := range seen {
+				if len(kinds) > 0 && !slices.Contains(kinds, k) {
+					t.Errorf("threshold %v, kinds %v: a %s answered", th, kinds, k)
+				}
+			}
+			for _, k := range kinds {
+				if k != core.KindNotice && !slices.Contains(seen, k) {
+					t.Errorf("threshold %v, kinds %v: no %s answered (%v)", th, kinds, k, seen)
+				}
+			}
+			if told != toldAll {
+				t.Errorf("threshold %v, kinds %v: the hidden entity told %d times, %d without the filter", th, kinds, told, toldAll)
+			}
+		}
 	}
 }

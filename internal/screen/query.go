@@ -46,6 +46,13 @@ type PersonQuery struct {
 	Nationality string  `json:"nationality,omitempty"`
 	Threshold   float64 `json:"threshold,omitempty"`
 	Limit       int     `json:"limit,omitempty"`
+	// Kinds, when given, are the kinds of record whose names may answer
+	// (person, entity, notice…): a border post screening travellers may
+	// leave out companies and vessels. None (or an empty list) is every
+	// kind. A record the caller may not see is told as it would be
+	// without them: which kind it is is not the caller's to learn by
+	// asking twice.
+	Kinds []string `json:"kinds,omitempty"`
 }
 
 // Hit is one answer. When the record is not releasable to the caller,
@@ -182,10 +189,52 @@ func (q *PersonQuery) validate() (names.Name, error) {
 	if q.Limit < 0 || q.Limit > maxLimit {
 		fs = append(fs, core.FieldError{Field: "limit", Reason: fmt.Sprintf("must be from 1 to %d", maxLimit)})
 	}
+	if len(q.Kinds) > len(core.Kinds) {
+		fs = append(fs, core.FieldError{Field: "kinds", Reason: fmt.Sprintf("must list at most %d kinds, each once", len(core.Kinds))})
+	} else {
+		for i, k := range q.Kinds {
+			if !core.ValidKind(k) {
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must be a record kind (%s), not %q", strings.Join(core.Kinds, ", "), clipped(k))})
+				break
+			}
+		}
+	}
 	if len(fs) > 0 {
 		return parsed, core.Invalid(fs...)
 	}
 	return parsed, nil
+}
+
+// clipped is at most 40 characters of what a caller sent, for an error
+// that names it.
+func clipped(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	return string([]rune(s)[:40]) + "…"
+}
+
+// kindSet is a set of record kinds, one bit per place in core.Kinds; the
+// empty set is every kind.
+type kindSet uint32
+
+func kindsOf(kinds []string) kindSet {
+	var set kindSet
+	for _, k := range kinds {
+		if i := slices.Index(core.Kinds, k); i >= 0 {
+			set |= 1 << i
+		}
+	}
+	return set
+}
+
+// has reports whether kind is in the set.
+func (s kindSet) has(kind string) bool {
+	if s == 0 {
+		return true
+	}
+	i := slices.Index(core.Kinds, kind)
+	return i >= 0 && s&(1<<i) != 0
 }
 
 // maxPostings is the length past which a key's postings are not read: a
@@ -328,6 +377,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	}
 	var nameBuf [16]names.Token
 	decided := map[*recInfo]bool{} // restricted, per record: one access decision each
+	kinds := kindsOf(q.Kinds)
 	// The candidates' spellings and their parts' sounds lie all over the
 	// heap: they are read ahead, as the cut's are (retrieve), so that the
 	// waits overlap before the comparisons need them.
@@ -403,7 +453,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		switch {
 		case restricted && (restrictedLimit == 0 || spelled || disclose < DefaultThreshold):
 			continue
-		case !restricted && (limit == 0 || score < threshold):
+		case !restricted && (limit == 0 || score < threshold || !kinds.has(p.rec.kind)):
 			continue
 		}
 		// Written out only for a candidate that is answered: most of a

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -137,7 +138,7 @@ func decode(r *http.Request, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeErrorFor(err, dst)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &core.Error{Code: emalformed, Message: "the body must hold a single JSON object, with nothing after it"}
@@ -145,7 +146,12 @@ func decode(r *http.Request, dst any) error {
 	return checkJSONText(raw)
 }
 
-func decodeError(err error) error {
+func decodeError(err error) error { return decodeErrorFor(err, nil) }
+
+// decodeErrorFor is decodeError for a body read into dst, whose
+// embedded structs' type names encoding/json writes into a field's path
+// ("PersonQuery.kinds"): the caller is told the field as it sent it.
+func decodeErrorFor(err error, dst any) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var max *http.MaxBytesError
@@ -159,7 +165,7 @@ func decodeError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &core.Error{Code: emalformed, Message: "the body ends in the middle of a JSON value"}
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field, dst)
 		if field == "" {
 			field = "(body)"
 		}
@@ -171,6 +177,48 @@ func decodeError(err error) error {
 			Fields: []core.FieldError{{Field: name, Reason: "is not a known field"}}}
 	}
 	return &core.Error{Code: emalformed, Message: "the body could not be read as the expected JSON: " + err.Error()}
+}
+
+// jsonPath is a field's path as the body writes it: without the names of
+// the structs dst embeds, which are Go's and not the body's.
+func jsonPath(path string, dst any) string {
+	if dst == nil || path == "" {
+		return path
+	}
+	embedded := map[string]bool{}
+	embeddedNames(reflect.TypeOf(dst), embedded, map[reflect.Type]bool{})
+	parts := strings.Split(path, ".")
+	kept := parts[:0]
+	for i, p := range parts {
+		if i < len(parts)-1 && embedded[p] {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, ".")
+}
+
+// embeddedNames adds to names the type names of the structs t embeds, at
+// any depth.
+func embeddedNames(t reflect.Type, names map[string]bool, seen map[reflect.Type]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] {
+		return
+	}
+	seen[t] = true
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			names[ft.Name()] = true
+		}
+		embeddedNames(f.Type, names, seen)
+	}
 }
 
 func jsonType(kind string) string {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/audit"
@@ -158,12 +159,21 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 	if err := sc.validate(); err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", q.Name, q.DateOfBirth, q.Sex, q.Nationality, sc)
+	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s%s", q.Name, q.DateOfBirth, q.Sex, q.Nationality, kindsAsked(q.Kinds), sc)
 	found, entry, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
 	if err != nil {
 		return nil, err
 	}
 	return s.recordHits(r, v, "person", personSubject(q), personAsked(q), sc, found, entry)
+}
+
+// kindsAsked is a person screening's kinds filter as its audit entry
+// writes it ("" when every kind may answer).
+func kindsAsked(kinds []string) string {
+	if len(kinds) == 0 {
+		return ""
+	}
+	return " kinds=" + strings.Join(kinds, ",")
 }
 
 func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -374,7 +384,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		var typ, subject string
 		var query asked
 		if err := dec.Decode(&q); err != nil {
-			out.Error = problem(decodeError(err))
+			out.Error = problem(decodeErrorFor(err, &q))
 		} else if err := checkJSONText(raw); err != nil {
 			out.Error = problem(err)
 		} else {

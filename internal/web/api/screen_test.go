@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -118,6 +119,22 @@ func TestScreening(t *testing.T) {
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": strings.Repeat("x", 400)}, fr), 422, "invalid", "name")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "date_of_birth": "1990-02-31"}, fr), 422, "invalid", "date_of_birth")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "bogus": 1}, fr), 400, "malformed", "bogus")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "kinds": []string{"person", "ship"}}, fr), 422, "invalid", "kinds[1]")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "kinds": "person"}, fr), 400, "malformed", "kinds")
+			// The kinds that may answer: the person, not when only entities
+			// may; the hidden record told to ES either way.
+			for _, c := range []struct {
+				kinds []string
+				want  int
+			}{{nil, 1}, {[]string{"person"}, 1}, {[]string{"entity", "notice"}, 0}} {
+				hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Abdul Latif Kharubi", "kinds": c.kinds}, fr))
+				if len(hs) != c.want {
+					t.Errorf("FR, kinds %v: %+v, want %d hits", c.kinds, hs, c.want)
+				}
+				if hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Abdul Latif Kharubi", "kinds": c.kinds}, es)); len(hs) != 1 || !hs[0].Restricted {
+					t.Errorf("ES, kinds %v: %+v, want the possible hit whatever the filter", c.kinds, hs)
+				}
+			}
 			// Permissions.
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim"}, noScreen), 403, "forbidden", "")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim"}, nil), 401, "unauthorized", "")
@@ -130,6 +147,7 @@ func TestScreening(t *testing.T) {
 				`{"id":"d","type":"weather"}`,
 				``,
 				`{"id":"f","type":"identifier","value":"FR76 3000 6000 0112 3456 7890 189"}`,
+				`{"id":"g","type":"person","name":"Karim","kinds":"person"}`,
 			}, "\n")
 			r := f.do(t, "POST", "/api/v1/screen/batch", batch, fr, "Content-Type", "application/x-ndjson")
 			if r.Status != http.StatusOK {
@@ -144,8 +162,8 @@ func TestScreening(t *testing.T) {
 				}
 				lines = append(lines, m)
 			}
-			if len(lines) != 5 {
-				t.Fatalf("batch answered %d lines, want 5: %s", len(lines), r.Body)
+			if len(lines) != 6 {
+				t.Fatalf("batch answered %d lines, want 6: %s", len(lines), r.Body)
 			}
 			wantLine := func(i int, id string, hits int, errored bool) {
 				l := lines[i]
@@ -158,6 +176,11 @@ func TestScreening(t *testing.T) {
 			wantLine(2, "c", 1, false)
 			wantLine(3, "d", 0, true)
 			wantLine(4, "f", 1, false)
+			wantLine(5, "", 0, true)
+			// A field of the wrong type is named as the line writes it.
+			if e, _ := lines[5]["error"].(map[string]any); e == nil || !strings.Contains(fmt.Sprint(e["errors"]), "field:kinds ") {
+				t.Errorf("batch line 6: %v, want the field kinds named", lines[5])
+			}
 
 			// Every screening was audited: the owner's trail of the person
 			// names the screenings that hit it.
