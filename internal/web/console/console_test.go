@@ -15,6 +15,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
+	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
@@ -338,6 +339,21 @@ func TestScreeningHitWorkflowAndThreads(t *testing.T) {
 			t.Fatalf("screening for ES:\n%s", es.Last)
 		}
 		hitID := between(t, es.Last, `href="/hits/`, `"`)
+		// "People only" leaves out a company of the same name, and keeps
+		// the notice (its subject is a person) and the box ticked.
+		_, err := e.Server.Records.Create(context.Background(), core.Viewer{Bureau: "MA", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)},
+			records.Input{Kind: core.KindEntity, Releasability: &core.Releasability{Mode: core.ReleaseAll}, Data: json.RawMessage(`{"name":"Abdellatif Kharroubi"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		es.post("/screen", url.Values{"kind": {"person"}, "name": {"Abdellatif Kharroubi"}})
+		if !strings.Contains(es.Last, "<td>Entity</td>") {
+			t.Fatalf("the company is not answered without the box:\n%s", es.Last)
+		}
+		es.post("/screen", url.Values{"kind": {"person"}, "name": {"Abdellatif Kharroubi"}, "people_only": {"on"}})
+		if strings.Contains(es.Last, "<td>Entity</td>") || !strings.Contains(es.Last, "<td>Notice</td>") || !strings.Contains(es.Last, `name="people_only" checked`) {
+			t.Fatalf("people only:\n%s", es.Last)
+		}
 
 		// Morocco moves its side of the hit on from the inbox.
 		mab := e.browser(t)

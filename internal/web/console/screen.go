@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -56,8 +57,12 @@ func (c *Console) screenPost(q *req) error {
 	var err error
 	switch kind {
 	case "person":
-		found, err = c.API.ScreenPerson(q.r, q.V, screen.PersonQuery{Name: formText(f.Get("name")), DateOfBirth: formText(f.Get("date_of_birth")),
-			Sex: formText(f.Get("sex")), Nationality: formText(strings.ToUpper(f.Get("nationality")))}, sc)
+		pq := screen.PersonQuery{Name: formText(f.Get("name")), DateOfBirth: formText(f.Get("date_of_birth")),
+			Sex: formText(f.Get("sex")), Nationality: formText(strings.ToUpper(f.Get("nationality")))}
+		if f.Get("people_only") == "on" {
+			pq.Kinds = peopleOnly
+		}
+		found, err = c.API.ScreenPerson(q.r, q.V, pq, sc)
 	case "document":
 		found, err = c.API.ScreenDocument(q.r, q.V, screen.DocumentQuery{Number: formText(f.Get("number")), Country: formText(strings.ToUpper(f.Get("country"))),
 			Type: formText(f.Get("type"))}, sc)
@@ -80,6 +85,10 @@ func (c *Console) screenPost(q *req) error {
 	p.Data = d
 	return c.render(q, "screen", http.StatusOK, p)
 }
+
+// peopleOnly is every kind of record but entities (companies, vessels,
+// aircraft): a traveller screened at a border is a person.
+var peopleOnly = slices.DeleteFunc(slices.Clone(core.Kinds), func(k string) bool { return k == core.KindEntity })
 
 // onePerRecord keeps one row per record, the first (best) of its hits:
 // the screening answers one hit per record, and the console keeps to it
