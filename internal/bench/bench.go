@@ -436,12 +436,6 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 	byScript := map[string]*[2]int{} // per script of the name: names screened, alerts raised
 	// The same screening of people only (every kind but entities), as a
 	// border post may ask: it can only alert where the full one did.
-	var people []string
-	for _, k := range core.Kinds {
-		if k != core.KindEntity {
-			people = append(people, k)
-		}
-	}
 	for _, f := range []string{"negatives_global.csv", "negatives_us.csv"} {
 		negs, err := loadFixtures(filepath.Join(dir, f))
 		if err != nil {
@@ -477,7 +471,7 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 					if hits, err := all.ScreenPerson(viewer, q); err == nil && len(hits) > 0 {
 						a.Add(1)
 						outcome[i] = alerted
-						q.Kinds = people
+						q.Kinds = screen.PeopleOnly
 						if hits, err := all.ScreenPerson(viewer, q); err == nil && len(hits) > 0 {
 							pa.Add(1)
 						}

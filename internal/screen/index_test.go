@@ -549,7 +549,7 @@ func TestScreeningByKind(t *testing.T) {
 		if !slices.Contains(all, core.KindPerson) || !slices.Contains(all, core.KindEntity) || toldAll != 1 {
 			t.Fatalf("threshold %v, no filter: kinds %v, %d restricted; want the person, the company and the hidden record", th, all, toldAll)
 		}
-		for _, kinds := range [][]string{{core.KindPerson}, {core.KindPerson, core.KindNotice}, {core.KindNotice}, {core.KindEntity}, {}} {
+		for _, kinds := range [][]string{{core.KindPerson}, {core.KindPerson, core.KindNotice}, {core.KindNotice}, {core.KindEntity}, {}, PeopleOnly} {
 			seen, told := answered(PersonQuery{Name: "Tariq Benhima", Threshold: th, Kinds: kinds})
 			for _, k := range seen {
 				if len(kinds) > 0 && !slices.Contains(kinds, k) {
@@ -557,7 +557,7 @@ func TestScreeningByKind(t *testing.T) {
 				}
 			}
 			for _, k := range kinds {
-				if k != core.KindNotice && !slices.Contains(seen, k) {
+				if (k == core.KindPerson || k == core.KindEntity) && !slices.Contains(seen, k) {
 					t.Errorf("threshold %v, kinds %v: no %s answered (%v)", th, kinds, k, seen)
 				}
 			}

@@ -214,6 +214,11 @@ func clipped(s string) string {
 	return string([]rune(s)[:40]) + "…"
 }
 
+// PeopleOnly is every kind of record but entities (companies, vessels,
+// aircraft): the kinds a screening of a traveller at a border asks for,
+// a traveller being a person.
+var PeopleOnly = slices.DeleteFunc(slices.Clone(core.Kinds), func(k string) bool { return k == core.KindEntity })
+
 // kindSet is a set of record kinds, one bit per place in core.Kinds; the
 // empty set is every kind.
 type kindSet uint32

@@ -3,7 +3,6 @@ package console
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -60,7 +59,7 @@ func (c *Console) screenPost(q *req) error {
 		pq := screen.PersonQuery{Name: formText(f.Get("name")), DateOfBirth: formText(f.Get("date_of_birth")),
 			Sex: formText(f.Get("sex")), Nationality: formText(strings.ToUpper(f.Get("nationality")))}
 		if f.Get("people_only") == "on" {
-			pq.Kinds = peopleOnly
+			pq.Kinds = screen.PeopleOnly
 		}
 		found, err = c.API.ScreenPerson(q.r, q.V, pq, sc)
 	case "document":
@@ -85,10 +84,6 @@ func (c *Console) screenPost(q *req) error {
 	p.Data = d
 	return c.render(q, "screen", http.StatusOK, p)
 }
-
-// peopleOnly is every kind of record but entities (companies, vessels,
-// aircraft): a traveller screened at a border is a person.
-var peopleOnly = slices.DeleteFunc(slices.Clone(core.Kinds), func(k string) bool { return k == core.KindEntity })
 
 // onePerRecord keeps one row per record, the first (best) of its hits:
 // the screening answers one hit per record, and the console keeps to it
