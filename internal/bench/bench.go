@@ -434,8 +434,6 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 	rows := []Row{{"positives_un_treated.csv vs UN list", "recall@1 (threshold 0.50)", pct(ok, n), "≥ 98%", met(float64(ok) >= 0.98*float64(n))}}
 	var alerts, peopleAlerts, total, refused int
 	byScript := map[string]*[2]int{} // per script of the name: names screened, alerts raised
-	// The same screening of people only (every kind but entities), as a
-	// border post may ask: it can only alert where the full one did.
 	for _, f := range []string{"negatives_global.csv", "negatives_us.csv"} {
 		negs, err := loadFixtures(filepath.Join(dir, f))
 		if err != nil {
@@ -471,6 +469,8 @@ func fixtures(o Options, all *screen.Index, un []entry) ([]Row, error) {
 					if hits, err := all.ScreenPerson(viewer, q); err == nil && len(hits) > 0 {
 						a.Add(1)
 						outcome[i] = alerted
+						// The same screening of people only, as a border
+						// post may ask: it can only alert where this one did.
 						q.Kinds = screen.PeopleOnly
 						if hits, err := all.ScreenPerson(viewer, q); err == nil && len(hits) > 0 {
 							pa.Add(1)

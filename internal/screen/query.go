@@ -194,7 +194,7 @@ func (q *PersonQuery) validate() (names.Name, error) {
 	} else {
 		for i, k := range q.Kinds {
 			if !core.ValidKind(k) {
-				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must be a record kind (%s), not %q", strings.Join(core.Kinds, ", "), clipped(k))})
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must be a record kind (%s), not %q", strings.Join(core.Kinds, ", "), clip(k, 20))})
 				break
 			}
 		}
@@ -205,41 +205,15 @@ func (q *PersonQuery) validate() (names.Name, error) {
 	return parsed, nil
 }
 
-// clipped is at most 40 characters of what a caller sent, for an error
-// that names it.
-func clipped(s string) string {
-	if utf8.RuneCountInString(s) <= 40 {
-		return s
-	}
-	return string([]rune(s)[:40]) + "…"
-}
-
 // PeopleOnly is every kind of record but entities (companies, vessels,
 // aircraft): the kinds a screening of a traveller at a border asks for,
 // a traveller being a person.
 var PeopleOnly = slices.DeleteFunc(slices.Clone(core.Kinds), func(k string) bool { return k == core.KindEntity })
 
-// kindSet is a set of record kinds, one bit per place in core.Kinds; the
-// empty set is every kind.
-type kindSet uint32
-
-func kindsOf(kinds []string) kindSet {
-	var set kindSet
-	for _, k := range kinds {
-		if i := slices.Index(core.Kinds, k); i >= 0 {
-			set |= 1 << i
-		}
-	}
-	return set
-}
-
-// has reports whether kind is in the set.
-func (s kindSet) has(kind string) bool {
-	if s == 0 {
-		return true
-	}
-	i := slices.Index(core.Kinds, kind)
-	return i >= 0 && s&(1<<i) != 0
+// wanted reports whether a record of kind may answer a query that asked
+// for kinds (none: every kind).
+func wanted(kinds []string, kind string) bool {
+	return len(kinds) == 0 || slices.Contains(kinds, kind)
 }
 
 // maxPostings is the length past which a key's postings are not read: a
@@ -382,7 +356,6 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 	}
 	var nameBuf [16]names.Token
 	decided := map[*recInfo]bool{} // restricted, per record: one access decision each
-	kinds := kindsOf(q.Kinds)
 	// The candidates' spellings and their parts' sounds lie all over the
 	// heap: they are read ahead, as the cut's are (retrieve), so that the
 	// waits overlap before the comparisons need them.
@@ -458,7 +431,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		switch {
 		case restricted && (restrictedLimit == 0 || spelled || disclose < DefaultThreshold):
 			continue
-		case !restricted && (limit == 0 || score < threshold || !kinds.has(p.rec.kind)):
+		case !restricted && (limit == 0 || score < threshold || !wanted(q.Kinds, p.rec.kind)):
 			continue
 		}
 		// Written out only for a candidate that is answered: most of a
