@@ -5,7 +5,8 @@ import "testing"
 // TestSyllableReadings: a Chinese or Korean syllable meets a Latin part
 // spelt as one of its readings as before, and one spelt otherwise a
 // little further off, so that two syllables one sound off (朱 Zhu and
-// Shu, 成 Cheng and Sheng) no longer make an alert; names of two
+// Shu, 成 Cheng and Sheng) no longer make an alert, and one that sounds
+// otherwise is another name (강 Kang is not Jang); names of two
 // syllables keep the spellings people choose. A syllable one name has
 // and the other not makes another given name.
 func TestSyllableReadings(t *testing.T) {
@@ -23,6 +24,8 @@ func TestSyllableReadings(t *testing.T) {
 		{"刘翔", "Liu Hsiang"},      // one syllable, Wade–Giles
 		{"王小明", "Wang Xiao Ming"}, // syllables written apart
 		{"정은 김", "Kim Jeong Eun"}, // given name first
+		{"강도윤", "Kang Do-yoon"},   // the surname's usual spelling
+		{"강도윤", "Gang Doyun"},     // Revised Romanization
 	}
 	for _, p := range alert {
 		if r := Compare(p[0], p[1]); r.Score < DefaultThreshold {
@@ -39,6 +42,8 @@ func TestSyllableReadings(t *testing.T) {
 		{"王文", "Wang Wen Chou"}, // a syllable more is another given name
 		{"文 王", "Wen Chou Wang"},
 		{"철수 박", "Pak Chol Su Min"},
+		{"강도윤", "Jang Do-yoon"}, // 강 is not 장, however common both are
+		{"瑜 孙", "Yu Son"},       // sun ~ son
 	}
 	for _, p := range apart {
 		if r := Compare(p[0], p[1]); r.Score >= DefaultThreshold {

@@ -160,7 +160,7 @@ func spanSim(a, b span, spelled bool) float64 {
 	}
 	switch {
 	case fit == offRead && best > 0:
-		best = math.Max(0, best-offReadingCost)
+		best = math.Max(0, math.Min(best-offReadingCost, genderedEnding))
 	case fit == asRead:
 		best = math.Max(best, asReadSim)
 	}
@@ -292,7 +292,11 @@ const (
 //
 // A part spelt as a reading is as close as a reading (asReadSim); one
 // spelt otherwise is taken a little further off (offReadingCost), so that
-// two such parts do not make an alert on their own.
+// two such parts do not make an alert on their own, and one that does not
+// even sound as a reading is another name (at most genderedEnding, under
+// the conflict line): the letters the cross-script alignment lets pass
+// for an Arabic ج or ق (Gang, Jang) are two Korean or Chinese syllables,
+// and a common surname weighing little must not let them through.
 func readingOf(x, y *span) readingFit {
 	if len(y.readings) > 0 || y.hangul != "" {
 		x, y = y, x
