@@ -228,6 +228,33 @@ func quality(o Options, idx *screen.Index, qs []query, byID map[string]entry, th
 	return r
 }
 
+// sdnQueriesOf draws n queries from sdn.csv: every other one the name as
+// listed, the others with one typing error (oneEdit).
+func sdnQueriesOf(seed uint64, ofac []entry, n int) []query {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	qs := make([]query, n)
+	for i := range qs {
+		e := ofac[rng.IntN(len(ofac))]
+		q := query{name: e.name, want: e, exact: i%2 == 0}
+		if !q.exact {
+			q.name = oneEdit(rng, e.name)
+		}
+		qs[i] = q
+	}
+	return qs
+}
+
+// sdnTypos is the one-edit half of sdnQueriesOf's n queries.
+func sdnTypos(seed uint64, ofac []entry, n int) []query {
+	var out []query
+	for _, q := range sdnQueriesOf(seed, ofac, n) {
+		if !q.exact {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
 // dobQueries builds n one-edit typos of sdn.csv individuals whose listing
 // gives a date of birth (its first), each query carrying that date.
 func dobQueries(seed uint64, ofac []entry, n int) []query {
@@ -276,20 +303,11 @@ func oneEdit(rng *rand.Rand, s string) string {
 }
 
 func sdnQueries(ctx context.Context, o Options, idx *screen.Index, ofac, all []entry, byID map[string]entry, ds string) ([]Row, error) {
-	rng := rand.New(rand.NewPCG(o.Seed, 1))
 	n := o.Queries
 	if n <= 0 {
 		n = 1000
 	}
-	qs := make([]query, n)
-	for i := range qs {
-		e := ofac[rng.IntN(len(ofac))]
-		q := query{name: e.name, want: e, exact: i%2 == 0}
-		if !q.exact {
-			q.name = oneEdit(rng, e.name)
-		}
-		qs[i] = q
-	}
+	qs := sdnQueriesOf(o.Seed, ofac, n)
 	// Quality, in process: rank 1 must be the entity (or one listed under
 	// the very same name), at the alert threshold (what a border post
 	// sees) and at 0.01 (whatever the score, is it ranked first?).

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -51,16 +50,7 @@ func listsIndex(b testing.TB) (*screen.Index, []query) {
 			byID[e.rec.ID] = e
 		}
 		listsOnce.ofac, listsOnce.byID = ofac, byID
-		rng := rand.New(rand.NewPCG(42, 1))
-		qs := make([]query, 1000)
-		for i := range qs {
-			e := ofac[rng.IntN(len(ofac))]
-			qs[i] = query{name: e.name, want: e, exact: i%2 == 0}
-			if !qs[i].exact {
-				qs[i].name = oneEdit(rng, e.name)
-			}
-		}
-		listsOnce.idx, listsOnce.qs = idx, qs
+		listsOnce.idx, listsOnce.qs = idx, sdnQueriesOf(42, ofac, 1000)
 	})
 	if listsOnce.err != nil {
 		b.Fatal(listsOnce.err)

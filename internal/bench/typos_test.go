@@ -30,3 +30,54 @@ func TestTyposAlert(t *testing.T) {
 		t.Errorf("one-edit names with their date of birth: %d of %d ranked first at 0.85, want ≥ 97%%", dob.editOK, dob.editN)
 	}
 }
+
+// TestTyposAlertAcrossSeeds: the figures of TestTyposAlert hold for other
+// draws than the bench's seed, pooled over twenty of them (10,000 one-edit
+// names alone and 10,000 with the listed date of birth): a matcher tuned
+// to one draw would not.
+func TestTyposAlertAcrossSeeds(t *testing.T) {
+	idx, _ := listsIndex(t)
+	var names, dob recall
+	worst := [2]float64{1, 1}
+	for seed := uint64(1); seed <= 20; seed++ {
+		got := quality(Options{}, idx, sdnTypos(seed, listsOnce.ofac, 1000), listsOnce.byID, screen.DefaultThreshold)
+		withDOB := quality(Options{}, idx, dobQueries(seed, listsOnce.ofac, 500), listsOnce.byID, screen.DefaultThreshold)
+		names.editOK, names.editN = names.editOK+got.editOK, names.editN+got.editN
+		dob.editOK, dob.editN = dob.editOK+withDOB.editOK, dob.editN+withDOB.editN
+		worst[0] = min(worst[0], float64(got.editOK)/float64(got.editN))
+		worst[1] = min(worst[1], float64(withDOB.editOK)/float64(withDOB.editN))
+	}
+	t.Logf("seeds 1–20 at 0.85: one edit %d/%d (worst seed %.1f%%), with date of birth %d/%d (worst seed %.1f%%)",
+		names.editOK, names.editN, 100*worst[0], dob.editOK, dob.editN, 100*worst[1])
+	if float64(names.editOK) < 0.90*float64(names.editN) {
+		t.Errorf("one-edit names: %d of %d ranked first at 0.85, want ≥ 90%%", names.editOK, names.editN)
+	}
+	if float64(dob.editOK) < 0.97*float64(dob.editN) {
+		t.Errorf("one-edit names with their date of birth: %d of %d ranked first at 0.85, want ≥ 97%%", dob.editOK, dob.editN)
+	}
+}
+
+// TestListedNamesAlert screens every name of sdn.csv as written at the
+// alert threshold: each that the API accepts (a name with something to
+// search) must rank its own entry, or one listed under the very same
+// name, first. Exact names that start with titles and particles (Mufti
+// Abdul Rahim, Haji Abdul Basir) or whose sound key many names share
+// were not aligned at all.
+func TestListedNamesAlert(t *testing.T) {
+	idx, _ := listsIndex(t)
+	var qs []query
+	for _, e := range listsOnce.ofac {
+		if q := (screen.PersonQuery{Name: e.name}); q.Validate() == nil {
+			qs = append(qs, query{name: e.name, want: e, exact: true})
+		}
+	}
+	o := Options{}
+	if testing.Verbose() {
+		o.Log = os.Stderr
+	}
+	got := quality(o, idx, qs, listsOnce.byID, screen.DefaultThreshold)
+	t.Logf("threshold 0.85: %d of %d listed names rank their entry first", got.exactOK, got.exactN)
+	if float64(got.exactOK) < 0.999*float64(got.exactN) {
+		t.Errorf("%d of %d listed names rank their entry first at 0.85, want ≥ 99.9%%", got.exactOK, got.exactN)
+	}
+}

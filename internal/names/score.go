@@ -32,6 +32,10 @@ type Result struct {
 	// another part of weight agrees.
 	typos   int
 	vouched bool
+	// loose counts the typing errors believed only on two vouchers
+	// (typoLoose); vouchers counts the other parts that agree and weigh
+	// something.
+	loose, vouchers int
 }
 
 // Scores are the parts as data, for each language to write.
@@ -487,18 +491,44 @@ func oneTypo(a, b string) bool {
 
 // typoPair reports whether the single parts x (of the query) and y (of b)
 // are a possibly mistyped query part and the part it would be.
-func (m *Matcher) typoPair(x span, b Name, y bspan) bool {
+func (m *Matcher) typoPair(x span, b Name, y bspan) bool { return m.typoKind(x, b, y) != typoNone }
+
+// How a query part may be taken for another mistyped (Matcher.typoKind).
+const (
+	typoNone  = iota
+	typoSure  // believed where one other part agrees (MayBeTypo)
+	typoLoose // a listed name, or a short part: believed only where two
+	// other parts of weight agree (a full name one letter from the
+	// listed one: Daniel Pere Rojas, Kyong Hak Km)
+)
+
+func (m *Matcher) typoKind(x span, b Name, y bspan) int {
 	if m == nil || m.typo == nil || x.from != x.to || y.from != y.to || m.typo[x.from] == typoNo || y.script != Latin {
-		return false
+		return typoNone
 	}
 	t := b.Tokens[y.from].Text
 	switch {
-	case m.Confirmed:
-		return len(t) >= 3 && oneTypo(x.text, t)
-	case m.typo[x.from] == typoListed:
+	case !oneTypo(x.text, t):
+		return typoNone
+	case m.Confirmed && len(t) >= 3:
+		return typoSure
+	case m.typo[x.from] == typoUnlisted && min(len(x.text), len(t)) >= 3 && max(len(x.text), len(t)) >= 4:
+		return typoSure
+	case min(len(x.text), len(t)) >= 2 && len(m.q.Tokens) >= 3 && len(b.Tokens) >= 3:
+		// Two other parts must agree: a name of fewer parts on either
+		// side cannot vouch, and is not aligned twice for it.
+		return typoLoose
+	}
+	return typoNone
+}
+
+// mistypedAs reports whether x, a single query part no listed name is
+// written as, is one typing error from y, a single Latin part of b.
+func (m *Matcher) mistypedAs(x span, b Name, y bspan) bool {
+	if m == nil || x.from != x.to || y.from != y.to || x.from >= len(m.typo) || m.typo[x.from] != typoUnlisted || y.script != Latin {
 		return false
 	}
-	return min(len(x.text), len(t)) >= 3 && max(len(x.text), len(t)) >= 4 && oneTypo(x.text, t)
+	return oneTypo(x.text, b.Tokens[y.from].Text)
 }
 
 // NewMatcher prepares comparisons of q with other names.
@@ -531,7 +561,12 @@ func (m *Matcher) Compare(b Name) Result {
 func (m *Matcher) compare(b Name, explain bool) Result {
 	r := compare(m.q, m.spans, b, m, explain, m.typo != nil)
 	whole := len(m.q.Tokens) == 1 && len(b.Tokens) == 1 && len(m.q.Tokens[0].Text) >= 5
-	if r.typos == 0 || r.typos == 1 && (r.vouched || whole || m.Confirmed) {
+	switch {
+	case r.typos == 0:
+		return r
+	case r.typos == 1 && r.loose == 0 && (r.vouched || whole || m.Confirmed):
+		return r
+	case r.typos == 1 && r.loose == 1 && r.vouchers >= 2:
 		return r
 	}
 	return compare(m.q, m.spans, b, m, explain, false)
@@ -756,6 +791,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	num, den := 0.0, 0.0
 	conflicts, strong := 0, 0
 	nTypos, vouched := 0, false
+	loose, vouchers := 0, 0
 	for _, c := range cands {
 		x, y := sa[c.i], sb[c.j]
 		if !free(usedA, x.from, x.to) || !free(usedB, y.from, y.to) {
@@ -768,17 +804,30 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 			usedB[i] = true
 		}
 		w := c.weight
+		if c.single && m.mistypedAs(x, b, sb[c.j]) {
+			// A query part no listed name is written as, one typing error
+			// from the other name's part, is that part mistyped: it weighs
+			// what that part weighs, not what an unknown name would (LHD
+			// for the LTD of a company, KM for the Kim of a family).
+			w = sb[c.j].weight
+		}
 		s := math.Max(0, math.Min(1, c.sim))
 		note := "match"
 		g := s
 		if s < 0.9 {
 			g = math.Max(0, s-2*(0.9-s))
 		}
-		typo := typos && c.single && s <= typoSim && m.typoPair(x, b, sb[c.j]) && s >= typoSim-0.01
+		kind := typoNone
+		if typos && c.single && s <= typoSim && s >= typoSim-0.01 {
+			kind = m.typoKind(x, b, sb[c.j])
+		}
 		switch {
-		case typo:
+		case kind != typoNone:
 			note = "typo"
 			nTypos++
+			if kind == typoLoose {
+				loose++
+			}
 			if w >= 0.3 {
 				strong++
 			}
@@ -788,6 +837,9 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 		case w >= 0.3:
 			strong++
 			vouched = vouched || s >= 0.95
+			if w >= 0.5 && s >= 0.95 {
+				vouchers++
+			}
 		}
 		num += w * g
 		den += w
@@ -853,7 +905,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 		score *= 0.5 // only particles and articles agree: that is no name match
 	}
 	score = math.Round(score*1000) / 1000
-	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched}
+	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched, loose: loose, vouchers: vouchers}
 }
 
 // ReadFromCJK reports whether every part of n was read from Chinese or

@@ -217,6 +217,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	}
 	pe := person{rec: info, dob: p.DOB, sex: p.Sex, nats: p.Nationalities, role: p.Role}
 	seenKeys := map[string]bool{}
+	var sigs []uint64
 	for _, n := range p.Names {
 		parsed := names.Parse(n)
 		if len(parsed.Tokens) == 0 {
@@ -227,6 +228,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 			ids[i] = x.token(t)
 		}
 		pe.names = append(pe.names, ids)
+		sigs = append(sigs, spellingSig(parsed))
 		for _, k := range parsed.Keys() {
 			if seenKeys[k] {
 				continue
@@ -238,7 +240,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 			}
 		}
 	}
-	cut := pe.pack(x.tokKeys, x.moreKeys)
+	cut := pe.pack(x.tokKeys, x.moreKeys, sigs)
 	if len(pe.names) == 0 {
 		x.persons[pid] = person{}
 		x.free = append(x.free, pid)
@@ -253,16 +255,20 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 // pack moves the spellings into one allocation with what the candidate
 // cut reads of them, and returns that part: the count of spellings, each
 // one's count of tokens, then for every token of every spelling in order
-// its two key ids, so that the cut reads one slice without visiting the
+// its two key ids, and last each spelling's letter pairs (spellingSig,
+// two words), so that the cut reads one slice without visiting the
 // dictionary, the spellings or the person. A token with more keys
 // (Index.moreKeys) has moreFlag set on its second.
-func (p *person) pack(tokKeys [][2]uint32, moreKeys [][]uint32) []uint32 {
+func (p *person) pack(tokKeys [][2]uint32, moreKeys [][]uint32, sigs []uint64) []uint32 {
 	n := 0
 	for _, ids := range p.names {
 		n += len(ids)
 	}
 	nn := len(p.names)
-	buf := make([]uint32, n+1+nn+2*n)
+	buf := make([]uint32, n+1+nn+2*n+2*nn)
+	for i, sig := range sigs {
+		buf[len(buf)-2*nn+2*i], buf[len(buf)-2*nn+2*i+1] = uint32(sig), uint32(sig>>32)
+	}
 	cut := buf[n:]
 	cut[0] = uint32(nn)
 	keys := cut[1+nn:]
@@ -280,6 +286,37 @@ func (p *person) pack(tokKeys [][2]uint32, moreKeys [][]uint32) []uint32 {
 		off += len(ids)
 	}
 	return cut
+}
+
+// spellingSig is the set of a Latin spelling's adjacent letter pairs,
+// hashed into 64 bits (0 for a spelling with a part in another script):
+// one typing error changes two pairs at most, where names that only
+// share a sound key (Patriot, Peter, Bitar) share few.
+func spellingSig(n names.Name) uint64 {
+	for _, t := range n.Tokens {
+		if t.Script != names.Latin {
+			return 0
+		}
+	}
+	return letterPairs(n.Text())
+}
+
+func letterPairs(s string) uint64 {
+	var sig uint64
+	for i := 0; i+1 < len(s); i++ {
+		a, b := s[i], s[i+1]
+		if a == ' ' || b == ' ' {
+			continue
+		}
+		sig |= 1 << ((uint64(a)*0x9E3779B97F4A7C15 ^ uint64(b)*0xC2B2AE3D27D4EB4F) >> 58)
+	}
+	return sig
+}
+
+// sigOf reads spelling ni's letter pairs from a person's cut.
+func sigOf(cut []uint32, ni int) uint64 {
+	at := len(cut) - 2*int(cut[0]) + 2*ni
+	return uint64(cut[at]) | uint64(cut[at+1])<<32
 }
 
 // moreFlag marks, in a person's cut, the second key of a part that has

@@ -1,0 +1,88 @@
+package screen
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// TestTypingErrorsTheRestOfTheNameVouchesFor: a part typed one letter off
+// a listed name, or a part of two or three letters, is believed to be a
+// typing error when two other parts of the name that weigh something
+// agree; with one, it is another name. An unknown part one typing error
+// from a company's legal form weighs what the legal form weighs.
+func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
+	x := New()
+	perez := rec(core.KindPerson, "US", all, map[string]any{"name": "Daniel Perez Rojas"})
+	kim := rec(core.KindPerson, "US", all, map[string]any{"name": "Kyong Hak Kim"})
+	sun := rec(core.KindPerson, "US", all, map[string]any{"name": "Wei Sun"})
+	zarqa := rec(core.KindEntity, "US", all, map[string]any{"name": "Zarqa Optics Trading Ltd"})
+	for _, r := range []*core.Record{perez, kim, sun, zarqa} {
+		x.Put(r)
+	}
+	// Pere is a listed name (another person's), so Pere for Perez is no
+	// plain typing error.
+	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Pere Lluch Vidal"}))
+	screen := func(name string) []Hit {
+		t.Helper()
+		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits
+	}
+	for name, want := range map[string]*core.Record{
+		"Daniel Pere Rojas":        perez, // a listed name one letter off; Daniel and Rojas agree
+		"Kyong Hak Km":             kim,   // a part of two letters
+		"Zarqa Optics Trading Lhd": zarqa, // the legal form mistyped
+	} {
+		hits := screen(name)
+		if len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
+			t.Errorf("%s: want an alert on %s, got %+v", name, want.ID, hits)
+			continue
+		}
+		if !strings.Contains(strings.Join(hits[0].Explanation, " "), "typing error") && name != "Zarqa Optics Trading Lhd" {
+			t.Errorf("%s: the explanation must say typing error: %q", name, hits[0].Explanation)
+		}
+	}
+	// One other part agreeing does not vouch for such a typing error.
+	for _, name := range []string{"Pere Rojas", "Wei Sup", "Hak Km"} {
+		if hits := screen(name); len(hits) != 0 {
+			t.Errorf("%s alerted on %+v", name, hits)
+		}
+	}
+}
+
+// TestCrowdedSoundKeys: a short name shares its sound key with many
+// others (PATRIO, PETER, BITAR: b-t-r); the spelling one typing error away
+// is still aligned, and alerts, and so does an exact name that starts
+// with particles whose glued key is rare (Mufti Abdul Rahim among many
+// Rahims).
+func TestCrowdedSoundKeys(t *testing.T) {
+	x := New()
+	patriot := rec(core.KindEntity, "US", all, map[string]any{"name": "PATRIOT"})
+	x.Put(patriot)
+	for _, c := range "bp" {
+		for _, v := range "aeiou" {
+			for _, w := range "aeiou" {
+				x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": fmt.Sprintf("%c%ct%cr", c, v, w)}))
+			}
+		}
+	}
+	mufti := rec(core.KindPerson, "US", all, map[string]any{"name": "Mufti Abdul Rahim"})
+	x.Put(mufti)
+	for i := range 40 {
+		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": fmt.Sprintf("Rahim %s", []string{"Qarni", "Wazir", "Lodin", "Sahel", "Taban"}[i%5]+strings.Repeat("i", i/5))}))
+	}
+	for name, want := range map[string]*core.Record{"PATRIO": patriot, "Mufti Abdul Rahim": mufti} {
+		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
+			t.Errorf("%s: want an alert on %s, got %+v", name, want.ID, hits)
+		}
+	}
+}
