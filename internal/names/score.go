@@ -168,7 +168,7 @@ func spanSim(a, b span, spelled bool) float64 {
 	case fit == asRead:
 		best = math.Max(best, asReadSim)
 	}
-	if best > genderedEnding && (!cross && (endsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
+	if best > genderedEnding && (!cross && (endsApart(bestA, bestB) || vowelled(a.script) && vowelled(b.script) && vowelsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
 		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) ||
 		cross && (a.script == Arabic && b.script == Latin && nisbaApart(bestA, bestB) || a.script == Latin && b.script == Arabic && nisbaApart(bestB, bestA))) {
 		best = genderedEnding
@@ -227,6 +227,49 @@ func vowelApart(a, b []unit) bool {
 		}
 	}
 	return apart == 1
+}
+
+// vowelled reports a script whose letters write every vowel, so that a
+// name's vowels are as given, not a reader's choice: Latin (and what is
+// read into it letter for letter), Armenian and Georgian.
+func vowelled(s Script) bool { return s == Latin || s == Armenian || s == Georgian }
+
+// vowelsApart reports whether two names of four letters, consonant and
+// vowel in turn, have the same consonants and every vowel different:
+// Nino and Nana, Dina and Duna are different names. An e may stand for
+// any short vowel, and o and u are one (Hoda, Huda): such a pair is left
+// to the sounds, as is one vowel apart (vowelApart, endsApart).
+func vowelsApart(a, b []unit) bool {
+	if len(a) != 4 || len(b) != 4 {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		want := kCons
+		if i%2 == 1 {
+			want = kVowel
+		}
+		if x.kind != want || y.kind != want {
+			return false
+		}
+		if want == kCons {
+			if x.c != y.c {
+				return false
+			}
+			continue
+		}
+		p, q := x.c, y.c
+		if p == 'o' {
+			p = 'u'
+		}
+		if q == 'o' {
+			q = 'u'
+		}
+		if p == q || p == 'e' || q == 'e' {
+			return false
+		}
+	}
+	return true
 }
 
 // patternApart reports whether x writes a doubled consonant and a before
