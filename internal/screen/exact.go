@@ -1,7 +1,10 @@
 package screen
 
 import (
+	"errors"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
@@ -107,4 +110,74 @@ func (x *Index) ScreenIdentifier(v core.Viewer, q IdentifierQuery) ([]Hit, error
 		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// codeOf is the lower-case letters and digits of a name written only in
+// Latin letters, digits and punctuation, "" for any other name and for
+// one shorter than two or longer than 32 characters: how a name with no
+// part to search by (a gang's MS-13, an aircraft's P-532, a company's
+// initials G.L.G. S.A.) is found as written.
+func codeOf(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return ""
+		}
+	}
+	if b.Len() < 2 || b.Len() > 32 {
+		return ""
+	}
+	return b.String()
+}
+
+// screenCode answers a person screening refused as having no name part
+// to search (err) by the records listing a name with the same letters
+// and digits (codeOf): a listed MS-13 is found by MS-13 and by ms 13. It
+// reports false, and the caller keeps the refusal, when err is anything
+// else or no record lists the name, so that the answer tells no more
+// than the refusal did. The caller holds the read lock.
+func (x *Index) screenCode(v core.Viewer, q PersonQuery, err error) ([]Hit, bool) {
+	var e *core.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "name" || !strings.HasPrefix(e.Fields[0].Reason, "has no name part to search") {
+		return nil, false
+	}
+	code := codeOf(q.Name)
+	refs := x.codes[code]
+	if code == "" || len(refs) == 0 {
+		return nil, false
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	var hits []Hit
+	seen := map[*recInfo]bool{}
+	shown, hidden := 0, 0
+	for _, r := range refs {
+		if seen[r.rec] {
+			continue
+		}
+		seen[r.rec] = true
+		h := hitFor(v, r.rec, 1)
+		switch {
+		case h.Restricted && hidden == DefaultLimit, !h.Restricted && (shown == limit || !wanted(q.Kinds, r.rec.kind)):
+			continue
+		case h.Restricted:
+			hidden++
+		default:
+			shown++
+		}
+		h.reveal(code, &core.Explanation{Parts: []core.ScorePart{{Query: q.Name, Matched: r.value, Score: 1, Weight: 1, Note: core.PartMatch}}})
+		hits = append(hits, h)
+	}
+	if len(hits) == 0 {
+		return nil, false
+	}
+	slices.SortStableFunc(hits, restrictedLast)
+	return hits, true
 }

@@ -7,6 +7,7 @@
 package screen
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,9 +59,12 @@ type Index struct {
 	keys  map[string]*roaring.Bitmap
 	fuzzy map[string]*roaring.Bitmap
 
-	// Exact lookups: canonical document or identifier → entries.
+	// Exact lookups: canonical document or identifier → entries, and the
+	// letters and digits of a name with no part to search by (MS-13,
+	// P-532) → entries (see codeOf).
 	docs   map[string][]ref
 	idents map[string][]ref
+	codes  map[string][]ref
 
 	rels map[string]*core.Releasability // interned releasabilities
 
@@ -81,6 +85,7 @@ type recInfo struct {
 	persons []uint32
 	docs    []string
 	idents  []string
+	codes   []string
 }
 
 // person is one indexed person: a record may hold several (a notice).
@@ -104,7 +109,7 @@ type ref struct {
 func New() *Index {
 	return &Index{
 		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newSpellIndex(), keys: map[string]*roaring.Bitmap{},
-		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{},
+		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{}, codes: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(),
 	}
 }
@@ -220,6 +225,12 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	var sigs []uint64
 	for _, n := range p.Names {
 		parsed := names.Parse(n)
+		if names.Unsearchable(parsed) != "" {
+			if c := codeOf(n); c != "" && !slices.Contains(info.codes, c) {
+				x.codes[c] = append(x.codes[c], ref{rec: info, value: n, kind: "name"})
+				info.codes = append(info.codes, c)
+			}
+		}
 		if len(parsed.Tokens) == 0 {
 			continue
 		}
@@ -422,6 +433,12 @@ func (x *Index) remove(info *recInfo) {
 		x.idents[k] = dropRef(x.idents[k], info)
 		if len(x.idents[k]) == 0 {
 			delete(x.idents, k)
+		}
+	}
+	for _, k := range info.codes {
+		x.codes[k] = dropRef(x.codes[k], info)
+		if len(x.codes[k]) == 0 {
+			delete(x.codes, k)
 		}
 	}
 	delete(x.recs, info.id)

@@ -284,6 +284,11 @@ type scored struct {
 func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 	qn, err := q.validate()
 	if err != nil {
+		x.mu.RLock()
+		defer x.mu.RUnlock()
+		if hits, ok := x.screenCode(v, q, err); ok {
+			return hits, nil
+		}
 		return nil, err
 	}
 	threshold, limit := q.Threshold, q.Limit

@@ -86,3 +86,38 @@ func TestCrowdedSoundKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesWithNothingToSearch: a listed name with no part to search by
+// (a gang's MS-13, an aircraft's P-532, a company's initials) is found by
+// its letters and digits as written; any other such name is refused as
+// before, and a record the caller may not see is a possible hit.
+func TestNamesWithNothingToSearch(t *testing.T) {
+	x := New()
+	gang := rec(core.KindEntity, "US", all, map[string]any{"name": "MS-13"})
+	plane := rec(core.KindEntity, "US", frOnly, map[string]any{"name": "P-532"})
+	x.Put(gang)
+	x.Put(plane)
+	for _, q := range []string{"MS-13", "ms 13", "M.S. 13"} {
+		hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: q})
+		if err != nil || len(hits) != 1 || hits[0].RecordID != gang.ID || hits[0].Score != 1 {
+			t.Errorf("%s: %+v, %v; want MS-13 at 1.00", q, hits, err)
+		}
+	}
+	hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: "P-532"})
+	if err != nil || len(hits) != 1 || !hits[0].Restricted || hits[0].RecordID != "" || hits[0].Owner != "US" {
+		t.Errorf("P-532 seen by ES: %+v, %v; want a possible hit of US and nothing more", hits, err)
+	}
+	if hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: "P-532"}); err != nil || len(hits) != 1 || hits[0].RecordID != plane.ID {
+		t.Errorf("P-532 seen by FR: %+v, %v", hits, err)
+	}
+	// Not listed, or asked with another field wrong: refused as before.
+	for _, q := range []PersonQuery{{Name: "MS-14"}, {Name: "P-532", Sex: "X"}, {Name: "13"}} {
+		if _, err := x.ScreenPerson(officer("FR"), q); core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("%+v: %v, want a refusal", q, err)
+		}
+	}
+	x.Remove(gang.ID)
+	if _, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: "MS-13"}); core.ErrorCode(err) != core.EINVALID {
+		t.Errorf("MS-13 after its removal: %v, want the refusal", err)
+	}
+}
