@@ -603,7 +603,11 @@ func (m *Matcher) Compare(b Name) Result {
 // the rest of the name (or Confirmed) vouches for it.
 func (m *Matcher) compare(b Name, explain bool) Result {
 	r := compare(m.q, m.spans, b, m, explain, m.typo != nil)
-	whole := len(m.q.Tokens) == 1 && len(b.Tokens) == 1 && len(m.q.Tokens[0].Text) >= 5
+	// The whole name is one part, or one part besides particles and legal
+	// forms (CANADUH S.A. for CANADUZ S.A.): nothing else can vouch.
+	qi, qOne := soleWeighty(m.q)
+	_, bOne := soleWeighty(b)
+	whole := qOne && bOne && len(m.q.Tokens[qi].Text) >= 5
 	switch {
 	case r.typos == 0:
 		return r
@@ -613,6 +617,21 @@ func (m *Matcher) compare(b Name, explain bool) Result {
 		return r
 	}
 	return compare(m.q, m.spans, b, m, explain, false)
+}
+
+// soleWeighty reports whether n has one part only that weighs more than a
+// particle or a legal form, and which.
+func soleWeighty(n Name) (int, bool) {
+	at := -1
+	for i, t := range n.Tokens {
+		if t.Weight >= 0.3 && !t.particle {
+			if at >= 0 {
+				return 0, false
+			}
+			at = i
+		}
+	}
+	return at, at >= 0
 }
 
 // Explain scores the matcher's name against b with the explanation.

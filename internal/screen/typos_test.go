@@ -12,14 +12,17 @@ import (
 // a listed name, or a part of two or three letters, is believed to be a
 // typing error when two other parts of the name that weigh something
 // agree; with one, it is another name. An unknown part one typing error
-// from a company's legal form weighs what the legal form weighs.
+// from a company's legal form weighs what the legal form weighs, and a
+// company name of one part besides its legal form is believed mistyped as
+// a name of one part is.
 func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	x := New()
 	perez := rec(core.KindPerson, "US", all, map[string]any{"name": "Daniel Perez Rojas"})
 	kim := rec(core.KindPerson, "US", all, map[string]any{"name": "Kyong Hak Kim"})
 	sun := rec(core.KindPerson, "US", all, map[string]any{"name": "Wei Sun"})
 	zarqa := rec(core.KindEntity, "US", all, map[string]any{"name": "Zarqa Optics Trading Ltd"})
-	for _, r := range []*core.Record{perez, kim, sun, zarqa} {
+	varnokal := rec(core.KindEntity, "US", all, map[string]any{"name": "VARNOKAL S.A."})
+	for _, r := range []*core.Record{perez, kim, sun, zarqa, varnokal} {
 		x.Put(r)
 	}
 	// Pere is a listed name (another person's), so Pere for Perez is no
@@ -34,9 +37,10 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 		return hits
 	}
 	for name, want := range map[string]*core.Record{
-		"Daniel Pere Rojas":        perez, // a listed name one letter off; Daniel and Rojas agree
-		"Kyong Hak Km":             kim,   // a part of two letters
-		"Zarqa Optics Trading Lhd": zarqa, // the legal form mistyped
+		"Daniel Pere Rojas":        perez,    // a listed name one letter off; Daniel and Rojas agree
+		"Kyong Hak Km":             kim,      // a part of two letters
+		"Zarqa Optics Trading Lhd": zarqa,    // the legal form mistyped
+		"VARNOTAL S.A.":            varnokal, // one part besides the legal form, which cannot vouch
 	} {
 		hits := screen(name)
 		if len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
