@@ -36,6 +36,7 @@ type Result struct {
 	// (typoLoose); vouchers counts the other parts that agree and weigh
 	// something.
 	loose, vouchers int
+	short           int // typing errors of short parts (typoShort)
 }
 
 // Scores are the parts as data, for each language to write.
@@ -543,6 +544,8 @@ const (
 	typoLoose // a listed name, or a short part: believed only where two
 	// other parts of weight agree (a full name one letter from the
 	// listed one: Daniel Pere Rojas, Kyong Hak Km)
+	typoShort // a part of two or three letters no listed name is written
+	// as: believed where another part of weight agrees exactly
 )
 
 func (m *Matcher) typoKind(x span, b Name, y bspan) int {
@@ -557,6 +560,8 @@ func (m *Matcher) typoKind(x span, b Name, y bspan) int {
 		return typoSure
 	case m.typo[x.from] == typoUnlisted && min(len(x.text), len(t)) >= 3 && max(len(x.text), len(t)) >= 4:
 		return typoSure
+	case m.typo[x.from] == typoUnlisted && min(len(x.text), len(t)) >= 2:
+		return typoShort
 	case min(len(x.text), len(t)) >= 2 && len(m.q.Tokens) >= 3 && len(b.Tokens) >= 3:
 		// Two other parts must agree: a name of fewer parts on either
 		// side cannot vouch, and is not aligned twice for it.
@@ -611,9 +616,11 @@ func (m *Matcher) compare(b Name, explain bool) Result {
 	switch {
 	case r.typos == 0:
 		return r
-	case r.typos == 1 && r.loose == 0 && (r.vouched || whole || m.Confirmed):
+	case r.typos == 1 && r.loose == 0 && r.short == 0 && (r.vouched || whole || m.Confirmed):
 		return r
 	case r.typos == 1 && r.loose == 1 && r.vouchers >= 2:
+		return r
+	case r.typos == 1 && r.short == 1 && r.vouchers >= 1:
 		return r
 	}
 	return compare(m.q, m.spans, b, m, explain, false)
@@ -853,7 +860,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	num, den := 0.0, 0.0
 	conflicts, strong := 0, 0
 	nTypos, vouched := 0, false
-	loose, vouchers := 0, 0
+	loose, vouchers, short := 0, 0, 0
 	for _, c := range cands {
 		x, y := sa[c.i], sb[c.j]
 		if !free(usedA, x.from, x.to) || !free(usedB, y.from, y.to) {
@@ -887,8 +894,11 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 		case kind != typoNone:
 			note = "typo"
 			nTypos++
-			if kind == typoLoose {
+			switch kind {
+			case typoLoose:
 				loose++
+			case typoShort:
+				short++
 			}
 			if w >= 0.3 {
 				strong++
@@ -967,7 +977,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 		score *= 0.5 // only particles and articles agree: that is no name match
 	}
 	score = math.Round(score*1000) / 1000
-	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched, loose: loose, vouchers: vouchers}
+	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched, loose: loose, vouchers: vouchers, short: short}
 }
 
 // ReadFromCJK reports whether every part of n was read from Chinese or

@@ -9,9 +9,9 @@ import (
 )
 
 // TestTypingErrorsTheRestOfTheNameVouchesFor: a part typed one letter off
-// a listed name, or a part of two or three letters, is believed to be a
-// typing error when two other parts of the name that weigh something
-// agree; with one, it is another name. An unknown part one typing error
+// a listed name is believed to be a typing error when two other parts of
+// the name that weigh something agree; with one, it is another name. A
+// part of two or three letters no one is listed as needs one. An unknown part one typing error
 // from a company's legal form weighs what the legal form weighs, and a
 // company name of one part besides its legal form is believed mistyped as
 // a name of one part is.
@@ -25,9 +25,10 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	for _, r := range []*core.Record{perez, kim, sun, zarqa, varnokal} {
 		x.Put(r)
 	}
-	// Pere is a listed name (another person's), so Pere for Perez is no
-	// plain typing error.
+	// Pere and Sul are listed names (other persons'), so Pere for Perez
+	// and Sul for Sun are no plain typing errors.
 	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Pere Lluch Vidal"}))
+	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Sul Ahn"}))
 	screen := func(name string) []Hit {
 		t.Helper()
 		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
@@ -39,6 +40,7 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	for name, want := range map[string]*core.Record{
 		"Daniel Pere Rojas":        perez,    // a listed name one letter off; Daniel and Rojas agree
 		"Kyong Hak Km":             kim,      // a part of two letters
+		"Wei Sup":                  sun,      // a short part no one is listed as; Wei agrees
 		"Zarqa Optics Trading Lhd": zarqa,    // the legal form mistyped
 		"VARNOTAL S.A.":            varnokal, // one part besides the legal form, which cannot vouch
 	} {
@@ -51,8 +53,9 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 			t.Errorf("%s: the explanation must say typing error: %q", name, hits[0].Explanation)
 		}
 	}
-	// One other part agreeing does not vouch for such a typing error.
-	for _, name := range []string{"Pere Rojas", "Wei Sup", "Hak Km"} {
+	// One other part agreeing does not vouch for a listed name typed one
+	// letter off, nor does a name with a part missing.
+	for _, name := range []string{"Pere Rojas", "Wei Sul", "Hak Km"} {
 		if hits := screen(name); len(hits) != 0 {
 			t.Errorf("%s alerted on %+v", name, hits)
 		}
