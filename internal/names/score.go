@@ -479,15 +479,20 @@ const typoSim = 0.9
 // at typoSim, provided no other part is itself taken as mistyped, and
 // that something vouches for it:
 //   - listed is false (whoever keeps the vocabulary of names compared
-//     knows that no name is written so) and another part of the name
-//     agrees, or the whole name is that one part;
+//     knows that no name is written so), both parts have three letters
+//     or more and one of them four, and another part of the name agrees,
+//     or the whole name is that one part (besides particles and legal
+//     forms, which cannot vouch);
+//   - listed is false, a part has two or three letters, and another part
+//     that weighs something agrees exactly (Wei Sup for Wei Sun);
+//   - listed is true, or the parts are that short, and two other parts
+//     that weigh something agree (Daniel Pere Rojas for Daniel Perez
+//     Rojas): a full name one letter from the listed one;
 //   - or Confirmed is set (the date of birth agrees).
 //
-// Short parts are more often different names one letter apart (Isa,
-// Issa; Soe, Sue) than typing errors: without Confirmed both parts must
-// have three letters or more and one of them four. Two listed names one
-// letter apart (Hafsa, Hafsi; Michal, Michael) are taken for different
-// names unless the date of birth agrees.
+// Two listed names one letter apart (Hafsa, Hafsi; Michal, Michael) are
+// otherwise taken for different names, and so are two short names one
+// letter apart that are both names (Isa, Issa; Soe, Sue).
 func (m *Matcher) MayBeTypo(i int, listed bool) {
 	if i < 0 || i >= len(m.q.Tokens) {
 		return
