@@ -171,7 +171,8 @@ func spanSim(a, b span, spelled bool) float64 {
 	}
 	if best > genderedEnding && (!cross && (endsApart(bestA, bestB) || vowelled(a.script) && vowelled(b.script) && vowelsApart(bestA, bestB) || a.script == Latin && b.script == Latin &&
 		(vowelApart(bestA, bestB) || a.tail == "" && b.tail == "" && (patternApart(a.text, b.text) || patternApart(b.text, a.text)))) ||
-		cross && (a.script == Arabic && b.script == Latin && nisbaApart(bestA, bestB) || a.script == Latin && b.script == Arabic && nisbaApart(bestB, bestA))) {
+		cross && (a.script == Arabic && b.script == Latin && nisbaApart(bestA, bestB) || a.script == Latin && b.script == Arabic && nisbaApart(bestB, bestA) ||
+			a.script == Hebrew && b.script == Latin && elApart(a.text, b.text+b.tail) || a.script == Latin && b.script == Hebrew && elApart(b.text, a.text+a.tail))) {
 		best = genderedEnding
 	}
 	return best
@@ -228,6 +229,20 @@ func vowelApart(a, b []unit) bool {
 		}
 	}
 	return apart == 1
+}
+
+// elApart reports whether a Hebrew name ending in ל without the aleph or
+// ʿayin of a theophoric -el (מיכאל Michael, דניאל Daniel, יעל Yael)
+// stands against a Latin name that sounds one, a vowel before its final
+// el: מיכל is Michal, not Michael.
+func elApart(hebrew, latin string) bool {
+	h := []rune(hebrew)
+	n := len(h)
+	if n < 3 || h[n-1] != 'ל' || h[n-2] == 'א' || h[n-2] == 'ע' {
+		return false
+	}
+	l := len(latin)
+	return l >= 4 && latin[l-2:] == "el" && strings.IndexByte("aeiou", latin[l-3]) >= 0
 }
 
 // vowelled reports a script whose letters write every vowel, so that a
