@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -407,7 +406,6 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 				continue
 			}
 			ids := p.names[ni]
-			ExpAligned.Add(1)
 			r := m.Compare(x.nameInto(nameBuf[:0], ids))
 			if investigate && qLatin && x.latin(ids) {
 				// An investigation ranks a name one typing error away
@@ -578,7 +576,6 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			return // an over-common key says nothing; other keys decide
 		}
 		add := w * float32(math.Log(1+total/float64(card)))
-		ExpPostings.Add(card)
 		it := b.Iterator()
 		if investigate && w == 1 {
 			// An investigation weighs its candidates more widely: a key
@@ -1374,5 +1371,3 @@ func queryKeys(qn names.Name) []string {
 	}
 	return out
 }
-
-var ExpAligned, ExpPostings atomic.Uint64
