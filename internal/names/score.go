@@ -32,11 +32,10 @@ type Result struct {
 	// another part of weight agrees.
 	typos   int
 	vouched bool
-	// loose counts the typing errors believed only on two vouchers
-	// (typoLoose); vouchers counts the other parts that agree and weigh
-	// something.
-	loose, vouchers int
-	short           int // typing errors of short parts (typoShort)
+	// loose and short count the typing errors of those kinds (typoLoose,
+	// typoShort); vouchers counts the other parts that weigh something and
+	// agree, which they need.
+	loose, short, vouchers int
 }
 
 // Scores are the parts as data, for each language to write.
@@ -557,24 +556,35 @@ func oneTypo(a, b string) bool {
 // are a possibly mistyped query part and the part it would be.
 func (m *Matcher) typoPair(x span, b Name, y bspan) bool { return m.typoKind(x, b, y) != typoNone }
 
-// How a query part may be taken for another mistyped (Matcher.typoKind).
+// How a query part may be taken for another mistyped (Matcher.typoKind),
+// and what must vouch for it (Matcher.compare):
+//   - typoSure: one other part that agrees, or nothing else in the name;
+//   - typoShort, a part of two or three letters no listed name is written
+//     as: another part that weighs something and agrees exactly;
+//   - typoLoose, a listed name, or a short part of a longer name: two
+//     such parts (Daniel Pere Rojas, Kyong Hak Km).
 const (
-	typoNone  = iota
-	typoSure  // believed where one other part agrees (MayBeTypo)
-	typoLoose // a listed name, or a short part: believed only where two
-	// other parts of weight agree (a full name one letter from the
-	// listed one: Daniel Pere Rojas, Kyong Hak Km)
-	typoShort // a part of two or three letters no listed name is written
-	// as: believed where another part of weight agrees exactly
+	typoNone = iota
+	typoSure
+	typoShort
+	typoLoose
 )
 
-func (m *Matcher) typoKind(x span, b Name, y bspan) int {
-	if m == nil || m.typo == nil || x.from != x.to || y.from != y.to || m.typo[x.from] == typoNo || y.script != Latin {
-		return typoNone
+// oneOff returns the text of y when x and y are single parts, x a query
+// part marked as possibly mistyped (MayBeTypo) and y a Latin part one
+// typing error from it.
+func (m *Matcher) oneOff(x span, b Name, y bspan) (string, bool) {
+	if m == nil || x.from != x.to || y.from != y.to || x.from >= len(m.typo) || m.typo[x.from] == typoNo || y.script != Latin {
+		return "", false
 	}
 	t := b.Tokens[y.from].Text
+	return t, oneTypo(x.text, t)
+}
+
+func (m *Matcher) typoKind(x span, b Name, y bspan) int {
+	t, ok := m.oneOff(x, b, y)
 	switch {
-	case !oneTypo(x.text, t):
+	case !ok:
 		return typoNone
 	case m.Confirmed && len(t) >= 3:
 		return typoSure
@@ -593,10 +603,8 @@ func (m *Matcher) typoKind(x span, b Name, y bspan) int {
 // mistypedAs reports whether x, a single query part no listed name is
 // written as, is one typing error from y, a single Latin part of b.
 func (m *Matcher) mistypedAs(x span, b Name, y bspan) bool {
-	if m == nil || x.from != x.to || y.from != y.to || x.from >= len(m.typo) || m.typo[x.from] != typoUnlisted || y.script != Latin {
-		return false
-	}
-	return oneTypo(x.text, b.Tokens[y.from].Text)
+	_, ok := m.oneOff(x, b, y)
+	return ok && m.typo[x.from] == typoUnlisted
 }
 
 // NewMatcher prepares comparisons of q with other names.
@@ -628,15 +636,10 @@ func (m *Matcher) Compare(b Name) Result {
 // the rest of the name (or Confirmed) vouches for it.
 func (m *Matcher) compare(b Name, explain bool) Result {
 	r := compare(m.q, m.spans, b, m, explain, m.typo != nil)
-	// The whole name is one part, or one part besides particles and legal
-	// forms (CANADUH S.A. for CANADUZ S.A.): nothing else can vouch.
-	qi, qOne := soleWeighty(m.q)
-	_, bOne := soleWeighty(b)
-	whole := qOne && bOne && len(m.q.Tokens[qi].Text) >= 5
 	switch {
 	case r.typos == 0:
 		return r
-	case r.typos == 1 && r.loose == 0 && r.short == 0 && (r.vouched || whole || m.Confirmed):
+	case r.typos == 1 && r.loose == 0 && r.short == 0 && (r.vouched || m.Confirmed || m.whole(b)):
 		return r
 	case r.typos == 1 && r.loose == 1 && r.vouchers >= 2:
 		return r
@@ -644,6 +647,16 @@ func (m *Matcher) compare(b Name, explain bool) Result {
 		return r
 	}
 	return compare(m.q, m.spans, b, m, explain, false)
+}
+
+// whole reports whether the query and b are each one part (of five
+// letters or more in the query), or one part besides particles and legal
+// forms (CANADUH S.A. for CANADUZ S.A.): nothing else can vouch for a
+// typing error in it.
+func (m *Matcher) whole(b Name) bool {
+	qi, qOne := soleWeighty(m.q)
+	_, bOne := soleWeighty(b)
+	return qOne && bOne && len(m.q.Tokens[qi].Text) >= 5
 }
 
 // soleWeighty reports whether n has one part only that weighs more than a
@@ -880,7 +893,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 	num, den := 0.0, 0.0
 	conflicts, strong := 0, 0
 	nTypos, vouched := 0, false
-	loose, vouchers, short := 0, 0, 0
+	loose, short, vouchers := 0, 0, 0
 	for _, c := range cands {
 		x, y := sa[c.i], sb[c.j]
 		if !free(usedA, x.from, x.to) || !free(usedB, y.from, y.to) {
@@ -997,7 +1010,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 		score *= 0.5 // only particles and articles agree: that is no name match
 	}
 	score = math.Round(score*1000) / 1000
-	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched, loose: loose, vouchers: vouchers, short: short}
+	return Result{Score: score, Match: score >= DefaultThreshold, Parts: parts, typos: nTypos, vouched: vouched, loose: loose, short: short, vouchers: vouchers}
 }
 
 // ReadFromCJK reports whether every part of n was read from Chinese or

@@ -8,6 +8,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/names"
 )
 
 // DocumentQuery asks whether a travel document is known: a number with its
@@ -138,12 +139,13 @@ func codeOf(name string) string {
 // screenCode answers a person screening refused as having no name part
 // to search (err) by the records listing a name with the same letters
 // and digits (codeOf): a listed MS-13 is found by MS-13 and by ms 13. It
-// reports false, and the caller keeps the refusal, when err is anything
-// else or no record lists the name, so that the answer tells no more
-// than the refusal did. The caller holds the read lock.
+// reports false, and the caller keeps the refusal, when anything else
+// was wrong with the query or no record lists the name, so that the
+// answer tells no more than the refusal did. The caller holds the read
+// lock.
 func (x *Index) screenCode(v core.Viewer, q PersonQuery, err error) ([]Hit, bool) {
 	var e *core.Error
-	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "name" || !strings.HasPrefix(e.Fields[0].Reason, "has no name part to search") {
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "name" || names.Unsearchable(names.Parse(q.Name)) == "" {
 		return nil, false
 	}
 	code := codeOf(q.Name)

@@ -19,6 +19,11 @@ type DateRange struct{ From, To int32 }
 // Known reports whether any date is known.
 func (d DateRange) Known() bool { return d.From != 0 }
 
+// Agrees reports whether both dates are known and may be the same day.
+func (d DateRange) Agrees(o DateRange) bool {
+	return d.Known() && o.Known() && d.From <= o.To && o.From <= d.To
+}
+
 func (d DateRange) String() string {
 	switch {
 	case !d.Known():

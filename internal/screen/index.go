@@ -227,7 +227,7 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 		parsed := names.Parse(n)
 		if names.Unsearchable(parsed) != "" {
 			if c := codeOf(n); c != "" && !slices.Contains(info.codes, c) {
-				x.codes[c] = append(x.codes[c], ref{rec: info, value: n, kind: "name"})
+				x.codes[c] = append(x.codes[c], ref{rec: info, value: n})
 				info.codes = append(info.codes, c)
 			}
 		}

@@ -397,7 +397,7 @@ func (x *Index) screenPerson(m *names.Matcher, v core.Viewer, q PersonQuery, qn 
 		p := &x.persons[c.pid]
 		// A date of birth that agrees vouches for a typing error in the
 		// name as another agreeing part of the name would.
-		m.Confirmed = dob.Known() && p.dob.Known() && dob.From <= p.dob.To && p.dob.From <= dob.To
+		m.Confirmed = dob.Agrees(p.dob)
 		best := names.Result{}
 		var bestIDs []uint32
 		spelled := false // ranked by letters, not by sound
@@ -524,7 +524,7 @@ func adjust(score float64, p *person, dob DateRange, sex, nat string) (float64, 
 	}
 	if dob.Known() && p.dob.Known() {
 		switch {
-		case dob.From <= p.dob.To && p.dob.From <= dob.To:
+		case dob.Agrees(p.dob):
 			score = math.Min(1, score+0.02)
 			note(core.ReasonDOBAgrees, "query", dob.String(), "record", p.dob.String())
 		case abs(int(dob.From/10000)-int(p.dob.From/10000)) <= 1 || abs(int(dob.To/10000)-int(p.dob.To/10000)) <= 1:
@@ -761,7 +761,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		}
 		if listed != nil {
 			agrees := func(pid uint32, w float32) {
-				if d := x.persons[pid].dob; d.Known() && dob.From <= d.To && d.From <= dob.To {
+				if dob.Agrees(x.persons[pid].dob) {
 					sc.add(pid, w)
 				}
 			}
@@ -954,7 +954,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			// person it names is aligned before those that only share a
 			// common part with the query (Andrew Kaz, born the day Andrew
 			// Kan was, before Kazuo Uchibori and the Gaz Group).
-			if d := x.persons[c.pid].dob; d.Known() && dob.From <= d.To && d.From <= dob.To {
+			if dob.Agrees(x.persons[c.pid].dob) {
 				best += dobAgreesBonus
 			}
 		}
