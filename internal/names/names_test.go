@@ -368,3 +368,43 @@ func checkPairs(t *testing.T, cases []pairCase) {
 		}
 	}
 }
+
+// TestNumbers: ships, aircraft and heirs that differ only by their number
+// are different, whichever way the number is written, and one number is
+// the same in digits and in Roman numerals. A number is not mistyped
+// (Kum Song 35 is not Kum Song 3), and a Roman-looking first part is a
+// name (Xi Wang ~ Wang Xi). The names are invented.
+func TestNumbers(t *testing.T) {
+	checkPairs(t, []pairCase{
+		{"Ocean Starling I", "Ocean Starling II", false},
+		{"Ocean Starling 1", "Ocean Starling 2", false},
+		{"Ocean Starling IV", "Ocean Starling VI", false},
+		{"Sea Falconer 7", "Sea Falconer 17", false},
+		{"Henry Fordwell II", "Henry Fordwell III", false},
+		{"Ocean Starling 2", "Ocean Starling II", true},
+		{"Ocean Starling XIV", "Ocean Starling 14", true},
+		{"Ocean Starling 007", "Ocean Starling 7", true},
+		{"Ocean Starling", "Ocean Starling III", true}, // the fleet: a possible hit on each
+		{"Henry Fordwell II", "Henry Fordwell", true},
+		{"Xi Wangmei", "Wangmei Xi", true},
+		{"Ivy Vixen", "Ivy Vixen", true},
+		{"ZX2944", "ZX2994", false}, // a doubled digit is two digits
+		{"ZX-2944", "ZX2944", true},
+	})
+	m := NewMatcher(Parse("Kum Songbird 35"))
+	m.MayBeTypo(2, false)
+	if r := m.Compare(Parse("Kum Songbird 3")); r.Match {
+		t.Errorf("Kum Songbird 35 ~ Kum Songbird 3: %.3f, a number taken for a typing error", r.Score)
+	}
+	for _, c := range []struct {
+		text string
+		num  uint32
+	}{{"12", 13}, {"0", 1}, {"xiv", 15}, {"iiii", 0}, {"ic", 0}, {"vx", 0}, {"1234567890", 0}, {"12a", 0}} {
+		if got := numeralOf(c.text, true); got != c.num {
+			t.Errorf("numeralOf(%q) = %d, want %d", c.text, got, c.num)
+		}
+	}
+	if numeralOf("xi", false) != 0 {
+		t.Error("a first part that reads as a Roman numeral is a name (Xi)")
+	}
+}

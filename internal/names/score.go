@@ -79,6 +79,7 @@ type span struct {
 	tail     string
 	script   Script
 	weight   float64
+	num      uint32 // a single number part's (Token.num)
 }
 
 // label is the span's text as the explanation shows it.
@@ -95,7 +96,7 @@ func spans(n Name) []span { return appendSpans(make([]span, 0, 2*len(n.Tokens)),
 // one script written as one word.
 func appendSpans(out []span, n Name) []span {
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: t.Weight})
+		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: t.Weight, num: t.num})
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
@@ -113,6 +114,13 @@ func joinedSpan(from int, t, u Token, weight float64) span {
 
 // spanSim is the best similarity of two spans over their readings.
 func spanSim(a, b span, spelled bool) float64 {
+	if a.num != 0 && b.num != 0 {
+		// two numbers: the same or another ship, aircraft or heir
+		if a.num == b.num {
+			return 1
+		}
+		return 0
+	}
 	cross := crossScript(a.script, b.script)
 	sim := func(x []unit, xc []uint8, y []unit, yc []uint8) float64 {
 		if xc != nil && yc != nil {
@@ -511,8 +519,8 @@ func (m *Matcher) MayBeTypo(i int, listed bool) {
 	if i < 0 || i >= len(m.q.Tokens) {
 		return
 	}
-	if t := m.q.Tokens[i]; t.Script != Latin || t.particle || len(t.Text) < 2 {
-		return
+	if t := m.q.Tokens[i]; t.Script != Latin || t.particle || len(t.Text) < 2 || t.num != 0 {
+		return // a number one digit off is another number
 	}
 	if m.typo == nil {
 		m.typo = make([]uint8, len(m.q.Tokens))
@@ -727,7 +735,7 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: y.weight}
+		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: y.weight, num: t.num}
 	}
 	u := n.Tokens[y.to]
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {
@@ -936,7 +944,7 @@ func compare(a Name, sa []span, b Name, m *Matcher, explain, typos bool) Result 
 			if w >= 0.3 {
 				strong++
 			}
-		case s < conflictBelow && (math.Min(x.weight, y.weight) > 0.3 || c.single && endsApartCommon(x, b.Tokens[y.from], s)):
+		case s < conflictBelow && (math.Min(x.weight, y.weight) > 0.3 || c.single && (endsApartCommon(x, b.Tokens[y.from], s) || x.num != 0 && b.Tokens[y.from].num != 0)):
 			note = "conflict"
 			conflicts++
 		case w >= 0.3:

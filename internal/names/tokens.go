@@ -36,6 +36,10 @@ type Token struct {
 	// ID is set by a dictionary of tokens (the screening index) so that
 	// comparisons can be cached; 0 means none.
 	ID uint32
+	// num is, for a number (12, or a Roman numeral after the first part:
+	// Bicentenario XII), its value plus one; 0 for a word. Two numbers
+	// compare by value, never by sound (see numeralOf).
+	num uint32
 }
 
 // Name is a parsed name.
@@ -155,6 +159,9 @@ func Parse(name string) Name {
 		tok.codes = encode(tok.units)
 		for _, a := range tok.alts {
 			tok.altCodes = append(tok.altCodes, encode(a))
+		}
+		if t.script == Latin {
+			tok.num = numeralOf(t.text, len(n.Tokens) > 0)
 		}
 		tok.Weight = weightOf(tok)
 		n.Tokens = append(n.Tokens, tok)
@@ -511,4 +518,72 @@ func stripArabicArticle(w string) string {
 		return "له"
 	}
 	return w
+}
+
+// numeralOf is the value plus one of a part that is a number: digits (at
+// most nine), or, when it is not the name's first part, a Roman numeral
+// of i, v and x in its usual form (ii, iv, xiv; not iiii). It is 0 for
+// any other part. Ships, aircraft and heirs that differ only by their
+// number are different (Kum Song 3 and Kum Song 5; Ford II and Ford
+// III), and one number is written either way (Argo 1, Argo I).
+func numeralOf(t string, afterFirst bool) uint32 {
+	if t == "" || len(t) > 9 {
+		return 0
+	}
+	if t[0] >= '0' && t[0] <= '9' {
+		v := uint32(0)
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return 0
+			}
+			v = v*10 + uint32(t[i]-'0')
+		}
+		return v + 1
+	}
+	if !afterFirst {
+		return 0
+	}
+	v := romanValue(t)
+	if v == 0 || romanOf(v) != t {
+		return 0
+	}
+	return v + 1
+}
+
+// romanValue reads t as a Roman numeral of i, v and x; 0 if it holds
+// another letter.
+func romanValue(t string) uint32 {
+	val := func(c byte) uint32 {
+		switch c {
+		case 'i':
+			return 1
+		case 'v':
+			return 5
+		case 'x':
+			return 10
+		}
+		return 0
+	}
+	v := uint32(0)
+	for i := 0; i < len(t); i++ {
+		c := val(t[i])
+		if c == 0 {
+			return 0
+		}
+		if i+1 < len(t) && val(t[i+1]) > c {
+			v -= c
+		} else {
+			v += c
+		}
+	}
+	return v
+}
+
+// romanOf writes 1 to 39 as Roman numerals, lower-case.
+func romanOf(v uint32) string {
+	if v == 0 || v > 39 {
+		return ""
+	}
+	ones := [...]string{"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"}
+	return strings.Repeat("x", int(v/10)) + ones[v%10]
 }

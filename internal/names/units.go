@@ -172,12 +172,13 @@ func readLatin(s string, ouVowel bool) []unit {
 // across transliterations (Barrada, Berada; shadda is not written). An a
 // repeated after an apostrophe is one vowel too: Sa'adiya is Sa'diya, the
 // apostrophe marking the ʿayn (not i: Rabi'i ends in two letters, ربيعي).
+// A doubled digit is two digits: YV2944 is not YV2994.
 func collapse(us []unit) []unit {
 	out := us[:0]
 	for _, u := range us {
 		if len(out) > 0 {
 			p := out[len(out)-1]
-			if p.c == u.c && p.kind == u.kind {
+			if p.c == u.c && p.kind == u.kind && (u.c < '0' || u.c > '9') {
 				continue
 			}
 			if u.kind == kVowel && u.c == 'a' && p.kind == kApos && len(out) > 1 && out[len(out)-2].kind == kVowel && out[len(out)-2].c == u.c {

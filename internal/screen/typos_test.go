@@ -128,3 +128,36 @@ func TestNamesWithNothingToSearch(t *testing.T) {
 		t.Errorf("MS-13 after its removal: %v, want the refusal", err)
 	}
 }
+
+// TestNumberedSiblings: vessels, aircraft and companies listed under one
+// name and different numbers are different, so screening one alerts on
+// it alone, whichever way the number is written; the name without its
+// number may be any of them. The fleet is invented.
+func TestNumberedSiblings(t *testing.T) {
+	x := New()
+	fleet := map[string]string{}
+	for _, n := range []string{"SEA LANTERN I", "SEA LANTERN II", "SEA LANTERN III", "SEA LANTERN 12", "SEA LANTERN 13", "ZX-4455", "ZX-4545"} {
+		r := rec(core.KindEntity, "US", all, map[string]any{"name": n})
+		x.Put(r)
+		fleet[r.ID] = n
+	}
+	alerts := func(q string) []string {
+		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: q})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var out []string
+		for _, h := range hits {
+			out = append(out, fleet[h.RecordID])
+		}
+		return out
+	}
+	for q, want := range map[string]string{"Sea Lantern I": "SEA LANTERN I", "SEA LANTERN 2": "SEA LANTERN II", "Sea Lantern III": "SEA LANTERN III", "Sea Lantern XII": "SEA LANTERN 12", "ZX 4455": "ZX-4455"} {
+		if got := alerts(q); len(got) != 1 || got[0] != want {
+			t.Errorf("%s alerts on %v, want %s alone", q, got, want)
+		}
+	}
+	if got := alerts("Sea Lantern"); len(got) != 5 {
+		t.Errorf("Sea Lantern alerts on %v, want the whole fleet", got)
+	}
+}
