@@ -68,7 +68,7 @@ func (l Label) String() string {
 // Notes of a ScorePart: how a part of the query met the record's name.
 const (
 	PartMatch    = "match"    // aligned, scored by similarity
-	PartTypo     = "typo"     // one letter from a part no listed name has: a typing error
+	PartTypo     = "typo"     // one letter from the other name's part, believed a typing error
 	PartConflict = "conflict" // aligned but different names: penalised
 	PartMissing  = "missing"  // no counterpart: a small penalty
 	PartUnread   = "unread"   // kanji of a Japanese name: left out of the score
@@ -146,7 +146,7 @@ func (p ScorePart) English() string {
 	case PartUnread:
 		return fmt.Sprintf("%q is kanji in a Japanese name: not read (that needs a dictionary of names), left out of the score", p.Query+p.Matched)
 	case PartTypo:
-		return fmt.Sprintf("%q ~ %q: one letter apart and %q is no listed name: taken as a typing error, %.2f (weight %.2f)", p.Query, p.Matched, p.Query, p.Score, p.Weight)
+		return fmt.Sprintf("%q ~ %q: one letter apart: taken as a typing error, %.2f (weight %.2f)", p.Query, p.Matched, p.Score, p.Weight)
 	case PartConflict:
 		return fmt.Sprintf("%q vs %q: %.2f, different names (weight %.2f): penalised", p.Query, p.Matched, p.Score, p.Weight)
 	}

@@ -600,6 +600,11 @@ func (m *Matcher) typoKind(x span, b Name, y bspan) int {
 		return typoSure
 	case m.typo[x.from] == typoUnlisted && min(len(x.text), len(t)) >= 2:
 		return typoShort
+	case m.abbreviation(x, t, b, y):
+		// a letter of an abbreviation with a letter too many (SW.A. for
+		// S.A., C.VP for C.V.): it weighs what the letter weighs
+		// (mistypedAs), and the rest of the name vouches for it
+		return typoSure
 	case min(len(x.text), len(t)) >= 2 && len(m.q.Tokens) >= 3 && len(b.Tokens) >= 3:
 		// Two other parts must agree: a name of fewer parts on either
 		// side cannot vouch, and is not aligned twice for it.
@@ -608,11 +613,29 @@ func (m *Matcher) typoKind(x span, b Name, y bspan) int {
 	return typoNone
 }
 
+// initials reports whether n's part i is a letter beside another letter:
+// one of an abbreviation (S.A., C.V., S.R.L.).
+func initials(n Name, i int) bool {
+	letter := func(j int) bool {
+		return j >= 0 && j < len(n.Tokens) && n.Tokens[j].Script == Latin && len(n.Tokens[j].Text) == 1 && n.Tokens[j].num == 0
+	}
+	return letter(i) && (letter(i-1) || letter(i+1))
+}
+
 // mistypedAs reports whether x, a single query part no listed name is
 // written as, is one typing error from y, a single Latin part of b.
 func (m *Matcher) mistypedAs(x span, b Name, y bspan) bool {
-	_, ok := m.oneOff(x, b, y)
-	return ok && m.typo[x.from] == typoUnlisted
+	t, ok := m.oneOff(x, b, y)
+	return ok && (m.typo[x.from] == typoUnlisted || m.abbreviation(x, t, b, y))
+}
+
+// abbreviation reports whether x, a query part of two letters one typing
+// error from t, b's part y, is a letter of an abbreviation typed with a
+// letter too many: t is one letter beside another (initials). Two
+// letters are often someone's part (GOSTARESH SW 8301), so a listed one
+// may be so mistyped too: it weighs no more than the letter.
+func (m *Matcher) abbreviation(x span, t string, b Name, y bspan) bool {
+	return len(x.text) == 2 && len(t) == 1 && initials(b, y.from)
 }
 
 // NewMatcher prepares comparisons of q with other names.
@@ -665,6 +688,14 @@ func (m *Matcher) whole(b Name) bool {
 	qi, qOne := soleWeighty(m.q)
 	_, bOne := soleWeighty(b)
 	return qOne && bOne && len(m.q.Tokens[qi].Text) >= 5
+}
+
+// OnePart reports whether n has one part only besides particles and
+// legal forms (Abu Zubaydah, CANADUZ S.A.): nothing else in it can vouch
+// for a typing error in that part (see Matcher.whole).
+func (n Name) OnePart() bool {
+	_, one := soleWeighty(n)
+	return one
 }
 
 // soleWeighty reports whether n has one part only that weighs more than a

@@ -714,8 +714,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// At the alert threshold a typing error is believed only where
 	// another part of the name agrees (names.Matcher.MayBeTypo): a
 	// candidate met only through a neighbour's key is not aligned, unless
-	// the name is one part or the date of birth may vouch instead.
-	needOwn := !investigate && len(qn.Tokens) > 1 && !dobKnown
+	// the name is one part (besides particles and legal forms: Abu
+	// Zubaydah, as the matcher counts it) or the date of birth may vouch
+	// instead.
+	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown
 	var neighbours []neighbourKey
 	if investigate {
 		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, x.spellingNeighbours(qn, nil))

@@ -29,6 +29,7 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	// and Sul for Sun are no plain typing errors.
 	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Pere Lluch Vidal"}))
 	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Sul Ahn"}))
+	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Aq Sayed Moradi"}))
 	screen := func(name string) []Hit {
 		t.Helper()
 		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
@@ -43,6 +44,8 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 		"Wei Sup":                  sun,      // a short part no one is listed as; Wei agrees
 		"Zarqa Optics Trading Lhd": zarqa,    // the legal form mistyped
 		"VARNOTAL S.A.":            varnokal, // one part besides the legal form, which cannot vouch
+		"VARNOKAL SW.A.":           varnokal, // a letter of the abbreviation with a letter too many
+		"VARNOKAL S.AQ":            varnokal, // even one that is someone's part (Aq Sayed, below)
 	} {
 		hits := screen(name)
 		if len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
@@ -159,5 +162,25 @@ func TestNumberedSiblings(t *testing.T) {
 	}
 	if got := alerts("Sea Lantern"); len(got) != 5 {
 		t.Errorf("Sea Lantern alerts on %v, want the whole fleet", got)
+	}
+}
+
+// TestTypingErrorInTheOnePart: a name of one part besides its particle
+// (Abu Zumbalah) has nothing else to vouch for a typing error in that
+// part, as a name of one part has not: the matcher believes it, and the
+// candidate cut must bring the person it would be, although no other part
+// of the query meets it (abu meets hundreds). The names are invented.
+func TestTypingErrorInTheOnePart(t *testing.T) {
+	x := New()
+	want := rec(core.KindPerson, "US", all, map[string]any{"name": "Abu Zumbalah"})
+	x.Put(want)
+	for i := range 300 {
+		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": fmt.Sprintf("Abu Hafiz%c%c Qarawi", 'a'+i%26, 'a'+i/26)}))
+	}
+	for _, q := range []string{"Abu Zumbarah", "Abu Zumbalah", "Abu Zunbalah"} {
+		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: q})
+		if err != nil || len(hits) == 0 || hits[0].RecordID != want.ID {
+			t.Errorf("%s: %+v, %v; want an alert on Abu Zumbalah", q, hits, err)
+		}
 	}
 }
