@@ -538,6 +538,10 @@ const (
 	typoUnlisted // no listed name is written so
 )
 
+// OneTypo reports whether a and b, normalised Latin parts, are one
+// typing error apart (see oneTypo).
+func OneTypo(a, b string) bool { return oneTypo(a, b) }
+
 // oneTypo reports whether a and b (normalised Latin) are one insertion,
 // deletion, substitution or transposition of adjacent letters apart.
 func oneTypo(a, b string) bool {
@@ -703,7 +707,7 @@ func (n Name) OnePart() bool {
 func soleWeighty(n Name) (int, bool) {
 	at := -1
 	for i, t := range n.Tokens {
-		if t.Weight >= 0.3 && !t.particle {
+		if t.Weight >= 0.3 && !t.particle && !(t.Script == Latin && legalForms[t.Text]) {
 			if at >= 0 {
 				return 0, false
 			}

@@ -367,15 +367,15 @@ func (x *Index) token(t names.Token) uint32 {
 	return id
 }
 
-// spellVariants are the letters of a part and, for parts long enough to
-// survive it, the letters less one: two parts one insertion, deletion or
-// substitution apart share one.
+// spellVariants are the letters of a part and its letters less one: two
+// parts one insertion, deletion or substitution apart share one. A part
+// of three letters has them too (Yim, Kim: im), as the matcher believes
+// such a part mistyped where the rest of the name vouches for it; the
+// parts that share a variant with it are kept only if one typing error
+// away (spellingNeighbours), as so many do.
 func spellVariants(text string) []string {
 	if len(text) < 3 || len(text) > 24 {
 		return nil
-	}
-	if len(text) < 4 {
-		return []string{text}
 	}
 	return append(deletions(text), text)
 }

@@ -1049,7 +1049,7 @@ func (x *Index) spellingNeighbours(qn names.Name, only []bool) [][]uint32 {
 				if len(out[ti]) == maxNeighbours {
 					break
 				}
-				if x.tokens[tid].Text != t.Text {
+				if tt := x.tokens[tid].Text; tt != t.Text && (len(t.Text) > 3 || names.OneTypo(t.Text, tt)) {
 					out[ti] = append(out[ti], tid)
 				}
 			}

@@ -88,7 +88,7 @@ func isSpellVariant(text, v string) bool {
 	if v == text {
 		return true
 	}
-	if len(text) < 4 || len(v) != len(text)-1 {
+	if len(v) != len(text)-1 {
 		return false
 	}
 	i := 0

@@ -22,7 +22,8 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	sun := rec(core.KindPerson, "US", all, map[string]any{"name": "Wei Sun"})
 	zarqa := rec(core.KindEntity, "US", all, map[string]any{"name": "Zarqa Optics Trading Ltd"})
 	varnokal := rec(core.KindEntity, "US", all, map[string]any{"name": "VARNOKAL S.A."})
-	for _, r := range []*core.Record{perez, kim, sun, zarqa, varnokal} {
+	kaw := rec(core.KindPerson, "US", all, map[string]any{"name": "Thura Min Kaw"})
+	for _, r := range []*core.Record{perez, kim, sun, zarqa, varnokal, kaw} {
 		x.Put(r)
 	}
 	// Pere and Sul are listed names (other persons'), so Pere for Perez
@@ -30,6 +31,11 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Pere Lluch Vidal"}))
 	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Sul Ahn"}))
 	x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": "Aq Sayed Moradi"}))
+	// Thura and Min are common: Kaz, unknown, weighs most of Thura Min
+	// Kaz, and only Kaw's neighbours bring Thura Min Kaw to be aligned.
+	for i := range 200 {
+		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": fmt.Sprintf("Thura Min Zeyar%c%c", 'a'+i%26, 'a'+i/26)}))
+	}
 	screen := func(name string) []Hit {
 		t.Helper()
 		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
@@ -46,6 +52,7 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 		"VARNOTAL S.A.":            varnokal, // one part besides the legal form, which cannot vouch
 		"VARNOKAL SW.A.":           varnokal, // a letter of the abbreviation with a letter too many
 		"VARNOKAL S.AQ":            varnokal, // even one that is someone's part (Aq Sayed, below)
+		"Thura Min Kaz":            kaw,      // three letters, one substituted: found by its neighbours too
 	} {
 		hits := screen(name)
 		if len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
