@@ -604,7 +604,7 @@ func (m *Matcher) typoKind(x span, b Name, y bspan) int {
 		return typoSure
 	case m.typo[x.from] == typoUnlisted && min(len(x.text), len(t)) >= 2:
 		return typoShort
-	case m.abbreviation(x, t, b, y):
+	case abbreviationLetter(x, t, b, y):
 		// a letter of an abbreviation with a letter too many (SW.A. for
 		// S.A., C.VP for C.V.): it weighs what the letter weighs
 		// (mistypedAs), and the rest of the name vouches for it
@@ -627,18 +627,19 @@ func initials(n Name, i int) bool {
 }
 
 // mistypedAs reports whether x, a single query part no listed name is
-// written as, is one typing error from y, a single Latin part of b.
+// written as (or an abbreviation's letter mistyped), is one typing error
+// from y, a single Latin part of b: it then weighs what y weighs.
 func (m *Matcher) mistypedAs(x span, b Name, y bspan) bool {
 	t, ok := m.oneOff(x, b, y)
-	return ok && (m.typo[x.from] == typoUnlisted || m.abbreviation(x, t, b, y))
+	return ok && (m.typo[x.from] == typoUnlisted || abbreviationLetter(x, t, b, y))
 }
 
-// abbreviation reports whether x, a query part of two letters one typing
-// error from t, b's part y, is a letter of an abbreviation typed with a
-// letter too many: t is one letter beside another (initials). Two
+// abbreviationLetter reports whether x, a query part of two letters one
+// typing error from t, b's part y, is a letter of an abbreviation typed
+// with a letter too many: t is one letter beside another (initials). Two
 // letters are often someone's part (GOSTARESH SW 8301), so a listed one
 // may be so mistyped too: it weighs no more than the letter.
-func (m *Matcher) abbreviation(x span, t string, b Name, y bspan) bool {
+func abbreviationLetter(x span, t string, b Name, y bspan) bool {
 	return len(x.text) == 2 && len(t) == 1 && initials(b, y.from)
 }
 
