@@ -644,7 +644,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	var near [][]uint32   // the parts one typing error from each query part's
 	if !investigate && typos != nil {
 		near = x.spellingNeighbours(qn, typos)
-		for _, nk := range x.visitSpellingNeighbours(nil, qn, qkeys, total, nil, near) {
+		for _, nk := range x.visitSpellingNeighbours(nil, qn, qkeys, total, nil, near, false) {
 			if nearParts == nil {
 				nearParts = make([]bool, len(qn.Tokens))
 			}
@@ -720,7 +720,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, x.spellingNeighbours(qn, nil))
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, x.spellingNeighbours(qn, nil), false)
 	} else if nearParts != nil {
 		// At the alert threshold only a part no listed name is written
 		// as may be a typing error: the parts one error away are read
@@ -729,21 +729,13 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		// candidate that another part of the query already met can be
 		// believed mistyped: a neighbour brings no one new, so that a
 		// miss costs what it did.
-		add := sc.add
-		if needOwn {
-			add = func(pid uint32, w float32) {
-				if sc.acc[pid] != 0 {
-					sc.acc[pid] += w
-				}
-			}
-		}
 		// In the first cut a spelling one typing error away counts as
 		// much as the misspelt part's own sound key: the names sharing
 		// that key would otherwise fill the cut before it (DENON: Devon
 		// behind every Dana and Dunn), and the second cut tells them
 		// apart by their letters.
-		lift := func(pid uint32, w float32) { add(pid, w*neighbourFirstCut) }
-		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, lift, near)
+		lift := func(pid uint32, w float32) { sc.add(pid, w*neighbourFirstCut) }
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, lift, near, needOwn)
 	}
 	if !investigate && dobKnown {
 		// A listed name may be mistyped into another listed name (Hamza
@@ -767,7 +759,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 					sc.add(pid, w)
 				}
 			}
-			neighbours = append(neighbours, x.visitSpellingNeighbours(sc, qn, qkeys, total, agrees, x.spellingNeighbours(qn, listed))...)
+			neighbours = append(neighbours, x.visitSpellingNeighbours(sc, qn, qkeys, total, agrees, x.spellingNeighbours(qn, listed), false)...)
 		}
 	}
 	// First cut: the best by accumulated weight.
@@ -1065,8 +1057,10 @@ func (x *Index) spellingNeighbours(qn names.Name, only []bool) [][]uint32 {
 //
 // near are the parts one error away, per query part
 // (spellingNeighbours); add, when nil, leaves the postings unread: only
-// the keys are returned.
-func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), near [][]uint32) []neighbourKey {
+// the keys are returned. With onlyMet, only the persons the query's own
+// keys already met are credited (the candidates a neighbour may not bring
+// by itself).
+func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), near [][]uint32, onlyMet bool) []neighbourKey {
 	var out []neighbourKey
 	// The key ids met so far: a few dozen at most, so a slice searched
 	// end to end costs less than a map to make.
@@ -1130,19 +1124,50 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			}
 		}
 		sort.Slice(postings, func(i, j int) bool { return postings[i].GetCardinality() < postings[j].GetCardinality() })
+		weight := func(b *roaring.Bitmap) float32 {
+			return 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
+		}
+		held := func(pid uint32) bool {
+			for _, o := range own {
+				if o.Contains(pid) {
+					return true
+				}
+			}
+			return false
+		}
+		if onlyMet {
+			// Only the persons already met may be credited: when they
+			// are fewer than the neighbours' postings are long (a
+			// common neighbour in a large index), each is looked up in
+			// the postings, rarest first, instead of the postings read
+			// through. Each is credited as the reading would have: by
+			// the rarest neighbour that holds it.
+			var length uint64
+			for _, b := range postings {
+				length += b.GetCardinality()
+			}
+			if uint64(len(sc.touched))*uint64(len(postings)) < length {
+				for _, pid := range sc.touched {
+					if sc.acc[pid] == 0 || held(pid) {
+						continue
+					}
+					for _, b := range postings {
+						if b.Contains(pid) {
+							add(pid, weight(b))
+							break
+						}
+					}
+				}
+				continue
+			}
+		}
 		for _, b := range postings {
-			w := 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
+			w := weight(b)
 			it := b.Iterator()
-		pids:
 			for it.HasNext() {
 				pid := it.Next()
-				if sc.mark[pid] == gen {
+				if sc.mark[pid] == gen || onlyMet && sc.acc[pid] == 0 || held(pid) {
 					continue
-				}
-				for _, o := range own {
-					if o.Contains(pid) {
-						continue pids
-					}
 				}
 				sc.mark[pid] = gen
 				add(pid, w)
