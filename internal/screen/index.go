@@ -53,6 +53,12 @@ type Index struct {
 	// one typing error away from the query's, whatever they sound like.
 	// It grows with the vocabulary, not with the records.
 	spell spellIndex
+	// exact finds the persons by a spelling as a whole (its normalised
+	// text), so that a name screened exactly as listed is always aligned,
+	// however many share its keys (IYARI, whose only key r thousands
+	// hold); exactStale counts its entries of persons since removed.
+	exact      spellIndex
+	exactStale int
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
@@ -110,7 +116,7 @@ func New() *Index {
 	return &Index{
 		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newSpellIndex(), keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{}, codes: map[string][]ref{},
-		rels: map[string]*core.Releasability{}, packed: newDocTable(),
+		rels: map[string]*core.Releasability{}, packed: newDocTable(), exact: newSpellIndex(),
 	}
 }
 
@@ -261,6 +267,63 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	x.nkeys[pid] = uint32(len(seenKeys))
 	x.cut[pid] = cut
 	info.persons = append(info.persons, pid)
+	for _, t := range x.spellingTexts(pid) {
+		x.exact.add(t, pid)
+	}
+}
+
+// spellingTexts are person pid's spellings, normalised, each once.
+func (x *Index) spellingTexts(pid uint32) []string {
+	var out []string
+	for _, ids := range x.persons[pid].names {
+		if t := x.text(ids); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// spelledExactly appends to buf the persons one of whose spellings is
+// text, normalised as the index writes it (Index.text).
+func (x *Index) spelledExactly(text string, buf []uint32) []uint32 {
+	start := len(buf)
+	buf = x.exact.lookup(text, buf, func(pid uint32) bool { return x.spelledAt(pid, text) >= 0 })
+	// a person removed and its id given to another of the same spelling
+	// is found twice
+	return append(buf[:start], slices.Compact(buf[start:])...)
+}
+
+// spelledAt is the index of person pid's spelling whose normalised text
+// is text, or -1.
+func (x *Index) spelledAt(pid uint32, text string) int {
+	if int(pid) >= len(x.persons) {
+		return -1
+	}
+	for i, ids := range x.persons[pid].names {
+		if x.text(ids) == text {
+			return i
+		}
+	}
+	return -1
+}
+
+// forgetSpellings counts person pid's entries in the exact-spelling table
+// as stale (the table keeps no deletions: a lookup checks what it finds),
+// and rebuilds the table once they are half of it.
+func (x *Index) forgetSpellings(pid uint32) {
+	x.exactStale += len(x.spellingTexts(pid))
+	if x.exactStale < 1024 || 2*x.exactStale < x.exact.n {
+		return
+	}
+	x.exact, x.exactStale = newSpellIndex(), 0
+	for p := range x.persons {
+		if uint32(p) == pid {
+			continue
+		}
+		for _, t := range x.spellingTexts(uint32(p)) {
+			x.exact.add(t, uint32(p))
+		}
+	}
 }
 
 // pack moves the spellings into one allocation with what the candidate
@@ -383,7 +446,7 @@ func spellVariants(text string) []string {
 // spelledAs appends to buf the ids of the Latin parts that have the
 // spelling variant v (see spellVariants), in increasing order.
 func (x *Index) spelledAs(v string, buf []uint32) []uint32 {
-	return x.spell.lookup(v, buf, func(id uint32) string { return x.tokens[id].Text })
+	return x.spell.lookup(v, buf, func(id uint32) bool { return isSpellVariant(x.tokens[id].Text, v) })
 }
 
 // keyID interns a name key. Ids are never reused: the set of keys grows
@@ -409,6 +472,7 @@ func post(m map[string]*roaring.Bitmap, k string, id uint32) {
 
 func (x *Index) remove(info *recInfo) {
 	for _, pid := range info.persons {
+		x.forgetSpellings(pid)
 		p := x.persons[pid]
 		for _, ids := range p.names {
 			n := x.name(ids)

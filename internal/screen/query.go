@@ -965,6 +965,16 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		}
 		return cmp.Compare(a.pid, b.pid)
 	})
+	// A person listed under the very spelling asked for is aligned,
+	// whatever the cuts kept: its keys may be the commonest (IYARI,
+	// whose only key r thousands of names hold, ranked by their order of
+	// creation among equals).
+	var exactBuf [4]uint32
+	for _, pid := range x.spelledExactly(qtext, exactBuf[:0]) {
+		if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
+			h = append(h, scored{pid: pid, names: [2]int16{int16(x.spelledAt(pid, qtext)), -1}, coverage: 1})
+		}
+	}
 	return h
 }
 

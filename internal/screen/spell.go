@@ -59,10 +59,10 @@ func (s *spellIndex) put(e spellSlot) {
 	}
 }
 
-// lookup appends to buf, in increasing order, the ids of the tokens that
-// have the variant v; text gives a token's letters, to check what the hash
-// finds.
-func (s *spellIndex) lookup(v string, buf []uint32, text func(id uint32) string) []uint32 {
+// lookup appends to buf, in increasing order, the ids that have the
+// variant v; has checks each id the hash finds (a token's letters, a
+// person's spellings), so that a collision never answers.
+func (s *spellIndex) lookup(v string, buf []uint32, has func(id uint32) bool) []uint32 {
 	if len(s.slots) == 0 {
 		return buf
 	}
@@ -70,7 +70,7 @@ func (s *spellIndex) lookup(v string, buf []uint32, text func(id uint32) string)
 	start := len(buf)
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; s.slots[i].id != 0; i = (i + 1) & mask {
-		if e := s.slots[i]; e.hash == h && isSpellVariant(text(e.id-1), v) {
+		if e := s.slots[i]; e.hash == h && has(e.id-1) {
 			buf = append(buf, e.id-1)
 		}
 	}

@@ -191,3 +191,55 @@ func TestTypingErrorInTheOnePart(t *testing.T) {
 		}
 	}
 }
+
+// TestExactSpellingAlwaysAligned: a name screened exactly as listed is
+// aligned however many names share its keys. Iyari's only key (r) is held
+// by hundreds of names listed before it, which tie with it in the first
+// cut and were kept before it by their order of creation. The table that
+// finds it keeps no deletions: a removed person is not found, a person
+// given a removed one's id is found once, and the table is rebuilt as
+// removals pile up. The names are invented.
+func TestExactSpellingAlwaysAligned(t *testing.T) {
+	x := New()
+	for i := range 400 {
+		vowels := "aeiou"
+		x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": fmt.Sprintf("%c%cr%c", vowels[i%5], "wy"[i/5%2], vowels[i/10%5]) + strings.Repeat("a", i/100)}))
+	}
+	iyari := rec(core.KindEntity, "US", all, map[string]any{"name": "IYARI"})
+	x.Put(iyari)
+	alerts := func(q string) []Hit {
+		t.Helper()
+		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits
+	}
+	if hits := alerts("Iyari"); len(hits) == 0 || hits[0].RecordID != iyari.ID || hits[0].Score != 1 {
+		t.Fatalf("Iyari: %+v, want IYARI at 1.00", hits)
+	}
+	x.Remove(iyari.ID)
+	if hits := alerts("Iyari"); len(hits) != 0 && hits[0].Matched == "iyari" {
+		t.Fatalf("Iyari after its removal: %+v", hits)
+	}
+	again := rec(core.KindEntity, "US", all, map[string]any{"name": "Iyari"})
+	x.Put(again) // takes the removed person's id
+	if hits := alerts("IYARI"); len(hits) != 1 || hits[0].RecordID != again.ID {
+		t.Fatalf("IYARI listed again: %+v, want it once", hits)
+	}
+	var gone []string
+	for i := range 1500 {
+		r := rec(core.KindEntity, "US", all, map[string]any{"name": fmt.Sprintf("Transient Holding %d", i)})
+		x.Put(r)
+		gone = append(gone, r.ID)
+	}
+	for _, id := range gone {
+		x.Remove(id)
+	}
+	if x.exactStale >= x.exact.n {
+		t.Errorf("%d stale entries of %d: the table was not rebuilt", x.exactStale, x.exact.n)
+	}
+	if hits := alerts("IYARI"); len(hits) != 1 || hits[0].RecordID != again.ID {
+		t.Fatalf("IYARI after the table's rebuild: %+v", hits)
+	}
+}
