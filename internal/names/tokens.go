@@ -524,8 +524,8 @@ func stripArabicArticle(w string) string {
 // most nine), or, when it is not the name's first part, a Roman numeral
 // of i, v and x in its usual form (ii, iv, xiv; not iiii). It is 0 for
 // any other part. Ships, aircraft and heirs that differ only by their
-// number are different (Kum Song 3 and Kum Song 5; Ford II and Ford
-// III), and one number is written either way (Argo 1, Argo I).
+// number are different (Kum Song 3 and Kum Song 5; Fordwell II and
+// Fordwell III), and one number is written either way (Argo 1, Argo I).
 func numeralOf(t string, afterFirst bool) uint32 {
 	if t == "" || len(t) > 9 {
 		return 0
