@@ -373,7 +373,7 @@ func checkPairs(t *testing.T, cases []pairCase) {
 // are different, whichever way the number is written, and one number is
 // the same in digits and in Roman numerals. A number is not mistyped
 // (Kum Song 35 is not Kum Song 3), and a Roman-looking first part is a
-// name (Xi Wang ~ Wang Xi). The names are invented.
+// name (Xi Wangmei ~ Wangmei Xi). The names are invented.
 func TestNumbers(t *testing.T) {
 	checkPairs(t, []pairCase{
 		{"Ocean Starling I", "Ocean Starling II", false},
