@@ -96,13 +96,18 @@ func spans(n Name) []span { return appendSpans(make([]span, 0, 2*len(n.Tokens)),
 // one script written as one word.
 func appendSpans(out []span, n Name) []span {
 	for i, t := range n.Tokens {
-		out = append(out, span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: t.Weight, num: t.num})
+		out = append(out, tokenSpan(i, t, t.Weight))
 		if i+1 < len(n.Tokens) && n.Tokens[i+1].Script == t.Script {
 			u := n.Tokens[i+1]
 			out = append(out, joinedSpan(i, t, u, math.Max(t.Weight, u.Weight)))
 		}
 	}
 	return out
+}
+
+// tokenSpan is the span of token t alone, at index i.
+func tokenSpan(i int, t Token, weight float64) span {
+	return span{from: i, to: i, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: weight, num: t.num}
 }
 
 // joinedSpan is the span of tokens t and u (at from and from+1) written as
@@ -703,8 +708,8 @@ func (n Name) OnePart() bool {
 	return one
 }
 
-// soleWeighty reports whether n has one part only that weighs more than a
-// particle or a legal form, and which.
+// soleWeighty reports whether n has one part only besides particles,
+// legal forms and what weighs as little (initials), and which.
 func soleWeighty(n Name) (int, bool) {
 	at := -1
 	for i, t := range n.Tokens {
@@ -771,7 +776,7 @@ func bspans(n Name, buf []bspan) []bspan {
 func (y bspan) span(n Name, buf []uint8) span {
 	t := n.Tokens[y.from]
 	if y.from == y.to {
-		return span{from: y.from, to: y.to, units: t.units, codes: t.codes, alts: t.alts, altCodes: t.altCodes, near: t.near, readings: t.readings, hangul: t.hangul, text: t.Text, script: t.Script, weight: y.weight, num: t.num}
+		return tokenSpan(y.from, t, y.weight)
 	}
 	u := n.Tokens[y.to]
 	if t.codes != nil && u.codes != nil && len(t.codes)+len(u.codes) <= cap(buf) {

@@ -52,12 +52,12 @@ type Index struct {
 	// to the parts written so: an investigation finds through it the parts
 	// one typing error away from the query's, whatever they sound like.
 	// It grows with the vocabulary, not with the records.
-	spell spellIndex
+	spell hashIndex
 	// exact finds the persons by a spelling as a whole (its normalised
 	// text), so that a name screened exactly as listed is always aligned,
 	// however many share its keys (IYARI, whose only key r thousands
 	// hold); exactStale counts its entries of persons since removed.
-	exact      spellIndex
+	exact      hashIndex
 	exactStale int
 
 	// Posting lists: name key → persons, and one-deletion variants of
@@ -114,9 +114,9 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newSpellIndex(), keys: map[string]*roaring.Bitmap{},
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newHashIndex(), keys: map[string]*roaring.Bitmap{},
 		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{}, codes: map[string][]ref{},
-		rels: map[string]*core.Releasability{}, packed: newDocTable(), exact: newSpellIndex(),
+		rels: map[string]*core.Releasability{}, packed: newDocTable(), exact: newHashIndex(),
 	}
 }
 
@@ -300,11 +300,31 @@ func (x *Index) spelledAt(pid uint32, text string) int {
 		return -1
 	}
 	for i, ids := range x.persons[pid].names {
-		if x.text(ids) == text {
+		if x.textIs(ids, text) {
 			return i
 		}
 	}
 	return -1
+}
+
+// textIs reports whether text is x.text(ids), without writing it: a
+// name screened exactly as listed is compared with each spelling of each
+// person the exact-spelling table finds.
+func (x *Index) textIs(ids []uint32, text string) bool {
+	for i, id := range ids {
+		if i > 0 {
+			if text == "" || text[0] != ' ' {
+				return false
+			}
+			text = text[1:]
+		}
+		t := x.tokens[id].Text
+		if !strings.HasPrefix(text, t) {
+			return false
+		}
+		text = text[len(t):]
+	}
+	return text == ""
 }
 
 // forgetSpellings counts person pid's entries in the exact-spelling table
@@ -315,7 +335,7 @@ func (x *Index) forgetSpellings(pid uint32) {
 	if x.exactStale < 1024 || 2*x.exactStale < x.exact.n {
 		return
 	}
-	x.exact, x.exactStale = newSpellIndex(), 0
+	x.exact, x.exactStale = newHashIndex(), 0
 	for p := range x.persons {
 		if uint32(p) == pid {
 			continue

@@ -14,7 +14,7 @@ func TestSpellIndexAnswersAsAMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var texts []string
 	want := map[string][]uint32{}
-	s := newSpellIndex()
+	s := newHashIndex()
 	for id := uint32(0); id < 20_000; id++ {
 		n := 2 + rng.IntN(10)
 		b := make([]byte, n)

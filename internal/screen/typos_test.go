@@ -36,14 +36,7 @@ func TestTypingErrorsTheRestOfTheNameVouchesFor(t *testing.T) {
 	for i := range 200 {
 		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": fmt.Sprintf("Thura Min Zeyar%c%c", 'a'+i%26, 'a'+i/26)}))
 	}
-	screen := func(name string) []Hit {
-		t.Helper()
-		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hits
-	}
+	screen := func(name string) []Hit { return screenAsFR(t, x, name) }
 	for name, want := range map[string]*core.Record{
 		"Daniel Pere Rojas":        perez,    // a listed name one letter off; Daniel and Rojas agree
 		"Kyong Hak Km":             kim,      // a part of two letters
@@ -94,11 +87,7 @@ func TestCrowdedSoundKeys(t *testing.T) {
 		x.Put(rec(core.KindPerson, "US", all, map[string]any{"name": fmt.Sprintf("Rahim %s", []string{"Qarni", "Wazir", "Lodin", "Sahel", "Taban"}[i%5]+strings.Repeat("i", i/5))}))
 	}
 	for name, want := range map[string]*core.Record{"PATRIO": patriot, "Mufti Abdul Rahim": mufti} {
-		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
+		if hits := screenAsFR(t, x, name); len(hits) == 0 || hits[0].RecordID != want.ID || hits[0].Score < DefaultThreshold {
 			t.Errorf("%s: want an alert on %s, got %+v", name, want.ID, hits)
 		}
 	}
@@ -152,12 +141,8 @@ func TestNumberedSiblings(t *testing.T) {
 		fleet[r.ID] = n
 	}
 	alerts := func(q string) []string {
-		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: q})
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
 		var out []string
-		for _, h := range hits {
+		for _, h := range screenAsFR(t, x, q) {
 			out = append(out, fleet[h.RecordID])
 		}
 		return out
@@ -207,14 +192,7 @@ func TestExactSpellingAlwaysAligned(t *testing.T) {
 	}
 	iyari := rec(core.KindEntity, "US", all, map[string]any{"name": "IYARI"})
 	x.Put(iyari)
-	alerts := func(q string) []Hit {
-		t.Helper()
-		hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hits
-	}
+	alerts := func(q string) []Hit { return screenAsFR(t, x, q) }
 	if hits := alerts("Iyari"); len(hits) == 0 || hits[0].RecordID != iyari.ID || hits[0].Score != 1 {
 		t.Fatalf("Iyari: %+v, want IYARI at 1.00", hits)
 	}
@@ -242,4 +220,15 @@ func TestExactSpellingAlwaysAligned(t *testing.T) {
 	if hits := alerts("IYARI"); len(hits) != 1 || hits[0].RecordID != again.ID {
 		t.Fatalf("IYARI after the table's rebuild: %+v", hits)
 	}
+}
+
+// screenAsFR screens name at the alert threshold as France's border
+// officer, failing the test on a refusal.
+func screenAsFR(t *testing.T, x *Index, name string) []Hit {
+	t.Helper()
+	hits, err := x.ScreenPerson(officer("FR"), PersonQuery{Name: name})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return hits
 }

@@ -5,51 +5,52 @@ import (
 	"slices"
 )
 
-// spellIndex finds the tokens that have a given spelling variant (a Latin
-// part's letters, or its letters less one: see spellVariants). It holds
-// no strings: an open-addressing table of the variants' 64-bit hashes and
-// the tokens' ids. What a lookup finds is checked against the token's own
-// letters, so a collision never answers a token that does not have the
-// variant.
+// hashIndex maps strings to ids without holding the strings: an
+// open-addressing table of their 64-bit hashes and the ids. The index
+// keeps two: a Latin part's spelling variants (its letters, or its
+// letters less one: see spellVariants) to the tokens that have them, and
+// a person's whole spellings to the person (Index.exact). What a lookup
+// finds is checked by the caller against the token's letters or the
+// person's spellings, so a collision never answers.
 //
 // A map from each variant to its tokens held about a third of the index's
 // memory (13 MB of 39 on OFAC and UN, every entry a string and a slice for
 // the collector to scan); this holds 21 to 43 bytes a variant, with no
 // pointers, and a lookup reads one or two cache lines of it.
-type spellIndex struct {
+type hashIndex struct {
 	seed  maphash.Seed
-	slots []spellSlot // linear probing; a power of two long, at most 3/4 full
+	slots []hashSlot // linear probing; a power of two long, at most 3/4 full
 	n     int
 }
 
-// spellSlot is one variant of one token: id is the token's id + 1 (0: an
-// empty slot).
-type spellSlot struct {
+// hashSlot is one string's hash and one id + 1 (0: an empty slot).
+type hashSlot struct {
 	hash uint64
 	id   uint32
 }
 
-func newSpellIndex() spellIndex {
-	return spellIndex{seed: maphash.MakeSeed()}
+func newHashIndex() hashIndex {
+	return hashIndex{seed: maphash.MakeSeed()}
 }
 
-// add records that token id has the spelling variant v. A token's
-// variants are added once, when the token is first seen.
-func (s *spellIndex) add(v string, id uint32) {
+// add records that id has the string v. The table keeps no deletions: a
+// token's variants are added once, when the token is first seen, and a
+// person's spellings stay until the table is rebuilt (Index.forgetSpellings).
+func (s *hashIndex) add(v string, id uint32) {
 	if 4*(s.n+1) > 3*len(s.slots) {
 		old := s.slots
-		s.slots = make([]spellSlot, max(1024, 2*len(old)))
+		s.slots = make([]hashSlot, max(1024, 2*len(old)))
 		for _, e := range old {
 			if e.id != 0 {
 				s.put(e)
 			}
 		}
 	}
-	s.put(spellSlot{maphash.String(s.seed, v), id + 1})
+	s.put(hashSlot{maphash.String(s.seed, v), id + 1})
 	s.n++
 }
 
-func (s *spellIndex) put(e spellSlot) {
+func (s *hashIndex) put(e hashSlot) {
 	mask := uint64(len(s.slots) - 1)
 	for i := e.hash & mask; ; i = (i + 1) & mask {
 		if s.slots[i].id == 0 {
@@ -62,7 +63,7 @@ func (s *spellIndex) put(e spellSlot) {
 // lookup appends to buf, in increasing order, the ids that have the
 // variant v; has checks each id the hash finds (a token's letters, a
 // person's spellings), so that a collision never answers.
-func (s *spellIndex) lookup(v string, buf []uint32, has func(id uint32) bool) []uint32 {
+func (s *hashIndex) lookup(v string, buf []uint32, has func(id uint32) bool) []uint32 {
 	if len(s.slots) == 0 {
 		return buf
 	}
