@@ -76,6 +76,11 @@ type Index struct {
 
 	// packed holds records that are nothing but one travel document.
 	packed *docTable
+
+	// secondCutAll, set only by tests, keeps in the second candidate cut
+	// the candidates the first showed cannot be aligned (retrieve), so
+	// that a test can tell that leaving them out changes no answer.
+	secondCutAll bool
 }
 
 // recInfo is what one record put in the index, so that it can be taken

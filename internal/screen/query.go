@@ -576,6 +576,16 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			return // an over-common key says nothing; other keys decide
 		}
 		add := w * float32(math.Log(1+total/float64(card)))
+		if w == 1 && !investigate {
+			// A key of the query's own adds to a spelling's coverage (the
+			// second cut's) no more than it adds here.
+			for it := b.Iterator(); it.HasNext(); {
+				pid := it.Next()
+				sc.credit(pid, add, add)
+				sc.own[pid] = true
+			}
+			return
+		}
 		it := b.Iterator()
 		if investigate && w == 1 {
 			// An investigation weighs its candidates more widely: a key
@@ -691,7 +701,14 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			cum += idf[i]
 		}
 	}
+	// unread is the weight of the query keys whose postings the first cut
+	// does not read (the commonest, as above, and the over-common): a
+	// candidate may hold them without its first-cut weight saying so.
+	var unread float64
 	for i, k := range qkeys {
+		if b := x.keys[k]; b != nil && (skip[i] || b.GetCardinality() > maxPostings) {
+			unread += idf[i]
+		}
 		if skip[i] {
 			continue
 		}
@@ -720,7 +737,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown
 	var neighbours []neighbourKey
 	if investigate {
-		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.add, x.spellingNeighbours(qn, nil), false)
+		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.credit, x.spellingNeighbours(qn, nil), false)
 	} else if nearParts != nil {
 		// At the alert threshold only a part no listed name is written
 		// as may be a typing error: the parts one error away are read
@@ -734,7 +751,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		// that key would otherwise fill the cut before it (DENON: Devon
 		// behind every Dana and Dunn), and the second cut tells them
 		// apart by their letters.
-		lift := func(pid uint32, w float32) { sc.add(pid, w*neighbourFirstCut) }
+		lift := func(pid uint32, w, cover float32) { sc.credit(pid, w*neighbourFirstCut, cover) }
 		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, lift, near, needOwn)
 	}
 	if !investigate && dobKnown {
@@ -754,13 +771,29 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			}
 		}
 		if listed != nil {
-			agrees := func(pid uint32, w float32) {
+			agrees := func(pid uint32, w, cover float32) {
 				if dob.Agrees(x.persons[pid].dob) {
-					sc.add(pid, w)
+					sc.credit(pid, w, cover)
+				} else if sc.acc[pid] != 0 {
+					sc.cov[pid] += cover // the key counts in its coverage all the same
 				}
 			}
 			neighbours = append(neighbours, x.visitSpellingNeighbours(sc, qn, qkeys, total, agrees, x.spellingNeighbours(qn, listed), false)...)
 		}
+	}
+	// A candidate's coverage (the second cut's, below) counts the query
+	// keys one of its spellings holds, each for no more than the first
+	// cut counted in its cov when it read the key's postings (sc.credit),
+	// and the unread keys. A candidate whose cov cannot reach the
+	// coverage cutoff even with all of those is never aligned, and its
+	// keys are not read a second time: most of a miss's candidates share
+	// one part of the query, often through a key's one-letter variant.
+	// Where the cut needs a key of the query's own (needOwn), a candidate
+	// that holds none of those read, and no unread one may be its, is
+	// never aligned either.
+	floor := float32(cutoff*qtotal-unread) - 1e-4
+	alignable := func(pid uint32) bool {
+		return x.secondCutAll || sc.cov[pid]*(1+1e-4) >= floor && (!needOwn || sc.own[pid] || unread > 0)
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -773,21 +806,34 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	firstCut := func(pid uint32) scored {
 		return scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])}
 	}
-	// In the order of their ids, the candidates' slices are read below in
-	// the order they lie in memory; the order does not change the cut
-	// ((score, pid) is a total order).
+	// The greatest first-cut weight, against which the second cut weighs
+	// each candidate's, is the greatest of all the touched candidates',
+	// whether or not they are kept.
+	maxAcc := 0.0
 	if len(sc.touched) <= cap(wide) {
-		// All fit (most misses): the cut keeps them all, so no heap is
-		// kept, and their ids are sorted rather than the scored entries.
+		// All fit (most misses): the cut keeps them all, but for those
+		// that cannot be aligned, and no heap is kept. In the order of
+		// their ids, their slices are read below in the order they lie
+		// in memory.
 		slices.Sort(sc.touched)
 		for _, pid := range sc.touched {
-			wide = append(wide, firstCut(pid))
+			c := firstCut(pid)
+			maxAcc = math.Max(maxAcc, c.score)
+			if alignable(pid) {
+				wide = append(wide, c)
+			}
 		}
 	} else {
+		// The cut is taken among all of them, and only then are those
+		// that cannot be aligned left out: a candidate the cut kept
+		// before is kept still, and none comes in in its place.
 		for _, pid := range sc.touched {
 			wide.offer(firstCut(pid))
 		}
-		slices.SortFunc(wide, func(a, b scored) int { return cmp.Compare(a.pid, b.pid) })
+		for _, c := range wide {
+			maxAcc = math.Max(maxAcc, c.score)
+		}
+		wide = slices.DeleteFunc(wide, func(c scored) bool { return !alignable(c.pid) })
 	}
 	// Second cut, still without aligning anything: how well the query's
 	// keys cover one of the candidate's spellings, and how little of that
@@ -827,9 +873,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// often out of the cache: its first word is read here for all of them
 	// in a loop that does nothing else, so that the processor waits for
 	// the many reads at once, and not for one after the other below.
-	maxAcc, first := 0.0, uint32(0)
+	first := uint32(0)
 	for _, c := range wide {
-		maxAcc = math.Max(maxAcc, c.score)
 		first += x.cut[c.pid][0]
 	}
 	runtime.KeepAlive(first) // so that the reads are not left out
@@ -1070,7 +1115,7 @@ func (x *Index) spellingNeighbours(qn names.Name, only []bool) [][]uint32 {
 // the keys are returned. With onlyMet, only the persons the query's own
 // keys already met are credited (the candidates a neighbour may not bring
 // by itself).
-func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w float32), near [][]uint32, onlyMet bool) []neighbourKey {
+func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []string, total float64, add func(pid uint32, w, cover float32), near [][]uint32, onlyMet bool) []neighbourKey {
 	var out []neighbourKey
 	// The key ids met so far: a few dozen at most, so a slice searched
 	// end to end costs less than a map to make.
@@ -1134,6 +1179,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			}
 		}
 		sort.Slice(postings, func(i, j int) bool { return postings[i].GetCardinality() < postings[j].GetCardinality() })
+		cover := float32(0.8 * partIDF) // a neighbour's key in the second cut's coverage
 		weight := func(b *roaring.Bitmap) float32 {
 			return 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
 		}
@@ -1158,12 +1204,18 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			}
 			if uint64(len(sc.touched))*uint64(len(postings)) < length {
 				for _, pid := range sc.touched {
-					if sc.acc[pid] == 0 || held(pid) {
+					if sc.acc[pid] == 0 {
+						continue
+					}
+					if held(pid) {
+						// Credited by the part's own key; another of its
+						// spellings may hold a neighbour's.
+						sc.cov[pid] += cover
 						continue
 					}
 					for _, b := range postings {
 						if b.Contains(pid) {
-							add(pid, weight(b))
+							add(pid, weight(b), cover)
 							break
 						}
 					}
@@ -1176,11 +1228,17 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			it := b.Iterator()
 			for it.HasNext() {
 				pid := it.Next()
-				if sc.mark[pid] == gen || onlyMet && sc.acc[pid] == 0 || held(pid) {
+				if sc.mark[pid] == gen || onlyMet && sc.acc[pid] == 0 {
 					continue
 				}
 				sc.mark[pid] = gen
-				add(pid, w)
+				if held(pid) {
+					if sc.acc[pid] != 0 {
+						sc.cov[pid] += cover
+					}
+					continue
+				}
+				add(pid, w, cover)
 			}
 		}
 	}
@@ -1205,7 +1263,14 @@ func (x *Index) partIDF(t names.Token, total float64) float64 {
 // scratch accumulates candidate weights densely, remembering which slots
 // it touched so that it is cleared in time proportional to the query.
 type scratch struct {
-	acc     []float32
+	acc []float32
+	// cov[pid] is at least the coverage (the second cut's) that any one
+	// of the person's spellings may reach, less the keys the first cut
+	// does not read: what the keys it was credited by cover.
+	cov []float32
+	// own[pid]: one of the query's own keys was credited to the person
+	// (not only a neighbour's, nor a key's one-letter variant).
+	own     []bool
 	touched []uint32
 	wide    topK // the first cut's candidates
 	// mark[pid] == gen: the person is credited for the query part now
@@ -1230,12 +1295,12 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 func (s *scratch) reset(n int) {
 	for _, id := range s.touched {
 		if int(id) < len(s.acc) {
-			s.acc[id] = 0
+			s.acc[id], s.cov[id], s.own[id] = 0, 0, false
 		}
 	}
 	s.touched = s.touched[:0]
 	if len(s.acc) < n {
-		s.acc = make([]float32, n+n/4)
+		s.acc, s.cov, s.own = make([]float32, n+n/4), make([]float32, n+n/4), make([]bool, n+n/4)
 	}
 	if len(s.mark) < n {
 		s.mark = make([]uint32, n+n/4)
@@ -1248,6 +1313,13 @@ func (s *scratch) add(id uint32, w float32) {
 		s.touched = append(s.touched, id)
 	}
 	s.acc[id] += w
+}
+
+// credit adds w to the person's first-cut weight and cover to what its
+// keys may cover.
+func (s *scratch) credit(id uint32, w, cover float32) {
+	s.add(id, w)
+	s.cov[id] += cover
 }
 
 // topK keeps the best scored entries, as a min-heap on score.
