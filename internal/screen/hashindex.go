@@ -64,10 +64,19 @@ func (s *hashIndex) put(e hashSlot) {
 // variant v; has checks each id the hash finds (a token's letters, a
 // person's spellings), so that a collision never answers.
 func (s *hashIndex) lookup(v string, buf []uint32, has func(id uint32) bool) []uint32 {
+	return s.lookupHash(maphash.String(s.seed, v), buf, has)
+}
+
+// lookupBytes is lookup of the string v holds: it writes no string but
+// where the hash finds an id to check.
+func (s *hashIndex) lookupBytes(v []byte, buf []uint32, has func(id uint32, v string) bool) []uint32 {
+	return s.lookupHash(maphash.Bytes(s.seed, v), buf, func(id uint32) bool { return has(id, string(v)) })
+}
+
+func (s *hashIndex) lookupHash(h uint64, buf []uint32, has func(id uint32) bool) []uint32 {
 	if len(s.slots) == 0 {
 		return buf
 	}
-	h := maphash.String(s.seed, v)
 	start := len(buf)
 	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; s.slots[i].id != 0; i = (i + 1) & mask {

@@ -705,9 +705,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// does not read (the commonest, as above, and the over-common): a
 	// candidate may hold them without its first-cut weight saying so.
 	var unread float64
+	ownRead := false // the postings of a key of the query's own were read
 	for i, k := range qkeys {
 		if b := x.keys[k]; b != nil && (skip[i] || b.GetCardinality() > maxPostings) {
 			unread += idf[i]
+		} else if b != nil && !skip[i] {
+			ownRead = true
 		}
 		if skip[i] {
 			continue
@@ -734,7 +737,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// the name is one part (besides particles and legal forms: Abu
 	// Zubaydah, as the matcher counts it) or the date of birth may vouch
 	// instead.
-	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown
+	// Nor where no key of the query's own met anyone (the other parts
+	// have none, as OAO, or none the index holds): there a neighbour is
+	// the only way to the name (NAFTRN OAO for NAFTAN OAO).
+	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown && ownRead
 	var neighbours []neighbourKey
 	if investigate {
 		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.credit, x.spellingNeighbours(qn, nil), false)
@@ -848,10 +854,23 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		group[i] = -1
 	}
 	if len(neighbours) > 0 {
-		for ti, t := range qn.Tokens {
-			for _, k := range t.Key() {
-				if i := slices.Index(qkeys, k); i >= 0 && group[i] < 0 && ti < 64 {
-					group[i] = ti
+		// A part's first key is its own before another part's second
+		// reading of an ambiguous letter may claim it (KORYO's kr, not
+		// AGR's, whose g may be read as k): else a neighbour of the
+		// other part would stand in for it (Air Koryo lost its KORYO to
+		// AGR's neighbour air).
+		for _, second := range []bool{false, true} {
+			for ti, t := range qn.Tokens {
+				keys := t.Key()
+				if second {
+					keys = keys[min(1, len(keys)):]
+				} else {
+					keys = keys[:min(1, len(keys))]
+				}
+				for _, k := range keys {
+					if i := slices.Index(qkeys, k); i >= 0 && group[i] < 0 && ti < 64 {
+						group[i] = ti
+					}
 				}
 			}
 		}
@@ -1018,6 +1037,32 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	for _, pid := range x.spelledExactly(qtext, exactBuf[:0]) {
 		if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
 			h = append(h, scored{pid: pid, names: [2]int16{int16(x.spelledAt(pid, qtext)), -1}, coverage: 1})
+		}
+	}
+	// So is a person listed under the spelling asked for with a misspelt
+	// part put right, one of the part's neighbours in its place (AYSAN
+	// for AYSAC, HASNA for HSNA): among the many names its sound key
+	// meets, the first cut may not have kept it. The matcher still
+	// decides whether the typing error is believed.
+	var spelt []byte
+	for ti, tids := range near {
+		for _, tid := range tids {
+			spelt = spelt[:0]
+			for tj, t := range qn.Tokens {
+				if tj > 0 {
+					spelt = append(spelt, ' ')
+				}
+				if tj == ti {
+					spelt = append(spelt, x.tokens[tid].Text...)
+				} else {
+					spelt = append(spelt, t.Text...)
+				}
+			}
+			for _, pid := range x.exact.lookupBytes(spelt, exactBuf[:0], func(pid uint32, v string) bool { return x.spelledAt(pid, v) >= 0 }) {
+				if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
+					h = append(h, scored{pid: pid, names: [2]int16{int16(x.spelledAt(pid, string(spelt))), -1}, coverage: 1})
+				}
+			}
 		}
 	}
 	return h

@@ -2,10 +2,12 @@ package screen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/names"
 )
 
 // TestTypingErrorsTheRestOfTheNameVouchesFor: a part typed one letter off
@@ -231,4 +233,64 @@ func screenAsFR(t *testing.T, x *Index, name string) []Hit {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return hits
+}
+
+// TestTypingErrorsTheCutsLost: three one-letter typing errors the matcher
+// believes but the candidate cuts never brought to it. The names are
+// invented.
+func TestTypingErrorsTheCutsLost(t *testing.T) {
+	t.Run("a key two parts share", func(t *testing.T) {
+		// AGR's g may be read as k: its second key, kr, is KURO's first.
+		// It was taken for AGR's own, and the neighbour air, met first,
+		// stood in for it: Air Kuro held none of the query's keys.
+		x := New()
+		want := rec(core.KindEntity, "US", all, map[string]any{"name": "Air Kuro"})
+		x.Put(want)
+		x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": "Kuro Lamberti"}))
+		if hits := screenAsFR(t, x, "Agr Kuro"); len(hits) == 0 || hits[0].RecordID != want.ID {
+			t.Errorf("Agr Kuro: %+v, want an alert on Air Kuro", hits)
+		}
+	})
+	t.Run("the other part has no key", func(t *testing.T) {
+		// OAO, all vowels, has no sound key: no key of the query's own
+		// met anyone, and a neighbour (zeltan) may bring only those
+		// another key had met.
+		x := New()
+		want := rec(core.KindEntity, "US", all, map[string]any{"name": "Zeltan OAO"})
+		x.Put(want)
+		x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": "Pravda Zeltanovo OAO"}))
+		if hits := screenAsFR(t, x, "Zeltrn OAO"); len(hits) == 0 || hits[0].RecordID != want.ID {
+			t.Errorf("Zeltrn OAO: %+v, want an alert on Zeltan OAO", hits)
+		}
+	})
+	t.Run("a crowded sound key", func(t *testing.T) {
+		// Hundreds of one-part names listed before it share Aysan's key
+		// and its weight in the first cut, and were kept before it.
+		x := New()
+		key := names.Parse("Aysan").Tokens[0].Key()
+		vowels := []string{"", "a", "e", "i", "o", "u"}
+		n := 0
+		for _, p := range vowels {
+			for _, v1 := range vowels[1:] {
+				for _, v2 := range vowels[1:] {
+					for _, s := range vowels {
+						name := p + "y" + v1 + "s" + v2 + "n" + s
+						if names.OneTypo(name, "aysac") || name == "aysan" || !slices.Equal(names.Parse(name).Tokens[0].Key(), key) {
+							continue
+						}
+						x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": name}))
+						n++
+					}
+				}
+			}
+		}
+		if n < 300 {
+			t.Fatalf("only %d names share Aysan's key", n)
+		}
+		want := rec(core.KindEntity, "US", all, map[string]any{"name": "AYSAN"})
+		x.Put(want)
+		if hits := screenAsFR(t, x, "Aysac"); len(hits) == 0 || hits[0].RecordID != want.ID {
+			t.Errorf("Aysac among %d names of its key: %+v, want an alert on AYSAN", n, hits)
+		}
+	})
 }
