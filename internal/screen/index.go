@@ -54,9 +54,11 @@ type Index struct {
 	// It grows with the vocabulary, not with the records.
 	spell hashIndex
 	// exact finds the persons by a spelling as a whole (its normalised
-	// text), so that a name screened exactly as listed is always aligned,
-	// however many share its keys (IYARI, whose only key r thousands
-	// hold); exactStale counts its entries of persons since removed.
+	// text, and its parts written together), so that a name screened
+	// exactly as listed, or with its parts run together, is always
+	// aligned, however many share its keys (IYARI, whose only key r
+	// thousands hold); exactStale counts its entries of persons since
+	// removed.
 	exact      hashIndex
 	exactStale int
 
@@ -277,12 +279,24 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 	}
 }
 
-// spellingTexts are person pid's spellings, normalised, each once.
+// spellingTexts are person pid's spellings, normalised, each once, and
+// the parts of each of those with more than one written together
+// (ISISPHILIPPINES for Isis-Philippines): what the exact-spelling table
+// finds the person by.
 func (x *Index) spellingTexts(pid uint32) []string {
 	var out []string
 	for _, ids := range x.persons[pid].names {
 		if t := x.text(ids); !slices.Contains(out, t) {
 			out = append(out, t)
+		}
+		if len(ids) > 1 {
+			var b strings.Builder
+			for _, id := range ids {
+				b.WriteString(x.tokens[id].Text)
+			}
+			if g := b.String(); !slices.Contains(out, g) {
+				out = append(out, g)
+			}
 		}
 	}
 	return out
@@ -301,23 +315,34 @@ func (x *Index) spelledExactly(text string, buf []uint32) []uint32 {
 // spelledAt is the index of person pid's spelling whose normalised text
 // is text, or -1.
 func (x *Index) spelledAt(pid uint32, text string) int {
+	return x.writtenAt(pid, text, true)
+}
+
+// gluedAt is the index of person pid's spelling of more than one part
+// that, its parts written together, is text, or -1.
+func (x *Index) gluedAt(pid uint32, text string) int {
+	return x.writtenAt(pid, text, false)
+}
+
+func (x *Index) writtenAt(pid uint32, text string, spaced bool) int {
 	if int(pid) >= len(x.persons) {
 		return -1
 	}
 	for i, ids := range x.persons[pid].names {
-		if x.textIs(ids, text) {
+		if (spaced || len(ids) > 1) && x.textIs(ids, text, spaced) {
 			return i
 		}
 	}
 	return -1
 }
 
-// textIs reports whether text is x.text(ids), without writing it: a
-// name screened exactly as listed is compared with each spelling of each
-// person the exact-spelling table finds.
-func (x *Index) textIs(ids []uint32, text string) bool {
+// textIs reports whether text is x.text(ids) (spaced), or its parts
+// written together, without writing it: a name screened exactly as
+// listed is compared with each spelling of each person the
+// exact-spelling table finds.
+func (x *Index) textIs(ids []uint32, text string, spaced bool) bool {
 	for i, id := range ids {
-		if i > 0 {
+		if i > 0 && spaced {
 			if text == "" || text[0] != ' ' {
 				return false
 			}

@@ -582,7 +582,6 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			for it := b.Iterator(); it.HasNext(); {
 				pid := it.Next()
 				sc.credit(pid, add, add)
-				sc.own[pid] = true
 			}
 			return
 		}
@@ -705,12 +704,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// does not read (the commonest, as above, and the over-common): a
 	// candidate may hold them without its first-cut weight saying so.
 	var unread float64
-	ownRead := false // the postings of a key of the query's own were read
+	ownHeld := false // some indexed name holds a key of the query's own
 	for i, k := range qkeys {
-		if b := x.keys[k]; b != nil && (skip[i] || b.GetCardinality() > maxPostings) {
+		b := x.keys[k]
+		ownHeld = ownHeld || b != nil
+		if b != nil && (skip[i] || b.GetCardinality() > maxPostings) {
 			unread += idf[i]
-		} else if b != nil && !skip[i] {
-			ownRead = true
 		}
 		if skip[i] {
 			continue
@@ -737,10 +736,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// the name is one part (besides particles and legal forms: Abu
 	// Zubaydah, as the matcher counts it) or the date of birth may vouch
 	// instead.
-	// Nor where no key of the query's own met anyone (the other parts
-	// have none, as OAO, or none the index holds): there a neighbour is
-	// the only way to the name (NAFTRN OAO for NAFTAN OAO).
-	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown && ownRead
+	// Nor where no indexed name holds a key of the query's own (the other
+	// parts have none, as OAO, or none the index holds): there a
+	// neighbour is the only way to the name (NAFTRN OAO for NAFTAN OAO).
+	needOwn := !investigate && len(qn.Tokens) > 1 && !qn.OnePart() && !dobKnown && ownHeld
 	var neighbours []neighbourKey
 	if investigate {
 		neighbours = x.visitSpellingNeighbours(sc, qn, qkeys, total, sc.credit, x.spellingNeighbours(qn, nil), false)
@@ -780,8 +779,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			agrees := func(pid uint32, w, cover float32) {
 				if dob.Agrees(x.persons[pid].dob) {
 					sc.credit(pid, w, cover)
-				} else if sc.acc[pid] != 0 {
-					sc.cov[pid] += cover // the key counts in its coverage all the same
+				} else if sc.at[pid].acc != 0 {
+					sc.at[pid].cov += cover // the key counts in its coverage all the same
 				}
 			}
 			neighbours = append(neighbours, x.visitSpellingNeighbours(sc, qn, qkeys, total, agrees, x.spellingNeighbours(qn, listed), false)...)
@@ -794,12 +793,9 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// coverage cutoff even with all of those is never aligned, and its
 	// keys are not read a second time: most of a miss's candidates share
 	// one part of the query, often through a key's one-letter variant.
-	// Where the cut needs a key of the query's own (needOwn), a candidate
-	// that holds none of those read, and no unread one may be its, is
-	// never aligned either.
 	floor := float32(cutoff*qtotal-unread) - 1e-4
 	alignable := func(pid uint32) bool {
-		return x.secondCutAll || sc.cov[pid]*(1+1e-4) >= floor && (!needOwn || sc.own[pid] || unread > 0)
+		return x.secondCutAll || sc.at[pid].cov*(1+1e-4) >= floor
 	}
 	// First cut: the best by accumulated weight.
 	if cap(sc.wide) < 8*keep {
@@ -810,7 +806,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// keys are more of what it is (Aysan before Hassan Aysan Ali), rather
 	// than the first of many that share a common key.
 	firstCut := func(pid uint32) scored {
-		return scored{pid: pid, score: float64(sc.acc[pid]) + 1e-3/float64(1+x.nkeys[pid])}
+		return scored{pid: pid, score: float64(sc.at[pid].acc) + 1e-3/float64(1+x.nkeys[pid])}
 	}
 	// The greatest first-cut weight, against which the second cut weighs
 	// each candidate's, is the greatest of all the touched candidates',
@@ -1039,12 +1035,28 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			h = append(h, scored{pid: pid, names: [2]int16{int16(x.spelledAt(pid, qtext)), -1}, coverage: 1})
 		}
 	}
+	// So is a person listed under the parts of the name asked for written
+	// together, or whose parts written together are the name asked for
+	// (Kyongchol and Kyong-Chol, ISISPHILIPPINES and Isis-Philippines):
+	// the run-together part's keys meet none of the other's.
+	spelt := make([]byte, 0, len(qtext))
+	for _, t := range qn.Tokens {
+		spelt = append(spelt, t.Text...)
+	}
+	for _, pid := range x.exact.lookupBytes(spelt, exactBuf[:0], func(pid uint32, v string) bool { return x.gluedAt(pid, v) >= 0 || x.spelledAt(pid, v) >= 0 }) {
+		if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
+			at := x.gluedAt(pid, string(spelt))
+			if at < 0 {
+				at = x.spelledAt(pid, string(spelt))
+			}
+			h = append(h, scored{pid: pid, names: [2]int16{int16(at), -1}, coverage: 1})
+		}
+	}
 	// So is a person listed under the spelling asked for with a misspelt
 	// part put right, one of the part's neighbours in its place (AYSAN
 	// for AYSAC, HASNA for HSNA): among the many names its sound key
 	// meets, the first cut may not have kept it. The matcher still
 	// decides whether the typing error is believed.
-	var spelt []byte
 	for ti, tids := range near {
 		for _, tid := range tids {
 			spelt = spelt[:0]
@@ -1249,13 +1261,13 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			}
 			if uint64(len(sc.touched))*uint64(len(postings)) < length {
 				for _, pid := range sc.touched {
-					if sc.acc[pid] == 0 {
+					if sc.at[pid].acc == 0 {
 						continue
 					}
 					if held(pid) {
 						// Credited by the part's own key; another of its
 						// spellings may hold a neighbour's.
-						sc.cov[pid] += cover
+						sc.at[pid].cov += cover
 						continue
 					}
 					for _, b := range postings {
@@ -1273,13 +1285,13 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			it := b.Iterator()
 			for it.HasNext() {
 				pid := it.Next()
-				if sc.mark[pid] == gen || onlyMet && sc.acc[pid] == 0 {
+				if sc.mark[pid] == gen || onlyMet && sc.at[pid].acc == 0 {
 					continue
 				}
 				sc.mark[pid] = gen
 				if held(pid) {
-					if sc.acc[pid] != 0 {
-						sc.cov[pid] += cover
+					if sc.at[pid].acc != 0 {
+						sc.at[pid].cov += cover
 					}
 					continue
 				}
@@ -1308,14 +1320,7 @@ func (x *Index) partIDF(t names.Token, total float64) float64 {
 // scratch accumulates candidate weights densely, remembering which slots
 // it touched so that it is cleared in time proportional to the query.
 type scratch struct {
-	acc []float32
-	// cov[pid] is at least the coverage (the second cut's) that any one
-	// of the person's spellings may reach, less the keys the first cut
-	// does not read: what the keys it was credited by cover.
-	cov []float32
-	// own[pid]: one of the query's own keys was credited to the person
-	// (not only a neighbour's, nor a key's one-letter variant).
-	own     []bool
+	at      []credited // by person id
 	touched []uint32
 	wide    topK // the first cut's candidates
 	// mark[pid] == gen: the person is credited for the query part now
@@ -1323,6 +1328,16 @@ type scratch struct {
 	// marks are never cleared but when gen wraps.
 	mark []uint32
 	gen  uint32
+}
+
+// credited is what the first cut has of a person, kept together as it is
+// read together: one cache line per person a posting touches.
+type credited struct {
+	acc float32 // the first cut's weight
+	// cov is at least the coverage (the second cut's) that any one of
+	// the person's spellings may reach, less the keys the first cut does
+	// not read: what the keys it was credited by cover.
+	cov float32
 }
 
 // nextGen starts a new set of marks.
@@ -1339,13 +1354,13 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
 func (s *scratch) reset(n int) {
 	for _, id := range s.touched {
-		if int(id) < len(s.acc) {
-			s.acc[id], s.cov[id], s.own[id] = 0, 0, false
+		if int(id) < len(s.at) {
+			s.at[id] = credited{}
 		}
 	}
 	s.touched = s.touched[:0]
-	if len(s.acc) < n {
-		s.acc, s.cov, s.own = make([]float32, n+n/4), make([]float32, n+n/4), make([]bool, n+n/4)
+	if len(s.at) < n {
+		s.at = make([]credited, n+n/4)
 	}
 	if len(s.mark) < n {
 		s.mark = make([]uint32, n+n/4)
@@ -1354,17 +1369,18 @@ func (s *scratch) reset(n int) {
 }
 
 func (s *scratch) add(id uint32, w float32) {
-	if s.acc[id] == 0 {
+	c := &s.at[id]
+	if c.acc == 0 {
 		s.touched = append(s.touched, id)
 	}
-	s.acc[id] += w
+	c.acc += w
 }
 
 // credit adds w to the person's first-cut weight and cover to what its
 // keys may cover.
 func (s *scratch) credit(id uint32, w, cover float32) {
 	s.add(id, w)
-	s.cov[id] += cover
+	s.at[id].cov += cover
 }
 
 // topK keeps the best scored entries, as a min-heap on score.
