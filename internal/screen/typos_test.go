@@ -239,30 +239,26 @@ func screenAsFR(t *testing.T, x *Index, name string) []Hit {
 // believes but the candidate cuts never brought to it. The names are
 // invented.
 func TestTypingErrorsTheCutsLost(t *testing.T) {
-	t.Run("a key two parts share", func(t *testing.T) {
+	for _, c := range []struct{ why, want, other, query string }{
 		// AGR's g may be read as k: its second key, kr, is KURO's first.
 		// It was taken for AGR's own, and the neighbour air, met first,
 		// stood in for it: Air Kuro held none of the query's keys.
-		x := New()
-		want := rec(core.KindEntity, "US", all, map[string]any{"name": "Air Kuro"})
-		x.Put(want)
-		x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": "Kuro Lamberti"}))
-		if hits := screenAsFR(t, x, "Agr Kuro"); len(hits) == 0 || hits[0].RecordID != want.ID {
-			t.Errorf("Agr Kuro: %+v, want an alert on Air Kuro", hits)
-		}
-	})
-	t.Run("the other part has no key", func(t *testing.T) {
+		{"a key two parts share", "Air Kuro", "Kuro Lamberti", "Agr Kuro"},
 		// OAO, all vowels, has no sound key: no key of the query's own
 		// met anyone, and a neighbour (zeltan) may bring only those
 		// another key had met.
-		x := New()
-		want := rec(core.KindEntity, "US", all, map[string]any{"name": "Zeltan OAO"})
-		x.Put(want)
-		x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": "Pravda Zeltanovo OAO"}))
-		if hits := screenAsFR(t, x, "Zeltrn OAO"); len(hits) == 0 || hits[0].RecordID != want.ID {
-			t.Errorf("Zeltrn OAO: %+v, want an alert on Zeltan OAO", hits)
-		}
-	})
+		{"the other part has no key", "Zeltan OAO", "Pravda Zeltanovo OAO", "Zeltrn OAO"},
+	} {
+		t.Run(c.why, func(t *testing.T) {
+			x := New()
+			want := rec(core.KindEntity, "US", all, map[string]any{"name": c.want})
+			x.Put(want)
+			x.Put(rec(core.KindEntity, "US", all, map[string]any{"name": c.other}))
+			if hits := screenAsFR(t, x, c.query); len(hits) == 0 || hits[0].RecordID != want.ID {
+				t.Errorf("%s: %+v, want an alert on %s", c.query, hits, c.want)
+			}
+		})
+	}
 	t.Run("a crowded sound key", func(t *testing.T) {
 		// Hundreds of one-part names listed before it share Aysan's key
 		// and its weight in the first cut, and were kept before it.
