@@ -164,7 +164,14 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "person", personSubject(q), personAsked(q), sc, found, entry)
+	subject := personSubject(q)
+	if ref := sc["accreditation"]; ref != "" {
+		// A participant screened under each of her names (Oksana
+		// Drevlyanska, Оксана Древлянська) is one person: the owner
+		// hears of her once per record, whichever of her names hit it.
+		subject = "accreditation " + sc["gathering"] + " " + ref
+	}
+	return s.recordHits(r, v, "person", subject, personAsked(q), sc, found, entry)
 }
 
 // kindsAsked is a person screening's kinds filter as its audit entry
