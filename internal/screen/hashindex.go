@@ -9,7 +9,8 @@ import (
 // open-addressing table of their 64-bit hashes and the ids. The index
 // keeps two: a Latin part's spelling variants (its letters, or its
 // letters less one: see spellVariants) to the tokens that have them, and
-// a person's whole spellings to the person (Index.exact). What a lookup
+// a person's whole spellings, and those of two parts or more with the
+// parts written together, to the person (Index.exact). What a lookup
 // finds is checked by the caller against the token's letters or the
 // person's spellings, so a collision never answers.
 //

@@ -302,16 +302,6 @@ func (x *Index) spellingTexts(pid uint32) []string {
 	return out
 }
 
-// spelledExactly appends to buf the persons one of whose spellings is
-// text, normalised as the index writes it (Index.text).
-func (x *Index) spelledExactly(text string, buf []uint32) []uint32 {
-	start := len(buf)
-	buf = x.exact.lookup(text, buf, func(pid uint32) bool { return x.spelledAt(pid, text) >= 0 })
-	// a person removed and its id given to another of the same spelling
-	// is found twice
-	return append(buf[:start], slices.Compact(buf[start:])...)
-}
-
 // spelledAt is the index of person pid's spelling whose normalised text
 // is text, or -1.
 func (x *Index) spelledAt(pid uint32, text string) int {

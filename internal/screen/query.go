@@ -576,14 +576,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			return // an over-common key says nothing; other keys decide
 		}
 		add := w * float32(math.Log(1+total/float64(card)))
-		if w == 1 && !investigate {
+		var cover float32
+		if w == 1 {
 			// A key of the query's own adds to a spelling's coverage (the
-			// second cut's) no more than it adds here.
-			for it := b.Iterator(); it.HasNext(); {
-				pid := it.Next()
-				sc.credit(pid, add, add)
-			}
-			return
+			// second cut's) no more than it adds here; a key's one-letter
+			// variant adds nothing.
+			cover = add
 		}
 		it := b.Iterator()
 		if investigate && w == 1 {
@@ -599,7 +597,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			return
 		}
 		for it.HasNext() {
-			sc.add(it.Next(), add)
+			sc.credit(it.Next(), add, cover)
 		}
 	}
 	// At the alert threshold a candidate must hold a third of the query's
@@ -779,8 +777,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			agrees := func(pid uint32, w, cover float32) {
 				if dob.Agrees(x.persons[pid].dob) {
 					sc.credit(pid, w, cover)
-				} else if sc.at[pid].acc != 0 {
-					sc.at[pid].cov += cover // the key counts in its coverage all the same
+				} else {
+					sc.mayCover(pid, cover) // the key counts in its coverage all the same
 				}
 			}
 			neighbours = append(neighbours, x.visitSpellingNeighbours(sc, qn, qkeys, total, agrees, x.spellingNeighbours(qn, listed), false)...)
@@ -1029,29 +1027,18 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// whatever the cuts kept: its keys may be the commonest (IYARI,
 	// whose only key r thousands of names hold, ranked by their order of
 	// creation among equals).
-	var exactBuf [4]uint32
-	for _, pid := range x.spelledExactly(qtext, exactBuf[:0]) {
-		if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
-			h = append(h, scored{pid: pid, names: [2]int16{int16(x.spelledAt(pid, qtext)), -1}, coverage: 1})
-		}
-	}
+	v := make([]byte, 0, 2*len(qtext))
+	h = x.alignedAlso(h, append(v, qtext...), x.spelledAt)
 	// So is a person listed under the parts of the name asked for written
 	// together, or whose parts written together are the name asked for
 	// (Kyongchol and Kyong-Chol, ISISPHILIPPINES and Isis-Philippines):
 	// the run-together part's keys meet none of the other's.
-	spelt := make([]byte, 0, len(qtext))
-	for _, t := range qn.Tokens {
-		spelt = append(spelt, t.Text...)
-	}
-	for _, pid := range x.exact.lookupBytes(spelt, exactBuf[:0], func(pid uint32, v string) bool { return x.gluedAt(pid, v) >= 0 || x.spelledAt(pid, v) >= 0 }) {
-		if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
-			at := x.gluedAt(pid, string(spelt))
-			if at < 0 {
-				at = x.spelledAt(pid, string(spelt))
-			}
-			h = append(h, scored{pid: pid, names: [2]int16{int16(at), -1}, coverage: 1})
+	h = x.alignedAlso(h, writtenWith(v[:0], qn, "", -1, ""), func(pid uint32, v string) int {
+		if at := x.gluedAt(pid, v); at >= 0 {
+			return at
 		}
-	}
+		return x.spelledAt(pid, v)
+	})
 	// So is a person listed under the spelling asked for with a misspelt
 	// part put right, one of the part's neighbours in its place (AYSAN
 	// for AYSAC, HASNA for HSNA): among the many names its sound key
@@ -1059,25 +1046,41 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// decides whether the typing error is believed.
 	for ti, tids := range near {
 		for _, tid := range tids {
-			spelt = spelt[:0]
-			for tj, t := range qn.Tokens {
-				if tj > 0 {
-					spelt = append(spelt, ' ')
-				}
-				if tj == ti {
-					spelt = append(spelt, x.tokens[tid].Text...)
-				} else {
-					spelt = append(spelt, t.Text...)
-				}
-			}
-			for _, pid := range x.exact.lookupBytes(spelt, exactBuf[:0], func(pid uint32, v string) bool { return x.spelledAt(pid, v) >= 0 }) {
-				if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
-					h = append(h, scored{pid: pid, names: [2]int16{int16(x.spelledAt(pid, string(spelt))), -1}, coverage: 1})
-				}
-			}
+			h = x.alignedAlso(h, writtenWith(v[:0], qn, " ", ti, x.tokens[tid].Text), x.spelledAt)
 		}
 	}
 	return h
+}
+
+// alignedAlso appends to h the persons the exact-spelling table finds
+// under v that h does not hold yet, each to be aligned by its spelling
+// written(pid, v) (-1: none is written so), whatever the cuts kept. The
+// table is looked up without writing v as a string but where its hash
+// finds a person.
+func (x *Index) alignedAlso(h []scored, v []byte, written func(pid uint32, v string) int) []scored {
+	var buf [4]uint32
+	for _, pid := range x.exact.lookupBytes(v, buf[:0], func(pid uint32, v string) bool { return written(pid, v) >= 0 }) {
+		if !slices.ContainsFunc(h, func(c scored) bool { return c.pid == pid }) {
+			h = append(h, scored{pid: pid, names: [2]int16{int16(written(pid, string(v))), -1}, coverage: 1})
+		}
+	}
+	return h
+}
+
+// writtenWith appends to buf the parts of qn as written, separated by sep,
+// part ti (if any: -1 for none) written as text instead.
+func writtenWith(buf []byte, qn names.Name, sep string, ti int, text string) []byte {
+	for tj, t := range qn.Tokens {
+		if tj > 0 {
+			buf = append(buf, sep...)
+		}
+		if tj == ti {
+			buf = append(buf, text...)
+		} else {
+			buf = append(buf, t.Text...)
+		}
+	}
+	return buf
 }
 
 // keyCredit is what meeting query key i adds to a spelling's coverage:
@@ -1267,7 +1270,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 					if held(pid) {
 						// Credited by the part's own key; another of its
 						// spellings may hold a neighbour's.
-						sc.at[pid].cov += cover
+						sc.mayCover(pid, cover)
 						continue
 					}
 					for _, b := range postings {
@@ -1290,9 +1293,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 				}
 				sc.mark[pid] = gen
 				if held(pid) {
-					if sc.at[pid].acc != 0 {
-						sc.at[pid].cov += cover
-					}
+					sc.mayCover(pid, cover)
 					continue
 				}
 				add(pid, w, cover)
@@ -1374,6 +1375,16 @@ func (s *scratch) add(id uint32, w float32) {
 		s.touched = append(s.touched, id)
 	}
 	c.acc += w
+}
+
+// mayCover adds cover to what a person's keys may cover if the first cut
+// has met the person: a key it holds that brings it no weight (a
+// neighbour of a part it holds the own key of, or one whose date of birth
+// does not agree) still counts in its coverage.
+func (s *scratch) mayCover(id uint32, cover float32) {
+	if c := &s.at[id]; c.acc != 0 {
+		c.cov += cover
+	}
 }
 
 // credit adds w to the person's first-cut weight and cover to what its

@@ -112,8 +112,14 @@ func inContext(ctx context.Context) *http.Request {
 	return (&http.Request{Method: "POST", Header: http.Header{}}).WithContext(ctx)
 }
 
+// ScreenPerson files the sightings under the participant the context
+// names, not under the name screened: a participant screened under each
+// of her names (Oksana Drevlyanska, Оксана Древлянська) is one person, and
+// the owner hears of her once per record, whichever of her names hit it.
+// (A searcher's own context does not choose the subject: it could fold
+// any screenings together.)
 func (a accreditationScreener) ScreenPerson(ctx context.Context, v core.Viewer, q screen.PersonQuery, c map[string]string) ([]accreditation.Match, error) {
-	hs, err := a.s.ScreenPerson(inContext(ctx), v, q, c)
+	hs, err := a.s.screenPersonAs(inContext(ctx), v, q, c, "accreditation "+c["gathering"]+" "+c["accreditation"])
 	return matches(hs), err
 }
 

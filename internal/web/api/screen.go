@@ -155,6 +155,14 @@ func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Vie
 // match at the alert threshold. It is POST /api/v1/screen/person once the
 // body is read, for the console to call in process; r gives the context.
 func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQuery, c map[string]string) ([]AnswerHit, error) {
+	return s.screenPersonAs(r, v, q, c, personSubject(q))
+}
+
+// screenPersonAs is ScreenPerson with the subject its sightings are filed
+// under (hits fold the sightings of one subject of one record): the
+// person asked for, or, for the accreditation, the participant whichever
+// of her names is screened.
+func (s *Server) screenPersonAs(r *http.Request, v core.Viewer, q screen.PersonQuery, c map[string]string, subject string) ([]AnswerHit, error) {
 	sc := screenContext(c)
 	if err := sc.validate(); err != nil {
 		return nil, err
@@ -163,13 +171,6 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 	found, entry, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
 	if err != nil {
 		return nil, err
-	}
-	subject := personSubject(q)
-	if ref := sc["accreditation"]; ref != "" {
-		// A participant screened under each of her names (Oksana
-		// Drevlyanska, Оксана Древлянська) is one person: the owner
-		// hears of her once per record, whichever of her names hit it.
-		subject = "accreditation " + sc["gathering"] + " " + ref
 	}
 	return s.recordHits(r, v, "person", subject, personAsked(q), sc, found, entry)
 }
