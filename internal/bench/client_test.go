@@ -75,3 +75,31 @@ func FuzzReadResponse(f *testing.F) {
 		readResponse(bufio.NewReader(bytes.NewReader(b)))
 	})
 }
+
+// TestLoadClientCountsFailures: the load generator's own sockets report a
+// server that hangs up and an address where nobody listens as failed
+// requests, not as answers.
+func TestLoadClientCountsFailures(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	bodies := [][]byte{[]byte(`{"name":"a"}`), []byte(`{"name":"b"}`), []byte(`{"name":"c"}`)}
+	if r := run(ln.Addr().String(), "k", bodies, 2); r.failed != len(bodies) {
+		t.Errorf("a server that hangs up: %d failed, want %d", r.failed, len(bodies))
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	if r := run(addr, "k", bodies, 1); r.failed != len(bodies) {
+		t.Errorf("nobody listening: %d failed, want %d", r.failed, len(bodies))
+	}
+}
