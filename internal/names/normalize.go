@@ -88,6 +88,9 @@ func split(name string) (out []rawToken, unread []string) {
 	}
 	name = greekDigraphs.Replace(strings.ToLower(norm.NFC.String(name)))
 	ctx := nameContext(name)
+	// a word a space, most names: grown one word at a time, the slice was
+	// copied twice for a name of three
+	out = make([]rawToken, 0, min(strings.Count(name, " ")+2, 16))
 	var cur strings.Builder
 	curScript := Latin
 	var run []rune // a word of a transliterated script

@@ -68,7 +68,9 @@ func (n Name) Text() string { return strings.Join(n.Texts(), " ") }
 func Parse(name string) Name {
 	raw, unread := split(name)
 	n := Name{Original: name, Unread: unread}
-	var texts []rawToken
+	// Sized once: a Token is some 200 bytes, and growing the slices one
+	// part at a time was a third of what a screening's parse allocated.
+	texts := make([]rawToken, 0, len(raw)+2)
 	for i := 0; i < len(raw); i++ {
 		t := raw[i]
 		if t.script != Latin && t.script != Arabic {
@@ -104,6 +106,7 @@ func Parse(name string) Name {
 		}
 		texts = append(texts, rt)
 	}
+	n.Tokens = make([]Token, 0, len(texts))
 	for _, t := range texts {
 		if t.text == "" {
 			continue
@@ -165,6 +168,9 @@ func Parse(name string) Name {
 		}
 		tok.Weight = weightOf(tok)
 		n.Tokens = append(n.Tokens, tok)
+	}
+	if len(n.Tokens) == 0 {
+		n.Tokens = nil // nothing read is no parts, as before the slice was sized
 	}
 	return n
 }

@@ -409,7 +409,7 @@ func hangulTokens(run []rune, oneWord bool, tok func(string, ...string) rawToken
 			rr.WriteString(a)
 			mr.WriteString(b)
 			// the spellings people choose for themselves: eo as u or o, u as oo
-			c := strings.NewReplacer("yeo", "yo", "eo", "u", "eu", "eu").Replace(a)
+			c := hangulCommon.Replace(a)
 			if strings.HasSuffix(a, "yeong") {
 				c = strings.TrimSuffix(a, "yeong") + "young"
 			}
@@ -513,8 +513,8 @@ func kanaTokens(run []rune, tok func(string, ...string) rawToken) []rawToken {
 		b.WriteString(rom)
 	}
 	text := b.String()
-	short := strings.NewReplacer("ou", "o", "oo", "o", "uu", "u").Replace(text)
-	oh := strings.NewReplacer("ou", "oh", "oo", "oh").Replace(text)
+	short := kanaShort.Replace(text)
+	oh := kanaOh.Replace(text)
 	if text == "" {
 		return nil
 	}
@@ -1330,6 +1330,14 @@ func davitDavid(t string) string {
 
 // georgianGerman spells a Georgian reading the German way, as German
 // and older spellings have it: Gelaschwili, Tschcheidse, Schewardnadse.
+// Built once: a Replacer builds its tables on first use, and one made per
+// name did that for every Korean and Japanese name screened.
+var (
+	hangulCommon = strings.NewReplacer("yeo", "yo", "eo", "u", "eu", "eu")
+	kanaShort    = strings.NewReplacer("ou", "o", "oo", "o", "uu", "u")
+	kanaOh       = strings.NewReplacer("ou", "oh", "oo", "oh")
+)
+
 var georgianGerman = strings.NewReplacer("sh", "sch", "ch", "tsch", "kh", "ch", "zh", "sh", "dz", "ds", "ts", "z", "j", "dsch", "v", "w", "z", "s")
 
 func georgian(run []rune) string {
