@@ -133,10 +133,20 @@ func Append(tx core.AuditTx, es ...*core.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	hr := newHashCache(tx)
+	_, err = appendAfter(tx, newHashCache(tx), head, es)
+	return err
+}
+
+// appendAfter is Append after head, the log's head as tx sees it, the
+// tree's hashes read through hr; it returns the head the entries make, so
+// that a group appended in parts reads the head once.
+func appendAfter(tx core.AuditTx, hr *hashCache, head core.AuditHead, es []*core.AuditEntry) (core.AuditHead, error) {
+	if len(es) == 0 {
+		return head, nil
+	}
 	if head.TreeSize < head.Seq {
 		if err := catchUp(tx, hr, head); err != nil {
-			return err
+			return head, err
 		}
 	}
 	seq, prev := head.Seq, head.Hash
@@ -156,7 +166,7 @@ func Append(tx core.AuditTx, es ...*core.AuditEntry) error {
 		prev = e.Hash
 		hs, err := tlog.StoredHashes(seq-1, leaf, hr)
 		if err != nil {
-			return err
+			return head, err
 		}
 		hr.put(tree.First+int64(len(tree.Hashes)), hs)
 		for _, h := range hs {
@@ -164,7 +174,10 @@ func Append(tx core.AuditTx, es ...*core.AuditEntry) error {
 		}
 	}
 	tree.Size = seq
-	return tx.InsertAudit(es, tree)
+	if err := tx.InsertAudit(es, tree); err != nil {
+		return head, err
+	}
+	return core.AuditHead{Seq: seq, Hash: prev, TreeSize: seq}, nil
 }
 
 // clip makes s valid UTF-8 of at most n bytes, cutting between characters.

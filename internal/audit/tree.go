@@ -15,6 +15,9 @@ import (
 type hashCache struct {
 	tx core.AuditTx
 	m  map[int64]tlog.Hash
+	// kept are hashes of appends already committed (see Writer): read,
+	// never written, here.
+	kept map[int64]tlog.Hash
 }
 
 func newHashCache(tx core.AuditTx) *hashCache {
@@ -34,6 +37,9 @@ func (c *hashCache) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	for i, x := range indexes {
 		h, ok := c.m[x]
 		if !ok {
+			h, ok = c.kept[x]
+		}
+		if !ok {
 			missing = append(missing, x)
 		}
 		out[i] = h
@@ -49,7 +55,9 @@ func (c *hashCache) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 		c.m[x] = hs[i]
 	}
 	for i, x := range indexes {
-		out[i] = c.m[x]
+		if h, ok := c.m[x]; ok {
+			out[i] = h
+		}
 	}
 	return out, nil
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"runtime"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -26,7 +29,17 @@ type Writer struct {
 	once  sync.Once
 	// Every is the longest an entry waits for its group.
 	every time.Duration
+	// kept are the tree hashes the committed groups wrote or read. A
+	// stored hash never changes once its entries are committed, whoever
+	// appends after them, so a group finds the tree's right edge here
+	// instead of reading it from the store again; a group that fails adds
+	// nothing. Only the writer's goroutine uses it.
+	kept map[int64]tlog.Hash
 }
+
+// maxKept bounds the writer's kept hashes (some 40 bytes each): past it
+// they are dropped, and the next group reads the few it needs.
+const maxKept = 1 << 14
 
 // yieldEvery is how many entries of a group are appended between two
 // yields of the processor. A busy second's group is a hundred entries or
@@ -43,7 +56,7 @@ var ErrClosed = errors.New("audit writer closed")
 // NewWriter starts a writer. queue bounds the entries waiting: when it is
 // full, Add blocks, so screening slows down rather than go unaudited.
 func NewWriter(st core.Store, log *slog.Logger, queue int, every time.Duration) *Writer {
-	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), every: every}
+	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), every: every, kept: map[int64]tlog.Hash{}}
 	go w.run()
 	return w
 }
@@ -78,18 +91,30 @@ func (w *Writer) run() {
 		if len(batch) == 0 {
 			return
 		}
+		var hr *hashCache
 		err := w.store.Update(context.Background(), func(tx core.Tx) error {
+			hr = &hashCache{tx: tx, m: map[int64]tlog.Hash{}, kept: w.kept}
+			head, err := tx.AuditHead()
+			if err != nil {
+				return err
+			}
 			for from := 0; from < len(batch); from += yieldEvery {
 				if from > 0 {
 					runtime.Gosched()
 				}
-				if err := Append(tx, batch[from:min(from+yieldEvery, len(batch))]...); err != nil {
+				if head, err = appendAfter(tx, hr, head, batch[from:min(from+yieldEvery, len(batch))]); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil && w.log != nil {
+		switch {
+		case err == nil:
+			if len(w.kept)+len(hr.m) > maxKept {
+				clear(w.kept)
+			}
+			maps.Copy(w.kept, hr.m)
+		case w.log != nil:
 			w.log.Error("audit entries could not be written", "entries", len(batch), "err", err)
 		}
 		batch = batch[:0]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
@@ -32,5 +33,30 @@ func BenchmarkAuditAppend(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkAuditWriter measures the grouped writer of screenings' entries
+// on each store: entries are added as fast as the writer takes them (its
+// queue full), so the figure per entry is the writer's own, its group
+// commits included.
+//
+//	go test -run '^$' -bench AuditWriter -benchtime 20000x ./internal/store/storetest/
+func BenchmarkAuditWriter(b *testing.B) {
+	for _, be := range Backends(b) {
+		b.Run(be.Name, func(b *testing.B) {
+			st := be.Open(b)
+			w := audit.NewWriter(st, nil, 256, 5*time.Millisecond)
+			v := core.Viewer{Bureau: "MA", KeyID: "k", Remote: "192.0.2.7"}
+			b.ResetTimer()
+			for i := range b.N {
+				e := audit.Entry(v, "screen.person", audit.OK)
+				e.Query = fmt.Sprintf("name=%q dob= sex= nationality=", fmt.Sprint("Zebulon Quintavalle ", i))
+				if err := w.Add(context.Background(), e); err != nil {
+					b.Fatal(err)
+				}
+			}
+			w.Close()
+		})
 	}
 }

@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,6 +117,89 @@ func TestAuditWriterLargeGroup(t *testing.T) {
 			var es []core.AuditEntry
 			if err := st.View(context.Background(), func(tx core.Tx) (err error) { es, err = tx.RecordAudit("rec-1", 0, 1000); return }); err != nil || len(es) != 33 {
 				t.Fatalf("rec-1 has %d audit entries (%v), want 33", len(es), err)
+			}
+		})
+	}
+}
+
+// groupFailing is a real store whose next n updates are rolled back after
+// their work is done, as a commit that fails would be.
+type groupFailing struct {
+	core.Store
+	fail   atomic.Int32
+	failed atomic.Int32
+}
+
+var errGroupFailed = errors.New("the group's transaction failed")
+
+func (s *groupFailing) Update(ctx context.Context, fn func(core.Tx) error) error {
+	if s.fail.Load() > 0 {
+		s.fail.Add(-1)
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return errGroupFailed
+		})
+		s.failed.Add(1)
+		return err
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// TestAuditWriterKeepsOnlyCommittedHashes: the grouped writer remembers
+// the tree hashes of its committed groups between groups. Entries appended
+// by another transaction in between, and a group whose transaction fails
+// after its hashes were computed, must leave the chain and the Merkle tree
+// whole: the failed group's places are then taken by another
+// transaction's entries, whose hashes differ, so a writer that remembered
+// the failed group's hashes would build the next group's tree on them.
+func TestAuditWriterKeepsOnlyCommittedHashes(t *testing.T) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			real := b.Open(t)
+			st := &groupFailing{Store: real}
+			w := audit.NewWriter(st, nil, 100, time.Millisecond)
+			defer w.Close()
+			add := func(n int, what string) {
+				for i := range n {
+					if err := w.Add(context.Background(), audit.Entry(core.Viewer{Bureau: "MA", KeyID: "k"}, what, audit.OK, fmt.Sprintf("rec-%d", i))); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			waitFor := func(what string, done func() bool) {
+				for deadline := time.Now().Add(5 * time.Second); !done(); time.Sleep(5 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("waited 5 s for %s", what)
+					}
+				}
+			}
+			entries := func() int64 { n, _ := verifyChain(t, real); return n }
+
+			add(5, "screen.person")
+			waitFor("the first group", func() bool { return entries() == 5 })
+			others := []*core.AuditEntry{audit.Entry(core.Viewer{System: true}, "record.update", audit.OK, "rec-x"), audit.Entry(core.Viewer{System: true}, "record.update", audit.OK, "rec-y")}
+			if err := real.Update(context.Background(), func(tx core.Tx) error { return audit.Append(tx, others...) }); err != nil {
+				t.Fatal(err)
+			}
+			st.fail.Store(1)
+			add(4, "screen.document")
+			waitFor("the failed group", func() bool { return st.failed.Load() == 1 })
+			// Another transaction takes the failed group's places.
+			var changes []*core.AuditEntry
+			for i := range 5 {
+				changes = append(changes, audit.Entry(core.Viewer{System: true}, "notice.update", audit.OK, fmt.Sprintf("notice-%d", i)))
+			}
+			if err := real.Update(context.Background(), func(tx core.Tx) error { return audit.Append(tx, changes...) }); err != nil {
+				t.Fatal(err)
+			}
+			add(6, "screen.account")
+			waitFor("the group after them", func() bool { return entries() == 18 })
+			add(9, "screen.person")
+			w.Close()
+			if n, err := verifyChain(t, real); err != nil || n != 27 {
+				t.Fatalf("chain of %d entries, err %v; want 27 (5 + 2 + 5 + 6 + 9; the failed group's 4 lost)", n, err)
 			}
 		})
 	}
