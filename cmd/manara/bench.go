@@ -60,7 +60,7 @@ func benchCmd() *command {
 			}
 			return n, nil
 		}
-		o := bench.Options{Corpora: corpora, Log: os.Stderr, ProfileDir: profileDir}
+		o := bench.Options{Corpora: corpora, Log: os.Stderr, ProfileDir: profileDir, GCPercent: servingGCPercent()}
 		if external == "yes" {
 			exe, err := os.Executable()
 			if err != nil {

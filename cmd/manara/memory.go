@@ -26,7 +26,7 @@ const buildGCPercent = 20
 // operator chose GOGC or GOMEMLIMIT; the function it returns hands the
 // build's garbage back to the system and sets the service target.
 func duringIndexBuild() (done func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+	if operatorChoseGC() {
 		return func() {}
 	}
 	debug.SetGCPercent(buildGCPercent)
@@ -34,4 +34,16 @@ func duringIndexBuild() (done func()) {
 		debug.SetGCPercent(steadyGCPercent)
 		debug.FreeOSMemory()
 	}
+}
+
+func operatorChoseGC() bool { return os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" }
+
+// servingGCPercent is the collector's target the server runs at once its
+// index is built, for the bench to measure the same (0: the operator's
+// GOGC or GOMEMLIMIT, already in force).
+func servingGCPercent() int {
+	if operatorChoseGC() {
+		return 0
+	}
+	return steadyGCPercent
 }

@@ -42,6 +42,9 @@ type Options struct {
 	// FedCatchup: federation, the messages a node catches up after being
 	// offline (default 2,000; the issue asks for 100,000).
 	FedCatchup int
+	// GCPercent, if set, is the collector's target (GOGC) during the HTTP
+	// passes: the one `manara serve` runs at, so that they measure it.
+	GCPercent int
 }
 
 func (o Options) want(s string) bool { return len(o.Suites) == 0 || slices.Contains(o.Suites, s) }

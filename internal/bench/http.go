@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -317,6 +318,12 @@ func httpRows(ctx context.Context, o Options, idx *screen.Index, all []entry, hi
 	}
 	defer b.close()
 	thr := fmt.Sprintf("threshold %.2f", screen.DefaultThreshold)
+	if o.GCPercent > 0 {
+		// The collector's target of the server measured, as `manara
+		// serve` sets it: the figures are those of the server people run.
+		defer debug.SetGCPercent(debug.SetGCPercent(o.GCPercent))
+		thr += fmt.Sprintf(", GOGC %d", o.GCPercent)
+	}
 	// Prime: the first sighting of each sdn.csv screening, so that the
 	// repeat passes measure repeats only.
 	run(b.addr, b.key, bodies(hitsQ, noPlace), 2)
