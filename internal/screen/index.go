@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -64,8 +63,8 @@ type Index struct {
 
 	// Posting lists: name key → persons, and one-deletion variants of
 	// keys → persons, for misspelt queries.
-	keys  map[string]*roaring.Bitmap
-	fuzzy map[string]*roaring.Bitmap
+	keys  *postingTable
+	fuzzy *postingTable
 
 	// Exact lookups: canonical document or identifier → entries, and the
 	// letters and digits of a name with no part to search by (MS-13,
@@ -121,8 +120,8 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newHashIndex(), keys: map[string]*roaring.Bitmap{},
-		fuzzy: map[string]*roaring.Bitmap{}, docs: map[string][]ref{}, idents: map[string][]ref{}, codes: map[string][]ref{},
+		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newHashIndex(), keys: newPostingTable(),
+		fuzzy: newPostingTable(), docs: map[string][]ref{}, idents: map[string][]ref{}, codes: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(), exact: newHashIndex(),
 	}
 }
@@ -136,8 +135,8 @@ type Stats struct {
 func (x *Index) Stats() Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return Stats{Records: len(x.recs), Persons: len(x.persons) - len(x.free), Tokens: len(x.tokens), Keys: len(x.keys),
-		FuzzyKeys: len(x.fuzzy), Documents: len(x.docs) + x.packed.live, Identifiers: len(x.idents)}
+	return Stats{Records: len(x.recs), Persons: len(x.persons) - len(x.free), Tokens: len(x.tokens), Keys: x.keys.len(),
+		FuzzyKeys: x.fuzzy.len(), Documents: len(x.docs) + x.packed.live, Identifiers: len(x.idents)}
 }
 
 // Version returns the indexed version of a record, 0 if absent.
@@ -258,9 +257,9 @@ func (x *Index) addPerson(info *recInfo, p PersonData) {
 				continue
 			}
 			seenKeys[k] = true
-			post(x.keys, k, pid)
+			x.keys.add(k, pid)
 			for _, d := range deletions(k) {
-				post(x.fuzzy, d, pid)
+				x.fuzzy.add(d, pid)
 			}
 		}
 	}
@@ -501,15 +500,6 @@ func (x *Index) keyID(k string) uint32 {
 	return id
 }
 
-func post(m map[string]*roaring.Bitmap, k string, id uint32) {
-	b := m[k]
-	if b == nil {
-		b = roaring.New()
-		m[k] = b
-	}
-	b.Add(id)
-}
-
 func (x *Index) remove(info *recInfo) {
 	for _, pid := range info.persons {
 		x.forgetSpellings(pid)
@@ -517,9 +507,9 @@ func (x *Index) remove(info *recInfo) {
 		for _, ids := range p.names {
 			n := x.name(ids)
 			for _, k := range n.Keys() {
-				unpost(x.keys, k, pid)
+				x.keys.remove(k, pid)
 				for _, d := range deletions(k) {
-					unpost(x.fuzzy, d, pid)
+					x.fuzzy.remove(d, pid)
 				}
 			}
 		}
@@ -546,15 +536,6 @@ func (x *Index) remove(info *recInfo) {
 		}
 	}
 	delete(x.recs, info.id)
-}
-
-func unpost(m map[string]*roaring.Bitmap, k string, id uint32) {
-	if b := m[k]; b != nil {
-		b.Remove(id)
-		if b.IsEmpty() {
-			delete(m, k)
-		}
-	}
 }
 
 func dropRef(rs []ref, info *recInfo) []ref {

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/RoaringBitmap/roaring/v2"
-
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
@@ -566,12 +564,12 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.reset(len(x.persons))
-	visit := func(m map[string]*roaring.Bitmap, k string, w float32) {
-		b := m[k]
+	visit := func(m *postingTable, k string, w float32) {
+		b := m.get(k)
 		if b == nil {
 			return
 		}
-		card := b.GetCardinality()
+		card := len(b)
 		if card > maxPostings {
 			return // an over-common key says nothing; other keys decide
 		}
@@ -583,21 +581,19 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			// variant adds nothing.
 			cover = add
 		}
-		it := b.Iterator()
 		if investigate && w == 1 {
 			// An investigation weighs its candidates more widely: a key
 			// of the query that is most of a person's keys (Aysan for
 			// the vessel AYSAN) says more than one of many (Hassan Aysan
 			// Ali), so that the person whose name it is is not crowded
 			// out by those that share it.
-			for it.HasNext() {
-				pid := it.Next()
+			for _, pid := range b {
 				sc.add(pid, add*(1+1/float32(max(1, x.nkeys[pid]))))
 			}
 			return
 		}
-		for it.HasNext() {
-			sc.credit(it.Next(), add, cover)
+		for _, pid := range b {
+			sc.credit(pid, add, cover)
 		}
 	}
 	// At the alert threshold a candidate must hold a third of the query's
@@ -614,8 +610,8 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	var qtotal float64
 	for i, k := range qkeys {
 		card := 0.0
-		if b := x.keys[k]; b != nil {
-			card = float64(b.GetCardinality())
+		if b := x.keys.get(k); b != nil {
+			card = float64(len(b))
 		}
 		qids[i] = x.keyIDs[k] // 0 when no indexed part has it: meets nothing
 		idf[i] = math.Log(1 + total/(card+1))
@@ -666,7 +662,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		for _, k := range t.Key() {
 			if i := slices.Index(qkeys, k); i >= 0 {
 				part = math.Max(part, idf[i])
-				if x.keys[k] == nil {
+				if x.keys.get(k) == nil {
 					unknown += idf[i]
 				}
 			}
@@ -704,9 +700,9 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	var unread float64
 	ownHeld := false // some indexed name holds a key of the query's own
 	for i, k := range qkeys {
-		b := x.keys[k]
+		b := x.keys.get(k)
 		ownHeld = ownHeld || b != nil
-		if b != nil && (skip[i] || b.GetCardinality() > maxPostings) {
+		if b != nil && (skip[i] || len(b) > maxPostings) {
 			unread += idf[i]
 		}
 		if skip[i] {
@@ -1211,41 +1207,41 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 		// (own) and those a neighbour of the part has credited (marked
 		// in sc with this part's generation): tested pid by pid, where a
 		// bitmap of them would copy the own keys' postings every query.
-		var ownBuf [4]*roaring.Bitmap
+		var ownBuf [4][]uint32
 		own := ownBuf[:0]
 		gen := sc.nextGen()
 		partIDF := math.Log(1 + total)
 		for i, k := range t.Key() {
 			card := 0.0
-			if b := x.keys[k]; b != nil {
+			if b := x.keys.get(k); b != nil {
 				own = append(own, b)
-				card = float64(b.GetCardinality())
+				card = float64(len(b))
 			}
 			if v := math.Log(1 + total/(card+1)); i == 0 || v > partIDF {
 				partIDF = v
 			}
 		}
-		var postings []*roaring.Bitmap
+		var postings [][]uint32
 		for _, tid := range near[ti] {
 			for _, kid := range x.tokKeys[tid] {
 				if kid == 0 || slices.Contains(seen, kid) {
 					continue
 				}
 				seen = append(seen, kid)
-				if b := x.keys[x.keyNames[kid-1]]; b != nil && b.GetCardinality() <= maxPostings {
+				if b := x.keys.get(x.keyNames[kid-1]); b != nil && len(b) <= maxPostings {
 					postings = append(postings, b)
 					out = append(out, neighbourKey{kid, 0.8 * partIDF, ti})
 				}
 			}
 		}
-		sort.Slice(postings, func(i, j int) bool { return postings[i].GetCardinality() < postings[j].GetCardinality() })
+		sort.Slice(postings, func(i, j int) bool { return len(postings[i]) < len(postings[j]) })
 		cover := float32(0.8 * partIDF) // a neighbour's key in the second cut's coverage
-		weight := func(b *roaring.Bitmap) float32 {
-			return 0.8 * float32(math.Min(math.Log(1+total/float64(b.GetCardinality())), partIDF))
+		weight := func(b []uint32) float32 {
+			return 0.8 * float32(math.Min(math.Log(1+total/float64(len(b))), partIDF))
 		}
 		held := func(pid uint32) bool {
 			for _, o := range own {
-				if o.Contains(pid) {
+				if holds(o, pid) {
 					return true
 				}
 			}
@@ -1260,7 +1256,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 			// the rarest neighbour that holds it.
 			var length uint64
 			for _, b := range postings {
-				length += b.GetCardinality()
+				length += uint64(len(b))
 			}
 			if uint64(len(sc.touched))*uint64(len(postings)) < length {
 				for _, pid := range sc.touched {
@@ -1274,7 +1270,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 						continue
 					}
 					for _, b := range postings {
-						if b.Contains(pid) {
+						if holds(b, pid) {
 							add(pid, weight(b), cover)
 							break
 						}
@@ -1285,9 +1281,7 @@ func (x *Index) visitSpellingNeighbours(sc *scratch, qn names.Name, qkeys []stri
 		}
 		for _, b := range postings {
 			w := weight(b)
-			it := b.Iterator()
-			for it.HasNext() {
-				pid := it.Next()
+			for _, pid := range b {
 				if sc.mark[pid] == gen || onlyMet && sc.at[pid].acc == 0 {
 					continue
 				}
@@ -1308,8 +1302,8 @@ func (x *Index) partIDF(t names.Token, total float64) float64 {
 	v := math.Log(1 + total)
 	for i, k := range t.Key() {
 		card := 0.0
-		if b := x.keys[k]; b != nil {
-			card = float64(b.GetCardinality())
+		if b := x.keys.get(k); b != nil {
+			card = float64(len(b))
 		}
 		if w := math.Log(1 + total/(card+1)); i == 0 || w > v {
 			v = w
@@ -1500,7 +1494,7 @@ func readingGroups(x *Index, qn names.Name, qkeys []string, idf []float64) (read
 				continue
 			}
 			any = math.Max(any, idf[i])
-			if x.keys[k] != nil {
+			if x.keys.get(k) != nil {
 				held = math.Max(held, idf[i])
 			}
 		}
