@@ -1,39 +1,68 @@
 package screen
 
-import "slices"
+import (
+	"hash/maphash"
+	"slices"
+)
 
 // postingTable maps a name key to the persons holding it, in increasing
 // order. The lists live in one array of person ids, each list a window of
-// it, so that the collector has one array to mark and not a bitmap with
-// its containers per key: roaring bitmaps held about six objects each, 213,000
-// of the half million a server over OFAC and UN kept, and every collection
-// marked them all (see Benchmarks: the collector is a seventh of a miss's
-// cost at the target `manara serve` runs at).
+// it, and the keys in one array of letters found by an open-addressing
+// table of their hashes, so that the collector has four arrays to mark and
+// not a bitmap with its containers per key and a string per key: roaring
+// bitmaps held about six objects each, 213,000 of the half million a
+// server over OFAC and UN kept, and every collection marked them all (see
+// Benchmarks: the collector is a seventh of a miss's cost at the target
+// `manara serve` runs at).
 //
 // The index's lock guards it: get's lists are read under the read lock, and
 // add and remove, which may move every list, run under the write lock.
 type postingTable struct {
-	slot  map[string]uint32 // the key's list
-	lists []postingList     // by slot
-	free  []uint32          // slots of keys no person holds any more
-	ids   []uint32          // the lists' windows, and unused space
-	holes int               // ids in no list's window
+	seed  maphash.Seed
+	slots []uint32      // open addressing by the key's hash: list + 1, 0 empty
+	lists []postingList // by the order the keys came in
+	keys  []byte        // the keys' letters, one after the other
+	live  int           // keys some person holds
+	ids   []uint32      // the lists' windows, and unused space
+	holes int           // ids in no list's window
 	// compactions counts compact's runs (the tests check that it ran).
 	compactions int
 }
 
-type postingList struct{ off, n, cap uint32 }
+// postingList is one key's window of ids, and the key. A key stays once
+// seen, its window empty when nobody holds it any more: the keys grow
+// with the vocabulary, not with the records.
+type postingList struct {
+	hash            uint64
+	off, n, cap     uint32
+	keyOff, keySize uint32
+}
 
-func newPostingTable() *postingTable { return &postingTable{slot: map[string]uint32{}} }
+func newPostingTable() *postingTable { return &postingTable{seed: maphash.MakeSeed()} }
 
 // len is the number of keys some person holds.
-func (t *postingTable) len() int { return len(t.slot) }
+func (t *postingTable) len() int { return t.live }
+
+// find returns the list of k (its index), or -1.
+func (t *postingTable) find(k string, h uint64) int {
+	if len(t.slots) == 0 {
+		return -1
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; t.slots[i] != 0; i = (i + 1) & mask {
+		l := &t.lists[t.slots[i]-1]
+		if l.hash == h && string(t.keys[l.keyOff:l.keyOff+l.keySize]) == k {
+			return int(t.slots[i] - 1)
+		}
+	}
+	return -1
+}
 
 // get returns the persons holding k in increasing order, nil if none. The
 // list is the table's own: read it before the next add or remove.
 func (t *postingTable) get(k string) []uint32 {
-	s, ok := t.slot[k]
-	if !ok {
+	s := t.find(k, maphash.String(t.seed, k))
+	if s < 0 || t.lists[s].n == 0 {
 		return nil
 	}
 	l := t.lists[s]
@@ -42,15 +71,10 @@ func (t *postingTable) get(k string) []uint32 {
 
 // add records that person id holds k (once, however often it is added).
 func (t *postingTable) add(k string, id uint32) {
-	s, ok := t.slot[k]
-	if !ok {
-		if n := len(t.free); n > 0 {
-			s, t.free = t.free[n-1], t.free[:n-1]
-		} else {
-			s = uint32(len(t.lists))
-			t.lists = append(t.lists, postingList{})
-		}
-		t.slot[k] = s
+	h := maphash.String(t.seed, k)
+	s := t.find(k, h)
+	if s < 0 {
+		s = t.newKey(k, h)
 	}
 	l := &t.lists[s]
 	ids := t.ids[l.off : l.off+l.n]
@@ -61,14 +85,41 @@ func (t *postingTable) add(k string, id uint32) {
 			return
 		}
 	}
+	if l.n == 0 {
+		t.live++
+	}
 	if l.n == l.cap {
-		t.grow(s)
+		t.grow(uint32(s))
 		l = &t.lists[s]
 	}
 	ids = t.ids[l.off : l.off+l.n+1]
 	copy(ids[at+1:], ids[at:])
 	ids[at] = id
 	l.n++
+}
+
+// newKey adds k, with an empty list, and returns its list.
+func (t *postingTable) newKey(k string, h uint64) int {
+	if 4*(len(t.lists)+1) > 3*len(t.slots) {
+		t.slots = make([]uint32, max(1024, 2*len(t.slots)))
+		for s := range t.lists {
+			t.place(t.lists[s].hash, uint32(s))
+		}
+	}
+	s := len(t.lists)
+	t.lists = append(t.lists, postingList{hash: h, keyOff: uint32(len(t.keys)), keySize: uint32(len(k))})
+	t.keys = append(t.keys, k...)
+	t.place(h, uint32(s))
+	return s
+}
+
+func (t *postingTable) place(h uint64, s uint32) {
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = s + 1
 }
 
 // grow moves list s to the end of the ids with room for more: twice as
@@ -88,7 +139,7 @@ func (t *postingTable) grow(s uint32) {
 	t.ids = append(t.ids, t.ids[l.off:l.off+l.n]...)
 	t.ids = append(t.ids, make([]uint32, c-l.n)...)
 	t.holes += int(l.cap)
-	t.lists[s] = postingList{off: off, n: l.n, cap: c}
+	t.lists[s].off, t.lists[s].cap = off, c
 }
 
 // compact writes the lists one after the other again, each with its spare
@@ -107,8 +158,8 @@ func (t *postingTable) compact() {
 
 // remove records that person id no longer holds k.
 func (t *postingTable) remove(k string, id uint32) {
-	s, ok := t.slot[k]
-	if !ok {
+	s := t.find(k, maphash.String(t.seed, k))
+	if s < 0 {
 		return
 	}
 	l := &t.lists[s]
@@ -120,10 +171,9 @@ func (t *postingTable) remove(k string, id uint32) {
 	copy(ids[at:], ids[at+1:])
 	l.n--
 	if l.n == 0 {
-		delete(t.slot, k)
+		t.live--
 		t.holes += int(l.cap)
-		*l = postingList{}
-		t.free = append(t.free, s)
+		l.off, l.cap = 0, 0
 	}
 }
 
