@@ -39,6 +39,7 @@ type Index struct {
 	// (at most two, as interned key ids; 0 is none).
 	dict    map[string]uint32
 	tokens  []names.Token
+	sounds  names.Arena // the tokens' sounds, in a few arrays
 	tokKeys [][2]uint32
 	// moreKeys are, by token id, the keys of a part read from another
 	// script besides its own two (names.Token.ReadingKeys): its other
@@ -443,6 +444,7 @@ func (x *Index) token(t names.Token) uint32 {
 	}
 	id := uint32(len(x.tokens))
 	t.ID = id + 1
+	x.sounds.Keep(&t)
 	x.tokens = append(x.tokens, t)
 	var keys [2]uint32
 	if !t.Particle() { // as in Name.Keys: a particle keys only with its next part
