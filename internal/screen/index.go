@@ -37,7 +37,7 @@ type Index struct {
 
 	// Token dictionary: every distinct name part once, with its keys
 	// (at most two, as interned key ids; 0 is none).
-	dict    map[string]uint32
+	dict    map[tokenKey]uint32
 	tokens  []names.Token
 	sounds  names.Arena // the tokens' sounds, in a few arrays
 	tokKeys [][2]uint32
@@ -121,7 +121,7 @@ type ref struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		recs: map[string]*recInfo{}, dict: map[string]uint32{}, keyIDs: map[string]uint32{}, spell: newHashIndex(), keys: newPostingTable(),
+		recs: map[string]*recInfo{}, dict: map[tokenKey]uint32{}, keyIDs: map[string]uint32{}, spell: newHashIndex(), keys: newPostingTable(),
 		fuzzy: newPostingTable(), docs: map[string][]ref{}, idents: map[string][]ref{}, codes: map[string][]ref{},
 		rels: map[string]*core.Releasability{}, packed: newDocTable(), exact: newHashIndex(),
 	}
@@ -437,8 +437,19 @@ func sigOf(cut []uint32, ni int) uint64 {
 // more keys (Index.moreKeys); key ids stay under it.
 const moreFlag = 1 << 31
 
+// tokenKey is a dictionary entry's key: the part's text, and the first
+// letter of its script's name (so Han, Hangul and Hebrew parts of the same
+// letters share one entry, as they did when the key was the two written
+// together, a string of its own for each part).
+type tokenKey struct {
+	script byte
+	text   string
+}
+
+func keyOfToken(t names.Token) tokenKey { return tokenKey{t.Script.String()[0], t.Text} }
+
 func (x *Index) token(t names.Token) uint32 {
-	k := t.Script.String()[:1] + t.Text
+	k := keyOfToken(t)
 	if id, ok := x.dict[k]; ok {
 		return id
 	}

@@ -1115,7 +1115,7 @@ func (x *Index) unknownParts(qn names.Name) []bool {
 
 // listed reports whether an indexed name has a part written as t.
 func (x *Index) listed(t names.Token) bool {
-	_, ok := x.dict[t.Script.String()[:1]+t.Text] // as Index.token keys it
+	_, ok := x.dict[keyOfToken(t)]
 	return ok
 }
 
