@@ -35,6 +35,9 @@ type Writer struct {
 	// instead of reading it from the store again; a group that fails adds
 	// nothing. Only the writer's goroutine uses it.
 	kept map[int64]tlog.Hash
+	// pending are the hashes of the group being written, its map kept
+	// from group to group so that each does not grow one anew.
+	pending map[int64]tlog.Hash
 }
 
 // maxKept bounds the writer's kept hashes (some 40 bytes each): past it
@@ -56,7 +59,7 @@ var ErrClosed = errors.New("audit writer closed")
 // NewWriter starts a writer. queue bounds the entries waiting: when it is
 // full, Add blocks, so screening slows down rather than go unaudited.
 func NewWriter(st core.Store, log *slog.Logger, queue int, every time.Duration) *Writer {
-	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), every: every, kept: map[int64]tlog.Hash{}}
+	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), every: every, kept: map[int64]tlog.Hash{}, pending: map[int64]tlog.Hash{}}
 	go w.run()
 	return w
 }
@@ -93,7 +96,8 @@ func (w *Writer) run() {
 		}
 		var hr *hashCache
 		err := w.store.Update(context.Background(), func(tx core.Tx) error {
-			hr = &hashCache{tx: tx, m: map[int64]tlog.Hash{}, kept: w.kept}
+			clear(w.pending)
+			hr = &hashCache{tx: tx, m: w.pending, kept: w.kept}
 			head, err := tx.AuditHead()
 			if err != nil {
 				return err

@@ -210,8 +210,12 @@ func (t *tx) InsertAudit(es []*core.AuditEntry, tree core.AuditTree) error {
 	rows := make([]any, 0, 12*len(es))
 	var recs []any
 	for _, e := range es {
-		ids, _ := json.Marshal(orEmpty(e.RecordIDs))
-		rows = append(rows, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, string(ids),
+		ids := "[]" // a screening that found nobody: most entries
+		if len(e.RecordIDs) > 0 {
+			b, _ := json.Marshal(e.RecordIDs)
+			ids = string(b)
+		}
+		rows = append(rows, e.Seq, t.time(e.At), e.ActorType, e.ActorID, e.Bureau, e.Action, ids,
 			e.Query, e.Remote, e.Outcome, e.PrevHash, e.Hash)
 		for _, id := range slices.Compact(slices.Sorted(slices.Values(e.RecordIDs))) {
 			recs = append(recs, id, e.Seq)
