@@ -7,12 +7,13 @@ import (
 
 // hashIndex maps strings to ids without holding the strings: an
 // open-addressing table of their 64-bit hashes and the ids. The index
-// keeps two: a Latin part's spelling variants (its letters, or its
-// letters less one: see spellVariants) to the tokens that have them, and
-// a person's whole spellings, and those of two parts or more with the
-// parts written together, to the person (Index.exact). What a lookup
-// finds is checked by the caller against the token's letters or the
-// person's spellings, so a collision never answers.
+// keeps several: a Latin part's spelling variants (its letters, or its
+// letters less one: see spellVariants) to the tokens that have them; a
+// person's whole spellings, and those of two parts or more with the
+// parts written together, to the person (Index.exact); and the posting
+// lists' keys to their lists (postingTable). What a lookup finds is
+// checked by the caller against the token's letters, the person's
+// spellings or the key's letters, so a collision never answers.
 //
 // A map from each variant to its tokens held about a third of the index's
 // memory (13 MB of 39 on OFAC and UN, every entry a string and a slice for
@@ -72,6 +73,22 @@ func (s *hashIndex) lookup(v string, buf []uint32, has func(id uint32) bool) []u
 // where the hash finds an id to check.
 func (s *hashIndex) lookupBytes(v []byte, buf []uint32, has func(id uint32, v string) bool) []uint32 {
 	return s.lookupHash(maphash.Bytes(s.seed, v), buf, func(id uint32) bool { return has(id, string(v)) })
+}
+
+// first is the first id under v that has accepts: for a table that
+// holds one id a string (the posting lists' keys), without the sort.
+func (s *hashIndex) first(v string, has func(id uint32) bool) (uint32, bool) {
+	if len(s.slots) == 0 {
+		return 0, false
+	}
+	h := maphash.String(s.seed, v)
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; s.slots[i].id != 0; i = (i + 1) & mask {
+		if e := s.slots[i]; e.hash == h && has(e.id-1) {
+			return e.id - 1, true
+		}
+	}
+	return 0, false
 }
 
 func (s *hashIndex) lookupHash(h uint64, buf []uint32, has func(id uint32) bool) []uint32 {

@@ -1,24 +1,20 @@
 package screen
 
-import (
-	"hash/maphash"
-	"slices"
-)
+import "slices"
 
 // postingTable maps a name key to the persons holding it, in increasing
 // order. The lists live in one array of person ids, each list a window of
-// it, and the keys in one array of letters found by an open-addressing
-// table of their hashes, so that the collector has four arrays to mark and
-// not a bitmap with its containers per key and a string per key: roaring
-// bitmaps held about six objects each, and the index over OFAC, UN and US
-// Congress had 186,000 objects fewer without them and the keys' strings
-// (of 497,000), for every collection to mark (see Benchmarks, session 16).
+// it, and the keys in one array of letters found through a hashIndex, so
+// that the collector has a few arrays to mark and not a bitmap with its
+// containers per key and a string per key: roaring bitmaps held about six
+// objects each, and the index over OFAC, UN and US Congress had 186,000
+// objects fewer without them and the keys' strings (of 497,000), for
+// every collection to mark (see Benchmarks, session 16).
 //
 // The index's lock guards it: get's lists are read under the read lock, and
 // add and remove, which may move every list, run under the write lock.
 type postingTable struct {
-	seed  maphash.Seed
-	slots []uint32      // open addressing by the key's hash: list + 1, 0 empty
+	index hashIndex     // key → its list
 	lists []postingList // by the order the keys came in
 	keys  []byte        // the keys' letters, one after the other
 	live  int           // keys some person holds
@@ -32,35 +28,31 @@ type postingTable struct {
 // seen, its window empty when nobody holds it any more: the keys grow
 // with the vocabulary, not with the records.
 type postingList struct {
-	hash            uint64
 	off, n, cap     uint32
 	keyOff, keySize uint32
 }
 
-func newPostingTable() *postingTable { return &postingTable{seed: maphash.MakeSeed()} }
+func newPostingTable() *postingTable { return &postingTable{index: newHashIndex()} }
 
 // len is the number of keys some person holds.
 func (t *postingTable) len() int { return t.live }
 
 // find returns the list of k (its index), or -1.
-func (t *postingTable) find(k string, h uint64) int {
-	if len(t.slots) == 0 {
+func (t *postingTable) find(k string) int {
+	s, ok := t.index.first(k, func(s uint32) bool {
+		l := &t.lists[s]
+		return string(t.keys[l.keyOff:l.keyOff+l.keySize]) == k
+	})
+	if !ok {
 		return -1
 	}
-	mask := uint64(len(t.slots) - 1)
-	for i := h & mask; t.slots[i] != 0; i = (i + 1) & mask {
-		l := &t.lists[t.slots[i]-1]
-		if l.hash == h && string(t.keys[l.keyOff:l.keyOff+l.keySize]) == k {
-			return int(t.slots[i] - 1)
-		}
-	}
-	return -1
+	return int(s)
 }
 
 // get returns the persons holding k in increasing order, nil if none. The
 // list is the table's own: read it before the next add or remove.
 func (t *postingTable) get(k string) []uint32 {
-	s := t.find(k, maphash.String(t.seed, k))
+	s := t.find(k)
 	if s < 0 || t.lists[s].n == 0 {
 		return nil
 	}
@@ -70,10 +62,12 @@ func (t *postingTable) get(k string) []uint32 {
 
 // add records that person id holds k (once, however often it is added).
 func (t *postingTable) add(k string, id uint32) {
-	h := maphash.String(t.seed, k)
-	s := t.find(k, h)
+	s := t.find(k)
 	if s < 0 {
-		s = t.newKey(k, h)
+		s = len(t.lists)
+		t.lists = append(t.lists, postingList{keyOff: uint32(len(t.keys)), keySize: uint32(len(k))})
+		t.keys = append(t.keys, k...)
+		t.index.add(k, uint32(s))
 	}
 	l := &t.lists[s]
 	ids := t.ids[l.off : l.off+l.n]
@@ -95,30 +89,6 @@ func (t *postingTable) add(k string, id uint32) {
 	copy(ids[at+1:], ids[at:])
 	ids[at] = id
 	l.n++
-}
-
-// newKey adds k, with an empty list, and returns its list.
-func (t *postingTable) newKey(k string, h uint64) int {
-	if 4*(len(t.lists)+1) > 3*len(t.slots) {
-		t.slots = make([]uint32, max(1024, 2*len(t.slots)))
-		for s := range t.lists {
-			t.place(t.lists[s].hash, uint32(s))
-		}
-	}
-	s := len(t.lists)
-	t.lists = append(t.lists, postingList{hash: h, keyOff: uint32(len(t.keys)), keySize: uint32(len(k))})
-	t.keys = append(t.keys, k...)
-	t.place(h, uint32(s))
-	return s
-}
-
-func (t *postingTable) place(h uint64, s uint32) {
-	mask := uint64(len(t.slots) - 1)
-	i := h & mask
-	for t.slots[i] != 0 {
-		i = (i + 1) & mask
-	}
-	t.slots[i] = s + 1
 }
 
 // grow moves list s to the end of the ids with room for more: twice as
@@ -157,7 +127,7 @@ func (t *postingTable) compact() {
 
 // remove records that person id no longer holds k.
 func (t *postingTable) remove(k string, id uint32) {
-	s := t.find(k, maphash.String(t.seed, k))
+	s := t.find(k)
 	if s < 0 {
 		return
 	}

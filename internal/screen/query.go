@@ -564,8 +564,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.reset(len(x.persons))
-	visit := func(m *postingTable, k string, w float32) {
-		b := m.get(k)
+	visit := func(b []uint32, w float32) {
 		if b == nil {
 			return
 		}
@@ -607,12 +606,11 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	qkeys := queryKeys(qn)
 	qids := make([]uint32, len(qkeys))
 	idf := make([]float64, len(qkeys))
+	held := make([][]uint32, len(qkeys)) // each key's persons, looked up once
 	var qtotal float64
 	for i, k := range qkeys {
-		card := 0.0
-		if b := x.keys.get(k); b != nil {
-			card = float64(len(b))
-		}
+		held[i] = x.keys.get(k)
+		card := float64(len(held[i]))
 		qids[i] = x.keyIDs[k] // 0 when no indexed part has it: meets nothing
 		idf[i] = math.Log(1 + total/(card+1))
 		qtotal += idf[i]
@@ -626,7 +624,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	// best of its readings it meets; otherwise a name read from those
 	// scripts could never hold a third of its own keys' weight and would
 	// not be aligned at the alert threshold.
-	readingOf, readingWeight := readingGroups(x, qn, qkeys, idf)
+	readingOf, readingWeight := readingGroups(qn, qkeys, held, idf)
 	for g, w := range readingWeight {
 		if w < 0 {
 			continue
@@ -662,7 +660,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		for _, k := range t.Key() {
 			if i := slices.Index(qkeys, k); i >= 0 {
 				part = math.Max(part, idf[i])
-				if x.keys.get(k) == nil {
+				if held[i] == nil {
 					unknown += idf[i]
 				}
 			}
@@ -700,7 +698,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 	var unread float64
 	ownHeld := false // some indexed name holds a key of the query's own
 	for i, k := range qkeys {
-		b := x.keys.get(k)
+		b := held[i]
 		ownHeld = ownHeld || b != nil
 		if b != nil && (skip[i] || len(b) > maxPostings) {
 			unread += idf[i]
@@ -708,7 +706,7 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 		if skip[i] {
 			continue
 		}
-		visit(x.keys, k, 1)
+		visit(b, 1)
 		if !investigate {
 			// At the alert threshold a name that shares no key exactly
 			// cannot score high enough: one letter off in a rare part
@@ -718,10 +716,10 @@ func (x *Index) retrieve(qn names.Name, qtext string, keep int, investigate bool
 			// candidates.
 			continue
 		}
-		visit(x.fuzzy, k, 0.5) // the index has a letter more
+		visit(x.fuzzy.get(k), 0.5) // the index has a letter more
 		for _, d := range deletions(k) {
-			visit(x.keys, d, 0.5)  // the query has a letter more
-			visit(x.fuzzy, d, 0.3) // one letter differs
+			visit(x.keys.get(d), 0.5)  // the query has a letter more
+			visit(x.fuzzy.get(d), 0.3) // one letter differs
 		}
 	}
 	// At the alert threshold a typing error is believed only where
@@ -1459,7 +1457,8 @@ const maxReadingParts = 16
 // otherwise an exact spelling that starts with a particle, or has a part
 // with readings, held under a third of its own query's weight and was not
 // aligned at the alert threshold (Haji Abdul BASIR, BELNEFTEKHIM).
-func readingGroups(x *Index, qn names.Name, qkeys []string, idf []float64) (readingOf []int, readingWeight []float64) {
+// persons[i] are the indexed persons holding qkeys[i] (nil: none).
+func readingGroups(qn names.Name, qkeys []string, persons [][]uint32, idf []float64) (readingOf []int, readingWeight []float64) {
 	n := min(len(qn.Tokens), maxReadingParts)
 	if n == 0 {
 		return nil, nil
@@ -1494,7 +1493,7 @@ func readingGroups(x *Index, qn names.Name, qkeys []string, idf []float64) (read
 				continue
 			}
 			any = math.Max(any, idf[i])
-			if x.keys.get(k) != nil {
+			if persons[i] != nil {
 				held = math.Max(held, idf[i])
 			}
 		}
