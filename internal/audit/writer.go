@@ -26,7 +26,13 @@ type Writer struct {
 	log   *slog.Logger
 	in    chan *core.AuditEntry
 	done  chan struct{}
-	once  sync.Once
+	// closing ends the window of the group being gathered, and so does
+	// full, when the queue holds a group's worth (half the queue, at
+	// most maxGroup): producers faster than the window do not wait it out.
+	closing chan struct{}
+	full    chan struct{}
+	fullAt  int
+	once    sync.Once
 	// Every is the longest an entry waits for its group.
 	every time.Duration
 	// kept are the tree hashes the committed groups wrote or read. A
@@ -53,13 +59,17 @@ const maxKept = 1 << 14
 // comes later by the screenings served in between.
 const yieldEvery = 16
 
+// maxGroup bounds a group: a fuller queue is written a group after
+// another, without waiting out the window.
+const maxGroup = 1000
+
 // ErrClosed is returned by Add after Close.
 var ErrClosed = errors.New("audit writer closed")
 
 // NewWriter starts a writer. queue bounds the entries waiting: when it is
 // full, Add blocks, so screening slows down rather than go unaudited.
 func NewWriter(st core.Store, log *slog.Logger, queue int, every time.Duration) *Writer {
-	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), every: every, kept: map[int64]tlog.Hash{}, pending: map[int64]tlog.Hash{}}
+	w := &Writer{store: st, log: log, in: make(chan *core.AuditEntry, queue), done: make(chan struct{}), closing: make(chan struct{}), full: make(chan struct{}, 1), fullAt: max(1, min(queue/2, maxGroup)), every: every, kept: map[int64]tlog.Hash{}, pending: map[int64]tlog.Hash{}}
 	go w.run()
 	return w
 }
@@ -73,6 +83,12 @@ func (w *Writer) Add(ctx context.Context, e *core.AuditEntry) (err error) {
 	}()
 	select {
 	case w.in <- e:
+		if len(w.in) >= w.fullAt {
+			select {
+			case w.full <- struct{}{}:
+			default: // the writer is told already
+			}
+		}
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -81,65 +97,88 @@ func (w *Writer) Add(ctx context.Context, e *core.AuditEntry) (err error) {
 
 // Close writes every queued entry and stops the writer.
 func (w *Writer) Close() {
-	w.once.Do(func() { close(w.in) })
+	w.once.Do(func() {
+		close(w.in)
+		close(w.closing) // the group being gathered is written now
+	})
 	<-w.done
 }
 
 func (w *Writer) run() {
 	defer close(w.done)
-	batch := make([]*core.AuditEntry, 0, 1024)
+	batch := make([]*core.AuditEntry, 0, maxGroup)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	flush := func() {
-		if len(batch) == 0 {
+	for {
+		// The group's first entry is the only one the writer waits for.
+		// The others wait in the channel's buffer while the window runs,
+		// where a send wakes no one: waiting on the channel for each of
+		// them woke the writer once a screening, a switch of goroutines
+		// on a processor the screenings need.
+		e, ok := <-w.in
+		if !ok {
 			return
 		}
-		var hr *hashCache
-		err := w.store.Update(context.Background(), func(tx core.Tx) error {
-			clear(w.pending)
-			hr = &hashCache{tx: tx, m: w.pending, kept: w.kept}
-			head, err := tx.AuditHead()
-			if err != nil {
+		batch = append(batch[:0], e)
+		if len(w.in) < w.fullAt {
+			timer.Reset(w.every)
+			select {
+			case <-timer.C:
+			case <-w.full:
+				timer.Stop()
+			case <-w.closing:
+				timer.Stop()
+			}
+		}
+		open := true
+	drain:
+		for len(batch) < maxGroup {
+			select {
+			case e, ok := <-w.in:
+				if !ok {
+					open = false
+					break drain
+				}
+				batch = append(batch, e)
+			default:
+				break drain
+			}
+		}
+		w.flush(batch)
+		clear(batch) // the entries are the screenings' to free
+		if !open {
+			return
+		}
+	}
+}
+
+// flush appends a group in one transaction.
+func (w *Writer) flush(batch []*core.AuditEntry) {
+	var hr *hashCache
+	err := w.store.Update(context.Background(), func(tx core.Tx) error {
+		clear(w.pending)
+		hr = &hashCache{tx: tx, m: w.pending, kept: w.kept}
+		head, err := tx.AuditHead()
+		if err != nil {
+			return err
+		}
+		for from := 0; from < len(batch); from += yieldEvery {
+			if from > 0 {
+				runtime.Gosched()
+			}
+			if head, err = appendAfter(tx, hr, head, batch[from:min(from+yieldEvery, len(batch))]); err != nil {
 				return err
 			}
-			for from := 0; from < len(batch); from += yieldEvery {
-				if from > 0 {
-					runtime.Gosched()
-				}
-				if head, err = appendAfter(tx, hr, head, batch[from:min(from+yieldEvery, len(batch))]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		switch {
-		case err == nil:
-			if len(w.kept)+len(hr.m) > maxKept {
-				clear(w.kept)
-			}
-			maps.Copy(w.kept, hr.m)
-		case w.log != nil:
-			w.log.Error("audit entries could not be written", "entries", len(batch), "err", err)
 		}
-		batch = batch[:0]
-	}
-	for {
-		select {
-		case e, ok := <-w.in:
-			if !ok {
-				flush()
-				return
-			}
-			if len(batch) == 0 {
-				timer.Reset(w.every)
-			}
-			batch = append(batch, e)
-			if len(batch) >= 1000 {
-				timer.Stop()
-				flush()
-			}
-		case <-timer.C:
-			flush()
+		return nil
+	})
+	switch {
+	case err == nil:
+		if len(w.kept)+len(hr.m) > maxKept {
+			clear(w.kept)
 		}
+		maps.Copy(w.kept, hr.m)
+	case w.log != nil:
+		w.log.Error("audit entries could not be written", "entries", len(batch), "err", err)
 	}
 }

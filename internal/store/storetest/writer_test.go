@@ -122,6 +122,42 @@ func TestAuditWriterLargeGroup(t *testing.T) {
 	}
 }
 
+// TestAuditWriterFullQueueIsWrittenAtOnce: a queue that fills faster than
+// the window is written without waiting the window out. The writer is not
+// woken for each entry (only for a group's first), so a full queue must
+// tell it: with an hour's window and room for ten, fifty entries are added
+// and written while the window still runs.
+func TestAuditWriterFullQueueIsWrittenAtOnce(t *testing.T) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			w := audit.NewWriter(st, nil, 10, time.Hour)
+			defer w.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			for i := range 50 {
+				if err := w.Add(ctx, audit.Entry(core.Viewer{Bureau: "MA", KeyID: "k"}, "screen.person", audit.OK)); err != nil {
+					t.Fatalf("entry %d: %v (the writer waited out its window with a full queue)", i, err)
+				}
+			}
+			// The last few may wait for their group's window; at least
+			// the groups before them are written while it runs.
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				n, err := verifyChain(t, st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n >= 40 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d of 50 entries written after 5 s with a full queue; want at least 40", n)
+				}
+			}
+		})
+	}
+}
+
 // groupFailing is a real store whose next n updates are rolled back after
 // their work is done, as a commit that fails would be.
 type groupFailing struct {
