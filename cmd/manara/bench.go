@@ -34,9 +34,10 @@ func benchCmd() *command {
 	c.str(&fedMessages, "messages", "", "2000", "federation: messages of the throughput pass")
 	c.str(&fedCatchup, "catchup", "", "2000", "federation: messages a node catches up after being offline (the issue: 100000)")
 	c.str(&seed, "seed", "", "42", "seed of the query and data generators")
-	var cpuprofile, profileDir, external string
+	var cpuprofile, profileDir, traceDir, external string
 	c.str(&cpuprofile, "cpuprofile", "", "", "write a CPU profile of the run to this file")
 	c.str(&profileDir, "profile-dir", "", "", "write a CPU profile of the server for each HTTP pass into this folder (not with --cpuprofile)")
+	c.str(&traceDir, "trace-dir", "", "", "write a runtime trace of the server for each HTTP pass into this folder (go tool trace)")
 	c.str(&external, "external-client", "", "yes", "also drive the API from a separate client process over loopback (yes or no)")
 	c.run = func(args []string) error {
 		// `manara bench client` is the external load generator the lists
@@ -60,7 +61,7 @@ func benchCmd() *command {
 			}
 			return n, nil
 		}
-		o := bench.Options{Corpora: corpora, Log: os.Stderr, ProfileDir: profileDir, GCPercent: servingGCPercent()}
+		o := bench.Options{Corpora: corpora, Log: os.Stderr, ProfileDir: profileDir, TraceDir: traceDir, GCPercent: servingGCPercent()}
 		if external == "yes" {
 			exe, err := os.Executable()
 			if err != nil {
@@ -68,9 +69,11 @@ func benchCmd() *command {
 			}
 			o.Client = []string{exe, "bench", "client"}
 		}
-		if profileDir != "" {
-			if err := os.MkdirAll(profileDir, 0o755); err != nil {
-				return err
+		for _, dir := range []string{profileDir, traceDir} {
+			if dir != "" {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return err
+				}
 			}
 		}
 		var err error

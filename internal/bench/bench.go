@@ -36,6 +36,11 @@ type Options struct {
 	// ProfileDir, if set, receives a CPU profile of the server for each
 	// HTTP pass (cpu-NN-<pass>.pprof).
 	ProfileDir string
+	// TraceDir, if set, receives a runtime trace of the server for each
+	// HTTP pass (trace-NN-<pass>.out), each request a region named by
+	// its route and the index's work a region "screen" within it: where
+	// a slow request waited, and for what (go tool trace).
+	TraceDir string
 	// FedMessages: federation, the messages of the throughput and
 	// catch-up passes (default 2,000).
 	FedMessages int

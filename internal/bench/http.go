@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,50 @@ type httpBench struct {
 	key    string
 	dir    string
 	closed bool
+	// inHandler times each request from the handler's start to its
+	// return, beside the client's whole round trip.
+	inHandler handlerTimes
+}
+
+// handlerTimes are the requests' times in the server's handler during a
+// round: what the screening and the API's own work take, without the
+// waits for the network, the processor or the client that the client's
+// latencies hold too.
+type handlerTimes struct {
+	on    atomic.Bool
+	n     atomic.Int64
+	times []time.Duration
+}
+
+func (h *handlerTimes) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		next.ServeHTTP(w, r)
+		if h.on.Load() {
+			if i := h.n.Add(1) - 1; i < int64(len(h.times)) {
+				h.times[i] = time.Since(start)
+			}
+		}
+	})
+}
+
+// start readies the times for a round of n requests.
+func (h *handlerTimes) start(n int) {
+	if cap(h.times) < n {
+		h.times = make([]time.Duration, n)
+	}
+	h.times = h.times[:n]
+	h.n.Store(0)
+	h.on.Store(true)
+}
+
+// stop ends a round and returns its times, sorted (none where the
+// server was not wrapped).
+func (h *handlerTimes) stop() []time.Duration {
+	h.on.Store(false)
+	ts := h.times[:min(int(h.n.Load()), len(h.times))]
+	slices.Sort(ts)
+	return ts
 }
 
 func newHTTPBench(ctx context.Context, o Options, idx *screen.Index, all []entry) (*httpBench, error) {
@@ -100,7 +145,7 @@ func newHTTPBench(ctx context.Context, o Options, idx *screen.Index, all []entry
 	b.srv.Screen = idx
 	b.aw = audit.NewWriter(st, nil, 10_000, 5*time.Millisecond)
 	b.srv.ReadAudit = b.aw
-	b.ts = httptest.NewServer(b.srv.Handler())
+	b.ts = httptest.NewServer(b.inHandler.wrap(b.srv.Handler()))
 	b.addr = strings.TrimPrefix(b.ts.URL, "http://")
 	return b, nil
 }
@@ -172,6 +217,8 @@ func (p pass) label() string {
 type roundResult struct {
 	qps           float64
 	p50, p99, max time.Duration
+	// inP50, inP99: the same requests' times in the server's handler.
+	inP50, inP99 time.Duration
 	// With the external client: the CPU each request cost the server (this
 	// process, which holds it) and the client (the other process).
 	serverCPU, clientCPU time.Duration
@@ -207,13 +254,13 @@ func noPlace(int) string { return "" }
 // measured rounds (the external client is another process, so the profile
 // is the server's alone).
 func (b *httpBench) measure(ctx context.Context, p pass, seq int) ([]roundResult, error) {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, strings.ReplaceAll(p.label(), ", ", "-"))
 	if b.o.ProfileDir != "" {
-		name := strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-				return r
-			}
-			return '-'
-		}, strings.ReplaceAll(p.label(), ", ", "-"))
 		f, err := os.Create(filepath.Join(b.o.ProfileDir, fmt.Sprintf("cpu-%02d-%s.pprof", seq, name)))
 		if err != nil {
 			return nil, err
@@ -223,6 +270,17 @@ func (b *httpBench) measure(ctx context.Context, p pass, seq int) ([]roundResult
 			defer pprof.StopCPUProfile()
 		}
 	}
+	if b.o.TraceDir != "" {
+		f, err := os.Create(filepath.Join(b.o.TraceDir, fmt.Sprintf("trace-%02d-%s.out", seq, name)))
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return nil, fmt.Errorf("trace %s: %w", p.label(), err)
+		}
+		defer trace.Stop()
+	}
 	var rs []roundResult
 	for r := range rounds {
 		bs := bodies(p.queries, noPlace)
@@ -230,7 +288,9 @@ func (b *httpBench) measure(ctx context.Context, p pass, seq int) ([]roundResult
 			bs = bodies(p.queries, func(i int) string { return fmt.Sprintf("bench %d round %d request %d", seq, r, i) })
 		}
 		cpu0 := processCPU()
+		b.inHandler.start(len(bs))
 		res, err := b.send(ctx, p, bs)
+		inHandler := b.inHandler.stop()
 		if err != nil {
 			return nil, err
 		}
@@ -242,6 +302,9 @@ func (b *httpBench) measure(ctx context.Context, p pass, seq int) ([]roundResult
 		slices.Sort(lat)
 		q := func(x float64) time.Duration { return lat[int(x*float64(len(lat)-1))] }
 		rr := roundResult{qps: float64(len(lat)) / res.wall.Seconds(), p50: q(0.5), p99: q(0.99), max: lat[len(lat)-1]}
+		if len(inHandler) > 0 {
+			rr.inP50, rr.inP99 = inHandler[len(inHandler)/2], inHandler[(len(inHandler)-1)*99/100]
+		}
 		if p.external {
 			n := time.Duration(len(lat))
 			rr.serverCPU, rr.clientCPU = cpu/n, res.clientCPU/n
@@ -272,6 +335,7 @@ type summary struct {
 	p                    pass
 	qps                  float64
 	p50, p99             time.Duration
+	inP50, inP99         time.Duration
 	serverCPU, clientCPU time.Duration
 }
 
@@ -282,6 +346,7 @@ func summarize(o Options, p pass, rs []roundResult) summary {
 	}
 	s := summary{p: p, qps: median(rs, func(r roundResult) float64 { return r.qps }),
 		p50: d(func(r roundResult) time.Duration { return r.p50 }), p99: d(func(r roundResult) time.Duration { return r.p99 }),
+		inP50: d(func(r roundResult) time.Duration { return r.inP50 }), inP99: d(func(r roundResult) time.Duration { return r.inP99 }),
 		serverCPU: d(func(r roundResult) time.Duration { return r.serverCPU }), clientCPU: d(func(r roundResult) time.Duration { return r.clientCPU })}
 	var each []string
 	for _, r := range rs {
@@ -300,6 +365,14 @@ func (s summary) rows(ds, at string, targets [4]string) []Row {
 	rows := []Row{
 		{ds, fmt.Sprintf("HTTP throughput, %s; median of %d rounds)", what, rounds), fmt.Sprintf("%.0f req/s", s.qps), targets[0], targets[1]},
 		{ds, fmt.Sprintf("HTTP p50 / p99, %s)", what), s.p50.Round(time.Microsecond).String() + " / " + s.p99.Round(time.Microsecond).String(), targets[2], targets[3]},
+	}
+	if s.p.external && s.inP99 > 0 {
+		// The rest of the client's latency is spent outside the handler:
+		// reading the request and writing the answer, and waiting for a
+		// processor (the other requests', the collector's, the audit
+		// writer's, the client's) or for the client to read.
+		rows = append(rows, Row{ds, fmt.Sprintf("p50 / p99 of the same requests inside the server's handler, %s)", what),
+			s.inP50.Round(time.Microsecond).String() + " / " + s.inP99.Round(time.Microsecond).String(), "", ""})
 	}
 	if s.p.external {
 		rows = append(rows, Row{ds, fmt.Sprintf("CPU per request, server / client process, %s; median of %d rounds)", what, rounds),

@@ -1,11 +1,14 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/screen"
@@ -46,7 +49,8 @@ func TestHTTPHitsAreReal(t *testing.T) {
 		missQ = append(missQ, query{name: fmt.Sprintf("Zebulon Nonexistent%c", 'a'+i)})
 	}
 	t.Setenv("MANARA_BENCH_TEST_CLIENT", "1")
-	o := Options{Client: []string{os.Args[0]}}
+	traces := t.TempDir()
+	o := Options{Client: []string{os.Args[0]}, TraceDir: traces}
 	rows, err := httpRows(context.Background(), o, idx, all, hitsQ, missQ, "test")
 	if err != nil {
 		t.Fatal(err)
@@ -71,8 +75,20 @@ func TestHTTPHitsAreReal(t *testing.T) {
 	if checked != 7 {
 		t.Errorf("%d hit-count rows, want 7: %+v", checked, rows)
 	}
-	external, cpu, floor := 0, 0, 0
+	external, cpu, floor, inHandler := 0, 0, 0, 0
 	for _, r := range rows {
+		if strings.HasPrefix(r.Metric, "p50 / p99 of the same requests inside the server's handler") {
+			inHandler++
+			var p50, p99 time.Duration
+			parts := strings.Split(r.Value, " / ")
+			if len(parts) == 2 {
+				p50, _ = time.ParseDuration(parts[0])
+				p99, _ = time.ParseDuration(parts[1])
+			}
+			if p50 <= 0 || p99 < p50 {
+				t.Errorf("%s: %q, want two times, the second no less than the first", r.Metric, r.Value)
+			}
+		}
 		if strings.Contains(r.Metric, "external client") && strings.HasPrefix(r.Metric, "HTTP throughput") {
 			external++
 		}
@@ -91,5 +107,26 @@ func TestHTTPHitsAreReal(t *testing.T) {
 	// and the bare server at c=1 and c=2. Each has its CPU row.
 	if external != 10 || cpu != 10 || floor != 4 {
 		t.Errorf("%d external-client throughput rows (%d of the floor), %d CPU rows; want 10 (4) and 10", external, floor, cpu)
+	}
+	// The handler's times beside the client's: every external pass but
+	// the bare server's, which has no API handler.
+	if inHandler != 8 {
+		t.Errorf("%d rows of times inside the handler, want 8", inHandler)
+	}
+	// A runtime trace of the server for every pass: 5 in process, 6
+	// external, 4 of the floor.
+	files, err := os.ReadDir(traces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 15 {
+		t.Errorf("%d traces in --trace-dir, want 15", len(files))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(traces, f.Name()))
+		api := !strings.Contains(f.Name(), "bare-net-http-server") // the bare server has no API handler
+		if err != nil || !bytes.HasPrefix(b, []byte("go 1.")) || api && !bytes.Contains(b, []byte("POST /api/v1/screen/person")) {
+			t.Errorf("%s: %d bytes (%v), want a Go runtime trace with a region per screening", f.Name(), len(b), err)
+		}
 	}
 }

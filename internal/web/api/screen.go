@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -96,7 +97,9 @@ func (s *Server) screenOne(r *http.Request, v core.Viewer, action, summary strin
 	if err != nil {
 		return nil, nil, err
 	}
+	region := trace.StartRegion(r.Context(), "screen") // the index's share of the request
 	hits, err := run(x)
+	region.End()
 	if err != nil {
 		s.auditScreen(r, screenEntry(v, action, summary, nil, audit.OutcomeOf(err)))
 		return nil, nil, err

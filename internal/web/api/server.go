@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -287,6 +288,10 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // that tells the user nothing of the cause.
 func (s *Server) observe(name string, w http.ResponseWriter, r *http.Request, serve func(*statusWriter) string) {
 	start := time.Now()
+	// A region per request for a runtime trace (manara bench --trace-dir,
+	// or /debug/pprof/trace where it is served): next to nothing when no
+	// trace is being taken.
+	defer trace.StartRegion(r.Context(), name).End()
 	sw := &statusWriter{ResponseWriter: w}
 	actor := ""
 	defer func() {
