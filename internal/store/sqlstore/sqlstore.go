@@ -195,7 +195,17 @@ func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, c *stmtCache, readOnly bool, fn func(core.Tx) error) (err error) {
-	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.Name == "postgres"})
+	opts := &sql.TxOptions{}
+	if readOnly && s.d.Name == "postgres" {
+		// One snapshot for the whole view, as SQLite's readers have: at
+		// PostgreSQL's default (read committed) each statement saw the
+		// commits made since the one before, and a check of the audit log
+		// running beside the writer read a head older than the entries
+		// after it and called the log altered. A read-only transaction
+		// at repeatable read is never aborted for serialisation.
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return unavailable(err)
 	}
