@@ -116,13 +116,7 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // refuse records a refused operation in its own transaction and returns err.
 func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error, ids ...string) error {
-	e := audit.Entry(v, action, audit.OutcomeOf(err), ids...)
-	e.Query = core.ErrorMessage(err)
-	if ce, ok := err.(*core.Error); ok && len(ce.Fields) > 0 {
-		e.Query = ce.Fields[0].Field + ": " + ce.Fields[0].Reason
-	}
-	audit.Record(ctx, s.Store, e)
-	return err
+	return audit.RefuseOn(ctx, s.Store, v, action, err, ids...)
 }
 
 // write runs fn in a transaction that also appends the audit entry of

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -117,6 +118,21 @@ func Record(ctx context.Context, st core.Store, e *core.AuditEntry) {
 func Refuse(ctx context.Context, st core.Store, v core.Viewer, action string, err error) error {
 	e := Entry(v, action, OutcomeOf(err))
 	e.Query = core.ErrorMessage(err)
+	Record(ctx, st, e)
+	return err
+}
+
+// RefuseOn records that v's action on the records ids was refused with
+// err and returns err. The entry's query says what was wrong: the first
+// field's reason where the error names fields ("title: required"), the
+// error's message otherwise.
+func RefuseOn(ctx context.Context, st core.Store, v core.Viewer, action string, err error, ids ...string) error {
+	e := Entry(v, action, OutcomeOf(err), ids...)
+	e.Query = core.ErrorMessage(err)
+	var ce *core.Error
+	if errors.As(err, &ce) && len(ce.Fields) > 0 {
+		e.Query = ce.Fields[0].Field + ": " + ce.Fields[0].Reason
+	}
 	Record(ctx, st, e)
 	return err
 }

@@ -204,12 +204,7 @@ func notFound() error { return core.Errorf(core.ENOTFOUND, "notice not found") }
 // refuse records a refused operation in its own transaction (the failed
 // one rolled back) and returns err.
 func (s *Service) refuse(ctx context.Context, v core.Viewer, action string, err error, ids ...string) error {
-	e := audit.Entry(v, action, audit.OutcomeOf(err), ids...)
-	if ce, ok := err.(*core.Error); ok && len(ce.Fields) > 0 {
-		e.Query = ce.Fields[0].Field + ": " + ce.Fields[0].Reason
-	}
-	audit.Record(ctx, s.Store, e)
-	return err
+	return audit.RefuseOn(ctx, s.Store, v, action, err, ids...)
 }
 
 func checkReason(field, reason string, required bool) error {
