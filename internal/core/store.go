@@ -23,7 +23,9 @@ type AuditEntry struct {
 
 // Store is a transactional data store. Update runs fn in one read-write
 // transaction: everything fn writes, audit entries included, commits
-// together or not at all, and is durable once Update returns nil.
+// together or not at all, and is durable once Update returns nil. View
+// runs fn in one read-only transaction that reads a single snapshot:
+// what commits while it runs is not seen by its later statements.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
