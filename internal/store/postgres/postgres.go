@@ -27,7 +27,14 @@ func Dialect() sqlstore.Dialect {
 		Rebind:    rebind,
 		Time:      func(t time.Time) any { return t.UTC() },
 		ForUpdate: " FOR UPDATE",
-		DataText:  "data::text",
+		// One snapshot for the whole view: at the default (read committed)
+		// each statement saw the commits made since the one before, and a
+		// check of the audit log beside the writer read a head older than
+		// the entries after it and called the log altered. A read-only
+		// transaction at repeatable read is never aborted for
+		// serialisation.
+		ViewTx:   &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+		DataText: "data::text",
 		IsUnique: func(err error) bool {
 			var pe *pgconn.PgError
 			return errors.As(err, &pe) && pe.Code == "23505"

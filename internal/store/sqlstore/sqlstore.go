@@ -41,7 +41,11 @@ type Dialect struct {
 	// would succeed if run again (PostgreSQL breaking a deadlock between
 	// two writers that lock the same counters in another order). Nil
 	// where that cannot happen (SQLite has one writer).
-	Retryable  func(error) bool
+	Retryable func(error) bool
+	// ViewTx are the options of a read-only transaction, which must read
+	// one snapshot (see core.Store). Nil where the database's default
+	// transaction already does (SQLite's readers).
+	ViewTx     *sql.TxOptions
 	Migrations []Migration
 }
 
@@ -195,15 +199,9 @@ func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, c *stmtCache, readOnly bool, fn func(core.Tx) error) (err error) {
-	opts := &sql.TxOptions{}
-	if readOnly && s.d.Name == "postgres" {
-		// One snapshot for the whole view, as SQLite's readers have: at
-		// PostgreSQL's default (read committed) each statement saw the
-		// commits made since the one before, and a check of the audit log
-		// running beside the writer read a head older than the entries
-		// after it and called the log altered. A read-only transaction
-		// at repeatable read is never aborted for serialisation.
-		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	var opts *sql.TxOptions
+	if readOnly {
+		opts = s.d.ViewTx
 	}
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
