@@ -69,13 +69,6 @@ func benchCmd() *command {
 			}
 			o.Client = []string{exe, "bench", "client"}
 		}
-		for _, dir := range []string{profileDir, traceDir} {
-			if dir != "" {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return err
-				}
-			}
-		}
 		var err error
 		if o.Queries, err = num("queries", queries); err != nil {
 			return err
@@ -113,6 +106,15 @@ func benchCmd() *command {
 		}
 		if _, err := os.Stat(corpora); err != nil && (len(o.Suites) == 0 || strings.Contains(suites, "lists") || strings.Contains(suites, "fixtures")) {
 			return fmt.Errorf("the real lists are not at %s (set --corpora): %v", corpora, err)
+		}
+		// The folders are made last: a command refused for another flag
+		// leaves nothing behind.
+		for _, d := range []struct{ flag, dir string }{{"profile-dir", profileDir}, {"trace-dir", traceDir}} {
+			if d.dir != "" {
+				if err := os.MkdirAll(d.dir, 0o755); err != nil {
+					return usageErr{fmt.Sprintf("--%s must be a folder this user can create or write to: %v", d.flag, err)}
+				}
+			}
 		}
 		if cpuprofile != "" {
 			f, err := os.Create(cpuprofile)

@@ -144,3 +144,27 @@ func TestBenchSuitesAnswered(t *testing.T) {
 		t.Fatalf("unknown suite: exit %d:\n%s", code, out)
 	}
 }
+
+// TestBenchFolderFlagsRefused: a --profile-dir or --trace-dir that cannot
+// be made is refused before anything runs, naming the flag; a command
+// refused for another flag makes no folder.
+func TestBenchFolderFlagsRefused(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"--profile-dir", "--trace-dir"} {
+		out, code := cli(t, nil, "bench", "--suite", "meetings", flag, filepath.Join(file, "traces"))
+		if code != 2 || !strings.Contains(out, flag+" must be a folder this user can create or write to") {
+			t.Errorf("%s under a file: exit %d:\n%s", flag, code, out)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "traces")
+	out, code := cli(t, nil, "bench", "--suite", "meetings", "--trace-dir", dir, "--queries", "many")
+	if code != 2 || !strings.Contains(out, "--queries must be a whole number") {
+		t.Fatalf("bad --queries: exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a refused command made %s (%v)", dir, err)
+	}
+}
