@@ -23,6 +23,32 @@ type noticePayload struct {
 	Reason string       `json:"reason"`
 }
 
+// noticeOf reads the notice a message carries, refusing it unless what
+// the bundle says of the object is what the object says: a releasability
+// or caveat changed, or an owner swapped, on one and not the other. Both
+// directions (the hub's notices down, a node's changes up) read it here,
+// so that a check added for one holds for the other.
+func noticeOf(b *Bundle) (noticePayload, error) {
+	var pl noticePayload
+	dec := json.NewDecoder(bytes.NewReader(b.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pl); err != nil || pl.Record == nil || pl.Notice == nil {
+		return pl, refusal{"the payload is not a notice with its record"}
+	}
+	r := pl.Record
+	switch {
+	case r.ID != b.ObjectID || pl.Notice.ID != r.ID:
+		return pl, refusal{"the payload's notice is not the bundle's object"}
+	case r.Owner != b.Owner:
+		return pl, refusal{fmt.Sprintf("the bundle names %s as owner, the notice %s", b.Owner, r.Owner)}
+	case b.Releasability == nil || !sameReleasability(r.Releasability, *b.Releasability):
+		return pl, refusal{"the notice's releasability differs from the bundle's"}
+	case !slices.Equal(normCaveats(r.Caveats), normCaveats(b.Caveats)) || r.CaveatText != b.CaveatText:
+		return pl, refusal{"the notice's caveats differ from the bundle's"}
+	}
+	return pl, nil
+}
+
 // Receive takes one envelope a peer posted, and returns the sealed
 // receipt to answer with. An envelope that cannot be attributed to an
 // enrolled peer (unreadable, unknown origin, a signature that does not
@@ -336,29 +362,13 @@ func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	if isUpChange(b.Type) {
 		return s.applyUp(tx, p, b)
 	}
-	var pl noticePayload
-	dec := json.NewDecoder(bytes.NewReader(b.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pl); err != nil || pl.Record == nil || pl.Notice == nil {
-		return 0, refusal{"the payload is not a notice with its record"}
+	pl, err := noticeOf(b)
+	if err != nil {
+		return 0, err
 	}
 	r := pl.Record
-	// What the bundle says of the object must be what the object says:
-	// a releasability or caveat changed, or an owner swapped, on one and
-	// not the other is refused.
-	switch {
-	case r.ID != b.ObjectID || pl.Notice.ID != r.ID:
-		return 0, refusal{"the payload's notice is not the bundle's object"}
-	case r.Owner != b.Owner:
-		return 0, refusal{fmt.Sprintf("the bundle names %s as owner, the notice %s", b.Owner, r.Owner)}
-	case !sameReleasability(r.Releasability, *b.Releasability):
-		return 0, refusal{"the notice's releasability differs from the bundle's"}
-	case !slices.Equal(normCaveats(r.Caveats), normCaveats(b.Caveats)) || r.CaveatText != b.CaveatText:
-		return 0, refusal{"the notice's caveats differ from the bundle's"}
-	}
 	t := s.now()
 	var evs []*core.Event
-	var err error
 	switch {
 	case s.Role == core.FedRoleNode && p.ID == core.PeerHub && (b.Type == TypeNoticePut || b.Type == TypeNoticeWithdraw):
 		withdraw := b.Type == TypeNoticeWithdraw

@@ -1,10 +1,8 @@
 package federation
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -73,29 +71,17 @@ func (s *Service) applyUp(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	if s.Role != core.FedRoleHub || p.Role != core.FedRoleNode {
 		return 0, refusal{fmt.Sprintf("a %s does not take %s messages from %s", s.Role, b.Type, p.ID)}
 	}
-	var pl noticePayload
-	dec := json.NewDecoder(bytes.NewReader(b.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pl); err != nil || pl.Record == nil || pl.Notice == nil {
-		return 0, refusal{"the payload is not a notice with its record"}
+	if b.Owner != p.Bureau {
+		return 0, refusal{fmt.Sprintf("node %s may send only its own bureau's notices and diffusions, not %s's", p.Bureau, clip(b.Owner, 20))}
+	}
+	pl, err := noticeOf(b)
+	if err != nil {
+		return 0, err
 	}
 	r := pl.Record
-	switch {
-	case r.ID != b.ObjectID || pl.Notice.ID != r.ID:
-		return 0, refusal{"the payload's notice is not the bundle's object"}
-	case r.Owner != b.Owner:
-		return 0, refusal{fmt.Sprintf("the bundle names %s as owner, the notice %s", b.Owner, r.Owner)}
-	case b.Owner != p.Bureau:
-		return 0, refusal{fmt.Sprintf("node %s may send only its own bureau's notices and diffusions, not %s's", p.Bureau, clip(b.Owner, 20))}
-	case !sameReleasability(r.Releasability, *b.Releasability):
-		return 0, refusal{"the notice's releasability differs from the bundle's"}
-	case !slices.Equal(normCaveats(r.Caveats), normCaveats(b.Caveats)) || r.CaveatText != b.CaveatText:
-		return 0, refusal{"the notice's caveats differ from the bundle's"}
-	}
 	v := access.FederationPeer(p.Bureau)
 	t := s.now()
 	var evs []*core.Event
-	var err error
 	switch b.Type {
 	case TypeDiffusionCreate:
 		evs, err = notices.CreateDiffusionTx(tx, v, notices.Snapshot{Record: r, Notice: pl.Notice}, t)
