@@ -196,30 +196,45 @@ func load(tx core.Tx, v core.Viewer, id string) (*core.Agreement, error) {
 // one not public to every bureau is audited, in the same transaction.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Agreement, error) {
 	var a *core.Agreement
-	read := func(tx core.Tx) error {
+	err := s.readAudited(ctx, v, ActionRead, id, func(tx core.Tx) (*core.Agreement, error) {
 		var err error
 		if a, err = load(tx, v, id); err != nil {
-			return err
+			return nil, err
 		}
 		a.Documents, err = tx.AgreementDocuments(id)
-		return err
-	}
-	err := s.Store.View(ctx, read)
-	if err == nil && disclosed(a) {
-		// Read again inside the write transaction that audits it: what is
-		// shown is what the entry accounts for.
-		err = s.Store.Update(ctx, func(tx core.Tx) error {
-			if err := read(tx); err != nil {
-				return err
-			}
-			return audit.Append(tx, audit.Entry(v, ActionRead, audit.OK, id))
-		})
-	}
+		return a, err
+	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, ActionRead, err, id)
+		return nil, err
 	}
 	a.Derive(s.Today())
 	return a, nil
+}
+
+// readAudited runs read, which loads agreement id as v may see it, in a
+// read-only view; where reading that agreement is accounted for
+// (disclosed), it runs read again inside the write transaction that
+// appends action's entry, so that what is shown is what the entry
+// accounts for. A refusal is audited and returned.
+func (s *Service) readAudited(ctx context.Context, v core.Viewer, action, id string, read func(tx core.Tx) (*core.Agreement, error)) error {
+	var a *core.Agreement
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		a, err = read(tx)
+		return err
+	})
+	if err == nil && disclosed(a) {
+		err = s.Store.Update(ctx, func(tx core.Tx) error {
+			if _, err := read(tx); err != nil {
+				return err
+			}
+			return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
+		})
+	}
+	if err != nil {
+		return s.refuse(ctx, v, action, err, id)
+	}
+	return nil
 }
 
 // Query is a search of the registry.
@@ -606,26 +621,16 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, lang, name stri
 // agreement not public to every bureau is audited.
 func (s *Service) Document(ctx context.Context, v core.Viewer, id, did string) (*core.AgreementDocument, error) {
 	var d *core.AgreementDocument
-	var a *core.Agreement
-	read := func(tx core.Tx) error {
-		var err error
-		if a, err = load(tx, v, id); err != nil {
-			return err
+	err := s.readAudited(ctx, v, ActionDocumentRead, id, func(tx core.Tx) (*core.Agreement, error) {
+		a, err := load(tx, v, id)
+		if err != nil {
+			return nil, err
 		}
 		d, err = tx.GetAgreementDocument(id, did)
-		return err
-	}
-	err := s.Store.View(ctx, read)
-	if err == nil && disclosed(a) {
-		err = s.Store.Update(ctx, func(tx core.Tx) error {
-			if err := read(tx); err != nil {
-				return err
-			}
-			return audit.Append(tx, audit.Entry(v, ActionDocumentRead, audit.OK, id))
-		})
-	}
+		return a, err
+	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, ActionDocumentRead, err, id)
+		return nil, err
 	}
 	return d, nil
 }
