@@ -60,22 +60,8 @@ func accreditationSuite(ctx context.Context, o Options) ([]Row, error) {
 	if _, err := st.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	for i := 0; i < len(all); i += 1000 {
-		err := st.Update(ctx, func(tx core.Tx) error {
-			for _, e := range all[i:min(i+1000, len(all))] {
-				r := *e.rec
-				r.CreatedAt, r.UpdatedAt, r.CreatedBy, r.UpdatedBy = now, now, "bench", "bench"
-				r.ReviewDate, r.RetainUntil = now.AddDate(5, 0, 0), now.AddDate(5, 0, 0)
-				if err := tx.InsertRecord(&r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("store the list records: %w", err)
-		}
+	if err := storeEntries(ctx, st, all); err != nil {
+		return nil, err
 	}
 	idx := screen.New()
 	seq, err := idx.Load(ctx, st, nil)
@@ -103,6 +89,7 @@ func accreditationSuite(ctx context.Context, o Options) ([]Row, error) {
 	host := core.Viewer{Bureau: "MA", UserID: "bench-security-unit", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
 	owner := core.Viewer{Bureau: "ES", UserID: "bench-es", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
 	reviewer := core.Viewer{Bureau: "IPSG", UserID: "bench-reviewer", Role: core.RoleReviewer, Permissions: core.RolePermissions(core.RoleReviewer)}
+	now := time.Now().UTC()
 	today := now.Format(time.DateOnly)
 	g, err := srv.Meetings.CreateGathering(ctx, host, meetings.GatheringInput{Name: "Bench conference", TimeZone: "UTC", Days: []string{today, now.AddDate(0, 0, 1).Format(time.DateOnly)},
 		DayStart: "09:00", SlotMinutes: 30, SlotsPerDay: 8, Rooms: []core.GatheringRoom{{ID: "r1", Name: "Hall", Capacity: 50}}})
