@@ -258,27 +258,25 @@ func ReadVerifiers(path string) ([]string, error) {
 }
 
 func writeNew(path, skey string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := writeLine(path, os.O_CREATE|os.O_EXCL, 0o600, skey); err != nil {
 		return fmt.Errorf("audit signing key: %w", err)
 	}
-	if _, err := f.WriteString(skey + "\n"); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return nil
 }
 
 func appendVerifier(path, vkey string) error {
-	f, err := os.OpenFile(VerifiersPath(path), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	return writeLine(VerifiersPath(path), os.O_CREATE|os.O_APPEND, 0o644, vkey)
+}
+
+// writeLine writes line to the file at path, opened for writing with
+// flag and perm, and syncs it before it is closed: a key is on disk
+// before anything is signed with it.
+func writeLine(path string, flag int, perm os.FileMode, line string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|flag, perm)
 	if err != nil {
 		return err
 	}
-	if _, err := f.WriteString(vkey + "\n"); err != nil {
+	if _, err := f.WriteString(line + "\n"); err != nil {
 		f.Close()
 		return err
 	}
