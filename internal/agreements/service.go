@@ -195,10 +195,9 @@ func load(tx core.Tx, v core.Viewer, id string) (*core.Agreement, error) {
 // Get returns one agreement with its documents' descriptions. Reading
 // one not public to every bureau is audited, in the same transaction.
 func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Agreement, error) {
-	var a *core.Agreement
-	err := s.readAudited(ctx, v, ActionRead, id, func(tx core.Tx) (*core.Agreement, error) {
-		var err error
-		if a, err = load(tx, v, id); err != nil {
+	a, err := s.readAudited(ctx, v, ActionRead, id, func(tx core.Tx) (*core.Agreement, error) {
+		a, err := load(tx, v, id)
+		if err != nil {
 			return nil, err
 		}
 		a.Documents, err = tx.AgreementDocuments(id)
@@ -215,26 +214,26 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*core.Agre
 // read-only view; where reading that agreement is accounted for
 // (disclosed), it runs read again inside the write transaction that
 // appends action's entry, so that what is shown is what the entry
-// accounts for. A refusal is audited and returned.
-func (s *Service) readAudited(ctx context.Context, v core.Viewer, action, id string, read func(tx core.Tx) (*core.Agreement, error)) error {
+// accounts for. It returns the agreement of the last read; a refusal is
+// audited and returned.
+func (s *Service) readAudited(ctx context.Context, v core.Viewer, action, id string, read func(tx core.Tx) (*core.Agreement, error)) (*core.Agreement, error) {
 	var a *core.Agreement
-	err := s.Store.View(ctx, func(tx core.Tx) error {
-		var err error
+	err := s.Store.View(ctx, func(tx core.Tx) (err error) {
 		a, err = read(tx)
 		return err
 	})
 	if err == nil && disclosed(a) {
-		err = s.Store.Update(ctx, func(tx core.Tx) error {
-			if _, err := read(tx); err != nil {
+		err = s.Store.Update(ctx, func(tx core.Tx) (err error) {
+			if a, err = read(tx); err != nil {
 				return err
 			}
 			return audit.Append(tx, audit.Entry(v, action, audit.OK, id))
 		})
 	}
 	if err != nil {
-		return s.refuse(ctx, v, action, err, id)
+		return nil, s.refuse(ctx, v, action, err, id)
 	}
-	return nil
+	return a, nil
 }
 
 // Query is a search of the registry.
@@ -621,7 +620,7 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, lang, name stri
 // agreement not public to every bureau is audited.
 func (s *Service) Document(ctx context.Context, v core.Viewer, id, did string) (*core.AgreementDocument, error) {
 	var d *core.AgreementDocument
-	err := s.readAudited(ctx, v, ActionDocumentRead, id, func(tx core.Tx) (*core.Agreement, error) {
+	_, err := s.readAudited(ctx, v, ActionDocumentRead, id, func(tx core.Tx) (*core.Agreement, error) {
 		a, err := load(tx, v, id)
 		if err != nil {
 			return nil, err

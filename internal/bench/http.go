@@ -136,30 +136,6 @@ func newHTTPBench(ctx context.Context, o Options, idx *screen.Index, all []entry
 	return b, nil
 }
 
-// storeEntries writes the entries' records to st, a thousand a
-// transaction, as an owner would have entered them, so that a bench's
-// server answers from records it holds.
-func storeEntries(ctx context.Context, st core.Store, all []entry) error {
-	now := time.Now().UTC()
-	for i := 0; i < len(all); i += 1000 {
-		err := st.Update(ctx, func(tx core.Tx) error {
-			for _, e := range all[i:min(i+1000, len(all))] {
-				r := *e.rec
-				r.CreatedAt, r.UpdatedAt, r.CreatedBy, r.UpdatedBy = now, now, "bench", "bench"
-				r.ReviewDate, r.RetainUntil = now.AddDate(5, 0, 0), now.AddDate(5, 0, 0)
-				if err := tx.InsertRecord(&r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store the listed records: %w", err)
-		}
-	}
-	return nil
-}
-
 func (b *httpBench) close() {
 	if b.closed {
 		return

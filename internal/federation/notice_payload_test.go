@@ -2,6 +2,7 @@ package federation
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestNoticeOfRefusesWhatTheBundleDoesNotSay(t *testing.T) {
 		name, reason string
 		change       func(b *Bundle, rec map[string]any, pl map[string]any)
 	}{
-		{"not json", "not a notice", func(b *Bundle, rec, pl map[string]any) { pl["record"] = "x" }},
+		{"record not an object", "not a notice", func(b *Bundle, rec, pl map[string]any) { pl["record"] = "x" }},
 		{"no notice", "not a notice", func(b *Bundle, rec, pl map[string]any) { delete(pl, "notice") }},
 		{"an unknown field", "not a notice", func(b *Bundle, rec, pl map[string]any) { pl["extra"] = 1 }},
 		{"another object", "not the bundle's object", func(b *Bundle, rec, pl map[string]any) { b.ObjectID = "01a00000-0000-7000-8000-0000000000a2" }},
@@ -62,10 +63,7 @@ func TestNoticeOfRefusesWhatTheBundleDoesNotSay(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cb := *b
-			cr := map[string]any{}
-			for k, v := range rec {
-				cr[k] = v
-			}
+			cr := maps.Clone(rec)
 			cp := map[string]any{"record": cr, "notice": pl["notice"], "reason": ""}
 			c.change(&cb, cr, cp)
 			_, err := noticeOf(withPayload(t, &cb, cp))
