@@ -1,9 +1,10 @@
 // Package events owns the delivery side of the durable event stream: an
 // in-process hub that wakes subscribers when an event commits here or on
-// another replica (by polling the stream's head), and the reader that
-// gives a viewer the events after a position that the access decision
-// lets it see. It writes no events (the domain services do, in their own
-// transactions) and knows nothing of HTTP.
+// another replica (by polling the stream's head), the reader that gives a
+// viewer the events after a position that the access decision lets it
+// see, and the loop and retry schedule of the services that deliver
+// events outside (webhooks, federation). It writes no events (the domain
+// services do, in their own transactions) and knows nothing of HTTP.
 package events
 
 import (

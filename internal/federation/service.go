@@ -2,6 +2,7 @@ package federation
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -11,7 +12,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +23,7 @@ import (
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/events"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
 )
@@ -442,29 +443,10 @@ func (s *Service) PeerStates(ctx context.Context) ([]PeerState, error) {
 	return out, err
 }
 
-// Run fans out and delivers until ctx ends.
+// Run fans out and delivers until ctx ends: at once, at each wake, and
+// every Interval.
 func (s *Service) Run(ctx context.Context) {
-	interval := s.Interval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		var wake <-chan struct{}
-		if s.Wake != nil {
-			wake = s.Wake()
-		}
-		if err := s.Step(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("federation", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-wake:
-		}
-	}
+	events.Deliver(ctx, s.Interval, s.Wake, s.Step, func(err error) { s.Log.Error("federation", "err", err) })
 }
 
 // Step queues what new events call for and delivers what is due.
@@ -484,20 +466,9 @@ func (s *Service) Step(ctx context.Context) error {
 	return s.deliverAll(ctx)
 }
 
+// backoff is the wait before a failed message's next attempt.
 func (s *Service) backoff(attempts int) time.Duration {
-	base, ceil := s.BaseBackoff, s.MaxBackoff
-	if base <= 0 {
-		base = time.Second
-	}
-	if ceil <= 0 {
-		ceil = 5 * time.Minute
-	}
-	limit := base
-	for i := 1; i < attempts && limit < ceil; i++ {
-		limit *= 2
-	}
-	limit = min(limit, ceil)
-	return time.Duration(mrand.Int64N(int64(limit) + 1))
+	return events.Backoff(attempts, cmp.Or(s.BaseBackoff, time.Second), cmp.Or(s.MaxBackoff, 5*time.Minute))
 }
 
 // messageID names the message about one version of an object to one

@@ -2,12 +2,12 @@ package webhooks
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -88,27 +88,11 @@ func (d *Dispatcher) init() {
 // Run works until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
 	d.init()
-	interval := d.Interval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		var wake <-chan struct{}
-		if d.Wake != nil {
-			wake = d.Wake()
-		}
-		if err := d.Step(ctx); err != nil && ctx.Err() == nil && d.Log != nil {
+	events.Deliver(ctx, d.Interval, d.Wake, d.Step, func(err error) {
+		if d.Log != nil {
 			d.Log.Error("webhook dispatch", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-wake:
-		}
-	}
+	})
 }
 
 // Step fans new events out to the outbox and sends the deliveries due.
@@ -325,19 +309,7 @@ func (d *Dispatcher) save(ctx context.Context, dl *core.Delivery) error {
 
 // backoff is the wait before attempt n+1: uniform in [0, min(max, base·2ⁿ⁻¹)].
 func (d *Dispatcher) backoff(attempts int) time.Duration {
-	base, ceil := d.BaseBackoff, d.MaxBackoff
-	if base <= 0 {
-		base = 5 * time.Second
-	}
-	if ceil <= 0 {
-		ceil = time.Hour
-	}
-	limit := base
-	for i := 1; i < attempts && limit < ceil; i++ {
-		limit *= 2
-	}
-	limit = min(limit, ceil)
-	return time.Duration(rand.Int64N(int64(limit) + 1))
+	return events.Backoff(attempts, cmp.Or(d.BaseBackoff, 5*time.Second), cmp.Or(d.MaxBackoff, time.Hour))
 }
 
 // send makes one signed POST and reports the status and why it failed.
