@@ -459,21 +459,9 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, gid, id string) (*core
 	const action = "accreditation.read"
 	var out *core.Attendee
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		g, err := tx.GetGathering(gid)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return gatheringNotFound()
-		} else if err != nil {
+		g, a, sight, err := attendeeSeen(tx, v, gid, id)
+		if err != nil {
 			return err
-		}
-		a, err := tx.GetAttendee(g.ID, id)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			a = nil
-		} else if err != nil {
-			return err
-		}
-		sight := access.AttendeeDisclosure(v, g, a)
-		if sight == access.AttendeeHidden {
-			return attendeeNotFound()
 		}
 		out = ViewOf(a, sight, v.Bureau)
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, g.ID, a.ID))
@@ -482,6 +470,29 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, gid, id string) (*core
 		return nil, s.refuse(ctx, v, action, err)
 	}
 	return out, nil
+}
+
+// attendeeSeen reads attendee id of gathering gid and the sight v has of
+// it, under the one access decision: an attendee v may not see is not
+// found, exactly as one that does not exist.
+func attendeeSeen(tx core.Tx, v core.Viewer, gid, id string) (*core.Gathering, *core.Attendee, access.AttendeeSight, error) {
+	g, err := tx.GetGathering(gid)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, nil, access.AttendeeHidden, gatheringNotFound()
+	} else if err != nil {
+		return nil, nil, access.AttendeeHidden, err
+	}
+	a, err := tx.GetAttendee(g.ID, id)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		a = nil
+	} else if err != nil {
+		return nil, nil, access.AttendeeHidden, err
+	}
+	sight := access.AttendeeDisclosure(v, g, a)
+	if sight == access.AttendeeHidden {
+		return nil, nil, sight, attendeeNotFound()
+	}
+	return g, a, sight, nil
 }
 
 // ViewOf shapes a for a sight: the owner of a record it hit sees its
@@ -529,19 +540,11 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, gid, id string, in 
 	now := s.now()
 	var out *core.Attendee
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		g, err := tx.GetGathering(gid)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return gatheringNotFound()
-		} else if err != nil {
+		g, a, sight, err := attendeeSeen(tx, v, gid, id)
+		if err != nil {
 			return err
 		}
-		a, err := tx.GetAttendee(g.ID, id)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			a = nil
-		} else if err != nil {
-			return err
-		}
-		if access.AttendeeDisclosure(v, g, a) != access.AttendeeFull {
+		if sight != access.AttendeeFull {
 			return attendeeNotFound()
 		}
 		if !access.Accreditation(v, g).Decide {
