@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/accreditation"
@@ -62,12 +61,10 @@ func (s *Server) importParticipants(w http.ResponseWriter, r *http.Request, v co
 func (s *Server) listParticipants(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	q := r.URL.Query()
 	f := accreditation.ListFilter{Status: q.Get("status"), Category: q.Get("category"), After: q.Get("after")}
-	if x := q.Get("limit"); x != "" {
-		n, err := strconv.Atoi(x)
-		if err != nil || n < 1 || n > 500 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		f.Limit = n
+	var fs []core.FieldError
+	f.Limit = intParam(q, "limit", 0, 1, maxPage, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	out, err := s.Accreditation.List(r.Context(), v, r.PathValue("event"), f)
 	if err != nil {

@@ -3,7 +3,7 @@ package api
 import (
 	"io"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/agreements"
@@ -61,37 +61,15 @@ func (s *Server) createAgreement(w http.ResponseWriter, r *http.Request, v core.
 }
 
 // AgreementQuery reads a search from query parameters.
-func AgreementQuery(q map[string][]string) (agreements.Query, error) {
-	get := func(k string) string {
-		if vs := q[k]; len(vs) > 0 {
-			return vs[0]
-		}
-		return ""
-	}
+func AgreementQuery(q url.Values) (agreements.Query, error) {
+	get := q.Get
 	out := agreements.Query{Party: get("party"), Country: get("country"), Subject: get("subject"), Status: get("status"), Kind: get("kind"),
 		Gathering: get("gathering"), Text: get("q"), SignedFrom: get("signed_from"), SignedTo: get("signed_to"),
 		ExpiresFrom: get("expires_from"), ExpiresTo: get("expires_to")}
 	var fs []core.FieldError
-	for _, k := range []string{"page", "limit"} {
-		x := get(k)
-		if x == "" {
-			continue
-		}
-		n, err := strconv.Atoi(x)
-		if err != nil || n < 1 {
-			fs = append(fs, core.FieldError{Field: k, Reason: "must be a whole number from 1"})
-			continue
-		}
-		if k == "page" {
-			out.Page = n
-		} else {
-			out.Limit = n
-		}
-	}
-	if len(fs) > 0 {
-		return out, core.Invalid(fs...)
-	}
-	return out, nil
+	out.Page = intParam(q, "page", 0, 1, agreements.MaxPage, &fs)
+	out.Limit = intParam(q, "limit", 0, 1, agreements.MaxPageSize, &fs)
+	return out, invalid(fs)
 }
 
 func (s *Server) searchAgreements(w http.ResponseWriter, r *http.Request, v core.Viewer) error {

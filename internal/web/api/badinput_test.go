@@ -185,6 +185,16 @@ func testMalformed(t *testing.T, w *badInputWorld) {
 		}
 		// A cursor the server did not give is malformed, not an invalid value.
 		wantProblem(t, f.do(t, "GET", "/api/v1/records?cursor=%25%25%25", nil, w.ma), 400, "malformed", "cursor")
+		// Every list reads its page size the same way, each to its own most.
+		for _, path := range []string{"/api/v1/hits?limit=0", "/api/v1/hits?limit=501", "/api/v1/threads?limit=201",
+			"/api/v1/threads?limit=ten", "/api/v1/gatherings?limit=-1", "/api/v1/notices?limit=501"} {
+			wantProblem(t, f.do(t, "GET", path, nil, w.ma), 422, "invalid", "limit")
+		}
+		for _, path := range []string{"/api/v1/threads?limit=200", "/api/v1/hits?limit=500"} {
+			if r := f.do(t, "GET", path, nil, w.ma); r.Status != http.StatusOK {
+				t.Errorf("%s: %s", path, r)
+			}
+		}
 		wantProblem(t, f.do(t, "GET", "/api/v1/records/search", nil, w.ma), 422, "invalid", "q")
 		wantProblem(t, f.do(t, "GET", "/api/v1/records/search?q=%20", nil, w.ma), 422, "invalid", "q")
 	})

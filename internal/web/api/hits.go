@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +38,7 @@ func (s *Server) hitRoutes() []route {
 			Params: []param{{"id", "path", "The webhook's id."}, pLimit}, h: s.listDeliveries},
 		{Method: "POST", Path: "/api/v1/webhooks/{id}/deliveries/{did}/retry", Summary: "Send a dead-lettered delivery again", Resp: "Delivery",
 			Params: []param{{"id", "path", "The webhook's id."}, {"did", "path", "The delivery's id."}}, h: s.retryDelivery},
-		{Method: "GET", Path: "/api/v1/threads", Summary: "Message threads your bureau takes part in", Resp: "ThreadList", Params: []param{pLimit}, h: s.listThreads},
+		{Method: "GET", Path: "/api/v1/threads", Summary: "Message threads your bureau takes part in", Resp: "ThreadList", Params: []param{{"limit", "query", "Page size, 1 to 200 (default 50)."}}, h: s.listThreads},
 		{Method: "POST", Path: "/api/v1/threads", Summary: "Open a thread (on a hit, a record or nothing) with its first message", Body: "NewThread", Resp: "ThreadView", Status: 201, h: s.openThread},
 		{Method: "GET", Path: "/api/v1/threads/{id}", Summary: "A thread and its messages (participants only)", Resp: "ThreadView", Params: []param{{"id", "path", "The thread's id."}}, h: s.getThread},
 		{Method: "POST", Path: "/api/v1/threads/{id}/messages", Summary: "Post to a thread your bureau takes part in", Body: "MessagePost", Resp: "Message", Status: 201, Params: []param{{"id", "path", "The thread's id."}}, h: s.postMessage},
@@ -268,15 +267,9 @@ func (s *Server) listHits(w http.ResponseWriter, r *http.Request, v core.Viewer)
 	if f.Until, err = timeParam(q.Get("to"), "to"); err != nil {
 		return err
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a number from 1 to 500"})
-		}
-		f.Limit = n
-	}
-	if f.Limit == 0 {
-		f.Limit = 100
+	var fs []core.FieldError
+	if f.Limit = intParam(q, "limit", 100, 1, maxPage, &fs); len(fs) > 0 {
+		return invalid(fs)
 	}
 	items, err := s.Hits.List(r.Context(), v, f)
 	if err != nil {

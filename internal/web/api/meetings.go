@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -55,13 +54,10 @@ func (s *Server) createGathering(w http.ResponseWriter, r *http.Request, v core.
 }
 
 func (s *Server) listGatherings(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit := 100
-	if x := r.URL.Query().Get("limit"); x != "" {
-		n, err := strconv.Atoi(x)
-		if err != nil || n < 1 || n > 500 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		limit = n
+	var fs []core.FieldError
+	limit := intParam(r.URL.Query(), "limit", 100, 1, maxPage, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	gs, err := s.Meetings.Gatherings(r.Context(), v, limit)
 	if err != nil {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/messages"
@@ -13,13 +12,10 @@ type threadList struct {
 }
 
 func (s *Server) listThreads(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit := 50
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a number from 1 to 200"})
-		}
-		limit = n
+	var fs []core.FieldError
+	limit := intParam(r.URL.Query(), "limit", 50, 1, 200, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	ts, err := s.Messages.List(r.Context(), v, limit)
 	if err != nil {

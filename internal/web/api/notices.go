@@ -187,29 +187,12 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 			}
 		}
 	}
-	var pfs []core.FieldError
-	out.Limit, pfs = pageParams(q)
-	fs = append(fs, pfs...)
+	out.Limit = intParam(q, "limit", 0, 1, maxPage, &fs)
 	var err error
 	if out.After, err = cursorParam(q); err != nil {
 		return out, err
 	}
-	if len(fs) > 0 {
-		return out, core.Invalid(fs...)
-	}
-	return out, nil
-}
-
-// pageParams reads a page's limit (0 if not given), with precise errors.
-func pageParams(q url.Values) (limit int, fs []core.FieldError) {
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			fs = append(fs, core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		limit = n
-	}
-	return limit, fs
+	return out, invalid(fs)
 }
 
 // cursorParam reads the cursor of a list query: the next_cursor a
@@ -402,12 +385,10 @@ func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core
 }
 
 func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit, fs := pageParams(r.URL.Query())
-	if len(fs) > 0 {
-		return core.Invalid(fs...)
-	}
-	if limit == 0 {
-		limit = 100
+	var fs []core.FieldError
+	limit := intParam(r.URL.Query(), "limit", 100, 1, maxPage, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	views, err := s.Notices.Queue(r.Context(), v, limit)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,12 +39,12 @@ func (s *Server) reportRoutes() []route {
 		{Method: "GET", Path: "/api/v1/public/reports/{receipt}", Summary: "Follow a report: its status and the unit's public notes (secret in X-Report-Secret)", Public: true, Resp: "ReportFollowUp", Params: []param{pReceipt, pSecretHdr}, h: s.followReport},
 		{Method: "POST", Path: "/api/v1/public/reports/{receipt}/additions", Summary: "Add information to a report (secret in X-Report-Secret)", Public: true, Body: "ReportAddition", Resp: "ReportFollowUp", MaxBody: MaxReportBody, Params: []param{pReceipt, pSecretHdr}, h: s.addToReport},
 		{Method: "GET", Path: "/api/v1/reports", Summary: "The triage queue: child exploitation and terrorism first, then threats to life, then by losses and campaign size", Resp: "ReportList",
-			Params: []param{{"status", "query", "received, under_review, referred, closed or all (default: all but closed)."}, {"campaign", "query", "Only this campaign's reports."}, {"assignee", "query", "Only reports assigned to this person."}, pLimit, {"offset", "query", "Skip this many."}}, h: s.reportQueue},
+			Params: []param{{"status", "query", "received, under_review, referred, closed or all (default: all but closed)."}, {"campaign", "query", "Only this campaign's reports."}, {"assignee", "query", "Only reports assigned to this person."}, pLimit, {"offset", "query", "Skip this many, 0 to 1,000,000 (default 0)."}}, h: s.reportQueue},
 		{Method: "GET", Path: "/api/v1/reports/{id}", Summary: "One report, for the cybercrime unit of the bureau that received it", Resp: "Report", Params: []param{pReportID}, h: s.getReport},
 		{Method: "GET", Path: "/api/v1/reports/{id}/attachments/{fid}", Summary: "A screenshot or document of a report", Stream: "application/octet-stream", StreamSchema: "Binary",
 			Params: []param{pReportID, {"fid", "path", "The attachment's id."}}, h: s.reportFile},
 		{Method: "PATCH", Path: "/api/v1/reports/{id}", Summary: "Change a report's status or assignee, add a (public or internal) note", Body: "ReportChange", Resp: "Report", Params: []param{pReportID}, h: s.patchReport},
-		{Method: "GET", Path: "/api/v1/campaigns", Summary: "Campaigns of linked reports, largest first", Resp: "CampaignList", Params: []param{{"min_reports", "query", "At least this many reports (default 2)."}, pLimit}, h: s.listCampaigns},
+		{Method: "GET", Path: "/api/v1/campaigns", Summary: "Campaigns of linked reports, largest first", Resp: "CampaignList", Params: []param{{"min_reports", "query", "At least this many reports, 1 to 1,000,000 (default 2)."}, {"limit", "query", "At most this many campaigns, 1 to 1,000 (default 1,000)."}}, h: s.listCampaigns},
 		{Method: "GET", Path: "/api/v1/campaigns/{id}", Summary: "A campaign: reports, indicators, victims, losses, first and last seen, growth per day", Resp: "Campaign", Params: []param{pCampaignID}, h: s.getCampaign},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/merge", Summary: "Merge other campaigns into this one", Body: "CampaignMerge", Resp: "Campaign", Params: []param{pCampaignID}, h: s.mergeCampaigns},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/split", Summary: "Move some reports into a new campaign (answers the new one)", Body: "CampaignSplit", Resp: "Campaign", Status: 201, Params: []param{pCampaignID}, h: s.splitCampaign},
@@ -150,13 +149,11 @@ func (s *Server) addToReport(w http.ResponseWriter, r *http.Request, v core.View
 
 func (s *Server) reportQueue(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	offset, _ := strconv.Atoi(q.Get("offset"))
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	if offset < 0 || offset > 1_000_000 {
-		return core.Invalid(core.FieldError{Field: "offset", Reason: "must be from 0 to 1000000"})
+	var fs []core.FieldError
+	limit := intParam(q, "limit", 100, 1, maxPage, &fs)
+	offset := intParam(q, "offset", 0, 0, 1_000_000, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	rs, err := s.Reports.Queue(r.Context(), v, core.ReportFilter{Status: q.Get("status"), Campaign: q.Get("campaign"), Assignee: q.Get("assignee"), Limit: limit, Offset: offset})
 	if err != nil {
@@ -205,8 +202,12 @@ func (s *Server) patchReport(w http.ResponseWriter, r *http.Request, v core.View
 
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	q := r.URL.Query()
-	min, _ := strconv.Atoi(q.Get("min_reports"))
-	limit, _ := strconv.Atoi(q.Get("limit"))
+	var fs []core.FieldError
+	min := intParam(q, "min_reports", 0, 1, 1_000_000, &fs)
+	limit := intParam(q, "limit", 0, 1, 1000, &fs) // 0: the store's most, 1,000
+	if err := invalid(fs); err != nil {
+		return err
+	}
 	cs, err := s.Reports.Campaigns(r.Context(), v, min, limit)
 	if err != nil {
 		return err

@@ -88,6 +88,26 @@ func TestReportsEndToEnd(t *testing.T) {
 			if len(cl.Items) != 1 || cl.Items[0].ID != campaign || len(cl.Items[0].LossTotals) != 1 || cl.Items[0].LossTotals[0] != (core.Money{Amount: 3000, Currency: "MAD"}) {
 				t.Errorf("campaign list: %+v", cl.Items)
 			}
+			// Their numbers are read, not guessed: a bad one is refused,
+			// naming the field, where the queue once answered a page of
+			// 100 and the list every campaign.
+			for _, c := range []struct{ path, field string }{
+				{"/api/v1/reports?limit=ten", "limit"}, {"/api/v1/reports?limit=501", "limit"},
+				{"/api/v1/reports?offset=x", "offset"}, {"/api/v1/reports?offset=-1", "offset"},
+				{"/api/v1/campaigns?min_reports=two", "min_reports"}, {"/api/v1/campaigns?limit=0", "limit"},
+			} {
+				wantProblem(t, f.do(t, "GET", c.path, nil, analyst), 422, "invalid", c.field)
+			}
+			var page struct{ Items []core.Report }
+			f.do(t, "GET", "/api/v1/reports?limit=2&offset=1", nil, analyst).decode(t, &page)
+			if len(page.Items) != 2 || page.Items[0].ID != q.Items[1].ID {
+				t.Errorf("limit=2&offset=1: %+v", page.Items)
+			}
+			var none struct{ Items []core.Campaign }
+			f.do(t, "GET", "/api/v1/campaigns?min_reports=4", nil, analyst).decode(t, &none)
+			if len(none.Items) != 0 {
+				t.Errorf("min_reports=4 lists a campaign of three reports: %+v", none.Items)
+			}
 			if len(q.Items[0].Attachments) != 1 {
 				t.Fatalf("attachments: %+v", q.Items[0].Attachments)
 			}

@@ -249,17 +249,12 @@ func listQuery(r *http.Request) (records.Query, error) {
 	default:
 		fs = append(fs, core.FieldError{Field: "review_due", Reason: "must be true or false"})
 	}
-	var pfs []core.FieldError
-	out.Limit, pfs = pageParams(q)
-	fs = append(fs, pfs...)
+	out.Limit = intParam(q, "limit", 0, 1, maxPage, &fs)
 	var err error
 	if out.After, err = cursorParam(q); err != nil {
 		return out, err
 	}
-	if len(fs) > 0 {
-		return out, core.Invalid(fs...)
-	}
-	return out, nil
+	return out, invalid(fs)
 }
 
 type recordPage struct {
@@ -401,15 +396,9 @@ func (s *Server) recordAudit(w http.ResponseWriter, r *http.Request, v core.View
 		}
 		after = n
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			fs = append(fs, core.FieldError{Field: "limit", Reason: "must be a whole number from 1 to 500"})
-		}
-		limit = n
-	}
-	if len(fs) > 0 {
-		return core.Invalid(fs...)
+	limit = intParam(q, "limit", limit, 1, maxPage, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	es, err := s.Records.AuditTrail(r.Context(), v, r.PathValue("id"), after, limit)
 	if err != nil {

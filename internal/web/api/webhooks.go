@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/webhooks"
@@ -54,13 +53,10 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, v core.Vi
 }
 
 func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	limit := 100
-	if l := r.URL.Query().Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			return core.Invalid(core.FieldError{Field: "limit", Reason: "must be a number from 1 to 500"})
-		}
-		limit = n
+	var fs []core.FieldError
+	limit := intParam(r.URL.Query(), "limit", 100, 1, maxPage, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	ds, err := s.Webhooks.Deliveries(r.Context(), v, r.PathValue("id"), limit)
 	if err != nil {

@@ -1,0 +1,38 @@
+package api
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// intParam reads the whole-number query parameter name: def when it is
+// absent, else a number from lo to hi; anything else adds a precise field
+// error to fs (and gives def), so that a list never quietly answers
+// another question than the one asked.
+func intParam(q url.Values, name string, def, lo, hi int, fs *[]core.FieldError) int {
+	x := q.Get(name)
+	if x == "" {
+		return def
+	}
+	n, err := strconv.Atoi(x)
+	if err != nil || n < lo || n > hi {
+		*fs = append(*fs, core.FieldError{Field: name, Reason: fmt.Sprintf("must be a whole number from %d to %d", lo, hi)})
+		return def
+	}
+	return n
+}
+
+// maxPage is the most items a list's page may ask for, where the list
+// says no other.
+const maxPage = 500
+
+// invalid is the refusal of the fields in fs, or nil when there are none.
+func invalid(fs []core.FieldError) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	return core.Invalid(fs...)
+}
