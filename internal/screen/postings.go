@@ -9,7 +9,7 @@ import "slices"
 // containers per key and a string per key: roaring bitmaps held about six
 // objects each, and the index over OFAC, UN and US Congress had 186,000
 // objects fewer without them and the keys' strings (of 497,000), for
-// every collection to mark (see Benchmarks, session 16).
+// every collection to mark (see docs/benchmarks-history.md, session 16).
 //
 // The index's lock guards it: get's lists are read under the read lock, and
 // add and remove, which may move every list, run under the write lock.
