@@ -39,11 +39,22 @@ func Deliver(ctx context.Context, interval time.Duration, wake func() <-chan str
 	}
 }
 
-// Backoff is the wait before the next attempt of a delivery that failed
-// attempts times: drawn uniformly in [0, min(ceil, base·2^(attempts-1))]
-// (exponential backoff with full jitter, so that receivers coming back
-// after an outage are not hit by every sender at once).
-func Backoff(attempts int, base, ceil time.Duration) time.Duration {
+// Backoff is a retry schedule: the wait before the next attempt of a
+// delivery that failed attempts times is drawn uniformly in [0, min(Max,
+// Base·2^(attempts-1))] (exponential backoff with full jitter, so that
+// receivers coming back after an outage are not hit by every sender at
+// once). A Base or Max of zero or less is unset: Wait takes it from def.
+type Backoff struct{ Base, Max time.Duration }
+
+// Wait is the wait before the next attempt, after attempts failed ones.
+func (b Backoff) Wait(attempts int, def Backoff) time.Duration {
+	base, ceil := b.Base, b.Max
+	if base <= 0 {
+		base = def.Base
+	}
+	if ceil <= 0 {
+		ceil = def.Max
+	}
 	limit := max(base, 0)
 	for i := 1; i < attempts && limit < ceil; i++ {
 		limit *= 2

@@ -75,31 +75,32 @@ func TestDeliverWithoutWakeTicks(t *testing.T) {
 	}
 }
 
-// TestBackoffStaysInItsWindow: each wait lies in [0, min(ceil,
-// base·2^(n-1))], reaches past half of it in some draws (the window grows
-// as it should), and a ceiling below the base or a nonpositive base gives
-// no negative wait.
+// TestBackoffStaysInItsWindow: each wait lies in [0, min(Max,
+// Base·2^(n-1))] and reaches past half of it in some draws (the window
+// grows as it should); an unset (zero or negative) Base or Max is taken
+// from the default, so that a bad setting never means retrying at once;
+// a ceiling below the base gives no wait above the ceiling.
 func TestBackoffStaysInItsWindow(t *testing.T) {
-	base, ceil := time.Second, time.Minute
-	for n := 1; n <= 12; n++ {
-		limit := min(ceil, base<<(n-1))
+	def := Backoff{Base: time.Second, Max: time.Minute}
+	window := func(b Backoff, n int, limit time.Duration) {
+		t.Helper()
 		var high bool
 		for range 200 {
-			b := Backoff(n, base, ceil)
-			if b < 0 || b > limit {
-				t.Fatalf("attempt %d waits %v, outside [0, %v]", n, b, limit)
+			w := b.Wait(n, def)
+			if w < 0 || w > limit {
+				t.Fatalf("%+v, attempt %d waits %v, outside [0, %v]", b, n, w, limit)
 			}
-			high = high || b > limit/2
+			high = high || w > limit/2
 		}
 		if !high {
-			t.Fatalf("attempt %d never waited past half of %v", n, limit)
+			t.Fatalf("%+v, attempt %d never waited past half of %v", b, n, limit)
 		}
 	}
-	for _, c := range []struct{ base, ceil time.Duration }{{time.Second, time.Millisecond}, {0, time.Second}, {-time.Second, -time.Second}} {
-		for n := 0; n < 5; n++ {
-			if b := Backoff(n, c.base, c.ceil); b < 0 || b > max(c.ceil, 0) {
-				t.Fatalf("Backoff(%d, %v, %v) = %v", n, c.base, c.ceil, b)
-			}
-		}
+	for n := 1; n <= 12; n++ {
+		limit := min(time.Minute, time.Second<<(n-1))
+		window(def, n, limit)
+		window(Backoff{}, n, limit)                                      // unset: the default
+		window(Backoff{Base: -time.Second, Max: -time.Minute}, n, limit) // negative: unset
 	}
+	window(Backoff{Base: time.Second, Max: time.Millisecond}, 3, time.Millisecond)
 }

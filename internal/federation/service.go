@@ -2,7 +2,6 @@ package federation
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -468,7 +467,7 @@ func (s *Service) Step(ctx context.Context) error {
 
 // backoff is the wait before a failed message's next attempt.
 func (s *Service) backoff(attempts int) time.Duration {
-	return events.Backoff(attempts, cmp.Or(s.BaseBackoff, time.Second), cmp.Or(s.MaxBackoff, 5*time.Minute))
+	return events.Backoff{Base: s.BaseBackoff, Max: s.MaxBackoff}.Wait(attempts, events.Backoff{Base: time.Second, Max: 5 * time.Minute})
 }
 
 // messageID names the message about one version of an object to one

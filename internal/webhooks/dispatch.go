@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -309,7 +308,7 @@ func (d *Dispatcher) save(ctx context.Context, dl *core.Delivery) error {
 
 // backoff is the wait before attempt n+1: uniform in [0, min(max, base·2ⁿ⁻¹)].
 func (d *Dispatcher) backoff(attempts int) time.Duration {
-	return events.Backoff(attempts, cmp.Or(d.BaseBackoff, 5*time.Second), cmp.Or(d.MaxBackoff, time.Hour))
+	return events.Backoff{Base: d.BaseBackoff, Max: d.MaxBackoff}.Wait(attempts, events.Backoff{Base: 5 * time.Second, Max: time.Hour})
 }
 
 // send makes one signed POST and reports the status and why it failed.

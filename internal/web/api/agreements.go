@@ -30,7 +30,7 @@ func (s *Server) agreementRoutes() []route {
 		{"q", "query", "Text in a title (any language) or the reference."},
 		{"signed_from", "query", "Signed on or after, YYYY-MM-DD."}, {"signed_to", "query", "Signed on or before, YYYY-MM-DD."},
 		{"expires_from", "query", "Expires on or after, YYYY-MM-DD."}, {"expires_to", "query", "Expires on or before, YYYY-MM-DD."},
-		{"page", "query", "Page number, from 1."}, {"limit", "query", "Page size, 1 to 200 (default 50)."},
+		{"page", "query", "Page number, 1 to 10,000."}, {"limit", "query", "Page size, 1 to 200 (default 50)."},
 	}
 	return []route{
 		{Method: "POST", Path: "/api/v1/agreements", Summary: "Register an agreement your bureau's country is party to (draft, or signed or in force after the fact)", Body: "AgreementInput", Resp: "Agreement", Status: 201, h: s.createAgreement},
@@ -67,8 +67,9 @@ func AgreementQuery(q url.Values) (agreements.Query, error) {
 		Gathering: get("gathering"), Text: get("q"), SignedFrom: get("signed_from"), SignedTo: get("signed_to"),
 		ExpiresFrom: get("expires_from"), ExpiresTo: get("expires_to")}
 	var fs []core.FieldError
-	out.Page = intParam(q, "page", 0, 1, agreements.MaxPage, &fs)
-	out.Limit = intParam(q, "limit", 0, 1, agreements.MaxPageSize, &fs)
+	// The service refuses a page or a size past its most, and audits it.
+	out.Page = intParam(q, "page", 0, 1, noMax, &fs)
+	out.Limit = intParam(q, "limit", 0, 1, noMax, &fs)
 	return out, invalid(fs)
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 
@@ -19,11 +20,19 @@ func intParam(q url.Values, name string, def, lo, hi int, fs *[]core.FieldError)
 	}
 	n, err := strconv.Atoi(x)
 	if err != nil || n < lo || n > hi {
-		*fs = append(*fs, core.FieldError{Field: name, Reason: fmt.Sprintf("must be a whole number from %d to %d", lo, hi)})
+		reason := fmt.Sprintf("must be a whole number from %d to %d", lo, hi)
+		if hi == noMax {
+			reason = fmt.Sprintf("must be a whole number from %d", lo)
+		}
+		*fs = append(*fs, core.FieldError{Field: name, Reason: reason})
 		return def
 	}
 	return n
 }
+
+// noMax is intParam's hi where the service behind the list sets the most
+// (and audits its refusal).
+const noMax = math.MaxInt
 
 // maxPage is the most items a list's page may ask for, where the list
 // says no other.
