@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -25,49 +24,8 @@ import (
 	"github.com/manara-hub/manara/internal/reports"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
+	"github.com/manara-hub/manara/internal/web/browsertest"
 )
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("browser tests: no Chromium found (install the distribution's chromium package)")
-	}
-	t.Skip("browser tests skipped: no chromium binary on PATH (apt-get install chromium)")
-	return ""
-}
-
-func screenshotDir(t *testing.T) string {
-	if d := os.Getenv("MANARA_SCREENSHOTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
-
-// newBrowser starts Chromium as a mid-size phone's screen and answers a
-// tab's context.
-func newBrowser(t *testing.T) context.Context {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(412, 915))
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil { // start the browser; the tab lives as long as ctx
-		t.Fatal(err)
-	}
-	return ctx
-}
 
 type citizenTab struct {
 	t         *testing.T
@@ -159,8 +117,8 @@ type powState struct {
 // the receipt and secret and adds information — in Arabic and French,
 // at the default difficulty.
 func TestBrowserCitizenReportAndFollowUp(t *testing.T) {
-	browser := newBrowser(t)
-	dir := screenshotDir(t)
+	browser := browsertest.Start(t, 412, 915) // a mid-size phone
+	dir := browsertest.Screenshots(t)
 	cats, err := i18n.Shared()
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +233,7 @@ func TestBrowserCitizenReportAndFollowUp(t *testing.T) {
 // checks the worker's answer against the server's check. The figures are
 // logged, never asserted.
 func TestBrowserProofOfWorkRate(t *testing.T) {
-	browser := newBrowser(t)
+	browser := browsertest.Start(t, 412, 915) // a mid-size phone
 	f, _ := newIndexedFixture(t, storetest.Backend{Name: "sqlite", Open: storetest.OpenSQLite}, api.Config{Version: "test"}, nil)
 	if err := chromedp.Do(browser, chromedp.Navigate(f.URL+"/report?lang=en"), chromedp.WaitVisible("#send")); err != nil {
 		t.Fatal(err)

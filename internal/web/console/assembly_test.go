@@ -11,6 +11,7 @@ import (
 	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/browsertest"
 )
 
 var (
@@ -142,23 +143,11 @@ func TestAssemblyPages(t *testing.T) {
 // signature with its session, unblinds it and casts the ballot with no
 // credentials; the ballot is on the board and the count verifies.
 func TestBrowserVotingBooth(t *testing.T) {
-	exe := chromiumPath(t)
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1024, 1366))
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := browsertest.Start(t, 1024, 1366)
 	e := newEnv(t, storetest.Backend{Name: "sqlite", Open: storetest.OpenSQLite})
 	a := newAssembly(t, e)
 	e.user(t, "ma.supervisor", "MA", core.RoleSupervisor, true)
-	tb := &tab{t: t, ctx: ctx, dir: screenshots(t), lang: "ar"}
+	tb := &tab{t: t, ctx: ctx, dir: browsertest.Screenshots(t), lang: "ar"}
 	tb.signIn(e, "ma.supervisor")
 	tb.do("open the booth", chromedp.Navigate(e.URL+"/assembly/rounds/"+a.open+"/booth?delay=0"), chromedp.WaitVisible("#ballot"))
 	if tb.attr("html", "dir") != "rtl" {

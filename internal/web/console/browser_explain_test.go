@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n/i18ntest"
 	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/browsertest"
 )
 
 // TestBrowserExplanationInLanguage: a border officer screens a name in
@@ -20,20 +20,8 @@ import (
 // the hit's page says the query field by field in that language.
 // Screenshots are kept (see screenshots).
 func TestBrowserExplanationInLanguage(t *testing.T) {
-	exe := chromiumPath(t)
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	dir := screenshots(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 1024))
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatal(err)
-	}
+	browser := browsertest.Start(t, 1280, 1024)
+	dir := browsertest.Screenshots(t)
 	// What each language's explanation must say (its words for weight,
 	// agreement and difference), and the label's notice type.
 	want := map[string][]string{

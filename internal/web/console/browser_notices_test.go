@@ -12,6 +12,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n/i18ntest"
 	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/browsertest"
 )
 
 func (b *tab) html() string {
@@ -43,20 +44,8 @@ func (b *tab) fill(what string, fields [][2]string) {
 // in the page's language: no raw key and no English word of the
 // interface. Screenshots are kept (see screenshots).
 func TestBrowserYellowAndSilverNotices(t *testing.T) {
-	exe := chromiumPath(t)
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	dir := screenshots(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1024, 1366))
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatal(err)
-	}
+	browser := browsertest.Start(t, 1024, 1366)
+	dir := browsertest.Screenshots(t)
 	type texts struct {
 		circumstances, place, activity, description string
 		want                                        []string // on the pages read back

@@ -7,7 +7,6 @@ package console_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,33 +18,8 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/browsertest"
 )
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("browser tests: no Chromium found (install the distribution's chromium package; .ci/run does)")
-	}
-	t.Skip("browser tests skipped: no chromium binary on PATH (apt-get install chromium)")
-	return ""
-}
-
-// screenshots is where screenshots go: MANARA_SCREENSHOTS if set (kept),
-// else the test's temporary directory.
-func screenshots(t *testing.T) string {
-	if d := os.Getenv("MANARA_SCREENSHOTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
 
 type tab struct {
 	t    *testing.T
@@ -104,20 +78,8 @@ func (b *tab) signIn(e *env, username string) {
 }
 
 func TestBrowserRedNoticeToLiveHit(t *testing.T) {
-	exe := chromiumPath(t)
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	dir := screenshots(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1024, 1366)) // a tablet, portrait
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil { // start the browser
-		t.Fatal(err)
-	}
+	browser := browsertest.Start(t, 1024, 1366) // a tablet, portrait
+	dir := browsertest.Screenshots(t)
 	want := map[string]struct{ published, possible string }{
 		"ar": {"منشورة", ""},
 		"fr": {"Publiée", ""},
