@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -19,7 +17,6 @@ import (
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/screen"
-	"github.com/manara-hub/manara/internal/store/sqlite"
 	"github.com/manara-hub/manara/internal/web/api"
 )
 
@@ -47,19 +44,11 @@ func accreditationSuite(ctx context.Context, o Options) ([]Row, error) {
 		return []Row{{Dataset: "accreditation", Metric: "skipped", Value: "the OFAC list is not at " + o.Corpora + ": " + err.Error()}}, nil
 	}
 	all := append(append([]entry{}, ofac...), un...)
-	dir, err := os.MkdirTemp("", "manara-bench-accreditation")
+	st, done, err := tempStore(ctx, "accreditation")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	st, err := sqlite.Open(filepath.Join(dir, "data"))
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return nil, err
-	}
+	defer done()
 	if err := storeEntries(ctx, st, all); err != nil {
 		return nil, err
 	}

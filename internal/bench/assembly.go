@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -19,7 +18,6 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/records"
-	"github.com/manara-hub/manara/internal/store/sqlite"
 	"github.com/manara-hub/manara/internal/web/api"
 )
 
@@ -29,19 +27,11 @@ import (
 // publishes the result. It measures each phase and the independent
 // verification of the board.
 func assemblySuite(ctx context.Context, o Options) ([]Row, error) {
-	dir, err := os.MkdirTemp("", "manara-bench-assembly")
+	st, done, err := tempStore(ctx, "assembly")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	st, err := sqlite.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return nil, err
-	}
+	defer done()
 	a := auth.NewService(st)
 	srv := api.New(st, a, records.New(st), slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "bench"})
 	ts := httptest.NewServer(srv.Handler())

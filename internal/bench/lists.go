@@ -20,6 +20,8 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/imports"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/store/sqlite"
+	"github.com/manara-hub/manara/internal/store/sqlstore"
 )
 
 // Row is one line of the report.
@@ -45,6 +47,25 @@ func record(owner, kind string, data map[string]any) *core.Record {
 	b, _ := json.Marshal(data)
 	return &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Kind: kind, Owner: owner, Status: core.StatusActive, Version: 1,
 		Releasability: core.Releasability{Mode: core.ReleaseAll}, Data: b}
+}
+
+// tempStore opens a migrated embedded store in a new temporary folder
+// named for the suite; done closes it and removes the folder.
+func tempStore(ctx context.Context, suite string) (st *sqlstore.Store, done func(), err error) {
+	dir, err := os.MkdirTemp("", "manara-bench-"+suite+"-")
+	if err != nil {
+		return nil, nil, err
+	}
+	if st, err = sqlite.Open(filepath.Join(dir, "data")); err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	done = func() { st.Close(); os.RemoveAll(dir) }
+	if _, err := st.Migrate(ctx); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return st, done, nil
 }
 
 // storeEntries writes the entries' records to st, a thousand a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
-	"github.com/manara-hub/manara/internal/store/sqlite"
 )
 
 // ReportGen makes citizen reports with realistic reuse of indicators:
@@ -116,19 +114,11 @@ type ReportsResult struct {
 // proof-of-work is checked at difficulty 0: the client's work is not the
 // server's cost).
 func IngestReports(ctx context.Context, n int, seed uint64, logf func(string, ...any)) (*ReportsResult, error) {
-	dir, err := os.MkdirTemp("", "manara-bench-reports-")
+	st, done, err := tempStore(ctx, "reports")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	st, err := sqlite.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return nil, err
-	}
+	defer done()
 	svc := reports.New(st, records.New(st), notices.New(st), "MA")
 	svc.PoW.Difficulty = 0
 	gen := NewReportGen(n, seed)
