@@ -31,7 +31,6 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/screen"
-	"github.com/manara-hub/manara/internal/store/sqlite"
 	"github.com/manara-hub/manara/internal/web/api"
 )
 
@@ -45,15 +44,16 @@ const rounds = 5
 // what made "every hit new" cost no more than repeats before: no hit was
 // written at all).
 type httpBench struct {
-	o      Options
-	st     core.Store
-	srv    *api.Server
-	ts     *httptest.Server
-	aw     *audit.Writer
-	addr   string
-	key    string
-	dir    string
-	closed bool
+	o    Options
+	st   core.Store
+	srv  *api.Server
+	ts   *httptest.Server
+	aw   *audit.Writer
+	addr string
+	key  string
+	// closeStore closes the store and removes its temporary folder.
+	closeStore func()
+	closed     bool
 	// inHandler times each request from the handler's start to its
 	// return, beside the client's whole round trip.
 	inHandler handlerTimes
@@ -101,21 +101,11 @@ func (h *handlerTimes) stop() []time.Duration {
 }
 
 func newHTTPBench(ctx context.Context, o Options, idx *screen.Index, all []entry) (*httpBench, error) {
-	dir, err := os.MkdirTemp("", "manara-bench")
+	st, done, err := tempStore(ctx, "http")
 	if err != nil {
 		return nil, err
 	}
-	b := &httpBench{o: o, dir: dir}
-	st, err := sqlite.Open(filepath.Join(dir, "data"))
-	if err != nil {
-		b.close()
-		return nil, err
-	}
-	b.st = st
-	if _, err := st.Migrate(ctx); err != nil {
-		b.close()
-		return nil, err
-	}
+	b := &httpBench{o: o, st: st, closeStore: done}
 	if err := storeEntries(ctx, st, all); err != nil {
 		b.close()
 		return nil, err
@@ -150,10 +140,9 @@ func (b *httpBench) close() {
 	if b.aw != nil {
 		b.aw.Close()
 	}
-	if b.st != nil {
-		b.st.Close()
+	if b.closeStore != nil {
+		b.closeStore()
 	}
-	os.RemoveAll(b.dir)
 }
 
 // hitCounts returns the hit records in the store and the sightings they
@@ -479,11 +468,7 @@ func floorRows(ctx context.Context, o Options, missQ []query, seq int) ([]Row, e
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "manara-bench")
-	if err != nil {
-		return nil, err
-	}
-	bare := &httpBench{o: o, dir: dir, key: "unused"}
+	bare := &httpBench{o: o, key: "unused"}
 	defer bare.close()
 	bare.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -544,7 +529,7 @@ func (b *httpBench) answer(q query) ([]byte, string, error) {
 // external sends the bodies from a separate process (o.Client, which runs
 // [Client]) over loopback TCP and returns what it measured.
 func (b *httpBench) external(ctx context.Context, bs [][]byte, conc int) (sent, error) {
-	f, err := os.CreateTemp(b.dir, "bodies")
+	f, err := os.CreateTemp("", "manara-bench-bodies-")
 	if err != nil {
 		return sent{}, err
 	}

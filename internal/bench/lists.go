@@ -5,7 +5,6 @@ package bench
 
 import (
 	"bufio"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -13,15 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/imports"
 	"github.com/manara-hub/manara/internal/members"
-	"github.com/manara-hub/manara/internal/store/sqlite"
-	"github.com/manara-hub/manara/internal/store/sqlstore"
 )
 
 // Row is one line of the report.
@@ -47,49 +43,6 @@ func record(owner, kind string, data map[string]any) *core.Record {
 	b, _ := json.Marshal(data)
 	return &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Kind: kind, Owner: owner, Status: core.StatusActive, Version: 1,
 		Releasability: core.Releasability{Mode: core.ReleaseAll}, Data: b}
-}
-
-// tempStore opens a migrated embedded store in a new temporary folder
-// named for the suite; done closes it and removes the folder.
-func tempStore(ctx context.Context, suite string) (st *sqlstore.Store, done func(), err error) {
-	dir, err := os.MkdirTemp("", "manara-bench-"+suite+"-")
-	if err != nil {
-		return nil, nil, err
-	}
-	if st, err = sqlite.Open(filepath.Join(dir, "data")); err != nil {
-		os.RemoveAll(dir)
-		return nil, nil, err
-	}
-	done = func() { st.Close(); os.RemoveAll(dir) }
-	if _, err := st.Migrate(ctx); err != nil {
-		done()
-		return nil, nil, err
-	}
-	return st, done, nil
-}
-
-// storeEntries writes the entries' records to st, a thousand a
-// transaction, as an owner would have entered them, so that a bench's
-// server answers from records it holds.
-func storeEntries(ctx context.Context, st core.Store, all []entry) error {
-	now := time.Now().UTC()
-	for i := 0; i < len(all); i += 1000 {
-		err := st.Update(ctx, func(tx core.Tx) error {
-			for _, e := range all[i:min(i+1000, len(all))] {
-				r := *e.rec
-				r.CreatedAt, r.UpdatedAt, r.CreatedBy, r.UpdatedBy = now, now, "bench", "bench"
-				r.ReviewDate, r.RetainUntil = now.AddDate(5, 0, 0), now.AddDate(5, 0, 0)
-				if err := tx.InsertRecord(&r); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("store the listed records: %w", err)
-		}
-	}
-	return nil
 }
 
 func loadUN(dir string) ([]entry, error) {

@@ -268,8 +268,9 @@ func (s *Server) listHits(w http.ResponseWriter, r *http.Request, v core.Viewer)
 		return err
 	}
 	var fs []core.FieldError
-	if f.Limit = intParam(q, "limit", 100, 1, maxPage, &fs); len(fs) > 0 {
-		return invalid(fs)
+	f.Limit = intParam(q, "limit", 100, 1, maxPage, &fs)
+	if err := invalid(fs); err != nil {
+		return err
 	}
 	items, err := s.Hits.List(r.Context(), v, f)
 	if err != nil {
