@@ -10,11 +10,9 @@ package events
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 )
 
@@ -89,8 +87,8 @@ func Head(ctx context.Context, st core.Store) (int64, error) {
 }
 
 // Read returns up to limit events after seq addressed to v's bureau that
-// access.CanSeeEvent lets v see, and the position to read from next
-// (past the events it withheld too).
+// the access decision lets v see (Sight), and the position to read from
+// next (past the events it withheld too).
 func Read(ctx context.Context, st core.Store, v core.Viewer, after int64, limit int) ([]core.Event, int64, error) {
 	if v.Bureau == "" && !v.System {
 		return nil, after, nil
@@ -106,48 +104,19 @@ func Read(ctx context.Context, st core.Store, v core.Viewer, after int64, limit 
 		if err != nil {
 			return err
 		}
-		recs := map[string]*core.Record{}
+		sight := NewSight(tx)
 		for i := range es {
 			e := &es[i]
 			next = e.Seq
-			if err := ThreadRecord(tx, e); err != nil {
+			ok, err := sight.Allows(v, e)
+			if err != nil {
 				return err
 			}
-			var rec *core.Record
-			if e.RecordID != "" {
-				r, seen := recs[e.RecordID]
-				if !seen {
-					r, err = tx.GetRecord(e.RecordID)
-					if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
-						return err
-					}
-					recs[e.RecordID] = r
-				}
-				rec = r
-			}
-			if access.CanSeeEvent(v, e, rec) {
+			if ok {
 				out = append(out, *e)
 			}
 		}
 		return nil
 	})
 	return out, next, err
-}
-
-// ThreadRecord gives a message event written before messages named the
-// record of their thread (core.Event.RecordID) that record, read from the
-// thread, so that old events are decided about the record as new ones
-// are (the event stream here, webhook deliveries in webhooks).
-func ThreadRecord(tx core.Tx, e *core.Event) error {
-	if e.RecordID != "" || !strings.HasPrefix(e.Type, "message.") || e.Subject == "" {
-		return nil
-	}
-	th, err := tx.GetThread(e.Subject)
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	e.RecordID = th.RecordID
-	return nil
 }

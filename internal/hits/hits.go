@@ -528,11 +528,20 @@ func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View
 		}
 		var shown []string
 		for _, h := range hs {
-			if d := disclosure(tx, v, h); d != access.DiscloseNothing {
-				out = append(out, ViewOf(h, d))
-				if d == access.DiscloseFull {
-					shown = append(shown, h.RecordID)
-				}
+			d := disclosure(tx, v, h)
+			if d == access.DiscloseNothing {
+				continue
+			}
+			view := ViewOf(h, d)
+			// The store matches either side's state; a viewer told only
+			// "possible hit" may filter on no state it is not shown, or
+			// the filter would tell it where the owner's side stands.
+			if f.State != "" && view.OwnerState != f.State && view.SearcherState != f.State {
+				continue
+			}
+			out = append(out, view)
+			if d == access.DiscloseFull {
+				shown = append(shown, h.RecordID)
 			}
 		}
 		e := audit.Entry(v, "hit.list", audit.OK, shown...)

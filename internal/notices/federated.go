@@ -104,8 +104,7 @@ func SubmitRequestTx(tx core.Tx, v core.Viewer, in Snapshot, now time.Time) ([]*
 		Reason: "submitted by the national node", State: wf.State, Releasability: rel, Data: data}); err != nil {
 		return nil, err
 	}
-	e := event(EventSubmitted, wf, rec, now, []string{rec.Owner, members.Secretariat}, map[string]any{FederatedMarker: true})
-	return []*core.Event{e}, nil
+	return []*core.Event{submitted(wf, rec, now, map[string]any{FederatedMarker: true})}, nil
 }
 
 // MirrorTx applies, at a national node, a notice as the hub circulates

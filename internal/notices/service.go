@@ -230,6 +230,16 @@ func event(typ string, n *core.Notice, r *core.Record, at time.Time, audience []
 	return &core.Event{At: at, Type: typ, Subject: n.ID, Audience: audience, Data: raw}
 }
 
+// submitted addresses a request for review to its owner and the
+// secretariat, with the record named: the request is pending, so the
+// access decision lets through the owner and the reviewers, not every
+// secretariat viewer (nor the secretariat's webhooks under another role).
+func submitted(n *core.Notice, r *core.Record, at time.Time, extra map[string]any) *core.Event {
+	e := event(EventSubmitted, n, r, at, []string{r.Owner, members.Secretariat}, extra)
+	e.RecordID = r.ID
+	return e
+}
+
 // circulating addresses an event about a notice in circulation: every
 // bureau, with the record named so that the access decision hides it from
 // those it is not released to.
@@ -671,7 +681,7 @@ func (s *Service) Submit(ctx context.Context, v core.Viewer, id string, version 
 		}
 		n.State = core.NoticeSubmitted
 		n.SubmittedAt, n.Reviewer, n.ReviewStarted, n.Decision, n.DecidedAt, n.ReasonCategory, n.Reason = &now, "", nil, "", nil, "", ""
-		return []*core.Event{event(EventSubmitted, n, r, now, []string{r.Owner, members.Secretariat}, nil)}, nil
+		return []*core.Event{submitted(n, r, now, nil)}, nil
 	})
 }
 
@@ -912,10 +922,15 @@ func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]cor
 		if err != nil {
 			return err
 		}
-		// Another bureau sees the versions as they circulated, not the
-		// owner's drafts, and not who in the owner bureau made them.
+		// Another bureau sees the versions as they circulated, and only
+		// those that circulated to it (a notice opened to all since may
+		// have held, while it went to one country, what that country
+		// alone was to read); not the owner's drafts, and not who in the
+		// owner bureau made them.
 		if !access.SeesNoticeReview(v, r.Owner) {
-			out = slices.DeleteFunc(out, func(nv core.NoticeVersion) bool { return nv.State != core.NoticePublished })
+			out = slices.DeleteFunc(out, func(nv core.NoticeVersion) bool {
+				return nv.State != core.NoticePublished || !access.CanSeeEnvelope(v, r.Owner, core.StatusActive, nv.Releasability)
+			})
 			for i := range out {
 				out[i].By = ""
 			}

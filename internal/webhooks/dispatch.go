@@ -148,25 +148,16 @@ func (d *Dispatcher) fanOut(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		recs := map[string]*core.Record{}
+		sight := events.NewSight(tx)
 		for i := range es {
 			e := &es[i]
-			if err := events.ThreadRecord(tx, e); err != nil {
-				return err
-			}
-			var rec *core.Record
-			if e.RecordID != "" {
-				r, seen := recs[e.RecordID]
-				if !seen {
-					if r, err = tx.GetRecord(e.RecordID); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
-						return err
-					}
-					recs[e.RecordID] = r
-				}
-				rec = r
-			}
 			for _, w := range hooks {
-				if e.Seq <= w.FromSeq || !Wants(w, e.Type) || !access.CanSeeEvent(access.BureauViewer(w.Bureau, "webhook:"+w.ID), e, rec) {
+				if e.Seq <= w.FromSeq || !Wants(w, e.Type) {
+					continue
+				}
+				if ok, err := sight.Allows(access.BureauViewer(w.Bureau, "webhook:"+w.ID), e); err != nil {
+					return err
+				} else if !ok {
 					continue
 				}
 				id := uuid.Must(uuid.NewV7()).String()
@@ -252,16 +243,9 @@ func (d *Dispatcher) attempt(ctx context.Context, dl *core.Delivery) error {
 		if err := json.Unmarshal(dl.Body, &p); err != nil {
 			return err
 		}
-		if err := events.ThreadRecord(tx, &p.Event); err != nil {
+		if ok, err := events.NewSight(tx).Allows(access.BureauViewer(w.Bureau, "webhook:"+w.ID), &p.Event); err != nil {
 			return err
-		}
-		var rec *core.Record
-		if p.Event.RecordID != "" {
-			if rec, err = tx.GetRecord(p.Event.RecordID); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
-				return err
-			}
-		}
-		if !access.CanSeeEvent(access.BureauViewer(w.Bureau, "webhook:"+w.ID), &p.Event, rec) {
+		} else if !ok {
 			withheld = "the access decision no longer allows this event to reach the bureau"
 		}
 		return nil

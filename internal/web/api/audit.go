@@ -7,8 +7,10 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
 )
 
 // The audit log as a transparency log: signed checkpoints of its Merkle
@@ -43,7 +45,7 @@ func auditSchemas() obj {
 		"AuditInclusionProof": obj{"type": "object", "properties": obj{
 			"seq": obj{"type": "integer"}, "leaf_index": obj{"type": "integer"}, "tree_size": obj{"type": "integer"},
 			"root_hash": str("base64 root of the tree of tree_size entries"), "leaf_hash": str("base64 RFC 6962 leaf hash: SHA-256(0x00 || leaf_data)"),
-			"leaf_data": str("base64 canonical encoding of the entry (only for the entry's own bureau)"), "entry": ref("AuditEntry"), "proof": hashes,
+			"leaf_data": str("base64 canonical encoding of the entry (only for the entry's own bureau, and only where the entry names no record the bureau may not see now)"), "entry": ref("AuditEntry"), "proof": hashes,
 		}},
 		"AuditConsistencyProof": obj{"type": "object", "properties": obj{
 			"from": obj{"type": "integer"}, "to": obj{"type": "integer"}, "from_root": str("base64"), "to_root": str("base64"), "proof": hashes,
@@ -135,6 +137,8 @@ func (s *Server) auditInclusion(w http.ResponseWriter, r *http.Request, v core.V
 	}
 	var p *audit.InclusionProof
 	var root tlog.Hash
+	var entry *core.AuditEntry
+	whole := false
 	err := s.Store.View(r.Context(), func(tx core.Tx) (err error) {
 		if size < 0 {
 			if size, err = audit.TreeSize(tx); err != nil {
@@ -144,6 +148,14 @@ func (s *Server) auditInclusion(w http.ResponseWriter, r *http.Request, v core.V
 		if p, err = audit.ProveInclusion(tx, seq, size); err != nil {
 			return err
 		}
+		switch {
+		case v.System || members.IsSecretariat(v.Bureau) && v.Can(core.PermAdmin):
+			entry, whole = &p.Entry, true
+		case v.Bureau == p.Entry.Bureau:
+			if entry, whole, err = ownEntry(tx, v, p.Entry); err != nil {
+				return err
+			}
+		}
 		root, err = audit.RootAt(tx, size)
 		return err
 	})
@@ -152,8 +164,10 @@ func (s *Server) auditInclusion(w http.ResponseWriter, r *http.Request, v core.V
 	}
 	out := map[string]any{"seq": p.Seq, "leaf_index": p.Seq - 1, "tree_size": p.TreeSize, "root_hash": b64(root),
 		"leaf_hash": b64(p.LeafHash), "proof": b64s(p.Proof)}
-	if v.System || v.Bureau == p.Entry.Bureau || v.Bureau == "IPSG" && v.Can(core.PermAdmin) {
-		out["entry"] = p.Entry
+	if entry != nil {
+		out["entry"] = entry
+	}
+	if whole {
 		out["leaf_data"] = base64.StdEncoding.EncodeToString(audit.Leaf(&p.Entry))
 	}
 	e := audit.Entry(v, "audit.proof", audit.OK)
@@ -161,6 +175,33 @@ func (s *Server) auditInclusion(w http.ResponseWriter, r *http.Request, v core.V
 	audit.Record(r.Context(), s.Store, e)
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// ownEntry is what a bureau is shown of one of its own audit entries: the
+// entry, unless it names a record the bureau may not see now. A
+// screening's entry names every record it met, those not released to the
+// searcher included (their owners' trails need them), and a hit's or a
+// probing alert's says the score and whether the hits are withheld: told
+// only "possible hit — contact bureau X", the searcher must not read them
+// here. Such an entry is shown without those records and without its
+// query text, and so without its leaf data (the leaf hash still proves
+// it is in the log).
+func ownEntry(tx core.Tx, v core.Viewer, e core.AuditEntry) (*core.AuditEntry, bool, error) {
+	seen := make([]string, 0, len(e.RecordIDs))
+	for _, id := range e.RecordIDs {
+		rec, err := tx.GetRecord(id)
+		if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+			return nil, false, err
+		}
+		if access.CanSee(v, rec) {
+			seen = append(seen, id)
+		}
+	}
+	if len(seen) == len(e.RecordIDs) {
+		return &e, true, nil
+	}
+	e.RecordIDs, e.Query = seen, ""
+	return &e, false, nil
 }
 
 func (s *Server) auditConsistency(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
