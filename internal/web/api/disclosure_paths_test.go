@@ -6,6 +6,7 @@ package api_test
 // here. Every person here is invented.
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -191,6 +192,8 @@ func TestWithheldHitThreadEventsWithheld(t *testing.T) {
 			wantProblem(t, f.do(t, "GET", "/api/v1/hits/"+withheld, nil, es), 404, core.ENOTFOUND, "")
 
 			sc := f.subscribe(t, es, "")
+			esAdmin := f.user(t, "ES", core.RoleAdmin)
+			hook := f.registerWebhook(t, esAdmin, newReceiver(t, 0).URL, nil, "message.posted")
 			r := f.do(t, "POST", "/api/v1/threads", map[string]any{"subject": "About your screenings", "hit_id": withheld, "participants": []string{"ES"},
 				"message": map[string]any{"type": "general", "body": "Please call us."}}, ma)
 			if r.Status != http.StatusCreated {
@@ -204,6 +207,16 @@ func TestWithheldHitThreadEventsWithheld(t *testing.T) {
 				if strings.Contains(string(raw), withheld) || strings.Contains(string(raw), thread) {
 					t.Errorf("ES, from whom the hit is withheld and who may not see the thread, is sent %s: %s", ev.Type, raw)
 				}
+			}
+			// Nor does ES's webhook get a delivery of it.
+			if err := f.Dispatcher.Step(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var dl struct{ Items []core.Delivery }
+			if r := f.do(t, "GET", "/api/v1/webhooks/"+hook+"/deliveries", nil, esAdmin); r.Status != http.StatusOK {
+				t.Fatalf("deliveries: %s", r)
+			} else if r.decode(t, &dl); len(dl.Items) != 0 {
+				t.Errorf("ES's webhook is sent an event of the withheld hit's thread: %+v", dl.Items)
 			}
 		})
 	}
