@@ -280,10 +280,16 @@ func CanManageWebhooks(v core.Viewer, bureau string) bool {
 
 // BureauViewer is the viewer a bureau's automated receiver (a webhook) is
 // decided as: that bureau, reading records and screening results, nothing
-// more. Deliveries are filtered through CanSeeEvent with it.
+// more: its role is none a person or a key holds, so that it is no one's
+// triage unit (CanTriageReports) either. Deliveries are filtered through
+// events.Sight with it.
 func BureauViewer(bureau, id string) core.Viewer {
-	return core.Viewer{Bureau: bureau, KeyID: id, Permissions: []string{core.PermRecordsRead, core.PermScreen}}
+	return core.Viewer{Bureau: bureau, KeyID: id, Role: receiverRole, Permissions: []string{core.PermRecordsRead, core.PermScreen}}
 }
+
+// receiverRole is BureauViewer's role: not among core.Roles, which are
+// the only roles auth gives a user or a key.
+const receiverRole = "receiver"
 
 // IsReviewer reports whether v reviews notice requests: a user or key of
 // the secretariat with the reviewer role.

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/access"
@@ -12,15 +13,17 @@ import (
 // receive: the stream's reader here and the webhooks' fan-out and
 // delivery ask it, so that both decide alike. It reads what each decision
 // needs once for all the events it is asked about: the record an event
-// names, and for a message event its thread and the thread's subject as
-// they stand now. A thread's events reach only those who may see the
-// thread (access.CanSeeThread): a thread on a hit withheld from its
-// searcher names no record, and must tell that searcher nothing all the
-// same.
+// names, for a message event its thread and the thread's subject as they
+// stand now, and for an event of accreditation, meetings, citizen reports
+// or agreements what that area's own rule decides on. A thread's events
+// reach only those who may see the thread (access.CanSeeThread): a thread
+// on a hit withheld from its searcher names no record, and must tell that
+// searcher nothing all the same.
 type Sight struct {
-	tx      core.Tx
-	recs    map[string]*core.Record
-	threads map[string]*threadSight
+	tx         core.Tx
+	recs       map[string]*core.Record
+	threads    map[string]*threadSight
+	gatherings map[string]*core.Gathering
 }
 
 type threadSight struct {
@@ -31,7 +34,7 @@ type threadSight struct {
 
 // NewSight returns a sight reading through tx.
 func NewSight(tx core.Tx) *Sight {
-	return &Sight{tx: tx, recs: map[string]*core.Record{}, threads: map[string]*threadSight{}}
+	return &Sight{tx: tx, recs: map[string]*core.Record{}, threads: map[string]*threadSight{}, gatherings: map[string]*core.Gathering{}}
 }
 
 // Allows reports whether v may receive e. A message event written before
@@ -55,7 +58,67 @@ func (s *Sight) Allows(v core.Viewer, e *core.Event) (bool, error) {
 	if !access.CanSeeEvent(v, e, rec) {
 		return false, nil
 	}
-	return t == nil || t.th == nil || access.CanSeeThread(v, t.th, t.hit, t.rec), nil
+	if t != nil && t.th != nil {
+		return access.CanSeeThread(v, t.th, t.hit, t.rec), nil
+	}
+	return s.areaAllows(v, e)
+}
+
+// areaAllows asks, of an event about what an area with an access rule of
+// its own keeps (and that names no record), that rule too: being of the
+// audience bureau is not enough to read a participant's status, a
+// citizen's report or another delegation's meeting.
+func (s *Sight) areaAllows(v core.Viewer, e *core.Event) (bool, error) {
+	switch family, _, _ := strings.Cut(e.Type, "."); family {
+	case "accreditation":
+		var d struct {
+			Gathering string `json:"gathering"`
+		}
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			return false, nil // unreadable: told to no one
+		}
+		g, err := s.gathering(d.Gathering)
+		if err != nil {
+			return false, err
+		}
+		return access.Accreditation(v, g).Unit, nil
+	case "meeting":
+		m, err := s.tx.GetMeetingRequest(e.Subject)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		g, err := s.gathering(m.Gathering)
+		if err != nil {
+			return false, err
+		}
+		return access.Meeting(v, g, m).See, nil
+	case "report", "campaign":
+		// Addressed to the receiving bureau alone.
+		return len(e.Audience) == 1 && access.CanTriageReports(v, e.Audience[0]), nil
+	case "agreement":
+		a, err := s.tx.GetAgreement(e.Subject)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		return access.CanSeeAgreement(v, a), nil
+	}
+	return true, nil
+}
+
+func (s *Sight) gathering(id string) (*core.Gathering, error) {
+	if g, seen := s.gatherings[id]; seen {
+		return g, nil
+	}
+	g, err := s.tx.GetGathering(id)
+	if err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+		return nil, err
+	}
+	s.gatherings[id] = g
+	return g, nil
 }
 
 func (s *Sight) record(id string) (*core.Record, error) {
