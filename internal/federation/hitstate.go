@@ -141,11 +141,18 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 		return 0, err
 	}
 	st := pl.Step
+	unknown := refusal{fmt.Sprintf("hit %s is unknown here", clip(pl.HitID, 40))}
 	h, err := tx.GetHit(pl.HitID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
-		return 0, refusal{fmt.Sprintf("hit %s is unknown here", clip(pl.HitID, 40))}
+		return 0, unknown
 	} else if err != nil {
 		return 0, err
+	}
+	if s.Role == core.FedRoleHub && p.Role == core.FedRoleNode && p.Bureau != h.Owner && p.Bureau != h.Searcher {
+		// A node that is no side of the hit is told what it would be of
+		// a hit that does not exist: nothing of its reference, owner or
+		// searcher, nor that it exists (the receipt is signed and kept).
+		return 0, unknown
 	}
 	if h.Owner != b.Owner {
 		return 0, refusal{fmt.Sprintf("the bundle names %s as owner, the hit %s", clip(b.Owner, 20), h.Owner)}
@@ -156,9 +163,6 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 	}
 	switch {
 	case s.Role == core.FedRoleHub && p.Role == core.FedRoleNode:
-		if p.Bureau != h.Owner && p.Bureau != h.Searcher {
-			return 0, refusal{fmt.Sprintf("node %s is no side of hit %s (%s's record, searched by %s)", p.Bureau, h.Reference, h.Owner, h.Searcher)}
-		}
 		if p.Bureau != sideBureau {
 			return 0, refusal{fmt.Sprintf("node %s may change only its own side of hit %s, not the %s's", p.Bureau, h.Reference, pl.Side)}
 		}

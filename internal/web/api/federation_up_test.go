@@ -384,7 +384,9 @@ func TestFederationHitSteps(t *testing.T) {
 			raw := forgeFrom(t, ng, hub, federation.TypeHitState, esHit, 3, "MA", core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}, []string{},
 				map[string]any{"hit_id": esHit, "side": "owner", "index": 3, "step": st})
 			rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub)
-			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "no side") {
+			// Told what it would be of a hit that does not exist: nothing
+			// of the hit's reference or sides.
+			if rc.Outcome != federation.OutcomeRefused || rc.Reason != "hit "+esHit+" is unknown here" {
 				t.Fatalf("NG changing MA and ES's hit: %+v", rc)
 			}
 			if hub.refusalsAudited(t, "federation.receive") <= hubAudit {
