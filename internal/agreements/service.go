@@ -16,6 +16,7 @@ import (
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/files"
+	"github.com/manara-hub/manara/internal/members"
 )
 
 // Event types written to the event stream: to every bureau for a public
@@ -271,7 +272,10 @@ func (s *Service) filter(q Query) (core.AgreementFilter, error) {
 	if f.Party != "" && len(f.Party) > 40 {
 		fs.add("party", "must be a party: a country code (MA), an agency (MA:DGSN) or an organisation code (AFRIPOL)")
 	}
-	if f.Country != "" && len(f.Country) != 2 {
+	// A code of no member would search for what cannot be there and be
+	// answered an empty page, as if nothing matched. Alpha-2 only, as the
+	// parties are written (and as the party filter takes them).
+	if f.Country != "" && !members.Valid(f.Country) {
 		fs.add("country", "must be a member country's ISO alpha-2 code, such as MA")
 	}
 	if f.Subject != "" && !slices.Contains(core.AgreementSubjects, f.Subject) {

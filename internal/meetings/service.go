@@ -680,10 +680,16 @@ func (s *Service) Requests(ctx context.Context, v core.Viewer, gid, party string
 		if g, rights, err = loadGathering(tx, v, gid); err != nil {
 			return err
 		}
+		// Parties are stored in capitals: a delegation asking for "fr" is
+		// asking for its own, and a code that takes no part in g would
+		// be answered an empty list as if it had no meetings.
+		party = strings.ToUpper(strings.TrimSpace(party))
 		switch {
 		case party == "" && rights.Organiser:
 		case party == "":
 			party = v.Bureau
+		case !isParty(g, party):
+			return core.Invalid(core.FieldError{Field: "party", Reason: "must be a member country's bureau (ISO alpha-2 code) or one of the gathering's organisations" + orgList(g)})
 		case !rights.Organiser && !slices.Contains(rights.Parties, party):
 			return core.Errorf(core.EFORBIDDEN, "a delegation sees its own requests and schedule only")
 		}

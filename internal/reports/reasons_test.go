@@ -14,8 +14,9 @@ import (
 )
 
 // TestReasonCodes: every reason Validate gives has a code, and every code
-// (and the proof-of-work's) a "reason.<code>" message in every catalog,
-// so that the citizen's page says each refusal in the citizen's language.
+// (and the proof-of-work's, and triage's full notes) a "reason.<code>"
+// message in every catalog, so that the citizen's page and the console say
+// each refusal in the reader's language.
 func TestReasonCodes(t *testing.T) {
 	src, err := os.ReadFile("service.go")
 	if err != nil {
@@ -38,7 +39,7 @@ func TestReasonCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := []string{"pow_retry", "pow_wait"}
+	codes := []string{"pow_retry", "pow_wait", "notes_full"}
 	for _, c := range reasonCodes {
 		codes = append(codes, c)
 	}

@@ -57,6 +57,7 @@ const (
 	MaxReportBytes     = 12 << 20 // all attachments of a report together
 	MaxAdditions       = 50
 	MaxAddition        = 5000 // characters of one addition
+	MaxNotes           = 200  // the unit's notes on one report
 	DefaultCap         = 50
 )
 
@@ -221,6 +222,11 @@ func Validate(in *Input) (*core.Report, error) {
 			bad(p+".method", "must be one of %s", strings.Join(PaymentMethods, ", "))
 		}
 		l.Date = text(p+".date", l.Date, 40)
+		if l.Date != "" {
+			if _, err := records.ParseDate(l.Date); err != nil {
+				bad(p+".date", "must be a date YYYY-MM-DD or an RFC 3339 time")
+			}
+		}
 		l.IBAN = text(p+".iban", l.IBAN, 100)
 		l.Wallet = text(p+".wallet", l.Wallet, 200)
 		l.TxHash = text(p+".tx_hash", l.TxHash, 200)

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -156,6 +158,9 @@ func ParseSTIX(raw []byte, amberTo []string) ([]ImportedIndicator, error) {
 	var out []ImportedIndicator
 	var fs []core.FieldError
 	for i, o := range b.Objects {
+		// Only the other types of object are passed over (observables,
+		// identities, markings): an indicator that does not read is
+		// refused, or the bundle would be imported short of it.
 		var ind struct {
 			Type        string              `json:"type"`
 			Pattern     string              `json:"pattern"`
@@ -164,7 +169,18 @@ func ParseSTIX(raw []byte, amberTo []string) ([]ImportedIndicator, error) {
 			Markings    []string            `json:"object_marking_refs"`
 			Rel         *core.Releasability `json:"x_manara_releasability"`
 		}
-		if json.Unmarshal(o, &ind) != nil || ind.Type != "indicator" {
+		var head struct {
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(o, &head); err != nil {
+			fs = append(fs, objectError(i, err))
+			continue
+		}
+		if head.Type != "indicator" {
+			continue
+		}
+		if err := json.Unmarshal(o, &ind); err != nil {
+			fs = append(fs, objectError(i, err))
 			continue
 		}
 		field := fmt.Sprintf("objects[%d].pattern", i)
@@ -197,6 +213,27 @@ func ParseSTIX(raw []byte, amberTo []string) ([]ImportedIndicator, error) {
 		return nil, core.Invalid(fs...)
 	}
 	return out, nil
+}
+
+// objectError names the part of the bundle's objects[i] that err (from
+// reading it) is about, and what it should have been.
+func objectError(i int, err error) core.FieldError {
+	field := fmt.Sprintf("objects[%d]", i)
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &typ) {
+		return core.FieldError{Field: field, Reason: "must be a STIX object"}
+	}
+	if typ.Field != "" {
+		field += "." + typ.Field
+	}
+	want := "a " + typ.Type.Kind().String()
+	switch typ.Type.Kind() {
+	case reflect.Slice:
+		want = "a list"
+	case reflect.Struct, reflect.Pointer, reflect.Map:
+		want = "an object"
+	}
+	return core.FieldError{Field: field, Reason: fmt.Sprintf("must be %s, not %s", want, typ.Value)}
 }
 
 // ParseCSV reads indicators from CSV with a header naming at least type
@@ -257,23 +294,33 @@ func (s *Service) Import(ctx context.Context, v core.Viewer, inds []ImportedIndi
 	var ins []records.Input
 	var fs []core.FieldError
 	for i, ind := range inds {
+		p := fmt.Sprintf("indicators[%d].", i)
 		typ, canon, err := screen.ResolveIdentifier(ind.Type, ind.Value)
 		if err != nil {
-			fs = append(fs, core.FieldError{Field: fmt.Sprintf("indicators[%d].value", i), Reason: core.ErrorMessage(err)})
-			continue
+			fs = append(fs, core.FieldError{Field: p + "value", Reason: core.ErrorMessage(err)})
 		}
 		for j, c := range ind.Releasability.Countries {
 			if m, ok := members.Lookup(c); ok {
 				ind.Releasability.Countries[j] = m.Alpha2
 			}
 		}
-		data, _ := json.Marshal(map[string]any{"type": typ, "value": canon, "campaign": ind.Campaign, "description": ind.Description, "source": "import"})
 		rel := ind.Releasability
 		if rel.Mode == core.ReleaseOnly && len(rel.Countries) == 0 {
 			// TLP:RED, or AMBER with no country named: the owner alone
 			// (the owner is dropped from the list it is validated with).
 			rel.Countries = []string{v.Bureau}
 		}
+		// Checked here rather than left to the records, so that every
+		// fault of the file comes back at once, named by its indicator.
+		_, rfs := records.ValidateReleasability(rel, v.Bureau)
+		for _, e := range rfs {
+			e.Field = p + e.Field
+			fs = append(fs, e)
+		}
+		if err != nil || len(rfs) > 0 {
+			continue
+		}
+		data, _ := json.Marshal(map[string]any{"type": typ, "value": canon, "campaign": ind.Campaign, "description": ind.Description, "source": "import"})
 		ins = append(ins, records.Input{Kind: core.KindCyberIndicator, Releasability: &rel, Data: data})
 	}
 	if len(fs) > 0 {
@@ -282,5 +329,17 @@ func (s *Service) Import(ctx context.Context, v core.Viewer, inds []ImportedIndi
 		}
 		return nil, core.Invalid(fs...)
 	}
-	return s.Records.CreateMany(ctx, v, ins)
+	recs, err := s.Records.CreateMany(ctx, v, ins)
+	// The records name their inputs; ins is inds one for one (nothing
+	// was left out, or the import stopped above), so inputs[i] is the
+	// file's indicators[i].
+	var e *core.Error
+	if errors.As(err, &e) {
+		for j := range e.Fields {
+			if rest, ok := strings.CutPrefix(e.Fields[j].Field, "inputs["); ok {
+				e.Fields[j].Field = "indicators[" + rest
+			}
+		}
+	}
+	return recs, err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -155,7 +156,13 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, c Change
 		if c.Assignee != nil {
 			r.Assignee = strings.TrimSpace(*c.Assignee)
 		}
-		if note != "" && len(r.Notes) < 200 {
+		if note != "" {
+			// Refused, not dropped: the change would otherwise answer as
+			// if the note (perhaps one for the reporter) had been kept.
+			if len(r.Notes) >= MaxNotes {
+				return core.Invalid(core.FieldError{Field: "note", Reason: fmt.Sprintf("the report holds the maximum of %d notes: no more can be added", MaxNotes),
+					Code: "notes_full", Params: []string{strconv.Itoa(MaxNotes)}})
+			}
 			r.Notes = append(r.Notes, core.ReportNote{At: now, By: actorID(v), Text: note, Public: c.NotePublic})
 		}
 		r.Version++

@@ -22,7 +22,7 @@ var (
 func (s *Server) agreementRoutes() []route {
 	search := []param{
 		{"party", "query", "A party: a country's bureau (MA), a national agency (MA:DGSN) or an organisation (AFRIPOL)."},
-		{"country", "query", "Any party of this country (its bureau or an agency), ISO alpha-2."},
+		{"country", "query", "Any party of this member country (its bureau or an agency), ISO alpha-2."},
 		{"subject", "query", "A subject area: " + strings.Join(core.AgreementSubjects, ", ") + "."},
 		{"status", "query", "A status: " + strings.Join(core.AgreementStatuses, ", ") + " (expired: past its expiry date)."},
 		{"kind", "query", "A kind: " + strings.Join(core.AgreementKinds, ", ") + "."},

@@ -333,3 +333,17 @@ func fuzzDo(t testing.TB, s fuzzServer, method, path string, body []byte) *resp 
 	json.Unmarshal(raw, &r.JSON)
 	return r
 }
+
+// TestAgreementCountryIsAMember: country=XX is not a member country; it
+// is refused as the reason says ("must be a member country's ISO alpha-2
+// code"), not searched for (an empty page). A member's code in lower case
+// is searched for.
+func TestAgreementCountryIsAMember(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		fr := f.user(t, "FR", core.RoleOfficer)
+		wantProblem(t, f.do(t, "GET", "/api/v1/agreements?country=XX", nil, fr), 422, core.EINVALID, "country")
+		if r := f.do(t, "GET", "/api/v1/agreements?country=ma", nil, fr); r.Status != http.StatusOK {
+			t.Errorf("country=ma: %s", r)
+		}
+	})
+}

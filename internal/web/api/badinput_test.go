@@ -704,3 +704,24 @@ func TestLoginAddressLimit(t *testing.T) {
 		})
 	})
 }
+
+// TestHitAndNoticeListRangesAreChecked: a list's from after its to is an
+// impossible question, refused naming to (as the agreements'
+// signed_from/signed_to and the hit statistics are), not answered with an
+// empty page; a range the right way round is answered.
+func TestHitAndNoticeListRangesAreChecked(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		fr := f.user(t, "FR", core.RoleOfficer)
+		for _, list := range []string{"/api/v1/hits", "/api/v1/notices"} {
+			r := f.do(t, "GET", list+"?from=2026-01-02&to=2025-01-01", nil, fr)
+			if r.Status == http.StatusOK {
+				t.Errorf("%s: answered an empty page to an inverted range: %s", list, r)
+				continue
+			}
+			wantProblem(t, r, 422, core.EINVALID, "to")
+			if r := f.do(t, "GET", list+"?from=2025-01-01&to=2026-01-02", nil, fr); r.Status != http.StatusOK {
+				t.Errorf("%s: a range the right way round: %s", list, r)
+			}
+		}
+	})
+}

@@ -18,7 +18,7 @@ import (
 var (
 	pEvent     = param{"event", "path", "The gathering's id (a UUIDv7)."}
 	pMeetingID = param{"id", "path", "The meeting request's id (a UUIDv7)."}
-	pParty     = param{"party", "query", "The delegation (bureau ISO code or organisation code): yours by default; the host may name any."}
+	pParty     = param{"party", "query", "The delegation (a member bureau's ISO alpha-2 code or one of the gathering's organisations, in any case): yours by default; the host may name any."}
 )
 
 func (s *Server) meetingRoutes() []route {
@@ -187,7 +187,8 @@ func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, v core.Viewe
 	} else if !lang.Valid(code) {
 		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be one of " + strings.Join(lang.Supported, ", ")})
 	}
-	party := r.URL.Query().Get("party")
+	// As the service reads it: the calendar of "fr" is FR's.
+	party := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("party")))
 	g, ms, err := s.Meetings.Requests(r.Context(), v, r.PathValue("event"), party)
 	if err != nil {
 		return err

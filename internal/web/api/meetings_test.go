@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -85,5 +86,38 @@ func TestMeetingsAPI(t *testing.T) {
 			t.Fatalf("ics event %s: %s", ev.Id(), r.Body)
 		}
 		wantProblem(t, f.do(t, "GET", base+"/schedule.ics?lang=xx", nil, fr), 422, core.EINVALID, "lang")
+	})
+}
+
+// TestMeetingPartyIsChecked: the party of a gathering's requests and
+// schedule is a member's code or one of the gathering's organisations: the
+// host asking for party=XX is told so (not given an empty list), and a
+// delegation asking for its own code in lower case is served its own
+// requests, not refused as if it asked for another's.
+func TestMeetingPartyIsChecked(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		host, fr := f.user(t, "MA", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer)
+		r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create: %s", r)
+		}
+		base := "/api/v1/gatherings/" + jsonField(r, "id").(string)
+		if r := f.do(t, "POST", base+"/requests", map[string]any{"to": "MA", "topics": []string{"Stolen vehicles"}, "languages": []string{"fr"},
+			"participants": []map[string]any{{"name": "Commissaire Hugo Lambert"}}}, fr); r.Status != http.StatusCreated {
+			t.Fatalf("request: %s", r)
+		}
+		for _, path := range []string{base + "/requests?party=XX", base + "/schedule?party=XX"} {
+			wantProblem(t, f.do(t, "GET", path, nil, host), 422, core.EINVALID, "party")
+		}
+		for _, c := range []*caller{fr, host} {
+			r := f.do(t, "GET", base+"/requests?party=fr", nil, c)
+			if r.Status != http.StatusOK || jsonField(r, "count") != float64(1) {
+				t.Errorf("FR's requests asked for as party=fr: %s", r)
+			}
+		}
+		if r := f.do(t, "GET", base+"/schedule.ics?party=fr", nil, fr); r.Status != http.StatusOK {
+			t.Errorf("FR's calendar asked for as party=fr: %s", r)
+		}
+		wantProblem(t, f.do(t, "GET", base+"/requests?party=de", nil, fr), 403, core.EFORBIDDEN, "")
 	})
 }

@@ -34,7 +34,7 @@ func (s *Server) noticeRoutes() []route {
 		{"name", "query", "A name in any script: the best matches across scripts, best first (no next page)."},
 		{"diffusion", "query", "true: only diffusions; false: only notices."},
 		{"from", "query", "Created on or after this date (YYYY-MM-DD)."},
-		{"to", "query", "Created before this date (YYYY-MM-DD)."},
+		{"to", "query", "Created before this date (YYYY-MM-DD), not before from."},
 		pLimit, pCursor,
 	}
 	pub := func(path, summary string, params ...param) route {
@@ -186,6 +186,11 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 				out.To = d
 			}
 		}
+	}
+	if !out.From.IsZero() && !out.To.IsZero() && out.To.Before(out.From) {
+		// No notice is created in a period that ends before it starts:
+		// an empty page would answer as if there were none.
+		fs = append(fs, core.FieldError{Field: "to", Reason: "must be on or after from", Code: "period_order"})
 	}
 	out.Limit = intParam(q, "limit", 0, 1, maxPage, &fs)
 	var err error

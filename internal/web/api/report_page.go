@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -276,7 +277,11 @@ func (s *Server) reportPagePost(w http.ResponseWriter, r *http.Request) {
 	if !in.Anonymous {
 		in.Contact = &core.Contact{Name: f("contact_name"), Email: f("contact_email"), Phone: f("contact_phone")}
 	}
-	if a := f("amount"); a != "" || f("iban") != "" || f("wallet") != "" {
+	// Any field of the payment the citizen filled makes a loss (a hash
+	// alone traces a transfer); the method is not one, as its select
+	// always sends a value.
+	a := f("amount")
+	if slices.ContainsFunc([]string{a, f("currency"), f("iban"), f("wallet"), f("tx_hash")}, func(v string) bool { return strings.TrimSpace(v) != "" }) {
 		amount, err := strconv.ParseFloat(strings.ReplaceAll(a, ",", "."), 64)
 		if a != "" && err != nil {
 			fail(core.Invalid(core.FieldError{Field: "amount", Reason: "must be a number", Code: "number"}))

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n/i18ntest"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/reports"
@@ -157,5 +159,49 @@ func checkNoLeaks(t *testing.T, what, page, lang string) {
 	}
 	for _, l := range i18ntest.Leaks(page, lang) {
 		t.Errorf("%s: %s", what, l)
+	}
+}
+
+// TestReportPageKeepsTransactionHash: a citizen who gives only the
+// transaction hash (and currency) of a payment, with no amount, IBAN or
+// wallet, has them kept in the report: the page does not drop the loss's
+// fields silently. The method alone (its select always sends one) makes
+// no loss.
+func TestReportPageKeepsTransactionHash(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f, _ := newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) { s.Reports.PoW.Difficulty, s.ReportRate = 4, 1000 })
+			analyst := f.user(t, "MA", core.RoleAnalyst)
+			txHash := "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"
+			for _, c := range []struct {
+				narrative string
+				loss      url.Values
+				want      []core.Loss
+			}{
+				{"A fictitious trading site took my coins", url.Values{"currency": {"USD"}, "tx_hash": {txHash}}, []core.Loss{{Currency: "USD", Method: "crypto", TxHash: txHash}}},
+				{"A fictitious caller asked for my card code", nil, nil},
+			} {
+				m := challengeRe.FindStringSubmatch(getPage(t, f, "/report?lang=en", ""))
+				diff, _ := strconv.Atoi(m[2])
+				form := url.Values{"category": {"investment_fraud"}, "narrative": {c.narrative}, "method": {"crypto"},
+					"consent": {"1"}, "anonymous": {"1"}, "challenge": {m[1]}, "counter": {reports.Solve(m[1], diff)}}
+				for k, v := range c.loss {
+					form[k] = v
+				}
+				status, page := postReport(t, f, "en", form)
+				if status != http.StatusCreated {
+					t.Fatalf("POST /report: %d %.400s", status, page)
+				}
+				var q struct{ Items []core.Report }
+				f.do(t, "GET", "/api/v1/reports", nil, analyst).decode(t, &q)
+				i := slices.IndexFunc(q.Items, func(r core.Report) bool { return r.Narrative == c.narrative })
+				if i < 0 {
+					t.Fatalf("%q is not in the queue: %+v", c.narrative, q.Items)
+				}
+				if got := q.Items[i].Losses; !slices.Equal(got, c.want) {
+					t.Errorf("%q: losses %+v, want %+v (what the citizen typed, nothing more)", c.narrative, got, c.want)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/lang"
+	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/reports"
 )
 
@@ -52,7 +54,7 @@ func (s *Server) reportRoutes() []route {
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/indicators/{iid}/false-link", Summary: "Mark a value as a false link: it links no more reports", Resp: "Campaign", Params: []param{pCampaignID, {"iid", "path", "The indicator's id in the campaign view."}}, h: s.falseLink},
 		{Method: "POST", Path: "/api/v1/indicators/import", Summary: "Import cyber indicators from a STIX 2.1 bundle or CSV (type,value[,releasability,countries,campaign,description]) as your records",
 			Body: "Binary", StreamIn: "application/octet-stream", Resp: "RecordList", Status: 201, MaxBody: reports.MaxImportBytes + 1,
-			Params: []param{{"format", "query", "stix (default) or csv."}, {"amber_to", "query", "Comma-separated countries a TLP:AMBER indicator is released to (default: none besides you)."}}, h: s.importIndicators},
+			Params: []param{{"format", "query", "stix (default) or csv."}, {"amber_to", "query", "Comma-separated member countries (ISO alpha-2 or alpha-3) a TLP:AMBER indicator is released to (default: none besides you)."}}, h: s.importIndicators},
 		{Method: "GET", Path: "/api/v1/indicators/export", Summary: "The cyber indicators you may see, as a STIX 2.1 bundle (TLP markings from releasability) or CSV",
 			Stream: "application/octet-stream", StreamSchema: "Binary", Params: []param{{"format", "query", "stix (default) or csv."}}, h: s.exportIndicators},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/escalate", Summary: "Share the campaign's indicators with chosen countries and draft Purple and Silver Notice requests, in one step", Body: "CampaignEscalate", Resp: "CampaignEscalation", Status: 201, Params: []param{pCampaignID}, h: s.escalateCampaign},
@@ -324,11 +326,23 @@ func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core
 	var inds []reports.ImportedIndicator
 	switch r.URL.Query().Get("format") {
 	case "", "stix":
+		// amber_to is checked here, where the caller named it: left to the
+		// records, a wrong country would be blamed on the first amber
+		// indicator's releasability.
 		var amber []string
+		var fs []core.FieldError
 		for _, c := range strings.Split(r.URL.Query().Get("amber_to"), ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				amber = append(amber, c)
+			if c = strings.TrimSpace(c); c == "" {
+				continue
 			}
+			if m, ok := members.Lookup(c); ok {
+				amber = append(amber, m.Alpha2)
+			} else {
+				fs = append(fs, core.FieldError{Field: "amber_to", Reason: fmt.Sprintf("%q is not a member country's ISO 3166 alpha-2 or alpha-3 code", c), Code: "country"})
+			}
+		}
+		if err := invalid(fs); err != nil {
+			return err
 		}
 		inds, err = reports.ParseSTIX(body, amber)
 	case "csv":

@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/reports"
 	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/api"
 )
 
 // solvedPoW asks the public API for a challenge and solves it.
@@ -303,4 +305,123 @@ func TestIndicatorsSTIXAndCSV(t *testing.T) {
 			t.Errorf("an analyst imports: %s", r)
 		}
 	})
+}
+
+// TestReportLossDateIsChecked: a loss's date is a date like occurred_at;
+// "last Tuesday" or 2026-02-30 is refused naming losses[0].date, not kept
+// as written, while a real day is taken.
+func TestReportLossDateIsChecked(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f, _ := newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) { s.Reports.PoW.Difficulty, s.ReportRate = 4, 1000 })
+			body := func(date string) map[string]any {
+				return map[string]any{"category": "investment_fraud", "narrative": "A fictitious broker took my savings", "anonymous": true, "consent": true,
+					"losses": []map[string]any{{"amount": 100, "currency": "EUR", "method": "transfer", "date": date}}, "pow": solvedPoW(t, f)}
+			}
+			for _, date := range []string{"last Tuesday", "2026-02-30"} {
+				wantProblem(t, f.do(t, "POST", "/api/v1/public/reports", body(date), nil), 422, core.EINVALID, "losses[0].date")
+			}
+			if r := f.do(t, "POST", "/api/v1/public/reports", body("2026-02-03"), nil); r.Status != http.StatusCreated {
+				t.Errorf("a loss dated 2026-02-03: %s", r)
+			}
+		})
+	}
+}
+
+// TestImportAmberToNamesTheParameter: an unknown country in the
+// amber_to query parameter is refused naming amber_to, the parameter the
+// caller sent, not an internal "inputs[0].releasability…" path.
+func TestImportAmberToNamesTheParameter(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.user(t, "MA", core.RoleOfficer)
+		bundle := `{"type":"bundle","id":"bundle--1","objects":[
+			{"type":"indicator","spec_version":"2.1","id":"indicator--a","pattern":"[domain-name:value = 'fictitious-gains.example']","pattern_type":"stix","object_marking_refs":["` + reports.TLPAmber + `"]}]}`
+		before := f.countStored(t)
+		r := f.do(t, "POST", "/api/v1/indicators/import?format=stix&amber_to=FR,XX", []byte(bundle), ma, "Content-Type", "application/octet-stream")
+		wantProblem(t, r, 422, core.EINVALID, "amber_to")
+		if n := f.countStored(t); n != before {
+			t.Errorf("a refused import wrote %d records", n-before)
+		}
+	})
+}
+
+// TestImportErrorsNameTheIndicator: in one import, every refusal names
+// the indicator the same way (indicators[i]…), and all of them come back
+// at once: a bad releasability in CSV line 2 is not named
+// "inputs[0].releasability.mode", nor held back by line 3's bad value.
+func TestImportErrorsNameTheIndicator(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.user(t, "MA", core.RoleOfficer)
+		csv := "type,value,releasability\nphone,+212612345678,some\nemail,not an address,all\n"
+		r := f.do(t, "POST", "/api/v1/indicators/import?format=csv", []byte(csv), ma, "Content-Type", "application/octet-stream")
+		wantProblem(t, r, 422, core.EINVALID, "indicators[0].releasability.mode")
+		p := wantProblem(t, r, 422, core.EINVALID, "indicators[1].value")
+		for _, e := range p.Errors {
+			if !strings.HasPrefix(e.Field, "indicators[") {
+				t.Errorf("field %q names no indicator of the import: %s", e.Field, r)
+			}
+		}
+	})
+}
+
+// TestSTIXMalformedIndicatorNotSkipped: an indicator object that does not
+// read (its pattern a number) is refused naming it, not dropped while the
+// rest of the bundle is imported; objects of other types are passed over.
+func TestSTIXMalformedIndicatorNotSkipped(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.user(t, "MA", core.RoleOfficer)
+		bundle := `{"type":"bundle","id":"bundle--2","objects":[
+			{"type":"indicator","spec_version":"2.1","id":"indicator--a","pattern":"[domain-name:value = 'fictitious-gains.example']","pattern_type":"stix"},
+			{"type":"indicator","spec_version":"2.1","id":"indicator--b","pattern":42,"pattern_type":"stix"},
+			{"type":"note","spec_version":"2.1","id":"note--c","content":42}]}`
+		before := f.countStored(t)
+		r := f.do(t, "POST", "/api/v1/indicators/import", []byte(bundle), ma, "Content-Type", "application/octet-stream")
+		if r.Status == http.StatusCreated {
+			t.Fatalf("a bundle with an unreadable indicator was imported (%d of its 2 indicators), the other silently dropped: %s", f.countStored(t)-before, r)
+		}
+		p := wantProblem(t, r, 422, core.EINVALID, "objects[1].pattern")
+		if len(p.Errors) != 1 {
+			t.Errorf("only the indicator is at fault, not the note: %s", r)
+		}
+		if n := f.countStored(t); n != before {
+			t.Errorf("a refused import wrote %d records", n-before)
+		}
+	})
+}
+
+// TestReportNoteNotDroppedSilently: a report keeps at most 200 notes; the
+// 201st is refused naming note, and nothing is written (the version stays),
+// not dropped while the change answers 200 and moves the version on (the
+// unit would believe the reporter was told).
+func TestReportNoteNotDroppedSilently(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f, _ := newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) { s.Reports.PoW.Difficulty, s.ReportRate = 4, 1000 })
+			submitReport(t, f, map[string]any{"category": "phishing", "narrative": "A fictitious bank SMS asked for my code", "anonymous": true})
+			officer := f.user(t, "MA", core.RoleOfficer)
+			var q struct{ Items []core.Report }
+			f.do(t, "GET", "/api/v1/reports", nil, officer).decode(t, &q)
+			rep := q.Items[0]
+			version := rep.Version
+			for i := 1; i <= reports.MaxNotes; i++ {
+				r := f.do(t, "PATCH", "/api/v1/reports/"+rep.ID, map[string]any{"version": version, "note": "follow-up " + strconv.Itoa(i), "note_public": true}, officer)
+				if r.Status != http.StatusOK {
+					t.Fatalf("note %d: %s", i, r)
+				}
+				version++
+			}
+			r := f.do(t, "PATCH", "/api/v1/reports/"+rep.ID, map[string]any{"version": version, "status": core.ReportUnderReview, "note": "one too many", "note_public": true}, officer)
+			if r.Status == http.StatusOK {
+				var got core.Report
+				r.decode(t, &got)
+				t.Fatalf("note 201 answered 200 (version %d→%d) but the report's last note is %q: the note was silently dropped", version, got.Version, got.Notes[len(got.Notes)-1].Text)
+			}
+			wantProblem(t, r, 422, core.EINVALID, "note")
+			var got core.Report
+			f.do(t, "GET", "/api/v1/reports/"+rep.ID, nil, officer).decode(t, &got)
+			if got.Version != version || len(got.Notes) != reports.MaxNotes || got.Status != rep.Status {
+				t.Errorf("the refused change was written: version %d (want %d), %d notes, status %s", got.Version, version, len(got.Notes), got.Status)
+			}
+		})
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/trace"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,21 +33,35 @@ const (
 // border post, a flight. It is kept with the audit entry.
 type screenContext map[string]string
 
+// The screening context's bounds: its entries, and the bytes of a key
+// and of a value (the console's place is one).
+const (
+	MaxContextEntries    = 10
+	MaxContextKeyBytes   = 50
+	MaxContextValueBytes = 200
+)
+
 func (c screenContext) validate() error {
-	if len(c) > 10 {
-		return core.Invalid(core.FieldError{Field: "context", Reason: "must have at most 10 entries"})
+	if len(c) > MaxContextEntries {
+		return core.Invalid(core.FieldError{Field: "context", Reason: fmt.Sprintf("must have at most %d entries", MaxContextEntries)})
 	}
 	for k, v := range c {
-		if len(k) > 50 || len(v) > 200 {
-			return core.Invalid(core.FieldError{Field: "context." + clipKey(k), Reason: "keys at most 50 bytes, values at most 200"})
+		for _, x := range []struct {
+			what  string
+			n, at int
+		}{{"key", len(k), MaxContextKeyBytes}, {"value", len(v), MaxContextValueBytes}} {
+			if x.n > x.at {
+				return core.Invalid(core.FieldError{Field: "context." + clipKey(k), Reason: fmt.Sprintf("a %s of %d bytes: at most %d", x.what, x.n, x.at),
+					Code: "too_long_bytes", Params: []string{strconv.Itoa(x.n), strconv.Itoa(x.at)}})
+			}
 		}
 	}
 	return nil
 }
 
 func clipKey(k string) string {
-	if len(k) > 50 {
-		return k[:50] + "…"
+	if len(k) > MaxContextKeyBytes {
+		return k[:MaxContextKeyBytes] + "…"
 	}
 	return k
 }

@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -80,7 +81,10 @@ func parsePages() (map[string]*template.Template, error) {
 		"field": func(p *page, name, labelKey, typ string) map[string]any {
 			return map[string]any{"Name": name, "Label": p.L.T(labelKey), "Type": typ, "Value": p.Form.Get(name), "Error": p.Errors[name]}
 		},
-		"add": func(a, b int) int { return a + b },
+		// maxlength bounds a field's input (in the browser: the service
+		// still judges what arrives).
+		"maxlength": func(f map[string]any, n int) map[string]any { f["MaxLength"] = n; return f },
+		"add":       func(a, b int) int { return a + b },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -130,7 +134,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /screen", c.private(c.screenPost))
 	mux.HandleFunc("GET /notices", c.private(c.noticesPage))
 	mux.HandleFunc("GET /notices/new", c.private(c.noticeForm))
-	mux.HandleFunc("POST /notices/new", c.private(c.noticeFormPost))
+	mux.HandleFunc("POST /notices/new", c.privateUpTo(maxNoticeFormBytes, c.noticeFormPost))
 	mux.HandleFunc("GET /notices/{id}", c.private(c.noticePage))
 	mux.HandleFunc("GET /notice-files/{id}/{aid}", c.private(c.noticeAttachment))
 	mux.HandleFunc("POST /notices/{id}/submit", c.private(c.noticeSubmit))
@@ -243,6 +247,17 @@ type Lang = i18n.Lang
 // securityHeaders are the pages' headers, shared with the public pages.
 func securityHeaders(w http.ResponseWriter) { pageheaders.Set(w) }
 
+// Form limits. No console form takes a file (notice attachments,
+// agreement documents and imports go through the API), so a body is a
+// form's text: a reply of 20,000 characters in Arabic script is under
+// 120 KiB URL-encoded. The request form carries a whole notice, up to 256 KiB of
+// data as JSON, which URL-encoding makes up to three times larger, with
+// each field's path as its name.
+const (
+	maxFormBytes       = 1 << 20
+	maxNoticeFormBytes = 2 << 20
+)
+
 // public wraps the pages shown before sign-in; they carry a pre-session
 // CSRF token (a random cookie the form must echo).
 func (c *Console) public(h func(*req) error) http.HandlerFunc {
@@ -255,6 +270,10 @@ func (c *Console) public(h func(*req) error) http.HandlerFunc {
 		} else {
 			q.csrf = randomToken()
 			http.SetCookie(w, &http.Cookie{Name: preCSRFCookie, Value: q.csrf, Path: "/", HttpOnly: true, Secure: c.Secure, SameSite: http.SameSiteLaxMode})
+		}
+		if err := readForm(w, r, maxFormBytes); err != nil {
+			c.fail(q, err)
+			return
 		}
 		if r.Method == http.MethodPost && !c.csrfOK(q) {
 			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
@@ -271,6 +290,12 @@ func (c *Console) public(h func(*req) error) http.HandlerFunc {
 // private wraps the pages that need a session; a user without a second
 // factor is sent to enrol one before anything else.
 func (c *Console) private(h func(*req) error) http.HandlerFunc {
+	return c.privateUpTo(maxFormBytes, h)
+}
+
+// privateUpTo is private with a form limit of its own, for a form
+// larger than most.
+func (c *Console) privateUpTo(limit int64, h func(*req) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w)
 		ck, err := r.Cookie(api.CookieName)
@@ -301,6 +326,10 @@ func (c *Console) private(h func(*req) error) http.HandlerFunc {
 			}
 		}
 		q := &req{w: w, r: r, L: c.lang(code), V: v, User: u, totpOn: totpOn, token: ck.Value, csrf: sessionCSRF(ck.Value)}
+		if err := readForm(w, r, limit); err != nil {
+			c.fail(q, err)
+			return
+		}
 		if r.Method == http.MethodPost && !c.csrfOK(q) {
 			c.fail(q, core.Errorf(core.EFORBIDDEN, "csrf"))
 			return
@@ -344,13 +373,35 @@ func loginURL(r *http.Request, next string) string {
 	return "/login?" + v.Encode()
 }
 
+// readForm reads the request's form, within limit bytes, before anything
+// looks at it: the CSRF token is in it, and a form cut short at a limit
+// nobody told would be taken for a forged one. No console form sends a
+// file, so a multipart body is refused unread: net/http would otherwise
+// keep its files on disk to judge the token (before sign-in, for anyone).
+func readForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if r.ContentLength > limit {
+		return core.Errorf(core.ETOOLARGE, "the form is larger than the limit of %d bytes", limit)
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return core.Errorf(api.CodeMalformed, formTypeRefused)
+	}
+	// A form that does not parse otherwise is treated as the handlers
+	// always have: what could be read is used.
+	var tooBig *http.MaxBytesError
+	if err := r.ParseForm(); errors.As(err, &tooBig) {
+		return core.Errorf(core.ETOOLARGE, "the form is larger than the limit of %d bytes", tooBig.Limit)
+	}
+	return nil
+}
+
+// formTypeRefused is the message of a form sent as multipart.
+const formTypeRefused = "multipart"
+
 // checkText refuses, before any handler sees them, path values, query
 // parameters and form fields that are not text (invalid UTF-8, NUL): the
 // stores would fail on them or keep them broken.
 func checkText(r *http.Request) error {
-	// A form that does not parse is treated as the handlers always have
-	// (what could be read is used); only its text is judged here.
-	_ = r.ParseForm()
 	if err := api.CheckRequestText(r, pathValueNames); err != nil {
 		return err
 	}
@@ -439,6 +490,7 @@ var failKeys = map[string]string{
 	core.ECONFLICT:    "error.conflict",
 	core.EUNAVAILABLE: "error.unavailable",
 	core.ERATELIMIT:   "error.ratelimit",
+	core.ETOOLARGE:    "error.too_large",
 	api.CodeMalformed: "error.malformed",
 }
 
@@ -452,12 +504,14 @@ func (c *Console) fail(q *req, err error) {
 	code := core.ErrorCode(err)
 	status, key := api.StatusOf(code), failKeys[code]
 	switch {
-	case key == "": // what a page cannot tell the user (too large, malformed, internal)
+	case key == "": // what a page cannot tell the user (an internal error)
 		status, key = http.StatusInternalServerError, "error.internal"
 	case code == core.EINVALID: // a form refused: the page's 400, not the API's 422
 		status = http.StatusBadRequest
 	case code == core.EFORBIDDEN && core.ErrorMessage(err) == "csrf":
 		key = "error.csrf"
+	case code == api.CodeMalformed && core.ErrorMessage(err) == formTypeRefused:
+		status, key = http.StatusUnsupportedMediaType, "error.form_type"
 	}
 	if status == http.StatusInternalServerError && !errors.Is(err, context.Canceled) {
 		c.Log.Error("console", "path", q.r.URL.Path, "err", err)

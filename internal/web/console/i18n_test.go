@@ -54,13 +54,15 @@ func usedKeys(t *testing.T) []string {
 		"msgtype.": core.MessageTypes, "refuse.": append(slices.Clone(notices.ReasonCategories), ""), "form.hint.": notices.RequestTypes,
 		"flash.":            {"submitted", "saved", "publish", "refuse", "user"},
 		"month.":            {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
-		"error.":            {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit"},
+		"error.":            {"not_found", "forbidden", "csrf", "internal", "invalid", "conflict", "unavailable", "ratelimit", "too_large", "form_type", "malformed"},
 		"field.":            {"required", "date", "country", "penalty", "totp", "invalid"},
 		"citizen.category.": reports.Categories, "citizen.method.": reports.PaymentMethods,
 		"citizen.err.": {"ratelimit", "too_large", "failed"},
 		"reason.": {"invalid", "number", "unreadable", "pow_retry", "pow_wait",
 			// what notices.Validate refuses (its reason codes)
-			"age_order", "age_required", "choose", "country", "currency", "currency_required", "date", "future_date", "invalid", "list_required", "name_or_description", "name_required", "number", "number_range", "partial_date", "period_order", "required", "sentence_required", "sentence_threshold", "text", "too_long", "too_many", "unknown_field", "warrant_arrest", "warrant_judgment", "yes_no", "identifier", "penalty_threshold"},
+			"age_order", "age_required", "choose", "country", "currency", "currency_required", "date", "future_date", "invalid", "list_required", "name_or_description", "name_required", "number", "number_range", "partial_date", "period_order", "required", "sentence_required", "sentence_threshold", "text", "too_long", "too_many", "unknown_field", "warrant_arrest", "warrant_judgment", "yes_no", "identifier", "penalty_threshold",
+			// what the console words itself
+			"too_long_bytes"},
 		"version.":               {"created", "published", "edited_after_refusal", "draft_edited", "imported"},
 		"outcome.":               {"ok", "denied", "invalid", "conflict", "not_found", "failed"},
 		"check.":                 {"required_data_and_thresholds", "quota", "passed", "failed"},
@@ -165,6 +167,7 @@ func FuzzNoticeInput(f *testing.F) {
 	f.Add("Kharroubi", "10", "FR, ES", "1966-01-01", "6", "charges.0.max_penalty_years")
 	f.Add("", "abc", "،،", "", "x", "assets.3.estimated_value")
 	f.Add("عبد اللطيف", "1e400", ";;", "\x00", "-1", "dna_available")
+	f.Add("Zerhouni", "NaN", "MA", "1971-04-02", "Inf", "assets.0.estimated_value")
 	f.Fuzz(func(t *testing.T, name, number, countries, dob, other, key string) {
 		for _, typ := range notices.RequestTypes {
 			form := url.Values{"family_name": {name}, "charges.0.max_penalty_years": {number}, "extradition_countries": {countries},

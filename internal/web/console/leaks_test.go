@@ -11,6 +11,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n/i18ntest"
 	"github.com/manara-hub/manara/internal/lang"
+	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
 )
 
@@ -145,8 +146,19 @@ func TestNoEnglishLeaks(t *testing.T) {
 			b.get("/messages/" + th.ID)
 			b.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {""}})
 			check(code, "empty reply", b)
+			b.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {strings.Repeat("ب", messages.MaxBody+1)}})
+			check(code, "reply too long", b)
 			b.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {"x"}, "csrf": {"forged"}})
 			check(code, "forged form", b)
+			b.get("/messages/" + th.ID)
+			b.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {"x"}, "padding": {strings.Repeat("x", 2<<20)}})
+			check(code, "form too large", b)
+			b.get("/messages/" + th.ID)
+			b.postMultipart("/messages/"+th.ID+"/reply", url.Values{"csrf": {b.csrf()}, "type": {core.MsgGeneral}, "body": {"x"}}, 10)
+			check(code, "multipart form", b)
+			b.get("/screen?kind=person")
+			b.post("/screen", url.Values{"kind": {"person"}, "name": {"Abdellatif Kharroubi"}, "place": {strings.Repeat("الجزيرة الخضراء ", 20)}})
+			check(code, "place too long", b)
 			b.get("/hits/" + hitID)
 			b.post("/hits/"+hitID+"/state", url.Values{"state": {"nonsense"}, "version": {"1"}})
 			check(code, "bad hit state", b)

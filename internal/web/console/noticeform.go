@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"sync"
 
 	"golang.org/x/text/collate"
@@ -265,11 +266,17 @@ func splitCodes(s string) []string {
 }
 
 // parseNumber reads a number as officers type it: 1500, 1500.5, 1500,5.
+// ParseFloat also reads "NaN" and "Inf", which are no penalty or amount
+// and which JSON cannot hold: they are refused like any other word.
 func parseNumber(s string) (float64, error) {
 	if !strings.Contains(s, ".") {
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	return strconv.ParseFloat(s, 64)
+	n, err := strconv.ParseFloat(s, 64)
+	if err == nil && (math.IsNaN(n) || math.IsInf(n, 0)) {
+		return 0, errors.New("not a finite number")
+	}
+	return n, err
 }
 
 // noticeInput builds the request of typ from the (compacted) form.
@@ -338,7 +345,12 @@ func noticeInput(typ string, f url.Values) (notices.Input, error) {
 	if cs := splitCodes(f.Get(releaseField)); len(cs) > 0 {
 		in.Releasability = &core.Releasability{Mode: core.ReleaseOnly, Countries: cs}
 	}
-	in.Data, _ = json.Marshal(data)
+	var err error
+	if in.Data, err = json.Marshal(data); err != nil {
+		// Only text, numbers and yes/no were decoded: the form's own
+		// fault, never the user's.
+		return in, core.Errorf(core.EINTERNAL, "notice form data: %v", err)
+	}
 	if len(fs) > 0 {
 		return in, core.Invalid(fs...)
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
@@ -473,8 +474,9 @@ func (c *Console) messagesPage(q *req) error {
 }
 
 type threadData struct {
-	Thread *messages.ThreadView
-	Types  []string
+	Thread  *messages.ThreadView
+	Types   []string
+	MaxBody int // the reply's maxlength
 }
 
 func (c *Console) threadPage(q *req) error {
@@ -484,7 +486,7 @@ func (c *Console) threadPage(q *req) error {
 		return err
 	}
 	c.API.Messages.MarkRead(ctx, q.V, t.ID)
-	p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes})
+	p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody})
 	p.Title = t.Subject
 	return c.render(q, "thread", http.StatusOK, p)
 }
@@ -495,6 +497,7 @@ func (c *Console) threadReply(q *req) error {
 	f := q.r.PostForm
 	_, err := c.API.Messages.Reply(ctx, q.V, id, messages.Post{Type: f.Get("type"), Body: f.Get("body")})
 	if err != nil {
+		err = replyTooLong(err, f.Get("body"))
 		fe, ok := fieldErrors(q.L, err, map[string]string{"body": "body", "type": "type"})
 		if !ok {
 			return err
@@ -503,11 +506,25 @@ func (c *Console) threadReply(q *req) error {
 		if err != nil {
 			return err
 		}
-		p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes})
+		p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody})
 		p.Title, p.Errors, p.Form = t.Subject, fe, f
 		return c.render(q, "thread", http.StatusBadRequest, p)
 	}
 	return c.redirect(q, "/messages/"+url.PathEscape(id))
+}
+
+// replyTooLong turns the messages service's refusal of a body over
+// messages.MaxBody characters, a "too large" naming no field, into what
+// it is to the person who typed it: an error at the body, with its length
+// and the limit. Attachments, the other thing refused so, are not sent
+// from the console.
+func replyTooLong(err error, body string) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(body))
+	if core.ErrorCode(err) != core.ETOOLARGE || n <= messages.MaxBody {
+		return err
+	}
+	return core.Invalid(core.FieldError{Field: "body", Reason: core.ErrorMessage(err), Code: "too_long",
+		Params: []string{strconv.Itoa(n), strconv.Itoa(messages.MaxBody)}})
 }
 
 // ---- audit and administration

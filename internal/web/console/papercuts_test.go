@@ -3,6 +3,8 @@ package console_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
 )
@@ -275,3 +278,107 @@ func TestReportsShowCurrencyAndCampaignName(t *testing.T) {
 		}
 	})
 }
+
+// TestLongReplyIsRefusedAtTheBody: a reply longer than a message may be
+// (messages.MaxBody characters), which the messages service refuses as
+// "too large" without naming a field, is the thread again (400) with the
+// reason at the body, in the page's language, and what was typed kept;
+// the textarea tells the browser the limit.
+func TestLongReplyIsRefusedAtTheBody(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
+		th, err := e.Server.Messages.Open(context.Background(), viewerOf(ma), messages.NewThread{Subject: "Stolen vehicle VIN check", Participants: []string{"FR"},
+			Message: messages.Post{Type: core.MsgInformationRequest, Body: "Could you confirm the owner of this fictitious vehicle?"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fr := e.browser(t)
+		fr.signIn("fr.officer", "fr")
+		fr.get("/messages/" + th.ID)
+		if want := fmt.Sprintf(`maxlength="%d"`, messages.MaxBody); !strings.Contains(fr.Last, want) {
+			t.Errorf("the reply's textarea has no %s", want)
+		}
+		long := strings.Repeat("é", messages.MaxBody+1)
+		fr.post("/messages/"+th.ID+"/reply", url.Values{"type": {core.MsgGeneral}, "body": {long}})
+		if fr.Code != http.StatusBadRequest || !strings.Contains(fr.Last, `id="body-err"`) {
+			t.Fatalf("a reply of %d characters: %d at %s, want the thread again with an error at the body (400)\n%.600s", messages.MaxBody+1, fr.Code, fr.At, fr.Last)
+		}
+		if !strings.Contains(html.UnescapeString(fr.Last), "C'est trop long : 20\u202f001 caractères ; 20\u202f000 au plus.") {
+			t.Errorf("the reason is not the length and the limit, in French: %s", between(t, fr.Last, `id="body-err">`, "<"))
+		}
+		if !strings.Contains(fr.Last, ">"+long+"</textarea>") {
+			t.Error("the reply typed is not kept")
+		}
+	})
+}
+
+// TestScreenPlaceTooLongIsRefusedAtThePlace: a screening's place longer
+// than the screening context holds (200 bytes), which the service names
+// context.place, is refused at the form's place field with its length
+// and the limit, in the page's language, on every kind of screening (the
+// MRZ form shows its other errors at its one field, not this one); the
+// input tells the browser the limit.
+func TestScreenPlaceTooLongIsRefusedAtThePlace(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "es.officer", "ES", core.RoleOfficer, true)
+		es := e.browser(t)
+		es.signIn("es.officer", "es")
+		place := strings.Repeat("Algeciras ", 30) + "puerto"
+		for _, form := range []url.Values{
+			{"kind": {"person"}, "name": {"Lucas Ferrandiz"}},
+			{"kind": {"mrz"}, "mrz": {"P<ESPFERRANDIZ<<LUCAS"}},
+		} {
+			kind := form.Get("kind")
+			es.get("/screen?kind=" + kind)
+			if !strings.Contains(es.Last, `maxlength="200"`) {
+				t.Errorf("%s: the place input has no maxlength", kind)
+			}
+			form.Set("place", place)
+			es.post("/screen", form)
+			if es.Code != http.StatusBadRequest || !strings.Contains(es.Last, `id="place-err"`) {
+				t.Fatalf("%s, a 306-byte place: %d, errors shown: %v; want 400 with the error at the place", kind, es.Code, regexpErrIDs.FindAllString(es.Last, -1))
+			}
+			if got := between(t, es.Last, `id="place-err">`, "<"); !strings.HasPrefix(got, "Es demasiado largo: 306 bytes; como máximo 200") {
+				t.Errorf("%s: the place's reason is %q", kind, got)
+			}
+			if strings.Contains(es.Last, `id="mrz-err"`) {
+				t.Errorf("%s: the place's refusal is told at the MRZ too", kind)
+			}
+		}
+	})
+}
+
+// TestNoticeFormRefusesNonFiniteNumbers: "NaN" or "Inf" typed as a
+// maximum penalty is not a number of years: refused at that field, like
+// "abc", with everything typed kept, rather than read as a float that
+// JSON cannot hold (the form's data would then marshal to nothing).
+func TestNoticeFormRefusesNonFiniteNumbers(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
+		b := e.browser(t)
+		b.signIn("ma.officer", "fr")
+		for _, bad := range []string{"10", "NaN", "Inf", "-Infinity", "1e400"} {
+			b.get("/notices/new?type=red")
+			form := url.Values{"type": {"red"}, "action": {"draft"}, "family_name": {"Zerhouni"}, "given_names": {"Karim"},
+				"sex": {"M"}, "date_of_birth": {"1971-04-02"}, "purpose": {"prosecution"}, "charges.0.offence": {"Fraud"}, "charges.0.law": {"Art. 540"},
+				"charges.0.max_penalty_years": {bad}, "warrant.kind": {"arrest_warrant"}}
+			b.post("/notices/new", form)
+			if bad == "10" { // the control: a good number makes a draft holding what was typed
+				if !strings.HasPrefix(b.At, "/notices/") || !strings.Contains(b.Last, "Zerhouni") {
+					t.Fatalf("control draft: %d at %s", b.Code, b.At)
+				}
+				continue
+			}
+			if b.Code != http.StatusBadRequest || !strings.Contains(b.Last, `id="charges-0-max_penalty_years-err"`) {
+				t.Errorf("max_penalty_years=%s: %d at %s, field errors at %v; want 400 with the error at charges.0.max_penalty_years", bad, b.Code, b.At, regexpErrIDs.FindAllString(b.Last, -1))
+				continue
+			}
+			if !strings.Contains(b.Last, `value="Zerhouni"`) {
+				t.Errorf("max_penalty_years=%s: what was typed is not kept", bad)
+			}
+		}
+	})
+}
+
+var regexpErrIDs = regexp.MustCompile(`id="[a-z0-9_-]+-err"`)

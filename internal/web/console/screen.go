@@ -12,10 +12,11 @@ import (
 )
 
 type screenData struct {
-	Kind    string
-	Hits    []api.AnswerHit
-	Done    bool
-	Context string
+	Kind     string
+	Hits     []api.AnswerHit
+	Done     bool
+	Context  string
+	PlaceMax int
 }
 
 // screenKinds are the screening forms; mrz is a document by its MRZ.
@@ -25,12 +26,16 @@ var screenKinds = map[string]bool{"person": true, "document": true, "mrz": true,
 // is shown at.
 var screenFields = map[string]string{"person": "name", "document": "number", "mrz": "mrz", "identifier": "value"}
 
+// screenNames are the form's names for the service's fields: the place is
+// the screening context's entry "place".
+var screenNames = map[string]string{"context.place": "place"}
+
 func (c *Console) screenPage(q *req) error {
 	kind := q.r.URL.Query().Get("kind")
 	if !screenKinds[kind] {
 		kind = "person"
 	}
-	p := c.newPage(q, "screen", screenData{Kind: kind})
+	p := c.newPage(q, "screen", screenData{Kind: kind, PlaceMax: api.MaxContextValueBytes})
 	p.Title = q.L.T("nav.screen")
 	return c.render(q, "screen", http.StatusOK, p)
 }
@@ -46,12 +51,13 @@ func (c *Console) screenPost(q *req) error {
 		kind = "person"
 	}
 	var sc map[string]string
-	if place := formText(f.Get("place")); place != "" {
+	place := formText(f.Get("place"))
+	if place != "" {
 		sc = map[string]string{"place": place}
 	}
 	p := c.newPage(q, "screen", nil)
 	p.Title, p.Form = q.L.T("nav.screen"), f
-	d := screenData{Kind: kind}
+	d := screenData{Kind: kind, PlaceMax: api.MaxContextValueBytes}
 	var found []api.AnswerHit
 	var err error
 	switch kind {
@@ -105,17 +111,28 @@ func onePerRecord(hs []api.AnswerHit) []api.AnswerHit {
 }
 
 // screenErrors are a refused screening's field errors by form field: an
-// MRZ form has one field, which every error is shown at (the last one
-// told); an error without field errors is shown at the form's main field.
+// MRZ form has one field besides the place, which every error but the
+// place's is shown at (the last one told); an error without field errors
+// is shown at the form's main field.
 func screenErrors(l *Lang, kind string, err error) map[string]string {
-	fe, ok := fieldErrors(l, err, nil)
+	fe, ok := fieldErrors(l, err, screenNames)
 	if !ok {
 		return map[string]string{screenFields[kind]: reasonText(l, core.FieldError{Reason: core.ErrorMessage(err)})}
 	}
 	if kind == "mrz" {
 		var e *core.Error
 		errors.As(err, &e)
-		fe = map[string]string{"mrz": reasonText(l, e.Fields[len(e.Fields)-1])}
+		out := map[string]string{}
+		if msg, ok := fe["place"]; ok {
+			out["place"] = msg
+		}
+		for i := len(e.Fields) - 1; i >= 0; i-- {
+			if formName(e.Fields[i].Field, screenNames) != "place" {
+				out["mrz"] = reasonText(l, e.Fields[i])
+				break
+			}
+		}
+		fe = out
 	}
 	return fe
 }
