@@ -216,6 +216,13 @@ func TestWebhooks(t *testing.T) {
 				}
 			}
 			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:1/x", "events": []string{"records.everything"}}, admin), 422, core.EINVALID, "events[0]")
+			// A typing error, or a family nothing is written in, would be a
+			// subscription never delivered: refused, naming the entry.
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:1/x", "events": []string{"hit.created", "hit.creatd"}}, admin), 422, core.EINVALID, "events[1]")
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:1/x", "events": []string{"diffusion.*"}}, admin), 422, core.EINVALID, "events[0]")
+			// Nor does a bureau's receiver subscribe to citizen reports, which
+			// only its triage unit reads.
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:1/x", "events": []string{"report.received"}}, admin), 422, core.EINVALID, "events[0]")
 			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:1/x", "events": []string{"*"}}, officer), 403, core.EFORBIDDEN, "")
 
 			rc := newReceiver(t, 2)

@@ -190,6 +190,7 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.Events = events.NewHub()
 	s.Hits, s.Messages, s.Webhooks = hits.New(st), messages.New(st), webhooks.New(st, nil)
 	s.Hits.Notify, s.Messages.Notify = s.Events.Notify, s.Events.Notify
+	s.Webhooks.EventTypes = webhookEvents
 	s.streams, s.stopStreams = context.WithCancel(context.Background())
 	s.Reports = reports.New(st, rs, s.Notices, "MA")
 	s.Reports.Notify = s.Events.Notify

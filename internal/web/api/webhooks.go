@@ -3,9 +3,32 @@ package api
 import (
 	"net/http"
 
+	"github.com/manara-hub/manara/internal/accreditation"
+	"github.com/manara-hub/manara/internal/agreements"
+	"github.com/manara-hub/manara/internal/assembly"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/hits"
+	"github.com/manara-hub/manara/internal/meetings"
+	"github.com/manara-hub/manara/internal/messages"
+	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/webhooks"
 )
+
+// webhookEvents are the event types a bureau's webhook may ask for: all
+// the services write but the citizen reports' (report.*, campaign.*),
+// which reach the bureau's triage unit only, never an automated receiver.
+var webhookEvents = []string{
+	hits.EventCreated, hits.EventRepeated, hits.EventUpdated, hits.EventProbing,
+	messages.EventPosted,
+	notices.EventSubmitted, notices.EventDecided, notices.EventPublished, notices.EventUpdated,
+	notices.EventCancelled, notices.EventExpiring, notices.EventExpired,
+	assembly.EventVoteOpened, assembly.EventVoteClosed, assembly.EventResult,
+	accreditation.EventAlert, accreditation.EventDecided,
+	meetings.EventRequested, meetings.EventAccepted, meetings.EventDeclined, meetings.EventProposed,
+	meetings.EventCancelled, meetings.EventScheduled, meetings.EventMoved, meetings.EventUnscheduled,
+	agreements.EventRegistered, agreements.EventUpdated, agreements.EventSigned, agreements.EventInForce,
+	agreements.EventTerminated, agreements.EventDocument,
+}
 
 type webhookList struct {
 	Items []*core.Webhook `json:"items"`
