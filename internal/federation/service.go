@@ -501,13 +501,27 @@ func (s *Service) enqueue(tx core.Tx, peer, typ string, snap *notices.Snapshot, 
 		return err
 	}
 	payload := snap
+	if (typ == TypeNoticePut || typ == TypeNoticeWithdraw) && peer != r.Owner {
+		// Filtered before it leaves: another bureau's node is sent what
+		// that bureau may read, not what the API would hide from it (the
+		// review: who, and why).
+		payload = &notices.Snapshot{Record: r, Notice: notices.WithoutReview(snap.Notice)}
+	}
 	if typ == TypeNoticeWithdraw {
 		// A withdrawal carries the envelope and workflow, never the data:
-		// the addressee may no longer be allowed to see it.
+		// the addressee may no longer be allowed to see it; nor to whom
+		// the notice now goes, under which caveats, about which
+		// countries: it is told the notice is withdrawn from it, as
+		// released to its owner and itself.
 		rc := *r
 		rc.Data = json.RawMessage(`{}`)
-		payload = &notices.Snapshot{Record: &rc, Notice: snap.Notice}
+		rc.Releasability = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{r.Owner, peer}}
+		rc.Caveats, rc.CaveatText = []string{}, ""
+		wf := *payload.Notice
+		wf.Countries = []string{}
+		payload = &notices.Snapshot{Record: &rc, Notice: &wf}
 	}
+	r = payload.Record
 	body, err := json.Marshal(struct {
 		*notices.Snapshot
 		Reason string `json:"reason,omitempty"`

@@ -194,6 +194,13 @@ func redacted(v core.Viewer, n *core.Notice, owner string) *core.Notice {
 	if access.SeesNoticeReview(v, owner) {
 		return n
 	}
+	return WithoutReview(n)
+}
+
+// WithoutReview is n without what its review says (who reviewed it, and
+// why it was decided so): what only the owner and the secretariat's
+// reviewers read, here and at another bureau's national node.
+func WithoutReview(n *core.Notice) *core.Notice {
 	c := *n
 	c.Reviewer, c.ReasonCategory, c.Reason = "", "", ""
 	return &c

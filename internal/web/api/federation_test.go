@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -507,6 +508,40 @@ func TestFederationPartition(t *testing.T) {
 				if e != nil && (e.Status == core.StatusActive || !sameJSON(e.Data, []byte("{}"))) {
 					t.Errorf("%s: no longer released to ES, yet ES holds %s %s", id, e.Status, e.Data)
 				}
+				// Nor is ES told where the notice goes now (FR alone, or
+				// everyone but ES).
+				if e != nil && (e.Releasability.Mode != core.ReleaseOnly || slices.Contains(e.Releasability.Countries, "FR")) {
+					t.Errorf("%s: withdrawn from ES, yet ES is told it is released %+v", id, e.Releasability)
+				}
+			}
+			// What the review says (who, why) stays at the hub: ES's node
+			// holds the workflow without it.
+			for _, id := range []string{all, before} {
+				if err := es.Store.View(context.Background(), func(tx core.Tx) error {
+					n, err := tx.GetNotice(id)
+					if err != nil {
+						return err
+					}
+					if n.Reviewer != "" || n.Reason != "" || n.ReasonCategory != "" {
+						t.Errorf("%s: ES's node holds the review: %q %q %q", id, n.Reviewer, n.ReasonCategory, n.Reason)
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if hubReviewer := func() string {
+				var who string
+				hub.Store.View(context.Background(), func(tx core.Tx) error {
+					n, err := tx.GetNotice(all)
+					if err == nil {
+						who = n.Reviewer
+					}
+					return err
+				})
+				return who
+			}(); hubReviewer == "" {
+				t.Fatal("the hub's notice names no reviewer: nothing to keep from ES")
 			}
 			if es.record(t, notForES) != nil {
 				t.Error("ES received a notice never released to it")
