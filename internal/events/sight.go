@@ -14,8 +14,9 @@ import (
 // delivery ask it, so that both decide alike. It reads what each decision
 // needs once for all the events it is asked about: the record an event
 // names, for a message event its thread and the thread's subject as they
-// stand now, and for an event of accreditation, meetings, citizen reports
-// or agreements what that area's own rule decides on. A thread's events
+// stand now, and for an event of accreditation, meetings, citizen reports,
+// agreements or notices that names no record what that area's own rule
+// decides on. A thread's events
 // reach only those who may see the thread (access.CanSeeThread): a thread
 // on a hit withheld from its searcher names no record, and must tell that
 // searcher nothing all the same.
@@ -94,6 +95,11 @@ func (s *Sight) areaAllows(v core.Viewer, e *core.Event) (bool, error) {
 			return false, err
 		}
 		return access.Meeting(v, g, m).See, nil
+	case "notice":
+		// One that names no record (a draft's, a request's decision, the
+		// end of a notice, told to the owner or to the bureaus it went
+		// to) is for those who read notices: not a screening-only key.
+		return e.RecordID != "" || v.System || v.Can(core.PermRecordsRead), nil
 	case "report", "campaign":
 		// Addressed to the receiving bureau alone.
 		return len(e.Audience) == 1 && access.CanTriageReports(v, e.Audience[0]), nil
