@@ -2,9 +2,11 @@
 // in-process hub that wakes subscribers when an event commits here or on
 // another replica (by polling the stream's head), the reader that gives a
 // viewer the events after a position that the access decision lets it
-// see, and the loop and retry schedule of the services that deliver
-// events outside (webhooks, federation). It writes no events (the domain
-// services do, in their own transactions) and knows nothing of HTTP.
+// see, the one place that decision is taken for an event (Sight: the
+// stream and the webhooks ask it), and the loop and retry schedule of the
+// services that deliver events outside (webhooks, federation). It writes
+// no events (the domain services do, in their own transactions), reads the
+// domains' state only to decide, and knows nothing of HTTP.
 package events
 
 import (
