@@ -98,7 +98,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.str(&f.addr, "addr", "MANARA_ADDR", defaultAddr, "address to listen on")
 	c.str(&f.logLevel, "log-level", "MANARA_LOG_LEVEL", "info", "debug, info, warn or error")
 	c.str(&f.logFormat, "log-format", "MANARA_LOG_FORMAT", "text", "text or json")
-	c.boolean(&f.trustProxy, "trust-proxy", "MANARA_TRUST_PROXY", false, "take client addresses from X-Forwarded-For (behind a load balancer)")
+	c.boolean(&f.trustProxy, "trust-proxy", "MANARA_TRUST_PROXY", false, "take client addresses from X-Forwarded-For (behind one load balancer: its last entry, the address the balancer saw)")
 	c.boolean(&f.secure, "secure-cookies", "MANARA_SECURE_COOKIES", false, "mark session cookies Secure (when served over HTTPS)")
 	c.str(&f.grace, "shutdown-grace", "MANARA_SHUTDOWN_GRACE", "30s", "how long requests in flight may take to finish on SIGTERM")
 	c.str(&f.retention, "retention-interval", "MANARA_RETENTION_INTERVAL", "1h", "how often to expire records past retention")

@@ -439,13 +439,19 @@ func sameOrigin(r *http.Request) bool {
 	return ok && strings.EqualFold(host, r.Host)
 }
 
-// Remote is the client's address: the first X-Forwarded-For hop behind a
-// trusted proxy, else the connection's.
+// Remote is the client's address: behind a trusted proxy, the last
+// X-Forwarded-For entry, the address the proxy itself saw (a proxy
+// appends to what the client sent, so every entry before it is the
+// client's to choose, and choosing a new one each time would slip past
+// every per-address limit); else the connection's.
 func (s *Server) Remote(r *http.Request) string {
 	if s.Config.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
+		xff := strings.Join(r.Header.Values("X-Forwarded-For"), ",")
+		if i := strings.LastIndexByte(xff, ','); i >= 0 {
+			xff = xff[i+1:]
+		}
+		if ip := net.ParseIP(strings.TrimSpace(xff)); ip != nil {
+			return ip.String()
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/api"
 )
 
 // wantRetryAfter checks that a 429 says, in whole seconds within the
@@ -66,4 +68,33 @@ func TestLoginSharedAddress(t *testing.T) {
 			t.Fatalf("the locked account from another address: %v", err)
 		}
 	})
+}
+
+// TestForwardedForCannotBeForged: with --trust-proxy, a load balancer
+// appends the address it saw to whatever X-Forwarded-For the client sent,
+// so every entry before the last is the client's own choice. Server.Remote
+// takes the last: a client that sends a different first entry on every
+// attempt is still one address, and meets the per-address ceiling (60
+// failures in 15 minutes over all usernames) with a 429. The balancer's
+// own entry (the real client, 203.0.113.7) is the last one, as nginx's
+// $proxy_add_x_forwarded_for and cloud balancers write it.
+func TestForwardedForCannotBeForged(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f, _ := newIndexedFixture(t, b, api.Config{Version: "test", TrustProxy: true}, nil)
+			limited := 0
+			for i := 0; i < auth.MaxAddressFailures+5; i++ {
+				xff := fmt.Sprintf("198.51.100.%d, 203.0.113.7", i%250+1)
+				r := f.do(t, "POST", "/api/v1/auth/login", map[string]string{"username": fmt.Sprintf("spray.target.%d", i), "password": "wrong password 1"}, nil,
+					"X-Forwarded-For", xff)
+				if r.Status == http.StatusTooManyRequests {
+					limited++
+				}
+			}
+			if limited == 0 {
+				t.Fatalf("%d failed sign-ins from one client (203.0.113.7, behind the trusted proxy) with a forged first X-Forwarded-For hop each: none refused with 429 (the address ceiling is %d)",
+					auth.MaxAddressFailures+5, auth.MaxAddressFailures)
+			}
+		})
+	}
 }

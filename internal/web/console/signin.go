@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/auth"
@@ -10,10 +11,21 @@ import (
 	"github.com/manara-hub/manara/internal/web/api"
 )
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site: a path of its
+// own, never a control character or space (browsers drop tabs and line
+// breaks from a URL, so "/\t/evil.example" would be read as another
+// site's "//evil.example"), never a second slash or backslash after the
+// first, never the sign-in page itself.
 func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.HasPrefix(s, "/login") {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "/login") ||
+		strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return "/"
+	}
+	if rest := s[1:]; strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, "\\") {
+		return "/"
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" {
+		return "/" // not a path a browser would read as written ("/%")
 	}
 	return s
 }
