@@ -135,13 +135,20 @@ func decode(r *http.Request, dst any) error {
 	if err != nil {
 		return decodeError(err)
 	}
+	return decodeJSON(raw, dst, "the body")
+}
+
+// decodeJSON reads raw strictly into dst, as decode does a body (what
+// names raw in an error: "the body", "the line"): one object, nothing
+// after it, no unknown fields, its strings text.
+func decodeJSON(raw []byte, dst any, what string) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeErrorFor(err, dst)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &core.Error{Code: emalformed, Message: "the body must hold a single JSON object, with nothing after it"}
+		return &core.Error{Code: emalformed, Message: what + " must hold a single JSON object, with nothing after it"}
 	}
 	return checkJSONText(raw)
 }

@@ -203,6 +203,15 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", d.L.Code)
 	w.WriteHeader(status)
+	// What the citizen typed is shown back as it was sent, but as text:
+	// the page is UTF-8, and bytes that are not are shown as U+FFFD.
+	shown := make(url.Values, len(d.Form))
+	for k, vs := range d.Form {
+		for _, v := range vs {
+			shown[k] = append(shown[k], strings.ToValidUTF8(v, "\uFFFD"))
+		}
+	}
+	d.Form = shown
 	name := "report"
 	if d.Title == "citizen.status.title" {
 		name = "status"

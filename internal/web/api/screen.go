@@ -404,14 +404,12 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		}
 		out := batchOut{Line: lines}
 		var q batchLine
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
 		var found []screen.Hit
 		var typ, subject string
 		var query asked
-		if err := dec.Decode(&q); err != nil {
-			out.Error = problem(decodeErrorFor(err, &q))
-		} else if err := checkJSONText(raw); err != nil {
+		// One query a line, and nothing after it: a second would go
+		// unscreened with nothing said.
+		if err := decodeJSON(raw, &q, "a line"); err != nil {
 			out.Error = problem(err)
 		} else {
 			out.ID = q.ID
