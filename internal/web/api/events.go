@@ -22,9 +22,45 @@ const DefaultHeartbeat = 15 * time.Second
 // events after the client's position first (Last-Event-ID or ?after=),
 // then new ones as they commit here or on another replica; every event
 // passes access.CanSeeEvent for the caller.
+//
+// The caller is resolved again (Server.resolve, as a new request would
+// be) before every read of events, and so at least on every poll and
+// heartbeat tick: the stream ends (the client sees it close, and an
+// EventSource that reconnects gets 401) once the key is revoked or
+// expires, the session ends or expires, or the user is disabled, and it
+// goes on as the viewer's new role or permissions allow, or ends when
+// these no longer let it read events. A key comes through the auth
+// service's short cache (about one read of the store per
+// auth.DefaultKeyCacheTTL); a session is one read per check, which is no
+// more than the read of events it comes before.
 func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	if v.Bureau == "" || (!v.Can(core.PermRecordsRead) && !v.Can(core.PermScreen)) {
-		return core.Errorf(core.EFORBIDDEN, "your role or key does not allow reading events")
+	if err := mayReadEvents(v); err != nil {
+		return err
+	}
+	cred, err := requestCredential(r)
+	if err != nil {
+		return err // wrap authenticated this very request: not reached
+	}
+	// stillValid resolves the caller again; when it no longer may read
+	// events the refusal is audited and the stream is to end.
+	stillValid := func() bool {
+		nv, err := s.resolve(r.Context(), cred, v.Remote)
+		if err == nil {
+			err = mayReadEvents(nv)
+		}
+		if err != nil {
+			if r.Context().Err() != nil {
+				return false
+			}
+			if c := core.ErrorCode(err); c == core.EUNAUTHORIZED || c == core.EFORBIDDEN {
+				audit.Refuse(r.Context(), s.Store, v, "events.ended", err)
+			} else {
+				s.Log.Error("event stream: resolving the caller again", "err", err)
+			}
+			return false
+		}
+		v = nv
+		return true
 	}
 	after := int64(-1)
 	for _, c := range []struct{ field, val string }{{"Last-Event-ID", r.Header.Get("Last-Event-ID")}, {"after", r.URL.Query().Get("after")}} {
@@ -72,9 +108,14 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, v core.View
 	// A slow safety poll, in case a wake was missed (no follower running).
 	poll := time.NewTicker(2 * time.Second)
 	defer poll.Stop()
+	beatDue, fresh := false, true // fresh: v was resolved for this request
 	for {
 		changed := s.Events.Changed()
 		for {
+			if !fresh && !stillValid() {
+				return nil
+			}
+			fresh = false
 			es, next, err := events.Read(r.Context(), s.Store, v, after, 500)
 			if err != nil {
 				if r.Context().Err() == nil {
@@ -95,20 +136,33 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, v core.View
 			}
 			after = next
 		}
+		if beatDue { // written once the caller was checked again
+			beatDue = false
+			bw.WriteString(": heartbeat\n\n")
+			if bw.Flush() != nil || rc.Flush() != nil {
+				return nil
+			}
+		}
 		select {
 		case <-r.Context().Done():
 			return nil
 		case <-s.streams.Done():
 			return nil
 		case <-heartbeat.C:
-			bw.WriteString(": heartbeat\n\n")
-			if bw.Flush() != nil || rc.Flush() != nil {
-				return nil
-			}
+			beatDue = true
 		case <-changed:
 		case <-poll.C:
 		}
 	}
+}
+
+// mayReadEvents refuses a viewer that may not open (or keep) an event
+// stream.
+func mayReadEvents(v core.Viewer) error {
+	if v.Bureau == "" || (!v.Can(core.PermRecordsRead) && !v.Can(core.PermScreen)) {
+		return core.Errorf(core.EFORBIDDEN, "your role or key does not allow reading events")
+	}
+	return nil
 }
 
 // eventJSON is the data line: the event without its audience (who else

@@ -385,30 +385,54 @@ func pathParamNames(pattern string) []string {
 	return out
 }
 
+// credential is what a request authenticates with: an API key or, failing
+// that, a session token (the cookie).
+type credential struct{ key, session string }
+
 // authenticate finds the caller from an API key (Authorization: Bearer or
 // X-API-Key) or a session cookie. A cookie-authenticated request that
 // changes state must come from our own origin.
 func (s *Server) authenticate(r *http.Request) (core.Viewer, error) {
-	remote := s.Remote(r)
+	c, err := requestCredential(r)
+	if err != nil {
+		return core.Viewer{}, err
+	}
+	return s.resolve(r.Context(), c, s.Remote(r))
+}
+
+// requestCredential reads the request's credential, without resolving it.
+func requestCredential(r *http.Request) (credential, error) {
 	key := r.Header.Get("X-API-Key")
 	if h := r.Header.Get("Authorization"); key == "" && h != "" {
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return core.Viewer{}, core.Errorf(core.EUNAUTHORIZED, "the Authorization header must be \"Bearer <API key>\"")
+			return credential{}, core.Errorf(core.EUNAUTHORIZED, "the Authorization header must be \"Bearer <API key>\"")
 		}
 		key = strings.TrimSpace(token)
 	}
 	if key != "" {
-		return s.Auth.KeyViewer(r.Context(), key, remote)
+		return credential{key: key}, nil
 	}
 	c, err := r.Cookie(CookieName)
 	if err != nil || c.Value == "" {
-		return core.Viewer{}, auth.ErrNoCredentials
+		return credential{}, auth.ErrNoCredentials
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
-		return core.Viewer{}, core.Errorf(core.EFORBIDDEN, "cross-site request refused")
+		return credential{}, core.Errorf(core.EFORBIDDEN, "cross-site request refused")
 	}
-	return s.Auth.SessionViewer(r.Context(), c.Value, remote)
+	return credential{session: c.Value}, nil
+}
+
+// resolve turns a credential into its viewer as it stands now, through
+// the auth service: a revoked or expired key, an ended or expired session
+// and a disabled user are refused. Every request is resolved here once;
+// an open event stream is resolved here again and again (see
+// eventStream), so that it ends when its credential does.
+func (s *Server) resolve(ctx context.Context, c credential, remote string) (core.Viewer, error) {
+	if c.key != "" {
+		return s.Auth.KeyViewer(ctx, c.key, remote)
+	}
+	return s.Auth.SessionViewer(ctx, c.session, remote)
 }
 
 // auditDenial records a refused authentication: every denial is audited.
