@@ -40,11 +40,67 @@ func (l *Limiter) RetryAfter(key string) time.Duration {
 	return hs[len(hs)-l.max].Add(l.window).Sub(l.now())
 }
 
+// Take counts an attempt for key as a failure at once, before it is
+// known to be one, if key may try now; otherwise it counts nothing and
+// returns how long until key may try again. Checking and counting in one
+// step is what holds attempts sent together to the limit: each takes its
+// place before the slow password check, instead of all being checked
+// against a count that none of them has added to yet. An attempt that
+// turns out not to be a failure gives its place back with Release.
+func (l *Limiter) Take(key string) (Slot, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hs := l.prune(key)
+	now := l.now()
+	if len(hs) >= l.max {
+		// At least a moment: a refusal is never read as a place taken.
+		return Slot{}, max(hs[len(hs)-l.max].Add(l.window).Sub(now), time.Nanosecond)
+	}
+	l.record(key, now)
+	return Slot{l: l, key: key, at: now}, 0
+}
+
+// Slot is an attempt counted by Take.
+type Slot struct {
+	l   *Limiter
+	key string
+	at  time.Time
+}
+
+// Release gives the attempt's place back: it was not a failure. Releasing
+// the zero Slot, or a slot twice, does nothing more.
+func (s *Slot) Release() {
+	if s.l == nil {
+		return
+	}
+	l := s.l
+	s.l = nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hs := l.hits[s.key]
+	for i := len(hs) - 1; i >= 0; i-- {
+		if hs[i].Equal(s.at) {
+			hs = append(hs[:i:i], hs[i+1:]...)
+			break
+		}
+	}
+	if len(hs) == 0 {
+		delete(l.hits, s.key)
+	} else {
+		l.hits[s.key] = hs
+	}
+}
+
 // Fail records a failure for key.
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.hits[key] = append(l.prune(key), l.now())
+	l.record(key, l.now())
+}
+
+// record adds a failure at now for key; l.mu is held.
+func (l *Limiter) record(key string, now time.Time) {
+	l.hits[key] = append(l.prune(key), now)
 	if len(l.hits) > 100_000 { // bound memory under a spray of addresses
 		for k := range l.hits {
 			if len(l.prune(k)) == 0 {

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,10 +59,16 @@ func NewService(st core.Store) *Service {
 	return &Service{Store: st, Pairs: NewLimiter(MaxPairFailures, AddressWindow), Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
 }
 
-// keyCache holds recently read API keys by id.
+// keyCache holds recently read API keys by id. A request reads a key from
+// the store and then puts it here; a revocation drops the key after its
+// commit. A request whose read was in flight across the drop must not put
+// back the copy it read before the revocation: each drop moves the cache
+// to a new generation, and a put is only kept if no drop happened since
+// the generation its read started in.
 type keyCache struct {
-	mu sync.Mutex
-	m  map[string]cachedKey
+	mu  sync.Mutex
+	m   map[string]cachedKey
+	gen uint64
 }
 
 type cachedKey struct {
@@ -79,9 +86,22 @@ func (c *keyCache) get(id string, now time.Time, ttl time.Duration) (core.APIKey
 	return e.key, true
 }
 
-func (c *keyCache) put(k core.APIKey, now time.Time) {
+// generation is what to give put for a key about to be read.
+func (c *keyCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps k, read from the store after generation gen was current,
+// unless a key was dropped since then: k may be a copy from before its
+// revocation.
+func (c *keyCache) put(k core.APIKey, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil || len(c.m) >= 10_000 { // bounded: a flood of distinct ids cannot grow it
 		c.m = map[string]cachedKey{}
 	}
@@ -91,6 +111,7 @@ func (c *keyCache) put(k core.APIKey, now time.Time) {
 func (c *keyCache) drop(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	delete(c.m, id)
 }
 
@@ -121,14 +142,28 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 func (s *Service) LoginWithCode(ctx context.Context, username, password, code, remote string) (string, *core.User, error) {
 	now := s.Now()
 	pair := pairKey(username, remote)
-	if wait := s.Addresses.RetryAfter(remote); wait > 0 {
+	// Each attempt takes its place in the limits before the password is
+	// checked (some 50 ms of argon2id), so that attempts sent together
+	// cannot all pass a count none of them has added to yet; one that
+	// turns out not to be a failure gives its places back.
+	addrSlot, wait := s.Addresses.Take(remote)
+	if wait > 0 {
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
 		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins from this address (%d in %s)", MaxAddressFailures, AddressWindow), wait)
 	}
-	if wait := s.Pairs.RetryAfter(pair); wait > 0 {
+	pairSlot, wait := s.Pairs.Take(pair)
+	if wait > 0 {
+		addrSlot.Release()
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures for this username from this address")
 		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins for this username from this address (%d in %s)", MaxPairFailures, AddressWindow), wait)
 	}
+	failed := false // the attempt keeps its places in the limits
+	defer func() {
+		if !failed {
+			addrSlot.Release()
+			pairSlot.Release()
+		}
+	}()
 	var u *core.User
 	err := s.Store.View(ctx, func(tx core.Tx) error {
 		var err error
@@ -137,7 +172,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	})
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		CheckNoUser(password)
-		s.fail(pair, remote)
+		failed = true
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "unknown username")
 		return "", nil, ErrBadLogin
 	} else if err != nil {
@@ -172,73 +207,74 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 			return "", nil, ErrSecondFactorRequired
 		}
 	}
-	if !ok || locked || u.Disabled || !factorOK {
-		s.fail(pair, remote)
-		reason := "wrong password"
-		if ok && !factorOK {
-			reason, ok = "wrong second factor", false // counts as a failure
-		}
-		switch {
-		case u.Disabled:
-			reason = "account disabled"
-		case locked:
-			reason = "account locked"
-		}
-		err := s.Store.Update(ctx, func(tx core.Tx) error {
-			cur, err := tx.GetUser(u.ID)
+	if ok && !locked && !u.Disabled && factorOK {
+		token := NewToken()
+		err = s.Store.Update(ctx, func(tx core.Tx) error {
+			// The lock is checked again where the session is written:
+			// failures counted since the read above (guesses sent at the
+			// same moment, here or on another replica) may have locked
+			// the account.
+			open, err := tx.ClearFailedLogins(u.ID, now)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				cur.FailedLogins++
-				if cur.FailedLogins >= MaxAccountFailures {
-					cur.LockedUntil = now.Add(LockoutDuration)
-					cur.FailedLogins = 0
-					reason += "; account locked"
-				}
-				if err := tx.UpdateUser(cur); err != nil {
-					return err
-				}
+			if !open {
+				return errLockedMeanwhile
 			}
-			e := audit.Entry(viewer, "auth.login", audit.Denied)
-			e.Query = reason
-			return audit.Append(tx, e)
-		})
-		if err != nil {
-			return "", nil, err
-		}
-		return "", nil, ErrBadLogin
-	}
-	token := NewToken()
-	err = s.Store.Update(ctx, func(tx core.Tx) error {
-		cur, err := tx.GetUser(u.ID)
-		if err != nil {
-			return err
-		}
-		if cur.FailedLogins != 0 || !cur.LockedUntil.IsZero() {
-			cur.FailedLogins, cur.LockedUntil = 0, time.Time{}
-			if err := tx.UpdateUser(cur); err != nil {
+			if err := tx.InsertSession(&core.Session{TokenHash: TokenHash(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), Remote: remote}); err != nil {
 				return err
 			}
+			return audit.Append(tx, audit.Entry(viewer, "auth.login", audit.OK))
+		})
+		if err == nil {
+			// The address's failures are not forgiven on success: one
+			// valid account must not let an address keep guessing
+			// others' passwords.
+			return token, u, nil
+		} else if err != errLockedMeanwhile {
+			return "", nil, err
 		}
-		if err := tx.InsertSession(&core.Session{TokenHash: TokenHash(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), Remote: remote}); err != nil {
-			return err
+		locked = true
+	}
+	failed = true
+	reason := "wrong password"
+	if ok && !factorOK {
+		reason, ok = "wrong second factor", false // counts as a failure
+	}
+	switch {
+	case u.Disabled:
+		reason = "account disabled"
+	case locked:
+		reason = "account locked"
+	}
+	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		if !ok {
+			lockedNow, err := countFailedLogin(tx, u.ID, now)
+			if err != nil {
+				return err
+			}
+			if lockedNow {
+				reason += "; account locked"
+			}
 		}
-		return audit.Append(tx, audit.Entry(viewer, "auth.login", audit.OK))
+		e := audit.Entry(viewer, "auth.login", audit.Denied)
+		e.Query = reason
+		return audit.Append(tx, e)
 	})
 	if err != nil {
 		return "", nil, err
 	}
-	// The address's failures are not forgiven on success: one valid
-	// account must not let an address keep guessing others' passwords.
-	return token, u, nil
+	return "", nil, ErrBadLogin
 }
 
-// fail counts a failed sign-in for the (username, address) pair and for
-// the address.
-func (s *Service) fail(pair, remote string) {
-	s.Pairs.Fail(pair)
-	s.Addresses.Fail(remote)
+// errLockedMeanwhile aborts a sign-in's write when the account was locked
+// after it was read.
+var errLockedMeanwhile = errors.New("the account was locked meanwhile")
+
+// countFailedLogin adds a failure to the account's count, locking it at
+// MaxAccountFailures, and reports whether it locked it.
+func countFailedLogin(tx core.Tx, id string, now time.Time) (bool, error) {
+	return tx.CountFailedLogin(id, MaxAccountFailures, now.Add(LockoutDuration))
 }
 
 // pairKey is the limiter key of a username tried from an address; the
@@ -356,6 +392,7 @@ func (s *Service) KeyViewer(ctx context.Context, key, remote string) (core.Viewe
 	now := s.Now()
 	k, cached := s.keys.get(id, now, s.KeyCacheTTL)
 	if !cached {
+		gen := s.keys.generation()
 		var stored *core.APIKey
 		err := s.Store.View(ctx, func(tx core.Tx) error {
 			var err error
@@ -369,24 +406,36 @@ func (s *Service) KeyViewer(ctx context.Context, key, remote string) (core.Viewe
 		}
 		k = *stored
 		if s.KeyCacheTTL > 0 {
-			s.keys.put(k, now)
+			s.keys.put(k, now, gen)
 		}
 	}
 	if !SameHash(TokenHash(secret), k.SecretHash) || !k.Active(now) {
 		return core.Viewer{}, ErrBadCredentials
 	}
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= keyUseGranularity {
+		gen := s.keys.generation()
+		var fresh *core.APIKey
 		err := s.Store.Update(ctx, func(tx core.Tx) error {
 			cur, err := tx.GetKey(id)
 			if err != nil {
 				return err
 			}
+			if !cur.Active(now) || !SameHash(cur.SecretHash, k.SecretHash) {
+				return ErrBadCredentials // revoked since it was read
+			}
 			cur.LastUsedAt = &now
+			fresh = cur
 			return tx.UpdateKey(cur)
 		})
-		if err == nil && s.KeyCacheTTL > 0 {
-			k.LastUsedAt = &now
-			s.keys.put(k, now)
+		if err == ErrBadCredentials {
+			s.keys.drop(id)
+			return core.Viewer{}, err
+		}
+		if err == nil {
+			k = *fresh // what the store holds now, not the copy read before
+			if s.KeyCacheTTL > 0 {
+				s.keys.put(k, now, gen)
+			}
 		}
 	}
 	return core.Viewer{KeyID: k.ID, Bureau: k.Bureau, Role: "", Permissions: k.Permissions, Remote: remote}, nil

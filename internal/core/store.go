@@ -116,6 +116,15 @@ type UserTx interface {
 	GetUser(id string) (*User, error)
 	GetUserByUsername(username string) (*User, error)
 	ListUsers(bureau string) ([]*User, error) // bureau "" lists all
+	// CountFailedLogin adds a failed sign-in to a user's count in one
+	// statement (failures counted at the same moment, on any replica, are
+	// all counted); the max-th locks the account until lockUntil and
+	// starts the count again. It reports whether this one locked it.
+	CountFailedLogin(id string, max int, lockUntil time.Time) (bool, error)
+	// ClearFailedLogins forgets a user's failures and an ended lock after
+	// a right password, unless the account is locked at now: then it
+	// changes nothing and reports false.
+	ClearFailedLogins(id string, now time.Time) (bool, error)
 
 	InsertSession(s *Session) error
 	GetSession(tokenHash string) (*Session, error)

@@ -38,6 +38,46 @@ func (t *tx) UpdateUser(u *core.User) error {
 	return nil
 }
 
+// CountFailedLogin adds a failed sign-in to a user's count in one
+// statement, so that failures counted at the same moment, on any replica,
+// are all counted (a read, then a write of the read value plus one, loses
+// those committed in between). The max-th failure locks the account until
+// lockUntil and starts the count again. It reports whether this failure
+// locked the account.
+func (t *tx) CountFailedLogin(id string, max int, lockUntil time.Time) (bool, error) {
+	var n int
+	err := t.queryRow(`UPDATE users SET
+		failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
+		WHERE id = ? RETURNING failed_logins`, max, max, t.time(lockUntil), id).Scan(&n)
+	if err == sql.ErrNoRows {
+		return false, core.Errorf(core.ENOTFOUND, "user not found")
+	} else if err != nil {
+		return false, err
+	}
+	return n == 0, nil // the count starts again only when the account locks
+}
+
+// ClearFailedLogins forgets a user's failed sign-ins and a lock that has
+// ended, after a right password, unless the account is locked at now:
+// then it changes nothing and reports false. One statement, which waits
+// for a failure being counted at the same moment and sees the lock it
+// sets.
+func (t *tx) ClearFailedLogins(id string, now time.Time) (bool, error) {
+	res, err := t.exec(`UPDATE users SET failed_logins = 0, locked_until = NULL
+		WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)`, id, t.time(now))
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	if _, err := t.GetUser(id); err != nil {
+		return false, err
+	}
+	return false, nil
+}
+
 func (t *tx) GetUser(id string) (*core.User, error) {
 	return t.oneUser(`SELECT `+userCols+` FROM users WHERE id=?`, id)
 }
