@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/imports"
@@ -28,7 +29,8 @@ func importCmd() *command {
 			"  documents FILE  a CSV of travel documents (number,country,type,status) as records of --bureau\n"+
 			"The file's first bytes are checked: a file of another list is refused, naming the command that reads it;\n"+
 			"so is a file of which more than 10% of the rows cannot be read.\n"+
-			"Entries that left the list are cancelled, with the reason.")
+			"Entries that left the list are cancelled, with the reason. Ctrl-C stops between two entries;\n"+
+			"the same import run again completes it.")
 	var f storeFlags
 	f.add(c)
 	var bureau, list string
@@ -107,20 +109,34 @@ func importCmd() *command {
 		for i := range subjects {
 			subjects[i].Source = source
 		}
-		if err := im.subjects(runCtx, source, owner, subjects); err != nil {
-			return err
-		}
+		err = im.subjects(runCtx, source, owner, subjects)
 		// UN entries are INTERPOL–UN Special Notices: give the new ones
-		// their workflow row and public number.
+		// their workflow row and public number, also when some entries
+		// were refused or the import was interrupted (those written are
+		// published).
 		if sub == "un" {
-			if _, err := notices.New(st).Adopt(runCtx); err != nil {
-				return fmt.Errorf("publish the imported UN notices: %w", err)
+			ctx := runCtx
+			if ctx.Err() != nil {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), adoptAfterInterrupt)
+				defer cancel()
+			}
+			if _, aerr := notices.New(st).Adopt(ctx); aerr != nil {
+				aerr = fmt.Errorf("publish the imported UN notices: %w", aerr)
+				if err == nil {
+					return aerr
+				}
+				fmt.Fprintf(os.Stderr, "%v\n", aerr)
 			}
 		}
-		return nil
+		return err
 	}
 	return c
 }
+
+// adoptAfterInterrupt bounds the publication of the UN notices an
+// interrupted import wrote.
+const adoptAfterInterrupt = 30 * time.Second
 
 // validListName keeps --list a short label that cannot pass for one of the
 // built-in sources.
@@ -222,7 +238,8 @@ func (c importCounts) String() string {
 	return fmt.Sprintf("%d created, %d updated, %d unchanged, %d cancelled, %d refused", c.created, c.updated, c.unchanged, c.cancelled, c.failed)
 }
 
-// existing maps the source ids of an owner's earlier imports to records.
+// existing maps the source ids of an owner's earlier imports to records:
+// the active one when there is one.
 func (im *importer) existing(ctx context.Context, owner, source string, key func(map[string]any) string) (map[string]*core.Record, error) {
 	out := map[string]*core.Record{}
 	after := ""
@@ -239,7 +256,10 @@ func (im *importer) existing(ctx context.Context, owner, source string, key func
 		for _, r := range page {
 			var d map[string]any
 			if json.Unmarshal(r.Data, &d) == nil && d["source"] == source {
-				if k := key(d); k != "" {
+				// An entry that left the list and came back has a
+				// cancelled record and a newer one: the newest record
+				// of the best status is the entry's.
+				if k := key(d); k != "" && (out[k] == nil || statusRank(r.Status) >= statusRank(out[k].Status)) {
 					out[k] = r
 				}
 			}
@@ -251,14 +271,30 @@ func (im *importer) existing(ctx context.Context, owner, source string, key func
 	}
 }
 
+// statusRank orders the records of one entry: active, then expired (it
+// can be brought back), then cancelled (it cannot).
+func statusRank(status string) int {
+	switch status {
+	case core.StatusActive:
+		return 2
+	case core.StatusCancelled:
+		return 0
+	}
+	return 1
+}
+
 func sourceID(d map[string]any) string { s, _ := d["source_id"].(string); return s }
 
 // put creates or updates one record so that it holds data; it reports what
-// it did.
+// it did. An entry whose record was cancelled (it left the list and is
+// back) gets a new record: a cancelled record stays cancelled.
 func (im *importer) put(ctx context.Context, v core.Viewer, old *core.Record, kind, what string, data map[string]any, counts *importCounts) error {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return err
+	}
+	if old != nil && old.Status == core.StatusCancelled {
+		old = nil
 	}
 	if old != nil {
 		var cur map[string]any
@@ -270,6 +306,12 @@ func (im *importer) put(ctx context.Context, v core.Viewer, old *core.Record, ki
 			return nil
 		}
 		if old.Status != core.StatusActive {
+			// Bringing an expired record back takes two writes, the
+			// extension and the update: check first that the update
+			// will be taken, so that a refused entry stays as it was.
+			if _, fs := records.ValidateData(old.Kind, raw); len(fs) > 0 {
+				return core.Invalid(fs...)
+			}
 			if _, err := im.rs.Extend(ctx, v, old.ID, old.Version, "back on the list"); err != nil {
 				return err
 			}
@@ -284,21 +326,29 @@ func (im *importer) put(ctx context.Context, v core.Viewer, old *core.Record, ki
 	im.pending = append(im.pending, records.Input{Kind: kind, Releasability: &core.Releasability{Mode: core.ReleaseAll}, Data: raw})
 	im.pendingWhat = append(im.pendingWhat, what)
 	if len(im.pending) >= 500 {
-		im.flush(ctx, v, counts)
+		return im.flush(ctx, v, counts)
 	}
 	return nil
 }
 
+// errInterrupted is returned by flush when the run was interrupted:
+// the batch was not written, and no entry of it is refused.
+var errInterrupted = errors.New("interrupted")
+
 // flush creates the pending records in one transaction; if one is
 // refused, it creates them one by one to name the refused ones.
-func (im *importer) flush(ctx context.Context, v core.Viewer, counts *importCounts) {
+func (im *importer) flush(ctx context.Context, v core.Viewer, counts *importCounts) error {
 	if len(im.pending) == 0 {
-		return
+		return nil
 	}
+	defer func() { im.pending, im.pendingWhat = im.pending[:0], im.pendingWhat[:0] }()
 	if _, err := im.rs.CreateMany(ctx, v, im.pending); err == nil {
 		counts.created += len(im.pending)
 	} else {
 		for i, in := range im.pending {
+			if ctx.Err() != nil {
+				return errInterrupted
+			}
 			if _, err := im.rs.Create(ctx, v, in); err != nil {
 				counts.failed++
 				fmt.Fprintf(os.Stderr, "\n%s: %v\n", im.pendingWhat[i], err)
@@ -307,7 +357,16 @@ func (im *importer) flush(ctx context.Context, v core.Viewer, counts *importCoun
 			}
 		}
 	}
-	im.pending, im.pendingWhat = im.pending[:0], im.pendingWhat[:0]
+	return nil
+}
+
+// interrupted is the error of a run stopped (Ctrl-C, SIGTERM) after done
+// of total entries: what was written stays, in whole transactions; entries
+// that left the list are cancelled only once every entry was written. The
+// same import run again completes it.
+func interrupted(ctx context.Context, what string, done, total int, counts importCounts) error {
+	return exitErr{1, fmt.Errorf("interrupted after %d of %d %s (%s); run the same import again to complete it: %w",
+		done, total, what, counts, ctx.Err())}
 }
 
 func (im *importer) subjects(ctx context.Context, source, owner string, subjects []imports.Subject) error {
@@ -319,20 +378,39 @@ func (im *importer) subjects(ctx context.Context, source, owner string, subjects
 	var counts importCounts
 	seen := map[string]bool{}
 	bar := newProgress(os.Stderr, "import "+source)
+	stop := func(done int) error {
+		fmt.Fprintln(os.Stderr) // end the bar's line
+		return interrupted(ctx, "entries", done, len(subjects), counts)
+	}
 	for i, s := range subjects {
+		if ctx.Err() != nil {
+			return stop(i)
+		}
 		kind, data := s.Record()
 		seen[s.SourceID] = true
 		if err := im.put(ctx, v, old[s.SourceID], kind, source+" "+s.SourceID, data, &counts); err != nil {
+			if ctx.Err() != nil {
+				return stop(i)
+			}
 			counts.failed++
 			fmt.Fprintf(os.Stderr, "\n%s %s: %v\n", source, s.SourceID, err)
 		}
 		bar.set(i+1, len(subjects))
 	}
-	im.flush(ctx, v, &counts)
+	if im.flush(ctx, v, &counts) != nil || ctx.Err() != nil {
+		return stop(len(subjects))
+	}
 	bar.done()
+	// Only a run that read every entry may cancel those it did not see.
 	for id, r := range old {
 		if !seen[id] && r.Status == core.StatusActive {
+			if ctx.Err() != nil {
+				return stop(len(subjects))
+			}
 			if _, err := im.rs.Cancel(ctx, v, r.ID, r.Version, "no longer on the "+strings.ToUpper(source)+" list"); err != nil {
+				if ctx.Err() != nil {
+					return stop(len(subjects))
+				}
 				return err
 			}
 			counts.cancelled++
@@ -358,19 +436,31 @@ func (im *importer) documents(ctx context.Context, owner string, rows []imports.
 	}
 	var counts importCounts
 	bar := newProgress(os.Stderr, "import documents")
+	stop := func(done int) error {
+		fmt.Fprintln(os.Stderr) // end the bar's line
+		return interrupted(ctx, "rows", done, len(rows), counts)
+	}
 	for i, row := range rows {
+		if ctx.Err() != nil {
+			return stop(i)
+		}
 		country := row.Country
 		if c, ok := members.Lookup(country); ok {
 			country = c.Alpha2
 		}
 		data := map[string]any{"source": "documents", "number": row.Number, "issuing_country": country, "document_type": row.Type, "reason": row.Status}
 		if err := im.put(ctx, v, old[docKey(country, row.Number)], core.KindTravelDocument, fmt.Sprintf("line %d", row.Line), data, &counts); err != nil {
+			if ctx.Err() != nil {
+				return stop(i)
+			}
 			counts.failed++
 			fmt.Fprintf(os.Stderr, "\nline %d: %v\n", row.Line, err)
 		}
 		bar.set(i+1, len(rows))
 	}
-	im.flush(ctx, v, &counts)
+	if im.flush(ctx, v, &counts) != nil || ctx.Err() != nil {
+		return stop(len(rows))
+	}
 	bar.done()
 	fmt.Printf("documents: %d rows read; %s\n", len(rows), counts)
 	if counts.failed > 0 {

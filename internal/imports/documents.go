@@ -40,14 +40,14 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 	if r == nil {
 		return nil, nil, errors.New("documents: no input")
 	}
-	cr := csv.NewReader(newLimitReader(r, "documents", '\n', "line"))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = true
+	cr := newCSVReader(r, "documents")
 
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, nil, errors.New("documents: empty input: want a header number,country,type,status")
+	}
+	if errors.Is(err, ErrTooLarge) {
+		return nil, nil, err
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("documents: header: %w", err)
@@ -92,6 +92,9 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 			if errors.As(err, &pe) && !errors.Is(err, ErrTooLarge) {
 				w.skip(fmt.Sprintf("line %d", pe.StartLine), "", fmt.Sprintf("bad CSV (line %d, column %d): %v; row skipped", pe.Line, pe.Column, pe.Err))
 				continue
+			}
+			if errors.Is(err, ErrTooLarge) {
+				return nil, nil, err
 			}
 			return nil, nil, fmt.Errorf("documents: %w", err)
 		}

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,38 +17,140 @@ const (
 	SourceSenzing = "senzing"
 )
 
-// ftmEntity is one line of a FollowTheMoney export (entities.ftm.json).
-// Property values are strings in the flat exports; anything else (a nested
-// entity of the "nested" exports) is ignored.
-type ftmEntity struct {
-	ID         string                       `json:"id"`
-	Schema     string                       `json:"schema"`
-	Properties map[string][]json.RawMessage `json:"properties"`
-	Target     *bool                        `json:"target"`
-	line       int
+// ftmLine is one line of a FollowTheMoney export (entities.ftm.json), as
+// decoded: the properties stay raw until the schema says which are read.
+type ftmLine struct {
+	ID         string                     `json:"id"`
+	Schema     string                     `json:"schema"`
+	Properties map[string]json.RawMessage `json:"properties"`
+	Target     *bool                      `json:"target"`
 }
 
-// prop returns the string values of a property, cleaned, empty ones left
-// out.
+// ftmEntity is what is kept of one entity until the end of the file: the
+// values of the properties its schema reads, cleaned, empty ones left out,
+// at most maxRecordParts a property. Property values are strings in the
+// flat exports; anything else (a nested entity of the "nested" exports) is
+// ignored.
+type ftmEntity struct {
+	ID     string
+	Schema string
+	props  []ftmProp
+	line   int
+}
+
+// ftmProp holds the values of one property joined by "\x00" (which clean
+// leaves in no value), so that a value costs its bytes and no more.
+type ftmProp struct {
+	name   string
+	values string
+}
+
+// prop returns the values of a property.
 func (e *ftmEntity) prop(name string) []string {
-	var out []string
-	for _, raw := range e.Properties[name] {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			continue
-		}
-		if s, _, _ = clean(s); s != "" {
-			out = append(out, s)
+	for _, p := range e.props {
+		if p.name == name {
+			return strings.Split(p.values, "\x00")
 		}
 	}
-	return out
+	return nil
 }
 
 func (e *ftmEntity) first(name string) string {
-	if v := e.prop(name); len(v) > 0 {
-		return v[0]
+	for _, p := range e.props {
+		if p.name == name {
+			v, _, _ := strings.Cut(p.values, "\x00")
+			return v
+		}
 	}
 	return ""
+}
+
+// ftmRead are the properties read of the entities of each kind: subjects,
+// the schemata in ftmAdjuncts, and addresses.
+var ftmRead = map[string][]string{
+	"subject": {"name", "firstName", "secondName", "middleName", "fatherName", "lastName", "alias", "previousName",
+		"birthDate", "birthPlace", "gender", "nationality", "citizenship", "jurisdiction", "country", "flag", "mainCountry",
+		"passportNumber", "idNumber", "taxNumber", "innCode", "vatCode", "registrationNumber", "ogrnCode",
+		"email", "website", "phone", "imoNumber", "mmsi", "callSign", "swiftBic", "leiCode",
+		"address", "addressEntity", "program", "topics", "notes"},
+	"Passport":       {"holder", "number", "passportNumber", "country", "type"},
+	"Identification": {"holder", "number", "passportNumber", "country", "type"},
+	"Sanction":       {"entity", "program", "authority", "listingDate", "startDate", "reason"},
+	"CryptoWallet":   {"holder", "publicKey", "currency"},
+	"Address":        {"full", "street", "city", "postalCode", "region", "country"},
+}
+
+// ftmKeep makes the entity of l, keeping the properties named; values
+// past maxRecordParts are ignored with a warning.
+func ftmKeep(w *warnings, where string, line int, l *ftmLine, names []string) *ftmEntity {
+	e := &ftmEntity{ID: l.ID, Schema: l.Schema, line: line}
+	var b []byte
+	for _, name := range names {
+		raw, ok := l.Properties[name]
+		if !ok {
+			continue
+		}
+		b = b[:0]
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.Token() // '[' (or null)
+		for n := 0; dec.More(); n++ {
+			if n == maxRecordParts {
+				w.add(where, name, fmt.Sprintf("more than %d values; the rest ignored", maxRecordParts))
+				break
+			}
+			var v json.RawMessage
+			if dec.Decode(&v) != nil {
+				break
+			}
+			var s string
+			if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &s) != nil {
+				continue
+			}
+			if s, _, _ = clean(s); s == "" {
+				continue
+			}
+			if len(b) > 0 {
+				b = append(b, 0)
+			}
+			b = append(b, s...)
+		}
+		if len(b) > 0 {
+			e.props = append(e.props, ftmProp{name: name, values: string(b)}) // a copy of its own size
+		}
+	}
+	return e
+}
+
+// badProperties says what is wrong with the properties of l: each must
+// be a list of values.
+func badProperties(l *ftmLine) string {
+	for name, raw := range l.Properties {
+		if t := jsonKind(raw); t != "array" && t != "null" {
+			return fmt.Sprintf("field %q is a JSON %s, want a list of values", "properties."+name, t)
+		}
+	}
+	return ""
+}
+
+// jsonKind names the kind of a JSON value from its first byte.
+func jsonKind(raw json.RawMessage) string {
+	t := trimSpaceBytes(raw)
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '[':
+		return "array"
+	case '{':
+		return "object"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 // FtM schemata read as listed subjects; the kind each becomes.
@@ -81,54 +184,60 @@ func ReadFTM(r io.Reader) ([]Subject, []Warning, error) {
 	var (
 		w         warnings
 		subjects  []*ftmEntity
-		adjuncts  = map[string][]*ftmEntity{} // subject id -> entities pointing at it
+		pointing  []*ftmEntity // Passport, Identification, Sanction, CryptoWallet
 		addresses = map[string]*ftmEntity{}
 		seen      = map[string]int{} // id -> line, to name duplicates
 		context   int
 		other     = map[string]int{}
 	)
 	err := readLines("ftm", r, &w, func(line int, b []byte) error {
-		var e ftmEntity
-		if err := json.Unmarshal(b, &e); err != nil {
+		var l ftmLine
+		if err := json.Unmarshal(b, &l); err != nil {
 			w.skip(fmt.Sprintf("line %d", line), "", fmt.Sprintf("not a JSON entity: %v; line skipped", jsonReason(err)))
 			return nil
 		}
+		if reason := badProperties(&l); reason != "" {
+			w.skip(fmt.Sprintf("line %d", line), "", "not a JSON entity: "+reason+"; line skipped")
+			return nil
+		}
 		where := fmt.Sprintf("line %d", line)
-		if e.ID == "" || e.Schema == "" {
+		if l.ID == "" || l.Schema == "" {
 			w.skip(where, "", "no id or no schema; line skipped")
 			return nil
 		}
-		where = fmt.Sprintf("line %d (%s)", line, truncateForMessage(e.ID))
-		if first, dup := seen[e.ID]; dup {
+		where = fmt.Sprintf("line %d (%s)", line, truncateForMessage(l.ID))
+		if first, dup := seen[l.ID]; dup {
 			w.skip(where, "id", fmt.Sprintf("already read on line %d; line skipped", first))
 			return nil
 		}
-		seen[e.ID] = line
-		e.line = line
-		if _, ok := ftmSubjects[e.Schema]; ok {
-			if e.Target != nil && !*e.Target {
-				context++
-				return nil
-			}
+		seen[l.ID] = line
+		_, subject := ftmSubjects[l.Schema]
+		_, adjunct := ftmAdjuncts[l.Schema]
+		var read []string
+		switch {
+		case subject && l.Target != nil && !*l.Target:
+			context++
+			return nil
+		case subject:
 			if len(subjects) >= maxSubjects {
 				return fmt.Errorf("ftm: %s: more than %d entities: %w", where, maxSubjects, ErrTooLarge)
 			}
-			subjects = append(subjects, &e)
+			read = ftmRead["subject"]
+		case adjunct || l.Schema == "Address":
+			read = ftmRead[l.Schema]
+		default:
+			other[l.Schema]++
 			return nil
 		}
-		if prop, ok := ftmAdjuncts[e.Schema]; ok {
-			for _, id := range e.prop(prop) {
-				if len(adjuncts[id]) < maxRecordParts {
-					adjuncts[id] = append(adjuncts[id], &e)
-				}
-			}
-			return nil
+		e := ftmKeep(&w, where, line, &l, read)
+		switch {
+		case subject:
+			subjects = append(subjects, e)
+		case adjunct:
+			pointing = append(pointing, e)
+		default:
+			addresses[e.ID] = e
 		}
-		if e.Schema == "Address" {
-			addresses[e.ID] = &e
-			return nil
-		}
-		other[e.Schema]++
 		return nil
 	})
 	if err != nil {
@@ -137,9 +246,23 @@ func ReadFTM(r io.Reader) ([]Subject, []Warning, error) {
 	if w.seen == 0 {
 		return nil, nil, errors.New("ftm: empty input")
 	}
+	// Join each Passport, Identification, Sanction and CryptoWallet to the
+	// subjects it names, at most maxRecordParts a subject.
+	index := make(map[string]int, len(subjects))
+	for i, e := range subjects {
+		index[e.ID] = i
+	}
+	adjuncts := make([][]*ftmEntity, len(subjects))
+	for _, a := range pointing {
+		for _, id := range a.prop(ftmAdjuncts[a.Schema]) {
+			if i, ok := index[id]; ok && len(adjuncts[i]) < maxRecordParts {
+				adjuncts[i] = append(adjuncts[i], a)
+			}
+		}
+	}
 	out := make([]Subject, 0, len(subjects))
-	for _, e := range subjects {
-		if s, ok := ftmSubject(&w, e, adjuncts[e.ID], addresses); ok {
+	for i, e := range subjects {
+		if s, ok := ftmSubject(&w, e, adjuncts[i], addresses); ok {
 			out = append(out, s)
 		}
 	}

@@ -10,11 +10,15 @@
 // of the file is still read.
 //
 // Limits: an input over 256 MiB is refused ([ErrTooLarge]); a single XML
-// tag-plus-text run or CSV line over 4 MiB is refused; a field over 64 KiB
-// is truncated with a warning; at most 1,048,576 subjects or rows are
-// returned and at most 10,000 warnings are kept (the rest are summarised in
-// one last warning). The XML is streamed token by token, never held whole in
-// memory, and nesting deeper than 64 elements is refused.
+// tag-plus-text run, XML token (a CDATA section or comment too), CSV line,
+// CSV record (quoted fields may hold newlines) or JSON line over 4 MiB is
+// refused; a field over 64 KiB is truncated with a warning; at most 10,000
+// child elements of a UN record, objects of a Senzing list or values of a
+// FollowTheMoney property are read (the rest are ignored with a warning); at
+// most 1,048,576 subjects or rows are returned and at most 10,000 warnings
+// are kept (the rest are summarised in one last warning). The XML is
+// streamed token by token, never held whole in memory, and nesting deeper
+// than 64 elements is refused.
 package imports
 
 import (
@@ -156,7 +160,7 @@ var ErrTooLarge = errors.New("input too large")
 // Limits. They are variables only so that tests can lower them.
 var (
 	maxInputBytes  int64 = 256 << 20 // whole input (each OFAC file separately)
-	maxRunBytes          = 4 << 20   // bytes between two '<' (XML) or two '\n' (CSV)
+	maxRunBytes          = 4 << 20   // bytes between two '<' (XML) or two '\n' (CSV, JSON lines); bytes of a CSV record or XML token
 	maxFieldBytes        = 64 << 10  // longer fields are truncated with a warning
 	maxSubjects          = 1 << 20   // subjects or rows returned
 	maxWarnings          = 10000     // warnings kept; the rest are counted
@@ -166,7 +170,11 @@ var (
 )
 
 // limitReader refuses an input longer than max bytes, or one holding a run of
-// more than maxRun bytes without the byte sep.
+// more than maxRun bytes without the byte sep. A reader whose parser marks
+// where each token starts (see tokenAt) also refuses a token — a CSV record,
+// whose quoted fields may hold newlines, or an XML token, whose CDATA
+// section or comment may hold '<' — that would need more than maxRun bytes,
+// before the parser has buffered much more of it.
 type limitReader struct {
 	r      io.Reader
 	name   string
@@ -176,10 +184,33 @@ type limitReader struct {
 	run    int
 	maxRun int
 	err    error
+
+	tok     int64  // input offset where the parser's current token began
+	slack   int64  // bytes the parser may have read ahead of its position; 0: tokens are not marked
+	tokWhat string // "a CSV record", "an XML token"
 }
 
 func newLimitReader(r io.Reader, name string, sep byte, what string) *limitReader {
 	return &limitReader{r: r, name: name, sep: sep, what: what, max: maxInputBytes, maxRun: maxRunBytes}
+}
+
+// markTokens makes l refuse a token over maxRun bytes: what names it in
+// the error, and slack is how far the parser may read ahead of where it
+// is (its buffer).
+func (l *limitReader) markTokens(what string, slack int) {
+	l.tokWhat, l.slack = what, int64(slack)
+}
+
+// tokenAt tells l that the parser's next token starts at input offset
+// off. It returns an error when the token that ended there, which began at
+// the previous mark, was over maxRun bytes (plus a line end).
+func (l *limitReader) tokenAt(off int64) error {
+	size := off - l.tok
+	l.tok = off
+	if size > int64(l.maxRun)+2 {
+		return fmt.Errorf("%s: %s over %d bytes before byte %d: %w", l.name, l.tokWhat, l.maxRun, off, ErrTooLarge)
+	}
+	return nil
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -209,6 +240,10 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		}
 		if l.run > l.maxRun {
 			l.err = fmt.Errorf("%s: a %s over %d bytes near byte %d: %w", l.name, l.what, l.maxRun, l.n, ErrTooLarge)
+			return 0, l.err
+		}
+		if l.slack > 0 && l.n-l.tok > int64(l.maxRun)+2+l.slack {
+			l.err = fmt.Errorf("%s: %s over %d bytes near byte %d: %w", l.name, l.tokWhat, l.maxRun, l.n, ErrTooLarge)
 			return 0, l.err
 		}
 	}

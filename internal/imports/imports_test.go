@@ -3,6 +3,7 @@ package imports
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -782,6 +783,160 @@ func TestDocumentsCSVHeader(t *testing.T) {
 	}
 }
 
+// TestUNDuplicateReferenceNumber: a repeated REFERENCE_NUMBER is skipped
+// with a warning, as the other readers skip a repeated id. (Both records
+// used to be returned with one SourceID: `manara import un` created two
+// records for one list entry, and kept only one of them updated and
+// cancelled when the entry left the list.)
+func TestUNDuplicateReferenceNumber(t *testing.T) {
+	in := un(`<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>Ulrich</FIRST_NAME><SECOND_NAME>Fiktivsson</SECOND_NAME><REFERENCE_NUMBER>QDi.900</REFERENCE_NUMBER></INDIVIDUAL>
+<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>Ulrike</FIRST_NAME><SECOND_NAME>Erfundena</SECOND_NAME><REFERENCE_NUMBER>QDi.900</REFERENCE_NUMBER></INDIVIDUAL>
+<INDIVIDUAL><DATAID>3</DATAID><FIRST_NAME>Otto</FIRST_NAME><SECOND_NAME>Ausgedacht</SECOND_NAME><REFERENCE_NUMBER>QDi.901</REFERENCE_NUMBER></INDIVIDUAL>
+<INDIVIDUAL><DATAID>4</DATAID><FIRST_NAME>Olga</FIRST_NAME><SECOND_NAME>Nichtreal</SECOND_NAME><REFERENCE_NUMBER>QDi.902</REFERENCE_NUMBER></INDIVIDUAL>
+`)
+	subjects, warns, err := ReadUN(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dup := duplicateSourceIDs(subjects); len(dup) > 0 {
+		t.Errorf("ReadUN returned several subjects with SourceID %v: want the repeat skipped with a warning, as the other readers do", dup)
+	}
+	if len(subjects) != 3 || subjects[0].Name != "Ulrich Fiktivsson" || !hasWarning(warns, "(QDi.900)", "REFERENCE_NUMBER", "already read on line") {
+		t.Errorf("subjects %+v, warnings %v", subjects, warns)
+	}
+	// A DATAID standing in for a missing REFERENCE_NUMBER is a source id too.
+	in = un(`<INDIVIDUAL><DATAID>7</DATAID><FIRST_NAME>Ida</FIRST_NAME><SECOND_NAME>Erdichtet</SECOND_NAME></INDIVIDUAL>
+<INDIVIDUAL><DATAID>8</DATAID><FIRST_NAME>Ilse</FIRST_NAME><SECOND_NAME>Erdichtet</SECOND_NAME><REFERENCE_NUMBER>un:7</REFERENCE_NUMBER></INDIVIDUAL>
+`)
+	withLimit(t, &maxBadPercent, 100)
+	subjects, _, err = ReadUN(strings.NewReader(in))
+	if err != nil || len(subjects) != 1 {
+		t.Errorf("un:7 twice: %+v %v", subjects, err)
+	}
+}
+
+// TestUNCDATAOverTokenLimit: the same for the XML reader. The run limit
+// counts bytes between two '<'; a CDATA section, a comment or a
+// processing instruction holding '<' is one token that encoding/xml holds
+// whole (it used to be read up to the 256 MiB input limit). A token over
+// the limit is refused, before much more than the limit is read.
+func TestUNCDATAOverTokenLimit(t *testing.T) {
+	withLimit(t, &maxRunBytes, 1024)
+	cdata := "<![CDATA[" + strings.Repeat(strings.Repeat("y", 100)+"<", 100) + "]]>" // 10 KiB, no run over 101 bytes
+	in := un(`<INDIVIDUAL><FIRST_NAME>Vera</FIRST_NAME><SECOND_NAME>Imaginaria</SECOND_NAME><REFERENCE_NUMBER>QDi.903</REFERENCE_NUMBER><COMMENTS1>` +
+		cdata + `</COMMENTS1></INDIVIDUAL>`)
+	_, _, err := ReadUN(strings.NewReader(in))
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "QDi.903") && !strings.Contains(err.Error(), "<INDIVIDUAL>") {
+		t.Errorf("a 10 KiB CDATA text with a 1 KiB run limit: err = %v, want ErrTooLarge", err)
+	}
+	inner := strings.Repeat(strings.Repeat("z", 100)+"<", 100)
+	for name, doc := range map[string]string{
+		"comment":     un(`<!--` + inner + `-->`),
+		"instruction": un(`<?fict ` + inner + `?>`),
+		"after BOM":   "\ufeff" + in,
+	} {
+		if _, _, err := ReadUN(strings.NewReader(doc)); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s of 10 KiB with a 1 KiB run limit: err = %v, want ErrTooLarge", name, err)
+		}
+	}
+	// A CDATA section within the limit is read.
+	small := "<![CDATA[" + strings.Repeat("y", 100) + "<" + strings.Repeat("y", 100) + "]]>"
+	subjects, _, err := ReadUN(strings.NewReader(un(`<INDIVIDUAL><FIRST_NAME>Vera</FIRST_NAME><SECOND_NAME>Imaginaria</SECOND_NAME><REFERENCE_NUMBER>QDi.903</REFERENCE_NUMBER><COMMENTS1>` +
+		small + `</COMMENTS1></INDIVIDUAL>`)))
+	if err != nil || len(subjects) != 1 || len(subjects[0].Remarks) != 201 {
+		t.Errorf("a CDATA section within the limit: %+v %v", subjects, err)
+	}
+	// An endless CDATA section stops after the limit and the buffer.
+	withLimit(t, &maxRunBytes, 1<<20)
+	r := &countingReader{r: io.MultiReader(strings.NewReader(un(`<INDIVIDUAL><COMMENTS1><![CDATA[`)), endless('<'))}
+	if _, _, err := ReadUN(r); !errors.Is(err, ErrTooLarge) || r.n > int64(maxRunBytes)+512<<10 {
+		t.Errorf("endless CDATA: %v after %d bytes", err, r.n)
+	}
+}
+
+// TestCSVQuotedRecordOverLineLimit: a quoted field may hold newlines, so a
+// CSV record can be far longer than the line limit, which counts bytes
+// between two '\n' (encoding/csv used to buffer one record of any size up
+// to the 256 MiB input limit). A record longer than the limit is refused
+// with ErrTooLarge, before much more than the limit is read; one within it
+// is read.
+func TestCSVQuotedRecordOverLineLimit(t *testing.T) {
+	withLimit(t, &maxRunBytes, 1024)
+	big := `"` + strings.Repeat(strings.Repeat("x", 100)+"\n", 100) + `"` // 10 KiB, no line over 101 bytes
+	t.Run("documents", func(t *testing.T) {
+		in := "number,country,type,status\nF1,FR,passport,stolen\nF2,FR,passport,lost\n" + big + ",FR,passport,stolen\n"
+		_, _, err := ReadDocumentsCSV(strings.NewReader(in))
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("a 10 KiB record with a 1 KiB line limit: err = %v, want ErrTooLarge", err)
+		}
+	})
+	t.Run("ofac", func(t *testing.T) {
+		in := `1,"INVENTADO, Pedro",individual,SDGT,-0-,-0-,-0-,-0-,-0-,-0-,-0-,` + big + "\n"
+		_, _, err := ReadOFAC(strings.NewReader(in), nil, nil)
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("a 10 KiB record with a 1 KiB line limit: err = %v, want ErrTooLarge", err)
+		}
+		// The same in a companion file.
+		sdn := `1,"INVENTADO, Pedro",individual,SDGT,-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-` + "\n"
+		_, _, err = ReadOFAC(strings.NewReader(sdn), strings.NewReader(`1,2,"aka",`+big+",-0-\n"), nil)
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "alt.csv") {
+			t.Errorf("alt.csv: err = %v, want ErrTooLarge", err)
+		}
+		// A record of several lines within the limit is read.
+		two := `"` + strings.Repeat(strings.Repeat("x", 100)+"\n", 8) + `"`
+		subjects, _, err := ReadOFAC(strings.NewReader(`1,"INVENTADO, Pedro",individual,SDGT,-0-,-0-,-0-,-0-,-0-,-0-,-0-,`+two+"\n"), nil, nil)
+		if err != nil || len(subjects) != 1 {
+			t.Errorf("an 800-byte record with a 1 KiB limit: %v %v", subjects, err)
+		}
+	})
+	t.Run("stream", func(t *testing.T) {
+		// An endless quoted field is refused after the limit and the
+		// reader's buffer, not at the end of the input.
+		r := &countingReader{r: io.MultiReader(strings.NewReader("1,\""), endless('y'))}
+		_, _, err := ReadOFAC(r, nil, nil)
+		if !errors.Is(err, ErrTooLarge) || r.n > int64(maxRunBytes)+4*csvReadAhead {
+			t.Errorf("endless record: %v after %d bytes", err, r.n)
+		}
+	})
+}
+
+// endless reads c forever, with a newline every 100 bytes.
+type endless byte
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(e)
+		if i%100 == 99 {
+			p[i] = '\n'
+		}
+	}
+	return len(p), nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func duplicateSourceIDs(subjects []Subject) []string {
+	seen := map[string]int{}
+	var dup []string
+	for _, s := range subjects {
+		seen[s.SourceID]++
+		if seen[s.SourceID] == 2 {
+			dup = append(dup, s.SourceID)
+		}
+	}
+	return dup
+}
+
 // ---------------------------------------------------------------------- fuzz
 
 func FuzzReadUN(f *testing.F) {
@@ -792,6 +947,12 @@ func FuzzReadUN(f *testing.F) {
 	f.Add([]byte(`<CONSOLIDATED_LIST><INDIVIDUAL><INDIVIDUAL><FIRST_NAME>x</FIRST_NAME></INDIVIDUAL></INDIVIDUAL></CONSOLIDATED_LIST>`))
 	f.Add([]byte(""))
 	f.Add([]byte("<"))
+	// A repeated REFERENCE_NUMBER, a DATAID standing in for one, CDATA
+	// sections and comments holding '<'.
+	f.Add([]byte(un(`<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>Q.1</REFERENCE_NUMBER></INDIVIDUAL>
+<INDIVIDUAL><FIRST_NAME>B</FIRST_NAME><REFERENCE_NUMBER>Q.1</REFERENCE_NUMBER></INDIVIDUAL>
+<INDIVIDUAL><FIRST_NAME>C</FIRST_NAME><DATAID>1</DATAID></INDIVIDUAL><INDIVIDUAL><FIRST_NAME>D</FIRST_NAME><REFERENCE_NUMBER>un:1</REFERENCE_NUMBER></INDIVIDUAL>`)))
+	f.Add([]byte(un(`<INDIVIDUAL><FIRST_NAME><![CDATA[A<B]]></FIRST_NAME><!-- <x> --><REFERENCE_NUMBER>Q.2</REFERENCE_NUMBER><?pi <y>?></INDIVIDUAL>`)))
 	if b, err := os.ReadFile(filepath.Join(corpora, "un/UN_consolidated.xml")); err == nil {
 		f.Add(b[:min(len(b), 6000)])
 	}
@@ -810,6 +971,9 @@ func FuzzReadUN(f *testing.F) {
 		for _, s := range subjects {
 			checkSubject(t, s)
 		}
+		if dup := duplicateSourceIDs(subjects); len(dup) > 0 {
+			t.Fatalf("several subjects with SourceID %q", dup)
+		}
 	})
 }
 
@@ -819,6 +983,8 @@ func FuzzReadOFAC(f *testing.F) {
 	f.Add([]byte("1,\"A\"\"B\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a"), []byte("1,2"), []byte(""))
 	f.Add([]byte("1,\"unterminated"), []byte("\"x"), []byte("1,2,3,4,5,6\n1,2,3,4,5,6"))
 	f.Add([]byte(""), []byte(""), []byte(""))
+	// Quoted fields over several lines.
+	f.Add([]byte("1,\"A\nB\",individual,SDGT,-0-,-0-,-0-,-0-,-0-,-0-,-0-,\"DOB 1970;\n\nPOB X\"\n"), []byte("1,2,\"aka\",\"C\nD\",-0-\n"), []byte("1,2,\"\n\",X,Y,\"\"\n"))
 	f.Fuzz(func(t *testing.T, sdn, alt, add []byte) {
 		subjects, warns, err := ReadOFAC(bytes.NewReader(sdn), bytes.NewReader(alt), bytes.NewReader(add))
 		if err != nil {
@@ -846,6 +1012,7 @@ func FuzzReadDocumentsCSV(f *testing.F) {
 	f.Add([]byte("status,number,x,country,type\r\nrevoked,\"A\nB\",,gbr,\n"))
 	f.Add([]byte("number,country,type,status\n\"bad,FR,passport,stolen\n"))
 	f.Add([]byte(""))
+	f.Add([]byte("number,country,type,status\n\"X\n1\",FR,\"pass\nport\",stolen\n\"\n\n\n\",FR,,lost\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, warns, err := ReadDocumentsCSV(bytes.NewReader(data))
 		if err != nil {

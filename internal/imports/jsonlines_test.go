@@ -2,7 +2,10 @@ package imports
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -90,7 +93,7 @@ not json at all
 		{"line 4", "", "no id or no schema"},
 		{"line 7 (d)", "name", "no name; entity skipped"},
 		{"line 5 (b)", "birthDate", `"someday" is not a date`},
-		{"line 6", "", "want []json.RawMessage"},
+		{"line 6", "", `field "properties.name" is a JSON string, want a list of values`},
 	} {
 		if !hasWarning(warns, want[0], want[1], want[2]) {
 			t.Errorf("no warning %v in %v", want, warns)
@@ -248,6 +251,146 @@ func ofacRow(n int) string {
 	return strings.Join([]string{itoa(n), `"INVENTED, Person"`, "individual", "SDGT", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-"}, ",") + "\n"
 }
 
+// TestSenzingSourceIDsUnique: the SourceID (the key of `manara import`) is
+// also the key of the check for repeats, and names one record only. Data
+// sources differing in case are one source (the second record is a
+// repeat); a ':' in the data source is escaped, so that it cannot be moved
+// between the data source and the record id. (The check used to be on the
+// data source as given, and the id "senzing:"+lower(DATA_SOURCE)+":"+
+// RECORD_ID: two records could share an id.)
+func TestSenzingSourceIDsUnique(t *testing.T) {
+	for name, in := range map[string]string{
+		"case": `{"DATA_SOURCE":"FICT_LIST","RECORD_ID":"R-1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Inge Fiktiva"}]}
+{"DATA_SOURCE":"fict_list","RECORD_ID":"R-1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Ingo Erfunden"}]}
+{"DATA_SOURCE":"FICT_LIST","RECORD_ID":"R-2","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Pia Unwirklich"}]}
+{"DATA_SOURCE":"FICT_LIST","RECORD_ID":"R-3","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Paul Ausgedacht"}]}
+`,
+		"colon": `{"DATA_SOURCE":"a:b","RECORD_ID":"c","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Inge Fiktiva"}]}
+{"DATA_SOURCE":"a","RECORD_ID":"b:c","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Ingo Erfunden"}]}
+{"DATA_SOURCE":"a","RECORD_ID":"d","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Pia Unwirklich"}]}
+{"DATA_SOURCE":"a","RECORD_ID":"e","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Paul Ausgedacht"}]}
+`,
+	} {
+		subjects, _, err := ReadSenzing(strings.NewReader(in))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if dup := duplicateSourceIDs(subjects); len(dup) > 0 {
+			t.Errorf("%s: ReadSenzing returned several subjects with SourceID %v (two list entries, one key for the import)", name, dup)
+		}
+	}
+	// Ids of ordinary data sources are as they always were (a re-import
+	// updates the records of an earlier one).
+	for _, c := range [][3]string{
+		{"OS_US_CONGRESS", "Q101196632", "senzing:os_us_congress:Q101196632"},
+		{"fict", "a:b", "senzing:fict:a:b"},
+		{"a:b", "c", "senzing:a%3ab:c"},
+		{"a%3Ab", "c", "senzing:a%253ab:c"},
+		{"", "1", "senzing::1"},
+	} {
+		if got := senzingID(c[0], c[1]); got != c[2] {
+			t.Errorf("senzingID(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}
+
+// heapAtEOF reads like r and measures the live heap when the reader
+// under it reaches its end, i.e. with every line parsed and held.
+type heapAtEOF struct {
+	r    io.Reader
+	heap uint64
+}
+
+func (p *heapAtEOF) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err == io.EOF && p.heap == 0 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		p.heap = m.HeapAlloc
+	}
+	return n, err
+}
+
+// TestReadFTMMemoryPerLine: ReadFTM holds every subject, Passport,
+// Identification, CryptoWallet, Sanction and Address until the end of the
+// file; it keeps only the properties it reads, their values cleaned and
+// packed, at most maxRecordParts a property (so at most that many holders
+// an entity). (It used to keep every value of every property as a
+// json.RawMessage and every holder as a map key: lines within the 4 MiB
+// limit, each a Passport "holding" about 700,000 ids, took about 15 times
+// their size in live heap, some 4 GiB for a file within the 256 MiB limit.)
+func TestReadFTMMemoryPerLine(t *testing.T) {
+	var b strings.Builder
+	for l := 0; l < 2; l++ {
+		start := b.Len()
+		fmt.Fprintf(&b, `{"id":"pp-%d","schema":"Passport","properties":{"number":["X1"],"holder":[`, l)
+		for i := 0; b.Len()-start < maxRunBytes-100; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"%x"`, l<<24|i)
+		}
+		b.WriteString("]}}\n")
+	}
+	b.WriteString(`{"id":"fict-1","schema":"Person","properties":{"name":["Nadia Inventata"]}}` + "\n")
+	in := b.String()
+	runtime.GC()
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	p := &heapAtEOF{r: strings.NewReader(in)}
+	_, warns, err := ReadFTM(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasWarning(warns, "line 1 (pp-0)", "holder", "more than 10000 values; the rest ignored") {
+		t.Errorf("no warning for the values over the limit: %v", warns)
+	}
+	live := int64(p.heap) - int64(m0.HeapAlloc)
+	if live > 8*int64(len(in)) {
+		t.Errorf("ReadFTM of %d MiB (2 lines under the line limit) holds %d MiB live: %.0f× the input; at the 256 MiB input limit that is %.1f GiB",
+			len(in)>>20, live>>20, float64(live)/float64(len(in)), float64(live)/float64(len(in))*256/1024)
+	}
+}
+
+// TestSniffLongFirstLine: `manara import ftm|senzing` sniffs the first
+// 8 KiB (SniffBytes); when the first line is longer (an entity with long
+// notes, many aliases or many properties, well within the 4 MiB line
+// limit), the keys before the cut name the format (such a valid file used
+// to be refused as "a JSON file that is not one object per line"). Bad
+// JSON before the cut, or no key, is still refused.
+func TestSniffLongFirstLine(t *testing.T) {
+	notes := strings.Repeat("Invented for tests. ", 600) // 12 KiB
+	for format, line := range map[string]string{
+		FormatFTM:     `{"id":"fict-long-1","schema":"Person","properties":{"name":["Rosa Erfunden"],"notes":["` + notes + `"]},"target":true}`,
+		FormatSenzing: `{"DATA_SOURCE":"FICT","RECORD_ID":"L-1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_FULL":"Rosa Erfunden"}],"NOTES":"` + notes + `"}`,
+	} {
+		file := line + "\n" + line + "\n"
+		head := []byte(file)[:SniffBytes]
+		if err := CheckFormat(format, head); err != nil {
+			t.Errorf("%s file whose first line is %d bytes: CheckFormat = %v, want nil", format, len(line), err)
+		}
+		// With a byte-order mark.
+		if err := CheckFormat(format, []byte("\ufeff" + file)[:SniffBytes]); err != nil {
+			t.Errorf("%s file with a BOM whose first line is %d bytes: CheckFormat = %v, want nil", format, len(line), err)
+		}
+	}
+	for in, want := range map[string]string{
+		`{"id":"x","schema" "Person","properties":{"notes":["`: "not one object per line",
+		`{"id":"x","caption":"`:                                "JSON lines of an unknown layout",
+		`{"`:                                                   "not one object per line",
+		`[{"schema":"Person","properties":{"notes":["`: "a JSON array",
+	} {
+		head := []byte(in + strings.Repeat("n", SniffBytes))[:SniffBytes]
+		if got := Sniff(head); got.Format != FormatUnknown || !strings.Contains(got.Description, want) {
+			t.Errorf("%s…: %+v, want %q", in, got, want)
+		}
+	}
+	// A short file is not cut: a first line that does not parse is bad.
+	if got := Sniff([]byte(`{"schema":"Person","properties":{"notes":["x`)); got.Format != FormatUnknown {
+		t.Errorf("a short file of one bad line: %+v", got)
+	}
+}
 func itoa(n int) string {
 	if n < 10 {
 		return string(rune('0' + n))
@@ -259,6 +402,11 @@ func FuzzReadFTM(f *testing.F) {
 	f.Add(readTestdata(f, "sample.ftm.json"))
 	f.Add([]byte(`{"id":"a","schema":"Passport","properties":{"holder":["a"],"number":["1"]}}` + "\n" + `{"id":"a","schema":"Person"}`))
 	f.Add([]byte(`{"id":"x","schema":"Person","properties":{"name":[1,{"a":2},"\u0000"]},"target":null}`))
+	// Many holders, a property that is not a list, values cleaned to
+	// nothing, a repeated id.
+	f.Add([]byte(`{"id":"p","schema":"Passport","properties":{"holder":["a","b","a"," a ",""],"number":["N1","N1"]}}` + "\n" +
+		`{"id":"a","schema":"Person","properties":{"name":["\t"," A  B "],"alias":null}}` + "\n" +
+		`{"id":"b","schema":"Person","properties":{"name":"B"}}` + "\n" + `{"id":"a","schema":"Company","properties":{"name":["C"]}}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		subjects, _, err := ReadFTM(strings.NewReader(string(in)))
 		if err != nil {
@@ -270,6 +418,9 @@ func FuzzReadFTM(f *testing.F) {
 			}
 			s.Record()
 		}
+		if dup := duplicateSourceIDs(subjects); len(dup) > 0 {
+			t.Fatalf("several subjects with SourceID %q", dup)
+		}
 	})
 }
 
@@ -277,6 +428,13 @@ func FuzzReadSenzing(f *testing.F) {
 	f.Add(readTestdata(f, "sample.senzing.json"))
 	f.Add([]byte(`{"RECORD_ID":"1","NAMES":[{"NAME_FIRST":"A"}],"GENDER":"m"}`))
 	f.Add([]byte(`{"RECORD_ID":"1","NAMES":"x","DATES":[[1]],"RECORD_TYPE":7}`))
+	// Data sources differing in case, a ':' and a '%' in data sources and
+	// record ids.
+	f.Add([]byte(`{"DATA_SOURCE":"X","RECORD_ID":"1","NAME_FULL":"A","RECORD_TYPE":"PERSON"}` + "\n" +
+		`{"DATA_SOURCE":"x","RECORD_ID":"1","NAME_FULL":"B","RECORD_TYPE":"PERSON"}` + "\n" +
+		`{"DATA_SOURCE":"a:b","RECORD_ID":"c","NAME_FULL":"C","RECORD_TYPE":"PERSON"}` + "\n" +
+		`{"DATA_SOURCE":"a","RECORD_ID":"b:c","NAME_FULL":"D","RECORD_TYPE":"PERSON"}` + "\n" +
+		`{"DATA_SOURCE":"a%3ab","RECORD_ID":"c","NAME_FULL":"E","RECORD_TYPE":"PERSON"}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		subjects, _, err := ReadSenzing(strings.NewReader(string(in)))
 		if err != nil {
@@ -288,12 +446,19 @@ func FuzzReadSenzing(f *testing.F) {
 			}
 			s.Record()
 		}
+		if dup := duplicateSourceIDs(subjects); len(dup) > 0 {
+			t.Fatalf("several subjects with SourceID %q", dup)
+		}
 	})
 }
 
 func FuzzSniff(f *testing.F) {
 	for _, s := range []string{"<CONSOLIDATED_LIST>", "1,\"A\",x", `{"schema":"Person","properties":{}}`, "\x1f\x8b", "number,country\n"} {
 		f.Add([]byte(s))
+	}
+	// First lines longer than what is sniffed.
+	for _, s := range []string{`{"id":"x","schema":"Person","properties":{"notes":["`, `{"DATA_SOURCE":"X","NOTES":"`, `{"a" "b`, "\ufeff{\"schema\":1,\"x\":\""} {
+		f.Add([]byte(s + strings.Repeat("n", SniffBytes))[:SniffBytes])
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		got := Sniff(in)

@@ -78,15 +78,47 @@ func ReadOFACWithComments(sdn, alt, add, comments io.Reader) ([]Subject, []Warni
 	return out, p.w.result(), nil
 }
 
+// csvReader is a csv.Reader over a limitReader that also refuses a record
+// over maxRunBytes: a quoted field may hold newlines, so a record can be
+// far longer than any of its lines.
+type csvReader struct {
+	*csv.Reader
+	lr *limitReader
+}
+
+// csvReadAhead is how far csv.Reader reads ahead of the record it parses:
+// the default size of the bufio.Reader it puts in front of its input.
+const csvReadAhead = 4 << 10
+
+func newCSVReader(r io.Reader, name string) *csvReader {
+	lr := newLimitReader(r, name, '\n', "line")
+	lr.markTokens("a CSV record (quoted fields may hold line breaks)", csvReadAhead)
+	cr := csv.NewReader(lr)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = true
+	return &csvReader{Reader: cr, lr: lr}
+}
+
+// Read reads one record, refusing it (ErrTooLarge) when it took more than
+// maxRunBytes of input.
+func (c *csvReader) Read() ([]string, error) {
+	rec, err := c.Reader.Read()
+	if err == io.EOF || errors.Is(err, ErrTooLarge) {
+		return rec, err
+	}
+	if lerr := c.lr.tokenAt(c.InputOffset()); lerr != nil {
+		return nil, lerr
+	}
+	return rec, err
+}
+
 // readCSV reads a headerless CSV file, passing each record of want fields to
 // fn. Records with a CSV syntax error or another field count are skipped
 // with a warning. A trailing Ctrl-Z (the DOS end-of-file mark the OFAC files
 // carry) is ignored.
 func readCSV(name string, r io.Reader, want int, w *warnings, fn func(line int, rec []string) error) error {
-	cr := csv.NewReader(newLimitReader(r, name, '\n', "line"))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.TrimLeadingSpace = true
+	cr := newCSVReader(r, name)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {

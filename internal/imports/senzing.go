@@ -21,7 +21,9 @@ import (
 // read as a person and one with NAME_ORG as an organisation. Others (the
 // positions a PEP list describes, such as "United States senator") are
 // not subjects; they are counted in one warning. A line that is not a
-// JSON object, or has no RECORD_ID or no name, is skipped with a warning.
+// JSON object, or has no RECORD_ID or no name, or repeats the DATA_SOURCE
+// (in any case) and RECORD_ID of an earlier line, is skipped with a
+// warning.
 func ReadSenzing(r io.Reader) ([]Subject, []Warning, error) {
 	if r == nil {
 		return nil, nil, errors.New("senzing: no input")
@@ -116,13 +118,15 @@ func senzingSubject(w *warnings, line int, rec map[string]json.RawMessage, seen 
 		return s, where, false
 	}
 	where = fmt.Sprintf("line %d (%s)", line, truncateForMessage(id))
-	key := top["DATA_SOURCE"] + "\x00" + id
-	if first, dup := seen[key]; dup {
+	// The source id is the key of the import: repeats are those of the
+	// same source id, which names one record only.
+	sid := senzingID(top["DATA_SOURCE"], id)
+	if first, dup := seen[sid]; dup {
 		w.skip(where, "RECORD_ID", fmt.Sprintf("already read on line %d; record skipped", first))
 		return s, where, false
 	}
-	seen[key] = line
-	s = Subject{Source: SourceSenzing, SourceID: "senzing:" + strings.ToLower(top["DATA_SOURCE"]) + ":" + id}
+	seen[sid] = line
+	s = Subject{Source: SourceSenzing, SourceID: sid}
 
 	var names []senzingName
 	hasParts, hasOrg, personish := false, false, false
@@ -220,6 +224,19 @@ func senzingSubject(w *warnings, line int, rec map[string]json.RawMessage, seen 
 	}
 	s.Aliases = dedupe(s.Aliases, s.Name)
 	return s, where, true
+}
+
+// senzingID is the source id of a record: "senzing:", the data source in
+// lower case, ':' and the record id, as given. A '%' or ':' in the data
+// source is written %25 or %3a, so that the first ':' after "senzing:"
+// ends it and no two (data source, record id) pairs share an id; data
+// sources differing only in case are one source.
+func senzingID(dataSource, recordID string) string {
+	ds := strings.ToLower(dataSource)
+	if strings.ContainsAny(ds, "%:") {
+		ds = strings.NewReplacer("%", "%25", ":", "%3a").Replace(ds)
+	}
+	return "senzing:" + ds + ":" + recordID
 }
 
 // parseSenzingDate reads the ISO forms and the compact YYYYMMDD.

@@ -3,6 +3,7 @@ package imports
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -32,6 +33,7 @@ type Sniffed struct {
 // [SniffBytes]), so that a wrong file is refused at once with the command
 // that reads it, rather than read row by row into thousands of warnings.
 func Sniff(head []byte) Sniffed {
+	cut := len(head) >= SniffBytes // the file may go on past head
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
 	switch {
 	case len(bytes.TrimSpace(head)) == 0:
@@ -50,7 +52,7 @@ func Sniff(head []byte) Sniffed {
 	case '<':
 		return sniffXML(t)
 	case '{', '[':
-		return sniffJSON(t)
+		return sniffJSON(t, cut)
 	}
 	return sniffCSV(t)
 }
@@ -68,13 +70,20 @@ func sniffXML(t []byte) Sniffed {
 	return Sniffed{FormatUnknown, "an XML file of another kind", false}
 }
 
-func sniffJSON(t []byte) Sniffed {
+func sniffJSON(t []byte, cut bool) Sniffed {
 	line := t
-	if i := bytes.IndexByte(t, '\n'); i >= 0 {
+	i := bytes.IndexByte(t, '\n')
+	if i >= 0 {
 		line = t[:i]
 	}
 	var keys map[string]json.RawMessage
-	if json.Unmarshal(line, &keys) != nil {
+	err := json.Unmarshal(line, &keys)
+	if err != nil && i < 0 && cut && t[0] == '{' {
+		// The first line goes on past what was sniffed (an entity with
+		// long notes or many names): its keys up to the cut are enough.
+		keys, err = leadingKeys(line)
+	}
+	if err != nil {
 		if t[0] == '[' {
 			return Sniffed{FormatUnknown, "a JSON array (one JSON object per line is expected)", false}
 		}
@@ -91,6 +100,45 @@ func sniffJSON(t []byte) Sniffed {
 		return Sniffed{FormatSenzing, "Senzing JSON records", false}
 	}
 	return Sniffed{FormatUnknown, "JSON lines of an unknown layout", false}
+}
+
+// leadingKeys reads the keys of a JSON object cut short, up to the cut:
+// each key whose value is complete, and the key whose value the cut
+// interrupts. Bad JSON before the cut is an error, and so is an object of
+// which not one key could be read.
+func leadingKeys(b []byte) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	keys := map[string]json.RawMessage{}
+	var se *json.SyntaxError
+	for {
+		tok, err := dec.Token()
+		if errors.As(err, &se) {
+			return nil, err
+		}
+		if err != nil {
+			break // the cut
+		}
+		k, ok := tok.(string)
+		if !ok {
+			break // '}': the object ended within the cut
+		}
+		keys[k] = nil
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			if errors.As(err, &se) {
+				return nil, err
+			}
+			break // the cut
+		}
+		keys[k] = v
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("no key before the cut")
+	}
+	return keys, nil
 }
 
 func sniffCSV(t []byte) Sniffed {

@@ -102,28 +102,39 @@ func (r *unRecord) chars(rel int, b []byte) {
 
 // unParser turns records into subjects.
 type unParser struct {
-	w *warnings
+	w    *warnings
+	seen map[string]int // source id -> line of the record that had it
 }
 
 // ReadUN reads the UN Security Council consolidated list (XML) from r: one
 // Subject per INDIVIDUAL or ENTITY element. A record with no name, or no
-// REFERENCE_NUMBER and no DATAID, is skipped with a warning. Malformed XML
+// REFERENCE_NUMBER and no DATAID, or with the REFERENCE_NUMBER (or DATAID)
+// of a record read before it, is skipped with a warning. Malformed XML
 // is an error naming the line, column and byte offset (and the record being
 // read).
 func ReadUN(r io.Reader) ([]Subject, []Warning, error) {
 	if r == nil {
 		return nil, nil, errors.New("un: no input")
 	}
-	br := bufio.NewReaderSize(newLimitReader(r, "un", '<', "XML tag or text"), 64<<10)
+	// encoding/xml holds a whole token (a CDATA section or a comment, which
+	// may hold '<', as well as a tag or a text) while it reads it: the limit
+	// reader refuses one over maxRunBytes, reading ahead no further than
+	// the buffer in front of the decoder.
+	const readAhead = 64 << 10
+	lr := newLimitReader(r, "un", '<', "XML tag or text")
+	lr.markTokens("an XML token (tag, text, CDATA section, comment or directive)", 2*readAhead)
+	br := bufio.NewReaderSize(lr, readAhead)
+	var base int64 // bytes before the decoder's first
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
+		base = 3
 	}
 	d := xml.NewDecoder(br)
 	d.Strict = true
 
 	var (
 		w        warnings
-		p        = unParser{w: &w}
+		p        = unParser{w: &w, seen: map[string]int{}}
 		subjects []Subject
 		depth    int
 		root     bool
@@ -134,6 +145,12 @@ func ReadUN(r io.Reader) ([]Subject, []Warning, error) {
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
+		}
+		if err == nil {
+			err = lr.tokenAt(base + d.InputOffset())
+		}
+		if errors.Is(err, ErrTooLarge) {
+			return nil, nil, unTooLarge(d, rec, err)
 		}
 		if err != nil {
 			return nil, nil, unError(d, rec, err)
@@ -198,6 +215,15 @@ func unError(d *xml.Decoder, rec *unRecord, err error) error {
 		ctx = fmt.Sprintf(" in <%s> starting on line %d (byte %d)", rec.element, rec.line, rec.offset)
 	}
 	return fmt.Errorf("un: malformed XML at line %d, column %d (byte %d)%s: %w", line, col, d.InputOffset(), ctx, err)
+}
+
+// unTooLarge adds where the decoder is to an error of the limit reader.
+func unTooLarge(d *xml.Decoder, rec *unRecord, err error) error {
+	line, _ := d.InputPos()
+	if rec != nil {
+		return fmt.Errorf("%w (line %d, in <%s> starting on line %d)", err, line, rec.element, rec.line)
+	}
+	return fmt.Errorf("%w (line %d)", err, line)
 }
 
 // text cleans t and reports truncation and Latin-1 reading.
@@ -277,6 +303,12 @@ func (p *unParser) subject(rec *unRecord) (Subject, bool) {
 		p.w.add(where, "REFERENCE_NUMBER", "missing; un:<DATAID> used as the source ID")
 		s.SourceID = "un:" + dataID
 	}
+	// One entry a source id: the import updates and cancels by it.
+	if first, dup := p.seen[s.SourceID]; dup {
+		p.w.skip(where, "REFERENCE_NUMBER", fmt.Sprintf("%s already read on line %d; record skipped", truncateForMessage(s.SourceID), first))
+		return Subject{}, false
+	}
+	p.seen[s.SourceID] = rec.line
 
 	var aliases []string
 	for i := range rec.parts {
