@@ -171,13 +171,16 @@ func (s *Service) secondFactor(tx core.Tx, u *core.User, code string, now time.T
 	if !t.Enabled {
 		return true, nil
 	}
+	// Spent only if nobody spent it since it was read: a code (or a
+	// recovery code) sent twice at the same moment serves once.
+	was := *t
 	if step, ok := checkTOTP(t.Secret, code, now, t.LastStep); ok {
 		t.LastStep, t.UpdatedAt = step, now
-		return true, tx.PutTOTP(t)
+		return tx.SpendTOTP(&was, t)
 	}
 	if len(strings.TrimSpace(code)) > TOTPDigits && useRecovery(t, code) {
 		t.UpdatedAt = now
-		return true, tx.PutTOTP(t)
+		return tx.SpendTOTP(&was, t)
 	}
 	return false, nil
 }

@@ -136,6 +136,12 @@ type UserTx interface {
 	// ever set up); PutTOTP inserts or replaces it.
 	GetTOTP(userID string) (*UserTOTP, error)
 	PutTOTP(t *UserTOTP) error
+	// SpendTOTP writes now, a use of a second factor (a code's time step
+	// taken, a recovery code gone), only if the factor is still as it was
+	// read (was): it reports false, changing nothing, when another
+	// sign-in used it in between, at the same moment or on another
+	// replica, so that a code or a recovery code serves once.
+	SpendTOTP(was, now *UserTOTP) (bool, error)
 
 	InsertKey(k *APIKey) error
 	UpdateKey(k *APIKey) error
