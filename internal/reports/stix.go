@@ -130,6 +130,26 @@ func (s *Service) ExportCSV(ctx context.Context, v core.Viewer, w io.Writer) (in
 type ImportedIndicator struct {
 	Type, Value, Description, Campaign string
 	Releasability                      core.Releasability
+	// Cut names the text fields kept only in part (a description over
+	// MaxImportDescription bytes, a campaign over MaxImportCampaign),
+	// so that the answer can say so.
+	Cut []string
+}
+
+// The longest description and campaign name an imported indicator keeps;
+// longer ones are cut (another tool's bundle is not refused for a long
+// description), and the import's answer says which were.
+const (
+	MaxImportDescription = 500
+	MaxImportCampaign    = 100
+)
+
+// clipped is s cut to n bytes, noting name in cut when it was.
+func clipped(s string, n int, name string, cut *[]string) string {
+	if len(s) > n {
+		*cut = append(*cut, name)
+	}
+	return clip(s, n)
 }
 
 var patternRe = regexp.MustCompile(`^\[\s*([a-z0-9\-]+):([a-z_]+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]$`)
@@ -204,7 +224,9 @@ func ParseSTIX(raw []byte, amberTo []string) ([]ImportedIndicator, error) {
 		case slices.Contains(ind.Markings, TLPAmber):
 			rel = core.Releasability{Mode: core.ReleaseOnly, Countries: amberTo}
 		}
-		out = append(out, ImportedIndicator{Type: typ, Value: val, Description: clip(ind.Description, 500), Releasability: rel})
+		var cut []string
+		desc := clipped(ind.Description, MaxImportDescription, "description", &cut)
+		out = append(out, ImportedIndicator{Type: typ, Value: val, Description: desc, Releasability: rel, Cut: cut})
 		if len(out) > MaxImportIndicators {
 			return nil, core.Errorf(core.ETOOLARGE, "at most %d indicators an import", MaxImportIndicators)
 		}
@@ -277,7 +299,10 @@ func ParseCSV(raw []byte) ([]ImportedIndicator, error) {
 		if m := get("releasability"); m != "" {
 			rel = core.Releasability{Mode: m, Countries: strings.FieldsFunc(get("countries"), func(r rune) bool { return r == ' ' || r == ';' || r == ',' })}
 		}
-		out = append(out, ImportedIndicator{Type: strings.ToLower(get("type")), Value: get("value"), Campaign: clip(get("campaign"), 100), Description: clip(get("description"), 500), Releasability: rel})
+		var cut []string
+		campaign := clipped(get("campaign"), MaxImportCampaign, "campaign", &cut)
+		desc := clipped(get("description"), MaxImportDescription, "description", &cut)
+		out = append(out, ImportedIndicator{Type: strings.ToLower(get("type")), Value: get("value"), Campaign: campaign, Description: desc, Releasability: rel, Cut: cut})
 		if len(out) > MaxImportIndicators {
 			return nil, core.Errorf(core.ETOOLARGE, "at most %d indicators an import", MaxImportIndicators)
 		}

@@ -53,7 +53,7 @@ func (s *Server) reportRoutes() []route {
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/name", Summary: "Name a campaign", Body: "CampaignName", Resp: "Campaign", Params: []param{pCampaignID}, h: s.nameCampaign},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/indicators/{iid}/false-link", Summary: "Mark a value as a false link: it links no more reports", Resp: "Campaign", Params: []param{pCampaignID, {"iid", "path", "The indicator's id in the campaign view."}}, h: s.falseLink},
 		{Method: "POST", Path: "/api/v1/indicators/import", Summary: "Import cyber indicators from a STIX 2.1 bundle or CSV (type,value[,releasability,countries,campaign,description]) as your records",
-			Body: "Binary", StreamIn: "application/octet-stream", Resp: "RecordList", Status: 201, MaxBody: reports.MaxImportBytes + 1,
+			Body: "Binary", StreamIn: "application/octet-stream", Resp: "IndicatorImport", Status: 201, MaxBody: reports.MaxImportBytes + 1,
 			Params: []param{{"format", "query", "stix (default) or csv."}, {"amber_to", "query", "Comma-separated member countries (ISO alpha-2 or alpha-3) a TLP:AMBER indicator is released to (default: none besides you)."}}, h: s.importIndicators},
 		{Method: "GET", Path: "/api/v1/indicators/export", Summary: "The cyber indicators you may see, as a STIX 2.1 bundle (TLP markings from releasability) or CSV",
 			Stream: "application/octet-stream", StreamSchema: "Binary", Params: []param{{"format", "query", "stix (default) or csv."}}, h: s.exportIndicators},
@@ -361,7 +361,19 @@ func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core
 	for i, rec := range recs {
 		out[i] = s.out(v, rec)
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"items": out, "count": len(out)})
+	// What was kept only in part is said, field by field, as the file
+	// numbers its indicators.
+	notes := []string{}
+	for i, ind := range inds {
+		for _, f := range ind.Cut {
+			limit := reports.MaxImportDescription
+			if f == "campaign" {
+				limit = reports.MaxImportCampaign
+			}
+			notes = append(notes, fmt.Sprintf("indicators[%d].%s was cut to %d bytes", i, f, limit))
+		}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"items": out, "count": len(out), "notes": notes})
 	return nil
 }
 
@@ -419,15 +431,17 @@ func reportSchemas() obj {
 			"occurred_at": str(""), "country": str(""), "lang": str(""), "threat_to_life": boolean, "losses": list(loss), "suspect": suspect, "anonymous": boolean, "contact": obj{"type": "object"},
 			"consent": boolean, "attachments": list(obj{"type": "object"}), "indicators": list(indicator), "status": enum(core.ReportStatuses), "urgency": integer, "loss_total": num,
 			"assignee": str(""), "campaign_id": str(""), "notes": list(note), "additions": list(obj{"type": "object"}), "history": list(step), "created_at": dateTime, "updated_at": dateTime}},
-		"ReportList":         obj{"type": "object", "properties": obj{"items": list(ref("Report")), "count": integer}},
-		"ReportChange":       object([]string{"version"}, obj{"version": integer, "status": enum(core.ReportStatuses), "assignee": str(""), "note": str("referral or triage note"), "note_public": obj{"type": "boolean", "description": "shown to the reporter"}}),
-		"Campaign":           campaign,
-		"CampaignList":       obj{"type": "object", "properties": obj{"items": list(ref("Campaign")), "count": integer}},
-		"CampaignMerge":      object([]string{"campaigns"}, obj{"campaigns": list(str("campaign id"))}),
-		"CampaignSplit":      object([]string{"reports"}, obj{"reports": list(str("report id")), "name": str("")}),
-		"CampaignName":       object([]string{"name"}, obj{"name": str("")}),
-		"CampaignEscalate":   object([]string{"countries"}, obj{"countries": list(str("ISO 3166 code")), "no_purple": boolean, "no_silver": boolean}),
-		"RecordList":         obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer}},
+		"ReportList":       obj{"type": "object", "properties": obj{"items": list(ref("Report")), "count": integer}},
+		"ReportChange":     object([]string{"version"}, obj{"version": integer, "status": enum(core.ReportStatuses), "assignee": str(""), "note": str("referral or triage note"), "note_public": obj{"type": "boolean", "description": "shown to the reporter"}}),
+		"Campaign":         campaign,
+		"CampaignList":     obj{"type": "object", "properties": obj{"items": list(ref("Campaign")), "count": integer}},
+		"CampaignMerge":    object([]string{"campaigns"}, obj{"campaigns": list(str("campaign id"))}),
+		"CampaignSplit":    object([]string{"reports"}, obj{"reports": list(str("report id")), "name": str("")}),
+		"CampaignName":     object([]string{"name"}, obj{"name": str("")}),
+		"CampaignEscalate": object([]string{"countries"}, obj{"countries": list(str("ISO 3166 code")), "no_purple": boolean, "no_silver": boolean}),
+		"RecordList":       obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer}},
+		"IndicatorImport": obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer,
+			"notes": list(str("what was kept only in part, e.g. indicators[3].description was cut to 500 bytes"))}},
 		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}},
 	}
 }

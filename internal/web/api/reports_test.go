@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -360,6 +361,32 @@ func TestImportErrorsNameTheIndicator(t *testing.T) {
 			if !strings.HasPrefix(e.Field, "indicators[") {
 				t.Errorf("field %q names no indicator of the import: %s", e.Field, r)
 			}
+		}
+	})
+}
+
+// TestImportSaysWhatItCut: a description or campaign name longer than an
+// indicator keeps is cut (another tool's file is not refused for it), and
+// the answer says which, as the file numbers its indicators.
+func TestImportSaysWhatItCut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.user(t, "MA", core.RoleOfficer)
+		long := strings.Repeat("Fictitious shop taking payments and never shipping. ", 12) // over 500 bytes
+		csv := "type,value,campaign,description\n" +
+			"domain,shoes-cheap.example,Shoes,short\n" +
+			"domain,sneakers-cheap.example," + strings.Repeat("c", 150) + "," + long + "\n"
+		r := f.do(t, "POST", "/api/v1/indicators/import?format=csv", []byte(csv), ma, "Content-Type", "application/octet-stream")
+		if r.Status != http.StatusCreated {
+			t.Fatalf("import: %s", r)
+		}
+		var out struct {
+			Count int
+			Notes []string
+		}
+		r.decode(t, &out)
+		want := []string{"indicators[1].campaign was cut to 100 bytes", "indicators[1].description was cut to 500 bytes"}
+		if out.Count != 2 || !slices.Equal(out.Notes, want) {
+			t.Fatalf("count %d, notes %q; want 2 and %q", out.Count, out.Notes, want)
 		}
 	})
 }
