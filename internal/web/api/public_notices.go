@@ -186,6 +186,11 @@ func (s *Server) publicList(w http.ResponseWriter, r *http.Request, v core.Viewe
 		}
 	}
 	q.AgeMin, q.AgeMax = num("ageMin", 0, 120, 0), num("ageMax", 0, 120, 0)
+	if params.Get("ageMin") != "" && params.Get("ageMax") != "" && q.AgeMax < q.AgeMin {
+		// Nobody is older than ageMax and younger than ageMin: an empty
+		// page would answer as if no notice matched.
+		bad("ageMax", "must be at least ageMin")
+	}
 	q.Page, q.PerPage = num("page", 1, 100000, 1), num("resultPerPage", 1, 160, 20)
 	q.Nationality, q.ArrestWarrantCountry = country("nationality"), country("arrestWarrantCountryId")
 	if sx := params.Get("sexId"); sx != "" {

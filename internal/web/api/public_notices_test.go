@@ -268,7 +268,7 @@ func TestPublicNoticesAPIAsAnInterpolClient(t *testing.T) {
 				t.Fatalf("a cancelled notice is public: %d", res.StatusCode)
 			}
 			_ = draft
-			for _, bad := range []string{"/notices/v1/red?page=0", "/notices/v1/red?resultPerPage=1000", "/notices/v1/red?sexId=X", "/notices/v1/red?nationality=ZZ", "/notices/v1/red?ageMin=150"} {
+			for _, bad := range []string{"/notices/v1/red?page=0", "/notices/v1/red?resultPerPage=1000", "/notices/v1/red?sexId=X", "/notices/v1/red?nationality=ZZ", "/notices/v1/red?ageMin=150", "/notices/v1/red?ageMin=60&ageMax=50"} {
 				if res, _ := get(f.URL + bad); res.StatusCode != 422 {
 					t.Errorf("GET %s: %d, want 422", bad, res.StatusCode)
 				}
