@@ -96,6 +96,12 @@ func assemblyCmd() *command {
 				fmt.Printf("  %-40s %d\n", o, t.Counts[o])
 			}
 			fmt.Printf("  abstain %d, blank %d, invalid %d; votes cast %d; rule %s: %s %s\n", t.Abstain, t.Blank, t.Invalid, t.Cast, t.Rule, t.Outcome, t.Winner)
+			if t.Rule == assembly.RuleTwoThirdsOfMembers {
+				// The votes cast do not decide this rule: say what does,
+				// or 7 yes of 7 cast would read as a wrong "rejected".
+				needed, of := assembly.TwoThirdsOfMembers()
+				fmt.Printf("  the rule needs %d yes: two-thirds of all %d member countries, however many voted\n", needed, of)
+			}
 		}
 		if len(v.Problems) > 0 {
 			for _, p := range v.Problems {

@@ -17,7 +17,8 @@ import (
 
 // TestAssemblyVerifyTally: the real binary recomputes a round's count
 // from the published board (exit 0) and names a board whose ballot was
-// changed after publication (exit 1).
+// changed after publication (exit 1); it counts a constitutional
+// amendment against all the members, as the server does.
 func TestAssemblyVerifyTally(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.OpenSQLite(t)
@@ -78,6 +79,37 @@ func TestAssemblyVerifyTally(t *testing.T) {
 	out, code = cli(t, nil, "assembly", "verify-tally", write("altered.json", board))
 	if code != 1 || !strings.Contains(out, "published root") {
 		t.Fatalf("verify-tally of an altered board: exit %d\n%s", code, out)
+	}
+
+	// A constitutional amendment: three yes of three cast is rejected,
+	// two-thirds of all 196 members being 131; verify-tally counts the
+	// same, says why, and names a result published as adopted.
+	cons, err := svc.AddItem(ctx, admin, ses.ID, assembly.ItemInput{Kind: core.ItemResolution, Subject: assembly.SubjectConstitution, Title: "Amendment to Article 12 of the Constitution"})
+	must(err)
+	_, err = svc.Table(ctx, admin, cons.ID)
+	must(err)
+	r, err = svc.OpenRound(ctx, admin, cons.ID, assembly.RoundInput{})
+	must(err)
+	for _, c := range []string{"MA", "FR", "ES"} {
+		b, err := assembly.NewBallot(r.PublicKey, nil)
+		must(err)
+		tok, err := svc.IssueToken(ctx, sup(c), r.ID, assembly.TokenInput{Blinded: b.BlindedB64()})
+		must(err)
+		in, err := b.Finalize(tok.BlindSignature, "yes")
+		must(err)
+		_, err = svc.CastBallot(ctx, r.ID, in)
+		must(err)
+	}
+	board, err = svc.Board(ctx, r.ID)
+	must(err)
+	out, code = cli(t, nil, "assembly", "verify-tally", write("constitution.json", board))
+	if code != 0 || !strings.Contains(out, "rule two_thirds_of_members: rejected") || !strings.Contains(out, "needs 131 yes: two-thirds of all 196 member countries") {
+		t.Fatalf("verify-tally of a constitutional amendment: exit %d\n%s", code, out)
+	}
+	board.Round.Result.Outcome = core.ItemAdopted // two-thirds of the votes cast
+	out, code = cli(t, nil, "assembly", "verify-tally", write("constitution-adopted.json", board))
+	if code != 1 || !strings.Contains(out, "published result") {
+		t.Fatalf("verify-tally of a constitutional amendment published as adopted: exit %d\n%s", code, out)
 	}
 }
 

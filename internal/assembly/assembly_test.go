@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	mrand "math/rand/v2"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -213,10 +216,11 @@ func TestResolutionsAndElections(t *testing.T) {
 
 			cons := w.item(assembly.ItemInput{Kind: core.ItemResolution, Subject: assembly.SubjectConstitution, Title: "Amendment to Article 12 of the Constitution", ProposedBy: "IPSG"})
 			r = w.round(cons.ID)
-			// 4 yes of 7 cast is a simple majority, not two-thirds.
+			// 4 yes of 7 cast is a simple majority, far from two-thirds of
+			// all 196 members.
 			w.vote(r, map[string]string{"MA": "yes", "FR": "yes", "ES": "yes", "NG": "yes", "SA": "no", "BR": "no", "IN": "no"})
 			r = w.close(r)
-			if r.Rule != assembly.RuleTwoThirds || r.Result.Outcome != core.ItemRejected {
+			if r.Rule != assembly.RuleTwoThirdsOfMembers || r.Result.Outcome != core.ItemRejected {
 				t.Fatalf("constitution: rule %s result %+v", r.Rule, r.Result)
 			}
 
@@ -591,6 +595,383 @@ func TestProxiesAndClosingTime(t *testing.T) {
 			got, _ := svc.Round(ctx, r.ID)
 			if got.State != core.RoundClosed || got.Result.Ballots != 1 || got.Result.Outcome != core.ItemAdopted {
 				t.Fatalf("closed round %+v", got.Result)
+			}
+		})
+	}
+}
+
+// proxySession is an open session that allows proxies, with quorum 1.
+func proxySession(t *testing.T, st core.Store, number int) (*assembly.Service, *core.AssemblySession) {
+	t.Helper()
+	svc := assembly.New(st)
+	svc.KeyBits = 1024
+	ses, err := svc.CreateSession(ctx, secretariat, assembly.SessionInput{Number: number, Place: "Marrakech", StartsOn: "2025-11-24", EndsOn: "2025-11-27", Quorum: 1, AllowProxies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, ses
+}
+
+func openSession(t *testing.T, svc *assembly.Service, id string) {
+	t.Helper()
+	for _, s := range []string{core.SessionConvened, core.SessionOpen} {
+		if _, err := svc.SetSessionState(ctx, secretariat, id, s, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestProxiedCountryRegistersItsOwnDelegation: a country votes by its own
+// delegation or by proxy, never both. MA holds TN's proxy, so TN's own
+// delegation is refused, naming MA; otherwise MA could take TN's one token
+// in TN's place and TN's accredited delegation be refused its vote.
+func TestProxiedCountryRegistersItsOwnDelegation(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, ses := proxySession(t, b.Open(t), 93)
+			ma, err := svc.RegisterDelegation(ctx, bureau("MA"), ses.ID, assembly.DelegationInput{Country: "MA", ProxyFor: "TN", Head: headOf("MA")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.ExamineCredentials(ctx, secretariat, ma.ID, assembly.CredentialsInput{Decision: "accept"}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = svc.RegisterDelegation(ctx, bureau("TN"), ses.ID, assembly.DelegationInput{Country: "TUN", Head: headOf("TN")})
+			wantCode(t, err, core.EINVALID, "TN's own delegation while MA holds its proxy")
+			var ce *core.Error
+			if !errors.As(err, &ce) || len(ce.Fields) != 1 || ce.Fields[0].Field != "country" || !strings.Contains(ce.Fields[0].Reason, "the delegation of MA holds TN's proxy") {
+				t.Fatalf("the refusal does not name the field and the holder: %v", err)
+			}
+		})
+	}
+}
+
+// TestOneVicePresidentPerRegion: a Vice-President is elected one per
+// region. A second election for Europe's seat is refused once the first
+// elected, and a second one for Africa's while the first is on the agenda.
+func TestOneVicePresidentPerRegion(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			w := newWorld(t, b.Open(t), 3, []string{"MA", "FR", "ES"}, nil)
+			vp1 := w.item(assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionVicePresident, Region: "Europe", Title: "Vice-President for Europe"})
+			if _, err := w.svc.Nominate(ctx, bureau("FR"), vp1.ID, assembly.CandidateInput{Country: "FR", Name: "Candidate of FR"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.svc.Acclaim(ctx, secretariat, vp1.ID); err != nil {
+				t.Fatal(err)
+			}
+			_, err := w.svc.AddItem(ctx, secretariat, w.ses.ID, assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionVicePresident, Region: "Europe", Title: "Vice-President for Europe (again)"})
+			wantCode(t, err, core.EINVALID, "a second Vice-President for Europe, the first elected")
+			if !strings.Contains(err.Error(), "already elected") {
+				t.Fatalf("the refusal does not say the seat is filled: %v", err)
+			}
+			w.item(assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionVicePresident, Region: "Africa", Title: "Vice-President for Africa"})
+			_, err = w.svc.AddItem(ctx, secretariat, w.ses.ID, assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionVicePresident, Region: "Africa", Title: "Vice-President for Africa (again)"})
+			wantCode(t, err, core.EINVALID, "a second Vice-President for Africa, the first on the agenda")
+			if !strings.Contains(err.Error(), "already on this session's agenda") {
+				t.Fatalf("the refusal does not name the item on the agenda: %v", err)
+			}
+			// A second election for Europe stored before AddItem checked
+			// (as the store holds it): it takes no candidacy.
+			dup := &core.AgendaItem{ID: "dup-vp-europe", SessionID: w.ses.ID, Number: 99, Kind: core.ItemElection, Title: "Vice-President for Europe (stored twice)",
+				ProposedBy: "IPSG", State: core.ItemCandidacies, Position: assembly.PositionVicePresident, Region: "Europe", TermYears: 3,
+				Documents: []core.AgendaDocument{}, Candidates: []core.Candidate{}, VoteRequested: []string{}, Version: 1}
+			if err := w.st.Update(ctx, func(tx core.Tx) error { return tx.InsertAgendaItem(dup) }); err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.svc.Nominate(ctx, bureau("ES"), dup.ID, assembly.CandidateInput{Country: "ES", Name: "Candidate of ES"})
+			wantCode(t, err, core.ECONFLICT, "a candidacy for a second Vice-President for Europe")
+		})
+	}
+}
+
+// TestConstitutionTwoThirdsOfAllMembers: amending the constitution needs
+// two-thirds of ALL members (131 of 196), not of the votes cast: seven yes
+// votes of seven accredited delegations do not adopt it; the count, which
+// verify-tally recomputes, adopts at 131 yes and not at 130.
+func TestConstitutionTwoThirdsOfAllMembers(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			countries := []string{"MA", "FR", "ES", "NG", "SA", "BR", "IN"}
+			w := newWorld(t, b.Open(t), 5, countries, nil)
+			cons := w.item(assembly.ItemInput{Kind: core.ItemResolution, Subject: assembly.SubjectConstitution, Title: "Amendment to Article 12 of the Constitution", ProposedBy: "IPSG"})
+			r := w.round(cons.ID)
+			if r.Rule != assembly.RuleTwoThirdsOfMembers {
+				t.Fatalf("a constitutional amendment is voted under rule %s, want %s", r.Rule, assembly.RuleTwoThirdsOfMembers)
+			}
+			choices := map[string]string{}
+			for _, c := range countries {
+				choices[c] = "yes"
+			}
+			w.vote(r, choices)
+			r = w.close(r)
+			if r.Result.Outcome != core.ItemRejected {
+				t.Fatalf("a constitutional amendment adopted by %d yes votes: two-thirds of all 196 members (131) are needed", r.Result.Counts["yes"])
+			}
+		})
+	}
+	needed, of := assembly.TwoThirdsOfMembers()
+	if needed != 131 || of != 196 {
+		t.Fatalf("two-thirds of the members: %d of %d, want 131 of 196", needed, of)
+	}
+	round := &core.Round{Kind: core.ItemResolution, Rule: assembly.RuleTwoThirdsOfMembers, Options: []string{assembly.ChoiceYes, assembly.ChoiceNo, assembly.ChoiceAbstain}}
+	for yes, want := range map[int]string{130: core.ItemRejected, 131: core.ItemAdopted} {
+		var board []core.BoardEntry
+		for i := range yes {
+			board = append(board, core.BoardEntry{Index: int64(i), Choice: assembly.ChoiceYes})
+		}
+		if got := assembly.Count(round, board).Outcome; got != want {
+			t.Errorf("%d yes of 196 members: %s, want %s", yes, got, want)
+		}
+	}
+}
+
+// TestAmendmentTabledAfterItsResolutionWasVoted: every amendment is voted
+// before its resolution, so a draft amendment is not tabled once its
+// resolution was adopted.
+func TestAmendmentTabledAfterItsResolutionWasVoted(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			w := newWorld(t, b.Open(t), 2, []string{"MA", "FR", "ES"}, nil)
+			res := w.item(assembly.ItemInput{Kind: core.ItemResolution, Title: "Resolution on cooperation against online fraud", ProposedBy: "MA"})
+			amd, err := w.svc.AddItem(ctx, bureau("FR"), w.ses.ID, assembly.ItemInput{Kind: core.ItemAmendment, Title: "Amendment: add a review after two years", Amends: res.ID, ProposedBy: "FR"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := w.round(res.ID)
+			w.vote(r, map[string]string{"MA": "yes", "FR": "yes", "ES": "no"})
+			r = w.close(r)
+			if r.Result.Outcome != core.ItemAdopted {
+				t.Fatalf("resolution %+v", r.Result)
+			}
+			_, err = w.svc.Table(ctx, secretariat, amd.ID)
+			wantCode(t, err, core.ECONFLICT, "tabling an amendment of a voted resolution")
+			if !strings.Contains(err.Error(), "is adopted") {
+				t.Fatalf("the refusal does not say the resolution is adopted: %v", err)
+			}
+		})
+	}
+}
+
+// TestProofOfEmptyBoard: the proof of index 0 on a board with no ballot
+// yet says so, not "0 to -1".
+func TestProofOfEmptyBoard(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t), 1, []string{"MA"}, nil)
+	r := w.round(w.item(assembly.ItemInput{Kind: core.ItemResolution, Title: "A question"}).ID)
+	_, err := w.svc.Proof(ctx, r.ID, 0)
+	wantCode(t, err, core.EINVALID, "proof on an empty board")
+	if strings.Contains(err.Error(), "-1") || !strings.Contains(err.Error(), "holds no ballot yet") {
+		t.Fatalf("the problem does not say the board holds no ballot yet: %v", err)
+	}
+}
+
+// TestProxyTokenByAlpha3: countries are accepted as alpha-2 or alpha-3
+// everywhere: MA, which holds TN's proxy, takes TN's token asking with
+// {"country": "TUN"}, and a vote is asked for as "MAR".
+func TestProxyTokenByAlpha3(t *testing.T) {
+	svc, ses := proxySession(t, storetest.OpenSQLite(t), 93)
+	ma, err := svc.RegisterDelegation(ctx, bureau("MA"), ses.ID, assembly.DelegationInput{Country: "MAR", ProxyFor: "TUN", Head: headOf("MA")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ma.ProxyFor != "TN" {
+		t.Fatalf("proxy_for stored as %q", ma.ProxyFor)
+	}
+	if _, err := svc.ExamineCredentials(ctx, secretariat, ma.ID, assembly.CredentialsInput{Decision: "accept"}); err != nil {
+		t.Fatal(err)
+	}
+	openSession(t, svc, ses.ID)
+	el, err := svc.AddItem(ctx, secretariat, ses.ID, assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionHost, Title: "Host of the 95th session"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.RequestVote(ctx, bureau("MA"), el.ID, assembly.CountryInput{Country: "MAR"})
+	if err != nil || !slices.Equal(got.VoteRequested, []string{"MA"}) {
+		t.Fatalf("a vote asked for as MAR: %+v, %v", got, err)
+	}
+	it, _ := svc.AddItem(ctx, secretariat, ses.ID, assembly.ItemInput{Kind: core.ItemResolution, Title: "A question"})
+	svc.Table(ctx, secretariat, it.ID)
+	r, err := svc.OpenRound(ctx, secretariat, it.ID, assembly.RoundInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl, _ := assembly.NewBallot(r.PublicKey, nil)
+	tok, err := svc.IssueToken(ctx, bureau("MA"), r.ID, assembly.TokenInput{Country: "TUN", Blinded: bl.BlindedB64()})
+	if err != nil {
+		t.Fatalf("MA's token for TN asked as TUN: %v", err)
+	}
+	if tok.Country != "TN" {
+		t.Fatalf("the token is for %q, want TN", tok.Country)
+	}
+}
+
+// TestNoTokenOrBallotInClosedSession: a round left open in a closed
+// session (as the race of TestConcurrentSessionCloseAndOpenRound once left
+// one) takes no token and no ballot.
+func TestNoTokenOrBallotInClosedSession(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			w := newWorld(t, b.Open(t), 1, []string{"MA", "FR"}, nil)
+			r := w.round(w.item(assembly.ItemInput{Kind: core.ItemResolution, Title: "A question"}).ID)
+			in, err := w.ballot(r, "MA", "yes")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.st.Update(ctx, func(tx core.Tx) error {
+				ss, err := tx.GetAssemblySession(w.ses.ID)
+				if err != nil {
+					return err
+				}
+				ss.State = core.SessionClosed
+				ss.Version++
+				return tx.UpdateAssemblySession(ss)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = w.ballot(r, "FR", "no")
+			wantCode(t, err, core.ECONFLICT, "a token in a closed session")
+			_, err = w.svc.CastBallot(ctx, r.ID, in)
+			wantCode(t, err, core.ECONFLICT, "a ballot in a closed session")
+			if !strings.Contains(err.Error(), "the session is closed") {
+				t.Fatalf("the refusal does not say the session is closed: %v", err)
+			}
+		})
+	}
+}
+
+// race runs a and b at the same moment and returns their errors.
+func race(a, b func() error) (errA, errB error) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	wg.Add(2)
+	go func() { defer wg.Done(); <-start; errA = a() }()
+	go func() { defer wg.Done(); <-start; errB = b() }()
+	close(start)
+	wg.Wait()
+	return
+}
+
+// TestConcurrentCandidaciesForTwoSeats: "a country may not hold or
+// run for two seats of the Executive Committee", even when its two
+// candidacies are sent at the same moment: checkOneSeat reads the other
+// elections, so changeItem locks the session before it (without, both
+// passed on PostgreSQL).
+func TestConcurrentCandidaciesForTwoSeats(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			w := newWorld(t, b.Open(t), 1, []string{"MA"}, nil)
+			del := w.item(assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionDelegate, Title: "Delegate"})
+			vp := w.item(assembly.ItemInput{Kind: core.ItemElection, Position: assembly.PositionVicePresident, Region: "Europe", Title: "Vice-President for Europe"})
+			for _, c := range []string{"FR", "ES", "DE", "IT", "PT", "BE", "NL", "AT", "CH", "PL", "SE", "NO", "DK", "FI", "IE", "GR"} {
+				errA, errB := race(
+					func() error {
+						_, err := w.svc.Nominate(ctx, bureau(c), del.ID, assembly.CandidateInput{Country: c, Name: "Candidate of " + c + " for Delegate"})
+						return err
+					},
+					func() error {
+						_, err := w.svc.Nominate(ctx, bureau(c), vp.ID, assembly.CandidateInput{Country: c, Name: "Candidate of " + c + " for Vice-President"})
+						return err
+					})
+				if errA == nil && errB == nil {
+					t.Fatalf("%s runs for two seats of the Executive Committee (both candidacies sent at once were accepted)", c)
+				}
+			}
+		})
+	}
+}
+
+// TestConcurrentProxiesForOneCountry: "a country's proxy is held
+// once", even when two delegations ask for it at the same moment: the
+// store's unique key is only (session, seat), so RegisterDelegation locks
+// the session before reading the other delegations (without, both held
+// it on PostgreSQL).
+func TestConcurrentProxiesForOneCountry(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			for i := 0; i < 40; i++ {
+				svc, ses := proxySession(t, st, 200+i)
+				reg := func(c string) func() error {
+					return func() error {
+						_, err := svc.RegisterDelegation(ctx, bureau(c), ses.ID, assembly.DelegationInput{Country: c, ProxyFor: "TN", Head: headOf(c)})
+						return err
+					}
+				}
+				errA, errB := race(reg("MA"), reg("FR"))
+				if errA == nil && errB == nil {
+					t.Fatalf("attempt %d: both MA and FR hold TN's proxy", i)
+				}
+			}
+		})
+	}
+}
+
+// TestConcurrentPersonInTwoDelegations: "a person is in one
+// delegation only", even registered in two delegations at the same moment
+// (without the session's lock, the person was in both on PostgreSQL).
+func TestConcurrentPersonInTwoDelegations(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			for i := 0; i < 40; i++ {
+				svc, ses := proxySession(t, st, 300+i)
+				person := core.Person{Name: "Invented Adviser Number One", Title: "Adviser"}
+				reg := func(c string) func() error {
+					return func() error {
+						_, err := svc.RegisterDelegation(ctx, bureau(c), ses.ID, assembly.DelegationInput{Country: c, Head: headOf(c), Advisers: []core.Person{person}})
+						return err
+					}
+				}
+				errA, errB := race(reg("MA"), reg("FR"))
+				if errA == nil && errB == nil {
+					t.Fatalf("attempt %d: %s is in the delegations of both MA and FR", i, person.Name)
+				}
+			}
+		})
+	}
+}
+
+// TestConcurrentSessionCloseAndOpenRound: "a session does not close
+// while a round is open", even when the round opens at the same moment:
+// SetSessionState reads the rounds and OpenRound the session, so both lock
+// the session first (without, both succeeded on PostgreSQL and the closed
+// session kept an open round).
+func TestConcurrentSessionCloseAndOpenRound(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			for rep := 0; rep < 60; rep++ {
+				svc := assembly.New(st)
+				svc.KeyBits = 1024
+				ses, err := svc.CreateSession(ctx, secretariat, assembly.SessionInput{Number: 100 + rep, Place: "Marrakech", StartsOn: "2025-11-24", EndsOn: "2025-11-27", Quorum: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := svc.RegisterDelegation(ctx, bureau("MA"), ses.ID, assembly.DelegationInput{Country: "MA", Head: core.Person{Name: fmt.Sprintf("Invented Head %d", rep)}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.ExamineCredentials(ctx, secretariat, d.ID, assembly.CredentialsInput{Decision: "accept"}); err != nil {
+					t.Fatal(err)
+				}
+				openSession(t, svc, ses.ID)
+				it, err := svc.AddItem(ctx, secretariat, ses.ID, assembly.ItemInput{Kind: core.ItemResolution, Title: "A question"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.Table(ctx, secretariat, it.ID); err != nil {
+					t.Fatal(err)
+				}
+				errA, errB := race(func() error {
+					_, err := svc.OpenRound(ctx, secretariat, it.ID, assembly.RoundInput{})
+					return err
+				}, func() error {
+					_, err := svc.SetSessionState(ctx, secretariat, ses.ID, core.SessionClosed, 0)
+					return err
+				})
+				if errA == nil && errB == nil {
+					t.Fatalf("attempt %d: the session closed while a round opened at the same moment stays open", rep)
+				}
 			}
 		})
 	}

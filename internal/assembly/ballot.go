@@ -15,6 +15,7 @@ import (
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
 )
 
 // Token limits: a token is random bytes the client draws (32 suffice).
@@ -93,6 +94,9 @@ func (s *Service) OpenRound(ctx context.Context, v core.Viewer, itemID string, i
 			if it.State != core.ItemTabled {
 				return nil, core.Errorf(core.ECONFLICT, "the %s is %s: only a tabled one is put to the vote", it.Kind, it.State)
 			}
+			if err := checkAmendable(tx, it); err != nil {
+				return nil, err
+			}
 			if it.Kind == core.ItemResolution {
 				items, err := tx.ListAgendaItems(ss.ID)
 				if err != nil {
@@ -105,8 +109,14 @@ func (s *Service) OpenRound(ctx context.Context, v core.Viewer, itemID string, i
 				}
 			}
 			r.Kind, r.Options, r.Rule = core.ItemResolution, []string{ChoiceYes, ChoiceNo, ChoiceAbstain}, RuleSimple
-			if it.Subject == SubjectConstitution || it.Subject == SubjectAdmission {
+			switch it.Subject {
+			case SubjectAdmission:
 				r.Rule = RuleTwoThirds
+			case SubjectConstitution:
+				// Two-thirds of all members, not of the votes cast: the
+				// constitution changes only with most of the membership
+				// behind it, however few attend.
+				r.Rule = RuleTwoThirdsOfMembers
 			}
 		case core.ItemElection:
 			if it.State != core.ItemCandidacies && it.State != core.ItemVoting {
@@ -202,6 +212,11 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 	if country == "" {
 		country = v.Bureau
 	}
+	// Alpha-3 as everywhere else ("TUN" is TN): proxies, eligibility and
+	// tokens issued are all kept by alpha-2.
+	if c, ok := members.Lookup(country); ok {
+		country = c.Alpha2
+	}
 	if !access.CanRegisterDelegation(v, v.Bureau) {
 		return nil, s.refuse(ctx, v, action, forbidden("a ballot token is taken by a member country's delegation (its bureau's supervisors or administrators)"), roundID)
 	}
@@ -216,6 +231,9 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, roundID string,
 			return err
 		}
 		if err := s.checkOpen(r); err != nil {
+			return err
+		}
+		if err := sessionOpen(tx, r); err != nil {
 			return err
 		}
 		d, err := accredited(tx, r.SessionID, v.Bureau)
@@ -343,6 +361,23 @@ func (s *Service) checkOpen(r *core.Round) error {
 	return nil
 }
 
+// sessionOpen refuses a token or a ballot of a round whose session is no
+// longer open. A session does not close while a round is open (both lock
+// the session), but a round left open in a closed session, from before
+// they did, must not take votes. The session is read, not locked: the
+// round's own lock serialises the ballots, and the session cannot close
+// while the round is open.
+func sessionOpen(tx core.Tx, r *core.Round) error {
+	ss, err := tx.GetAssemblySession(r.SessionID)
+	if err != nil {
+		return err
+	}
+	if ss.State != core.SessionOpen {
+		return core.Errorf(core.ECONFLICT, "the session is %s: round %d takes no token or ballot outside an open session (the secretariat closes the round)", ss.State, r.Number)
+	}
+	return nil
+}
+
 // BallotInput is a ballot: the unblinded token, its signature and the
 // choice (an option, blank or invalid).
 type BallotInput struct {
@@ -407,6 +442,9 @@ func (s *Service) CastBallot(ctx context.Context, roundID string, in BallotInput
 			return err
 		}
 		if err := s.checkOpen(r); err != nil {
+			return err
+		}
+		if err := sessionOpen(tx, r); err != nil {
 			return err
 		}
 		entry.Index = r.BoardSize

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/members"
 )
 
 // The bulletin board of a round is an append-only Merkle log with RFC 6962
@@ -35,7 +36,21 @@ const (
 const (
 	RuleSimple    = "simple"     // more than half of the votes cast (yes > no)
 	RuleTwoThirds = "two_thirds" // at least two-thirds of the votes cast
+	// RuleTwoThirdsOfMembers is at least two-thirds of all member
+	// countries (131 of 196), however many voted: amending the
+	// constitution. Absentees, abstentions, blank and invalid ballots all
+	// count against.
+	RuleTwoThirdsOfMembers = "two_thirds_of_members"
 )
+
+// TwoThirdsOfMembers is how many yes votes RuleTwoThirdsOfMembers needs,
+// and of how many member countries: the membership quorum counts
+// (members.Count), so that the server and verify-tally, which both count
+// with it, agree.
+func TwoThirdsOfMembers() (needed, of int) {
+	n := members.Count()
+	return (2*n + 2) / 3, n
+}
 
 // Variant is the blind-signature scheme of every round (RFC 9474): the
 // token is 32 random bytes, so the deterministic variant suffices, and
@@ -124,6 +139,10 @@ type Receipt struct {
 
 // Prove builds the receipt of entry index in the board of entries.
 func Prove(entries []core.BoardEntry, index int64) (*Receipt, error) {
+	if len(entries) == 0 {
+		// No range to name: "0 to -1" would read as a bug.
+		return nil, core.Invalid(core.FieldError{Field: "index", Reason: "must be a ballot of the board, but the board holds no ballot yet: a proof exists once a ballot is cast"})
+	}
 	if index < 0 || index >= int64(len(entries)) {
 		return nil, core.Invalid(core.FieldError{Field: "index", Reason: fmt.Sprintf("must be a ballot of the board: 0 to %d", len(entries)-1)})
 	}
@@ -206,6 +225,10 @@ func Count(r *core.Round, entries []core.BoardEntry) *core.Tally {
 	wins := func(votes int) bool {
 		if t.Cast == 0 {
 			return false
+		}
+		if r.Rule == RuleTwoThirdsOfMembers {
+			needed, _ := TwoThirdsOfMembers()
+			return votes >= needed
 		}
 		if r.Rule == RuleTwoThirds {
 			return 3*votes >= 2*t.Cast

@@ -83,7 +83,7 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 			}
 			it.Amends = in.Amends
 		} else if !slices.Contains(Subjects, it.Subject) {
-			fs = append(fs, core.FieldError{Field: "subject", Reason: "must be one of " + strings.Join(Subjects, ", ") + " (constitution and admission need two-thirds of the votes cast)"})
+			fs = append(fs, core.FieldError{Field: "subject", Reason: "must be one of " + strings.Join(Subjects, ", ") + " (admission needs two-thirds of the votes cast, constitution two-thirds of all member countries)"})
 		}
 	case core.ItemElection:
 		it.State = core.ItemCandidacies
@@ -105,7 +105,10 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), sessionID)
 	}
 	err := s.write(ctx, v, action, []string{sessionID, it.ID}, func(tx core.Tx, e *core.AuditEntry) error {
-		ss, err := tx.GetAssemblySession(sessionID)
+		// Locked: the item's number and the one Vice-President per region
+		// are read from the agenda, which two items added at the same
+		// moment would both read without the other.
+		ss, err := tx.LockAssemblySession(sessionID)
 		if err != nil {
 			return err
 		}
@@ -115,6 +118,15 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 		items, err := tx.ListAgendaItems(sessionID)
 		if err != nil {
 			return err
+		}
+		if it.Position == PositionVicePresident {
+			if o := otherVicePresident(items, it); o != nil {
+				reason := fmt.Sprintf("the Vice-President for %s is already on this session's agenda (item %d, %q): one per region", it.Region, o.Number, o.Title)
+				if elected(o) {
+					reason = fmt.Sprintf("the Vice-President for %s was already elected in this session (item %d, %q): one per region", it.Region, o.Number, o.Title)
+				}
+				return core.Invalid(core.FieldError{Field: "region", Reason: reason})
+			}
 		}
 		if it.Kind == core.ItemAmendment {
 			i := slices.IndexFunc(items, func(x *core.AgendaItem) bool { return x.ID == it.Amends })
@@ -136,6 +148,25 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 	return it, nil
 }
 
+// otherVicePresident is another election of the session for the same
+// Vice-President's seat as it (its region), if any: one per region.
+// Of two such items (added before this was checked), the one later on
+// the agenda is the other's duplicate, never the reverse, so that the
+// first still proceeds.
+func otherVicePresident(items []*core.AgendaItem, it *core.AgendaItem) *core.AgendaItem {
+	for _, o := range items {
+		if o.ID == it.ID || o.Kind != core.ItemElection || o.Position != PositionVicePresident || o.Region != it.Region {
+			continue
+		}
+		if elected(o) || it.Number == 0 || o.Number < it.Number {
+			return o
+		}
+	}
+	return nil
+}
+
+func elected(it *core.AgendaItem) bool { return it.Outcome != nil && it.Outcome.Result == "elected" }
+
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) > n {
@@ -153,8 +184,17 @@ func (s *Service) changeItem(ctx context.Context, v core.Viewer, id, action stri
 		if err != nil {
 			return err
 		}
-		ss, err := tx.GetAssemblySession(it.SessionID)
+		// Every change to an item is checked against the rest of the
+		// session (a country's other candidacies, the other Vice-President
+		// elections, the amended resolution, the session's state, the open
+		// rounds), which one change to another item, or the session
+		// closing, could alter at the same moment: the session is locked
+		// first, and the item read again under the lock.
+		ss, err := tx.LockAssemblySession(it.SessionID)
 		if err != nil {
+			return err
+		}
+		if it, err = tx.GetAgendaItem(id); err != nil {
 			return err
 		}
 		evs, err := mutate(tx, ss, it, e)
@@ -193,9 +233,29 @@ func (s *Service) Table(ctx context.Context, v core.Viewer, id string) (*core.Ag
 		if it.State != core.ItemDraft {
 			return nil, core.Errorf(core.ECONFLICT, "the %s is %s, not a draft", it.Kind, it.State)
 		}
+		if err := checkAmendable(tx, it); err != nil {
+			return nil, err
+		}
 		it.State = core.ItemTabled
 		return nil, nil
 	})
+}
+
+// checkAmendable refuses to table or vote an amendment once its resolution
+// is no longer a draft or tabled: every amendment is voted before its
+// resolution, and one voted after would change a text already decided.
+func checkAmendable(tx core.Tx, it *core.AgendaItem) error {
+	if it.Kind != core.ItemAmendment {
+		return nil
+	}
+	res, err := tx.GetAgendaItem(it.Amends)
+	if err != nil {
+		return err
+	}
+	if res.State != core.ItemDraft && res.State != core.ItemTabled {
+		return core.Errorf(core.ECONFLICT, "the resolution this amendment changes (%q) is %s: an amendment is tabled and voted only while its resolution is a draft or tabled, before it is put to the vote", res.Title, res.State)
+	}
+	return nil
 }
 
 // CandidateInput puts a candidate forward.
@@ -233,6 +293,20 @@ func (s *Service) Nominate(ctx context.Context, v core.Viewer, id string, in Can
 		c, _ := members.Lookup(in.Country)
 		if it.Position == PositionVicePresident && c.Region != it.Region {
 			return nil, core.Invalid(core.FieldError{Field: "country", Reason: fmt.Sprintf("the Vice-President for %s is a candidate of that region; %s is in %s", it.Region, in.Country, c.Region)})
+		}
+		if it.Position == PositionVicePresident {
+			// AddItem refuses a second election for a region's seat; this
+			// stops one added before it did from electing a second.
+			items, err := tx.ListAgendaItems(it.SessionID)
+			if err != nil {
+				return nil, err
+			}
+			if o := otherVicePresident(items, it); o != nil {
+				if elected(o) {
+					return nil, core.Errorf(core.ECONFLICT, "the Vice-President for %s was already elected in this session (item %d, %q): one per region", it.Region, o.Number, o.Title)
+				}
+				return nil, core.Errorf(core.ECONFLICT, "the Vice-President for %s is elected under item %d (%q): one per region, so this item takes no candidacy", it.Region, o.Number, o.Title)
+			}
 		}
 		for _, x := range it.Candidates {
 			if x.Country == in.Country && x.Running() {
@@ -335,6 +409,10 @@ func (s *Service) RequestVote(ctx context.Context, v core.Viewer, id string, in 
 	country := strings.ToUpper(strings.TrimSpace(in.Country))
 	if country == "" {
 		country = v.Bureau
+	}
+	// Alpha-3 as everywhere else: delegations are stored by alpha-2.
+	if c, ok := members.Lookup(country); ok {
+		country = c.Alpha2
 	}
 	if !access.CanRegisterDelegation(v, country) {
 		return nil, s.refuse(ctx, v, action, forbidden("a vote is asked for by a member country's delegation (its bureau's supervisors or administrators)"), id)

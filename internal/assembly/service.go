@@ -235,7 +235,10 @@ func (s *Service) SetSessionState(ctx context.Context, v core.Viewer, id, state 
 	}
 	var out *core.AssemblySession
 	err := s.write(ctx, v, action, []string{id}, func(tx core.Tx, e *core.AuditEntry) error {
-		ss, err := tx.GetAssemblySession(id)
+		// Locked: a round opening at the same moment (OpenRound locks the
+		// session too) either opens first, and then the session refuses to
+		// close, or finds the session closed.
+		ss, err := tx.LockAssemblySession(id)
 		if err != nil {
 			return err
 		}
@@ -406,7 +409,11 @@ func (s *Service) RegisterDelegation(ctx context.Context, v core.Viewer, session
 		Head: in.Head, Delegates: orEmpty(in.Delegates), Advisers: orEmpty(in.Advisers), ProxyFor: in.ProxyFor,
 		Credentials: core.CredentialsPending, RegisteredBy: v.ActorName(), Version: 1, CreatedAt: now, UpdatedAt: now}
 	err := s.write(ctx, v, action, []string{sessionID, d.ID}, func(tx core.Tx, e *core.AuditEntry) error {
-		ss, err := tx.GetAssemblySession(sessionID)
+		// The checks below read every other delegation of the session:
+		// locking the session first runs two registrations one after the
+		// other, or both could pass (the same person, or the same proxy,
+		// in two delegations registered at the same moment).
+		ss, err := tx.LockAssemblySession(sessionID)
 		if err != nil {
 			return err
 		}
@@ -421,7 +428,10 @@ func (s *Service) RegisterDelegation(ctx context.Context, v core.Viewer, session
 			return err
 		}
 		// A person may be in one delegation only, and a country's proxy is
-		// held by one delegation only.
+		// held by one delegation only. A country votes either by its own
+		// delegation or by proxy, never both: its proxy is refused once it
+		// has a delegation, and its delegation once another holds its
+		// proxy (or the holder could take its one token in its place).
 		names := map[string]string{}
 		for _, o := range others {
 			for _, p := range people(o) {
@@ -432,6 +442,9 @@ func (s *Service) RegisterDelegation(ctx context.Context, v core.Viewer, session
 			}
 			if d.ProxyFor != "" && o.Country == d.ProxyFor && !o.Observer {
 				return core.Invalid(core.FieldError{Field: "proxy_for", Reason: fmt.Sprintf("%s has a delegation of its own in the session", d.ProxyFor)})
+			}
+			if !d.Observer && o.ProxyFor == d.Country {
+				return core.Invalid(core.FieldError{Field: "country", Reason: fmt.Sprintf("the delegation of %s holds %s's proxy: %s votes by that proxy or by a delegation of its own, not both", o.Country, d.Country, d.Country)})
 			}
 		}
 		seen := map[string]bool{}

@@ -249,6 +249,12 @@ type AssemblyTx interface {
 	// s.Version-1; otherwise ECONFLICT (and so for the other updates).
 	UpdateAssemblySession(s *AssemblySession) error
 	GetAssemblySession(id string) (*AssemblySession, error)
+	// LockAssemblySession reads a session and keeps its row locked until
+	// the transaction ends: the checks that span a session's delegations,
+	// agenda and rounds (one proxy per country, one delegation per person,
+	// one seat per country, no round opening as the session closes) run
+	// one at a time. SQLite's single writer serialises them already.
+	LockAssemblySession(id string) (*AssemblySession, error)
 	ListAssemblySessions(limit int) ([]*AssemblySession, error)
 
 	// InsertDelegation: ECONFLICT if the seat is taken in the session.

@@ -39,6 +39,19 @@ func (t *tx) GetAssemblySession(id string) (*core.AssemblySession, error) {
 	return out[0], nil
 }
 
+func (t *tx) LockAssemblySession(id string) (*core.AssemblySession, error) {
+	// FOR UPDATE on PostgreSQL; on SQLite the transaction already holds the
+	// one writer's lock, so a plain read is as good.
+	out, err := scanBodies[core.AssemblySession](t, `SELECT body, version FROM assembly_sessions WHERE id = ?`+t.forUpdate(), id)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "session not found")
+	}
+	return out[0], nil
+}
+
 func (t *tx) ListAssemblySessions(limit int) ([]*core.AssemblySession, error) {
 	return scanBodies[core.AssemblySession](t, `SELECT body, version FROM assembly_sessions ORDER BY number DESC LIMIT `+itoa(clampLimit(limit)))
 }

@@ -109,3 +109,60 @@ func TestAssemblyStorage(t *testing.T) {
 		})
 	}
 }
+
+// TestAssemblySessionLock: LockAssemblySession reads the session (ENOTFOUND
+// for none) and keeps it locked until the transaction ends, so that a
+// second writer locking it waits and then reads what the first wrote: the
+// General Assembly's checks across a session's delegations, agenda and
+// rounds run one at a time (FOR UPDATE on PostgreSQL, the single writer
+// on SQLite).
+func TestAssemblySessionLock(t *testing.T) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			ctx := context.Background()
+			at := time.Date(2025, 11, 24, 9, 0, 0, 0, time.UTC)
+			ses := &core.AssemblySession{ID: "s1", Number: 93, Place: "Marrakech", StartsOn: "2025-11-24", EndsOn: "2025-11-27",
+				State: core.SessionOpen, Version: 1, CreatedAt: at, UpdatedAt: at}
+			update(t, st, func(tx core.Tx) error { return tx.InsertAssemblySession(ses) })
+			if err := st.Update(ctx, func(tx core.Tx) error { _, err := tx.LockAssemblySession("none"); return err }); core.ErrorCode(err) != core.ENOTFOUND {
+				t.Fatalf("locking a session that does not exist: %v, want %s", err, core.ENOTFOUND)
+			}
+			view(t, st, func(tx core.Tx) error {
+				got, err := tx.LockAssemblySession("s1")
+				if err != nil || got.Number != 93 || got.Version != 1 {
+					t.Errorf("the session read in a view: %+v %v", got, err)
+				}
+				return nil
+			})
+
+			locked := make(chan struct{})
+			firstDone := make(chan error, 1)
+			go func() {
+				firstDone <- st.Update(ctx, func(tx core.Tx) error {
+					s, err := tx.LockAssemblySession("s1")
+					if err != nil {
+						return err
+					}
+					close(locked)
+					time.Sleep(300 * time.Millisecond)
+					s.State, s.Version = core.SessionClosed, s.Version+1
+					return tx.UpdateAssemblySession(s)
+				})
+			}()
+			<-locked
+			var seen *core.AssemblySession
+			update(t, st, func(tx core.Tx) error {
+				var err error
+				seen, err = tx.LockAssemblySession("s1")
+				return err
+			})
+			if err := <-firstDone; err != nil {
+				t.Fatal(err)
+			}
+			if seen.State != core.SessionClosed || seen.Version != 2 {
+				t.Fatalf("the second writer read the session as %s at version %d while the first held it: want %s at version 2 (it must wait for the lock)", seen.State, seen.Version, core.SessionClosed)
+			}
+		})
+	}
+}

@@ -20,7 +20,7 @@ func assemblySchemas() obj {
 	quorum := obj{"type": "object", "properties": obj{"required": integer, "present": integer, "met": boolean}}
 	tally := obj{"type": "object", "description": "computed from the board; votes cast exclude blank, invalid and abstentions", "properties": obj{
 		"counts": obj{"type": "object", "additionalProperties": integer}, "blank": integer, "invalid": integer, "abstain": integer, "cast": integer, "ballots": integer,
-		"rule": enum([]string{assembly.RuleSimple, assembly.RuleTwoThirds}), "outcome": enum([]string{core.ItemAdopted, core.ItemRejected, "elected", "no_decision"}),
+		"rule": enum([]string{assembly.RuleSimple, assembly.RuleTwoThirds, assembly.RuleTwoThirdsOfMembers}), "outcome": enum([]string{core.ItemAdopted, core.ItemRejected, "elected", "no_decision"}),
 		"winner": str("the elected candidate's id"), "dropped": list(str("candidate dropped before the next round"))}}
 	return obj{
 		"AssemblySessionInput": object([]string{"number", "place", "starts_on", "ends_on"}, obj{
@@ -54,7 +54,7 @@ func assemblySchemas() obj {
 		"RoundInput":          object(nil, obj{"closes_in_minutes": obj{"type": "integer", "description": "1 to 1440, default 30; the round closes earlier once every eligible country voted"}}),
 		"Round": obj{"type": "object", "properties": obj{"id": str(""), "session_id": str(""), "item_id": str(""), "number": integer,
 			"kind": enum([]string{core.ItemResolution, core.ItemElection}), "state": enum([]string{core.RoundOpen, core.RoundClosed}), "question": str(""),
-			"options": list(str("yes, no, abstain; or the candidates' ids")), "rule": enum([]string{assembly.RuleSimple, assembly.RuleTwoThirds}), "drop_lowest": boolean,
+			"options": list(str("yes, no, abstain; or the candidates' ids")), "rule": enum([]string{assembly.RuleSimple, assembly.RuleTwoThirds, assembly.RuleTwoThirdsOfMembers}), "drop_lowest": boolean,
 			"public_key": str("RSA verification key, PKIX DER, base64 (RSABSSA-SHA384-PSSZERO-Deterministic)"), "eligible": list(str("member country")),
 			"tokens_issued": integer, "quorum": quorum, "opened_at": dateTime, "closes_at": dateTime, "closed_at": dateTime,
 			"board_size": integer, "board_root": str("hex RFC 6962 root"), "result": tally, "version": integer}},

@@ -78,7 +78,7 @@ func usedKeys(t *testing.T) []string {
 		"assembly.item_state.":   {core.ItemDraft, core.ItemTabled, core.ItemVoting, core.ItemAdopted, core.ItemRejected, core.ItemCandidacies, core.ItemDecided, core.ItemNoted},
 		"assembly.position.":     assembly.Positions,
 		"assembly.credentials.":  {core.CredentialsPending, core.CredentialsAccepted, core.CredentialsRejected},
-		"assembly.rule.":         {assembly.RuleSimple, assembly.RuleTwoThirds},
+		"assembly.rule.":         {assembly.RuleSimple, assembly.RuleTwoThirds, assembly.RuleTwoThirdsOfMembers},
 		"assembly.outcome.":      {core.ItemAdopted, core.ItemRejected, "elected", "no_decision"},
 		"assembly.result.":       {core.ItemAdopted, core.ItemRejected, "elected"},
 		"assembly.method.":       {"ballot", "acclamation"},
