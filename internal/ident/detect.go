@@ -69,6 +69,16 @@ func plausible(id Identifier, raw string) bool {
 		}
 		return strings.IndexFunc(t, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0
 	case KindIMEI:
+		// "00" and 12 to 14 more digits is a phone number in the
+		// international form most of the world dials (00 212 6…): one
+		// that is a valid number is left to the phone parser, tried
+		// next, rather than guessed to be an IMEI (which ParseIMEI
+		// accepts from 14 digits, computing the check digit).
+		if t := strings.TrimSpace(raw); strings.HasPrefix(t, "00") {
+			if _, err := ParsePhone(t, ""); err == nil {
+				return false
+			}
+		}
 		// Sixteen digits are also a payment card number. An IMEISV has no
 		// Luhn digit and its last two digits (the software version) are
 		// never 99; a 16-digit number that passes Luhn is more likely a
@@ -140,8 +150,8 @@ func guessKind(s string) Kind {
 		return KindETH
 	case strings.HasPrefix(u, "BC1") || strings.HasPrefix(u, "TB1"):
 		return KindBTC
-	case strings.HasPrefix(t, "+"):
-		return KindPhone
+	case strings.HasPrefix(t, "+"), strings.HasPrefix(compact, "00") && allDigits(compact):
+		return KindPhone // international form: + or 00, as Detect reads it
 	case len(t) == 34 && t[0] == 'T' && isBase58(t):
 		return KindTRX
 	case len(t) >= 25 && len(t) <= 35 && (t[0] == '1' || t[0] == '3') && isBase58(t):

@@ -110,7 +110,7 @@ var docInvalid = []invalidCase{
 	{in: "", region: "FR", field: "number"},
 	{in: " - . ", region: "FR", field: "number"},
 	{in: "12AB3456€", region: "FR", field: "number"},
-	{in: "123456789012345678901", region: "", field: "number"},
+	{in: "12345678901234567890123", region: "", field: "number"}, // MaxDocumentNumber + 1
 	{in: "12_34", region: "", field: "number"},
 	{in: "123", region: "F1", field: "country"},
 	{in: "123", region: "FRAN", field: "country"},

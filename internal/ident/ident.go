@@ -107,8 +107,12 @@ const (
 	// display name or "mailto:").
 	MaxEmailInput = 512
 	// MaxDocumentNumber is the longest travel document number after
-	// normalisation.
-	MaxDocumentNumber = 20
+	// normalisation: the longest an MRZ carries, a TD1 number of 9
+	// characters continued in the optional data by 13 more (then its
+	// check digit and a filler). One limit for the MRZ, the document
+	// number parser, records and screening, so that a number one accepts
+	// is never refused by another.
+	MaxDocumentNumber = 22
 )
 
 // Error is the refusal of an identifier: which kind was being parsed, which

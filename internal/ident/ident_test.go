@@ -3,6 +3,7 @@ package ident
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -447,4 +448,65 @@ func TestSizeLimits(t *testing.T) {
 	if _, err := ParseEmail("\xff@example.com"); err == nil {
 		t.Error("invalid UTF-8 accepted")
 	}
+}
+
+// TestDetectPhoneWith00: a phone number with the 00 international prefix
+// (the international form Detect's doc names beside "+…") parses without
+// a region and is detected as a phone, first: 14 digits are not guessed
+// to be an IMEI. The numbers are invented.
+func TestDetectPhoneWith00(t *testing.T) {
+	for in, want := range map[string]string{
+		"00212612345678":      "+212612345678",
+		"00 33 6 12 34 56 78": "+33612345678",
+	} {
+		if p, err := ParsePhone(in, ""); err != nil || p.E164 != want {
+			t.Errorf("ParsePhone(%q, \"\") = %+v, %v; want %s", in, p, err, want)
+		}
+		if ks := Detect(in); len(ks) == 0 || ks[0] != KindPhone {
+			t.Errorf("Detect(%q) = %v, want phone first", in, ks)
+		}
+		if id, err := Parse("", in, ""); err != nil || id.Kind != KindPhone || id.Canonical != want {
+			t.Errorf("Parse(\"\", %q) = %+v, %v; want phone %s", in, id, err, want)
+		}
+	}
+	// With a region, that region's own international prefix is read by
+	// libphonenumber (011 in the US), and 00 is not forced to mean "+".
+	if p, err := ParsePhone("011 212 6 12 34 56 78", "US"); err != nil || p.E164 != "+212612345678" {
+		t.Errorf("ParsePhone(011…, US) = %+v, %v", p, err)
+	}
+	// An IMEI that does not start with 00 is still one.
+	if ks := Detect("490154203237518"); !slices.Contains(ks, KindIMEI) {
+		t.Errorf("Detect(IMEI) = %v", ks)
+	}
+}
+
+// TestMRZLongNumberLimit: a TD1 document number continued in the optional
+// data is at most MaxDocumentNumber (22) characters, what FormatTD1
+// builds and ParseDocumentNumber accepts; one continued through all 15
+// positions, with no filler after its check digit, is refused even with
+// its check digits right.
+func TestMRZLongNumberLimit(t *testing.T) {
+	const number = "D2314589012345678901AB"
+	m := MRZ{IssuingState: "MAR", Surname: "TESTER", GivenNames: "ANNA", DocumentNumber: number, Nationality: "MAR", BirthDate: "1974-08-12", Sex: "F", ExpiryDate: "2032-04-15"}
+	l1, l2, l3, err := FormatTD1(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ParseMRZ(l1+"\n"+l2+"\n"+l3, zeroTime); err != nil || got.DocumentNumber != number {
+		t.Fatalf("22 characters: %v %+v", err, got)
+	}
+	if d, err := ParseDocumentNumber("MA", number); err != nil || d.Number != number {
+		t.Errorf("ParseDocumentNumber of the MRZ's number: %v %+v", err, d)
+	}
+	m.DocumentNumber = number + "C"
+	if _, _, _, err := FormatTD1(m); err == nil {
+		t.Errorf("FormatTD1 built a 23-character number")
+	}
+	// Line 1 with 23 characters: 9, then 14 and the check digit filling
+	// the optional data; line 2's composite check digit made right.
+	full := number + "C"
+	l1 = l1[:5] + full[:9] + "<" + full[9:] + digit(full)
+	l2 = l2[:29] + digit(l1[5:30]+l2[0:7]+l2[8:15]+l2[18:29])
+	_, err = ParseMRZ(l1+"\n"+l2+"\n"+l3, zeroTime)
+	wantErr(t, "a 23-character TD1 number", err, KindMRZ, "document_number")
 }

@@ -441,6 +441,12 @@ func (p *mrzParser) documentNumber(field string, check byte, optional string) (n
 				"the document number overflows into the optional data but has no check digit there")
 		}
 		full := field + optional[:end-1]
+		if len(full) > MaxDocumentNumber {
+			// A TD1 number continued through all 15 positions has no
+			// filler after its check digit; the format ends it with one.
+			return "", "", errorf(KindMRZ, "document_number",
+				"the document number continued in the optional data has %d characters, at most %d", len(full), MaxDocumentNumber)
+		}
 		c := optional[end-1]
 		if err := p.check("document_number_check", "the document number", full, c); err != nil {
 			return "", "", err

@@ -120,8 +120,8 @@ func mrzFieldsFor(m MRZ, defCode string) (f mrzFields, err error) {
 	if f.number == "" || !isAlnumUpper(f.number) {
 		return f, errorf(KindMRZ, "document_number", "document number %q must be letters and digits", m.DocumentNumber)
 	}
-	if len(f.number) > 22 {
-		return f, errorf(KindMRZ, "document_number", "document number has %d characters, at most 22", len(f.number))
+	if len(f.number) > MaxDocumentNumber {
+		return f, errorf(KindMRZ, "document_number", "document number has %d characters, at most %d", len(f.number), MaxDocumentNumber)
 	}
 	birth := m.BirthDate
 	if birth == "" {

@@ -44,7 +44,8 @@ var phoneTypes = map[phonenumbers.PhoneNumberType]string{
 // ParsePhone parses a phone number into E.164 with libphonenumber's data.
 // defaultRegion (ISO alpha-2, case-insensitive) is used for numbers written
 // in national format; it may be empty when the number is international
-// ("+…"). The number must be valid (right length and prefixes for its
+// ("+…", or "00…" as most of the world dials it: with no region given, a
+// leading 00 is read as the "+"). The number must be valid (right length and prefixes for its
 // region), not merely possible; the error says why it is not. An extension
 // is dropped from the canonical form, with a warning.
 func ParsePhone(s, defaultRegion string) (p *Phone, err error) {
@@ -67,6 +68,15 @@ func ParsePhone(s, defaultRegion string) (p *Phone, err error) {
 	if t == "" {
 		return nil, errorf(KindPhone, "value", "empty phone number")
 	}
+	// Without a region libphonenumber knows no international call prefix,
+	// and "00 212 6…" would be refused as not international. 00 is the
+	// prefix most of the world dials (ITU-T's recommended one), and with
+	// no region there is no national number to take it for, so it is
+	// read as "+". With a region, libphonenumber reads that region's own
+	// prefix (00, 011, 810…) itself.
+	if region == "" && strings.HasPrefix(t, "00") {
+		t = "+" + t[2:]
+	}
 	// libphonenumber is third-party code fed with untrusted input: a panic
 	// in it becomes a refusal, not a crash.
 	defer func() {
@@ -79,7 +89,7 @@ func ParsePhone(s, defaultRegion string) (p *Phone, err error) {
 		switch {
 		case errors.Is(perr, phonenumbers.ErrInvalidCountryCode):
 			if region == "" && !strings.HasPrefix(t, "+") {
-				return nil, errorf(KindPhone, "region", "number is not in international form (+…) and no default region was given")
+				return nil, errorf(KindPhone, "region", "number is not in international form: expected its country calling code after + or 00 (+212 6…, 00212 6…), or a default region")
 			}
 			return nil, errorf(KindPhone, "country_code", "invalid country calling code")
 		case errors.Is(perr, phonenumbers.ErrNotANumber):

@@ -6,20 +6,19 @@ import (
 	"time"
 )
 
-// Years outside this range are not read as years of birth.
-const (
-	minYear = 1800
-	maxYear = 2100
-)
+// Years before minYear (the screening's earliest) or after this one are
+// not read as years of birth: a list's entry keeps its names without such
+// a date, where the records service would refuse the entry for it.
+const minYear = 1850
 
-// parseYear reads a four-digit year in [minYear, maxYear].
+// parseYear reads a four-digit year from minYear to this year.
 func parseYear(s string) (int, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) != 4 {
 		return 0, false
 	}
 	y, err := strconv.Atoi(s)
-	if err != nil || y < minYear || y > maxYear {
+	if err != nil || y < minYear || y > time.Now().Year() {
 		return 0, false
 	}
 	return y, true

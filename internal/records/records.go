@@ -20,7 +20,9 @@ import (
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/ident"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/screen"
 )
 
 // Retention periods: nominal data is kept 5 years, travel documents 10;
@@ -65,8 +67,8 @@ func New(st core.Store) *Service { return &Service{Store: st, Now: time.Now} }
 type Input struct {
 	Kind          string              `json:"kind"`
 	Releasability *core.Releasability `json:"releasability"`
-	Caveats       []string            `json:"caveats"`
-	CaveatText    string              `json:"caveat_text"`
+	Caveats       []string            `json:"caveats"`     // on a change, absent keeps them and [] removes them
+	CaveatText    *string             `json:"caveat_text"` // on a change, absent keeps it and "" removes it
 	ReviewDate    string              `json:"review_date"` // YYYY-MM-DD or RFC 3339
 	Data          json.RawMessage     `json:"data"`
 	// Version is the version the change is based on; required for updates.
@@ -188,14 +190,11 @@ func (s *Service) apply(r *core.Record, in Input, creating bool) error {
 		fs = append(fs, rfs...)
 		r.Releasability = rel
 	}
-	caveats, text := in.Caveats, &in.CaveatText
+	caveats := in.Caveats
 	if caveats == nil && creating {
 		caveats = []string{}
 	}
-	if in.CaveatText == "" && !creating {
-		text = nil
-	}
-	fs = append(fs, ValidateCaveats(r, caveats, text)...)
+	fs = append(fs, ValidateCaveats(r, caveats, in.CaveatText)...)
 	if in.Data == nil {
 		if creating {
 			bad("data", "is required: a JSON object describing the "+kindOr(r.Kind))
@@ -353,6 +352,43 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 			bad(k, "must be a date as YYYY-MM-DD, YYYY-MM, YYYY or a range of years YYYY..YYYY")
 		}
 	}
+	// A date of birth is read by the screening's own rule: one it cannot
+	// read would be kept and never compared, so it is refused here.
+	dob := func(k string) {
+		v, present := obj[k]
+		if !present {
+			return
+		}
+		s, _ := v.(string)
+		if reason := DateOfBirthProblem(s, time.Now()); reason != "" {
+			bad(k, reason)
+		}
+	}
+	// Screening reads names, documents and identifiers only where they
+	// have the JSON type it expects and skips the rest without a word: a
+	// name of another type would be stored and never screened.
+	switch kind {
+	case core.KindPerson, core.KindEntity, core.KindNotice:
+		fs = append(fs, nameTypes("data.", obj)...)
+		if kind == core.KindNotice {
+			if subs, present := obj["subjects"]; present {
+				list, ok := subs.([]any)
+				if !ok {
+					bad("subjects", "must be a list of objects, one for each subject, not "+jsonType(subs))
+				}
+				for i, x := range list {
+					if m, ok := x.(map[string]any); ok {
+						fs = append(fs, nameTypes(fmt.Sprintf("data.subjects[%d].", i), m)...)
+					} else {
+						bad(fmt.Sprintf("subjects[%d]", i), "must be an object with the subject's names, not "+jsonType(x))
+					}
+				}
+			}
+		}
+	case core.KindTravelDocument:
+		fs = append(fs, textTypes("data.", obj, "holder")...)
+	}
+	fs = append(fs, listTypes(obj)...)
 	switch kind {
 	case core.KindPerson:
 		if str("family_name") == "" && str("given_names") == "" && str("name") == "" && str("name_original") == "" {
@@ -361,11 +397,20 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 		if s, ok := obj["sex"]; ok && s != "M" && s != "F" && s != "U" {
 			bad("sex", "must be M, F or U")
 		}
-		date("date_of_birth")
+		dob("date_of_birth")
 		countries("nationalities")
 	case core.KindTravelDocument:
-		if str("number") == "" {
-			bad("number", "is required")
+		// The number is stored only if it can be screened: screening
+		// compares letters and digits alone, at most ident.MaxDocumentNumber
+		// of them (POST /screen/document refuses more).
+		if n, ok := obj["number"].(string); !ok && obj["number"] != nil {
+			bad("number", "must be text (a JSON string), not "+jsonType(obj["number"]))
+		} else if strings.TrimSpace(n) == "" {
+			bad("number", "is required: the document number")
+		} else if norm := screen.NormaliseDocNumber(n); norm == "" {
+			bad("number", fmt.Sprintf("must hold letters or digits: %q has none, and screening compares only those", truncate(n, 30)))
+		} else if len(norm) > ident.MaxDocumentNumber {
+			bad("number", fmt.Sprintf("must be at most %d letters and digits (screening compares those alone), got %d", ident.MaxDocumentNumber, len(norm)))
 		}
 		country("issuing_country", true)
 		date("expiry_date")
@@ -379,8 +424,13 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 			bad("asset_type", "is required: property, vehicle, account, business, cash, crypto or vessel")
 		}
 	case core.KindCyberIndicator:
-		if str("type") == "" || str("value") == "" {
-			bad("value", "a cyber indicator needs a type and a value")
+		// Screening indexes an indicator by its type and value together;
+		// each missing one is named.
+		if str("type") == "" {
+			bad("type", "is required: what the value is, such as domain, url, email, phone or iban")
+		}
+		if str("value") == "" {
+			bad("value", "is required: the indicator itself, such as the domain or the address")
 		}
 	case core.KindNotice:
 		if str("notice_type") == "" {
@@ -408,6 +458,117 @@ func ParseDate(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	return t.UTC().Truncate(time.Microsecond), err
+}
+
+// DateOfBirthProblem says why s cannot be a record's date of birth, or ""
+// if it can: it must be a date the screening reads (screen.ParseDate:
+// YYYY-MM-DD, YYYY-MM, YYYY or a range of years, 1850 to 2200), so that it
+// plays its part in every screening, and not in the future. now is
+// today; a day's leeway covers the time zones.
+func DateOfBirthProblem(s string, now time.Time) string {
+	d, err := screen.ParseDate(s)
+	if err != nil || !d.Known() {
+		return fmt.Sprintf("must be a date as YYYY-MM-DD, YYYY-MM, YYYY or a range of years YYYY..YYYY, from 1850 on (the dates screening reads), got %q", truncate(s, 30))
+	}
+	t := now.UTC().AddDate(0, 0, 1)
+	if d.From > int32(t.Year()*10000+int(t.Month())*100+t.Day()) {
+		return fmt.Sprintf("must not be in the future, got %q", truncate(s, 30))
+	}
+	return ""
+}
+
+// nameTypes checks that the names of a person or entity described by m
+// have the JSON types screening reads: text for family_name, given_names,
+// name and name_original; a list of names (text, or objects with
+// given_names, family_name or name) for aliases and names. prefix is the
+// path of m ("data.").
+func nameTypes(prefix string, m map[string]any) []core.FieldError {
+	fs := textTypes(prefix, m, "family_name", "given_names", "name", "name_original")
+	for _, k := range []string{"aliases", "names"} {
+		v, present := m[k]
+		if !present || v == nil {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			fs = append(fs, core.FieldError{Field: prefix + k, Reason: "must be a list of names, each text or an object with given_names, family_name or name; not " + jsonType(v)})
+			continue
+		}
+		for i, x := range list {
+			at := fmt.Sprintf("%s%s[%d]", prefix, k, i)
+			switch x := x.(type) {
+			case string:
+			case map[string]any:
+				fs = append(fs, textTypes(at+".", x, "given_names", "family_name", "name")...)
+			default:
+				fs = append(fs, core.FieldError{Field: at, Reason: "must be a name as text, or an object with given_names, family_name or name; not " + jsonType(x)})
+			}
+		}
+	}
+	return fs
+}
+
+// textTypes checks that each of keys, when m has it, is text. null is
+// taken as absent.
+func textTypes(prefix string, m map[string]any, keys ...string) []core.FieldError {
+	var fs []core.FieldError
+	for _, k := range keys {
+		if v, present := m[k]; present && v != nil {
+			if _, ok := v.(string); !ok {
+				fs = append(fs, core.FieldError{Field: prefix + k, Reason: "must be text (a JSON string), not " + jsonType(v)})
+			}
+		}
+	}
+	return fs
+}
+
+// listTypes checks the documents and identifiers any kind of record may
+// list: each a list of objects whose fields are text.
+func listTypes(obj map[string]any) []core.FieldError {
+	var fs []core.FieldError
+	for _, l := range []struct {
+		key, shape string
+		fields     []string
+	}{
+		{"documents", `{"number", "country", "type"}`, []string{"number", "country", "issuing_country", "type"}},
+		{"identifiers", `{"type", "value"}`, []string{"type", "value"}},
+	} {
+		v, present := obj[l.key]
+		if !present || v == nil {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			fs = append(fs, core.FieldError{Field: "data." + l.key, Reason: "must be a list of objects " + l.shape + ", not " + jsonType(v)})
+			continue
+		}
+		for i, x := range list {
+			at := fmt.Sprintf("data.%s[%d]", l.key, i)
+			if m, ok := x.(map[string]any); ok {
+				fs = append(fs, textTypes(at+".", m, l.fields...)...)
+			} else {
+				fs = append(fs, core.FieldError{Field: at, Reason: "must be an object " + l.shape + ", not " + jsonType(x)})
+			}
+		}
+	}
+	return fs
+}
+
+// jsonType names the JSON type of a decoded value, for an error.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "text"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "true or false"
+	case []any:
+		return "a list"
+	}
+	return "an object"
 }
 
 func validPartialDate(s string) bool {
@@ -501,15 +662,26 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query, action strin
 	}
 	f := core.RecordFilter{Visible: access.Visibility(v), Kind: q.Kind, Owner: q.Owner, Status: q.Status,
 		Text: q.Text, After: q.After, Limit: q.Limit}
+	// Review flags go to the owner only: review_due keeps to the caller's
+	// bureau's records. Both filters hold, neither replaces the other, so
+	// an owner that is another bureau's keeps nothing.
+	none := false
 	if q.ReviewDue {
 		f.DueBefore = s.Now()
-		f.Owner = v.Bureau // review flags go to the owner only
+		if f.Owner == "" {
+			f.Owner = v.Bureau
+		} else if f.Owner != v.Bureau {
+			none = true
+		}
 	}
 	var page []*core.Record
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		rs, err := tx.ListRecords(f)
-		if err != nil {
-			return err
+		var rs []*core.Record
+		if !none {
+			var err error
+			if rs, err = tx.ListRecords(f); err != nil {
+				return err
+			}
 		}
 		page = access.Filter(v, rs)
 		next := ""

@@ -2,11 +2,13 @@ package screen
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/ident"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/names"
 )
@@ -21,20 +23,33 @@ type DocumentQuery struct {
 }
 
 // ScreenDocument looks a document up by its exact key: one hash lookup.
-// The caller resolves an MRZ into number and country first.
+// A query with an MRZ is resolved first (ResolveDocument), and what is
+// wrong with the number or country read from the zone is reported on
+// mrz, the field the caller sent.
 func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
+	q, err := ResolveDocument(q)
+	if err != nil {
+		return nil, err
+	}
 	var fs []core.FieldError
 	num := NormaliseDocNumber(q.Number)
 	switch {
 	case num == "":
 		fs = append(fs, core.FieldError{Field: "number", Reason: "is required: the document number (or send mrz)"})
-	case len(num) > 20:
-		fs = append(fs, core.FieldError{Field: "number", Reason: "must be at most 20 letters and digits"})
+	case len(num) > ident.MaxDocumentNumber:
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must be at most %d letters and digits, got %d", ident.MaxDocumentNumber, len(num))})
 	}
 	if c, ok := members.Lookup(q.Country); ok {
 		q.Country = c.Alpha2
 	} else if !validCountryCode(q.Country) {
 		fs = append(fs, core.FieldError{Field: "country", Reason: "is required: the issuing country's ISO 3166 alpha-2 or alpha-3 code"})
+	}
+	if len(fs) > 0 && q.MRZ != "" {
+		// Not expected of a zone whose check digits hold (ParseMRZ keeps
+		// to the same limit), but never a field the caller did not send.
+		for i := range fs {
+			fs[i] = core.FieldError{Field: "mrz", Reason: "its " + fs[i].Field + " " + fs[i].Reason}
+		}
 	}
 	if len(fs) > 0 {
 		return nil, core.Invalid(fs...)
@@ -109,6 +124,19 @@ func (x *Index) ScreenIdentifier(v core.Viewer, q IdentifierQuery) ([]Hit, error
 		h := hitFor(v, r.rec, 1)
 		h.reveal(r.value, &core.Explanation{Reasons: []core.Reason{{Code: core.ReasonIdentifierExact, Params: map[string]string{"type": r.kind, "value": r.value}}}})
 		hits = append(hits, h)
+	}
+	// A ship's IMO number carries a check digit, and a wrong one is most
+	// likely a typing error: it is refused, with the digit expected, so
+	// that the searcher does not take "no hit" for an answer. Not when a
+	// record lists that very number: lists carry numbers that fail the
+	// check (9 of the 408 vessel numbers of OFAC's sdn.csv; its company
+	// numbers, also written "IMO …" and imported as imo, follow another
+	// scheme: 30 of 34 fail it), and a refusal would hide them. The
+	// refusal tells no more than the empty answer it replaces.
+	if len(hits) == 0 && strings.EqualFold(q.Type, "imo") {
+		if n, ok := imoNumber(q.Value); ok && imoCheckDigit(n) != n[6] {
+			return nil, core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("IMO number %s has check digit %c, expected %c: check the number", n, n[6], imoCheckDigit(n))})
+		}
 	}
 	return hits, nil
 }

@@ -132,12 +132,21 @@ func (i Identifier) Key() string {
 	return strings.ToLower(i.Type) + ":" + CanonicalIdentifier(i.Type, i.Value)
 }
 
-// CanonicalIdentifier puts a value in the form it is compared in.
+// CanonicalIdentifier puts a value in the form it is compared in. The
+// same form keys records and queries: an IMO number is its seven digits
+// (imoNumber; a value that is not seven digits keeps its letters and
+// digits, so that it is still found as written), a plate its letters and
+// digits without the registration country.
 func CanonicalIdentifier(typ, v string) string {
 	v = strings.TrimSpace(v)
 	switch strings.ToLower(typ) {
 	case "email", "domain", "url", "eth", "handle":
 		return strings.ToLower(v)
+	case "imo":
+		if n, ok := imoNumber(v); ok {
+			return n
+		}
+		return NormaliseDocNumber(v)
 	case "iban", "vin", "imei", "plate", "btc", "trx", "phone":
 		if strings.ToLower(typ) == "btc" && strings.HasPrefix(strings.ToLower(v), "bc1") {
 			return strings.ToLower(v)
@@ -198,10 +207,14 @@ func Extract(r *core.Record) Subjects {
 		if v := str(d, "vin"); v != "" {
 			out.Identifiers = append(out.Identifiers, Identifier{"vin", v})
 		}
+		// A plate is keyed as it is written on the car, without its
+		// registration country: a searcher screens what it reads on the
+		// plate, and the hit shows that plate; the country is in the
+		// label's parts. The same plate in two countries is two hits.
 		if p := str(d, "plate"); p != "" {
-			out.Identifiers = append(out.Identifiers, Identifier{"plate", str(d, "registration_country") + p})
+			out.Identifiers = append(out.Identifiers, Identifier{"plate", p})
 		}
-		out.Parts = core.Label{Kind: r.Kind, Make: str(d, "make"), Number: orDefault(str(d, "vin"), str(d, "plate"))}
+		out.Parts = core.Label{Kind: r.Kind, Make: str(d, "make"), Number: orDefault(str(d, "vin"), str(d, "plate")), Country: str(d, "registration_country")}
 	case core.KindAsset, core.KindCyberIndicator:
 		if t, v := str(d, "type"), str(d, "value"); t != "" && v != "" {
 			out.Identifiers = append(out.Identifiers, Identifier{t, v})

@@ -12,12 +12,16 @@ import (
 )
 
 // invalid turns an identifier parser's error into a field error under
-// field (the request's name for the value).
+// field (the request's name for the value). A part of the value the
+// parser names (mrz.birth_date_check, value.length) is kept under it; a
+// parameter of the parser that no screening request carries (a phone
+// number's default region) is not a field the caller could mend, so the
+// error is the value's.
 func invalid(field string, err error) error {
 	var e *ident.Error
 	if errors.As(err, &e) {
 		f := field
-		if e.Field != "" && e.Field != field && field != "type" {
+		if e.Field != "" && e.Field != field && field != "type" && e.Field != "region" {
 			f = field + "." + e.Field
 		}
 		return core.Invalid(core.FieldError{Field: f, Reason: e.Reason})
@@ -39,6 +43,45 @@ func ResolveMRZ(raw string) (DocumentQuery, error) {
 	return DocumentQuery{Number: m.DocumentNumber, Country: icaoCountry(m.IssuingState), Type: typ}, nil
 }
 
+// ResolveDocument is the document a query asks for: its number, country
+// and type as sent, or, when it has an MRZ, those the zone carries (check
+// digits verified). A number or country sent beside an MRZ must be the
+// zone's (the number compared as NormaliseDocNumber writes it, the
+// country as ISO alpha-2): otherwise one of the two documents would go
+// unscreened with nothing said, so the query is refused naming both
+// fields. A type beside an MRZ is the zone's to say, and is replaced.
+func ResolveDocument(q DocumentQuery) (DocumentQuery, error) {
+	if q.MRZ == "" {
+		return q, nil
+	}
+	r, err := ResolveMRZ(q.MRZ)
+	if err != nil {
+		return DocumentQuery{}, err
+	}
+	var fs []core.FieldError
+	if q.Number != "" && NormaliseDocNumber(q.Number) != NormaliseDocNumber(r.Number) {
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("%q is not the document number in mrz (%s): send mrz alone, or number and country alone", clip(q.Number, 30), r.Number)})
+	}
+	if q.Country != "" && alpha2(q.Country) != alpha2(r.Country) {
+		fs = append(fs, core.FieldError{Field: "country", Reason: fmt.Sprintf("%q is not the issuing state in mrz (%s): send mrz alone, or number and country alone", clip(q.Country, 10), r.Country)})
+	}
+	if len(fs) > 0 {
+		return DocumentQuery{}, core.Invalid(append(fs, core.FieldError{Field: "mrz", Reason: "holds another document than number and country: send one or the other"})...)
+	}
+	r.MRZ = q.MRZ
+	return r, nil
+}
+
+// alpha2 is a country code as documents are keyed on it: a member's ISO
+// alpha-2, any other code in upper case.
+func alpha2(c string) string {
+	c = strings.ToUpper(strings.TrimSpace(c))
+	if m, ok := members.Lookup(c); ok {
+		return m.Alpha2
+	}
+	return c
+}
+
 // icaoCountry maps an ICAO 9303 state code to ISO alpha-2 where it can.
 func icaoCountry(code string) string {
 	switch code {
@@ -58,14 +101,24 @@ var identKinds = map[string]ident.Kind{"xbt": ident.Kind("btc"), "bitcoin": iden
 	"tron": ident.Kind("trx"), "website": ident.Kind("url"), "e-mail": ident.Kind("email")}
 
 // ResolveIdentifier validates an identifier, detecting its type when none
-// is given, and returns its type and canonical form.
+// is given, and returns its type and canonical form. An unknown type is
+// refused on "type", the field's name in POST /screen/identifier (a batch
+// line names it identifier_type and renames the error).
 func ResolveIdentifier(typ, value string) (string, string, error) {
 	var kind ident.Kind
 	if typ != "" {
 		t := strings.ToLower(strings.TrimSpace(typ))
 		if k, ok := identKinds[t]; ok {
 			kind = k
-		} else if t == "plate" || t == "imo" {
+		} else if t == "imo" {
+			n, ok := imoNumber(value)
+			if !ok {
+				return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("%q is not an IMO number: expected its 7 digits, with or without \"IMO\" before them (IMO 9074729)", clip(value, 20))})
+			}
+			// The check digit is checked against the index's answer
+			// (Index.ScreenIdentifier): lists carry numbers that fail it.
+			return t, n, nil
+		} else if t == "plate" {
 			return t, CanonicalIdentifier(t, value), nil
 		} else {
 			k, err := ident.ParseKind(t)
@@ -107,4 +160,43 @@ func canonicalByParser(typ, v string) string {
 		return ""
 	}
 	return string(id.Kind) + ":" + id.Canonical
+}
+
+// imoNumber is an IMO number in the form it is compared in: its seven
+// digits, without the "IMO" written before them, blanks, hyphens or dots,
+// in any case, so that a vessel listed as "IMO 9074729" (as FtM writes
+// it) is found by 9074729 (as the OFAC import keeps it), IMO9074729 or
+// imo 9074729, and the other way round; "IMO No. 9074729" is one too.
+// ok is false when v is not seven such digits.
+func imoNumber(v string) (string, bool) {
+	var b strings.Builder
+	t := strings.ToUpper(strings.TrimSpace(v))
+	t = strings.TrimPrefix(t, "IMO")
+	t = strings.TrimLeft(t, " :.-")
+	t = strings.TrimPrefix(t, "NO")
+	for _, r := range t {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '.' || r == ':':
+		default:
+			return "", false
+		}
+	}
+	if b.Len() != 7 {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// imoCheckDigit is the check digit of a ship's IMO number from its first
+// six digits: the last digit of their sum weighted 7, 6, 5, 4, 3 and 2
+// (9074729: 9×7 + 0×6 + 7×5 + 4×4 + 7×3 + 2×2 = 139). d holds seven
+// digits.
+func imoCheckDigit(d string) byte {
+	sum := 0
+	for i := 0; i < 6; i++ {
+		sum += int(d[i]-'0') * (7 - i)
+	}
+	return byte('0' + sum%10)
 }

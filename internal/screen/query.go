@@ -26,7 +26,7 @@ const (
 	spellingWeight   = 0.8
 	DefaultThreshold = names.DefaultThreshold
 	DefaultLimit     = 10
-	maxLimit         = 100
+	MaxLimit         = 100
 	candidates       = 24 // scored in full per query: recall and speed trade here
 	wideCandidates   = 64 // for investigative searches, below the alert threshold
 	// secondSpellingUntil: at the alert threshold, candidates ranked from
@@ -39,12 +39,20 @@ const (
 
 // PersonQuery asks whether a person is known.
 type PersonQuery struct {
-	Name        string  `json:"name"`
-	DateOfBirth string  `json:"date_of_birth,omitempty"`
-	Sex         string  `json:"sex,omitempty"`
-	Nationality string  `json:"nationality,omitempty"`
-	Threshold   float64 `json:"threshold,omitempty"`
-	Limit       int     `json:"limit,omitempty"`
+	Name        string `json:"name"`
+	DateOfBirth string `json:"date_of_birth,omitempty"`
+	Sex         string `json:"sex,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
+	// Threshold is the score a hit on a record the caller may see must
+	// reach, 0 to 1; Limit the most such hits, 1 to MaxLimit. Left at 0
+	// they are DefaultThreshold and DefaultLimit, unless ThresholdGiven
+	// or LimitGiven says the 0 is the caller's: threshold 0 is then the
+	// widest search (every candidate found, however low it scores), and
+	// limit 0 is refused. A request's JSON sets them (PersonRequest).
+	Threshold      float64 `json:"threshold,omitempty"`
+	Limit          int     `json:"limit,omitempty"`
+	ThresholdGiven bool    `json:"-"`
+	LimitGiven     bool    `json:"-"`
 	// Kinds, when given, are the kinds of record whose names may answer
 	// (person, entity, notice…): a border post screening travellers may
 	// leave out companies and vessels. None (or an empty list) is every
@@ -52,6 +60,29 @@ type PersonQuery struct {
 	// without them: which kind it is is not the caller's to learn by
 	// asking twice.
 	Kinds []string `json:"kinds,omitempty"`
+}
+
+// PersonRequest is a PersonQuery as a request's JSON carries it. Its
+// threshold and limit are read as pointers, so that one sent as 0 is told
+// from one not sent: encoding/json fills these shallower fields rather
+// than the PersonQuery's of the same names, and Query moves them there.
+type PersonRequest struct {
+	PersonQuery
+	Threshold *float64 `json:"threshold,omitempty"`
+	Limit     *int     `json:"limit,omitempty"`
+}
+
+// Query is the person query the request asks, with ThresholdGiven and
+// LimitGiven set for the values it sent.
+func (r PersonRequest) Query() PersonQuery {
+	q := r.PersonQuery
+	if r.Threshold != nil {
+		q.Threshold, q.ThresholdGiven = *r.Threshold, true
+	}
+	if r.Limit != nil {
+		q.Limit, q.LimitGiven = *r.Limit, true
+	}
+	return q
 }
 
 // Hit is one answer. When the record is not releasable to the caller,
@@ -182,11 +213,13 @@ func (q *PersonQuery) validate() (names.Name, error) {
 			fs = append(fs, core.FieldError{Field: "nationality", Reason: "must be an ISO 3166 alpha-2 or alpha-3 code"})
 		}
 	}
-	if q.Threshold < 0 || q.Threshold > 1 {
-		fs = append(fs, core.FieldError{Field: "threshold", Reason: "must be between 0 and 1"})
+	if q.Threshold < 0 || q.Threshold > 1 || math.IsNaN(q.Threshold) {
+		fs = append(fs, core.FieldError{Field: "threshold", Reason: fmt.Sprintf("must be from 0 (the widest search) to 1, default %.2f", DefaultThreshold)})
 	}
-	if q.Limit < 0 || q.Limit > maxLimit {
-		fs = append(fs, core.FieldError{Field: "limit", Reason: fmt.Sprintf("must be from 1 to %d", maxLimit)})
+	// A limit of 0 sent is refused rather than read as the default: the
+	// caller asked for no hits, which is no screening.
+	if q.Limit < 0 || q.Limit > MaxLimit || q.LimitGiven && q.Limit == 0 {
+		fs = append(fs, core.FieldError{Field: "limit", Reason: fmt.Sprintf("must be from 1 to %d, default %d", MaxLimit, DefaultLimit)})
 	}
 	if len(q.Kinds) > len(core.Kinds) {
 		fs = append(fs, core.FieldError{Field: "kinds", Reason: fmt.Sprintf("must list at most %d kinds, each once", len(core.Kinds))})
@@ -289,10 +322,10 @@ func (x *Index) ScreenPerson(v core.Viewer, q PersonQuery) ([]Hit, error) {
 		return nil, err
 	}
 	threshold, limit := q.Threshold, q.Limit
-	if threshold == 0 {
+	if threshold == 0 && !q.ThresholdGiven {
 		threshold = DefaultThreshold
 	}
-	if limit == 0 {
+	if limit == 0 { // not given: validate refuses a limit of 0 given
 		limit = DefaultLimit
 	}
 	dob, _ := ParseDate(q.DateOfBirth)

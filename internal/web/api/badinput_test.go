@@ -7,8 +7,10 @@ package api_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
 // badInputWorld is the shared cast of TestBadInput, one per backend.
@@ -722,6 +725,154 @@ func TestHitAndNoticeListRangesAreChecked(t *testing.T) {
 			if r := f.do(t, "GET", list+"?from=2025-01-01&to=2026-01-02", nil, fr); r.Status != http.StatusOK {
 				t.Errorf("%s: a range the right way round: %s", list, r)
 			}
+		}
+	})
+}
+
+// A cyber indicator without its type, or without its value, is refused
+// naming the one missing (screening indexes the two together).
+func TestRecordIndicatorMissingTypeNamesType(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		all := map[string]any{"mode": "all"}
+		r := f.do(t, "POST", "/api/v1/records", map[string]any{"kind": "cyber_indicator", "releasability": all,
+			"data": map[string]any{"value": "login-fictbank.example"}}, ma)
+		wantProblem(t, r, 422, "invalid", "data.type")
+		r = f.do(t, "POST", "/api/v1/records", map[string]any{"kind": "cyber_indicator", "releasability": all,
+			"data": map[string]any{"type": "domain"}}, ma)
+		wantProblem(t, r, 422, "invalid", "data.value")
+	})
+}
+
+// A travel document number screening could never find is refused, not
+// stored: one with no letter or digit (the index skips a number that
+// normalises to nothing) or with more letters and digits than
+// POST /screen/document accepts (ident.MaxDocumentNumber). One written
+// with separators is taken.
+func TestRecordTravelDocumentNumberScreenable(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		doc := func(number any) map[string]any {
+			return map[string]any{"kind": "travel_document", "releasability": map[string]any{"mode": "all"},
+				"data": map[string]any{"number": number, "issuing_country": "MA", "document_type": "passport"}}
+		}
+		for _, number := range []any{"----", "/ . /", strings.Repeat("A1", 15), 12345678} {
+			before := f.countStored(t)
+			wantProblem(t, f.do(t, "POST", "/api/v1/records", doc(number), ma), 422, "invalid", "data.number")
+			if after := f.countStored(t); after != before {
+				t.Errorf("number %v: refused, yet %d records stored before and %d after", number, before, after)
+			}
+		}
+		if r := f.do(t, "POST", "/api/v1/records", doc("QX-12 34/5678 9AB"), ma); r.Status != http.StatusCreated {
+			t.Errorf("a number of 13 letters and digits with separators: %s", r)
+		}
+	})
+}
+
+// Name fields of the wrong JSON type are refused naming the field, not
+// stored and left out of screening: aliases as one string instead of a
+// list, a given name as a list, an alias that is a number, documents and
+// identifiers that are not lists of objects.
+func TestRecordPersonWrongTypesRefused(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			person := func(data map[string]any) map[string]any {
+				return map[string]any{"kind": "person", "releasability": map[string]any{"mode": "all"}, "data": data}
+			}
+			for field, data := range map[string]map[string]any{
+				"data.aliases":              {"family_name": "Quenneville", "given_names": "Orlanda", "aliases": "Zorbanette Quillfeather"},
+				"data.given_names":          {"family_name": "Quenneville", "given_names": []string{"Orlanda", "Mirabel"}},
+				"data.aliases[1]":           {"family_name": "Quenneville", "aliases": []any{"Zorbanette Quillfeather", 7}},
+				"data.names[0].name":        {"family_name": "Quenneville", "names": []any{map[string]any{"name": []string{"Zorbanette"}}}},
+				"data.documents":            {"family_name": "Quenneville", "documents": map[string]any{"number": "QX1234567"}},
+				"data.identifiers[0].value": {"family_name": "Quenneville", "identifiers": []any{map[string]any{"type": "phone", "value": 33612345678}}},
+			} {
+				before := f.countStored(t)
+				wantProblem(t, f.do(t, "POST", "/api/v1/records", person(data), ma), 422, "invalid", field)
+				if after := f.countStored(t); after != before {
+					t.Errorf("%s: refused, yet %d records stored before and %d after", field, before, after)
+				}
+			}
+			// The same alias as a list is stored and screened.
+			r := f.do(t, "POST", "/api/v1/records", person(map[string]any{"family_name": "Quenneville", "given_names": "Orlanda",
+				"aliases": []string{"Zorbanette Quillfeather"}}), ma)
+			if r.Status != http.StatusCreated {
+				t.Fatalf("aliases as a list: %s", r)
+			}
+			if hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Zorbanette Quillfeather"}, fr)); len(hs) == 0 {
+				t.Errorf("the alias of a stored record is not screened")
+			}
+		})
+	}
+}
+
+// A date of birth screening cannot read (before 1850, after 2200) or in
+// the future is refused: stored, it would play no part in screening.
+func TestRecordDateOfBirthRange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		person := func(dob string) map[string]any {
+			return map[string]any{"kind": "person", "releasability": map[string]any{"mode": "all"},
+				"data": map[string]any{"family_name": "Testperson", "given_names": "Invented", "date_of_birth": dob}}
+		}
+		future := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+		for _, dob := range []string{"0000", "1200", "1849-12-31", "2999-01-01", future, "2100", "1999-02-30", "1970..1960"} {
+			wantProblem(t, f.do(t, "POST", "/api/v1/records", person(dob), ma), 422, "invalid", "data.date_of_birth")
+		}
+		for _, dob := range []string{"1850-01-01", "1975-06", "1975", "1960..1962", time.Now().Format("2006-01-02")} {
+			if r := f.do(t, "POST", "/api/v1/records", person(dob), ma); r.Status != http.StatusCreated {
+				t.Errorf("date_of_birth %q: %s", dob, r)
+			}
+		}
+	})
+}
+
+// The export answers every record the caller may see in one stream: a
+// limit or a cursor, which it would ignore, is refused naming it.
+func TestRecordExportRefusesPaging(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		for _, n := range []string{"Exportone", "Exporttwo", "Exportthree"} {
+			f.createRecord(t, ma, personInput(n, core.Releasability{Mode: core.ReleaseAll}))
+		}
+		wantProblem(t, f.do(t, "GET", "/api/v1/records/export?limit=ten", nil, ma), 422, "invalid", "limit")
+		wantProblem(t, f.do(t, "GET", "/api/v1/records/export?limit=1", nil, ma), 422, "invalid", "limit")
+		next := f.do(t, "GET", "/api/v1/records?limit=1", nil, ma)
+		var p struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		next.decode(t, &p)
+		if p.NextCursor == "" {
+			t.Fatalf("a page of one of three records has no next_cursor: %s", next)
+		}
+		wantProblem(t, f.do(t, "GET", "/api/v1/records/export?cursor="+p.NextCursor, nil, ma), 422, "invalid", "cursor")
+		if n := len(f.export(t, ma, url.Values{"kind": {"person"}})); n != 3 {
+			t.Errorf("export of persons: %d records, want 3", n)
+		}
+	})
+}
+
+// README: "a cursor that is not one the server gave, unchanged, is 400
+// (malformed) naming cursor". A made-up cursor is not taken as a record
+// id and answered with an empty or shifted page; the server's own cursor
+// still pages.
+func TestRecordListForeignCursor(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		for _, n := range []string{"Cursorson", "Cursorsen"} {
+			f.createRecord(t, ma, personInput(n, core.Releasability{Mode: core.ReleaseAll}))
+		}
+		for _, c := range []string{"zzz", "not a cursor", "0", "01A25194-603E-7265-9966-B26EDA6FB1A3", "{01a25194-603e-7265-9966-b26eda6fb1a3}"} {
+			enc := base64.RawURLEncoding.EncodeToString([]byte(c))
+			for _, path := range []string{"/api/v1/records?cursor=", "/api/v1/records/search?q=cursorso&cursor=", "/api/v1/notices?cursor="} {
+				wantProblem(t, f.do(t, "GET", path+enc, nil, ma), 400, "malformed", "cursor")
+			}
+		}
+		if got := f.listAll(t, ma, "/api/v1/records", nil, 1); len(got) != 2 {
+			t.Errorf("paging one by one with the server's cursors: %d records, want 2", len(got))
 		}
 	})
 }

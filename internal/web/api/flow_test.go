@@ -461,3 +461,65 @@ func subsequence(got, want []string) bool {
 	}
 	return i == len(want)
 }
+
+// An owner removes a caveat text with PUT "caveat_text": "" (as [] removes
+// the caveats); a change that leaves it out keeps it.
+func TestRecordCaveatTextCleared(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		rec := f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": map[string]any{"mode": "all"}, "caveat_text": "do not approach alone",
+			"data": map[string]any{"family_name": "Caveatson", "given_names": "Invented"}})
+		if r := f.do(t, "PUT", "/api/v1/records/"+rec.ID, map[string]any{"version": 1, "review_date": "2030-01-01"}, ma); r.Status != http.StatusOK {
+			t.Fatalf("PUT without caveat_text: %s", r)
+		}
+		if got := f.getRecord(t, ma, rec.ID); got.CaveatText != "do not approach alone" {
+			t.Errorf("a PUT without caveat_text changed it to %q", got.CaveatText)
+		}
+		if r := f.do(t, "PUT", "/api/v1/records/"+rec.ID, map[string]any{"version": 2, "caveat_text": ""}, ma); r.Status != http.StatusOK {
+			t.Fatalf("PUT caveat_text \"\": %s", r)
+		}
+		if got := f.getRecord(t, ma, rec.ID); got.CaveatText != "" || got.Version != 3 {
+			t.Errorf("PUT caveat_text \"\": version %d, text still %q", got.Version, got.CaveatText)
+		}
+	})
+}
+
+// Create, read, update, cancel and extend answer the record's version as
+// its ETag: the If-Match of the next change.
+func TestRecordLifecycleETag(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		rec := f.createRecord(t, ma, personInput("Etagson", core.Releasability{Mode: core.ReleaseAll}))
+		r := f.do(t, "POST", "/api/v1/records/"+rec.ID+"/extend", map[string]any{"reason": "investigation ongoing"}, ma, "If-Match", `"1"`)
+		if r.Status != http.StatusOK {
+			t.Fatalf("extend: %s", r)
+		}
+		if got := r.Header.Get("ETag"); got != `"2"` {
+			t.Errorf("extend made version 2 but answered ETag %q", got)
+		}
+		r = f.do(t, "POST", "/api/v1/records/"+rec.ID+"/cancel", map[string]any{"reason": "duplicate"}, ma, "If-Match", r.Header.Get("ETag"))
+		if r.Status != http.StatusOK {
+			t.Fatalf("cancel with the ETag extend answered: %s", r)
+		}
+		if got := r.Header.Get("ETag"); got != `"3"` {
+			t.Errorf("cancel made version 3 but answered ETag %q", got)
+		}
+	})
+}
+
+// review_due=true keeps to the caller's own records and an owner filter
+// still holds: owner=FR&review_due=true answers none of MA's records to
+// MA, and owner=MA&review_due=true its due one.
+func TestRecordListOwnerWithReviewDue(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+		due := f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": map[string]any{"mode": "all"}, "review_date": "2001-01-01",
+			"data": map[string]any{"family_name": "Duesson", "given_names": "Invented"}})
+		if got := f.listAll(t, ma, "/api/v1/records", url.Values{"owner": {"FR"}, "review_due": {"true"}}, 0); len(got) != 0 {
+			t.Errorf("owner=FR&review_due=true answered %v: the owner filter was dropped", ids(got))
+		}
+		if got := f.listAll(t, ma, "/api/v1/records", url.Values{"owner": {"MA"}, "review_due": {"true"}}, 0); !slices.Equal(ids(got), []string{due.ID}) {
+			t.Errorf("owner=MA&review_due=true answered %v, want %s", ids(got), due.ID)
+		}
+	})
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
@@ -201,16 +203,20 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 }
 
 // cursorParam reads the cursor of a list query: the next_cursor a
-// previous page gave, unchanged. Anything else is a malformed request
-// (400), never a query the store would choke on.
+// previous page gave, unchanged. Records and notices page by record id,
+// so a cursor is a record id (a UUID in its canonical form) encoded.
+// Anything else is a malformed request (400), never a query the store
+// would choke on, nor one it would answer with an empty or shifted page.
 func cursorParam(q url.Values) (string, error) {
 	c := q.Get("cursor")
 	if c == "" {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil && len(b) <= 100 && textProblem(string(b)) == "" {
-		return string(b), nil
+	if err == nil && len(b) == 36 {
+		if id, err := uuid.Parse(string(b)); err == nil && id.String() == string(b) {
+			return string(b), nil
+		}
 	}
 	return "", &core.Error{Code: emalformed, Message: "the cursor is not one this server gave",
 		Fields: []core.FieldError{{Field: "cursor", Reason: "must be the next_cursor of a previous page, unchanged"}}}

@@ -76,7 +76,7 @@ func schemas() obj {
 		"Releasability": releasability,
 		"RecordInput": object(nil, obj{
 			"kind": enum(core.Kinds), "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
-			"caveat_text": str("at most 2000 characters"), "review_date": str("YYYY-MM-DD or RFC 3339; on or before the end of retention"),
+			"caveat_text": str("at most 2000 characters; on PUT, absent keeps the text and \"\" removes it"), "review_date": str("YYYY-MM-DD or RFC 3339; on or before the end of retention"),
 			"data":    obj{"type": "object", "description": "person: family_name/given_names/name_original, sex, date_of_birth, nationalities; travel_document: number, issuing_country; vehicle: vin or plate; asset: asset_type; cyber_indicator: type, value; notice: notice_type"},
 			"version": obj{"type": "integer", "description": "for changes: the version the change is based on"},
 		}),

@@ -294,11 +294,22 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, v core.Viewer, act
 }
 
 func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	// The export is every record the caller may see, in one stream: a
+	// page size or a cursor would be ignored, so either is refused rather
+	// than answered as if it had been applied.
+	var fs []core.FieldError
+	for _, k := range []string{"limit", "cursor"} {
+		if r.URL.Query().Has(k) {
+			fs = append(fs, core.FieldError{Field: k, Reason: "is not taken by the export, which streams every record you may see; page with GET /api/v1/records"})
+		}
+	}
+	if err := invalid(fs); err != nil {
+		return err
+	}
 	q, err := listQuery(r)
 	if err != nil {
 		return err
 	}
-	q.After, q.Limit = "", 0
 	started := false
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -380,6 +391,9 @@ func (s *Server) lifecycle(w http.ResponseWriter, r *http.Request, v core.Viewer
 	if err != nil {
 		return err
 	}
+	// Cancel and extend make a new version, like PUT: its ETag is the
+	// If-Match of the next change.
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(rec.Version, 10)))
 	writeJSON(w, http.StatusOK, s.out(v, rec))
 	return nil
 }

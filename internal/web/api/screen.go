@@ -148,20 +148,22 @@ func (s *Server) auditScreen(r *http.Request, e *core.AuditEntry) error {
 }
 
 func (s *Server) screenPerson(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	// screen.PersonRequest, so that a threshold or limit sent as 0 is told
+	// from one not sent.
 	var in struct {
-		screen.PersonQuery
+		screen.PersonRequest
 		Context screenContext `json:"context"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	out, err := s.ScreenPerson(r, v, in.PersonQuery, in.Context)
+	q := in.Query()
+	out, err := s.ScreenPerson(r, v, q, in.Context)
 	if err != nil {
 		return err
 	}
 	ans := screenAnswer{Hits: out, Count: len(out), ScreenedAt: time.Now().UTC()}
 	if s.Federation != nil {
-		q := in.PersonQuery
 		ans.Remote = s.Federation.ScreenRemote(r.Context(), v, federation.PersonQuery{Name: q.Name, DateOfBirth: q.DateOfBirth, Sex: q.Sex, Nationality: q.Nationality})
 	}
 	writeJSON(w, http.StatusOK, ans)
@@ -227,10 +229,8 @@ func (s *Server) screenDocument(w http.ResponseWriter, r *http.Request, v core.V
 // has checked it), so that the holder's name and birth date it carries
 // stay here.
 func remoteDocument(q screen.DocumentQuery) *federation.DocumentQuery {
-	if q.MRZ != "" {
-		if r, err := screen.ResolveMRZ(q.MRZ); err == nil {
-			q = r
-		}
+	if r, err := screen.ResolveDocument(q); err == nil {
+		q = r
 	}
 	return &federation.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.Type}
 }
@@ -244,24 +244,11 @@ func (s *Server) ScreenDocument(r *http.Request, v core.Viewer, q screen.Documen
 		return nil, err
 	}
 	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", q.Number, q.Country, q.Type, q.MRZ != "", sc)
-	found, entry, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return s.screenDoc(x, v, q) })
+	found, entry, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenDocument(v, q) })
 	if err != nil {
 		return nil, err
 	}
 	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentAsked(q), sc, found, entry)
-}
-
-// screenDoc resolves an MRZ, check digits verified, and looks the
-// document up.
-func (s *Server) screenDoc(x *screen.Index, v core.Viewer, q screen.DocumentQuery) ([]screen.Hit, error) {
-	if q.MRZ != "" {
-		r, err := screen.ResolveMRZ(q.MRZ)
-		if err != nil {
-			return nil, err
-		}
-		q = r
-	}
-	return x.ScreenDocument(v, q)
 }
 
 func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -315,11 +302,13 @@ func (s *Server) screenIdent(x *screen.Index, v core.Viewer, q screen.Identifier
 	return x.ScreenIdentifier(v, q)
 }
 
-// batchLine is one line of a batch: a type and that type's query.
+// batchLine is one line of a batch: a type and that type's query (a
+// person's as screen.PersonRequest reads it, a threshold or limit of 0
+// told from none).
 type batchLine struct {
 	ID   string `json:"id,omitempty"`
 	Type string `json:"type"`
-	screen.PersonQuery
+	screen.PersonRequest
 	Number  string `json:"number,omitempty"`
 	Country string `json:"country,omitempty"`
 	DocType string `json:"document_type,omitempty"`
@@ -415,15 +404,19 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			out.ID = q.ID
 			switch q.Type {
 			case "person":
-				found, err = x.ScreenPerson(v, q.PersonQuery)
-				typ, subject, query = "person", personSubject(q.PersonQuery), personAsked(q.PersonQuery)
+				pq := q.Query()
+				found, err = x.ScreenPerson(v, pq)
+				typ, subject, query = "person", personSubject(pq), personAsked(pq)
 			case "document":
 				dq := screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ}
-				found, err = s.screenDoc(x, v, dq)
+				found, err = x.ScreenDocument(v, dq)
 				typ, subject, query = "document", hits.Normalise(q.Number, q.Country, q.DocType, q.MRZ), documentAsked(dq)
 			case "identifier":
 				iq := screen.IdentifierQuery{Type: q.IDType, Value: q.Value}
 				found, err = s.screenIdent(x, v, iq)
+				// The line's type is the line's kind: the identifier's is
+				// identifier_type, the field an unknown one is named on.
+				err = renameField(err, "type", "identifier_type")
 				typ, subject, query = "identifier", hits.Normalise(q.IDType, q.Value), identifierAsked(iq)
 			default:
 				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
@@ -478,6 +471,29 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		enc.Encode(batchOut{Line: 0, Error: problem(core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
 	}
 	return bw.Flush()
+}
+
+// renameField is the refusal err with its errors on field from named to,
+// as the request names that field (a batch line's identifier_type is the
+// identifier query's type), its message written again; any other error
+// is err.
+func renameField(err error, from, to string) error {
+	var e *core.Error
+	if !errors.As(err, &e) || e.Code != core.EINVALID {
+		return err
+	}
+	renamed := false
+	fs := make([]core.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field == from {
+			f.Field, renamed = to, true
+		}
+		fs[i] = f
+	}
+	if !renamed {
+		return err
+	}
+	return core.Invalid(fs...)
 }
 
 // personSubject is what makes two person screenings the same subject:

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -256,5 +257,282 @@ func screeningOneHitPerRecord(t *testing.T, f *fixture) {
 		if len(hs) != 1 || !hs[0].Restricted || hs[0].MatchedWritten != "" || hs[0].DateOfBirth != "" || hs[0].Nationalities != nil || hs[0].Matched != "" || hs[0].Reference == "" {
 			t.Fatalf("restricted document hit tells more than owner and reference: %+v", hs)
 		}
+	}
+}
+
+// releasedToAll is a record released to every member bureau.
+var releasedToAll = map[string]any{"mode": "all"}
+
+// TestScreenIMONormalised: an IMO number is compared by its seven digits,
+// however it is written ("IMO 9999999" as FtM lists it, 9999999 as OFAC
+// writes it in some fields, IMO9999999, imo 9999999), for records and
+// queries alike. A wrong check digit is refused naming value, with the
+// digit expected, unless a record lists that very number (lists carry
+// numbers that fail the check, as this invented one does); a value that
+// is not seven digits is refused naming value. The vessel is invented.
+func TestScreenIMONormalised(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			rec := f.createRecord(t, ma, map[string]any{"kind": "entity", "releasability": releasedToAll,
+				"data": map[string]any{"name": "Fictional Star", "identifiers": []any{map[string]any{"type": "imo", "value": "IMO 9999999"}}}})
+			// 9999993 has the right check digit (9 × 27 = 243).
+			valid := f.createRecord(t, ma, map[string]any{"kind": "entity", "releasability": releasedToAll,
+				"data": map[string]any{"name": "Fictional Moon", "identifiers": []any{map[string]any{"type": "imo", "value": "9999993"}}}})
+			for v, want := range map[string]string{"IMO 9999999": rec.ID, "9999999": rec.ID, "IMO9999999": rec.ID, "imo 9999999": rec.ID,
+				"IMO 9999993": valid.ID, "imo-9999993": valid.ID} {
+				hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "imo", "value": v}, fr))
+				if len(hs) != 1 || hs[0].RecordID != want {
+					t.Errorf("imo %q: %+v, want the vessel %s", v, hs, want)
+				}
+			}
+			// 9999998 is listed by no record and its check digit is 3.
+			p := wantProblem(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "imo", "value": "IMO 9999998"}, fr), 422, "invalid", "value")
+			if !strings.Contains(p.Errors[0].Reason, "expected 3") {
+				t.Errorf("wrong check digit: %+v, want the digit expected", p.Errors)
+			}
+			for _, v := range []string{"IMO 999999", "IMO 99999999", "ship 9999999"} {
+				wantProblem(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "imo", "value": v}, fr), 422, "invalid", "value")
+			}
+		})
+	}
+}
+
+// TestScreenPlateAsWritten: a vehicle's plate is keyed as written on the
+// car (letters and digits), without its registration country, so that
+// the plate read at a border finds it; the hit matches that plate and
+// carries the country in its label's parts. The vehicle is invented.
+func TestScreenPlateAsWritten(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			rec := f.createRecord(t, ma, map[string]any{"kind": "vehicle", "releasability": releasedToAll,
+				"data": map[string]any{"plate": "AB-123-CD", "registration_country": "FR", "make": "Renault"}})
+			for _, v := range []string{"AB-123-CD", "ab 123 cd", "AB123CD"} {
+				r := f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "plate", "value": v}, fr)
+				hs := hitsOf(t, r)
+				if len(hs) != 1 || hs[0].RecordID != rec.ID {
+					t.Errorf("plate %q: %d hits, want the vehicle registered in FR under AB-123-CD", v, len(hs))
+					continue
+				}
+				var a struct {
+					Hits []struct {
+						Matched        string
+						MatchedWritten string      `json:"matched_written"`
+						LabelParts     *core.Label `json:"label_parts"`
+					}
+				}
+				r.decode(t, &a)
+				if h := a.Hits[0]; h.Matched != "AB-123-CD" || h.MatchedWritten != "AB-123-CD" || h.LabelParts == nil || h.LabelParts.Country != "FR" {
+					t.Errorf("plate %q: matched %q (%q), label parts %+v; want the plate as written and the country FR", v, h.Matched, h.MatchedWritten, h.LabelParts)
+				}
+			}
+			// The country glued in front is no longer a plate anybody wrote.
+			if hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "plate", "value": "FRAB123CD"}, fr)); len(hs) != 0 {
+				t.Errorf("FRAB123CD: %d hits, want none", len(hs))
+			}
+		})
+	}
+}
+
+// TestScreenPhoneInternationalPrefix00: a phone number written with the
+// 00 international prefix (what most of the world dials) is screened as
+// the same number as +…, typed or detected; a number in national form is
+// refused on value, the field the request has, never on a "region" it
+// cannot send. The numbers are invented.
+func TestScreenPhoneInternationalPrefix00(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			rec := f.createRecord(t, ma, map[string]any{"kind": "cyber_indicator", "releasability": releasedToAll,
+				"data": map[string]any{"type": "phone", "value": "+212612345678"}})
+			for _, body := range []map[string]any{
+				{"type": "phone", "value": "00212612345678"},
+				{"type": "phone", "value": "00 212 6 12 34 56 78"},
+				{"value": "00212612345678"},
+			} {
+				r := f.do(t, "POST", "/api/v1/screen/identifier", body, fr)
+				if r.Status != 200 {
+					t.Errorf("%v: %s", body, r)
+					continue
+				}
+				if hs := hitsOf(t, r); len(hs) != 1 || hs[0].RecordID != rec.ID {
+					t.Errorf("%v: %d hits, want the indicator +212612345678", body, len(hs))
+				}
+			}
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/identifier", map[string]any{"type": "phone", "value": "0612345678"}, fr), 422, "invalid", "value")
+		})
+	}
+}
+
+// TestScreenBatchIdentifierTypeField: in a batch, an identifier line's
+// type is identifier_type ("type" is the line's own), and an unknown one
+// is reported on identifier_type.
+func TestScreenBatchIdentifierTypeField(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			fr := f.key(t, "FR", core.PermScreen)
+			body := `{"id":"a","type":"identifier","identifier_type":"horoscope","value":"leo"}` + "\n"
+			r := f.do(t, "POST", "/api/v1/screen/batch", body, fr, "Content-Type", "application/x-ndjson")
+			if r.Status != 200 {
+				t.Fatalf("batch: %s", r)
+			}
+			sc := bufio.NewScanner(bytes.NewReader(r.Body))
+			var lines []struct {
+				Line  int
+				ID    string
+				Error *problem
+			}
+			for sc.Scan() {
+				var l struct {
+					Line  int
+					ID    string
+					Error *problem
+				}
+				if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+					t.Fatalf("%q: %v", sc.Text(), err)
+				}
+				lines = append(lines, l)
+			}
+			if len(lines) < 1 || lines[0].Error == nil || len(lines[0].Error.Errors) == 0 {
+				t.Fatalf("line 1 not refused: %s", r)
+			}
+			if got := lines[0].Error.Errors[0].Field; got != "identifier_type" {
+				t.Errorf("an unknown identifier_type is reported on field %q, want identifier_type", got)
+			}
+			if !strings.Contains(lines[0].Error.Detail, "identifier_type") {
+				t.Errorf("detail %q does not name identifier_type", lines[0].Error.Detail)
+			}
+		})
+	}
+}
+
+// TestScreenZeroLimitAndThreshold: limit and threshold sent as 0 are not
+// read as absent. Limit 0 is refused (1 to 100); threshold 0 is the
+// widest search, answering at least what 0.01 does. Absent, they are the
+// defaults. The people are invented.
+func TestScreenZeroLimitAndThreshold(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			fr := f.key(t, "FR", core.PermScreen)
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Orlanda Quenneville", "limit": 0}, fr), 422, "invalid", "limit")
+			for _, l := range []int{-1, 101} {
+				wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Orlanda Quenneville", "limit": l}, fr), 422, "invalid", "limit")
+			}
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Orlanda Quenneville", "threshold": 1.5}, fr), 422, "invalid", "threshold")
+			ma := f.key(t, "MA", core.PermRecordsWrite)
+			f.createRecord(t, ma, map[string]any{"kind": "person", "releasability": releasedToAll,
+				"data": map[string]any{"family_name": "Quenneville", "given_names": "Orlanda"}})
+			// At 0.01 the other given name is found, and at 0; at the
+			// default (no threshold sent) it is not.
+			low := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Mirabel Quenneville", "threshold": 0.01}, fr))
+			zero := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Mirabel Quenneville", "threshold": 0}, fr))
+			def := hitsOf(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Mirabel Quenneville"}, fr))
+			if len(low) == 0 || len(zero) < len(low) || len(def) != 0 {
+				t.Errorf("threshold 0.01: %d hits, 0: %d, default: %d; want 0 to answer at least what 0.01 does, and the default none", len(low), len(zero), len(def))
+			}
+			// The same in a batch line.
+			body := `{"type":"person","name":"Orlanda Quenneville","limit":0}` + "\n" + `{"type":"person","name":"Mirabel Quenneville","threshold":0}` + "\n"
+			r := f.do(t, "POST", "/api/v1/screen/batch", body, fr, "Content-Type", "application/x-ndjson")
+			if r.Status != 200 {
+				t.Fatalf("batch: %s", r)
+			}
+			var outs []struct {
+				Count int
+				Error *problem
+			}
+			for _, l := range bytes.Split(bytes.TrimSpace(r.Body), []byte("\n")) {
+				var o struct {
+					Count int
+					Error *problem
+				}
+				if err := json.Unmarshal(l, &o); err != nil {
+					t.Fatalf("%q: %v", l, err)
+				}
+				outs = append(outs, o)
+			}
+			if len(outs) != 2 || outs[0].Error == nil || len(outs[0].Error.Errors) == 0 || outs[0].Error.Errors[0].Field != "limit" || outs[1].Error != nil || outs[1].Count < len(low) {
+				t.Errorf("batch: %s", r)
+			}
+		})
+	}
+}
+
+// TestScreenMRZLongDocumentNumber: a TD1 identity card whose document
+// number continues in the optional data (22 characters, the longest the
+// zone carries, check digits right) is screened by its MRZ and finds the
+// record of that number. The holder is invented.
+func TestScreenMRZLongDocumentNumber(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			const number = "D2314589012345678901AB"
+			l1, l2, l3, err := ident.FormatTD1(ident.MRZ{IssuingState: "MAR", Surname: "TESTER", GivenNames: "ANNA",
+				DocumentNumber: number, Nationality: "MAR", BirthDate: "1974-08-12", Sex: "F", ExpiryDate: "2032-04-15"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mrz := l1 + "\n" + l2 + "\n" + l3
+			if m, err := ident.ParseMRZ(mrz, time.Time{}); err != nil || m.DocumentNumber != number {
+				t.Fatalf("the zone does not parse back: %v %+v", err, m)
+			}
+			rec := f.createRecord(t, ma, map[string]any{"kind": "travel_document", "releasability": releasedToAll,
+				"data": map[string]any{"number": number, "issuing_country": "MA", "document_type": "id_card"}})
+			for _, q := range []map[string]any{{"mrz": mrz}, {"number": number, "country": "MA"}} {
+				r := f.do(t, "POST", "/api/v1/screen/document", q, fr)
+				if r.Status != 200 {
+					t.Fatalf("%v refused: %s", q, r)
+				}
+				if hs := hitsOf(t, r); len(hs) != 1 || hs[0].RecordID != rec.ID {
+					t.Errorf("%v: %d hits, want the record", q, len(hs))
+				}
+			}
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"number": number + "C", "country": "MA"}, fr), 422, "invalid", "number")
+		})
+	}
+}
+
+// TestScreenDocumentNumberAndMRZ: a document screening with an MRZ and a
+// number or country that are not the zone's is refused naming them (one
+// of the two documents would go unscreened); the same number and country
+// beside the zone are screened once. The holder is invented.
+func TestScreenDocumentNumberAndMRZ(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := screenFixture(t, b)
+			ma := f.key(t, "MA", core.PermRecordsWrite, core.PermRecordsRead)
+			fr := f.key(t, "FR", core.PermScreen)
+			l1, l2, err := ident.FormatTD3(ident.MRZ{IssuingState: "MAR", Surname: "TESTER", GivenNames: "ANNA",
+				DocumentNumber: "ZX1234567", Nationality: "MAR", BirthDate: "1974-08-12", Sex: "F", ExpiryDate: "2032-04-15"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mrz := l1 + "\n" + l2
+			p := wantProblem(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"mrz": mrz, "number": "QQ7654321", "country": "FR"}, fr), 422, "invalid", "number")
+			var named []string
+			for _, e := range p.Errors {
+				named = append(named, e.Field)
+			}
+			if !slices.Contains(named, "country") || !slices.Contains(named, "mrz") {
+				t.Errorf("fields %v, want number, country and mrz", named)
+			}
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"mrz": mrz, "country": "FR"}, fr), 422, "invalid", "country")
+			rec := f.createRecord(t, ma, map[string]any{"kind": "travel_document", "releasability": releasedToAll,
+				"data": map[string]any{"number": "ZX1234567", "issuing_country": "MA", "document_type": "passport"}})
+			hs := hitsOf(t, f.do(t, "POST", "/api/v1/screen/document", map[string]any{"mrz": mrz, "number": "zx 1234567", "country": "MAR"}, fr))
+			if len(hs) != 1 || hs[0].RecordID != rec.ID {
+				t.Errorf("the zone with its own number and country: %+v, want the record", hs)
+			}
+		})
 	}
 }
