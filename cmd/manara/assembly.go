@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/manara-hub/manara/internal/assembly"
+	"github.com/manara-hub/manara/internal/core"
 )
 
 // assemblyKeyFlags locate the key-encryption key of the rounds' signing
@@ -109,9 +110,14 @@ func assemblyCmd() *command {
 			}
 			return exitErr{1, fmt.Errorf("the board does not verify: %d problems", len(v.Problems))}
 		}
-		if f.Round != nil && f.Round.Result == nil {
+		switch {
+		case f.Round != nil && f.Round.Result == nil && f.Round.State == core.RoundClosed:
+			// A closed round publishes its result with its board: a board
+			// that says closed and carries none proves nothing.
+			return exitErr{1, fmt.Errorf("the board says the round is closed but carries no result")}
+		case f.Round != nil && f.Round.Result == nil:
 			fmt.Println("the round is still open: the board holds no ballots yet, only its size and root")
-		} else {
+		default:
 			fmt.Println("ok: the published result is the board's count")
 		}
 		return nil

@@ -75,6 +75,16 @@ func TestAssemblyVerifyTally(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "ok: the published result is the board's count") || !strings.Contains(out, "adopted") {
 		t.Fatalf("verify-tally of the published board: exit %d\n%s", code, out)
 	}
+	// A board that says its round is closed but carries no result
+	// proves nothing: exit 1, saying so.
+	closedNoResult := *board
+	round := *board.Round
+	round.Result = nil
+	closedNoResult.Round = &round
+	out, code = cli(t, nil, "assembly", "verify-tally", write("no-result.json", &closedNoResult))
+	if code != 1 || !strings.Contains(out, "closed but carries no result") {
+		t.Fatalf("verify-tally of a closed board without its result: exit %d\n%s", code, out)
+	}
 	board.Entries[2].Choice = "yes" // rewritten after publication
 	out, code = cli(t, nil, "assembly", "verify-tally", write("altered.json", board))
 	if code != 1 || !strings.Contains(out, "published root") {

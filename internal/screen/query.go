@@ -229,6 +229,10 @@ func (q *PersonQuery) validate() (names.Name, error) {
 				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must be a record kind (%s), not %q", strings.Join(core.Kinds, ", "), clip(k, 20))})
 				break
 			}
+			if slices.Contains(q.Kinds[:i], k) {
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must list each kind once: %q is listed before", k)})
+				break
+			}
 		}
 	}
 	if len(fs) > 0 {

@@ -122,6 +122,7 @@ func TestScreening(t *testing.T) {
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "date_of_birth": "1990-02-31"}, fr), 422, "invalid", "date_of_birth")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "bogus": 1}, fr), 400, "malformed", "bogus")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "kinds": []string{"person", "ship"}}, fr), 422, "invalid", "kinds[1]")
+			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "kinds": []string{"person", "entity", "person"}}, fr), 422, "invalid", "kinds[2]")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "kinds": "person"}, fr), 400, "malformed", "kinds")
 			wantProblem(t, f.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Karim", "kinds": slices.Repeat([]string{"person"}, len(core.Kinds)+1)}, fr), 422, "invalid", "kinds")
 			// The kinds that may answer: the person, not when only entities
