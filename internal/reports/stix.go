@@ -130,9 +130,8 @@ func (s *Service) ExportCSV(ctx context.Context, v core.Viewer, w io.Writer) (in
 type ImportedIndicator struct {
 	Type, Value, Description, Campaign string
 	Releasability                      core.Releasability
-	// Cut names the text fields kept only in part (a description over
-	// MaxImportDescription bytes, a campaign over MaxImportCampaign),
-	// so that the answer can say so.
+	// Cut says which text fields were kept only in part, and to what
+	// ("description was cut to 500 bytes"), so that the answer can say so.
 	Cut []string
 }
 
@@ -144,10 +143,10 @@ const (
 	MaxImportCampaign    = 100
 )
 
-// clipped is s cut to n bytes, noting name in cut when it was.
+// clipped is s cut to n bytes, noting in cut that name was when it was.
 func clipped(s string, n int, name string, cut *[]string) string {
 	if len(s) > n {
-		*cut = append(*cut, name)
+		*cut = append(*cut, fmt.Sprintf("%s was cut to %d bytes", name, n))
 	}
 	return clip(s, n)
 }

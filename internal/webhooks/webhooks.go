@@ -126,10 +126,7 @@ func (r *Registration) Validate(types []string) error {
 		fs = append(fs, core.FieldError{Field: "events", Reason: fmt.Sprintf("must list at most %d types", MaxEventTypes)})
 	}
 	for i, e := range r.Events {
-		family, isFamily := strings.CutSuffix(e, ".*")
-		known := e == "*" || slices.Contains(types, e) ||
-			isFamily && slices.ContainsFunc(types, func(t string) bool { return strings.HasPrefix(t, family+".") })
-		if !known {
+		if e != "*" && !slices.ContainsFunc(types, func(t string) bool { return covers(e, t) }) {
 			fs = append(fs, core.FieldError{Field: fmt.Sprintf("events[%d]", i),
 				Reason: "must be an event type (" + strings.Join(types, ", ") + "), a family of them such as hit.*, or *"})
 		}
@@ -142,12 +139,15 @@ func (r *Registration) Validate(types []string) error {
 
 // Wants reports whether w subscribed to events of type typ.
 func Wants(w *core.Webhook, typ string) bool {
-	for _, e := range w.Events {
-		if e == "*" || e == typ || strings.HasSuffix(e, ".*") && strings.HasPrefix(typ, e[:len(e)-1]) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(w.Events, func(e string) bool { return covers(e, typ) })
+}
+
+// covers reports whether a subscription entry (a type, a family such as
+// hit.*, or *) asks for events of type typ: one rule for what a
+// registration may ask for and what it is sent.
+func covers(entry, typ string) bool {
+	family, isFamily := strings.CutSuffix(entry, ".*")
+	return entry == "*" || entry == typ || isFamily && strings.HasPrefix(typ, family+".")
 }
 
 // Register subscribes v's bureau. The secret is returned once and never

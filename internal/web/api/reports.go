@@ -365,12 +365,8 @@ func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core
 	// numbers its indicators.
 	notes := []string{}
 	for i, ind := range inds {
-		for _, f := range ind.Cut {
-			limit := reports.MaxImportDescription
-			if f == "campaign" {
-				limit = reports.MaxImportCampaign
-			}
-			notes = append(notes, fmt.Sprintf("indicators[%d].%s was cut to %d bytes", i, f, limit))
+		for _, c := range ind.Cut {
+			notes = append(notes, fmt.Sprintf("indicators[%d].%s", i, c))
 		}
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"items": out, "count": len(out), "notes": notes})
