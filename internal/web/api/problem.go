@@ -81,17 +81,13 @@ type Problem struct {
 // writeError renders err as problem+json. Internal errors are logged and
 // shown without detail.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	code := core.ErrorCode(err)
-	p := Problem{Type: "urn:manara:problem:" + code, Title: titles[code], Status: statusOf(code), Code: code,
-		Detail: core.ErrorMessage(err), Instance: r.URL.Path}
+	p := problemOf(err)
+	p.Instance = r.URL.Path
 	var e *core.Error
-	if errors.As(err, &e) {
-		p.Errors = e.Fields
-		if code == core.ERATELIMIT && e.RetryAfter > 0 && w.Header().Get("Retry-After") == "" {
-			w.Header().Set("Retry-After", RetryAfterSeconds(e.RetryAfter))
-		}
+	if p.Code == core.ERATELIMIT && errors.As(err, &e) && e.RetryAfter > 0 && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", RetryAfterSeconds(e.RetryAfter))
 	}
-	if p.Status >= 500 && code != core.EUNAVAILABLE {
+	if p.Status >= 500 && p.Code != core.EUNAVAILABLE {
 		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if p.Status == http.StatusUnauthorized {
@@ -101,6 +97,19 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// problemOf is err as a problem: the one shape of an error, whether it is
+// a whole answer or a line of a stream (a batch's bad line, an export cut
+// short).
+func problemOf(err error) *Problem {
+	code := core.ErrorCode(err)
+	p := &Problem{Type: "urn:manara:problem:" + code, Title: titles[code], Status: statusOf(code), Code: code, Detail: core.ErrorMessage(err)}
+	var e *core.Error
+	if errors.As(err, &e) {
+		p.Errors = e.Fields
+	}
+	return p
 }
 
 // RetryAfterSeconds is d as a Retry-After value: whole seconds, rounded

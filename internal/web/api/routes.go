@@ -293,6 +293,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, v core.Viewer, act
 	return nil
 }
 
+// exportStop is the export's last line when it could not go on.
+type exportStop struct {
+	Error *Problem `json:"error"`
+}
+
 func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	// The export is every record the caller may see, in one stream: a
 	// page size or a cursor would be ignored, so either is refused rather
@@ -323,6 +328,13 @@ func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request, v core.Vi
 	})
 	if err != nil && !started {
 		return err
+	}
+	if err != nil {
+		// The status is sent: a last line says the export stopped here,
+		// so that a client does not take what it got for every record.
+		s.Log.Error("records export cut short", "path", r.URL.Path, "err", err)
+		enc.Encode(exportStop{Error: problemOf(err)})
+		return nil
 	}
 	if !started {
 		w.Header().Set("Content-Type", "application/x-ndjson")

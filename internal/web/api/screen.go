@@ -356,15 +356,6 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	enc.SetEscapeHTML(false)
 	var lines, bad, withHits int
 	var hitEntries []*core.AuditEntry
-	problem := func(err error) *Problem {
-		code := core.ErrorCode(err)
-		p := &Problem{Type: "urn:manara:problem:" + code, Title: titles[code], Status: statusOf(code), Code: code, Detail: core.ErrorMessage(err)}
-		var e *core.Error
-		if errors.As(err, &e) {
-			p.Errors = e.Fields
-		}
-		return p
-	}
 	extended := time.Time{}
 	for {
 		// A slow client may take longer than the server's read timeout
@@ -378,7 +369,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			if err != io.EOF {
 				// Whatever stopped the reading, the client learns at
 				// which line, and that nothing after it was screened.
-				enc.Encode(batchOut{Line: lines + 1, Error: problem(batchReadError(lines+1, err))})
+				enc.Encode(batchOut{Line: lines + 1, Error: problemOf(batchReadError(lines+1, err))})
 			}
 			break
 		}
@@ -388,7 +379,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			continue
 		}
 		if lines > MaxBatchLines {
-			enc.Encode(batchOut{Line: lines, Error: problem(core.Errorf(core.ETOOLARGE, "a batch holds at most %d lines; line %d and the rest were not read", MaxBatchLines, lines))})
+			enc.Encode(batchOut{Line: lines, Error: problemOf(core.Errorf(core.ETOOLARGE, "a batch holds at most %d lines; line %d and the rest were not read", MaxBatchLines, lines))})
 			break
 		}
 		out := batchOut{Line: lines}
@@ -399,7 +390,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		// One query a line, and nothing after it: a second would go
 		// unscreened with nothing said.
 		if err := decodeJSON(raw, &q, "a line"); err != nil {
-			out.Error = problem(err)
+			out.Error = problemOf(err)
 		} else {
 			out.ID = q.ID
 			switch q.Type {
@@ -422,14 +413,14 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 				err = core.Invalid(core.FieldError{Field: "type", Reason: "must be person, document or identifier"})
 			}
 			if err != nil {
-				out.Error = problem(err)
+				out.Error = problemOf(err)
 			}
 		}
 		if out.Error == nil && len(found) > 0 {
 			// A hit is rare: it gets its own transaction, a miss none.
 			made, err := s.recordHits(r, v, typ, subject, query, nil, found, nil)
 			if err != nil {
-				out.Error = problem(err)
+				out.Error = problemOf(err)
 			} else {
 				out.Hits = made
 			}
@@ -468,7 +459,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 	if err != nil {
 		// The answers are written but not accounted for: say so in the
 		// stream rather than pretend.
-		enc.Encode(batchOut{Line: 0, Error: problem(core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
+		enc.Encode(batchOut{Line: 0, Error: problemOf(core.Errorf(core.EUNAVAILABLE, "the batch could not be audited; discard its answers and retry"))})
 	}
 	return bw.Flush()
 }
