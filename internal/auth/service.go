@@ -49,6 +49,10 @@ type Service struct {
 	KeyCacheTTL time.Duration
 
 	keys keyCache
+	// afterPassword, in tests, runs between the password check and the
+	// write that opens the session: where a concurrent attempt may lock
+	// the account.
+	afterPassword func()
 }
 
 // DefaultKeyCacheTTL bounds how late another replica's revocation is seen.
@@ -182,12 +186,21 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	if err != nil {
 		return "", nil, err
 	}
+	if s.afterPassword != nil {
+		s.afterPassword()
+	}
 	locked := now.Before(u.LockedUntil)
 	viewer := core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Remote: remote}
 	factorOK := true
 	if ok && !locked && !u.Disabled {
+		// The second factor is spent, the lock checked again and the
+		// session written in one transaction: failures counted since the
+		// read above (guesses sent at the same moment, here or on another
+		// replica) may have locked the account, and then the code (a
+		// recovery code above all) must stay unspent.
+		token := NewToken()
 		missing := false
-		if err := s.Store.Update(ctx, func(tx core.Tx) error {
+		err := s.Store.Update(ctx, func(tx core.Tx) error {
 			var err error
 			if strings.TrimSpace(code) == "" {
 				missing, err = s.hasSecondFactor(tx, u)
@@ -195,25 +208,9 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 					return err
 				}
 			}
-			factorOK, err = s.secondFactor(tx, u, code, now)
-			return err
-		}); err != nil {
-			return "", nil, err
-		}
-		if missing {
-			// Not a failure: a client signs in in two steps, the code
-			// asked for once the password is known to be right.
-			s.auditAs(ctx, viewer, "auth.login", audit.Denied, "second factor required")
-			return "", nil, ErrSecondFactorRequired
-		}
-	}
-	if ok && !locked && !u.Disabled && factorOK {
-		token := NewToken()
-		err = s.Store.Update(ctx, func(tx core.Tx) error {
-			// The lock is checked again where the session is written:
-			// failures counted since the read above (guesses sent at the
-			// same moment, here or on another replica) may have locked
-			// the account.
+			if factorOK, err = s.secondFactor(tx, u, code, now); err != nil || !factorOK {
+				return err
+			}
 			open, err := tx.ClearFailedLogins(u.ID, now)
 			if err != nil {
 				return err
@@ -226,15 +223,22 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 			}
 			return audit.Append(tx, audit.Entry(viewer, "auth.login", audit.OK))
 		})
-		if err == nil {
+		switch {
+		case err == errLockedMeanwhile:
+			locked, factorOK = true, true
+		case err != nil:
+			return "", nil, err
+		case missing:
+			// Not a failure: a client signs in in two steps, the code
+			// asked for once the password is known to be right.
+			s.auditAs(ctx, viewer, "auth.login", audit.Denied, "second factor required")
+			return "", nil, ErrSecondFactorRequired
+		case factorOK:
 			// The address's failures are not forgiven on success: one
 			// valid account must not let an address keep guessing
 			// others' passwords.
 			return token, u, nil
-		} else if err != errLockedMeanwhile {
-			return "", nil, err
 		}
-		locked = true
 	}
 	failed = true
 	reason := "wrong password"
