@@ -305,19 +305,14 @@ func (im *importer) put(ctx context.Context, v core.Viewer, old *core.Record, ki
 			counts.unchanged++
 			return nil
 		}
+		in := records.Input{Data: raw, Version: old.Version}
 		if old.Status != core.StatusActive {
-			// Bringing an expired record back takes two writes, the
-			// extension and the update: check first that the update
-			// will be taken, so that a refused entry stays as it was.
-			if _, fs := records.ValidateData(old.Kind, raw); len(fs) > 0 {
-				return core.Invalid(fs...)
-			}
-			if _, err := im.rs.Extend(ctx, v, old.ID, old.Version, "back on the list"); err != nil {
-				return err
-			}
-			old.Version++
+			// One write: a refused entry stays expired, as it was.
+			_, err = im.rs.ExtendWith(ctx, v, old.ID, "back on the list", in)
+		} else {
+			_, err = im.rs.Update(ctx, v, old.ID, in)
 		}
-		if _, err := im.rs.Update(ctx, v, old.ID, records.Input{Data: raw, Version: old.Version}); err != nil {
+		if err != nil {
 			return err
 		}
 		counts.updated++

@@ -776,18 +776,34 @@ func (s *Service) Cancel(ctx context.Context, v core.Viewer, id string, version 
 // reason; an expired record becomes active again.
 func (s *Service) Extend(ctx context.Context, v core.Viewer, id string, version int64, reason string) (*core.Record, error) {
 	return s.change(ctx, v, id, version, "record.extend", func(r *core.Record) error {
-		if err := checkReason(reason); err != nil {
+		return s.extend(r, reason)
+	})
+}
+
+// ExtendWith extends a record and changes its data in one write (an
+// imported entry back on its list, with what the list says of it now):
+// if the data is refused, the record stays as it was.
+func (s *Service) ExtendWith(ctx context.Context, v core.Viewer, id string, reason string, in Input) (*core.Record, error) {
+	return s.change(ctx, v, id, in.Version, "record.extend", func(r *core.Record) error {
+		if err := s.extend(r, reason); err != nil {
 			return err
 		}
-		if r.Status == core.StatusCancelled {
-			return core.Errorf(core.ECONFLICT, "a cancelled record cannot be extended")
-		}
-		now := s.Now().UTC().Truncate(time.Microsecond)
-		r.RetainUntil = now.AddDate(RetentionYears(r.Kind), 0, 0)
-		r.ReviewDate = r.RetainUntil.AddDate(0, -ReviewNotice, 0)
-		r.Status, r.StatusReason = core.StatusActive, "extended: "+strings.TrimSpace(reason)
-		return nil
+		return s.apply(r, in, false)
 	})
+}
+
+func (s *Service) extend(r *core.Record, reason string) error {
+	if err := checkReason(reason); err != nil {
+		return err
+	}
+	if r.Status == core.StatusCancelled {
+		return core.Errorf(core.ECONFLICT, "a cancelled record cannot be extended")
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	r.RetainUntil = now.AddDate(RetentionYears(r.Kind), 0, 0)
+	r.ReviewDate = r.RetainUntil.AddDate(0, -ReviewNotice, 0)
+	r.Status, r.StatusReason = core.StatusActive, "extended: "+strings.TrimSpace(reason)
+	return nil
 }
 
 func checkReason(reason string) error {
