@@ -438,6 +438,16 @@ func testImportRefusedEntryLeavesExpiredRecord(t *testing.T, store []string) {
 		t.Errorf("refused entry: the record was changed anyway: status %q (%s), want it left expired",
 			recs[0].Status, recs[0].StatusReason)
 	}
+	// Listed again with data a record takes: the same record comes back,
+	// active, with what the list says now.
+	os.WriteFile(path, []byte(other+"\n"+ftmPerson("fict-d", "Bruno Fingido Segundo")+"\n"), 0o600)
+	if out, code := imp(); code != 0 || !strings.Contains(out, "1 updated") {
+		t.Fatalf("import of the entry back with good data: %d\n%s", code, out)
+	}
+	recs = recordsBySource(t, store, "FR", "ftm:fict-d")
+	if len(recs) != 1 || recs[0].ID != id || recs[0].Status != core.StatusActive || !strings.Contains(string(recs[0].Data), "Segundo") {
+		t.Errorf("entry back on the list: %d records, want record %s active with the new name: %+v", len(recs), id, recs)
+	}
 }
 
 // TestImportUNAdoptsDespiteRefusal: `manara import un` creates the UN
