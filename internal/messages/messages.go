@@ -75,7 +75,9 @@ func (p *Post) Validate(prefix string) error {
 	if !slices.Contains(core.MessageTypes, p.Type) {
 		bad("type", "must be one of "+strings.Join(core.MessageTypes, ", "))
 	}
-	p.Body = strings.TrimSpace(p.Body)
+	// A browser sends a form's line breaks as CRLF, where its textarea
+	// counted one character: a line break is one, whatever sent it.
+	p.Body = strings.TrimSpace(lineBreaks.Replace(p.Body))
 	switch {
 	case !utf8.ValidString(p.Body):
 		bad("body", "must be valid UTF-8 text")
@@ -361,6 +363,8 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*ThreadVie
 	return out, nil
 }
 
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
 // List returns the threads v's bureau takes part in, newest first.
 func (s *Service) List(ctx context.Context, v core.Viewer, limit int) ([]*core.Thread, error) {
 	if limit <= 0 || limit > 200 {
@@ -372,17 +376,35 @@ func (s *Service) List(ctx context.Context, v core.Viewer, limit int) ([]*core.T
 	}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		out = []*core.Thread{} // from nothing on every run (the store may run this again)
-		ts, err := tx.ListThreads(v.Bureau, limit)
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			ok, err := canSee(tx, v, t)
+		// A thread the bureau no longer sees (its record narrowed) is
+		// left out, and must not take a place of the page either: the
+		// page would come short, and its size would tell that a newer
+		// thread is hidden. The newest rows are read in growing runs
+		// until the page is full or there are no more.
+		seen := map[string]bool{}
+		for n := limit; ; n *= 2 {
+			ts, err := tx.ListThreads(v.Bureau, n)
 			if err != nil {
 				return err
 			}
-			if ok {
-				out = append(out, t)
+			for _, t := range ts {
+				if len(out) == limit {
+					break
+				}
+				if _, done := seen[t.ID]; done {
+					continue
+				}
+				ok, err := canSee(tx, v, t)
+				if err != nil {
+					return err
+				}
+				seen[t.ID] = ok
+				if ok {
+					out = append(out, t)
+				}
+			}
+			if len(out) == limit || len(ts) < n {
+				break
 			}
 		}
 		e := audit.Entry(v, "thread.list", audit.OK)

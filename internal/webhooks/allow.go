@@ -136,10 +136,54 @@ func (a *Allowlist) control(host string) func(network, address string, c syscall
 	}
 }
 
+// public reports whether ip is reachable on the internet, and so fit for a
+// host allowed by name. An IPv6 address that carries an IPv4 one (NAT64,
+// 6to4) is judged by the IPv4 address it leads to: on an IPv6-only host
+// behind NAT64, 64:ff9b::a9fe:a9fe is the cloud's metadata service.
 func public(ip netip.Addr) bool {
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("fc00::/7").Contains(ip)
+	ip = ip.Unmap()
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+		return false
+	}
+	for _, p := range notGlobal {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	b := ip.As16()
+	switch {
+	case nat64.Contains(ip):
+		return public(netip.AddrFrom4([4]byte(b[12:16])))
+	case sixToFour.Contains(ip):
+		return public(netip.AddrFrom4([4]byte(b[2:6])))
+	}
+	return true
 }
+
+var (
+	nat64     = netip.MustParsePrefix("64:ff9b::/96") // RFC 6052
+	sixToFour = netip.MustParsePrefix("2002::/16")    // RFC 3056
+	// notGlobal are the special-purpose ranges (IANA's registries) that
+	// IsGlobalUnicast and IsPrivate let through and that are not reached
+	// on the internet: shared address space, protocol assignments,
+	// documentation, benchmarking, reserved, the local-use NAT64 prefix,
+	// discard-only, Teredo and the other IETF assignments.
+	notGlobal = []netip.Prefix{
+		netip.MustParsePrefix("0.0.0.0/8"),
+		netip.MustParsePrefix("100.64.0.0/10"),
+		netip.MustParsePrefix("192.0.0.0/24"),
+		netip.MustParsePrefix("192.0.2.0/24"),
+		netip.MustParsePrefix("198.18.0.0/15"),
+		netip.MustParsePrefix("198.51.100.0/24"),
+		netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("240.0.0.0/4"),
+		netip.MustParsePrefix("64:ff9b:1::/48"),
+		netip.MustParsePrefix("100::/64"),
+		netip.MustParsePrefix("2001::/23"),
+		netip.MustParsePrefix("2001:db8::/32"),
+		netip.MustParsePrefix("fc00::/7"),
+	}
+)
 
 func validHostname(h string) bool {
 	h = strings.TrimSuffix(h, ".")

@@ -39,9 +39,9 @@ func (s *Server) hitRoutes() []route {
 		{Method: "POST", Path: "/api/v1/webhooks/{id}/deliveries/{did}/retry", Summary: "Send a dead-lettered delivery again", Resp: "Delivery",
 			Params: []param{{"id", "path", "The webhook's id."}, {"did", "path", "The delivery's id."}}, h: s.retryDelivery},
 		{Method: "GET", Path: "/api/v1/threads", Summary: "Message threads your bureau takes part in", Resp: "ThreadList", Params: []param{{"limit", "query", "Page size, 1 to 200 (default 50)."}}, h: s.listThreads},
-		{Method: "POST", Path: "/api/v1/threads", Summary: "Open a thread (on a hit, a record or nothing) with its first message", Body: "NewThread", Resp: "ThreadView", Status: 201, h: s.openThread},
+		{Method: "POST", Path: "/api/v1/threads", Summary: "Open a thread (on a hit, a record or nothing) with its first message", Body: "NewThread", Resp: "ThreadView", Status: 201, MaxBody: maxPostBytes, h: s.openThread},
 		{Method: "GET", Path: "/api/v1/threads/{id}", Summary: "A thread and its messages (participants only)", Resp: "ThreadView", Params: []param{{"id", "path", "The thread's id."}}, h: s.getThread},
-		{Method: "POST", Path: "/api/v1/threads/{id}/messages", Summary: "Post to a thread your bureau takes part in", Body: "MessagePost", Resp: "Message", Status: 201, Params: []param{{"id", "path", "The thread's id."}}, h: s.postMessage},
+		{Method: "POST", Path: "/api/v1/threads/{id}/messages", Summary: "Post to a thread your bureau takes part in", Body: "MessagePost", Resp: "Message", Status: 201, MaxBody: maxPostBytes, Params: []param{{"id", "path", "The thread's id."}}, h: s.postMessage},
 		{Method: "POST", Path: "/api/v1/threads/{id}/read", Summary: "Mark the thread read by your bureau (read receipt)", Resp: "Thread", Params: []param{{"id", "path", "The thread's id."}}, h: s.readThread},
 	}
 }

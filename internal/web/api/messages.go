@@ -7,6 +7,12 @@ import (
 	"github.com/manara-hub/manara/internal/messages"
 )
 
+// maxPostBytes bounds a message's JSON body: the most a message may hold
+// (its text, every character escaped as \uXXXX, and its attachments in
+// base64) and room for the rest of a new thread. The default body limit
+// would refuse four attachments of the size a message takes.
+const maxPostBytes = messages.MaxBody*6 + messages.MaxAttachments*(messages.MaxAttachmentBytes+2)/3*4 + 64<<10
+
 type threadList struct {
 	Items []*core.Thread `json:"items"`
 }
