@@ -22,7 +22,8 @@ var englishWords = []string{"is required", "must be", "not found", "invalid", "r
 	"review", "report", "reports", "please", "the", "and", "with", "not allowed", "something went wrong", "too many", "unknown",
 	"possible", "contact", "bureau", "state", "score", "why", "owner", "created", "updated", "name", "date", "number", "field",
 	"value", "accepted", "expired", "wrong", "version", "history", "decision", "publish", "cancel", "message", "messages",
-	"dashboard", "screening", "campaign", "indicator", "losses", "amount", "category", "closed", "received", "new", "of", "at least", "at most"}
+	"dashboard", "screening", "campaign", "indicator", "losses", "amount", "category", "closed", "received", "new", "of", "at least", "at most",
+	"pending", "delivered", "dead", "withheld"}
 
 // sharedWords are words some of the other languages also use.
 var sharedWords = map[string][]string{

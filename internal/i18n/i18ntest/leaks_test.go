@@ -18,6 +18,7 @@ func TestLeaks(t *testing.T) {
 		`<html lang="fr"><p>notice.reason</p></html>`:                            "notice.reason",
 		`<html lang="es"><button>Guardar</button><p>yellow notice: x</p></html>`: "yellow notice",
 		`<html lang="es"><input type="submit" value="Save"></html>`:              "Save",
+		`<html lang="ar"><ul><li>0190 · delivered · 1</li></ul></html>`:          "delivered",
 	} {
 		got := Leaks(page, pageLang(page))
 		if len(got) != 1 {

@@ -59,7 +59,7 @@ func (c *Console) renderParticipant(q *req, status int, form url.Values, errs ma
 	}
 	d := participantData{G: g, A: a, Decisions: accreditation.Decisions, CanDecide: q.V.Bureau == g.Host && q.V.Can(core.PermRecordsWrite) && a.Status != core.AttendeePending}
 	p := c.newPage(q, "meetings", d)
-	p.Title = a.Name
+	p.dataTitle(a.Name, "")
 	if form != nil {
 		p.Form = form
 	}

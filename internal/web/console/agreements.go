@@ -207,7 +207,7 @@ func (c *Console) renderAgreement(q *req, status int, form url.Values, errs map[
 		d.Next = agreements.Transitions[a.State]
 	}
 	p := c.newPage(q, "agreements", d)
-	p.Title = d.Title
+	p.dataTitle(d.Title, d.TitleLang)
 	if form != nil {
 		p.Form = form
 	}

@@ -214,6 +214,15 @@ type page struct {
 	// viewer administers it: the peers page is in the menu.
 	Federation bool
 	Langs      []langLink // the language switcher, in lang.Supported order
+	// DataTitle: Title is free text from the data (a thread's subject, a
+	// participant's, gathering's or campaign's name, an agreement's
+	// title), not the interface's words, so the layout isolates it in its
+	// own direction (README: free text carries dir="auto" or <bdi>): a
+	// Latin subject on an Arabic page, or an Arabic name on a French one,
+	// would otherwise take the page's direction and be laid out wrong.
+	// TitleLang is its language when known. Set both with dataTitle.
+	DataTitle bool
+	TitleLang string
 }
 
 // langLink is one entry of the language switcher: this page in that
@@ -460,6 +469,24 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 		p.Langs = append(p.Langs, langLink{Code: l, Name: lang.Native(l), Dir: lang.Dir(l), URL: u.RequestURI()})
 	}
 	return p
+}
+
+// dataTitle names the page by free text from the data, in the language
+// code when it is known ("" when not): see page.DataTitle.
+func (p *page) dataTitle(title, code string) {
+	p.Title, p.DataTitle, p.TitleLang = title, true, code
+}
+
+// HeadTitle is the title for the <title> element, which holds text, not
+// markup: a title from the data is isolated there with the Unicode
+// isolates (FSI … PDI), as the catalogs isolate the free text they
+// interpolate ("⁨%s⁩"), so that a Latin subject keeps its own order
+// (its final "?" at its end) in an Arabic window title.
+func (p *page) HeadTitle() string {
+	if p.DataTitle {
+		return "\u2068" + p.Title + "\u2069"
+	}
+	return p.Title
 }
 
 // show renders view with status 200 under the title the catalog gives

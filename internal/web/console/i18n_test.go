@@ -93,6 +93,7 @@ func usedKeys(t *testing.T) []string {
 		"federation.state_":      {core.PeerActive, core.PeerRevoked},
 		"federation.direction_":  {"in", "out"},
 		"federation.":            {"title"},
+		"admin.delivery_status.": {core.DeliveryPending, core.DeliveryDelivered, core.DeliveryDead, core.DeliveryWithheld},
 	}
 	// The notice pages and forms label every field of every type, name
 	// every value of its enumerations and title every list's entries.

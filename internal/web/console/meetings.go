@@ -107,7 +107,7 @@ func (c *Console) renderGathering(q *req, status int, form url.Values, errs map[
 		}
 	}
 	p := c.newPage(q, "meetings", d)
-	p.Title = g.Name
+	p.dataTitle(g.Name, "")
 	if form != nil {
 		p.Form = form
 	} else {

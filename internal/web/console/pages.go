@@ -487,7 +487,7 @@ func (c *Console) threadPage(q *req) error {
 	}
 	c.API.Messages.MarkRead(ctx, q.V, t.ID)
 	p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody})
-	p.Title = t.Subject
+	p.dataTitle(t.Subject, "")
 	return c.render(q, "thread", http.StatusOK, p)
 }
 
@@ -507,7 +507,8 @@ func (c *Console) threadReply(q *req) error {
 			return err
 		}
 		p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody})
-		p.Title, p.Errors, p.Form = t.Subject, fe, f
+		p.dataTitle(t.Subject, "")
+		p.Errors, p.Form = fe, f
 		return c.render(q, "thread", http.StatusBadRequest, p)
 	}
 	return c.redirect(q, "/messages/"+url.PathEscape(id))

@@ -327,7 +327,7 @@ func (c *Console) renderCampaign(q *req, id string, status int, errs map[string]
 	p := c.newPage(q, "campaigns", d)
 	p.Title = q.L.T("campaign.title", campaignCode(cv.ID))
 	if cv.Name != "" {
-		p.Title = cv.Name
+		p.dataTitle(cv.Name, "")
 	}
 	p.Form.Set("name", cv.Name)
 	if errs != nil {

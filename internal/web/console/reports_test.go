@@ -185,7 +185,7 @@ func TestCampaignPage(t *testing.T) {
 			t.Errorf("empty name: %d", b.Code)
 		}
 		b.post("/campaigns/"+a.CampaignID+"/name", url.Values{"name": {"حملة الاستثمار الوهمي"}})
-		if b.Code != http.StatusOK || !strings.Contains(b.Last, "<h1>حملة الاستثمار الوهمي</h1>") {
+		if b.Code != http.StatusOK || !strings.Contains(b.Last, `<h1><bdi dir="auto">حملة الاستثمار الوهمي</bdi></h1>`) {
 			t.Errorf("name: %d", b.Code)
 		}
 		b.post("/campaigns/"+a.CampaignID+"/escalate", url.Values{"countries": {"ZZ"}})
