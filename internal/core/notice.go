@@ -130,6 +130,11 @@ type NoticeTx interface {
 	// LockNoticeType serialises quota checks of one type: it takes a row
 	// lock held until the transaction ends.
 	LockNoticeType(typ string) error
+	// LockNotice locks a notice's workflow row until the transaction
+	// ends, so that checks spanning more than that row (the total of its
+	// attachments) run one at a time per notice, and not beside a change
+	// to it (every change writes the row). ENOTFOUND when there is none.
+	LockNotice(id string) error
 	// NextEntityNumber hands out the next public number of a year.
 	NextEntityNumber(year int) (int64, error)
 	// UnadoptedNotices lists records of kind notice that have no workflow

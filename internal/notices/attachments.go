@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,12 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 	a := &core.Attachment{ID: uuid.Must(uuid.NewV7()).String(), NoticeID: id, Name: files.CleanName(name), ContentType: ct, Size: int64(len(content)),
 		SHA256: hex.EncodeToString(sum[:]), Role: role, CreatedAt: s.now(), CreatedBy: v.ActorName(), Content: content}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		// Locked before anything is read: uploads running at once would
+		// each count the bytes without the others' and all fit, and a
+		// cancellation committing meanwhile would not be seen.
+		if err := tx.LockNotice(id); err != nil {
+			return loadError(err)
+		}
 		n, r, err := load(tx, v, id)
 		if err != nil {
 			return err
@@ -149,7 +156,9 @@ func (s *Service) filePath(sum string) string {
 // synced, then renamed into place. The same bytes are stored once.
 func (s *Service) writeFile(a *core.Attachment) error {
 	path := s.filePath(a.SHA256)
-	if _, err := os.Stat(path); err == nil {
+	// A file that no longer hashes to its name was damaged: the upload
+	// would be acknowledged yet unreadable, so it is written over.
+	if intact(path, a.SHA256) {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -172,6 +181,20 @@ func (s *Service) writeFile(a *core.Attachment) error {
 		return fmt.Errorf("attachment folder: %w", err)
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// intact tells whether the file at path exists and its bytes hash to sum.
+func intact(path, sum string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false
+	}
+	return hex.EncodeToString(h.Sum(nil)) == sum
 }
 
 // readFile fills in the bytes of an attachment kept in AttachmentDir, and

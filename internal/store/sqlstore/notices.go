@@ -195,6 +195,17 @@ func (t *tx) LockNoticeType(typ string) error {
 	return err
 }
 
+func (t *tx) LockNotice(id string) error {
+	// FOR UPDATE on PostgreSQL; on SQLite the transaction already holds the
+	// one writer's lock, so the read only confirms the row is there.
+	var got string
+	err := t.queryRow(`SELECT id FROM notice_state WHERE id = ?`+t.forUpdate(), id).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.Errorf(core.ENOTFOUND, "notice not found")
+	}
+	return err
+}
+
 func (t *tx) NextEntityNumber(year int) (int64, error) {
 	return t.nextCreated("notice_entity_" + strconv.Itoa(year))
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -375,15 +376,49 @@ func (s *Server) attachToNotice(w http.ResponseWriter, r *http.Request, v core.V
 	return nil
 }
 
+// writeAttachment sends an uploaded file. Only images are shown inline:
+// anything else (a PDF) downloads rather than open in the browser's viewer
+// on the hub's origin, where the session cookie is, and the sandbox keeps
+// a file opened anyway from acting as one of our pages.
 func writeAttachment(w http.ResponseWriter, a *core.Attachment, cache string) {
+	disposition := "attachment"
+	if InlineImage(a.ContentType) {
+		disposition = "inline"
+	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(a.Content)))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", "inline; filename="+strconv.Quote(a.Name))
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Content-Disposition", contentDisposition(disposition, a.Name))
 	w.Header().Set("Cache-Control", cache)
 	w.Header().Set("ETag", strconv.Quote(a.SHA256))
 	w.WriteHeader(http.StatusOK)
 	w.Write(a.Content)
+}
+
+// contentDisposition names the file, in RFC 2231 form when the name is
+// not ASCII; a name it cannot carry is left out rather than mangled.
+func contentDisposition(disposition, name string) string {
+	if v := mime.FormatMediaType(disposition, map[string]string{"filename": name}); v != "" {
+		return v
+	}
+	return disposition
+}
+
+// InlineImage tells the image types a browser may show in place: those
+// files.Sniff accepts.
+func InlineImage(contentType string) bool {
+	switch contentType {
+	case "image/jpeg", "image/png", "image/webp":
+		return true
+	}
+	return false
+}
+
+// WriteNoticeAttachment sends a notice's photo or document, never to be
+// cached (the access decision is made on every read).
+func WriteNoticeAttachment(w http.ResponseWriter, a *core.Attachment) {
+	writeAttachment(w, a, "private, no-store")
 }
 
 func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -391,7 +426,7 @@ func (s *Server) noticeAttachment(w http.ResponseWriter, r *http.Request, v core
 	if err != nil {
 		return err
 	}
-	writeAttachment(w, a, "private, no-store")
+	WriteNoticeAttachment(w, a)
 	return nil
 }
 

@@ -2,7 +2,6 @@ package console
 
 import (
 	"encoding/json"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"github.com/manara-hub/manara/internal/hits"
 	"github.com/manara-hub/manara/internal/messages"
 	"github.com/manara-hub/manara/internal/notices"
+	"github.com/manara-hub/manara/internal/web/api"
 )
 
 // ---- dashboard
@@ -244,7 +244,7 @@ func noticeDataOf(l *Lang, now time.Time, v *notices.View) noticeData {
 	d := noticeData{Row: rowOf(*v), View: v, Categories: notices.ReasonCategories, Sections: noticeSections(l, v.Notice.Type, v.Record.Data),
 		Checks: checkRows(l, v.Notice.Type, v.Checks), Submitted: submittedAgo(l, now, v.Notice)}
 	for _, a := range v.Attachments {
-		if a.Role == "photo" && inlineImage(a.ContentType) {
+		if a.Role == "photo" && api.InlineImage(a.ContentType) {
 			d.Photos = append(d.Photos, a)
 		} else {
 			d.Documents = append(d.Documents, a)
@@ -284,25 +284,10 @@ func (c *Console) noticeAttachment(q *req) error {
 	if err != nil {
 		return err
 	}
-	h := q.w.Header()
-	h.Set("Content-Type", a.ContentType)
-	h.Set("Cache-Control", "private, no-store")
-	disposition := "attachment"
-	if inlineImage(a.ContentType) {
-		disposition = "inline"
-	}
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Name}))
-	h.Set("Content-Length", strconv.Itoa(len(a.Content)))
-	_, err = q.w.Write(a.Content)
-	return err
-}
-
-func inlineImage(contentType string) bool {
-	switch contentType {
-	case "image/jpeg", "image/png", "image/webp", "image/gif":
-		return true
-	}
-	return false
+	// One rule with the API: photos shown in place, anything else
+	// downloaded, every file sandboxed.
+	api.WriteNoticeAttachment(q.w, a)
+	return nil
 }
 
 func (c *Console) noticeSubmit(q *req) error {
