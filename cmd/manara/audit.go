@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -45,6 +46,37 @@ func (k *auditKeyFlags) signer(data string) (*audit.Signer, bool, error) {
 	return audit.LoadOrCreateKey(path, origin)
 }
 
+// load reads the signing key and creates none: a command pointed at the
+// wrong folder would otherwise sign or show a key no server uses.
+func (k *auditKeyFlags) load(data string) (*audit.Signer, error) {
+	s, err := audit.LoadKey(k.path(data))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, k.missing(data)
+	}
+	return s, err
+}
+
+// verifiers reads the verifier keys listed beside the signing key, and
+// only reads: they are what an auditor pins.
+func (k *auditKeyFlags) verifiers(data string) ([]string, error) {
+	pub := audit.VerifiersPath(k.path(data))
+	ks, err := audit.ReadVerifiers(pub)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := os.Stat(k.path(data)); serr == nil {
+			return nil, fmt.Errorf("no verifier keys: %s is missing beside the signing key (a server lists its key there again when it starts)", pub)
+		}
+		return nil, k.missing(data)
+	}
+	if err == nil && len(ks) == 0 {
+		return nil, fmt.Errorf("no verifier keys: %s lists none", pub)
+	}
+	return ks, err
+}
+
+func (k *auditKeyFlags) missing(data string) error {
+	return fmt.Errorf("no audit signing key at %s: give the --data or --audit-key of the server (it creates the key when it first starts)", k.path(data))
+}
+
 func auditCmd() *command {
 	c := newCommand("audit", "audit verify|checkpoint|key [flags]",
 		"The audit log.\n"+
@@ -53,6 +85,7 @@ func auditCmd() *command {
 			"              prove that the log extends that kept checkpoint (signature checked with --verifier-key).\n"+
 			"  checkpoint  print a signed checkpoint of the log (keep it: `manara audit checkpoint > FILE`)\n"+
 			"  key show    print the verifier keys (public), the current one last\n"+
+			"              (neither creates a key, serve and demo do: exit 1 if there is none)\n"+
 			"  key rotate  replace the signing key; the old verifier keys stay listed")
 	var f storeFlags
 	var k auditKeyFlags
@@ -85,7 +118,7 @@ func auditCmd() *command {
 		case "verify":
 			return auditVerify(f, k, cpFile, verifierKey)
 		case "checkpoint":
-			s, _, err := k.signer(f.data)
+			s, err := k.load(f.data)
 			if err != nil {
 				return err
 			}
@@ -101,11 +134,11 @@ func auditCmd() *command {
 			os.Stdout.Write(msg)
 			return nil
 		case "key show":
-			s, _, err := k.signer(f.data)
+			ks, err := k.verifiers(f.data)
 			if err != nil {
 				return err
 			}
-			for _, v := range s.Verifiers {
+			for _, v := range ks {
 				fmt.Println(v)
 			}
 			return nil

@@ -39,6 +39,11 @@ func TestAuditCheckpointCLI(t *testing.T) {
 			addUser("amina")
 			addUser("yacine")
 
+			// The key a server creates when it first starts: the audit
+			// commands create none.
+			if _, created, err := (&auditKeyFlags{}).signer(keyDir); err != nil || !created {
+				t.Fatalf("signing key: created %v, %v", created, err)
+			}
 			out, code := cli(t, nil, append([]string{"audit", "checkpoint"}, store...)...)
 			if code != 0 || !strings.Contains(out, "\n2\n") {
 				t.Fatalf("audit checkpoint: exit %d\n%s", code, out)

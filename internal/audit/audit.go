@@ -247,6 +247,19 @@ func (v *Verifier) Next(e core.AuditEntry) *Problem {
 	return nil
 }
 
+// Unreadable is the problem of a row the store could not read (Seq 0: the
+// head), named as such unless entries before it are missing: the first
+// problem is the one reported.
+func (v *Verifier) Unreadable(e *core.AuditRowError) *Problem {
+	switch {
+	case e.Seq == 0:
+		return &Problem{0, e.Reason}
+	case e.Seq > v.lastSeq+1:
+		return &Problem{v.lastSeq + 1, fmt.Sprintf("entries %d to %d are missing (removed)", v.lastSeq+1, e.Seq-1)}
+	}
+	return &Problem{e.Seq, e.Reason + " (altered)"}
+}
+
 // Finish checks that the chain ends where the store's head says it does,
 // which catches entries removed from the end.
 func (v *Verifier) Finish(headSeq int64, headHash string) *Problem {
@@ -264,9 +277,10 @@ func (v *Verifier) Finish(headSeq int64, headHash string) *Problem {
 func Verify(read func(after int64, limit int) ([]core.AuditEntry, error), head func() (int64, string, error)) (int64, error) {
 	var v Verifier
 	after := int64(0)
+	var unreadable *core.AuditRowError
 	for {
 		page, err := read(after, 1000)
-		if err != nil {
+		if err != nil && !errors.As(err, &unreadable) {
 			return v.Count, err
 		}
 		for _, e := range page {
@@ -275,12 +289,17 @@ func Verify(read func(after int64, limit int) ([]core.AuditEntry, error), head f
 			}
 			after = e.Seq
 		}
+		if unreadable != nil {
+			return v.Count, v.Unreadable(unreadable)
+		}
 		if len(page) < 1000 {
 			break
 		}
 	}
 	seq, hash, err := head()
-	if err != nil {
+	if errors.As(err, &unreadable) {
+		return v.Count, v.Unreadable(unreadable)
+	} else if err != nil {
 		return v.Count, err
 	}
 	if p := v.Finish(seq, hash); p != nil {

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -36,27 +37,35 @@ type Report struct {
 // *Problem naming the entry; an error of the store otherwise.
 func Check(tx core.AuditTx, kept *Checkpoint) (Report, error) {
 	var r Report
+	var v Verifier
+	var unreadable *core.AuditRowError
 	head, err := tx.AuditHead()
-	if err != nil {
+	if errors.As(err, &unreadable) {
+		return r, v.Unreadable(unreadable)
+	} else if err != nil {
 		return r, err
 	}
 	if head.TreeSize > head.Seq {
 		return r, &Problem{head.Seq + 1, fmt.Sprintf("the Merkle tree covers %d entries but the head says %d (entries removed from the end)", head.TreeSize, head.Seq)}
 	}
-	var v Verifier
 	var f frontier
 	keptRoot, treeRoot := f.root(), f.root() // of an empty tree, until leaves arrive
 	reader := newHashCache(tx)
 	after := int64(0)
 	for {
+		// An entry the store cannot read ends the page; the entries before
+		// it are checked first, one of them may be the first altered.
 		page, err := tx.AuditEntries(after, 1000)
-		if err != nil {
+		if err != nil && !errors.As(err, &unreadable) {
 			return r, err
 		}
-		if len(page) == 0 {
+		if len(page) == 0 && unreadable == nil {
 			break
 		}
-		last := page[len(page)-1].Seq
+		last := after
+		if len(page) > 0 {
+			last = page[len(page)-1].Seq
+		}
 		// The stored leaves of this page's entries that the tree covers.
 		var idx []int64
 		for _, e := range page {
@@ -103,6 +112,10 @@ func Check(tx core.AuditTx, kept *Checkpoint) (Report, error) {
 		}
 		for seq := range bySeq { // rows for entries that are not in the log
 			return r, &Problem{seq, "the per-record index has rows for an entry that is not in the log (index altered)"}
+		}
+		if unreadable != nil {
+			r.Entries = v.Count
+			return r, v.Unreadable(unreadable)
 		}
 		after = last
 		if len(page) < 1000 {

@@ -166,11 +166,26 @@ func LoadOrCreateKey(path, origin string) (*Signer, bool, error) {
 	} else if err != nil {
 		return nil, false, fmt.Errorf("audit signing key: %w", err)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return nil, false, fmt.Errorf("audit signing key %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
-	}
-	s, err := newSigner(path, strings.TrimSpace(string(b)))
+	s, err := openKey(path, b)
 	return s, created, err
+}
+
+// LoadKey reads the signing key at path and creates none: only a server
+// and a rotation make keys, so that nobody pins or signs with a key the
+// servers do not use. A missing key is an error wrapping fs.ErrNotExist.
+func LoadKey(path string) (*Signer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("audit signing key: %w", err)
+	}
+	return openKey(path, b)
+}
+
+func openKey(path string, b []byte) (*Signer, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("audit signing key %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
+	}
+	return newSigner(path, strings.TrimSpace(string(b)))
 }
 
 // RotateKey replaces the signing key at path by a new one with the same
@@ -180,7 +195,7 @@ func RotateKey(path string) (*Signer, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("audit signing key: %w (nothing to rotate)", err)
 	}
-	old, _, err := LoadOrCreateKey(path, "")
+	old, err := LoadKey(path)
 	if err != nil {
 		return nil, err
 	}

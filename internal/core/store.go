@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -155,12 +156,15 @@ type UserTx interface {
 // index in order, and serialises appends.
 type AuditTx interface {
 	// AuditHead locks the log head until the transaction ends and returns
-	// it (zero for an empty log).
+	// it (zero for an empty log); an *AuditRowError if its row is gone.
 	AuditHead() (AuditHead, error)
 	// InsertAudit stores entries, whose Seq, PrevHash and Hash are already
 	// set and which follow each other, with the tree hashes they add, and
 	// moves the head to the last entry and to tree.Size.
 	InsertAudit(es []*AuditEntry, tree AuditTree) error
+	// AuditEntries and RecordAudit stop at an entry they cannot read with
+	// an *AuditRowError naming it, and return the entries before it with
+	// it, so that a verifier checks those first.
 	AuditEntries(afterSeq int64, limit int) ([]AuditEntry, error)
 	RecordAudit(recordID string, afterSeq int64, limit int) ([]AuditEntry, error)
 	// AuditHashes returns the stored tree hashes at these indexes, in
@@ -193,4 +197,20 @@ type AuditTree struct {
 type AuditRecordRef struct {
 	Seq      int64
 	RecordID string
+}
+
+// AuditRowError is a row of the audit log that the store cannot read as
+// it wrote it: the log was altered outside the application. Seq names the
+// entry, 0 the head. Verification reports it as a problem of that entry
+// rather than failing on the store's error.
+type AuditRowError struct {
+	Seq    int64
+	Reason string
+}
+
+func (e *AuditRowError) Error() string {
+	if e.Seq == 0 {
+		return "audit log: " + e.Reason
+	}
+	return fmt.Sprintf("audit entry %d: %s", e.Seq, e.Reason)
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -232,6 +233,9 @@ func (t *tx) AuditHead() (core.AuditHead, error) {
 		lock = ""
 	}
 	err := t.queryRow(`SELECT seq, hash, tree_size FROM audit_head WHERE id = 1`+lock).Scan(&h.Seq, &h.Hash, &h.TreeSize)
+	if errors.Is(err, sql.ErrNoRows) { // written by the first migration, never deleted since
+		return h, &core.AuditRowError{Reason: "the audit head is missing"}
+	}
 	return h, err
 }
 
@@ -377,15 +381,25 @@ func (t *tx) audit(q string, args ...any) ([]core.AuditEntry, error) {
 	var out []core.AuditEntry
 	for rows.Next() {
 		var e core.AuditEntry
-		var at timeCol
+		// The time is parsed once the row is read, not by Scan: SQLite keeps
+		// whatever text an altered row holds, and a failure must name the
+		// entry's seq.
+		var at any
 		var ids string
 		if err := rows.Scan(&e.Seq, &at, &e.ActorType, &e.ActorID, &e.Bureau, &e.Action, &ids, &e.Query, &e.Remote,
 			&e.Outcome, &e.PrevHash, &e.Hash); err != nil {
 			return nil, err
 		}
-		e.At = at.T
+		var t timeCol
+		if err := t.Scan(at); err != nil || !t.Valid {
+			if b, ok := at.([]byte); ok {
+				at = string(b)
+			}
+			return out, &core.AuditRowError{Seq: e.Seq, Reason: fmt.Sprintf("its time %#v is not a time", at)}
+		}
+		e.At = t.T
 		if err := json.Unmarshal([]byte(ids), &e.RecordIDs); err != nil {
-			return nil, err
+			return out, &core.AuditRowError{Seq: e.Seq, Reason: fmt.Sprintf("its record ids %q are not a list of ids", ids)}
 		}
 		out = append(out, e)
 	}

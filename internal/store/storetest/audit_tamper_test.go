@@ -157,6 +157,36 @@ func TestAuditTamper(t *testing.T) {
 				rawExec(t, st, `UPDATE audit_head SET hash = ? WHERE id = 1`, strings.Repeat("0", 64))
 				wantProblem(t, st, 10)
 			})
+			// Rows that no longer read as what the store wrote are named as
+			// problems, not left as the driver's errors.
+			t.Run("head removed", func(t *testing.T) {
+				st := b.Open(t)
+				seedChain(t, st)
+				rawExec(t, st, `DELETE FROM audit_head`)
+				wantProblem(t, st, 0)
+			})
+			t.Run("record ids not a list", func(t *testing.T) {
+				st := b.Open(t)
+				seedChain(t, st)
+				rawExec(t, st, `UPDATE audit_log SET record_ids = 'r-1' WHERE seq = 4`)
+				wantProblem(t, st, 4)
+			})
+			t.Run("unreadable after an altered entry", func(t *testing.T) {
+				// The entries before the unreadable one are checked first.
+				st := b.Open(t)
+				seedChain(t, st)
+				rawExec(t, st, `UPDATE audit_log SET outcome = 'ok' WHERE seq = 4`)
+				rawExec(t, st, `UPDATE audit_log SET record_ids = '{' WHERE seq = 6`)
+				wantProblem(t, st, 4)
+			})
+			if b.Name == "sqlite" { // PostgreSQL's column holds only times
+				t.Run("time not a time", func(t *testing.T) {
+					st := b.Open(t)
+					seedChain(t, st)
+					rawExec(t, st, `UPDATE audit_log SET at = 'yesterday' WHERE seq = 4`)
+					wantProblem(t, st, 4)
+				})
+			}
 		})
 	}
 }
