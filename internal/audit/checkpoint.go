@@ -206,12 +206,15 @@ func RotateKey(path string) (*Signer, error) {
 	tmp := path + ".new"
 	os.Remove(tmp)
 	if err := writeNew(tmp, skey); err != nil {
+		os.Remove(tmp) // a private key left half-written or unused helps nobody
 		return nil, err
 	}
 	if err := appendVerifier(path, vkey); err != nil {
+		os.Remove(tmp)
 		return nil, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
 		return nil, err
 	}
 	return newSigner(path, skey)
