@@ -183,6 +183,9 @@ func auditVerify(f storeFlags, k auditKeyFlags, cpFile, verifierKey string) erro
 	r, err := checkLog(runCtx, st, kept)
 	var p *audit.Problem
 	if errors.As(err, &p) {
+		if r.Entries == 0 && p.Seq == 0 { // nothing was walked: no count to give
+			return exitErr{1, fmt.Errorf("%s: %v", f.describe(), p)}
+		}
 		return exitErr{1, fmt.Errorf("%s: %v (after %d intact entries)", f.describe(), p, r.Entries)}
 	} else if err != nil {
 		return err
