@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -210,6 +211,15 @@ func serve(f serverFlags, withDemo bool) error {
 		}
 	}
 	ctx := runCtx
+	if f.db == "" {
+		// A restore would otherwise replace the file under the server,
+		// which would go on acknowledging writes into the one moved aside.
+		release, err := sqlite.Hold(f.data)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	st, err := f.open(ctx)
 	if err != nil {
 		return err
@@ -465,6 +475,17 @@ func userCmd() *command {
 		if err != nil {
 			return err
 		}
+		if !slices.Contains([]string{"add", "list", "disable", "enable"}, sub) {
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say add, list, disable or enable", sub)}
+		}
+		// Only add may make a store (a new hub's first administrator): the
+		// others, run in the wrong folder, would answer from an empty store
+		// made for them.
+		if sub != "add" {
+			if err := f.mustExist(); err != nil {
+				return err
+			}
+		}
 		st, err := openMigrated(f)
 		if err != nil {
 			return err
@@ -509,8 +530,6 @@ func userCmd() *command {
 				return describe(err)
 			}
 			fmt.Printf("user %s %sd\n", u.Username, sub)
-		default:
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say add, list, disable or enable", sub)}
 		}
 		return nil
 	}
@@ -531,6 +550,16 @@ func keyCmd() *command {
 		sub, err := c.subcommand(args, "say create, revoke or list")
 		if err != nil {
 			return err
+		}
+		if !slices.Contains([]string{"create", "revoke", "list"}, sub) {
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say create, revoke or list", sub)}
+		}
+		// As for users: revoking or listing in a folder with no store would
+		// make an empty one and find nothing there.
+		if sub != "create" {
+			if err := f.mustExist(); err != nil {
+				return err
+			}
 		}
 		st, err := openMigrated(f)
 		if err != nil {
@@ -581,8 +610,6 @@ func keyCmd() *command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Bureau, strings.Join(k.Permissions, ","), status, used)
 			}
 			w.Flush()
-		default:
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say create, revoke or list", sub)}
 		}
 		return nil
 	}
@@ -590,7 +617,7 @@ func keyCmd() *command {
 }
 
 func backupCmd() *command {
-	c := newCommand("backup", "backup --out FILE [flags]", "Write a consistent copy of the embedded store to a new file; safe while the server runs.\nFor PostgreSQL use pg_dump (see the README).")
+	c := newCommand("backup", "backup --out FILE [flags]", "Write a consistent copy of the embedded store to a new file, readable by its owner only;\nsafe while the server runs. For PostgreSQL use pg_dump (see the README).")
 	var data, out string
 	c.str(&data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
 	c.str(&out, "out", "", "", "the backup file to create")
@@ -619,7 +646,7 @@ func backupCmd() *command {
 }
 
 func restoreCmd() *command {
-	c := newCommand("restore", "restore --from FILE [flags]", "Replace the embedded store with a backup (stop the server first). The backup's integrity and\naudit chain are checked first; the old database is kept beside it.")
+	c := newCommand("restore", "restore --from FILE [flags]", "Replace the embedded store with a backup; refused while a server runs on it. The backup's\nintegrity and audit chain are checked first; the old database is kept beside it.")
 	var data, from string
 	c.str(&data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
 	c.str(&from, "from", "", "", "the backup file")
@@ -630,19 +657,15 @@ func restoreCmd() *command {
 		if from == "" {
 			return usageErr{"--from is required"}
 		}
-		if _, err := os.Stat(from); err != nil {
-			return fmt.Errorf("no backup at %s", from)
-		}
-		b, err := sqlite.OpenFile(from)
+		var n int64
+		err := sqlite.Restore(runCtx, from, data, func(b *sqlstore.Store) error {
+			var err error
+			if n, err = verifyChain(runCtx, b); err != nil {
+				return fmt.Errorf("the backup's audit chain does not verify: %w", err)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		n, err := verifyChain(runCtx, b)
-		b.Close()
-		if err != nil {
-			return fmt.Errorf("the backup's audit chain does not verify: %w", err)
-		}
-		if err := sqlite.Restore(runCtx, from, data); err != nil {
 			return err
 		}
 		fmt.Printf("restored %s into %s (%d audit entries verified)\n", from, sqlite.Path(data), n)
