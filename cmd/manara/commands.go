@@ -13,6 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
@@ -680,12 +682,42 @@ func readSecret(env, prompt string) (string, error) {
 	if v := os.Getenv(env); v != "" {
 		return v, nil
 	}
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		// Typed, it is not shown on the screen (nor left in a terminal's
+		// scrollback), and asked twice: a typing error nobody saw would
+		// lock its user out.
+		return readTyped(fd, env, prompt)
+	}
 	fmt.Fprint(os.Stderr, prompt)
 	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return "", fmt.Errorf("no password: set $%s or type it on standard input", env)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func readTyped(fd int, env, prompt string) (string, error) {
+	read := func(p string) (string, error) {
+		fmt.Fprint(os.Stderr, p)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("no password: set $%s or type it on standard input (%v)", env, err)
+		}
+		return string(b), nil
+	}
+	first, err := read(prompt)
+	if err != nil {
+		return "", err
+	}
+	again, err := read("Again: ")
+	if err != nil {
+		return "", err
+	}
+	if first != again {
+		return "", errors.New("the two passwords typed differ: nothing was changed")
+	}
+	return first, nil
 }
 
 // describe spells out a validation error's fields for the terminal.
