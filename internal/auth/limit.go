@@ -1,9 +1,32 @@
 package auth
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
+
+// AddressKey is what every per-address limit counts a client under: an
+// IPv4 address itself (an IPv4-mapped IPv6 address is one), an IPv6
+// address's /64. An IPv6 client holds at least a /64 and chooses the low
+// 64 bits itself (privacy addresses change them at will), so counting
+// each address apart would give it 2^64 quotas. Only the limits use it:
+// audit entries, sessions and logs keep the whole address. Anything that
+// is not an IP address (the CLI's "cli") is its own key.
+func AddressKey(remote string) string {
+	a, err := netip.ParseAddr(remote)
+	if err != nil {
+		return remote
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return remote
+	}
+	return p.String()
+}
 
 // Limiter counts failures per key (an address, an account) in a sliding
 // window and refuses once a key has failed too often. It is per process;

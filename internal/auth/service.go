@@ -18,7 +18,8 @@ import (
 )
 
 // Policy values. Lockout is stored with the account so it holds across
-// replicas; the per-address limits are per process. Failures are counted
+// replicas; the per-address limits are per process, and count an IPv6
+// client by its /64 (AddressKey). Failures are counted
 // per (account, address) pair, so that one user mistyping behind a shared
 // address (a border post behind one NAT) does not lock out its
 // colleagues; the whole address has a higher ceiling, which stops one
@@ -145,12 +146,13 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 // answer, so that a guessed password is not confirmed by a different one.
 func (s *Service) LoginWithCode(ctx context.Context, username, password, code, remote string) (string, *core.User, error) {
 	now := s.Now()
-	pair := pairKey(username, remote)
+	addr := AddressKey(remote)
+	pair := pairKey(username, addr)
 	// Each attempt takes its place in the limits before the password is
 	// checked (some 50 ms of argon2id), so that attempts sent together
 	// cannot all pass a count none of them has added to yet; one that
 	// turns out not to be a failure gives its places back.
-	addrSlot, wait := s.Addresses.Take(remote)
+	addrSlot, wait := s.Addresses.Take(addr)
 	if wait > 0 {
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
 		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins from this address (%d in %s)", MaxAddressFailures, AddressWindow), wait)
@@ -281,14 +283,14 @@ func countFailedLogin(tx core.Tx, id string, now time.Time) (bool, error) {
 	return tx.CountFailedLogin(id, MaxAccountFailures, now.Add(LockoutDuration))
 }
 
-// pairKey is the limiter key of a username tried from an address; the
-// username is bounded (usernames are at most 64 bytes) so that a flood of
-// long names cannot grow the limiter's memory.
-func pairKey(username, remote string) string {
+// pairKey is the limiter key of a username tried from an address (its
+// AddressKey); the username is bounded (usernames are at most 64 bytes)
+// so that a flood of long names cannot grow the limiter's memory.
+func pairKey(username, addr string) string {
 	if len(username) > 64 {
 		username = username[:64]
 	}
-	return remote + "\x00" + username
+	return addr + "\x00" + username
 }
 
 // rateLimited is the 429 a refused sign-in gets, saying when to retry.

@@ -24,7 +24,7 @@ type PublicQuery struct {
 	Nationality          string // alpha-2
 	AgeMin, AgeMax       int
 	SexID                string // M, F or U
-	ArrestWarrantCountry string // alpha-2
+	ArrestWarrantCountry string // alpha-2; Red Notices only
 	FreeText             string
 	Page, PerPage        int // 1-based page
 }
@@ -36,6 +36,12 @@ const MaxPublicScan = 100000
 // Public lists the public extracts matching q, a page of them and their
 // total. Anyone may ask; each row passes access.IsPublicExtract.
 func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]View, int, error) {
+	if q.ArrestWarrantCountry != "" && q.Type != TypeRed {
+		// warrantCountries falls back to the owner: on a Red Notice the
+		// country that issued the warrant, on any other the bureau that
+		// asked, which its public extract does not say.
+		return nil, 0, core.Invalid(core.FieldError{Field: "arrestWarrantCountryId", Reason: "is a filter of Red Notices only"})
+	}
 	if q.PerPage <= 0 {
 		q.PerPage = 20
 	}

@@ -100,6 +100,21 @@ var errPoW = func(code, reason string) error {
 	return core.Invalid(core.FieldError{Field: "pow", Reason: reason, Code: code})
 }
 
+// powUsed refuses a challenge already spent, which the store answers
+// with a conflict: mostly a form sent twice (a double click, a reload
+// that sends it again), whose browser shows only the second answer. It
+// stays a conflict but names the proof-of-work, so that the page says it
+// as its security check: the page it answers carries a fresh challenge,
+// and a reporter who never saw the first copy's receipt has no other way
+// to get one.
+func powUsed(err error) error {
+	if core.ErrorCode(err) != core.ECONFLICT {
+		return err
+	}
+	return &core.Error{Code: core.ECONFLICT, Message: "this proof-of-work challenge was already used: ask for a new one",
+		Fields: []core.FieldError{{Field: "pow", Reason: "the challenge was already used: ask for a new one", Code: "pow_retry"}}}
+}
+
 // check verifies the signature, freshness and work of a solution and
 // returns the nonce to record as used, with its expiry.
 func (p *PoW) check(challenge, counter string, now time.Time, noScript bool) (nonce string, expires time.Time, err error) {

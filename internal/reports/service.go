@@ -398,7 +398,7 @@ func (s *Service) submit(ctx context.Context, v core.Viewer, in Input, form bool
 	r.Indicators = Extract(r)
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := tx.UseNonce(nonce, expires, now); err != nil {
-			return err
+			return powUsed(err)
 		}
 		for range 5 {
 			if _, err := tx.GetReportByReceipt(r.Receipt); core.ErrorCode(err) == core.ENOTFOUND {

@@ -192,7 +192,15 @@ func (s *Server) publicList(w http.ResponseWriter, r *http.Request, v core.Viewe
 		bad("ageMax", "must be at least ageMin")
 	}
 	q.Page, q.PerPage = num("page", 1, 100000, 1), num("resultPerPage", 1, 160, 20)
-	q.Nationality, q.ArrestWarrantCountry = country("nationality"), country("arrestWarrantCountryId")
+	q.Nationality = country("nationality")
+	if q.Type == notices.TypeRed {
+		q.ArrestWarrantCountry = country("arrestWarrantCountryId")
+	} else if params.Get("arrestWarrantCountryId") != "" {
+		// Only a Red Notice rests on a warrant; another notice's would be
+		// its owner's country, and the bureau that asked for a missing
+		// person or a UN entry is not public.
+		bad("arrestWarrantCountryId", "is a parameter of /notices/v1/red only")
+	}
 	if sx := params.Get("sexId"); sx != "" {
 		if sx != "M" && sx != "F" && sx != "U" {
 			bad("sexId", "must be M, F or U")

@@ -7,17 +7,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 )
 
-// addressLimiter counts requests per address in one-minute windows.
+// addressLimiter counts requests per address in one-minute windows, an
+// IPv6 address by its /64 (auth.AddressKey, as the sign-in limits).
 type addressLimiter struct {
 	mu     sync.Mutex
 	window time.Time
 	counts map[string]int
 }
 
-func (l *addressLimiter) allow(addr string, limit int, now time.Time) (bool, time.Duration) {
+func (l *addressLimiter) allow(remote string, limit int, now time.Time) (bool, time.Duration) {
+	addr := auth.AddressKey(remote)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := now.Truncate(time.Minute)
@@ -31,9 +34,10 @@ func (l *addressLimiter) allow(addr string, limit int, now time.Time) (bool, tim
 	return true, 0
 }
 
-// blocked reports whether addr is over limit in the current window,
+// blocked reports whether remote is over limit in the current window,
 // without counting a request.
-func (l *addressLimiter) blocked(addr string, limit int, now time.Time) bool {
+func (l *addressLimiter) blocked(remote string, limit int, now time.Time) bool {
+	addr := auth.AddressKey(remote)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return now.Truncate(time.Minute).Equal(l.window) && l.counts[addr] >= limit

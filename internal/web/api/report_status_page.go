@@ -91,9 +91,16 @@ func (s *Server) reportStatusPost(w http.ResponseWriter, r *http.Request) {
 	v := core.Viewer{Remote: s.Remote(r)}
 	fail := func(err error) {
 		// The receipt is kept; the secret is typed again, never echoed.
-		d.Form = url.Values{"receipt": {r.PostFormValue("receipt")}}
+		// PostForm, not PostFormValue: a refusal must not read the body.
+		d.Form = url.Values{"receipt": {r.PostForm.Get("receipt")}}
 		d.refuse(err)
 		s.renderPage(w, statusOf(core.ErrorCode(err)), d)
+	}
+	// As on /report/status/add, a blocked address is refused before its
+	// form is read.
+	if s.followBlocked(v) {
+		fail(s.followAllowed(w, v))
+		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxLookupBody)
 	if err := r.ParseForm(); err != nil {
@@ -102,10 +109,6 @@ func (s *Server) reportStatusPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := CheckForm(r); err != nil {
 		fail(err)
-		return
-	}
-	if s.followBlocked(v) {
-		fail(s.followAllowed(w, v))
 		return
 	}
 	secret := r.PostFormValue("secret")
@@ -150,20 +153,36 @@ func (s *Server) reportStatusAdd(w http.ResponseWriter, r *http.Request) {
 	v := core.Viewer{Remote: s.Remote(r)}
 	receipt, secret := "", ""
 	fail := func(err error) {
-		d.refuseFields(err, statusFields)
 		d.Reattach = fileNames(r, "files")
-		if core.ErrorCode(err) != core.ENOTFOUND && receipt != "" {
+		if code := core.ErrorCode(err); code != core.ENOTFOUND && code != core.ERATELIMIT && receipt != "" {
 			// Show the report again, with the text kept, if the receipt
-			// and secret open it (a read, audited as such).
+			// and secret open it (a read, audited as such). The service
+			// checks the text before the secret, so this may be the
+			// secret's first try: a failed one counts as any failed
+			// follow-up, and an address over its limits tries none.
 			if f, ferr := s.Reports.Follow(r.Context(), v, receipt, secret); ferr == nil {
 				d.Follow, d.Secret = f, secret
 				d.Form = url.Values{"text": {r.FormValue("text")}}
+			} else if lerr := s.followFailed(w, v, ferr); core.ErrorCode(lerr) == core.ERATELIMIT {
+				err = lerr
 			}
 		}
+		d.refuseFields(err, statusFields)
 		if d.Follow == nil {
 			d.Form = url.Values{"receipt": {receipt}}
 		}
 		s.renderPage(w, statusOf(core.ErrorCode(err)), d)
+	}
+	// The limits depend on the address alone: a blocked address is
+	// refused before its body is read (up to MaxReportBody, spooled to
+	// disk past 8 MiB), as on /report.
+	if s.followBlocked(v) {
+		fail(s.followAllowed(w, v))
+		return
+	}
+	if err := s.rateAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports and additions"); err != nil {
+		fail(err)
+		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxReportBody)
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
@@ -175,14 +194,6 @@ func (s *Server) reportStatusAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	receipt, secret = r.FormValue("receipt"), r.FormValue("secret")
-	if s.followBlocked(v) {
-		fail(s.followAllowed(w, v))
-		return
-	}
-	if err := s.rateAllowed(w, &s.reportLimit, v, orDefault(s.ReportRate, DefaultReportRate), "reports and additions"); err != nil {
-		fail(err)
-		return
-	}
 	var in reports.AddInput
 	in.Text = r.FormValue("text")
 	if r.MultipartForm != nil {
