@@ -65,6 +65,20 @@ type Tx interface {
 	AccreditationTx
 	FederationTx
 	SavepointTx
+	LockTx
+}
+
+// LockTx serialises transactions that check something before they write
+// it where no row stands for the check to lock (a limit counted over many
+// rows, a thing that does not exist yet). On PostgreSQL, two transactions
+// that each read then write would otherwise both pass the check; on SQLite
+// the one writer already serialises them.
+type LockTx interface {
+	// LockName holds the lock called name until the transaction ends;
+	// another transaction locking the same name waits for it. Names are
+	// kept: derive them from a bounded set (a bureau, an agreement, a hash
+	// bucket), not from every value seen.
+	LockName(name string) error
 }
 
 // SavepointTx undoes part of a transaction. Savepoint runs fn; if fn

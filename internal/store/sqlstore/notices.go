@@ -195,6 +195,13 @@ func (t *tx) LockNoticeType(typ string) error {
 	return err
 }
 
+// LockName moves a counter of that name: the row stays locked until the
+// transaction ends.
+func (t *tx) LockName(name string) error {
+	_, err := t.nextCreated("lock:" + name)
+	return err
+}
+
 func (t *tx) LockNotice(id string) error {
 	// FOR UPDATE on PostgreSQL; on SQLite the transaction already holds the
 	// one writer's lock, so the read only confirms the row is there.
