@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"slices"
 	"sort"
@@ -278,7 +279,14 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 			key := dedupKey(v.Bureau, m.RecordID, sg.Type, sg.Subject, place)
 			h, err := s.repeatKnown(g, key, since, now)
 			if h == nil && err == nil {
-				if h, err = tx.OpenHit(key, since); err == nil {
+				// Where no hit holds the key yet there is no row to lock:
+				// replicas seeing this sighting at once would each make a
+				// hit. The key's lock makes them take turns, so that the
+				// second finds the first's hit and folds into it.
+				if err = tx.LockName(keyLock("hit", key)); err == nil {
+					h, err = tx.OpenHit(key, since)
+				}
+				if err == nil {
 					h = repeated(h, now)
 					if err := tx.UpdateHit(h); err != nil {
 						return nil, err
@@ -333,6 +341,11 @@ func (s *Service) record(g *groupTx, v core.Viewer, sightings []Sighting, now ti
 func (s *Service) probe(g *groupTx, v core.Viewer, rec *core.Record, sg Sighting, now time.Time) (bool, error) {
 	window, warn, limit := s.probing()
 	sum := sha256.Sum256([]byte(sg.Type + "\x00" + sg.Subject))
+	// Counted one screening after another, on every replica: a variant
+	// another transaction has not committed yet would not be counted.
+	if err := g.tx.LockName(keyLock("probe", v.Bureau+"\x00"+rec.ID)); err != nil {
+		return false, err
+	}
 	n, err := g.tx.NoteProbe(v.Bureau, rec.ID, hex.EncodeToString(sum[:16]), now, now.Add(-window))
 	if err != nil || n < warn {
 		return false, err
@@ -345,6 +358,17 @@ func (s *Service) probe(g *groupTx, v core.Viewer, rec *core.Record, sg Sighting
 	g.entries = append(g.entries, e)
 	return withheld, nil
 }
+
+// keyLock is the name of the lock that serialises the transactions about
+// key: one of lockBuckets per kind, so that the names stay few (two keys
+// may share a lock, and then wait for each other for nothing worse).
+func keyLock(kind, key string) string {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return fmt.Sprintf("%s:%d", kind, h.Sum32()%lockBuckets)
+}
+
+const lockBuckets = 1024
 
 // Probing is what a hit.probing event tells the owner.
 type Probing struct {
