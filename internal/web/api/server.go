@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"github.com/manara-hub/manara/internal/agreements"
 	"log/slog"
 	"net"
@@ -138,7 +139,11 @@ type Server struct {
 	registry    *prometheus.Registry // process metrics: open to anyone
 	dataMetrics *prometheus.Registry // what describes the data: admin key or metrics token
 	requests    *prometheus.CounterVec
-	latency     *prometheus.HistogramVec
+	// denials counts refused credentials per address, so that a flood of
+	// bad keys cannot write the audit log without end (see auditDenial).
+	denials   *auth.Limiter
+	unaudited prometheus.Counter
+	latency   *prometheus.HistogramVec
 }
 
 // handler serves one authenticated route.
@@ -182,7 +187,10 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "manara_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "manara_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
-	s.registry.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.denials = auth.NewLimiter(MaxAuditedDenials, DenialWindow)
+	s.unaudited = prometheus.NewCounter(prometheus.CounterOpts{Name: "manara_auth_denials_unaudited_total",
+		Help: "Refused credentials answered but not audited one by one: past MaxAuditedDenials from one address in the window."})
+	s.registry.MustRegister(s.requests, s.latency, s.unaudited, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The store's size counts records the caller may not see: it is not
 	// for anonymous eyes (see metrics).
 	s.dataMetrics.MustRegister(federationCollector{s})
@@ -435,13 +443,37 @@ func (s *Server) resolve(ctx context.Context, c credential, remote string) (core
 	return s.Auth.SessionViewer(ctx, c.session, remote)
 }
 
-// auditDenial records a refused authentication: every denial is audited.
+// MaxAuditedDenials refused credentials from one address (an IPv6 /64)
+// are audited one by one in DenialWindow. Past them a refusal is answered
+// as before, and counted (manara_auth_denials_unaudited_total) rather than
+// written: each entry is a write to the store, and a client sending bad
+// keys without end would otherwise fill the log and take the writer's
+// time from everyone. The refusal that reaches the limit says so in the
+// log. Valid credentials from the same address are not held back: a
+// border post behind one address keeps working beside a broken device.
+const (
+	MaxAuditedDenials = 100
+	DenialWindow      = 15 * time.Minute
+)
+
+// auditDenial records a refused authentication, up to MaxAuditedDenials
+// from an address in DenialWindow.
 func (s *Server) auditDenial(r *http.Request, rt route, err error) {
 	if core.ErrorCode(err) != core.EUNAUTHORIZED && core.ErrorCode(err) != core.EFORBIDDEN {
 		return
 	}
-	e := audit.Entry(core.Viewer{Remote: s.Remote(r)}, "auth.denied", audit.Denied)
+	remote := s.Remote(r)
+	key := auth.AddressKey(remote)
+	if _, wait := s.denials.Take(key); wait > 0 {
+		s.unaudited.Inc()
+		return
+	}
+	e := audit.Entry(core.Viewer{Remote: remote}, "auth.denied", audit.Denied)
 	e.Query = rt.Method + " " + rt.Path + ": " + core.ErrorMessage(err)
+	if !s.denials.Allowed(key) {
+		e.Query += fmt.Sprintf("; refusal %d from this address within %s: further ones are answered but not audited one by one until the window has room",
+			MaxAuditedDenials, DenialWindow)
+	}
 	audit.Record(r.Context(), s.Store, e)
 }
 
