@@ -595,6 +595,11 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, lang, name stri
 		if err != nil {
 			return err
 		}
+		// Uploads to one agreement take turns: each counts the documents
+		// the others committed, so the limit holds on PostgreSQL too.
+		if err := tx.LockName("agreement_documents:" + a.ID); err != nil {
+			return err
+		}
 		docs, err := tx.AgreementDocuments(id)
 		if err != nil {
 			return err

@@ -541,6 +541,12 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 	mutate func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error)) (*View, error) {
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		// Locked before anything is read, as the housekeeping job locks
+		// it (ExpireDue): the workflow row is written back whole, so a
+		// change and a pass running together would each undo the other's.
+		if err := tx.LockNotice(id); err != nil {
+			return loadError(err)
+		}
 		n, r, err := load(tx, v, id)
 		if err != nil {
 			return err
@@ -953,22 +959,37 @@ func (s *Service) Versions(ctx context.Context, v core.Viewer, id string) ([]cor
 // ExpireDue expires published notices past their expiry (they leave
 // screening at once) and tells owners of those expiring within
 // ExpiringWarning. It returns how many it expired and warned of.
+//
+// Every replica runs it, so passes overlap, and with the owner's changes
+// too: each notice listed is locked and read again before anything is
+// decided, and one whose row has moved on since it was listed (expired or
+// warned by another pass, cancelled, extended) is left as it now stands.
 func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error) {
 	sys := core.Viewer{System: true}
-	expired, err = s.inBatches(ctx, func(tx core.Tx) (int, error) {
+	expired, err = s.inBatches(ctx, func(tx core.Tx) (int, int, error) {
 		now := s.now()
 		rows, err := tx.NoticesDue(now, false, batchSize)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
+		done := 0
 		for _, row := range rows {
-			n, r := row.Notice, row.Record
+			n, r, err := relock(tx, row.Notice.ID)
+			if err != nil {
+				return 0, 0, err
+			}
+			// Left alone unless still what NoticesDue lists: expired or
+			// ended by another, or extended, since.
+			if n == nil || n.State != core.NoticePublished || n.ExpiresAt == nil || !n.ExpiresAt.Before(now) {
+				continue
+			}
+			done++
 			if r.Status == core.StatusCancelled {
 				// Ended through its record (the UN import withdrew it):
 				// bring the workflow in step, nothing to announce.
 				n.State, n.EndReason, n.UpdatedAt = core.NoticeCancelled, r.StatusReason, now
 				if err := tx.UpdateNotice(n); err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 				continue
 			}
@@ -978,69 +999,104 @@ func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error
 				r.Version++
 				r.UpdatedAt, r.UpdatedBy = now, "system:notices"
 				if err := tx.UpdateRecord(r); err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 			}
 			if err := tx.UpdateNotice(n); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if err := tx.InsertEvent(ended(EventExpired, n, r, now)); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if err := audit.Append(tx, audit.Entry(sys, "notice.expire", audit.OK, n.ID)); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
-		return len(rows), nil
+		return done, len(rows), nil
 	}, s.changed)
 	if err != nil {
 		return expired, warned, err
 	}
-	warned, err = s.inBatches(ctx, func(tx core.Tx) (int, error) {
+	warned, err = s.inBatches(ctx, func(tx core.Tx) (int, int, error) {
 		now := s.now()
-		rows, err := tx.NoticesDue(now.Add(s.ExpiringWarning), true, batchSize)
+		until := now.Add(s.ExpiringWarning)
+		rows, err := tx.NoticesDue(until, true, batchSize)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
+		done := 0
 		for _, row := range rows {
-			n, r := row.Notice, row.Record
+			n, r, err := relock(tx, row.Notice.ID)
+			if err != nil {
+				return 0, 0, err
+			}
+			// Left alone unless still what NoticesDue lists: warned by
+			// another pass, ended or extended since.
+			if n == nil || n.State != core.NoticePublished || n.ExpiringSent || n.ExpiresAt == nil || !n.ExpiresAt.Before(until) {
+				continue
+			}
+			done++
 			n.ExpiringSent, n.UpdatedAt = true, now
 			if err := tx.UpdateNotice(n); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if err := tx.InsertEvent(event(EventExpiring, n, r, now, []string{r.Owner}, map[string]any{"expires_at": n.ExpiresAt})); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
-		return len(rows), nil
+		return done, len(rows), nil
 	}, nil)
 	return expired, warned, err
+}
+
+// relock locks a notice's workflow row and reads it and its record again,
+// as they stand once no other change of the notice is under way (on
+// PostgreSQL, each statement after the lock sees what committed before
+// it). A notice no longer there is nil.
+func relock(tx core.Tx, id string) (*core.Notice, *core.Record, error) {
+	if err := tx.LockNotice(id); err != nil {
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return nil, nil, nil
+		}
+		return nil, nil, err
+	}
+	n, err := tx.GetNotice(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := tx.GetRecord(id)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, nil, nil
+	}
+	return n, r, err
 }
 
 // batchSize is how many rows one transaction of ExpireDue or Adopt takes.
 const batchSize = 200
 
 // inBatches runs batch in its own transaction again and again until it
-// does fewer than batchSize rows, and returns how many it did in all
-// (those of committed transactions). after, if set, is called after each
-// committed batch that did any.
-func (s *Service) inBatches(ctx context.Context, batch func(tx core.Tx) (int, error), after func()) (int, error) {
+// reads fewer than batchSize rows, and returns how many it did in all
+// (those of committed transactions). batch returns how many rows it did
+// and how many it read: a row read and left as it stands (another replica
+// did it) no longer matches, so the next batch reads past it. after, if
+// set, is called after each committed batch that did any.
+func (s *Service) inBatches(ctx context.Context, batch func(tx core.Tx) (done, read int, err error), after func()) (int, error) {
 	total := 0
 	for {
-		var n int
+		var done, read int
 		err := s.Store.Update(ctx, func(tx core.Tx) error {
 			var err error
-			n, err = batch(tx)
+			done, read, err = batch(tx)
 			return err
 		})
 		if err != nil {
 			return total, err
 		}
-		total += n
-		if n > 0 && after != nil {
+		total += done
+		if done > 0 && after != nil {
 			after()
 		}
-		if n < batchSize {
+		if read < batchSize {
 			return total, nil
 		}
 	}
@@ -1052,10 +1108,10 @@ func (s *Service) inBatches(ctx context.Context, batch func(tx core.Tx) (int, er
 // idempotent; call it after imports and at start.
 func (s *Service) Adopt(ctx context.Context) (int, error) {
 	sys := core.Viewer{System: true}
-	return s.inBatches(ctx, func(tx core.Tx) (int, error) {
+	return s.inBatches(ctx, func(tx core.Tx) (int, int, error) {
 		rs, err := tx.UnadoptedNotices(batchSize)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		for _, r := range rs {
 			var d struct {
@@ -1078,22 +1134,22 @@ func (s *Service) Adopt(ctx context.Context) (int, error) {
 			}
 			if n.State != core.NoticeDraft {
 				if n.EntityID, err = entityID(tx, r.CreatedAt.Year()); err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 				published, expires := r.CreatedAt, r.RetainUntil
 				n.PublishedAt, n.ExpiresAt = &published, &expires
 			}
 			if err := tx.InsertNotice(n); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: 1, At: r.UpdatedAt, By: r.UpdatedBy, Bureau: r.Owner,
 				Reason: "imported", State: n.State, Releasability: r.Releasability, Data: r.Data}); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if err := audit.Append(tx, audit.Entry(sys, "notice.adopt", audit.OK, r.ID)); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
-		return len(rs), nil
+		return len(rs), len(rs), nil
 	}, nil)
 }

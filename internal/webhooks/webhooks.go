@@ -174,6 +174,11 @@ func (s *Service) Register(ctx context.Context, v core.Viewer, in Registration) 
 	w := &core.Webhook{ID: uuid.Must(uuid.NewV7()).String(), Bureau: v.Bureau, URL: u.String(), Events: slices.Compact(evs),
 		Secret: secret, CreatedBy: v.ActorName(), CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
+		// A bureau's registrations take turns: each counts the webhooks
+		// the others committed, so the limit holds on PostgreSQL too.
+		if err := tx.LockName("webhooks:" + v.Bureau); err != nil {
+			return err
+		}
 		existing, err := tx.ListWebhooks(v.Bureau)
 		if err != nil {
 			return err
