@@ -189,7 +189,7 @@ func CancelTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*c
 	if err := checkReason("reason", reason, true); err != nil {
 		return nil, err
 	}
-	n, r, err := load(tx, v, id)
+	n, r, err := lockedLoad(tx, v, id)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func ChangeTx(tx core.Tx, v core.Viewer, in Snapshot, reason string, now time.Ti
 	if in.Record == nil || in.Notice == nil || in.Record.ID == "" || in.Record.ID != in.Notice.ID {
 		return nil, core.Invalid(core.FieldError{Field: "payload", Reason: "must hold the notice's record and workflow, with the same id"})
 	}
-	n, r, err := load(tx, v, in.Record.ID)
+	n, r, err := lockedLoad(tx, v, in.Record.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func ExtendTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*c
 	if err := checkReason("reason", reason, true); err != nil {
 		return nil, err
 	}
-	n, r, err := load(tx, v, id)
+	n, r, err := lockedLoad(tx, v, id)
 	if err != nil {
 		return nil, err
 	}

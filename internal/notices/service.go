@@ -377,6 +377,17 @@ func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core
 
 // load reads a notice and its record in tx, with the access decision: a
 // notice v may not see is not found.
+// lockedLoad is load of a notice about to be changed: its workflow row is
+// locked first, as the housekeeping job locks it (ExpireDue). The row is
+// written back whole, so a change and a pass running together would each
+// undo the other's.
+func lockedLoad(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, error) {
+	if err := tx.LockNotice(id); err != nil {
+		return nil, nil, loadError(err)
+	}
+	return load(tx, v, id)
+}
+
 func load(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, error) {
 	r, err := tx.GetRecord(id)
 	if err != nil {
@@ -541,13 +552,7 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 	mutate func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error)) (*View, error) {
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		// Locked before anything is read, as the housekeeping job locks
-		// it (ExpireDue): the workflow row is written back whole, so a
-		// change and a pass running together would each undo the other's.
-		if err := tx.LockNotice(id); err != nil {
-			return loadError(err)
-		}
-		n, r, err := load(tx, v, id)
+		n, r, err := lockedLoad(tx, v, id)
 		if err != nil {
 			return err
 		}
