@@ -38,7 +38,11 @@ type Peer struct {
 	// that was applied: the next one must be RecvSeq+1.
 	RecvSeq   int64      `json:"recv_seq"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
-	Version   int64      `json:"version"`
+	// RevokedKeys are every key of this peer's that was revoked: a key
+	// once revoked (leaked) is never trusted again, whoever presents it
+	// with a new token.
+	RevokedKeys []string `json:"revoked_keys,omitempty"`
+	Version     int64    `json:"version"`
 }
 
 // EnrolmentToken lets one node enrol once, for one bureau. Only the hash

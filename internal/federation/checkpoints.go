@@ -393,9 +393,15 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 	if err != nil {
 		return nil, err
 	}
-	// The peer's entries about this side, page by page.
+	// The peer's entries about this side, page by page. The cursor moves
+	// past every entry the peer answered with, proven or not, and a page
+	// must move it: a peer whose entries do not prove (a rewritten log),
+	// or that answers the same page again, is a problem to report, not a
+	// page to ask for again. A checkpoint of Size entries holds at most
+	// Size/maxProofEntries+1 pages.
 	logged := map[string][]core.AuditEntry{} // message id → the peer's entries naming it
 	var after int64
+	maxPages := int(held.Size/maxProofEntries) + 1
 	for page := 0; ; page++ {
 		ans, err := s.askProofs(ctx, peer, proofQuery{Size: held.Size, After: after, Limit: maxProofEntries})
 		if err != nil {
@@ -417,10 +423,13 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 				out.Current = c.Size
 			}
 		}
+		last := after // the largest entry number of the page
 		for _, pe := range ans.Entries {
 			e := pe.Entry
 			proof, err := parseHashes(pe.Proof)
-			if err != nil || e.Seq < 1 || e.Seq > held.Size || e.Seq <= after ||
+			inOrder := e.Seq > last
+			last = max(last, e.Seq)
+			if err != nil || e.Seq < 1 || e.Seq > held.Size || !inOrder ||
 				tlog.CheckRecord(proof, held.Size, heldRoot, e.Seq-1, audit.LeafHash(&e)) != nil {
 				problem("the peer's audit entry %d is not in its checkpoint of %d entries: rewritten", e.Seq, held.Size)
 				continue
@@ -430,7 +439,6 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 				continue
 			}
 			out.Entries++
-			after = e.Seq
 			if id := loggedMessage(e.Query); id != "" {
 				logged[id] = append(logged[id], e)
 			}
@@ -438,6 +446,16 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 		if !ans.More || len(ans.Entries) == 0 {
 			break
 		}
+		if last <= after {
+			problem("the peer answered entries after %d with none past it, and more to come: the verification stops there", after)
+			break
+		}
+		if page+1 >= maxPages {
+			problem("the peer has more entries about this process than its checkpoint of %d entries can hold (%d pages of %d): the verification stops there",
+				held.Size, maxPages, maxProofEntries)
+			break
+		}
+		after = last
 	}
 	// What this side sent and received before the checkpoint was made
 	// must be there, as this side recorded it.

@@ -83,10 +83,15 @@ func federated(e *core.Event) bool {
 
 // fanDown queues snap's notice for every node it is released to, as the
 // access decision says for that node's bureau, and a withdrawal for every
-// node that had it and no longer may.
+// node that had it and no longer may. A revoked node's queue is kept too:
+// revocation holds back delivery (deliverAll), not the bookkeeping, so a
+// node enrolled again hears, in order, every change made meanwhile — a
+// notice narrowed away from it or cancelled is withdrawn there. (The
+// event cursor moves past each event once; a change not queued now would
+// never be.)
 func (s *Service) fanDown(tx core.Tx, peers []*core.Peer, snap *notices.Snapshot, now time.Time) error {
 	for _, p := range peers {
-		if p.Role != core.FedRoleNode || p.State != core.PeerActive {
+		if p.Role != core.FedRoleNode {
 			continue
 		}
 		if err := s.offer(tx, p, snap, now); err != nil {

@@ -22,7 +22,8 @@ type hitPayload struct {
 // fanHit queues a new hit for the owner's side: at a node, one its own
 // screening made on a record another bureau owns (a notice the hub
 // circulated to it), up to the hub; at the hub, any hit on the data of a
-// bureau that has a node, down to that node.
+// bureau that has a node, down to that node — revoked or not, as fanDown:
+// its owner hears of it once the node is enrolled again.
 func (s *Service) fanHit(tx core.Tx, peers []*core.Peer, e *core.Event, now time.Time) error {
 	h, err := tx.GetHit(e.Subject)
 	if core.ErrorCode(err) == core.ENOTFOUND {
@@ -31,9 +32,6 @@ func (s *Service) fanHit(tx core.Tx, peers []*core.Peer, e *core.Event, now time
 		return err
 	}
 	for _, p := range peers {
-		if p.State != core.PeerActive {
-			continue
-		}
 		switch {
 		case s.Role == core.FedRoleNode && p.ID == core.PeerHub && h.Owner != s.Bureau && h.Searcher == s.Bureau:
 			// Our screening hit another bureau's data: up to the hub.
@@ -121,8 +119,10 @@ func (s *Service) applyHit(tx core.Tx, p *core.Peer, b *Bundle, now time.Time) (
 		return 0, err
 	}
 	if s.Role == core.FedRoleHub {
+		// Queued for the owner's node even while it is revoked (held
+		// until it enrols again), as fanHit does.
 		owner, err := tx.GetPeer(h.Owner, false)
-		if err == nil && owner.Role == core.FedRoleNode && owner.State == core.PeerActive {
+		if err == nil && owner.Role == core.FedRoleNode {
 			if err := s.enqueueHit(tx, owner.ID, h, now); err != nil {
 				return 0, err
 			}

@@ -36,11 +36,12 @@ func hitImported(h *core.Hit) bool { return h.DedupKey == "federated:"+h.ID }
 
 // hitPeers is who, among peers, keeps a copy of h: at a node, the hub if
 // the hit went up to it or came down from it; at the hub, the owner's and
-// the searcher's nodes that it was sent to or came from.
+// the searcher's nodes that it was sent to or came from. A revoked peer
+// is among them: its steps wait in its queue, as fanDown's notices do.
 func (s *Service) hitPeers(tx core.Tx, peers []*core.Peer, h *core.Hit) ([]*core.Peer, error) {
 	var out []*core.Peer
 	for _, p := range peers {
-		if p.State != core.PeerActive || p.ID == s.Self() {
+		if p.ID == s.Self() {
 			continue
 		}
 		switch {

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -201,6 +202,12 @@ type EnrolRequest struct {
 	PublicKey       string `json:"public_key"`
 	URL             string `json:"url"`
 	OffersScreening bool   `json:"offers_screening"`
+	// RecvSeq and SentSeq are where the node stands with the hub: the
+	// last of the hub's messages it applied and the last it queued for
+	// the hub (0 and 0 for a node that never enrolled). Absent (a node
+	// of an earlier version), they are not checked.
+	RecvSeq *int64 `json:"recv_seq,omitempty"`
+	SentSeq *int64 `json:"sent_seq,omitempty"`
 }
 
 // EnrolAnswer is the hub's answer: its own key.
@@ -211,7 +218,8 @@ type EnrolAnswer struct {
 
 // Enrol takes a node in at the hub: its token must be unused, unexpired
 // and issued for the bureau it claims. A bureau enrolled before (a node
-// rebuilt, or whose key was revoked) gets its new key; its outbox goes on.
+// rebuilt, or whose key was revoked) gets its new key, never one revoked
+// before (refused, audited); its outbox goes on.
 func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*EnrolAnswer, error) {
 	const action = "federation.enrol"
 	v := core.Viewer{Remote: remote, Bureau: strings.ToUpper(strings.TrimSpace(in.Bureau))}
@@ -228,9 +236,13 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 	if !ok || len(id) > maxIDLength || len(secret) != 64 {
 		return fail(core.Errorf(core.EUNAUTHORIZED, "the enrolment token is malformed: ask the hub's administrator for a new one"))
 	}
-	if _, err := ParsePublicKey(in.PublicKey); err != nil {
+	pub, err := ParsePublicKey(in.PublicKey)
+	if err != nil {
 		return fail(err)
 	}
+	// Kept and compared in one spelling: base64 lets a few strings decode
+	// to the same key, and a revoked key must not come back in another.
+	in.PublicKey = PublicKeyString(pub)
 	u, err := url.Parse(in.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(in.URL) > 500 {
 		return fail(invalid("url", "must be the node's base URL, http(s)://host[:port], where the hub delivers"))
@@ -264,7 +276,15 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 			}
 		case err != nil:
 			return err
+		case revokedKey(p, in.PublicKey):
+			// Whoever holds a leaked key may hold a token too (the one
+			// issued for the rebuilt node): the key revoked stays so.
+			return core.Errorf(core.EFORBIDDEN, "this key was revoked for %s's node: a node whose key was revoked enrols with a new one "+
+				"(delete its federation key file and start it again with the token, which is still unused)", et.Bureau)
 		default:
+			if err := s.sameSequence(tx, p, in); err != nil {
+				return err
+			}
 			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, strings.TrimRight(in.URL, "/"), core.PeerActive, in.OffersScreening, &now
 			p.EnrolledAt, p.RevokedAt = now, nil
 			p.Version++
@@ -287,13 +307,86 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 	return &EnrolAnswer{Hub: core.PeerHub, PublicKey: s.PublicKey()}, nil
 }
 
+// sameSequence refuses a node that enrols again behind what the hub
+// exchanged with it: one that applied fewer of the hub's messages than
+// the hub delivered to it, or numbers its own below what the hub applied
+// from it, lost its store (rebuilt from nothing, or restored from an
+// older copy). Taken back, it would never catch up: the hub's next
+// message would be out of order for ever, the backfill would find every
+// notice already sent, and its own first messages would be taken for
+// duplicates and dropped. A rebuilt node keeps its store.
+func (s *Service) sameSequence(tx core.Tx, p *core.Peer, in EnrolRequest) error {
+	if in.RecvSeq == nil || in.SentSeq == nil {
+		return nil
+	}
+	lag, err := tx.FedLag(p.ID)
+	if err != nil {
+		return err
+	}
+	// Delivery is in order: what is still pending is the queue's tail.
+	delivered := lag.LastSeq - lag.Pending
+	if *in.RecvSeq >= delivered && *in.SentSeq >= p.RecvSeq {
+		return nil
+	}
+	return core.Errorf(core.ECONFLICT, "%s's node has applied the hub's messages up to #%d and numbered its own up to #%d, but the hub delivered it "+
+		"up to #%d and applied from it up to #%d: the node lost its store (rebuilt from nothing, or restored from an older copy). "+
+		"A node is rebuilt with its store kept as it was (docs/federation.md, \"A compromised node\"); starting one from nothing "+
+		"in place of an enrolled node is not supported. The token is still unused",
+		p.Bureau, *in.RecvSeq, *in.SentSeq, delivered, p.RecvSeq)
+}
+
+// revokedKey reports whether key (in PublicKeyString's spelling) was
+// revoked for p: one of its revoked keys, or its key now if p is revoked
+// (a peer revoked before its revoked keys were kept).
+func revokedKey(p *core.Peer, key string) bool {
+	if p.State == core.PeerRevoked && canonicalKey(p.PublicKey) == key {
+		return true
+	}
+	for _, k := range p.RevokedKeys {
+		if canonicalKey(k) == key {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalKey is a stored key in PublicKeyString's spelling (as is, if
+// it does not parse).
+func canonicalKey(k string) string {
+	if pub, err := ParsePublicKey(k); err == nil {
+		return PublicKeyString(pub)
+	}
+	return k
+}
+
 // EnrolWithHub enrols this node at the hub (hubURL) with token, telling
 // it where to deliver (selfURL), and keeps the hub's key.
 func (s *Service) EnrolWithHub(ctx context.Context, hubURL, token, selfURL string, offersScreening bool) error {
 	if s.Role != core.FedRoleNode {
 		return fmt.Errorf("only a node enrols with a hub")
 	}
-	body, _ := json.Marshal(EnrolRequest{Token: token, Bureau: s.Bureau, PublicKey: s.PublicKey(), URL: selfURL, OffersScreening: offersScreening})
+	// Where this node stands with the hub, which refuses a node that
+	// enrols again behind it (a store lost).
+	var recv, sent int64
+	if err := s.Store.View(ctx, func(tx core.Tx) error {
+		lag, err := tx.FedLag(core.PeerHub)
+		if err != nil {
+			return err
+		}
+		sent = lag.LastSeq
+		p, err := tx.GetPeer(core.PeerHub, false)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		recv = p.RecvSeq
+		return nil
+	}); err != nil {
+		return err
+	}
+	body, _ := json.Marshal(EnrolRequest{Token: token, Bureau: s.Bureau, PublicKey: s.PublicKey(), URL: selfURL, OffersScreening: offersScreening,
+		RecvSeq: &recv, SentSeq: &sent})
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	raw, err := s.post(ctx, strings.TrimRight(hubURL, "/")+PathEnrol, bytes.NewReader(body), 64<<10)
@@ -366,6 +459,11 @@ func (s *Service) Revoke(ctx context.Context, v core.Viewer, id, reason string) 
 		}
 		now := s.now()
 		p.State, p.RevokedAt = core.PeerRevoked, &now
+		// The key is what is no longer trusted, not only the link: it
+		// is kept so that no enrolment takes it back.
+		if k := canonicalKey(p.PublicKey); !slices.Contains(p.RevokedKeys, k) {
+			p.RevokedKeys = append(p.RevokedKeys, k)
+		}
 		p.Version++
 		if err := tx.UpdatePeer(p); err != nil {
 			return err

@@ -15,7 +15,8 @@ func federationSchemas() obj {
 		"type": str(""), "reason": str(""), "at": dateTime}}
 	peer := obj{"type": "object", "properties": obj{"id": str("a node's bureau, or hub"), "role": enum([]string{core.FedRoleHub, core.FedRoleNode}),
 		"bureau": str(""), "public_key": str("ed25519:base64"), "url": str(""), "state": enum([]string{core.PeerActive, core.PeerRevoked}),
-		"offers_screening": boolean, "enrolled_at": dateTime, "last_contact": dateTime, "recv_seq": integer, "revoked_at": dateTime, "version": integer}}
+		"offers_screening": boolean, "enrolled_at": dateTime, "last_contact": dateTime, "recv_seq": integer, "revoked_at": dateTime,
+		"revoked_keys": list(str("ed25519:base64 of a key revoked: never taken back at enrolment")), "version": integer}}
 	peerState := obj{"allOf": []any{peer, obj{"type": "object", "properties": obj{"pending": integer, "oldest_pending_since": dateTime, "refused": integer,
 		"last_seq": integer, "lag_seconds": obj{"type": "number"}, "recent_refusals": list(refusal)}}}}
 	return obj{
@@ -25,7 +26,9 @@ func federationSchemas() obj {
 			"id": str(""), "bureau": str(""), "created_at": dateTime, "expires_at": dateTime}},
 		"FederationEnrolInput": object([]string{"token", "bureau", "public_key", "url"}, obj{"token": str("the one-time enrolment token"),
 			"bureau": str("the node's bureau: must be the one the token was issued for"), "public_key": str("ed25519:base64 of the node's identity key"),
-			"url": str("the node's base URL, where the hub delivers"), "offers_screening": boolean}),
+			"url": str("the node's base URL, where the hub delivers"), "offers_screening": boolean,
+			"recv_seq": obj{"type": "integer", "description": "the last of the hub's messages the node applied (0 for a new node); a node behind what the hub delivered to it is refused (409: it lost its store)"},
+			"sent_seq": obj{"type": "integer", "description": "the last message the node queued for the hub (0 for a new node); a node behind what the hub applied from it is refused (409)"}}),
 		"FederationEnrolAnswer": obj{"type": "object", "properties": obj{"hub": str("hub"), "public_key": str("ed25519:base64 of the hub's identity key")}},
 		"FederationEnvelope": object([]string{"bundle", "signature"}, obj{
 			"bundle": obj{"type": "object", "description": "canonical JSON (keys sorted); always carries origin, to, message_id, seq, type, object_id, object_version, owner, releasability, caveats, created_at, payload; at most " + "2 MiB" + " bytes in all",
