@@ -160,11 +160,12 @@ func (s *Service) ImportCSV(ctx context.Context, v core.Viewer, gid string, r io
 	if err != nil {
 		return nil, s.refuse(ctx, v, "accreditation.import", err, g.ID)
 	}
-	as, err := validate(ins, func(i int) string { return fmt.Sprintf("lines[%d]", lines[i]) })
+	prefix := func(i int) string { return fmt.Sprintf("lines[%d]", lines[i]) }
+	as, err := validate(ins, prefix)
 	if err != nil {
 		return nil, s.refuse(ctx, v, "accreditation.import", err, g.ID)
 	}
-	return s.store(ctx, v, g, as, "csv")
+	return s.store(ctx, v, g, as, "csv", prefix)
 }
 
 // ImportJSON imports a JSON list into gathering gid.
@@ -173,11 +174,12 @@ func (s *Service) ImportJSON(ctx context.Context, v core.Viewer, gid string, in 
 	if err != nil {
 		return nil, err
 	}
-	as, err := validate(in.Participants, func(i int) string { return fmt.Sprintf("participants[%d]", i) })
+	prefix := func(i int) string { return fmt.Sprintf("participants[%d]", i) }
+	as, err := validate(in.Participants, prefix)
 	if err != nil {
 		return nil, s.refuse(ctx, v, "accreditation.import", err, g.ID)
 	}
-	return s.store(ctx, v, g, as, "json")
+	return s.store(ctx, v, g, as, "json", prefix)
 }
 
 func (s *Service) importer(ctx context.Context, v core.Viewer, gid string) (*core.Gathering, error) {
@@ -191,19 +193,44 @@ func (s *Service) importer(ctx context.Context, v core.Viewer, gid string) (*cor
 	return g, nil
 }
 
-// store writes the whole list in one transaction, then screens it.
-func (s *Service) store(ctx context.Context, v core.Viewer, g *core.Gathering, as []*core.Attendee, format string) (*ImportResult, error) {
+// store writes the whole list in one transaction, then screens it;
+// prefix(i) names the i-th participant in errors, as validate does.
+func (s *Service) store(ctx context.Context, v core.Viewer, g *core.Gathering, as []*core.Attendee, format string, prefix func(i int) string) (*ImportResult, error) {
 	start := time.Now()
 	now := s.now()
+	var refs []string
 	for _, a := range as {
 		a.ID, a.Gathering, a.Version, a.Status = uuid.Must(uuid.NewV7()).String(), g.ID, 1, core.AttendeePending
 		if a.Ref == "" {
 			a.Ref = a.ID
+		} else {
+			refs = append(refs, a.Ref)
 		}
 		a.Findings, a.CreatedBy, a.CreatedAt, a.UpdatedAt = []core.AttendeeFinding{}, v.ActorName(), now, now
 		a.History = []core.AttendeeStep{{At: now, Action: "imported", By: v.ActorName(), To: core.AttendeePending}}
 	}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		// A reference an earlier list accredited is an error of the line
+		// that reuses it, reported with the others like the line checks'
+		// (the store's unique constraint would name only the first, and
+		// no line). It is looked up here, in the transaction that writes.
+		taken, err := tx.AccreditedRefs(g.ID, refs)
+		if err != nil {
+			return err
+		}
+		if len(taken) > 0 {
+			used := make(map[string]bool, len(taken))
+			for _, r := range taken {
+				used[r] = true
+			}
+			var e errs
+			for i, a := range as {
+				if used[a.Ref] {
+					e.add(prefix(i)+".ref", "the reference %q is already accredited to this gathering by an earlier list: each participant has its own", clip(a.Ref, 40))
+				}
+			}
+			return e.err()
+		}
 		if err := tx.InsertAttendees(as); err != nil {
 			return err
 		}

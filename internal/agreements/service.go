@@ -98,7 +98,10 @@ func event(typ string, a *core.Agreement, at time.Time, extra map[string]any) *c
 
 // checkMeeting checks the reference to where the agreement was signed:
 // the gathering exists, and the meeting request is one of it that v may
-// see (a request v may not see is not found, as in the meetings package).
+// see and that the registering bureau is a party to (a request v may not
+// see is not found, as in the meetings package). Seeing is not enough:
+// the host of a gathering sees every request, and its agreement was not
+// signed at a meeting between two other delegations.
 func checkMeeting(tx core.Tx, v core.Viewer, fs *fieldErrs, a *core.Agreement) error {
 	if a.Gathering == "" || len(*fs) > 0 {
 		return nil
@@ -115,7 +118,7 @@ func checkMeeting(tx core.Tx, v core.Viewer, fs *fieldErrs, a *core.Agreement) e
 		return nil
 	}
 	m, err := tx.GetMeetingRequest(a.MeetingRequest)
-	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && (m.Gathering != g.ID || !access.Meeting(v, g, m).See)) {
+	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && (m.Gathering != g.ID || !access.Meeting(v, g, m).See || m.From != a.Owner && m.To != a.Owner)) {
 		fs.add("meeting_request", "no meeting request of this gathering that your bureau takes part in has this id")
 		return nil
 	}
@@ -413,7 +416,7 @@ func loadOwned(tx core.Tx, v core.Viewer, id string, version int64) (*core.Agree
 }
 
 // Update changes an agreement's fields (its owner only). A terminated
-// agreement no longer changes.
+// agreement no longer changes, nor does an expired one's status.
 func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in UpdateInput) (*core.Agreement, error) {
 	var a *core.Agreement
 	now := s.now()
@@ -425,12 +428,22 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in Updat
 		if old.State == core.AgreementTerminated {
 			return core.Errorf(core.ECONFLICT, "the agreement is terminated: it no longer changes")
 		}
+		today := now.Format(time.DateOnly)
+		old.Derive(today)
 		a = new(core.Agreement)
 		*a = *old
 		var fs fieldErrs
 		validFields(&fs, a, in.Fields, old.Owner)
 		if len(fs) == 0 {
-			checkState(&fs, a, now.Format(time.DateOnly))
+			checkState(&fs, a, today)
+		}
+		// An expired agreement's status no longer changes (as SetStatus
+		// refuses): its fields may still be corrected, but not its dates
+		// so that it is signed or in force again.
+		if len(fs) == 0 && old.Status == core.AgreementExpired {
+			if a.Derive(today); a.Status != core.AgreementExpired {
+				return core.Errorf(core.ECONFLICT, "the agreement expired on %s: its status no longer changes, and expires %q would make it %s again", old.Expires, a.Expires, a.Status)
+			}
 		}
 		if err := checkMeeting(tx, v, &fs, a); err != nil {
 			return err
@@ -528,8 +541,17 @@ func (s *Service) SetStatus(ctx context.Context, v core.Viewer, id string, in St
 			if on == "" {
 				on = today
 			}
-			if on > today {
+			// The history records the date it took effect, which follows
+			// the agreement's life: not before it was signed, nor before
+			// it entered into force if it did (a signed agreement may be
+			// denounced before its date in force comes).
+			switch {
+			case on > today:
 				fs.add("on", "must not be after today (%s): record the termination when it happens", today)
+			case a.Signed != "" && on < a.Signed:
+				fs.add("on", "must not be before the agreement was signed (%s)", a.Signed)
+			case old.State == core.AgreementInForce && a.InForce != "" && on < a.InForce:
+				fs.add("on", "must not be before the agreement entered into force (%s)", a.InForce)
 			}
 		}
 		a.State = to

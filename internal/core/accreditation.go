@@ -132,8 +132,11 @@ type AttendeeFilter struct {
 // (WebhookTx's cursors).
 type AccreditationTx interface {
 	// InsertAttendees stores a whole list; a reference already used in
-	// the gathering is ECONFLICT.
+	// the gathering is EINVALID (field "ref").
 	InsertAttendees(as []*Attendee) error
+	// AccreditedRefs lists those of refs already accredited to the
+	// gathering, in no particular order.
+	AccreditedRefs(gathering string, refs []string) ([]string, error)
 	UpdateAttendee(a *Attendee) error
 	GetAttendee(gathering, id string) (*Attendee, error)
 	// ListAttendees lists by id (creation order).

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the gathering's zone must resolve on any host
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -60,13 +61,32 @@ func (f *fieldErrs) add(field, format string, args ...any) {
 	*f = append(*f, core.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
+// text trims s and checks it is one line of text a person typed: names,
+// topics and titles go into the other delegation's calendar (ICS), where a
+// carriage return or an escape would start lines the host never wrote.
 func text(fs *fieldErrs, field, s string, maxLen int, required bool) string {
+	return checkText(fs, field, s, maxLen, required, false)
+}
+
+// noteText is text() for a note, which may hold line breaks and tabs (it is
+// never written into a calendar).
+func noteText(fs *fieldErrs, field, s string) string {
+	return checkText(fs, field, strings.ReplaceAll(s, "\r\n", "\n"), MaxNote, false, true)
+}
+
+func checkText(fs *fieldErrs, field, s string, maxLen int, required, lines bool) string {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "" && required:
 		fs.add(field, "is required")
 	case !utf8.ValidString(s):
 		fs.add(field, "must be UTF-8 text")
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && !(lines && (r == '\n' || r == '\t')) }):
+		if lines {
+			fs.add(field, "must be text without control characters other than line breaks and tabs")
+		} else {
+			fs.add(field, "must be one line of text without control characters (line breaks, tabs, escapes)")
+		}
 	case utf8.RuneCountInString(s) > maxLen:
 		fs.add(field, "must be at most %d characters", maxLen)
 	}
@@ -296,8 +316,21 @@ func (c calendar) total() int { return len(c.g.Days) * c.g.SlotsPerDay }
 
 // start is when slot t begins.
 func (c calendar) start(t int) time.Time {
-	day, _ := time.ParseInLocation(time.DateOnly, c.g.Days[t/c.g.SlotsPerDay], c.loc)
-	return day.Add(time.Duration(c.startMin+(t%c.g.SlotsPerDay)*c.g.SlotMinutes) * time.Minute)
+	return c.clock(t/c.g.SlotsPerDay, c.startMin+(t%c.g.SlotsPerDay)*c.g.SlotMinutes)
+}
+
+// end is when slot t ends: where the next slot of its day begins.
+func (c calendar) end(t int) time.Time {
+	return c.clock(t/c.g.SlotsPerDay, c.startMin+(t%c.g.SlotsPerDay+1)*c.g.SlotMinutes)
+}
+
+// clock is the wall-clock time minutes after midnight on the gathering's
+// day-th day, in its zone. It is built from the date and the clock, not
+// by adding a duration to midnight: on a day the clocks change, midnight
+// plus nine hours is not 09:00, and the day still opens at day_start.
+func (c calendar) clock(day, minutes int) time.Time {
+	d, _ := time.Parse(time.DateOnly, c.g.Days[day])
+	return time.Date(d.Year(), d.Month(), d.Day(), minutes/60, minutes%60, 0, 0, c.loc)
 }
 
 // slotOf is the slot starting at t, if one does.
@@ -334,15 +367,13 @@ func (c calendar) slots(r core.TimeRange) ([]int, *rangeErr) {
 	if day < 0 || a.Format(time.DateOnly) != b.Add(-time.Minute).Format(time.DateOnly) {
 		return nil, &rangeErr{"", "must lie within one day of the gathering: " + c.window()}
 	}
-	open, close := c.start(day*c.g.SlotsPerDay), c.start(day*c.g.SlotsPerDay).Add(time.Duration(c.g.SlotsPerDay*c.g.SlotMinutes)*time.Minute)
+	open, close := c.start(day*c.g.SlotsPerDay), c.end((day+1)*c.g.SlotsPerDay-1)
 	if a.Before(open) || b.After(close) {
 		return nil, &rangeErr{"", "must lie within the gathering's hours: " + c.window()}
 	}
 	var out []int
 	for t := day * c.g.SlotsPerDay; t < (day+1)*c.g.SlotsPerDay; t++ {
-		s := c.start(t)
-		e := s.Add(time.Duration(c.g.SlotMinutes) * time.Minute)
-		if s.Before(b) && e.After(a) {
+		if c.start(t).Before(b) && c.end(t).After(a) {
 			out = append(out, t)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -23,10 +24,12 @@ type Labels struct {
 // id), its SEQUENCE the number of times it moved, so that a calendar that
 // subscribed replaces the old time rather than adding a second one.
 // Cancelled meetings that had a place are sent as STATUS:CANCELLED.
+// Lines end with CRLF (RFC 5545 §3.1), and no text value holds a control
+// character (see plain).
 func ICS(g *core.Gathering, party string, reqs []*core.MeetingRequest, l Labels, stamp time.Time) string {
 	cal := ics.NewCalendarFor("Manara")
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetName(g.Name)
+	cal.SetName(plain(g.Name))
 	cal.SetXWRTimezone(g.TimeZone)
 	for _, m := range reqs {
 		if m.State != core.MeetingAccepted && m.State != core.MeetingCancelled || (m.Slot == nil && m.Sequence == 0) {
@@ -41,7 +44,7 @@ func ICS(g *core.Gathering, party string, reqs []*core.MeetingRequest, l Labels,
 		e.SetSequence(m.Sequence)
 		e.SetLastModifiedAt(m.UpdatedAt)
 		lang := &ics.KeyValues{Key: string(ics.ParameterLanguage), Value: []string{l.Lang}}
-		e.SetSummary(fmt.Sprintf(l.Title, PartyName(g, other, l.Lang)), lang)
+		e.SetSummary(plain(fmt.Sprintf(l.Title, PartyName(g, other, l.Lang))), lang)
 		if m.Slot == nil || m.State == core.MeetingCancelled {
 			e.SetStatus(ics.ObjectStatusCancelled)
 			if m.Slot == nil {
@@ -60,12 +63,15 @@ func ICS(g *core.Gathering, party string, reqs []*core.MeetingRequest, l Labels,
 		if k := slices.IndexFunc(g.Rooms, func(r core.GatheringRoom) bool { return r.ID == m.Slot.Room }); k >= 0 {
 			room = g.Rooms[k].Name + ", " + g.Rooms[k].Venue
 		}
-		e.SetLocation(room, lang)
+		e.SetLocation(plain(room), lang)
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s: %s\n", l.Topics, strings.Join(m.Topics, "; "))
-		var people []string
+		var topics, people []string
+		for _, t := range m.Topics {
+			topics = append(topics, plain(t))
+		}
+		fmt.Fprintf(&b, "%s: %s\n", l.Topics, strings.Join(topics, "; "))
 		for _, p := range m.Participants {
-			people = append(people, p.Name+" ("+p.Party+")")
+			people = append(people, plain(p.Name)+" ("+p.Party+")")
 		}
 		fmt.Fprintf(&b, "%s: %s\n", l.Participants, strings.Join(people, ", "))
 		if m.Slot.Interpreter != "" {
@@ -73,5 +79,19 @@ func ICS(g *core.Gathering, party string, reqs []*core.MeetingRequest, l Labels,
 		}
 		e.SetDescription(b.String(), lang)
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// plain is s with each control character replaced by a space. The
+// library escapes a line feed in a TEXT value but writes a carriage
+// return or an escape as it is, and a reader that ends lines at CR would
+// read properties (a forged VEVENT) the request never held. Requests are
+// refused such characters now (text); rows written before are cleaned here.
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -3,7 +3,6 @@ package meetings
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -128,8 +127,7 @@ func slotOf(g *core.Gathering, cal calendar, m *core.MeetingRequest, d Demand, p
 	if !pl.Placed() {
 		return nil
 	}
-	start := cal.start(pl.Start).UTC()
-	s := &core.MeetingSlot{Start: start, End: start.Add(time.Duration(d.Length*g.SlotMinutes) * time.Minute), Room: g.Rooms[pl.Room].ID}
+	s := &core.MeetingSlot{Start: cal.start(pl.Start).UTC(), End: cal.end(pl.Start + d.Length - 1).UTC(), Room: g.Rooms[pl.Room].ID}
 	if pl.Interpreter >= 0 {
 		s.Interpreter = g.Interpreters[pl.Interpreter].ID
 	}

@@ -256,7 +256,7 @@ func validRequest(g *core.Gathering, rights access.MeetingRights, v core.Viewer,
 	}
 	m.Preferred = ranges(&fs, cal, "preferred", in.Preferred)
 	m.Impossible = ranges(&fs, cal, "impossible", in.Impossible)
-	m.Note = text(&fs, "note", in.Note, MaxNote, false)
+	m.Note = noteText(&fs, "note", in.Note)
 	if len(fs) > 0 {
 		return nil, core.Invalid(fs...)
 	}
@@ -434,7 +434,7 @@ func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in 
 		if in.Version != 0 && in.Version != m.Version {
 			return core.Errorf(core.ECONFLICT, "the request is at version %d, not %d: reload it and answer again", m.Version, in.Version)
 		}
-		note := text(&fs, "note", in.Note, MaxNote, false)
+		note := noteText(&fs, "note", in.Note)
 		var times []core.TimeRange
 		if in.Answer == "propose" {
 			if len(in.Times) == 0 {
@@ -735,8 +735,13 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, gid, id string) (*core
 	return g, m, nil
 }
 
-// Schedule is a party's placed meetings, in time order.
+// Schedule is a party's placed meetings, in time order: the viewer's own
+// delegation's when party is empty. The host too gets its own schedule
+// then, not every delegation's (Requests' empty party), which is its grid.
 func (s *Service) Schedule(ctx context.Context, v core.Viewer, gid, party string) (*core.Gathering, []*core.MeetingRequest, error) {
+	if strings.TrimSpace(party) == "" {
+		party = v.Bureau
+	}
 	g, rs, err := s.Requests(ctx, v, gid, party)
 	if err != nil {
 		return nil, nil, err

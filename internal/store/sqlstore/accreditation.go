@@ -26,6 +26,37 @@ func (t *tx) InsertAttendees(as []*core.Attendee) error {
 	return nil
 }
 
+func (t *tx) AccreditedRefs(gathering string, refs []string) ([]string, error) {
+	var out []string
+	// In pages of at most 500 references: a statement's parameters are
+	// bounded, and a list holds up to 20,000.
+	for start := 0; start < len(refs); start += 500 {
+		part := refs[start:min(start+500, len(refs))]
+		args := []any{gathering}
+		for _, r := range part {
+			args = append(args, r)
+		}
+		rows, err := t.query(`SELECT ref FROM attendees WHERE gathering_id = ? AND ref IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var ref string
+			if err := rows.Scan(&ref); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, ref)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (t *tx) UpdateAttendee(a *core.Attendee) error {
 	body, _ := json.Marshal(a)
 	res, err := t.exec(`UPDATE attendees SET version = ?, status = ?, body = ? WHERE id = ? AND gathering_id = ? AND version = ?`,

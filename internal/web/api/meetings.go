@@ -187,14 +187,17 @@ func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, v core.Viewe
 	} else if !lang.Valid(code) {
 		return core.Invalid(core.FieldError{Field: "lang", Reason: "must be one of " + strings.Join(lang.Supported, ", ")})
 	}
-	// As the service reads it: the calendar of "fr" is FR's.
+	// As the service reads it: the calendar of "fr" is FR's. Without a
+	// party it is the caller's own delegation's, the host's too: an empty
+	// party would give the host every delegation's meetings, each titled
+	// as if it were the host's.
 	party := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("party")))
+	if party == "" {
+		party = v.Bureau
+	}
 	g, ms, err := s.Meetings.Requests(r.Context(), v, r.PathValue("event"), party)
 	if err != nil {
 		return err
-	}
-	if party == "" {
-		party = v.Bureau
 	}
 	cats, err := i18n.Shared()
 	if err != nil {
