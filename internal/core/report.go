@@ -1,10 +1,6 @@
 package core
 
-import (
-	"math"
-	"slices"
-	"time"
-)
+import "time"
 
 // Report statuses, as the reporter sees them through follow-up.
 const (
@@ -54,7 +50,8 @@ type Report struct {
 	UpdatedAt  time.Time    `json:"updated_at"`
 }
 
-// Loss is one amount lost and how it was paid.
+// Loss is one amount lost and how it was paid. Intake rounds Amount half
+// to even to its currency's minor unit (CurrencyDigits).
 type Loss struct {
 	Amount   float64 `json:"amount"`
 	Currency string  `json:"currency"`
@@ -63,51 +60,6 @@ type Loss struct {
 	IBAN     string  `json:"iban,omitempty"`
 	Wallet   string  `json:"wallet,omitempty"`
 	TxHash   string  `json:"tx_hash,omitempty"`
-}
-
-// Money is an amount in one currency (an ISO 4217 code, empty when the
-// reporter gave none).
-type Money struct {
-	Amount   float64 `json:"amount"`
-	Currency string  `json:"currency"`
-}
-
-// LossTotals sums losses per currency, in the order the currencies first
-// appear: amounts in different currencies are never added together. An
-// amount is counted as the report's LossTotal counts it (above zero, at
-// most 10^12).
-func LossTotals(losses []Loss) []Money {
-	var out []Money
-	for _, l := range losses {
-		if math.IsNaN(l.Amount) || l.Amount <= 0 || l.Amount > 1e12 {
-			continue
-		}
-		i := slices.IndexFunc(out, func(m Money) bool { return m.Currency == l.Currency })
-		if i < 0 {
-			out = append(out, Money{Currency: l.Currency})
-			i = len(out) - 1
-		}
-		out[i].Amount += l.Amount
-	}
-	return out
-}
-
-// AddMoney adds amounts to totals per currency (sign 1) or takes them
-// away (sign -1), in cents, leaving out the currencies that come to
-// nothing. It never returns nil, so that totals kept empty are told from
-// totals never kept.
-func AddMoney(totals []Money, sign float64, amounts ...Money) []Money {
-	out := make([]Money, 0, len(totals)+len(amounts))
-	out = append(out, totals...)
-	for _, m := range amounts {
-		i := slices.IndexFunc(out, func(t Money) bool { return t.Currency == m.Currency })
-		if i < 0 {
-			out = append(out, Money{Currency: m.Currency})
-			i = len(out) - 1
-		}
-		out[i].Amount = math.Round((out[i].Amount+sign*m.Amount)*100) / 100
-	}
-	return slices.DeleteFunc(out, func(t Money) bool { return math.Abs(t.Amount) < 0.005 })
 }
 
 // Suspect is what the reporter knows of the other side.
@@ -185,7 +137,8 @@ type Campaign struct {
 	Reports    int    `json:"reports"`
 	// Losses adds every amount, whatever its currency: it orders
 	// campaigns. LossTotals are the amounts per currency, what a person
-	// reads (nil in a campaign stored before they were kept).
+	// reads, counted exactly in each currency's minor units (nil in a
+	// campaign stored before they were kept).
 	Losses     float64   `json:"losses"`
 	LossTotals []Money   `json:"loss_totals"`
 	FirstSeen  time.Time `json:"first_seen"`

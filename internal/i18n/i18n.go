@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/lang"
 )
 
@@ -193,16 +195,27 @@ func (l *Lang) TOr(key, fallback string) string {
 // Reason is a refusal in the language: the catalog's "reason.<code>"
 // (see core.FieldError's Code) filled with params, integers formatted for
 // the language; ok is false when code is empty or the catalog has no such
-// reason.
+// reason. A reason given as plural forms takes the form of its first
+// integer parameter ("1 to 200 characters": 200).
 func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
 	key := "reason." + code
 	if code == "" || !l.Has(key) {
 		return "", false
 	}
+	text, _ := l.cat.Text(key)
+	if forms := l.cat.PluralForms(key); forms != nil {
+		for _, p := range params {
+			if n, err := strconv.Atoi(p); err == nil {
+				if f := forms[PluralCategory(l.Code, n)]; f != "" {
+					text = f
+				}
+				break
+			}
+		}
+	}
 	// A reason may use fewer of the error's numbers than it has (the
 	// file type's says none of them): only those are passed, so that no
 	// "%!(EXTRA …)" reaches the page.
-	text, _ := l.cat.Text(key)
 	if n := verbsUsed(text); len(params) > n {
 		params = params[:n]
 	}
@@ -214,7 +227,10 @@ func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
 			args[i] = p
 		}
 	}
-	return l.T(key, args...), true
+	if len(args) == 0 {
+		return text, true
+	}
+	return fmt.Sprintf(text, args...), true
 }
 
 // N is the plural form of key for n, with {n} replaced by n formatted.
@@ -270,20 +286,31 @@ func (l *Lang) Num(n int) string {
 
 // Amount formats a sum of money with two decimals, in the language's
 // grouping and decimal mark.
-func (l *Lang) Amount(f float64) string {
+func (l *Lang) Amount(f float64) string { return l.amount(f, 2) }
+
+// amount formats f with digits decimals (0 to 8), grouping the whole part
+// as Num does.
+func (l *Lang) amount(f float64, digits int) string {
 	neg := f < 0
 	if neg {
 		f = -f
 	}
-	cents := int64(f*100 + 0.5)
-	mark := "."
-	switch l.Code {
-	case "fr", "es":
-		mark = ","
-	case "ar":
-		mark = "\u066b" // Arabic decimal separator
+	scale := int64(1)
+	for range digits {
+		scale *= 10
 	}
-	s := l.Num(int(cents/100)) + mark + fmt.Sprintf("%02d", cents%100)
+	units := int64(math.Round(f * float64(scale)))
+	s := l.Num(int(units / scale))
+	if digits > 0 {
+		mark := "."
+		switch l.Code {
+		case "fr", "es":
+			mark = ","
+		case "ar":
+			mark = "\u066b" // Arabic decimal separator
+		}
+		s += mark + fmt.Sprintf("%0*d", digits, units%scale)
+	}
 	if neg {
 		return "-" + s
 	}
@@ -292,12 +319,13 @@ func (l *Lang) Amount(f float64) string {
 
 // Money formats an amount with its currency's ISO 4217 code after it, as
 // the language writes amounts ("1,250.00 MAD", "1 250,00 MAD",
-// "1٬250٫00 MAD"); without a currency, the amount alone.
+// "1٬250٫00 MAD", "12.360 TND", "1,500 JPY": the currency's own
+// decimals); without a currency, the amount alone.
 func (l *Lang) Money(amount float64, currency string) string {
 	if currency == "" {
 		return l.Amount(amount)
 	}
-	return l.Amount(amount) + "\u00a0" + currency
+	return l.amount(amount, core.CurrencyDigits(currency)) + "\u00a0" + currency
 }
 
 // Score formats a 0–1 score as a percentage.

@@ -87,3 +87,28 @@ func TestReasonExtraParams(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonPlural: a reason given as plural forms takes the form of its
+// first number, in the language's categories.
+func TestReasonPlural(t *testing.T) {
+	cats, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar := cats.Lang("ar")
+	for _, c := range []struct {
+		n    string
+		want string
+	}{
+		{"5", "أدخل اسمًا من 1 إلى 5 أحرف."},
+		{"12", "أدخل اسمًا من 1 إلى 12 حرفًا."},
+		{"200", "أدخل اسمًا من 1 إلى 200 حرف."},
+	} {
+		if got, ok := ar.Reason("name_length", []string{c.n}); !ok || got != c.want {
+			t.Errorf("ar name_length %s: %q, want %q", c.n, got, c.want)
+		}
+	}
+	if got, _ := cats.Lang("fr").Reason("name_length", []string{"200"}); got != "Indiquez un nom de 1 à 200 caractères." {
+		t.Errorf("fr name_length: %q", got)
+	}
+}

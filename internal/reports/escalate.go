@@ -47,7 +47,8 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	for i, c := range in.Countries {
 		m, ok := members.Lookup(strings.TrimSpace(c))
 		if !ok {
-			fs = append(fs, core.FieldError{Field: fmt.Sprintf("countries[%d]", i), Reason: "must be a member country's ISO 3166 code"})
+			fs = append(fs, core.FieldError{Field: fmt.Sprintf("countries[%d]", i), Reason: "must be a member country's ISO 3166 code",
+				Code: "member_country", Params: []string{clip(strings.TrimSpace(c), 20)}})
 			continue
 		}
 		if m.Alpha2 != s.Bureau {
@@ -55,7 +56,8 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		}
 	}
 	if len(countries) == 0 && len(fs) == 0 {
-		fs = append(fs, core.FieldError{Field: "countries", Reason: "choose at least one other country to share with"})
+		fs = append(fs, core.FieldError{Field: "countries", Reason: "choose at least one other country to share with",
+			Code: "share_other_country", Params: []string{s.Bureau}})
 	}
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), id)
@@ -94,7 +96,8 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		}
 	}
 	if len(inputs) == 0 {
-		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "campaign", Reason: "the campaign has no screenable indicator to share"}), id)
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "campaign", Reason: "the campaign has no screenable indicator to share",
+			Code: "nothing_to_share"}), id)
 	}
 	out := &Escalation{Campaign: cv.ID}
 	if out.Records, err = s.Records.CreateMany(ctx, v, inputs); err != nil {
@@ -203,7 +206,7 @@ func moneyText(totals []core.Money) string {
 	}
 	parts := make([]string, len(totals))
 	for i, m := range totals {
-		parts[i] = strings.TrimSpace(fmt.Sprintf("%.2f %s", m.Amount, m.Currency))
+		parts[i] = m.String() // exact, with the currency's own decimals
 	}
 	return strings.Join(parts, " + ")
 }

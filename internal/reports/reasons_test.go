@@ -39,7 +39,7 @@ func TestReasonCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := []string{"pow_retry", "pow_wait", "notes_full"}
+	codes := []string{"pow_retry", "pow_wait", "notes_full", "nothing_to_change", "name_length", "member_country", "share_other_country", "nothing_to_share"}
 	for _, c := range reasonCodes {
 		codes = append(codes, c)
 	}

@@ -215,6 +215,9 @@ func Validate(in *Input) (*core.Report, error) {
 		if l.Currency != "" && (len(l.Currency) != 3 || strings.Trim(l.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
 			bad(p+".currency", "must be an ISO 4217 code such as MAD or EUR")
 		}
+		// Each amount is kept to its currency's minor unit (ISO 4217:
+		// thousandths of a dinar, whole yen), rounded half to even.
+		l.Amount = core.RoundAmount(l.Amount, l.Currency)
 		l.Method = strings.ToLower(text(p+".method", l.Method, 20))
 		if l.Method == "" {
 			l.Method = "other"
@@ -606,10 +609,14 @@ func mergeInto(tx core.Tx, target, o *core.Campaign, now time.Time) error {
 }
 
 // keepTotals gives a campaign stored before its per-currency totals were
-// kept (LossTotals nil) its totals, from its reports, once: they are kept
-// from then on as reports join, merge and split. Its caller writes it.
+// kept (LossTotals nil), or kept in float64 rounded to cents where that
+// may be wrong (core.Campaign.TotalsStale: three-decimal currencies,
+// totals beyond 2^53 cents), its totals, from its reports (if it has at
+// most maxCampaignReports; else the stored totals stay), once: they are
+// kept exactly from then on as reports join, merge and split. Its caller
+// writes it.
 func keepTotals(tx core.Tx, c *core.Campaign) error {
-	if c.LossTotals != nil {
+	if c.LossTotals != nil && (!c.TotalsStale() || c.Reports > maxCampaignReports) {
 		return nil
 	}
 	rs, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})

@@ -122,20 +122,18 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, c Change
 	now := s.now()
 	var fs []core.FieldError
 	if c.Version <= 0 {
-		fs = append(fs, core.FieldError{Field: "version", Reason: "is required: the version of the report the change is based on"})
+		fs = append(fs, core.FieldError{Field: "version", Reason: "is required: the version of the report the change is based on", Code: "required"})
 	}
 	if c.Status != nil && !slices.Contains(core.ReportStatuses, *c.Status) {
-		fs = append(fs, core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ")})
+		fs = append(fs, core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", "), Code: "choose"})
 	}
-	if c.Assignee != nil && (utf8.RuneCountInString(*c.Assignee) > 100 || !utf8.ValidString(*c.Assignee)) {
-		fs = append(fs, core.FieldError{Field: "assignee", Reason: "must be at most 100 characters"})
+	if c.Assignee != nil {
+		fs = append(fs, textField("assignee", *c.Assignee, 100)...)
 	}
 	note := strings.TrimSpace(c.Note)
-	if utf8.RuneCountInString(note) > 5000 || !utf8.ValidString(note) {
-		fs = append(fs, core.FieldError{Field: "note", Reason: "must be at most 5000 characters"})
-	}
+	fs = append(fs, textField("note", note, 5000)...)
 	if c.Status == nil && c.Assignee == nil && note == "" {
-		fs = append(fs, core.FieldError{Field: "status", Reason: "nothing to change: give status, assignee or note"})
+		fs = append(fs, core.FieldError{Field: "status", Reason: "nothing to change: give status, assignee or note", Code: "nothing_to_change"})
 	}
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), id)
@@ -349,19 +347,41 @@ func (s *Service) changeCampaign(ctx context.Context, v core.Viewer, id, action 
 }
 
 // saveCampaign writes a changed campaign at its next version and tells
-// its bureau, and returns the campaign as its unit now sees it.
+// its bureau (a campaign of 2+ reports, as intake does: one report is no
+// campaign to the unit's stream), and returns the campaign as its unit now
+// sees it.
 func saveCampaign(tx core.Tx, c *core.Campaign, now time.Time) (*CampaignView, error) {
-	if err := writeCampaign(tx, c, now, true); err != nil {
+	if err := writeCampaign(tx, c, now, c.Reports >= 2); err != nil {
 		return nil, err
 	}
 	return view(tx, c)
 }
 
+// maxCampaignName is the longest name of a campaign, in characters.
+const maxCampaignName = 200
+
+// textField checks a free-text field of at most max characters: the
+// field errors (with their codes) of one that is not text or too long.
+func textField(field, s string, max int) []core.FieldError {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		return []core.FieldError{{Field: field, Reason: "must be text (UTF-8, no NUL characters)", Code: "text"}}
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return []core.FieldError{{Field: field, Reason: fmt.Sprintf("must be at most %d characters", max),
+			Code: "too_long", Params: []string{strconv.Itoa(n), strconv.Itoa(max)}}}
+	}
+	return nil
+}
+
 // Name names a campaign.
 func (s *Service) Name(ctx context.Context, v core.Viewer, id, name string) (*CampaignView, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > 200 || !utf8.ValidString(name) {
-		return nil, s.refuse(ctx, v, "campaign.name", core.Invalid(core.FieldError{Field: "name", Reason: "is required: 1 to 200 characters"}), id)
+	if name == "" || utf8.RuneCountInString(name) > maxCampaignName {
+		return nil, s.refuse(ctx, v, "campaign.name", core.Invalid(core.FieldError{Field: "name", Reason: fmt.Sprintf("is required: 1 to %d characters", maxCampaignName),
+			Code: "name_length", Params: []string{strconv.Itoa(maxCampaignName)}}), id)
+	}
+	if fs := textField("name", name, maxCampaignName); len(fs) > 0 {
+		return nil, s.refuse(ctx, v, "campaign.name", core.Invalid(fs...), id)
 	}
 	return s.changeCampaign(ctx, v, id, "campaign.name", func(tx core.Tx, c *core.Campaign, now time.Time) error {
 		c.Name = name
@@ -423,8 +443,8 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "reports", Reason: "list the reports to move into a new campaign"}), id)
 	}
 	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > 200 {
-		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "name", Reason: "must be at most 200 characters"}), id)
+	if fs := textField("name", name, maxCampaignName); len(fs) > 0 {
+		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), id)
 	}
 	now := s.now()
 	var cv *CampaignView
@@ -471,7 +491,7 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 			}
 		}
 		for _, x := range []*core.Campaign{c, n} {
-			if err := writeCampaign(tx, x, now, true); err != nil {
+			if err := writeCampaign(tx, x, now, x.Reports >= 2); err != nil {
 				return err
 			}
 		}

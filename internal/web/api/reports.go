@@ -365,7 +365,7 @@ func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core
 	// numbers its indicators.
 	notes := []string{}
 	for i, ind := range inds {
-		for _, c := range ind.Cut {
+		for _, c := range ind.Notes {
 			notes = append(notes, fmt.Sprintf("indicators[%d].%s", i, c))
 		}
 	}
@@ -408,7 +408,7 @@ func reportSchemas() obj {
 		"first_seen": dateTime, "last_seen": dateTime, "updated_at": dateTime, "escalations": list(obj{"type": "object"}),
 		"victims": integer, "indicators": list(obj{"type": "object", "properties": obj{"id": str("for false-link"), "key": str(""), "type": str(""), "value": str(""), "reports": integer, "total": integer, "state": enum([]string{core.IndicatorLinking, core.IndicatorOverCommon, core.IndicatorFalseLink})}}),
 		"report_list":    list(obj{"type": "object"}),
-		"loss_totals":    list(obj{"type": "object", "description": "the campaign's losses per currency, in the list as in a campaign's view (losses adds every amount, whatever its currency, to order campaigns)", "properties": obj{"amount": num, "currency": str("ISO 4217; empty when the reporter gave none")}}),
+		"loss_totals":    list(obj{"type": "object", "description": "the campaign's losses per currency, in the list as in a campaign's view, each counted exactly in its currency's ISO 4217 minor unit and written with its decimals (12.360 TND, 5000.00 MAD, 1500 JPY; losses adds every amount, whatever its currency, to order campaigns)", "properties": obj{"amount": num, "currency": str("ISO 4217; empty when the reporter gave none")}}),
 		"growth_per_day": list(obj{"type": "object", "properties": obj{"day": str("YYYY-MM-DD"), "reports": integer}}), "categories": obj{"type": "object"}}}
 	return obj{
 		"ReportChallenge": obj{"type": "object", "properties": obj{"challenge": str(""), "difficulty": integer, "expires_at": dateTime, "algorithm": str("")}},

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,6 +33,72 @@ type reportsData struct {
 	Status   string
 	// Campaigns are the labels of the rows' campaigns, by id.
 	Campaigns map[string]string
+	pager
+}
+
+// Pages of the queue and of the campaigns: listPage rows a page, reached
+// by offset as the API's queue is (offset, at most maxListOffset).
+const (
+	listPage      = 200
+	maxListOffset = 1_000_000
+)
+
+// pager is a list page's place: how many its rows are (Count, said in
+// the language) and the links to the pages before and after it.
+type pager struct {
+	Count      string
+	Prev, Next string
+}
+
+// listOffset is a list page's offset query parameter: how many rows come
+// before the page, 0 when absent or not a number from 0 to maxListOffset.
+func listOffset(q *req) int {
+	off, err := strconv.Atoi(q.r.URL.Query().Get("offset"))
+	if err != nil || off < 0 || off > maxListOffset {
+		return 0
+	}
+	return off
+}
+
+// newPager places a page of n rows from offset among total rows (exact),
+// or among at least total (not exact: a count would cost a read of every
+// row), next saying whether a page follows; link makes the URL of the page
+// at an offset. The count is a plain "N reports" when the page holds them
+// all.
+func newPager(l *Lang, key string, offset, n, total int, exact, next bool, link func(offset int) string) pager {
+	var p pager
+	switch {
+	case offset == 0 && exact && !next:
+		p.Count = l.N(key+".count", n)
+	case n == 0:
+	case exact:
+		p.Count = l.T(key+".range", l.Num(offset+1), l.Num(offset+n), l.Num(total))
+	default:
+		p.Count = l.T(key+".range_more", l.Num(offset+1), l.Num(offset+n), l.Num(total))
+	}
+	if offset > 0 {
+		p.Prev = link(max(0, offset-listPage))
+	}
+	if next && offset+listPage <= maxListOffset {
+		p.Next = link(offset + listPage)
+	}
+	return p
+}
+
+// pageLink is the URL of path with query v at offset (none for 0).
+func pageLink(path string, v url.Values, offset int) string {
+	v = maps.Clone(v)
+	if v == nil {
+		v = url.Values{}
+	}
+	v.Del("offset")
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
 }
 
 // campaignLabel is how a campaign is named on a page: the name the unit
@@ -84,15 +151,31 @@ func (c *Console) reportsPage(q *req) error {
 	if status != "all" && !slices.Contains(core.ReportStatuses, status) {
 		status = "" // the open reports; an unknown value is not worth an error page
 	}
-	rs, err := c.API.Reports.Queue(q.r.Context(), q.V, core.ReportFilter{Status: status, Limit: 200})
+	offset := listOffset(q)
+	// One more than a page says whether another follows.
+	rs, err := c.API.Reports.Queue(q.r.Context(), q.V, core.ReportFilter{Status: status, Limit: listPage + 1, Offset: offset})
 	if err != nil {
 		return err
+	}
+	more := len(rs) > listPage
+	if more {
+		rs = rs[:listPage]
 	}
 	labels, err := c.campaignLabels(q, rs...)
 	if err != nil {
 		return err
 	}
-	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status, Campaigns: labels})
+	query := url.Values{}
+	if status != "" {
+		query.Set("status", status)
+	}
+	// Not counted: the page says "of at least" the row after it.
+	total := offset + len(rs)
+	if more {
+		total++
+	}
+	pg := newPager(q.L, "reports", offset, len(rs), total, !more, more, func(off int) string { return pageLink("/reports", query, off) })
+	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status, Campaigns: labels, pager: pg})
 }
 
 type reportData struct {
@@ -169,18 +252,38 @@ func (c *Console) reportPost(q *req) error {
 type campaignsData struct {
 	Rows []*core.Campaign
 	Min  int
+	pager
 }
 
+// maxCampaignList is the most campaigns the service lists at once (as
+// the API's GET /api/v1/campaigns): the pages of /campaigns are cut from
+// it, and a list that fills it says "of more than" its last row.
+const maxCampaignList = 1000
+
 func (c *Console) campaignsPage(q *req) error {
-	min, _ := strconv.Atoi(q.r.URL.Query().Get("min"))
-	if min <= 0 {
-		min = 2
+	minReports, _ := strconv.Atoi(q.r.URL.Query().Get("min"))
+	if minReports <= 0 {
+		minReports = 2
 	}
-	cs, err := c.API.Reports.Campaigns(q.r.Context(), q.V, min, 200)
+	offset := listOffset(q)
+	cs, err := c.API.Reports.Campaigns(q.r.Context(), q.V, minReports, maxCampaignList)
 	if err != nil {
 		return err
 	}
-	return c.show(q, "campaigns", "campaigns", "nav.campaigns", campaignsData{Rows: cs, Min: min})
+	// The page is cut from the list, which holds every campaign unless it
+	// fills the most the service lists (then "1,000 or more").
+	rows := cs[min(offset, len(cs)):]
+	next := len(rows) > listPage
+	if next {
+		rows = rows[:listPage]
+	}
+	query := url.Values{}
+	if minReports != 2 {
+		query.Set("min", strconv.Itoa(minReports))
+	}
+	pg := newPager(q.L, "campaigns", offset, len(rows), len(cs), len(cs) < maxCampaignList, next,
+		func(off int) string { return pageLink("/campaigns", query, off) })
+	return c.show(q, "campaigns", "campaigns", "nav.campaigns", campaignsData{Rows: rows, Min: minReports, pager: pg})
 }
 
 // Graph bounds: the reports and indicators drawn (the table beside the
