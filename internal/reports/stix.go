@@ -59,8 +59,15 @@ type Bundle struct {
 	Objects []map[string]any `json:"objects"`
 }
 
-func tlpOf(rel core.Releasability) string {
-	if rel.Mode == core.ReleaseAll {
+// tlpOf is the TLP marking an exported record goes out with. A record its
+// owner marked "no further dissemination" stays with the bureau that
+// exports it, whoever it is released to: TLP 2.0 AMBER+STRICT, the
+// recipient's organisation only (GREEN would invite passing it on).
+func tlpOf(r *core.Record) string {
+	if slices.Contains(r.Caveats, core.CaveatNoFurtherDissemination) {
+		return TLP2AmberStrict
+	}
+	if r.Releasability.Mode == core.ReleaseAll {
 		return TLPGreen
 	}
 	return TLPAmber
@@ -109,8 +116,11 @@ func (s *Service) ExportSTIX(ctx context.Context, v core.Viewer, w io.Writer) (i
 		ind := map[string]any{"type": "indicator", "spec_version": "2.1", "id": "indicator--" + r.ID, "created": r.CreatedAt.Format(time.RFC3339Nano),
 			"modified": r.UpdatedAt.Format(time.RFC3339Nano), "valid_from": r.CreatedAt.Format(time.RFC3339Nano), "pattern": p, "pattern_type": "stix",
 			"indicator_types": []string{"malicious-activity"}, "name": strings.TrimSpace(typ + " " + val), "description": name,
-			"object_marking_refs": []string{tlpOf(r.Releasability)}, "created_by_ref": identityID(r.Owner),
+			"object_marking_refs": []string{tlpOf(r)}, "created_by_ref": identityID(r.Owner),
 			"x_manara_owner": r.Owner, "x_manara_releasability": r.Releasability, "x_manara_observable_ref": obsID}
+		if len(r.Caveats) > 0 {
+			ind["x_manara_caveats"] = r.Caveats
+		}
 		b.Objects = append(b.Objects, ind)
 		if !observed[obsID] {
 			observed[obsID] = true
@@ -178,12 +188,13 @@ func csvUncell(s string) string {
 // through csvCell (a phone's +, a description's =, …).
 func (s *Service) ExportCSV(ctx context.Context, v core.Viewer, w io.Writer) (int, error) {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"id", "owner", "type", "value", "releasability", "countries", "campaign", "description"})
+	cw.Write([]string{"id", "owner", "type", "value", "releasability", "countries", "campaign", "description", "caveats"})
 	n, err := s.Records.Export(ctx, v, records.Query{Kind: core.KindCyberIndicator}, func(r *core.Record) error {
 		var d map[string]any
 		json.Unmarshal(r.Data, &d)
 		str := func(k string) string { x, _ := d[k].(string); return x }
-		row := []string{r.ID, r.Owner, str("type"), str("value"), r.Releasability.Mode, strings.Join(r.Releasability.Countries, " "), str("campaign"), str("description")}
+		row := []string{r.ID, r.Owner, str("type"), str("value"), r.Releasability.Mode, strings.Join(r.Releasability.Countries, " "), str("campaign"), str("description"),
+			strings.Join(r.Caveats, " ")}
 		for i := range row {
 			row[i] = csvCell(row[i])
 		}

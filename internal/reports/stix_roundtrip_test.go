@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
@@ -181,8 +182,7 @@ func TestCSVExportNoFormulas(t *testing.T) {
 			}
 			imported, err := s.Import(ctx, stixViewer("MA", core.RoleOfficer), inds)
 			if err != nil {
-				// Refusing such cells on import is a fix too.
-				t.Skipf("refused on import: %v", err)
+				t.Fatalf("import of cells that look like formulas: %v", err)
 			}
 			if len(imported) != 2 {
 				t.Fatalf("imported %d", len(imported))
@@ -451,6 +451,57 @@ func TestCSVExportReimports(t *testing.T) {
 			}
 			if a, b := key(first), key(again); !slices.Equal(a, b) {
 				t.Errorf("re-imported as %q, want %q", b, a)
+			}
+		})
+	}
+}
+
+// TestExportKeepsNoFurtherDissemination: a record its owner marked "no
+// further dissemination" goes out as TLP 2.0 AMBER+STRICT (the recipient's
+// organisation only), with its caveats, even when released to all; the
+// CSV carries the caveats too.
+func TestExportKeepsNoFurtherDissemination(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := newService(t, b)
+			ctx := context.Background()
+			ma := stixViewer("MA", core.RoleOfficer)
+			if _, err := s.Records.Create(ctx, ma, records.Input{Kind: core.KindCyberIndicator, Releasability: &core.Releasability{Mode: core.ReleaseAll},
+				Caveats: []string{core.CaveatNoFurtherDissemination},
+				Data:    json.RawMessage(`{"type":"domain","value":"kept-close.example"}`)}); err != nil {
+				t.Fatal(err)
+			}
+			fr := stixViewer("FR", core.RoleAnalyst)
+			found := false
+			for _, o := range stixExport(t, s, fr).Objects {
+				var ind struct {
+					Type     string   `json:"type"`
+					Markings []string `json:"object_marking_refs"`
+					Caveats  []string `json:"x_manara_caveats"`
+				}
+				raw, _ := json.Marshal(o)
+				json.Unmarshal(raw, &ind)
+				if ind.Type != "indicator" {
+					continue
+				}
+				found = true
+				if !slices.Equal(ind.Markings, []string{TLP2AmberStrict}) || !slices.Contains(ind.Caveats, core.CaveatNoFurtherDissemination) {
+					t.Errorf("exported with markings %v and caveats %v, want AMBER+STRICT and the caveat", ind.Markings, ind.Caveats)
+				}
+			}
+			if !found {
+				t.Fatal("the indicator was not exported")
+			}
+			var buf bytes.Buffer
+			if _, err := s.ExportCSV(ctx, fr, &buf); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(&buf).ReadAll()
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("CSV: %v %v", rows, err)
+			}
+			if c := slices.Index(rows[0], "caveats"); c < 0 || rows[1][c] != core.CaveatNoFurtherDissemination {
+				t.Errorf("CSV header %v, row %v: want the caveat in a caveats column", rows[0], rows[1])
 			}
 		})
 	}
