@@ -418,6 +418,13 @@ func (s *Server) publicImage(w http.ResponseWriter, r *http.Request, v core.View
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	writeAttachment(w, a, "public, max-age=3600")
+	// The name the bureau uploaded it under is the bureau's (it may say
+	// who took the photo, or where): the public sees the picture's id.
+	shown := *a
+	shown.Name = r.PathValue("aid") + imageExt[a.ContentType]
+	writeAttachment(w, &shown, "public, max-age=3600")
 	return nil
 }
+
+// imageExt is the file extension of each image type an upload may have.
+var imageExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}

@@ -204,8 +204,13 @@ func TestPublicNoticesAPIAsAnInterpolClient(t *testing.T) {
 			if len(imgs.Embedded.Images) != 1 {
 				t.Fatalf("images: %+v", imgs)
 			}
-			if res, body := get(imgs.Embedded.Images[0].Links.Self.Href); res.StatusCode != 200 || string(body) != string(png) || res.Header.Get("Content-Type") != "image/png" {
+			res, body := get(imgs.Embedded.Images[0].Links.Self.Href)
+			if res.StatusCode != 200 || string(body) != string(png) || res.Header.Get("Content-Type") != "image/png" {
 				t.Fatalf("image: %d", res.StatusCode)
+			}
+			// Named by the picture's id, not by the name the bureau uploaded it under.
+			if cd := res.Header.Get("Content-Disposition"); strings.Contains(cd, "face") || !strings.Contains(cd, ".png") {
+				t.Errorf("image Content-Disposition %q: want the picture's id, not the uploaded name", cd)
 			}
 			// Filters by name across scripts, nationality, warrant country, age, sex.
 			count := func(q url.Values) int {
