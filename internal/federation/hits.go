@@ -86,6 +86,18 @@ func (s *Service) applyHit(tx core.Tx, p *core.Peer, b *Bundle, now time.Time) (
 	if h.Owner != b.Owner {
 		return 0, refusal{fmt.Sprintf("the bundle names %s as owner, the hit %s", b.Owner, h.Owner)}
 	}
+	if s.Role == core.FedRoleHub && p.Role == core.FedRoleNode {
+		// Before anything is said of the record: to a node, a record the
+		// hub never sent it is one it knows nothing of, whether it exists
+		// and whose it is.
+		sent, err := tx.FedSent(p.ID, h.RecordID)
+		if err != nil {
+			return 0, err
+		}
+		if !sent {
+			return 0, refusal{fmt.Sprintf("the hub never sent record %s to %s", clip(h.RecordID, 64), p.Bureau)}
+		}
+	}
 	rec, err := tx.GetRecord(h.RecordID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return 0, refusal{"the hit is on a record unknown here"}
@@ -99,13 +111,6 @@ func (s *Service) applyHit(tx core.Tx, p *core.Peer, b *Bundle, now time.Time) (
 	case s.Role == core.FedRoleHub && p.Role == core.FedRoleNode:
 		if h.Searcher != p.Bureau {
 			return 0, refusal{fmt.Sprintf("node %s reports only its own screenings' hits, not %s's", p.Bureau, h.Searcher)}
-		}
-		sent, err := tx.FedSent(p.ID, rec.ID)
-		if err != nil {
-			return 0, err
-		}
-		if !sent {
-			return 0, refusal{fmt.Sprintf("the hub never sent record %s to %s", rec.ID, p.Bureau)}
 		}
 	case s.Role == core.FedRoleNode && p.ID == core.PeerHub:
 		if h.Owner != s.Bureau {

@@ -402,6 +402,21 @@ func TestFederationHitSteps(t *testing.T) {
 				t.Fatalf("a refused step changed the hub's hit: %+v", after)
 			}
 
+			// NG's node reports hits on records the hub never sent it: one of
+			// MA's (naming another owner) and one that does not exist. Both
+			// get the same refusal: nothing of the record's existence or
+			// owner.
+			for _, c := range []struct{ record, owner string }{{id, "FR"}, {"0199a2b3-0000-7000-8000-000000000000", "MA"}} {
+				hid := "0199a2b3-0000-7000-8000-0000000000" + fmt.Sprintf("%02d", len(c.owner)+len(c.record)%50)
+				fake := core.Hit{ID: hid, RecordID: c.record, Owner: c.owner, Searcher: "NG", Type: "person", Subject: "x", Count: 1}
+				raw := forgeFrom(t, ng, hub, federation.TypeHitReport, hid, 1, c.owner, core.Releasability{Mode: core.ReleaseOnly, Countries: []string{c.owner, "NG"}}, []string{},
+					map[string]any{"hit": fake})
+				want := "the hub never sent record " + c.record + " to NG"
+				if rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub); rc.Outcome != federation.OutcomeRefused || rc.Reason != want {
+					t.Fatalf("NG's hit report on %s (owner %s): %+v, want refused %q", c.record, c.owner, rc, want)
+				}
+			}
+
 			// MA narrows its notice to FR at its node: ES's copy ends, and
 			// MA's next move on ES's hit, with its notes, stops at the hub.
 			r := ma.do(t, "PUT", "/api/v1/notices/"+id, map[string]any{"releasability": map[string]any{"mode": "only", "countries": []string{"FR"}},
