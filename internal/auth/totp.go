@@ -222,6 +222,12 @@ func (s *Service) ConfirmTOTP(ctx context.Context, v core.Viewer, code string) (
 	var plain []string
 	now := s.Now()
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		// One confirmation at a time: two sent together (a form sent
+		// twice) would each make recovery codes and show them, and only
+		// the last written would work.
+		if err := tx.LockName("totp_enrol:" + v.UserID); err != nil {
+			return err
+		}
 		t, err := tx.GetTOTP(v.UserID)
 		if core.ErrorCode(err) == core.ENOTFOUND {
 			return core.Errorf(core.ECONFLICT, "start the enrolment first")
