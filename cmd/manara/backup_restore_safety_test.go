@@ -13,7 +13,7 @@ import (
 	"github.com/manara-hub/manara/internal/store/sqlite"
 )
 
-func review21Store(t *testing.T) string {
+func storeWithAUser(t *testing.T) string {
 	t.Helper()
 	data := t.TempDir()
 	env := []string{"MANARA_PASSWORD=correct-horse-battery"}
@@ -23,7 +23,7 @@ func review21Store(t *testing.T) string {
 	return data
 }
 
-func review21Users(t *testing.T, data string) string {
+func listUsers(t *testing.T, data string) string {
 	t.Helper()
 	out, _ := cli(t, nil, "user", "list", "--data", data)
 	return out
@@ -37,12 +37,12 @@ func review21Users(t *testing.T, data string) string {
 // commands.go restoreCmd / sqlite.go Restore rename the old file before the
 // new one is safely in place.
 func TestRestoreFromTheLiveFile(t *testing.T) {
-	data := review21Store(t)
+	data := storeWithAUser(t)
 	out, code := cli(t, nil, "restore", "--data", data, "--from", sqlite.Path(data))
 	if _, err := os.Stat(sqlite.Path(data)); err != nil {
 		t.Fatalf("restore (exit %d: %s) left the data folder without its store: %v", code, strings.TrimSpace(out), err)
 	}
-	if users := review21Users(t, data); !strings.Contains(users, "amina") {
+	if users := listUsers(t, data); !strings.Contains(users, "amina") {
 		t.Fatalf("after restore (exit %d), the store lost its users:\n%s", code, users)
 	}
 }
@@ -53,7 +53,7 @@ func TestRestoreFromTheLiveFile(t *testing.T) {
 // leaves no store in place. A failed restore must leave the data folder as
 // it was.
 func TestRestoreFailureKeepsLiveStore(t *testing.T) {
-	data := review21Store(t)
+	data := storeWithAUser(t)
 	backup := filepath.Join(t.TempDir(), "b.db")
 	if out, code := cli(t, nil, "backup", "--data", data, "--out", backup); code != 0 {
 		t.Fatal(out)
@@ -75,7 +75,7 @@ func TestRestoreFailureKeepsLiveStore(t *testing.T) {
 // process umask (0644 here): readable by every local user, where the store
 // itself sits in a 0700 folder and restore writes 0600.
 func TestBackupFileIsPrivate(t *testing.T) {
-	data := review21Store(t)
+	data := storeWithAUser(t)
 	backup := filepath.Join(t.TempDir(), "b.db")
 	if out, code := cli(t, nil, "backup", "--data", data, "--out", backup); code != 0 {
 		t.Fatal(out)
@@ -94,7 +94,7 @@ func TestBackupFileIsPrivate(t *testing.T) {
 // file an operator checksummed or keeps on write-once media is changed by
 // being restored from (and by a refused restore, too).
 func TestRestoreLeavesTheBackupUnchanged(t *testing.T) {
-	data := review21Store(t)
+	data := storeWithAUser(t)
 	backup := filepath.Join(t.TempDir(), "b.db")
 	if out, code := cli(t, nil, "backup", "--data", data, "--out", backup); code != 0 {
 		t.Fatal(out)
@@ -121,7 +121,7 @@ func TestRestoreLeavesTheBackupUnchanged(t *testing.T) {
 // gone from the store it will open next. Restore must refuse while the
 // store is in use.
 func TestRestoreUnderARunningServer(t *testing.T) {
-	data := review21Store(t)
+	data := storeWithAUser(t)
 	key := newKey(t, []string{"--data", data}, "records:read,records:write")
 	backup := filepath.Join(t.TempDir(), "b.db")
 	if out, code := cli(t, nil, "backup", "--data", data, "--out", backup); code != 0 {
@@ -153,7 +153,7 @@ func TestRestoreUnderARunningServer(t *testing.T) {
 // `manara backup --out` to that name refuse ("exists"). sqlite.go Backup
 // runs VACUUM INTO straight onto the destination.
 func TestFailedBackupLeavesNoFile(t *testing.T) {
-	data := review21Store(t)
+	data := storeWithAUser(t)
 	backup := filepath.Join(t.TempDir(), "b.db")
 	cmd := exec.Command("sh", "-c", `ulimit -f 100; exec "$0" backup --data "$1" --out "$2"`, binary(t), data, backup)
 	out, err := cmd.CombinedOutput()

@@ -12,7 +12,7 @@ import (
 	"github.com/manara-hub/manara/internal/store/storetest"
 )
 
-func review21JPEG(i int, size int) []byte {
+func testJPEG(i int, size int) []byte {
 	b := append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, make([]byte, size)...)
 	b[len(b)-1] = byte(i)
 	b[len(b)-2] = byte(i >> 8)
@@ -44,7 +44,7 @@ func TestAttachmentTotalUnderConcurrency(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if _, err := s.Attach(ctx, ma, n.Notice.ID, "p.jpg", "", review21JPEG(i, size)); err == nil {
+					if _, err := s.Attach(ctx, ma, n.Notice.ID, "p.jpg", "", testJPEG(i, size)); err == nil {
 						mu.Lock()
 						ok++
 						mu.Unlock()
@@ -76,7 +76,7 @@ func TestAttachmentFolderReuploadAfterDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jpeg := review21JPEG(1, 100)
+	jpeg := testJPEG(1, 100)
 	a, err := s.Attach(ctx, ma, n.Notice.ID, "tyre.jpg", "", jpeg)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func review21DB(t *testing.T, path, marker string) {
+func writeMarkedDB(t *testing.T, path, marker string) {
 	t.Helper()
 	s, err := OpenFile(path)
 	if err != nil {
@@ -33,10 +33,10 @@ func review21DB(t *testing.T, path, marker string) {
 func TestRestoreTwiceKeepsTheOriginal(t *testing.T) {
 	data := t.TempDir()
 	src := t.TempDir()
-	review21DB(t, Path(data), "ORIGINAL-STORE-MARKER")
+	writeMarkedDB(t, Path(data), "ORIGINAL-STORE-MARKER")
 	a, b := filepath.Join(src, "a.db"), filepath.Join(src, "b.db")
-	review21DB(t, a, "BACKUP-A-MARKER")
-	review21DB(t, b, "BACKUP-B-MARKER")
+	writeMarkedDB(t, a, "BACKUP-A-MARKER")
+	writeMarkedDB(t, b, "BACKUP-B-MARKER")
 	// Start at the beginning of a second so both restores fall in it.
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 10*time.Millisecond)))
 	ctx := context.Background()
