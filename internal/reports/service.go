@@ -668,7 +668,7 @@ type FollowUp struct {
 }
 
 func followUp(r *core.Report) *FollowUp {
-	f := &FollowUp{Receipt: r.Receipt, Status: r.Status, Category: r.Category, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	f := &FollowUp{Receipt: r.Receipt, Status: r.Status, Category: r.Category, CreatedAt: r.CreatedAt,
 		History: r.History, Notes: []core.ReportNote{}, Additions: len(r.Additions), Files: len(r.Attachments)}
 	for i, st := range f.History {
 		if st.By != "reporter" {
@@ -679,6 +679,24 @@ func followUp(r *core.Report) *FollowUp {
 		if n.Public {
 			f.Notes = append(f.Notes, core.ReportNote{At: n.At, Text: n.Text, Public: true, By: "cybercrime unit"})
 		}
+	}
+	// When it last changed as the reporter sees it: the report's own time
+	// also moves on the unit's internal notes, assignments and campaign
+	// links, which would tell the reporter that something was done.
+	f.UpdatedAt = r.CreatedAt
+	later := func(t time.Time) {
+		if t.After(f.UpdatedAt) {
+			f.UpdatedAt = t
+		}
+	}
+	for _, st := range f.History {
+		later(st.At)
+	}
+	for _, n := range f.Notes {
+		later(n.At)
+	}
+	for _, a := range r.Additions {
+		later(a.At)
 	}
 	return f
 }
