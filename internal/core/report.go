@@ -188,8 +188,10 @@ type ReportFilter struct {
 	Status   string // "" : every status but closed
 	Campaign string
 	Assignee string
-	Limit    int
-	Offset   int
+	// Unassigned keeps only the reports nobody is assigned to.
+	Unassigned bool
+	Limit      int
+	Offset     int
 }
 
 // ReportTx stores reports, campaigns, posting lists and used proof-of-work nonces.
@@ -201,6 +203,9 @@ type ReportTx interface {
 	GetReportByReceipt(receipt string) (*Report, error)
 	// ReportQueue lists reports by urgency, losses and campaign size.
 	ReportQueue(f ReportFilter) ([]*Report, error)
+	// CountReports counts the reports ReportQueue would list without its
+	// Limit and Offset.
+	CountReports(f ReportFilter) (int, error)
 	InsertReportFile(reportID string, f ReportFile, content []byte) error
 	ReportFileContent(reportID, fileID string) ([]byte, error)
 

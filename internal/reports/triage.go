@@ -32,28 +32,42 @@ func actorID(v core.Viewer) string {
 
 // Queue lists the bureau's open reports in triage order.
 func (s *Service) Queue(ctx context.Context, v core.Viewer, f core.ReportFilter) ([]*core.Report, error) {
+	var out []*core.Report
+	err := s.queueRead(ctx, v, &f, "", func(tx core.Tx) (err error) {
+		out, err = tx.ReportQueue(f)
+		return err
+	})
+	return out, err
+}
+
+// Count counts the reports Queue would list, every page of them.
+func (s *Service) Count(ctx context.Context, v core.Viewer, f core.ReportFilter) (int, error) {
+	var n int
+	err := s.queueRead(ctx, v, &f, "count ", func(tx core.Tx) (err error) {
+		n, err = tx.CountReports(f)
+		return err
+	})
+	return n, err
+}
+
+// queueRead checks a read of the bureau's queue, runs it and audits it.
+func (s *Service) queueRead(ctx context.Context, v core.Viewer, f *core.ReportFilter, what string, read func(core.Tx) error) error {
 	const action = "report.list"
 	f.Bureau = s.Bureau
 	if !access.CanTriageReports(v, f.Bureau) {
-		return nil, s.refuse(ctx, v, action, forbidden())
+		return s.refuse(ctx, v, action, forbidden())
 	}
 	if f.Status != "" && f.Status != "all" && !slices.Contains(core.ReportStatuses, f.Status) {
-		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"}))
+		return s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"}))
 	}
-	var out []*core.Report
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		var err error
-		if out, err = tx.ReportQueue(f); err != nil {
+	return s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := read(tx); err != nil {
 			return err
 		}
 		e := audit.Entry(v, action, audit.OK)
-		e.Query = fmt.Sprintf("status=%s campaign=%s assignee=%s", f.Status, f.Campaign, f.Assignee)
+		e.Query = fmt.Sprintf("%sstatus=%s campaign=%s assignee=%s unassigned=%t", what, f.Status, f.Campaign, f.Assignee, f.Unassigned)
 		return audit.Append(tx, e)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // triageReport reads a report for v, who must be of its triage unit: a

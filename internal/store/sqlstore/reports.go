@@ -95,7 +95,28 @@ func (t *tx) ReportQueue(f core.ReportFilter) ([]*core.Report, error) {
 	if f.Bureau == "" {
 		return nil, nil
 	}
-	q := `SELECT r.body, r.secret_hash, r.campaign_id, r.version FROM reports r LEFT JOIN campaigns c ON c.id = r.campaign_id WHERE r.bureau = ?`
+	where, args := reportWhere(f)
+	q := `SELECT r.body, r.secret_hash, r.campaign_id, r.version FROM reports r LEFT JOIN campaigns c ON c.id = r.campaign_id WHERE ` + where +
+		` ORDER BY r.urgency, r.loss_cents DESC, COALESCE(c.reports, 0) DESC, r.created_at, r.id LIMIT ` + itoa(clampLimit(f.Limit))
+	if f.Offset > 0 {
+		q += ` OFFSET ` + itoa(f.Offset)
+	}
+	return t.reports(q, args...)
+}
+
+func (t *tx) CountReports(f core.ReportFilter) (int, error) {
+	if f.Bureau == "" {
+		return 0, nil
+	}
+	where, args := reportWhere(f)
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM reports r WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// reportWhere is the condition of the queue's filter, on reports as r.
+func reportWhere(f core.ReportFilter) (string, []any) {
+	q := `r.bureau = ?`
 	args := []any{f.Bureau}
 	switch f.Status {
 	case "all":
@@ -114,11 +135,10 @@ func (t *tx) ReportQueue(f core.ReportFilter) ([]*core.Report, error) {
 		q += ` AND r.assignee = ?`
 		args = append(args, f.Assignee)
 	}
-	q += ` ORDER BY r.urgency, r.loss_cents DESC, COALESCE(c.reports, 0) DESC, r.created_at, r.id LIMIT ` + itoa(clampLimit(f.Limit))
-	if f.Offset > 0 {
-		q += ` OFFSET ` + itoa(f.Offset)
+	if f.Unassigned {
+		q += ` AND r.assignee = ''`
 	}
-	return t.reports(q, args...)
+	return q, args
 }
 
 func (t *tx) InsertReportFile(reportID string, f core.ReportFile, content []byte) error {

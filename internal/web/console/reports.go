@@ -169,12 +169,14 @@ func (c *Console) reportsPage(q *req) error {
 	if status != "" {
 		query.Set("status", status)
 	}
-	// Not counted: the page says "of at least" the row after it.
 	total := offset + len(rs)
-	if more {
-		total++
+	if more || offset > 0 {
+		// Counted in the store (an index's count, not a read of the rows).
+		if total, err = c.API.Reports.Count(q.r.Context(), q.V, core.ReportFilter{Status: status}); err != nil {
+			return err
+		}
 	}
-	pg := newPager(q.L, "reports", offset, len(rs), total, !more, more, func(off int) string { return pageLink("/reports", query, off) })
+	pg := newPager(q.L, "reports", offset, len(rs), total, true, more, func(off int) string { return pageLink("/reports", query, off) })
 	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status, Campaigns: labels, pager: pg})
 }
 
@@ -492,15 +494,9 @@ func (c *Console) campaignEscalate(q *req) error {
 // reportsWaiting counts the received reports nobody is assigned to, for
 // the dashboard of a triage user.
 func (c *Console) reportsWaiting(q *req) int {
-	rs, err := c.API.Reports.Queue(q.r.Context(), q.V, core.ReportFilter{Status: core.ReportReceived, Limit: 500})
+	n, err := c.API.Reports.Count(q.r.Context(), q.V, core.ReportFilter{Status: core.ReportReceived, Unassigned: true})
 	if err != nil {
 		return 0
-	}
-	n := 0
-	for _, r := range rs {
-		if r.Assignee == "" {
-			n++
-		}
 	}
 	return n
 }
