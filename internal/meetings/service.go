@@ -162,7 +162,7 @@ type RequestInput struct {
 // validRequest checks in against g and builds the request.
 func validRequest(g *core.Gathering, rights access.MeetingRights, v core.Viewer, in RequestInput) (*core.MeetingRequest, error) {
 	var fs fieldErrs
-	m := &core.MeetingRequest{Gathering: g.ID, From: strings.TrimSpace(in.From), To: strings.ToUpper(strings.TrimSpace(in.To)),
+	m := &core.MeetingRequest{Gathering: g.ID, From: strings.ToUpper(strings.TrimSpace(in.From)), To: strings.ToUpper(strings.TrimSpace(in.To)),
 		Minutes: in.Minutes, Priority: in.Priority, State: core.MeetingRequested}
 	if m.From == "" {
 		m.From = v.Bureau

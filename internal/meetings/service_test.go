@@ -109,9 +109,15 @@ func TestBadRequests(t *testing.T) {
 				t.Fatalf("%d refusals audited, want %d", refused, len(cases))
 			}
 			// A bureau that is not a party sees nothing and cannot answer.
-			m, err := svc.Request(ctx, officer("FR"), g.ID, request("MA", "Officer Lina Haddad"))
+			// (Codes are read in either case: "fr" is FR, "ma" MA.)
+			lower := request("ma", "Officer Lina Haddad")
+			lower.From = "fr"
+			m, err := svc.Request(ctx, officer("FR"), g.ID, lower)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if m.From != "FR" || m.To != "MA" {
+				t.Fatalf("request from %q to %q, want FR to MA", m.From, m.To)
 			}
 			if _, _, err := svc.Get(ctx, officer("DE"), g.ID, m.ID); core.ErrorCode(err) != core.ENOTFOUND {
 				t.Fatalf("a third bureau reads the request: %v", err)
