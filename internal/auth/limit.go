@@ -51,18 +51,6 @@ func (l *Limiter) Allowed(key string) bool {
 	return len(l.prune(key)) < l.max
 }
 
-// RetryAfter is how long until key may try again: when its oldest
-// failure in the window leaves it (zero if it may try now).
-func (l *Limiter) RetryAfter(key string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	hs := l.prune(key)
-	if len(hs) < l.max {
-		return 0
-	}
-	return hs[len(hs)-l.max].Add(l.window).Sub(l.now())
-}
-
 // Take counts an attempt for key as a failure at once, before it is
 // known to be one, if key may try now; otherwise it counts nothing and
 // returns how long until key may try again. Checking and counting in one
@@ -114,13 +102,6 @@ func (s *Slot) Release() {
 	}
 }
 
-// Fail records a failure for key.
-func (l *Limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.record(key, l.now())
-}
-
 // record adds a failure at now for key; l.mu is held.
 func (l *Limiter) record(key string, now time.Time) {
 	l.hits[key] = append(l.prune(key), now)
@@ -131,13 +112,6 @@ func (l *Limiter) record(key string, now time.Time) {
 			}
 		}
 	}
-}
-
-// Reset forgets key's failures, after a success.
-func (l *Limiter) Reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.hits, key)
 }
 
 func (l *Limiter) prune(key string) []time.Time {

@@ -255,7 +255,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		if !ok {
-			lockedNow, err := countFailedLogin(tx, u.ID, now)
+			lockedNow, err := tx.CountFailedLogin(u.ID, MaxAccountFailures, now.Add(LockoutDuration))
 			if err != nil {
 				return err
 			}
@@ -276,12 +276,6 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 // errLockedMeanwhile aborts a sign-in's write when the account was locked
 // after it was read.
 var errLockedMeanwhile = errors.New("the account was locked meanwhile")
-
-// countFailedLogin adds a failure to the account's count, locking it at
-// MaxAccountFailures, and reports whether it locked it.
-func countFailedLogin(tx core.Tx, id string, now time.Time) (bool, error) {
-	return tx.CountFailedLogin(id, MaxAccountFailures, now.Add(LockoutDuration))
-}
 
 // pairKey is the limiter key of a username tried from an address (its
 // AddressKey); the username is bounded (usernames are at most 64 bytes)

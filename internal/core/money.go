@@ -90,7 +90,12 @@ type Money struct {
 	stale bool
 }
 
-var exactFloat = new(big.Int).Lsh(big.NewInt(1), 52)
+// exactFloat is where float64 stops holding every whole number of minor
+// units; exactCents where totals stored as float64 cents stopped.
+var (
+	exactFloat = new(big.Int).Lsh(big.NewInt(1), 52)
+	exactCents = new(big.Int).Lsh(big.NewInt(1), 53)
+)
 
 // moneyOf makes a Money of minor units of a currency.
 func moneyOf(cur string, minor *big.Int) Money {
@@ -172,7 +177,7 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 		// currencies of two decimals up to 2^53 cents, not otherwise.
 		// (Beyond 2^53 cents an old total written with two decimals
 		// cannot be told from an exact one: it is read as written.)
-		m.stale = d != 2 || new(big.Int).Abs(minor).Cmp(new(big.Int).Lsh(big.NewInt(1), 53)) >= 0
+		m.stale = d != 2 || new(big.Int).Abs(minor).Cmp(exactCents) >= 0
 	}
 	return nil
 }
@@ -228,23 +233,15 @@ func pow10(d int) *big.Int {
 // intake rounds it), and added exactly; a currency whose losses come to
 // nothing is left out.
 func LossTotals(losses []Loss) []Money {
-	var cur []string
-	sums := map[string]*big.Int{}
+	var ms []Money
 	for _, l := range losses {
-		if math.IsNaN(l.Amount) || l.Amount <= 0 || l.Amount > 1e12 {
-			continue
+		if !math.IsNaN(l.Amount) && l.Amount > 0 && l.Amount <= 1e12 {
+			ms = append(ms, Money{Amount: l.Amount, Currency: l.Currency})
 		}
-		if sums[l.Currency] == nil {
-			cur = append(cur, l.Currency)
-			sums[l.Currency] = new(big.Int)
-		}
-		sums[l.Currency].Add(sums[l.Currency], minorOf(l.Amount, CurrencyDigits(l.Currency)))
 	}
-	var out []Money
-	for _, c := range cur {
-		if sums[c].Sign() != 0 {
-			out = append(out, moneyOf(c, sums[c]))
-		}
+	out := AddMoney(nil, 1, ms...)
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

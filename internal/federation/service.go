@@ -342,12 +342,8 @@ func revokedKey(p *core.Peer, key string) bool {
 	if p.State == core.PeerRevoked && canonicalKey(p.PublicKey) == key {
 		return true
 	}
-	for _, k := range p.RevokedKeys {
-		if canonicalKey(k) == key {
-			return true
-		}
-	}
-	return false
+	// Revoke writes them in canonicalKey's spelling.
+	return slices.Contains(p.RevokedKeys, key)
 }
 
 // canonicalKey is a stored key in PublicKeyString's spelling (as is, if

@@ -203,12 +203,10 @@ func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
 		return "", false
 	}
 	text, _ := l.cat.Text(key)
-	if forms := l.cat.PluralForms(key); forms != nil {
+	if l.cat.PluralForms(key) != nil {
 		for _, p := range params {
 			if n, err := strconv.Atoi(p); err == nil {
-				if f := forms[PluralCategory(l.Code, n)]; f != "" {
-					text = f
-				}
+				text = l.form(key, n)
 				break
 			}
 		}
@@ -235,19 +233,23 @@ func (l *Lang) Reason(code string, params []string) (s string, ok bool) {
 
 // N is the plural form of key for n, with {n} replaced by n formatted.
 func (l *Lang) N(key string, n int) string {
-	e, ok := l.cat[key]
-	if !ok {
+	if _, ok := l.cat[key]; !ok {
 		return key
 	}
-	s := e.text
-	if e.plural != nil {
-		if f, ok := e.plural[PluralCategory(l.Code, n)]; ok {
-			s = f
-		} else {
-			s = e.plural["other"]
-		}
+	return strings.ReplaceAll(l.form(key, n), "{n}", l.Num(n))
+}
+
+// form is key's text for n: its plural form for n's category (CLDR), else
+// its "other" form; a plain string as it is.
+func (l *Lang) form(key string, n int) string {
+	e := l.cat[key]
+	if e.plural == nil {
+		return e.text
 	}
-	return strings.ReplaceAll(s, "{n}", l.Num(n))
+	if f, ok := e.plural[PluralCategory(l.Code, n)]; ok && f != "" {
+		return f
+	}
+	return e.plural["other"]
 }
 
 // Num formats an integer with the language's grouping. Arabic uses

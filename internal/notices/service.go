@@ -375,8 +375,6 @@ func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core
 		Bureau: v.Bureau, Reason: reason, State: n.State, Releasability: r.Releasability, Data: r.Data})
 }
 
-// load reads a notice and its record in tx, with the access decision: a
-// notice v may not see is not found.
 // lockedLoad is load of a notice about to be changed: its workflow row is
 // locked first, as the housekeeping job locks it (ExpireDue). The row is
 // written back whole, so a change and a pass running together would each
@@ -388,6 +386,8 @@ func lockedLoad(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Recor
 	return load(tx, v, id)
 }
 
+// load reads a notice and its record in tx, with the access decision: a
+// notice v may not see is not found.
 func load(tx core.Tx, v core.Viewer, id string) (*core.Notice, *core.Record, error) {
 	r, err := tx.GetRecord(id)
 	if err != nil {
@@ -1059,17 +1059,7 @@ func (s *Service) ExpireDue(ctx context.Context) (expired, warned int, err error
 // PostgreSQL, each statement after the lock sees what committed before
 // it). A notice no longer there is nil.
 func relock(tx core.Tx, id string) (*core.Notice, *core.Record, error) {
-	if err := tx.LockNotice(id); err != nil {
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return nil, nil, nil
-		}
-		return nil, nil, err
-	}
-	n, err := tx.GetNotice(id)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := tx.GetRecord(id)
+	n, r, err := lockedLoad(tx, core.Viewer{System: true}, id)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil, nil, nil
 	}

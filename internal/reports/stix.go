@@ -211,7 +211,7 @@ func (s *Service) ExportCSV(ctx context.Context, v core.Viewer, w io.Writer) (in
 type ImportedIndicator struct {
 	Type, Value, Description, Campaign string
 	Releasability                      core.Releasability
-	// Cut holds what the answer's notes say of this indicator, each
+	// Notes holds what the answer's notes say of this indicator, each
 	// naming a field of it: which text fields were kept only in part, and
 	// to what ("description was cut to 500 bytes"), or why it was passed
 	// over ("revoked is true (indicator--…): passed over, not imported").
@@ -251,7 +251,7 @@ var patternRe = regexp.MustCompile(`^\[\s*([a-z0-9\-]+):([a-z_]+)\s*=\s*'((?:[^'
 // not one of those, nor a statement, is refused naming the indicator's
 // object_marking_refs: its audience cannot be told, and is never widened.
 // An indicator its producer revoked, or whose valid_until has passed, is
-// passed over (PassedOver, and Cut says why).
+// passed over (PassedOver, and Notes says why).
 func ParseSTIX(raw []byte, amberTo []string) ([]ImportedIndicator, error) {
 	return parseSTIX(raw, amberTo, time.Now())
 }

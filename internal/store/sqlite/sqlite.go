@@ -162,7 +162,7 @@ func Restore(ctx context.Context, src, dataDir string, checks ...func(*sqlstore.
 		}
 	}()
 	// What is checked is the copy, the very bytes that will be the store.
-	if err := check(ctx, tmp, src, checks); err != nil {
+	if err := checkBackup(ctx, tmp, src, checks); err != nil {
 		return err
 	}
 	kept, err := keepOld(dst)
@@ -178,9 +178,9 @@ func Restore(ctx context.Context, src, dataDir string, checks ...func(*sqlstore.
 	return nil
 }
 
-// check opens path, the copy of the backup src, read-only and runs SQLite's
+// checkBackup opens path, the copy of the backup src, read-only and runs SQLite's
 // integrity check and the caller's checks on it.
-func check(ctx context.Context, path, src string, checks []func(*sqlstore.Store) error) error {
+func checkBackup(ctx context.Context, path, src string, checks []func(*sqlstore.Store) error) error {
 	s, err := openReadOnly(path)
 	if err != nil {
 		return fmt.Errorf("%s is not a sound database: %w", src, err)

@@ -408,12 +408,12 @@ func contentDisposition(disposition, name string) string {
 // InlineImage tells the image types a browser may show in place: those
 // files.Sniff accepts.
 func InlineImage(contentType string) bool {
-	switch contentType {
-	case "image/jpeg", "image/png", "image/webp":
-		return true
-	}
-	return false
+	_, ok := imageExt[contentType]
+	return ok
 }
+
+// imageExt is the file extension of each of those types.
+var imageExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 // WriteNoticeAttachment sends a notice's photo or document, never to be
 // cached (the access decision is made on every read).

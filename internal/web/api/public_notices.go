@@ -425,6 +425,3 @@ func (s *Server) publicImage(w http.ResponseWriter, r *http.Request, v core.View
 	writeAttachment(w, &shown, "public, max-age=3600")
 	return nil
 }
-
-// imageExt is the file extension of each image type an upload may have.
-var imageExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}

@@ -61,8 +61,8 @@ func listOffset(q *req) int {
 }
 
 // newPager places a page of n rows from offset among total rows (exact),
-// or among at least total (not exact: a count would cost a read of every
-// row), next saying whether a page follows; link makes the URL of the page
+// or among at least total (not exact: the campaigns' list stops at its
+// most), next saying whether a page follows; link makes the URL of the page
 // at an offset. The count is a plain "N reports" when the page holds them
 // all.
 func newPager(l *Lang, key string, offset, n, total int, exact, next bool, link func(offset int) string) pager {
@@ -88,9 +88,6 @@ func newPager(l *Lang, key string, offset, n, total int, exact, next bool, link 
 // pageLink is the URL of path with query v at offset (none for 0).
 func pageLink(path string, v url.Values, offset int) string {
 	v = maps.Clone(v)
-	if v == nil {
-		v = url.Values{}
-	}
 	v.Del("offset")
 	if offset > 0 {
 		v.Set("offset", strconv.Itoa(offset))
@@ -170,7 +167,7 @@ func (c *Console) reportsPage(q *req) error {
 		query.Set("status", status)
 	}
 	total := offset + len(rs)
-	if more || offset > 0 {
+	if more { // else this page is the last: offset and its rows are all
 		// Counted in the store (an index's count, not a read of the rows).
 		if total, err = c.API.Reports.Count(q.r.Context(), q.V, core.ReportFilter{Status: status}); err != nil {
 			return err
