@@ -104,7 +104,7 @@ func (f *serverFlags) add(c *command, defaultAddr string) {
 	c.boolean(&f.trustProxy, "trust-proxy", "MANARA_TRUST_PROXY", false, "take client addresses from X-Forwarded-For (behind one load balancer: its last entry, the address the balancer saw)")
 	c.boolean(&f.secure, "secure-cookies", "MANARA_SECURE_COOKIES", false, "mark session cookies Secure (when served over HTTPS)")
 	c.str(&f.grace, "shutdown-grace", "MANARA_SHUTDOWN_GRACE", "30s", "how long requests in flight may take to finish on SIGTERM")
-	c.str(&f.retention, "retention-interval", "MANARA_RETENTION_INTERVAL", "1h", "how often to expire records past retention")
+	c.str(&f.retention, "retention-interval", "MANARA_RETENTION_INTERVAL", "1h", "how often to expire notices and records past retention and sweep orphan attachment files")
 	c.str(&f.silverQuota, "silver-quota", "MANARA_SILVER_QUOTA", "500", "Silver Notices allowed at a time (submitted or published); 0 for no quota")
 	c.str(&f.silverPilot, "silver-pilot", "MANARA_SILVER_PILOT", "", "comma-separated ISO codes of the Silver pilot's countries, which share the quota equally (empty: the quota is for all bureaus together)")
 	c.str(&f.publicRate, "public-rate", "MANARA_PUBLIC_RATE", "300", "public notice API requests per minute per client address")
@@ -390,7 +390,8 @@ func demoLogins() []demo.Login {
 	return out
 }
 
-// housekeeping expires records past retention and old sessions.
+// housekeeping expires notices, records past retention and old sessions,
+// and sweeps the attachment folder of files no attachment names.
 func housekeeping(ctx context.Context, st core.Store, rs *records.Service, ns *notices.Service, every time.Duration, log interface {
 	Info(string, ...any)
 	Error(string, ...any)
@@ -406,6 +407,13 @@ func housekeeping(ctx context.Context, st core.Store, rs *records.Service, ns *n
 			log.Error("notice expiry job failed", "err", err)
 		} else if expired+warned > 0 {
 			log.Info("notices expired or expiring", "expired", expired, "warned", warned)
+		}
+		// Every replica sweeps the shared folder; the grace on a file's
+		// age keeps each from taking another's upload in progress.
+		if n, err := ns.SweepOrphans(ctx); err != nil && ctx.Err() == nil {
+			log.Error("attachment folder sweep failed", "err", err)
+		} else if n > 0 {
+			log.Info("orphan attachment files removed", "count", n)
 		}
 		n, err := rs.ExpireDue(ctx)
 		if err != nil && ctx.Err() == nil {

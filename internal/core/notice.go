@@ -149,4 +149,7 @@ type NoticeTx interface {
 	GetAttachment(noticeID, id string) (*Attachment, error)
 	Attachments(noticeID string) ([]Attachment, error)
 	AttachmentBytes(noticeID string) (int64, error)
+	// AttachmentSumsStored tells which of sums (SHA-256, lowercase hex)
+	// at least one stored attachment has.
+	AttachmentSumsStored(sums []string) (map[string]bool, error)
 }

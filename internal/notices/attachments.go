@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -157,9 +158,15 @@ func (s *Service) filePath(sum string) string {
 func (s *Service) writeFile(a *core.Attachment) error {
 	path := s.filePath(a.SHA256)
 	// A file that no longer hashes to its name was damaged: the upload
-	// would be acknowledged yet unreadable, so it is written over.
+	// would be acknowledged yet unreadable, so it is written over. One
+	// that is intact is made new again, or SweepOrphans could take an
+	// old orphan of the same bytes away under this upload; if it is gone
+	// by then (being swept), it is written anew.
 	if intact(path, a.SHA256) {
-		return nil
+		now := time.Now()
+		if err := os.Chtimes(path, now, now); err == nil {
+			return nil
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("attachment folder: %w", err)

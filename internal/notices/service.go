@@ -105,6 +105,10 @@ type Service struct {
 	// named by their SHA-256, instead of in the store (which then keeps
 	// only their description). Every replica must see the same folder.
 	AttachmentDir string
+	// OrphanGrace is how old a file in AttachmentDir that no attachment
+	// names must be before SweepOrphans removes it (DefaultOrphanGrace if
+	// not set).
+	OrphanGrace time.Duration
 }
 
 // New returns a Service over st with the default configuration.

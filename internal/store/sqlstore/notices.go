@@ -334,3 +334,39 @@ func (t *tx) AttachmentBytes(noticeID string) (int64, error) {
 	err := t.queryRow(`SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM notice_attachments WHERE notice_id=?`, noticeID).Scan(&n)
 	return n, err
 }
+
+// sumsBatch is how many sums one query asks about: the list is padded to
+// it, so that the query's text, and its prepared statement, is always the
+// same.
+const sumsBatch = 100
+
+func (t *tx) AttachmentSumsStored(sums []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	q := `SELECT DISTINCT sha256 FROM notice_attachments WHERE sha256 IN (?` + strings.Repeat(",?", sumsBatch-1) + `)`
+	for len(sums) > 0 {
+		n := min(len(sums), sumsBatch)
+		args := make([]any, sumsBatch)
+		for i := range args {
+			args[i] = sums[min(i, n-1)]
+		}
+		sums = sums[n:]
+		rows, err := t.query(q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[s] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

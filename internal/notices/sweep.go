@@ -1,0 +1,162 @@
+package notices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/manara-hub/manara/internal/core"
+)
+
+// DefaultOrphanGrace is how old an unreferenced file in AttachmentDir must
+// be before SweepOrphans removes it. An upload writes its file, then
+// commits the row naming it, within one request: far shorter than this.
+const DefaultOrphanGrace = time.Hour
+
+// SweepOrphans removes the files in AttachmentDir that no stored
+// attachment names and that were last written more than OrphanGrace ago:
+// the bytes of uploads whose transaction failed after the file was
+// written, and temporary files a crash left behind. Only names the
+// service writes are considered (a two-hex-digit folder holding files
+// named by a SHA-256 beginning with those digits, and the .upload- and
+// .sweep- temporary files beside them); nothing else in the folder, and
+// nothing outside it, is touched, and links are not followed. It needs no
+// lock between replicas sharing the folder: see removeOrphan.
+func (s *Service) SweepOrphans(ctx context.Context) (removed int, err error) {
+	if s.AttachmentDir == "" {
+		return 0, nil
+	}
+	grace := s.OrphanGrace
+	if grace <= 0 {
+		grace = DefaultOrphanGrace
+	}
+	old := func(e fs.DirEntry) bool {
+		info, err := e.Info()
+		return err == nil && time.Since(info.ModTime()) > grace
+	}
+	shards, err := os.ReadDir(s.AttachmentDir)
+	if err != nil {
+		return 0, fmt.Errorf("attachment folder: %w", err)
+	}
+	var candidates []string
+	for _, shard := range shards {
+		if !shard.IsDir() || !isHex(shard.Name(), 2) {
+			continue
+		}
+		dir := filepath.Join(s.AttachmentDir, shard.Name())
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return removed, fmt.Errorf("attachment folder: %w", err)
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !e.Type().IsRegular() || !old(e) {
+				continue
+			}
+			switch {
+			case isHex(name, 64) && name[:2] == shard.Name():
+				candidates = append(candidates, name)
+			case isTemp(name):
+				// Nothing refers to a temporary file: one this old was
+				// left by a process that stopped before renaming it.
+				if err := os.Remove(filepath.Join(dir, name)); err == nil {
+					removed++
+				} else if !errors.Is(err, fs.ErrNotExist) {
+					return removed, fmt.Errorf("attachment folder: %w", err)
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return removed, err
+		}
+	}
+	if len(candidates) == 0 {
+		return removed, nil
+	}
+	var stored map[string]bool
+	if err := s.Store.View(ctx, func(tx core.Tx) error {
+		var err error
+		stored, err = tx.AttachmentSumsStored(candidates)
+		return err
+	}); err != nil {
+		return removed, err
+	}
+	for _, sum := range candidates {
+		if stored[sum] {
+			continue
+		}
+		ok, err := removeOrphan(s.filePath(sum), grace)
+		if err != nil {
+			return removed, err
+		}
+		if ok {
+			removed++
+		}
+	}
+	return removed, nil
+}
+
+// removeOrphan removes the file at path, found unreferenced and older than
+// grace, unless an upload took it up meanwhile. An upload that finds its
+// bytes already stored refreshes the file's modification time before it
+// inserts its row (writeFile), and one that does not finds no file and
+// writes its own. So the file is first moved aside, which no upload can
+// then refresh, and its time is looked at again there: still old, no
+// upload relies on it and it goes; refreshed, an upload relies on it and
+// it is put back. Two replicas sweeping at once cannot both move it.
+func removeOrphan(path string, grace time.Duration) (bool, error) {
+	aside, err := os.CreateTemp(filepath.Dir(path), ".sweep-*")
+	if err != nil {
+		return false, fmt.Errorf("attachment folder: %w", err)
+	}
+	aside.Close()
+	if err := os.Rename(path, aside.Name()); err != nil {
+		os.Remove(aside.Name())
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, fmt.Errorf("attachment folder: %w", err)
+	}
+	info, err := os.Lstat(aside.Name())
+	if err == nil && time.Since(info.ModTime()) <= grace {
+		// The same bytes, if an upload wrote them again meanwhile.
+		if err := os.Rename(aside.Name(), path); err != nil {
+			return false, fmt.Errorf("attachment folder: %w", err)
+		}
+		return false, nil
+	}
+	if err := os.Remove(aside.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("attachment folder: %w", err)
+	}
+	return true, nil
+}
+
+// isHex tells whether name is n lowercase hexadecimal digits, as
+// hex.EncodeToString writes them.
+func isHex(name string, n int) bool {
+	if len(name) != n {
+		return false
+	}
+	for _, c := range name {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// isTemp tells whether name is one of os.CreateTemp's names for the
+// patterns writeFile and removeOrphan use.
+func isTemp(name string) bool {
+	for _, p := range []string{".upload-", ".sweep-"} {
+		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
