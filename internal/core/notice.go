@@ -85,7 +85,11 @@ type NoticeFilter struct {
 	CreatedFrom   time.Time
 	CreatedTo     time.Time
 	After         string // cursor: notices with ID greater than this
-	Limit         int
+	// Newest lists in descending ID order (newest first), with Before as
+	// its cursor: notices with ID less than this.
+	Newest bool
+	Before string
+	Limit  int
 }
 
 // NoticeRow is a notice with its record envelope.

@@ -30,8 +30,12 @@ type PublicQuery struct {
 }
 
 // MaxPublicScan bounds the published extracts of one type a public query
-// reads before filtering; beyond it, results are those of the first ones.
+// reads before filtering; beyond it, results are those of the newest ones.
 const MaxPublicScan = 100000
+
+// publicBatch is how many notices a public query reads at a time; tests
+// lower it to cross batches with a few notices.
+var publicBatch = 1000
 
 // Public lists the public extracts matching q, a page of them and their
 // total. Anyone may ask; each row passes access.IsPublicExtract.
@@ -48,12 +52,18 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 	if q.Page <= 0 {
 		q.Page = 1
 	}
-	var all, page []View
+	var page []View
 	var ids []string
+	total := 0
+	// Newest first, as the public site shows them, so that only the asked
+	// page is kept while the rest is counted: a page of a list of 100,000
+	// extracts holds its 20, not the 100,000.
+	first := (q.Page - 1) * q.PerPage
 	// Read in a read transaction (a public scan must not hold the writer),
 	// then audit.
 	err := s.Store.View(ctx, func(tx core.Tx) error {
-		f := core.NoticeFilter{Visible: core.Visibility{SeeAll: true}, Type: q.Type, State: core.NoticePublished, PublicExtract: true, Limit: 1000}
+		f := core.NoticeFilter{Visible: core.Visibility{SeeAll: true}, Type: q.Type, State: core.NoticePublished, PublicExtract: true,
+			Newest: true, Limit: publicBatch}
 		m := (*names.Matcher)(nil)
 		if full := strings.TrimSpace(q.Forename + " " + q.Name); full != "" {
 			m = names.NewMatcher(names.Parse(full))
@@ -66,21 +76,18 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 			}
 			for _, row := range rows {
 				if access.IsPublicExtract(row.Record, row.Notice.Type, row.Notice.Diffusion, row.Notice.PublicExtract) && q.matches(row, m, now) {
-					all = append(all, View{Notice: row.Notice, Record: row.Record})
+					if total >= first && len(page) < q.PerPage {
+						page = append(page, View{Notice: row.Notice, Record: row.Record})
+					}
+					total++
 				}
 			}
 			seen += len(rows)
 			if len(rows) < f.Limit {
 				break
 			}
-			f.After = rows[len(rows)-1].Notice.ID
+			f.Before = rows[len(rows)-1].Notice.ID
 		}
-		// Newest first, as the public site shows them.
-		for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
-			all[i], all[j] = all[j], all[i]
-		}
-		from := min((q.Page-1)*q.PerPage, len(all))
-		page = all[from:min(from+q.PerPage, len(all))]
 		for i := range page {
 			ids = append(ids, page[i].Notice.ID)
 			as, err := tx.Attachments(page[i].Notice.ID)
@@ -103,7 +110,7 @@ func (s *Service) Public(ctx context.Context, q PublicQuery, remote string) ([]V
 	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
 		return nil, 0, err
 	}
-	return page, len(all), nil
+	return page, total, nil
 }
 
 func (q PublicQuery) summary() string {

@@ -141,7 +141,14 @@ func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
 	if f.After != "" {
 		add(`n.id > ?`, f.After)
 	}
-	return t.noticeRows(strings.Join(conds, " AND "), "n.id", f.Limit, args...)
+	if f.Before != "" {
+		add(`n.id < ?`, f.Before)
+	}
+	order := "n.id"
+	if f.Newest {
+		order = "n.id DESC"
+	}
+	return t.noticeRows(strings.Join(conds, " AND "), order, f.Limit, args...)
 }
 
 // noticeRows reads notices with their records: those where selects, in

@@ -74,6 +74,15 @@ func TestNoticeStorage(t *testing.T) {
 				if err != nil || len(byState) != 1 || byState[0].Notice.ID != draft {
 					t.Fatalf("state filter: %v %v", byState, err)
 				}
+				// Newest first, paged by Before: the public list's order.
+				newest, err := tx.ListNotices(core.NoticeFilter{Visible: core.Visibility{SeeAll: true}, Newest: true, Limit: 2})
+				if err != nil || len(newest) != 2 || newest[0].Notice.ID != pub || newest[1].Notice.ID != early {
+					t.Fatalf("newest first: %v %v", newest, err)
+				}
+				older, err := tx.ListNotices(core.NoticeFilter{Visible: core.Visibility{SeeAll: true}, Newest: true, Before: early, Limit: 10})
+				if err != nil || len(older) != 2 || older[0].Notice.ID != late || older[1].Notice.ID != draft {
+					t.Fatalf("before %s: %v %v", early, older, err)
+				}
 				if k, err := tx.CountNotices("red", "FR", []string{core.NoticeUnderReview, core.NoticePublished}); err != nil || k != 2 {
 					t.Fatalf("count: %d %v", k, err)
 				}
