@@ -73,7 +73,7 @@ func Check(tx core.AuditTx, kept *Checkpoint) (Report, error) {
 				idx = append(idx, tlog.StoredHashIndex(0, e.Seq-1))
 			}
 		}
-		stored, err := readHashes(tx, idx)
+		stored, damaged, err := readHashes(tx, idx)
 		if err != nil {
 			return r, err
 		}
@@ -92,7 +92,12 @@ func Check(tx core.AuditTx, kept *Checkpoint) (Report, error) {
 			}
 			leaf := LeafHash(&e)
 			if e.Seq <= head.TreeSize {
-				if h, ok := stored[tlog.StoredHashIndex(0, e.Seq-1)]; !ok || h != leaf {
+				x := tlog.StoredHashIndex(0, e.Seq-1)
+				if p := damaged[x]; p != nil {
+					r.Entries = v.Count - 1
+					return r, p
+				}
+				if h, ok := stored[x]; !ok || h != leaf {
 					r.Entries = v.Count - 1
 					return r, &Problem{e.Seq, "its leaf in the Merkle tree does not match its content (entry or tree altered)"}
 				}
@@ -134,6 +139,8 @@ func Check(tx core.AuditTx, kept *Checkpoint) (Report, error) {
 		return r, &Problem{extra[0].Seq, "the per-record index has rows for an entry that is not in the log (index altered)"}
 	}
 	r.TreeSize, r.Uncovered = head.TreeSize, head.Seq-head.TreeSize
+	// A damaged row the walk did not read (above the leaves) comes back
+	// from the reader as a *Problem naming it.
 	storedRoot, err := tlog.TreeHash(head.TreeSize, reader)
 	if err != nil {
 		return r, err
@@ -167,29 +174,40 @@ func Check(tx core.AuditTx, kept *Checkpoint) (Report, error) {
 	return r, nil
 }
 
-// readHashes reads stored tree hashes by index.
-func readHashes(tx core.AuditTx, idx []int64) (map[int64]tlog.Hash, error) {
+// readHashes reads stored tree hashes by index, and names those whose row
+// is damaged.
+func readHashes(tx core.AuditTx, idx []int64) (map[int64]tlog.Hash, map[int64]*Problem, error) {
 	m := make(map[int64]tlog.Hash, len(idx))
 	if len(idx) == 0 {
-		return m, nil
+		return m, nil, nil
 	}
 	hs, err := tx.AuditHashes(idx)
+	var row *core.AuditRowError
 	if err != nil {
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			// A missing leaf is reported at its entry by the caller.
-			for _, x := range idx {
-				if one, err := tx.AuditHashes([]int64{x}); err == nil {
-					m[x] = one[0]
-				}
-			}
-			return m, nil
+		if core.ErrorCode(err) != core.ENOTFOUND && !errors.As(err, &row) {
+			return nil, nil, err
 		}
-		return nil, err
+		// A missing or damaged leaf is reported at its entry by the
+		// caller, after the entries before it.
+		damaged := map[int64]*Problem{}
+		for _, x := range idx {
+			one, err := tx.AuditHashes([]int64{x})
+			var p *Problem
+			switch {
+			case err == nil:
+				m[x] = one[0]
+			case errors.As(treeError(err), &p):
+				damaged[x] = p
+			case core.ErrorCode(err) != core.ENOTFOUND:
+				return nil, nil, err
+			}
+		}
+		return m, damaged, nil
 	}
 	for i, x := range idx {
 		m[x] = hs[i]
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // indexOf is the set of record ids the per-record index holds for an entry.

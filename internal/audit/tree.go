@@ -2,6 +2,7 @@ package audit
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -49,7 +50,7 @@ func (c *hashCache) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	}
 	hs, err := c.tx.AuditHashes(missing)
 	if err != nil {
-		return nil, err
+		return nil, treeError(err)
 	}
 	for i, x := range missing {
 		c.m[x] = hs[i]
@@ -60,6 +61,22 @@ func (c *hashCache) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 		}
 	}
 	return out, nil
+}
+
+// treeError names the entries a damaged row of the stored tree covers,
+// if err is one; other errors are returned as they are.
+func treeError(err error) error {
+	var row *core.AuditRowError
+	if !errors.As(err, &row) || !row.Tree {
+		return err
+	}
+	level, n := tlog.SplitStoredHashIndex(row.TreeIndex)
+	if level == 0 {
+		return &Problem{n + 1, fmt.Sprintf("its leaf in the Merkle tree is damaged: audit_tree row %d, %s (altered)", row.TreeIndex, row.Reason)}
+	}
+	// A row above the leaves is no one entry's: the log's as a whole.
+	return &Problem{0, fmt.Sprintf("the Merkle tree's hash over entries %d to %d is damaged: audit_tree row %d, %s (altered)",
+		n<<level+1, (n+1)<<level, row.TreeIndex, row.Reason)}
 }
 
 // catchUp adds to the tree the entries stored before it existed (a store

@@ -215,15 +215,22 @@ type AuditRecordRef struct {
 
 // AuditRowError is a row of the audit log that the store cannot read as
 // it wrote it: the log was altered outside the application. Seq names the
-// entry, 0 the head. Verification reports it as a problem of that entry
-// rather than failing on the store's error.
+// entry, 0 the head; with Tree set, TreeIndex names a row of the stored
+// Merkle tree instead (the store does not know which entries a tree row
+// covers: the audit package does). Verification reports it as a problem
+// of that entry, or of the tree, rather than failing on the store's error.
 type AuditRowError struct {
-	Seq    int64
-	Reason string
+	Seq       int64
+	Tree      bool
+	TreeIndex int64
+	Reason    string
 }
 
 func (e *AuditRowError) Error() string {
-	if e.Seq == 0 {
+	switch {
+	case e.Tree:
+		return fmt.Sprintf("audit_tree row %d: %s", e.TreeIndex, e.Reason)
+	case e.Seq == 0:
 		return "audit log: " + e.Reason
 	}
 	return fmt.Sprintf("audit entry %d: %s", e.Seq, e.Reason)

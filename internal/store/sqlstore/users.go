@@ -322,7 +322,7 @@ func (t *tx) AuditHashes(indexes []int64) ([][32]byte, error) {
 			}
 			if len(h) != 32 {
 				rows.Close()
-				return nil, fmt.Errorf("audit tree hash %d has %d bytes, want 32", idx, len(h))
+				return nil, &core.AuditRowError{Tree: true, TreeIndex: idx, Reason: fmt.Sprintf("column hash has %d bytes, want 32", len(h))}
 			}
 			for _, i := range pos[idx] {
 				copy(out[i][:], h)
