@@ -156,6 +156,10 @@ type Escalation struct {
 	Records   []string  `json:"records"`
 	Purple    string    `json:"purple_notice,omitempty"`
 	Silver    string    `json:"silver_notice,omitempty"`
+	// Indicators are the keys (type:value) the escalation made Records
+	// of, so that a later escalation shares only what is new. Escalations
+	// stored before they were kept have none: their records tell.
+	Indicators []string `json:"indicators,omitempty"`
 }
 
 // Indicator value states in a bureau's posting lists.
@@ -194,6 +198,16 @@ type ReportFilter struct {
 	Offset     int
 }
 
+// CampaignFilter selects a bureau's campaigns for the campaign list.
+type CampaignFilter struct {
+	Bureau     string
+	MinReports int
+	// IDs, when given, keeps only these campaigns.
+	IDs    []string
+	Limit  int
+	Offset int
+}
+
 // ReportTx stores reports, campaigns, posting lists and used proof-of-work nonces.
 type ReportTx interface {
 	InsertReport(r *Report) error
@@ -222,7 +236,12 @@ type ReportTx interface {
 	// UpdateCampaign writes c if the stored version is c.Version-1; otherwise ECONFLICT.
 	UpdateCampaign(c *Campaign) error
 	GetCampaign(id string) (*Campaign, error)
-	ListCampaigns(bureau string, minReports, limit int) ([]*Campaign, error)
+	// ListCampaigns lists the live (not merged) campaigns of f, largest
+	// first.
+	ListCampaigns(f CampaignFilter) ([]*Campaign, error)
+	// CountCampaigns counts the campaigns ListCampaigns would list
+	// without its Limit and Offset.
+	CountCampaigns(f CampaignFilter) (int, error)
 	// MoveReports moves every report of campaign from into campaign to.
 	MoveReports(from, to string) (int64, error)
 	CampaignIndicators(campaignID string, limit int) ([]CampaignIndicator, error)

@@ -116,17 +116,69 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*core.Re
 // transaction: all of them or, if one is refused, none. The error of a
 // refused input names it ("inputs[3].data.name").
 func (s *Service) CreateMany(ctx context.Context, v core.Viewer, ins []Input) ([]*core.Record, error) {
-	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
-		return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your role does not allow creating records"))
+	if err := canCreate(v); err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
 	}
+	out, err := s.build(v, ins)
+	if err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
+	err = s.Store.Update(ctx, func(tx core.Tx) error { return insertAll(tx, v, out) })
+	if err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
+	s.changed()
+	return out, nil
+}
+
+// CreateManyWith is CreateMany for inputs that depend on what the
+// transaction reads: plan runs in the transaction that stores the records
+// (it may lock what the inputs are made from, and refuse), then, in the
+// same transaction, done gets the records. None is stored if either
+// returns an error, which CreateManyWith returns as it is.
+func (s *Service) CreateManyWith(ctx context.Context, v core.Viewer, plan func(tx core.Tx) ([]Input, error), done func(tx core.Tx, rs []*core.Record) error) ([]*core.Record, error) {
+	if err := canCreate(v); err != nil {
+		return nil, s.refuse(ctx, v, "record.create", err)
+	}
+	var out []*core.Record
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		ins, err := plan(tx)
+		if err != nil {
+			return err
+		}
+		if out, err = s.build(v, ins); err != nil {
+			return err
+		}
+		if err := insertAll(tx, v, out); err != nil {
+			return err
+		}
+		return done(tx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.changed()
+	return out, nil
+}
+
+func canCreate(v core.Viewer) error {
+	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
+		return core.Errorf(core.EFORBIDDEN, "your role does not allow creating records")
+	}
+	return nil
+}
+
+// build validates inputs into new records owned by v's bureau; the error
+// of a refused input names it ("inputs[3].data.name").
+func (s *Service) build(v core.Viewer, ins []Input) ([]*core.Record, error) {
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	out := make([]*core.Record, len(ins))
 	for i, in := range ins {
 		if members.IsSecretariat(v.Bureau) && in.Kind != core.KindNotice || !members.IsSecretariat(v.Bureau) && !members.Valid(v.Bureau) {
-			return nil, s.refuse(ctx, v, "record.create", core.Errorf(core.EFORBIDDEN, "your bureau may not own records of kind %q", in.Kind))
+			return nil, core.Errorf(core.EFORBIDDEN, "your bureau may not own records of kind %q", in.Kind)
 		}
 		if err := noticeElsewhere(v, in.Kind); err != nil {
-			return nil, s.refuse(ctx, v, "record.create", err)
+			return nil, err
 		}
 		r := &core.Record{ID: uuid.Must(uuid.NewV7()).String(), Owner: v.Bureau, Status: core.StatusActive, Version: 1,
 			CreatedAt: now, CreatedBy: v.ActorName(), UpdatedAt: now, UpdatedBy: v.ActorName()}
@@ -136,26 +188,23 @@ func (s *Service) CreateMany(ctx context.Context, v core.Viewer, ins []Input) ([
 					e.Fields[j].Field = fmt.Sprintf("inputs[%d].%s", i, e.Fields[j].Field)
 				}
 			}
-			return nil, s.refuse(ctx, v, "record.create", err)
+			return nil, err
 		}
 		out[i] = r
 	}
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		for _, r := range out {
-			if err := tx.InsertRecord(r); err != nil {
-				return err
-			}
-			if err := audit.Append(tx, audit.Entry(v, "record.create", audit.OK, r.ID)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, s.refuse(ctx, v, "record.create", err)
-	}
-	s.changed()
 	return out, nil
+}
+
+func insertAll(tx core.Tx, v core.Viewer, rs []*core.Record) error {
+	for _, r := range rs {
+		if err := tx.InsertRecord(r); err != nil {
+			return err
+		}
+		if err := audit.Append(tx, audit.Entry(v, "record.create", audit.OK, r.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // noticeElsewhere refuses a member bureau's notice through the records

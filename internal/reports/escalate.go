@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/access"
@@ -25,18 +26,34 @@ type EscalateInput struct {
 
 // Escalation is what an escalation created.
 type Escalation struct {
-	Campaign string         `json:"campaign"`
-	Records  []*core.Record `json:"records"`
-	Purple   *notices.View  `json:"purple_notice,omitempty"`
-	Silver   *notices.View  `json:"silver_notice,omitempty"`
+	Campaign string `json:"campaign"`
+	// Records are the indicators shared for the first time; Already
+	// counts the campaign's screenable indicators earlier escalations
+	// shared (left out: their records stand).
+	Records []*core.Record `json:"records"`
+	Already int            `json:"already_escalated"`
+	Purple  *notices.View  `json:"purple_notice,omitempty"`
+	Silver  *notices.View  `json:"silver_notice,omitempty"`
+	// PurpleBefore is the Purple Notice request an earlier escalation
+	// made, when this one made none for that reason.
+	PurpleBefore string `json:"purple_notice_before,omitempty"`
 }
 
 // Escalate creates, from a campaign, cyber-indicator records released only
 // to the chosen countries, a Purple Notice request (the modus operandi)
 // and a Silver Notice request (the accounts and wallets as assets), as
-// drafts of the bureau. The records are one transaction and each notice
-// request one more (the notices service owns its transactions): a failure
-// after the records leaves them created, and the error says so.
+// drafts of the bureau.
+//
+// A campaign escalated again shares only the indicators no escalation of
+// it shared before (the records of those stand: to share them with more
+// countries, change their releasability), with a Silver Notice request for
+// the new accounts and wallets alone, and no Purple Notice request if an
+// earlier escalation made one; with nothing new it is refused. The records
+// are stored in the transaction that writes them into the campaign's
+// escalations, with the campaign's row locked, so that two escalations of
+// one campaign at once cannot both share a value. Each notice request is
+// one more transaction (the notices service owns its transactions): a
+// failure after the records leaves them created, and the error says so.
 func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in EscalateInput) (*Escalation, error) {
 	const action = "campaign.escalate"
 	if !access.CanEscalateReports(v, s.Bureau) {
@@ -62,74 +79,100 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), id)
 	}
+	rel := &core.Releasability{Mode: core.ReleaseOnly, Countries: countries}
+	now := s.now()
+	esc := core.Escalation{At: now, By: actorID(v), Countries: countries}
+	out := &Escalation{}
 	var cv *CampaignView
-	err := s.Store.View(ctx, func(tx core.Tx) error {
+	var assets []map[string]any
+	var label string
+	recs, err := s.Records.CreateManyWith(ctx, v, func(tx core.Tx) ([]records.Input, error) {
+		// GetCampaign reads the row for update: a second escalation of the
+		// campaign waits here for this one's records and sees them.
 		c, err := s.loadCampaign(tx, v, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		cv, err = view(tx, c)
-		return err
+		if cv, err = view(tx, c); err != nil {
+			return nil, err
+		}
+		shared, err := escalatedKeys(tx, c)
+		if err != nil {
+			return nil, err
+		}
+		label = cv.Name
+		if label == "" {
+			label = "campaign " + cv.ID
+		}
+		var inputs []records.Input
+		assets, esc.Indicators, out.Already, out.PurpleBefore = nil, nil, 0, ""
+		for _, e := range c.Escalations {
+			if e.Purple != "" {
+				out.PurpleBefore = e.Purple
+			}
+		}
+		for _, ind := range cv.Indicators {
+			if ind.State != core.IndicatorLinking || !Screenable(ind.Type) {
+				continue
+			}
+			if shared[ind.Key] {
+				out.Already++
+				continue
+			}
+			data, _ := json.Marshal(map[string]any{"type": ind.Type, "value": ind.Value, "campaign": cv.ID, "campaign_name": cv.Name,
+				"reports": ind.Reports, "first_seen": cv.FirstSeen, "last_seen": cv.LastSeen, "source": "citizen reports"})
+			inputs = append(inputs, records.Input{Kind: core.KindCyberIndicator, Releasability: rel, Data: data})
+			esc.Indicators = append(esc.Indicators, ind.Key)
+			switch ind.Type {
+			case "iban":
+				assets = append(assets, asset("account", ind.Type, ind.Value, label))
+			case "btc", "eth", "trx":
+				assets = append(assets, asset("crypto", ind.Type, ind.Value, label))
+			}
+		}
+		if len(inputs) == 0 && out.Already > 0 {
+			reason := fmt.Sprintf("its %d screenable indicators were all shared by earlier escalations: there is nothing new to share (to share them with more countries, change their records' releasability)", out.Already)
+			if out.Already == 1 {
+				reason = "its one screenable indicator was shared by an earlier escalation: there is nothing new to share (to share it with more countries, change its record's releasability)"
+			}
+			return nil, &core.Error{Code: core.ECONFLICT, Message: "campaign: " + reason,
+				Fields: []core.FieldError{{Field: "campaign", Reason: reason, Code: "already_escalated", Params: []string{strconv.Itoa(out.Already)}}}}
+		}
+		if len(inputs) == 0 {
+			return nil, core.Invalid(core.FieldError{Field: "campaign", Reason: "the campaign has no screenable indicator to share", Code: "nothing_to_share"})
+		}
+		return inputs, nil
+	}, func(tx core.Tx, rs []*core.Record) error {
+		esc.Records = make([]string, len(rs))
+		for i, r := range rs {
+			esc.Records[i] = r.ID
+		}
+		c := cv.Campaign
+		c.Escalations = append(c.Escalations, esc)
+		return writeCampaign(tx, c, now, false)
 	})
 	if err != nil {
 		return nil, s.refuse(ctx, v, action, err, id)
 	}
-	rel := &core.Releasability{Mode: core.ReleaseOnly, Countries: countries}
-	label := cv.Name
-	if label == "" {
-		label = "campaign " + cv.ID
-	}
-	var inputs []records.Input
-	var assets []map[string]any
-	for _, ind := range cv.Indicators {
-		if ind.State != core.IndicatorLinking || !Screenable(ind.Type) {
-			continue
-		}
-		data, _ := json.Marshal(map[string]any{"type": ind.Type, "value": ind.Value, "campaign": cv.ID, "campaign_name": cv.Name,
-			"reports": ind.Reports, "first_seen": cv.FirstSeen, "last_seen": cv.LastSeen, "source": "citizen reports"})
-		inputs = append(inputs, records.Input{Kind: core.KindCyberIndicator, Releasability: rel, Data: data})
-		switch ind.Type {
-		case "iban":
-			assets = append(assets, asset("account", ind.Type, ind.Value, label))
-		case "btc", "eth", "trx":
-			assets = append(assets, asset("crypto", ind.Type, ind.Value, label))
-		}
-	}
-	if len(inputs) == 0 {
-		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "campaign", Reason: "the campaign has no screenable indicator to share",
-			Code: "nothing_to_share"}), id)
-	}
-	out := &Escalation{Campaign: cv.ID}
-	if out.Records, err = s.Records.CreateMany(ctx, v, inputs); err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, r := range out.Records {
-		ids = append(ids, r.ID)
-	}
+	out.Campaign, out.Records = cv.ID, recs
+	ids := esc.Records
 	partial := func(err error) error {
 		return fmt.Errorf("%w (the %d indicator records were created: %s)", err, len(ids), strings.Join(ids, ", "))
 	}
-	if !in.NoPurple {
+	if !in.NoPurple && out.PurpleBefore == "" {
 		data, _ := json.Marshal(map[string]any{"modus_operandi": modusOperandi(cv), "offence": "cybercrime: " + topCategory(cv),
 			"summary": clip(fmt.Sprintf("%s: %d citizen reports, %s lost, %s to %s", label, cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
 			"devices": deviceList(cv)})
 		if out.Purple, err = s.Notices.Create(ctx, v, notices.Input{Type: notices.TypePurple, Releasability: rel, Data: data}); err != nil {
 			return nil, partial(err)
 		}
+		esc.Purple = out.Purple.Record.ID
 	}
 	if !in.NoSilver && len(assets) > 0 {
 		data, _ := json.Marshal(map[string]any{"assets": assets, "summary": clip("accounts and wallets reported by victims of "+label, 500)})
 		if out.Silver, err = s.Notices.Create(ctx, v, notices.Input{Type: notices.TypeSilver, Releasability: rel, Data: data}); err != nil {
 			return nil, partial(err)
 		}
-	}
-	now := s.now()
-	esc := core.Escalation{At: now, By: actorID(v), Countries: countries, Records: ids}
-	if out.Purple != nil {
-		esc.Purple = out.Purple.Record.ID
-	}
-	if out.Silver != nil {
 		esc.Silver = out.Silver.Record.ID
 	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
@@ -137,12 +180,21 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		if err != nil {
 			return err
 		}
-		c.Escalations = append(c.Escalations, esc)
-		if err := writeCampaign(tx, c, now, false); err != nil {
-			return err
+		if esc.Purple != "" || esc.Silver != "" {
+			// The escalation the records were written with: its records'
+			// ids are its own.
+			for i := range c.Escalations {
+				if e := &c.Escalations[i]; len(e.Records) > 0 && e.Records[0] == ids[0] {
+					e.Purple, e.Silver = esc.Purple, esc.Silver
+				}
+			}
+			if err := writeCampaign(tx, c, now, false); err != nil {
+				return err
+			}
 		}
 		if err := tx.InsertEvent(&core.Event{At: now, Type: EventEscalated, Subject: c.ID, Audience: []string{c.Bureau},
-			Data: mustJSON(map[string]any{"campaign": c.ID, "countries": countries, "records": ids, "purple_notice": esc.Purple, "silver_notice": esc.Silver})}); err != nil {
+			Data: mustJSON(map[string]any{"campaign": c.ID, "countries": countries, "records": ids, "already_escalated": out.Already,
+				"purple_notice": esc.Purple, "silver_notice": esc.Silver})}); err != nil {
 			return err
 		}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, append([]string{c.ID}, ids...)...))
@@ -151,6 +203,34 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		return nil, partial(err)
 	}
 	s.notify()
+	return out, nil
+}
+
+// escalatedKeys are the indicator keys (type:value) earlier escalations of
+// c shared. An escalation stored before they were kept is read from its
+// records, which say the type and value they were made from.
+func escalatedKeys(tx core.Tx, c *core.Campaign) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, e := range c.Escalations {
+		if e.Indicators != nil {
+			for _, k := range e.Indicators {
+				out[k] = true
+			}
+			continue
+		}
+		for _, rid := range e.Records {
+			r, err := tx.GetRecord(rid)
+			if core.ErrorCode(err) == core.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			var d struct{ Type, Value string }
+			if json.Unmarshal(r.Data, &d) == nil && d.Type != "" {
+				out[d.Type+":"+d.Value] = true
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -290,20 +290,24 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 }
 
 // Campaigns lists the bureau's campaigns of at least minReports reports,
-// largest first, each with its losses per currency (kept with the
-// campaign: no report is read, but for a campaign stored before they
-// were kept, whose totals are made from its reports here).
+// largest first, the first limit of them (ListCampaigns pages on).
 func (s *Service) Campaigns(ctx context.Context, v core.Viewer, minReports, limit int) ([]*core.Campaign, error) {
-	if !access.CanTriageReports(v, s.Bureau) {
-		return nil, s.refuse(ctx, v, "campaign.list", forbidden())
-	}
-	if minReports <= 0 {
-		minReports = 2
-	}
+	return s.ListCampaigns(ctx, v, core.CampaignFilter{MinReports: minReports, Limit: limit})
+}
+
+// maxCampaignIDs bounds the campaigns a list by ids may name (a page's
+// reports' campaigns).
+const maxCampaignIDs = 1000
+
+// ListCampaigns lists a page of the bureau's campaigns of at least
+// f.MinReports reports (2 when not given), largest first, each with its
+// losses per currency (kept with the campaign: no report is read, but for
+// a campaign stored before they were kept, whose totals are made from its
+// reports here).
+func (s *Service) ListCampaigns(ctx context.Context, v core.Viewer, f core.CampaignFilter) ([]*core.Campaign, error) {
 	var out []*core.Campaign
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		var err error
-		if out, err = tx.ListCampaigns(s.Bureau, minReports, limit); err != nil {
+	err := s.campaignsRead(ctx, v, &f, "", func(tx core.Tx) (err error) {
+		if out, err = tx.ListCampaigns(f); err != nil {
 			return err
 		}
 		for _, c := range out {
@@ -311,9 +315,44 @@ func (s *Service) Campaigns(ctx context.Context, v core.Viewer, minReports, limi
 				return err
 			}
 		}
-		return audit.Append(tx, audit.Entry(v, "campaign.list", audit.OK))
+		return nil
 	})
 	return out, err
+}
+
+// CountCampaigns counts the campaigns ListCampaigns would list, every
+// page of them.
+func (s *Service) CountCampaigns(ctx context.Context, v core.Viewer, f core.CampaignFilter) (int, error) {
+	var n int
+	err := s.campaignsRead(ctx, v, &f, "count ", func(tx core.Tx) (err error) {
+		n, err = tx.CountCampaigns(f)
+		return err
+	})
+	return n, err
+}
+
+// campaignsRead checks a read of the bureau's campaign list, runs it and
+// audits it.
+func (s *Service) campaignsRead(ctx context.Context, v core.Viewer, f *core.CampaignFilter, what string, read func(core.Tx) error) error {
+	const action = "campaign.list"
+	f.Bureau = s.Bureau
+	if !access.CanTriageReports(v, f.Bureau) {
+		return s.refuse(ctx, v, action, forbidden())
+	}
+	if len(f.IDs) > maxCampaignIDs {
+		return s.refuse(ctx, v, action, core.Errorf(core.EINVALID, "at most %d campaigns may be named at once", maxCampaignIDs))
+	}
+	if f.MinReports <= 0 {
+		f.MinReports = 2
+	}
+	return s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := read(tx); err != nil {
+			return err
+		}
+		e := audit.Entry(v, action, audit.OK)
+		e.Query = fmt.Sprintf("%smin_reports=%d offset=%d", what, f.MinReports, f.Offset)
+		return audit.Append(tx, e)
+	})
 }
 
 // Campaign returns one campaign's view.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -223,8 +224,34 @@ func (t *tx) GetCampaign(id string) (*core.Campaign, error) {
 	return cs[0], nil
 }
 
-func (t *tx) ListCampaigns(bureau string, minReports, limit int) ([]*core.Campaign, error) {
-	return t.campaigns(`SELECT body, version FROM campaigns WHERE bureau = ? AND merged_into = '' AND reports >= ? ORDER BY reports DESC, id LIMIT `+itoa(clampLimit(limit)), bureau, minReports)
+func (t *tx) ListCampaigns(f core.CampaignFilter) ([]*core.Campaign, error) {
+	where, args := campaignWhere(f)
+	q := `SELECT body, version FROM campaigns WHERE ` + where + ` ORDER BY reports DESC, id LIMIT ` + itoa(clampLimit(f.Limit))
+	if f.Offset > 0 {
+		q += ` OFFSET ` + itoa(f.Offset)
+	}
+	return t.campaigns(q, args...)
+}
+
+func (t *tx) CountCampaigns(f core.CampaignFilter) (int, error) {
+	where, args := campaignWhere(f)
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM campaigns WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// campaignWhere is the condition of the campaign list's filter. An empty
+// IDs selects every campaign, not none.
+func campaignWhere(f core.CampaignFilter) (string, []any) {
+	q := `bureau = ? AND merged_into = '' AND reports >= ?`
+	args := []any{f.Bureau, f.MinReports}
+	if len(f.IDs) > 0 {
+		q += ` AND id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(f.IDs)), ",") + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	return q, args
 }
 
 func (t *tx) campaigns(q string, args ...any) ([]*core.Campaign, error) {

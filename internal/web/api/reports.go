@@ -46,7 +46,7 @@ func (s *Server) reportRoutes() []route {
 		{Method: "GET", Path: "/api/v1/reports/{id}/attachments/{fid}", Summary: "A screenshot or document of a report", Stream: "application/octet-stream", StreamSchema: "Binary",
 			Params: []param{pReportID, {"fid", "path", "The attachment's id."}}, h: s.reportFile},
 		{Method: "PATCH", Path: "/api/v1/reports/{id}", Summary: "Change a report's status or assignee, add a (public or internal) note", Body: "ReportChange", Resp: "Report", Params: []param{pReportID}, h: s.patchReport},
-		{Method: "GET", Path: "/api/v1/campaigns", Summary: "Campaigns of linked reports, largest first", Resp: "CampaignList", Params: []param{{"min_reports", "query", "At least this many reports, 1 to 1,000,000 (default 2)."}, {"limit", "query", "At most this many campaigns, 1 to 1,000 (default 1,000)."}}, h: s.listCampaigns},
+		{Method: "GET", Path: "/api/v1/campaigns", Summary: "Campaigns of linked reports, largest first", Resp: "CampaignList", Params: []param{{"min_reports", "query", "At least this many reports, 1 to 1,000,000 (default 2)."}, {"limit", "query", "At most this many campaigns, 1 to 1,000 (default 100)."}, {"offset", "query", "Skip this many, 0 to 1,000,000 (default 0): with total, pages through every campaign."}}, h: s.listCampaigns},
 		{Method: "GET", Path: "/api/v1/campaigns/{id}", Summary: "A campaign: reports, indicators, victims, losses, first and last seen, growth per day", Resp: "Campaign", Params: []param{pCampaignID}, h: s.getCampaign},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/merge", Summary: "Merge other campaigns into this one", Body: "CampaignMerge", Resp: "Campaign", Params: []param{pCampaignID}, h: s.mergeCampaigns},
 		{Method: "POST", Path: "/api/v1/campaigns/{id}/split", Summary: "Move some reports into a new campaign (answers the new one)", Body: "CampaignSplit", Resp: "Campaign", Status: 201, Params: []param{pCampaignID}, h: s.splitCampaign},
@@ -57,7 +57,7 @@ func (s *Server) reportRoutes() []route {
 			Params: []param{{"format", "query", "stix (default) or csv."}, {"amber_to", "query", "Comma-separated member countries (ISO alpha-2 or alpha-3) a TLP:AMBER indicator is released to (default: none besides you)."}}, h: s.importIndicators},
 		{Method: "GET", Path: "/api/v1/indicators/export", Summary: "The cyber indicators you may see, as a STIX 2.1 bundle (TLP markings from releasability) or CSV",
 			Stream: "application/octet-stream", StreamSchema: "Binary", Params: []param{{"format", "query", "stix (default) or csv."}}, h: s.exportIndicators},
-		{Method: "POST", Path: "/api/v1/campaigns/{id}/escalate", Summary: "Share the campaign's indicators with chosen countries and draft Purple and Silver Notice requests, in one step", Body: "CampaignEscalate", Resp: "CampaignEscalation", Status: 201, Params: []param{pCampaignID}, h: s.escalateCampaign},
+		{Method: "POST", Path: "/api/v1/campaigns/{id}/escalate", Summary: "Share the campaign's indicators with chosen countries and draft Purple and Silver Notice requests, in one step; again, only the indicators not yet shared", Body: "CampaignEscalate", Resp: "CampaignEscalation", Status: 201, Params: []param{pCampaignID}, h: s.escalateCampaign},
 	}
 }
 
@@ -206,18 +206,28 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, v core.Vi
 	q := r.URL.Query()
 	var fs []core.FieldError
 	min := intParam(q, "min_reports", 0, 1, 1_000_000, &fs)
-	limit := intParam(q, "limit", 0, 1, 1000, &fs) // 0: the store's most, 1,000
+	limit := intParam(q, "limit", 100, 1, 1000, &fs)
+	offset := intParam(q, "offset", 0, 0, 1_000_000, &fs)
 	if err := invalid(fs); err != nil {
 		return err
 	}
-	cs, err := s.Reports.Campaigns(r.Context(), v, min, limit)
+	f := core.CampaignFilter{MinReports: min, Limit: limit, Offset: offset}
+	cs, err := s.Reports.ListCampaigns(r.Context(), v, f)
 	if err != nil {
 		return err
 	}
 	if cs == nil {
 		cs = []*core.Campaign{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": cs, "count": len(cs)})
+	// A page that is not full is the last: its offset and rows are all,
+	// unless the offset went past the end.
+	total := offset + len(cs)
+	if len(cs) == limit || len(cs) == 0 && offset > 0 {
+		if total, err = s.Reports.CountCampaigns(r.Context(), v, f); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": cs, "count": len(cs), "offset": offset, "total": total})
 	return nil
 }
 
@@ -304,7 +314,10 @@ func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core
 	for i, rec := range out.Records {
 		recs[i] = s.out(v, rec)
 	}
-	res := map[string]any{"campaign": out.Campaign, "records": recs}
+	res := map[string]any{"campaign": out.Campaign, "records": recs, "new": len(recs), "already_escalated": out.Already}
+	if out.PurpleBefore != "" {
+		res["purple_notice_before"] = out.PurpleBefore
+	}
 	if out.Purple != nil {
 		res["purple_notice"] = noticeOf(v, out.Purple)
 	}
@@ -430,7 +443,7 @@ func reportSchemas() obj {
 		"ReportList":       obj{"type": "object", "properties": obj{"items": list(ref("Report")), "count": integer}},
 		"ReportChange":     object([]string{"version"}, obj{"version": integer, "status": enum(core.ReportStatuses), "assignee": str(""), "note": str("referral or triage note"), "note_public": obj{"type": "boolean", "description": "shown to the reporter"}}),
 		"Campaign":         campaign,
-		"CampaignList":     obj{"type": "object", "properties": obj{"items": list(ref("Campaign")), "count": integer}},
+		"CampaignList":     obj{"type": "object", "properties": obj{"items": list(ref("Campaign")), "count": integer, "offset": integer, "total": obj{"type": "integer", "description": "every campaign the filter selects, on all pages"}}},
 		"CampaignMerge":    object([]string{"campaigns"}, obj{"campaigns": list(str("campaign id"))}),
 		"CampaignSplit":    object([]string{"reports"}, obj{"reports": list(str("report id")), "name": str("")}),
 		"CampaignName":     object([]string{"name"}, obj{"name": str("")}),
@@ -438,6 +451,10 @@ func reportSchemas() obj {
 		"RecordList":       obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer}},
 		"IndicatorImport": obj{"type": "object", "properties": obj{"items": list(ref("Record")), "count": integer,
 			"notes": list(str("what was kept only in part, e.g. indicators[3].description was cut to 500 bytes"))}},
-		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}},
+		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")),
+			"new":               obj{"type": "integer", "description": "indicators shared for the first time: one record each, in records"},
+			"already_escalated": obj{"type": "integer", "description": "the campaign's screenable indicators an earlier escalation shared: left out, their records stand (with none new, the escalation is refused: 409 conflict on the field campaign)"},
+			"purple_notice":     ref("Notice"), "silver_notice": ref("Notice"),
+			"purple_notice_before": str("the Purple Notice request an earlier escalation made, when this one made none for that reason")}},
 	}
 }

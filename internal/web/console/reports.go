@@ -60,21 +60,17 @@ func listOffset(q *req) int {
 	return off
 }
 
-// newPager places a page of n rows from offset among total rows (exact),
-// or among at least total (not exact: the campaigns' list stops at its
-// most), next saying whether a page follows; link makes the URL of the page
-// at an offset. The count is a plain "N reports" when the page holds them
-// all.
-func newPager(l *Lang, key string, offset, n, total int, exact, next bool, link func(offset int) string) pager {
+// newPager places a page of n rows from offset among total rows, next
+// saying whether a page follows; link makes the URL of the page at an
+// offset. The count is a plain "N reports" when the page holds them all.
+func newPager(l *Lang, key string, offset, n, total int, next bool, link func(offset int) string) pager {
 	var p pager
 	switch {
-	case offset == 0 && exact && !next:
+	case offset == 0 && !next:
 		p.Count = l.N(key+".count", n)
 	case n == 0:
-	case exact:
-		p.Count = l.T(key+".range", l.Num(offset+1), l.Num(offset+n), l.Num(total))
 	default:
-		p.Count = l.T(key+".range_more", l.Num(offset+1), l.Num(offset+n), l.Num(total))
+		p.Count = l.T(key+".range", l.Num(offset+1), l.Num(offset+n), l.Num(total))
 	}
 	if offset > 0 {
 		p.Prev = link(max(0, offset-listPage))
@@ -117,28 +113,25 @@ func campaignCode(id string) string {
 }
 
 // campaignLabels labels the campaigns of the given reports, in one
-// audited listing of the bureau's campaigns; a campaign the listing does
-// not hold (more than it lists) is labelled by its code.
+// audited listing of those campaigns.
 func (c *Console) campaignLabels(q *req, rs ...*core.Report) (map[string]string, error) {
 	out := map[string]string{}
-	need := false
+	var ids []string
 	for _, r := range rs {
-		if r.CampaignID != "" {
+		if _, ok := out[r.CampaignID]; r.CampaignID != "" && !ok {
 			out[r.CampaignID] = q.L.T("campaign.title", campaignCode(r.CampaignID))
-			need = true
+			ids = append(ids, r.CampaignID)
 		}
 	}
-	if !need {
+	if len(ids) == 0 {
 		return out, nil
 	}
-	cs, err := c.API.Reports.Campaigns(q.r.Context(), q.V, 1, 1000)
+	cs, err := c.API.Reports.ListCampaigns(q.r.Context(), q.V, core.CampaignFilter{MinReports: 1, IDs: ids, Limit: len(ids)})
 	if err != nil {
 		return nil, err
 	}
 	for _, cp := range cs {
-		if _, ok := out[cp.ID]; ok {
-			out[cp.ID] = campaignLabel(q.L, cp)
-		}
+		out[cp.ID] = campaignLabel(q.L, cp)
 	}
 	return out, nil
 }
@@ -173,7 +166,7 @@ func (c *Console) reportsPage(q *req) error {
 			return err
 		}
 	}
-	pg := newPager(q.L, "reports", offset, len(rs), total, true, more, func(off int) string { return pageLink("/reports", query, off) })
+	pg := newPager(q.L, "reports", offset, len(rs), total, more, func(off int) string { return pageLink("/reports", query, off) })
 	return c.show(q, "reports", "reports", "nav.reports", reportsData{Rows: rs, Statuses: core.ReportStatuses, Status: status, Campaigns: labels, pager: pg})
 }
 
@@ -254,33 +247,33 @@ type campaignsData struct {
 	pager
 }
 
-// maxCampaignList is the most campaigns the service lists at once (as
-// the API's GET /api/v1/campaigns): the pages of /campaigns are cut from
-// it, and a list that fills it says "of more than" its last row.
-const maxCampaignList = 1000
-
 func (c *Console) campaignsPage(q *req) error {
 	minReports, _ := strconv.Atoi(q.r.URL.Query().Get("min"))
 	if minReports <= 0 {
 		minReports = 2
 	}
 	offset := listOffset(q)
-	cs, err := c.API.Reports.Campaigns(q.r.Context(), q.V, minReports, maxCampaignList)
+	f := core.CampaignFilter{MinReports: minReports, Limit: listPage + 1, Offset: offset}
+	// One more than a page says whether another follows.
+	rows, err := c.API.Reports.ListCampaigns(q.r.Context(), q.V, f)
 	if err != nil {
 		return err
 	}
-	// The page is cut from the list, which holds every campaign unless it
-	// fills the most the service lists (then "1,000 or more").
-	rows := cs[min(offset, len(cs)):]
 	next := len(rows) > listPage
 	if next {
 		rows = rows[:listPage]
+	}
+	total := offset + len(rows)
+	if next || len(rows) == 0 && offset > 0 { // else this page is the last: offset and its rows are all
+		if total, err = c.API.Reports.CountCampaigns(q.r.Context(), q.V, f); err != nil {
+			return err
+		}
 	}
 	query := url.Values{}
 	if minReports != 2 {
 		query.Set("min", strconv.Itoa(minReports))
 	}
-	pg := newPager(q.L, "campaigns", offset, len(rows), len(cs), len(cs) < maxCampaignList, next,
+	pg := newPager(q.L, "campaigns", offset, len(rows), total, next,
 		func(off int) string { return pageLink("/campaigns", query, off) })
 	return c.show(q, "campaigns", "campaigns", "nav.campaigns", campaignsData{Rows: rows, Min: minReports, pager: pg})
 }
