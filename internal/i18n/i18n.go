@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -259,8 +258,14 @@ func (l *Lang) form(key string, n int) string {
 // RAE and CLDR say) not a four-digit number: 1234, 12.345.
 func (l *Lang) Num(n int) string {
 	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		return "-" + l.group(rest)
+	}
+	return l.group(s)
+}
+
+// group writes a run of digits with the language's thousands separator.
+func (l *Lang) group(s string) string {
 	sep := ","
 	switch l.Code {
 	case "fr":
@@ -280,30 +285,25 @@ func (l *Lang) Num(n int) string {
 		}
 		b.WriteRune(r)
 	}
-	if neg {
-		return "-" + b.String()
-	}
 	return b.String()
 }
 
-// Amount formats a sum of money with two decimals, in the language's
-// grouping and decimal mark.
-func (l *Lang) Amount(f float64) string { return l.amount(f, 2) }
+// Amount formats a number with two decimals (rounded half to even, as
+// money is), in the language's grouping and decimal mark.
+func (l *Lang) Amount(f float64) string { return l.decimal(core.Money{Amount: f}.Decimal()) }
 
-// amount formats f with digits decimals (0 to 8), grouping the whole part
-// as Num does.
-func (l *Lang) amount(f float64, digits int) string {
-	neg := f < 0
-	if neg {
-		f = -f
+// decimal writes a number written as core.Money.Decimal writes it
+// ("-1234.50") with the language's grouping and decimal mark. Working on
+// the digits, not on a number, it neither overflows nor rounds: eight
+// decimals of 10^12 are beyond int64.
+func (l *Lang) decimal(s string) string {
+	sign := ""
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		sign, s = "-", rest
 	}
-	scale := int64(1)
-	for range digits {
-		scale *= 10
-	}
-	units := int64(math.Round(f * float64(scale)))
-	s := l.Num(int(units / scale))
-	if digits > 0 {
+	whole, frac, ok := strings.Cut(s, ".")
+	s = sign + l.group(whole)
+	if ok {
 		mark := "."
 		switch l.Code {
 		case "fr", "es":
@@ -311,23 +311,22 @@ func (l *Lang) amount(f float64, digits int) string {
 		case "ar":
 			mark = "\u066b" // Arabic decimal separator
 		}
-		s += mark + fmt.Sprintf("%0*d", digits, units%scale)
-	}
-	if neg {
-		return "-" + s
+		s += mark + frac
 	}
 	return s
 }
 
-// Money formats an amount with its currency's ISO 4217 code after it, as
-// the language writes amounts ("1,250.00 MAD", "1 250,00 MAD",
-// "1٬250٫00 MAD", "12.360 TND", "1,500 JPY": the currency's own
-// decimals); without a currency, the amount alone.
-func (l *Lang) Money(amount float64, currency string) string {
-	if currency == "" {
-		return l.Amount(amount)
+// Money formats an amount exactly, with its currency's decimals and its
+// ISO 4217 code after it, as the language writes amounts ("1,250.00
+// MAD", "1 250,00 MAD", "1٬250٫00 MAD", "12.360 TND", "1,500 JPY",
+// "0.00000001 BTC"); without a currency, the amount alone, with two
+// decimals.
+func (l *Lang) Money(m core.Money) string {
+	s := l.decimal(m.Decimal())
+	if m.Currency == "" {
+		return s
 	}
-	return l.amount(amount, core.CurrencyDigits(currency)) + "\u00a0" + currency
+	return s + "\u00a0" + m.Currency
 }
 
 // Score formats a 0–1 score as a percentage.

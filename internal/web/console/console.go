@@ -96,6 +96,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"join":          func(xs []string, sep string) string { return strings.Join(xs, sep) },
 		"bureauName":    bureauName,
 		"lossTotals":    core.LossTotals,
+		"money":         moneyOf,
 		"campaignLabel": campaignLabel,
 		"versionReason": versionReason,
 		"hitLabel":      hitLabel,
@@ -640,4 +641,9 @@ func reasonText(l *Lang, e core.FieldError) string {
 		return l.T("field.invalid", reason)
 	}
 	return l.T("reason.invalid")
+}
+
+// moneyOf is an amount as core.Money, which a language writes exactly.
+func moneyOf(amount float64, currency string) core.Money {
+	return core.Money{Amount: amount, Currency: currency}
 }
