@@ -242,13 +242,13 @@ func federationCmd() *command {
 				return err
 			}
 			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "PEER\tROLE\tSTATE\tURL\tLAST CONTACT\tWAITING\tLAG\tREFUSED")
+			fmt.Fprintln(w, "PEER\tROLE\tSTATE\tURL\tLAST CONTACT\tWAITING\tLAG\tREFUSED\tFAILED")
 			for _, p := range ps {
 				last := "never"
 				if p.LastContact != nil {
 					last = p.LastContact.Format(time.RFC3339)
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%.0fs\t%d\n", p.ID, p.Role, p.State, p.URL, last, p.Pending, p.LagSeconds, p.Refused)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%.0fs\t%d\t%d\n", p.ID, p.Role, p.State, p.URL, last, p.Pending, p.LagSeconds, p.Refused, p.Failed)
 			}
 			w.Flush()
 		case "revoke":

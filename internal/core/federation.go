@@ -61,6 +61,12 @@ const (
 	FedPending   = "pending"
 	FedDelivered = "delivered"
 	FedRefused   = "refused" // the receiver refused it, with a reason
+	// FedFailed: the receiver can never take it (it refused the envelope
+	// itself, without a receipt); the sender stopped retrying it, kept
+	// the reason in LastError, and hands its place in the sequence over
+	// with a message.failed bundle (DeliveredAt is set once the receiver
+	// answered that).
+	FedFailed = "failed"
 )
 
 // FedMessage is one signed bundle queued for one peer, in the order of
@@ -99,7 +105,9 @@ type PeerLag struct {
 	Pending     int64      `json:"pending"`
 	OldestSince *time.Time `json:"oldest_pending_since,omitempty"`
 	Refused     int64      `json:"refused"`
-	LastSeq     int64      `json:"last_seq"`
+	// Failed counts the messages the sender gave up on (FedFailed).
+	Failed  int64 `json:"failed"`
+	LastSeq int64 `json:"last_seq"`
 }
 
 // PeerCheckpoint is a signed checkpoint of a peer's audit log, as the
@@ -156,9 +164,12 @@ type FederationTx interface {
 	FedSent(peer, objectID string) (bool, error)
 	// HasFedMessage reports whether peer's outbox holds messageID.
 	HasFedMessage(peer, messageID string) (bool, error)
-	// NextFed lists up to limit pending messages of peer, lowest Seq first.
+	// NextFed lists up to limit messages of peer still to be sent, lowest
+	// Seq first: the pending ones, and the failed ones whose place in the
+	// sequence was not yet handed over (DeliveredAt unset).
 	NextFed(peer string, limit int) ([]*FedMessage, error)
 	UpdateFed(m *FedMessage) error
+	// FedLag counts as pending what NextFed would send.
 	FedLag(peer string) (PeerLag, error)
 
 	// Applied reports whether a message (id and object version) from
@@ -170,15 +181,16 @@ type FederationTx interface {
 	FedRefusals(peer string, limit int) ([]*FedRefusal, error)
 
 	// FedLastObject is the highest object version of the messages about
-	// objectID queued for peer and not refused, and when it was queued
-	// (0 and the zero time if none).
+	// objectID queued for peer and neither refused nor failed, and when
+	// it was queued (0 and the zero time if none).
 	FedLastObject(peer, objectID string) (int64, time.Time, error)
 	// InsertPeerCheckpoint keeps a peer's checkpoint; LatestPeerCheckpoint
 	// returns the largest held (ENOTFOUND if none).
 	InsertPeerCheckpoint(c *PeerCheckpoint) error
 	LatestPeerCheckpoint(peer string) (*PeerCheckpoint, error)
 	// FedSentTo lists, by sequence number after afterSeq, the messages
-	// sent to peer that it answered (delivered or refused);
+	// sent to peer that it answered (delivered, refused, or failed and
+	// its place handed over);
 	// FedReceivedFrom the sequenced messages applied from origin.
 	FedSentTo(peer string, afterSeq int64, limit int) ([]FedExchanged, error)
 	FedReceivedFrom(origin string, afterSeq int64, limit int) ([]FedExchanged, error)

@@ -78,7 +78,7 @@ func sequenced(typ string) bool {
 }
 
 var messageTypes = []string{TypeNoticePut, TypeNoticeWithdraw, TypeNoticeRequest, TypeNoticeCancel, TypeReceipt, TypeBatchReceipt, TypeScreenQuery, TypeScreenAnswer, TypeHitReport,
-	TypeCheckpoint, TypeProofQuery, TypeProofAnswer, TypeNoticeUpdate, TypeNoticeExtend, TypeDiffusionCreate, TypeHitState}
+	TypeCheckpoint, TypeProofQuery, TypeProofAnswer, TypeNoticeUpdate, TypeNoticeExtend, TypeDiffusionCreate, TypeHitState, TypeFailed}
 
 // Bundle is one message. Every field is signed; none is optional except
 // the payload of a receipt's details and the caveat text.

@@ -148,7 +148,7 @@ func (s *Service) applyCheckpoint(tx core.Tx, p *core.Peer, b *Bundle) (int, err
 	case err != nil:
 		return 0, err
 	}
-	c, err := checkCheckpoint(b.Payload, b.ObjectVersion, held)
+	c, err := checkCheckpoint(b.Payload, b.ObjectVersion, b.CreatedAt, s.now(), held)
 	if err != nil || c == nil {
 		return 0, err
 	}
@@ -156,14 +156,26 @@ func (s *Service) applyCheckpoint(tx core.Tx, p *core.Peer, b *Bundle) (int, err
 	return 0, tx.InsertPeerCheckpoint(c)
 }
 
+// maxClockAhead is how far ahead of this process's clock a peer's
+// checkpoint may be dated, as a query may (queryMaxAge).
+const maxClockAhead = queryMaxAge
+
 // checkCheckpoint reads a checkpoint message's payload and checks it:
 // signed by one of the peer's verifier keys (every key it used before
-// still listed), of the size the bundle says (size), and — if one is
-// held — of the same log, no smaller, and proven to extend it. Anything
-// else is a refusal: the peer's log was truncated, rewritten or forked,
-// or the message is not what it claims. It returns the checkpoint to
-// keep, or nil when it is the one held already.
-func checkCheckpoint(payload []byte, size int64, held *core.PeerCheckpoint) (*core.PeerCheckpoint, error) {
+// still listed), of the size the bundle says (size), made (the bundle's
+// time, by the peer's clock) no later than maxClockAhead past now, and —
+// if one is held — not before it, of the same log, no smaller, and
+// proven to extend it. Anything else is a refusal: the peer's log was
+// truncated, rewritten or forked, its checkpoint backdated, or the
+// message is not what it claims. It returns the checkpoint to keep, or
+// nil when it is the one held already.
+//
+// The time matters: a verification expects in the peer's log every
+// message exchanged before the held checkpoint was made. A peer that
+// dates a checkpoint back moves that line back, and what it did not log
+// after it goes unchecked; one dated ahead would hold every later
+// checkpoint to a time not yet come.
+func checkCheckpoint(payload []byte, size int64, made, now time.Time, held *core.PeerCheckpoint) (*core.PeerCheckpoint, error) {
 	var pl checkpointPayload
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.DisallowUnknownFields()
@@ -178,6 +190,14 @@ func checkCheckpoint(payload []byte, size int64, held *core.PeerCheckpoint) (*co
 	}
 	if c.Size != size {
 		return nil, refusal{fmt.Sprintf("the checkpoint is of size %d, the bundle says %d", c.Size, size)}
+	}
+	if ahead := made.Sub(now); ahead > maxClockAhead {
+		return nil, refusal{fmt.Sprintf("the checkpoint is dated %s, %s ahead of this process's clock (at most %s): the peer's clock is wrong, or the date is not when it was made",
+			made.UTC().Format(time.RFC3339), ahead.Round(time.Second), maxClockAhead)}
+	}
+	if held != nil && made.Before(held.CreatedAt) {
+		return nil, refusal{fmt.Sprintf("the checkpoint is dated %s, before the peer's checkpoint held here (dated %s): a checkpoint is never dated back",
+			made.UTC().Format(time.RFC3339Nano), held.CreatedAt.UTC().Format(time.RFC3339Nano))}
 	}
 	if held != nil {
 		for _, k := range held.VerifierKeys {
@@ -276,6 +296,9 @@ func (s *Service) answerProofs(ctx context.Context, v core.Viewer, peer *core.Pe
 		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "the query is addressed to %s, not %s", clip(b.To, 40), s.Self()))
 	case s.now().Sub(b.CreatedAt) > queryMaxAge || b.CreatedAt.Sub(s.now()) > queryMaxAge:
 		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.ECONFLICT, "the query is older than %s (or from the future): refused as a possible replay", queryMaxAge))
+	}
+	if err := s.answerOnce(ctx, peer, b, "proof query", s.now()); err != nil {
+		return nil, audit.Refuse(ctx, s.Store, v, action, err)
 	}
 	var ans proofAnswer
 	err := s.Store.View(ctx, func(tx core.Tx) error {
@@ -481,7 +504,7 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 					}
 					want, wantAction := audit.OK, actionReceive // the peer applied what we sent
 					switch {
-					case dir == "sent" && x.State == core.FedRefused:
+					case dir == "sent" && (x.State == core.FedRefused || x.State == core.FedFailed):
 						want = audit.Denied
 					case dir == "received":
 						wantAction = actionSend

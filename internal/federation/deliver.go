@@ -3,9 +3,12 @@ package federation
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -87,11 +90,16 @@ func (s *Service) deliver(ctx context.Context, p *core.Peer) error {
 	if size <= 0 || size > MaxBatchMessages {
 		size = MaxBatchMessages
 	}
+	alone := false
 	for ctx.Err() == nil {
+		n := size
+		if alone {
+			n = 1
+		}
 		var due []*core.FedMessage
 		if err := s.Store.View(ctx, func(tx core.Tx) error {
 			var err error
-			due, err = tx.NextFed(p.ID, size)
+			due, err = tx.NextFed(p.ID, n)
 			return err
 		}); err != nil {
 			return err
@@ -100,13 +108,23 @@ func (s *Service) deliver(ctx context.Context, p *core.Peer) error {
 		if len(batch) == 0 {
 			return nil // nothing queued, or the head waits out its backoff (the rest wait behind it)
 		}
-		ok, err := s.sendBatch(ctx, p, batch)
-		if err != nil || !ok {
+		next, err := s.sendBatch(ctx, p, batch)
+		if err != nil || next == sendStop {
 			return err
 		}
+		alone = next == sendAlone
 	}
 	return nil
 }
+
+// What sendBatch leaves the delivery loop to do next.
+type sendNext int
+
+const (
+	sendMore  sendNext = iota // the next messages may follow at once
+	sendStop                  // the head waits (backoff, or the peer is not ready)
+	sendAlone                 // the peer refused the batch as such: send its head alone, to tell whose fault it is
+)
 
 // packBatch takes, from the head of a peer's queue, the messages due at
 // now that fit in one request (MaxBatchBytes, with room for the
@@ -127,13 +145,15 @@ func packBatch(due []*core.FedMessage, now time.Time) []*core.FedMessage {
 // transaction: delivered (accepted, or a duplicate: the peer has it),
 // refused with its reason, or — at the first message the peer is not
 // ready for, or when the request failed — retried later with backoff,
-// the messages behind it waiting. Each message delivered or refused is
-// in this process's audit log. ok reports whether the peer's next
-// messages may follow at once.
-func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) (ok bool, err error) {
+// the messages behind it waiting. A message the peer refuses as an
+// envelope (unreadable, too large: a 400, 413 or 422 without a receipt,
+// sent alone) will never be taken: it fails (permanentFailure) and its
+// place is handed over. Each message delivered, refused or failed is in
+// this process's audit log.
+func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) (next sendNext, err error) {
 	rcs, sendErr := s.postBatch(ctx, p, ms)
 	if sendErr != nil && ctx.Err() != nil {
-		return false, nil // shutting down: sent again later, the attempt not counted
+		return sendStop, nil // shutting down: sent again later, the attempt not counted
 	}
 	now := s.now()
 	var entries []*core.AuditEntry
@@ -141,14 +161,37 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 	var refusals []*core.FedRefusal
 	retry := func(m *core.FedMessage, why string) {
 		m.Attempts++
-		m.LastError = clip(why, 300)
+		if m.State != core.FedFailed {
+			// A failed message keeps why it failed: its place is what is
+			// retried.
+			m.LastError = clip(why, 300)
+		}
 		m.NextAttempt = now.Add(s.backoff(m.Attempts))
 		changed = append(changed, m)
 	}
-	ok = true
+	next = sendMore
 	if sendErr != nil {
-		retry(ms[0], sendErr.Error())
-		ok = false
+		next = sendStop
+		switch reason, permanent := permanentFailure(sendErr); {
+		case permanent && len(ms) > 1:
+			// The batch as a whole, or its first envelope: the head sent
+			// alone tells which. Not an attempt.
+			return sendAlone, nil
+		case permanent && ms[0].State == core.FedPending:
+			m := ms[0]
+			m.State, m.LastError, m.NextAttempt = core.FedFailed, clip(reason, 300), now
+			m.Attempts++
+			changed = append(changed, m)
+			refusals = append(refusals, &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out", MessageID: m.MessageID,
+				Type: m.Type, Reason: clip("failed, no longer sent: "+reason, 500), At: now})
+			e := audit.Entry(core.Viewer{System: true}, actionSendFailed, audit.Failed, m.ObjectID, peerRecord(p.ID))
+			e.Query = fmt.Sprintf("%s #%d %s to %s: failed after %d attempts, no longer sent (its place is handed over): %s",
+				m.Type, m.Seq, m.MessageID, p.ID, m.Attempts, clip(reason, 300))
+			entries = append(entries, e)
+			next = sendMore
+		default:
+			retry(ms[0], sendErr.Error())
+		}
 	}
 	for i, rc := range rcs {
 		m := ms[i]
@@ -157,11 +200,18 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 		}
 		e := audit.Entry(core.Viewer{System: true}, actionSend, audit.OK, m.ObjectID, peerRecord(p.ID))
 		e.Query = fmt.Sprintf("%s #%d %s to %s: %s", m.Type, m.Seq, m.MessageID, p.ID, rc.Outcome)
-		switch rc.Outcome {
-		case OutcomeOutOfOrder:
+		switch {
+		case rc.Outcome == OutcomeOutOfOrder:
 			retry(m, fmt.Sprintf("the peer expects message %d first", rc.ExpectedSeq))
-			ok = false
-		case OutcomeRefused:
+			next = sendStop
+		case m.State == core.FedFailed:
+			// Its place is handed over (the peer refuses the stand-in,
+			// as it should): it stays failed, with its reason.
+			m.DeliveredAt = &now
+			changed = append(changed, m)
+			e.Query = fmt.Sprintf("%s #%d %s to %s: its place handed over (%s): %s", TypeFailed, m.Seq, m.MessageID, p.ID, rc.Outcome, m.LastError)
+			entries = append(entries, e)
+		case rc.Outcome == OutcomeRefused:
 			m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
 			changed = append(changed, m)
 			refusals = append(refusals, &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out", MessageID: m.MessageID,
@@ -174,7 +224,7 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 			changed = append(changed, m)
 			entries = append(entries, e)
 		}
-		if !ok {
+		if next == sendStop {
 			break
 		}
 	}
@@ -196,10 +246,114 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 		}
 		return audit.Append(tx, entries...)
 	})
-	return ok && err == nil, err
+	if err != nil {
+		return sendStop, err
+	}
+	return next, nil
 }
 
-const actionSend = "federation.send"
+// permanentFailure reports whether the peer refused a request for what
+// it carries rather than for when it came: a 400, 413 or 422 is its
+// answer to an envelope it cannot read, too large or not a bundle, and
+// the same bytes sent again get the same answer. Anything else — the
+// network, a timeout, a 5xx, a 401 (the peer does not trust this key
+// yet: an enrolment to make), an unverifiable receipt — may pass.
+func permanentFailure(err error) (string, bool) {
+	var st httpStatusError
+	if !errors.As(err, &st) {
+		return "", false
+	}
+	switch st.code {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
+		return "refused by the peer without a receipt: " + st.Error(), true
+	}
+	return "", false
+}
+
+// TypeFailed stands in for a message its sender gave up on (FedFailed),
+// in the message's place in the sequence, with the same id: the
+// receiver refuses it (nothing to apply), which records and audits the
+// loss on its side and lets the messages behind it through.
+const TypeFailed = "message.failed"
+
+type failedPayload struct {
+	Type   string `json:"type"`
+	Reason string `json:"reason"`
+}
+
+// outgoing is what is sent of ms: each stored envelope, signed again
+// with this process's key if it was sealed with another (the node was
+// given a new key and enrolled with it, or the hub's key was replaced:
+// the peer verifies with the key it holds now), and for a failed
+// message, its stand-in. Messages are queued in order, so those sealed
+// with an older key are all ahead of the others: the first one tells.
+func (s *Service) outgoing(p *core.Peer, ms []*core.FedMessage) [][]byte {
+	out := make([][]byte, len(ms))
+	pub := s.Key.Public().(ed25519.PublicKey)
+	decided, resign := false, false
+	for i, m := range ms {
+		out[i] = m.Body
+		if m.State == core.FedFailed {
+			if b, err := s.sealFailed(p, m); err == nil {
+				out[i] = b
+			}
+			continue
+		}
+		if !decided {
+			decided, resign = true, !signedWith(m.Body, pub)
+		}
+		if resign {
+			// Unreadable, it goes as it is: the peer's refusal of it fails it.
+			if b, err := resignEnvelope(m.Body, s.Key); err == nil {
+				out[i] = b
+			}
+		}
+	}
+	return out
+}
+
+func (s *Service) sealFailed(p *core.Peer, m *core.FedMessage) ([]byte, error) {
+	payload, err := json.Marshal(failedPayload{Type: m.Type, Reason: m.LastError})
+	if err != nil {
+		return nil, err
+	}
+	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{p.Bureau}}
+	return Seal(&Bundle{Origin: s.Self(), To: p.ID, MessageID: m.MessageID, Seq: m.Seq, Type: TypeFailed, ObjectID: m.ObjectID,
+		ObjectVersion: m.ObjectVersion, Owner: s.operator(), Releasability: &rel, CreatedAt: s.now(), Payload: payload}, s.Key)
+}
+
+// signedWith reports whether an envelope's signature verifies with pub.
+func signedWith(raw []byte, pub ed25519.PublicKey) bool {
+	var env Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return false
+	}
+	sig, err := base64.StdEncoding.DecodeString(env.Signature)
+	if err != nil {
+		return false
+	}
+	canon, err := Canonical(env.Bundle)
+	return err == nil && ed25519.Verify(pub, canon, sig)
+}
+
+// resignEnvelope signs an envelope's bundle, exactly as it was sealed
+// (its canonical bytes), with key.
+func resignEnvelope(raw []byte, key ed25519.PrivateKey) ([]byte, error) {
+	var env Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return nil, err
+	}
+	canon, err := Canonical(env.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(Envelope{Bundle: canon, Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(key, canon))})
+}
+
+const (
+	actionSend       = "federation.send"
+	actionSendFailed = "federation.send_failed"
+)
 
 // userAgent names the federation's own requests.
 const userAgent = "Manara-Federation/1"
@@ -210,11 +364,11 @@ const userAgent = "Manara-Federation/1"
 func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) ([]Receipt, error) {
 	var body bytes.Buffer
 	body.WriteString(`{"envelopes":[`)
-	for i, m := range ms {
+	for i, env := range s.outgoing(p, ms) {
 		if i > 0 {
 			body.WriteByte(',')
 		}
-		body.Write(m.Body)
+		body.Write(env)
 	}
 	body.WriteString(`]}`)
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)

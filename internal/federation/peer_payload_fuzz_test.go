@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/manara-hub/manara/internal/audit"
@@ -360,7 +361,8 @@ func FuzzProofQuery(f *testing.F) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		b := &Bundle{Origin: "ES", To: core.PeerHub, MessageID: "01a00000-0000-7000-8000-0000000000b1", Seq: 1, Type: TypeProofQuery, ObjectID: "q",
+		// A query of its own each time: the same one twice is a replay.
+		b := &Bundle{Origin: "ES", To: core.PeerHub, MessageID: uuid.Must(uuid.NewV7()).String(), Seq: 1, Type: TypeProofQuery, ObjectID: "q",
 			Owner: "ES", CreatedAt: s.now(), Payload: payload}
 		out, err := s.answerProofs(ctx, core.Viewer{Bureau: "ES", KeyID: "federation:ES"}, es.peer, b)
 		var q proofQuery

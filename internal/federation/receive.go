@@ -352,6 +352,12 @@ func (s *Service) audit(ctx context.Context, v core.Viewer, action, outcome, que
 // events it wrote. A refusal error rolls the transaction back.
 func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	switch b.Type {
+	case TypeFailed:
+		// Nothing to apply: the refusal records the loss here, and the
+		// message's place is taken.
+		var pl failedPayload
+		json.Unmarshal(b.Payload, &pl)
+		return 0, refusal{fmt.Sprintf("%s gave up on this %s message and will not send it: %s", p.ID, clip(pl.Type, 40), clip(pl.Reason, 300))}
 	case TypeHitReport:
 		return s.applyHit(tx, p, b, s.now())
 	case TypeCheckpoint:

@@ -310,17 +310,7 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.ECONFLICT, "the query is older than %s (or from the future): refused as a possible replay", queryMaxAge))
 	}
 	now := s.now()
-	err = s.Store.Update(ctx, func(tx core.Tx) error {
-		seen, err := tx.Applied(peer.ID, b.MessageID, 0)
-		if err != nil {
-			return err
-		}
-		if seen {
-			return core.Errorf(core.ECONFLICT, "query %s was answered before: refused as a replay", b.MessageID)
-		}
-		return tx.MarkApplied(peer.ID, b.MessageID, 0, 0, now)
-	})
-	if err != nil {
+	if err := s.answerOnce(ctx, peer, b, "hit/no-hit query", now); err != nil {
 		return nil, audit.Refuse(ctx, s.Store, v, action, err)
 	}
 	var answers []RemoteAnswer
@@ -348,4 +338,23 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 	rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{q.Searcher}}
 	return Seal(&Bundle{Origin: s.Self(), To: peer.ID, MessageID: uuid.Must(uuid.NewV7()).String(), Type: TypeScreenAnswer, ObjectID: b.MessageID,
 		Owner: s.operator(), Releasability: &rel, CreatedAt: now, Payload: payload}, s.Key)
+}
+
+// answerOnce remembers a query's id (a hit/no-hit or proof query: not
+// sequenced, answered at once) in the store, where every replica of the
+// answering process sees it, and refuses one seen before: within the
+// window a query is taken (queryMaxAge), the same signed query sent
+// again is a replay. It is kept with the applied messages, at sequence
+// number 0, which no sequenced message takes.
+func (s *Service) answerOnce(ctx context.Context, peer *core.Peer, b *Bundle, what string, now time.Time) error {
+	return s.Store.Update(ctx, func(tx core.Tx) error {
+		seen, err := tx.Applied(peer.ID, b.MessageID, 0)
+		if err != nil {
+			return err
+		}
+		if seen {
+			return core.Errorf(core.ECONFLICT, "%s %s from %s was answered before: refused as a replay", what, clip(b.MessageID, 100), peer.ID)
+		}
+		return tx.MarkApplied(peer.ID, b.MessageID, 0, 0, now)
+	})
 }

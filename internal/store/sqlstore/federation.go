@@ -1,16 +1,19 @@
 package sqlstore
 
 import (
+	"cmp"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 )
 
 // Federation peers keep their whole value as JSON beside a version; the
-// outbox keeps each signed bundle as bytes, exactly as it is sent.
+// outbox keeps each signed bundle as bytes, as it was sealed (the
+// sender signs it again with its key of the moment if that changed).
 
 func (t *tx) InsertPeer(p *core.Peer) error {
 	body, _ := json.Marshal(p)
@@ -154,8 +157,30 @@ func (t *tx) HasFedMessage(peer, messageID string) (bool, error) {
 }
 
 func (t *tx) NextFed(peer string, limit int) ([]*core.FedMessage, error) {
-	rows, err := t.query(`SELECT peer, seq, message_id, object_id, object_version, type, body, state, created_at, attempts, next_attempt, last_error, delivered_at
-		FROM fed_outbox WHERE peer = ? AND state = ? ORDER BY seq LIMIT `+itoa(clampLimit(limit)), peer, core.FedPending)
+	const cols = `SELECT peer, seq, message_id, object_id, object_version, type, body, state, created_at, attempts, next_attempt, last_error, delivered_at
+		FROM fed_outbox WHERE peer = ? AND state = ? `
+	n := clampLimit(limit)
+	out, err := t.fedMessages(cols+`ORDER BY seq LIMIT `+itoa(n), peer, core.FedPending)
+	if err != nil {
+		return nil, err
+	}
+	// Failed messages whose place is still to be handed over are few and
+	// short-lived: read apart, so that the pending ones are still read
+	// from the (peer, state, seq) index in order, without a sort.
+	failed, err := t.fedMessages(cols+`AND delivered_at IS NULL ORDER BY seq LIMIT `+itoa(n), peer, core.FedFailed)
+	if err != nil || len(failed) == 0 {
+		return out, err
+	}
+	out = append(out, failed...)
+	slices.SortFunc(out, func(a, b *core.FedMessage) int { return cmp.Compare(a.Seq, b.Seq) })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+func (t *tx) fedMessages(q string, args ...any) ([]*core.FedMessage, error) {
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +208,14 @@ func (t *tx) UpdateFed(m *core.FedMessage) error {
 func (t *tx) FedLag(peer string) (core.PeerLag, error) {
 	var l core.PeerLag
 	var oldest timeCol
-	if err := t.queryRow(`SELECT COUNT(*), MIN(created_at) FROM fed_outbox WHERE peer = ? AND state = ?`, peer, core.FedPending).Scan(&l.Pending, &oldest); err != nil {
+	if err := t.queryRow(`SELECT COUNT(*), MIN(created_at) FROM fed_outbox WHERE peer = ? AND (state = ? OR (state = ? AND delivered_at IS NULL))`,
+		peer, core.FedPending, core.FedFailed).Scan(&l.Pending, &oldest); err != nil {
 		return l, err
 	}
 	l.OldestSince = oldest.ptr()
+	if err := t.queryRow(`SELECT COUNT(*) FROM fed_outbox WHERE peer = ? AND state = ?`, peer, core.FedFailed).Scan(&l.Failed); err != nil {
+		return l, err
+	}
 	if err := t.queryRow(`SELECT COUNT(*) FROM fed_refusals WHERE peer = ?`, peer).Scan(&l.Refused); err != nil {
 		return l, err
 	}
@@ -243,8 +272,8 @@ func (t *tx) FedRefusals(peer string, limit int) ([]*core.FedRefusal, error) {
 func (t *tx) FedLastObject(peer, objectID string) (int64, time.Time, error) {
 	var v int64
 	var at timeCol
-	err := t.queryRow(`SELECT object_version, created_at FROM fed_outbox WHERE peer = ? AND object_id = ? AND state <> ? ORDER BY object_version DESC LIMIT 1`,
-		peer, objectID, core.FedRefused).Scan(&v, &at)
+	err := t.queryRow(`SELECT object_version, created_at FROM fed_outbox WHERE peer = ? AND object_id = ? AND state NOT IN (?, ?) ORDER BY object_version DESC LIMIT 1`,
+		peer, objectID, core.FedRefused, core.FedFailed).Scan(&v, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, nil
 	}
@@ -281,7 +310,7 @@ func (t *tx) LatestPeerCheckpoint(peer string) (*core.PeerCheckpoint, error) {
 }
 
 func (t *tx) FedSentTo(peer string, afterSeq int64, limit int) ([]core.FedExchanged, error) {
-	return t.exchanged(`SELECT message_id, seq, type, state, delivered_at FROM fed_outbox WHERE peer = ? AND state <> ? AND seq > ? ORDER BY seq LIMIT `+
+	return t.exchanged(`SELECT message_id, seq, type, state, delivered_at FROM fed_outbox WHERE peer = ? AND state <> ? AND delivered_at IS NOT NULL AND seq > ? ORDER BY seq LIMIT `+
 		itoa(clampLimit(limit)), peer, core.FedPending, afterSeq)
 }
 

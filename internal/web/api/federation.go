@@ -209,11 +209,12 @@ var (
 	fedPending     = prometheus.NewDesc("manara_federation_peer_pending_messages", "Messages queued for the peer and not yet delivered.", []string{"peer"}, nil)
 	fedLag         = prometheus.NewDesc("manara_federation_peer_lag_seconds", "Age of the oldest message queued for the peer (0 when none waits).", []string{"peer"}, nil)
 	fedRefused     = prometheus.NewDesc("manara_federation_peer_refused_messages", "Messages refused, by the peer or by us, in either direction.", []string{"peer"}, nil)
+	fedFailed      = prometheus.NewDesc("manara_federation_peer_failed_messages", "Messages to the peer given up on: it refused them as envelopes (unreadable, too large), so they are no longer sent.", []string{"peer"}, nil)
 	fedActive      = prometheus.NewDesc("manara_federation_peer_active", "1 while the peer's key is trusted, 0 once revoked.", []string{"peer"}, nil)
 )
 
 func (c federationCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{fedLastContact, fedPending, fedLag, fedRefused, fedActive} {
+	for _, d := range []*prometheus.Desc{fedLastContact, fedPending, fedLag, fedRefused, fedFailed, fedActive} {
 		ch <- d
 	}
 }
@@ -242,6 +243,7 @@ func (c federationCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(fedPending, prometheus.GaugeValue, float64(p.Pending), p.ID)
 		ch <- prometheus.MustNewConstMetric(fedLag, prometheus.GaugeValue, p.LagSeconds, p.ID)
 		ch <- prometheus.MustNewConstMetric(fedRefused, prometheus.GaugeValue, float64(p.Refused), p.ID)
+		ch <- prometheus.MustNewConstMetric(fedFailed, prometheus.GaugeValue, float64(p.Failed), p.ID)
 		ch <- prometheus.MustNewConstMetric(fedActive, prometheus.GaugeValue, active, p.ID)
 	}
 }

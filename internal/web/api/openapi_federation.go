@@ -17,7 +17,7 @@ func federationSchemas() obj {
 		"bureau": str(""), "public_key": str("ed25519:base64"), "url": str(""), "state": enum([]string{core.PeerActive, core.PeerRevoked}),
 		"offers_screening": boolean, "enrolled_at": dateTime, "last_contact": dateTime, "recv_seq": integer, "revoked_at": dateTime,
 		"revoked_keys": list(str("ed25519:base64 of a key revoked: never taken back at enrolment")), "version": integer}}
-	peerState := obj{"allOf": []any{peer, obj{"type": "object", "properties": obj{"pending": integer, "oldest_pending_since": dateTime, "refused": integer,
+	peerState := obj{"allOf": []any{peer, obj{"type": "object", "properties": obj{"pending": integer, "oldest_pending_since": dateTime, "refused": integer, "failed": integer,
 		"last_seq": integer, "lag_seconds": obj{"type": "number"}, "recent_refusals": list(refusal)}}}}
 	return obj{
 		"FederationTokenInput": object([]string{"bureau"}, obj{"bureau": str("the member country whose node will enrol"),
