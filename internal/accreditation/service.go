@@ -486,7 +486,7 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, gid, id string) (*core
 	const action = "accreditation.read"
 	var out *core.Attendee
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		g, a, sight, err := attendeeSeen(tx, v, gid, id)
+		g, a, sight, err := attendeeSeen(tx, v, gid, id, false)
 		if err != nil {
 			return err
 		}
@@ -501,15 +501,20 @@ func (s *Service) Get(ctx context.Context, v core.Viewer, gid, id string) (*core
 
 // attendeeSeen reads attendee id of gathering gid and the sight v has of
 // it, under the one access decision: an attendee v may not see is not
-// found, exactly as one that does not exist.
-func attendeeSeen(tx core.Tx, v core.Viewer, gid, id string) (*core.Gathering, *core.Attendee, access.AttendeeSight, error) {
+// found, exactly as one that does not exist. With lock, the attendee's
+// row stays locked until tx ends.
+func attendeeSeen(tx core.Tx, v core.Viewer, gid, id string, lock bool) (*core.Gathering, *core.Attendee, access.AttendeeSight, error) {
 	g, err := tx.GetGathering(gid)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return nil, nil, access.AttendeeHidden, gatheringNotFound()
 	} else if err != nil {
 		return nil, nil, access.AttendeeHidden, err
 	}
-	a, err := tx.GetAttendee(g.ID, id)
+	get := tx.GetAttendee
+	if lock {
+		get = tx.LockAttendee
+	}
+	a, err := get(g.ID, id)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		a = nil
 	} else if err != nil {
@@ -547,7 +552,33 @@ type DecisionInput struct {
 	Version int64 `json:"version"`
 }
 
+// Settled reports whether a decision settles an attendee for good: a
+// clearance or a confirmation does; an escalation hands the attendee on
+// and waits for one of them.
+func Settled(d *core.AttendeeDecision) bool {
+	return d != nil && d.Decision != DecideEscalate
+}
+
+// alreadyDecided refuses a decision on an attendee the unit has decided
+// on: a decision is final, and only a new finding of continuous
+// screening (applyScreening) puts the attendee back in the queue.
+func alreadyDecided(a *core.Attendee, want string) error {
+	d := a.Decision
+	if d == nil || !Settled(d) && want != DecideEscalate {
+		return nil
+	}
+	next := "a decision is final; only a new hit from continuous screening puts the participant back in the queue"
+	if !Settled(d) {
+		next = "clear or confirm is what follows an escalation"
+	}
+	return &core.Error{Code: core.ECONFLICT,
+		Message: fmt.Sprintf("the participant has already been decided: %q by %s on %s: %s", d.Decision, d.By, d.At.Format(time.RFC3339), next),
+		Fields:  []core.FieldError{{Field: "decision", Reason: fmt.Sprintf("already %q (status %s): %s", d.Decision, a.Status, next)}}}
+}
+
 // Decide records the unit's decision on attendee id, with its reason.
+// Once cleared or confirmed, an attendee is not decided on again (see
+// alreadyDecided).
 func (s *Service) Decide(ctx context.Context, v core.Viewer, gid, id string, in DecisionInput) (*core.Attendee, error) {
 	const action = "accreditation.decide"
 	in.Decision, in.Reason = strings.ToLower(strings.TrimSpace(in.Decision)), strings.TrimSpace(in.Reason)
@@ -567,7 +598,10 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, gid, id string, in 
 	now := s.now()
 	var out *core.Attendee
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		g, a, sight, err := attendeeSeen(tx, v, gid, id)
+		// Locked: two members of the unit deciding at once would both
+		// find the attendee undecided; the second now waits and finds
+		// the first's decision.
+		g, a, sight, err := attendeeSeen(tx, v, gid, id, true)
 		if err != nil {
 			return err
 		}
@@ -576,6 +610,9 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, gid, id string, in 
 		}
 		if !access.Accreditation(v, g).Decide {
 			return core.Errorf(core.EFORBIDDEN, "your role may not decide on participants (records:write is needed)")
+		}
+		if err := alreadyDecided(a, in.Decision); err != nil {
+			return err
 		}
 		if in.Version != 0 && in.Version != a.Version {
 			return core.Errorf(core.ECONFLICT, "the participant is at version %d, not %d: reload it", a.Version, in.Version)

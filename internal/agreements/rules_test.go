@@ -3,6 +3,7 @@ package agreements_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/agreements"
 	"github.com/manara-hub/manara/internal/core"
@@ -73,6 +74,8 @@ func TestMeetingLinkNeedsTheRegistrarsMeeting(t *testing.T) {
 	ctx := context.Background()
 	forEach(t, func(t *testing.T, st core.Store, svc *agreements.Service) {
 		ms := meetings.New(st)
+		// Requests are taken until the gathering ends.
+		ms.Now = func() time.Time { return time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC) }
 		g, err := ms.CreateGathering(ctx, officer("MA"), meetings.GatheringInput{
 			Name: "Regional conference", TimeZone: "Africa/Casablanca", Days: []string{"2025-11-24"}, DayStart: "09:00",
 			SlotMinutes: 30, SlotsPerDay: 4, Rooms: []core.GatheringRoom{{ID: "r1", Capacity: 6}},

@@ -139,6 +139,10 @@ type AccreditationTx interface {
 	AccreditedRefs(gathering string, refs []string) ([]string, error)
 	UpdateAttendee(a *Attendee) error
 	GetAttendee(gathering, id string) (*Attendee, error)
+	// LockAttendee is GetAttendee keeping the attendee's row locked until
+	// the transaction ends: a check of its state (has the unit decided?)
+	// then holds against another transaction making the same check.
+	LockAttendee(gathering, id string) (*Attendee, error)
 	// ListAttendees lists by id (creation order).
 	ListAttendees(f AttendeeFilter) ([]*Attendee, error)
 	// CountAttendees counts a gathering's attendees by status.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/meetings"
@@ -13,6 +14,10 @@ import (
 // bureau, with rooms at two venues, interpreters, the plenary agenda and
 // bilateral meeting requests between 45 delegations (member bureaus and
 // organisations), planned. Every participant is invented.
+
+// MeetingsRequested is when the demo's meeting requests are made: ten
+// days before the session opens.
+var MeetingsRequested = time.Date(2025, 11, 14, 10, 0, 0, 0, time.UTC)
 
 // GatheringName is the demo gathering's name.
 const GatheringName = "93rd INTERPOL General Assembly, Marrakech, 24–27 November 2025"
@@ -47,6 +52,12 @@ func LoadMeetings(ctx context.Context, svc *meetings.Service, seed uint64) (*cor
 		return core.Viewer{Bureau: bureau, UserID: "demo-" + bureau, Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer), Remote: "demo"}
 	}
 	host := viewer("MA")
+	// The session is over by the clock, and requests are taken only
+	// until a gathering ends: they are made as delegations made them,
+	// in the weeks before it.
+	saved := svc.Now
+	defer func() { svc.Now = saved }()
+	svc.Now = func() time.Time { return MeetingsRequested }
 	in := meetings.GatheringInput{
 		Name: GatheringName, TimeZone: "Africa/Casablanca", Days: []string{"2025-11-24", "2025-11-25", "2025-11-26", "2025-11-27"},
 		DayStart: "08:30", SlotMinutes: 30, SlotsPerDay: 18, Venues: []string{"Palais des Congrès", "Hôtel Atlas annex"}, TravelMinutes: 15,

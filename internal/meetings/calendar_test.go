@@ -27,7 +27,7 @@ func TestClockTimesOnAClockChangeDay(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			svc := meetings.New(st)
+			svc := newService(st)
 			host := officer("MA")
 			in := smallGathering()
 			in.Days = []string{"2026-03-21", "2026-03-22"}
@@ -67,7 +67,7 @@ func TestICSHasNoBareControlCharacters(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			svc := meetings.New(st)
+			svc := newService(st)
 			host := officer("MA")
 			g, err := svc.CreateGathering(ctx, host, smallGathering())
 			if err != nil {
@@ -117,7 +117,7 @@ func TestICSLinesEndWithCRLF(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			svc := meetings.New(st)
+			svc := newService(st)
 			host := officer("MA")
 			g, err := svc.CreateGathering(ctx, host, smallGathering())
 			if err != nil {

@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 )
@@ -34,7 +36,10 @@ const (
 )
 
 var (
+	// langCode is the shape of a language code stored before codes were
+	// checked against ISO 639-1 (iso6391): such a pair still plans.
 	langCode = regexp.MustCompile(`^[a-z]{2,3}$`)
+	alpha2   = regexp.MustCompile(`^[a-z]{2}$`)
 	orgCode  = regexp.MustCompile(`^[A-Z][A-Z0-9-]{3,15}$`)
 	idCode   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
 )
@@ -208,8 +213,16 @@ func validGathering(in GatheringInput) (*core.Gathering, error) {
 		}
 		for k, p := range it.Pairs {
 			pair, ok := normPair(p)
-			if !ok {
-				fs.add(fmt.Sprintf("%s.pairs[%d]", f, k), "must be two different language codes joined by '-', such as \"ar-fr\"")
+			a, b, _ := strings.Cut(pair, "-")
+			switch {
+			case !ok:
+				fs.add(fmt.Sprintf("%s.pairs[%d]", f, k), "must be two different ISO 639-1 language codes (two letters) joined by '-', such as \"ar-fr\", got %q", trunc(p))
+			case !iso6391(a) || !iso6391(b):
+				bad := a
+				if iso6391(a) {
+					bad = b
+				}
+				fs.add(fmt.Sprintf("%s.pairs[%d]", f, k), "must be two different ISO 639-1 language codes (two letters) joined by '-', such as \"ar-fr\": %q is not one", bad)
 			}
 			it.Pairs[k] = pair
 		}
@@ -276,7 +289,20 @@ func cleanList(fs *fieldErrs, field string, xs []string, maxN int) []string {
 	return out
 }
 
+// iso6391 reports whether code is an ISO 639-1 language code: two
+// lower-case letters the language registry knows ("ar", "fr", "zh"; not
+// "xx", nor a three-letter ISO 639-2 code).
+func iso6391(code string) bool {
+	if !alpha2.MatchString(code) {
+		return false
+	}
+	_, err := language.ParseBase(code)
+	return err == nil
+}
+
 // normPair writes a language pair in one order ("ar-fr", never "fr-ar").
+// It reads stored pairs too, so it checks the shape only; input is
+// checked against ISO 639-1 where it is taken.
 func normPair(p string) (string, bool) {
 	a, b, ok := strings.Cut(strings.ToLower(strings.TrimSpace(p)), "-")
 	if !ok || !langCode.MatchString(a) || !langCode.MatchString(b) || a == b {
@@ -378,6 +404,13 @@ func (c calendar) slots(r core.TimeRange) ([]int, *rangeErr) {
 		}
 	}
 	return out, nil
+}
+
+// Ends is when g ends: the end of its last day's last slot, after which
+// no meeting can take place.
+func Ends(g *core.Gathering) time.Time {
+	c := newCalendar(g)
+	return c.end(c.total() - 1)
 }
 
 // isParty reports whether code may take part in g: a member country's

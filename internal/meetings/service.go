@@ -205,8 +205,8 @@ func validRequest(g *core.Gathering, rights access.MeetingRights, v core.Viewer,
 	}
 	for i, l := range in.Languages {
 		l = strings.ToLower(strings.TrimSpace(l))
-		if !langCode.MatchString(l) {
-			fs.add(fmt.Sprintf("languages[%d]", i), "must be a language code such as \"ar\", \"fr\", \"en\"")
+		if !iso6391(l) {
+			fs.add(fmt.Sprintf("languages[%d]", i), "must be an ISO 639-1 language code, two letters such as \"ar\", \"fr\", \"en\", \"es\", \"ru\" or \"zh\", got %q", trunc(l))
 		} else if !slices.Contains(m.Languages, l) {
 			m.Languages = append(m.Languages, l)
 		}
@@ -375,6 +375,9 @@ func (s *Service) Request(ctx context.Context, v core.Viewer, gid string, in Req
 		if !rights.Request {
 			return core.Errorf(core.EFORBIDDEN, "your role does not allow requesting meetings")
 		}
+		if err := notEnded(g, s.now()); err != nil {
+			return err
+		}
 		if m, err = validRequest(g, rights, v, in); err != nil {
 			return err
 		}
@@ -393,6 +396,18 @@ func (s *Service) Request(ctx context.Context, v core.Viewer, gid string, in Req
 	}
 	s.notify()
 	return m, nil
+}
+
+// notEnded refuses a request once g has ended: no slot is left to
+// meet in, and the scheduler would place it in the past.
+func notEnded(g *core.Gathering, now time.Time) error {
+	end := Ends(g)
+	if now.Before(end) {
+		return nil
+	}
+	at := end.In(newCalendar(g).loc).Format(clockLayout) + " (" + g.TimeZone + ")"
+	return &core.Error{Code: core.ECONFLICT, Message: "the gathering ended at " + at + ": meetings are requested before or during it",
+		Fields: []core.FieldError{{Field: "gathering", Reason: "ended at " + at + "; requests are taken until its last slot ends"}}}
 }
 
 // AnswerInput is the answer of the party asked: accept, decline or

@@ -32,6 +32,17 @@ func smallGathering() meetings.GatheringInput {
 	}
 }
 
+// beforeTheGatherings is a time before every gathering of these tests:
+// requests are taken until a gathering ends.
+var beforeTheGatherings = time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC)
+
+// newService is meetings.New with the clock at beforeTheGatherings.
+func newService(st core.Store) *meetings.Service {
+	svc := meetings.New(st)
+	svc.Now = func() time.Time { return beforeTheGatherings }
+	return svc
+}
+
 func request(to string, people ...string) meetings.RequestInput {
 	in := meetings.RequestInput{To: to, Topics: []string{"Cross-border fugitives"}, Languages: []string{"fr"}, Minutes: 30}
 	for _, p := range people {
@@ -54,7 +65,7 @@ func TestBadRequests(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			svc := meetings.New(st)
+			svc := newService(st)
 			g, err := svc.CreateGathering(ctx, officer("MA"), smallGathering())
 			if err != nil {
 				t.Fatal(err)
@@ -144,7 +155,7 @@ func TestMeetingFlow(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			svc := meetings.New(st)
+			svc := newService(st)
 			host := officer("MA")
 			g, err := svc.CreateGathering(ctx, host, smallGathering())
 			if err != nil {

@@ -75,6 +75,19 @@ func (t *tx) GetAttendee(gathering, id string) (*core.Attendee, error) {
 	return as[0], nil
 }
 
+func (t *tx) LockAttendee(gathering, id string) (*core.Attendee, error) {
+	// FOR UPDATE on PostgreSQL; on SQLite the transaction already holds the
+	// one writer's lock, so a plain read is as good.
+	as, err := t.attendees(`SELECT body, version FROM attendees WHERE gathering_id = ? AND id = ?`+t.forUpdate(), gathering, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, core.Errorf(core.ENOTFOUND, "attendee not found")
+	}
+	return as[0], nil
+}
+
 func (t *tx) ListAttendees(f core.AttendeeFilter) ([]*core.Attendee, error) {
 	var where []string
 	var args []any

@@ -30,7 +30,7 @@ func (s *Server) accreditationRoutes() []route {
 				pLimit, {"after", "query", "the next of the previous page"}}, h: s.listParticipants},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/participants/{id}", Summary: "One participant: everything for the host's unit; for the owner of a record it hit, its identity, status and the findings on its own records",
 			Resp: "AccreditedParticipant", Params: []param{pEvent, pParticipantID}, h: s.getParticipant},
-		{Method: "POST", Path: "/api/v1/gatherings/{event}/participants/{id}/decision", Summary: "Clear, confirm or escalate a participant, with the reason (the host's unit, records:write)",
+		{Method: "POST", Path: "/api/v1/gatherings/{event}/participants/{id}/decision", Summary: "Clear, confirm or escalate a participant, with the reason (the host's unit, records:write); a clearance or confirmation is final (409 after it)",
 			Body: "ParticipantDecision", Resp: "AccreditedParticipant", Params: []param{pEvent, pParticipantID}, h: s.decideParticipant},
 	}
 }

@@ -192,6 +192,21 @@ func TestAccreditationScreening(t *testing.T) {
 			if r.Status != 200 || jsonField(r, "status") != core.AttendeeEscalated {
 				t.Fatalf("decide: %s", r)
 			}
+			// Escalated, the journalist waits for a clearance or a
+			// confirmation; once confirmed, the decision is final.
+			p = wantProblem(t, f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "escalate", "reason": "again"}, host), 409, core.ECONFLICT, "decision")
+			if !strings.Contains(p.Detail, `"escalate"`) {
+				t.Errorf("the refusal does not name the decision taken: %+v", p)
+			}
+			if r = f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": "confirm", "reason": "Spain confirmed the identity"}, host); r.Status != 200 || jsonField(r, "status") != core.AttendeeConfirmed {
+				t.Fatalf("confirm after escalation: %s", r)
+			}
+			for _, again := range []string{"clear", "confirm"} {
+				p = wantProblem(t, f.do(t, "POST", base+"/"+journalist.ID+"/decision", map[string]any{"decision": again, "reason": "second thoughts"}, host), 409, core.ECONFLICT, "decision")
+				if !strings.Contains(p.Detail, `"confirm"`) {
+					t.Errorf("%s after confirm: the refusal does not name the decision taken: %+v", again, p)
+				}
+			}
 			found := false
 			f.Store.View(ctx, func(tx core.Tx) error {
 				es, err := tx.AuditEntries(0, 100000)

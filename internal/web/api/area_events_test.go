@@ -150,6 +150,7 @@ func TestMeetingEventsStayWithParties(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			cf := newCoopFixture(t, b, true)
+			cf.Server.Meetings.Now = func() time.Time { return beforeGathering }
 			f := cf.fixture
 			host, fr, es := f.user(t, "MA", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer)
 			border := f.key(t, "ES", core.PermScreen)

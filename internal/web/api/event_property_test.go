@@ -178,6 +178,7 @@ func eventProperty(t *testing.T, b storetest.Backend) {
 	cf := newCoopFixture(t, b, true)
 	f := cf.fixture
 	cf.Server.Accreditation.Now = func() time.Time { return duringGathering }
+	cf.Server.Meetings.Now = func() time.Time { return beforeGathering }
 	cf.Server.Reports.PoW.Difficulty = 4
 	cf.Server.ReportRate = 1000
 	w := &eventWorld{cf: cf, f: f, off: map[string]*caller{}, before: map[string]map[string]bool{}, hitsOn: map[string][]string{}, cache: map[string]*resp{}}

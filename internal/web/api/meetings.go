@@ -26,7 +26,7 @@ func (s *Server) meetingRoutes() []route {
 		{Method: "POST", Path: "/api/v1/gatherings", Summary: "Create a gathering hosted by your bureau: days, slots, venues, rooms, interpreters, its agenda, organisations", Body: "GatheringInput", Resp: "Gathering", Status: 201, h: s.createGathering},
 		{Method: "GET", Path: "/api/v1/gatherings", Summary: "List the gatherings, newest first", Resp: "GatheringList", Params: []param{pLimit}, h: s.listGatherings},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}", Summary: "One gathering (its host also gets the counts)", Resp: "Gathering", Params: []param{pEvent}, h: s.getGathering},
-		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests", Summary: "Request a bilateral meeting with another delegation", Body: "MeetingRequestInput", Resp: "MeetingRequest", Status: 201, Params: []param{pEvent}, h: s.requestMeeting},
+		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests", Summary: "Request a bilateral meeting with another delegation (until the gathering ends: then 409)", Body: "MeetingRequestInput", Resp: "MeetingRequest", Status: 201, Params: []param{pEvent}, h: s.requestMeeting},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/requests", Summary: "Your delegation's meeting requests, made and received (the host: all)", Resp: "MeetingRequestList", Params: []param{pEvent, pParty}, h: s.listMeetingRequests},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/requests/{id}", Summary: "One meeting request (its two parties and the host)", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.getMeetingRequest},
 		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests/{id}/answer", Summary: "Accept, decline or propose other times (the party asked)", Body: "MeetingAnswer", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.answerMeeting},
@@ -224,7 +224,7 @@ func meetingSchemas() obj {
 	timeRange := object([]string{"start", "end"}, obj{"start": str("local time in the gathering's zone, YYYY-MM-DDTHH:MM"), "end": str("local time, after start")})
 	room := object([]string{"id", "capacity"}, obj{"id": str("letters, digits, - _ ."), "name": str(""), "venue": str("one of the venues"),
 		"capacity": obj{"type": "integer", "minimum": 2}, "equipment": list(str("e.g. screen, video"))})
-	interpreter := object([]string{"id", "pairs", "hours"}, obj{"id": str(""), "name": str(""), "pairs": list(str("language pair, e.g. ar-fr")), "hours": obj{"type": "number"}})
+	interpreter := object([]string{"id", "pairs", "hours"}, obj{"id": str(""), "name": str(""), "pairs": list(str("two ISO 639-1 codes joined by '-', e.g. ar-fr")), "hours": obj{"type": "number"}})
 	agenda := object([]string{"title", "times"}, obj{"title": str("e.g. plenary session"), "times": ref("TimeRange")})
 	org := object([]string{"code", "name"}, obj{"code": str("4 to 16 capitals, e.g. AFRIPOL"), "name": str("")})
 	participant := object([]string{"name"}, obj{"name": str("the person's name"), "party": str("which side (default: the requester)"), "unavailable": list(ref("TimeRange"))})
@@ -256,7 +256,7 @@ func meetingSchemas() obj {
 		"GatheringList":  obj{"type": "object", "properties": obj{"items": list(ref("Gathering")), "count": obj{"type": "integer"}}},
 		"MeetingRequestInput": object([]string{"to", "topics", "participants", "languages"}, obj{
 			"from": str("your bureau (default), or an organisation the host acts for"), "to": str("bureau ISO code or organisation code"),
-			"topics": list(str("")), "participants": list(ref("Participant")), "languages": list(str("one language, or the pair to interpret")),
+			"topics": list(str("")), "participants": list(ref("Participant")), "languages": list(str("ISO 639-1 code (ar, fr, en…): one language, or the pair to interpret")),
 			"minutes": obj{"type": "integer", "description": "a multiple of the slot (default one slot)"}, "priority": obj{"type": "integer", "minimum": 1, "maximum": 5},
 			"equipment": list(str("")), "preferred": list(ref("TimeRange")), "impossible": list(ref("TimeRange")), "note": str(""),
 		}),

@@ -15,7 +15,7 @@ import (
 // Germany's meeting with France is not Morocco's, and must not appear in
 // Morocco's calendar titled "Bilateral meeting: Germany".
 func TestHostCalendarIsItsOwn(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, f *fixture) {
+	forEachMeetingsBackend(t, func(t *testing.T, f *fixture) {
 		host, fr, de := f.user(t, "MA", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer), f.user(t, "DE", core.RoleOfficer)
 		r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
 		if r.Status != 201 {

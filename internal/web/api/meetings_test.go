@@ -4,11 +4,32 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/store/storetest"
+	"github.com/manara-hub/manara/internal/web/api"
 )
+
+// beforeGathering is a time before gatheringBody's gathering: requests
+// are taken until a gathering ends, and its days are in the past.
+var beforeGathering = time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC)
+
+// forEachMeetingsBackend is forEachBackend with the server's meetings
+// clock at beforeGathering.
+func forEachMeetingsBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f, _ := newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) {
+				s.Meetings.Now = func() time.Time { return beforeGathering }
+			})
+			fn(t, f)
+		})
+	}
+}
 
 func gatheringBody() map[string]any {
 	return map[string]any{
@@ -25,7 +46,7 @@ func gatheringBody() map[string]any {
 // accepted meeting is planned and exported as iCalendar in the caller's
 // language; the grid is the host's.
 func TestMeetingsAPI(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, f *fixture) {
+	forEachMeetingsBackend(t, func(t *testing.T, f *fixture) {
 		host, fr, de := f.user(t, "MA", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer), f.user(t, "DE", core.RoleOfficer)
 		r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
 		if r.Status != 201 {
@@ -49,6 +70,11 @@ func TestMeetingsAPI(t *testing.T) {
 		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"preferred": []map[string]string{{"start": "2025-11-26T10:00", "end": "2025-11-26T11:00"}}}), fr), 422, core.EINVALID, "preferred[0]")
 		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"minutes": 45}), fr), 422, core.EINVALID, "minutes")
 		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"equipment": []string{"hologram"}}), fr), 422, core.EINVALID, "equipment[0]")
+		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"languages": []string{"ar", "xx"}}), fr), 422, core.EINVALID, "languages[1]")
+		wantProblem(t, f.do(t, "POST", base+"/requests", req("MA", map[string]any{"languages": []string{"english"}}), fr), 422, core.EINVALID, "languages[0]")
+		badPair := gatheringBody()
+		badPair["interpreters"] = []map[string]any{{"id": "i1", "pairs": []string{"ar-xx"}, "hours": 6}}
+		wantProblem(t, f.do(t, "POST", "/api/v1/gatherings", badPair, host), 422, core.EINVALID, "interpreters[0].pairs[0]")
 		wantProblem(t, f.do(t, "POST", "/api/v1/gatherings/01900000-0000-7000-8000-000000000009/requests", req("MA", nil), fr), 404, core.ENOTFOUND, "")
 
 		r = f.do(t, "POST", base+"/requests", req("MA", nil), fr)
@@ -95,7 +121,7 @@ func TestMeetingsAPI(t *testing.T) {
 // delegation asking for its own code in lower case is served its own
 // requests, not refused as if it asked for another's.
 func TestMeetingPartyIsChecked(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, f *fixture) {
+	forEachMeetingsBackend(t, func(t *testing.T, f *fixture) {
 		host, fr := f.user(t, "MA", core.RoleOfficer), f.user(t, "FR", core.RoleOfficer)
 		r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
 		if r.Status != http.StatusCreated {

@@ -25,6 +25,8 @@ type participantData struct {
 	A         *core.Attendee
 	Decisions []string
 	CanDecide bool
+	// Unit: the viewer is of the host's security unit, which has the queue.
+	Unit bool
 }
 
 func (c *Console) accreditationQueue(q *req) error {
@@ -57,7 +59,14 @@ func (c *Console) renderParticipant(q *req, status int, form url.Values, errs ma
 	if err != nil {
 		return err
 	}
-	d := participantData{G: g, A: a, Decisions: accreditation.Decisions, CanDecide: q.V.Bureau == g.Host && q.V.Can(core.PermRecordsWrite) && a.Status != core.AttendeePending}
+	// A cleared or confirmed participant is decided for good: nothing is
+	// offered; an escalated one waits for a clearance or a confirmation.
+	d := participantData{G: g, A: a, Decisions: accreditation.Decisions,
+		CanDecide: q.V.Bureau == g.Host && q.V.Can(core.PermRecordsWrite) && a.Status != core.AttendeePending && !accreditation.Settled(a.Decision),
+		Unit:      q.V.Bureau == g.Host && q.V.Can(core.PermRecordsRead)}
+	if a.Decision != nil && a.Decision.Decision == accreditation.DecideEscalate {
+		d.Decisions = []string{accreditation.DecideClear, accreditation.DecideConfirm}
+	}
 	p := c.newPage(q, "meetings", d)
 	p.dataTitle(a.Name, "")
 	if form != nil {
@@ -77,6 +86,9 @@ func (c *Console) participantDecision(q *req) error {
 		return c.redirect(q, "/meetings/"+q.r.PathValue("id")+"/participants/"+q.r.PathValue("pid"))
 	}
 	ce, ok := err.(*core.Error)
+	if ok && ce.Code == core.ECONFLICT {
+		return c.decidedAlready(q, err)
+	}
 	if !ok || ce.Code != core.EINVALID {
 		return err
 	}
@@ -90,4 +102,21 @@ func (c *Console) participantDecision(q *req) error {
 		}
 	}
 	return c.renderParticipant(q, http.StatusBadRequest, f, errs)
+}
+
+// decidedAlready shows the participant as it now stands when a decision
+// is refused as a conflict (another member of the unit decided, or the
+// page was left open), naming the decision taken in the reader's
+// language; any other conflict is the error page's.
+func (c *Console) decidedAlready(q *req, err error) error {
+	a, gerr := c.API.Accreditation.Get(q.r.Context(), q.V, q.r.PathValue("id"), q.r.PathValue("pid"))
+	if gerr != nil || a.Decision == nil {
+		return err
+	}
+	label := q.L.T("accred.decision_" + a.Decision.Decision)
+	msg := q.L.T("accred.err_decided", label, q.L.DateTime(a.Decision.At))
+	if !accreditation.Settled(a.Decision) {
+		msg = q.L.T("accred.err_escalated", label)
+	}
+	return c.renderParticipant(q, http.StatusConflict, nil, map[string]string{"decision": msg})
 }

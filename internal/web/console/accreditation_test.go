@@ -72,6 +72,38 @@ func TestAccreditationPages(t *testing.T) {
 		if h.Code != http.StatusOK || !strings.Contains(h.Last, "Espagne contactée") {
 			t.Fatalf("decision: %d\n%s", h.Code, h.Last)
 		}
+		// Escalated, the participant waits for a clearance or a
+		// confirmation, offered alone; once confirmed, nothing more is
+		// offered, and a decision sent anyway (a page left open) is
+		// refused, naming the decision taken, in the page's language.
+		form := between(t, h.Last, `id="decision-form"`, "</form>")
+		if strings.Contains(form, `value="escalate"`) || !strings.Contains(form, `value="clear"`) || !strings.Contains(form, `value="confirm"`) {
+			t.Fatalf("an escalated participant's decisions:\n%s", form)
+		}
+		h.post("/meetings/"+g.ID+"/participants/"+pid+"/decision", url.Values{"decision": {"escalate"}, "reason": {"encore"}})
+		if h.Code != http.StatusConflict || !strings.Contains(between(t, h.Last, `id="decision-err"`, "</p>"), "Transmettre") {
+			t.Fatalf("escalated twice: %d\n%s", h.Code, h.Last)
+		}
+		h.post("/meetings/"+g.ID+"/participants/"+pid+"/decision", url.Values{"decision": {"confirm"}, "reason": {"Identité confirmée par l'Espagne"}})
+		if h.Code != http.StatusOK || strings.Contains(h.Last, `id="decision-form"`) || !strings.Contains(h.Last, `href="/meetings/`+g.ID+`/participants"`) {
+			t.Fatalf("a confirmed participant still offers a decision, or no longer links to the queue: %d\n%s", h.Code, h.Last)
+		}
+		for _, code := range []string{"ar", "fr", "en", "es"} {
+			h.get("/meetings/" + g.ID + "/participants/" + pid + "?lang=" + code)
+			h.post("/meetings/"+g.ID+"/participants/"+pid+"/decision", url.Values{"decision": {"clear"}, "reason": {"x"}})
+			if h.Code != http.StatusConflict || strings.Contains(h.Last, `id="decision-form"`) {
+				t.Fatalf("%s: decided again: %d\n%s", code, h.Code, h.Last)
+			}
+			for _, l := range i18ntest.Leaks(h.Last, code) {
+				t.Errorf("%s refusal: %s", code, l)
+			}
+		}
+		if !strings.Contains(between(t, h.Last, `id="decision-err"`, "</p>"), "Confirmar") {
+			t.Errorf("the refusal does not name the decision taken:\n%s", h.Last)
+		}
+		if a, _ := e.Server.Accreditation.Get(ctx, viewerOf(ma), g.ID, pid); a.Status != core.AttendeeConfirmed {
+			t.Fatalf("after the refusals: %s", a.Status)
+		}
 		d := e.browser(t)
 		d.signIn("de.officer", "en")
 		d.get("/meetings/" + g.ID + "/participants")

@@ -42,6 +42,9 @@ type gatheringData struct {
 	Grid     []gridRow
 	ICS      string
 	Parties  []string
+	// Ended, once the gathering has ended, is when, in the reader's
+	// language and the gathering's clock: no request is taken then.
+	Ended string
 }
 
 func (c *Console) meetingsPage(q *req) error {
@@ -79,6 +82,10 @@ func (c *Console) renderGathering(q *req, status int, form url.Values, errs map[
 	for _, day := range g.Days {
 		t, _ := time.Parse(time.DateOnly, day)
 		d.Days = append(d.Days, q.L.Date(t))
+	}
+	// The service's clock, which decides whether a request is taken.
+	if end := meetings.Ends(g); !c.API.Meetings.Now().Before(end) {
+		d.Ended = endedAt(q.L, g, end)
 	}
 	for _, m := range mine {
 		other, incoming := m.To, m.To == q.V.Bureau
@@ -118,6 +125,16 @@ func (c *Console) renderGathering(q *req, status int, form url.Values, errs map[
 		p.Errors = errs
 	}
 	return c.render(q, "meetings_event", status, p)
+}
+
+// endedAt is when a gathering ended, the language's way, in its clock.
+func endedAt(l *Lang, g *core.Gathering, end time.Time) string {
+	loc, err := time.LoadLocation(g.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	end = end.In(loc)
+	return l.Date(end) + " " + end.Format("15:04")
 }
 
 func roomName(g *core.Gathering, id string) string {
@@ -224,6 +241,9 @@ func (c *Console) meetingRequestPost(q *req) error {
 			return c.redirect(q, "/meetings/"+q.r.PathValue("id"))
 		}
 		ce, ok := err.(*core.Error)
+		if ok && ce.Code == core.ECONFLICT && len(ce.Fields) > 0 && ce.Fields[0].Field == "gathering" {
+			return c.lateRequest(q, f)
+		}
 		if !ok || ce.Code != core.EINVALID {
 			return err
 		}
@@ -238,6 +258,17 @@ func (c *Console) meetingRequestPost(q *req) error {
 		}
 	}
 	return c.renderGathering(q, http.StatusBadRequest, f, errs)
+}
+
+// lateRequest answers a request form sent once the gathering has ended
+// (from a page left open): the page as it now is, saying when it ended.
+func (c *Console) lateRequest(q *req, f url.Values) error {
+	g, err := c.API.Meetings.Gathering(q.r.Context(), q.V, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	msg := q.L.T("meetings.err_ended", endedAt(q.L, g, meetings.Ends(g)))
+	return c.renderGathering(q, http.StatusConflict, f, map[string]string{"gathering": msg})
 }
 
 func (c *Console) meetingAnswerPost(q *req) error {

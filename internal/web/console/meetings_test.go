@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/i18n/i18ntest"
@@ -22,6 +23,7 @@ func TestMeetingPages(t *testing.T) {
 		ma := e.user(t, "ma.officer", "MA", core.RoleOfficer, true)
 		fr := e.user(t, "fr.officer", "FR", core.RoleOfficer, true)
 		svc := e.Server.Meetings
+		svc.Now = func() time.Time { return time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC) } // before the gathering
 		g, err := svc.CreateGathering(ctx, viewerOf(ma), meetings.GatheringInput{
 			Name: "Conférence régionale", TimeZone: "Africa/Casablanca", Days: []string{"2025-11-24", "2025-11-25"}, DayStart: "09:00",
 			SlotMinutes: 30, SlotsPerDay: 6, Rooms: []core.GatheringRoom{{ID: "r1", Name: "Salle Atlas", Capacity: 8}},
@@ -97,6 +99,28 @@ func TestMeetingPages(t *testing.T) {
 		}
 		for _, l := range i18ntest.Leaks(h.Last, "ar") {
 			t.Errorf("ar host page: %s", l)
+		}
+
+		// Once the gathering has ended (its last slot, 25 November at
+		// 12:00 in Casablanca), the page offers no request form but says
+		// when it ended; a form sent from a page left open is refused,
+		// saying so, and nothing is stored.
+		svc.Now = func() time.Time { return time.Date(2025, 11, 25, 11, 0, 0, 0, time.UTC) }
+		for _, code := range []string{"fr", "ar", "es", "en"} {
+			b.get("/meetings/" + g.ID + "?lang=" + code)
+			if strings.Contains(b.Last, `id="request-form"`) || !strings.Contains(between(t, b.Last, `id="ended"`, "</p>"), "12:00") {
+				t.Fatalf("%s: an ended gathering's page:\n%s", code, b.Last)
+			}
+			b.post("/meetings/"+g.ID+"/requests", url.Values{"to": {"MA"}, "topics": {"Fugitifs"}, "participants": {"Commissaire Hugo Lambert"}, "languages": {"fr"}})
+			if b.Code != http.StatusConflict || !strings.Contains(between(t, b.Last, `id="gathering-err"`, "</p>"), "12:00") {
+				t.Fatalf("%s: a request after the gathering: %d\n%s", code, b.Code, b.Last)
+			}
+			for _, l := range i18ntest.Leaks(b.Last, code) {
+				t.Errorf("%s late request: %s", code, l)
+			}
+		}
+		if _, mine, _ := svc.Requests(ctx, viewerOf(fr), g.ID, ""); len(mine) != 2 {
+			t.Fatalf("FR has %d requests after the late forms, want 2", len(mine))
 		}
 	})
 }
