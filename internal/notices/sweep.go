@@ -40,7 +40,9 @@ func (s *Service) SweepOrphans(ctx context.Context) (removed int, err error) {
 		return err == nil && time.Since(info.ModTime()) > grace
 	}
 	shards, err := os.ReadDir(s.AttachmentDir)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil // made by the first upload
+	} else if err != nil {
 		return 0, fmt.Errorf("attachment folder: %w", err)
 	}
 	var candidates []string

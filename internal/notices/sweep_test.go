@@ -27,6 +27,10 @@ func TestSweepOrphans(t *testing.T) {
 			s := New(st)
 			root := t.TempDir()
 			s.AttachmentDir = filepath.Join(root, "attachments")
+			// Before the first upload the folder may not exist yet.
+			if removed, err := s.SweepOrphans(ctx); err != nil || removed != 0 {
+				t.Fatalf("sweep of a folder not made yet: %d, %v", removed, err)
+			}
 			ma := officer("MA")
 			n, err := s.Create(ctx, ma, Input{Type: TypePurple, Data: json.RawMessage(`{"modus_operandi":"hidden in tyres"}`)})
 			if err != nil {
