@@ -45,7 +45,7 @@ func (s *Service) SweepOrphans(ctx context.Context) (removed int, err error) {
 	} else if err != nil {
 		return 0, fmt.Errorf("attachment folder: %w", err)
 	}
-	var candidates []string
+	var candidates, named []string
 	for _, shard := range shards {
 		if !shard.IsDir() || !isHex(shard.Name(), 2) {
 			continue
@@ -57,7 +57,13 @@ func (s *Service) SweepOrphans(ctx context.Context) (removed int, err error) {
 		}
 		for _, e := range entries {
 			name := e.Name()
-			if !e.Type().IsRegular() || !old(e) {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			if isHex(name, 64) && name[:2] == shard.Name() {
+				named = append(named, name)
+			}
+			if !old(e) {
 				continue
 			}
 			switch {
@@ -81,11 +87,21 @@ func (s *Service) SweepOrphans(ctx context.Context) (removed int, err error) {
 		return removed, nil
 	}
 	var stored map[string]bool
+	var origin string
 	if err := s.Store.View(ctx, func(tx core.Tx) error {
 		var err error
-		stored, err = tx.AttachmentSumsStored(candidates)
+		if stored, err = tx.AttachmentSumsStored(candidates); err != nil {
+			return err
+		}
+		first, err := tx.AuditEntries(0, 1)
+		if err == nil && len(first) == 1 {
+			origin = first[0].Hash
+		}
 		return err
 	}); err != nil {
+		return removed, err
+	}
+	if err := s.folderIsOurs(ctx, origin, named); err != nil {
 		return removed, err
 	}
 	for _, sum := range candidates {
@@ -161,4 +177,56 @@ func isTemp(name string) bool {
 		}
 	}
 	return false
+}
+
+// folderMark is the file in AttachmentDir naming the store whose
+// attachments the folder holds: the hash of the store's first audit entry,
+// which no other store shares and a restore keeps.
+const folderMark = ".manara-store"
+
+// folderIsOurs refuses to sweep a folder that belongs to another store: a
+// server started by mistake with another database (a new, empty one, say)
+// against a folder in use would find every file in it unreferenced. The
+// first sweep marks the folder as this store's, but only if this store
+// names at least one of the files in it (named): a folder whose every
+// file is foreign to this store is not claimed.
+func (s *Service) folderIsOurs(ctx context.Context, origin string, named []string) error {
+	if origin == "" {
+		return fmt.Errorf("attachment folder %s: not swept: the store has no audit log yet, so it cannot be told apart from another store", s.AttachmentDir)
+	}
+	path := filepath.Join(s.AttachmentDir, folderMark)
+	mark, err := os.ReadFile(path)
+	if err == nil {
+		if got := strings.TrimSpace(string(mark)); got != origin {
+			return fmt.Errorf("attachment folder %s: not swept: it belongs to another store (%s names audit log %.16s…, this store's is %.16s…); give each store its own folder", s.AttachmentDir, folderMark, got, origin)
+		}
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	ours := false
+	for i := 0; i < len(named) && !ours; i += 100 {
+		err := s.Store.View(ctx, func(tx core.Tx) error {
+			stored, err := tx.AttachmentSumsStored(named[i:min(i+100, len(named))])
+			ours = len(stored) > 0
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if !ours {
+		return fmt.Errorf("attachment folder %s: not swept: this store names none of its files, so it may be another store's folder; if it is this store's, write the hash of the store's first audit entry in %s there", s.AttachmentDir, folderMark)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return s.folderIsOurs(ctx, origin, named) // a replica marked it first
+	} else if err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	_, err = f.WriteString(origin + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
