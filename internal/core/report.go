@@ -160,6 +160,24 @@ type Escalation struct {
 	// of, so that a later escalation shares only what is new. Escalations
 	// stored before they were kept have none: their records tell.
 	Indicators []string `json:"indicators,omitempty"`
+	// Pending are the notice requests ("purple", "silver") the escalation
+	// means to draft and has not drafted yet. They are stored with its
+	// Records and each is cleared as it is drafted (in another
+	// transaction), so that one a failure left out is drafted when the
+	// campaign is escalated again, instead of being lost.
+	Pending []string `json:"pending_notices,omitempty"`
+	// Drafting, while its Until has not passed, says one escalation call
+	// is drafting the Pending notice requests: another leaves them to it,
+	// so that two at once do not draft them twice.
+	Drafting *DraftClaim `json:"drafting,omitempty"`
+}
+
+// DraftClaim is an escalation call's hold on an escalation's pending
+// notice requests. It lapses at Until, so that a call that died (a crash
+// between the records and the notice requests) does not hold them for ever.
+type DraftClaim struct {
+	Token string    `json:"token"`
+	Until time.Time `json:"until"`
 }
 
 // Indicator value states in a bureau's posting lists.

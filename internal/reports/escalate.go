@@ -3,10 +3,15 @@ package reports
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
@@ -37,7 +42,31 @@ type Escalation struct {
 	// PurpleBefore is the Purple Notice request an earlier escalation
 	// made, when this one made none for that reason.
 	PurpleBefore string `json:"purple_notice_before,omitempty"`
+	// Completed are the earlier escalations whose notice requests were
+	// left pending (a failure after their records) and that this call
+	// drafted before sharing what is new; a call that completes one
+	// succeeds even when nothing is new.
+	Completed []Completion `json:"completed,omitempty"`
 }
+
+// Completion is an earlier escalation, named by its time, author and
+// records, with the notice requests drafted for it later.
+type Completion struct {
+	At      time.Time     `json:"at"`
+	By      string        `json:"by"`
+	Records []string      `json:"records"`
+	Purple  *notices.View `json:"purple_notice,omitempty"`
+	Silver  *notices.View `json:"silver_notice,omitempty"`
+}
+
+// draftLease is how long an escalation call holds an escalation's pending
+// notice requests: far longer than drafting two takes, short enough that
+// an analyst retrying after a crash is not kept waiting long.
+const draftLease = 5 * time.Minute
+
+// errNothingNew ends the records' transaction of a call that completed an
+// earlier escalation and has nothing new to share: it succeeds.
+var errNothingNew = errors.New("nothing new to share")
 
 // Escalate creates, from a campaign, cyber-indicator records released only
 // to the chosen countries, a Purple Notice request (the modus operandi)
@@ -48,12 +77,20 @@ type Escalation struct {
 // it shared before (the records of those stand: to share them with more
 // countries, change their releasability), with a Silver Notice request for
 // the new accounts and wallets alone, and no Purple Notice request if an
-// earlier escalation made one; with nothing new it is refused. The records
-// are stored in the transaction that writes them into the campaign's
-// escalations, with the campaign's row locked, so that two escalations of
-// one campaign at once cannot both share a value. Each notice request is
-// one more transaction (the notices service owns its transactions): a
-// failure after the records leaves them created, and the error says so.
+// earlier escalation made or means to make one; with nothing new it is
+// refused. The records are stored in the transaction that writes them into
+// the campaign's escalations, with the campaign's row locked, so that two
+// escalations of one campaign at once cannot both share a value.
+//
+// Each notice request is one more transaction (the notices service owns
+// its transactions), so the escalation stores with its records which
+// notice requests it means to draft (Pending), and clears each once
+// drafted. A failure leaves the records created and the rest pending, and
+// the error says so; escalating the campaign again first drafts what
+// earlier escalations left pending (from their indicators, for their
+// countries), and succeeds for that even when nothing is new. A call holds
+// the escalations it drafts for (Drafting, taken with the campaign's row
+// locked) so that two calls at once draft each request once.
 func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in EscalateInput) (*Escalation, error) {
 	const action = "campaign.escalate"
 	if !access.CanEscalateReports(v, s.Bureau) {
@@ -79,13 +116,16 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...), id)
 	}
+	out := &Escalation{}
+	var err error
+	if out.Completed, err = s.completePending(ctx, v, id); err != nil {
+		return nil, err
+	}
 	rel := &core.Releasability{Mode: core.ReleaseOnly, Countries: countries}
 	now := s.now()
+	token := uuid.NewString()
 	esc := core.Escalation{At: now, By: actorID(v), Countries: countries}
-	out := &Escalation{}
 	var cv *CampaignView
-	var assets []map[string]any
-	var label string
 	recs, err := s.Records.CreateManyWith(ctx, v, func(tx core.Tx) ([]records.Input, error) {
 		// GetCampaign reads the row for update: a second escalation of the
 		// campaign waits here for this one's records and sees them.
@@ -100,16 +140,14 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		if err != nil {
 			return nil, err
 		}
-		label = cv.Name
-		if label == "" {
-			label = "campaign " + cv.ID
-		}
 		var inputs []records.Input
-		assets, esc.Indicators, out.Already, out.PurpleBefore = nil, nil, 0, ""
+		esc.Indicators, esc.Pending, esc.Drafting, out.Already, out.PurpleBefore = nil, nil, nil, 0, ""
+		purpleBefore := false
 		for _, e := range c.Escalations {
 			if e.Purple != "" {
 				out.PurpleBefore = e.Purple
 			}
+			purpleBefore = purpleBefore || e.Purple != "" || slices.Contains(e.Pending, notices.TypePurple)
 		}
 		for _, ind := range cv.Indicators {
 			if ind.State != core.IndicatorLinking || !Screenable(ind.Type) {
@@ -123,12 +161,9 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 				"reports": ind.Reports, "first_seen": cv.FirstSeen, "last_seen": cv.LastSeen, "source": "citizen reports"})
 			inputs = append(inputs, records.Input{Kind: core.KindCyberIndicator, Releasability: rel, Data: data})
 			esc.Indicators = append(esc.Indicators, ind.Key)
-			switch ind.Type {
-			case "iban":
-				assets = append(assets, asset("account", ind.Type, ind.Value, label))
-			case "btc", "eth", "trx":
-				assets = append(assets, asset("crypto", ind.Type, ind.Value, label))
-			}
+		}
+		if len(inputs) == 0 && len(out.Completed) > 0 {
+			return nil, errNothingNew
 		}
 		if len(inputs) == 0 && out.Already > 0 {
 			reason := fmt.Sprintf("its %d screenable indicators were all shared by earlier escalations: there is nothing new to share (to share them with more countries, change their records' releasability)", out.Already)
@@ -141,6 +176,15 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		if len(inputs) == 0 {
 			return nil, core.Invalid(core.FieldError{Field: "campaign", Reason: "the campaign has no screenable indicator to share", Code: "nothing_to_share"})
 		}
+		if !in.NoPurple && !purpleBefore {
+			esc.Pending = append(esc.Pending, notices.TypePurple)
+		}
+		if !in.NoSilver && len(assetsOf(esc.Indicators, "")) > 0 {
+			esc.Pending = append(esc.Pending, notices.TypeSilver)
+		}
+		if len(esc.Pending) > 0 {
+			esc.Drafting = &core.DraftClaim{Token: token, Until: now.Add(draftLease)}
+		}
 		return inputs, nil
 	}, func(tx core.Tx, rs []*core.Record) error {
 		esc.Records = make([]string, len(rs))
@@ -151,59 +195,229 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		c.Escalations = append(c.Escalations, esc)
 		return writeCampaign(tx, c, now, false)
 	})
-	if err != nil {
+	if errors.Is(err, errNothingNew) {
+		recs, err = nil, nil
+	} else if err != nil {
 		return nil, s.refuse(ctx, v, action, err, id)
 	}
 	out.Campaign, out.Records = cv.ID, recs
-	ids := esc.Records
-	partial := func(err error) error {
-		return fmt.Errorf("%w (the %d indicator records were created: %s)", err, len(ids), strings.Join(ids, ", "))
-	}
-	if !in.NoPurple && out.PurpleBefore == "" {
-		data, _ := json.Marshal(map[string]any{"modus_operandi": modusOperandi(cv), "offence": "cybercrime: " + topCategory(cv),
-			"summary": clip(fmt.Sprintf("%s: %d citizen reports, %s lost, %s to %s", label, cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
-			"devices": deviceList(cv)})
-		if out.Purple, err = s.Notices.Create(ctx, v, notices.Input{Type: notices.TypePurple, Releasability: rel, Data: data}); err != nil {
-			return nil, partial(err)
+	if len(esc.Pending) > 0 {
+		done, err := s.draftPending(ctx, v, id, cv, esc, token)
+		if err != nil {
+			return nil, err
 		}
-		esc.Purple = out.Purple.Record.ID
-	}
-	if !in.NoSilver && len(assets) > 0 {
-		data, _ := json.Marshal(map[string]any{"assets": assets, "summary": clip("accounts and wallets reported by victims of "+label, 500)})
-		if out.Silver, err = s.Notices.Create(ctx, v, notices.Input{Type: notices.TypeSilver, Releasability: rel, Data: data}); err != nil {
-			return nil, partial(err)
-		}
-		esc.Silver = out.Silver.Record.ID
+		out.Purple, out.Silver = done.Purple, done.Silver
 	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
-		c, err := tx.GetCampaign(id)
-		if err != nil {
+		data := map[string]any{"campaign": cv.ID, "countries": countries, "records": append([]string{}, esc.Records...), "already_escalated": out.Already,
+			"purple_notice": noticeID(out.Purple), "silver_notice": noticeID(out.Silver)}
+		if len(out.Completed) > 0 {
+			var done []map[string]any
+			for _, d := range out.Completed {
+				done = append(done, map[string]any{"at": d.At, "records": d.Records, "purple_notice": noticeID(d.Purple), "silver_notice": noticeID(d.Silver)})
+			}
+			data["completed"] = done
+		}
+		if err := tx.InsertEvent(&core.Event{At: now, Type: EventEscalated, Subject: cv.ID, Audience: []string{cv.Bureau}, Data: mustJSON(data)}); err != nil {
 			return err
 		}
-		if esc.Purple != "" || esc.Silver != "" {
-			// The escalation the records were written with: its records'
-			// ids are its own.
-			for i := range c.Escalations {
-				if e := &c.Escalations[i]; len(e.Records) > 0 && e.Records[0] == ids[0] {
-					e.Purple, e.Silver = esc.Purple, esc.Silver
-				}
-			}
-			if err := writeCampaign(tx, c, now, false); err != nil {
-				return err
-			}
+		subjects := append([]string{cv.ID}, esc.Records...)
+		for _, d := range out.Completed {
+			subjects = append(subjects, noticeID(d.Purple), noticeID(d.Silver))
 		}
-		if err := tx.InsertEvent(&core.Event{At: now, Type: EventEscalated, Subject: c.ID, Audience: []string{c.Bureau},
-			Data: mustJSON(map[string]any{"campaign": c.ID, "countries": countries, "records": ids, "already_escalated": out.Already,
-				"purple_notice": esc.Purple, "silver_notice": esc.Silver})}); err != nil {
-			return err
-		}
-		return audit.Append(tx, audit.Entry(v, action, audit.OK, append([]string{c.ID}, ids...)...))
+		subjects = append(subjects, noticeID(out.Purple), noticeID(out.Silver))
+		return audit.Append(tx, audit.Entry(v, action, audit.OK, slices.DeleteFunc(subjects, func(s string) bool { return s == "" })...))
 	})
 	if err != nil {
-		return nil, partial(err)
+		return nil, fmt.Errorf("%w (the escalation's %d indicator records and its notice requests were created)", err, len(esc.Records))
 	}
 	s.notify()
 	return out, nil
+}
+
+func noticeID(nv *notices.View) string {
+	if nv == nil {
+		return ""
+	}
+	return nv.Notice.ID
+}
+
+// completePending drafts the notice requests earlier escalations of the
+// campaign left pending, but for those another call holds.
+func (s *Service) completePending(ctx context.Context, v core.Viewer, id string) ([]Completion, error) {
+	now := s.now()
+	token := uuid.NewString()
+	var claimed []core.Escalation
+	var cv *CampaignView
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		claimed, cv = nil, nil
+		// The row is read for update: of two calls at once, the second
+		// sees the first's hold.
+		c, err := s.loadCampaign(tx, v, id)
+		if err != nil {
+			return err
+		}
+		for i := range c.Escalations {
+			e := &c.Escalations[i]
+			if len(e.Pending) == 0 || len(e.Records) == 0 || e.Drafting != nil && now.Before(e.Drafting.Until) {
+				continue
+			}
+			e.Drafting = &core.DraftClaim{Token: token, Until: now.Add(draftLease)}
+			claimed = append(claimed, *e)
+		}
+		if len(claimed) == 0 {
+			return nil
+		}
+		if cv, err = view(tx, c); err != nil {
+			return err
+		}
+		return writeCampaign(tx, c, now, false)
+	})
+	if err != nil {
+		return nil, s.refuse(ctx, v, "campaign.escalate", err, id)
+	}
+	var out []Completion
+	for _, e := range claimed {
+		done, err := s.draftPending(ctx, v, id, cv, e, token)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, done)
+	}
+	return out, nil
+}
+
+// draftPending drafts e's pending notice requests, which token holds, and
+// names each on e as it is drafted. The Purple Notice request is made from
+// the campaign as it is now, the Silver one from e's indicators; both are
+// released to e's countries. On a failure every hold of token is let go,
+// so that the next call drafts what is left at once.
+func (s *Service) draftPending(ctx context.Context, v core.Viewer, id string, cv *CampaignView, e core.Escalation, token string) (Completion, error) {
+	done := Completion{At: e.At, By: e.By, Records: e.Records}
+	label := cv.Name
+	if label == "" {
+		label = "campaign " + cv.ID
+	}
+	rel := &core.Releasability{Mode: core.ReleaseOnly, Countries: e.Countries}
+	for i, typ := range e.Pending {
+		in := notices.Input{Type: typ, Releasability: rel}
+		switch typ {
+		case notices.TypePurple:
+			in.Data, _ = json.Marshal(map[string]any{"modus_operandi": modusOperandi(cv), "offence": "cybercrime: " + topCategory(cv),
+				"summary": clip(fmt.Sprintf("%s: %d citizen reports, %s lost, %s to %s", label, cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
+				"devices": deviceList(cv)})
+		case notices.TypeSilver:
+			in.Data, _ = json.Marshal(map[string]any{"assets": assetsOf(e.Indicators, label), "summary": clip("accounts and wallets reported by victims of "+label, 500)})
+		}
+		var nv *notices.View
+		var err error
+		if s.noticeHook != nil {
+			err = s.noticeHook(typ)
+		}
+		if err == nil {
+			nv, err = s.Notices.Create(ctx, v, in)
+		}
+		if err != nil {
+			s.letGo(ctx, id, token)
+			return done, fmt.Errorf("%w (the escalation's %d indicator records were created: %s; its notice requests not drafted (%s) are pending on the campaign: escalate the campaign again to draft them)",
+				err, len(e.Records), strings.Join(e.Records, ", "), strings.Join(e.Pending[i:], ", "))
+		}
+		if err := s.drafted(ctx, id, e.Records[0], typ, nv.Notice.ID); err != nil {
+			s.letGo(ctx, id, token)
+			return done, fmt.Errorf("%w (the %s Notice request %s was drafted for the escalation of records %s, which does not name it)", err, typ, nv.Notice.ID, strings.Join(e.Records, ", "))
+		}
+		if typ == notices.TypePurple {
+			done.Purple = nv
+		} else {
+			done.Silver = nv
+		}
+	}
+	return done, nil
+}
+
+// drafted names notice request nid of type typ on the escalation whose
+// first record is first, and clears it from its pending ones.
+func (s *Service) drafted(ctx context.Context, id, first, typ, nid string) error {
+	return s.Store.Update(ctx, func(tx core.Tx) error {
+		c, e, err := escalationOf(tx, id, first)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(e.Pending, typ) {
+			// Only after this call's hold lapsed could another draft it.
+			return core.Errorf(core.ECONFLICT, "the escalation's %s Notice request was drafted by another call while this one took longer than %v: %s is a second one, to be withdrawn", typ, draftLease, nid)
+		}
+		e.Pending = slices.DeleteFunc(slices.Clone(e.Pending), func(p string) bool { return p == typ })
+		if typ == notices.TypePurple {
+			e.Purple = nid
+		} else {
+			e.Silver = nid
+		}
+		if len(e.Pending) == 0 {
+			e.Pending, e.Drafting = nil, nil
+		}
+		return writeCampaign(tx, c, s.now(), false)
+	})
+}
+
+// letGo ends the holds of token on the campaign's escalations. It runs
+// after a failure, also when the caller has gone: if it fails too, the
+// holds lapse.
+func (s *Service) letGo(ctx context.Context, id, token string) {
+	s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		c, err := tx.GetCampaign(id)
+		for err == nil && c.MergedInto != "" {
+			c, err = tx.GetCampaign(c.MergedInto)
+		}
+		if err != nil {
+			return err
+		}
+		held := false
+		for i := range c.Escalations {
+			if e := &c.Escalations[i]; e.Drafting != nil && e.Drafting.Token == token {
+				e.Drafting, held = nil, true
+			}
+		}
+		if !held {
+			return nil
+		}
+		return writeCampaign(tx, c, s.now(), false)
+	})
+}
+
+// escalationOf finds, with its campaign's row locked, the escalation whose
+// first record is first in campaign id, or in the campaign id was merged
+// into (which took its escalations).
+func escalationOf(tx core.Tx, id, first string) (*core.Campaign, *core.Escalation, error) {
+	c, err := tx.GetCampaign(id)
+	for err == nil && c.MergedInto != "" {
+		c, err = tx.GetCampaign(c.MergedInto)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range c.Escalations {
+		if e := &c.Escalations[i]; len(e.Records) > 0 && e.Records[0] == first {
+			return c, e, nil
+		}
+	}
+	return nil, nil, core.Errorf(core.ENOTFOUND, "campaign %s has no escalation of record %s", c.ID, first)
+}
+
+// assetsOf are the accounts and wallets among indicator keys
+// (type:value), as a Silver Notice request's assets.
+func assetsOf(keys []string, label string) []map[string]any {
+	var out []map[string]any
+	for _, k := range keys {
+		typ, value, _ := strings.Cut(k, ":")
+		switch typ {
+		case "iban":
+			out = append(out, asset("account", typ, value, label))
+		case "btc", "eth", "trx":
+			out = append(out, asset("crypto", typ, value, label))
+		}
+	}
+	return out
 }
 
 // escalatedKeys are the indicator keys (type:value) earlier escalations of

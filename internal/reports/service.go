@@ -82,6 +82,9 @@ type Service struct {
 	Now  func() time.Time
 	// Notify, if set, is called after a commit that wrote events.
 	Notify func()
+	// noticeHook, if set (by tests), runs before escalation drafts a notice
+	// request of that type; its error stands for the notices service's.
+	noticeHook func(typ string) error
 }
 
 // New returns a Service for bureau with the default cap, warning list and

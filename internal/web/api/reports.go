@@ -12,6 +12,7 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/reports"
 )
 
@@ -324,6 +325,19 @@ func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core
 	if out.Silver != nil {
 		res["silver_notice"] = noticeOf(v, out.Silver)
 	}
+	if len(out.Completed) > 0 {
+		done := make([]map[string]any, len(out.Completed))
+		for i, d := range out.Completed {
+			done[i] = map[string]any{"at": d.At, "by": d.By, "records": d.Records}
+			if d.Purple != nil {
+				done[i]["purple_notice"] = noticeOf(v, d.Purple)
+			}
+			if d.Silver != nil {
+				done[i]["silver_notice"] = noticeOf(v, d.Silver)
+			}
+		}
+		res["completed"] = done
+	}
 	writeJSON(w, http.StatusCreated, res)
 	return nil
 }
@@ -418,7 +432,11 @@ func reportSchemas() obj {
 	step := obj{"type": "object", "properties": obj{"at": dateTime, "status": enum(core.ReportStatuses), "by": str("")}}
 	note := obj{"type": "object", "properties": obj{"at": dateTime, "by": str(""), "text": str(""), "public": boolean}}
 	campaign := obj{"type": "object", "properties": obj{"id": str(""), "version": integer, "bureau": str(""), "name": str(""), "merged_into": str(""), "reports": integer, "losses": num,
-		"first_seen": dateTime, "last_seen": dateTime, "updated_at": dateTime, "escalations": list(obj{"type": "object"}),
+		"first_seen": dateTime, "last_seen": dateTime, "updated_at": dateTime,
+		"escalations": list(obj{"type": "object", "properties": obj{"at": dateTime, "by": str(""), "countries": strs, "records": list(str("cyber-indicator record id")),
+			"indicators": list(str("type:canonical form of each indicator shared")), "purple_notice": str("notice request id"), "silver_notice": str("notice request id"),
+			"pending_notices": obj{"type": "array", "items": enum([]string{notices.TypePurple, notices.TypeSilver}), "description": "notice requests the escalation means to draft and has not (a failure after its records): escalating the campaign again drafts them"},
+			"drafting":        obj{"type": "object", "description": "set while an escalation call drafts the pending notice requests (until when it holds them)", "properties": obj{"token": str(""), "until": dateTime}}}}),
 		"victims": integer, "indicators": list(obj{"type": "object", "properties": obj{"id": str("for false-link"), "key": str(""), "type": str(""), "value": str(""), "reports": integer, "total": integer, "state": enum([]string{core.IndicatorLinking, core.IndicatorOverCommon, core.IndicatorFalseLink})}}),
 		"report_list":    list(obj{"type": "object"}),
 		"loss_totals":    list(obj{"type": "object", "description": "the campaign's losses per currency, in the list as in a campaign's view, each counted exactly in its currency's ISO 4217 minor unit and written with its decimals (12.360 TND, 5000.00 MAD, 1500 JPY; losses adds every amount, whatever its currency, to order campaigns)", "properties": obj{"amount": num, "currency": str("ISO 4217; empty when the reporter gave none")}}),
@@ -453,8 +471,10 @@ func reportSchemas() obj {
 			"notes": list(str("what was kept only in part, e.g. indicators[3].description was cut to 500 bytes"))}},
 		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")),
 			"new":               obj{"type": "integer", "description": "indicators shared for the first time: one record each, in records"},
-			"already_escalated": obj{"type": "integer", "description": "the campaign's screenable indicators an earlier escalation shared: left out, their records stand (with none new, the escalation is refused: 409 conflict on the field campaign)"},
+			"already_escalated": obj{"type": "integer", "description": "the campaign's screenable indicators an earlier escalation shared: left out, their records stand (with none new, the escalation is refused: 409 conflict on the field campaign, unless it completed an earlier escalation's pending notice requests)"},
 			"purple_notice":     ref("Notice"), "silver_notice": ref("Notice"),
-			"purple_notice_before": str("the Purple Notice request an earlier escalation made, when this one made none for that reason")}},
+			"purple_notice_before": str("the Purple Notice request an earlier escalation made, when this one made none for that reason"),
+			"completed": list(obj{"type": "object", "description": "an earlier escalation whose notice requests were pending, drafted by this call before it shared what is new (a call that completes one succeeds even with nothing new)",
+				"properties": obj{"at": dateTime, "by": str(""), "records": list(str("that escalation's records")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}})}},
 	}
 }
