@@ -287,6 +287,14 @@ func ended(typ string, n *core.Notice, r *core.Record, at time.Time) *core.Event
 // Create validates in and stores a draft notice request, or a diffusion,
 // which circulates at once.
 func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, error) {
+	return s.CreateWith(ctx, v, in, nil)
+}
+
+// CreateWith is Create, with then run in the transaction that creates the
+// notice (after it is written, before it is audited): a caller that must
+// record the new notice elsewhere does so atomically with it, and a
+// failure of then creates nothing.
+func (s *Service) CreateWith(ctx context.Context, v core.Viewer, in Input, then func(tx core.Tx, n *core.Notice) error) (*View, error) {
 	const action = "notice.create"
 	if !v.Can(core.PermRecordsWrite) || v.Bureau == "" {
 		return nil, s.refuse(ctx, v, action, core.Errorf(core.EFORBIDDEN, "your role does not allow requesting notices"))
@@ -345,6 +353,11 @@ func (s *Service) Create(ctx context.Context, v core.Viewer, in Input) (*View, e
 		}
 		if in.Diffusion {
 			if err := tx.InsertEvent(circulating(EventPublished, n, r, now, nil)); err != nil {
+				return err
+			}
+		}
+		if then != nil {
+			if err := then(tx, n); err != nil {
 				return err
 			}
 		}

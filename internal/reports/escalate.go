@@ -315,16 +315,16 @@ func (s *Service) draftPending(ctx context.Context, v core.Viewer, id string, cv
 			err = s.noticeHook(typ)
 		}
 		if err == nil {
-			nv, err = s.Notices.Create(ctx, v, in)
+			// The request is named on the escalation in the transaction
+			// that creates it: no draft is ever left unnamed.
+			nv, err = s.Notices.CreateWith(ctx, v, in, func(tx core.Tx, n *core.Notice) error {
+				return s.drafted(tx, id, e.Records[0], typ, n.ID)
+			})
 		}
 		if err != nil {
 			s.letGo(ctx, id, token)
 			return done, fmt.Errorf("%w (the escalation's %d indicator records were created: %s; its notice requests not drafted (%s) are pending on the campaign: escalate the campaign again to draft them)",
 				err, len(e.Records), strings.Join(e.Records, ", "), strings.Join(e.Pending[i:], ", "))
-		}
-		if err := s.drafted(ctx, id, e.Records[0], typ, nv.Notice.ID); err != nil {
-			s.letGo(ctx, id, token)
-			return done, fmt.Errorf("%w (the %s Notice request %s was drafted for the escalation of records %s, which does not name it)", err, typ, nv.Notice.ID, strings.Join(e.Records, ", "))
 		}
 		if typ == notices.TypePurple {
 			done.Purple = nv
@@ -336,28 +336,28 @@ func (s *Service) draftPending(ctx context.Context, v core.Viewer, id string, cv
 }
 
 // drafted names notice request nid of type typ on the escalation whose
-// first record is first, and clears it from its pending ones.
-func (s *Service) drafted(ctx context.Context, id, first, typ, nid string) error {
-	return s.Store.Update(ctx, func(tx core.Tx) error {
-		c, e, err := escalationOf(tx, id, first)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(e.Pending, typ) {
-			// Only after this call's hold lapsed could another draft it.
-			return core.Errorf(core.ECONFLICT, "the escalation's %s Notice request was drafted by another call while this one took longer than %v: %s is a second one, to be withdrawn", typ, draftLease, nid)
-		}
-		e.Pending = slices.DeleteFunc(slices.Clone(e.Pending), func(p string) bool { return p == typ })
-		if typ == notices.TypePurple {
-			e.Purple = nid
-		} else {
-			e.Silver = nid
-		}
-		if len(e.Pending) == 0 {
-			e.Pending, e.Drafting = nil, nil
-		}
-		return writeCampaign(tx, c, s.now(), false)
-	})
+// first record is first, and clears it from its pending ones, in the
+// transaction creating the request.
+func (s *Service) drafted(tx core.Tx, id, first, typ, nid string) error {
+	c, e, err := escalationOf(tx, id, first)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(e.Pending, typ) {
+		// Only after this call's hold lapsed could another draft it; this
+		// one's draft is then not made.
+		return core.Errorf(core.ECONFLICT, "the escalation's %s Notice request was drafted by another call while this one took longer than %v", typ, draftLease)
+	}
+	e.Pending = slices.DeleteFunc(slices.Clone(e.Pending), func(p string) bool { return p == typ })
+	if typ == notices.TypePurple {
+		e.Purple = nid
+	} else {
+		e.Silver = nid
+	}
+	if len(e.Pending) == 0 {
+		e.Pending, e.Drafting = nil, nil
+	}
+	return writeCampaign(tx, c, s.now(), false)
 }
 
 // letGo ends the holds of token on the campaign's escalations. It runs
