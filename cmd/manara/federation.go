@@ -181,7 +181,8 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 func federationCmd() *command {
 	c := newCommand("federation", "federation enrol-token|peers|revoke|verify [flags]",
 		"The federation's links, at the hub (on its store, as the secretariat's administrator).\n"+
-			"  enrol-token  --bureau MA [--ttl 24h]: print a one-time token for that bureau's node to enrol with\n"+
+			"  enrol-token  --bureau MA [--ttl 24h] [--url https://node.ma.example]: print a one-time token for that bureau's\n"+
+			"               node to enrol with (with --url, only at that base URL)\n"+
 			"  peers        list the peers: state, last contact, messages waiting, refusals\n"+
 			"  revoke       --peer MA --reason TEXT: stop trusting a node's key (it must enrol again with a new token)\n"+
 			"  verify       --peer MA [--skew 5s]: check, against the peer's last audit checkpoint held here, that it has not\n"+
@@ -189,10 +190,11 @@ func federationCmd() *command {
 			"               signs its query with --federation-key, over mutual TLS with the --federation-tls-* files")
 	var f storeFlags
 	f.add(c)
-	var bureau, ttl, peer, reason, skew, key string
+	var bureau, ttl, nodeURL, peer, reason, skew, key string
 	var tlsFlags federationFlags
 	c.str(&bureau, "bureau", "", "", "enrol-token: the bureau whose node will enrol; verify at a node: the node's bureau")
 	c.str(&ttl, "ttl", "", "24h", "enrol-token: how long the token stays valid (1m to 720h)")
+	c.str(&nodeURL, "url", "", "", "enrol-token: the node's base URL, the only one it may enrol with (where the hub delivers)")
 	c.str(&peer, "peer", "", "", "revoke, verify: the peer's id (a node's bureau, or hub)")
 	c.str(&reason, "reason", "", "", "revoke: why its key is no longer trusted")
 	c.str(&skew, "skew", "", "5s", "verify: messages exchanged less than this before the peer's checkpoint need not be in it (the clocks)")
@@ -230,11 +232,15 @@ func federationCmd() *command {
 		svc := federation.New(st, core.FedRoleHub, members.Secretariat, nil, nil)
 		switch sub {
 		case "enrol-token":
-			t, err := svc.IssueToken(runCtx, cliViewer, bureau, d)
+			t, err := svc.IssueToken(runCtx, cliViewer, federation.TokenRequest{Bureau: bureau, TTL: d, URL: nodeURL})
 			if err != nil {
 				return describe(err)
 			}
-			fmt.Fprintf(os.Stderr, "enrolment token %s for %s's node, valid until %s. It is shown once and works once:\n", t.ID, t.Bureau, t.ExpiresAt.Format(time.RFC3339))
+			at := ""
+			if t.URL != "" {
+				at = " at " + t.URL
+			}
+			fmt.Fprintf(os.Stderr, "enrolment token %s for %s's node%s, valid until %s. It is shown once and works once:\n", t.ID, t.Bureau, at, t.ExpiresAt.Format(time.RFC3339))
 			fmt.Println(t.Token)
 		case "peers":
 			ps, err := svc.Peers(runCtx, cliViewer)

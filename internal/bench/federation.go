@@ -113,7 +113,7 @@ func federationSuite(ctx context.Context, o Options) ([]Row, error) {
 		}
 		defer n.close()
 		nodes[b] = n
-		tok, err := hub.fed.IssueToken(ctx, core.Viewer{System: true}, b, time.Hour)
+		tok, err := hub.fed.IssueToken(ctx, core.Viewer{System: true}, federation.TokenRequest{Bureau: b, TTL: time.Hour})
 		if err != nil {
 			return nil, err
 		}

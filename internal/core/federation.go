@@ -54,6 +54,10 @@ type EnrolmentToken struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  time.Time  `json:"expires_at"`
 	UsedAt     *time.Time `json:"used_at,omitempty"`
+	// URL, when the hub's administrator set it, is the only base URL
+	// (scheme, host and port) the node may enrol with: where the hub will
+	// deliver is the hub's choice, not the token holder's.
+	URL string `json:"url,omitempty"`
 }
 
 // Outbox message states.

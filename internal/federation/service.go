@@ -151,10 +151,20 @@ type IssuedToken struct {
 	core.EnrolmentToken
 }
 
-// IssueToken makes a one-time enrolment token for bureau's node, valid
-// for ttl. Only the hub issues them; only the hash of the secret is kept.
-func (s *Service) IssueToken(ctx context.Context, v core.Viewer, bureau string, ttl time.Duration) (*IssuedToken, error) {
+// TokenRequest is what the hub's administrator says of a node to enrol.
+type TokenRequest struct {
+	Bureau string        // the bureau whose node will enrol
+	TTL    time.Duration // how long the token stays valid (DefaultTokenTTL when 0)
+	// URL, if set, is the only base URL the node may enrol with; unset,
+	// the node says where the hub delivers.
+	URL string
+}
+
+// IssueToken makes a one-time enrolment token for a bureau's node. Only
+// the hub issues them; only the hash of the secret is kept.
+func (s *Service) IssueToken(ctx context.Context, v core.Viewer, req TokenRequest) (*IssuedToken, error) {
 	const action = "federation.token"
+	bureau, ttl := req.Bureau, req.TTL
 	if err := s.operate(ctx, v, action); err != nil {
 		return nil, err
 	}
@@ -171,17 +181,27 @@ func (s *Service) IssueToken(ctx context.Context, v core.Viewer, bureau string, 
 	if ttl < time.Minute || ttl > MaxTokenTTL {
 		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("ttl", "must be from 1 minute to 30 days"))
 	}
+	var nodeURL string
+	if strings.TrimSpace(req.URL) != "" {
+		var err error
+		if nodeURL, err = baseURL(req.URL); err != nil {
+			return nil, audit.Refuse(ctx, s.Store, v, action, err)
+		}
+	}
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	now := s.now()
 	et := core.EnrolmentToken{ID: uuid.Must(uuid.NewV7()).String(), Bureau: m.Alpha2, SecretHash: hashSecret(hex.EncodeToString(secret)),
-		CreatedAt: now, ExpiresAt: now.Add(ttl)}
+		CreatedAt: now, ExpiresAt: now.Add(ttl), URL: nodeURL}
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := tx.InsertEnrolmentToken(&et); err != nil {
 			return err
 		}
 		e := audit.Entry(v, action, audit.OK)
 		e.Query = "enrolment token " + et.ID + " for " + et.Bureau
+		if et.URL != "" {
+			e.Query += " at " + et.URL
+		}
 		return audit.Append(tx, e)
 	})
 	if err != nil {
@@ -243,9 +263,8 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 	// Kept and compared in one spelling: base64 lets a few strings decode
 	// to the same key, and a revoked key must not come back in another.
 	in.PublicKey = PublicKeyString(pub)
-	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(in.URL) > 500 {
-		return fail(invalid("url", "must be the node's base URL, http(s)://host[:port], where the hub delivers"))
+	if in.URL, err = baseURL(in.URL); err != nil {
+		return fail(err)
 	}
 	now := s.now()
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
@@ -263,6 +282,10 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 		if et.Bureau != v.Bureau {
 			return core.Errorf(core.EFORBIDDEN, "the enrolment token was issued for %s's node, not %s's", et.Bureau, v.Bureau)
 		}
+		if et.URL != "" && et.URL != in.URL {
+			return &core.Error{Code: core.EFORBIDDEN, Message: fmt.Sprintf("the enrolment token is for a node at %s, not %s", et.URL, in.URL),
+				Fields: []core.FieldError{{Field: "url", Reason: "must be " + et.URL + ", the URL the hub's administrator gave with the token"}}}
+		}
 		if err := tx.UseEnrolmentToken(id, now); err != nil {
 			return err
 		}
@@ -270,7 +293,7 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 		switch {
 		case core.ErrorCode(err) == core.ENOTFOUND:
 			p = &core.Peer{ID: et.Bureau, Role: core.FedRoleNode, Bureau: et.Bureau, Version: 1, EnrolledAt: now}
-			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, strings.TrimRight(in.URL, "/"), core.PeerActive, in.OffersScreening, &now
+			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, in.URL, core.PeerActive, in.OffersScreening, &now
 			if err := tx.InsertPeer(p); err != nil {
 				return err
 			}
@@ -285,7 +308,7 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 			if err := s.sameSequence(tx, p, in); err != nil {
 				return err
 			}
-			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, strings.TrimRight(in.URL, "/"), core.PeerActive, in.OffersScreening, &now
+			p.PublicKey, p.URL, p.State, p.OffersScreening, p.LastContact = in.PublicKey, in.URL, core.PeerActive, in.OffersScreening, &now
 			p.EnrolledAt, p.RevokedAt = now, nil
 			p.Version++
 			if err := tx.UpdatePeer(p); err != nil {
@@ -640,4 +663,26 @@ func (s *Service) enqueue(tx core.Tx, peer, typ string, snap *notices.Snapshot, 
 	}
 	m.Body = sealed
 	return tx.InsertFed(m)
+}
+
+// baseURL checks a node's base URL, where the hub delivers, and writes it
+// in one spelling (scheme and host in lower case, no trailing slash), so
+// that the URL a token names and the one a node enrols with compare
+// equal when they are the same. Credentials, a query or a fragment have
+// no place in it: the hub appends its own paths.
+func baseURL(raw string) (string, error) {
+	bad := invalid("url", "must be the node's base URL, http(s)://host[:port][/path], where the hub delivers: no user, query or fragment")
+	if len(raw) > 500 {
+		return "", bad
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
+		return "", bad
+	}
+	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", bad
+	}
+	u.Path, u.RawPath = strings.TrimRight(u.Path, "/"), ""
+	return u.String(), nil
 }

@@ -88,16 +88,16 @@ func (t *tx) peers(q string, args ...any) ([]*core.Peer, error) {
 }
 
 func (t *tx) InsertEnrolmentToken(et *core.EnrolmentToken) error {
-	_, err := t.exec(`INSERT INTO fed_tokens (id, bureau, secret_hash, created_at, expires_at, used_at) VALUES (?,?,?,?,?,?)`,
-		et.ID, et.Bureau, et.SecretHash, t.time(et.CreatedAt), t.time(et.ExpiresAt), t.timePtr(et.UsedAt))
+	_, err := t.exec(`INSERT INTO fed_tokens (id, bureau, secret_hash, created_at, expires_at, used_at, url) VALUES (?,?,?,?,?,?,?)`,
+		et.ID, et.Bureau, et.SecretHash, t.time(et.CreatedAt), t.time(et.ExpiresAt), t.timePtr(et.UsedAt), et.URL)
 	return err
 }
 
 func (t *tx) GetEnrolmentToken(id string) (*core.EnrolmentToken, error) {
 	var et core.EnrolmentToken
 	var created, expires, used timeCol
-	err := t.queryRow(`SELECT id, bureau, secret_hash, created_at, expires_at, used_at FROM fed_tokens WHERE id = ?`+t.forUpdate(), id).
-		Scan(&et.ID, &et.Bureau, &et.SecretHash, &created, &expires, &used)
+	err := t.queryRow(`SELECT id, bureau, secret_hash, created_at, expires_at, used_at, url FROM fed_tokens WHERE id = ?`+t.forUpdate(), id).
+		Scan(&et.ID, &et.Bureau, &et.SecretHash, &created, &expires, &used, &et.URL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, core.Errorf(core.ENOTFOUND, "enrolment token not found")
 	}

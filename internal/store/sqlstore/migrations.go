@@ -514,6 +514,9 @@ func Migrations(ty Types) []Migration {
 			rekeyed{"event_audience", `CREATE TABLE event_audience_new (bureau TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (bureau, seq)) WITHOUT ROWID`,
 				"bureau, seq", nil},
 		)},
+		{Version: 19, Name: "federation: an enrolment token may name the node's URL", SQL: sub(
+			`ALTER TABLE fed_tokens ADD COLUMN url TEXT NOT NULL DEFAULT ''`,
+		)},
 	}
 }
 

@@ -56,6 +56,7 @@ func (s *Server) federationOn() (*federation.Service, error) {
 type federationTokenInput struct {
 	Bureau   string `json:"bureau"`
 	TTLHours int    `json:"ttl_hours"`
+	URL      string `json:"url"`
 }
 
 func (s *Server) issueEnrolmentToken(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -71,7 +72,7 @@ func (s *Server) issueEnrolmentToken(w http.ResponseWriter, r *http.Request, v c
 	if in.TTLHours < 0 || in.TTLHours > 720 {
 		return core.Invalid(core.FieldError{Field: "ttl_hours", Reason: "must be from 1 to 720 (0 for the default, 24)"})
 	}
-	t, err := f.IssueToken(r.Context(), v, in.Bureau, time.Duration(in.TTLHours)*time.Hour)
+	t, err := f.IssueToken(r.Context(), v, federation.TokenRequest{Bureau: in.Bureau, TTL: time.Duration(in.TTLHours) * time.Hour, URL: in.URL})
 	if err != nil {
 		return err
 	}

@@ -21,12 +21,13 @@ func federationSchemas() obj {
 		"last_seq": integer, "lag_seconds": obj{"type": "number"}, "recent_refusals": list(refusal)}}}}
 	return obj{
 		"FederationTokenInput": object([]string{"bureau"}, obj{"bureau": str("the member country whose node will enrol"),
-			"ttl_hours": obj{"type": "integer", "description": "1 to 720; default 24"}}),
+			"ttl_hours": obj{"type": "integer", "description": "1 to 720; default 24"},
+			"url":       str("the node's base URL, http(s)://host[:port][/path]: the only one it may enrol with (unset: the node says where the hub delivers)")}),
 		"FederationToken": obj{"type": "object", "properties": obj{"token": str("shown once: give it to the node's operator (manara serve --role node --enrol-token)"),
-			"id": str(""), "bureau": str(""), "created_at": dateTime, "expires_at": dateTime}},
+			"id": str(""), "bureau": str(""), "url": str("the only base URL the node may enrol with, when the token names one"), "created_at": dateTime, "expires_at": dateTime}},
 		"FederationEnrolInput": object([]string{"token", "bureau", "public_key", "url"}, obj{"token": str("the one-time enrolment token"),
 			"bureau": str("the node's bureau: must be the one the token was issued for"), "public_key": str("ed25519:base64 of the node's identity key"),
-			"url": str("the node's base URL, where the hub delivers"), "offers_screening": boolean,
+			"url": str("the node's base URL, http(s)://host[:port][/path], where the hub delivers: no user, query or fragment; the token's URL when it names one (403 otherwise)"), "offers_screening": boolean,
 			"recv_seq": obj{"type": "integer", "description": "the last of the hub's messages the node applied (0 for a new node); a node behind what the hub delivered to it is refused (409: it lost its store)"},
 			"sent_seq": obj{"type": "integer", "description": "the last message the node queued for the hub (0 for a new node); a node behind what the hub applied from it is refused (409)"}}),
 		"FederationEnrolAnswer": obj{"type": "object", "properties": obj{"hub": str("hub"), "public_key": str("ed25519:base64 of the hub's identity key")}},

@@ -31,7 +31,7 @@ func TestFederationPage(t *testing.T) {
 			_, key, _ := ed25519.GenerateKey(rand.Reader)
 			f := federation.New(e.Server.Store, core.FedRoleHub, members.Secretariat, key, nil)
 			e.Server.Federation = f
-			tok, err := f.IssueToken(context.Background(), system, "MA", 0)
+			tok, err := f.IssueToken(context.Background(), system, federation.TokenRequest{Bureau: "MA"})
 			if err != nil {
 				t.Fatal(err)
 			}
