@@ -3,6 +3,7 @@ package meetings
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -105,6 +106,25 @@ func problemOf(g *core.Gathering, reqs []*core.MeetingRequest, fresh string) (*P
 	}
 	p.Parties, p.People = len(parties), len(people)
 	return p, cal
+}
+
+// since restricts p to the slots starting after now: during the
+// gathering, nothing is placed in a slot that has begun. A meeting
+// whose place began before now keeps it, locked or not: it has taken
+// place, or is taking place.
+func since(p *Problem, cal calendar, now time.Time) {
+	p.From = cal.total()
+	for t := range cal.total() {
+		if cal.start(t).After(now) {
+			p.From = t
+			break
+		}
+	}
+	for i, d := range p.Demands {
+		if d.Current.Placed() && d.Current.Start < p.From {
+			p.Demands[i].Locked = true
+		}
+	}
 }
 
 func placementOf(g *core.Gathering, cal calendar, s *core.MeetingSlot) Placement {

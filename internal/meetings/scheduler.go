@@ -40,6 +40,10 @@ type Problem struct {
 	Interpreters []Interpreter
 	// Blocked slots (the host's agenda: plenaries) hold no meeting.
 	Blocked []bool
+	// From is the first slot a meeting may be placed to start at: the
+	// slots before it have begun or passed (planning during the
+	// gathering). A locked meeting keeps its Current place there.
+	From    int
 	Parties int // parties are 0..Parties-1
 	People  int // people are 0..People-1
 	Demands []Demand
@@ -310,11 +314,12 @@ func (s *solver) travel(a, b int) int {
 	return s.p.Travel[a][b]
 }
 
-// timeOK: the slots are open to meeting i (host agenda, impossible times).
+// timeOK: the slots are open to meeting i (not begun, host agenda,
+// impossible times).
 func (s *solver) timeOK(i, start int) bool {
 	d := &s.p.Demands[i]
 	S := s.p.SlotsPerDay
-	if start < 0 || start+d.Length > s.T || start%S+d.Length > S {
+	if start < s.p.From || start < 0 || start+d.Length > s.T || start%S+d.Length > S {
 		return false
 	}
 	for t := start; t < start+d.Length; t++ {
@@ -678,4 +683,33 @@ func (s *solver) compact() {
 			}
 		}
 	}
+}
+
+// FitsAlone reports whether demand i has a place in p with no other
+// meeting placed: when it has none, nothing the planner moves can help.
+func FitsAlone(p *Problem, i int) bool {
+	d := p.Demands[i]
+	d.Locked, d.Current = false, Unplaced
+	one := *p
+	one.Demands = []Demand{d}
+	s := newSolver(&one)
+	ints := []int{-1}
+	if d.Pair >= 0 {
+		ints = nil
+		for k, in := range p.Interpreters {
+			if slices.Contains(in.Pairs, d.Pair) {
+				ints = append(ints, k)
+			}
+		}
+	}
+	for start := p.From; start < s.T; start++ {
+		for r := range p.Rooms {
+			for _, in := range ints {
+				if s.fits(0, Placement{Start: start, Room: r, Interpreter: in}) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

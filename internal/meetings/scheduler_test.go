@@ -165,3 +165,61 @@ func TestVerifyCatchesViolations(t *testing.T) {
 		t.Error("Verify refused a valid plan")
 	}
 }
+
+// TestSchedulerFrom: planning during a gathering (Problem.From), no
+// meeting is placed to start in a slot that has begun, by a full plan
+// or an incremental one; a meeting whose place began before (locked, as
+// since locks it) keeps it; Verify refuses a place before From that is
+// not one kept; FitsAlone says whether a meeting has a place left.
+func TestSchedulerFrom(t *testing.T) {
+	for seed := range uint64(30) {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		sp := Spec{Days: 2, SlotsPerDay: 8, Rooms: 3, Venues: 2, Interpreters: 2, Parties: 8, Demands: 40, Pairs: 2, Travel: 1, Plenary: 1}
+		p := Random(rng, sp)
+		r := Solve(p, Options{})
+		for i := range p.Demands {
+			p.Demands[i].Current = r.Placements[i]
+		}
+		p.From = 5 + rng.IntN(6)
+		for i, d := range p.Demands {
+			if d.Current.Placed() && d.Current.Start < p.From {
+				p.Demands[i].Locked = true
+			}
+		}
+		for _, o := range []Options{{}, {Incremental: true}} {
+			r2 := Solve(p, o)
+			if err := Verify(p, r2.Placements); err != nil {
+				t.Fatalf("seed %d %+v: %v", seed, o, err)
+			}
+			for i, pl := range r2.Placements {
+				d := p.Demands[i]
+				if d.Locked && pl != d.Current {
+					t.Fatalf("seed %d %+v: meeting %d placed at %d before slot %d moved to %+v", seed, o, i, d.Current.Start, p.From, pl)
+				}
+				if pl.Placed() && pl.Start < p.From && !d.Locked {
+					t.Fatalf("seed %d %+v: meeting %d placed at %d, before slot %d", seed, o, i, pl.Start, p.From)
+				}
+			}
+		}
+	}
+	p := &Problem{Days: 1, SlotsPerDay: 4, Parties: 2, Rooms: []Room{{Capacity: 4}},
+		Demands: []Demand{{Parties: []int{0, 1}, Size: 2, Length: 2, Weight: 1, Pair: -1, Current: Unplaced}}}
+	if Verify(p, []Placement{{1, 0, -1}}) != nil || !FitsAlone(p, 0) {
+		t.Fatal("a meeting at slot 1 refused with no From")
+	}
+	p.From = 2
+	if Verify(p, []Placement{{1, 0, -1}}) == nil {
+		t.Error("Verify took a meeting placed at slot 1, before From 2")
+	}
+	p.Demands[0].Locked, p.Demands[0].Current = true, Placement{1, 0, -1}
+	if Verify(p, []Placement{{1, 0, -1}}) != nil {
+		t.Error("Verify refused a meeting kept where it began before From")
+	}
+	if !FitsAlone(p, 0) {
+		t.Error("a two-slot meeting has slots 2 and 3 left")
+	}
+	p.From = 3
+	if FitsAlone(p, 0) {
+		t.Error("a two-slot meeting fits in the last slot alone")
+	}
+}

@@ -401,13 +401,30 @@ func (s *Service) Request(ctx context.Context, v core.Viewer, gid string, in Req
 // notEnded refuses a request once g has ended: no slot is left to
 // meet in, and the scheduler would place it in the past.
 func notEnded(g *core.Gathering, now time.Time) error {
+	return endedErr(g, now, "meetings are requested before or during it", "requests are taken until its last slot ends")
+}
+
+// answerable refuses, once g has ended, an answer that would make a
+// meeting: accepting, or proposing other times (either side). A decline
+// only closes the request, so a delegation tidying its list afterwards
+// may still give one.
+func answerable(g *core.Gathering, now time.Time, answer string) error {
+	if answer == "decline" {
+		return nil
+	}
+	return endedErr(g, now, "a request is no longer accepted nor answered with other times, as no time is left to meet; it may still be declined",
+		"accepting and proposing other times end with its last slot; declining does not")
+}
+
+// endedErr is the conflict of doing once g has ended (nil before).
+func endedErr(g *core.Gathering, now time.Time, what, until string) error {
 	end := Ends(g)
 	if now.Before(end) {
 		return nil
 	}
 	at := end.In(newCalendar(g).loc).Format(clockLayout) + " (" + g.TimeZone + ")"
-	return &core.Error{Code: core.ECONFLICT, Message: "the gathering ended at " + at + ": meetings are requested before or during it",
-		Fields: []core.FieldError{{Field: "gathering", Reason: "ended at " + at + "; requests are taken until its last slot ends"}}}
+	return &core.Error{Code: core.ECONFLICT, Message: "the gathering ended at " + at + ": " + what,
+		Fields: []core.FieldError{{Field: "gathering", Reason: "ended at " + at + "; " + until}}}
 }
 
 // AnswerInput is the answer of the party asked: accept, decline or
@@ -423,7 +440,8 @@ type AnswerInput struct {
 var Answers = []string{"accept", "decline", "propose"}
 
 // Answer records an answer; an acceptance at a planned gathering places
-// the meeting at once, moving as few others as possible.
+// the meeting at once, moving as few others as possible. Once the
+// gathering has ended only a decline is taken (answerable).
 func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in AnswerInput) (*core.MeetingRequest, error) {
 	const action = "meeting.answer"
 	var m *core.MeetingRequest
@@ -445,6 +463,8 @@ func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in 
 		var fs fieldErrs
 		if !slices.Contains(Answers, in.Answer) {
 			fs.add("answer", "must be one of %s", strings.Join(Answers, ", "))
+		} else if err := answerable(g, s.now(), in.Answer); err != nil {
+			return err
 		}
 		if in.Version != 0 && in.Version != m.Version {
 			return core.Errorf(core.ECONFLICT, "the request is at version %d, not %d: reload it and answer again", m.Version, in.Version)
@@ -597,6 +617,57 @@ type PlanReport struct {
 	Moved    int           `json:"moved"`
 	Took     time.Duration `json:"-"`
 	Millis   int64         `json:"took_ms"`
+	// Unplaced are the accepted meetings left without a place, and why.
+	Unplaced []UnplacedMeeting `json:"unplaced"`
+}
+
+// Why an accepted meeting has no place (UnplacedMeeting.Reason).
+const (
+	// UnplacedPassed: each time it could take place has begun or passed
+	// (the gathering is under way, or over).
+	UnplacedPassed = "passed"
+	// UnplacedTaken: it would fit alone, but other meetings hold the
+	// places left (rooms, its parties, people or interpreters).
+	UnplacedTaken = "taken"
+	// UnplacedImpossible: it has no place even alone, whatever the time
+	// (its times, people, room or interpreter needs).
+	UnplacedImpossible = "impossible"
+)
+
+// UnplacedMeeting is an accepted meeting without a place.
+type UnplacedMeeting struct {
+	ID     string `json:"id"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail"`
+}
+
+// unplacedOf says why each accepted meeting of p without a place in pls
+// has none. p is restricted to the slots not begun (since).
+func unplacedOf(p *Problem, cal calendar, acc []*core.MeetingRequest, pls []Placement) []UnplacedMeeting {
+	out := []UnplacedMeeting{}
+	for i, m := range acc {
+		if pls[i].Placed() {
+			continue
+		}
+		u := UnplacedMeeting{ID: m.ID, From: m.From, To: m.To, Reason: UnplacedTaken,
+			Detail: "other meetings hold the places left for it (rooms, its delegations, people or interpreter)"}
+		if !FitsAlone(p, i) {
+			all := *p
+			all.From = 0
+			u.Reason, u.Detail = UnplacedImpossible, "it has no place even alone: its times, people, room or interpreter needs exclude every slot"
+			if p.From > 0 && FitsAlone(&all, i) {
+				u.Reason = UnplacedPassed
+				u.Detail = "each time it could take place has begun or passed"
+				if p.From < cal.total() {
+					u.Detail += "; slots are open from " + cal.start(p.From).Format(clockLayout)
+				}
+			}
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 // Plan places every accepted request of the gathering (the host): locked
@@ -627,6 +698,8 @@ func (s *Service) Plan(ctx context.Context, v core.Viewer, gid string) (*PlanRep
 // replan runs the scheduler over g's accepted requests and writes what
 // changed, with an event to the parties of each change; fresh is the
 // request just accepted (an incremental run moves others only for it).
+// Only slots starting after now are used; a meeting whose place began
+// before now stays there (since).
 func (s *Service) replan(tx core.Tx, g *core.Gathering, now time.Time, incremental bool, fresh string) (*PlanReport, error) {
 	all, err := tx.MeetingRequests(g.ID, "")
 	if err != nil {
@@ -639,10 +712,15 @@ func (s *Service) replan(tx core.Tx, g *core.Gathering, now time.Time, increment
 		}
 	}
 	p, cal := problemOf(g, acc, fresh)
+	since(p, cal, now)
 	t0 := time.Now()
 	res := Solve(p, Options{Incremental: incremental, Budget: s.PlanBudget})
 	rep := &PlanReport{Accepted: len(acc), Placed: res.Placed, Moved: len(res.Moved), Took: time.Since(t0)}
 	rep.Millis = rep.Took.Milliseconds()
+	if !incremental {
+		// Only a full plan reports (an answer or a cancellation does not).
+		rep.Unplaced = unplacedOf(p, cal, acc, res.Placements)
+	}
 	for i, m := range acc {
 		slot := slotOf(g, cal, acc[i], p.Demands[i], res.Placements[i])
 		if sameSlot(m.Slot, slot) {
@@ -779,6 +857,9 @@ type Grid struct {
 	// "agenda" during the host's agenda).
 	Cells    map[string][]string             `json:"cells"`
 	Meetings map[string]*core.MeetingRequest `json:"meetings"`
+	// Unplaced are the accepted meetings without a place, and why, as
+	// the gathering stands now.
+	Unplaced []UnplacedMeeting `json:"unplaced"`
 }
 
 // HostGrid returns the grid of rooms × slots (the host only).
@@ -799,6 +880,24 @@ func (s *Service) HostGrid(ctx context.Context, v core.Viewer, gid string) (*Gri
 		}
 		cal := newCalendar(g)
 		grid = &Grid{Gathering: g, Cells: map[string][]string{}, Meetings: map[string]*core.MeetingRequest{}}
+		grid.Unplaced = []UnplacedMeeting{}
+		if g.Planned {
+			// Before the first plan every accepted meeting is unplaced
+			// for that reason alone.
+			var acc []*core.MeetingRequest
+			for _, m := range all {
+				if m.State == core.MeetingAccepted {
+					acc = append(acc, m)
+				}
+			}
+			p, _ := problemOf(g, acc, "")
+			since(p, cal, s.now())
+			pls := make([]Placement, len(p.Demands))
+			for i, d := range p.Demands {
+				pls[i] = d.Current
+			}
+			grid.Unplaced = unplacedOf(p, cal, acc, pls)
+		}
 		blocked := blockedSlots(g, cal)
 		for t := range cal.total() {
 			grid.Slots = append(grid.Slots, cal.start(t).UTC())

@@ -20,6 +20,9 @@ func Verify(p *Problem, pls []Placement) error {
 		if pl.Start+d.Length > T || pl.Start%S+d.Length > S {
 			return fmt.Errorf("meeting %d at %d+%d leaves its day", i, pl.Start, d.Length)
 		}
+		if pl.Start < p.From && (!d.Locked || pl != d.Current) {
+			return fmt.Errorf("meeting %d placed at %d, before slot %d: that time has begun", i, pl.Start, p.From)
+		}
 		for t := pl.Start; t < pl.Start+d.Length; t++ {
 			if p.Blocked != nil && p.Blocked[t] {
 				return fmt.Errorf("meeting %d during the host's agenda at %d", i, t)

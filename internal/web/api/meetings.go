@@ -29,14 +29,14 @@ func (s *Server) meetingRoutes() []route {
 		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests", Summary: "Request a bilateral meeting with another delegation (until the gathering ends: then 409)", Body: "MeetingRequestInput", Resp: "MeetingRequest", Status: 201, Params: []param{pEvent}, h: s.requestMeeting},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/requests", Summary: "Your delegation's meeting requests, made and received (the host: all)", Resp: "MeetingRequestList", Params: []param{pEvent, pParty}, h: s.listMeetingRequests},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/requests/{id}", Summary: "One meeting request (its two parties and the host)", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.getMeetingRequest},
-		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests/{id}/answer", Summary: "Accept, decline or propose other times (the party asked)", Body: "MeetingAnswer", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.answerMeeting},
+		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests/{id}/answer", Summary: "Accept, decline or propose other times (the party asked; the requester answers a counter-proposal); once the gathering has ended only a decline (accept, propose: 409)", Body: "MeetingAnswer", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.answerMeeting},
 		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests/{id}/cancel", Summary: "Cancel a meeting request (either party or the host); frees its place", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.cancelMeeting},
 		{Method: "POST", Path: "/api/v1/gatherings/{event}/requests/{id}/lock", Summary: "Lock a planned meeting in place, or unlock it (the host)", Body: "MeetingLock", Resp: "MeetingRequest", Params: []param{pEvent, pMeetingID}, h: s.lockMeeting},
-		{Method: "POST", Path: "/api/v1/gatherings/{event}/plan", Summary: "Plan every accepted request (the host); locked meetings stay", Resp: "MeetingPlan", Params: []param{pEvent}, h: s.planGathering},
+		{Method: "POST", Path: "/api/v1/gatherings/{event}/plan", Summary: "Plan every accepted request (the host); locked meetings stay. During the gathering only slots starting after now are used and meetings whose slot has begun stay; the report names those left unplaced, and why", Resp: "MeetingPlan", Params: []param{pEvent}, h: s.planGathering},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/schedule", Summary: "Your delegation's planned meetings, in time order", Resp: "MeetingRequestList", Params: []param{pEvent, pParty}, h: s.meetingSchedule},
 		{Method: "GET", Path: "/api/v1/gatherings/{event}/schedule.ics", Summary: "Your delegation's schedule as iCalendar (RFC 5545): stable UIDs, SEQUENCE counts moves", Stream: "text/calendar", StreamSchema: "Binary",
 			Params: []param{pEvent, pParty, {"lang", "query", "Language of the titles: " + strings.Join(lang.Supported, ", ") + " (default: Accept-Language)."}}, h: s.meetingICS},
-		{Method: "GET", Path: "/api/v1/gatherings/{event}/grid", Summary: "The grid of rooms × slots (the host)", Resp: "MeetingGrid", Params: []param{pEvent}, h: s.meetingGrid},
+		{Method: "GET", Path: "/api/v1/gatherings/{event}/grid", Summary: "The grid of rooms × slots (the host), with the accepted meetings a plan left unplaced, and why", Resp: "MeetingGrid", Params: []param{pEvent}, h: s.meetingGrid},
 	}
 }
 
@@ -272,8 +272,11 @@ func meetingSchemas() obj {
 			"version": obj{"type": "integer", "description": "the version answered (optional)"}}),
 		"MeetingLock": object([]string{"locked"}, obj{"locked": obj{"type": "boolean"}}),
 		"MeetingPlan": obj{"type": "object", "properties": obj{"accepted": obj{"type": "integer"}, "placed": obj{"type": "integer"},
-			"moved": obj{"type": "integer"}, "took_ms": obj{"type": "integer"}}},
-		"MeetingGrid": obj{"type": "object", "properties": obj{"gathering": ref("Gathering"), "slots": list(dateTime),
+			"moved": obj{"type": "integer"}, "took_ms": obj{"type": "integer"}, "unplaced": list(ref("UnplacedMeeting"))}},
+		"UnplacedMeeting": obj{"type": "object", "properties": obj{"id": str("the request"), "from": str(""), "to": str(""),
+			"reason": enum([]string{meetings.UnplacedPassed, meetings.UnplacedTaken, meetings.UnplacedImpossible}),
+			"detail": str("passed: each time it could take place has begun or passed; taken: other meetings hold the places left; impossible: no place even alone")}},
+		"MeetingGrid": obj{"type": "object", "properties": obj{"gathering": ref("Gathering"), "slots": list(dateTime), "unplaced": list(ref("UnplacedMeeting")),
 			"cells":    obj{"type": "object", "description": "room id → per slot: a meeting id, \"agenda\" or \"\"", "additionalProperties": list(str(""))},
 			"meetings": obj{"type": "object", "additionalProperties": ref("MeetingRequest")}}},
 	}

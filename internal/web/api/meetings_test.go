@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -146,4 +147,101 @@ func TestMeetingPartyIsChecked(t *testing.T) {
 		}
 		wantProblem(t, f.do(t, "GET", base+"/requests?party=de", nil, fr), 403, core.EFORBIDDEN, "")
 	})
+}
+
+// TestMeetingsDuringTheGathering: with the meetings clock in the middle
+// of the gathering, an acceptance is placed in a slot starting after
+// now, a meeting already held keeps its place, and the plan and the
+// grid name the meeting whose times have all passed (reason passed);
+// once the gathering has ended, accepting or proposing other times is a
+// 409 problem at gathering saying when it ended, and a decline is taken.
+func TestMeetingsDuringTheGathering(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			clock := beforeGathering
+			f, _ := newIndexedFixture(t, b, api.Config{Version: "test"}, func(s *api.Server) {
+				s.Meetings.Now = func() time.Time { return clock }
+			})
+			host := f.user(t, "MA", core.RoleOfficer)
+			r := f.do(t, "POST", "/api/v1/gatherings", gatheringBody(), host)
+			if r.Status != http.StatusCreated {
+				t.Fatalf("create: %s", r)
+			}
+			base := "/api/v1/gatherings/" + jsonField(r, "id").(string)
+			ask := func(from string, extra map[string]any) string {
+				t.Helper()
+				body := map[string]any{"to": "MA", "topics": []string{"Stolen vehicles"}, "languages": []string{"fr"},
+					"participants": []map[string]any{{"name": "Delegate of " + from}}}
+				for k, v := range extra {
+					body[k] = v
+				}
+				r := f.do(t, "POST", base+"/requests", body, f.user(t, from, core.RoleOfficer))
+				if r.Status != http.StatusCreated {
+					t.Fatalf("%s's request: %s", from, r)
+				}
+				return jsonField(r, "id").(string)
+			}
+			answer := func(id, answer string) *resp {
+				return f.do(t, "POST", base+"/requests/"+id+"/answer", map[string]any{"answer": answer}, host)
+			}
+			held := ask("FR", nil)
+			if r = answer(held, "accept"); r.Status != http.StatusOK {
+				t.Fatalf("accept: %s", r)
+			}
+			if r = f.do(t, "POST", base+"/plan", nil, host); r.Status != http.StatusOK || jsonField(r, "placed") != float64(1) {
+				t.Fatalf("plan: %s", r)
+			}
+			slotOf := func(id string) map[string]any {
+				t.Helper()
+				r := f.do(t, "GET", base+"/requests/"+id, nil, host)
+				s, _ := jsonField(r, "slot").(map[string]any)
+				return s
+			}
+			first := slotOf(held)
+			if first == nil || first["start"] != "2025-11-24T09:00:00Z" {
+				t.Fatalf("France placed at %v, want 10:00 in Casablanca on the first day", first)
+			}
+			// 11:15 in Casablanca on the second day.
+			clock = time.Date(2025, 11, 25, 10, 15, 0, 0, time.UTC)
+			gone := ask("ES", map[string]any{"impossible": []map[string]string{{"start": "2025-11-25T11:30", "end": "2025-11-25T13:00"}}})
+			if r = answer(gone, "accept"); r.Status != http.StatusOK || jsonField(r, "slot") != nil {
+				t.Fatalf("Spain's meeting, possible only before now, accepted: %s", r)
+			}
+			soon := ask("DE", nil)
+			if r = answer(soon, "accept"); r.Status != http.StatusOK {
+				t.Fatalf("accept: %s", r)
+			}
+			if s := slotOf(soon); s == nil || s["start"].(string) < "2025-11-25T10:30:00Z" {
+				t.Fatalf("Germany placed at %v, want a slot starting after 10:15 UTC", s)
+			}
+			pending := ask("IT", nil)
+			r = f.do(t, "POST", base+"/plan", nil, host)
+			var rep struct {
+				Placed   int
+				Unplaced []struct{ ID, From, To, Reason, Detail string }
+			}
+			if r.Status != http.StatusOK || json.Unmarshal(r.Body, &rep) != nil || rep.Placed != 2 || len(rep.Unplaced) != 1 ||
+				rep.Unplaced[0].ID != gone || rep.Unplaced[0].Reason != "passed" || rep.Unplaced[0].From != "ES" || rep.Unplaced[0].Detail == "" {
+				t.Fatalf("plan during the gathering: %s", r)
+			}
+			if s := slotOf(held); s == nil || s["start"] != first["start"] || s["room"] != first["room"] {
+				t.Fatalf("France's meeting, held yesterday, is now %v, want %v", s, first)
+			}
+			r = f.do(t, "GET", base+"/grid", nil, host)
+			if u, _ := jsonField(r, "unplaced").([]any); len(u) != 1 || u[0].(map[string]any)["reason"] != "passed" {
+				t.Fatalf("grid's unplaced: %s", r)
+			}
+			// 14:00 in Casablanca: the gathering ended at 13:00.
+			clock = time.Date(2025, 11, 25, 13, 0, 0, 0, time.UTC)
+			for _, a := range []map[string]any{{"answer": "accept"}, {"answer": "propose", "times": []map[string]string{{"start": "2025-11-25T12:00", "end": "2025-11-25T12:30"}}}} {
+				p := wantProblem(t, f.do(t, "POST", base+"/requests/"+pending+"/answer", a, host), http.StatusConflict, core.ECONFLICT, "gathering")
+				if !strings.Contains(p.Detail, "2025-11-25T13:00") {
+					t.Errorf("%v after the end: %+v, want when it ended", a, p)
+				}
+			}
+			if r = answer(pending, "decline"); r.Status != http.StatusOK || jsonField(r, "state") != core.MeetingDeclined {
+				t.Fatalf("a decline after the end: %s", r)
+			}
+		})
+	}
 }

@@ -43,9 +43,17 @@ type gatheringData struct {
 	ICS      string
 	Parties  []string
 	// Ended, once the gathering has ended, is when, in the reader's
-	// language and the gathering's clock: no request is taken then.
+	// language and the gathering's clock: no request is taken then, and
+	// a request received is only declined.
 	Ended string
+	// Answerable: some request awaits the reader's answer.
+	Answerable bool
+	// Unplaced are the host's accepted meetings the plan left without a
+	// place, each with why in the reader's language.
+	Unplaced []unplacedRow
 }
+
+type unplacedRow struct{ Parties, Reason string }
 
 func (c *Console) meetingsPage(q *req) error {
 	gs, err := c.API.Meetings.Gatherings(q.r.Context(), q.V, 100)
@@ -99,6 +107,7 @@ func (c *Console) renderGathering(q *req, status int, form url.Values, errs map[
 			answering = m.From
 		}
 		row.CanAnswer = answering == q.V.Bureau && (m.State == core.MeetingRequested || m.State == core.MeetingProposed)
+		d.Answerable = d.Answerable || row.CanAnswer
 		if m.Slot != nil {
 			row.When, row.Room = clock(q.L, g, m.Slot), roomName(g, m.Slot.Room)
 			if m.State == core.MeetingAccepted {
@@ -193,6 +202,9 @@ func (c *Console) fillGrid(q *req, g *core.Gathering, d *gatheringData) error {
 		}
 		d.Grid = append(d.Grid, row)
 	}
+	for _, u := range grid.Unplaced {
+		d.Unplaced = append(d.Unplaced, unplacedRow{Parties: u.From + "–" + u.To, Reason: q.L.T("meetings.unplaced_" + u.Reason)})
+	}
 	return nil
 }
 
@@ -276,7 +288,18 @@ func (c *Console) meetingAnswerPost(q *req) error {
 	if answer != "accept" && answer != "decline" {
 		return core.Invalid(core.FieldError{Field: "answer", Reason: fmt.Sprintf("must be accept or decline, got %q", answer)})
 	}
-	if _, err := c.API.Meetings.Answer(q.r.Context(), q.V, q.r.PathValue("id"), q.r.PathValue("rid"), meetings.AnswerInput{Answer: answer}); err != nil {
+	_, err := c.API.Meetings.Answer(q.r.Context(), q.V, q.r.PathValue("id"), q.r.PathValue("rid"), meetings.AnswerInput{Answer: answer})
+	if ce, ok := err.(*core.Error); ok && ce.Code == core.ECONFLICT && len(ce.Fields) > 0 && ce.Fields[0].Field == "gathering" {
+		// An acceptance from a page left open past the gathering's end:
+		// the page as it now is (decline only), saying when it ended.
+		g, err := c.API.Meetings.Gathering(q.r.Context(), q.V, q.r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		msg := q.L.T("meetings.err_answer_ended", endedAt(q.L, g, meetings.Ends(g)))
+		return c.renderGathering(q, http.StatusConflict, nil, map[string]string{"answer": msg})
+	}
+	if err != nil {
 		return err
 	}
 	return c.redirect(q, "/meetings/"+q.r.PathValue("id"))
