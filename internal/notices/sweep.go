@@ -196,14 +196,18 @@ func (s *Service) folderIsOurs(ctx context.Context, origin string, named []strin
 	}
 	path := filepath.Join(s.AttachmentDir, folderMark)
 	mark, err := os.ReadFile(path)
-	if err == nil {
+	empty := err == nil && strings.TrimSpace(string(mark)) == ""
+	switch {
+	case err == nil && !empty:
 		if got := strings.TrimSpace(string(mark)); got != origin {
 			return fmt.Errorf("attachment folder %s: not swept: it belongs to another store (%s names audit log %.16s…, this store's is %.16s…); give each store its own folder", s.AttachmentDir, folderMark, got, origin)
 		}
 		return nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("attachment folder: %w", err)
 	}
+	// No mark, or an empty one (a mark is written whole, below, but a
+	// crash of an earlier version could leave one empty): not claimed yet.
 	ours := false
 	for i := 0; i < len(named) && !ours; i += 100 {
 		err := s.Store.View(ctx, func(tx core.Tx) error {
@@ -218,15 +222,30 @@ func (s *Service) folderIsOurs(ctx context.Context, origin string, named []strin
 	if !ours {
 		return fmt.Errorf("attachment folder %s: not swept: this store names none of its files, so it may be another store's folder; if it is this store's, write the hash of the store's first audit entry in %s there", s.AttachmentDir, folderMark)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Written whole or not at all: a temporary file, synced, then linked
+	// into place, which fails if another replica's mark got there first
+	// (it is then read again); an empty mark is replaced.
+	tmp, err := os.CreateTemp(s.AttachmentDir, folderMark+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("attachment folder: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(origin + "\n")
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && empty {
+		err = os.Rename(tmp.Name(), path)
+	} else if err == nil {
+		err = os.Link(tmp.Name(), path)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		return s.folderIsOurs(ctx, origin, named) // a replica marked it first
 	} else if err != nil {
 		return fmt.Errorf("attachment folder: %w", err)
 	}
-	_, err = f.WriteString(origin + "\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return nil
 }
