@@ -179,31 +179,34 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 }
 
 func federationCmd() *command {
-	c := newCommand("federation", "federation enrol-token|peers|revoke|verify [flags]",
+	c := newCommand("federation", "federation enrol-token|peers|revoke|retry|verify [flags]",
 		"The federation's links, at the hub (on its store, as the secretariat's administrator).\n"+
 			"  enrol-token  --bureau MA [--ttl 24h] [--url https://node.ma.example]: print a one-time token for that bureau's\n"+
 			"               node to enrol with (with --url, only at that base URL)\n"+
-			"  peers        list the peers: state, last contact, messages waiting, refusals\n"+
+			"  peers        list the peers: state, last contact, messages waiting, refusals, failed, the waiting head's last error\n"+
 			"  revoke       --peer MA --reason TEXT: stop trusting a node's key (it must enrol again with a new token)\n"+
+			"  retry        --peer MA [--message ID]: queue again the messages to that peer that failed (at a node:\n"+
+			"               --bureau MA --peer hub); seals them anew with --federation-key\n"+
 			"  verify       --peer MA [--skew 5s]: check, against the peer's last audit checkpoint held here, that it has not\n"+
 			"               rewritten what it logged of the messages exchanged (at a node: --bureau MA --peer hub);\n"+
 			"               signs its query with --federation-key, over mutual TLS with the --federation-tls-* files")
 	var f storeFlags
 	f.add(c)
-	var bureau, ttl, nodeURL, peer, reason, skew, key string
+	var bureau, ttl, nodeURL, peer, reason, skew, key, message string
 	var tlsFlags federationFlags
-	c.str(&bureau, "bureau", "", "", "enrol-token: the bureau whose node will enrol; verify at a node: the node's bureau")
+	c.str(&bureau, "bureau", "", "", "enrol-token: the bureau whose node will enrol; retry, verify at a node: the node's bureau")
 	c.str(&ttl, "ttl", "", "24h", "enrol-token: how long the token stays valid (1m to 720h)")
 	c.str(&nodeURL, "url", "", "", "enrol-token: the node's base URL, the only one it may enrol with (where the hub delivers)")
-	c.str(&peer, "peer", "", "", "revoke, verify: the peer's id (a node's bureau, or hub)")
+	c.str(&peer, "peer", "", "", "revoke, retry, verify: the peer's id (a node's bureau, or hub)")
+	c.str(&message, "message", "", "", "retry: only this failed message's id (default: every failed message to the peer)")
 	c.str(&reason, "reason", "", "", "revoke: why its key is no longer trusted")
 	c.str(&skew, "skew", "", "5s", "verify: messages exchanged less than this before the peer's checkpoint need not be in it (the clocks)")
-	c.str(&key, "federation-key", "MANARA_FEDERATION_KEY", "", "verify: this process's identity key file (default federation.key in --data)")
+	c.str(&key, "federation-key", "MANARA_FEDERATION_KEY", "", "retry, verify: this process's identity key file (default federation.key in --data)")
 	c.str(&tlsFlags.tlsCert, "federation-tls-cert", "MANARA_FEDERATION_TLS_CERT", "", "verify: mutual TLS certificate (as manara serve)")
 	c.str(&tlsFlags.tlsKey, "federation-tls-key", "MANARA_FEDERATION_TLS_KEY", "", "verify: mutual TLS key")
 	c.str(&tlsFlags.tlsCA, "federation-tls-ca", "MANARA_FEDERATION_TLS_CA", "", "verify: mutual TLS CA")
 	c.run = func(args []string) error {
-		sub, err := c.subcommand(args, "say enrol-token, peers, revoke or verify")
+		sub, err := c.subcommand(args, "say enrol-token, peers, revoke, retry or verify")
 		if err != nil {
 			return err
 		}
@@ -248,13 +251,14 @@ func federationCmd() *command {
 				return err
 			}
 			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "PEER\tROLE\tSTATE\tURL\tLAST CONTACT\tWAITING\tLAG\tREFUSED\tFAILED")
+			fmt.Fprintln(w, "PEER\tROLE\tSTATE\tURL\tLAST CONTACT\tWAITING\tLAG\tREFUSED\tFAILED\tLAST ERROR")
 			for _, p := range ps {
 				last := "never"
 				if p.LastContact != nil {
 					last = p.LastContact.Format(time.RFC3339)
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%.0fs\t%d\t%d\n", p.ID, p.Role, p.State, p.URL, last, p.Pending, p.LagSeconds, p.Refused, p.Failed)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%.0fs\t%d\t%d\t%s\n", p.ID, p.Role, p.State, p.URL, last, p.Pending, p.LagSeconds, p.Refused, p.Failed,
+					strings.Join(strings.Fields(p.LastError), " "))
 			}
 			w.Flush()
 		case "revoke":
@@ -266,40 +270,87 @@ func federationCmd() *command {
 				return describe(err)
 			}
 			fmt.Printf("revoked %s's key; it must enrol again with a new token\n", p.ID)
+		case "retry":
+			if peer == "" {
+				return usageErr{"--peer is required"}
+			}
+			return retryPeer(st, f.data, key, bureau, peer, message)
 		case "verify":
 			return verifyPeer(st, f.data, key, bureau, peer, d, tlsFlags)
 		default:
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say enrol-token, peers, revoke or verify", sub)}
+			return usageErr{fmt.Sprintf("unknown subcommand %q: say enrol-token, peers, revoke, retry or verify", sub)}
 		}
 		return nil
 	}
 	return c
 }
 
-// verifyPeer runs the verification of a peer's audit log from this
-// process's store, with its identity key: at the hub unless bureau names
-// the node's. It exits non-zero when the verification finds problems.
-func verifyPeer(st core.Store, data, keyFile, bureau, peer string, skew time.Duration, tlsFlags federationFlags) error {
+// processService is this process's federation service on st, with its
+// identity key: the hub's unless bureau names the node's.
+func processService(st core.Store, data, keyFile, bureau string) (*federation.Service, error) {
 	path := keyFile
 	if path == "" {
 		path = filepath.Join(data, "federation.key")
 	}
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("this process's federation key: %w (give --federation-key)", err)
+		return nil, fmt.Errorf("this process's federation key: %w (give --federation-key)", err)
 	}
 	key, _, err := federation.LoadOrCreateKey(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	role, self := core.FedRoleHub, members.Secretariat
 	if bureau != "" {
 		m, ok := members.Lookup(strings.ToUpper(strings.TrimSpace(bureau)))
 		if !ok {
-			return usageErr{"--bureau must be a member country's ISO code: the node's bureau"}
+			return nil, usageErr{"--bureau must be a member country's ISO code: the node's bureau"}
 		}
 		role, self = core.FedRoleNode, m.Alpha2
 	}
-	svc := federation.New(st, role, self, key, nil)
+	return federation.New(st, role, self, key, nil), nil
+}
+
+// peerID spells a peer as stored: a bureau's code, or hub.
+func peerID(peer string) string {
+	if strings.EqualFold(peer, core.PeerHub) {
+		return core.PeerHub
+	}
+	return strings.ToUpper(peer)
+}
+
+// retryPeer queues again the failed messages to peer, as the API's
+// retry does, with this process's key (a message sealed anew).
+func retryPeer(st core.Store, data, keyFile, bureau, peer, message string) error {
+	svc, err := processService(st, data, keyFile, bureau)
+	if err != nil {
+		return err
+	}
+	out, err := svc.Retry(runCtx, cliViewer, peerID(peer), message)
+	if err != nil {
+		return describe(err)
+	}
+	for _, r := range out {
+		switch r.Outcome {
+		case federation.RetryRequeued:
+			fmt.Printf("%s #%d %s: requeued as #%d %s\n", r.Type, r.Seq, r.MessageID, r.NewSeq, r.NewMessageID)
+		case federation.RetrySuperseded:
+			fmt.Printf("%s #%d %s: superseded, left as it is: %s\n", r.Type, r.Seq, r.MessageID, r.Reason)
+		default:
+			fmt.Printf("%s #%d %s: %s\n", r.Type, r.Seq, r.MessageID, r.Outcome)
+		}
+	}
+	fmt.Printf("%d failed message(s) to %s considered; a running process sends them at its next pass\n", len(out), peerID(peer))
+	return nil
+}
+
+// verifyPeer runs the verification of a peer's audit log from this
+// process's store, with its identity key: at the hub unless bureau names
+// the node's. It exits non-zero when the verification finds problems.
+func verifyPeer(st core.Store, data, keyFile, bureau, peer string, skew time.Duration, tlsFlags federationFlags) error {
+	svc, err := processService(st, data, keyFile, bureau)
+	if err != nil {
+		return err
+	}
 	if tlsFlags.mutualTLS() {
 		_, client, err := federation.MutualTLS(tlsFlags.tlsCert, tlsFlags.tlsKey, tlsFlags.tlsCA)
 		if err != nil {
@@ -307,11 +358,7 @@ func verifyPeer(st core.Store, data, keyFile, bureau, peer string, skew time.Dur
 		}
 		svc.Client = federation.NewClient(client, svc.Timeout)
 	}
-	id := strings.ToUpper(peer)
-	if strings.EqualFold(peer, core.PeerHub) {
-		id = core.PeerHub
-	}
-	out, err := svc.VerifyPeer(runCtx, cliViewer, id, skew)
+	out, err := svc.VerifyPeer(runCtx, cliViewer, peerID(peer), skew)
 	if err != nil {
 		return describe(err)
 	}

@@ -234,6 +234,14 @@ func TestFederationProcesses(t *testing.T) {
 			if !strings.Contains(vout, "ok") {
 				t.Fatalf("verify: %s", vout)
 			}
+			// Nothing failed: a retry finds nothing to queue again, and
+			// says so; without a peer it is a usage error.
+			if rout, code := cli(t, nil, append([]string{"federation", "retry", "--peer", "ma"}, hubStore...)...); code != 0 || !strings.Contains(rout, "0 failed message(s) to MA considered") {
+				t.Fatalf("retry: %d %s", code, rout)
+			}
+			if rout, code := cli(t, nil, append([]string{"federation", "retry"}, hubStore...)...); code == 0 || !strings.Contains(rout, "--peer is required") {
+				t.Fatalf("retry without --peer: %d %s", code, rout)
+			}
 
 			// Restarted without its token, the node keeps its enrolment.
 			ma.srv.cmd.Process.Kill()

@@ -65,12 +65,19 @@ const (
 	FedPending   = "pending"
 	FedDelivered = "delivered"
 	FedRefused   = "refused" // the receiver refused it, with a reason
-	// FedFailed: the receiver can never take it (it refused the envelope
-	// itself, without a receipt); the sender stopped retrying it, kept
-	// the reason in LastError, and hands its place in the sequence over
-	// with a message.failed bundle (DeliveredAt is set once the receiver
-	// answered that).
+	// FedFailed: the sender found, before sending it, that no peer can
+	// take it (larger than one envelope may be); it is never sent, keeps
+	// the reason in LastError, and its place in the sequence is handed
+	// over with a message.failed bundle (DeliveredAt is set once the
+	// receiver answered that). An answer of the peer's that is not a
+	// signed receipt never fails a message: it may be a proxy's, or an
+	// older peer's that will be upgraded.
 	FedFailed = "failed"
+	// FedRequeued: a failed message whose place was handed over, that an
+	// operator queued again, sealed anew at the end of the queue; the new
+	// message is pending, this one stays as the record of the place
+	// handed over (LastError names the new one).
+	FedRequeued = "requeued"
 )
 
 // FedMessage is one signed bundle queued for one peer, in the order of
@@ -112,6 +119,11 @@ type PeerLag struct {
 	// Failed counts the messages the sender gave up on (FedFailed).
 	Failed  int64 `json:"failed"`
 	LastSeq int64 `json:"last_seq"`
+	// LastError is why the oldest message waiting was not delivered yet
+	// (empty if it was never tried or none waits): an unreachable peer,
+	// a status a proxy answered, the peer's receipt asking for another
+	// message first.
+	LastError string `json:"last_error,omitempty"`
 }
 
 // PeerCheckpoint is a signed checkpoint of a peer's audit log, as the
@@ -172,7 +184,19 @@ type FederationTx interface {
 	// Seq first: the pending ones, and the failed ones whose place in the
 	// sequence was not yet handed over (DeliveredAt unset).
 	NextFed(peer string, limit int) ([]*FedMessage, error)
-	UpdateFed(m *FedMessage) error
+	// UpdateFed writes m's state, attempts, next attempt, error and
+	// delivery time only if the row still holds the state and attempts
+	// it was read with (readState, readAttempts): another replica sending
+	// the same queue may have moved it since. It reports whether it
+	// wrote; what a replica learnt too late is not written over what
+	// another recorded.
+	UpdateFed(m *FedMessage, readState string, readAttempts int) (bool, error)
+	// FailedFed lists peer's failed messages, lowest Seq first (only the
+	// one named if messageID is set).
+	FailedFed(peer, messageID string, limit int) ([]*FedMessage, error)
+	// FedAfter is the sequence number of the first message about
+	// objectID queued for peer after seq (0 if none).
+	FedAfter(peer, objectID string, seq int64) (int64, error)
 	// FedLag counts as pending what NextFed would send.
 	FedLag(peer string) (PeerLag, error)
 
@@ -180,12 +204,17 @@ type FederationTx interface {
 	// origin was applied; MarkApplied records that it was.
 	Applied(origin, messageID string, version int64) (bool, error)
 	MarkApplied(origin, messageID string, version int64, seq int64, at time.Time) error
+	// TrimQueryIDs deletes up to limit of the query ids kept from origin
+	// (the applied rows at sequence number 0) recorded before before, and
+	// reports how many it deleted.
+	TrimQueryIDs(origin string, before time.Time, limit int) (int, error)
 
 	InsertFedRefusal(r *FedRefusal) error
 	FedRefusals(peer string, limit int) ([]*FedRefusal, error)
 
 	// FedLastObject is the highest object version of the messages about
-	// objectID queued for peer and neither refused nor failed, and when
+	// objectID queued for peer and neither refused nor failed (nor
+	// re-queued: the new message counts), and when
 	// it was queued (0 and the zero time if none).
 	FedLastObject(peer, objectID string) (int64, time.Time, error)
 	// InsertPeerCheckpoint keeps a peer's checkpoint; LatestPeerCheckpoint
@@ -193,8 +222,8 @@ type FederationTx interface {
 	InsertPeerCheckpoint(c *PeerCheckpoint) error
 	LatestPeerCheckpoint(peer string) (*PeerCheckpoint, error)
 	// FedSentTo lists, by sequence number after afterSeq, the messages
-	// sent to peer that it answered (delivered, refused, or failed and
-	// its place handed over);
+	// sent to peer that it answered (delivered, refused, or failed or
+	// re-queued and its place handed over);
 	// FedReceivedFrom the sequenced messages applied from origin.
 	FedSentTo(peer string, afterSeq int64, limit int) ([]FedExchanged, error)
 	FedReceivedFrom(origin string, afterSeq int64, limit int) ([]FedExchanged, error)

@@ -104,7 +104,7 @@ func (w *batchWorld) post(t *testing.T, ms []*core.FedMessage) []Receipt {
 	t.Helper()
 	var p *core.Peer
 	must(t, w.hubSt.View(context.Background(), func(tx core.Tx) error { var err error; p, err = tx.GetPeer("ES", false); return err }))
-	rcs, err := w.hub.postBatch(context.Background(), p, ms)
+	rcs, err := w.hub.postBatch(context.Background(), p, ms, w.hub.outgoing(p, ms))
 	must(t, err)
 	return rcs
 }

@@ -504,7 +504,7 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 					}
 					want, wantAction := audit.OK, actionReceive // the peer applied what we sent
 					switch {
-					case dir == "sent" && (x.State == core.FedRefused || x.State == core.FedFailed):
+					case dir == "sent" && (x.State == core.FedRefused || x.State == core.FedFailed || x.State == core.FedRequeued):
 						want = audit.Denied
 					case dir == "received":
 						wantAction = actionSend

@@ -145,20 +145,33 @@ func packBatch(due []*core.FedMessage, now time.Time) []*core.FedMessage {
 // transaction: delivered (accepted, or a duplicate: the peer has it),
 // refused with its reason, or — at the first message the peer is not
 // ready for, or when the request failed — retried later with backoff,
-// the messages behind it waiting. A message the peer refuses as an
-// envelope (unreadable, too large: a 400, 413 or 422 without a receipt,
-// sent alone) will never be taken: it fails (permanentFailure) and its
-// place is handed over. Each message delivered, refused or failed is in
-// this process's audit log.
-func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) (next sendNext, err error) {
-	rcs, sendErr := s.postBatch(ctx, p, ms)
-	if sendErr != nil && ctx.Err() != nil {
-		return sendStop, nil // shutting down: sent again later, the attempt not counted
+// the messages behind it waiting. A request that got no signed receipt
+// fails no message, whatever its status: a proxy, a firewall or a peer
+// not yet upgraded may have answered it, and the same bytes may pass
+// later (a peer that can attribute a message and will never take it
+// says so in a signed receipt). Only what no peer takes, whoever
+// answers, fails — decided here, before sending: a message larger than
+// one envelope may be (undeliverable); it is never sent, and its place
+// is handed over (TypeFailed). Each message's outcome is written only if
+// its row still holds what was read (another replica may be sending the
+// same queue), and only the replica that wrote it records the refusal
+// and audits it.
+func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) (sendNext, error) {
+	type read struct {
+		state    string
+		attempts int
 	}
+	was := make(map[int64]read, len(ms))
+	for _, m := range ms {
+		was[m.Seq] = read{m.State, m.Attempts}
+	}
+	type outcome struct {
+		m       *core.FedMessage
+		refusal *core.FedRefusal
+		entry   *core.AuditEntry
+	}
+	var outs []outcome
 	now := s.now()
-	var entries []*core.AuditEntry
-	var changed []*core.FedMessage
-	var refusals []*core.FedRefusal
 	retry := func(m *core.FedMessage, why string) {
 		m.Attempts++
 		if m.State != core.FedFailed {
@@ -167,79 +180,106 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 			m.LastError = clip(why, 300)
 		}
 		m.NextAttempt = now.Add(s.backoff(m.Attempts))
-		changed = append(changed, m)
+		outs = append(outs, outcome{m: m})
 	}
-	next = sendMore
-	if sendErr != nil {
-		next = sendStop
-		switch reason, permanent := permanentFailure(sendErr); {
-		case permanent && len(ms) > 1:
-			// The batch as a whole, or its first envelope: the head sent
-			// alone tells which. Not an attempt.
-			return sendAlone, nil
-		case permanent && ms[0].State == core.FedPending:
-			m := ms[0]
-			m.State, m.LastError, m.NextAttempt = core.FedFailed, clip(reason, 300), now
-			m.Attempts++
-			changed = append(changed, m)
-			refusals = append(refusals, &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out", MessageID: m.MessageID,
-				Type: m.Type, Reason: clip("failed, no longer sent: "+reason, 500), At: now})
-			e := audit.Entry(core.Viewer{System: true}, actionSendFailed, audit.Failed, m.ObjectID, peerRecord(p.ID))
-			e.Query = fmt.Sprintf("%s #%d %s to %s: failed after %d attempts, no longer sent (its place is handed over): %s",
-				m.Type, m.Seq, m.MessageID, p.ID, m.Attempts, clip(reason, 300))
-			entries = append(entries, e)
-			next = sendMore
-		default:
-			retry(ms[0], sendErr.Error())
+
+	envs := s.outgoing(p, ms)
+	var undeliverable *core.FedMessage
+	var why string
+	for i, m := range ms {
+		if m.State != core.FedPending {
+			continue
 		}
-	}
-	for i, rc := range rcs {
-		m := ms[i]
-		if rc.Outcome == OutcomeOutOfOrder && rc.ExpectedSeq > m.Seq {
-			rc.Outcome = OutcomeDuplicate // the peer is past it already
-		}
-		e := audit.Entry(core.Viewer{System: true}, actionSend, audit.OK, m.ObjectID, peerRecord(p.ID))
-		e.Query = fmt.Sprintf("%s #%d %s to %s: %s", m.Type, m.Seq, m.MessageID, p.ID, rc.Outcome)
-		switch {
-		case rc.Outcome == OutcomeOutOfOrder:
-			retry(m, fmt.Sprintf("the peer expects message %d first", rc.ExpectedSeq))
-			next = sendStop
-		case m.State == core.FedFailed:
-			// Its place is handed over (the peer refuses the stand-in,
-			// as it should): it stays failed, with its reason.
-			m.DeliveredAt = &now
-			changed = append(changed, m)
-			e.Query = fmt.Sprintf("%s #%d %s to %s: its place handed over (%s): %s", TypeFailed, m.Seq, m.MessageID, p.ID, rc.Outcome, m.LastError)
-			entries = append(entries, e)
-		case rc.Outcome == OutcomeRefused:
-			m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
-			changed = append(changed, m)
-			refusals = append(refusals, &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out", MessageID: m.MessageID,
-				Type: m.Type, Reason: clip(rc.Reason, 500), At: now})
-			e.Action, e.Outcome = "federation.refused_by_peer", audit.Denied
-			e.Query += ": " + clip(rc.Reason, 300)
-			entries = append(entries, e)
-		default:
-			m.State, m.LastError, m.DeliveredAt = core.FedDelivered, "", &now
-			changed = append(changed, m)
-			entries = append(entries, e)
-		}
-		if next == sendStop {
+		if why = tooLarge(envs[i]); why != "" {
+			undeliverable = m
+			ms, envs = ms[:i], envs[:i]
 			break
 		}
 	}
-	err = s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
-		for _, m := range changed {
-			if err := tx.UpdateFed(m); err != nil {
-				return err
+	next, answered := sendMore, false
+	if len(ms) > 0 {
+		rcs, sendErr := s.postBatch(ctx, p, ms, envs)
+		answered = len(rcs) > 0
+		if sendErr != nil && ctx.Err() != nil {
+			return sendStop, nil // shutting down: sent again later, the attempt not counted
+		}
+		if sendErr != nil {
+			var st httpStatusError
+			if errors.As(sendErr, &st) && len(ms) > 1 && refusedAsRequest(st.code) {
+				// The request as such (a proxy's size limit, one envelope
+				// a peer cannot read): the head sent alone goes through,
+				// or is retried alone. Not an attempt.
+				return sendAlone, nil
+			}
+			retry(ms[0], sendErr.Error())
+			next = sendStop
+		}
+		for i, rc := range rcs {
+			m := ms[i]
+			if rc.Outcome == OutcomeOutOfOrder && rc.ExpectedSeq > m.Seq {
+				rc.Outcome = OutcomeDuplicate // the peer is past it already
+			}
+			e := audit.Entry(core.Viewer{System: true}, actionSend, audit.OK, m.ObjectID, peerRecord(p.ID))
+			e.Query = fmt.Sprintf("%s #%d %s to %s: %s", m.Type, m.Seq, m.MessageID, p.ID, rc.Outcome)
+			switch {
+			case rc.Outcome == OutcomeOutOfOrder:
+				retry(m, fmt.Sprintf("the peer expects message %d first", rc.ExpectedSeq))
+				next = sendStop
+			case m.State == core.FedFailed:
+				// Its place is handed over (the peer refuses the stand-in,
+				// as it should): it stays failed, with its reason.
+				// Counted as an attempt, so that a replica that handed it
+				// over too does not write and audit it again.
+				m.DeliveredAt = &now
+				m.Attempts++
+				e.Query = fmt.Sprintf("%s #%d %s to %s: its place handed over (%s): %s", TypeFailed, m.Seq, m.MessageID, p.ID, rc.Outcome, m.LastError)
+				outs = append(outs, outcome{m: m, entry: e})
+			case rc.Outcome == OutcomeRefused:
+				m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
+				e.Action, e.Outcome = "federation.refused_by_peer", audit.Denied
+				e.Query += ": " + clip(rc.Reason, 300)
+				outs = append(outs, outcome{m: m, entry: e, refusal: &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out",
+					MessageID: m.MessageID, Type: m.Type, Reason: clip(rc.Reason, 500), At: now}})
+			default:
+				m.State, m.LastError, m.DeliveredAt = core.FedDelivered, "", &now
+				outs = append(outs, outcome{m: m, entry: e})
+			}
+			if next == sendStop {
+				break
 			}
 		}
-		for _, r := range refusals {
-			if err := tx.InsertFedRefusal(r); err != nil {
+	}
+	// Failed whatever became of the messages before it: that it is too
+	// large is this side's finding, and its place is handed over in turn.
+	if m := undeliverable; m != nil {
+		m.State, m.LastError, m.NextAttempt = core.FedFailed, clip(why, 300), now
+		m.Attempts++
+		e := audit.Entry(core.Viewer{System: true}, actionSendFailed, audit.Failed, m.ObjectID, peerRecord(p.ID))
+		e.Query = fmt.Sprintf("%s #%d %s to %s: failed, never sent (its place is handed over): %s", m.Type, m.Seq, m.MessageID, p.ID, m.LastError)
+		outs = append(outs, outcome{m: m, entry: e, refusal: &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out",
+			MessageID: m.MessageID, Type: m.Type, Reason: clip("failed, no longer sent: "+why, 500), At: now}})
+	}
+	err := s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		var entries []*core.AuditEntry
+		for _, o := range outs {
+			r := was[o.m.Seq]
+			wrote, err := tx.UpdateFed(o.m, r.state, r.attempts)
+			if err != nil {
 				return err
 			}
+			if !wrote {
+				continue // another replica recorded this message's outcome
+			}
+			if o.refusal != nil {
+				if err := tx.InsertFedRefusal(o.refusal); err != nil {
+					return err
+				}
+			}
+			if o.entry != nil {
+				entries = append(entries, o.entry)
+			}
 		}
-		if len(rcs) > 0 {
+		if answered {
 			if err := tx.TouchPeer(p.ID, now); err != nil {
 				return err
 			}
@@ -252,22 +292,25 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 	return next, nil
 }
 
-// permanentFailure reports whether the peer refused a request for what
-// it carries rather than for when it came: a 400, 413 or 422 is its
-// answer to an envelope it cannot read, too large or not a bundle, and
-// the same bytes sent again get the same answer. Anything else — the
-// network, a timeout, a 5xx, a 401 (the peer does not trust this key
-// yet: an enrolment to make), an unverifiable receipt — may pass.
-func permanentFailure(err error) (string, bool) {
-	var st httpStatusError
-	if !errors.As(err, &st) {
-		return "", false
-	}
-	switch st.code {
+// refusedAsRequest reports whether a status may be the answer to the
+// request as a whole rather than to its first message: a body too
+// large for a proxy's limit, or one envelope a peer cannot read.
+func refusedAsRequest(code int) bool {
+	switch code {
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
-		return "refused by the peer without a receipt: " + st.Error(), true
+		return true
 	}
-	return "", false
+	return false
+}
+
+// tooLarge says why no peer takes an envelope, measured as it would be
+// sent: larger than one envelope may be (MaxEnvelopeBytes, which every
+// peer applies to a message alone and within a batch); "" if it fits.
+func tooLarge(env []byte) string {
+	if len(env) <= MaxEnvelopeBytes {
+		return ""
+	}
+	return fmt.Sprintf("the message is %d bytes signed, more than the %d bytes a peer takes in one envelope", len(env), MaxEnvelopeBytes)
 }
 
 // TypeFailed stands in for a message its sender gave up on (FedFailed),
@@ -303,7 +346,8 @@ func (s *Service) outgoing(p *core.Peer, ms []*core.FedMessage) [][]byte {
 			decided, resign = true, !signedWith(m.Body, pub)
 		}
 		if resign {
-			// Unreadable, it goes as it is: the peer's refusal of it fails it.
+			// Unreadable, it goes as it is (the peer's answer is retried,
+			// and shown as the queue's last error).
 			if b, err := resignEnvelope(m.Body, s.Key); err == nil {
 				out[i] = b
 			}
@@ -358,13 +402,13 @@ const (
 // userAgent names the federation's own requests.
 const userAgent = "Manara-Federation/1"
 
-// postBatch posts ms, sealed bundles, to p in one request and returns
+// postBatch posts envs, the envelopes of ms as sent, to p in one request and returns
 // the receipts p signed, one per message for a prefix of ms (at least
 // the first).
-func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage) ([]Receipt, error) {
+func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMessage, envs [][]byte) ([]Receipt, error) {
 	var body bytes.Buffer
 	body.WriteString(`{"envelopes":[`)
-	for i, env := range s.outgoing(p, ms) {
+	for i, env := range envs {
 		if i > 0 {
 			body.WriteByte(',')
 		}

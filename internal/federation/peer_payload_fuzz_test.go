@@ -183,7 +183,7 @@ func FuzzBatchReceipt(f *testing.F) {
 			signed = out != nil
 			return out
 		})}
-		rcs, err := s.postBatch(context.Background(), p.peer, ms)
+		rcs, err := s.postBatch(context.Background(), p.peer, ms, s.outgoing(p.peer, ms))
 		if err != nil {
 			if rcs != nil {
 				t.Fatalf("receipts and an error: %+v, %v", rcs, err)

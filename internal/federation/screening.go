@@ -345,7 +345,8 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 // answering process sees it, and refuses one seen before: within the
 // window a query is taken (queryMaxAge), the same signed query sent
 // again is a replay. It is kept with the applied messages, at sequence
-// number 0, which no sequenced message takes.
+// number 0, which no sequenced message takes, until the query is too old
+// to be taken anyway (trimQueryIDs).
 func (s *Service) answerOnce(ctx context.Context, peer *core.Peer, b *Bundle, what string, now time.Time) error {
 	return s.Store.Update(ctx, func(tx core.Tx) error {
 		seen, err := tx.Applied(peer.ID, b.MessageID, 0)

@@ -83,6 +83,11 @@ type Service struct {
 	clientOnce    sync.Once
 	defaultClient *http.Client
 
+	// When trimQueryIDs last ran, and whether it left some to delete.
+	trimMu   sync.Mutex
+	lastTrim time.Time
+	trimMore bool
+
 	// failAfterApply, set by tests, fails the batch after a message was
 	// applied and before it is recorded: a crash in the middle of a batch.
 	failAfterApply func(*Bundle) error
@@ -565,7 +570,8 @@ func (s *Service) Run(ctx context.Context) {
 	events.Deliver(ctx, s.Interval, s.Wake, s.Step, func(err error) { s.Log.Error("federation", "err", err) })
 }
 
-// Step queues what new events call for and delivers what is due.
+// Step queues what new events call for, forgets the ids of queries too
+// old to be taken, and delivers what is due.
 func (s *Service) Step(ctx context.Context) error {
 	for {
 		n, err := s.fanOut(ctx)
@@ -577,6 +583,9 @@ func (s *Service) Step(ctx context.Context) error {
 		}
 	}
 	if err := s.queueCheckpoints(ctx); err != nil {
+		return err
+	}
+	if err := s.trimQueryIDs(ctx); err != nil {
 		return err
 	}
 	return s.deliverAll(ctx)

@@ -199,10 +199,31 @@ func (t *tx) fedMessages(q string, args ...any) ([]*core.FedMessage, error) {
 	return out, rows.Err()
 }
 
-func (t *tx) UpdateFed(m *core.FedMessage) error {
-	_, err := t.exec(`UPDATE fed_outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ? WHERE peer = ? AND seq = ?`,
-		m.State, m.Attempts, t.time(m.NextAttempt), m.LastError, t.timePtr(m.DeliveredAt), m.Peer, m.Seq)
-	return err
+func (t *tx) UpdateFed(m *core.FedMessage, readState string, readAttempts int) (bool, error) {
+	res, err := t.exec(`UPDATE fed_outbox SET state = ?, attempts = ?, next_attempt = ?, last_error = ?, delivered_at = ? WHERE peer = ? AND seq = ? AND state = ? AND attempts = ?`,
+		m.State, m.Attempts, t.time(m.NextAttempt), m.LastError, t.timePtr(m.DeliveredAt), m.Peer, m.Seq, readState, readAttempts)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func (t *tx) FailedFed(peer, messageID string, limit int) ([]*core.FedMessage, error) {
+	q := `SELECT peer, seq, message_id, object_id, object_version, type, body, state, created_at, attempts, next_attempt, last_error, delivered_at
+		FROM fed_outbox WHERE peer = ? AND state = ?`
+	args := []any{peer, core.FedFailed}
+	if messageID != "" {
+		q += ` AND message_id = ?`
+		args = append(args, messageID)
+	}
+	return t.fedMessages(q+` ORDER BY seq LIMIT `+itoa(clampLimit(limit)), args...)
+}
+
+func (t *tx) FedAfter(peer, objectID string, seq int64) (int64, error) {
+	var next int64
+	err := t.queryRow(`SELECT COALESCE(MIN(seq), 0) FROM fed_outbox WHERE peer = ? AND object_id = ? AND seq > ?`, peer, objectID, seq).Scan(&next)
+	return next, err
 }
 
 func (t *tx) FedLag(peer string) (core.PeerLag, error) {
@@ -219,7 +240,13 @@ func (t *tx) FedLag(peer string) (core.PeerLag, error) {
 	if err := t.queryRow(`SELECT COUNT(*) FROM fed_refusals WHERE peer = ?`, peer).Scan(&l.Refused); err != nil {
 		return l, err
 	}
-	err := t.queryRow(`SELECT COALESCE(MAX(last_seq), 0) FROM fed_outbox_seq WHERE peer = ?`, peer).Scan(&l.LastSeq)
+	if err := t.queryRow(`SELECT COALESCE(MAX(last_seq), 0) FROM fed_outbox_seq WHERE peer = ?`, peer).Scan(&l.LastSeq); err != nil {
+		return l, err
+	}
+	err := t.queryRow(`SELECT last_error FROM fed_outbox WHERE peer = ? AND state = ? ORDER BY seq LIMIT 1`, peer, core.FedPending).Scan(&l.LastError)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
 	return l, err
 }
 
@@ -236,6 +263,20 @@ func (t *tx) MarkApplied(origin, messageID string, version, seq int64, at time.T
 		return core.Errorf(core.ECONFLICT, "message %s (version %d) was already applied", messageID, version)
 	}
 	return err
+}
+
+// TrimQueryIDs reads the rows to delete through the (origin, seq) index,
+// where a query id sits at seq 0: bounded, without a scan of the
+// sequenced messages applied.
+func (t *tx) TrimQueryIDs(origin string, before time.Time, limit int) (int, error) {
+	res, err := t.exec(`DELETE FROM fed_applied WHERE origin = ? AND seq = 0 AND message_id IN (
+		SELECT message_id FROM fed_applied WHERE origin = ? AND seq = 0 AND applied_at < ? LIMIT `+itoa(clampLimit(limit))+`)`,
+		origin, origin, t.time(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (t *tx) InsertFedRefusal(r *core.FedRefusal) error {
@@ -272,8 +313,8 @@ func (t *tx) FedRefusals(peer string, limit int) ([]*core.FedRefusal, error) {
 func (t *tx) FedLastObject(peer, objectID string) (int64, time.Time, error) {
 	var v int64
 	var at timeCol
-	err := t.queryRow(`SELECT object_version, created_at FROM fed_outbox WHERE peer = ? AND object_id = ? AND state NOT IN (?, ?) ORDER BY object_version DESC LIMIT 1`,
-		peer, objectID, core.FedRefused, core.FedFailed).Scan(&v, &at)
+	err := t.queryRow(`SELECT object_version, created_at FROM fed_outbox WHERE peer = ? AND object_id = ? AND state NOT IN (?, ?, ?) ORDER BY object_version DESC LIMIT 1`,
+		peer, objectID, core.FedRefused, core.FedFailed, core.FedRequeued).Scan(&v, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, nil
 	}

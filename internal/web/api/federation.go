@@ -39,6 +39,10 @@ func (s *Server) federationRoutes() []route {
 			Resp: "FederationPeerList", h: s.federationPeers},
 		{Method: "POST", Path: "/api/v1/federation/peers/{id}/revoke", Summary: "Stop trusting a peer's key (a compromised node): nothing is accepted from it or sent to it until it enrols again",
 			Body: "FederationRevokeInput", Resp: "FederationPeer", Params: []param{{"id", "path", "The peer's id: a node's bureau code, or hub."}}, h: s.revokePeer},
+		{Method: "POST", Path: "/api/v1/federation/peers/{id}/retry", Summary: "Queue again the messages to a peer that failed (administrators)",
+			Body: "FederationRetryInput", Resp: "FederationRetryAnswer", Params: []param{{"id", "path", "The peer's id: a node's bureau code, or hub."}},
+			Description: "Every failed message to the peer, or only message_id. One whose place in the sequence was not handed over yet is sent from it; one whose place was handed over is sealed anew at the end of the queue, unless a later message about the same object was queued since (superseded: left as it is; for message_id, 409). A message still too large fails again when its turn comes. Audited (federation.retry).",
+			h:           s.retryPeer},
 		{Method: "POST", Path: "/api/v1/federation/peers/{id}/verify", Summary: "Check, against the peer's last audit checkpoint held here, that it has not rewritten what it logged of the messages exchanged with this process (administrators)",
 			Body: "FederationVerifyInput", Resp: "FederationVerification", Params: []param{{"id", "path", "The peer's id: a node's bureau code, or hub."}},
 			Description: "Asks the peer for its audit entries about the exchange with their inclusion proofs in the held checkpoint's tree, and for its checkpoint now with the proof that it extends the held one; checks every proof, and that each message sent (and answered) or received before the checkpoint was made is logged there with the outcome recorded here. ok is false and problems name each discrepancy when the peer's log was rewritten, truncated or forked.",
@@ -171,6 +175,30 @@ func (s *Server) revokePeer(w http.ResponseWriter, r *http.Request, v core.Viewe
 	return nil
 }
 
+type federationRetryInput struct {
+	MessageID string `json:"message_id"`
+}
+
+func (s *Server) retryPeer(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	var in federationRetryInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.federationOn()
+	if err != nil {
+		return err
+	}
+	out, err := f.Retry(r.Context(), v, strings.TrimSpace(r.PathValue("id")), in.MessageID)
+	if err != nil {
+		return err
+	}
+	if s.Events != nil {
+		s.Events.Notify() // wakes the federation loop: the messages go now
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "count": len(out)})
+	return nil
+}
+
 type federationVerifyInput struct {
 	// SkewSeconds allows for the two clocks: messages exchanged less than
 	// this before the peer made its checkpoint need not be in it.
@@ -210,7 +238,7 @@ var (
 	fedPending     = prometheus.NewDesc("manara_federation_peer_pending_messages", "Messages queued for the peer and not yet delivered.", []string{"peer"}, nil)
 	fedLag         = prometheus.NewDesc("manara_federation_peer_lag_seconds", "Age of the oldest message queued for the peer (0 when none waits).", []string{"peer"}, nil)
 	fedRefused     = prometheus.NewDesc("manara_federation_peer_refused_messages", "Messages refused, by the peer or by us, in either direction.", []string{"peer"}, nil)
-	fedFailed      = prometheus.NewDesc("manara_federation_peer_failed_messages", "Messages to the peer given up on: it refused them as envelopes (unreadable, too large), so they are no longer sent.", []string{"peer"}, nil)
+	fedFailed      = prometheus.NewDesc("manara_federation_peer_failed_messages", "Messages to the peer given up on: larger than one envelope may be, so they are never sent (their place is handed over).", []string{"peer"}, nil)
 	fedActive      = prometheus.NewDesc("manara_federation_peer_active", "1 while the peer's key is trusted, 0 once revoked.", []string{"peer"}, nil)
 )
 

@@ -17,7 +17,7 @@ func federationSchemas() obj {
 		"bureau": str(""), "public_key": str("ed25519:base64"), "url": str(""), "state": enum([]string{core.PeerActive, core.PeerRevoked}),
 		"offers_screening": boolean, "enrolled_at": dateTime, "last_contact": dateTime, "recv_seq": integer, "revoked_at": dateTime,
 		"revoked_keys": list(str("ed25519:base64 of a key revoked: never taken back at enrolment")), "version": integer}}
-	peerState := obj{"allOf": []any{peer, obj{"type": "object", "properties": obj{"pending": integer, "oldest_pending_since": dateTime, "refused": integer, "failed": integer,
+	peerState := obj{"allOf": []any{peer, obj{"type": "object", "properties": obj{"pending": integer, "oldest_pending_since": dateTime, "refused": integer, "failed": integer, "last_error": str("why the oldest message waiting was not delivered yet"),
 		"last_seq": integer, "lag_seconds": obj{"type": "number"}, "recent_refusals": list(refusal)}}}}
 	return obj{
 		"FederationTokenInput": object([]string{"bureau"}, obj{"bureau": str("the member country whose node will enrol"),
@@ -50,6 +50,10 @@ func federationSchemas() obj {
 		"FederationVerification": obj{"type": "object", "properties": obj{"peer": str(""), "ok": boolean, "problems": list(str("a discrepancy: an entry not in the checkpoint, a message missing or with another outcome, a log truncated, rewritten or forked")),
 			"checkpoint": obj{"type": "object", "description": "the peer's checkpoint held here (the signed note, its size and root)"}, "current_size": integer,
 			"entries_proven": integer, "sent_checked": integer, "received_checked": integer}},
+		"FederationRetryInput": obj{"type": "object", "properties": obj{"message_id": str("only this failed message (default: every failed message to the peer)")}},
+		"FederationRetryAnswer": obj{"type": "object", "properties": obj{"count": integer, "items": list(obj{"type": "object", "properties": obj{
+			"message_id": str(""), "seq": integer, "type": str(""), "outcome": enum([]string{federation.RetryQueued, federation.RetryRequeued, federation.RetrySuperseded}),
+			"new_message_id": str("the message sealed anew (requeued)"), "new_seq": integer, "reason": str("why it was superseded")}})}},
 		"FederationRevokeInput": object([]string{"reason"}, obj{"reason": str("why the key is no longer trusted (at most 500 bytes)")}),
 	}
 }
