@@ -1,6 +1,9 @@
 package core
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Report statuses, as the reporter sees them through follow-up.
 const (
@@ -146,6 +149,11 @@ type Campaign struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 	// Escalations lists what was created from the campaign.
 	Escalations []Escalation `json:"escalations,omitempty"`
+	// EscalatedBefore are the indicator keys (type:value) that escalations
+	// of the campaigns this one was split off had shared, kept so that
+	// escalating it does not share them a second time (its own
+	// escalations say what it shared itself). A merge carries them over.
+	EscalatedBefore []string `json:"escalated_before,omitempty"`
 }
 
 // Escalation records one escalation of a campaign.
@@ -155,7 +163,16 @@ type Escalation struct {
 	Countries []string  `json:"countries"`
 	Records   []string  `json:"records"`
 	Purple    string    `json:"purple_notice,omitempty"`
-	Silver    string    `json:"silver_notice,omitempty"`
+	// Silver are the Silver Notice requests drafted for the accounts and
+	// wallets among Indicators, in their order, at most a notice's list
+	// of assets each. An escalation stored before there could be several
+	// kept one, as silver_notice: it is read into Silver.
+	Silver []string `json:"silver_notices,omitempty"`
+	// Failed are the notice requests the notices service refused as
+	// invalid: drafting them again cannot succeed, so they are not left
+	// pending (which would stop every later escalation on them) but kept
+	// here, with why.
+	Failed []FailedNotice `json:"failed_notices,omitempty"`
 	// Indicators are the keys (type:value) the escalation made Records
 	// of, so that a later escalation shares only what is new. Escalations
 	// stored before they were kept have none: their records tell.
@@ -170,6 +187,46 @@ type Escalation struct {
 	// is drafting the Pending notice requests: another leaves them to it,
 	// so that two at once do not draft them twice.
 	Drafting *DraftClaim `json:"drafting,omitempty"`
+}
+
+// UnmarshalJSON reads an escalation, also one stored with a single
+// silver_notice.
+func (e *Escalation) UnmarshalJSON(b []byte) error {
+	type plain Escalation
+	var x struct {
+		plain
+		Legacy string `json:"silver_notice"`
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*e = Escalation(x.plain)
+	if x.Legacy != "" && len(e.Silver) == 0 {
+		e.Silver = []string{x.Legacy}
+	}
+	return nil
+}
+
+// FailedNotice is a notice request an escalation meant to draft and the
+// notices service refused as invalid. Part and Parts say which of the
+// escalation's Silver Notice requests it was, when its accounts and
+// wallets needed several.
+type FailedNotice struct {
+	Type   string        `json:"type"`
+	Part   int           `json:"part,omitempty"`
+	Parts  int           `json:"parts,omitempty"`
+	At     time.Time     `json:"at"`
+	Reason string        `json:"reason"`
+	Fields []FailedField `json:"fields,omitempty"`
+}
+
+// FailedField is a FieldError as a FailedNotice keeps it: with its code
+// and parameters, so that a page says it in the reader's language.
+type FailedField struct {
+	Field  string   `json:"field"`
+	Reason string   `json:"reason"`
+	Code   string   `json:"code,omitempty"`
+	Params []string `json:"params,omitempty"`
 }
 
 // DraftClaim is an escalation call's hold on an escalation's pending

@@ -46,6 +46,11 @@ const (
 	purposeSentence    = "sentence"
 )
 
+// MaxListEntries is how many entries a list of a notice's data takes
+// (assets, identifiers, documents…): a caller with more spreads them over
+// several notices.
+const MaxListEntries = maxItems
+
 // Asset types of a Silver Notice.
 var AssetTypes = []string{"property", "vehicle", "account", "business", "cash", "crypto", "vessel"}
 

@@ -144,8 +144,8 @@ func TestEscalateAgainSharesOnlyNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(first.Records) != 2 || first.Already != 0 || first.Purple == nil || first.Silver == nil {
-				t.Fatalf("first escalation: %d records, %d already, purple %v, silver %v", len(first.Records), first.Already, first.Purple != nil, first.Silver != nil)
+			if len(first.Records) != 2 || first.Already != 0 || first.Purple == nil || len(first.Silver) != 1 {
+				t.Fatalf("first escalation: %d records, %d already, purple %v, %d silver", len(first.Records), first.Already, first.Purple != nil, len(first.Silver))
 			}
 
 			_, err = s.Escalate(ctx, officer, id, EscalateInput{Countries: []string{"ES"}})
@@ -162,14 +162,14 @@ func TestEscalateAgainSharesOnlyNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(again.Records) != 1 || again.Already != 2 || again.Purple != nil || again.PurpleBefore != first.Purple.Notice.ID || again.Silver == nil {
-				t.Fatalf("second escalation: %d records, %d already, purple %v, before %q (want %q), silver %v",
-					len(again.Records), again.Already, again.Purple != nil, again.PurpleBefore, first.Purple.Notice.ID, again.Silver != nil)
+			if len(again.Records) != 1 || again.Already != 2 || again.Purple != nil || again.PurpleBefore != first.Purple.Notice.ID || len(again.Silver) != 1 {
+				t.Fatalf("second escalation: %d records, %d already, purple %v, before %q (want %q), %d silver",
+					len(again.Records), again.Already, again.Purple != nil, again.PurpleBefore, first.Purple.Notice.ID, len(again.Silver))
 			}
 			if !strings.Contains(string(again.Records[0].Data), iban) || again.Records[0].Releasability.Countries[0] != "ES" {
 				t.Errorf("the new record: %s released to %v", again.Records[0].Data, again.Records[0].Releasability.Countries)
 			}
-			if silver := string(again.Silver.Record.Data); !strings.Contains(silver, iban) || strings.Contains(silver, strings.ToLower(wallet)) || strings.Contains(silver, wallet) {
+			if silver := string(again.Silver[0].Record.Data); !strings.Contains(silver, iban) || strings.Contains(silver, strings.ToLower(wallet)) || strings.Contains(silver, wallet) {
 				t.Errorf("the second Silver Notice request holds other than the new account: %s", silver)
 			}
 			got := cyberRecords(t, s)
@@ -185,7 +185,7 @@ func TestEscalateAgainSharesOnlyNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(cv.Escalations) != 2 || len(cv.Escalations[1].Records) != 1 || len(cv.Escalations[1].Indicators) != 1 || cv.Escalations[1].Silver != again.Silver.Notice.ID || cv.Escalations[0].Purple != first.Purple.Notice.ID {
+			if len(cv.Escalations) != 2 || len(cv.Escalations[1].Records) != 1 || len(cv.Escalations[1].Indicators) != 1 || !slices.Equal(cv.Escalations[1].Silver, []string{again.Silver[0].Notice.ID}) || cv.Escalations[0].Purple != first.Purple.Notice.ID {
 				t.Errorf("the campaign's escalations: %+v", cv.Escalations)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -38,7 +39,12 @@ type Escalation struct {
 	Records []*core.Record `json:"records"`
 	Already int            `json:"already_escalated"`
 	Purple  *notices.View  `json:"purple_notice,omitempty"`
-	Silver  *notices.View  `json:"silver_notice,omitempty"`
+	// Silver are the Silver Notice requests drafted: one for each
+	// notices.MaxListEntries accounts and wallets.
+	Silver []*notices.View `json:"silver_notices,omitempty"`
+	// Failed are the notice requests the notices service refused as
+	// invalid: kept on the escalation with why, not left pending.
+	Failed []core.FailedNotice `json:"failed_notices,omitempty"`
 	// PurpleBefore is the Purple Notice request an earlier escalation
 	// made, when this one made none for that reason.
 	PurpleBefore string `json:"purple_notice_before,omitempty"`
@@ -52,11 +58,12 @@ type Escalation struct {
 // Completion is an earlier escalation, named by its time, author and
 // records, with the notice requests drafted for it later.
 type Completion struct {
-	At      time.Time     `json:"at"`
-	By      string        `json:"by"`
-	Records []string      `json:"records"`
-	Purple  *notices.View `json:"purple_notice,omitempty"`
-	Silver  *notices.View `json:"silver_notice,omitempty"`
+	At      time.Time           `json:"at"`
+	By      string              `json:"by"`
+	Records []string            `json:"records"`
+	Purple  *notices.View       `json:"purple_notice,omitempty"`
+	Silver  []*notices.View     `json:"silver_notices,omitempty"`
+	Failed  []core.FailedNotice `json:"failed_notices,omitempty"`
 }
 
 // draftLease is how long an escalation call holds an escalation's pending
@@ -70,8 +77,8 @@ var errNothingNew = errors.New("nothing new to share")
 
 // Escalate creates, from a campaign, cyber-indicator records released only
 // to the chosen countries, a Purple Notice request (the modus operandi)
-// and a Silver Notice request (the accounts and wallets as assets), as
-// drafts of the bureau.
+// and Silver Notice requests (the accounts and wallets as assets, as many
+// requests as a notice's list of assets needs), as drafts of the bureau.
 //
 // A campaign escalated again shares only the indicators no escalation of
 // it shared before (the records of those stand: to share them with more
@@ -90,7 +97,10 @@ var errNothingNew = errors.New("nothing new to share")
 // earlier escalations left pending (from their indicators, for their
 // countries), and succeeds for that even when nothing is new. A call holds
 // the escalations it drafts for (Drafting, taken with the campaign's row
-// locked) so that two calls at once draft each request once.
+// locked) so that two calls at once draft each request once. A notice
+// request the notices service refuses as invalid would be refused again:
+// it is kept on the escalation as failed, with why, and audited, instead
+// of pending, so that it stops neither this call nor later ones.
 func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in EscalateInput) (*Escalation, error) {
 	const action = "campaign.escalate"
 	if !access.CanEscalateReports(v, s.Bureau) {
@@ -138,6 +148,9 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		}
 		shared, err := escalatedKeys(tx, c)
 		if err != nil {
+			return nil, err
+		}
+		if err := sharedElsewhere(tx, c, cv.Indicators, shared); err != nil {
 			return nil, err
 		}
 		var inputs []records.Input
@@ -206,15 +219,22 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		if err != nil {
 			return nil, err
 		}
-		out.Purple, out.Silver = done.Purple, done.Silver
+		out.Purple, out.Silver, out.Failed = done.Purple, done.Silver, done.Failed
 	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
 		data := map[string]any{"campaign": cv.ID, "countries": countries, "records": append([]string{}, esc.Records...), "already_escalated": out.Already,
-			"purple_notice": noticeID(out.Purple), "silver_notice": noticeID(out.Silver)}
+			"purple_notice": noticeID(out.Purple), "silver_notices": viewIDs(out.Silver)}
+		if len(out.Failed) > 0 {
+			data["failed_notices"] = out.Failed
+		}
 		if len(out.Completed) > 0 {
 			var done []map[string]any
 			for _, d := range out.Completed {
-				done = append(done, map[string]any{"at": d.At, "records": d.Records, "purple_notice": noticeID(d.Purple), "silver_notice": noticeID(d.Silver)})
+				dd := map[string]any{"at": d.At, "records": d.Records, "purple_notice": noticeID(d.Purple), "silver_notices": viewIDs(d.Silver)}
+				if len(d.Failed) > 0 {
+					dd["failed_notices"] = d.Failed
+				}
+				done = append(done, dd)
 			}
 			data["completed"] = done
 		}
@@ -223,9 +243,9 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		}
 		subjects := append([]string{cv.ID}, esc.Records...)
 		for _, d := range out.Completed {
-			subjects = append(subjects, noticeID(d.Purple), noticeID(d.Silver))
+			subjects = append(append(subjects, noticeID(d.Purple)), viewIDs(d.Silver)...)
 		}
-		subjects = append(subjects, noticeID(out.Purple), noticeID(out.Silver))
+		subjects = append(append(subjects, noticeID(out.Purple)), viewIDs(out.Silver)...)
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, slices.DeleteFunc(subjects, func(s string) bool { return s == "" })...))
 	})
 	if err != nil {
@@ -240,6 +260,15 @@ func noticeID(nv *notices.View) string {
 		return ""
 	}
 	return nv.Notice.ID
+}
+
+// viewIDs are the ids of nvs, never nil (an event says "none" as []).
+func viewIDs(nvs []*notices.View) []string {
+	out := make([]string, len(nvs))
+	for i, nv := range nvs {
+		out[i] = nv.Notice.ID
+	}
+	return out
 }
 
 // completePending drafts the notice requests earlier escalations of the
@@ -289,9 +318,12 @@ func (s *Service) completePending(ctx context.Context, v core.Viewer, id string)
 
 // draftPending drafts e's pending notice requests, which token holds, and
 // names each on e as it is drafted. The Purple Notice request is made from
-// the campaign as it is now, the Silver one from e's indicators; both are
-// released to e's countries. On a failure every hold of token is let go,
-// so that the next call drafts what is left at once.
+// the campaign as it is now, the Silver ones from e's indicators (a part of
+// at most notices.MaxListEntries accounts and wallets each, going on from
+// the parts e has); all are released to e's countries. A request the
+// notices service refuses as invalid is kept on e as failed and the rest
+// go on. On another failure every hold of token is let go, so that the
+// next call drafts what is left at once.
 func (s *Service) draftPending(ctx context.Context, v core.Viewer, id string, cv *CampaignView, e core.Escalation, token string) (Completion, error) {
 	done := Completion{At: e.At, By: e.By, Records: e.Records}
 	label := cv.Name
@@ -299,65 +331,178 @@ func (s *Service) draftPending(ctx context.Context, v core.Viewer, id string, cv
 		label = "campaign " + cv.ID
 	}
 	rel := &core.Releasability{Mode: core.ReleaseOnly, Countries: e.Countries}
+	assets := slices.Collect(slices.Chunk(assetsOf(e.Indicators, label), notices.MaxListEntries))
 	for i, typ := range e.Pending {
-		in := notices.Input{Type: typ, Releasability: rel}
-		switch typ {
-		case notices.TypePurple:
-			in.Data, _ = json.Marshal(map[string]any{"modus_operandi": modusOperandi(cv), "offence": "cybercrime: " + topCategory(cv),
-				"summary": clip(fmt.Sprintf("%s: %d citizen reports, %s lost, %s to %s", label, cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
-				"devices": deviceList(cv)})
-		case notices.TypeSilver:
-			in.Data, _ = json.Marshal(map[string]any{"assets": assetsOf(e.Indicators, label), "summary": clip("accounts and wallets reported by victims of "+label, 500)})
+		parts, from := 1, 0
+		if typ == notices.TypeSilver {
+			parts, from = len(assets), silverDone(&e)
 		}
-		var nv *notices.View
-		var err error
-		if s.noticeHook != nil {
-			err = s.noticeHook(typ)
-		}
-		if err == nil {
-			// The request is named on the escalation in the transaction
-			// that creates it: no draft is ever left unnamed.
-			nv, err = s.Notices.CreateWith(ctx, v, in, func(tx core.Tx, n *core.Notice) error {
-				return s.drafted(tx, id, e.Records[0], typ, n.ID)
-			})
-		}
-		if err != nil {
-			s.letGo(ctx, id, token)
-			return done, fmt.Errorf("%w (the escalation's %d indicator records were created: %s; its notice requests not drafted (%s) are pending on the campaign: escalate the campaign again to draft them)",
-				err, len(e.Records), strings.Join(e.Records, ", "), strings.Join(e.Pending[i:], ", "))
-		}
-		if typ == notices.TypePurple {
-			done.Purple = nv
-		} else {
-			done.Silver = nv
+		for p := from; p < parts; p++ {
+			in := notices.Input{Type: typ, Releasability: rel}
+			switch typ {
+			case notices.TypePurple:
+				in.Data, _ = json.Marshal(map[string]any{"modus_operandi": modusOperandi(cv), "offence": "cybercrime: " + topCategory(cv),
+					"summary": clip(fmt.Sprintf("%s: %d citizen reports, %s lost, %s to %s", label, cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 500),
+					"devices": deviceList(cv)})
+			case notices.TypeSilver:
+				summary := clip("accounts and wallets reported by victims of "+label, 500)
+				if parts > 1 {
+					// The part is said even when the label fills the summary.
+					summary = clip(summary, 470) + fmt.Sprintf(" (part %d of %d)", p+1, parts)
+				}
+				in.Data, _ = json.Marshal(map[string]any{"assets": assets[p], "summary": summary})
+			}
+			var nv *notices.View
+			var err error
+			if s.noticeHook != nil {
+				err = s.noticeHook(typ)
+			}
+			if err == nil {
+				// The request is named on the escalation in the transaction
+				// that creates it: no draft is ever left unnamed.
+				nv, err = s.Notices.CreateWith(ctx, v, in, func(tx core.Tx, n *core.Notice) error {
+					return s.drafted(tx, id, e.Records[0], typ, p, parts, n.ID)
+				})
+			}
+			if core.ErrorCode(err) == core.EINVALID {
+				var f core.FailedNotice
+				if f, err = s.refused(ctx, v, id, e.Records[0], typ, p, parts, err); err == nil {
+					done.Failed = append(done.Failed, f)
+					continue
+				}
+			}
+			if err != nil {
+				s.letGo(ctx, id, token)
+				return done, fmt.Errorf("%w (the escalation's %d indicator records were created: %s; its notice requests not drafted (%s) are pending on the campaign: escalate the campaign again to draft them)",
+					err, len(e.Records), idsText(e.Records), pendingText(e.Pending[i:], parts-p, len(assets)))
+			}
+			if typ == notices.TypePurple {
+				done.Purple = nv
+			} else {
+				done.Silver = append(done.Silver, nv)
+			}
 		}
 	}
 	return done, nil
 }
 
-// drafted names notice request nid of type typ on the escalation whose
-// first record is first, and clears it from its pending ones, in the
-// transaction creating the request.
-func (s *Service) drafted(tx core.Tx, id, first, typ, nid string) error {
+// idsText names records in an error by their first few ids: an
+// escalation may have made hundreds, which the campaign lists.
+func idsText(ids []string) string {
+	const shown = 3
+	if len(ids) <= shown {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (listed on the campaign)", strings.Join(ids[:shown], ", "), len(ids)-shown)
+}
+
+// pendingText says which notice requests are left: pending, of which the
+// first has left parts to go, and a Silver one silverParts in all.
+func pendingText(pending []string, left, silverParts int) string {
+	out := make([]string, len(pending))
+	for i, typ := range pending {
+		out[i] = typ
+		if typ != notices.TypeSilver || silverParts <= 1 {
+			continue
+		}
+		if i > 0 {
+			left = silverParts
+		}
+		out[i] = fmt.Sprintf("silver: %d of its %d requests", left, silverParts)
+	}
+	return strings.Join(out, ", ")
+}
+
+// silverDone counts the parts of e's Silver Notice requests dealt with:
+// drafted or refused.
+func silverDone(e *core.Escalation) int {
+	n := len(e.Silver)
+	for _, f := range e.Failed {
+		if f.Type == notices.TypeSilver {
+			n++
+		}
+	}
+	return n
+}
+
+// nextPart checks that part of e's notice request typ is still the one to
+// deal with: only after a call's hold lapsed could another have dealt
+// with it, and that call's draft or refusal is then not kept.
+func nextPart(e *core.Escalation, typ string, part int) error {
+	if !slices.Contains(e.Pending, typ) || typ == notices.TypeSilver && silverDone(e) != part {
+		return core.Errorf(core.ECONFLICT, "the escalation's %s Notice request was drafted by another call while this one took longer than %v", typ, draftLease)
+	}
+	return nil
+}
+
+// settle clears typ from e's pending notice requests once all its parts
+// (of parts) are dealt with.
+func settle(e *core.Escalation, typ string, parts int) {
+	if typ == notices.TypeSilver && silverDone(e) < parts {
+		return
+	}
+	e.Pending = slices.DeleteFunc(slices.Clone(e.Pending), func(p string) bool { return p == typ })
+	if len(e.Pending) == 0 {
+		e.Pending, e.Drafting = nil, nil
+	}
+}
+
+// drafted names notice request nid, part part of parts of type typ, on the
+// escalation whose first record is first, and clears it from its pending
+// ones, in the transaction creating the request.
+func (s *Service) drafted(tx core.Tx, id, first, typ string, part, parts int, nid string) error {
 	c, e, err := escalationOf(tx, id, first)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(e.Pending, typ) {
-		// Only after this call's hold lapsed could another draft it; this
-		// one's draft is then not made.
-		return core.Errorf(core.ECONFLICT, "the escalation's %s Notice request was drafted by another call while this one took longer than %v", typ, draftLease)
+	if err := nextPart(e, typ, part); err != nil {
+		return err
 	}
-	e.Pending = slices.DeleteFunc(slices.Clone(e.Pending), func(p string) bool { return p == typ })
 	if typ == notices.TypePurple {
 		e.Purple = nid
 	} else {
-		e.Silver = nid
+		e.Silver = append(e.Silver, nid)
 	}
-	if len(e.Pending) == 0 {
-		e.Pending, e.Drafting = nil, nil
-	}
+	settle(e, typ, parts)
 	return writeCampaign(tx, c, s.now(), false)
+}
+
+// refused keeps notice request typ (part part of parts), which the
+// notices service refused with cause, on the escalation whose first record
+// is first as failed, clears it from its pending ones and audits it.
+func (s *Service) refused(ctx context.Context, v core.Viewer, id, first, typ string, part, parts int, cause error) (core.FailedNotice, error) {
+	f := core.FailedNotice{Type: typ, At: s.now(), Reason: clip(cause.Error(), 500)}
+	what := typ + " notice request"
+	if typ == notices.TypeSilver && parts > 1 {
+		f.Part, f.Parts = part+1, parts
+		what = fmt.Sprintf("silver notice request %d of %d", part+1, parts)
+	}
+	var ce *core.Error
+	if errors.As(cause, &ce) {
+		f.Reason = clip(ce.Message, 500)
+		// A few say why; the rest would only repeat it.
+		for _, fe := range ce.Fields[:min(len(ce.Fields), 5)] {
+			f.Fields = append(f.Fields, core.FailedField{Field: clip(fe.Field, 100), Reason: clip(fe.Reason, 500), Code: fe.Code, Params: fe.Params})
+		}
+	}
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		c, e, err := escalationOf(tx, id, first)
+		if err != nil {
+			return err
+		}
+		if err := nextPart(e, typ, part); err != nil {
+			return err
+		}
+		e.Failed = append(e.Failed, f)
+		settle(e, typ, parts)
+		if err := writeCampaign(tx, c, f.At, false); err != nil {
+			return err
+		}
+		a := audit.Entry(v, "campaign.escalate.notice_refused", audit.Invalid, c.ID)
+		a.Query = clip(what+" refused, not drafted: "+f.Reason, 200)
+		return audit.Append(tx, a)
+	})
+	return f, err
 }
 
 // letGo ends the holds of token on the campaign's escalations. It runs
@@ -421,10 +566,13 @@ func assetsOf(keys []string, label string) []map[string]any {
 }
 
 // escalatedKeys are the indicator keys (type:value) earlier escalations of
-// c shared. An escalation stored before they were kept is read from its
+// c, or of a campaign c was split off, shared. An escalation stored before they were kept is read from its
 // records, which say the type and value they were made from.
 func escalatedKeys(tx core.Tx, c *core.Campaign) (map[string]bool, error) {
 	out := map[string]bool{}
+	for _, k := range c.EscalatedBefore {
+		out[k] = true
+	}
 	for _, e := range c.Escalations {
 		if e.Indicators != nil {
 			for _, k := range e.Indicators {
@@ -446,6 +594,49 @@ func escalatedKeys(tx core.Tx, c *core.Campaign) (map[string]bool, error) {
 		}
 	}
 	return out, nil
+}
+
+// sharedElsewhere adds to shared the values of inds that escalations of
+// another campaign carrying them shared. Only a split leaves one linking
+// value in two campaigns: when the campaign split off was escalated
+// first, or the other after the split, EscalatedBefore cannot tell, and
+// the bureau shares a value once. The others are read, not locked (an
+// escalation of one of them at this very moment may still share a value
+// twice), so that two escalations never wait on each other's rows.
+func sharedElsewhere(tx core.Tx, c *core.Campaign, inds []IndicatorView, shared map[string]bool) error {
+	carried := map[string][]string{} // another campaign: the values it carries
+	for _, ind := range inds {
+		if ind.State != core.IndicatorLinking || !Screenable(ind.Type) || shared[ind.Key] || ind.Total <= ind.Reports {
+			continue
+		}
+		ids, err := tx.PostingCampaigns(c.Bureau, ind.Key)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if id != c.ID {
+				carried[id] = append(carried[id], ind.Key)
+			}
+		}
+	}
+	for ids := range slices.Chunk(slices.Sorted(maps.Keys(carried)), maxCampaignIDs) {
+		cs, err := tx.ListCampaigns(core.CampaignFilter{Bureau: c.Bureau, IDs: ids, Limit: len(ids)})
+		if err != nil {
+			return err
+		}
+		for _, o := range cs {
+			keys, err := escalatedKeys(tx, o)
+			if err != nil {
+				return err
+			}
+			for _, k := range carried[o.ID] {
+				if keys[k] {
+					shared[k] = true
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func asset(kind, typ, value, label string) map[string]any {

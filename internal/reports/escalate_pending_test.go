@@ -96,17 +96,17 @@ func TestEscalateRetryDraftsMissingNotices(t *testing.T) {
 				if err != nil {
 					t.Fatalf("the retry: %v", err)
 				}
-				if len(out.Records) != 0 || out.Already != 2 || len(out.Completed) != 1 || out.Purple != nil || out.Silver != nil {
+				if len(out.Records) != 0 || out.Already != 2 || len(out.Completed) != 1 || out.Purple != nil || len(out.Silver) != 0 {
 					t.Fatalf("the retry: %d records, %d already, %d completed", len(out.Records), out.Already, len(out.Completed))
 				}
 				done := out.Completed[0]
-				if !done.At.Equal(first.At) || !slices.Equal(done.Records, first.Records) || done.Silver == nil || (failing == notices.TypePurple) != (done.Purple != nil) {
+				if !done.At.Equal(first.At) || !slices.Equal(done.Records, first.Records) || len(done.Silver) != 1 || (failing == notices.TypePurple) != (done.Purple != nil) {
 					t.Fatalf("the completed escalation: %+v, want the first (%v), with the missing requests", done, first.At)
 				}
-				if d := string(done.Silver.Record.Data); !strings.Contains(d, "0x52908400098527886e0f7030069857d2e4169ee7") || strings.Contains(d, "212612345011") {
+				if d := string(done.Silver[0].Record.Data); !strings.Contains(d, "0x52908400098527886e0f7030069857d2e4169ee7") || strings.Contains(d, "212612345011") {
 					t.Errorf("the Silver Notice request drafted later holds: %s", d)
 				}
-				if rel := done.Silver.Record.Releasability; !slices.Equal(rel.Countries, []string{"FR"}) {
+				if rel := done.Silver[0].Record.Releasability; !slices.Equal(rel.Countries, []string{"FR"}) {
 					t.Errorf("the Silver Notice request drafted later is released to %v, want the escalation's FR", rel.Countries)
 				}
 				purples, silvers := noticeIDs(t, s, notices.TypePurple), noticeIDs(t, s, notices.TypeSilver)
@@ -118,10 +118,10 @@ func TestEscalateRetryDraftsMissingNotices(t *testing.T) {
 					t.Fatal(err)
 				}
 				e := cv.Escalations
-				if len(e) != 1 || e[0].Purple != purples[0] || e[0].Silver != silvers[0] || len(e[0].Pending) != 0 || e[0].Drafting != nil {
+				if len(e) != 1 || e[0].Purple != purples[0] || !slices.Equal(e[0].Silver, silvers) || len(e[0].Pending) != 0 || e[0].Drafting != nil {
 					t.Fatalf("the escalation after the retry: %+v, want purple %s, silver %s, nothing pending", e, purples[0], silvers[0])
 				}
-				if done.Purple != nil && done.Purple.Notice.ID != purples[0] || done.Silver.Notice.ID != silvers[0] {
+				if done.Purple != nil && done.Purple.Notice.ID != purples[0] || done.Silver[0].Notice.ID != silvers[0] {
 					t.Errorf("the answer names other requests than the stored ones")
 				}
 
@@ -190,7 +190,7 @@ func TestEscalateRetriesAtOnceDraftOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if e := cv.Escalations; len(e) != 1 || e[0].Purple != purples[0] || e[0].Silver != silvers[0] || len(e[0].Pending) != 0 {
+			if e := cv.Escalations; len(e) != 1 || e[0].Purple != purples[0] || !slices.Equal(e[0].Silver, silvers) || len(e[0].Pending) != 0 {
 				t.Errorf("the escalation: %+v", e)
 			}
 		})
@@ -233,10 +233,10 @@ func TestEscalateTakesLapsedDraftClaim(t *testing.T) {
 			}
 			claim(time.Now().Add(-time.Second))
 			out, err := s.Escalate(ctx, officer, id, EscalateInput{Countries: []string{"FR"}})
-			if err != nil || len(out.Completed) != 1 || out.Completed[0].Silver == nil {
+			if err != nil || len(out.Completed) != 1 || len(out.Completed[0].Silver) != 1 {
 				t.Fatalf("the retry past the claim: %v", err)
 			}
-			if got := noticeIDs(t, s, notices.TypeSilver); len(got) != 1 || got[0] != out.Completed[0].Silver.Notice.ID {
+			if got := noticeIDs(t, s, notices.TypeSilver); len(got) != 1 || got[0] != out.Completed[0].Silver[0].Notice.ID {
 				t.Errorf("silver requests: %v", got)
 			}
 		})

@@ -607,6 +607,11 @@ func mergeInto(tx core.Tx, target, o *core.Campaign, now time.Time) error {
 		target.Name = o.Name
 	}
 	target.Escalations = append(target.Escalations, o.Escalations...)
+	for _, k := range o.EscalatedBefore {
+		if !slices.Contains(target.EscalatedBefore, k) {
+			target.EscalatedBefore = append(target.EscalatedBefore, k)
+		}
+	}
 	o.MergedInto, o.Reports, o.Losses, o.LossTotals = target.ID, 0, 0, []core.Money{}
 	return writeCampaign(tx, o, now, false)
 }

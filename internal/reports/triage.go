@@ -510,6 +510,14 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 			return core.Invalid(core.FieldError{Field: "reports", Reason: "would move every report: leave at least one in the campaign"})
 		}
 		n := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: c.Bureau, Name: name, UpdatedAt: now, LossTotals: []core.Money{}}
+		// The escalations stay with c; what they shared goes with n too,
+		// so that escalating n does not share it again. All of it: a value
+		// the moved reports lack now may join n later.
+		shared, err := escalatedKeys(tx, c)
+		if err != nil {
+			return err
+		}
+		n.EscalatedBefore = slices.Sorted(maps.Keys(shared))
 		if err := tx.InsertCampaign(n); err != nil {
 			return err
 		}

@@ -55,12 +55,12 @@ func TestEscalateCompletesPendingThroughAPI(t *testing.T) {
 			New       int `json:"new"`
 			Completed []struct {
 				Records []string
-				Purple  *struct{ ID string } `json:"purple_notice"`
-				Silver  *struct{ ID string } `json:"silver_notice"`
+				Purple  *struct{ ID string }  `json:"purple_notice"`
+				Silver  []struct{ ID string } `json:"silver_notices"`
 			}
 		}
 		r.decode(t, &out)
-		if r.Status != 201 || out.New != 0 || len(out.Completed) != 1 || out.Completed[0].Purple == nil || out.Completed[0].Silver != nil ||
+		if r.Status != 201 || out.New != 0 || len(out.Completed) != 1 || out.Completed[0].Purple == nil || out.Completed[0].Silver == nil || len(out.Completed[0].Silver) != 0 ||
 			!slices.Equal(out.Completed[0].Records, cv.Escalations[0].Records) {
 			t.Fatalf("escalating again: %s", r)
 		}

@@ -322,24 +322,34 @@ func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core
 	if out.Purple != nil {
 		res["purple_notice"] = noticeOf(v, out.Purple)
 	}
-	if out.Silver != nil {
-		res["silver_notice"] = noticeOf(v, out.Silver)
-	}
+	res["silver_notices"], res["failed_notices"] = noticesOf(v, out.Silver), failedOf(out.Failed)
 	if len(out.Completed) > 0 {
 		done := make([]map[string]any, len(out.Completed))
 		for i, d := range out.Completed {
-			done[i] = map[string]any{"at": d.At, "by": d.By, "records": d.Records}
+			done[i] = map[string]any{"at": d.At, "by": d.By, "records": d.Records, "silver_notices": noticesOf(v, d.Silver), "failed_notices": failedOf(d.Failed)}
 			if d.Purple != nil {
 				done[i]["purple_notice"] = noticeOf(v, d.Purple)
-			}
-			if d.Silver != nil {
-				done[i]["silver_notice"] = noticeOf(v, d.Silver)
 			}
 		}
 		res["completed"] = done
 	}
 	writeJSON(w, http.StatusCreated, res)
 	return nil
+}
+
+func noticesOf(v core.Viewer, nvs []*notices.View) []noticeOut {
+	out := make([]noticeOut, len(nvs))
+	for i, nv := range nvs {
+		out[i] = noticeOf(v, nv)
+	}
+	return out
+}
+
+func failedOf(fs []core.FailedNotice) []core.FailedNotice {
+	if fs == nil {
+		return []core.FailedNotice{}
+	}
+	return fs
 }
 
 func (s *Server) importIndicators(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -430,12 +440,18 @@ func reportSchemas() obj {
 	loss := object(nil, obj{"amount": num, "currency": str("ISO 4217"), "method": enum(reports.PaymentMethods), "date": str(""), "iban": str(""), "wallet": str(""), "tx_hash": str("")})
 	suspect := object(nil, obj{"names": strs, "phones": strs, "emails": strs, "websites": strs, "handles": strs, "accounts": list(str("IBAN")), "wallets": strs})
 	step := obj{"type": "object", "properties": obj{"at": dateTime, "status": enum(core.ReportStatuses), "by": str("")}}
+	failedNotice := obj{"type": "object", "description": "a notice request the notices service refused as invalid: drafting it again could not succeed, so it is not pending and stops no later escalation; draft one by hand from the escalation's records if it is wanted",
+		"properties": obj{"type": enum([]string{notices.TypePurple, notices.TypeSilver}), "part": obj{"type": "integer", "description": "which of the escalation's Silver Notice requests, when it needed several"}, "parts": integer,
+			"at": dateTime, "reason": str("the notices service's answer"), "fields": list(obj{"type": "object", "properties": obj{"field": str(""), "reason": str(""), "code": str(""), "params": strs}})}}
 	note := obj{"type": "object", "properties": obj{"at": dateTime, "by": str(""), "text": str(""), "public": boolean}}
 	campaign := obj{"type": "object", "properties": obj{"id": str(""), "version": integer, "bureau": str(""), "name": str(""), "merged_into": str(""), "reports": integer, "losses": num,
 		"first_seen": dateTime, "last_seen": dateTime, "updated_at": dateTime,
+		"escalated_before": obj{"type": "array", "items": str("type:canonical form"), "description": "indicators escalations of the campaign this one was split off had shared: escalating it does not share them again"},
 		"escalations": list(obj{"type": "object", "properties": obj{"at": dateTime, "by": str(""), "countries": strs, "records": list(str("cyber-indicator record id")),
-			"indicators": list(str("type:canonical form of each indicator shared")), "purple_notice": str("notice request id"), "silver_notice": str("notice request id"),
-			"pending_notices": obj{"type": "array", "items": enum([]string{notices.TypePurple, notices.TypeSilver}), "description": "notice requests the escalation means to draft and has not (a failure after its records): escalating the campaign again drafts them"},
+			"indicators": list(str("type:canonical form of each indicator shared")), "purple_notice": str("notice request id"),
+			"silver_notices":  obj{"type": "array", "items": str("notice request id"), "description": fmt.Sprintf("the Silver Notice requests drafted for the accounts and wallets shared, at most %d assets each (an escalation stored before there could be several had one, silver_notice: it is given here)", notices.MaxListEntries)},
+			"failed_notices":  list(failedNotice),
+			"pending_notices": obj{"type": "array", "items": enum([]string{notices.TypePurple, notices.TypeSilver}), "description": "notice requests the escalation means to draft and has not (a failure after its records): escalating the campaign again drafts them (silver: the parts not yet drafted)"},
 			"drafting":        obj{"type": "object", "description": "set while an escalation call drafts the pending notice requests (until when it holds them)", "properties": obj{"token": str(""), "until": dateTime}}}}),
 		"victims": integer, "indicators": list(obj{"type": "object", "properties": obj{"id": str("for false-link"), "key": str(""), "type": str(""), "value": str(""), "reports": integer, "total": integer, "state": enum([]string{core.IndicatorLinking, core.IndicatorOverCommon, core.IndicatorFalseLink})}}),
 		"report_list":    list(obj{"type": "object"}),
@@ -472,9 +488,10 @@ func reportSchemas() obj {
 		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")),
 			"new":               obj{"type": "integer", "description": "indicators shared for the first time: one record each, in records"},
 			"already_escalated": obj{"type": "integer", "description": "the campaign's screenable indicators an earlier escalation shared: left out, their records stand (with none new, the escalation is refused: 409 conflict on the field campaign, unless it completed an earlier escalation's pending notice requests)"},
-			"purple_notice":     ref("Notice"), "silver_notice": ref("Notice"),
+			"purple_notice":     ref("Notice"), "silver_notices": obj{"type": "array", "items": ref("Notice"), "description": fmt.Sprintf("the Silver Notice requests drafted: one for each %d accounts and wallets shared", notices.MaxListEntries)},
+			"failed_notices":       list(failedNotice),
 			"purple_notice_before": str("the Purple Notice request an earlier escalation made, when this one made none for that reason"),
 			"completed": list(obj{"type": "object", "description": "an earlier escalation whose notice requests were pending, drafted by this call before it shared what is new (a call that completes one succeeds even with nothing new)",
-				"properties": obj{"at": dateTime, "by": str(""), "records": list(str("that escalation's records")), "purple_notice": ref("Notice"), "silver_notice": ref("Notice")}})}},
+				"properties": obj{"at": dateTime, "by": str(""), "records": list(str("that escalation's records")), "purple_notice": ref("Notice"), "silver_notices": list(ref("Notice")), "failed_notices": list(failedNotice)}})}},
 	}
 }

@@ -183,11 +183,11 @@ func TestReportsEndToEnd(t *testing.T) {
 			}
 			var eo struct {
 				Records []struct{ ID string }
-				Purple  struct{ Type, State string } `json:"purple_notice"`
-				Silver  struct{ Type, State string } `json:"silver_notice"`
+				Purple  struct{ Type, State string }   `json:"purple_notice"`
+				Silver  []struct{ Type, State string } `json:"silver_notices"`
 			}
 			esc.decode(t, &eo)
-			if len(eo.Records) == 0 || eo.Purple.Type != "purple" || eo.Silver.Type != "silver" || eo.Purple.State != core.NoticeDraft {
+			if len(eo.Records) == 0 || eo.Purple.Type != "purple" || len(eo.Silver) != 1 || eo.Silver[0].Type != "silver" || eo.Purple.State != core.NoticeDraft {
 				t.Fatalf("escalation: %s", esc)
 			}
 			cf.Server.Records.Changed()

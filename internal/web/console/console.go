@@ -102,6 +102,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"hitLabel":      hitLabel,
 		"explainLines":  explainLines,
 		"queryText":     queryText,
+		"failedNotice":  failedNotice,
 		"int":           func(x any) int { return toInt(x) },
 	}
 	out := map[string]*template.Template{}

@@ -94,6 +94,7 @@ func usedKeys(t *testing.T) []string {
 		"federation.direction_":  {"in", "out"},
 		"federation.":            {"title"},
 		"admin.delivery_status.": {core.DeliveryPending, core.DeliveryDelivered, core.DeliveryDead, core.DeliveryWithheld},
+		"campaign.failed.":       {notices.TypePurple, notices.TypeSilver, "silver_part"},
 	}
 	// The notice pages and forms label every field of every type, name
 	// every value of its enumerations and title every list's entries.

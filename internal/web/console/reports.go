@@ -481,6 +481,23 @@ func (c *Console) campaignEscalate(q *req) error {
 	return c.renderCampaign(q, id, http.StatusOK, nil, nil, esc)
 }
 
+// failedNotice says, in the reader's language, which notice request of an
+// escalation the notices service refused and why.
+func failedNotice(l *Lang, f core.FailedNotice) string {
+	var why []string
+	for _, fe := range f.Fields {
+		why = append(why, reasonText(l, core.FieldError{Field: fe.Field, Reason: fe.Reason, Code: fe.Code, Params: fe.Params}))
+	}
+	if len(why) == 0 {
+		why = append(why, reasonText(l, core.FieldError{Reason: f.Reason}))
+	}
+	reasons := strings.Join(why, " ")
+	if f.Parts > 1 {
+		return l.T("campaign.failed.silver_part", l.Num(f.Part), l.Num(f.Parts), reasons)
+	}
+	return l.T("campaign.failed."+f.Type, reasons)
+}
+
 // reportsWaiting counts the received reports nobody is assigned to, for
 // the dashboard of a triage user.
 func (c *Console) reportsWaiting(q *req) int {
