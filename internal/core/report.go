@@ -189,6 +189,21 @@ type Escalation struct {
 	Drafting *DraftClaim `json:"drafting,omitempty"`
 }
 
+// MarshalJSON writes an escalation with silver_notice, the first of its
+// Silver Notice requests, beside silver_notices: what version 1 of the
+// API gave before there could be several, kept for its clients.
+func (e Escalation) MarshalJSON() ([]byte, error) {
+	type plain Escalation
+	x := struct {
+		plain
+		First string `json:"silver_notice,omitempty"`
+	}{plain: plain(e)}
+	if len(e.Silver) > 0 {
+		x.First = e.Silver[0]
+	}
+	return json.Marshal(x)
+}
+
 // UnmarshalJSON reads an escalation, also one stored with a single
 // silver_notice.
 func (e *Escalation) UnmarshalJSON(b []byte) error {

@@ -323,12 +323,20 @@ func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core
 		res["purple_notice"] = noticeOf(v, out.Purple)
 	}
 	res["silver_notices"], res["failed_notices"] = noticesOf(v, out.Silver), failedOf(out.Failed)
+	// Version 1 gave one silver_notice before there could be several: the
+	// first is still there for its clients.
+	if len(out.Silver) > 0 {
+		res["silver_notice"] = noticeOf(v, out.Silver[0])
+	}
 	if len(out.Completed) > 0 {
 		done := make([]map[string]any, len(out.Completed))
 		for i, d := range out.Completed {
 			done[i] = map[string]any{"at": d.At, "by": d.By, "records": d.Records, "silver_notices": noticesOf(v, d.Silver), "failed_notices": failedOf(d.Failed)}
 			if d.Purple != nil {
 				done[i]["purple_notice"] = noticeOf(v, d.Purple)
+			}
+			if len(d.Silver) > 0 {
+				done[i]["silver_notice"] = noticeOf(v, d.Silver[0])
 			}
 		}
 		res["completed"] = done
@@ -489,9 +497,11 @@ func reportSchemas() obj {
 			"new":               obj{"type": "integer", "description": "indicators shared for the first time: one record each, in records"},
 			"already_escalated": obj{"type": "integer", "description": "the campaign's screenable indicators an earlier escalation shared: left out, their records stand (with none new, the escalation is refused: 409 conflict on the field campaign, unless it completed an earlier escalation's pending notice requests)"},
 			"purple_notice":     ref("Notice"), "silver_notices": obj{"type": "array", "items": ref("Notice"), "description": fmt.Sprintf("the Silver Notice requests drafted: one for each %d accounts and wallets shared", notices.MaxListEntries)},
+			"silver_notice":        obj{"allOf": []any{ref("Notice")}, "deprecated": true, "description": "the first of silver_notices, as version 1 gave it when there was one"},
 			"failed_notices":       list(failedNotice),
 			"purple_notice_before": str("the Purple Notice request an earlier escalation made, when this one made none for that reason"),
 			"completed": list(obj{"type": "object", "description": "an earlier escalation whose notice requests were pending, drafted by this call before it shared what is new (a call that completes one succeeds even with nothing new)",
-				"properties": obj{"at": dateTime, "by": str(""), "records": list(str("that escalation's records")), "purple_notice": ref("Notice"), "silver_notices": list(ref("Notice")), "failed_notices": list(failedNotice)}})}},
+				"properties": obj{"at": dateTime, "by": str(""), "records": list(str("that escalation's records")), "purple_notice": ref("Notice"), "silver_notices": list(ref("Notice")),
+					"silver_notice": obj{"allOf": []any{ref("Notice")}, "deprecated": true, "description": "the first of silver_notices"}, "failed_notices": list(failedNotice)}})}},
 	}
 }

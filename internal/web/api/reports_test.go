@@ -185,9 +185,12 @@ func TestReportsEndToEnd(t *testing.T) {
 				Records []struct{ ID string }
 				Purple  struct{ Type, State string }   `json:"purple_notice"`
 				Silver  []struct{ Type, State string } `json:"silver_notices"`
+				// Version 1's single one, kept: the first of silver_notices.
+				OneSilver struct{ Type, State string } `json:"silver_notice"`
 			}
 			esc.decode(t, &eo)
-			if len(eo.Records) == 0 || eo.Purple.Type != "purple" || len(eo.Silver) != 1 || eo.Silver[0].Type != "silver" || eo.Purple.State != core.NoticeDraft {
+			if len(eo.Records) == 0 || eo.Purple.Type != "purple" || len(eo.Silver) != 1 || eo.Silver[0].Type != "silver" || eo.Purple.State != core.NoticeDraft ||
+				eo.OneSilver != eo.Silver[0] {
 				t.Fatalf("escalation: %s", esc)
 			}
 			cf.Server.Records.Changed()
