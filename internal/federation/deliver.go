@@ -171,6 +171,9 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 		entry   *core.AuditEntry
 	}
 	var outs []outcome
+	// When the peer answered, not when the request left: a message is
+	// delivered once the peer has applied (and logged) it, and a peer's
+	// checkpoint dated after that must hold it (VerifyPeer).
 	now := s.now()
 	retry := func(m *core.FedMessage, why string) {
 		m.Attempts++
@@ -199,6 +202,7 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 	next, answered := sendMore, false
 	if len(ms) > 0 {
 		rcs, sendErr := s.postBatch(ctx, p, ms, envs)
+		now = s.now()
 		answered = len(rcs) > 0
 		if sendErr != nil && ctx.Err() != nil {
 			return sendStop, nil // shutting down: sent again later, the attempt not counted
