@@ -208,18 +208,14 @@ func (s *Service) folderIsOurs(ctx context.Context, origin string, named []strin
 	}
 	// No mark, or an empty one (a mark is written whole, below, but a
 	// crash of an earlier version could leave one empty): not claimed yet.
-	ours := false
-	for i := 0; i < len(named) && !ours; i += 100 {
-		err := s.Store.View(ctx, func(tx core.Tx) error {
-			stored, err := tx.AttachmentSumsStored(named[i:min(i+100, len(named))])
-			ours = len(stored) > 0
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	var stored map[string]bool
+	if err := s.Store.View(ctx, func(tx core.Tx) (err error) {
+		stored, err = tx.AttachmentSumsStored(named) // it reads in batches itself
+		return err
+	}); err != nil {
+		return err
 	}
-	if !ours {
+	if len(stored) == 0 {
 		return fmt.Errorf("attachment folder %s: not swept: this store names none of its files, so it may be another store's folder; if it is this store's, write the hash of the store's first audit entry in %s there", s.AttachmentDir, folderMark)
 	}
 	// Written whole or not at all: a temporary file, synced, then linked
