@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 	"unicode/utf8"
 
@@ -48,8 +49,18 @@ type Service struct {
 	// at once, one made through another replica within the TTL. Zero
 	// reads the store on every request.
 	KeyCacheTTL time.Duration
+	// PasswordCost is what each new password hash costs (existing hashes
+	// are checked at the cost written in them). Only a test binary may
+	// set it below DefaultPasswordCost: see TestPasswordCost.
+	PasswordCost PasswordCost
 
 	keys keyCache
+	// dummy is the hash an unknown username's password is checked
+	// against, at the cost a real user's would be, so that the answer
+	// takes as long.
+	dummyMu   sync.Mutex
+	dummy     string
+	dummyCost PasswordCost
 	// afterPassword, in tests, runs between the password check and the
 	// write that opens the session: where a concurrent attempt may lock
 	// the account.
@@ -61,7 +72,36 @@ const DefaultKeyCacheTTL = 2 * time.Second
 
 // NewService returns a Service over st.
 func NewService(st core.Store) *Service {
-	return &Service{Store: st, Pairs: NewLimiter(MaxPairFailures, AddressWindow), Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL}
+	return &Service{Store: st, Pairs: NewLimiter(MaxPairFailures, AddressWindow), Addresses: NewLimiter(MaxAddressFailures, AddressWindow), Now: time.Now, KeyCacheTTL: DefaultKeyCacheTTL,
+		PasswordCost: DefaultPasswordCost}
+}
+
+// cost is the cost new hashes are made at: PasswordCost, raised to
+// DefaultPasswordCost outside a test binary.
+func (s *Service) cost() PasswordCost {
+	c := s.PasswordCost
+	if c.below() && !testing.Testing() {
+		return DefaultPasswordCost
+	}
+	return c
+}
+
+// hashPassword hashes a new password at the service's cost.
+func (s *Service) hashPassword(password string) (string, error) {
+	return hashPassword(password, s.cost())
+}
+
+// checkNoUser burns the time checking a real user's password takes.
+func (s *Service) checkNoUser(password string) {
+	c := s.cost()
+	s.dummyMu.Lock()
+	if s.dummy == "" || s.dummyCost != c {
+		s.dummy, _ = hashPassword("manara-no-such-user-password", c)
+		s.dummyCost = c
+	}
+	dummy := s.dummy
+	s.dummyMu.Unlock()
+	CheckPassword(dummy, password)
 }
 
 // keyCache holds recently read API keys by id. A request reads a key from
@@ -177,7 +217,7 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 		return err
 	})
 	if core.ErrorCode(err) == core.ENOTFOUND {
-		CheckNoUser(password)
+		s.checkNoUser(password)
 		failed = true
 		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "unknown username")
 		return "", nil, ErrBadLogin
@@ -499,7 +539,7 @@ func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*co
 	if !mayAdminister(v, n.Bureau) {
 		return nil, s.denyBureau(ctx, v, "user.create", n.Bureau)
 	}
-	hash, err := HashPassword(n.Password)
+	hash, err := s.hashPassword(n.Password)
 	if err != nil {
 		return nil, err
 	}

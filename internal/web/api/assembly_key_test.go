@@ -19,7 +19,6 @@ import (
 	"testing"
 
 	"github.com/manara-hub/manara/internal/assembly"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -29,7 +28,7 @@ import (
 func kekServer(t *testing.T, f *fixture, kek *assembly.KEK) *fixture {
 	t.Helper()
 	g := *f
-	g.Auth = auth.NewService(f.Store)
+	g.Auth = newAuth(f.Store)
 	s := api.New(f.Store, g.Auth, f.Records, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
 	s.Assembly.KEK = kek
 	hs := httptest.NewServer(s.Handler())

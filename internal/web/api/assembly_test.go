@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/manara-hub/manara/internal/assembly"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/store/storetest"
@@ -442,7 +441,7 @@ func TestAssemblyBallotNotLoggedWithAddress(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	st := storetest.OpenSQLite(t)
-	a := auth.NewService(st)
+	a := newAuth(st)
 	s := api.New(st, a, records.New(st), slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, nil)), api.Config{Version: "test"})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { hs.Close(); s.Close() })

@@ -408,7 +408,7 @@ func testBadKeys(t *testing.T, w *badInputWorld) {
 
 	// Expired: issued by a service whose clock is two hours behind, to
 	// expire an hour ago — deterministic, no sleeping.
-	past := auth.NewService(f.Store)
+	past := newAuth(f.Store)
 	past.Now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
 	expiresAt := time.Now().Add(-time.Hour)
 	_, expired, err := past.CreateKey(ctx, system, auth.NewKey{Name: "expired", Bureau: "MA", Permissions: []string{core.PermRecordsRead}, ExpiresAt: &expiresAt})
@@ -632,7 +632,7 @@ func TestLogin(t *testing.T) {
 		wantProblem(t, other.do(t, "POST", "/api/v1/auth/login", map[string]string{"username": u.Username, "password": testPassword}, nil), 401, "unauthorized", "")
 
 		// Once the lock has passed, the right password works again.
-		later := auth.NewService(f.Store)
+		later := newAuth(f.Store)
 		later.Now = func() time.Time { return time.Now().Add(auth.LockoutDuration + time.Minute) }
 		if _, _, err := later.Login(ctx, u.Username, testPassword, "192.0.2.1"); err != nil {
 			t.Errorf("login after the lockout ended: %v", err)
@@ -654,7 +654,7 @@ func TestLogin(t *testing.T) {
 func (f *fixture) replica(t *testing.T) *fixture {
 	t.Helper()
 	g := *f
-	g.Auth = auth.NewService(f.Store)
+	g.Auth = newAuth(f.Store)
 	srv := newServerOn(t, f.Store, g.Auth, f.Records)
 	g.URL, g.client = srv.URL, srv.Client()
 	return &g

@@ -28,7 +28,7 @@ func BenchmarkAPICreateRecord(b *testing.B) {
 	for _, be := range storetest.Backends(b) {
 		b.Run(be.Name, func(b *testing.B) {
 			st := be.Open(b)
-			a := auth.NewService(st)
+			a := newAuth(st)
 			srv := httptest.NewServer(api.New(st, a, records.New(st), slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{}).Handler())
 			defer srv.Close()
 			_, key, err := a.CreateKey(context.Background(), core.Viewer{System: true}, auth.NewKey{Name: "bench", Bureau: "MA", Permissions: []string{core.PermRecordsWrite, core.PermRecordsRead}})
@@ -67,7 +67,7 @@ func BenchmarkAPIGetRecord(b *testing.B) {
 	for _, be := range storetest.Backends(b) {
 		b.Run(be.Name, func(b *testing.B) {
 			st := be.Open(b)
-			a := auth.NewService(st)
+			a := newAuth(st)
 			rs := records.New(st)
 			srv := httptest.NewServer(api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{}).Handler())
 			defer srv.Close()
@@ -115,7 +115,7 @@ func BenchmarkAPIGetRecord(b *testing.B) {
 //	go test -run '^$' -bench APIScreenEmptyIndex -benchtime 20000x ./internal/web/api/
 func BenchmarkAPIScreenEmptyIndex(b *testing.B) {
 	st := storetest.OpenSQLite(b) // the plumbing's cost, not a store's
-	a := auth.NewService(st)
+	a := newAuth(st)
 	s := api.New(st, a, records.New(st), slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{})
 	s.Screen = screen.New()
 	aw := audit.NewWriter(st, nil, 10_000, 5*time.Millisecond)

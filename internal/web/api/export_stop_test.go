@@ -38,7 +38,7 @@ func TestExportCutShortSaysSo(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			a := auth.NewService(st)
+			a := newAuth(st)
 			rs := records.New(st)
 			s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
 			t.Cleanup(func() { s.Close() })

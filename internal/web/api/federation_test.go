@@ -25,7 +25,6 @@ import (
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/federation"
 	"github.com/manara-hub/manara/internal/members"
@@ -52,7 +51,7 @@ type fedProcess struct {
 func newFedProcess(t *testing.T, b storetest.Backend, role, bureau string, pki *fedPKI) *fedProcess {
 	t.Helper()
 	st := b.Open(t)
-	a := auth.NewService(st)
+	a := newAuth(st)
 	rs := records.New(st)
 	idx := screen.New()
 	seq, err := idx.Load(context.Background(), st, nil)

@@ -29,7 +29,6 @@ import (
 
 	"github.com/manara-hub/manara/internal/accreditation"
 	"github.com/manara-hub/manara/internal/audit"
-	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
@@ -53,7 +52,7 @@ func formServers(tb testing.TB) []*formServer {
 	var out []*formServer
 	for _, b := range storetest.Backends(tb) {
 		st := b.Open(tb)
-		a := auth.NewService(st)
+		a := newAuth(st)
 		rs := records.New(st)
 		idx := screen.New()
 		seq, err := idx.Load(context.Background(), st, nil)

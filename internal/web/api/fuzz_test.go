@@ -39,7 +39,7 @@ func fuzzServers(tb testing.TB) []fuzzServer {
 	var out []fuzzServer
 	for _, b := range storetest.Backends(tb) {
 		st := b.Open(tb)
-		a := auth.NewService(st)
+		a := newAuth(st)
 		rs := records.New(st)
 		idx := screen.New()
 		seq, err := idx.Load(context.Background(), st, nil)

@@ -58,11 +58,22 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	}
 }
 
+// newAuth is the auth service the tests' servers use: hashes at
+// auth.TestPasswordCost, since the suite creates and signs in thousands
+// of users (at the production cost argon2id was three quarters of its
+// CPU). Stored hashes carry their cost, so a service made with
+// auth.NewService still checks them.
+func newAuth(st core.Store) *auth.Service {
+	a := auth.NewService(st)
+	a.PasswordCost = auth.TestPasswordCost
+	return a
+}
+
 // newFixture opens a fresh, migrated store on b and starts a server on it.
 func newFixture(t *testing.T, b storetest.Backend) *fixture {
 	t.Helper()
 	st := b.Open(t)
-	a := auth.NewService(st)
+	a := newAuth(st)
 	rs := records.New(st)
 	hs := newServerOn(t, st, a, rs)
 	return &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}
@@ -76,7 +87,7 @@ func newFixture(t *testing.T, b storetest.Backend) *fixture {
 func newIndexedFixture(t *testing.T, b storetest.Backend, cfg api.Config, setup func(*api.Server)) (*fixture, *api.Server) {
 	t.Helper()
 	st := b.Open(t)
-	a := auth.NewService(st)
+	a := newAuth(st)
 	rs := records.New(st)
 	idx := screen.New()
 	seq, err := idx.Load(context.Background(), st, nil)

@@ -47,6 +47,7 @@ func newEnv(t *testing.T, b storetest.Backend) *env {
 	t.Helper()
 	st := b.Open(t)
 	a := auth.NewService(st)
+	a.PasswordCost = auth.TestPasswordCost // the suite signs in hundreds of times
 	rs := records.New(st)
 	idx := screen.New()
 	seq, err := idx.Load(context.Background(), st, nil)
