@@ -470,6 +470,30 @@ func openMigrated(f storeFlags) (*sqlstore.Store, error) {
 	return st, nil
 }
 
+// openForSubcommand reads a command's subcommand, one of subs (what says
+// which), and opens the store for it. Only the subcommand creates may make
+// a store: the others, run in the wrong folder, would answer from an empty
+// store made for them. f is a pointer because the flags are parsed here.
+func openForSubcommand(c *command, args []string, f *storeFlags, what string, subs []string, creates string) (string, *sqlstore.Store, error) {
+	sub, err := c.subcommand(args, what)
+	if err != nil {
+		return "", nil, err
+	}
+	if !slices.Contains(subs, sub) {
+		return "", nil, usageErr{fmt.Sprintf("unknown subcommand %q: %s", sub, what)}
+	}
+	if sub != creates {
+		if err := f.mustExist(); err != nil {
+			return "", nil, err
+		}
+	}
+	st, err := openMigrated(*f)
+	if err != nil {
+		return "", nil, err
+	}
+	return sub, st, nil
+}
+
 func userCmd() *command {
 	c := newCommand("user", "user add|list|disable|enable [flags]", "Manage users.\n  add      --username --bureau --role [--display-name --lang]; password from $MANARA_PASSWORD or standard input\n  list     [--bureau]\n  disable  --username\n  enable   --username")
 	var f storeFlags
@@ -481,22 +505,8 @@ func userCmd() *command {
 	c.str(&display, "display-name", "", "", "name shown in the console")
 	c.str(&userLang, "lang", "", "en", lang.List())
 	c.run = func(args []string) error {
-		sub, err := c.subcommand(args, "say add, list, disable or enable")
-		if err != nil {
-			return err
-		}
-		if !slices.Contains([]string{"add", "list", "disable", "enable"}, sub) {
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say add, list, disable or enable", sub)}
-		}
-		// Only add may make a store (a new hub's first administrator): the
-		// others, run in the wrong folder, would answer from an empty store
-		// made for them.
-		if sub != "add" {
-			if err := f.mustExist(); err != nil {
-				return err
-			}
-		}
-		st, err := openMigrated(f)
+		// Only add may make a store (a new hub's first administrator).
+		sub, st, err := openForSubcommand(c, args, &f, "say add, list, disable or enable", []string{"add", "list", "disable", "enable"}, "add")
 		if err != nil {
 			return err
 		}
@@ -557,21 +567,7 @@ func keyCmd() *command {
 	c.str(&expires, "expires", "", "", "expiry date (YYYY-MM-DD or RFC 3339); none if empty")
 	c.str(&id, "id", "", "", "the key's id, for revoke")
 	c.run = func(args []string) error {
-		sub, err := c.subcommand(args, "say create, revoke or list")
-		if err != nil {
-			return err
-		}
-		if !slices.Contains([]string{"create", "revoke", "list"}, sub) {
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say create, revoke or list", sub)}
-		}
-		// As for users: revoking or listing in a folder with no store would
-		// make an empty one and find nothing there.
-		if sub != "create" {
-			if err := f.mustExist(); err != nil {
-				return err
-			}
-		}
-		st, err := openMigrated(f)
+		sub, st, err := openForSubcommand(c, args, &f, "say create, revoke or list", []string{"create", "revoke", "list"}, "create")
 		if err != nil {
 			return err
 		}
