@@ -121,6 +121,62 @@ func nodeReplica(node *fedProcess, bureau string) *federation.Service {
 	return r
 }
 
+// replicaRace is a hub and MA's node on one backend, MA's node sending
+// through a proxy that answers 503 until holdReplicaB opens the way, then
+// holds replica B's first send so that a test acts at replica A meanwhile.
+type replicaRace struct {
+	hub, ma          *fedProcess
+	proxy            *fedProxy
+	open             atomic.Bool
+	arrived, release chan struct{}
+}
+
+func newReplicaRace(t *testing.T, b storetest.Backend) *replicaRace {
+	t.Helper()
+	rr := &replicaRace{arrived: make(chan struct{}), release: make(chan struct{})}
+	rr.hub, rr.ma = fedHubAndNode(t, b, "MA")
+	rr.proxy = newFedProxy(t, rr.hub.URL)
+	viaProxy(t, rr.ma, rr.proxy)
+	var held atomic.Int32
+	rr.proxy.answer = func(first string) int {
+		if !rr.open.Load() {
+			return http.StatusServiceUnavailable
+		}
+		if first != federation.TypeFailed && held.Add(1) == 1 { // replica B's send
+			close(rr.arrived)
+			<-rr.release
+		}
+		return 0
+	}
+	return rr
+}
+
+// holdReplicaB opens the way to the hub and runs one step of replica B,
+// returning once B's send is held at the proxy. finish lets the send on
+// and waits for B's step to end.
+func (rr *replicaRace) holdReplicaB(t *testing.T) (finish func()) {
+	t.Helper()
+	rr.open.Store(true)
+	b := nodeReplica(rr.ma, "MA")
+	var wg sync.WaitGroup
+	var bErr error
+	wg.Add(1)
+	go func() { defer wg.Done(); bErr = b.Step(context.Background()) }()
+	select {
+	case <-rr.arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("replica B did not send")
+	}
+	return func() {
+		t.Helper()
+		close(rr.release)
+		wg.Wait()
+		if bErr != nil {
+			t.Fatalf("replica B: %v", bErr)
+		}
+	}
+}
+
 // queueOversized queues for peer at p a message larger than any peer
 // takes in one envelope, as p's federation would have sealed it.
 func queueOversized(t *testing.T, p *fedProcess, origin, peer, id string) {
@@ -242,50 +298,22 @@ func TestFedUnsignedRefusalKeepsRetrying(t *testing.T) {
 func TestFedReplicaNeverUndoesFailed(t *testing.T) {
 	for _, hb := range storetest.Backends(t) {
 		t.Run("both_on_"+hb.Name, func(t *testing.T) {
-			hub, ma := fedHubAndNode(t, hb, "MA")
-			proxy := newFedProxy(t, hub.URL)
-			viaProxy(t, ma, proxy)
-			var open atomic.Bool
-			arrived, release := make(chan struct{}), make(chan struct{})
-			var held atomic.Int32
-			proxy.answer = func(first string) int {
-				if !open.Load() {
-					return http.StatusServiceUnavailable
-				}
-				if first != federation.TypeFailed && held.Add(1) == 1 { // replica B's send
-					close(arrived)
-					<-release
-				}
-				return 0
-			}
+			rr := newReplicaRace(t, hb)
+			hub, ma := rr.hub, rr.ma
 			id := requestAtMA(t, ma, "Fictitious")
 			ma.step(t) // queued, and the hub unreachable
 			if l := ma.lag(t, core.PeerHub); l.Pending != 1 {
 				t.Fatalf("setup: %+v", l)
 			}
 			time.Sleep(10 * time.Millisecond) // its backoff is milliseconds
-			open.Store(true)
 
-			b := nodeReplica(ma, "MA")
-			var wg sync.WaitGroup
-			var bErr error
-			wg.Add(1)
-			go func() { defer wg.Done(); bErr = b.Step(context.Background()) }()
-			select {
-			case <-arrived:
-			case <-time.After(10 * time.Second):
-				t.Fatal("replica B did not send")
-			}
+			finishB := rr.holdReplicaB(t)
 			failAsBefore(t, ma, core.PeerHub)
 			ma.step(t) // replica A hands the place over
 			if l := ma.lag(t, core.PeerHub); l.Failed != 1 || l.Pending != 0 {
 				t.Fatalf("setup: the request should be failed and its place handed over: %+v", l)
 			}
-			close(release)
-			wg.Wait()
-			if bErr != nil {
-				t.Fatalf("replica B: %v", bErr)
-			}
+			finishB()
 			if r := hub.record(t, id); r != nil {
 				t.Fatalf("setup: the hub has the request: %+v", r)
 			}
@@ -355,43 +383,15 @@ func TestFedAnsweredQueryIDsTrimmed(t *testing.T) {
 func TestFedReplicasFailOversizedOnce(t *testing.T) {
 	for _, hb := range storetest.Backends(t) {
 		t.Run("both_on_"+hb.Name, func(t *testing.T) {
-			hub, ma := fedHubAndNode(t, hb, "MA")
-			proxy := newFedProxy(t, hub.URL)
-			viaProxy(t, ma, proxy)
-			var open atomic.Bool
-			arrived, release := make(chan struct{}), make(chan struct{})
-			var held atomic.Int32
-			proxy.answer = func(first string) int {
-				if !open.Load() {
-					return http.StatusServiceUnavailable
-				}
-				if first != federation.TypeFailed && held.Add(1) == 1 { // replica B's send
-					close(arrived)
-					<-release
-				}
-				return 0
-			}
+			rr := newReplicaRace(t, hb)
+			hub, ma := rr.hub, rr.ma
 			id := requestAtMA(t, ma, "Fictitious")
 			ma.step(t)
 			queueOversized(t, ma, "MA", core.PeerHub, "oversized-request")
 			time.Sleep(10 * time.Millisecond)
-			open.Store(true)
-			b := nodeReplica(ma, "MA")
-			var wg sync.WaitGroup
-			var bErr error
-			wg.Add(1)
-			go func() { defer wg.Done(); bErr = b.Step(context.Background()) }()
-			select {
-			case <-arrived:
-			case <-time.After(10 * time.Second):
-				t.Fatal("replica B did not send")
-			}
+			finishB := rr.holdReplicaB(t)
 			ma.step(t)
-			close(release)
-			wg.Wait()
-			if bErr != nil {
-				t.Fatalf("replica B: %v", bErr)
-			}
+			finishB()
 			if r := hub.record(t, id); r == nil || r.Status != core.StatusPending {
 				t.Errorf("MA's request did not reach the hub: %+v", r)
 			}
@@ -407,7 +407,7 @@ func TestFedReplicasFailOversizedOnce(t *testing.T) {
 			if l := ma.lag(t, core.PeerHub); l.Failed != 1 || l.Pending != 0 {
 				t.Errorf("MA's queue for the hub: %+v", l)
 			}
-			if n := proxy.largest.Load(); n > federation.MaxEnvelopeBytes {
+			if n := rr.proxy.largest.Load(); n > federation.MaxEnvelopeBytes {
 				t.Errorf("a request of %d bytes left MA's node: the oversized message was sent", n)
 			}
 		})
