@@ -443,31 +443,21 @@ var Answers = []string{"accept", "decline", "propose"}
 // the meeting at once, moving as few others as possible. Once the
 // gathering has ended only a decline is taken (answerable).
 func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in AnswerInput) (*core.MeetingRequest, error) {
-	const action = "meeting.answer"
-	var m *core.MeetingRequest
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		g, _, err := loadGathering(tx, v, gid)
-		if err != nil {
-			return err
-		}
-		var rights access.MeetingRights
-		if m, rights, err = loadRequest(tx, v, g, id); err != nil {
-			return err
-		}
+	m, err := s.changeRequest(ctx, v, "meeting.answer", gid, id, func(tx core.Tx, g *core.Gathering, m *core.MeetingRequest, rights access.MeetingRights) (*core.MeetingRequest, error) {
 		if !rights.Answer {
 			if m.State != core.MeetingRequested && m.State != core.MeetingProposed {
-				return core.Errorf(core.ECONFLICT, "the request is %s: there is nothing to answer", m.State)
+				return nil, core.Errorf(core.ECONFLICT, "the request is %s: there is nothing to answer", m.State)
 			}
-			return core.Errorf(core.EFORBIDDEN, "the other party answers this request")
+			return nil, core.Errorf(core.EFORBIDDEN, "the other party answers this request")
 		}
 		var fs fieldErrs
 		if !slices.Contains(Answers, in.Answer) {
 			fs.add("answer", "must be one of %s", strings.Join(Answers, ", "))
 		} else if err := answerable(g, s.now(), in.Answer); err != nil {
-			return err
+			return nil, err
 		}
 		if in.Version != 0 && in.Version != m.Version {
-			return core.Errorf(core.ECONFLICT, "the request is at version %d, not %d: reload it and answer again", m.Version, in.Version)
+			return nil, core.Errorf(core.ECONFLICT, "the request is at version %d, not %d: reload it and answer again", m.Version, in.Version)
 		}
 		note := noteText(&fs, "note", in.Note)
 		var times []core.TimeRange
@@ -480,7 +470,7 @@ func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in 
 			fs.add("times", "is only for an answer that proposes other times")
 		}
 		if len(fs) > 0 {
-			return core.Invalid(fs...)
+			return nil, core.Invalid(fs...)
 		}
 		now := s.now()
 		typ := EventAccepted
@@ -509,23 +499,22 @@ func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in 
 		m.Version++
 		m.UpdatedAt = now
 		if err := tx.UpdateMeetingRequest(m); err != nil {
-			return err
+			return nil, err
 		}
 		if err := tx.InsertEvent(event(typ, g, m, now)); err != nil {
-			return err
+			return nil, err
 		}
 		if m.State == core.MeetingAccepted && g.Planned {
 			if _, err := s.replan(tx, g, now, true, m.ID); err != nil {
-				return err
+				return nil, err
 			}
-			if m, err = tx.GetMeetingRequest(m.ID); err != nil {
-				return err
-			}
+			// The re-plan placed it: answer with its place.
+			return tx.GetMeetingRequest(m.ID)
 		}
-		return audit.Append(tx, audit.Entry(v, action, audit.OK, gid, m.ID))
+		return m, nil
 	})
 	if err != nil {
-		return nil, s.refuse(ctx, v, action, err, gid, id)
+		return nil, err
 	}
 	s.notify()
 	return m, nil
@@ -534,7 +523,64 @@ func (s *Service) Answer(ctx context.Context, v core.Viewer, gid, id string, in 
 // Cancel withdraws a request (either side, or the host); a planned
 // meeting's place is freed and the gathering re-planned incrementally.
 func (s *Service) Cancel(ctx context.Context, v core.Viewer, gid, id string) (*core.MeetingRequest, error) {
-	const action = "meeting.cancel"
+	m, err := s.changeRequest(ctx, v, "meeting.cancel", gid, id, func(tx core.Tx, g *core.Gathering, m *core.MeetingRequest, rights access.MeetingRights) (*core.MeetingRequest, error) {
+		if !rights.Request || !(rights.Manage || slices.Contains(rights.Parties, m.From) || slices.Contains(rights.Parties, m.To)) {
+			return nil, core.Errorf(core.EFORBIDDEN, "your role does not allow cancelling meetings")
+		}
+		if m.State == core.MeetingCancelled || m.State == core.MeetingDeclined {
+			return nil, core.Errorf(core.ECONFLICT, "the request is already %s", m.State)
+		}
+		now := s.now()
+		placed := m.Slot != nil
+		m.State, m.Slot, m.Locked, m.UpdatedAt = core.MeetingCancelled, nil, false, now
+		if placed {
+			m.Sequence++
+		}
+		m.Version++
+		if err := tx.UpdateMeetingRequest(m); err != nil {
+			return nil, err
+		}
+		if err := tx.InsertEvent(event(EventCancelled, g, m, now)); err != nil {
+			return nil, err
+		}
+		if placed && g.Planned {
+			if _, err := s.replan(tx, g, now, true, ""); err != nil {
+				return nil, err
+			}
+		}
+		return m, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.notify()
+	return m, nil
+}
+
+// Lock pins a planned meeting where it is (or frees it): the host only.
+func (s *Service) Lock(ctx context.Context, v core.Viewer, gid, id string, locked bool) (*core.MeetingRequest, error) {
+	return s.changeRequest(ctx, v, "meeting.lock", gid, id, func(tx core.Tx, g *core.Gathering, m *core.MeetingRequest, rights access.MeetingRights) (*core.MeetingRequest, error) {
+		if !rights.Manage {
+			return nil, core.Errorf(core.EFORBIDDEN, "only the host %s locks meetings", g.Host)
+		}
+		if locked && m.Slot == nil {
+			return nil, core.Invalid(core.FieldError{Field: "locked", Reason: "the meeting has no place yet: plan the gathering first"})
+		}
+		m.Locked = locked
+		m.Version++
+		m.UpdatedAt = s.now()
+		if err := tx.UpdateMeetingRequest(m); err != nil {
+			return nil, err
+		}
+		return m, nil
+	})
+}
+
+// changeRequest runs change on request id of gathering gid in one
+// transaction, audited as action; a refusal is audited in its own.
+// change gets v's rights at the request (Manage is the host's there as at
+// the gathering) and returns the request as it now stands.
+func (s *Service) changeRequest(ctx context.Context, v core.Viewer, action, gid, id string, change func(tx core.Tx, g *core.Gathering, m *core.MeetingRequest, rights access.MeetingRights) (*core.MeetingRequest, error)) (*core.MeetingRequest, error) {
 	var m *core.MeetingRequest
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		g, _, err := loadGathering(tx, v, gid)
@@ -545,61 +591,7 @@ func (s *Service) Cancel(ctx context.Context, v core.Viewer, gid, id string) (*c
 		if m, rights, err = loadRequest(tx, v, g, id); err != nil {
 			return err
 		}
-		if !rights.Request || !(rights.Manage || slices.Contains(rights.Parties, m.From) || slices.Contains(rights.Parties, m.To)) {
-			return core.Errorf(core.EFORBIDDEN, "your role does not allow cancelling meetings")
-		}
-		if m.State == core.MeetingCancelled || m.State == core.MeetingDeclined {
-			return core.Errorf(core.ECONFLICT, "the request is already %s", m.State)
-		}
-		now := s.now()
-		placed := m.Slot != nil
-		m.State, m.Slot, m.Locked, m.UpdatedAt = core.MeetingCancelled, nil, false, now
-		if placed {
-			m.Sequence++
-		}
-		m.Version++
-		if err := tx.UpdateMeetingRequest(m); err != nil {
-			return err
-		}
-		if err := tx.InsertEvent(event(EventCancelled, g, m, now)); err != nil {
-			return err
-		}
-		if placed && g.Planned {
-			if _, err := s.replan(tx, g, now, true, ""); err != nil {
-				return err
-			}
-		}
-		return audit.Append(tx, audit.Entry(v, action, audit.OK, gid, m.ID))
-	})
-	if err != nil {
-		return nil, s.refuse(ctx, v, action, err, gid, id)
-	}
-	s.notify()
-	return m, nil
-}
-
-// Lock pins a planned meeting where it is (or frees it): the host only.
-func (s *Service) Lock(ctx context.Context, v core.Viewer, gid, id string, locked bool) (*core.MeetingRequest, error) {
-	const action = "meeting.lock"
-	var m *core.MeetingRequest
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		g, rights, err := loadGathering(tx, v, gid)
-		if err != nil {
-			return err
-		}
-		if m, _, err = loadRequest(tx, v, g, id); err != nil {
-			return err
-		}
-		if !rights.Manage {
-			return core.Errorf(core.EFORBIDDEN, "only the host %s locks meetings", g.Host)
-		}
-		if locked && m.Slot == nil {
-			return core.Invalid(core.FieldError{Field: "locked", Reason: "the meeting has no place yet: plan the gathering first"})
-		}
-		m.Locked = locked
-		m.Version++
-		m.UpdatedAt = s.now()
-		if err := tx.UpdateMeetingRequest(m); err != nil {
+		if m, err = change(tx, g, m, rights); err != nil {
 			return err
 		}
 		return audit.Append(tx, audit.Entry(v, action, audit.OK, gid, m.ID))
