@@ -249,43 +249,40 @@ func outboxState(t *testing.T, p *fedProcess, peer, typ string) string {
 // fail nothing: MA's request waits at the head of the queue, the answer
 // shown as its last error, and reaches the hub once the way is clear.
 func TestFedUnsignedRefusalKeepsRetrying(t *testing.T) {
-	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
-			w := newFedWorld(t, hb)
-			hub, ma := w.hub, w.ma
-			proxy := newFedProxy(t, hub.URL)
-			viaProxy(t, ma, proxy)
-			statuses := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}
-			var seen atomic.Int32
-			proxy.answer = func(string) int {
-				if n := int(seen.Add(1)); n <= len(statuses) {
-					return statuses[n-1]
-				}
-				return 0
+	forEachFedWorld(t, func(t *testing.T, w *fedWorld) {
+		hub, ma := w.hub, w.ma
+		proxy := newFedProxy(t, hub.URL)
+		viaProxy(t, ma, proxy)
+		statuses := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}
+		var seen atomic.Int32
+		proxy.answer = func(string) int {
+			if n := int(seen.Add(1)); n <= len(statuses) {
+				return statuses[n-1]
 			}
-			id := requestAtMA(t, ma, "Fictitious")
+			return 0
+		}
+		id := requestAtMA(t, ma, "Fictitious")
+		ma.step(t)
+		if l := ma.lag(t, core.PeerHub); l.Pending != 1 || l.Failed != 0 || !strings.Contains(l.LastError, "HTTP 400") {
+			t.Errorf("after an unsigned 400, MA's request should wait with the answer as its last error: %+v", l)
+		}
+		for range 6 {
+			time.Sleep(5 * time.Millisecond) // the test's backoff is milliseconds
 			ma.step(t)
-			if l := ma.lag(t, core.PeerHub); l.Pending != 1 || l.Failed != 0 || !strings.Contains(l.LastError, "HTTP 400") {
-				t.Errorf("after an unsigned 400, MA's request should wait with the answer as its last error: %+v", l)
-			}
-			for range 6 {
-				time.Sleep(5 * time.Millisecond) // the test's backoff is milliseconds
-				ma.step(t)
-			}
-			if r := hub.record(t, id); r == nil || r.Status != core.StatusPending {
-				t.Errorf("MA's request did not reach the hub once the way was clear: %+v", r)
-			}
-			if l := ma.lag(t, core.PeerHub); l.Failed != 0 || l.Pending != 0 || l.LastError != "" {
-				t.Errorf("MA's node gave up on a message on answers the hub never signed, or still holds it: %+v", l)
-			}
-			if rs := hub.refusals(t, "MA"); len(rs) != 0 {
-				t.Errorf("the hub refused something of MA's: %+v", rs)
-			}
-			if n := ma.refusalsAudited(t, "federation.send_failed"); n != 0 {
-				t.Errorf("%d federation.send_failed entries at MA's node, want none", n)
-			}
-		})
-	}
+		}
+		if r := hub.record(t, id); r == nil || r.Status != core.StatusPending {
+			t.Errorf("MA's request did not reach the hub once the way was clear: %+v", r)
+		}
+		if l := ma.lag(t, core.PeerHub); l.Failed != 0 || l.Pending != 0 || l.LastError != "" {
+			t.Errorf("MA's node gave up on a message on answers the hub never signed, or still holds it: %+v", l)
+		}
+		if rs := hub.refusals(t, "MA"); len(rs) != 0 {
+			t.Errorf("the hub refused something of MA's: %+v", rs)
+		}
+		if n := ma.refusalsAudited(t, "federation.send_failed"); n != 0 {
+			t.Errorf("%d federation.send_failed entries at MA's node, want none", n)
+		}
+	})
 }
 
 // TestFedReplicaNeverUndoesFailed: MA's node runs as two replicas on one
@@ -333,45 +330,42 @@ func TestFedReplicaNeverUndoesFailed(t *testing.T) {
 // the table of ids does not grow by one row per query answered for the
 // life of the store.
 func TestFedAnsweredQueryIDsTrimmed(t *testing.T) {
-	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
-			w := newFedWorld(t, hb)
-			hub, ma := w.hub, w.ma
-			hub.signCheckpoints(t, "hub.example/manara-audit")
-			rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{members.Secretariat}}
-			id := uuid.Must(uuid.NewV7()).String()
-			raw, _ := json.Marshal(map[string]any{"size": 1, "after": 0, "limit": 10})
-			q, err := federation.Seal(&federation.Bundle{Origin: "MA", To: core.PeerHub, MessageID: id, Seq: 1, Type: federation.TypeProofQuery, ObjectID: id, Owner: "MA",
-				Releasability: &rel, CreatedAt: time.Now(), Payload: raw}, ma.fed.Key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r := postEnvelope(t, hub, q); r.Status != http.StatusOK {
-				t.Fatalf("the query: %s", r)
-			}
-			kept := func() bool {
-				var kept bool
-				hub.Store.View(context.Background(), func(tx core.Tx) error { var err error; kept, err = tx.Applied("MA", id, 0); return err })
-				return kept
-			}
-			hub.step(t)
-			if !kept() {
-				t.Fatal("the id of a query still within its two minutes was forgotten")
-			}
-			if r := postEnvelope(t, hub, q); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "answered before") {
-				t.Fatalf("a replay within the two minutes should be refused as one: %s", r)
-			}
-			// A day on: the hub runs its federation loop as usual.
-			hub.fed.Now = func() time.Time { return time.Now().Add(24 * time.Hour) }
-			hub.step(t)
-			if kept() {
-				t.Errorf("the id of a proof query answered a day ago is still kept: nothing bounds the replay table")
-			}
-			if r := postEnvelope(t, hub, q); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "older than") {
-				t.Errorf("a day later the query should still be refused, for its age: %s", r)
-			}
-		})
-	}
+	forEachFedWorld(t, func(t *testing.T, w *fedWorld) {
+		hub, ma := w.hub, w.ma
+		hub.signCheckpoints(t, "hub.example/manara-audit")
+		rel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{members.Secretariat}}
+		id := uuid.Must(uuid.NewV7()).String()
+		raw, _ := json.Marshal(map[string]any{"size": 1, "after": 0, "limit": 10})
+		q, err := federation.Seal(&federation.Bundle{Origin: "MA", To: core.PeerHub, MessageID: id, Seq: 1, Type: federation.TypeProofQuery, ObjectID: id, Owner: "MA",
+			Releasability: &rel, CreatedAt: time.Now(), Payload: raw}, ma.fed.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := postEnvelope(t, hub, q); r.Status != http.StatusOK {
+			t.Fatalf("the query: %s", r)
+		}
+		kept := func() bool {
+			var kept bool
+			hub.Store.View(context.Background(), func(tx core.Tx) error { var err error; kept, err = tx.Applied("MA", id, 0); return err })
+			return kept
+		}
+		hub.step(t)
+		if !kept() {
+			t.Fatal("the id of a query still within its two minutes was forgotten")
+		}
+		if r := postEnvelope(t, hub, q); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "answered before") {
+			t.Fatalf("a replay within the two minutes should be refused as one: %s", r)
+		}
+		// A day on: the hub runs its federation loop as usual.
+		hub.fed.Now = func() time.Time { return time.Now().Add(24 * time.Hour) }
+		hub.step(t)
+		if kept() {
+			t.Errorf("the id of a proof query answered a day ago is still kept: nothing bounds the replay table")
+		}
+		if r := postEnvelope(t, hub, q); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "older than") {
+			t.Errorf("a day later the query should still be refused, for its age: %s", r)
+		}
+	})
 }
 
 // TestFedReplicasFailOversizedOnce: MA's two replicas both read the same
@@ -421,98 +415,95 @@ func TestFedReplicasFailOversizedOnce(t *testing.T) {
 // a message superseded by a later one about the same object is not sent
 // again (409), and an unknown one is 404.
 func TestFedRetryFailedMessage(t *testing.T) {
-	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
-			w := newFedWorld(t, hb)
-			hub, ma := w.hub, w.ma
-			hub.down.Store(true)
-			id := requestAtMA(t, ma, "Fictitious")
-			ma.step(t)
-			failAsBefore(t, ma, core.PeerHub)
-			hub.down.Store(false)
-			ma.step(t) // its place handed over
-			if st := outboxState(t, ma, core.PeerHub, federation.TypeNoticeRequest); st != core.FedFailed || hub.record(t, id) != nil {
-				t.Fatalf("setup: the request should be failed (%q) and not at the hub", st)
-			}
-			officer := ma.user(t, "MA", core.RoleOfficer)
-			if r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{}, officer); r.Status != http.StatusForbidden {
-				t.Errorf("an officer queued messages again: %s", r)
-			}
-			admin := ma.user(t, "MA", core.RoleAdmin)
-			if r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{"message_id": "no-such-message"}, admin); r.Status != http.StatusNotFound {
-				t.Errorf("an unknown message: %s", r)
-			}
-			var out struct {
-				Items []federation.Retried `json:"items"`
-			}
-			r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{}, admin)
-			if r.Status != http.StatusOK {
-				t.Fatalf("retry: %s", r)
-			}
-			r.decode(t, &out)
-			if len(out.Items) != 1 || out.Items[0].Outcome != federation.RetryRequeued || out.Items[0].NewSeq <= out.Items[0].Seq {
-				t.Fatalf("the failed request should be requeued at the end of the queue: %+v", out.Items)
-			}
-			ma.step(t)
-			if r := hub.record(t, id); r == nil || r.Status != core.StatusPending {
-				t.Errorf("the request queued again did not reach the hub: %+v", r)
-			}
-			if l := ma.lag(t, core.PeerHub); l.Failed != 0 || l.Pending != 0 {
-				t.Errorf("MA's queue for the hub after the retry: %+v", l)
-			}
-			var retried int
-			ma.Store.View(context.Background(), func(tx core.Tx) error {
-				es, err := tx.AuditEntries(0, 100000)
-				for _, e := range es {
-					if e.Action == "federation.retry" && e.Outcome == audit.OK && strings.Contains(e.Query, out.Items[0].MessageID) {
-						retried++
-					}
+	forEachFedWorld(t, func(t *testing.T, w *fedWorld) {
+		hub, ma := w.hub, w.ma
+		hub.down.Store(true)
+		id := requestAtMA(t, ma, "Fictitious")
+		ma.step(t)
+		failAsBefore(t, ma, core.PeerHub)
+		hub.down.Store(false)
+		ma.step(t) // its place handed over
+		if st := outboxState(t, ma, core.PeerHub, federation.TypeNoticeRequest); st != core.FedFailed || hub.record(t, id) != nil {
+			t.Fatalf("setup: the request should be failed (%q) and not at the hub", st)
+		}
+		officer := ma.user(t, "MA", core.RoleOfficer)
+		if r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{}, officer); r.Status != http.StatusForbidden {
+			t.Errorf("an officer queued messages again: %s", r)
+		}
+		admin := ma.user(t, "MA", core.RoleAdmin)
+		if r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{"message_id": "no-such-message"}, admin); r.Status != http.StatusNotFound {
+			t.Errorf("an unknown message: %s", r)
+		}
+		var out struct {
+			Items []federation.Retried `json:"items"`
+		}
+		r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{}, admin)
+		if r.Status != http.StatusOK {
+			t.Fatalf("retry: %s", r)
+		}
+		r.decode(t, &out)
+		if len(out.Items) != 1 || out.Items[0].Outcome != federation.RetryRequeued || out.Items[0].NewSeq <= out.Items[0].Seq {
+			t.Fatalf("the failed request should be requeued at the end of the queue: %+v", out.Items)
+		}
+		ma.step(t)
+		if r := hub.record(t, id); r == nil || r.Status != core.StatusPending {
+			t.Errorf("the request queued again did not reach the hub: %+v", r)
+		}
+		if l := ma.lag(t, core.PeerHub); l.Failed != 0 || l.Pending != 0 {
+			t.Errorf("MA's queue for the hub after the retry: %+v", l)
+		}
+		var retried int
+		ma.Store.View(context.Background(), func(tx core.Tx) error {
+			es, err := tx.AuditEntries(0, 100000)
+			for _, e := range es {
+				if e.Action == "federation.retry" && e.Outcome == audit.OK && strings.Contains(e.Query, out.Items[0].MessageID) {
+					retried++
 				}
-				return err
-			})
-			if retried != 1 {
-				t.Errorf("the retry is audited %d times at MA's node, want 1", retried)
 			}
-
-			// Failed again, with a later message about the same notice
-			// queued since: sending it after that one would undo it.
-			hub.down.Store(true)
-			again := requestAtMA(t, ma, "Imaginary")
-			ma.step(t)
-			failAsBefore(t, ma, core.PeerHub)
-			err := ma.Store.Update(context.Background(), func(tx core.Tx) error {
-				seq, err := tx.NextFedSeq(core.PeerHub)
-				if err != nil {
-					return err
-				}
-				now := time.Now().UTC()
-				return tx.InsertFed(&core.FedMessage{Peer: core.PeerHub, Seq: seq, MessageID: "later-cancel", ObjectID: again, ObjectVersion: 9,
-					Type: federation.TypeNoticeCancel, Body: []byte(`{}`), State: core.FedDelivered, CreatedAt: now, NextAttempt: now, DeliveredAt: &now})
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Its place as if handed over (the hub is down here).
-			var failed string
-			err = ma.Store.Update(context.Background(), func(tx core.Tx) error {
-				ms, err := tx.FailedFed(core.PeerHub, "", 10)
-				if err != nil || len(ms) != 1 {
-					return fmt.Errorf("the failed message: %d, %v", len(ms), err)
-				}
-				now := time.Now().UTC()
-				failed, ms[0].DeliveredAt = ms[0].MessageID, &now
-				_, err = tx.UpdateFed(ms[0], ms[0].State, ms[0].Attempts)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{"message_id": failed}, admin); r.Status != http.StatusConflict {
-				t.Errorf("a superseded message was queued again: %s", r)
-			}
-			if l := ma.lag(t, core.PeerHub); l.Failed != 1 {
-				t.Errorf("the superseded message should stay failed: %+v", l)
-			}
+			return err
 		})
-	}
+		if retried != 1 {
+			t.Errorf("the retry is audited %d times at MA's node, want 1", retried)
+		}
+
+		// Failed again, with a later message about the same notice
+		// queued since: sending it after that one would undo it.
+		hub.down.Store(true)
+		again := requestAtMA(t, ma, "Imaginary")
+		ma.step(t)
+		failAsBefore(t, ma, core.PeerHub)
+		err := ma.Store.Update(context.Background(), func(tx core.Tx) error {
+			seq, err := tx.NextFedSeq(core.PeerHub)
+			if err != nil {
+				return err
+			}
+			now := time.Now().UTC()
+			return tx.InsertFed(&core.FedMessage{Peer: core.PeerHub, Seq: seq, MessageID: "later-cancel", ObjectID: again, ObjectVersion: 9,
+				Type: federation.TypeNoticeCancel, Body: []byte(`{}`), State: core.FedDelivered, CreatedAt: now, NextAttempt: now, DeliveredAt: &now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Its place as if handed over (the hub is down here).
+		var failed string
+		err = ma.Store.Update(context.Background(), func(tx core.Tx) error {
+			ms, err := tx.FailedFed(core.PeerHub, "", 10)
+			if err != nil || len(ms) != 1 {
+				return fmt.Errorf("the failed message: %d, %v", len(ms), err)
+			}
+			now := time.Now().UTC()
+			failed, ms[0].DeliveredAt = ms[0].MessageID, &now
+			_, err = tx.UpdateFed(ms[0], ms[0].State, ms[0].Attempts)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := ma.do(t, "POST", "/api/v1/federation/peers/hub/retry", map[string]any{"message_id": failed}, admin); r.Status != http.StatusConflict {
+			t.Errorf("a superseded message was queued again: %s", r)
+		}
+		if l := ma.lag(t, core.PeerHub); l.Failed != 1 {
+			t.Errorf("the superseded message should stay failed: %+v", l)
+		}
+	})
 }

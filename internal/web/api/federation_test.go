@@ -188,6 +188,15 @@ func newFedWorld(t *testing.T, hb storetest.Backend) *fedWorld {
 	return newFedWorldTLS(t, hb, nil)
 }
 
+// forEachFedWorld runs test in a fresh fedWorld for each backend the hub
+// can be on, as subtest hub_on_<backend>.
+func forEachFedWorld(t *testing.T, test func(t *testing.T, w *fedWorld)) {
+	t.Helper()
+	for _, hb := range storetest.Backends(t) {
+		t.Run("hub_on_"+hb.Name, func(t *testing.T) { test(t, newFedWorld(t, hb)) })
+	}
+}
+
 // newFedWorldTLS is newFedWorld over mutual TLS when pki is set.
 func newFedWorldTLS(t *testing.T, hb storetest.Backend, pki *fedPKI) *fedWorld {
 	t.Helper()
