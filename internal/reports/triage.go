@@ -52,20 +52,31 @@ func (s *Service) Count(ctx context.Context, v core.Viewer, f core.ReportFilter)
 
 // queueRead checks a read of the bureau's queue, runs it and audits it.
 func (s *Service) queueRead(ctx context.Context, v core.Viewer, f *core.ReportFilter, what string, read func(core.Tx) error) error {
-	const action = "report.list"
 	f.Bureau = s.Bureau
-	if !access.CanTriageReports(v, f.Bureau) {
+	var invalid error
+	if f.Status != "" && f.Status != "all" && !slices.Contains(core.ReportStatuses, f.Status) {
+		invalid = core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"})
+	}
+	query := fmt.Sprintf("%sstatus=%s campaign=%s assignee=%s unassigned=%t", what, f.Status, f.Campaign, f.Assignee, f.Unassigned)
+	return s.unitRead(ctx, v, "report.list", invalid, query, read)
+}
+
+// unitRead runs read, a list of the bureau's triage unit, and audits it
+// as action with query. A viewer not of the unit, or a request the
+// caller found invalid (invalid, refused after the viewer), is refused.
+func (s *Service) unitRead(ctx context.Context, v core.Viewer, action string, invalid error, query string, read func(core.Tx) error) error {
+	if !access.CanTriageReports(v, s.Bureau) {
 		return s.refuse(ctx, v, action, forbidden())
 	}
-	if f.Status != "" && f.Status != "all" && !slices.Contains(core.ReportStatuses, f.Status) {
-		return s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "status", Reason: "must be one of " + strings.Join(core.ReportStatuses, ", ") + " or all"}))
+	if invalid != nil {
+		return s.refuse(ctx, v, action, invalid)
 	}
 	return s.Store.Update(ctx, func(tx core.Tx) error {
 		if err := read(tx); err != nil {
 			return err
 		}
 		e := audit.Entry(v, action, audit.OK)
-		e.Query = fmt.Sprintf("%sstatus=%s campaign=%s assignee=%s unassigned=%t", what, f.Status, f.Campaign, f.Assignee, f.Unassigned)
+		e.Query = query
 		return audit.Append(tx, e)
 	})
 }
@@ -334,25 +345,16 @@ func (s *Service) CountCampaigns(ctx context.Context, v core.Viewer, f core.Camp
 // campaignsRead checks a read of the bureau's campaign list, runs it and
 // audits it.
 func (s *Service) campaignsRead(ctx context.Context, v core.Viewer, f *core.CampaignFilter, what string, read func(core.Tx) error) error {
-	const action = "campaign.list"
 	f.Bureau = s.Bureau
-	if !access.CanTriageReports(v, f.Bureau) {
-		return s.refuse(ctx, v, action, forbidden())
-	}
+	var invalid error
 	if len(f.IDs) > maxCampaignIDs {
-		return s.refuse(ctx, v, action, core.Errorf(core.EINVALID, "at most %d campaigns may be named at once", maxCampaignIDs))
+		invalid = core.Errorf(core.EINVALID, "at most %d campaigns may be named at once", maxCampaignIDs)
 	}
 	if f.MinReports <= 0 {
 		f.MinReports = 2
 	}
-	return s.Store.Update(ctx, func(tx core.Tx) error {
-		if err := read(tx); err != nil {
-			return err
-		}
-		e := audit.Entry(v, action, audit.OK)
-		e.Query = fmt.Sprintf("%smin_reports=%d offset=%d", what, f.MinReports, f.Offset)
-		return audit.Append(tx, e)
-	})
+	query := fmt.Sprintf("%smin_reports=%d offset=%d", what, f.MinReports, f.Offset)
+	return s.unitRead(ctx, v, "campaign.list", invalid, query, read)
 }
 
 // Campaign returns one campaign's view.
