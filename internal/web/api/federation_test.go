@@ -595,20 +595,6 @@ func TestFederationHostile(t *testing.T) {
 				t.Fatal("setup: the notice did not reach ES and NG")
 			}
 			esRecords, hubRecords := es.countRecords(t), hub.countRecords(t)
-			post := func(p *fedProcess, body []byte) *resp { return p.do(t, "POST", federation.PathInbox, body, nil) }
-			receipt := func(r *resp, from *fedProcess) federation.Receipt {
-				t.Helper()
-				if r.Status != http.StatusOK {
-					t.Fatalf("want a receipt, got %s", r)
-				}
-				b, canon, sig, err := federation.Open(r.Body)
-				if err != nil || federation.Verify(from.fed.PublicKey(), canon, sig) != nil {
-					t.Fatalf("receipt not signed by the receiver: %v", err)
-				}
-				var rc federation.Receipt
-				json.Unmarshal(b.Payload, &rc)
-				return rc
-			}
 			audited := func(p *fedProcess, before int, what string) int {
 				t.Helper()
 				after := p.refusalsAudited(t, "federation.receive")
@@ -633,17 +619,17 @@ func TestFederationHostile(t *testing.T) {
 				}
 				return raw
 			}
-			wantProblem(t, post(es, forge(mallory, core.PeerHub, "ES", 99, federation.TypeNoticePut, rec, &rec.Releasability)), 401, "unauthorized", "")
+			wantProblem(t, postEnvelope(t, es, forge(mallory, core.PeerHub, "ES", 99, federation.TypeNoticePut, rec, &rec.Releasability)), 401, "unauthorized", "")
 			esAudit = audited(es, esAudit, "forged signature")
 
 			// A replayed message: changes nothing.
-			if rc := receipt(post(es, es.received()[0]), es); rc.Outcome != federation.OutcomeDuplicate {
+			if rc := signedReceipt(t, postEnvelope(t, es, es.received()[0]), es); rc.Outcome != federation.OutcomeDuplicate {
 				t.Fatalf("replay: %+v", rc)
 			}
 			esAudit = audited(es, esAudit, "replay")
 
 			// A message for another country, genuinely signed by the hub.
-			if rc := receipt(post(es, ng.received()[0]), es); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "NG") {
+			if rc := signedReceipt(t, postEnvelope(t, es, ng.received()[0]), es); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "NG") {
 				t.Fatalf("message for NG at ES: %+v", rc)
 			}
 			esAudit = audited(es, esAudit, "another country's message")
@@ -656,28 +642,21 @@ func TestFederationHostile(t *testing.T) {
 			secret.ID = "01a00000-0000-7000-8000-000000000001"
 			secret.Releasability = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
 			nt.ID = secret.ID
-			rc := receipt(post(es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+1, federation.TypeNoticePut, secret, &secret.Releasability)), es)
+			rc := signedReceipt(t, postEnvelope(t, es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+1, federation.TypeNoticePut, secret, &secret.Releasability)), es)
 			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "not released to ES") {
 				t.Fatalf("notice for FR only at ES: %+v", rc)
 			}
 			esAudit = audited(es, esAudit, "not released")
 			// The same with the bundle claiming "all" over a record for FR only.
 			all := core.Releasability{Mode: core.ReleaseAll}
-			rc = receipt(post(es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+2, federation.TypeNoticePut, secret, &all)), es)
+			rc = signedReceipt(t, postEnvelope(t, es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+2, federation.TypeNoticePut, secret, &all)), es)
 			if rc.Outcome != federation.OutcomeRefused {
 				t.Fatalf("bundle releasability differing from the record's: %+v", rc)
 			}
 			esAudit = audited(es, esAudit, "releasability mismatch")
 
 			// Releasability stripped on the way: refused before anything else.
-			var env federation.Envelope
-			json.Unmarshal(es.received()[0], &env)
-			var m map[string]any
-			json.Unmarshal(env.Bundle, &m)
-			delete(m, "releasability")
-			env.Bundle, _ = json.Marshal(m)
-			stripped, _ := json.Marshal(env)
-			wantProblem(t, post(es, stripped), 422, "invalid", "releasability")
+			wantProblem(t, postEnvelope(t, es, withoutReleasability(es.received()[0], nil)), 422, "invalid", "releasability")
 			audited(es, esAudit, "stripped releasability")
 
 			// MA's node claims another bureau: with its own key, for ES's
@@ -686,12 +665,12 @@ func TestFederationHostile(t *testing.T) {
 			esRec := rec
 			esRec.ID, esRec.Owner = "01a00000-0000-7000-8000-000000000002", "ES"
 			nt.ID = esRec.ID
-			rc = receipt(post(hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), hub)
+			rc = signedReceipt(t, postEnvelope(t, hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), hub)
 			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "only its own bureau") {
 				t.Fatalf("MA sending ES's notice: %+v", rc)
 			}
 			hubAudit = audited(hub, hubAudit, "claiming another bureau's notice")
-			wantProblem(t, post(hub, forge(maKey, "ES", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), 401, "unauthorized", "")
+			wantProblem(t, postEnvelope(t, hub, forge(maKey, "ES", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), 401, "unauthorized", "")
 			hubAudit = audited(hub, hubAudit, "claiming to be ES")
 
 			// MA's node reports a hit it claims ES made: refused.
@@ -700,7 +679,7 @@ func TestFederationHostile(t *testing.T) {
 			hrel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}
 			hb, _ := federation.Seal(&federation.Bundle{Origin: "MA", To: core.PeerHub, MessageID: "fake-hit", Seq: 2, Type: federation.TypeHitReport,
 				ObjectID: fakeHit.ID, ObjectVersion: 1, Owner: "MA", Releasability: &hrel, CreatedAt: time.Now(), Payload: hp}, maKey)
-			rc = receipt(post(hub, hb), hub)
+			rc = signedReceipt(t, postEnvelope(t, hub, hb), hub)
 			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "own screenings") {
 				t.Fatalf("a hit reported for another searcher: %+v", rc)
 			}
@@ -736,7 +715,7 @@ func TestFederationHostile(t *testing.T) {
 			if r := hub.do(t, "POST", "/api/v1/federation/peers/MA/revoke", map[string]any{"reason": "key compromised"}, admin); r.Status != 200 {
 				t.Fatalf("revoke: %s", r)
 			}
-			wantProblem(t, post(hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, rec, &rec.Releasability)), 401, "unauthorized", "")
+			wantProblem(t, postEnvelope(t, hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, rec, &rec.Releasability)), 401, "unauthorized", "")
 		})
 	}
 }

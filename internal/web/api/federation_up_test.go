@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -77,6 +78,21 @@ func signedReceipt(t *testing.T, r *resp, from *fedProcess) federation.Receipt {
 	var rc federation.Receipt
 	json.Unmarshal(b.Payload, &rc)
 	return rc
+}
+
+// withoutReleasability is envelope with the releasability taken out of
+// its bundle on the way (the signature left as it was) and the fields of
+// set written over the bundle's.
+func withoutReleasability(envelope []byte, set map[string]any) []byte {
+	var env federation.Envelope
+	json.Unmarshal(envelope, &env)
+	var m map[string]any
+	json.Unmarshal(env.Bundle, &m)
+	delete(m, "releasability")
+	maps.Copy(m, set)
+	env.Bundle, _ = json.Marshal(m)
+	stripped, _ := json.Marshal(env)
+	return stripped
 }
 
 func dataField(t *testing.T, r *core.Record, field string) any {
@@ -192,7 +208,7 @@ func TestFederationUp(t *testing.T) {
 				t.Fatal("no diffusion.create reached the hub")
 			}
 			before := hub.record(t, d.ID).Version
-			if rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, create, nil), hub); rc.Outcome != federation.OutcomeDuplicate {
+			if rc := signedReceipt(t, postEnvelope(t, hub, create), hub); rc.Outcome != federation.OutcomeDuplicate {
 				t.Fatalf("diffusion.create delivered twice: %+v", rc)
 			}
 			if hub.record(t, d.ID).Version != before {
@@ -229,7 +245,7 @@ func TestFederationUp(t *testing.T) {
 			forged.Data = json.RawMessage(`{"family_name":"Forged","given_names":"X","sex":"M","date_of_birth":"1970-01-01","nationalities":["ES"],"information_sought":"x"}`)
 			raw := forgeFrom(t, ma, hub, federation.TypeNoticeUpdate, en.ID, forged.Version+1, "MA", forged.Releasability, []string{},
 				map[string]any{"record": forged, "notice": esNotice, "reason": "taking it over"})
-			rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub)
+			rc := signedReceipt(t, postEnvelope(t, hub, raw), hub)
 			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "owner") {
 				t.Fatalf("MA changing ES's notice: %+v", rc)
 			}
@@ -242,22 +258,15 @@ func TestFederationUp(t *testing.T) {
 			// The same, naming ES as owner in the bundle: refused for the bundle.
 			raw = forgeFrom(t, ma, hub, federation.TypeNoticeUpdate, en.ID, esRec.Version+1, "ES", esRec.Releasability, []string{},
 				map[string]any{"record": esRec, "notice": esNotice, "reason": "taking it over"})
-			if rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "only its own bureau") {
+			if rc := signedReceipt(t, postEnvelope(t, hub, raw), hub); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "only its own bureau") {
 				t.Fatalf("MA sending ES's notice as ES's: %+v", rc)
 			}
 
 			// A diffusion whose releasability was stripped on the way.
 			records := hub.countRecords(t)
-			var env federation.Envelope
-			json.Unmarshal(create, &env)
-			var m map[string]any
-			json.Unmarshal(env.Bundle, &m)
-			delete(m, "releasability")
-			m["message_id"], m["object_id"] = "stripped", "01a00000-0000-7000-8000-0000000000d1"
-			env.Bundle, _ = json.Marshal(m)
-			stripped, _ := json.Marshal(env)
+			stripped := withoutReleasability(create, map[string]any{"message_id": "stripped", "object_id": "01a00000-0000-7000-8000-0000000000d1"})
 			hubAudit = hub.refusalsAudited(t, "federation.receive")
-			wantProblem(t, hub.do(t, "POST", federation.PathInbox, stripped, nil), 422, "invalid", "releasability")
+			wantProblem(t, postEnvelope(t, hub, stripped), 422, "invalid", "releasability")
 			if hub.refusalsAudited(t, "federation.receive") <= hubAudit {
 				t.Fatal("the stripped diffusion was not audited")
 			}
@@ -267,7 +276,7 @@ func TestFederationUp(t *testing.T) {
 			nd := core.Notice{ID: bare.ID, Type: "blue", Diffusion: true, State: core.NoticePublished}
 			raw = forgeFrom(t, ma, hub, federation.TypeDiffusionCreate, bare.ID, 1, "MA", bare.Releasability, bare.Caveats,
 				map[string]any{"record": bare, "notice": nd})
-			if rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "releasability") {
+			if rc := signedReceipt(t, postEnvelope(t, hub, raw), hub); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "releasability") {
 				t.Fatalf("a diffusion without a valid releasability: %+v", rc)
 			}
 			if hub.countRecords(t) != records || hub.record(t, bare.ID) != nil {
@@ -370,7 +379,7 @@ func TestFederationHitSteps(t *testing.T) {
 			if step == nil {
 				t.Fatal("no hit.state reached ES")
 			}
-			if rc := signedReceipt(t, es.do(t, "POST", federation.PathInbox, step, nil), es); rc.Outcome != federation.OutcomeDuplicate {
+			if rc := signedReceipt(t, postEnvelope(t, es, step), es); rc.Outcome != federation.OutcomeDuplicate {
 				t.Fatalf("a step delivered twice: %+v", rc)
 			}
 			if es.hitOf(t, esHit).Version != version {
@@ -383,7 +392,7 @@ func TestFederationHitSteps(t *testing.T) {
 			st := core.HitStep{At: time.Now().UTC(), Side: "owner", Bureau: "MA", By: "ng.officer", From: core.HitConfirmed, To: core.HitActionTaken, Action: core.HitActions[0]}
 			raw := forgeFrom(t, ng, hub, federation.TypeHitState, esHit, 3, "MA", core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}, []string{},
 				map[string]any{"hit_id": esHit, "side": "owner", "index": 3, "step": st})
-			rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub)
+			rc := signedReceipt(t, postEnvelope(t, hub, raw), hub)
 			// Told what it would be of a hit that does not exist: nothing
 			// of the hit's reference or sides.
 			if rc.Outcome != federation.OutcomeRefused || rc.Reason != "hit "+esHit+" is unknown here" {
@@ -395,7 +404,7 @@ func TestFederationHitSteps(t *testing.T) {
 			// ES's node, the searcher, tries to move the owner's side.
 			raw = forgeFrom(t, es, hub, federation.TypeHitState, esHit, 3, "MA", core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}, []string{},
 				map[string]any{"hit_id": esHit, "side": "owner", "index": 3, "step": st})
-			if rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "its own side") {
+			if rc := signedReceipt(t, postEnvelope(t, hub, raw), hub); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "its own side") {
 				t.Fatalf("ES moving the owner's side: %+v", rc)
 			}
 			if after := hub.hitOf(t, esHit); after.Version != h.Version || after.OwnerState != core.HitConfirmed {
@@ -412,7 +421,7 @@ func TestFederationHitSteps(t *testing.T) {
 				raw := forgeFrom(t, ng, hub, federation.TypeHitReport, hid, 1, c.owner, core.Releasability{Mode: core.ReleaseOnly, Countries: []string{c.owner, "NG"}}, []string{},
 					map[string]any{"hit": fake})
 				want := "the hub never sent record " + c.record + " to NG"
-				if rc := signedReceipt(t, hub.do(t, "POST", federation.PathInbox, raw, nil), hub); rc.Outcome != federation.OutcomeRefused || rc.Reason != want {
+				if rc := signedReceipt(t, postEnvelope(t, hub, raw), hub); rc.Outcome != federation.OutcomeRefused || rc.Reason != want {
 					t.Fatalf("NG's hit report on %s (owner %s): %+v, want refused %q", c.record, c.owner, rc, want)
 				}
 			}
