@@ -8,7 +8,6 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
-	"github.com/manara-hub/manara/internal/records"
 )
 
 // What federation hands this package: a notice as it travels between a
@@ -51,14 +50,9 @@ func SubmitRequestTx(tx core.Tx, v core.Viewer, in Snapshot, now time.Time) ([]*
 	if err != nil {
 		return nil, err
 	}
-	rel, fs := records.ValidateReleasability(r.Releasability, r.Owner)
-	caveatText := r.CaveatText
-	probe := &core.Record{Owner: r.Owner, Caveats: []string{}}
-	cav := r.Caveats
-	if cav == nil {
-		cav = []string{}
-	}
-	fs = append(fs, records.ValidateCaveats(probe, cav, &caveatText)...)
+	probe := &core.Record{Owner: r.Owner}
+	fs := takeEnvelope(probe, r)
+	rel := probe.Releasability
 	fs = append(fs, publicExtractErrors(n, rel)...)
 	if len(fs) > 0 {
 		return nil, core.Invalid(fs...)
@@ -100,8 +94,7 @@ func SubmitRequestTx(tx core.Tx, v core.Viewer, in Snapshot, now time.Time) ([]*
 			return nil, err
 		}
 	}
-	if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: wf.ID, Revision: wf.Revision, At: now, By: v.ActorName(), Bureau: v.Bureau,
-		Reason: "submitted by the national node", State: wf.State, Releasability: rel, Data: data}); err != nil {
+	if err := keepVersion(tx, v, wf, rec, "submitted by the national node"); err != nil {
 		return nil, err
 	}
 	return []*core.Event{submitted(wf, rec, now, map[string]any{FederatedMarker: true})}, nil

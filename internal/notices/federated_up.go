@@ -45,15 +45,7 @@ func ChangeTx(tx core.Tx, v core.Viewer, in Snapshot, reason string, now time.Ti
 	if err != nil {
 		fs = append(fs, err.(*core.Error).Fields...)
 	}
-	rel, rfs := records.ValidateReleasability(in.Record.Releasability, r.Owner)
-	fs = append(fs, rfs...)
-	r.Releasability = rel
-	cav := in.Record.Caveats
-	if cav == nil {
-		cav = []string{}
-	}
-	text := in.Record.CaveatText
-	fs = append(fs, records.ValidateCaveats(r, cav, &text)...)
+	fs = append(fs, takeEnvelope(r, in.Record)...)
 	n.PublicExtract = in.Notice.PublicExtract
 	fs = append(fs, publicExtractErrors(n, r.Releasability)...)
 	if len(fs) > 0 {
@@ -124,15 +116,9 @@ func CreateDiffusionTx(tx core.Tx, v core.Viewer, in Snapshot, now time.Time) ([
 	if r.Releasability.Mode == "" {
 		fs = append(fs, core.FieldError{Field: "releasability", Reason: "is required for a diffusion: the countries it goes to"})
 	}
-	rel, rfs := records.ValidateReleasability(r.Releasability, r.Owner)
-	fs = append(fs, rfs...)
-	probe := &core.Record{Owner: r.Owner, Caveats: []string{}}
-	cav := r.Caveats
-	if cav == nil {
-		cav = []string{}
-	}
-	text := r.CaveatText
-	fs = append(fs, records.ValidateCaveats(probe, cav, &text)...)
+	probe := &core.Record{Owner: r.Owner}
+	fs = append(fs, takeEnvelope(probe, r)...)
+	rel := probe.Releasability
 	if n.PublicExtract {
 		fs = append(fs, core.FieldError{Field: "payload.notice.public_extract", Reason: "a diffusion has no public extract"})
 	}
@@ -156,8 +142,7 @@ func CreateDiffusionTx(tx core.Tx, v core.Viewer, in Snapshot, now time.Time) ([
 	if err := tx.InsertNotice(wf); err != nil {
 		return nil, err
 	}
-	if err := tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: wf.ID, Revision: wf.Revision, At: now, By: v.ActorName(), Bureau: v.Bureau,
-		Reason: "created at the national node", State: wf.State, Releasability: rel, Data: data}); err != nil {
+	if err := keepVersion(tx, v, wf, rec, "created at the national node"); err != nil {
 		return nil, err
 	}
 	return []*core.Event{circulating(EventPublished, wf, rec, now, nil)}, nil
@@ -173,8 +158,21 @@ func writeChange(tx core.Tx, v core.Viewer, n *core.Notice, r *core.Record, reas
 	if err := tx.UpdateNotice(n); err != nil {
 		return err
 	}
-	return tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: n.Revision, At: now, By: v.ActorName(), Bureau: v.Bureau,
-		Reason: reason, State: n.State, Releasability: r.Releasability, Data: r.Data})
+	return keepVersion(tx, v, n, r, reason)
+}
+
+// takeEnvelope checks the releasability and caveats of sent, a record as
+// a node sent it, and sets them on r, whose owner they are checked for
+// (caveats the node left out are none).
+func takeEnvelope(r, sent *core.Record) []core.FieldError {
+	rel, fs := records.ValidateReleasability(sent.Releasability, r.Owner)
+	r.Releasability = rel
+	cav := sent.Caveats
+	if cav == nil {
+		cav = []string{}
+	}
+	text := sent.CaveatText
+	return append(fs, records.ValidateCaveats(r, cav, &text)...)
 }
 
 // ChangeReason is the reason the owner gave for the revision of a notice

@@ -348,7 +348,7 @@ func (s *Service) CreateWith(ctx context.Context, v core.Viewer, in Input, then 
 		if err := tx.InsertNotice(n); err != nil {
 			return err
 		}
-		if err := s.keepVersion(tx, v, n, r, "created"); err != nil {
+		if err := keepVersion(tx, v, n, r, "created"); err != nil {
 			return err
 		}
 		if in.Diffusion {
@@ -387,7 +387,9 @@ func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldErr
 	return nil
 }
 
-func (s *Service) keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core.Record, reason string) error {
+// keepVersion keeps the notice as it now stands (r as of r.UpdatedAt) in
+// its version history.
+func keepVersion(tx core.Tx, v core.Viewer, n *core.Notice, r *core.Record, reason string) error {
 	return tx.InsertNoticeVersion(&core.NoticeVersion{NoticeID: n.ID, Revision: n.Revision, At: r.UpdatedAt, By: v.ActorName(),
 		Bureau: v.Bureau, Reason: reason, State: n.State, Releasability: r.Releasability, Data: r.Data})
 }
@@ -684,7 +686,7 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in Updat
 		n.Countries = interest(r.Data, r.Releasability, n.Diffusion)
 		n.Revision++
 		r.UpdatedAt = now
-		if err := s.keepVersion(tx, v, n, r, reason); err != nil {
+		if err := keepVersion(tx, v, n, r, reason); err != nil {
 			return nil, err
 		}
 		extra := map[string]any{"revision": n.Revision, "reason": reason}
@@ -859,7 +861,7 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, id string, d Decisi
 		// what other bureaus may page through starts here.
 		n.Revision++
 		r.UpdatedAt = now
-		if err := s.keepVersion(tx, v, n, r, "published"); err != nil {
+		if err := keepVersion(tx, v, n, r, "published"); err != nil {
 			return nil, err
 		}
 		decided := event(EventDecided, n, r, now, []string{r.Owner}, map[string]any{"decision": d.Decision, "reason": n.Reason})
