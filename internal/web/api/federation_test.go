@@ -435,133 +435,130 @@ func federationScenario(t *testing.T, hb storetest.Backend, pki *fedPKI) *fedWor
 // back it converges to exactly the hub's state for what is released to
 // it, in order.
 func TestFederationPartition(t *testing.T) {
-	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
-			w := newFedWorld(t, hb)
-			hub, es := w.hub, w.es
-			officer := hub.user(t, "MA", core.RoleOfficer) // MA also works at the hub directly
-			reviewer := hub.user(t, members.Secretariat, core.RoleReviewer)
-			admin := hub.user(t, members.Secretariat, core.RoleAdmin)
-			publish := func(rel map[string]any) string {
-				var n struct {
-					ID      string `json:"id"`
-					Version int64  `json:"version"`
-				}
-				hub.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": validData("red"), "releasability": rel}, officer).decode(t, &n)
-				hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{"version": n.Version}, officer)
-				r := hub.record(t, n.ID)
-				if r := hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "publish", "version": r.Version}, reviewer); r.Status != 200 {
-					t.Fatalf("publish: %s", r)
-				}
-				return n.ID
+	forEachFedWorld(t, func(t *testing.T, w *fedWorld) {
+		hub, es := w.hub, w.es
+		officer := hub.user(t, "MA", core.RoleOfficer) // MA also works at the hub directly
+		reviewer := hub.user(t, members.Secretariat, core.RoleReviewer)
+		admin := hub.user(t, members.Secretariat, core.RoleAdmin)
+		publish := func(rel map[string]any) string {
+			var n struct {
+				ID      string `json:"id"`
+				Version int64  `json:"version"`
 			}
-			change := func(id string, body map[string]any) {
-				body["version"] = hub.record(t, id).Version
-				if r := hub.do(t, "PUT", "/api/v1/notices/"+id, body, officer); r.Status != 200 {
-					t.Fatalf("change: %s", r)
-				}
+			hub.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": validData("red"), "releasability": rel}, officer).decode(t, &n)
+			hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{"version": n.Version}, officer)
+			r := hub.record(t, n.ID)
+			if r := hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "publish", "version": r.Version}, reviewer); r.Status != 200 {
+				t.Fatalf("publish: %s", r)
 			}
-			cancel := func(id string) {
-				if r := hub.do(t, "POST", "/api/v1/notices/"+id+"/cancel", map[string]any{"reason": "arrested"}, officer); r.Status != 200 {
-					t.Fatalf("cancel: %s", r)
-				}
+			return n.ID
+		}
+		change := func(id string, body map[string]any) {
+			body["version"] = hub.record(t, id).Version
+			if r := hub.do(t, "PUT", "/api/v1/notices/"+id, body, officer); r.Status != 200 {
+				t.Fatalf("change: %s", r)
 			}
-			before := publish(map[string]any{"mode": "all"})
+		}
+		cancel := func(id string) {
+			if r := hub.do(t, "POST", "/api/v1/notices/"+id+"/cancel", map[string]any{"reason": "arrested"}, officer); r.Status != 200 {
+				t.Fatalf("cancel: %s", r)
+			}
+		}
+		before := publish(map[string]any{"mode": "all"})
+		w.settle(t)
+
+		es.down.Store(true)
+		all := publish(map[string]any{"mode": "all"})
+		data := validData("red")
+		data["description"] = "scar on the left hand"
+		change(all, map[string]any{"data": data, "reason": "new description"})
+		ended := publish(map[string]any{"mode": "only", "countries": []string{"ES"}})
+		cancel(ended)
+		narrowed := publish(map[string]any{"mode": "only", "countries": []string{"ES", "FR"}})
+		change(narrowed, map[string]any{"releasability": map[string]any{"mode": "only", "countries": []string{"FR"}}, "reason": "FR only"})
+		change(before, map[string]any{"releasability": map[string]any{"mode": "except", "countries": []string{"ES"}}, "reason": "not ES"})
+		notForES := publish(map[string]any{"mode": "only", "countries": []string{"FR"}})
+		w.settle(t)
+
+		// The hub shows the lag.
+		var peers struct {
+			Items []federation.PeerState `json:"items"`
+		}
+		hub.do(t, "GET", "/api/v1/federation/peers", nil, admin).decode(t, &peers)
+		for _, p := range peers.Items {
+			if p.ID == "ES" && (p.Pending == 0 || p.OldestSince == nil) {
+				t.Fatalf("ES's lag is not shown: %+v", p)
+			}
+		}
+		metricsKey := hub.key(t, members.Secretariat, core.PermAdmin)
+		if r := hub.do(t, "GET", "/metrics", nil, metricsKey); !strings.Contains(string(r.Body), `manara_federation_peer_pending_messages{peer="ES"}`) {
+			t.Fatalf("/metrics has no federation lag for ES: %s", r)
+		}
+
+		es.down.Store(false)
+		for range 5 {
+			time.Sleep(5 * time.Millisecond) // past the backoff
 			w.settle(t)
-
-			es.down.Store(true)
-			all := publish(map[string]any{"mode": "all"})
-			data := validData("red")
-			data["description"] = "scar on the left hand"
-			change(all, map[string]any{"data": data, "reason": "new description"})
-			ended := publish(map[string]any{"mode": "only", "countries": []string{"ES"}})
-			cancel(ended)
-			narrowed := publish(map[string]any{"mode": "only", "countries": []string{"ES", "FR"}})
-			change(narrowed, map[string]any{"releasability": map[string]any{"mode": "only", "countries": []string{"FR"}}, "reason": "FR only"})
-			change(before, map[string]any{"releasability": map[string]any{"mode": "except", "countries": []string{"ES"}}, "reason": "not ES"})
-			notForES := publish(map[string]any{"mode": "only", "countries": []string{"FR"}})
-			w.settle(t)
-
-			// The hub shows the lag.
-			var peers struct {
-				Items []federation.PeerState `json:"items"`
-			}
-			hub.do(t, "GET", "/api/v1/federation/peers", nil, admin).decode(t, &peers)
-			for _, p := range peers.Items {
-				if p.ID == "ES" && (p.Pending == 0 || p.OldestSince == nil) {
-					t.Fatalf("ES's lag is not shown: %+v", p)
+		}
+		// Converged: what the hub releases to ES, ES has, as the hub has
+		// it; what it does not, ES has not (or has ended, without data).
+		esView := access.FederationPeer("ES")
+		for _, id := range []string{before, all, ended, narrowed, notForES} {
+			h, e := hub.record(t, id), es.record(t, id)
+			if access.CanSee(esView, h) {
+				if e == nil || e.Status != h.Status || !sameJSON(e.Data, h.Data) || e.Releasability.Mode != h.Releasability.Mode {
+					t.Errorf("%s: ES has %+v, the hub %+v", id, e, h)
 				}
+				continue
 			}
-			metricsKey := hub.key(t, members.Secretariat, core.PermAdmin)
-			if r := hub.do(t, "GET", "/metrics", nil, metricsKey); !strings.Contains(string(r.Body), `manara_federation_peer_pending_messages{peer="ES"}`) {
-				t.Fatalf("/metrics has no federation lag for ES: %s", r)
+			if e != nil && (e.Status == core.StatusActive || !sameJSON(e.Data, []byte("{}"))) {
+				t.Errorf("%s: no longer released to ES, yet ES holds %s %s", id, e.Status, e.Data)
 			}
-
-			es.down.Store(false)
-			for range 5 {
-				time.Sleep(5 * time.Millisecond) // past the backoff
-				w.settle(t)
+			// Nor is ES told where the notice goes now (FR alone, or
+			// everyone but ES).
+			if e != nil && (e.Releasability.Mode != core.ReleaseOnly || slices.Contains(e.Releasability.Countries, "FR")) {
+				t.Errorf("%s: withdrawn from ES, yet ES is told it is released %+v", id, e.Releasability)
 			}
-			// Converged: what the hub releases to ES, ES has, as the hub has
-			// it; what it does not, ES has not (or has ended, without data).
-			esView := access.FederationPeer("ES")
-			for _, id := range []string{before, all, ended, narrowed, notForES} {
-				h, e := hub.record(t, id), es.record(t, id)
-				if access.CanSee(esView, h) {
-					if e == nil || e.Status != h.Status || !sameJSON(e.Data, h.Data) || e.Releasability.Mode != h.Releasability.Mode {
-						t.Errorf("%s: ES has %+v, the hub %+v", id, e, h)
-					}
-					continue
-				}
-				if e != nil && (e.Status == core.StatusActive || !sameJSON(e.Data, []byte("{}"))) {
-					t.Errorf("%s: no longer released to ES, yet ES holds %s %s", id, e.Status, e.Data)
-				}
-				// Nor is ES told where the notice goes now (FR alone, or
-				// everyone but ES).
-				if e != nil && (e.Releasability.Mode != core.ReleaseOnly || slices.Contains(e.Releasability.Countries, "FR")) {
-					t.Errorf("%s: withdrawn from ES, yet ES is told it is released %+v", id, e.Releasability)
-				}
-			}
-			// What the review says (who, why) stays at the hub: ES's node
-			// holds the workflow without it.
-			for _, id := range []string{all, before} {
-				if err := es.Store.View(context.Background(), func(tx core.Tx) error {
-					n, err := tx.GetNotice(id)
-					if err != nil {
-						return err
-					}
-					if n.Reviewer != "" || n.Reason != "" || n.ReasonCategory != "" {
-						t.Errorf("%s: ES's node holds the review: %q %q %q", id, n.Reviewer, n.ReasonCategory, n.Reason)
-					}
-					return nil
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if hubReviewer := func() string {
-				var who string
-				hub.Store.View(context.Background(), func(tx core.Tx) error {
-					n, err := tx.GetNotice(all)
-					if err == nil {
-						who = n.Reviewer
-					}
+		}
+		// What the review says (who, why) stays at the hub: ES's node
+		// holds the workflow without it.
+		for _, id := range []string{all, before} {
+			if err := es.Store.View(context.Background(), func(tx core.Tx) error {
+				n, err := tx.GetNotice(id)
+				if err != nil {
 					return err
-				})
-				return who
-			}(); hubReviewer == "" {
-				t.Fatal("the hub's notice names no reviewer: nothing to keep from ES")
+				}
+				if n.Reviewer != "" || n.Reason != "" || n.ReasonCategory != "" {
+					t.Errorf("%s: ES's node holds the review: %q %q %q", id, n.Reviewer, n.ReasonCategory, n.Reason)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
 			}
-			if es.record(t, notForES) != nil {
-				t.Error("ES received a notice never released to it")
-			}
-			// Nothing left to send, and a second catch-up changes nothing.
-			n := es.countRecords(t)
-			w.settle(t)
-			if es.countRecords(t) != n {
-				t.Fatal("settling again changed ES")
-			}
-		})
-	}
+		}
+		if hubReviewer := func() string {
+			var who string
+			hub.Store.View(context.Background(), func(tx core.Tx) error {
+				n, err := tx.GetNotice(all)
+				if err == nil {
+					who = n.Reviewer
+				}
+				return err
+			})
+			return who
+		}(); hubReviewer == "" {
+			t.Fatal("the hub's notice names no reviewer: nothing to keep from ES")
+		}
+		if es.record(t, notForES) != nil {
+			t.Error("ES received a notice never released to it")
+		}
+		// Nothing left to send, and a second catch-up changes nothing.
+		n := es.countRecords(t)
+		w.settle(t)
+		if es.countRecords(t) != n {
+			t.Fatal("settling again changed ES")
+		}
+	})
 }
 
 // sameJSON compares two JSON values, whatever their layout (PostgreSQL
@@ -577,147 +574,144 @@ func sameJSON(a, b []byte) bool {
 // TestFederationHostile: bundles that must be refused — each refused and
 // audited, and nothing of it stored.
 func TestFederationHostile(t *testing.T) {
-	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
-			w := newFedWorld(t, hb)
-			hub, ma, es, ng := w.hub, w.ma, w.es, w.ng
-			officer := hub.user(t, "MA", core.RoleOfficer)
-			reviewer := hub.user(t, members.Secretariat, core.RoleReviewer)
-			var n struct {
-				ID      string `json:"id"`
-				Version int64  `json:"version"`
+	forEachFedWorld(t, func(t *testing.T, w *fedWorld) {
+		hub, ma, es, ng := w.hub, w.ma, w.es, w.ng
+		officer := hub.user(t, "MA", core.RoleOfficer)
+		reviewer := hub.user(t, members.Secretariat, core.RoleReviewer)
+		var n struct {
+			ID      string `json:"id"`
+			Version int64  `json:"version"`
+		}
+		hub.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": validData("red"), "releasability": map[string]any{"mode": "all"}}, officer).decode(t, &n)
+		hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{"version": n.Version}, officer)
+		hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "publish", "version": hub.record(t, n.ID).Version}, reviewer)
+		w.settle(t)
+		if es.record(t, n.ID) == nil || len(es.received()) == 0 || len(ng.received()) == 0 {
+			t.Fatal("setup: the notice did not reach ES and NG")
+		}
+		esRecords, hubRecords := es.countRecords(t), hub.countRecords(t)
+		audited := func(p *fedProcess, before int, what string) int {
+			t.Helper()
+			after := p.refusalsAudited(t, "federation.receive")
+			if after <= before {
+				t.Fatalf("%s: not audited", what)
 			}
-			hub.do(t, "POST", "/api/v1/notices", map[string]any{"type": "red", "data": validData("red"), "releasability": map[string]any{"mode": "all"}}, officer).decode(t, &n)
-			hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/submit", map[string]any{"version": n.Version}, officer)
-			hub.do(t, "POST", "/api/v1/notices/"+n.ID+"/decision", map[string]any{"decision": "publish", "version": hub.record(t, n.ID).Version}, reviewer)
-			w.settle(t)
-			if es.record(t, n.ID) == nil || len(es.received()) == 0 || len(ng.received()) == 0 {
-				t.Fatal("setup: the notice did not reach ES and NG")
-			}
-			esRecords, hubRecords := es.countRecords(t), hub.countRecords(t)
-			audited := func(p *fedProcess, before int, what string) int {
-				t.Helper()
-				after := p.refusalsAudited(t, "federation.receive")
-				if after <= before {
-					t.Fatalf("%s: not audited", what)
-				}
-				return after
-			}
-			esAudit, hubAudit := es.refusalsAudited(t, "federation.receive"), hub.refusalsAudited(t, "federation.receive")
+			return after
+		}
+		esAudit, hubAudit := es.refusalsAudited(t, "federation.receive"), hub.refusalsAudited(t, "federation.receive")
 
-			// A forged signature: a bundle "from the hub" signed by another key.
-			_, mallory, _ := ed25519.GenerateKey(rand.Reader)
-			rec := *hub.record(t, n.ID)
-			rec.Data = json.RawMessage(`{"family_name":"Forged"}`)
-			nt := core.Notice{ID: n.ID, Type: "red", State: core.NoticePublished}
-			forge := func(key ed25519.PrivateKey, origin, to string, seq int64, typ string, r core.Record, rel *core.Releasability) []byte {
-				payload, _ := json.Marshal(map[string]any{"record": r, "notice": nt})
-				raw, err := federation.Seal(&federation.Bundle{Origin: origin, To: to, MessageID: "m-" + typ + "-" + to, Seq: seq, Type: typ, ObjectID: r.ID,
-					ObjectVersion: r.Version + 10, Owner: r.Owner, Releasability: rel, Caveats: r.Caveats, CreatedAt: time.Now(), Payload: payload}, key)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return raw
+		// A forged signature: a bundle "from the hub" signed by another key.
+		_, mallory, _ := ed25519.GenerateKey(rand.Reader)
+		rec := *hub.record(t, n.ID)
+		rec.Data = json.RawMessage(`{"family_name":"Forged"}`)
+		nt := core.Notice{ID: n.ID, Type: "red", State: core.NoticePublished}
+		forge := func(key ed25519.PrivateKey, origin, to string, seq int64, typ string, r core.Record, rel *core.Releasability) []byte {
+			payload, _ := json.Marshal(map[string]any{"record": r, "notice": nt})
+			raw, err := federation.Seal(&federation.Bundle{Origin: origin, To: to, MessageID: "m-" + typ + "-" + to, Seq: seq, Type: typ, ObjectID: r.ID,
+				ObjectVersion: r.Version + 10, Owner: r.Owner, Releasability: rel, Caveats: r.Caveats, CreatedAt: time.Now(), Payload: payload}, key)
+			if err != nil {
+				t.Fatal(err)
 			}
-			wantProblem(t, postEnvelope(t, es, forge(mallory, core.PeerHub, "ES", 99, federation.TypeNoticePut, rec, &rec.Releasability)), 401, "unauthorized", "")
-			esAudit = audited(es, esAudit, "forged signature")
+			return raw
+		}
+		wantProblem(t, postEnvelope(t, es, forge(mallory, core.PeerHub, "ES", 99, federation.TypeNoticePut, rec, &rec.Releasability)), 401, "unauthorized", "")
+		esAudit = audited(es, esAudit, "forged signature")
 
-			// A replayed message: changes nothing.
-			if rc := signedReceipt(t, postEnvelope(t, es, es.received()[0]), es); rc.Outcome != federation.OutcomeDuplicate {
-				t.Fatalf("replay: %+v", rc)
-			}
-			esAudit = audited(es, esAudit, "replay")
+		// A replayed message: changes nothing.
+		if rc := signedReceipt(t, postEnvelope(t, es, es.received()[0]), es); rc.Outcome != federation.OutcomeDuplicate {
+			t.Fatalf("replay: %+v", rc)
+		}
+		esAudit = audited(es, esAudit, "replay")
 
-			// A message for another country, genuinely signed by the hub.
-			if rc := signedReceipt(t, postEnvelope(t, es, ng.received()[0]), es); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "NG") {
-				t.Fatalf("message for NG at ES: %+v", rc)
-			}
-			esAudit = audited(es, esAudit, "another country's message")
+		// A message for another country, genuinely signed by the hub.
+		if rc := signedReceipt(t, postEnvelope(t, es, ng.received()[0]), es); rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "NG") {
+			t.Fatalf("message for NG at ES: %+v", rc)
+		}
+		esAudit = audited(es, esAudit, "another country's message")
 
-			// The hub (or whoever holds its key) sends ES a notice released
-			// only to FR: ES re-checks and refuses it.
-			var esPeer *core.Peer
-			es.Store.View(context.Background(), func(tx core.Tx) error { var err error; esPeer, err = tx.GetPeer(core.PeerHub, false); return err })
-			secret := rec
-			secret.ID = "01a00000-0000-7000-8000-000000000001"
-			secret.Releasability = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
-			nt.ID = secret.ID
-			rc := signedReceipt(t, postEnvelope(t, es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+1, federation.TypeNoticePut, secret, &secret.Releasability)), es)
-			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "not released to ES") {
-				t.Fatalf("notice for FR only at ES: %+v", rc)
-			}
-			esAudit = audited(es, esAudit, "not released")
-			// The same with the bundle claiming "all" over a record for FR only.
-			all := core.Releasability{Mode: core.ReleaseAll}
-			rc = signedReceipt(t, postEnvelope(t, es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+2, federation.TypeNoticePut, secret, &all)), es)
-			if rc.Outcome != federation.OutcomeRefused {
-				t.Fatalf("bundle releasability differing from the record's: %+v", rc)
-			}
-			esAudit = audited(es, esAudit, "releasability mismatch")
+		// The hub (or whoever holds its key) sends ES a notice released
+		// only to FR: ES re-checks and refuses it.
+		var esPeer *core.Peer
+		es.Store.View(context.Background(), func(tx core.Tx) error { var err error; esPeer, err = tx.GetPeer(core.PeerHub, false); return err })
+		secret := rec
+		secret.ID = "01a00000-0000-7000-8000-000000000001"
+		secret.Releasability = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"FR"}}
+		nt.ID = secret.ID
+		rc := signedReceipt(t, postEnvelope(t, es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+1, federation.TypeNoticePut, secret, &secret.Releasability)), es)
+		if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "not released to ES") {
+			t.Fatalf("notice for FR only at ES: %+v", rc)
+		}
+		esAudit = audited(es, esAudit, "not released")
+		// The same with the bundle claiming "all" over a record for FR only.
+		all := core.Releasability{Mode: core.ReleaseAll}
+		rc = signedReceipt(t, postEnvelope(t, es, forge(hub.fed.Key, core.PeerHub, "ES", esPeer.RecvSeq+2, federation.TypeNoticePut, secret, &all)), es)
+		if rc.Outcome != federation.OutcomeRefused {
+			t.Fatalf("bundle releasability differing from the record's: %+v", rc)
+		}
+		esAudit = audited(es, esAudit, "releasability mismatch")
 
-			// Releasability stripped on the way: refused before anything else.
-			wantProblem(t, postEnvelope(t, es, withoutReleasability(es.received()[0], nil)), 422, "invalid", "releasability")
-			audited(es, esAudit, "stripped releasability")
+		// Releasability stripped on the way: refused before anything else.
+		wantProblem(t, postEnvelope(t, es, withoutReleasability(es.received()[0], nil)), 422, "invalid", "releasability")
+		audited(es, esAudit, "stripped releasability")
 
-			// MA's node claims another bureau: with its own key, for ES's
-			// notice; and with its own key, as ES.
-			maKey := ma.fed.Key
-			esRec := rec
-			esRec.ID, esRec.Owner = "01a00000-0000-7000-8000-000000000002", "ES"
-			nt.ID = esRec.ID
-			rc = signedReceipt(t, postEnvelope(t, hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), hub)
-			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "only its own bureau") {
-				t.Fatalf("MA sending ES's notice: %+v", rc)
-			}
-			hubAudit = audited(hub, hubAudit, "claiming another bureau's notice")
-			wantProblem(t, postEnvelope(t, hub, forge(maKey, "ES", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), 401, "unauthorized", "")
-			hubAudit = audited(hub, hubAudit, "claiming to be ES")
+		// MA's node claims another bureau: with its own key, for ES's
+		// notice; and with its own key, as ES.
+		maKey := ma.fed.Key
+		esRec := rec
+		esRec.ID, esRec.Owner = "01a00000-0000-7000-8000-000000000002", "ES"
+		nt.ID = esRec.ID
+		rc = signedReceipt(t, postEnvelope(t, hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), hub)
+		if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "only its own bureau") {
+			t.Fatalf("MA sending ES's notice: %+v", rc)
+		}
+		hubAudit = audited(hub, hubAudit, "claiming another bureau's notice")
+		wantProblem(t, postEnvelope(t, hub, forge(maKey, "ES", core.PeerHub, 1, federation.TypeNoticeRequest, esRec, &esRec.Releasability)), 401, "unauthorized", "")
+		hubAudit = audited(hub, hubAudit, "claiming to be ES")
 
-			// MA's node reports a hit it claims ES made: refused.
-			fakeHit := core.Hit{ID: "01a00000-0000-7000-8000-000000000003", Reference: "H-FAKE", RecordID: n.ID, Owner: "MA", Searcher: "ES", Type: "person"}
-			hp, _ := json.Marshal(map[string]any{"hit": fakeHit})
-			hrel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}
-			hb, _ := federation.Seal(&federation.Bundle{Origin: "MA", To: core.PeerHub, MessageID: "fake-hit", Seq: 2, Type: federation.TypeHitReport,
-				ObjectID: fakeHit.ID, ObjectVersion: 1, Owner: "MA", Releasability: &hrel, CreatedAt: time.Now(), Payload: hp}, maKey)
-			rc = signedReceipt(t, postEnvelope(t, hub, hb), hub)
-			if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "own screenings") {
-				t.Fatalf("a hit reported for another searcher: %+v", rc)
-			}
-			hubAudit = audited(hub, hubAudit, "hit for another searcher")
-			var hubHit error
-			hub.Store.View(context.Background(), func(tx core.Tx) error { _, hubHit = tx.GetHit(fakeHit.ID); return nil })
-			if core.ErrorCode(hubHit) != core.ENOTFOUND {
-				t.Fatalf("the forged hit was stored: %v", hubHit)
-			}
+		// MA's node reports a hit it claims ES made: refused.
+		fakeHit := core.Hit{ID: "01a00000-0000-7000-8000-000000000003", Reference: "H-FAKE", RecordID: n.ID, Owner: "MA", Searcher: "ES", Type: "person"}
+		hp, _ := json.Marshal(map[string]any{"hit": fakeHit})
+		hrel := core.Releasability{Mode: core.ReleaseOnly, Countries: []string{"MA", "ES"}}
+		hb, _ := federation.Seal(&federation.Bundle{Origin: "MA", To: core.PeerHub, MessageID: "fake-hit", Seq: 2, Type: federation.TypeHitReport,
+			ObjectID: fakeHit.ID, ObjectVersion: 1, Owner: "MA", Releasability: &hrel, CreatedAt: time.Now(), Payload: hp}, maKey)
+		rc = signedReceipt(t, postEnvelope(t, hub, hb), hub)
+		if rc.Outcome != federation.OutcomeRefused || !strings.Contains(rc.Reason, "own screenings") {
+			t.Fatalf("a hit reported for another searcher: %+v", rc)
+		}
+		hubAudit = audited(hub, hubAudit, "hit for another searcher")
+		var hubHit error
+		hub.Store.View(context.Background(), func(tx core.Tx) error { _, hubHit = tx.GetHit(fakeHit.ID); return nil })
+		if core.ErrorCode(hubHit) != core.ENOTFOUND {
+			t.Fatalf("the forged hit was stored: %v", hubHit)
+		}
 
-			// Nothing stored: no record came of any of it.
-			if es.countRecords(t) != esRecords || hub.countRecords(t) != hubRecords {
-				t.Fatalf("records stored: ES %d → %d, hub %d → %d", esRecords, es.countRecords(t), hubRecords, hub.countRecords(t))
+		// Nothing stored: no record came of any of it.
+		if es.countRecords(t) != esRecords || hub.countRecords(t) != hubRecords {
+			t.Fatalf("records stored: ES %d → %d, hub %d → %d", esRecords, es.countRecords(t), hubRecords, hub.countRecords(t))
+		}
+		if r := es.record(t, n.ID); strings.Contains(string(r.Data), "Forged") {
+			t.Fatal("the forged data reached ES's store")
+		}
+		for _, id := range []string{secret.ID, esRec.ID} {
+			if es.record(t, id) != nil || hub.record(t, id) != nil {
+				t.Fatalf("%s stored", id)
 			}
-			if r := es.record(t, n.ID); strings.Contains(string(r.Data), "Forged") {
-				t.Fatal("the forged data reached ES's store")
-			}
-			for _, id := range []string{secret.ID, esRec.ID} {
-				if es.record(t, id) != nil || hub.record(t, id) != nil {
-					t.Fatalf("%s stored", id)
-				}
-			}
-			// The refusals are listed for the operators, with reasons.
-			var peers struct {
-				Items []federation.PeerState `json:"items"`
-			}
-			es.do(t, "GET", "/api/v1/federation/peers", nil, es.user(t, "ES", core.RoleAdmin)).decode(t, &peers)
-			if len(peers.Items) != 1 || peers.Items[0].Refused < 4 || len(peers.Items[0].Refusals) == 0 {
-				t.Fatalf("ES's peers: %+v", peers.Items)
-			}
-			// A revoked node is heard no more.
-			admin := hub.user(t, members.Secretariat, core.RoleAdmin)
-			if r := hub.do(t, "POST", "/api/v1/federation/peers/MA/revoke", map[string]any{"reason": "key compromised"}, admin); r.Status != 200 {
-				t.Fatalf("revoke: %s", r)
-			}
-			wantProblem(t, postEnvelope(t, hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, rec, &rec.Releasability)), 401, "unauthorized", "")
-		})
-	}
+		}
+		// The refusals are listed for the operators, with reasons.
+		var peers struct {
+			Items []federation.PeerState `json:"items"`
+		}
+		es.do(t, "GET", "/api/v1/federation/peers", nil, es.user(t, "ES", core.RoleAdmin)).decode(t, &peers)
+		if len(peers.Items) != 1 || peers.Items[0].Refused < 4 || len(peers.Items[0].Refusals) == 0 {
+			t.Fatalf("ES's peers: %+v", peers.Items)
+		}
+		// A revoked node is heard no more.
+		admin := hub.user(t, members.Secretariat, core.RoleAdmin)
+		if r := hub.do(t, "POST", "/api/v1/federation/peers/MA/revoke", map[string]any{"reason": "key compromised"}, admin); r.Status != 200 {
+			t.Fatalf("revoke: %s", r)
+		}
+		wantProblem(t, postEnvelope(t, hub, forge(maKey, "MA", core.PeerHub, 1, federation.TypeNoticeRequest, rec, &rec.Releasability)), 401, "unauthorized", "")
+	})
 }
 
 // TestFederationHitNoHit: MA's node offers its national records for
@@ -726,84 +720,81 @@ func TestFederationHostile(t *testing.T) {
 // record; MA hears of the hit as of a local restricted one; a node that
 // does not answer is "not checked", never "no hit".
 func TestFederationHitNoHit(t *testing.T) {
-	for _, hb := range storetest.Backends(t) {
-		t.Run("hub_on_"+hb.Name, func(t *testing.T) {
-			w := newFedWorld(t, hb)
-			hub, ma, es := w.hub, w.ma, w.es
-			maOfficer := ma.user(t, "MA", core.RoleOfficer)
-			person := map[string]any{"kind": "person", "releasability": map[string]any{"mode": "only", "countries": []string{"MA"}},
-				"data": map[string]any{"family_name": "Zerhouni", "given_names": "Hamid Lahcen", "name_original": "حميد لحسن الزرهوني",
-					"date_of_birth": "1979-03-12", "nationalities": []string{"MA"}}}
-			var rec core.Record
-			if r := ma.do(t, "POST", "/api/v1/records", person, maOfficer); r.Status != http.StatusCreated {
-				t.Fatalf("create at MA: %s", r)
-			} else {
-				r.decode(t, &rec)
-			}
-			w.settle(t)
-			if hub.record(t, rec.ID) != nil || es.record(t, rec.ID) != nil {
-				t.Fatal("a national record left MA's node")
-			}
+	forEachFedWorld(t, func(t *testing.T, w *fedWorld) {
+		hub, ma, es := w.hub, w.ma, w.es
+		maOfficer := ma.user(t, "MA", core.RoleOfficer)
+		person := map[string]any{"kind": "person", "releasability": map[string]any{"mode": "only", "countries": []string{"MA"}},
+			"data": map[string]any{"family_name": "Zerhouni", "given_names": "Hamid Lahcen", "name_original": "حميد لحسن الزرهوني",
+				"date_of_birth": "1979-03-12", "nationalities": []string{"MA"}}}
+		var rec core.Record
+		if r := ma.do(t, "POST", "/api/v1/records", person, maOfficer); r.Status != http.StatusCreated {
+			t.Fatalf("create at MA: %s", r)
+		} else {
+			r.decode(t, &rec)
+		}
+		w.settle(t)
+		if hub.record(t, rec.ID) != nil || es.record(t, rec.ID) != nil {
+			t.Fatal("a national record left MA's node")
+		}
 
-			esBorder := es.key(t, "ES", core.PermScreen)
-			var ans struct {
-				Hits   []map[string]any          `json:"hits"`
-				Remote []federation.RemoteAnswer `json:"remote"`
+		esBorder := es.key(t, "ES", core.PermScreen)
+		var ans struct {
+			Hits   []map[string]any          `json:"hits"`
+			Remote []federation.RemoteAnswer `json:"remote"`
+		}
+		r := es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Hamid Zarhouni", "date_of_birth": "1979-03-12"}, esBorder)
+		r.decode(t, &ans)
+		byNode := map[string]federation.RemoteAnswer{}
+		for _, a := range ans.Remote {
+			byNode[a.Node] = a
+		}
+		got := byNode["MA"]
+		if got.Outcome != federation.RemoteHit || len(got.Hits) != 1 || got.Hits[0].Contact != "MA" || got.Hits[0].Reference == "" {
+			t.Fatalf("MA's answer: %+v (all: %s)", got, r.Body)
+		}
+		if byNode["NG"].Outcome != federation.RemoteNoHit || byNode["hub"].Outcome != federation.RemoteNoHit {
+			t.Fatalf("NG and the hub: %+v", ans.Remote)
+		}
+		for _, leak := range []string{rec.ID, "Zerhouni", "1979", "حميد"} {
+			if strings.Contains(string(r.Body), leak) {
+				t.Fatalf("the answer tells %q of MA's record: %s", leak, r.Body)
 			}
-			r := es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Hamid Zarhouni", "date_of_birth": "1979-03-12"}, esBorder)
-			r.decode(t, &ans)
-			byNode := map[string]federation.RemoteAnswer{}
-			for _, a := range ans.Remote {
-				byNode[a.Node] = a
-			}
-			got := byNode["MA"]
-			if got.Outcome != federation.RemoteHit || len(got.Hits) != 1 || got.Hits[0].Contact != "MA" || got.Hits[0].Reference == "" {
-				t.Fatalf("MA's answer: %+v (all: %s)", got, r.Body)
-			}
-			if byNode["NG"].Outcome != federation.RemoteNoHit || byNode["hub"].Outcome != federation.RemoteNoHit {
-				t.Fatalf("NG and the hub: %+v", ans.Remote)
-			}
-			for _, leak := range []string{rec.ID, "Zerhouni", "1979", "حميد"} {
-				if strings.Contains(string(r.Body), leak) {
-					t.Fatalf("the answer tells %q of MA's record: %s", leak, r.Body)
-				}
-			}
-			// MA's node recorded the hit for its owner, with ES as searcher.
-			var hitsPage struct {
-				Items []core.Hit `json:"items"`
-			}
-			ma.do(t, "GET", "/api/v1/hits", nil, maOfficer).decode(t, &hitsPage)
-			if len(hitsPage.Items) != 1 || hitsPage.Items[0].Searcher != "ES" || hitsPage.Items[0].RecordID != rec.ID || hitsPage.Items[0].Reference != got.Hits[0].Reference {
-				t.Fatalf("MA's hits: %+v", hitsPage.Items)
-			}
+		}
+		// MA's node recorded the hit for its owner, with ES as searcher.
+		var hitsPage struct {
+			Items []core.Hit `json:"items"`
+		}
+		ma.do(t, "GET", "/api/v1/hits", nil, maOfficer).decode(t, &hitsPage)
+		if len(hitsPage.Items) != 1 || hitsPage.Items[0].Searcher != "ES" || hitsPage.Items[0].RecordID != rec.ID || hitsPage.Items[0].Reference != got.Hits[0].Reference {
+			t.Fatalf("MA's hits: %+v", hitsPage.Items)
+		}
 
-			// MA's node unreachable: not checked.
-			ma.down.Store(true)
-			ans.Remote = nil
-			es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Hamid Zarhouni"}, esBorder).decode(t, &ans)
-			for _, a := range ans.Remote {
-				if a.Node == "MA" && a.Outcome != federation.RemoteNotChecked {
-					t.Fatalf("unreachable MA answered %+v", a)
-				}
+		// MA's node unreachable: not checked.
+		ma.down.Store(true)
+		ans.Remote = nil
+		es.do(t, "POST", "/api/v1/screen/person", map[string]any{"name": "Hamid Zarhouni"}, esBorder).decode(t, &ans)
+		for _, a := range ans.Remote {
+			if a.Node == "MA" && a.Outcome != federation.RemoteNotChecked {
+				t.Fatalf("unreachable MA answered %+v", a)
 			}
-			if len(ans.Remote) != 3 {
-				t.Fatalf("answers: %+v", ans.Remote)
-			}
-			ma.down.Store(false)
+		}
+		if len(ans.Remote) != 3 {
+			t.Fatalf("answers: %+v", ans.Remote)
+		}
+		ma.down.Store(false)
 
-			// A replayed query is refused.
-			var sent []byte
-			for _, m := range ma.received() {
-				if strings.Contains(string(m), federation.TypeScreenQuery) {
-					sent = m
-				}
+		// A replayed query is refused.
+		var sent []byte
+		for _, m := range ma.received() {
+			if strings.Contains(string(m), federation.TypeScreenQuery) {
+				sent = m
 			}
-			if sent == nil {
-				t.Fatal("no query reached MA")
-			}
-			if r := ma.do(t, "POST", federation.PathInbox, sent, nil); r.Status != http.StatusConflict {
-				t.Fatalf("replayed query: %s", r)
-			}
-		})
-	}
+		}
+		if sent == nil {
+			t.Fatal("no query reached MA")
+		}
+		if r := ma.do(t, "POST", federation.PathInbox, sent, nil); r.Status != http.StatusConflict {
+			t.Fatalf("replayed query: %s", r)
+		}
+	})
 }
