@@ -14,11 +14,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -28,11 +26,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/accreditation"
-	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
-	"github.com/manara-hub/manara/internal/records"
 	"github.com/manara-hub/manara/internal/reports"
-	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -51,25 +46,12 @@ func formServers(tb testing.TB) []*formServer {
 	tb.Helper()
 	var out []*formServer
 	for _, b := range storetest.Backends(tb) {
-		st := b.Open(tb)
-		a := newAuth(st)
-		rs := records.New(st)
-		idx := screen.New()
-		seq, err := idx.Load(context.Background(), st, nil)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		rs.Changed = idx.Follower(st, seq)
-		s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
-		s.Screen = idx
-		s.PublicRate, s.ReportRate, s.ReportFollowRate = 1<<30, 1<<30, 1<<30
-		s.Reports.PoW.Difficulty = 0
-		s.Accreditation.Now = func() time.Time { return duringGathering }
-		w := audit.NewWriter(st, nil, 100, time.Millisecond)
-		s.ReadAudit = w
-		hs := httptest.NewServer(s.Handler())
-		tb.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
-		fs := &formServer{f: &fixture{Backend: b.Name, Store: st, Auth: a, Records: rs, URL: hs.URL, client: hs.Client()}}
+		f, _ := newIndexedFixture(tb, b, api.Config{Version: "test"}, func(s *api.Server) {
+			s.PublicRate, s.ReportRate, s.ReportFollowRate = 1<<30, 1<<30, 1<<30
+			s.Reports.PoW.Difficulty = 0
+			s.Accreditation.Now = func() time.Time { return duringGathering }
+		})
+		fs := &formServer{f: f}
 		fs.host = fs.f.user(tb, "MA", core.RoleOfficer)
 		r := fs.f.do(tb, "POST", "/api/v1/gatherings", gatheringBody(), fs.host)
 		if r.Status != 201 {

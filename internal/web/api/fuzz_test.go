@@ -11,19 +11,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
-	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/auth"
 	"github.com/manara-hub/manara/internal/core"
-	"github.com/manara-hub/manara/internal/records"
-	"github.com/manara-hub/manara/internal/screen"
 	"github.com/manara-hub/manara/internal/store/storetest"
 	"github.com/manara-hub/manara/internal/web/api"
 )
@@ -38,27 +32,14 @@ type fuzzServer struct {
 func fuzzServers(tb testing.TB) []fuzzServer {
 	var out []fuzzServer
 	for _, b := range storetest.Backends(tb) {
-		st := b.Open(tb)
-		a := newAuth(st)
-		rs := records.New(st)
-		idx := screen.New()
-		seq, err := idx.Load(context.Background(), st, nil)
+		f, _ := newIndexedFixture(tb, b, api.Config{Version: "test"}, func(s *api.Server) {
+			s.PublicRate, s.ReportRate, s.ReportFollowRate = 1<<30, 1<<30, 1<<30
+		})
+		_, secret, err := f.Auth.CreateKey(context.Background(), system, auth.NewKey{Name: "fuzz", Bureau: "MA", Permissions: core.Permissions})
 		if err != nil {
 			tb.Fatal(err)
 		}
-		rs.Changed = idx.Follower(st, seq)
-		s := api.New(st, a, rs, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Config{Version: "test"})
-		s.Screen = idx
-		s.PublicRate, s.ReportRate, s.ReportFollowRate = 1<<30, 1<<30, 1<<30
-		w := audit.NewWriter(st, nil, 100, time.Millisecond)
-		s.ReadAudit = w
-		hs := httptest.NewServer(s.Handler())
-		tb.Cleanup(func() { s.StopStreams(); hs.Close(); s.Close(); w.Close() })
-		_, secret, err := a.CreateKey(context.Background(), system, auth.NewKey{Name: "fuzz", Bureau: "MA", Permissions: core.Permissions})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, fuzzServer{name: b.Name, url: hs.URL, key: secret, client: hs.Client()})
+		out = append(out, fuzzServer{name: b.Name, url: f.URL, key: secret, client: f.client})
 	}
 	return out
 }

@@ -84,7 +84,7 @@ func newFixture(t *testing.T, b storetest.Backend) *fixture {
 // their writes screened at once) and a read-audit writer; setup, if not
 // nil, completes the server before it serves. It stops when the test
 // ends, before the store is closed: streams, HTTP server, hits, audit.
-func newIndexedFixture(t *testing.T, b storetest.Backend, cfg api.Config, setup func(*api.Server)) (*fixture, *api.Server) {
+func newIndexedFixture(t testing.TB, b storetest.Backend, cfg api.Config, setup func(*api.Server)) (*fixture, *api.Server) {
 	t.Helper()
 	st := b.Open(t)
 	a := newAuth(st)
