@@ -179,14 +179,8 @@ func MirrorTx(tx core.Tx, in Snapshot, withdrawn bool, reason string, self strin
 // cancelled is left as it is (the node's message came twice, or crossed
 // the hub's own cancellation).
 func CancelTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*core.Event, error) {
-	if err := checkReason("reason", reason, true); err != nil {
-		return nil, err
-	}
-	n, r, err := lockedLoad(tx, v, id)
+	n, r, err := ownersChange(tx, v, id, reason)
 	if err != nil {
-		return nil, err
-	}
-	if err := ownerOnly(v, r); err != nil {
 		return nil, err
 	}
 	if State(n, r) == core.NoticeCancelled {

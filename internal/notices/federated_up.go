@@ -64,14 +64,8 @@ func ChangeTx(tx core.Tx, v core.Viewer, in Snapshot, reason string, now time.Ti
 // ExtendTx applies at the hub the extension the owner made at its node:
 // the notice circulates for another validity period from now.
 func ExtendTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*core.Event, error) {
-	if err := checkReason("reason", reason, true); err != nil {
-		return nil, err
-	}
-	n, r, err := lockedLoad(tx, v, id)
+	n, r, err := ownersChange(tx, v, id, reason)
 	if err != nil {
-		return nil, err
-	}
-	if err := ownerOnly(v, r); err != nil {
 		return nil, err
 	}
 	// versioned before the event is made of the record
@@ -88,6 +82,22 @@ func ExtendTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*c
 		return nil, err
 	}
 	return evs, nil
+}
+
+// ownersChange checks the reason a node gave for a change its owner made
+// to notice id, then loads the notice, locked, for v, who must be its owner.
+func ownersChange(tx core.Tx, v core.Viewer, id, reason string) (*core.Notice, *core.Record, error) {
+	if err := checkReason("reason", reason, true); err != nil {
+		return nil, nil, err
+	}
+	n, r, err := lockedLoad(tx, v, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ownerOnly(v, r); err != nil {
+		return nil, nil, err
+	}
+	return n, r, nil
 }
 
 // CreateDiffusionTx takes in at the hub a diffusion its owner created at
