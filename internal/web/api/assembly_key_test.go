@@ -147,36 +147,8 @@ func privateKeyIn(b []byte, depth int) string {
 func storeValues(t *testing.T, db *sql.DB, backend string) map[string][][]byte {
 	t.Helper()
 	out := map[string][][]byte{}
-	q := `SELECT name FROM sqlite_master WHERE type = 'table'`
-	if backend == "postgres" {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
-	}
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	for _, tb := range tables {
-		rows, err := db.Query(`SELECT * FROM ` + tb)
-		if err != nil {
-			t.Fatalf("read %s: %v", tb, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+	for _, tb := range storeTables(t, db, backend) {
+		eachRow(t, db, tb, func(vals []any) {
 			for _, v := range vals {
 				switch x := v.(type) {
 				case []byte:
@@ -185,8 +157,7 @@ func storeValues(t *testing.T, db *sql.DB, backend string) map[string][][]byte {
 					out[tb] = append(out[tb], []byte(x))
 				}
 			}
-		}
-		rows.Close()
+		})
 	}
 	return out
 }

@@ -137,9 +137,8 @@ func (w *assemblyWorld) vote(t *testing.T, rd core.Round, c, choice string) toke
 	return tokenTrace{ballot: b, blindSB: tok.BlindSignature, in: in, receipt: rc}
 }
 
-// dumpRows reads every row of every table of the store as text, one
-// string per row, named by its table.
-func dumpRows(t *testing.T, db *sql.DB, backend string) map[string][]string {
+// storeTables names every table of the store.
+func storeTables(t *testing.T, db *sql.DB, backend string) []string {
 	t.Helper()
 	q := `SELECT name FROM sqlite_master WHERE type = 'table'`
 	if backend == "postgres" {
@@ -156,25 +155,43 @@ func dumpRows(t *testing.T, db *sql.DB, backend string) map[string][]string {
 		tables = append(tables, n)
 	}
 	rows.Close()
+	return tables
+}
+
+// eachRow calls row with the values of every row of table, as the driver
+// gives them.
+func eachRow(t *testing.T, db *sql.DB, table string, row func(vals []any)) {
+	t.Helper()
+	rows, err := db.Query(`SELECT * FROM ` + table)
+	if err != nil {
+		t.Fatalf("read %s: %v", table, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row(vals)
+	}
+}
+
+// dumpRows reads every row of every table of the store as text, one
+// string per row, named by its table.
+func dumpRows(t *testing.T, db *sql.DB, backend string) map[string][]string {
+	t.Helper()
+	tables := storeTables(t, db, backend)
 	if len(tables) < 20 {
 		t.Fatalf("only %d tables found: %v", len(tables), tables)
 	}
 	out := map[string][]string{}
 	for _, tb := range tables {
-		rows, err := db.Query(`SELECT * FROM ` + tb)
-		if err != nil {
-			t.Fatalf("dump %s: %v", tb, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		eachRow(t, db, tb, func(vals []any) {
 			var b strings.Builder
 			for _, v := range vals {
 				switch x := v.(type) {
@@ -186,8 +203,7 @@ func dumpRows(t *testing.T, db *sql.DB, backend string) map[string][]string {
 				b.WriteString("\x1f")
 			}
 			out[tb] = append(out[tb], b.String())
-		}
-		rows.Close()
+		})
 	}
 	return out
 }
