@@ -334,6 +334,10 @@ type ReportTx interface {
 	CountCampaigns(f CampaignFilter) (int, error)
 	// MoveReports moves every report of campaign from into campaign to.
 	MoveReports(from, to string) (int64, error)
+	// CampaignIndicators lists the values the campaign's reports carry,
+	// those carried by most reports first, at most limit of them (1,000 at
+	// most); a negative limit lists every one (a campaign holds at most
+	// 60 values a report).
 	CampaignIndicators(campaignID string, limit int) ([]CampaignIndicator, error)
 
 	// UseNonce records a proof-of-work nonce; ECONFLICT if it was used.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -38,7 +39,10 @@ type Escalation struct {
 	// shared (left out: their records stand).
 	Records []*core.Record `json:"records"`
 	Already int            `json:"already_escalated"`
-	Purple  *notices.View  `json:"purple_notice,omitempty"`
+	// Remaining counts the screenable values past MaxEscalationRecords
+	// that this escalation left for the next one.
+	Remaining int           `json:"remaining,omitempty"`
+	Purple    *notices.View `json:"purple_notice,omitempty"`
 	// Silver are the Silver Notice requests drafted: one for each
 	// notices.MaxListEntries accounts and wallets.
 	Silver []*notices.View `json:"silver_notices,omitempty"`
@@ -54,6 +58,11 @@ type Escalation struct {
 	// succeeds even when nothing is new.
 	Completed []Completion `json:"completed,omitempty"`
 }
+
+// MaxEscalationRecords bounds the records one escalation shares (the
+// values most reports carry first), so that one call's transaction and
+// answer stay bounded; escalating again shares the next ones.
+const MaxEscalationRecords = 1000
 
 // Completion is an earlier escalation, named by its time, author and
 // records, with the notice requests drafted for it later.
@@ -108,6 +117,11 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	}
 	var fs []core.FieldError
 	var countries []string
+	if len(in.Countries) > members.Count() {
+		return nil, s.refuse(ctx, v, action, core.Invalid(core.FieldError{Field: "countries",
+			Reason: fmt.Sprintf("lists %d countries: there are %d member countries, each to be named once", len(in.Countries), members.Count()),
+			Code:   "too_many", Params: []string{strconv.Itoa(len(in.Countries)), strconv.Itoa(members.Count())}}), id)
+	}
 	for i, c := range in.Countries {
 		m, ok := members.Lookup(strings.TrimSpace(c))
 		if !ok {
@@ -115,7 +129,8 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 				Code: "member_country", Params: []string{clip(strings.TrimSpace(c), 20)}})
 			continue
 		}
-		if m.Alpha2 != s.Bureau {
+		// A country named twice is shared with once.
+		if m.Alpha2 != s.Bureau && !slices.Contains(countries, m.Alpha2) {
 			countries = append(countries, m.Alpha2)
 		}
 	}
@@ -146,15 +161,19 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		if cv, err = view(tx, c); err != nil {
 			return nil, err
 		}
+		all, err := allIndicators(tx, c)
+		if err != nil {
+			return nil, err
+		}
 		shared, err := escalatedKeys(tx, c)
 		if err != nil {
 			return nil, err
 		}
-		if err := sharedElsewhere(tx, c, cv.Indicators, shared); err != nil {
+		if err := sharedElsewhere(tx, c, all, shared); err != nil {
 			return nil, err
 		}
 		var inputs []records.Input
-		esc.Indicators, esc.Pending, esc.Drafting, out.Already, out.PurpleBefore = nil, nil, nil, 0, ""
+		esc.Indicators, esc.Pending, esc.Drafting, out.Already, out.Remaining, out.PurpleBefore = nil, nil, nil, 0, 0, ""
 		purpleBefore := false
 		for _, e := range c.Escalations {
 			if e.Purple != "" {
@@ -162,12 +181,16 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 			}
 			purpleBefore = purpleBefore || e.Purple != "" || slices.Contains(e.Pending, notices.TypePurple)
 		}
-		for _, ind := range cv.Indicators {
+		for _, ind := range all {
 			if ind.State != core.IndicatorLinking || !Screenable(ind.Type) {
 				continue
 			}
 			if shared[ind.Key] {
 				out.Already++
+				continue
+			}
+			if len(inputs) == MaxEscalationRecords {
+				out.Remaining++
 				continue
 			}
 			data, _ := json.Marshal(map[string]any{"type": ind.Type, "value": ind.Value, "campaign": cv.ID, "campaign_name": cv.Name,
@@ -222,7 +245,7 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		out.Purple, out.Silver, out.Failed = done.Purple, done.Silver, done.Failed
 	}
 	err = s.Store.Update(ctx, func(tx core.Tx) error {
-		data := map[string]any{"campaign": cv.ID, "countries": countries, "records": append([]string{}, esc.Records...), "already_escalated": out.Already,
+		data := map[string]any{"campaign": cv.ID, "countries": countries, "records": append([]string{}, esc.Records...), "already_escalated": out.Already, "remaining": out.Remaining,
 			"purple_notice": noticeID(out.Purple), "silver_notices": viewIDs(out.Silver)}
 		if len(out.Failed) > 0 {
 			data["failed_notices"] = out.Failed
@@ -664,6 +687,9 @@ func modusOperandi(cv *CampaignView) string {
 	var types []string
 	seen := map[string]bool{}
 	for _, ind := range cv.Indicators {
+		if ind.State != core.IndicatorLinking {
+			continue // a false link (the victim's own number) says nothing of the criminals
+		}
 		if !seen[ind.Type] {
 			seen[ind.Type] = true
 			types = append(types, ind.Type)
@@ -673,14 +699,31 @@ func modusOperandi(cv *CampaignView) string {
 		strings.Join(cats, ", "), strings.Join(types, ", "), cv.Reports, moneyText(cv.LossTotals), cv.FirstSeen.Format("2006-01-02"), cv.LastSeen.Format("2006-01-02")), 9000)
 }
 
+// deviceList prefills a Purple Notice request's devices: the campaign's
+// linking domains, URLs and phones (not a value marked a false link, such
+// as a victim's own number), each cut to what the notices service takes.
 func deviceList(cv *CampaignView) []string {
 	var out []string
 	for _, ind := range cv.Indicators {
+		if ind.State != core.IndicatorLinking {
+			continue
+		}
 		if (ind.Type == "domain" || ind.Type == "url" || ind.Type == "phone") && len(out) < 20 {
-			out = append(out, ind.Type+" "+ind.Value)
+			out = append(out, clipRunes(ind.Type+" "+ind.Value, maxDeviceText))
 		}
 	}
 	return out
+}
+
+// maxDeviceText is the longest string a notice's list entry holds.
+const maxDeviceText = 500
+
+// clipRunes cuts s to at most n characters, marking the cut with "…".
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // moneyText writes totals per currency ("1500.00 MAD + 300.00 EUR"), never

@@ -270,7 +270,7 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 	if err != nil {
 		return nil, err
 	}
-	inds, err := tx.CampaignIndicators(c.ID, 500)
+	inds, err := tx.CampaignIndicators(c.ID, viewedIndicators)
 	if err != nil {
 		return nil, err
 	}
@@ -293,11 +293,32 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 	for _, d := range slices.Sorted(maps.Keys(days)) {
 		cv.PerDay = append(cv.PerDay, DayCount{d, days[d]})
 	}
+	cv.Indicators = append(cv.Indicators, indicatorViews(inds)...)
+	return cv, nil
+}
+
+// viewedIndicators is how many of a campaign's values its view shows.
+// Escalation and false links read all of them (allIndicators).
+const viewedIndicators = 500
+
+func indicatorViews(inds []core.CampaignIndicator) []IndicatorView {
+	out := make([]IndicatorView, 0, len(inds))
 	for _, ci := range inds {
 		typ, val, _ := strings.Cut(ci.Key, ":")
-		cv.Indicators = append(cv.Indicators, IndicatorView{ID: IndicatorID(ci.Key), CampaignIndicator: ci, Type: typ, Value: val})
+		out = append(out, IndicatorView{ID: IndicatorID(ci.Key), CampaignIndicator: ci, Type: typ, Value: val})
 	}
-	return cv, nil
+	return out
+}
+
+// allIndicators lists every value of c, those most reports carry first:
+// past the view's first 500 too, so that a campaign's every value can be
+// shared and marked.
+func allIndicators(tx core.Tx, c *core.Campaign) ([]IndicatorView, error) {
+	inds, err := tx.CampaignIndicators(c.ID, -1)
+	if err != nil {
+		return nil, err
+	}
+	return indicatorViews(inds), nil
 }
 
 // Campaigns lists the bureau's campaigns of at least minReports reports,
@@ -508,7 +529,9 @@ func (s *Service) Split(ctx context.Context, v core.Viewer, id string, reportIDs
 		if err != nil {
 			return err
 		}
-		if len(reportIDs) >= c.Reports {
+		// Repeats are named below, entry by entry; the count here is of
+		// the distinct reports listed.
+		if len(slices.Compact(slices.Sorted(slices.Values(reportIDs)))) >= c.Reports {
 			return core.Invalid(core.FieldError{Field: "reports", Reason: "would move every report: leave at least one in the campaign"})
 		}
 		n := &core.Campaign{ID: uuid.Must(uuid.NewV7()).String(), Version: 1, Bureau: c.Bureau, Name: name, UpdatedAt: now, LossTotals: []core.Money{}}
@@ -582,13 +605,13 @@ func (s *Service) FalseLink(ctx context.Context, v core.Viewer, id, indicatorID 
 		if err != nil {
 			return err
 		}
-		inds, err := tx.CampaignIndicators(c.ID, 500)
+		inds, err := allIndicators(tx, c)
 		if err != nil {
 			return err
 		}
-		for _, ci := range inds {
-			if IndicatorID(ci.Key) == indicatorID {
-				key = ci.Key
+		for _, ind := range inds {
+			if ind.ID == indicatorID {
+				key = ind.Key
 				return nil
 			}
 		}

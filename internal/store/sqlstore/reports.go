@@ -289,7 +289,7 @@ func (t *tx) CampaignIndicators(campaignID string, limit int) ([]core.CampaignIn
 	rows, err := t.query(`SELECT p.ikey, COUNT(*), MAX(v.count), MAX(v.state) FROM report_postings p
 		JOIN reports r ON r.id = p.report_id
 		JOIN indicator_values v ON v.bureau = p.bureau AND v.ikey = p.ikey
-		WHERE r.campaign_id = ? GROUP BY p.ikey ORDER BY COUNT(*) DESC, p.ikey LIMIT `+itoa(clampLimit(limit)), campaignID)
+		WHERE r.campaign_id = ? GROUP BY p.ikey ORDER BY COUNT(*) DESC, p.ikey`+indicatorLimit(limit), campaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +303,15 @@ func (t *tx) CampaignIndicators(campaignID string, limit int) ([]core.CampaignIn
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// indicatorLimit is CampaignIndicators' LIMIT clause: none for a
+// negative limit (every value), else the usual bound.
+func indicatorLimit(limit int) string {
+	if limit < 0 {
+		return ""
+	}
+	return " LIMIT " + itoa(clampLimit(limit))
 }
 
 func (t *tx) UseNonce(nonce string, expires, now time.Time) error {
