@@ -50,6 +50,26 @@ wait:
 	}
 }
 
+// openStream opens c's event stream from now on.
+func openStream(t *testing.T, f *coopFixture, c *caller) *sseClient {
+	t.Helper()
+	sc := f.subscribe(t, c, "")
+	if sc.Status != http.StatusOK {
+		t.Fatalf("subscribe: %d", sc.Status)
+	}
+	return sc
+}
+
+// shortLivedKey is a new key of MA's holding perm, expiring at exp.
+func shortLivedKey(t *testing.T, f *coopFixture, perm string, exp time.Time) *caller {
+	t.Helper()
+	k, secret, err := f.Auth.CreateKey(context.Background(), system, auth.NewKey{Name: "short-lived", Bureau: "MA", Permissions: []string{perm}, ExpiresAt: &exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &caller{Name: "short-lived key", Key: secret, KeyID: k.ID}
+}
+
 // TestEventStreamEndsWithCredentials: GET /api/v1/events resolves the
 // caller again (as a new request would be) before each read of events,
 // so that a stream opened before a key is revoked (DELETE
@@ -66,10 +86,7 @@ func TestEventStreamEndsWithCredentials(t *testing.T) {
 				f := newCoopFixture(t, b, true)
 				ma, es, admin := f.user(t, "MA", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer), f.user(t, "MA", core.RoleAdmin)
 				key := f.key(t, "MA", core.PermRecordsRead)
-				sc := f.subscribe(t, key, "")
-				if sc.Status != http.StatusOK {
-					t.Fatalf("subscribe: %d", sc.Status)
-				}
+				sc := openStream(t, f, key)
 				freshHit(t, f, ma, es, "Benhaddou")
 				sc.next(t, "hit.created") // control: the stream works
 				if r := f.do(t, "DELETE", "/api/v1/keys/"+key.KeyID, nil, admin); r.Status != http.StatusOK {
@@ -85,15 +102,8 @@ func TestEventStreamEndsWithCredentials(t *testing.T) {
 				f := newCoopFixture(t, b, true)
 				ma, es := f.user(t, "MA", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer)
 				exp := time.Now().Add(2 * time.Second)
-				k, secret, err := f.Auth.CreateKey(context.Background(), system, auth.NewKey{Name: "short-lived", Bureau: "MA", Permissions: []string{core.PermRecordsRead}, ExpiresAt: &exp})
-				if err != nil {
-					t.Fatal(err)
-				}
-				key := &caller{Name: "short-lived key", Key: secret, KeyID: k.ID}
-				sc := f.subscribe(t, key, "")
-				if sc.Status != http.StatusOK {
-					t.Fatalf("subscribe: %d", sc.Status)
-				}
+				key := shortLivedKey(t, f, core.PermRecordsRead, exp)
+				sc := openStream(t, f, key)
 				time.Sleep(time.Until(exp) + 200*time.Millisecond)
 				if r := f.do(t, "GET", "/api/v1/me", nil, key); r.Status != http.StatusUnauthorized {
 					t.Fatalf("the expired key still authenticates a new request: %s", r)
@@ -106,24 +116,14 @@ func TestEventStreamEndsWithCredentials(t *testing.T) {
 				// ends it.
 				f := newCoopFixture(t, b, true)
 				exp := time.Now().Add(time.Second)
-				k, secret, err := f.Auth.CreateKey(context.Background(), system, auth.NewKey{Name: "short-lived", Bureau: "MA", Permissions: []string{core.PermScreen}, ExpiresAt: &exp})
-				if err != nil {
-					t.Fatal(err)
-				}
-				key := &caller{Name: "short-lived key", Key: secret, KeyID: k.ID}
-				sc := f.subscribe(t, key, "")
-				if sc.Status != http.StatusOK {
-					t.Fatalf("subscribe: %d", sc.Status)
-				}
+				key := shortLivedKey(t, f, core.PermScreen, exp)
+				sc := openStream(t, f, key)
 				wantStreamEnded(t, f, sc, key, "key expired, nothing happening")
 			})
 			t.Run("disabled user", func(t *testing.T) {
 				f := newCoopFixture(t, b, true)
 				ma, es, admin := f.user(t, "MA", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer), f.user(t, "MA", core.RoleAdmin)
-				sc := f.subscribe(t, ma, "")
-				if sc.Status != http.StatusOK {
-					t.Fatalf("subscribe: %d", sc.Status)
-				}
+				sc := openStream(t, f, ma)
 				other := f.user(t, "MA", core.RoleOfficer) // records are made by a colleague once ma is gone
 				if r := f.do(t, "POST", "/api/v1/users/"+ma.Name+"/disable", nil, admin); r.Status != http.StatusOK {
 					t.Fatalf("disable: %s", r)
@@ -137,10 +137,7 @@ func TestEventStreamEndsWithCredentials(t *testing.T) {
 			t.Run("logged out", func(t *testing.T) {
 				f := newCoopFixture(t, b, true)
 				ma, es := f.user(t, "MA", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer)
-				sc := f.subscribe(t, ma, "")
-				if sc.Status != http.StatusOK {
-					t.Fatalf("subscribe: %d", sc.Status)
-				}
+				sc := openStream(t, f, ma)
 				other := f.user(t, "MA", core.RoleOfficer)
 				if r := f.do(t, "POST", "/api/v1/auth/logout", nil, ma); r.Status != http.StatusNoContent {
 					t.Fatalf("logout: %s", r)
@@ -154,10 +151,7 @@ func TestEventStreamEndsWithCredentials(t *testing.T) {
 			t.Run("role changed", func(t *testing.T) {
 				f := newCoopFixture(t, b, true)
 				ma, es, other := f.user(t, "MA", core.RoleOfficer), f.user(t, "ES", core.RoleOfficer), f.user(t, "MA", core.RoleOfficer)
-				sc := f.subscribe(t, ma, "")
-				if sc.Status != http.StatusOK {
-					t.Fatalf("subscribe: %d", sc.Status)
-				}
+				sc := openStream(t, f, ma)
 				setRole := func(role string) {
 					t.Helper()
 					if err := f.Store.Update(context.Background(), func(tx core.Tx) error {
