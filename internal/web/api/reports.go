@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -183,10 +182,9 @@ func (s *Server) reportFile(w http.ResponseWriter, r *http.Request, v core.Viewe
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(b)
+	// As a notice's attachments: access is decided on every read, so a
+	// citizen's screenshot is not kept in the analyst's browser cache.
+	writeAttachment(w, &core.Attachment{Name: f.Name, ContentType: f.ContentType, SHA256: f.SHA256, Content: b}, "private, no-store")
 	return nil
 }
 
