@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -91,8 +92,12 @@ func (p *Post) Validate(prefix string) error {
 	}
 	for i, a := range p.Attachments {
 		f := fmt.Sprintf("attachments[%d]", i)
-		if strings.TrimSpace(a.Name) == "" || len(a.Name) > MaxAttachmentName || !utf8.ValidString(a.Name) || strings.ContainsAny(a.Name, "/\\\x00") {
-			bad(f+".name", fmt.Sprintf("must be a file name of at most %d bytes, without slashes", MaxAttachmentName))
+		// A control or format character (a right-to-left override that
+		// shows "invoice\u202Efdp.exe" as "invoiceexe.pdf", a line break)
+		// would show the receiving bureau a name other than the file's.
+		if strings.TrimSpace(a.Name) == "" || len(a.Name) > MaxAttachmentName || !utf8.ValidString(a.Name) || strings.ContainsAny(a.Name, "/\\") ||
+			strings.ContainsFunc(a.Name, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			bad(f+".name", fmt.Sprintf("must be a file name of at most %d bytes, without slashes or control characters", MaxAttachmentName))
 		}
 		if len(a.Data) == 0 {
 			bad(f+".data", "must hold the file's bytes, base64-encoded")
