@@ -51,8 +51,9 @@ var PaymentMethods = []string{"card", "transfer", "crypto", "cash", "gift_card",
 const (
 	MaxNarrative       = 20000 // characters
 	MaxString          = 500
-	MaxItems           = 20 // per list
-	MaxAttachments     = 5
+	MaxItems           = 20                 // per list
+	MaxAttachments     = 5                  // a submission's, and an addition's
+	MaxReportFiles     = 2 * MaxAttachments // a report's over its life
 	MaxAttachmentBytes = 5 << 20
 	MaxReportBytes     = 12 << 20 // all attachments of a report together
 	MaxAdditions       = 50
@@ -784,8 +785,15 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 		if r, err = open(tx, receipt, secret); err != nil {
 			return err
 		}
-		if len(r.Additions) >= MaxAdditions || len(r.Attachments)+len(in.Attachments) > 2*MaxAttachments {
+		if len(r.Additions) >= MaxAdditions {
 			return core.Invalid(core.FieldError{Field: "text", Reason: "this report cannot take more additions: contact the cybercrime unit", Code: "additions_full"})
+		}
+		// The files are bounded apart from the additions: a report full of
+		// files still takes text.
+		if n := len(r.Attachments) + len(in.Attachments); n > MaxReportFiles {
+			return core.Invalid(core.FieldError{Field: "attachments",
+				Reason: fmt.Sprintf("the report would hold %d files; a report holds at most %d (it has %d): send text alone, or fewer files", n, MaxReportFiles, len(r.Attachments)),
+				Code:   "too_many_files", Params: []string{strconv.Itoa(n), strconv.Itoa(MaxReportFiles)}})
 		}
 		if text != "" {
 			r.Additions = append(r.Additions, core.Addition{At: now, Text: text})
