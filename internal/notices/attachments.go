@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,11 @@ import (
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/files"
 )
+
+// MaxAttachments is the most attachments one notice may have: far more
+// than a notice's photos and documents, yet few enough for every read of
+// the notice to list them all.
+const MaxAttachments = 50
 
 // Attachment roles.
 const (
@@ -33,9 +39,11 @@ func (s *Service) AttachmentLimit() int64 {
 	return s.MaxAttachmentBytes
 }
 
-// Attach stores a photo or document of a notice. Only its owner may, while
-// the notice has not ended. The type is sniffed from the bytes: JPEG, PNG
-// and WebP images, PDF documents; role photo needs an image.
+// Attach stores a photo or document of a notice, up to MaxAttachments of
+// them. Only its owner may, while the notice has not ended and is not a
+// request awaiting its reviewer's decision. The type is sniffed from the
+// bytes: JPEG, PNG and WebP images, PDF documents; role photo needs an
+// image.
 func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role string, content []byte) (*core.Attachment, error) {
 	const action = "notice.attach"
 	max := s.AttachmentLimit()
@@ -83,8 +91,24 @@ func (s *Service) Attach(ctx context.Context, v core.Viewer, id, name, role stri
 		if err := ownerOnly(v, r); err != nil {
 			return err
 		}
-		if st := State(n, r); st == core.NoticeCancelled || st == core.NoticeExpired {
+		// A request being decided changes no more than through Update:
+		// the reviewer would otherwise publish a file it never saw.
+		switch st := State(n, r); st {
+		case core.NoticeSubmitted, core.NoticeUnderReview:
+			return core.Errorf(core.ECONFLICT, "the request is %s: it cannot change until the reviewer decides", strings.ReplaceAll(st, "_", " "))
+		case core.NoticeCancelled, core.NoticeExpired:
 			return core.Errorf(core.ECONFLICT, "the notice is %s: nothing more can be attached", st)
+		}
+		// Bounded in number as well as in bytes: every read of the notice
+		// lists all of its attachments.
+		existing, err := tx.Attachments(id)
+		if err != nil {
+			return err
+		}
+		if len(existing) >= MaxAttachments {
+			return &core.Error{Code: core.ETOOLARGE, Message: fmt.Sprintf("the notice has %d attachments; the limit is %d", len(existing), MaxAttachments),
+				Fields: []core.FieldError{{Field: "file", Reason: fmt.Sprintf("has %d files; at most %d", len(existing)+1, MaxAttachments),
+					Code: "too_many_files", Params: []string{strconv.Itoa(len(existing) + 1), strconv.Itoa(MaxAttachments)}}}}
 		}
 		used, err := tx.AttachmentBytes(id)
 		if err != nil {

@@ -195,16 +195,51 @@ func (s *Service) folderIsOurs(ctx context.Context, origin string, named []strin
 		return fmt.Errorf("attachment folder %s: not swept: the store has no audit log yet, so it cannot be told apart from another store", s.AttachmentDir)
 	}
 	path := filepath.Join(s.AttachmentDir, folderMark)
+	// Another replica marking the folder at the same moment makes one
+	// attempt read the mark again; a mark that keeps vanishing between the
+	// link and the read is not a race but a fault, and ends the sweep.
+	for range markAttempts {
+		again, err := s.checkMark(ctx, origin, named, path)
+		if !again {
+			return err
+		}
+	}
+	return fmt.Errorf("attachment folder: not swept: %s could not be read or written in %d attempts (another process keeps replacing or removing it)", path, markAttempts)
+}
+
+// markAttempts is how many times folderIsOurs reads the mark before it
+// gives up.
+const markAttempts = 3
+
+// checkMark is one attempt of folderIsOurs at the mark at path: it checks
+// the mark, or writes it if there is none. again tells that another
+// process wrote a mark in the meantime, to be read on a further attempt.
+func (s *Service) checkMark(ctx context.Context, origin string, named []string, path string) (again bool, err error) {
+	// A mark that is a symbolic link (dangling: ReadFile says it does not
+	// exist while Link says it does) or any other kind of file cannot be
+	// trusted to name this store, nor written over safely.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		kind := "a special file"
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			kind = "a symbolic link"
+		case fi.IsDir():
+			kind = "a folder"
+		}
+		return false, fmt.Errorf("attachment folder: not swept: %s is %s; it must be a regular file naming the store", path, kind)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("attachment folder: %w", err)
+	}
 	mark, err := os.ReadFile(path)
 	empty := err == nil && strings.TrimSpace(string(mark)) == ""
 	switch {
 	case err == nil && !empty:
 		if got := strings.TrimSpace(string(mark)); got != origin {
-			return fmt.Errorf("attachment folder %s: not swept: it belongs to another store (%s names audit log %.16s…, this store's is %.16s…); give each store its own folder", s.AttachmentDir, folderMark, got, origin)
+			return false, fmt.Errorf("attachment folder %s: not swept: it belongs to another store (%s names audit log %.16s…, this store's is %.16s…); give each store its own folder", s.AttachmentDir, folderMark, got, origin)
 		}
-		return nil
+		return false, nil
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("attachment folder: %w", err)
+		return false, fmt.Errorf("attachment folder: %w", err)
 	}
 	// No mark, or an empty one (a mark is written whole, below, but a
 	// crash of an earlier version could leave one empty): not claimed yet.
@@ -213,17 +248,17 @@ func (s *Service) folderIsOurs(ctx context.Context, origin string, named []strin
 		stored, err = tx.AttachmentSumsStored(named) // it reads in batches itself
 		return err
 	}); err != nil {
-		return err
+		return false, err
 	}
 	if len(stored) == 0 {
-		return fmt.Errorf("attachment folder %s: not swept: this store names none of its files, so it may be another store's folder; if it is this store's, write the hash of the store's first audit entry in %s there", s.AttachmentDir, folderMark)
+		return false, fmt.Errorf("attachment folder %s: not swept: this store names none of its files, so it may be another store's folder; if it is this store's, write the hash of the store's first audit entry in %s there", s.AttachmentDir, folderMark)
 	}
 	// Written whole or not at all: a temporary file, synced, then linked
 	// into place, which fails if another replica's mark got there first
 	// (it is then read again); an empty mark is replaced.
 	tmp, err := os.CreateTemp(s.AttachmentDir, folderMark+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("attachment folder: %w", err)
+		return false, fmt.Errorf("attachment folder: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.WriteString(origin + "\n")
@@ -239,9 +274,9 @@ func (s *Service) folderIsOurs(ctx context.Context, origin string, named []strin
 		err = os.Link(tmp.Name(), path)
 	}
 	if errors.Is(err, fs.ErrExist) {
-		return s.folderIsOurs(ctx, origin, named) // a replica marked it first
+		return true, nil // a replica marked it first
 	} else if err != nil {
-		return fmt.Errorf("attachment folder: %w", err)
+		return false, fmt.Errorf("attachment folder: %w", err)
 	}
-	return nil
+	return false, nil
 }
