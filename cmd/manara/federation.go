@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -206,9 +207,13 @@ func federationCmd() *command {
 	c.str(&tlsFlags.tlsKey, "federation-tls-key", "MANARA_FEDERATION_TLS_KEY", "", "verify: mutual TLS key")
 	c.str(&tlsFlags.tlsCA, "federation-tls-ca", "MANARA_FEDERATION_TLS_CA", "", "verify: mutual TLS CA")
 	c.run = func(args []string) error {
-		sub, err := c.subcommand(args, "say enrol-token, peers, revoke, retry or verify")
+		const what = "say enrol-token, peers, revoke, retry or verify"
+		sub, err := c.subcommand(args, what)
 		if err != nil {
 			return err
+		}
+		if !slices.Contains([]string{"enrol-token", "peers", "revoke", "retry", "verify"}, sub) {
+			return usageErr{fmt.Sprintf("unknown subcommand %q: %s", sub, what)}
 		}
 		var d time.Duration
 		switch sub {
@@ -226,6 +231,11 @@ func federationCmd() *command {
 			if (tlsFlags.tlsCert == "") != (tlsFlags.tlsKey == "") || (tlsFlags.tlsCert == "") != (tlsFlags.tlsCA == "") {
 				return usageErr{"--federation-tls-cert, --federation-tls-key and --federation-tls-ca go together, or none of them"}
 			}
+		}
+		// Every subcommand works on the links of an existing store: run in
+		// the wrong folder, it must not make an empty one there.
+		if err := f.mustExist(); err != nil {
+			return err
 		}
 		st, err := openMigrated(f)
 		if err != nil {
@@ -277,8 +287,6 @@ func federationCmd() *command {
 			return retryPeer(st, f.data, key, bureau, peer, message)
 		case "verify":
 			return verifyPeer(st, f.data, key, bureau, peer, d, tlsFlags)
-		default:
-			return usageErr{fmt.Sprintf("unknown subcommand %q: say enrol-token, peers, revoke, retry or verify", sub)}
 		}
 		return nil
 	}
