@@ -313,7 +313,7 @@ func (s *Server) escalateCampaign(w http.ResponseWriter, r *http.Request, v core
 	for i, rec := range out.Records {
 		recs[i] = s.out(v, rec)
 	}
-	res := map[string]any{"campaign": out.Campaign, "records": recs, "new": len(recs), "already_escalated": out.Already}
+	res := map[string]any{"campaign": out.Campaign, "records": recs, "new": len(recs), "already_escalated": out.Already, "remaining": out.Remaining}
 	if out.PurpleBefore != "" {
 		res["purple_notice_before"] = out.PurpleBefore
 	}
@@ -494,6 +494,7 @@ func reportSchemas() obj {
 		"CampaignEscalation": obj{"type": "object", "properties": obj{"campaign": str(""), "records": list(ref("Record")),
 			"new":               obj{"type": "integer", "description": "indicators shared for the first time: one record each, in records"},
 			"already_escalated": obj{"type": "integer", "description": "the campaign's screenable indicators an earlier escalation shared: left out, their records stand (with none new, the escalation is refused: 409 conflict on the field campaign, unless it completed an earlier escalation's pending notice requests)"},
+			"remaining":         obj{"type": "integer", "description": fmt.Sprintf("screenable indicators not shared yet because one escalation shares at most %d: escalate again to share them", reports.MaxEscalationRecords)},
 			"purple_notice":     ref("Notice"), "silver_notices": obj{"type": "array", "items": ref("Notice"), "description": fmt.Sprintf("the Silver Notice requests drafted: one for each %d accounts and wallets shared", notices.MaxListEntries)},
 			"silver_notice":        obj{"allOf": []any{ref("Notice")}, "deprecated": true, "description": "the first of silver_notices, as version 1 gave it when there was one"},
 			"failed_notices":       list(failedNotice),
