@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -98,6 +99,13 @@ func (a *Allowlist) CheckURL(raw string) (*url.URL, error) {
 	if u.Fragment != "" {
 		return nil, bad("must not have a fragment")
 	}
+	// url.Parse takes any digits as a port: one no connection can use
+	// would fail every delivery for a day before it was given up.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, bad(fmt.Sprintf("port %s is not a TCP port: give one from 1 to 65535, or none", p))
+		}
+	}
 	host := u.Hostname()
 	if ip, err := netip.ParseAddr(host); err == nil {
 		if !a.addrAllowed(ip) {
@@ -181,6 +189,8 @@ var (
 		netip.MustParsePrefix("100::/64"),
 		netip.MustParsePrefix("2001::/23"),
 		netip.MustParsePrefix("2001:db8::/32"),
+		netip.MustParsePrefix("3fff::/20"), // documentation, RFC 9637
+		netip.MustParsePrefix("5f00::/16"), // SRv6 SIDs, RFC 9602
 		netip.MustParsePrefix("fc00::/7"),
 	}
 )

@@ -201,18 +201,31 @@ func (d *Dispatcher) sendDue(ctx context.Context) error {
 	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
 	for _, dl := range due {
+		// A slot first, then the lease, from the clock as it is then: a
+		// lease taken when the batch was read would have run out by the
+		// time a slow batch reached its last deliveries, and another
+		// replica would send them at the same time.
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return ctx.Err()
+		}
 		got := false
 		if err := d.Store.Update(ctx, func(tx core.Tx) error {
+			at := d.Now().UTC()
 			var err error
-			got, err = tx.LeaseDelivery(dl.ID, now, now.Add(2*d.Timeout+time.Minute))
+			got, err = tx.LeaseDelivery(dl.ID, at, at.Add(2*d.Timeout+time.Minute))
 			return err
 		}); err != nil {
+			<-sem
+			wg.Wait()
 			return err
 		}
 		if !got {
+			<-sem
 			continue // another replica has it
 		}
-		sem <- struct{}{}
 		wg.Add(1)
 		go func(dl *core.Delivery) {
 			defer func() { <-sem; wg.Done() }()
