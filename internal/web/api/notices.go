@@ -55,7 +55,7 @@ func (s *Server) noticeRoutes() []route {
 		{Method: "POST", Path: "/api/v1/notices/{id}/cancel", Summary: "Cancel a notice or withdraw a request (owner only), with a reason", Body: "Reason", Resp: "Notice", Params: []param{pNoticeID}, h: s.cancelNotice},
 		{Method: "POST", Path: "/api/v1/notices/{id}/extend", Summary: "Keep a notice in circulation for another period (owner only), with a reason", Body: "Reason", Resp: "Notice", Params: []param{pNoticeID}, h: s.extendNotice},
 		{Method: "POST", Path: "/api/v1/notices/{id}/to-notice", Summary: "Turn a diffusion into a notice request: a new draft (owner only)", Resp: "Notice", Status: 201, Params: []param{pNoticeID}, h: s.diffusionToNotice},
-		{Method: "POST", Path: "/api/v1/notices/{id}/attachments", Summary: "Attach a photo or document (JPEG, PNG, WebP, PDF; sniffed; 5 MiB) as the raw body",
+		{Method: "POST", Path: "/api/v1/notices/{id}/attachments", Summary: "Attach a photo or document (JPEG, PNG, WebP, PDF; sniffed; 5 MiB each, 25 MiB and 50 files a notice; not while the request is submitted or under review) as the raw body",
 			Body: "Binary", StreamIn: "application/octet-stream", Resp: "Attachment", Status: 201, MaxBody: MaxAttachmentUpload,
 			Params: []param{pNoticeID, {"name", "query", "The file's name."}, {"role", "query", "photo or document (default: photo for images)."}}, h: s.attachToNotice},
 		{Method: "GET", Path: "/api/v1/notices/{id}/attachments/{aid}", Summary: "An attachment's content", Stream: "application/octet-stream", StreamSchema: "Binary",
