@@ -206,3 +206,45 @@ func TestSplitRepeatNamesTheEntry(t *testing.T) {
 		})
 	}
 }
+
+// TestEscalateTwoCampaignsAtOnce: a campaign and the one split off it
+// carry the same phone; escalated at the same instant, they share it
+// once, and neither fails (on PostgreSQL the second escalation waits for
+// the first, or is run again after a deadlock the database breaks, and
+// then finds what the first shared).
+func TestEscalateTwoCampaignsAtOnce(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			for round := range 4 {
+				s := newService(t, b)
+				ctx := context.Background()
+				phone := fmt.Sprintf("+2126123454%02d", round)
+				wallet := fmt.Sprintf("0x%040x", 0xbeef00+round)
+				a := submit(t, s, Input{Country: "MA", Suspect: core.Suspect{Phones: []string{phone}, Wallets: []string{wallet}}})
+				b := submit(t, s, Input{Country: "MA", Suspect: core.Suspect{Phones: []string{phone}, Wallets: []string{wallet}}})
+				submit(t, s, Input{Country: "MA", Suspect: core.Suspect{Phones: []string{phone}}})
+				parent := campaignOf(t, s, a.Receipt)
+				cv, err := s.Split(ctx, escalatingOfficer(), parent, reportIDs(t, s, a, b), "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				start := make(chan struct{})
+				errs := make(chan error, 2)
+				for _, id := range []string{parent, cv.ID} {
+					go func() {
+						<-start
+						_, err := s.Escalate(ctx, escalatingOfficer(), id, EscalateInput{Countries: []string{"FR"}, NoPurple: true, NoSilver: true})
+						errs <- err
+					}()
+				}
+				close(start)
+				for range 2 {
+					if err := <-errs; err != nil && core.ErrorCode(err) != core.ECONFLICT {
+						t.Fatalf("round %d: %v", round, err)
+					}
+				}
+				wantOneRecordEach(t, s, 2)
+			}
+		})
+	}
+}
