@@ -32,17 +32,25 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 		return nil, err
 	}
 	var fs []core.FieldError
-	num := NormaliseDocNumber(q.Number)
+	// "is required" only of a field left blank: of one sent, what is
+	// wrong with it.
+	num, bad := DocNumberQuery(q.Number)
 	switch {
+	case strings.TrimSpace(q.Number) == "":
+		fs = append(fs, core.FieldError{Field: "number", Reason: "is required: the document number (or send mrz)", Code: "required"})
+	case bad != 0:
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("contains %q (%U): only letters A–Z, digits and separators (blanks, hyphens, dots, slashes) are allowed", bad, bad)})
 	case num == "":
-		fs = append(fs, core.FieldError{Field: "number", Reason: "is required: the document number (or send mrz)"})
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must hold letters or digits: %q has none", clip(q.Number, 30))})
 	case len(num) > ident.MaxDocumentNumber:
 		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must be at most %d letters and digits, got %d", ident.MaxDocumentNumber, len(num))})
 	}
 	if c, ok := members.Lookup(q.Country); ok {
 		q.Country = c.Alpha2
+	} else if strings.TrimSpace(q.Country) == "" {
+		fs = append(fs, core.FieldError{Field: "country", Reason: "is required: the issuing country's ISO 3166 alpha-2 or alpha-3 code", Code: "required"})
 	} else if !validCountryCode(q.Country) {
-		fs = append(fs, core.FieldError{Field: "country", Reason: "is required: the issuing country's ISO 3166 alpha-2 or alpha-3 code"})
+		fs = append(fs, core.FieldError{Field: "country", Reason: countryRefused(q.Country), Code: "country"})
 	}
 	if len(fs) > 0 && q.MRZ != "" {
 		// Not expected of a zone whose check digits hold (ParseMRZ keeps
@@ -81,6 +89,17 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// countryRefused says why c, sent as a document's issuing country, is
+// not one: the code an MRZ writes for a country that has another in ISO
+// 3166 (D for Germany) is named as such.
+func countryRefused(c string) string {
+	reason := fmt.Sprintf("%q is not an ISO 3166 alpha-2 or alpha-3 code", clip(c, 10))
+	if u := strings.ToUpper(strings.TrimSpace(c)); icaoCountry(u) != u {
+		reason += fmt.Sprintf(" (%s is how an MRZ writes %s: send %s)", u, icaoCountry(u), icaoCountry(u))
+	}
+	return reason
 }
 
 // validCountryCode accepts the shape of a country code that is not a

@@ -9,6 +9,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
+	"golang.org/x/text/unicode/norm"
 )
 
 // DateRange is a date of birth as known: exact (From == To), a year
@@ -99,8 +100,14 @@ type PersonData struct {
 type Document struct{ Number, Country, Type string }
 
 // NormaliseDocNumber is the form document numbers are compared in:
-// letters and digits only, upper case.
+// compatibility forms folded (NFKC: a full-width ２ is 2), then letters
+// A–Z and digits only, upper case. Whatever else a record's number holds
+// is dropped, so that records keep the keys they were found by; a query
+// is held to more (DocNumberQuery).
 func NormaliseDocNumber(s string) string {
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
 	var b strings.Builder
 	for _, r := range strings.ToUpper(s) {
 		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
@@ -108,6 +115,52 @@ func NormaliseDocNumber(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// DocNumberQuery is a document number sent to be screened, in the form
+// NormaliseDocNumber writes it, and the first character in it that is
+// neither a letter A–Z, a digit (after NFKC folding) nor a separator
+// written between them (blanks, hyphens, dots, slashes, the MRZ's <), as
+// ident.ParseDocumentNumber reads a record's: 0 when there is none. Such a
+// character is refused rather than dropped, which would screen another
+// number than the one asked for (ZX7654Ä321 as ZX7654321).
+func DocNumberQuery(s string) (string, rune) {
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case isDocNumberSeparator(r):
+		default:
+			return "", r
+		}
+	}
+	return b.String(), 0
+}
+
+// isDocNumberSeparator is a character written between the letters and
+// digits of a document number, not part of it: ident.ParseDocumentNumber's
+// separators.
+func isDocNumberSeparator(r rune) bool {
+	switch r {
+	case ' ', '\t', '-', '.', '/', '<', '\u00a0', '\u2010', '\u2011', '\u2013':
+		return true
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Key is the exact-lookup key of a document: issuing country and number.

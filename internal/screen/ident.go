@@ -103,14 +103,26 @@ var identKinds = map[string]ident.Kind{"xbt": ident.Kind("btc"), "bitcoin": iden
 // ResolveIdentifier validates an identifier, detecting its type when none
 // is given, and returns its type and canonical form. An unknown type is
 // refused on "type", the field's name in POST /screen/identifier (a batch
-// line names it identifier_type and renames the error).
+// line names it identifier_type and renames the error). A value left
+// blank is told it is required, whatever its type; one sent that holds
+// nothing of the type is told what is wrong with it.
 func ResolveIdentifier(typ, value string) (string, string, error) {
 	var kind ident.Kind
 	if typ != "" {
 		t := strings.ToLower(strings.TrimSpace(typ))
 		if k, ok := identKinds[t]; ok {
 			kind = k
-		} else if t == "imo" {
+		} else if t == "imo" || t == "plate" {
+			if err := valueRequired(value); err != nil {
+				return "", "", err
+			}
+			if t == "plate" {
+				canon := CanonicalIdentifier(t, value)
+				if canon == "" {
+					return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", clip(value, 20))})
+				}
+				return t, canon, nil
+			}
 			n, ok := imoNumber(value)
 			if !ok {
 				return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("%q is not an IMO number: expected its 7 digits, with or without \"IMO\" before them (IMO 9074729)", clip(value, 20))})
@@ -118,8 +130,6 @@ func ResolveIdentifier(typ, value string) (string, string, error) {
 			// The check digit is checked against the index's answer
 			// (Index.ScreenIdentifier): lists carry numbers that fail it.
 			return t, n, nil
-		} else if t == "plate" {
-			return t, CanonicalIdentifier(t, value), nil
 		} else {
 			k, err := ident.ParseKind(t)
 			if err != nil {
@@ -128,11 +138,22 @@ func ResolveIdentifier(typ, value string) (string, string, error) {
 			kind = k
 		}
 	}
+	if err := valueRequired(value); err != nil {
+		return "", "", err
+	}
 	id, err := ident.Parse(kind, value, "")
 	if err != nil {
 		return "", "", invalid("value", err)
 	}
 	return string(id.Kind), id.Canonical, nil
+}
+
+// valueRequired refuses an identifier's value left blank.
+func valueRequired(value string) error {
+	if strings.TrimSpace(value) == "" {
+		return core.Invalid(core.FieldError{Field: "value", Reason: "is required", Code: "required"})
+	}
+	return nil
 }
 
 func kindList() string {
