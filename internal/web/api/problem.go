@@ -154,7 +154,7 @@ func decodeJSON(raw []byte, dst any, what string) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeErrorFor(err, dst)
+		return decodeErrorFor(err, dst, what)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &core.Error{Code: emalformed, Message: what + " must hold a single JSON object, with nothing after it"}
@@ -162,12 +162,14 @@ func decodeJSON(raw []byte, dst any, what string) error {
 	return checkJSONText(raw)
 }
 
-func decodeError(err error) error { return decodeErrorFor(err, nil) }
+func decodeError(err error) error { return decodeErrorFor(err, nil, "the body") }
 
-// decodeErrorFor is decodeError for a body read into dst, whose
+// decodeErrorFor is decodeError for what ("the body", or a batch's "the
+// line", whose byte offsets are the line's) read into dst, whose
 // embedded structs' type names encoding/json writes into a field's path
-// ("PersonQuery.kinds"): the caller is told the field as it sent it.
-func decodeErrorFor(err error, dst any) error {
+// ("PersonQuery.kinds"): the caller is told the field as it sent it, and
+// the whole value at fault as "(body)" or "(line)".
+func decodeErrorFor(err error, dst any, what string) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var max *http.MaxBytesError
@@ -175,15 +177,15 @@ func decodeErrorFor(err error, dst any) error {
 	case errors.As(err, &max):
 		return core.Errorf(core.ETOOLARGE, "the body is larger than the limit of %d bytes", max.Limit)
 	case errors.Is(err, io.EOF):
-		return &core.Error{Code: emalformed, Message: "the body is empty: a JSON object was expected"}
+		return &core.Error{Code: emalformed, Message: what + " is empty: a JSON object was expected"}
 	case errors.As(err, &syn):
-		return &core.Error{Code: emalformed, Message: fmt.Sprintf("the body is not valid JSON (at byte %d): %v", syn.Offset, syn)}
+		return &core.Error{Code: emalformed, Message: fmt.Sprintf("%s is not valid JSON (at byte %d): %v", what, syn.Offset, syn)}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &core.Error{Code: emalformed, Message: "the body ends in the middle of a JSON value"}
+		return &core.Error{Code: emalformed, Message: what + " ends in the middle of a JSON value"}
 	case errors.As(err, &typ):
 		field := jsonPath(typ.Field, dst)
 		if field == "" {
-			field = "(body)"
+			field = "(" + strings.TrimPrefix(strings.TrimPrefix(what, "the "), "a ") + ")"
 		}
 		return &core.Error{Code: emalformed, Message: "a field has the wrong type",
 			Fields: []core.FieldError{{Field: field, Reason: fmt.Sprintf("must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value)}}}
@@ -192,7 +194,7 @@ func decodeErrorFor(err error, dst any) error {
 		return &core.Error{Code: emalformed, Message: "unknown field " + name,
 			Fields: []core.FieldError{{Field: name, Reason: "is not a known field"}}}
 	}
-	return &core.Error{Code: emalformed, Message: "the body could not be read as the expected JSON: " + err.Error()}
+	return &core.Error{Code: emalformed, Message: what + " could not be read as the expected JSON: " + err.Error()}
 }
 
 // jsonPath is a field's path as the body writes it: without the names of

@@ -66,6 +66,16 @@ func clipKey(k string) string {
 	return k
 }
 
+// audited is the context as a refused screening's audit entry keeps
+// it: as String writes it when it is within the bounds, else only that
+// it was not (the entry is not the place for whatever was sent).
+func (c screenContext) audited() string {
+	if c.validate() != nil {
+		return fmt.Sprintf(" context=(%d entries over the limits, not kept)", len(c))
+	}
+	return c.String()
+}
+
 func (c screenContext) String() string {
 	if len(c) == 0 {
 		return ""
@@ -97,17 +107,24 @@ func canScreen(v core.Viewer) error {
 	return nil
 }
 
-// screenOne runs one screening and audits it: one entry naming every
-// record hit, restricted ones included (the owner's trail shows them).
-// A refusal or failure is written at once. The entry of a screening that
-// answered is returned unwritten: recordHits writes it in the hit's own
-// transaction when the answer makes or repeats a hit (one commit, not two),
-// and through the screening audit writer when it does not.
-func (s *Server) screenOne(r *http.Request, v core.Viewer, action, summary string, run func(*screen.Index) ([]screen.Hit, error)) ([]screen.Hit, *core.AuditEntry, error) {
+// screenOne runs one screening, sc the searcher's context, and audits
+// it: one entry naming every record hit, restricted ones included (the
+// owner's trail shows them). A refusal or failure is written at once.
+// The permission is checked before anything else in the request, so that
+// a caller without it is refused and audited as such however the rest is
+// written. The entry of a screening that answered is returned unwritten:
+// recordHits writes it in the hit's own transaction when the answer makes
+// or repeats a hit (one commit, not two), and through the screening audit
+// writer when it does not.
+func (s *Server) screenOne(r *http.Request, v core.Viewer, action, summary string, sc screenContext, run func(*screen.Index) ([]screen.Hit, error)) ([]screen.Hit, *core.AuditEntry, error) {
 	if err := canScreen(v); err != nil {
-		s.auditScreen(r, screenEntry(v, action, summary, nil, audit.Denied))
+		s.auditScreen(r, screenEntry(v, action, summary+sc.audited(), nil, audit.Denied))
 		return nil, nil, err
 	}
+	if err := sc.validate(); err != nil {
+		return nil, nil, err
+	}
+	summary += sc.String()
 	x, err := s.index()
 	if err != nil {
 		return nil, nil, err
@@ -184,11 +201,8 @@ func (s *Server) ScreenPerson(r *http.Request, v core.Viewer, q screen.PersonQue
 // of her names is screened.
 func (s *Server) screenPersonAs(r *http.Request, v core.Viewer, q screen.PersonQuery, c map[string]string, subject string) ([]AnswerHit, error) {
 	sc := screenContext(c)
-	if err := sc.validate(); err != nil {
-		return nil, err
-	}
-	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s%s", q.Name, q.DateOfBirth, q.Sex, q.Nationality, kindsAsked(q.Kinds), sc)
-	found, entry, err := s.screenOne(r, v, "screen.person", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
+	summary := fmt.Sprintf("name=%q dob=%s sex=%s nationality=%s%s", q.Name, q.DateOfBirth, q.Sex, q.Nationality, kindsAsked(q.Kinds))
+	found, entry, err := s.screenOne(r, v, "screen.person", summary, sc, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenPerson(v, q) })
 	if err != nil {
 		return nil, err
 	}
@@ -240,15 +254,12 @@ func remoteDocument(q screen.DocumentQuery) *federation.DocumentQuery {
 // the body is read.
 func (s *Server) ScreenDocument(r *http.Request, v core.Viewer, q screen.DocumentQuery, c map[string]string) ([]AnswerHit, error) {
 	sc := screenContext(c)
-	if err := sc.validate(); err != nil {
-		return nil, err
-	}
-	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t%s", q.Number, q.Country, q.Type, q.MRZ != "", sc)
-	found, entry, err := s.screenOne(r, v, "screen.document", summary, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenDocument(v, q) })
+	summary := fmt.Sprintf("document number=%q country=%s type=%s mrz=%t", q.Number, q.Country, q.Type, q.MRZ != "")
+	found, entry, err := s.screenOne(r, v, "screen.document", summary, sc, func(x *screen.Index) ([]screen.Hit, error) { return x.ScreenDocument(v, q) })
 	if err != nil {
 		return nil, err
 	}
-	return s.recordHits(r, v, "document", hits.Normalise(q.Number, q.Country, q.Type, q.MRZ), documentAsked(q), sc, found, entry)
+	return s.recordHits(r, v, "document", documentSubject(q), documentAsked(q), sc, found, entry)
 }
 
 func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
@@ -280,11 +291,8 @@ func (s *Server) screenIdentifier(w http.ResponseWriter, r *http.Request, v core
 // /api/v1/screen/identifier once the body is read.
 func (s *Server) ScreenIdentifier(r *http.Request, v core.Viewer, q screen.IdentifierQuery, c map[string]string) ([]AnswerHit, error) {
 	sc := screenContext(c)
-	if err := sc.validate(); err != nil {
-		return nil, err
-	}
-	summary := fmt.Sprintf("identifier type=%s value=%q%s", q.Type, q.Value, sc)
-	found, entry, err := s.screenOne(r, v, "screen.identifier", summary, func(x *screen.Index) ([]screen.Hit, error) {
+	summary := fmt.Sprintf("identifier type=%s value=%q", q.Type, q.Value)
+	found, entry, err := s.screenOne(r, v, "screen.identifier", summary, sc, func(x *screen.Index) ([]screen.Hit, error) {
 		return s.screenIdent(x, v, q)
 	})
 	if err != nil {
@@ -389,7 +397,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		var query asked
 		// One query a line, and nothing after it: a second would go
 		// unscreened with nothing said.
-		if err := decodeJSON(raw, &q, "a line"); err != nil {
+		if err := decodeJSON(raw, &q, "the line"); err != nil {
 			out.Error = problemOf(err)
 		} else {
 			out.ID = q.ID
@@ -401,7 +409,7 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 			case "document":
 				dq := screen.DocumentQuery{Number: q.Number, Country: q.Country, Type: q.DocType, MRZ: q.MRZ}
 				found, err = x.ScreenDocument(v, dq)
-				typ, subject, query = "document", hits.Normalise(q.Number, q.Country, q.DocType, q.MRZ), documentAsked(dq)
+				typ, subject, query = "document", documentSubject(dq), documentAsked(dq)
 			case "identifier":
 				iq := screen.IdentifierQuery{Type: q.IDType, Value: q.Value}
 				found, err = s.screenIdent(x, v, iq)
@@ -493,6 +501,25 @@ func renameField(err error, from, to string) error {
 // searcher, another variant counted against probing).
 func personSubject(q screen.PersonQuery) string {
 	return hits.Normalise(q.Name, q.DateOfBirth, q.Sex, q.Nationality)
+}
+
+// documentSubject is what makes two document screenings the same
+// subject: the number, country and type asked for, those the zone holds
+// for a query by MRZ. Never the zone itself, which carries the holder's
+// name, birth date, sex and nationality: the hit keeps only that the
+// document was read from one (documentAsked). The fourth, empty part is
+// where the zone was, so that the subjects of queries by number are
+// those their earlier hits were filed under.
+func documentSubject(q screen.DocumentQuery) string {
+	if q.MRZ != "" {
+		r, err := screen.ResolveDocument(q)
+		if err != nil {
+			// Not reached: a zone that does not resolve is refused before any hit is made.
+			return hits.Normalise("", "", "", "")
+		}
+		q = r
+	}
+	return hits.Normalise(q.Number, q.Country, q.Type, "")
 }
 
 // batchIdle is how long a batch upload may stay silent before the
