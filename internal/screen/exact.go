@@ -39,9 +39,11 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 	case strings.TrimSpace(q.Number) == "":
 		fs = append(fs, core.FieldError{Field: "number", Reason: "is required: the document number (or send mrz)", Code: "required"})
 	case bad != 0:
-		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("contains %q (%U): only letters A–Z, digits and separators (blanks, hyphens, dots, slashes) are allowed", bad, bad)})
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("contains %q (%U): only letters A–Z, digits and separators (blanks, hyphens, dots, slashes) are allowed", bad, bad),
+			Code: "document_number_character", Params: []string{string(bad)}})
 	case num == "":
-		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must hold letters or digits: %q has none", clip(q.Number, 30))})
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must hold letters or digits: %q has none", clip(q.Number, 30)),
+			Code: "no_letters_or_digits", Params: []string{clip(q.Number, 30)}})
 	case len(num) > ident.MaxDocumentNumber:
 		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must be at most %d letters and digits, got %d", ident.MaxDocumentNumber, len(num))})
 	}

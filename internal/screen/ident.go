@@ -119,7 +119,8 @@ func ResolveIdentifier(typ, value string) (string, string, error) {
 			if t == "plate" {
 				canon := CanonicalIdentifier(t, value)
 				if canon == "" {
-					return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", clip(value, 20))})
+					return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", clip(value, 20)),
+						Code: "no_letters_or_digits", Params: []string{clip(value, 20)}})
 				}
 				return t, canon, nil
 			}
