@@ -86,7 +86,7 @@ func split(name string) (out []rawToken, unread []string) {
 			name = name[:len(name)-1] // not in the middle of a letter
 		}
 	}
-	name = greekDigraphs.Replace(strings.ToLower(norm.NFC.String(name)))
+	name = greekDigraphs.Replace(strings.ToLower(norm.NFC.String(foldWidth(name))))
 	ctx := nameContext(name)
 	// a word a space, most names: grown one word at a time, the slice was
 	// copied twice for a name of three
@@ -161,6 +161,55 @@ func split(name string) (out []rawToken, unread []string) {
 	}
 	flush()
 	return out, unread
+}
+
+// foldWidth turns the full-width and halfwidth forms (U+FF00–U+FFEF) into
+// the characters they stand for: Chinese and Japanese input methods type
+// ＺＥＬＤＡ for Zelda and ｶﾅ for カナ, which are the same name. Only that
+// block is folded (NFKC would also turn ligatures and superscripts into
+// letters), and a name without it, nearly every name, is returned as it
+// is, without a copy.
+func foldWidth(s string) string {
+	i := indexWidthForm(s)
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E: // ＡＢＣ, １２３, ！ to ～: ASCII moved up
+			b = append(b, byte(r-0xFEE0))
+		case isWidthForm(r):
+			// a halfwidth voiced mark left apart (ｶﾞ) is joined to its
+			// kana by the NFC that follows
+			b = norm.NFKC.AppendString(b, s[i:i+size])
+		default:
+			b = append(b, s[i:i+size]...) // as it is, invalid bytes too
+		}
+		i += size
+	}
+	return string(b)
+}
+
+func isWidthForm(r rune) bool { return r >= 0xFF00 && r <= 0xFFEF }
+
+// indexWidthForm is where the first full-width or halfwidth form of s
+// starts, -1 if none. All of them are encoded from the byte 0xEF, which
+// ASCII never holds, so a Latin name is passed over at IndexByte's speed.
+func indexWidthForm(s string) int {
+	for i := 0; i < len(s); i++ {
+		j := strings.IndexByte(s[i:], 0xEF)
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if r, _ := utf8.DecodeRuneInString(s[i:]); isWidthForm(r) {
+			return i
+		}
+	}
+	return -1
 }
 
 func isArabicLetter(r rune) bool {
