@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MRZFormat is the layout of a machine-readable zone (ICAO 9303).
@@ -185,8 +186,12 @@ func mrzLines(raw string) ([]string, error) {
 		}
 		return r
 	}, s)
+	// counted and cut in characters: a letter a reader or a typist put
+	// in (É, a Cyrillic С) is then named by checkMRZChars, not counted
+	// as two or three bytes
+	chars := []rune(joined)
 	width, n := 0, 0
-	switch len(joined) {
+	switch len(chars) {
 	case 90:
 		width, n = 30, 3
 	case 88:
@@ -197,7 +202,7 @@ func mrzLines(raw string) ([]string, error) {
 	if width > 0 {
 		lines = lines[:0]
 		for i := 0; i < n; i++ {
-			lines = append(lines, joined[i*width:(i+1)*width])
+			lines = append(lines, string(chars[i*width:(i+1)*width]))
 		}
 		return lines, checkMRZChars(lines)
 	}
@@ -206,13 +211,16 @@ func mrzLines(raw string) ([]string, error) {
 }
 
 // mrzLayout reports whether lines have one of the known layouts, and if not
-// says what is wrong.
+// says what is wrong. Lines are measured in characters, not bytes, so that
+// a line of the right length with a character not allowed in it is
+// refused by checkMRZChars naming that character.
 func mrzLayout(lines []string) (bool, string) {
+	length := utf8.RuneCountInString
 	const expect = "expected 3 lines of 30 characters (TD1), 2 of 36 (TD2) or 2 of 44 (TD3)"
 	switch len(lines) {
 	case 3:
 		for i, l := range lines {
-			if n := len(l); n != 30 {
+			if n := length(l); n != 30 {
 				return false, fmt.Sprintf("line %d has %d characters, expected 30 (TD1)", i+1, n)
 			}
 		}
@@ -220,36 +228,37 @@ func mrzLayout(lines []string) (bool, string) {
 	case 2:
 		w := 0
 		for _, l := range lines {
-			if n := len(l); n == 36 || n == 44 {
+			if n := length(l); n == 36 || n == 44 {
 				w = n
 				break
 			}
 		}
-		if w == 0 && len(lines[0]) == 30 && len(lines[1]) == 30 {
+		if w == 0 && length(lines[0]) == 30 && length(lines[1]) == 30 {
 			return false, "2 lines of 30 characters; a TD1 MRZ has 3"
 		}
 		if w == 0 {
-			return false, fmt.Sprintf("lines have %d and %d characters; %s", len(lines[0]), len(lines[1]), expect)
+			return false, fmt.Sprintf("lines have %d and %d characters; %s", length(lines[0]), length(lines[1]), expect)
 		}
 		for i, l := range lines {
-			if n := len(l); n != w {
+			if n := length(l); n != w {
 				return false, fmt.Sprintf("line %d has %d characters, expected %d (%s)", i+1, n, w, map[int]string{36: "TD2", 44: "TD3"}[w])
 			}
 		}
 		return true, ""
 	case 1:
-		return false, fmt.Sprintf("one line of %d characters; %s", len(lines[0]), expect)
+		return false, fmt.Sprintf("one line of %d characters; %s", length(lines[0]), expect)
 	}
 	return false, fmt.Sprintf("%d lines; %s", len(lines), expect)
 }
 
 func checkMRZChars(lines []string) error {
 	for i, l := range lines {
-		for j := 0; j < len(l); j++ {
-			if mrzValue(l[j]) < 0 {
-				r := []rune(l[j:])[0]
+		place := 0
+		for _, r := range l {
+			place++
+			if r >= utf8.RuneSelf || mrzValue(byte(r)) < 0 {
 				return errorf(KindMRZ, fmt.Sprintf("line%d", i+1),
-					"invalid character %q at position %d of line %d (only A-Z, 0-9 and '<' are allowed)", r, j+1, i+1)
+					"invalid character %q at position %d of line %d (only A-Z, 0-9 and '<' are allowed)", r, place, i+1)
 			}
 		}
 	}
