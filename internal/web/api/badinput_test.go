@@ -756,15 +756,18 @@ func TestRecordTravelDocumentNumberScreenable(t *testing.T) {
 			return map[string]any{"kind": "travel_document", "releasability": map[string]any{"mode": "all"},
 				"data": map[string]any{"number": number, "issuing_country": "MA", "document_type": "passport"}}
 		}
-		for _, number := range []any{"----", "/ . /", strings.Repeat("A1", 15), 12345678} {
+		// ZX7654Ä321 would be keyed as ZX7654321, another number.
+		for _, number := range []any{"----", "/ . /", strings.Repeat("A1", 15), 12345678, "ZX7654Ä321", "ЛВ1234567"} {
 			before := f.countStored(t)
 			wantProblem(t, f.do(t, "POST", "/api/v1/records", doc(number), ma), 422, "invalid", "data.number")
 			if after := f.countStored(t); after != before {
 				t.Errorf("number %v: refused, yet %d records stored before and %d after", number, before, after)
 			}
 		}
-		if r := f.do(t, "POST", "/api/v1/records", doc("QX-12 34/5678 9AB"), ma); r.Status != http.StatusCreated {
-			t.Errorf("a number of 13 letters and digits with separators: %s", r)
+		for _, number := range []string{"QX-12 34/5678 9AB", "ＱＸ１２３４５６７"} {
+			if r := f.do(t, "POST", "/api/v1/records", doc(number), ma); r.Status != http.StatusCreated {
+				t.Errorf("%q, letters and digits with separators or in full width: %s", number, r)
+			}
 		}
 	})
 }
