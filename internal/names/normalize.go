@@ -86,7 +86,7 @@ func split(name string) (out []rawToken, unread []string) {
 			name = name[:len(name)-1] // not in the middle of a letter
 		}
 	}
-	name = greekDigraphs.Replace(strings.ToLower(norm.NFC.String(foldWidth(name))))
+	name = greekDigraphs.Replace(strings.ToLower(norm.NFC.String(FoldWidth(name))))
 	ctx := nameContext(name)
 	// a word a space, most names: grown one word at a time, the slice was
 	// copied twice for a name of three
@@ -163,13 +163,13 @@ func split(name string) (out []rawToken, unread []string) {
 	return out, unread
 }
 
-// foldWidth turns the full-width and halfwidth forms (U+FF00–U+FFEF) into
+// FoldWidth turns the full-width and halfwidth forms (U+FF00–U+FFEF) into
 // the characters they stand for: Chinese and Japanese input methods type
 // ＺＥＬＤＡ for Zelda and ｶﾅ for カナ, which are the same name. Only that
 // block is folded (NFKC would also turn ligatures and superscripts into
 // letters), and a name without it, nearly every name, is returned as it
 // is, without a copy.
-func foldWidth(s string) string {
+func FoldWidth(s string) string {
 	i := indexWidthForm(s)
 	if i < 0 {
 		return s

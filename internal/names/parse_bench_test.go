@@ -36,6 +36,6 @@ func BenchmarkParseFullWidth(b *testing.B) {
 func BenchmarkFoldWidthLatin(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		foldWidth("Zelda Marguerite Quillfeather")
+		FoldWidth("Zelda Marguerite Quillfeather")
 	}
 }

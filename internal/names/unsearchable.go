@@ -25,7 +25,7 @@ func Unsearchable(n Name) string {
 			particles = append(particles, t.Text)
 		}
 	}
-	for _, r := range foldWidth(n.Original) {
+	for _, r := range FoldWidth(n.Original) {
 		switch {
 		case unicode.IsNumber(r): // ², ٤ and Ⅻ as well as 4
 			numbers = true

@@ -35,15 +35,15 @@ func TestFullWidthAndHalfwidthFormsAreTheLettersTheyStandFor(t *testing.T) {
 // form is not copied, and bytes that are not UTF-8 are kept as they are.
 func TestFoldWidthLeavesOtherNamesAlone(t *testing.T) {
 	for _, s := range []string{"Zelda Quillfeather", "Zélda Øvergaard", "زيلدا", "高橋", "\xef\xbf\xbd", "a\xef"} {
-		if got := foldWidth(s); got != s {
-			t.Errorf("foldWidth(%q) = %q", s, got)
+		if got := FoldWidth(s); got != s {
+			t.Errorf("FoldWidth(%q) = %q", s, got)
 		}
-		if n := testing.AllocsPerRun(100, func() { foldWidth(s) }); n != 0 {
-			t.Errorf("foldWidth(%q): %v allocations", s, n)
+		if n := testing.AllocsPerRun(100, func() { FoldWidth(s) }); n != 0 {
+			t.Errorf("FoldWidth(%q): %v allocations", s, n)
 		}
 	}
-	if got, want := foldWidth("Ｚ\xffｅ"), "Z\xffe"; got != want {
-		t.Errorf("foldWidth with an invalid byte = %q, want %q", got, want)
+	if got, want := FoldWidth("Ｚ\xffｅ"), "Z\xffe"; got != want {
+		t.Errorf("FoldWidth with an invalid byte = %q, want %q", got, want)
 	}
 }
 
@@ -51,8 +51,8 @@ func TestFoldWidthLeavesOtherNamesAlone(t *testing.T) {
 // block by NFKC: every one of them as NFKC folds it.
 func TestFoldWidthIsNFKCOverTheBlock(t *testing.T) {
 	for r := rune(0xFF00); r <= 0xFFEF; r++ {
-		if got, want := foldWidth(string(r)), norm.NFKC.String(string(r)); got != want {
-			t.Errorf("foldWidth(%U) = %q, NFKC %q", r, got, want)
+		if got, want := FoldWidth(string(r)), norm.NFKC.String(string(r)); got != want {
+			t.Errorf("FoldWidth(%U) = %q, NFKC %q", r, got, want)
 		}
 	}
 }

@@ -169,7 +169,7 @@ func (x *Index) ScreenIdentifier(v core.Viewer, q IdentifierQuery) ([]Hit, error
 // initials G.L.G. S.A.) is found as written.
 func codeOf(name string) string {
 	var b strings.Builder
-	for _, r := range name {
+	for _, r := range names.FoldWidth(name) { // ＭＳ－１３ is MS-13
 		switch {
 		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			b.WriteRune(r)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/names"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -208,7 +209,7 @@ func CanonicalIdentifier(typ, v string) string {
 			return strings.ReplaceAll(v, " ", "")
 		}
 		var b strings.Builder
-		for _, r := range strings.ToUpper(v) {
+		for _, r := range strings.ToUpper(names.FoldWidth(v)) { // as a full-width keyboard types it
 			if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || r == '+' {
 				b.WriteRune(r)
 			}

@@ -105,7 +105,8 @@ func TestNamesWithNothingToSearch(t *testing.T) {
 	plane := rec(core.KindEntity, "US", frOnly, map[string]any{"name": "P-532"})
 	x.Put(gang)
 	x.Put(plane)
-	for _, q := range []string{"MS-13", "ms 13", "M.S. 13"} {
+	// ＭＳ－１３ as a full-width keyboard types it.
+	for _, q := range []string{"MS-13", "ms 13", "M.S. 13", "ＭＳ－１３"} {
 		hits, err := x.ScreenPerson(officer("ES"), PersonQuery{Name: q})
 		if err != nil || len(hits) != 1 || hits[0].RecordID != gang.ID || hits[0].Score != 1 {
 			t.Errorf("%s: %+v, %v; want MS-13 at 1.00", q, hits, err)
