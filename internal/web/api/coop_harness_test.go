@@ -185,10 +185,14 @@ type receiver struct {
 	seen      map[string]int
 	bodies    []map[string]any
 	got       chan map[string]any
+	// taken are the bodies wait has returned, by position in bodies:
+	// deliveries are sent several at once and may arrive in any order,
+	// so a wait for one type must not lose another's that came first.
+	taken map[int]bool
 }
 
 func newReceiver(t *testing.T, failFirst int) *receiver {
-	rc := &receiver{failFirst: failFirst, seen: map[string]int{}, got: make(chan map[string]any, 100)}
+	rc := &receiver{failFirst: failFirst, seen: map[string]int{}, got: make(chan map[string]any, 100), taken: map[int]bool{}}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		rc.mu.Lock()
@@ -210,7 +214,10 @@ func newReceiver(t *testing.T, failFirst int) *receiver {
 			json.Unmarshal(body, &m)
 			m["_event_header"] = r.Header.Get(webhooks.HeaderEvent)
 			rc.bodies = append(rc.bodies, m)
-			rc.got <- m
+			select {
+			case rc.got <- m: // a wake-up for wait; the body is in bodies
+			default:
+			}
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
@@ -218,17 +225,23 @@ func newReceiver(t *testing.T, failFirst int) *receiver {
 	return rc
 }
 
-// wait returns the next new delivery whose event is of type typ.
+// wait returns the first delivery of an event of type typ that it has
+// not returned yet, in the order they arrived, waiting up to 10 s for one.
 func (rc *receiver) wait(t *testing.T, typ string) map[string]any {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
-		select {
-		case m := <-rc.got:
-			ev, _ := m["event"].(map[string]any)
-			if ev["type"] == typ {
+		rc.mu.Lock()
+		for i, m := range rc.bodies {
+			if ev, _ := m["event"].(map[string]any); !rc.taken[i] && ev["type"] == typ {
+				rc.taken[i] = true
+				rc.mu.Unlock()
 				return m
 			}
+		}
+		rc.mu.Unlock()
+		select {
+		case <-rc.got:
 		case <-deadline:
 			rc.mu.Lock()
 			defer rc.mu.Unlock()
