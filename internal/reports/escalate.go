@@ -152,6 +152,14 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 	esc := core.Escalation{At: now, By: actorID(v), Countries: countries}
 	var cv *CampaignView
 	recs, err := s.Records.CreateManyWith(ctx, v, func(tx core.Tx) ([]records.Input, error) {
+		// A value another campaign carries too may be shared from there at
+		// this moment: its posting-list head is locked first (intake's
+		// order: values by key, then the campaign), so that an escalation
+		// of the other campaign at the same instant waits, and this one
+		// then finds what it shared.
+		if err := lockCarriedElsewhere(tx, s.Bureau, id); err != nil {
+			return nil, err
+		}
 		// GetCampaign reads the row for update: a second escalation of the
 		// campaign waits here for this one's records and sees them.
 		c, err := s.loadCampaign(tx, v, id)
@@ -626,6 +634,31 @@ func escalatedKeys(tx core.Tx, c *core.Campaign) (map[string]bool, error) {
 // the bureau shares a value once. The others are read, not locked (an
 // escalation of one of them at this very moment may still share a value
 // twice), so that two escalations never wait on each other's rows.
+// lockCarriedElsewhere locks, in key order, the posting-list heads of the
+// screenable linking values of campaign id that reports outside it carry
+// too. It reads the campaign's values before its row is locked (an
+// unknown or foreign campaign has none here and is refused after).
+func lockCarriedElsewhere(tx core.Tx, bureau, id string) error {
+	inds, err := tx.CampaignIndicators(id, -1)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	for _, ci := range inds {
+		typ, _, _ := strings.Cut(ci.Key, ":")
+		if ci.State == core.IndicatorLinking && Screenable(typ) && ci.Total > ci.Reports {
+			keys = append(keys, ci.Key)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if _, err := tx.LockIndicator(bureau, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func sharedElsewhere(tx core.Tx, c *core.Campaign, inds []IndicatorView, shared map[string]bool) error {
 	carried := map[string][]string{} // another campaign: the values it carries
 	for _, ind := range inds {

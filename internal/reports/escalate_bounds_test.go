@@ -209,9 +209,11 @@ func TestSplitRepeatNamesTheEntry(t *testing.T) {
 
 // TestEscalateTwoCampaignsAtOnce: a campaign and the one split off it
 // carry the same phone; escalated at the same instant, they share it
-// once, and neither fails (on PostgreSQL the second escalation waits for
-// the first, or is run again after a deadlock the database breaks, and
-// then finds what the first shared).
+// once, and neither fails: each escalation locks the posting-list heads
+// of the values other campaigns carry before its campaign (intake's
+// order), so on PostgreSQL the second waits for the first and then finds
+// what it shared. Without the lock, CI's loaded machine made two records
+// of the phone.
 func TestEscalateTwoCampaignsAtOnce(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
