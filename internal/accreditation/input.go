@@ -345,7 +345,7 @@ func validate(ins []AttendeeInput, prefix func(i int) string) ([]*core.Attendee,
 			}
 			f := fmt.Sprintf("%s.documents[%d]", p, j)
 			num, country, typ := strings.TrimSpace(d.Number), strings.TrimSpace(d.Country), strings.ToLower(strings.TrimSpace(d.Type))
-			norm, foreign := screen.DocNumberQuery(num)
+			norm, foreign := screen.StrictDocNumber(num)
 			if norm == "" || foreign != 0 || len(num) > MaxDocNumber || !validText(num) {
 				e.add(f+".number", "must be a document number of letters and digits, at most %d characters, got %q", MaxDocNumber, clip(num, 40))
 			}

@@ -104,6 +104,17 @@ var alpha3 = map[string]string{
 	"RUS": "RU", "NGA": "NG",
 }
 
+// IsDocumentNumberSeparator tells a character written between the
+// letters and digits of a document number, not part of it: blanks,
+// hyphens, dots, slashes and the MRZ's filler '<'.
+func IsDocumentNumberSeparator(r rune) bool {
+	switch r {
+	case ' ', '\t', '-', '.', '/', '<', '\u00a0', '\u2010', '\u2011', '\u2013':
+		return true
+	}
+	return false
+}
+
 // ParseDocumentNumber normalises a travel document number issued by
 // country (ISO alpha-2 or alpha-3, or "" when unknown): upper case; blanks,
 // hyphens, dots, slashes and '<' removed; full-width and other compatibility
@@ -137,8 +148,7 @@ func ParseDocumentNumber(country, number string) (*DocumentNumber, error) {
 			b.WriteRune(r - 'a' + 'A')
 		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '.' || r == '<' || r == '/' || r == '\t' || r == '\u00a0' || r == '\u2010' || r == '\u2011' || r == '\u2013':
-			// separators: dropped
+		case IsDocumentNumberSeparator(r): // dropped
 		default:
 			return nil, errorf(KindPassportNumber, "number", "document number contains %q; only letters and digits are allowed", r)
 		}

@@ -456,11 +456,11 @@ func ValidateData(kind string, raw json.RawMessage) (json.RawMessage, []core.Fie
 			bad("number", "must be text (a JSON string), not "+jsonType(obj["number"]))
 		} else if strings.TrimSpace(n) == "" {
 			bad("number", "is required: the document number")
-		} else if _, c := screen.DocNumberQuery(n); c != 0 {
+		} else if norm, c := screen.StrictDocNumber(n); c != 0 {
 			// Dropped, it would key the record under another number (the
 			// query with that character is refused the same way).
 			bad("number", fmt.Sprintf("contains %q (%U): only letters A–Z, digits and separators (blanks, hyphens, dots, slashes) are allowed", c, c))
-		} else if norm := screen.NormaliseDocNumber(n); norm == "" {
+		} else if norm == "" {
 			bad("number", fmt.Sprintf("must hold letters or digits: %q has none, and screening compares only those", truncate(n, 30)))
 		} else if len(norm) > ident.MaxDocumentNumber {
 			bad("number", fmt.Sprintf("must be at most %d letters and digits (screening compares those alone), got %d", ident.MaxDocumentNumber, len(norm)))

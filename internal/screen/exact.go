@@ -34,7 +34,7 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 	var fs []core.FieldError
 	// "is required" only of a field left blank: of one sent, what is
 	// wrong with it.
-	num, bad := DocNumberQuery(q.Number)
+	num, bad := StrictDocNumber(q.Number)
 	switch {
 	case strings.TrimSpace(q.Number) == "":
 		fs = append(fs, core.FieldError{Field: "number", Reason: "is required: the document number (or send mrz)", Code: "required"})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/ident"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/names"
 	"golang.org/x/text/unicode/norm"
@@ -103,8 +104,8 @@ type Document struct{ Number, Country, Type string }
 // NormaliseDocNumber is the form document numbers are compared in:
 // compatibility forms folded (NFKC: a full-width ２ is 2), then letters
 // A–Z and digits only, upper case. Whatever else a record's number holds
-// is dropped, so that records keep the keys they were found by; a query
-// is held to more (DocNumberQuery).
+// is dropped, so that records keep the keys they were found by; what is
+// typed in is held to more (StrictDocNumber).
 func NormaliseDocNumber(s string) string {
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
@@ -118,14 +119,14 @@ func NormaliseDocNumber(s string) string {
 	return b.String()
 }
 
-// DocNumberQuery is a document number sent to be screened, in the form
+// StrictDocNumber is a document number as it is typed in (a screening
+// query, a record or an attendee written through the API), in the form
 // NormaliseDocNumber writes it, and the first character in it that is
 // neither a letter A–Z, a digit (after NFKC folding) nor a separator
-// written between them (blanks, hyphens, dots, slashes, the MRZ's <), as
-// ident.ParseDocumentNumber reads a record's: 0 when there is none. Such a
-// character is refused rather than dropped, which would screen another
-// number than the one asked for (ZX7654Ä321 as ZX7654321).
-func DocNumberQuery(s string) (string, rune) {
+// (ident.IsDocumentNumberSeparator): 0 when there is none. Such a
+// character is refused rather than dropped, which would key or screen
+// another number than the one written (ZX7654Ä321 as ZX7654321).
+func StrictDocNumber(s string) (string, rune) {
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
 	}
@@ -136,23 +137,12 @@ func DocNumberQuery(s string) (string, rune) {
 			b.WriteRune(r - 'a' + 'A')
 		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case isDocNumberSeparator(r):
+		case ident.IsDocumentNumberSeparator(r):
 		default:
 			return "", r
 		}
 	}
 	return b.String(), 0
-}
-
-// isDocNumberSeparator is a character written between the letters and
-// digits of a document number, not part of it: ident.ParseDocumentNumber's
-// separators.
-func isDocNumberSeparator(r rune) bool {
-	switch r {
-	case ' ', '\t', '-', '.', '/', '<', '\u00a0', '\u2010', '\u2011', '\u2013':
-		return true
-	}
-	return false
 }
 
 func isASCII(s string) bool {

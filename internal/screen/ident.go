@@ -108,53 +108,41 @@ var identKinds = map[string]ident.Kind{"xbt": ident.Kind("btc"), "bitcoin": iden
 // nothing of the type is told what is wrong with it.
 func ResolveIdentifier(typ, value string) (string, string, error) {
 	var kind ident.Kind
-	if typ != "" {
-		t := strings.ToLower(strings.TrimSpace(typ))
+	t := strings.ToLower(strings.TrimSpace(typ))
+	if typ != "" && t != "imo" && t != "plate" { // ident parses neither of those two
 		if k, ok := identKinds[t]; ok {
 			kind = k
-		} else if t == "imo" || t == "plate" {
-			if err := valueRequired(value); err != nil {
-				return "", "", err
-			}
-			if t == "plate" {
-				canon := CanonicalIdentifier(t, value)
-				if canon == "" {
-					return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", clip(value, 20)),
-						Code: "no_letters_or_digits", Params: []string{clip(value, 20)}})
-				}
-				return t, canon, nil
-			}
-			n, ok := imoNumber(value)
-			if !ok {
-				return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("%q is not an IMO number: expected its 7 digits, with or without \"IMO\" before them (IMO 9074729)", clip(value, 20))})
-			}
-			// The check digit is checked against the index's answer
-			// (Index.ScreenIdentifier): lists carry numbers that fail it.
-			return t, n, nil
-		} else {
-			k, err := ident.ParseKind(t)
-			if err != nil {
-				return "", "", core.Invalid(core.FieldError{Field: "type", Reason: fmt.Sprintf("%q is not a known identifier type; known: %s, plate, imo", clip(typ, 20), kindList())})
-			}
+		} else if k, err := ident.ParseKind(t); err == nil {
 			kind = k
+		} else {
+			return "", "", core.Invalid(core.FieldError{Field: "type", Reason: fmt.Sprintf("%q is not a known identifier type; known: %s, plate, imo", clip(typ, 20), kindList())})
 		}
 	}
-	if err := valueRequired(value); err != nil {
-		return "", "", err
+	if strings.TrimSpace(value) == "" {
+		return "", "", core.Invalid(core.FieldError{Field: "value", Reason: "is required", Code: "required"})
+	}
+	switch t {
+	case "plate":
+		canon := CanonicalIdentifier(t, value)
+		if canon == "" {
+			return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", clip(value, 20)),
+				Code: "no_letters_or_digits", Params: []string{clip(value, 20)}})
+		}
+		return t, canon, nil
+	case "imo":
+		n, ok := imoNumber(value)
+		if !ok {
+			return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("%q is not an IMO number: expected its 7 digits, with or without \"IMO\" before them (IMO 9074729)", clip(value, 20))})
+		}
+		// The check digit is checked against the index's answer
+		// (Index.ScreenIdentifier): lists carry numbers that fail it.
+		return t, n, nil
 	}
 	id, err := ident.Parse(kind, value, "")
 	if err != nil {
 		return "", "", invalid("value", err)
 	}
 	return string(id.Kind), id.Canonical, nil
-}
-
-// valueRequired refuses an identifier's value left blank.
-func valueRequired(value string) error {
-	if strings.TrimSpace(value) == "" {
-		return core.Invalid(core.FieldError{Field: "value", Reason: "is required", Code: "required"})
-	}
-	return nil
 }
 
 func kindList() string {
