@@ -166,13 +166,15 @@ func (s *Service) Escalate(ctx context.Context, v core.Viewer, id string, in Esc
 		if err != nil {
 			return nil, err
 		}
-		if cv, err = view(tx, c); err != nil {
-			return nil, err
-		}
-		all, err := allIndicators(tx, c)
+		// Every value, read once: the view shows the first of them.
+		inds, err := tx.CampaignIndicators(c.ID, -1)
 		if err != nil {
 			return nil, err
 		}
+		if cv, err = viewOf(tx, c, inds[:min(len(inds), viewedIndicators)]); err != nil {
+			return nil, err
+		}
+		all := indicatorViews(inds)
 		shared, err := escalatedKeys(tx, c)
 		if err != nil {
 			return nil, err
@@ -627,13 +629,6 @@ func escalatedKeys(tx core.Tx, c *core.Campaign) (map[string]bool, error) {
 	return out, nil
 }
 
-// sharedElsewhere adds to shared the values of inds that escalations of
-// another campaign carrying them shared. Only a split leaves one linking
-// value in two campaigns: when the campaign split off was escalated
-// first, or the other after the split, EscalatedBefore cannot tell, and
-// the bureau shares a value once. The others are read, not locked (an
-// escalation of one of them at this very moment may still share a value
-// twice), so that two escalations never wait on each other's rows.
 // lockCarriedElsewhere locks, in key order, the posting-list heads of the
 // screenable linking values of campaign id that reports outside it carry
 // too. It reads the campaign's values before its row is locked (an
@@ -644,10 +639,9 @@ func lockCarriedElsewhere(tx core.Tx, bureau, id string) error {
 		return err
 	}
 	var keys []string
-	for _, ci := range inds {
-		typ, _, _ := strings.Cut(ci.Key, ":")
-		if ci.State == core.IndicatorLinking && Screenable(typ) && ci.Total > ci.Reports {
-			keys = append(keys, ci.Key)
+	for _, ind := range indicatorViews(inds) {
+		if mayBeSharedElsewhere(ind) {
+			keys = append(keys, ind.Key)
 		}
 	}
 	slices.Sort(keys)
@@ -659,10 +653,26 @@ func lockCarriedElsewhere(tx core.Tx, bureau, id string) error {
 	return nil
 }
 
+// mayBeSharedElsewhere tells a value an escalation of another campaign
+// could have shared: a screenable linking value that reports outside the
+// campaign carry too.
+func mayBeSharedElsewhere(ind IndicatorView) bool {
+	return ind.State == core.IndicatorLinking && Screenable(ind.Type) && ind.Total > ind.Reports
+}
+
+// sharedElsewhere adds to shared the values of inds that escalations of
+// another campaign carrying them shared. Only a split leaves one linking
+// value in two campaigns: when the campaign split off was escalated
+// first, or the other after the split, EscalatedBefore cannot tell, and
+// the bureau shares a value once. The other campaigns' rows are read, not
+// locked, so that two escalations never wait on each other's campaigns:
+// the heads of the values they share were locked first
+// (lockCarriedElsewhere), and an escalation of the other at this moment
+// has committed by the time this one reads it.
 func sharedElsewhere(tx core.Tx, c *core.Campaign, inds []IndicatorView, shared map[string]bool) error {
 	carried := map[string][]string{} // another campaign: the values it carries
 	for _, ind := range inds {
-		if ind.State != core.IndicatorLinking || !Screenable(ind.Type) || shared[ind.Key] || ind.Total <= ind.Reports {
+		if shared[ind.Key] || !mayBeSharedElsewhere(ind) {
 			continue
 		}
 		ids, err := tx.PostingCampaigns(c.Bureau, ind.Key)

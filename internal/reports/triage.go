@@ -266,11 +266,17 @@ func (s *Service) loadCampaign(tx core.Tx, v core.Viewer, id string) (*core.Camp
 }
 
 func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
-	rs, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})
+	inds, err := tx.CampaignIndicators(c.ID, viewedIndicators)
 	if err != nil {
 		return nil, err
 	}
-	inds, err := tx.CampaignIndicators(c.ID, viewedIndicators)
+	return viewOf(tx, c, inds)
+}
+
+// viewOf is view with the values to show already read (an escalation
+// reads them all, and shows the first viewedIndicators).
+func viewOf(tx core.Tx, c *core.Campaign, inds []core.CampaignIndicator) (*CampaignView, error) {
+	rs, err := tx.ReportQueue(core.ReportFilter{Bureau: c.Bureau, Status: "all", Campaign: c.ID, Limit: maxCampaignReports})
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +304,7 @@ func view(tx core.Tx, c *core.Campaign) (*CampaignView, error) {
 }
 
 // viewedIndicators is how many of a campaign's values its view shows.
-// Escalation and false links read all of them (allIndicators).
+// Escalation and false links read all of them.
 const viewedIndicators = 500
 
 func indicatorViews(inds []core.CampaignIndicator) []IndicatorView {
