@@ -44,10 +44,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, v core.View
 	// stillValid resolves the caller again; when it no longer may read
 	// events the refusal is audited and the stream is to end.
 	stillValid := func() bool {
-		nv, err := s.resolve(r.Context(), cred, v.Remote)
-		if err == nil {
-			err = mayReadEvents(nv)
-		}
+		nv, err := s.viewerNow(r.Context(), cred, v.Remote, mayReadEvents)
 		if err != nil {
 			if r.Context().Err() != nil {
 				return false

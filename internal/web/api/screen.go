@@ -370,18 +370,22 @@ func (s *Server) screenBatch(w http.ResponseWriter, r *http.Request, v core.View
 		// A slow client may take longer than the server's read timeout
 		// for the whole body: the deadline is on silence instead.
 		if now := time.Now(); now.Sub(extended) > time.Second {
+			started := !extended.IsZero() // the request was authenticated just now
 			_ = rc.SetReadDeadline(now.Add(batchIdle))
 			extended = now
 			// A batch may run for minutes: as an event stream does, it
 			// stops when its key is revoked or expires, its session ends
 			// or its role no longer screens, rather than at its end.
-			if v, err = s.resolve(r.Context(), cred, s.Remote(r)); err == nil {
-				err = canScreen(v)
-			}
-			if err != nil {
-				enc.Encode(batchOut{Line: lines + 1, Error: problemOf(core.Errorf(core.ErrorCode(err),
-					"the credential this batch started with no longer lets it screen (%s): line %d and the rest were not screened", core.ErrorMessage(err), lines+1))})
-				break
+			if started {
+				// The batch's audit entry keeps the viewer it started as
+				// when the credential no longer resolves to one.
+				nv, err := s.viewerNow(r.Context(), cred, v.Remote, canScreen)
+				if err != nil {
+					enc.Encode(batchOut{Line: lines + 1, Error: problemOf(core.Errorf(core.ErrorCode(err),
+						"the credential this batch started with no longer lets it screen (%s): line %d and the rest were not screened", core.ErrorMessage(err), lines+1))})
+					break
+				}
+				v = nv
 			}
 		}
 		line, err := in.next()

@@ -443,6 +443,18 @@ func (s *Server) resolve(ctx context.Context, c credential, remote string) (core
 	return s.Auth.SessionViewer(ctx, c.session, remote)
 }
 
+// viewerNow resolves a credential again and checks that its viewer may
+// still do what a long request (an event stream, a batch) does: such a
+// request ends when its key or session, or its role, no longer lets it
+// go on, as any new request would be refused.
+func (s *Server) viewerNow(ctx context.Context, c credential, remote string, may func(core.Viewer) error) (core.Viewer, error) {
+	v, err := s.resolve(ctx, c, remote)
+	if err == nil {
+		err = may(v)
+	}
+	return v, err
+}
+
 // MaxAuditedDenials refused credentials from one address (an IPv6 /64)
 // are audited one by one in DenialWindow. Past them a refusal is answered
 // as before, and counted (manara_auth_denials_unaudited_total) rather than
