@@ -470,17 +470,27 @@ func openMigrated(f storeFlags) (*sqlstore.Store, error) {
 	return st, nil
 }
 
+// knownSubcommand reads a command's subcommand, one of subs (what says
+// which).
+func knownSubcommand(c *command, args []string, what string, subs []string) (string, error) {
+	sub, err := c.subcommand(args, what)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(subs, sub) {
+		return "", usageErr{fmt.Sprintf("unknown subcommand %q: %s", sub, what)}
+	}
+	return sub, nil
+}
+
 // openForSubcommand reads a command's subcommand, one of subs (what says
 // which), and opens the store for it. Only the subcommand creates may make
 // a store: the others, run in the wrong folder, would answer from an empty
 // store made for them. f is a pointer because the flags are parsed here.
 func openForSubcommand(c *command, args []string, f *storeFlags, what string, subs []string, creates string) (string, *sqlstore.Store, error) {
-	sub, err := c.subcommand(args, what)
+	sub, err := knownSubcommand(c, args, what, subs)
 	if err != nil {
 		return "", nil, err
-	}
-	if !slices.Contains(subs, sub) {
-		return "", nil, usageErr{fmt.Sprintf("unknown subcommand %q: %s", sub, what)}
 	}
 	if sub != creates {
 		if err := f.mustExist(); err != nil {

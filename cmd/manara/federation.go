@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -207,13 +206,9 @@ func federationCmd() *command {
 	c.str(&tlsFlags.tlsKey, "federation-tls-key", "MANARA_FEDERATION_TLS_KEY", "", "verify: mutual TLS key")
 	c.str(&tlsFlags.tlsCA, "federation-tls-ca", "MANARA_FEDERATION_TLS_CA", "", "verify: mutual TLS CA")
 	c.run = func(args []string) error {
-		const what = "say enrol-token, peers, revoke, retry or verify"
-		sub, err := c.subcommand(args, what)
+		sub, err := knownSubcommand(c, args, "say enrol-token, peers, revoke, retry or verify", []string{"enrol-token", "peers", "revoke", "retry", "verify"})
 		if err != nil {
 			return err
-		}
-		if !slices.Contains([]string{"enrol-token", "peers", "revoke", "retry", "verify"}, sub) {
-			return usageErr{fmt.Sprintf("unknown subcommand %q: %s", sub, what)}
 		}
 		var d time.Duration
 		switch sub {
