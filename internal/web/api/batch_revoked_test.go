@@ -46,18 +46,7 @@ func TestBatchStopsWhenItsKeyIsRevoked(t *testing.T) {
 				}
 				pw.Close()
 			}()
-			req, err := http.NewRequest("POST", f.URL+"/api/v1/screen/batch", pr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/x-ndjson")
-			req.Header.Set("Authorization", "Bearer "+key.Key)
-			res, err := f.client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			answers := readAnswers(t, res.Body)
-			res.Body.Close()
+			answers := postBatch(t, f, key, pr)
 			pw.CloseWithError(io.ErrClosedPipe)
 			<-revoked
 			if len(answers) < 4 {

@@ -45,7 +45,14 @@ func streamBatch(t *testing.T, f *fixture, c *caller, lines []string, chunk int,
 		}
 		pw.Close()
 	}()
-	req, err := http.NewRequest("POST", f.URL+"/api/v1/screen/batch", pr)
+	return postBatch(t, f, c, pr)
+}
+
+// postBatch posts body to the batch endpoint as c and returns the answer
+// lines, read while body may still be writing.
+func postBatch(t *testing.T, f *fixture, c *caller, body io.Reader) []batchAnswer {
+	t.Helper()
+	req, err := http.NewRequest("POST", f.URL+"/api/v1/screen/batch", body)
 	if err != nil {
 		t.Fatal(err)
 	}
