@@ -517,6 +517,7 @@ func Migrations(ty Types) []Migration {
 		{Version: 19, Name: "federation: an enrolment token may name the node's URL", SQL: sub(
 			`ALTER TABLE fed_tokens ADD COLUMN url TEXT NOT NULL DEFAULT ''`,
 		)},
+		{Version: 20, Name: "hits: no machine-readable zone in a document hit's subject", Data: scrubZones},
 	}
 }
 

@@ -22,6 +22,10 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     []string
+	// Data, when set, rewrites stored rows that no statement can (a JSON
+	// body read and written in Go), after SQL and in the same transaction.
+	// It must leave rows it already rewrote as they are.
+	Data func(ctx context.Context, tx *sql.Tx, rebind func(string) string) error
 }
 
 // Dialect is what differs between the SQL databases we support.
@@ -108,6 +112,12 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		}
 		for _, stmt := range m.SQL {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return n, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+		}
+		if m.Data != nil {
+			if err := m.Data(ctx, tx, s.d.Rebind); err != nil {
 				tx.Rollback()
 				return n, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
 			}
