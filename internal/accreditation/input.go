@@ -133,7 +133,7 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 		h = strings.ToLower(strings.TrimSpace(h))
 		switch {
 		case !slices.Contains(CSVColumns, h):
-			e.add(fmt.Sprintf("lines[1].%s", clip(h, 40)), "is not a column of an accreditation list; expected some of: %s", strings.Join(CSVColumns, ", "))
+			e.add(fmt.Sprintf("lines[1].%s", core.Clip(h, 40)), "is not a column of an accreditation list; expected some of: %s", strings.Join(CSVColumns, ", "))
 		case col[h] != 0:
 			e.add(fmt.Sprintf("lines[1].%s", h), "is named twice")
 		default:
@@ -188,7 +188,7 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 		for _, d := range split(cell("other_documents")) {
 			c, n, ok := strings.Cut(d, ":")
 			if !ok {
-				e.add(fmt.Sprintf("lines[%d].other_documents", line), "must list documents as COUNTRY:NUMBER separated by ';', got %q", clip(d, 40))
+				e.add(fmt.Sprintf("lines[%d].other_documents", line), "must list documents as COUNTRY:NUMBER separated by ';', got %q", core.Clip(d, 40))
 				continue
 			}
 			in.Documents = append(in.Documents, DocumentInput{Number: strings.TrimSpace(n), Country: strings.TrimSpace(c)})
@@ -230,12 +230,6 @@ func split(s string) []string {
 	return out
 }
 
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
 
 // validText reports whether s is text a person typed: valid UTF-8 without
 // control characters.
@@ -275,12 +269,12 @@ func validate(ins []AttendeeInput, prefix func(i int) string) ([]*core.Attendee,
 		case !validText(a.Ref) || utf8.RuneCountInString(a.Ref) > MaxRef:
 			e.add(p+".ref", "must be text of at most %d characters without control characters", MaxRef)
 		case a.Ref != "" && refs[a.Ref] != "":
-			e.add(p+".ref", "repeats the reference %q of %s: each participant has its own", clip(a.Ref, 40), refs[a.Ref])
+			e.add(p+".ref", "repeats the reference %q of %s: each participant has its own", core.Clip(a.Ref, 40), refs[a.Ref])
 		case a.Ref != "":
 			refs[a.Ref] = p
 		}
 		if !slices.Contains(core.AttendeeCategories, a.Category) {
-			e.add(p+".category", "must be one of %s, got %q", strings.Join(core.AttendeeCategories, ", "), clip(a.Category, 40))
+			e.add(p+".category", "must be one of %s, got %q", strings.Join(core.AttendeeCategories, ", "), core.Clip(a.Category, 40))
 		}
 		switch {
 		case a.Name == "":
@@ -312,13 +306,13 @@ func validate(ins []AttendeeInput, prefix func(i int) string) ([]*core.Attendee,
 		}
 		if a.DateOfBirth != "" {
 			if _, err := screen.ParseDate(a.DateOfBirth); err != nil || !dateShape.MatchString(a.DateOfBirth) {
-				e.add(p+".date_of_birth", "must be a date YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known), got %q", clip(a.DateOfBirth, 40))
+				e.add(p+".date_of_birth", "must be a date YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known), got %q", core.Clip(a.DateOfBirth, 40))
 			}
 		}
 		switch a.Sex {
 		case "", "M", "F", "U":
 		default:
-			e.add(p+".sex", "must be M, F or U (unknown), or left empty, got %q", clip(a.Sex, 10))
+			e.add(p+".sex", "must be M, F or U (unknown), or left empty, got %q", core.Clip(a.Sex, 10))
 		}
 		if len(in.Nationalities) > MaxNationalities {
 			e.add(p+".nationalities", "must list at most %d nationalities", MaxNationalities)
@@ -329,7 +323,7 @@ func validate(ins []AttendeeInput, prefix func(i int) string) ([]*core.Attendee,
 			}
 			c, ok := members.Lookup(strings.TrimSpace(n))
 			if !ok {
-				e.add(fmt.Sprintf("%s.nationalities[%d]", p, j), "must be an ISO 3166 country code (alpha-2 such as MA, or alpha-3 such as MAR), got %q", clip(n, 10))
+				e.add(fmt.Sprintf("%s.nationalities[%d]", p, j), "must be an ISO 3166 country code (alpha-2 such as MA, or alpha-3 such as MAR), got %q", core.Clip(n, 10))
 				continue
 			}
 			if !slices.Contains(a.Nationalities, c.Alpha2) {
@@ -347,11 +341,11 @@ func validate(ins []AttendeeInput, prefix func(i int) string) ([]*core.Attendee,
 			num, country, typ := strings.TrimSpace(d.Number), strings.TrimSpace(d.Country), strings.ToLower(strings.TrimSpace(d.Type))
 			norm, foreign := screen.StrictDocNumber(num)
 			if norm == "" || foreign != 0 || len(num) > MaxDocNumber || !validText(num) {
-				e.add(f+".number", "must be a document number of letters and digits, at most %d characters, got %q", MaxDocNumber, clip(num, 40))
+				e.add(f+".number", "must be a document number of letters and digits, at most %d characters, got %q", MaxDocNumber, core.Clip(num, 40))
 			}
 			c, ok := members.Lookup(country)
 			if !ok {
-				e.add(f+".country", "must be the issuing country as an ISO 3166 code (MA, MAR), got %q", clip(country, 10))
+				e.add(f+".country", "must be the issuing country as an ISO 3166 code (MA, MAR), got %q", core.Clip(country, 10))
 			}
 			if typ == "" {
 				typ = "passport"

@@ -226,7 +226,7 @@ func (s *Service) store(ctx context.Context, v core.Viewer, g *core.Gathering, a
 			var e errs
 			for i, a := range as {
 				if used[a.Ref] {
-					e.add(prefix(i)+".ref", "the reference %q is already accredited to this gathering by an earlier list: each participant has its own", clip(a.Ref, 40))
+					e.add(prefix(i)+".ref", "the reference %q is already accredited to this gathering by an earlier list: each participant has its own", core.Clip(a.Ref, 40))
 				}
 			}
 			return e.err()
@@ -323,7 +323,7 @@ func (s *Service) screenOne(ctx context.Context, v core.Viewer, g *core.Gatherin
 	if s.Screener == nil {
 		return nil, core.Errorf(core.EUNAVAILABLE, "screening is not available yet")
 	}
-	c := map[string]string{"gathering": clip(g.Name, 150), "accreditation": clip(a.Ref, 64)}
+	c := map[string]string{"gathering": core.Clip(g.Name, 150), "accreditation": core.Clip(a.Ref, 64)}
 	nat := ""
 	if len(a.Nationalities) > 0 {
 		nat = a.Nationalities[0]
@@ -634,7 +634,7 @@ func (s *Service) Decide(ctx context.Context, v core.Viewer, gid, id string, in 
 			return err
 		}
 		e := audit.Entry(v, action, audit.OK, g.ID, a.ID)
-		e.Query = fmt.Sprintf("participant %s %s -> %s (%s): %s", a.Ref, from, a.Status, in.Decision, clip(in.Reason, 500))
+		e.Query = fmt.Sprintf("participant %s %s -> %s (%s): %s", a.Ref, from, a.Status, in.Decision, core.Clip(in.Reason, 500))
 		if err := audit.Append(tx, e); err != nil {
 			return err
 		}

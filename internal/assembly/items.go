@@ -139,7 +139,7 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 		}
 		it.Number = len(items) + 1
 		it.CreatedAt, it.UpdatedAt = s.now(), s.now()
-		e.Query = it.Kind + ": " + clip(it.Title, 200)
+		e.Query = it.Kind + ": " + core.Clip(it.Title, 200)
 		return tx.InsertAgendaItem(it)
 	})
 	if err != nil {
@@ -167,13 +167,6 @@ func otherVicePresident(items []*core.AgendaItem, it *core.AgendaItem) *core.Age
 
 func elected(it *core.AgendaItem) bool { return it.Outcome != nil && it.Outcome.Result == "elected" }
 
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
 
 // changeItem runs one change to an item in a transaction, audited.
 func (s *Service) changeItem(ctx context.Context, v core.Viewer, id, action string, mutate func(tx core.Tx, ss *core.AssemblySession, it *core.AgendaItem, e *core.AuditEntry) ([]*core.Event, error)) (*core.AgendaItem, error) {

@@ -173,7 +173,7 @@ func openWithin(raw []byte, limit int) (*Bundle, []byte, []byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&env); err != nil {
-		return nil, nil, nil, invalid("envelope", "must be a JSON object {\"bundle\": {...}, \"signature\": \"base64\"}: "+clip(err.Error(), 120))
+		return nil, nil, nil, invalid("envelope", "must be a JSON object {\"bundle\": {...}, \"signature\": \"base64\"}: "+core.Clip(err.Error(), 120))
 	}
 	sig, err := base64.StdEncoding.DecodeString(env.Signature)
 	if err != nil || len(sig) != ed25519.SignatureSize {
@@ -184,7 +184,7 @@ func openWithin(raw []byte, limit int) (*Bundle, []byte, []byte, error) {
 	}
 	canon, err := Canonical(env.Bundle)
 	if err != nil {
-		return nil, nil, nil, invalid("bundle", "must be one JSON object: "+clip(err.Error(), 120))
+		return nil, nil, nil, invalid("bundle", "must be one JSON object: "+core.Clip(err.Error(), 120))
 	}
 	// Decode the canonical form, the bytes the signature covers, never
 	// the received ones: what is acted on is exactly what was signed.
@@ -192,7 +192,7 @@ func openWithin(raw []byte, limit int) (*Bundle, []byte, []byte, error) {
 	bd := json.NewDecoder(bytes.NewReader(canon))
 	bd.DisallowUnknownFields()
 	if err := bd.Decode(&b); err != nil {
-		return nil, nil, nil, invalid("bundle", "is not a bundle: "+clip(err.Error(), 120))
+		return nil, nil, nil, invalid("bundle", "is not a bundle: "+core.Clip(err.Error(), 120))
 	}
 	if err := b.check(); err != nil {
 		return nil, nil, nil, err
@@ -261,12 +261,6 @@ func invalid(field, reason string) error {
 	return core.Invalid(core.FieldError{Field: field, Reason: reason})
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
 
 // PublicKeyString encodes a public key as it is exchanged: "ed25519:" and
 // the key in base64 (standard).

@@ -186,7 +186,7 @@ func checkCheckpoint(payload []byte, size int64, made, now time.Time, held *core
 	}
 	c, err := audit.OpenCheckpoint([]byte(pl.Checkpoint), pl.VerifierKeys)
 	if err != nil {
-		return nil, refusal{"the checkpoint does not verify: " + clip(err.Error(), 200)}
+		return nil, refusal{"the checkpoint does not verify: " + core.Clip(err.Error(), 200)}
 	}
 	if c.Size != size {
 		return nil, refusal{fmt.Sprintf("the checkpoint is of size %d, the bundle says %d", c.Size, size)}
@@ -215,7 +215,7 @@ func checkCheckpoint(payload []byte, size int64, made, now time.Time, held *core
 		}
 		switch {
 		case c.Origin != held.Origin:
-			return nil, refusal{fmt.Sprintf("the checkpoint is of log %q, not %q held before", clip(c.Origin, 80), clip(held.Origin, 80))}
+			return nil, refusal{fmt.Sprintf("the checkpoint is of log %q, not %q held before", core.Clip(c.Origin, 80), core.Clip(held.Origin, 80))}
 		case c.Size < held.Size:
 			return nil, refusal{fmt.Sprintf("the peer's audit log shrank from %d to %d entries: truncated", held.Size, c.Size)}
 		case pl.PreviousSize != held.Size:
@@ -293,7 +293,7 @@ func (s *Service) answerProofs(ctx context.Context, v core.Viewer, peer *core.Pe
 	case s.AuditSigner == nil:
 		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EUNAVAILABLE, "this process signs no audit checkpoints"))
 	case b.To != s.Self():
-		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "the query is addressed to %s, not %s", clip(b.To, 40), s.Self()))
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "the query is addressed to %s, not %s", core.Clip(b.To, 40), s.Self()))
 	case s.now().Sub(b.CreatedAt) > queryMaxAge || b.CreatedAt.Sub(s.now()) > queryMaxAge:
 		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.ECONFLICT, "the query is older than %s (or from the future): refused as a possible replay", queryMaxAge))
 	}
@@ -428,16 +428,16 @@ func (s *Service) VerifyPeer(ctx context.Context, v core.Viewer, peerID string, 
 	for page := 0; ; page++ {
 		ans, err := s.askProofs(ctx, peer, proofQuery{Size: held.Size, After: after, Limit: maxProofEntries})
 		if err != nil {
-			return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EUNAVAILABLE, "%s did not answer with proofs: %s", peerID, clip(err.Error(), 300)))
+			return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EUNAVAILABLE, "%s did not answer with proofs: %s", peerID, core.Clip(err.Error(), 300)))
 		}
 		if page == 0 {
 			c, err := audit.OpenCheckpoint([]byte(ans.Checkpoint), held.VerifierKeys)
 			proof, perr := parseHashes(ans.Consistency)
 			switch {
 			case err != nil:
-				problem("the peer's checkpoint now does not verify with the keys it used: %s", clip(err.Error(), 200))
+				problem("the peer's checkpoint now does not verify with the keys it used: %s", core.Clip(err.Error(), 200))
 			case c.Origin != held.Origin:
-				problem("the peer's log is now %q, not %q", clip(c.Origin, 80), clip(held.Origin, 80))
+				problem("the peer's log is now %q, not %q", core.Clip(c.Origin, 80), core.Clip(held.Origin, 80))
 			case c.Size < held.Size:
 				problem("the peer's log shrank from %d to %d entries: truncated", held.Size, c.Size)
 			case perr != nil || (c.Size == held.Size && c.Hash != heldRoot) || (c.Size > held.Size && tlog.CheckTree(proof, c.Size, c.Hash, held.Size, heldRoot) != nil):

@@ -180,7 +180,7 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 		if m.State != core.FedFailed {
 			// A failed message keeps why it failed: its place is what is
 			// retried.
-			m.LastError = clip(why, 300)
+			m.LastError = core.Clip(why, 300)
 		}
 		m.NextAttempt = now.Add(s.backoff(m.Attempts))
 		outs = append(outs, outcome{m: m})
@@ -239,11 +239,11 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 				e.Query = fmt.Sprintf("%s #%d %s to %s: its place handed over (%s): %s", TypeFailed, m.Seq, m.MessageID, p.ID, rc.Outcome, m.LastError)
 				outs = append(outs, outcome{m: m, entry: e})
 			case rc.Outcome == OutcomeRefused:
-				m.State, m.LastError, m.DeliveredAt = core.FedRefused, clip(rc.Reason, 300), &now
+				m.State, m.LastError, m.DeliveredAt = core.FedRefused, core.Clip(rc.Reason, 300), &now
 				e.Action, e.Outcome = "federation.refused_by_peer", audit.Denied
-				e.Query += ": " + clip(rc.Reason, 300)
+				e.Query += ": " + core.Clip(rc.Reason, 300)
 				outs = append(outs, outcome{m: m, entry: e, refusal: &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out",
-					MessageID: m.MessageID, Type: m.Type, Reason: clip(rc.Reason, 500), At: now}})
+					MessageID: m.MessageID, Type: m.Type, Reason: core.Clip(rc.Reason, 500), At: now}})
 			default:
 				m.State, m.LastError, m.DeliveredAt = core.FedDelivered, "", &now
 				outs = append(outs, outcome{m: m, entry: e})
@@ -256,12 +256,12 @@ func (s *Service) sendBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 	// Failed whatever became of the messages before it: that it is too
 	// large is this side's finding, and its place is handed over in turn.
 	if m := undeliverable; m != nil {
-		m.State, m.LastError, m.NextAttempt = core.FedFailed, clip(why, 300), now
+		m.State, m.LastError, m.NextAttempt = core.FedFailed, core.Clip(why, 300), now
 		m.Attempts++
 		e := audit.Entry(core.Viewer{System: true}, actionSendFailed, audit.Failed, m.ObjectID, peerRecord(p.ID))
 		e.Query = fmt.Sprintf("%s #%d %s to %s: failed, never sent (its place is handed over): %s", m.Type, m.Seq, m.MessageID, p.ID, m.LastError)
 		outs = append(outs, outcome{m: m, entry: e, refusal: &core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: p.ID, Direction: "out",
-			MessageID: m.MessageID, Type: m.Type, Reason: clip("failed, no longer sent: "+why, 500), At: now}})
+			MessageID: m.MessageID, Type: m.Type, Reason: core.Clip("failed, no longer sent: "+why, 500), At: now}})
 	}
 	err := s.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
 		var entries []*core.AuditEntry
@@ -445,12 +445,12 @@ func (s *Service) postBatch(ctx context.Context, p *core.Peer, ms []*core.FedMes
 	out := make([]Receipt, len(br.Receipts))
 	for i, r := range br.Receipts {
 		if r.MessageID != ms[i].MessageID || r.Seq != ms[i].Seq {
-			return nil, fmt.Errorf("the receipt's answer %d is for message %s #%d, not %s #%d", i, clip(r.MessageID, 40), r.Seq, ms[i].MessageID, ms[i].Seq)
+			return nil, fmt.Errorf("the receipt's answer %d is for message %s #%d, not %s #%d", i, core.Clip(r.MessageID, 40), r.Seq, ms[i].MessageID, ms[i].Seq)
 		}
 		switch r.Outcome {
 		case OutcomeAccepted, OutcomeDuplicate, OutcomeRefused, OutcomeOutOfOrder:
 		default:
-			return nil, fmt.Errorf("unknown receipt outcome %q", clip(r.Outcome, 40))
+			return nil, fmt.Errorf("unknown receipt outcome %q", core.Clip(r.Outcome, 40))
 		}
 		out[i] = r.Receipt
 	}

@@ -95,7 +95,7 @@ func (s *Service) applyHit(tx core.Tx, p *core.Peer, b *Bundle, now time.Time) (
 			return 0, err
 		}
 		if !sent {
-			return 0, refusal{fmt.Sprintf("the hub never sent record %s to %s", clip(h.RecordID, 64), p.Bureau)}
+			return 0, refusal{fmt.Sprintf("the hub never sent record %s to %s", core.Clip(h.RecordID, 64), p.Bureau)}
 		}
 	}
 	rec, err := tx.GetRecord(h.RecordID)

@@ -142,7 +142,7 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 		return 0, err
 	}
 	st := pl.Step
-	unknown := refusal{fmt.Sprintf("hit %s is unknown here", clip(pl.HitID, 40))}
+	unknown := refusal{fmt.Sprintf("hit %s is unknown here", core.Clip(pl.HitID, 40))}
 	h, err := tx.GetHit(pl.HitID)
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		return 0, unknown
@@ -156,7 +156,7 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 		return 0, unknown
 	}
 	if h.Owner != b.Owner {
-		return 0, refusal{fmt.Sprintf("the bundle names %s as owner, the hit %s", clip(b.Owner, 20), h.Owner)}
+		return 0, refusal{fmt.Sprintf("the bundle names %s as owner, the hit %s", core.Clip(b.Owner, 20), h.Owner)}
 	}
 	sideBureau := h.Owner
 	if pl.Side == hits.Searcher {
@@ -175,7 +175,7 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 		return 0, refusal{fmt.Sprintf("a %s does not take hit state changes from %s", s.Role, p.ID)}
 	}
 	if st.Bureau != sideBureau {
-		return 0, refusal{fmt.Sprintf("the %s side of hit %s is %s's, not %s's", pl.Side, h.Reference, sideBureau, clip(st.Bureau, 20))}
+		return 0, refusal{fmt.Sprintf("the %s side of hit %s is %s's, not %s's", pl.Side, h.Reference, sideBureau, core.Clip(st.Bureau, 20))}
 	}
 	have := 0
 	for _, x := range h.History {
@@ -196,7 +196,7 @@ func (s *Service) applyHitState(tx core.Tx, p *core.Peer, b *Bundle, now time.Ti
 	}
 	from := hits.SideState(h, pl.Side)
 	if st.From != from || !slices.Contains(hits.Allowed(from), st.To) {
-		return 0, refusal{fmt.Sprintf("the %s side of hit %s is %s here; it may not move from %s to %s", pl.Side, h.Reference, from, clip(st.From, 20), st.To)}
+		return 0, refusal{fmt.Sprintf("the %s side of hit %s is %s here; it may not move from %s to %s", pl.Side, h.Reference, from, core.Clip(st.From, 20), st.To)}
 	}
 	st.Notes = strings.TrimSpace(st.Notes)
 	st.Via = p.ID

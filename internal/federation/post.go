@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/manara-hub/manara/internal/core"
 )
 
 // errBadURL: a peer's URL that no request can be made of.
@@ -37,7 +39,7 @@ func (s *Service) post(ctx context.Context, url string, body io.Reader, limit in
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(res.Body, limit))
 	if res.StatusCode != http.StatusOK {
-		return nil, httpStatusError{res.StatusCode, clip(string(raw), 300)}
+		return nil, httpStatusError{res.StatusCode, core.Clip(string(raw), 300)}
 	}
 	return raw, nil
 }

@@ -124,7 +124,7 @@ func ParseBatch(raw []byte) ([]json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&batch); err != nil {
-		return nil, invalid("envelopes", "must be a JSON object {\"envelopes\": [envelope, …]}: "+clip(err.Error(), 120))
+		return nil, invalid("envelopes", "must be a JSON object {\"envelopes\": [envelope, …]}: "+core.Clip(err.Error(), 120))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, invalid("envelopes", "must be one JSON object, with nothing after it")
@@ -167,7 +167,7 @@ func (s *Service) attribute(ctx context.Context, remote string, raw []byte, know
 		})
 	}
 	if core.ErrorCode(err) == core.ENOTFOUND || (err == nil && (peer.ID == s.Self() || peer.State != core.PeerActive)) {
-		_, err = s.deny(ctx, v, b, core.Errorf(core.EUNAUTHORIZED, "%q is not an enrolled peer of this %s (or its key was revoked)", clip(b.Origin, 40), s.Role))
+		_, err = s.deny(ctx, v, b, core.Errorf(core.EUNAUTHORIZED, "%q is not an enrolled peer of this %s (or its key was revoked)", core.Clip(b.Origin, 40), s.Role))
 		return nil, nil, v, err
 	} else if err != nil {
 		return nil, nil, v, err
@@ -184,7 +184,7 @@ func (s *Service) attribute(ctx context.Context, remote string, raw []byte, know
 // deny audits a delivery that is refused without a receipt.
 func (s *Service) deny(ctx context.Context, v core.Viewer, b *Bundle, err error) ([]byte, error) {
 	e := audit.Entry(v, actionReceive, audit.OutcomeOf(err))
-	e.Query = clip(core.ErrorMessage(err), 300)
+	e.Query = core.Clip(core.ErrorMessage(err), 300)
 	if b != nil {
 		e.Query = fmt.Sprintf("%s #%d %s from %s to %s: %s", b.Type, b.Seq, b.MessageID, b.Origin, b.To, e.Query)
 	}
@@ -202,7 +202,7 @@ func (s *Service) recordRefusal(ctx context.Context, peer string, b *Bundle, rea
 
 func (s *Service) insertRefusal(tx core.Tx, peer string, b *Bundle, reason string) error {
 	return tx.InsertFedRefusal(&core.FedRefusal{ID: uuid.Must(uuid.NewV7()).String(), Peer: peer, Direction: "in", MessageID: b.MessageID,
-		Type: b.Type, Reason: clip(reason, 500), At: s.now()})
+		Type: b.Type, Reason: core.Clip(reason, 500), At: s.now()})
 }
 
 // refusal is a message that will never be applied, and why.
@@ -250,7 +250,7 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 			summary := fmt.Sprintf("%s #%d %s from %s: ", b.Type, b.Seq, b.MessageID, peer.ID)
 			note := func(outcome, what string) error {
 				e := audit.Entry(v, actionReceive, outcome, b.ObjectID, peerRecord(p.ID))
-				e.Query = summary + clip(what, 300)
+				e.Query = summary + core.Clip(what, 300)
 				entries = append(entries, e)
 				return nil
 			}
@@ -258,7 +258,7 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 				// Signed by the peer, but for someone else: a replay to
 				// the wrong process, or a misrouted message. It takes no
 				// place here.
-				reason := fmt.Sprintf("addressed to %s, not to %s", clip(b.To, 40), s.Self())
+				reason := fmt.Sprintf("addressed to %s, not to %s", core.Clip(b.To, 40), s.Self())
 				rcs[i] = Receipt{Outcome: OutcomeRefused, Reason: reason}
 				if err := s.insertRefusal(tx, p.ID, b, reason); err != nil {
 					return err
@@ -344,7 +344,7 @@ func (s *Service) applyBatch(ctx context.Context, v core.Viewer, peer *core.Peer
 
 func (s *Service) audit(ctx context.Context, v core.Viewer, action, outcome, query string, ids ...string) {
 	e := audit.Entry(v, action, outcome, ids...)
-	e.Query = clip(query, 400)
+	e.Query = core.Clip(query, 400)
 	audit.Record(ctx, s.Store, e)
 }
 
@@ -357,7 +357,7 @@ func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 		// message's place is taken.
 		var pl failedPayload
 		json.Unmarshal(b.Payload, &pl)
-		return 0, refusal{fmt.Sprintf("%s gave up on this %s message and will not send it: %s", p.ID, clip(pl.Type, 40), clip(pl.Reason, 300))}
+		return 0, refusal{fmt.Sprintf("%s gave up on this %s message and will not send it: %s", p.ID, core.Clip(pl.Type, 40), core.Clip(pl.Reason, 300))}
 	case TypeHitReport:
 		return s.applyHit(tx, p, b, s.now())
 	case TypeCheckpoint:
@@ -385,12 +385,12 @@ func (s *Service) applyTx(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 		evs, err = notices.MirrorTx(tx, notices.Snapshot{Record: r, Notice: pl.Notice}, withdraw, pl.Reason, s.Bureau, t)
 	case s.Role == core.FedRoleHub && p.Role == core.FedRoleNode && b.Type == TypeNoticeRequest:
 		if b.Owner != p.Bureau {
-			return 0, refusal{fmt.Sprintf("node %s may send only its own bureau's notices, not %s's", p.Bureau, clip(b.Owner, 20))}
+			return 0, refusal{fmt.Sprintf("node %s may send only its own bureau's notices, not %s's", p.Bureau, core.Clip(b.Owner, 20))}
 		}
 		evs, err = notices.SubmitRequestTx(tx, access.FederationPeer(p.Bureau), notices.Snapshot{Record: r, Notice: pl.Notice}, t)
 	case s.Role == core.FedRoleHub && p.Role == core.FedRoleNode && b.Type == TypeNoticeCancel:
 		if b.Owner != p.Bureau {
-			return 0, refusal{fmt.Sprintf("node %s may cancel only its own bureau's notices, not %s's", p.Bureau, clip(b.Owner, 20))}
+			return 0, refusal{fmt.Sprintf("node %s may cancel only its own bureau's notices, not %s's", p.Bureau, core.Clip(b.Owner, 20))}
 		}
 		evs, err = notices.CancelTx(tx, access.FederationPeer(p.Bureau), r.ID, pl.Reason, t)
 	default:

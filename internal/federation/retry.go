@@ -106,7 +106,7 @@ func (s *Service) Retry(ctx context.Context, v core.Viewer, peerID, messageID st
 					return err
 				}
 				m.State = core.FedRequeued
-				m.LastError = clip(fmt.Sprintf("re-queued as %s #%d; it had failed: %s", id, seq, m.LastError), 300)
+				m.LastError = core.Clip(fmt.Sprintf("re-queued as %s #%d; it had failed: %s", id, seq, m.LastError), 300)
 				r.Outcome, r.NewMessageID, r.NewSeq = RetryRequeued, id, seq
 			}
 			wrote, err := tx.UpdateFed(m, state, attempts)

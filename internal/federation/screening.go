@@ -301,9 +301,9 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 	}
 	switch {
 	case b.To != s.Self():
-		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "the query is addressed to %s, not %s", clip(b.To, 40), s.Self()))
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "the query is addressed to %s, not %s", core.Clip(b.To, 40), s.Self()))
 	case peer.Role == core.FedRoleNode && (q.Searcher != peer.Bureau || b.Owner != peer.Bureau):
-		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "node %s may query only for its own bureau, not %s", peer.Bureau, clip(q.Searcher, 20)))
+		return nil, audit.Refuse(ctx, s.Store, v, action, core.Errorf(core.EFORBIDDEN, "node %s may query only for its own bureau, not %s", peer.Bureau, core.Clip(q.Searcher, 20)))
 	case !members.Valid(q.Searcher):
 		return nil, audit.Refuse(ctx, s.Store, v, action, invalid("searcher", "must be a member country's bureau"))
 	case s.now().Sub(b.CreatedAt) > queryMaxAge || b.CreatedAt.Sub(s.now()) > queryMaxAge:
@@ -354,7 +354,7 @@ func (s *Service) answerOnce(ctx context.Context, peer *core.Peer, b *Bundle, wh
 			return err
 		}
 		if seen {
-			return core.Errorf(core.ECONFLICT, "%s %s from %s was answered before: refused as a replay", what, clip(b.MessageID, 100), peer.ID)
+			return core.Errorf(core.ECONFLICT, "%s %s from %s was answered before: refused as a replay", what, core.Clip(b.MessageID, 100), peer.ID)
 		}
 		return tx.MarkApplied(peer.ID, b.MessageID, 0, 0, now)
 	})

@@ -250,7 +250,7 @@ func (s *Service) Enrol(ctx context.Context, remote string, in EnrolRequest) (*E
 	v := core.Viewer{Remote: remote, Bureau: strings.ToUpper(strings.TrimSpace(in.Bureau))}
 	fail := func(err error) (*EnrolAnswer, error) {
 		e := audit.Entry(v, action, audit.OutcomeOf(err))
-		e.Query = clip(core.ErrorMessage(err), 300)
+		e.Query = core.Clip(core.ErrorMessage(err), 300)
 		audit.Record(ctx, s.Store, e)
 		return nil, err
 	}

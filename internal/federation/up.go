@@ -72,7 +72,7 @@ func (s *Service) applyUp(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 		return 0, refusal{fmt.Sprintf("a %s does not take %s messages from %s", s.Role, b.Type, p.ID)}
 	}
 	if b.Owner != p.Bureau {
-		return 0, refusal{fmt.Sprintf("node %s may send only its own bureau's notices and diffusions, not %s's", p.Bureau, clip(b.Owner, 20))}
+		return 0, refusal{fmt.Sprintf("node %s may send only its own bureau's notices and diffusions, not %s's", p.Bureau, core.Clip(b.Owner, 20))}
 	}
 	pl, err := noticeOf(b)
 	if err != nil {

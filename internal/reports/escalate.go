@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -752,7 +751,7 @@ func deviceList(cv *CampaignView) []string {
 			continue
 		}
 		if (ind.Type == "domain" || ind.Type == "url" || ind.Type == "phone") && len(out) < 20 {
-			out = append(out, clipRunes(ind.Type+" "+ind.Value, maxDeviceText))
+			out = append(out, core.Clip(ind.Type+" "+ind.Value, maxDeviceText))
 		}
 	}
 	return out
@@ -761,13 +760,6 @@ func deviceList(cv *CampaignView) []string {
 // maxDeviceText is the longest string a notice's list entry holds.
 const maxDeviceText = 500
 
-// clipRunes cuts s to at most n characters, marking the cut with "…".
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
 
 // moneyText writes totals per currency ("1500.00 MAD + 300.00 EUR"), never
 // adding amounts of different currencies; "0.00" when there are none.

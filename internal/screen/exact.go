@@ -42,8 +42,8 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("contains %q (%U): only letters A–Z, digits and separators (blanks, hyphens, dots, slashes) are allowed", bad, bad),
 			Code: "document_number_character", Params: []string{string(bad)}})
 	case num == "":
-		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must hold letters or digits: %q has none", clip(q.Number, 30)),
-			Code: "no_letters_or_digits", Params: []string{clip(q.Number, 30)}})
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must hold letters or digits: %q has none", core.Clip(q.Number, 30)),
+			Code: "no_letters_or_digits", Params: []string{core.Clip(q.Number, 30)}})
 	case len(num) > ident.MaxDocumentNumber:
 		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("must be at most %d letters and digits, got %d", ident.MaxDocumentNumber, len(num))})
 	}
@@ -97,7 +97,7 @@ func (x *Index) ScreenDocument(v core.Viewer, q DocumentQuery) ([]Hit, error) {
 // not one: the code an MRZ writes for a country that has another in ISO
 // 3166 (D for Germany) is named as such.
 func countryRefused(c string) string {
-	reason := fmt.Sprintf("%q is not an ISO 3166 alpha-2 or alpha-3 code", clip(c, 10))
+	reason := fmt.Sprintf("%q is not an ISO 3166 alpha-2 or alpha-3 code", core.Clip(c, 10))
 	if u := strings.ToUpper(strings.TrimSpace(c)); icaoCountry(u) != u {
 		reason += fmt.Sprintf(" (%s is how an MRZ writes %s: send %s)", u, icaoCountry(u), icaoCountry(u))
 	}

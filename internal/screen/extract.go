@@ -46,7 +46,7 @@ func ParseDate(s string) (DateRange, error) {
 	if s == "" {
 		return DateRange{}, nil
 	}
-	bad := fmt.Errorf("%q is not a date: expected YYYY-MM-DD, YYYY-MM, YYYY or YYYY..YYYY", clip(s, 20))
+	bad := fmt.Errorf("%q is not a date: expected YYYY-MM-DD, YYYY-MM, YYYY or YYYY..YYYY", core.Clip(s, 20))
 	for _, sep := range []string{"..", "/"} {
 		if a, b, ok := strings.Cut(s, sep); ok {
 			x, err1 := ParseDate(a)
@@ -82,12 +82,6 @@ func ParseDate(s string) (DateRange, error) {
 	return DateRange{}, bad
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
 
 // PersonData is a person as a record describes it.
 type PersonData struct {

@@ -60,10 +60,10 @@ func ResolveDocument(q DocumentQuery) (DocumentQuery, error) {
 	}
 	var fs []core.FieldError
 	if q.Number != "" && NormaliseDocNumber(q.Number) != NormaliseDocNumber(r.Number) {
-		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("%q is not the document number in mrz (%s): send mrz alone, or number and country alone", clip(q.Number, 30), r.Number)})
+		fs = append(fs, core.FieldError{Field: "number", Reason: fmt.Sprintf("%q is not the document number in mrz (%s): send mrz alone, or number and country alone", core.Clip(q.Number, 30), r.Number)})
 	}
 	if q.Country != "" && alpha2(q.Country) != alpha2(r.Country) {
-		fs = append(fs, core.FieldError{Field: "country", Reason: fmt.Sprintf("%q is not the issuing state in mrz (%s): send mrz alone, or number and country alone", clip(q.Country, 10), r.Country)})
+		fs = append(fs, core.FieldError{Field: "country", Reason: fmt.Sprintf("%q is not the issuing state in mrz (%s): send mrz alone, or number and country alone", core.Clip(q.Country, 10), r.Country)})
 	}
 	if len(fs) > 0 {
 		return DocumentQuery{}, core.Invalid(append(fs, core.FieldError{Field: "mrz", Reason: "holds another document than number and country: send one or the other"})...)
@@ -115,7 +115,7 @@ func ResolveIdentifier(typ, value string) (string, string, error) {
 		} else if k, err := ident.ParseKind(t); err == nil {
 			kind = k
 		} else {
-			return "", "", core.Invalid(core.FieldError{Field: "type", Reason: fmt.Sprintf("%q is not a known identifier type; known: %s, plate, imo", clip(typ, 20), kindList())})
+			return "", "", core.Invalid(core.FieldError{Field: "type", Reason: fmt.Sprintf("%q is not a known identifier type; known: %s, plate, imo", core.Clip(typ, 20), kindList())})
 		}
 	}
 	if strings.TrimSpace(value) == "" {
@@ -125,14 +125,14 @@ func ResolveIdentifier(typ, value string) (string, string, error) {
 	case "plate":
 		canon := CanonicalIdentifier(t, value)
 		if canon == "" {
-			return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", clip(value, 20)),
-				Code: "no_letters_or_digits", Params: []string{clip(value, 20)}})
+			return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("must hold letters A–Z or digits: %q has none", core.Clip(value, 20)),
+				Code: "no_letters_or_digits", Params: []string{core.Clip(value, 20)}})
 		}
 		return t, canon, nil
 	case "imo":
 		n, ok := imoNumber(value)
 		if !ok {
-			return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("%q is not an IMO number: expected its 7 digits, with or without \"IMO\" before them (IMO 9074729)", clip(value, 20))})
+			return "", "", core.Invalid(core.FieldError{Field: "value", Reason: fmt.Sprintf("%q is not an IMO number: expected its 7 digits, with or without \"IMO\" before them (IMO 9074729)", core.Clip(value, 20))})
 		}
 		// The check digit is checked against the index's answer
 		// (Index.ScreenIdentifier): lists carry numbers that fail it.

@@ -226,7 +226,7 @@ func (q *PersonQuery) validate() (names.Name, error) {
 	} else {
 		for i, k := range q.Kinds {
 			if !core.ValidKind(k) {
-				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must be a record kind (%s), not %q", strings.Join(core.Kinds, ", "), clip(k, 20))})
+				fs = append(fs, core.FieldError{Field: fmt.Sprintf("kinds[%d]", i), Reason: fmt.Sprintf("must be a record kind (%s), not %q", strings.Join(core.Kinds, ", "), core.Clip(k, 20))})
 				break
 			}
 			if slices.Contains(q.Kinds[:i], k) {

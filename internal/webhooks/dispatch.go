@@ -326,12 +326,12 @@ func (d *Dispatcher) send(ctx context.Context, w *core.Webhook, dl *core.Deliver
 	req.Header.Set(HeaderEvent, dl.EventType)
 	res, err := d.client.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("%s", clip(err.Error(), 300))
+		return 0, fmt.Errorf("%s", core.Clip(err.Error(), 300))
 	}
 	defer res.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(res.Body, d.maxResponse()))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return res.StatusCode, fmt.Errorf("HTTP %d: %s", res.StatusCode, clip(string(snippet), 200))
+		return res.StatusCode, fmt.Errorf("HTTP %d: %s", res.StatusCode, core.Clip(string(snippet), 200))
 	}
 	return res.StatusCode, nil
 }
@@ -343,9 +343,3 @@ func (d *Dispatcher) maxResponse() int64 {
 	return d.MaxResponse
 }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

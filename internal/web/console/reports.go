@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
@@ -311,13 +310,6 @@ type graphRow struct {
 	Reports   []graphNode
 }
 
-func clipLabel(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
 
 // buildGraph lays out a bipartite graph: reports as circles on the left,
 // the indicators they share as squares on the right, a line for each
@@ -338,7 +330,7 @@ func buildGraph(l *Lang, rs []*core.Report, total int, inds []reports.IndicatorV
 	iy := map[string]int{}
 	for i, ind := range inds {
 		y := 14 + i*graphGap
-		n := graphNode{ID: ind.ID, Label: clipLabel(ind.Value, 22), Kind: l.TOr("itype."+ind.Type, ind.Type), Value: ind.Value, X: right, Y: y,
+		n := graphNode{ID: ind.ID, Label: core.Clip(ind.Value, 22), Kind: l.TOr("itype."+ind.Type, ind.Type), Value: ind.Value, X: right, Y: y,
 			Title: l.TOr("itype."+ind.Type, ind.Type) + " " + ind.Value + " · " + l.N("campaign.ind_reports", ind.Reports)}
 		if ind.State != core.IndicatorLinking {
 			n.Flag = ind.State
