@@ -51,6 +51,10 @@ type DocumentInput struct {
 	Number  string `json:"number"`
 	Country string `json:"country"`
 	Type    string `json:"type"`
+	// numberCell and countryCell are the CSV columns the document was
+	// read from: a CSV list has no documents[j], and its security unit
+	// must be told which cell to correct. Empty for a JSON list.
+	numberCell, countryCell string
 }
 
 // ListInput is a JSON accreditation list.
@@ -128,10 +132,19 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 	if err != nil {
 		return nil, nil, core.Invalid(csvError(err))
 	}
+	// A spreadsheet saving a file writes a trailing separator as often as
+	// not: unnamed columns at the end of the header are no error, as long
+	// as no line puts anything in them (it would be dropped unread).
+	named := len(header)
+	for named > 0 && strings.TrimSpace(header[named-1]) == "" {
+		named--
+	}
 	col := map[string]int{}
-	for i, h := range header {
+	for i, h := range header[:named] {
 		h = strings.ToLower(strings.TrimSpace(h))
 		switch {
+		case h == "":
+			e.add("lines[1]", "column %d has no name; expected some of: %s", i+1, strings.Join(CSVColumns, ", "))
 		case !slices.Contains(CSVColumns, h):
 			e.add(fmt.Sprintf("lines[1].%s", core.Clip(h, 40)), "is not a column of an accreditation list; expected some of: %s", strings.Join(CSVColumns, ", "))
 		case col[h] != 0:
@@ -174,6 +187,10 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 			e.add(fmt.Sprintf("lines[%d]", line), "has %d cells; the header names %d columns", len(rec), len(header))
 			continue
 		}
+		if i := slices.IndexFunc(rec[named:], func(c string) bool { return strings.TrimSpace(c) != "" }); i >= 0 {
+			e.add(fmt.Sprintf("lines[%d]", line), "column %d holds %q, and the header gives it no name", named+i+1, core.Clip(rec[named+i], 40))
+			continue
+		}
 		cell := func(name string) string {
 			if i := col[name]; i > 0 {
 				return strings.TrimSpace(rec[i-1])
@@ -183,7 +200,7 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 		in := AttendeeInput{Ref: cell("ref"), Category: cell("category"), Name: cell("name"), OtherNames: split(cell("other_names")),
 			DateOfBirth: cell("date_of_birth"), Sex: cell("sex"), Nationalities: split(cell("nationalities")), Organisation: cell("organisation")}
 		if n, c := cell("passport_number"), cell("passport_country"); n != "" || c != "" {
-			in.Documents = append(in.Documents, DocumentInput{Number: n, Country: c, Type: "passport"})
+			in.Documents = append(in.Documents, DocumentInput{Number: n, Country: c, Type: "passport", numberCell: "passport_number", countryCell: "passport_country"})
 		}
 		for _, d := range split(cell("other_documents")) {
 			c, n, ok := strings.Cut(d, ":")
@@ -191,7 +208,7 @@ func ParseCSV(r io.Reader) ([]AttendeeInput, []int, error) {
 				e.add(fmt.Sprintf("lines[%d].other_documents", line), "must list documents as COUNTRY:NUMBER separated by ';', got %q", core.Clip(d, 40))
 				continue
 			}
-			in.Documents = append(in.Documents, DocumentInput{Number: strings.TrimSpace(n), Country: strings.TrimSpace(c)})
+			in.Documents = append(in.Documents, DocumentInput{Number: strings.TrimSpace(n), Country: strings.TrimSpace(c), numberCell: "other_documents", countryCell: "other_documents"})
 		}
 		out = append(out, in)
 		lines = append(lines, line)
@@ -229,7 +246,6 @@ func split(s string) []string {
 	}
 	return out
 }
-
 
 // validText reports whether s is text a person typed: valid UTF-8 without
 // control characters.
@@ -330,28 +346,37 @@ func validate(ins []AttendeeInput, prefix func(i int) string) ([]*core.Attendee,
 				a.Nationalities = append(a.Nationalities, c.Alpha2)
 			}
 		}
-		if len(in.Documents) > MaxDocuments {
-			e.add(p+".documents", "must list at most %d documents", MaxDocuments)
+		if n := len(in.Documents); n > MaxDocuments {
+			if in.Documents[n-1].countryCell != "" {
+				// Only other_documents can hold that many.
+				e.add(p+".other_documents", "must list at most %d documents, the passport included", MaxDocuments)
+			} else {
+				e.add(p+".documents", "must list at most %d documents", MaxDocuments)
+			}
 		}
 		for j, d := range in.Documents {
 			if j >= MaxDocuments {
 				break
 			}
 			f := fmt.Sprintf("%s.documents[%d]", p, j)
+			numberField, countryField, typeField := f+".number", f+".country", f+".type"
+			if d.countryCell != "" {
+				numberField, countryField, typeField = p+"."+d.numberCell, p+"."+d.countryCell, p+"."+d.numberCell
+			}
 			num, country, typ := strings.TrimSpace(d.Number), strings.TrimSpace(d.Country), strings.ToLower(strings.TrimSpace(d.Type))
 			norm, foreign := screen.StrictDocNumber(num)
 			if norm == "" || foreign != 0 || len(num) > MaxDocNumber || !validText(num) {
-				e.add(f+".number", "must be a document number of letters and digits, at most %d characters, got %q", MaxDocNumber, core.Clip(num, 40))
+				e.add(numberField, "must be a document number of letters and digits, at most %d characters, got %q", MaxDocNumber, core.Clip(num, 40))
 			}
 			c, ok := members.Lookup(country)
 			if !ok {
-				e.add(f+".country", "must be the issuing country as an ISO 3166 code (MA, MAR), got %q", core.Clip(country, 10))
+				e.add(countryField, "must be the issuing country as an ISO 3166 code (MA, MAR), got %q", core.Clip(country, 10))
 			}
 			if typ == "" {
 				typ = "passport"
 			}
 			if len(typ) > 30 || !validText(typ) {
-				e.add(f+".type", "must be a document type such as passport or id_card, at most 30 characters")
+				e.add(typeField, "must be a document type such as passport or id_card, at most 30 characters")
 			}
 			if norm != "" && ok {
 				a.Documents = append(a.Documents, core.AttendeeDocument{Number: norm, Country: c.Alpha2, Type: typ})

@@ -57,14 +57,14 @@ func TestCSVBrokenLines(t *testing.T) {
 		got[f.Field] = f.Reason
 	}
 	want := map[string]string{
-		"lines[3].category":             "must be one of delegate",
-		"lines[3].date_of_birth":        "YYYY-MM-DD",
-		"lines[4].name":                 "is required",
-		"lines[4].sex":                  "must be M, F or U",
-		"lines[4].nationalities[0]":     "ISO 3166",
-		"lines[5].ref":                  "repeats the reference \"B-1\" of lines[2]",
-		"lines[5].documents[0].number":  "letters and digits",
-		"lines[5].documents[0].country": "issuing country",
+		"lines[3].category":         "must be one of delegate",
+		"lines[3].date_of_birth":    "YYYY-MM-DD",
+		"lines[4].name":             "is required",
+		"lines[4].sex":              "must be M, F or U",
+		"lines[4].nationalities[0]": "ISO 3166",
+		"lines[5].ref":              "repeats the reference \"B-1\" of lines[2]",
+		"lines[5].passport_number":  "letters and digits",
+		"lines[5].passport_country": "issuing country",
 	}
 	for f, reason := range want {
 		if !strings.Contains(got[f], reason) {

@@ -113,10 +113,12 @@ func (s *Service) CheckChanges(ctx context.Context) (int, bool, error) {
 		// Nothing to watch: skip what happened meanwhile.
 		return 0, false, s.moveCursor(ctx, cur, last)
 	}
-	if len(changes) == 0 {
-		return 0, false, nil
+	// A quiet feed still goes on: attendees left pending (index not
+	// loaded, process stopped) are swept at every pass, changes or not.
+	next := cur
+	if len(changes) > 0 {
+		next = changes[len(changes)-1].Seq
 	}
-	next := changes[len(changes)-1].Seq
 	now := s.Now()
 	var open []*core.Gathering
 	recs := map[string]*core.Record{}
@@ -157,6 +159,9 @@ func (s *Service) CheckChanges(ctx context.Context) (int, bool, error) {
 	for _, g := range open {
 		if err := s.sweepPending(ctx, g); err != nil {
 			return alerts, false, err
+		}
+		if len(recs) == 0 {
+			continue // no record changed: the reverse index is not needed
 		}
 		cands, err := s.candidates(ctx, g, recs)
 		if err != nil {

@@ -237,7 +237,15 @@ func validGathering(in GatheringInput) (*core.Gathering, error) {
 	for i, o := range in.Organisations {
 		f := fmt.Sprintf("organisations[%d]", i)
 		o.Code = strings.TrimSpace(o.Code)
+		// The host acts for its organisations (their requests, their
+		// events): a code that is already a party of its own, the
+		// Secretariat or a member country, would let it act in that
+		// party's name.
 		switch {
+		case members.IsSecretariat(o.Code):
+			fs.add(f+".code", "%q is the General Secretariat's code, a party of its own: it takes part in its own name, not as an organisation of the host", o.Code)
+		case isMemberCode(o.Code):
+			fs.add(f+".code", "%q is a member country's code, a party of its own: its bureau takes part in its own name, not as an organisation of the host", o.Code)
 		case !orgCode.MatchString(o.Code):
 			fs.add(f+".code", "must be 4 to 16 capital letters, digits or '-' (country codes are for bureaus)")
 		case slices.ContainsFunc(g.Organisations, func(x core.GatheringParty) bool { return x.Code == o.Code }):
@@ -418,6 +426,13 @@ func Ends(g *core.Gathering) time.Time {
 func isParty(g *core.Gathering, code string) bool {
 	return members.Valid(code) || members.IsSecretariat(code) && code == members.Secretariat ||
 		slices.ContainsFunc(g.Organisations, func(o core.GatheringParty) bool { return o.Code == code })
+}
+
+// isMemberCode reports whether code names a member country, in any of
+// the forms Lookup takes (alpha-2 or alpha-3, either case).
+func isMemberCode(code string) bool {
+	_, ok := members.Lookup(code)
+	return ok
 }
 
 // PartyName is a party's name in a language: the bureau's country, or

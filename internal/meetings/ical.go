@@ -21,8 +21,9 @@ type Labels struct {
 
 // ICS writes party's schedule at g as an iCalendar (RFC 5545) document:
 // one VEVENT per meeting, its UID stable across exports (the request's
-// id), its SEQUENCE the number of times it moved, so that a calendar that
-// subscribed replaces the old time rather than adding a second one.
+// id), its SEQUENCE the number of times its place changed once exported
+// (moved, lost, given again), so that a calendar that subscribed replaces
+// the old version rather than adding a second one or keeping a cancelled one.
 // Cancelled meetings that had a place are sent as STATUS:CANCELLED.
 // Lines end with CRLF (RFC 5545 §3.1), and no text value holds a control
 // character (see plain).

@@ -92,8 +92,9 @@ func (s *Service) CreateGathering(ctx context.Context, v core.Viewer, in Gatheri
 // Gatherings lists the gatherings (their descriptions are not
 // confidential: any bureau may request meetings at one).
 func (s *Service) Gatherings(ctx context.Context, v core.Viewer, limit int) ([]*core.Gathering, error) {
+	const action = "gathering.list"
 	if v.Bureau == "" || !v.Can(core.PermRecordsRead) {
-		return nil, s.refuse(ctx, v, "gathering.list", core.Errorf(core.EFORBIDDEN, "your role does not allow reading gatherings"))
+		return nil, s.refuse(ctx, v, action, core.Errorf(core.EFORBIDDEN, "your role does not allow reading gatherings"))
 	}
 	var out []*core.Gathering
 	err := s.Store.View(ctx, func(tx core.Tx) error {
@@ -101,14 +102,18 @@ func (s *Service) Gatherings(ctx context.Context, v core.Viewer, limit int) ([]*
 		out, err = tx.ListGatherings(limit)
 		return err
 	})
+	if err == nil {
+		err = s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, action, audit.OK)) })
+	}
 	if err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, v, action, err)
 	}
 	return out, nil
 }
 
 // Gathering returns one gathering; its host also gets the counts.
 func (s *Service) Gathering(ctx context.Context, v core.Viewer, id string) (*core.Gathering, error) {
+	const action = "gathering.read"
 	var g *core.Gathering
 	err := s.Store.View(ctx, func(tx core.Tx) error {
 		var err error
@@ -136,8 +141,11 @@ func (s *Service) Gathering(ctx context.Context, v core.Viewer, id string) (*cor
 		}
 		return nil
 	})
+	if err == nil {
+		err = s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, action, audit.OK, id)) })
+	}
 	if err != nil {
-		return nil, s.refuse(ctx, v, "gathering.read", err, id)
+		return nil, s.refuse(ctx, v, action, err, id)
 	}
 	return g, nil
 }
@@ -230,7 +238,8 @@ func validRequest(g *core.Gathering, rights access.MeetingRights, v core.Viewer,
 	for i, p := range in.Participants {
 		f := fmt.Sprintf("participants[%d]", i)
 		p.Name = text(&fs, f+".name", p.Name, 120, true)
-		p.Party = strings.TrimSpace(p.Party)
+		// Stored in capitals like from and to, so "ma" is Morocco's side.
+		p.Party = strings.ToUpper(strings.TrimSpace(p.Party))
 		if p.Party == "" {
 			p.Party = m.From
 		}
@@ -725,7 +734,11 @@ func (s *Service) replan(tx core.Tx, g *core.Gathering, now time.Time, increment
 		case m.Slot != nil:
 			typ = EventMoved
 		}
-		if m.Slot != nil {
+		// A meeting was exported once it had a place (Slot) or lost one
+		// (Sequence > 0, sent as cancelled): any change from there is a
+		// revision a subscribed calendar must take over the cancelled or
+		// older copy (RFC 5545 §3.8.7.4), placing it again included.
+		if m.Slot != nil || m.Sequence > 0 {
 			m.Sequence++
 		}
 		m.Slot, m.UpdatedAt = slot, now
