@@ -146,6 +146,20 @@ type Webhook struct {
 	// FromSeq is the head of the event stream at registration: only later
 	// events are delivered.
 	FromSeq int64 `json:"from_seq"`
+	// PreviousSecret, after a rotation, signs every delivery beside Secret
+	// until PreviousSecretUntil, so that the receiver can move to the new
+	// secret without refusing a delivery meanwhile.
+	PreviousSecret      string    `json:"-"`
+	PreviousSecretUntil time.Time `json:"previous_secret_until,omitzero"`
+}
+
+// SigningSecrets are the secrets a delivery sent at t is signed with:
+// the current one, and the previous one while its overlap lasts.
+func (w *Webhook) SigningSecrets(t time.Time) []string {
+	if w.PreviousSecret != "" && t.Before(w.PreviousSecretUntil) {
+		return []string{w.Secret, w.PreviousSecret}
+	}
+	return []string{w.Secret}
 }
 
 // Delivery states.
@@ -180,6 +194,8 @@ type Delivery struct {
 type WebhookTx interface {
 	InsertWebhook(w *Webhook) error
 	GetWebhook(id string) (*Webhook, error)
+	// UpdateWebhook writes w's body and secrets.
+	UpdateWebhook(w *Webhook) error
 	ListWebhooks(bureau string) ([]*Webhook, error) // "" lists all
 	DeleteWebhook(id string) error
 	InsertDelivery(d *Delivery) error

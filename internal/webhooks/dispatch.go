@@ -321,7 +321,8 @@ func (d *Dispatcher) send(ctx context.Context, w *core.Webhook, dl *core.Deliver
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Manara-Webhooks/1")
-	req.Header.Set(HeaderSignature, Sign(w.Secret, d.Now(), dl.Body))
+	now := d.Now()
+	req.Header.Set(HeaderSignature, Sign(now, dl.Body, w.SigningSecrets(now)...))
 	req.Header.Set(HeaderDelivery, dl.ID)
 	req.Header.Set(HeaderEvent, dl.EventType)
 	res, err := d.client.Do(req)

@@ -43,10 +43,15 @@ const (
 )
 
 // Sign returns the X-Manara-Signature value for body sent at t:
-// t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>.
-func Sign(secret string, t time.Time, body []byte) string {
+// t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, with one
+// v1 for each secret (after a rotation, the new one and the previous).
+func Sign(t time.Time, body []byte, secrets ...string) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + mac(secret, ts, body)
+	out := "t=" + ts
+	for _, s := range secrets {
+		out += ",v1=" + mac(s, ts, body)
+	}
+	return out
 }
 
 func mac(secret, ts string, body []byte) string {
@@ -166,9 +171,7 @@ func (s *Service) Register(ctx context.Context, v core.Viewer, in Registration) 
 	if err != nil {
 		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", err)
 	}
-	var b [32]byte
-	rand.Read(b[:])
-	secret := "whsec_" + hex.EncodeToString(b[:])
+	secret := newSecret()
 	evs := slices.Clone(in.Events)
 	slices.Sort(evs)
 	w := &core.Webhook{ID: uuid.Must(uuid.NewV7()).String(), Bureau: v.Bureau, URL: u.String(), Events: slices.Compact(evs),
@@ -198,6 +201,49 @@ func (s *Service) Register(ctx context.Context, v core.Viewer, in Registration) 
 	})
 	if err != nil {
 		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.create", err)
+	}
+	return w, secret, nil
+}
+
+func newSecret() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return "whsec_" + hex.EncodeToString(b[:])
+}
+
+// RotationOverlap is how long the previous secret keeps signing beside
+// the new one after a rotation: a day for the receiver to take the new
+// secret, every delivery meanwhile verifying with either.
+const RotationOverlap = 24 * time.Hour
+
+// RotateSecret gives one of v's bureau's webhooks a new signing secret,
+// returned once. The secret it replaces signs beside it for
+// RotationOverlap (a rotation within that time drops the older one):
+// a secret that leaked is replaced without deleting the webhook and
+// losing its deliveries, and a receiver that has not yet taken the new
+// one refuses nothing.
+func (s *Service) RotateSecret(ctx context.Context, v core.Viewer, id string) (*core.Webhook, string, error) {
+	if !access.CanManageWebhooks(v, v.Bureau) {
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.rotate", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
+	}
+	secret := newSecret()
+	var w *core.Webhook
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		var err error
+		if w, err = get(tx, v, id); err != nil {
+			return err
+		}
+		w.PreviousSecret, w.Secret = w.Secret, secret
+		w.PreviousSecretUntil = s.Now().UTC().Truncate(time.Microsecond).Add(RotationOverlap)
+		if err := tx.UpdateWebhook(w); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "webhook.rotate", audit.OK)
+		e.Query = "webhook " + w.ID + ": new secret; the previous one signs too until " + w.PreviousSecretUntil.Format(time.RFC3339)
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, "", audit.Refuse(ctx, s.Store, v, "webhook.rotate", err)
 	}
 	return w, secret, nil
 }

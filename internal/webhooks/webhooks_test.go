@@ -17,7 +17,7 @@ import (
 func TestSignVerify(t *testing.T) {
 	body := []byte(`{"id":"d1"}`)
 	now := time.Unix(1_800_000_000, 0)
-	sig := Sign("whsec_x", now, body)
+	sig := Sign(now, body, "whsec_x")
 	if !strings.HasPrefix(sig, "t=1800000000,v1=") {
 		t.Fatalf("signature %s", sig)
 	}

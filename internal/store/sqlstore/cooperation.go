@@ -153,8 +153,20 @@ func (t *tx) InsertWebhook(w *core.Webhook) error {
 	return err
 }
 
+func (t *tx) UpdateWebhook(w *core.Webhook) error {
+	body, _ := json.Marshal(w)
+	res, err := t.exec(`UPDATE webhooks SET body = ?, secret = ?, previous_secret = ? WHERE id = ?`, string(body), w.Secret, w.PreviousSecret, w.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return core.Errorf(core.ENOTFOUND, "webhook not found")
+	}
+	return nil
+}
+
 func (t *tx) GetWebhook(id string) (*core.Webhook, error) {
-	ws, err := t.webhooks(`SELECT body, secret FROM webhooks WHERE id = ?`, id)
+	ws, err := t.webhooks(`SELECT body, secret, previous_secret FROM webhooks WHERE id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -166,9 +178,9 @@ func (t *tx) GetWebhook(id string) (*core.Webhook, error) {
 
 func (t *tx) ListWebhooks(bureau string) ([]*core.Webhook, error) {
 	if bureau == "" {
-		return t.webhooks(`SELECT body, secret FROM webhooks ORDER BY id`)
+		return t.webhooks(`SELECT body, secret, previous_secret FROM webhooks ORDER BY id`)
 	}
-	return t.webhooks(`SELECT body, secret FROM webhooks WHERE bureau = ? ORDER BY id`, bureau)
+	return t.webhooks(`SELECT body, secret, previous_secret FROM webhooks WHERE bureau = ? ORDER BY id`, bureau)
 }
 
 func (t *tx) webhooks(q string, args ...any) ([]*core.Webhook, error) {
@@ -179,15 +191,15 @@ func (t *tx) webhooks(q string, args ...any) ([]*core.Webhook, error) {
 	defer rows.Close()
 	var out []*core.Webhook
 	for rows.Next() {
-		var body, secret string
-		if err := rows.Scan(&body, &secret); err != nil {
+		var body, secret, previous string
+		if err := rows.Scan(&body, &secret, &previous); err != nil {
 			return nil, err
 		}
 		var w core.Webhook
 		if err := json.Unmarshal([]byte(body), &w); err != nil {
 			return nil, err
 		}
-		w.Secret = secret
+		w.Secret, w.PreviousSecret = secret, previous
 		out = append(out, &w)
 	}
 	return out, rows.Err()

@@ -518,6 +518,9 @@ func Migrations(ty Types) []Migration {
 			`ALTER TABLE fed_tokens ADD COLUMN url TEXT NOT NULL DEFAULT ''`,
 		)},
 		{Version: 20, Name: "hits: no machine-readable zone in a document hit's subject", Data: scrubZones},
+		{Version: 21, Name: "webhooks: the previous secret, which signs beside the new one after a rotation", SQL: sub(
+			`ALTER TABLE webhooks ADD COLUMN previous_secret TEXT NOT NULL DEFAULT ''`,
+		)},
 	}
 }
 

@@ -34,6 +34,8 @@ func (s *Server) hitRoutes() []route {
 		{Method: "GET", Path: "/api/v1/webhooks", Summary: "Your bureau's webhooks", Resp: "WebhookList", h: s.listWebhooks},
 		{Method: "POST", Path: "/api/v1/webhooks", Summary: "Register a webhook; its signing secret is shown once", Body: "NewWebhook", Resp: "CreatedWebhook", Status: 201, h: s.createWebhook},
 		{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "Delete a webhook; its pending deliveries are given up", Status: 204, Params: []param{{"id", "path", "The webhook's id."}}, h: s.deleteWebhook},
+		{Method: "POST", Path: "/api/v1/webhooks/{id}/secret", Summary: "Rotate a webhook's signing secret: the new one is shown once; the previous one signs beside it for 24 hours", Resp: "CreatedWebhook",
+			Params: []param{{"id", "path", "The webhook's id."}}, h: s.rotateWebhookSecret},
 		{Method: "GET", Path: "/api/v1/webhooks/{id}/deliveries", Summary: "A webhook's deliveries: status, attempts, last error, dead letters", Resp: "DeliveryList",
 			Params: []param{{"id", "path", "The webhook's id."}, pLimit}, h: s.listDeliveries},
 		{Method: "POST", Path: "/api/v1/webhooks/{id}/deliveries/{did}/retry", Summary: "Send a dead-lettered delivery again", Resp: "Delivery",

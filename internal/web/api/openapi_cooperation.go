@@ -21,7 +21,8 @@ func cooperationSchemas() obj {
 			"first_seen": dateTime, "last_seen": dateTime, "owner_state": enum(core.HitStates), "searcher_state": enum(core.HitStates), "history": list(step)}}
 	counts := obj{"type": "object", "additionalProperties": integer}
 	webhook := obj{"type": "object", "properties": obj{"id": str(""), "bureau": str(""), "url": str(""), "events": list(str("event type, family (hit.*) or *")),
-		"created_by": str(""), "created_at": dateTime, "from_seq": obj{"type": "integer", "description": "events after this sequence number are delivered"}}}
+		"created_by": str(""), "created_at": dateTime, "from_seq": obj{"type": "integer", "description": "events after this sequence number are delivered"},
+		"previous_secret_until": obj{"type": "string", "format": "date-time", "description": "after a rotation: until then every delivery is signed with the previous secret too (a second v1)"}}}
 	delivery := obj{"type": "object", "properties": obj{"id": str("also sent as X-Manara-Delivery: deduplicate on it"), "webhook_id": str(""), "bureau": str(""),
 		"event_seq": integer, "event_type": str(""), "status": enum([]string{core.DeliveryPending, core.DeliveryDelivered, core.DeliveryDead, core.DeliveryWithheld}),
 		"attempts": integer, "last_error": str("why the last attempt failed"), "last_status": integer, "created_at": dateTime, "deadline": dateTime,

@@ -67,6 +67,16 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request, v core.Vi
 	return nil
 }
 
+func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	wh, secret, err := s.Webhooks.RotateSecret(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, createdWebhook{Webhook: wh, Secret: secret,
+		Note: "Keep the secret: it is shown only now. Until previous_secret_until each delivery carries a second v1 signature, made with the previous secret."})
+	return nil
+}
+
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	if err := s.Webhooks.Delete(r.Context(), v, r.PathValue("id")); err != nil {
 		return err
