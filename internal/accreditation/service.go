@@ -54,6 +54,10 @@ type Match struct {
 	Label      string
 	Score      float64
 	Matched    string
+	// RecordKey, for a restricted match, stands for its owner and record
+	// without naming the record (see core.AttendeeFinding): a later
+	// screening's hit on that record is then known for one already shown.
+	RecordKey string
 }
 
 // Screener is the screening path the accreditation list is screened
@@ -338,7 +342,7 @@ func (s *Service) screenOne(ctx context.Context, v core.Viewer, g *core.Gatherin
 			}
 			seen[m.HitID] = true
 			out = append(out, core.AttendeeFinding{HitID: m.HitID, Reference: m.Reference, Owner: m.Owner, Restricted: m.Restricted, Message: m.Message,
-				RecordID: m.RecordID, Kind: m.Kind, Label: m.Label, Score: m.Score, Matched: m.Matched, Type: typ, At: now})
+				RecordID: m.RecordID, Kind: m.Kind, Label: m.Label, Score: m.Score, Matched: m.Matched, RecordKey: m.RecordKey, Type: typ, At: now})
 		}
 	}
 	for _, n := range append([]string{a.Name}, a.OtherNames...) {
@@ -362,21 +366,35 @@ func (s *Service) screenOne(ctx context.Context, v core.Viewer, g *core.Gatherin
 // status; it returns the findings that are new. A new finding undoes the
 // unit's decision: the attendee is back in the queue.
 func applyScreening(a *core.Attendee, found []core.AttendeeFinding, now time.Time, by string, alert bool) []core.AttendeeFinding {
+	// A finding is known by its hit id, and by its record: the record id
+	// of one the host sees, the owner and record key of a restricted one
+	// (the hit id alone changes once the hits service's folding window
+	// has passed). A finding stored before record keys were kept is known
+	// by its hit id only.
 	known := map[string]bool{}
-	for _, f := range a.Findings {
+	byHit := map[string]int{}
+	for i, f := range a.Findings {
 		known[f.HitID] = true
-		if f.RecordID != "" {
-			known["record:"+f.RecordID] = true
+		byHit[f.HitID] = i
+		if k := recordOf(f); k != "" {
+			known[k] = true
 		}
 	}
 	var fresh []core.AttendeeFinding
 	for _, f := range found {
-		if known[f.HitID] || f.RecordID != "" && known["record:"+f.RecordID] {
+		k := recordOf(f)
+		if i, ok := byHit[f.HitID]; ok && f.Restricted && f.RecordKey != "" && a.Findings[i].Restricted && a.Findings[i].RecordKey == "" {
+			// The same hit on a finding stored without its record key:
+			// it gets it now, and is known by its record from then on.
+			a.Findings[i].RecordKey = f.RecordKey
+			known[k] = true
+		}
+		if known[f.HitID] || k != "" && known[k] {
 			continue
 		}
 		known[f.HitID] = true
-		if f.RecordID != "" {
-			known["record:"+f.RecordID] = true // one finding per record the host sees, whichever name hit it
+		if k != "" {
+			known[k] = true // one finding per record, whichever name hit it
 		}
 		f.Alert = alert
 		fresh = append(fresh, f)
@@ -400,6 +418,18 @@ func applyScreening(a *core.Attendee, found []core.AttendeeFinding, now time.Tim
 	a.UpdatedAt = now
 	a.Version++
 	return fresh
+}
+
+// recordOf is what identifies f's record among an attendee's findings,
+// or "" if nothing does.
+func recordOf(f core.AttendeeFinding) string {
+	switch {
+	case f.RecordID != "":
+		return "record:" + f.RecordID
+	case f.Restricted && f.RecordKey != "":
+		return "restricted:" + f.Owner + "\x00" + f.RecordKey
+	}
+	return ""
 }
 
 // statusOf is the queue status of an attendee with findings fs: a hit on

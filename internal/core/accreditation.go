@@ -85,7 +85,8 @@ type AttendeeFinding struct {
 	Reference string `json:"reference"`
 	Owner     string `json:"owner"`
 	// Restricted: the record is not released to the host; Message says
-	// whom to contact, and nothing else of the record is kept.
+	// whom to contact, and nothing else of the record is kept but its
+	// RecordKey, which names nothing.
 	Restricted bool    `json:"restricted"`
 	Message    string  `json:"message,omitempty"`
 	RecordID   string  `json:"record_id,omitempty"`
@@ -97,6 +98,14 @@ type AttendeeFinding struct {
 	Type  string    `json:"type"`
 	At    time.Time `json:"at"`
 	Alert bool      `json:"alert"` // found by continuous screening
+	// RecordKey is a keyed digest of the owner and the record of a
+	// restricted finding: what tells a later hit on the same record from
+	// a hit on another once the hit id has changed (the hits service
+	// makes a new hit after its folding window). The host's unit must not
+	// learn the record, nor that two restricted findings are one record,
+	// so it is never in the JSON of a finding: the store keeps it beside
+	// the attendee's body (empty in findings stored before it existed).
+	RecordKey string `json:"-"`
 }
 
 // AttendeeDecision is the security unit's decision on an attendee.

@@ -11,11 +11,45 @@ import (
 // columns the queue selects on beside it; the version column is the one
 // versioned updates compare.
 
+// attendeeBody is the body column: the attendee's JSON and, beside it,
+// the record keys of its findings by hit id. An attendee's JSON is what
+// the API, the console and the events show the host's unit, and a
+// finding's record key must never reach it (see core.AttendeeFinding),
+// so the key is not in that JSON and only the store writes it here.
+type attendeeBody struct {
+	*core.Attendee
+	RecordKeys map[string]string `json:"finding_record_keys,omitempty"`
+}
+
+func encodeAttendee(a *core.Attendee) string {
+	b := attendeeBody{Attendee: a}
+	for _, f := range a.Findings {
+		if f.RecordKey != "" {
+			if b.RecordKeys == nil {
+				b.RecordKeys = map[string]string{}
+			}
+			b.RecordKeys[f.HitID] = f.RecordKey
+		}
+	}
+	body, _ := json.Marshal(b)
+	return string(body)
+}
+
+func decodeAttendee(body string) (*core.Attendee, error) {
+	b := attendeeBody{Attendee: &core.Attendee{}}
+	if err := json.Unmarshal([]byte(body), &b); err != nil {
+		return nil, err
+	}
+	for i, f := range b.Findings {
+		b.Findings[i].RecordKey = b.RecordKeys[f.HitID]
+	}
+	return b.Attendee, nil
+}
+
 func (t *tx) InsertAttendees(as []*core.Attendee) error {
 	for _, a := range as {
-		body, _ := json.Marshal(a)
 		_, err := t.exec(`INSERT INTO attendees (id, gathering_id, version, ref, category, status, body) VALUES (?,?,?,?,?,?,?)`,
-			a.ID, a.Gathering, a.Version, a.Ref, a.Category, a.Status, string(body))
+			a.ID, a.Gathering, a.Version, a.Ref, a.Category, a.Status, encodeAttendee(a))
 		if err != nil && t.d.IsUnique(err) {
 			return core.Invalid(core.FieldError{Field: "ref", Reason: "the reference " + a.Ref + " is already accredited to this gathering"})
 		}
@@ -58,9 +92,8 @@ func (t *tx) AccreditedRefs(gathering string, refs []string) ([]string, error) {
 }
 
 func (t *tx) UpdateAttendee(a *core.Attendee) error {
-	body, _ := json.Marshal(a)
 	res, err := t.exec(`UPDATE attendees SET version = ?, status = ?, body = ? WHERE id = ? AND gathering_id = ? AND version = ?`,
-		a.Version, a.Status, string(body), a.ID, a.Gathering, a.Version-1)
+		a.Version, a.Status, encodeAttendee(a), a.ID, a.Gathering, a.Version-1)
 	return versioned(res, err, "attendee", func() error { _, err := t.GetAttendee(a.Gathering, a.ID); return err })
 }
 
@@ -157,12 +190,12 @@ func (t *tx) attendees(q string, args ...any) ([]*core.Attendee, error) {
 		if err := rows.Scan(&body, &version); err != nil {
 			return nil, err
 		}
-		var a core.Attendee
-		if err := json.Unmarshal([]byte(body), &a); err != nil {
+		a, err := decodeAttendee(body)
+		if err != nil {
 			return nil, err
 		}
 		a.Version = version
-		out = append(out, &a)
+		out = append(out, a)
 	}
 	return out, rows.Err()
 }

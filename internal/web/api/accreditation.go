@@ -2,6 +2,9 @@ package api
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 
@@ -117,12 +120,18 @@ func inContext(ctx context.Context) *http.Request {
 // any screenings together.)
 func (a accreditationScreener) ScreenPerson(ctx context.Context, v core.Viewer, q screen.PersonQuery, c map[string]string) ([]accreditation.Match, error) {
 	hs, err := a.s.screenPersonAs(inContext(ctx), v, q, c, "accreditation "+c["gathering"]+" "+c["accreditation"])
-	return matches(hs), err
+	if err != nil {
+		return nil, err
+	}
+	return a.matches(ctx, hs)
 }
 
 func (a accreditationScreener) ScreenDocument(ctx context.Context, v core.Viewer, q screen.DocumentQuery, c map[string]string) ([]accreditation.Match, error) {
 	hs, err := a.s.ScreenDocument(inContext(ctx), v, q, c)
-	return matches(hs), err
+	if err != nil {
+		return nil, err
+	}
+	return a.matches(ctx, hs)
 }
 
 func (a accreditationScreener) Indexed(id string, version int64) bool {
@@ -130,16 +139,45 @@ func (a accreditationScreener) Indexed(id string, version int64) bool {
 	return x != nil && x.Version(id) >= version
 }
 
-func matches(hs []AnswerHit) []accreditation.Match {
+// matches are the hits that made a hit record, a restricted one with its
+// record key.
+func (a accreditationScreener) matches(ctx context.Context, hs []AnswerHit) ([]accreditation.Match, error) {
 	out := make([]accreditation.Match, 0, len(hs))
 	for _, h := range hs {
 		if h.HitID == "" {
 			continue
 		}
-		out = append(out, accreditation.Match{HitID: h.HitID, Reference: h.Reference, Owner: h.Owner, Restricted: h.Restricted, Message: h.Message,
-			RecordID: h.RecordID, Kind: h.Kind, Label: h.Label, Score: h.Score, Matched: h.Matched})
+		m := accreditation.Match{HitID: h.HitID, Reference: h.Reference, Owner: h.Owner, Restricted: h.Restricted, Message: h.Message,
+			RecordID: h.RecordID, Kind: h.Kind, Label: h.Label, Score: h.Score, Matched: h.Matched}
+		if h.Restricted && h.Internal() != "" {
+			k, err := a.recordKey(ctx, h.Owner, h.Internal())
+			if err != nil {
+				return nil, err
+			}
+			m.RecordKey = k
+		}
+		out = append(out, m)
 	}
-	return out
+	return out, nil
+}
+
+// recordKey stands for a restricted record among an attendee's findings.
+// It is keyed (with the server's stored key, so the same on every
+// replica and after a restart) rather than the record id itself: the
+// attendee's row then holds nothing that names a record its host may not
+// see. The first part keeps these digests apart from answer references
+// made with the same key.
+func (a accreditationScreener) recordKey(ctx context.Context, owner, recordID string) (string, error) {
+	key, err := a.s.referenceKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
+	for _, part := range []string{"accreditation-record", owner, recordID} {
+		m.Write([]byte(part))
+		m.Write([]byte{0})
+	}
+	return hex.EncodeToString(m.Sum(nil)[:16]), nil
 }
 
 // accreditationSchemas describe the accreditation list.
