@@ -5,6 +5,7 @@
 package lang
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -19,6 +20,22 @@ const Default = "en"
 
 // Valid reports whether s is a supported language code.
 func Valid(s string) bool { return slices.Contains(Supported, s) }
+
+// alpha2 is the shape of an ISO 639-1 code; ParseBase alone takes
+// three-letter codes and other forms too.
+var alpha2 = regexp.MustCompile(`^[a-z]{2}$`)
+
+// ISO6391 reports whether code is an ISO 639-1 language code: two
+// lower-case letters the language registry knows ("ar", "fr", "zh"; not
+// "xx", nor a three-letter ISO 639-2 code). It is any language a document
+// or a meeting may be in, not only the interface's (Valid).
+func ISO6391(code string) bool {
+	if !alpha2.MatchString(code) {
+		return false
+	}
+	_, err := language.ParseBase(code)
+	return err == nil
+}
 
 // Native is a language's name in itself, as a language switcher shows it.
 func Native(code string) string {

@@ -21,3 +21,14 @@ func TestNativeNames(t *testing.T) {
 		t.Errorf("List: %q", got)
 	}
 }
+
+// TestISO6391: any language a registry knows, in two lower-case letters;
+// not digits, not an unassigned code, not three letters nor capitals.
+func TestISO6391(t *testing.T) {
+	for code, want := range map[string]bool{"ar": true, "fr": true, "zh": true, "ru": true, "sw": true,
+		"xx": false, "12": false, "FR": false, "fra": false, "f": false, "": false, "fr-FR": false} {
+		if got := ISO6391(code); got != want {
+			t.Errorf("%q: %v, want %v", code, got, want)
+		}
+	}
+}

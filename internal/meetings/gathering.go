@@ -10,9 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
-
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 )
 
@@ -37,9 +36,8 @@ const (
 
 var (
 	// langCode is the shape of a language code stored before codes were
-	// checked against ISO 639-1 (iso6391): such a pair still plans.
+	// checked against ISO 639-1 (lang.ISO6391): such a pair still plans.
 	langCode = regexp.MustCompile(`^[a-z]{2,3}$`)
-	alpha2   = regexp.MustCompile(`^[a-z]{2}$`)
 	orgCode  = regexp.MustCompile(`^[A-Z][A-Z0-9-]{3,15}$`)
 	idCode   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
 )
@@ -217,9 +215,9 @@ func validGathering(in GatheringInput) (*core.Gathering, error) {
 			switch {
 			case !ok:
 				fs.add(fmt.Sprintf("%s.pairs[%d]", f, k), "must be two different ISO 639-1 language codes (two letters) joined by '-', such as \"ar-fr\", got %q", trunc(p))
-			case !iso6391(a) || !iso6391(b):
+			case !lang.ISO6391(a) || !lang.ISO6391(b):
 				bad := a
-				if iso6391(a) {
+				if lang.ISO6391(a) {
 					bad = b
 				}
 				fs.add(fmt.Sprintf("%s.pairs[%d]", f, k), "must be two different ISO 639-1 language codes (two letters) joined by '-', such as \"ar-fr\": %q is not one", bad)
@@ -295,17 +293,6 @@ func cleanList(fs *fieldErrs, field string, xs []string, maxN int) []string {
 		}
 	}
 	return out
-}
-
-// iso6391 reports whether code is an ISO 639-1 language code: two
-// lower-case letters the language registry knows ("ar", "fr", "zh"; not
-// "xx", nor a three-letter ISO 639-2 code).
-func iso6391(code string) bool {
-	if !alpha2.MatchString(code) {
-		return false
-	}
-	_, err := language.ParseBase(code)
-	return err == nil
 }
 
 // normPair writes a language pair in one order ("ar-fr", never "fr-ar").

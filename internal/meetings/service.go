@@ -13,6 +13,7 @@ import (
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 )
 
 // Event types written to the event stream, to a meeting's parties only.
@@ -213,7 +214,7 @@ func validRequest(g *core.Gathering, rights access.MeetingRights, v core.Viewer,
 	}
 	for i, l := range in.Languages {
 		l = strings.ToLower(strings.TrimSpace(l))
-		if !iso6391(l) {
+		if !lang.ISO6391(l) {
 			fs.add(fmt.Sprintf("languages[%d]", i), "must be an ISO 639-1 language code, two letters such as \"ar\", \"fr\", \"en\", \"es\", \"ru\" or \"zh\", got %q", trunc(l))
 		} else if !slices.Contains(m.Languages, l) {
 			m.Languages = append(m.Languages, l)
