@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -125,23 +126,9 @@ func LoadOrCreateKEK(path string) (*KEK, bool, error) {
 	created := false
 	fh, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		raw := make([]byte, KEKSize)
-		if _, err := io.ReadFull(rand.Reader, raw); err != nil {
+		if created, err = createKEKFile(path); err != nil {
 			return nil, false, err
 		}
-		text := kekFileHead + base64.StdEncoding.EncodeToString(raw) + "\n"
-		nf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, false, fmt.Errorf("assembly key: %w", err)
-		}
-		if _, err := nf.WriteString(text); err != nil {
-			nf.Close()
-			return nil, false, fmt.Errorf("assembly key %s: %w", path, err)
-		}
-		if err := nf.Close(); err != nil {
-			return nil, false, fmt.Errorf("assembly key %s: %w", path, err)
-		}
-		created = true
 		if fh, err = os.Open(path); err != nil {
 			return nil, false, fmt.Errorf("assembly key: %w", err)
 		}
@@ -176,4 +163,46 @@ func LoadOrCreateKEK(path string) (*KEK, bool, error) {
 		return nil, false, fmt.Errorf("assembly key %s: %w", path, err)
 	}
 	return k, created, nil
+}
+
+// createKEKFile puts a new key at path unless another process puts one
+// there first, and says whether the key there is this call's. Replicas
+// started together on a shared data folder all find no file: the key is
+// written and synced to a temporary file of the same folder and only then
+// linked into place, so that none reads a half-written file, and a link
+// fails if the name exists, so that one key wins and the others read it.
+func createKEKFile(path string) (bool, error) {
+	raw := make([]byte, KEKSize)
+	if _, err := io.ReadFull(rand.Reader, raw); err != nil {
+		return false, err
+	}
+	dir := filepath.Dir(path)
+	// CreateTemp makes the file 0600.
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return false, fmt.Errorf("assembly key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(kekFileHead + base64.StdEncoding.EncodeToString(raw) + "\n")
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return false, fmt.Errorf("assembly key %s: %w", path, err)
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("assembly key %s: %w", path, err)
+	}
+	// The new name is in the folder, which a crash could lose unsynced:
+	// a replica would then seal rounds under a key that is gone.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return true, nil
 }
