@@ -310,7 +310,8 @@ type Verification struct {
 
 // VerifyBoard recomputes a published board independently of the server:
 // every ballot's signature under the round's key, no token twice, indexes
-// in order, no more ballots than tokens issued, the root, and the tally
+// in order, no more ballots than tokens issued nor than countries
+// eligible, no more tokens than countries eligible, the root, and the tally
 // against the published result.
 func VerifyBoard(f *BoardFile) *Verification {
 	out := &Verification{Ballots: len(f.Entries)}
@@ -357,6 +358,15 @@ func VerifyBoard(f *BoardFile) *Verification {
 	}
 	if len(f.Entries) > f.Round.TokensIssued {
 		bad("%d ballots but only %d tokens were issued", len(f.Entries), f.Round.TokensIssued)
+	}
+	// Each eligible country takes one token: a token or a ballot beyond
+	// them was minted by someone other than a voting country, whatever
+	// the board's own count of tokens says.
+	if n := len(f.Round.Eligible); f.Round.TokensIssued > n {
+		bad("%d tokens were issued but only %d countries are eligible", f.Round.TokensIssued, n)
+	}
+	if n := len(f.Round.Eligible); len(f.Entries) > n {
+		bad("%d ballots but only %d countries are eligible", len(f.Entries), n)
 	}
 	root, err := Root(f.Entries)
 	if err != nil {
