@@ -9,6 +9,7 @@ import (
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 )
 
@@ -37,6 +38,10 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 	if proposer == "" {
 		proposer = v.Bureau
 	}
+	// Alpha-3 as everywhere else: the bureau, and the items, are by alpha-2.
+	if c, ok := members.Lookup(proposer); ok {
+		proposer = c.Alpha2
+	}
 	switch {
 	case admin:
 	case (in.Kind == core.ItemResolution || in.Kind == core.ItemAmendment) && access.CanRegisterDelegation(v, proposer):
@@ -57,7 +62,7 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 	}
 	for i, d := range in.Documents {
 		f := fmt.Sprintf("documents[%d]", i)
-		if len(d.Lang) != 2 || strings.ToLower(d.Lang) != d.Lang {
+		if !lang.ISO6391(d.Lang) {
 			fs = append(fs, core.FieldError{Field: f + ".lang", Reason: "must be a two-letter ISO 639-1 code such as ar, en, es, fr"})
 		}
 		fs = checkText(fs, f+".title", d.Title, maxTitle, true)
@@ -113,7 +118,7 @@ func (s *Service) AddItem(ctx context.Context, v core.Viewer, sessionID string, 
 			return err
 		}
 		if ss.State == core.SessionClosed {
-			return core.Errorf(core.ECONFLICT, "the session is closed")
+			return errSessionClosed()
 		}
 		items, err := tx.ListAgendaItems(sessionID)
 		if err != nil {
@@ -167,7 +172,6 @@ func otherVicePresident(items []*core.AgendaItem, it *core.AgendaItem) *core.Age
 
 func elected(it *core.AgendaItem) bool { return it.Outcome != nil && it.Outcome.Result == "elected" }
 
-
 // changeItem runs one change to an item in a transaction, audited.
 func (s *Service) changeItem(ctx context.Context, v core.Viewer, id, action string, mutate func(tx core.Tx, ss *core.AssemblySession, it *core.AgendaItem, e *core.AuditEntry) ([]*core.Event, error)) (*core.AgendaItem, error) {
 	var out *core.AgendaItem
@@ -189,6 +193,9 @@ func (s *Service) changeItem(ctx context.Context, v core.Viewer, id, action stri
 		}
 		if it, err = tx.GetAgendaItem(id); err != nil {
 			return err
+		}
+		if ss.State == core.SessionClosed {
+			return errSessionClosed()
 		}
 		evs, err := mutate(tx, ss, it, e)
 		if err != nil {

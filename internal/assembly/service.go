@@ -28,10 +28,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
+	"github.com/manara-hub/manara/internal/lang"
 	"github.com/manara-hub/manara/internal/members"
 )
 
@@ -140,6 +142,9 @@ func event(typ, subject string, at time.Time, data map[string]any) *core.Event {
 	return &core.Event{At: at, Type: typ, Subject: subject, Audience: []string{core.AudienceAll}, Data: raw}
 }
 
+// errSessionClosed refuses any change to a closed session's record.
+func errSessionClosed() error { return core.Errorf(core.ECONFLICT, "the session is closed") }
+
 func forbidden(format string, args ...any) error {
 	return core.Errorf(core.EFORBIDDEN, format, args...)
 }
@@ -199,7 +204,7 @@ func (s *Service) CreateSession(ctx context.Context, v core.Viewer, in SessionIn
 		fs = append(fs, core.FieldError{Field: "languages", Reason: fmt.Sprintf("must list at most %d languages", maxLanguages)})
 	}
 	for i, l := range in.Languages {
-		if !regexp.MustCompile(`^[a-z]{2}$`).MatchString(l) {
+		if !lang.ISO6391(l) {
 			fs = append(fs, core.FieldError{Field: fmt.Sprintf("languages[%d]", i), Reason: "must be a two-letter ISO 639-1 code such as ar, en, es, fr"})
 		}
 	}
@@ -342,7 +347,11 @@ type DelegationInput struct {
 	ProxyFor     string        `json:"proxy_for"`
 }
 
-func normName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+// normName folds a name for "one person, one delegation": the same name
+// typed precomposed or decomposed (as macOS writes it) is one person.
+func normName(s string) string {
+	return strings.ToLower(norm.NFC.String(strings.Join(strings.Fields(s), " ")))
+}
 
 func checkPeople(fs []core.FieldError, field string, ps []core.Person) []core.FieldError {
 	if len(ps) > maxPeople {
@@ -418,7 +427,7 @@ func (s *Service) RegisterDelegation(ctx context.Context, v core.Viewer, session
 			return err
 		}
 		if ss.State == core.SessionClosed {
-			return core.Errorf(core.ECONFLICT, "the session is closed")
+			return errSessionClosed()
 		}
 		if d.ProxyFor != "" && !ss.AllowProxies {
 			return core.Invalid(core.FieldError{Field: "proxy_for", Reason: "this session's rules allow no proxies"})
@@ -509,6 +518,19 @@ func (s *Service) ExamineCredentials(ctx context.Context, v core.Viewer, id stri
 	err := s.write(ctx, v, action, []string{id}, func(tx core.Tx, e *core.AuditEntry) error {
 		d, err := tx.GetDelegation(id)
 		if err != nil {
+			return err
+		}
+		// Locked, and the delegation read again under the lock: the
+		// session closing at the same moment either comes first, and the
+		// decision is refused, or after it.
+		ss, err := tx.LockAssemblySession(d.SessionID)
+		if err != nil {
+			return err
+		}
+		if ss.State == core.SessionClosed {
+			return errSessionClosed()
+		}
+		if d, err = tx.GetDelegation(id); err != nil {
 			return err
 		}
 		now := s.now()
