@@ -248,6 +248,11 @@ func validParties(fs *fieldErrs, in []core.AgreementParty) []core.AgreementParty
 		case core.PartyAgency, core.PartyOrganisation:
 			if !partyCode.MatchString(p.Code) {
 				fs.add(f+".code", "must be 2 to 16 capitals, digits or hyphens, such as DGSN or AFRIPOL")
+			} else if c, ok := members.Lookup(p.Code); ok && p.Kind == core.PartyOrganisation {
+				// An organisation is keyed by its code alone, as a bureau
+				// is by its country: coded like a member, it would answer
+				// for that country's bureau (party=FR), which is no party.
+				fs.add(f+".code", "%s is the member country code of %s, whose bureau is the party keyed %s: an organisation needs a code of its own, such as AFRIPOL", p.Code, c.Name("en"), c.Alpha2)
 			}
 			p.Name = text(fs, f+".name", p.Name, MaxPartyName, true)
 		}
