@@ -179,6 +179,13 @@ const (
 	DiscloseFull
 )
 
+// ReadsHits reports whether v may be shown anything of its bureau's hits
+// (HitDisclosure's first test, for a count that reads no hit): a bureau's
+// user or key that screens or reads records.
+func ReadsHits(v core.Viewer) bool {
+	return v.Bureau != "" && (v.Can(core.PermScreen) || v.Can(core.PermRecordsRead))
+}
+
 // HitDisclosure decides what v sees of h, whose record is rec (nil if it
 // cannot be read any more). Only the two sides see a hit at all; the owner
 // sees everything about its own record; the searcher sees the record's
@@ -192,10 +199,7 @@ func HitDisclosure(v core.Viewer, h *core.Hit, rec *core.Record) Disclosure {
 	if v.System {
 		return DiscloseFull
 	}
-	if v.Bureau == "" || (v.Bureau != h.Owner && v.Bureau != h.Searcher) {
-		return DiscloseNothing
-	}
-	if !v.Can(core.PermScreen) && !v.Can(core.PermRecordsRead) {
+	if !ReadsHits(v) || (v.Bureau != h.Owner && v.Bureau != h.Searcher) {
 		return DiscloseNothing
 	}
 	if v.Bureau == h.Owner {

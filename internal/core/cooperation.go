@@ -107,7 +107,17 @@ type HitFilter struct {
 	Since  time.Time
 	Until  time.Time
 	After  string // cursor: hits with ID greater than this
-	Limit  int
+	// Newest lists in descending ID order (newest first), with Before as
+	// its cursor: hits with ID less than this.
+	Newest bool
+	Before string
+	// SideState, with Bureau, keeps the hits on which the bureau's own
+	// side stands in this state: the owner's side of the hits it owns
+	// (also where it screened its own record), the searcher's of the
+	// others, leaving out those withheld from it (the searcher was not
+	// told of them, so nothing of them waits for it).
+	SideState string
+	Limit     int
 }
 
 // HitTx stores hit records.
@@ -120,6 +130,9 @@ type HitTx interface {
 	// after since, or ENOTFOUND. It locks the row where the store can.
 	OpenHit(dedupKey string, since time.Time) (*Hit, error)
 	ListHits(f HitFilter) ([]*Hit, error)
+	// CountHits counts the hits ListHits selects with f, every page of
+	// them (cursors, order and limit aside).
+	CountHits(f HitFilter) (int, error)
 	// GetHitByReference returns the hit with a reference, or ENOTFOUND
 	// (hits made before schema version 8 are found by id only).
 	GetHitByReference(ref string) (*Hit, error)

@@ -90,6 +90,11 @@ type NoticeFilter struct {
 	Newest bool
 	Before string
 	Limit  int
+	// EnvelopeState makes State the envelope's word (notices.State): the
+	// record's status once the record has ended (cancelled, expired), the
+	// workflow's state before; the workflow row lags behind a record
+	// ended by its own life cycle.
+	EnvelopeState bool
 }
 
 // NoticeRow is a notice with its record envelope.
@@ -123,6 +128,9 @@ type NoticeTx interface {
 	GetNotice(id string) (*Notice, error)
 	// ListNotices lists notices and their records, in ID order.
 	ListNotices(f NoticeFilter) ([]NoticeRow, error)
+	// CountListed counts the notices ListNotices selects with f, every
+	// page of them (cursors, order and limit aside).
+	CountListed(f NoticeFilter) (int, error)
 	// NoticeQueue lists notices in the given states, oldest submission first.
 	NoticeQueue(states []string, limit int) ([]NoticeRow, error)
 	// NoticesDue lists published notices whose expiry is before t; with

@@ -525,30 +525,43 @@ type ListFilter struct {
 	Since time.Time
 	Until time.Time
 	After string
-	Limit int
+	// Newest lists newest first, with Before as its cursor (hits older
+	// than the hit of that id); without it the list is oldest first,
+	// with After as its cursor.
+	Newest bool
+	Before string
+	Limit  int
 }
 
-// List returns v's bureau's hits, oldest id first, shaped for v.
-func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View, error) {
+// List returns one page of v's bureau's hits, oldest id first unless
+// f.Newest, shaped for v, and the cursor of the next page ("" at the
+// end). The cursor is the last hit the page read, not the last it shows:
+// a hit v may not be shown (one withheld from it) does not end the paging.
+func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View, string, error) {
 	s.Flush()
 	if f.Side != "" && f.Side != Owner && f.Side != Searcher {
-		return nil, core.Invalid(core.FieldError{Field: "side", Reason: "must be owner or searcher"})
+		return nil, "", core.Invalid(core.FieldError{Field: "side", Reason: "must be owner or searcher"})
 	}
 	if f.State != "" && !slices.Contains(core.HitStates, f.State) {
-		return nil, core.Invalid(core.FieldError{Field: "state", Reason: "must be one of " + strings.Join(core.HitStates, ", ")})
+		return nil, "", core.Invalid(core.FieldError{Field: "state", Reason: "must be one of " + strings.Join(core.HitStates, ", ")})
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
 	if v.Bureau == "" {
-		return []View{}, nil
+		return []View{}, "", nil
 	}
 	var out []View
+	next := ""
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		out = []View{} // from nothing on every run (the store may run this again)
-		hs, err := tx.ListHits(core.HitFilter{Bureau: v.Bureau, Side: f.Side, State: f.State, Since: f.Since, Until: f.Until, After: f.After, Limit: f.Limit})
+		out, next = []View{}, "" // from nothing on every run (the store may run this again)
+		hs, err := tx.ListHits(core.HitFilter{Bureau: v.Bureau, Side: f.Side, State: f.State, Since: f.Since, Until: f.Until,
+			After: f.After, Newest: f.Newest, Before: f.Before, Limit: f.Limit})
 		if err != nil {
 			return err
+		}
+		if len(hs) == f.Limit {
+			next = hs[len(hs)-1].ID
 		}
 		var shown []string
 		for _, h := range hs {
@@ -572,7 +585,30 @@ func (s *Service) List(ctx context.Context, v core.Viewer, f ListFilter) ([]View
 		e.Query = fmt.Sprintf("side=%s state=%s hits=%d", f.Side, f.State, len(out))
 		return audit.Append(tx, e)
 	})
-	return out, err
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}
+
+// Waiting counts the hits that wait for v's bureau, every one of them,
+// in the store: those on which its own side is still new, as List shows
+// them (a hit withheld from the searcher waits for its owner only).
+func (s *Service) Waiting(ctx context.Context, v core.Viewer) (int, error) {
+	s.Flush()
+	if !access.ReadsHits(v) {
+		return 0, nil
+	}
+	var n int
+	err := s.Store.Update(ctx, func(tx core.Tx) (err error) {
+		if n, err = tx.CountHits(core.HitFilter{Bureau: v.Bureau, SideState: core.HitNew}); err != nil {
+			return err
+		}
+		e := audit.Entry(v, "hit.list", audit.OK)
+		e.Query = fmt.Sprintf("count waiting hits=%d", n)
+		return audit.Append(tx, e)
+	})
+	return n, err
 }
 
 // Change is a request to move one side of a hit on.

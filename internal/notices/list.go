@@ -69,8 +69,7 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
-	f := core.NoticeFilter{Visible: access.Visibility(v), Type: q.Type, Owner: q.Owner, Country: q.Country,
-		Diffusion: q.Diffusion, CreatedFrom: q.From, CreatedTo: q.To, After: q.After, Limit: q.Limit}
+	f := filterOf(v, q)
 	// Cancelled and expired are the envelope's word; the workflow row may
 	// lag for records ended by their own life cycle, so filter after.
 	if q.State != core.NoticeCancelled && q.State != core.NoticeExpired {
@@ -148,6 +147,35 @@ func (s *Service) List(ctx context.Context, v core.Viewer, q Query) ([]Found, st
 		return nil, "", err
 	}
 	return out, next, nil
+}
+
+// filterOf is the store's filter of q's notices that v may see, without
+// their state.
+func filterOf(v core.Viewer, q Query) core.NoticeFilter {
+	return core.NoticeFilter{Visible: access.Visibility(v), Type: q.Type, Owner: q.Owner, Country: q.Country,
+		Diffusion: q.Diffusion, CreatedFrom: q.From, CreatedTo: q.To, After: q.After, Limit: q.Limit}
+}
+
+// Count counts the notices List lists with q, every page of them, in the
+// store (the same visibility, the envelope's state). A name search, which
+// scores notices rather than selecting them, is not counted.
+func (s *Service) Count(ctx context.Context, v core.Viewer, q Query) (int, error) {
+	if strings.TrimSpace(q.Name) != "" {
+		return 0, core.Invalid(core.FieldError{Field: "name", Reason: "a name search is not counted"})
+	}
+	f := filterOf(v, q)
+	f.State, f.EnvelopeState = q.State, true
+	var n int
+	// Read beside the writer, as List reads; audited before it answers.
+	if err := s.Store.View(ctx, func(tx core.Tx) (err error) { n, err = tx.CountListed(f); return err }); err != nil {
+		return 0, err
+	}
+	e := audit.Entry(v, "notice.list", audit.OK)
+	e.Query = "count " + q.summary()
+	if err := s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, e) }); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // decoded is a notice's data as a map, nil if it is not a JSON object.

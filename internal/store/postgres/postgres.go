@@ -35,6 +35,8 @@ func Dialect() sqlstore.Dialect {
 		// serialisation.
 		ViewTx:   &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 		DataText: "data::text",
+		// Containment is false, not NULL, where the key is missing.
+		JSONTrue: func(column, key string) string { return "(" + column + `::jsonb @> '{"` + key + `": true}')` },
 		IsUnique: func(err error) bool {
 			var pe *pgconn.PgError
 			return errors.As(err, &pe) && pe.Code == "23505"

@@ -32,6 +32,9 @@ func Dialect() sqlstore.Dialect {
 		Rebind:   func(q string) string { return q },
 		Time:     func(t time.Time) any { return t.UTC().Format("2006-01-02T15:04:05.000000Z") },
 		DataText: "data",
+		// json_extract gives true as 1 and a missing key as NULL, which IS
+		// compares without turning the condition NULL.
+		JSONTrue: func(column, key string) string { return "(json_extract(" + column + ", '$." + key + "') IS 1)" },
 		IsUnique: func(err error) bool {
 			return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 		},

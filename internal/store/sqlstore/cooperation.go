@@ -94,39 +94,27 @@ func (t *tx) oneHit(q string, args ...any) (*core.Hit, error) {
 }
 
 func (t *tx) ListHits(f core.HitFilter) ([]*core.Hit, error) {
-	q := `SELECT body, dedup_key FROM hits WHERE id > ?`
-	args := []any{f.After}
-	switch {
-	case f.All:
-	case f.Bureau == "":
+	where, args, ok := t.hitWhere(f)
+	if !ok {
 		return nil, nil
-	case f.Side == "owner":
-		q += ` AND owner = ?`
-		args = append(args, f.Bureau)
-	case f.Side == "searcher":
-		q += ` AND searcher = ?`
-		args = append(args, f.Bureau)
-	default:
-		q += ` AND (owner = ? OR searcher = ?)`
-		args = append(args, f.Bureau, f.Bureau)
 	}
-	if f.State != "" {
-		q += ` AND (owner_state = ? OR searcher_state = ?)`
-		args = append(args, f.State, f.State)
+	if f.After != "" {
+		where += ` AND id > ?`
+		args = append(args, f.After)
 	}
-	if !f.Since.IsZero() {
-		q += ` AND first_seen >= ?`
-		args = append(args, t.time(f.Since))
+	if f.Before != "" {
+		where += ` AND id < ?`
+		args = append(args, f.Before)
 	}
-	if !f.Until.IsZero() {
-		q += ` AND first_seen < ?`
-		args = append(args, t.time(f.Until))
+	order := "id"
+	if f.Newest {
+		order = "id DESC"
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 100_000 {
 		limit = 100_000
 	}
-	rows, err := t.query(q+` ORDER BY id LIMIT `+itoa(limit), args...)
+	rows, err := t.query(`SELECT body, dedup_key FROM hits WHERE `+where+` ORDER BY `+order+` LIMIT `+itoa(limit), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +133,57 @@ func (t *tx) ListHits(f core.HitFilter) ([]*core.Hit, error) {
 		out = append(out, &h)
 	}
 	return out, rows.Err()
+}
+
+func (t *tx) CountHits(f core.HitFilter) (int, error) {
+	where, args, ok := t.hitWhere(f)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM hits WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// hitWhere is the condition ListHits and CountHits share, cursors aside:
+// the count is of what the list pages through. It is false when the
+// filter selects nothing (no bureau).
+func (t *tx) hitWhere(f core.HitFilter) (string, []any, bool) {
+	q := `1=1`
+	var args []any
+	switch {
+	case f.All:
+	case f.Bureau == "":
+		return "", nil, false
+	case f.Side == "owner":
+		q += ` AND owner = ?`
+		args = append(args, f.Bureau)
+	case f.Side == "searcher":
+		q += ` AND searcher = ?`
+		args = append(args, f.Bureau)
+	default:
+		q += ` AND (owner = ? OR searcher = ?)`
+		args = append(args, f.Bureau, f.Bureau)
+	}
+	if f.State != "" {
+		q += ` AND (owner_state = ? OR searcher_state = ?)`
+		args = append(args, f.State, f.State)
+	}
+	if f.SideState != "" && f.Bureau != "" {
+		// Withheld is kept in the body only: it is read there, and only
+		// for the searcher's rows already in the state.
+		q += ` AND ((owner = ? AND owner_state = ?) OR (owner <> ? AND searcher = ? AND searcher_state = ? AND NOT ` + t.d.JSONTrue("body", "withheld") + `))`
+		args = append(args, f.Bureau, f.SideState, f.Bureau, f.Bureau, f.SideState)
+	}
+	if !f.Since.IsZero() {
+		q += ` AND first_seen >= ?`
+		args = append(args, t.time(f.Since))
+	}
+	if !f.Until.IsZero() {
+		q += ` AND first_seen < ?`
+		args = append(args, t.time(f.Until))
+	}
+	return q, args, true
 }
 
 func (t *tx) InsertWebhook(w *core.Webhook) error {

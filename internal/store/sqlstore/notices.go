@@ -106,14 +106,46 @@ func scanNoticeRows(rows *sql.Rows) ([]core.NoticeRow, error) {
 }
 
 func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
+	conds, args := t.noticeWhere(f)
+	if f.After != "" {
+		conds, args = append(conds, `n.id > ?`), append(args, f.After)
+	}
+	if f.Before != "" {
+		conds, args = append(conds, `n.id < ?`), append(args, f.Before)
+	}
+	order := "n.id"
+	if f.Newest {
+		order = "n.id DESC"
+	}
+	return t.noticeRows(strings.Join(conds, " AND "), order, f.Limit, args...)
+}
+
+func (t *tx) CountListed(f core.NoticeFilter) (int, error) {
+	conds, args := t.noticeWhere(f)
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM notice_state n JOIN records ON records.id = n.id WHERE `+strings.Join(conds, " AND "), args...).Scan(&n)
+	return n, err
+}
+
+// noticeWhere is the condition ListNotices and CountListed share, cursors
+// aside, on notice_state as n joined with records: the count is of what
+// the list pages through.
+func (t *tx) noticeWhere(f core.NoticeFilter) ([]string, []any) {
 	where, args := visibilitySQL(f.Visible)
 	conds := []string{where}
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	if f.Type != "" {
 		add(`n.type = ?`, f.Type)
 	}
-	if f.State != "" {
+	ended := `records.status IN ('` + core.StatusCancelled + `', '` + core.StatusExpired + `')`
+	switch {
+	case f.State == "":
+	case !f.EnvelopeState:
 		add(`n.state = ?`, f.State)
+	case f.State == core.NoticeCancelled || f.State == core.NoticeExpired:
+		add(`(records.status = ? OR (n.state = ? AND NOT `+ended+`))`, f.State, f.State)
+	default:
+		add(`n.state = ? AND NOT `+ended, f.State)
 	}
 	if f.Owner != "" {
 		add(`records.owner = ?`, f.Owner)
@@ -138,17 +170,7 @@ func (t *tx) ListNotices(f core.NoticeFilter) ([]core.NoticeRow, error) {
 	if f.EntityID != "" {
 		add(`n.entity_id = ?`, f.EntityID)
 	}
-	if f.After != "" {
-		add(`n.id > ?`, f.After)
-	}
-	if f.Before != "" {
-		add(`n.id < ?`, f.Before)
-	}
-	order := "n.id"
-	if f.Newest {
-		order = "n.id DESC"
-	}
-	return t.noticeRows(strings.Join(conds, " AND "), order, f.Limit, args...)
+	return conds, args
 }
 
 // noticeRows reads notices with their records: those where selects, in

@@ -39,6 +39,10 @@ type Dialect struct {
 	ForUpdate string
 	// DataText is the expression giving a record's data as text.
 	DataText string
+	// JSONTrue is the condition, never NULL, that the JSON object in a
+	// text column holds true at a key of its top level (key is a constant
+	// of ours, written into the statement).
+	JSONTrue func(column, key string) string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
 	// Retryable reports whether the database aborted a transaction that

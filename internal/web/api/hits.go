@@ -279,14 +279,11 @@ func (s *Server) listHits(w http.ResponseWriter, r *http.Request, v core.Viewer)
 	if err := invalid(fs); err != nil {
 		return err
 	}
-	items, err := s.Hits.List(r.Context(), v, f)
+	items, next, err := s.Hits.List(r.Context(), v, f)
 	if err != nil {
 		return err
 	}
-	p := hitPage{Items: items}
-	if len(items) == f.Limit {
-		p.NextCursor = items[len(items)-1].ID
-	}
+	p := hitPage{Items: items, NextCursor: next}
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }

@@ -74,16 +74,13 @@ func (c *Console) dashboard(q *req) error {
 	ctx := q.r.Context()
 	now := c.Now()
 	d := dashData{}
-	hs, err := c.API.Hits.List(ctx, q.V, hits.ListFilter{Since: now.AddDate(0, 0, -14), Limit: 500})
+	hs, _, err := c.API.Hits.List(ctx, q.V, hits.ListFilter{Since: now.AddDate(0, 0, -14), Limit: 500})
 	if err != nil && core.ErrorCode(err) != core.EFORBIDDEN {
 		return err
 	}
 	var times []time.Time
 	for _, h := range hs {
 		times = append(times, h.FirstSeen)
-		if sideState(q.V, h) == core.HitNew {
-			d.NewHits++
-		}
 	}
 	d.HitChart = dayChart(q.L, now, 14, times)
 	ns, _, err := c.API.Notices.List(ctx, q.V, notices.Query{From: now.AddDate(0, 0, -14), Limit: 500})
@@ -93,16 +90,22 @@ func (c *Console) dashboard(q *req) error {
 	times = times[:0]
 	for _, n := range ns {
 		times = append(times, n.Notice.CreatedAt)
-		if n.Record.Owner == q.V.Bureau {
-			switch n.Notice.State {
-			case core.NoticeDraft:
-				d.Drafts++
-			case core.NoticeRefused:
-				d.Refused++
-			}
-		}
 	}
 	d.NoticeChart = dayChart(q.L, now, 14, times)
+	// What waits is counted whatever its age, in the store: the charts'
+	// fortnight and their page of 500 would hide older work the lists
+	// the counts link to still show.
+	if d.NewHits, err = c.API.Hits.Waiting(ctx, q.V); err != nil {
+		return err
+	}
+	if q.V.Bureau != "" { // a bureau counts its own notices only
+		if d.Drafts, err = c.API.Notices.Count(ctx, q.V, notices.Query{Owner: q.V.Bureau, State: core.NoticeDraft}); err != nil {
+			return err
+		}
+		if d.Refused, err = c.API.Notices.Count(ctx, q.V, notices.Query{Owner: q.V.Bureau, State: core.NoticeRefused}); err != nil {
+			return err
+		}
+	}
 	if q.V.Role == core.RoleReviewer {
 		if qs, err := c.API.Notices.Queue(ctx, q.V, 500); err == nil {
 			d.Queue = len(qs)
@@ -127,13 +130,6 @@ func (c *Console) dashboard(q *req) error {
 func unread(v core.Viewer, t *core.Thread) bool {
 	m, ok := t.Reads[v.Bureau]
 	return !ok || m.Through < t.Messages
-}
-
-func sideState(v core.Viewer, h hits.View) string {
-	if h.Owner == v.Bureau {
-		return h.OwnerState
-	}
-	return h.SearcherState
 }
 
 // ---- notices
@@ -350,19 +346,35 @@ func (c *Console) reviewsPage(q *req) error {
 type hitsData struct {
 	Rows    []hits.View
 	Partial bool
+	// Next is the link to the page of older hits ("" on the last page).
+	Next string
 }
 
+// hitsPage is the inbox: the newest hits first, a page at a time, the
+// next page the older ones.
 func (c *Console) hitsPage(q *req) error {
-	side := q.r.URL.Query().Get("side")
+	qs := q.r.URL.Query()
+	side := qs.Get("side")
 	if side != hits.Owner && side != hits.Searcher {
 		side = "" // both sides; an unknown value is not worth an error page
 	}
-	hs, err := c.API.Hits.List(q.r.Context(), q.V, hits.ListFilter{Side: side, Limit: 200})
+	before := qs.Get("before")
+	if len(before) > 100 {
+		before = "" // not a cursor this page gave: start from the newest
+	}
+	hs, next, err := c.API.Hits.List(q.r.Context(), q.V, hits.ListFilter{Side: side, Newest: true, Before: before, Limit: 200})
 	if err != nil {
 		return err
 	}
-	slices.Reverse(hs) // newest first
-	return c.show(q, "hits", "hits", "nav.hits", hitsData{Rows: hs})
+	d := hitsData{Rows: hs}
+	if next != "" {
+		v := url.Values{"before": {next}}
+		if side != "" {
+			v.Set("side", side)
+		}
+		d.Next = "/hits?" + v.Encode()
+	}
+	return c.show(q, "hits", "hits", "nav.hits", d)
 }
 
 type hitData struct {
