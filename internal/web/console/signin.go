@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/manara-hub/manara/internal/auth"
@@ -14,20 +15,42 @@ import (
 // safeNext keeps a post-sign-in destination on this site: a path of its
 // own, never a control character or space (browsers drop tabs and line
 // breaks from a URL, so "/\t/evil.example" would be read as another
-// site's "//evil.example"), never a second slash or backslash after the
-// first, never the sign-in page itself.
+// site's "//evil.example"), never a backslash (browsers take it for a
+// slash), never the sign-in page itself. It answers the path cleaned as
+// http.Redirect would clean it, and judges that: the path written is not
+// the one sent, and "/./\evil.example" only becomes another site's
+// "/\evil.example" once cleaned.
 func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "/login") ||
+	if !strings.HasPrefix(s, "/") || strings.ContainsRune(s, '\\') ||
 		strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return "/"
-	}
-	if rest := s[1:]; strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, "\\") {
 		return "/"
 	}
 	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" {
 		return "/" // not a path a browser would read as written ("/%")
 	}
+	s = redirectClean(s)
+	// Cleaning leaves neither today; checked all the same, since this is
+	// the path the browser will read.
+	if strings.HasPrefix(s, "//") || strings.HasPrefix(s, `/\`) || strings.HasPrefix(s, "/login") {
+		return "/"
+	}
 	return s
+}
+
+// redirectClean is what http.Redirect makes of a path of this site
+// before it writes it into Location: the part before any "?" cleaned,
+// a final slash kept.
+func redirectClean(s string) string {
+	p, query, hasQuery := strings.Cut(s, "?")
+	trailing := strings.HasSuffix(p, "/")
+	p = path.Clean(p)
+	if trailing && !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	if hasQuery {
+		p += "?" + query
+	}
+	return p
 }
 
 func (c *Console) loginPage(q *req) error {
