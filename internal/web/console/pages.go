@@ -266,8 +266,11 @@ func (c *Console) noticePage(q *req) error {
 	d.CanDecide = q.V.Role == core.RoleReviewer && (st == core.NoticeSubmitted || st == core.NoticeUnderReview) && !d.Mine
 	p := c.newPage(q, "notices", d)
 	p.Title = q.L.T("type." + v.Notice.Type)
-	if q.r.URL.Query().Get("done") != "" {
-		p.Flash = "flash." + q.r.URL.Query().Get("done")
+	// Only the confirmations the console itself sends: the address is
+	// anyone's to write, the banner speaks for the console.
+	switch done := q.r.URL.Query().Get("done"); done {
+	case "submitted", "saved", "publish", "refuse":
+		p.Flash = "flash." + done
 	}
 	return c.render(q, "notice", http.StatusOK, p)
 }
