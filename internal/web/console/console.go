@@ -463,14 +463,93 @@ func (c *Console) newPage(q *req, nav string, data any) *page {
 	p.Admin = q.V.Role == core.RoleAdmin
 	p.Triage = c.canTriage(q.V)
 	p.Federation = c.API.Federation != nil && p.Admin
+	p.Langs = langLinks(q.r)
+	return p
+}
+
+// langLinks is the language switcher of the page answering r: the same
+// address in each language. A page answering a form (a refusal, shown at
+// the POST's address) links to the page the form is on instead, since a
+// link is followed with GET and the POST's address has no page.
+func langLinks(r *http.Request) []langLink {
+	u := *r.URL
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		u = formPageURL(r)
+	}
+	out := make([]langLink, 0, len(lang.Supported))
 	for _, l := range lang.Supported {
-		u := *q.r.URL
 		v := u.Query()
 		v.Set("lang", l)
 		u.RawQuery = v.Encode()
-		p.Langs = append(p.Langs, langLink{Code: l, Name: lang.Native(l), Dir: lang.Dir(l), URL: u.RequestURI()})
+		out = append(out, langLink{Code: l, Name: lang.Native(l), Dir: lang.Dir(l), URL: u.RequestURI()})
 	}
-	return p
+	return out
+}
+
+// formPage is the page a form is on: its path pattern (with the path
+// values of the form's own route) and the form fields the page's address
+// takes (the form's type, the destination after sign-in).
+type formPage struct {
+	path  string
+	carry []string
+}
+
+// formPages are the pages of the forms, by their POST routes' patterns;
+// every POST route of Mount has one (TestFormPagesCoverPostRoutes).
+var formPages = map[string]formPage{
+	"POST /login":       {path: "/login", carry: []string{"next"}},
+	"POST /logout":      {path: "/"},
+	"POST /enrol":       {path: "/enrol"},
+	"POST /screen":      {path: "/screen"},
+	"POST /notices/new": {path: "/notices/new", carry: []string{"type"}},
+
+	"POST /notices/{id}/submit": {path: "/notices/{id}"},
+	"POST /notices/{id}/decide": {path: "/notices/{id}"},
+	"POST /hits/{id}/state":     {path: "/hits/{id}"},
+	"POST /messages/{id}/reply": {path: "/messages/{id}"},
+	"POST /reports/{id}":        {path: "/reports/{id}"},
+
+	"POST /campaigns/{id}/name":                        {path: "/campaigns/{id}"},
+	"POST /campaigns/{id}/indicators/{iid}/false-link": {path: "/campaigns/{id}"},
+	"POST /campaigns/{id}/escalate":                    {path: "/campaigns/{id}"},
+
+	"POST /meetings/{id}/requests":                    {path: "/meetings/{id}"},
+	"POST /meetings/{id}/requests/{rid}/answer":       {path: "/meetings/{id}"},
+	"POST /meetings/{id}/plan":                        {path: "/meetings/{id}"},
+	"POST /meetings/{id}/participants/{pid}/decision": {path: "/meetings/{id}/participants/{pid}"},
+
+	"POST /agreements/new":         {path: "/agreements/new"},
+	"POST /agreements/{id}/status": {path: "/agreements/{id}"},
+
+	"POST /admin/users":                 {path: "/admin"},
+	"POST /admin/users/{username}/{op}": {path: "/admin"},
+	"POST /admin/keys/{id}/revoke":      {path: "/admin"},
+}
+
+// formPageURL is the address of the page r's form is on; the dashboard
+// for a route formPages does not know.
+func formPageURL(r *http.Request) url.URL {
+	fp, ok := formPages[r.Pattern]
+	if !ok {
+		return url.URL{Path: "/"}
+	}
+	segs, raw := strings.Split(fp.path, "/"), strings.Split(fp.path, "/")
+	for i, s := range segs {
+		if name, ok := strings.CutPrefix(s, "{"); ok {
+			segs[i] = r.PathValue(strings.TrimSuffix(name, "}"))
+			raw[i] = url.PathEscape(segs[i])
+		}
+	}
+	// RawPath keeps a value's own "/" (escaped) from becoming a segment.
+	u := url.URL{Path: strings.Join(segs, "/"), RawPath: strings.Join(raw, "/")}
+	v := url.Values{}
+	for _, k := range fp.carry {
+		if x := r.PostFormValue(k); x != "" {
+			v.Set(k, x)
+		}
+	}
+	u.RawQuery = v.Encode()
+	return u
 }
 
 // dataTitle names the page by free text from the data, in the language
