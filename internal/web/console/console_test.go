@@ -273,6 +273,10 @@ func TestRedNoticeFormErrorsKeepValues(t *testing.T) {
 		if id == "" {
 			t.Fatal("the draft's id is not kept")
 		}
+		version := between(t, b.Last, `name="version" value="`, `"`)
+		if version == "" {
+			t.Fatal("the draft's version is not kept")
+		}
 		// Corrected, the same draft is submitted (no second draft).
 		form.Set("family_name", "Kharroubi")
 		form.Set("date_of_birth", "1966-01-01")
@@ -285,6 +289,7 @@ func TestRedNoticeFormErrorsKeepValues(t *testing.T) {
 		form.Set("warrant.country", "MA")
 		form.Set("extradition_countries", "FR, ES")
 		form.Set("id", id)
+		form.Set("version", version)
 		b.post("/notices/new", form)
 		if b.At != "/notices/"+id || !strings.Contains(b.Last, `data-state="submitted"`) {
 			t.Fatalf("corrected request: at %s (%d)\n%s", b.At, b.Code, b.Last)

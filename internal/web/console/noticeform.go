@@ -66,6 +66,7 @@ type formData struct {
 	Type     string
 	Types    []string
 	ID       string
+	Version  string // of the draft ID, as the form was last shown
 	Sections []formSection
 	Release  formField
 	General  string // a refusal no field of the form shows
@@ -83,7 +84,7 @@ func fieldID(name string) string { return strings.ReplaceAll(name, ".", "-") }
 // buildForm lays out the form of typ with the values of f and errors by
 // field name (unknown names go to General).
 func buildForm(l *Lang, typ, id string, f url.Values, errs map[string]string) formData {
-	d := formData{Type: typ, Types: notices.RequestTypes, ID: id}
+	d := formData{Type: typ, Types: notices.RequestTypes, ID: id, Version: f.Get("version")}
 	shown := map[string]bool{}
 	identity := formSection{Title: l.T("section.identity")}
 	own := formSection{Title: l.T("section." + typ)}
@@ -457,6 +458,10 @@ func (c *Console) noticeFormPost(q *req) error {
 		return c.render(q, "notice_form", http.StatusOK, p)
 	}
 	in, err := noticeInput(typ, f)
+	// version is the draft's version the form was based on (a hidden
+	// field): a change names it, so that one made meanwhile by a
+	// colleague is not written over unseen.
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	// saved is the draft as created or changed: its version is the one
 	// the submission is based on.
 	var saved *notices.View
@@ -465,19 +470,34 @@ func (c *Console) noticeFormPost(q *req) error {
 			if saved, err = c.API.Notices.Create(ctx, q.V, in); err == nil {
 				id = saved.Notice.ID
 			}
+		} else if version <= 0 {
+			// A form from before the version was kept: the draft it
+			// was based on is unknown, and a change may be lost.
+			err = core.Errorf(core.ECONFLICT, "the form names no version of the draft")
 		} else {
-			// The form carries no version: the change is based on the
-			// draft as it is now.
-			var cur *notices.View
-			if cur, err = c.API.Notices.Get(ctx, q.V, id); err == nil {
-				saved, err = c.API.Notices.Update(ctx, q.V, id, notices.UpdateInput{Data: in.Data, Releasability: in.Releasability, Version: cur.Record.Version})
-			}
+			saved, err = c.API.Notices.Update(ctx, q.V, id, notices.UpdateInput{Data: in.Data, Releasability: in.Releasability, Version: version})
 		}
+	}
+	if saved != nil {
+		version = saved.Record.Version
 	}
 	if err == nil && f.Get("action") != "draft" {
 		_, err = c.API.Notices.Submit(ctx, q.V, id, saved.Record.Version)
 	}
 	if err != nil {
+		f.Set("id", id)
+		if saved == nil && id != "" && core.ErrorCode(err) == core.ECONFLICT {
+			if cur, gerr := c.API.Notices.Get(ctx, q.V, id); gerr == nil && cur.Record.Version != version {
+				// Changed since the form was sent: nothing of the form
+				// is saved, everything typed is kept, and sending it
+				// again (now based on the draft as it is) replaces the
+				// change, knowingly.
+				f.Set("version", strconv.FormatInt(cur.Record.Version, 10))
+				p := c.newPage(q, "notices", buildForm(q.L, typ, id, f, nil))
+				p.Title, p.Form, p.Problem = q.L.T("form.title"), f, "form.changed"
+				return c.render(q, "notice_form", http.StatusConflict, p)
+			}
+		}
 		fe, ok := formErrorsOf(q.L, err, typ, f)
 		if !ok {
 			if core.ErrorCode(err) != core.ECONFLICT && core.ErrorCode(err) != core.EINVALID {
@@ -485,7 +505,9 @@ func (c *Console) noticeFormPost(q *req) error {
 			}
 			fe = map[string]string{"": reasonText(q.L, core.FieldError{Reason: core.ErrorMessage(err)})}
 		}
-		f.Set("id", id)
+		if version > 0 {
+			f.Set("version", strconv.FormatInt(version, 10))
+		}
 		p := c.newPage(q, "notices", buildForm(q.L, typ, id, f, fe))
 		p.Title, p.Errors, p.Form = q.L.T("form.title"), fe, f
 		p.Problem = "form.has_errors"
