@@ -261,7 +261,6 @@ func invalid(field, reason string) error {
 	return core.Invalid(core.FieldError{Field: field, Reason: reason})
 }
 
-
 // PublicKeyString encodes a public key as it is exchanged: "ed25519:" and
 // the key in base64 (standard).
 func PublicKeyString(k ed25519.PublicKey) string {

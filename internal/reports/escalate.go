@@ -760,7 +760,6 @@ func deviceList(cv *CampaignView) []string {
 // maxDeviceText is the longest string a notice's list entry holds.
 const maxDeviceText = 500
 
-
 // moneyText writes totals per currency ("1500.00 MAD + 300.00 EUR"), never
 // adding amounts of different currencies; "0.00" when there are none.
 func moneyText(totals []core.Money) string {

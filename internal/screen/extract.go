@@ -82,7 +82,6 @@ func ParseDate(s string) (DateRange, error) {
 	return DateRange{}, bad
 }
 
-
 // PersonData is a person as a record describes it.
 type PersonData struct {
 	Names         []string

@@ -343,4 +343,3 @@ func (d *Dispatcher) maxResponse() int64 {
 	}
 	return d.MaxResponse
 }
-

@@ -72,7 +72,7 @@ func usedKeys(t *testing.T) []string {
 		"ago.":                   {"minutes", "hours", "days"},
 		"hint.":                  {"date", "full_date", "countries", "lines"},
 		"enum.subject_type.":     {"individual", "entity"},
-		"":                       {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "hit.title", "assembly.title", "assembly.session_title", "assembly.minutes_title", "assembly.booth_title"},
+		"":                       {"login.title", "login.failed", "enrol.title", "enrol.done", "form.title", "form.has_errors", "form.changed", "hit.title", "assembly.title", "assembly.session_title", "assembly.minutes_title", "assembly.booth_title"},
 		"assembly.state.":        core.SessionStates,
 		"assembly.kind.":         core.ItemKinds,
 		"assembly.item_state.":   {core.ItemDraft, core.ItemTabled, core.ItemVoting, core.ItemAdopted, core.ItemRejected, core.ItemCandidacies, core.ItemDecided, core.ItemNoted},

@@ -310,7 +310,6 @@ type graphRow struct {
 	Reports   []graphNode
 }
 
-
 // buildGraph lays out a bipartite graph: reports as circles on the left,
 // the indicators they share as squares on the right, a line for each
 // "report has indicator". Indicators carried by most reports come first.
