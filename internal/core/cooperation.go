@@ -164,6 +164,14 @@ type Webhook struct {
 	// secret without refusing a delivery meanwhile.
 	PreviousSecret      string    `json:"-"`
 	PreviousSecretUntil time.Time `json:"previous_secret_until,omitzero"`
+	// FailingSince is when its deliveries began to fail with none
+	// succeeding since; zero while they succeed.
+	FailingSince time.Time `json:"failing_since,omitzero"`
+	// DisabledAt is when the dispatcher stopped delivering to it, its
+	// deliveries having failed for too long, and DisabledReason why;
+	// zero while it is enabled.
+	DisabledAt     time.Time `json:"disabled_at,omitzero"`
+	DisabledReason string    `json:"disabled_reason,omitempty"`
 }
 
 // SigningSecrets are the secrets a delivery sent at t is signed with:

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/manara-hub/manara/internal/access"
+	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/events"
 )
@@ -46,6 +47,9 @@ type Dispatcher struct {
 	MaxResponse int64
 	// Concurrency is how many deliveries are sent at once.
 	Concurrency int
+	// DisableAfter is how long a webhook's deliveries may all fail before
+	// the dispatcher stops delivering to it (DefaultDisableAfter if zero).
+	DisableAfter time.Duration
 
 	once     sync.Once
 	client   *http.Client
@@ -152,7 +156,7 @@ func (d *Dispatcher) fanOut(ctx context.Context) (int, error) {
 		for i := range es {
 			e := &es[i]
 			for _, w := range hooks {
-				if e.Seq <= w.FromSeq || !Wants(w, e.Type) {
+				if !w.DisabledAt.IsZero() || e.Seq <= w.FromSeq || !Wants(w, e.Type) {
 					continue
 				}
 				if ok, err := sight.Allows(access.BureauViewer(w.Bureau, "webhook:"+w.ID), e); err != nil {
@@ -274,6 +278,10 @@ func (d *Dispatcher) attempt(ctx context.Context, dl *core.Delivery) error {
 		}
 		return d.save(ctx, dl)
 	}
+	if !w.DisabledAt.IsZero() {
+		dl.Status, dl.LastError, dl.LeaseUntil = core.DeliveryDead, "the webhook is disabled: "+w.DisabledReason, time.Time{}
+		return d.save(ctx, dl)
+	}
 	status, sendErr := d.send(ctx, w, dl)
 	dl.Attempts++
 	dl.LastStatus = status
@@ -296,7 +304,76 @@ func (d *Dispatcher) attempt(ctx context.Context, dl *core.Delivery) error {
 			dl.NextAttempt = next
 		}
 	}
-	return d.save(context.WithoutCancel(ctx), dl)
+	ok := sendErr == nil
+	if !d.healthMoves(w, ok, now) {
+		return d.save(context.WithoutCancel(ctx), dl)
+	}
+	return d.Store.Update(context.WithoutCancel(ctx), func(tx core.Tx) error {
+		if err := tx.UpdateDelivery(dl); err != nil {
+			return err
+		}
+		return d.health(tx, w.ID, ok, now, dl.LastError)
+	})
+}
+
+// DefaultDisableAfter is how long a webhook's deliveries may all fail
+// before it is disabled: three days of a receiver down, every delivery
+// meanwhile retried for a day and dead-lettered, is a receiver that is
+// gone, and each new event would only add a dead letter.
+const DefaultDisableAfter = 72 * time.Hour
+
+func (d *Dispatcher) disableAfter() time.Duration {
+	if d.DisableAfter <= 0 {
+		return DefaultDisableAfter
+	}
+	return d.DisableAfter
+}
+
+// healthMoves says whether an attempt's outcome changes what w, as the
+// attempt read it, says of its health: a success after failures, a first
+// failure, or failures for long enough to disable it. Only then is the
+// webhook written, so that a healthy receiver costs no write.
+func (d *Dispatcher) healthMoves(w *core.Webhook, ok bool, now time.Time) bool {
+	if ok {
+		return !w.FailingSince.IsZero()
+	}
+	return w.FailingSince.IsZero() || now.Sub(w.FailingSince) >= d.disableAfter()
+}
+
+// health records an attempt's outcome on the webhook, read again under
+// its lock (a rotation or another attempt may have written it since):
+// the failure clock starts at a failure and stops at a success, and a
+// webhook failing for disableAfter is disabled, audited as the system.
+func (d *Dispatcher) health(tx core.Tx, id string, ok bool, now time.Time, lastErr string) error {
+	if err := tx.LockName(webhookLock(id)); err != nil {
+		return err
+	}
+	w, err := tx.GetWebhook(id)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	switch {
+	case ok:
+		if w.FailingSince.IsZero() {
+			return nil
+		}
+		w.FailingSince = time.Time{}
+	case w.FailingSince.IsZero():
+		w.FailingSince = now
+	case w.DisabledAt.IsZero() && now.Sub(w.FailingSince) >= d.disableAfter():
+		w.DisabledAt = now
+		w.DisabledReason = fmt.Sprintf("no delivery succeeded since %s; the last error: %s", w.FailingSince.Format(time.RFC3339), core.Clip(lastErr, 200))
+		e := audit.Entry(core.Viewer{System: true}, "webhook.disable", audit.OK)
+		e.Query = "webhook " + w.ID + " " + w.URL + ": " + w.DisabledReason
+		if err := audit.Append(tx, e); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	return tx.UpdateWebhook(w)
 }
 
 func (d *Dispatcher) save(ctx context.Context, dl *core.Delivery) error {

@@ -229,6 +229,9 @@ func (s *Service) RotateSecret(ctx context.Context, v core.Viewer, id string) (*
 	secret := newSecret()
 	var w *core.Webhook
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.LockName(webhookLock(id)); err != nil {
+			return err
+		}
 		var err error
 		if w, err = get(tx, v, id); err != nil {
 			return err
@@ -247,6 +250,47 @@ func (s *Service) RotateSecret(ctx context.Context, v core.Viewer, id string) (*
 	}
 	return w, secret, nil
 }
+
+// Enable delivers again to one of v's bureau's webhooks that the
+// dispatcher disabled. Events written while it was disabled are not sent:
+// the event stream (GET /api/v1/events?after=) replays them.
+func (s *Service) Enable(ctx context.Context, v core.Viewer, id string) (*core.Webhook, error) {
+	if !access.CanManageWebhooks(v, v.Bureau) {
+		return nil, audit.Refuse(ctx, s.Store, v, "webhook.enable", core.Errorf(core.EFORBIDDEN, "managing webhooks needs the webhooks permission (administrators)"))
+	}
+	var w *core.Webhook
+	err := s.Store.Update(ctx, func(tx core.Tx) error {
+		if err := tx.LockName(webhookLock(id)); err != nil {
+			return err
+		}
+		var err error
+		if w, err = get(tx, v, id); err != nil {
+			return err
+		}
+		if w.DisabledAt.IsZero() {
+			return core.Errorf(core.ECONFLICT, "the webhook is enabled")
+		}
+		e := audit.Entry(v, "webhook.enable", audit.OK)
+		e.Query = "webhook " + w.ID + ", disabled since " + w.DisabledAt.Format(time.RFC3339)
+		w.DisabledAt, w.DisabledReason, w.FailingSince = time.Time{}, "", time.Time{}
+		if w.FromSeq, err = tx.LastEvent(); err != nil {
+			return err
+		}
+		if err := tx.UpdateWebhook(w); err != nil {
+			return err
+		}
+		return audit.Append(tx, e)
+	})
+	if err != nil {
+		return nil, audit.Refuse(ctx, s.Store, v, "webhook.enable", err)
+	}
+	return w, nil
+}
+
+// webhookLock serialises the writes of one webhook (a rotation, the
+// dispatcher's record of its health, enabling it): each reads it again
+// under the lock, so that none writes back what another changed.
+func webhookLock(id string) string { return "webhook:" + id }
 
 // List returns v's bureau's webhooks.
 func (s *Service) List(ctx context.Context, v core.Viewer) ([]*core.Webhook, error) {

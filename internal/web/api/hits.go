@@ -36,6 +36,8 @@ func (s *Server) hitRoutes() []route {
 		{Method: "DELETE", Path: "/api/v1/webhooks/{id}", Summary: "Delete a webhook; its pending deliveries are given up", Status: 204, Params: []param{{"id", "path", "The webhook's id."}}, h: s.deleteWebhook},
 		{Method: "POST", Path: "/api/v1/webhooks/{id}/secret", Summary: "Rotate a webhook's signing secret: the new one is shown once; the previous one signs beside it for 24 hours", Resp: "CreatedWebhook",
 			Params: []param{{"id", "path", "The webhook's id."}}, h: s.rotateWebhookSecret},
+		{Method: "POST", Path: "/api/v1/webhooks/{id}/enable", Summary: "Deliver again to a webhook the dispatcher disabled after its deliveries failed for 3 days; events meanwhile are not sent (replay them from GET /api/v1/events)", Resp: "Webhook",
+			Params: []param{{"id", "path", "The webhook's id."}}, h: s.enableWebhook},
 		{Method: "GET", Path: "/api/v1/webhooks/{id}/deliveries", Summary: "A webhook's deliveries: status, attempts, last error, dead letters", Resp: "DeliveryList",
 			Params: []param{{"id", "path", "The webhook's id."}, pLimit}, h: s.listDeliveries},
 		{Method: "POST", Path: "/api/v1/webhooks/{id}/deliveries/{did}/retry", Summary: "Send a dead-lettered delivery again", Resp: "Delivery",

@@ -22,7 +22,10 @@ func cooperationSchemas() obj {
 	counts := obj{"type": "object", "additionalProperties": integer}
 	webhook := obj{"type": "object", "properties": obj{"id": str(""), "bureau": str(""), "url": str(""), "events": list(str("event type, family (hit.*) or *")),
 		"created_by": str(""), "created_at": dateTime, "from_seq": obj{"type": "integer", "description": "events after this sequence number are delivered"},
-		"previous_secret_until": obj{"type": "string", "format": "date-time", "description": "after a rotation: until then every delivery is signed with the previous secret too (a second v1)"}}}
+		"previous_secret_until": obj{"type": "string", "format": "date-time", "description": "after a rotation: until then every delivery is signed with the previous secret too (a second v1)"},
+		"failing_since":         obj{"type": "string", "format": "date-time", "description": "since when every delivery has failed (absent while they succeed)"},
+		"disabled_at":           obj{"type": "string", "format": "date-time", "description": "when the dispatcher stopped delivering, its deliveries having failed for 3 days; POST …/enable delivers again"},
+		"disabled_reason":       str("why it was disabled: since when it failed and the last error")}}
 	delivery := obj{"type": "object", "properties": obj{"id": str("also sent as X-Manara-Delivery: deduplicate on it"), "webhook_id": str(""), "bureau": str(""),
 		"event_seq": integer, "event_type": str(""), "status": enum([]string{core.DeliveryPending, core.DeliveryDelivered, core.DeliveryDead, core.DeliveryWithheld}),
 		"attempts": integer, "last_error": str("why the last attempt failed"), "last_status": integer, "created_at": dateTime, "deadline": dateTime,

@@ -77,6 +77,15 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, v c
 	return nil
 }
 
+func (s *Server) enableWebhook(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
+	wh, err := s.Webhooks.Enable(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wh)
+	return nil
+}
+
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
 	if err := s.Webhooks.Delete(r.Context(), v, r.PathValue("id")); err != nil {
 		return err

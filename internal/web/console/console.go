@@ -180,6 +180,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users", c.private(c.adminCreateUser))
 	mux.HandleFunc("POST /admin/users/{username}/{op}", c.private(c.adminUserOp))
 	mux.HandleFunc("POST /admin/keys/{id}/revoke", c.private(c.adminRevokeKey))
+	mux.HandleFunc("POST /admin/webhooks/{id}/enable", c.private(c.adminEnableWebhook))
 }
 
 // req is one request as the handlers see it.
@@ -524,6 +525,7 @@ var formPages = map[string]formPage{
 	"POST /admin/users":                 {path: "/admin"},
 	"POST /admin/users/{username}/{op}": {path: "/admin"},
 	"POST /admin/keys/{id}/revoke":      {path: "/admin"},
+	"POST /admin/webhooks/{id}/enable":  {path: "/admin"},
 }
 
 // formPageURL is the address of the page r's form is on; the dashboard

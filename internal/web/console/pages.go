@@ -633,6 +633,13 @@ func (c *Console) adminUserOp(q *req) error {
 	return c.redirect(q, "/admin")
 }
 
+func (c *Console) adminEnableWebhook(q *req) error {
+	if _, err := c.API.Webhooks.Enable(q.r.Context(), q.V, q.r.PathValue("id")); err != nil {
+		return err
+	}
+	return c.redirect(q, "/admin")
+}
+
 func (c *Console) adminRevokeKey(q *req) error {
 	if _, err := c.API.Auth.RevokeKey(q.r.Context(), q.V, q.r.PathValue("id")); err != nil {
 		return err
