@@ -47,8 +47,14 @@ const (
 	saltLen      = 16
 )
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
+// MinPasswordLength and MaxPasswordLength bound a password, in
+// characters (a passphrase in Arabic script takes two bytes a character).
+// No separate bound in bytes is needed: 1024 characters are at most 4 KiB
+// of UTF-8, which argon2id reads once before its passes over the memory.
+const (
+	MinPasswordLength = 10
+	MaxPasswordLength = 1024
+)
 
 // hashPassword returns an encoded argon2id hash in the PHC string format.
 func hashPassword(password string, c PasswordCost) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -61,9 +62,17 @@ type Service struct {
 	dummyMu   sync.Mutex
 	dummy     string
 	dummyCost PasswordCost
+	// Denials, when set, caps the audit entries of sign-ins refused by
+	// the address limits (which check no password, so cost the caller
+	// nothing): shared with the API's cap on refused credentials, so that
+	// one address writes at most its quota to the append-only log however
+	// it sends them. Refusals past it are counted by Unaudited instead.
+	// Nil audits each one (the command line, tests of this package).
+	Denials   *Limiter
+	Unaudited func()
 	// afterPassword, in tests, runs between the password check and the
 	// write that opens the session: where a concurrent attempt may lock
-	// the account.
+	// the account or an administrator disable it.
 	afterPassword func()
 }
 
@@ -186,6 +195,7 @@ func (s *Service) Login(ctx context.Context, username, password, remote string) 
 // answer, so that a guessed password is not confirmed by a different one.
 func (s *Service) LoginWithCode(ctx context.Context, username, password, code, remote string) (string, *core.User, error) {
 	now := s.Now()
+	code = normalizeCode(code)
 	addr := AddressKey(remote)
 	pair := pairKey(username, addr)
 	// Each attempt takes its place in the limits before the password is
@@ -194,13 +204,13 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	// turns out not to be a failure gives its places back.
 	addrSlot, wait := s.Addresses.Take(addr)
 	if wait > 0 {
-		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures from this address")
+		s.auditLimited(ctx, remote, "too many failures from this address")
 		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins from this address (%d in %s)", MaxAddressFailures, AddressWindow), wait)
 	}
 	pairSlot, wait := s.Pairs.Take(pair)
 	if wait > 0 {
 		addrSlot.Release()
-		s.auditAnon(ctx, "auth.login", audit.Denied, remote, "too many failures for this username from this address")
+		s.auditLimited(ctx, remote, "too many failures for this username from this address")
 		return "", nil, rateLimited(fmt.Sprintf("too many failed sign-ins for this username from this address (%d in %s)", MaxPairFailures, AddressWindow), wait)
 	}
 	failed := false // the attempt keeps its places in the limits
@@ -235,16 +245,19 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	viewer := core.Viewer{UserID: u.ID, Bureau: u.Bureau, Role: u.Role, Remote: remote}
 	factorOK := true
 	if ok && !locked && !u.Disabled {
-		// The second factor is spent, the lock checked again and the
-		// session written in one transaction: failures counted since the
-		// read above (guesses sent at the same moment, here or on another
-		// replica) may have locked the account, and then the code (a
-		// recovery code above all) must stay unspent.
+		// The second factor is spent, the lock and the disabled flag
+		// checked again and the session written in one transaction:
+		// failures counted since the read above (guesses sent at the same
+		// moment, here or on another replica) may have locked the
+		// account, or an administrator disabled it (its sessions deleted
+		// before this one exists), and then the code (a recovery code
+		// above all) must stay unspent and no session be left to come
+		// back when the account is enabled.
 		token := NewToken()
 		missing := false
 		err := s.Store.Update(ctx, func(tx core.Tx) error {
 			var err error
-			if strings.TrimSpace(code) == "" {
+			if code == "" {
 				missing, err = s.hasSecondFactor(tx, u)
 				if missing || err != nil {
 					return err
@@ -258,6 +271,13 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 				return err
 			}
 			if !open {
+				cur, err := tx.GetUser(u.ID)
+				if err != nil {
+					return err
+				}
+				if cur.Disabled {
+					return errDisabledMeanwhile
+				}
 				return errLockedMeanwhile
 			}
 			if err := tx.InsertSession(&core.Session{TokenHash: TokenHash(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), Remote: remote}); err != nil {
@@ -268,6 +288,8 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 		switch {
 		case err == errLockedMeanwhile:
 			locked, factorOK = true, true
+		case err == errDisabledMeanwhile:
+			u.Disabled, factorOK = true, true
 		case err != nil:
 			return "", nil, err
 		case missing:
@@ -313,9 +335,12 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, r
 	return "", nil, ErrBadLogin
 }
 
-// errLockedMeanwhile aborts a sign-in's write when the account was locked
-// after it was read.
-var errLockedMeanwhile = errors.New("the account was locked meanwhile")
+// errLockedMeanwhile and errDisabledMeanwhile abort a sign-in's write
+// when the account was locked or disabled after it was read.
+var (
+	errLockedMeanwhile   = errors.New("the account was locked meanwhile")
+	errDisabledMeanwhile = errors.New("the account was disabled meanwhile")
+)
 
 // pairKey is the limiter key of a username tried from an address (its
 // AddressKey); the username is bounded (usernames are at most 64 bytes)
@@ -345,6 +370,25 @@ func (s *Service) auditAs(ctx context.Context, v core.Viewer, action, outcome, w
 
 func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why string) {
 	s.auditAs(ctx, core.Viewer{Remote: remote}, action, outcome, why)
+}
+
+// auditLimited audits a sign-in refused by the address limits, within
+// Denials' quota for the address: past the limits nothing holds a client
+// back from sending more, and each entry is a write to the store.
+func (s *Service) auditLimited(ctx context.Context, remote, why string) {
+	if s.Denials != nil {
+		key := AddressKey(remote)
+		if _, wait := s.Denials.Take(key); wait > 0 {
+			if s.Unaudited != nil {
+				s.Unaudited()
+			}
+			return
+		}
+		if !s.Denials.Allowed(key) {
+			why += "; the last refusal from this address audited for now: further ones are answered but not audited one by one until the window has room"
+		}
+	}
+	s.auditAnon(ctx, "auth.login", audit.Denied, remote, why)
 }
 
 // Logout ends a session.
@@ -501,6 +545,8 @@ func (n *NewUser) Validate() error {
 	}
 	if utf8.RuneCountInString(n.DisplayName) > 200 {
 		fs = append(fs, core.FieldError{Field: "display_name", Reason: "must be at most 200 characters"})
+	} else if hasControl(n.DisplayName) {
+		fs = append(fs, controlField("display_name"))
 	}
 	if n.DisplayName == "" {
 		n.DisplayName = n.Username
@@ -520,8 +566,8 @@ func (n *NewUser) Validate() error {
 	} else if !lang.Valid(n.Lang) {
 		fs = append(fs, core.FieldError{Field: "lang", Reason: "must be " + lang.List()})
 	}
-	if utf8.RuneCountInString(n.Password) < MinPasswordLength || len(n.Password) > 1024 {
-		fs = append(fs, core.FieldError{Field: "password", Reason: "must be 10 to 1024 characters"})
+	if c := utf8.RuneCountInString(n.Password); c < MinPasswordLength || c > MaxPasswordLength {
+		fs = append(fs, core.FieldError{Field: "password", Reason: fmt.Sprintf("must be %d to %d characters", MinPasswordLength, MaxPasswordLength)})
 	}
 	if len(fs) > 0 {
 		return core.Invalid(fs...)
@@ -561,6 +607,13 @@ func (s *Service) CreateUser(ctx context.Context, v core.Viewer, n NewUser) (*co
 
 // SetDisabled disables or enables a user. Disabling ends their sessions.
 func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username string, disabled bool) (*core.User, error) {
+	action := "user.disable"
+	if !disabled {
+		action = "user.enable"
+	}
+	if err := s.mayAdministerUsers(ctx, v, action); err != nil {
+		return nil, err
+	}
 	var u *core.User
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		var err error
@@ -569,7 +622,7 @@ func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username strin
 			return err
 		}
 		if !mayAdminister(v, u.Bureau) {
-			return core.Errorf(core.EFORBIDDEN, "you may not administer this user")
+			return errOtherBureau
 		}
 		u.Disabled = disabled
 		if err := tx.UpdateUser(u); err != nil {
@@ -580,17 +633,42 @@ func (s *Service) SetDisabled(ctx context.Context, v core.Viewer, username strin
 				return err
 			}
 		}
-		e := audit.Entry(v, "user.disable", audit.OK)
-		if !disabled {
-			e.Action = "user.enable"
-		}
+		e := audit.Entry(v, action, audit.OK)
 		e.Query = "user " + u.Username
 		return audit.Append(tx, e)
 	})
-	if core.ErrorCode(err) == core.EFORBIDDEN {
-		return nil, s.deny(ctx, v, "user.disable")
+	if err == errOtherBureau {
+		return nil, s.denyUser(ctx, v, action, u)
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// errOtherBureau aborts an administration of a user or key of a bureau
+// the caller does not administer.
+var errOtherBureau = errors.New("another bureau's")
+
+// mayAdministerUsers refuses, before any user is looked up, a caller who
+// administers no bureau: a 403 for an existing username and a 404 for an
+// unknown one would tell anyone signed in which usernames exist on the
+// hub, which sign-in takes care not to tell.
+func (s *Service) mayAdministerUsers(ctx context.Context, v core.Viewer, action string) error {
+	if v.System || v.Can(core.PermAdmin) && v.Bureau != "" {
+		return nil
+	}
+	return s.deny(ctx, v, action)
+}
+
+// denyUser audits a refused administration of another bureau's user,
+// naming the bureau and the user, and answers without naming the user's
+// bureau (the caller gave only a username).
+func (s *Service) denyUser(ctx context.Context, v core.Viewer, action string, u *core.User) error {
+	e := audit.Entry(v, action, audit.Denied)
+	e.Query = "bureau " + u.Bureau + "; user " + u.Username
+	audit.Record(ctx, s.Store, e)
+	return core.Errorf(core.EFORBIDDEN, "you administer the users of bureau %s only: another bureau's are administered by its own administrators", v.Bureau)
 }
 
 // ListUsers lists the users v may administer.
@@ -626,6 +704,8 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
 		fs = append(fs, core.FieldError{Field: "name", Reason: "must be 1 to 100 characters"})
+	} else if hasControl(n.Name) {
+		fs = append(fs, controlField("name"))
 	}
 	if b, ok := members.BureauFor(n.Bureau); ok {
 		n.Bureau = b.Code
@@ -635,10 +715,20 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 	if len(n.Permissions) == 0 {
 		fs = append(fs, core.FieldError{Field: "permissions", Reason: "must list at least one of " + strings.Join(core.Permissions, ", ")})
 	}
+	// A set: a permission listed twice is refused rather than kept twice
+	// in the key's row and its listings, which also bounds the list by
+	// the number of permissions (the first refusal ends the reading).
+	seen := map[string]bool{}
 	for i, p := range n.Permissions {
 		if !core.ValidPermission(p) {
 			fs = append(fs, core.FieldError{Field: "permissions[" + itoa(i) + "]", Reason: "must be one of " + strings.Join(core.Permissions, ", ")})
+		} else if seen[p] {
+			fs = append(fs, core.FieldError{Field: "permissions[" + itoa(i) + "]", Reason: "is listed twice: " + p})
+		} else {
+			seen[p] = true
+			continue
 		}
+		break
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(s.Now()) {
 		fs = append(fs, core.FieldError{Field: "expires_at", Reason: "must be in the future"})
@@ -666,7 +756,10 @@ func (s *Service) CreateKey(ctx context.Context, v core.Viewer, n NewKey) (*core
 	return k, FormatKey(k.ID, secret), nil
 }
 
-// RevokeKey revokes a key for good.
+// RevokeKey revokes a key for good. Another bureau's key is not found, as
+// an unknown one is (a key id names no bureau, and the caller learns
+// nothing of keys it does not administer), but the attempt is audited,
+// naming the key's bureau.
 func (s *Service) RevokeKey(ctx context.Context, v core.Viewer, id string) (*core.APIKey, error) {
 	var k *core.APIKey
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
@@ -676,7 +769,7 @@ func (s *Service) RevokeKey(ctx context.Context, v core.Viewer, id string) (*cor
 			return err
 		}
 		if !mayAdminister(v, k.Bureau) {
-			return core.Errorf(core.ENOTFOUND, "key not found")
+			return errOtherBureau
 		}
 		if k.RevokedAt == nil {
 			now := s.Now()
@@ -689,6 +782,12 @@ func (s *Service) RevokeKey(ctx context.Context, v core.Viewer, id string) (*cor
 		e.Query = "key " + k.ID
 		return audit.Append(tx, e)
 	})
+	if err == errOtherBureau {
+		e := audit.Entry(v, "key.revoke", audit.Denied)
+		e.Query = "bureau " + k.Bureau + "; key " + k.ID
+		audit.Record(ctx, s.Store, e)
+		return nil, core.Errorf(core.ENOTFOUND, "key not found")
+	}
 	if k != nil {
 		s.keys.drop(k.ID)
 	}
@@ -748,6 +847,18 @@ func (s *Service) denyBureau(ctx context.Context, v core.Viewer, action, bureau 
 func (s *Service) deny(ctx context.Context, v core.Viewer, action string) error {
 	s.Store.Update(ctx, func(tx core.Tx) error { return audit.Append(tx, audit.Entry(v, action, audit.Denied)) })
 	return core.Errorf(core.EFORBIDDEN, "your role does not allow this")
+}
+
+// hasControl reports whether s holds a control character (a line break,
+// a tab, an escape sequence's ESC): names are shown on one line in the
+// console, listings and the audit log, where such characters would break
+// or disguise the line.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
+}
+
+func controlField(field string) core.FieldError {
+	return core.FieldError{Field: field, Reason: "must be text without control characters (line breaks, tabs, escapes)", Code: "text"}
 }
 
 func itoa(i int) string {

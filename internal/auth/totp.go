@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
@@ -83,7 +84,7 @@ func CurrentTOTP(secret string, t time.Time) string {
 // refusing steps at or before lastStep (a code is good once). Every
 // candidate is compared in constant time.
 func checkTOTP(secret, code string, now time.Time, lastStep int64) (int64, bool) {
-	code = strings.TrimSpace(code)
+	code = normalizeCode(code)
 	if len(code) != TOTPDigits {
 		return 0, false
 	}
@@ -101,6 +102,43 @@ func checkTOTP(secret, code string, now time.Time, lastStep int64) (int64, bool)
 	return found, found != 0
 }
 
+// normalizeCode is a code as typed, read as the app shows it: without
+// blanks (apps show a code in two groups, "492 039", and a copy keeps the
+// blank) and with any script's decimal digits as ASCII ones (a phone set
+// to Arabic types Arabic-Indic digits, "٤٩٢٠٣٩"). Letters and the
+// recovery codes' dash are kept as they are.
+func normalizeCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		if r > unicode.MaxASCII && unicode.IsDigit(r) {
+			if d, ok := digitValue(r); ok {
+				return '0' + d
+			}
+		}
+		return r
+	}, code)
+}
+
+// digitValue is the value of a decimal digit (category Nd) of any
+// script. Unicode keeps each script's digits as a run of ten, zero to
+// nine, and the Nd table's ranges are made of whole runs, so a digit's
+// value is its distance from its range's start, modulo ten.
+func digitValue(r rune) (rune, bool) {
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi && rg.Stride == 1 {
+			return (r - lo) % 10, true
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi && rg.Stride == 1 {
+			return (r - lo) % 10, true
+		}
+	}
+	return 0, false
+}
+
 // OTPAuthURI is the otpauth:// URI an authenticator app reads (as a QR
 // code or pasted).
 func OTPAuthURI(account, secret string) string {
@@ -110,7 +148,7 @@ func OTPAuthURI(account, secret string) string {
 }
 
 func hashRecovery(code string) string {
-	code = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))
+	code = strings.ToLower(strings.ReplaceAll(normalizeCode(code), "-", ""))
 	s := sha256.Sum256([]byte("manara-recovery:" + code))
 	return hex.EncodeToString(s[:])
 }
@@ -178,7 +216,7 @@ func (s *Service) secondFactor(tx core.Tx, u *core.User, code string, now time.T
 		t.LastStep, t.UpdatedAt = step, now
 		return tx.SpendTOTP(&was, t)
 	}
-	if len(strings.TrimSpace(code)) > TOTPDigits && useRecovery(t, code) {
+	if len(normalizeCode(code)) > TOTPDigits && useRecovery(t, code) {
 		t.UpdatedAt = now
 		return tx.SpendTOTP(&was, t)
 	}
@@ -307,13 +345,19 @@ func (s *Service) SetLang(ctx context.Context, v core.Viewer, code string) error
 // recovery codes), for an administrator of the user's bureau. The user's
 // sessions end; at the next sign-in they enrol again.
 func (s *Service) ResetTOTP(ctx context.Context, v core.Viewer, username string) error {
+	const action = "auth.totp.reset"
+	if err := s.mayAdministerUsers(ctx, v, action); err != nil {
+		return err
+	}
+	var u *core.User
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		u, err := tx.GetUserByUsername(strings.ToLower(strings.TrimSpace(username)))
+		var err error
+		u, err = tx.GetUserByUsername(strings.ToLower(strings.TrimSpace(username)))
 		if err != nil {
 			return err
 		}
 		if !mayAdminister(v, u.Bureau) {
-			return core.Errorf(core.EFORBIDDEN, "you may not administer this user")
+			return errOtherBureau
 		}
 		if err := tx.PutTOTP(&core.UserTOTP{UserID: u.ID, Secret: NewTOTPSecret(), UpdatedAt: s.Now()}); err != nil {
 			return err
@@ -321,12 +365,12 @@ func (s *Service) ResetTOTP(ctx context.Context, v core.Viewer, username string)
 		if err := tx.DeleteUserSessions(u.ID); err != nil {
 			return err
 		}
-		e := audit.Entry(v, "auth.totp.reset", audit.OK)
+		e := audit.Entry(v, action, audit.OK)
 		e.Query = "user=" + u.Username
 		return audit.Append(tx, e)
 	})
-	if core.ErrorCode(err) == core.EFORBIDDEN {
-		return s.deny(ctx, v, "auth.totp.reset")
+	if err == errOtherBureau {
+		return s.denyUser(ctx, v, action, u)
 	}
 	return err
 }

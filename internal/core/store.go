@@ -137,8 +137,9 @@ type UserTx interface {
 	// starts the count again. It reports whether this one locked it.
 	CountFailedLogin(id string, max int, lockUntil time.Time) (bool, error)
 	// ClearFailedLogins forgets a user's failures and an ended lock after
-	// a right password, unless the account is locked at now: then it
-	// changes nothing and reports false.
+	// a right password, unless the account is locked at now or disabled:
+	// then it changes nothing and reports false (in one statement, which
+	// waits for a lock or a disable being written at the same moment).
 	ClearFailedLogins(id string, now time.Time) (bool, error)
 
 	InsertSession(s *Session) error

@@ -60,13 +60,15 @@ func (t *tx) CountFailedLogin(id string, max int, lockUntil time.Time) (bool, er
 }
 
 // ClearFailedLogins forgets a user's failed sign-ins and a lock that has
-// ended, after a right password, unless the account is locked at now:
-// then it changes nothing and reports false. One statement, which waits
-// for a failure being counted at the same moment and sees the lock it
-// sets.
+// ended, after a right password, unless the account is locked at now or
+// disabled: then it changes nothing and reports false. One statement,
+// which waits for a failure being counted, or a disable being written, at
+// the same moment and sees the lock or the flag it sets (a read of the
+// flag would not wait for a disable not yet committed, whose deletion of
+// the user's sessions would then miss the one being opened).
 func (t *tx) ClearFailedLogins(id string, now time.Time) (bool, error) {
 	res, err := t.exec(`UPDATE users SET failed_logins = 0, locked_until = NULL
-		WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)`, id, t.time(now))
+		WHERE id = ? AND disabled = ? AND (locked_until IS NULL OR locked_until <= ?)`, id, false, t.time(now))
 	if err != nil {
 		return false, err
 	}

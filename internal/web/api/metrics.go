@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 )
 
@@ -25,9 +24,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	g := prometheus.Gatherer(s.registry)
 	if r.Header.Get("Authorization") != "" || r.Header.Get("X-API-Key") != "" {
 		if err := s.metricsAccess(r); err != nil {
-			e := audit.Entry(core.Viewer{Remote: s.Remote(r)}, "metrics.denied", audit.Denied)
-			e.Query = core.ErrorMessage(err)
-			audit.Record(r.Context(), s.Store, e)
+			s.auditRefusal(r, "metrics.denied", "", err)
 			writeError(w, r, s.Log, err)
 			return
 		}

@@ -190,6 +190,11 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.denials = auth.NewLimiter(MaxAuditedDenials, DenialWindow)
 	s.unaudited = prometheus.NewCounter(prometheus.CounterOpts{Name: "manara_auth_denials_unaudited_total",
 		Help: "Refused credentials answered but not audited one by one: past MaxAuditedDenials from one address in the window."})
+	if a != nil {
+		// Sign-ins refused by the address limits (from the API or the
+		// console, which share a) draw on the same quota.
+		a.Denials, a.Unaudited = s.denials, s.unaudited.Inc
+	}
 	s.registry.MustRegister(s.requests, s.latency, s.unaudited, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The store's size counts records the caller may not see: it is not
 	// for anonymous eyes (see metrics).
@@ -471,6 +476,14 @@ const (
 // auditDenial records a refused authentication, up to MaxAuditedDenials
 // from an address in DenialWindow.
 func (s *Server) auditDenial(r *http.Request, rt route, err error) {
+	s.auditRefusal(r, "auth.denied", rt.Method+" "+rt.Path+": ", err)
+}
+
+// auditRefusal records a refused credential as action, its query the
+// refusal's message after prefix, within the address's quota of audited
+// refusals (MaxAuditedDenials in DenialWindow, shared by every route and
+// by sign-ins refused by the address limits).
+func (s *Server) auditRefusal(r *http.Request, action, prefix string, err error) {
 	if core.ErrorCode(err) != core.EUNAUTHORIZED && core.ErrorCode(err) != core.EFORBIDDEN {
 		return
 	}
@@ -480,8 +493,8 @@ func (s *Server) auditDenial(r *http.Request, rt route, err error) {
 		s.unaudited.Inc()
 		return
 	}
-	e := audit.Entry(core.Viewer{Remote: remote}, "auth.denied", audit.Denied)
-	e.Query = rt.Method + " " + rt.Path + ": " + core.ErrorMessage(err)
+	e := audit.Entry(core.Viewer{Remote: remote}, action, audit.Denied)
+	e.Query = prefix + core.ErrorMessage(err)
 	if !s.denials.Allowed(key) {
 		e.Query += fmt.Sprintf("; refusal %d from this address within %s: further ones are answered but not audited one by one until the window has room",
 			MaxAuditedDenials, DenialWindow)
