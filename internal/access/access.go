@@ -309,6 +309,16 @@ func SeesNoticeReview(v core.Viewer, owner string) bool {
 	return v.Bureau == owner || IsReviewer(v)
 }
 
+// SeesWhoActed reports whether v may see who created and last changed r
+// (its envelope's created_by and updated_by, and who attached a notice's
+// files). A notice's envelope is last written by whoever acted on it, its
+// reviewer too (the decision publishes it), so for a notice it is the
+// review's decision: other bureaus read it, as its versions, without who
+// made it. Any other record names its authors to whoever sees it.
+func SeesWhoActed(v core.Viewer, r *core.Record) bool {
+	return r.Kind != core.KindNotice || SeesNoticeReview(v, r.Owner)
+}
+
 // CanReviewNotice reports whether v may review a notice request owned by
 // owner: a secretariat reviewer, and never for a request of the reviewer's
 // own bureau (the secretariat's own notices, the INTERPOL–UN Special
@@ -321,9 +331,14 @@ func CanReviewNotice(v core.Viewer, owner string) bool {
 // the public notices API: only while its record is active and released to
 // all members, and then a Red or Yellow notice whose owner consented, or
 // an INTERPOL–UN Security Council Special Notice (always public). A
-// diffusion is never public.
+// diffusion is never public, nor a notice whose owner restricted it to
+// the recipients' organisations (no_further_dissemination), whatever
+// consent its workflow row holds.
 func IsPublicExtract(r *core.Record, noticeType string, diffusion, consent bool) bool {
 	if r == nil || r.Kind != core.KindNotice || r.Status != core.StatusActive || r.Releasability.Mode != core.ReleaseAll || diffusion {
+		return false
+	}
+	if slices.Contains(r.Caveats, core.CaveatNoFurtherDissemination) {
 		return false
 	}
 	switch noticeType {

@@ -56,10 +56,40 @@ func TestNoticeDecisions(t *testing.T) {
 		{"diffusion", rec("MA", core.StatusActive, core.ReleaseAll), "red", true, true, false},
 		{"not a notice", &core.Record{Kind: core.KindPerson, Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}, "red", false, true, false},
 		{"nil", nil, "red", false, true, false},
+		{"red marked no further dissemination", nfd(rec("MA", core.StatusActive, core.ReleaseAll)), "red", false, true, false},
+		{"un marked no further dissemination", nfd(rec("IPSG", core.StatusActive, core.ReleaseAll)), "un", false, false, false},
 	}
 	for _, c := range cases {
 		if got := IsPublicExtract(c.r, c.typ, c.diffusion, c.consent); got != c.want {
 			t.Errorf("%s: IsPublicExtract = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// nfd is r marked no_further_dissemination.
+func nfd(r *core.Record) *core.Record {
+	r.Caveats = []string{core.CaveatNoFurtherDissemination}
+	return r
+}
+
+func TestSeesWhoActed(t *testing.T) {
+	notice := &core.Record{Kind: core.KindNotice, Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}
+	person := &core.Record{Kind: core.KindPerson, Owner: "MA", Status: core.StatusActive, Releasability: core.Releasability{Mode: core.ReleaseAll}}
+	cases := []struct {
+		name string
+		v    core.Viewer
+		r    *core.Record
+		want bool
+	}{
+		{"the notice's owner", viewer("MA", core.RoleOfficer), notice, true},
+		{"a secretariat reviewer", viewer("IPSG", core.RoleReviewer), notice, true},
+		{"another bureau, of a notice", viewer("FR", core.RoleOfficer), notice, false},
+		{"a secretariat analyst, of a notice", viewer("IPSG", core.RoleAnalyst), notice, false},
+		{"another bureau, of any other record", viewer("FR", core.RoleOfficer), person, true},
+	}
+	for _, c := range cases {
+		if got := SeesWhoActed(c.v, c.r); got != c.want {
+			t.Errorf("%s: SeesWhoActed = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func SubmitRequestTx(tx core.Tx, v core.Viewer, in Snapshot, now time.Time) ([]*
 	probe := &core.Record{Owner: r.Owner}
 	fs := takeEnvelope(probe, r)
 	rel := probe.Releasability
-	fs = append(fs, publicExtractErrors(n, rel)...)
+	fs = append(fs, publicExtractErrors(n, probe)...)
 	if len(fs) > 0 {
 		return nil, core.Invalid(fs...)
 	}

@@ -47,7 +47,7 @@ func ChangeTx(tx core.Tx, v core.Viewer, in Snapshot, reason string, now time.Ti
 	}
 	fs = append(fs, takeEnvelope(r, in.Record)...)
 	n.PublicExtract = in.Notice.PublicExtract
-	fs = append(fs, publicExtractErrors(n, r.Releasability)...)
+	fs = append(fs, publicExtractErrors(n, r)...)
 	if len(fs) > 0 {
 		return nil, core.Invalid(fs...)
 	}

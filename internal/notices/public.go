@@ -195,7 +195,7 @@ func (q PublicQuery) matches(row core.NoticeRow, m *names.Matcher, now time.Time
 	if q.ArrestWarrantCountry != "" && !strings.Contains(" "+strings.Join(warrantCountries(row.Record, d), " ")+" ", " "+q.ArrestWarrantCountry+" ") {
 		return false
 	}
-	if q.FreeText != "" && !containsWords(freeText(d), q.FreeText) {
+	if q.FreeText != "" && !containsWords(freeText(row.Notice.Type, d), q.FreeText) {
 		return false
 	}
 	return true
@@ -243,17 +243,37 @@ func warrantCountries(r *core.Record, d map[string]any) []string {
 	return out
 }
 
-// freeText is what a free-text public query reads: names, places,
-// descriptions, charges and circumstances.
-func freeText(d map[string]any) string {
+// freeText is what a free-text public query of notices of type typ reads:
+// the names, places, descriptions and charges its public extract shows
+// (web/api's publicItem), and nothing more of the data. A word found in
+// a field the extract leaves out (a Yellow Notice's circumstances, the
+// description the bureau wrote for the police) would tell anyone, by the
+// total, what the extract keeps from them.
+func freeText(typ string, d map[string]any) string {
 	var b strings.Builder
-	for _, k := range []string{"family_name", "given_names", "name", "place_of_birth", "description", "distinguishing_marks",
-		"circumstances", "disappearance_place", "remarks"} {
-		b.WriteString(str(d, k))
+	add := func(s string) {
+		b.WriteString(s)
 		b.WriteByte(' ')
 	}
-	for _, c := range items(d, "charges") {
-		b.WriteString(str(c, "offence") + " " + str(c, "description") + " " + str(c, "translation") + " ")
+	// The extract names the person by family and given names, and by
+	// name only without either (publicNames).
+	family, given := str(d, "family_name"), str(d, "given_names")
+	add(family)
+	add(given)
+	if family == "" && given == "" {
+		add(str(d, "name"))
+	}
+	add(str(d, "place_of_birth"))
+	add(str(d, "distinguishing_marks"))
+	switch typ {
+	case TypeRed:
+		for _, c := range items(d, "charges") {
+			add(str(c, "offence") + " " + str(c, "description") + " " + str(c, "translation"))
+		}
+	case TypeYellow:
+		add(str(d, "disappearance_place"))
+	case TypeUN:
+		add(str(d, "remarks"))
 	}
 	return b.String()
 }

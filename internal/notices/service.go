@@ -330,7 +330,7 @@ func (s *Service) CreateWith(ctx context.Context, v core.Viewer, in Input, then 
 	}
 	r.Releasability = rel
 	fs = append(fs, records.ValidateCaveats(r, in.Caveats, &in.CaveatText)...)
-	fs = append(fs, publicExtractErrors(n, rel)...)
+	fs = append(fs, publicExtractErrors(n, r)...)
 	if len(fs) > 0 {
 		return nil, s.refuse(ctx, v, action, core.Invalid(fs...))
 	}
@@ -372,7 +372,9 @@ func (s *Service) CreateWith(ctx context.Context, v core.Viewer, in Input, then 
 	return &View{Notice: n, Record: r}, nil
 }
 
-func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldError {
+// publicExtractErrors refuses a consent to a public extract that the
+// notice's type or envelope (r's releasability and caveats) contradicts.
+func publicExtractErrors(n *core.Notice, r *core.Record) []core.FieldError {
 	if !n.PublicExtract {
 		return nil
 	}
@@ -381,8 +383,11 @@ func publicExtractErrors(n *core.Notice, rel core.Releasability) []core.FieldErr
 		return []core.FieldError{{Field: "public_extract", Reason: "a diffusion has no public extract"}}
 	case n.Type != TypeRed && n.Type != TypeYellow:
 		return []core.FieldError{{Field: "public_extract", Reason: "only Red and Yellow notices have public extracts"}}
-	case rel.Mode != core.ReleaseAll:
+	case r.Releasability.Mode != core.ReleaseAll:
 		return []core.FieldError{{Field: "public_extract", Reason: "a notice restricted to some countries cannot be public: release it to all members or leave public_extract false"}}
+	case slices.Contains(r.Caveats, core.CaveatNoFurtherDissemination):
+		// Of two contradictory instructions the looser must not win.
+		return []core.FieldError{{Field: "public_extract", Reason: "a notice marked " + core.CaveatNoFurtherDissemination + " goes to the recipients' organisations only and cannot be public: remove the caveat or leave public_extract false"}}
 	}
 	return nil
 }
@@ -569,6 +574,11 @@ func (s *Service) quota(count countFunc, n *core.Notice, owner string) error {
 // written together with the audit entry and events mutate returns.
 func (s *Service) change(ctx context.Context, v core.Viewer, id string, version int64, action string,
 	mutate func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error)) (*View, error) {
+	if version < 0 {
+		// 0 is "no version given"; below it is no version at all, and
+		// must not pass for 0 and skip the check.
+		return nil, s.refuse(ctx, v, action, badVersion(), id)
+	}
 	var out *View
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		n, r, err := lockedLoad(tx, v, id)
@@ -607,6 +617,10 @@ func (s *Service) change(ctx context.Context, v core.Viewer, id string, version 
 	return out, nil
 }
 
+func badVersion() error {
+	return core.Invalid(core.FieldError{Field: "version", Reason: "must be a positive version number"})
+}
+
 // entityID gives the next public number of year: YYYY/NNNNN.
 func entityID(tx core.Tx, year int) (string, error) {
 	num, err := tx.NextEntityNumber(year)
@@ -629,7 +643,7 @@ func ownerOnly(v core.Viewer, r *core.Record) error {
 // is changed at once, with a reason, and must still meet its rules; a
 // request under review cannot change until it is decided.
 func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in UpdateInput) (*View, error) {
-	if in.Version <= 0 {
+	if in.Version == 0 {
 		return nil, s.refuse(ctx, v, "notice.update", core.Invalid(core.FieldError{Field: "version", Reason: "is required: the version your change is based on"}), id)
 	}
 	return s.change(ctx, v, id, in.Version, "notice.update", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
@@ -668,7 +682,7 @@ func (s *Service) Update(ctx context.Context, v core.Viewer, id string, in Updat
 		if in.PublicExtract != nil {
 			n.PublicExtract = *in.PublicExtract
 		}
-		fs = append(fs, publicExtractErrors(n, r.Releasability)...)
+		fs = append(fs, publicExtractErrors(n, r)...)
 		if len(fs) > 0 {
 			return nil, core.Invalid(fs...)
 		}
@@ -894,7 +908,8 @@ func (s *Service) Cancel(ctx context.Context, v core.Viewer, id string, version 
 }
 
 // Extend keeps a published (or expired) notice in circulation for another
-// validity period from today, with a reason. Only its owner may.
+// validity period from today, with a reason. Only its owner may; an
+// expired one must fit its type's quota again.
 func (s *Service) Extend(ctx context.Context, v core.Viewer, id string, version int64, reason string) (*View, error) {
 	if err := checkReason("reason", reason, true); err != nil {
 		return nil, s.refuse(ctx, v, "notice.extend", err, id)
@@ -902,6 +917,13 @@ func (s *Service) Extend(ctx context.Context, v core.Viewer, id string, version 
 	return s.change(ctx, v, id, version, "notice.extend", func(tx core.Tx, n *core.Notice, r *core.Record, now time.Time) ([]*core.Event, error) {
 		if err := ownerOnly(v, r); err != nil {
 			return nil, err
+		}
+		if State(n, r) == core.NoticeExpired && !n.Diffusion {
+			// An expired notice left the quota's count: back in
+			// circulation, it takes a place again, as a submission does.
+			if err := s.checkQuota(tx, n, r.Owner); err != nil {
+				return nil, err
+			}
 		}
 		return extend(n, r, reason, now, s.validity(), "")
 	})

@@ -539,9 +539,9 @@ func validCurrency(c string) bool {
 }
 
 // interest lists a notice's countries of interest: nationalities, country
-// of birth, extradition and warrant countries, where the subject went
-// missing or was found, the countries a threat affects, the jurisdictions
-// of assets, and the addressees of a diffusion.
+// of birth, extradition countries, those of the warrant and the charges,
+// where the subject went missing or was found, the countries a threat
+// affects, the jurisdictions of assets, and the addressees of a diffusion.
 func interest(data json.RawMessage, rel core.Releasability, diffusion bool) []string {
 	var d map[string]any
 	json.Unmarshal(data, &d)
@@ -567,6 +567,11 @@ func interest(data json.RawMessage, rel core.Releasability, diffusion bool) []st
 	}
 	if w, ok := d["warrant"].(map[string]any); ok {
 		addCode(w["country"])
+	}
+	// A charge's country is the one whose warrant it rests on, as the
+	// public extract answers it (arrestWarrantCountryId).
+	for _, c := range items(d, "charges") {
+		addCode(c["country"])
 	}
 	for _, a := range items(d, "assets") {
 		addCode(a["jurisdiction"])

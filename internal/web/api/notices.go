@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
 	"github.com/manara-hub/manara/internal/notices"
@@ -37,7 +38,7 @@ func (s *Server) noticeRoutes() []route {
 		{"name", "query", "A name in any script: the best matches across scripts, best first (no next page)."},
 		{"diffusion", "query", "true: only diffusions; false: only notices."},
 		{"from", "query", "Created on or after this date (YYYY-MM-DD)."},
-		{"to", "query", "Created before this date (YYYY-MM-DD), not before from."},
+		{"to", "query", "Created before this date (YYYY-MM-DD, excluded), after from."},
 		pLimit, pCursor,
 	}
 	pub := func(path, summary string, params ...param) route {
@@ -109,8 +110,17 @@ func noticeOf(v core.Viewer, view *notices.View) noticeOut {
 	if cav == nil {
 		cav = []string{}
 	}
+	shown := withActors(v, r)
+	if !access.SeesWhoActed(v, r) {
+		// Who attached a file is someone of the owner bureau, as its
+		// versions' authors are.
+		as = slices.Clone(as)
+		for i := range as {
+			as[i].CreatedBy = ""
+		}
+	}
 	return noticeOut{Notice: &n, Owner: r.Owner, Status: r.Status, Version: r.Version, Releasability: r.Releasability, Caveats: cav,
-		CaveatText: r.CaveatText, Data: r.Data, CreatedBy: r.CreatedBy, UpdatedBy: r.UpdatedBy, Attachments: as, Checks: view.Checks}
+		CaveatText: r.CaveatText, Data: r.Data, CreatedBy: shown.CreatedBy, UpdatedBy: shown.UpdatedBy, Attachments: as, Checks: view.Checks}
 }
 
 func writeNotice(w http.ResponseWriter, v core.Viewer, status int, view *notices.View) {
@@ -190,10 +200,11 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 			}
 		}
 	}
-	if !out.From.IsZero() && !out.To.IsZero() && out.To.Before(out.From) {
-		// No notice is created in a period that ends before it starts:
-		// an empty page would answer as if there were none.
-		fs = append(fs, core.FieldError{Field: "to", Reason: "must be on or after from", Code: "period_order"})
+	if !out.From.IsZero() && !out.To.IsZero() && !out.To.After(out.From) {
+		// No notice is created in a period that ends where it starts (to
+		// is excluded) or before: an empty page would answer as if there
+		// were none.
+		fs = append(fs, core.FieldError{Field: "to", Reason: "must be after from: to is excluded, so for the notices of one day give to as the next day", Code: "period_order"})
 	}
 	out.Limit = intParam(q, "limit", 0, 1, maxPage, &fs)
 	var err error
@@ -458,7 +469,7 @@ func noticeSchemas() obj {
 		"black: found_place, found_date, found_country, estimated_age_min, estimated_age_max, description, dna_available, fingerprints_available. orange: threat_nature, threat_kind, period{from, to}, countries_affected. " +
 		"purple: modus_operandi, objects, devices, concealment_methods, offence. silver: assets[{type (property|vehicle|account|business|cash|crypto|vessel), description, identifiers[{type, value}], location, jurisdiction, estimated_value, currency, held_for[{name, kind (person|company)}], criminal_activity}]. Every type: reference, summary."}
 	attachment := obj{"type": "object", "properties": obj{"id": str(""), "notice_id": str(""), "name": str("file name"), "content_type": enum([]string{"image/jpeg", "image/png", "image/webp", "application/pdf"}),
-		"size": num, "sha256": str("hex"), "role": enum([]string{notices.RolePhoto, notices.RoleDocument}), "created_at": dateTime, "created_by": str("")}}
+		"size": num, "sha256": str("hex"), "role": enum([]string{notices.RolePhoto, notices.RoleDocument}), "created_at": dateTime, "created_by": str("who attached it (owner and secretariat reviewers only)")}}
 	check := obj{"type": "object", "properties": obj{"name": str("required_data_and_thresholds or quota"), "ok": boolean, "errors": list(object([]string{"field", "reason"}, obj{"field": str(""), "reason": str("")}))}}
 	notice := obj{"type": "object", "properties": obj{
 		"id": str("UUIDv7, the id of its record"), "type": enum(notices.Types), "diffusion": boolean, "state": enum(core.NoticeStates),
@@ -469,7 +480,7 @@ func noticeSchemas() obj {
 		"published_at": dateTime, "expires_at": dateTime, "end_reason": str("why it was cancelled or expired"), "created_at": dateTime, "updated_at": dateTime,
 		"owner": str("owner bureau"), "status": enum([]string{core.StatusPending, core.StatusActive, core.StatusExpired, core.StatusCancelled}),
 		"version": obj{"type": "integer", "description": "the record's version, for If-Match"}, "releasability": ref("Releasability"), "caveats": list(enum(core.Caveats)),
-		"caveat_text": str(""), "data": data, "created_by": str(""), "updated_by": str(""), "attachments": list(ref("Attachment")), "checks": list(ref("NoticeCheck")),
+		"caveat_text": str(""), "data": data, "created_by": str("who created it (owner and secretariat reviewers only)"), "updated_by": str("who changed it last, the reviewer too (owner and secretariat reviewers only)"), "attachments": list(ref("Attachment")), "checks": list(ref("NoticeCheck")),
 		"score": obj{"type": "number", "description": "for a name search: how well the name matched"},
 	}}
 	publicLinks := obj{"type": "object", "properties": obj{"self": ref("Link"), "images": ref("Link"), "thumbnail": ref("Link")}}

@@ -30,7 +30,7 @@ var (
 	publicListParams = []param{
 		{"forename", "query", "Forename(s)."}, {"name", "query", "Family name; matches across scripts."},
 		{"nationality", "query", "ISO 3166 alpha-2 code."}, {"ageMin", "query", "Youngest age, in years."}, {"ageMax", "query", "Oldest age, in years."},
-		{"sexId", "query", "M, F or U."}, {"freeText", "query", "Words to find in names, places, descriptions and charges."},
+		{"sexId", "query", "M, F or U."}, {"freeText", "query", "Words to find in what the extracts show: names, places, distinguishing marks, charges (red), remarks (un)."},
 		{"page", "query", "Page number, from 1."}, {"resultPerPage", "query", "Results per page, 1 to 160 (default 20)."},
 	}
 	publicArrestParam = param{"arrestWarrantCountryId", "query", "ISO 3166 alpha-2 code of the country that issued the arrest warrant."}
@@ -422,6 +422,9 @@ func (s *Server) publicImage(w http.ResponseWriter, r *http.Request, v core.View
 	// who took the photo, or where): the public sees the picture's id.
 	shown := *a
 	shown.Name = r.PathValue("aid") + imageExt[a.ContentType]
-	writeAttachment(w, &shown, "public, max-age=3600")
+	// As long as the JSON answers, no longer: once the notice is
+	// cancelled, shared caches must stop serving the face within the
+	// minute the extract itself disappears in.
+	writeAttachment(w, &shown, "public, max-age=60")
 	return nil
 }
