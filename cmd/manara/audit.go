@@ -105,7 +105,7 @@ func auditCmd() *command {
 			}
 			sub, rest = "key "+rest[0], rest[1:]
 		}
-		if _, err := c.parse(rest); err != nil {
+		if err := c.parseFlags(rest); err != nil {
 			return err
 		}
 		switch sub {

@@ -45,7 +45,7 @@ func benchCmd() *command {
 		if len(args) > 0 && args[0] == "client" {
 			return bench.Client(args[1:], os.Stdout)
 		}
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		if cpuprofile != "" && profileDir != "" {

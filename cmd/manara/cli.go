@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -95,6 +96,34 @@ func (c *command) parse(args []string) ([]string, error) {
 		}
 	}
 	return positional, nil
+}
+
+// parseFlags reads flags for a command that takes no positional argument.
+// A stray one is refused before anything is done: it is most often a
+// second value for a flag (`key revoke --id K1 K2`), which would
+// otherwise be dropped while the command reports success for the first.
+func (c *command) parseFlags(args []string) error {
+	rest, err := c.parse(args)
+	if err != nil {
+		return err
+	}
+	return noArguments(rest)
+}
+
+// noArguments refuses positional arguments, naming them.
+func noArguments(rest []string) error {
+	if len(rest) == 0 {
+		return nil
+	}
+	q := make([]string, len(rest))
+	for i, a := range rest {
+		q[i] = strconv.Quote(a)
+	}
+	noun := "argument"
+	if len(rest) > 1 {
+		noun = "arguments"
+	}
+	return usageErr{fmt.Sprintf("unexpected %s %s (a flag takes one value: run the command again for another); nothing was done", noun, strings.Join(q, " "))}
 }
 
 type usageErr struct{ msg string }

@@ -151,7 +151,7 @@ func serveCmd() *command {
 	var f serverFlags
 	f.add(c, "127.0.0.1:8080")
 	c.run = func(args []string) error {
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		return serve(f, false)
@@ -164,7 +164,7 @@ func demoCmd() *command {
 	var f serverFlags
 	f.add(c, "127.0.0.1:8080")
 	c.run = func(args []string) error {
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		return serve(f, true)
@@ -435,7 +435,7 @@ func migrateCmd() *command {
 	var f storeFlags
 	f.add(c)
 	c.run = func(args []string) error {
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		st, err := f.open(runCtx)
@@ -445,7 +445,7 @@ func migrateCmd() *command {
 		defer st.Close()
 		n, err := st.Migrate(runCtx)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", f.describe(), err)
 		}
 		applied, latest, err := st.MigrationStatus(runCtx)
 		if err != nil {
@@ -638,7 +638,7 @@ func backupCmd() *command {
 	c.str(&data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
 	c.str(&out, "out", "", "", "the backup file to create")
 	c.run = func(args []string) error {
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		if out == "" {
@@ -667,7 +667,7 @@ func restoreCmd() *command {
 	c.str(&data, "data", "MANARA_DATA", "./manara-data", "folder of the embedded store")
 	c.str(&from, "from", "", "", "the backup file")
 	c.run = func(args []string) error {
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		if from == "" {
@@ -762,11 +762,11 @@ func needSub(c *command, args []string, what string) error {
 	return nil
 }
 
-// subcommand reads a command's subcommand and then its flags.
+// subcommand reads a command's subcommand and then its flags, refusing
+// any other positional argument.
 func (c *command) subcommand(args []string, what string) (string, error) {
 	if err := needSub(c, args, what); err != nil {
 		return "", err
 	}
-	_, err := c.parse(args[1:])
-	return args[0], err
+	return args[0], c.parseFlags(args[1:])
 }

@@ -100,7 +100,7 @@ func usage(w *os.File, cmds map[string]*command) {
 func versionCmd() *command {
 	c := newCommand("version", "version", "Print the version.")
 	c.run = func(args []string) error {
-		if _, err := c.parse(args); err != nil {
+		if err := c.parseFlags(args); err != nil {
 			return err
 		}
 		v := version

@@ -26,6 +26,11 @@ func namesCmd() *command {
 		}
 		switch sub {
 		case "compare":
+			// It reads standard input: a FILE given would be ignored
+			// while it waits on the terminal.
+			if len(rest) > 0 {
+				return usageErr{fmt.Sprintf("compare reads standard input and takes no FILE (%q): manara names compare < FILE", rest[0])}
+			}
 			return namesCompare(os.Stdin, os.Stdout, explain)
 		case "eval":
 			if len(rest) != 1 {

@@ -17,6 +17,10 @@ func writeMarkedDB(t *testing.T, path, marker string) {
 	}
 	defer s.Close()
 	ctx := context.Background()
+	// Restore takes only a Manara schema.
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.DB().ExecContext(ctx, `CREATE TABLE marker (v TEXT)`); err != nil {
 		t.Fatal(err)
 	}

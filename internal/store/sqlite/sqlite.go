@@ -123,7 +123,8 @@ func Backup(ctx context.Context, s *sqlstore.Store, dest string) error {
 // Restore replaces the database of dataDir with the backup file src, which
 // it only reads. It refuses while a server holds the store (see Hold), and
 // src if it is the live database itself. The copy is checked, by SQLite's
-// integrity check and then by checks (given the copy, opened read-only),
+// integrity check, for a Manara schema that this binary knows every version
+// of, and then by checks (given the copy, opened read-only),
 // before it replaces anything; the old database is kept beside it as
 // manara.db.before-restore-STAMP, a name no other file had. A failure
 // leaves the data folder as it was.
@@ -182,7 +183,8 @@ func Restore(ctx context.Context, src, dataDir string, checks ...func(*sqlstore.
 }
 
 // checkBackup opens path, the copy of the backup src, read-only and runs SQLite's
-// integrity check and the caller's checks on it.
+// integrity check, checks that it holds a Manara schema no newer than this
+// binary's, and runs the caller's checks on it.
 func checkBackup(ctx context.Context, path, src string, checks []func(*sqlstore.Store) error) error {
 	s, err := openReadOnly(path)
 	if err != nil {
@@ -195,6 +197,19 @@ func checkBackup(ctx context.Context, path, src string, checks []func(*sqlstore.
 	}
 	if res != "ok" {
 		return fmt.Errorf("%s is not a sound database: %s", src, res)
+	}
+	// A sound database of another program, or an empty file, would
+	// otherwise fail the caller's checks on a missing table, which reads
+	// as a damaged backup.
+	var tables int
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_migrations', 'audit_log', 'audit_head')`).Scan(&tables); err != nil {
+		return fmt.Errorf("%s is not a sound database: %w", src, err)
+	}
+	if tables != 3 {
+		return fmt.Errorf("%s is not a Manara backup (no Manara schema): give a file written by manara backup", src)
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		return fmt.Errorf("%s: %w", src, err)
 	}
 	for _, c := range checks {
 		if err := c(s); err != nil {

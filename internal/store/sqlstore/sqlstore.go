@@ -10,6 +10,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,14 +97,77 @@ func (s *Store) Close() error {
 	return err
 }
 
+// NewerSchemaError is a store whose schema has versions this binary has
+// no migration for: a newer Manara wrote them (the binary was rolled back
+// after an upgrade, or a newer store's backup restored). This binary does
+// not know what those versions changed, so it must neither migrate nor
+// serve the store: its writes could break what the newer code relies on.
+type NewerSchemaError struct {
+	Unknown []int // ascending
+	Latest  int   // the latest version this binary knows
+}
+
+func (e *NewerSchemaError) Error() string {
+	vs := make([]string, len(e.Unknown))
+	for i, v := range e.Unknown {
+		vs[i] = strconv.Itoa(v)
+	}
+	list := strings.Join(vs, ", ")
+	if len(vs) > 5 {
+		list = fmt.Sprintf("%s … %s (%d versions)", strings.Join(vs[:3], ", "), vs[len(vs)-1], len(vs))
+	}
+	noun := "version"
+	if len(vs) > 1 {
+		noun = "versions"
+	}
+	return fmt.Sprintf("the store's schema has %s %s, which this Manara does not know (its latest is %d): the store was written by a newer Manara; upgrade the binary", noun, list, e.Latest)
+}
+
+// newer returns a *NewerSchemaError if applied holds versions that none
+// of the dialect's migrations has.
+func (s *Store) newer(applied map[int]bool) error {
+	known := map[int]bool{}
+	latest := 0
+	for _, m := range s.d.Migrations {
+		known[m.Version] = true
+		latest = max(latest, m.Version)
+	}
+	var unknown []int
+	for v := range applied {
+		if !known[v] {
+			unknown = append(unknown, v)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return &NewerSchemaError{Unknown: unknown, Latest: latest}
+}
+
+// CheckSchema returns a *NewerSchemaError if the store's schema has
+// versions this binary does not know. It only reads, so it can judge a
+// backup opened read-only before it is restored.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	applied, err := s.appliedVersions(ctx)
+	if err != nil {
+		return err
+	}
+	return s.newer(applied)
+}
+
 // Migrate applies every migration not yet applied, each in its own
-// transaction, and returns how many it applied.
+// transaction, and returns how many it applied. It applies none to a
+// store of a newer schema (a *NewerSchemaError).
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	applied, err := s.appliedVersions(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if err := s.newer(applied); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -171,17 +236,33 @@ func (s *Store) MigrationStatus(ctx context.Context) (applied, latest int, err e
 	return applied, latest, nil
 }
 
-// Ready reports whether the store answers and its schema is current.
+// Ready reports whether the store answers and its schema is current: every
+// migration this binary knows applied, and no version it does not know.
 func (s *Store) Ready(ctx context.Context) error {
 	if err := s.r.PingContext(ctx); err != nil {
 		return core.Errorf(core.EUNAVAILABLE, "store unreachable")
 	}
-	applied, latest, err := s.MigrationStatus(ctx)
+	vs, err := s.appliedVersions(ctx)
 	if err != nil {
 		return core.Errorf(core.EUNAVAILABLE, "store unreachable")
 	}
-	if applied != latest {
-		return core.Errorf(core.EUNAVAILABLE, "schema at version %d, expected %d: run manara migrate", applied, latest)
+	// Migrating would not help a newer schema: say what would.
+	if err := s.newer(vs); err != nil {
+		return core.Errorf(core.EUNAVAILABLE, "%s", err.Error())
+	}
+	applied, latest := 0, 0
+	pending := 0
+	for _, m := range s.d.Migrations {
+		latest = max(latest, m.Version)
+		if !vs[m.Version] {
+			pending++
+		}
+	}
+	for v := range vs {
+		applied = max(applied, v)
+	}
+	if pending > 0 {
+		return core.Errorf(core.EUNAVAILABLE, "schema at version %d, expected %d (%d migration(s) pending): run manara migrate", applied, latest, pending)
 	}
 	return nil
 }
