@@ -34,7 +34,7 @@ func importCmd() *command {
 	var f storeFlags
 	f.add(c)
 	var bureau, list string
-	c.str(&bureau, "bureau", "", "", "for ftm, senzing and documents: the bureau that owns the entries (ISO code, or IPSG for the secretariat)")
+	c.str(&bureau, "bureau", "", "", "for ftm, senzing and documents: the member country's ISO code whose bureau owns the entries")
 	c.str(&list, "list", "", "", "for ftm and senzing: the list's name, to keep several lists of one bureau apart (default: ftm or senzing)")
 	c.run = func(args []string) error {
 		if err := needSub(c, args, "say un, ofac, ftm, senzing or documents, and the FILE"); err != nil {
@@ -62,7 +62,13 @@ func importCmd() *command {
 		case "ftm", "senzing":
 			b, ok := members.BureauFor(bureau)
 			if !ok {
-				return usageErr{fmt.Sprintf("--bureau is required for %s: the ISO code of the bureau that owns the entries, or %s for the secretariat", sub, members.Secretariat)}
+				return usageErr{fmt.Sprintf("--bureau is required for %s: the ISO code of the member country whose bureau owns the entries", sub)}
+			}
+			// The entries become person and entity records, which the
+			// secretariat may not own (it issues notices): refused here,
+			// every entry would be refused one by one after the file is read.
+			if members.IsSecretariat(b.Code) {
+				return usageErr{fmt.Sprintf("--bureau %s: the secretariat owns no person or entity records; give the ISO code of the member country whose bureau owns the %s entries", members.Secretariat, sub)}
 			}
 			owner = b.Code
 			if list != "" {
@@ -287,13 +293,24 @@ func sourceID(d map[string]any) string { s, _ := d["source_id"].(string); return
 
 // put creates or updates one record so that it holds data; it reports what
 // it did. An entry whose record was cancelled (it left the list and is
-// back) gets a new record: a cancelled record stays cancelled.
+// back) gets a new record: a cancelled record stays cancelled. So does an
+// entry the list now gives as another kind (an FtM LegalEntity found to be
+// a Person, an OFAC entry of another SDN_Type): a record's kind never
+// changes, and a person screened as an entity is missed on its date of
+// birth.
 func (im *importer) put(ctx context.Context, v core.Viewer, old *core.Record, kind, what string, data map[string]any, counts *importCounts) error {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
 	if old != nil && old.Status == core.StatusCancelled {
+		old = nil
+	}
+	if old != nil && old.Kind != kind {
+		if _, err := im.rs.Cancel(ctx, v, old.ID, old.Version, "re-classified as "+kindName(kind)+" by the list"); err != nil {
+			return err
+		}
+		counts.cancelled++
 		old = nil
 	}
 	if old != nil {
@@ -420,16 +437,19 @@ func (im *importer) subjects(ctx context.Context, source, owner string, subjects
 
 func (im *importer) documents(ctx context.Context, owner string, rows []imports.DocumentRow) error {
 	v := core.Viewer{Bureau: owner, UserID: "import:documents", Permissions: []string{core.PermRecordsRead, core.PermRecordsWrite}, Remote: "cli"}
+	// One key for the reader's duplicates, the records of earlier runs
+	// and this run's rows: two spellings of one document are one record.
 	key := func(d map[string]any) string {
 		c, _ := d["issuing_country"].(string)
 		n, _ := d["number"].(string)
-		return docKey(c, n)
+		return imports.DocumentKey(c, n)
 	}
 	old, err := im.existing(ctx, owner, "documents", key)
 	if err != nil {
 		return err
 	}
 	var counts importCounts
+	seen := map[string]bool{}
 	bar := newProgress(os.Stderr, "import documents")
 	stop := func(done int) error {
 		fmt.Fprintln(os.Stderr) // end the bar's line
@@ -444,7 +464,9 @@ func (im *importer) documents(ctx context.Context, owner string, rows []imports.
 			country = c.Alpha2
 		}
 		data := map[string]any{"source": "documents", "number": row.Number, "issuing_country": country, "document_type": row.Type, "reason": row.Status}
-		if err := im.put(ctx, v, old[docKey(country, row.Number)], core.KindTravelDocument, fmt.Sprintf("line %d", row.Line), data, &counts); err != nil {
+		k := key(data)
+		seen[k] = true
+		if err := im.put(ctx, v, old[k], core.KindTravelDocument, fmt.Sprintf("line %d", row.Line), data, &counts); err != nil {
 			if ctx.Err() != nil {
 				return stop(i)
 			}
@@ -457,6 +479,23 @@ func (im *importer) documents(ctx context.Context, owner string, rows []imports.
 		return stop(len(rows))
 	}
 	bar.done()
+	// The file is the bureau's whole list: only a run that read every row
+	// may cancel the documents it no longer holds (found again, returned
+	// to their holder), or every check of their holder would still hit.
+	for k, r := range old {
+		if !seen[k] && r.Status == core.StatusActive {
+			if ctx.Err() != nil {
+				return stop(len(rows))
+			}
+			if _, err := im.rs.Cancel(ctx, v, r.ID, r.Version, "no longer on the bureau's travel-document list"); err != nil {
+				if ctx.Err() != nil {
+					return stop(len(rows))
+				}
+				return err
+			}
+			counts.cancelled++
+		}
+	}
 	fmt.Printf("documents: %d rows read; %s\n", len(rows), counts)
 	if counts.failed > 0 {
 		return exitErr{1, fmt.Errorf("%d rows were refused (see above)", counts.failed)}
@@ -464,12 +503,15 @@ func (im *importer) documents(ctx context.Context, owner string, rows []imports.
 	return nil
 }
 
-func docKey(country, number string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(number) {
-		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		}
+// kindName says a record kind as a reason names it.
+func kindName(kind string) string {
+	switch kind {
+	case core.KindPerson:
+		return "a person"
+	case core.KindEntity:
+		return "an entity"
+	case core.KindTravelDocument:
+		return "a travel document"
 	}
-	return strings.ToUpper(country) + ":" + b.String()
+	return kind
 }

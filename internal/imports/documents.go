@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/manara-hub/manara/internal/members"
 )
 
 // Document statuses accepted in a travel-document CSV.
@@ -79,7 +82,7 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 	var (
 		w    warnings
 		rows []DocumentRow
-		seen = make(map[[2]string]int)
+		seen = make(map[string]int)
 	)
 	for {
 		rec, err := cr.Read()
@@ -112,9 +115,11 @@ func ReadDocumentsCSV(r io.Reader) ([]DocumentRow, []Warning, error) {
 			w.skip(where, field, reason+"; row skipped")
 			continue
 		}
-		key := [2]string{strings.ToUpper(row.Number), row.Country}
+		// The importer keys a document the same way: a row it would
+		// write over another's record is that row's duplicate.
+		key := DocumentKey(row.Country, row.Number)
 		if first, dup := seen[key]; dup {
-			w.skip(where, "number", fmt.Sprintf("%s %s already on line %d; row skipped", row.Country, row.Number, first))
+			w.skip(where, "number", fmt.Sprintf("%s %s is the document already on line %d; row skipped", row.Country, row.Number, first))
 			continue
 		}
 		seen[key] = line
@@ -140,6 +145,9 @@ func documentRow(rec []string, col map[string]int) (row DocumentRow, field, reas
 		return row, "number", fmt.Sprintf("longer than %d bytes", maxDocField)
 	case !printable(num):
 		return row, "number", fmt.Sprintf("%q holds control characters or invalid UTF-8", num)
+	case DocumentKey("", num) == ":":
+		// Its key would be every such number's.
+		return row, "number", fmt.Sprintf("%q holds no letter or digit", num)
 	}
 	if (len(country) != 2 && len(country) != 3) || !isLetters(country) {
 		return row, "country", fmt.Sprintf("%q is not an ISO 3166 alpha-2 or alpha-3 code", truncateForMessage(country))
@@ -163,6 +171,26 @@ func documentRow(rec []string, col map[string]int) (row DocumentRow, field, reas
 		Type:    strings.ToLower(typ),
 		Status:  status,
 	}, "", ""
+}
+
+// DocumentKey is what makes two rows one document: the issuing country as
+// its alpha-2 code (an alpha-3 code or a lower-case one is the same
+// country) and the number's letters and digits in upper case ("FX 1000003"
+// and "fx-1000003" are one number).
+func DocumentKey(country, number string) string {
+	country = strings.ToUpper(strings.TrimSpace(country))
+	if c, ok := members.Lookup(country); ok {
+		country = c.Alpha2
+	}
+	var b strings.Builder
+	b.WriteString(country)
+	b.WriteByte(':')
+	for _, r := range strings.ToUpper(number) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func isLetters(s string) bool {

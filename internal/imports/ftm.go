@@ -441,9 +441,15 @@ func sortedKeys(m map[string]int) []string {
 	return out
 }
 
+// ErrCutShort is wrapped by the error returned for a JSON-lines input
+// whose last line has no line end and is not complete JSON.
+var ErrCutShort = errors.New("the file is cut short")
+
 // readLines passes each non-blank line of a JSON-lines input to fn, with
 // its number. Lines over maxRunBytes and inputs over maxInputBytes are
-// refused.
+// refused, and so is an input whose last line has no line end and is not
+// complete JSON: a download cut short is not the list, and read as one
+// bad line it would have every entry past the cut cancelled.
 func readLines(name string, r io.Reader, w *warnings, fn func(line int, b []byte) error) error {
 	br := bufio.NewReaderSize(newLimitReader(r, name, '\n', "line"), 64<<10)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
@@ -468,6 +474,9 @@ func readLines(name string, r io.Reader, w *warnings, fn func(line int, b []byte
 			return fmt.Errorf("%s: line %d: %w", name, line, err)
 		}
 		if t := trimSpaceBytes(buf); len(t) > 0 {
+			if err == io.EOF && !json.Valid(t) {
+				return fmt.Errorf("%s: line %d: %w: its last line has no line end and is not complete JSON; nothing was imported (download the file again)", name, line, ErrCutShort)
+			}
 			w.seen++
 			if ferr := fn(line, t); ferr != nil {
 				return ferr

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -91,7 +92,14 @@ type csvReader struct {
 const csvReadAhead = 4 << 10
 
 func newCSVReader(r io.Reader, name string) *csvReader {
-	lr := newLimitReader(r, name, '\n', "line")
+	// A file saved again by a spreadsheet or an editor starts with a
+	// UTF-8 byte order mark: left in, it is part of the first field, and
+	// the first row of a headerless OFAC file has no entry number.
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	lr := newLimitReader(br, name, '\n', "line")
 	lr.markTokens("a CSV record (quoted fields may hold line breaks)", csvReadAhead)
 	cr := csv.NewReader(lr)
 	cr.FieldsPerRecord = -1
@@ -247,6 +255,12 @@ func (p *ofacParser) sdnRow(line int, rec []string) error {
 	s.Name = name
 	if s.Kind == KindIndividual {
 		s.Name = naturalName(name)
+	}
+	if s.Name == "" {
+		// "," is no one's "LAST, First": a record without a name is
+		// refused by the records service, entry after entry.
+		p.w.skip(where, "SDN_Name", fmt.Sprintf("%q holds no name; row skipped", truncateForMessage(name)))
+		return nil
 	}
 	for _, prog := range strings.Split(p.field(where, "Program", rec[3]), "] [") {
 		s.Programs = addString(s.Programs, strings.TrimSpace(strings.Trim(prog, "[]")))

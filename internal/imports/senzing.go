@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,11 +36,12 @@ func ReadSenzing(r io.Reader) ([]Subject, []Warning, error) {
 		notParty int
 	)
 	err := readLines("senzing", r, &w, func(line int, b []byte) error {
-		var rec map[string]json.RawMessage
-		if err := json.Unmarshal(b, &rec); err != nil {
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(b, &probe); err != nil {
 			w.skip(fmt.Sprintf("line %d", line), "", fmt.Sprintf("not a JSON object: %v; line skipped", jsonReason(err)))
 			return nil
 		}
+		rec := jsonFields(b)
 		s, where, ok := senzingSubject(&w, line, rec, seen)
 		switch {
 		case !ok:
@@ -74,38 +76,35 @@ type senzingName struct{ typ, full string }
 // senzingSubject reads one record. ok is false when it was skipped (with a
 // warning); a Subject with no Kind is a record of neither a person nor an
 // organisation.
-func senzingSubject(w *warnings, line int, rec map[string]json.RawMessage, seen map[string]int) (s Subject, where string, ok bool) {
+func senzingSubject(w *warnings, line int, rec []jsonField, seen map[string]int) (s Subject, where string, ok bool) {
 	where = fmt.Sprintf("line %d", line)
-	str := func(raw json.RawMessage) string {
-		var v string
-		if json.Unmarshal(raw, &v) != nil {
-			return ""
-		}
-		v, _, _ = clean(v)
-		return v
-	}
 	// attrs are the record's attribute groups: the top level, then each
-	// object of each list.
+	// object of each list, in the order of the line: a re-import of an
+	// unchanged file must give the same nationalities, documents and
+	// names in the same order, or every entry would be "updated".
 	top := map[string]string{}
 	var groups []map[string]string
-	for k, raw := range rec {
-		if v := str(raw); v != "" {
-			top[strings.ToUpper(k)] = v
+	for _, f := range rec {
+		if v := senzingString(f.raw); v != "" {
+			top[strings.ToUpper(f.key)] = v
 			continue
 		}
-		var list []map[string]json.RawMessage
-		if json.Unmarshal(raw, &list) != nil {
+		var list []json.RawMessage
+		if jsonKind(f.raw) != "array" || json.Unmarshal(f.raw, &list) != nil {
 			continue
 		}
 		for i, obj := range list {
 			if i >= maxRecordParts {
-				w.add(where, k, fmt.Sprintf("more than %d entries; the rest ignored", maxRecordParts))
+				w.add(where, f.key, fmt.Sprintf("more than %d entries; the rest ignored", maxRecordParts))
 				break
 			}
+			if jsonKind(obj) != "object" {
+				continue
+			}
 			g := map[string]string{}
-			for kk, rv := range obj {
-				if v := str(rv); v != "" {
-					g[strings.ToUpper(kk)] = v
+			for _, ff := range jsonFields(obj) {
+				if v := senzingString(ff.raw); v != "" {
+					g[strings.ToUpper(ff.key)] = v
 				}
 			}
 			groups = append(groups, g)
@@ -248,4 +247,64 @@ func parseSenzingDate(v string) (Date, bool) {
 		return parseISODate(v[:4] + "-" + v[4:6] + "-" + v[6:])
 	}
 	return Date{}, false
+}
+
+// senzingString reads an attribute's value: a string, or a number as
+// written (exporters write integer keys such as RECORD_ID as numbers, and
+// Senzing takes them as their text). Anything else is "".
+func senzingString(raw json.RawMessage) string {
+	var v string
+	switch jsonKind(raw) {
+	case "string":
+		if json.Unmarshal(raw, &v) != nil {
+			return ""
+		}
+	case "number":
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return ""
+		}
+		v = n.String()
+	default:
+		return ""
+	}
+	v, _, _ = clean(v)
+	return v
+}
+
+// jsonField is one member of a JSON object.
+type jsonField struct {
+	key string
+	raw json.RawMessage
+}
+
+// jsonFields lists the members of the JSON object b in the order written;
+// a key written twice keeps its first place and its last value, as
+// json.Unmarshal into a map would. b must be valid JSON; what is not an
+// object gives nothing.
+func jsonFields(b []byte) []jsonField {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []jsonField
+	at := map[string]int{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		k, _ := tok.(string)
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			return out
+		}
+		if i, dup := at[k]; dup {
+			out[i].raw = raw
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, jsonField{k, raw})
+	}
+	return out
 }

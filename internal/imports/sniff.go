@@ -34,6 +34,11 @@ type Sniffed struct {
 // that reads it, rather than read row by row into thousands of warnings.
 func Sniff(head []byte) Sniffed {
 	cut := len(head) >= SniffBytes // the file may go on past head
+	// Before anything else: UTF-16 text read as bytes looks like a file of
+	// some other layout, and the operator would look for the wrong problem.
+	if utf16Text(head) {
+		return Sniffed{FormatUnknown, descUTF16, false}
+	}
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
 	switch {
 	case len(bytes.TrimSpace(head)) == 0:
@@ -55,6 +60,29 @@ func Sniff(head []byte) Sniffed {
 		return sniffJSON(t, cut)
 	}
 	return sniffCSV(t)
+}
+
+// descUTF16 describes a UTF-16 file; CheckFormat says it as it is.
+const descUTF16 = "UTF-16 text"
+
+// utf16Text reports whether head is UTF-16: it starts with a UTF-16 byte
+// order mark (Windows PowerShell's ">", Notepad's and Excel's "Unicode"),
+// or, without one, every second byte of its start is NUL (text in Latin
+// script, little or big endian).
+func utf16Text(head []byte) bool {
+	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
+		return true
+	}
+	n := min(len(head), 512) &^ 1
+	if n < 8 {
+		return false
+	}
+	even, odd := true, true
+	for i := 0; i < n; i += 2 {
+		even = even && head[i] == 0 && head[i+1] != 0
+		odd = odd && head[i+1] == 0 && head[i] != 0
+	}
+	return even || odd
 }
 
 func sniffXML(t []byte) Sniffed {
@@ -214,6 +242,9 @@ func isDigits(s string) bool {
 // command to use.
 func CheckFormat(want string, head []byte) error {
 	got := Sniff(head)
+	if got.Description == descUTF16 {
+		return fmt.Errorf("this file is UTF-16: save it as UTF-8 (in the editor's \"Save as\", or with iconv -f UTF-16 -t UTF-8), then import it again")
+	}
 	if got.Format == want || (want == FormatDocuments && got.plainCSV) {
 		// A travel-document CSV is our own layout: its reader says which
 		// header column is missing.
