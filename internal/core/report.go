@@ -332,8 +332,12 @@ type ReportTx interface {
 	// CountCampaigns counts the campaigns ListCampaigns would list
 	// without its Limit and Offset.
 	CountCampaigns(f CampaignFilter) (int, error)
-	// MoveReports moves every report of campaign from into campaign to.
+	// MoveReports moves every report of campaign from into campaign to,
+	// each at its next version.
 	MoveReports(from, to string) (int64, error)
+	// CampaignCounts counts every report of the campaign by category and
+	// by day of receipt (UTC, "2006-01-02").
+	CampaignCounts(campaignID string) (categories, days map[string]int, err error)
 	// CampaignIndicators lists the values the campaign's reports carry,
 	// those carried by most reports first, at most limit of them (1,000 at
 	// most); a negative limit lists every one (a campaign holds at most

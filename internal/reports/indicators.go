@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/ident"
 )
@@ -47,20 +49,32 @@ func ParseWarningList(text string) WarningList {
 
 // Benign reports whether key ("type:canonical") is on the list, directly
 // or, for a domain, through a parent domain (mail.google.com is google.com's).
+// A listed domain's home page is benign too: reporters name the platform
+// where they met the scammer ("https://www.facebook.com"), which says
+// nothing of who the scammer is; a page under it (a profile) still links.
 func (w WarningList) Benign(key string) bool {
 	if w[key] {
 		return true
 	}
 	typ, val, _ := strings.Cut(key, ":")
-	if typ == "domain" || typ == "email" {
-		if typ == "email" {
-			_, val, _ = strings.Cut(val, "@")
-		}
-		for d := val; strings.Contains(d, "."); {
-			if w[d] {
-				return true
-			}
-			_, d, _ = strings.Cut(d, ".")
+	switch typ {
+	case "domain":
+		return w.listed(val)
+	case "email":
+		_, d, _ := strings.Cut(val, "@")
+		return w.listed(d)
+	case "url":
+		u, err := ident.ParseURL(val)
+		return err == nil && (u.Path == "" || u.Path == "/") && w.listed(u.Domain())
+	}
+	return false
+}
+
+// listed reports whether domain d or one of its parents is on the list.
+func (w WarningList) listed(d string) bool {
+	for ; strings.Contains(d, "."); _, d, _ = strings.Cut(d, ".") {
+		if w[d] {
+			return true
 		}
 	}
 	return false
@@ -92,15 +106,23 @@ func canonical(typ, value, region string) (kind, canon, reason string) {
 		return typ, "", "not a Bitcoin, Ethereum or Tron address with a valid checksum"
 	case "website":
 		if !strings.Contains(value, "/") {
-			if id, err := ident.Parse(ident.KindDomain, value, ""); err == nil {
-				return "domain", id.Canonical, ""
+			if d, err := ident.ParseDomain(value); err == nil {
+				return "domain", d.Registrable, ""
 			}
 		}
-		id, err := ident.Parse(ident.KindURL, value, "")
+		u, err := ident.ParseURL(value)
 		if err != nil {
 			return "url", "", reasonOf(err)
 		}
-		return "url", id.Canonical, ""
+		return "url", urlKey(u), ""
+	case "domain":
+		// Keyed as a URL's domain is (without "www."), so that the bare
+		// name and the site's addresses link.
+		d, err := ident.ParseDomain(value)
+		if err != nil {
+			return typ, "", reasonOf(err)
+		}
+		return typ, d.Registrable, ""
 	}
 	k, err := ident.ParseKind(typ)
 	if err != nil {
@@ -111,6 +133,17 @@ func canonical(typ, value, region string) (kind, canon, reason string) {
 		return typ, "", reasonOf(err)
 	}
 	return string(id.Kind), id.Canonical, ""
+}
+
+// urlKey is u's canonical form with a leading "www." taken off the host:
+// one page written with and without it is one value. The report keeps
+// what was written for display.
+func urlKey(u *ident.URL) string {
+	d := u.Domain()
+	if d == u.Host {
+		return u.Canonical
+	}
+	return u.Scheme + "://" + d + strings.TrimPrefix(u.Canonical, u.Scheme+"://"+u.Host)
 }
 
 func reasonOf(err error) string {
@@ -215,10 +248,13 @@ func (x *extractor) narrative(text string) {
 	}
 	noIBAN := ibanRe.ReplaceAllString(rest, " ")
 	for _, m := range phoneRe.FindAllString(noIBAN, 20) {
-		x.guess("phone", m)
+		x.phone(m, 4)
 	}
 	for _, m := range domainRe.FindAllString(rest, 20) {
 		if strings.ContainsAny(m, "0123456789") && !strings.ContainsAny(strings.ToLower(m), "abcdefghijklmnopqrstuvwxyz-") {
+			continue
+		}
+		if !plausibleDomain(m) {
 			continue
 		}
 		x.guess("domain", m)
@@ -226,6 +262,83 @@ func (x *extractor) narrative(text string) {
 	for _, m := range handleRe.FindAllStringSubmatch(rest, 20) {
 		x.guess("handle", m[1])
 	}
+}
+
+// phoneSeparators are what phoneRe takes between a number's digits.
+const phoneSeparators = " .-()"
+
+// phone keeps the number phoneRe matched as m. The pattern runs on over a
+// number that follows ("0612300101 20 times", "+212 612 300 101 (24/7)",
+// a second number after a space), and the whole run does not parse: then
+// shorter prefixes, cut at separators from the right, are tried until one
+// parses. A gap of two or more separators is where a number ends, so no
+// cut goes past one. What follows a number found by cutting is searched
+// again, at most depth times (it may hold another number).
+func (x *extractor) phone(m string, depth int) {
+	if _, _, reason := canonical("phone", m, x.region); reason == "" {
+		x.guess("phone", m)
+		return
+	}
+	for end := len(m); ; {
+		i := strings.LastIndexAny(m[:end], phoneSeparators)
+		if i < 0 {
+			return
+		}
+		j := i
+		for j > 0 && strings.IndexByte(phoneSeparators, m[j-1]) >= 0 {
+			j--
+		}
+		prefix := m[:j]
+		if _, _, reason := canonical("phone", prefix, x.region); reason == "" {
+			x.guess("phone", prefix)
+			if depth > 0 {
+				for _, n := range phoneRe.FindAllString(m[i+1:], 2) {
+					x.phone(n, depth-1)
+				}
+			}
+			return
+		}
+		if i+1-j >= 2 {
+			return
+		}
+		end = j
+	}
+}
+
+// fileExtensions are extensions of files reporters name ("capture.png",
+// "receipt.pdf"): never a domain's top level when guessed from prose,
+// even those that are top-level domains too (.zip, .mov).
+var fileExtensions = map[string]bool{
+	"jpg": true, "jpeg": true, "png": true, "gif": true, "webp": true, "heic": true, "heif": true, "bmp": true, "tif": true, "tiff": true, "svg": true,
+	"pdf": true, "doc": true, "docx": true, "odt": true, "rtf": true, "txt": true, "csv": true, "xls": true, "xlsx": true, "ods": true, "ppt": true, "pptx": true,
+	"mp3": true, "m4a": true, "wav": true, "ogg": true, "opus": true, "aac": true, "amr": true,
+	"mp4": true, "mov": true, "avi": true, "mkv": true, "webm": true, "wmv": true,
+	"zip": true, "rar": true, "gz": true, "tar": true,
+	"apk": true, "exe": true, "msi": true, "dmg": true, "ipa": true, "html": true, "htm": true, "eml": true, "vcf": true,
+}
+
+// plausibleDomain says whether m, a name domainRe found in prose, may be
+// a domain: its top level is one the public suffix list has from ICANN
+// (not "then" of "money.Then"), is no file extension, and does not start
+// a sentence ("money.So he left": a capital after the full stop, the name
+// before it in lower case).
+func plausibleDomain(m string) bool {
+	i := strings.LastIndexByte(m, '.')
+	if i < 0 {
+		return false
+	}
+	tld := m[i+1:]
+	if first := tld[0]; first >= 'A' && first <= 'Z' && strings.ToLower(tld[1:]) == tld[1:] && strings.ToLower(m[:i]) == m[:i] {
+		return false
+	}
+	tld = strings.ToLower(tld)
+	if fileExtensions[tld] {
+		return false
+	}
+	// Under a label: a top level listed only by a wildcard (*.ck) is no
+	// suffix on its own.
+	_, icann := publicsuffix.PublicSuffix("x." + tld)
+	return icann
 }
 
 // Extract returns the indicators of a report, structured fields first.

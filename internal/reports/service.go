@@ -780,54 +780,67 @@ func (s *Service) Add(ctx context.Context, v core.Viewer, receipt, secret string
 	}
 	now := s.now()
 	var r *core.Report
-	err := s.Store.Update(ctx, func(tx core.Tx) error {
-		var err error
-		if r, err = open(tx, receipt, secret); err != nil {
-			return err
-		}
-		if len(r.Additions) >= MaxAdditions {
-			return core.Invalid(core.FieldError{Field: "text", Reason: "this report cannot take more additions: contact the cybercrime unit", Code: "additions_full"})
-		}
-		// The files are bounded apart from the additions: a report full of
-		// files still takes text.
-		if n := len(r.Attachments) + len(in.Attachments); n > MaxReportFiles {
-			return core.Invalid(core.FieldError{Field: "attachments",
-				Reason: fmt.Sprintf("the report would hold %d files; a report holds at most %d (it has %d): send text alone, or fewer files", n, MaxReportFiles, len(r.Attachments)),
-				Code:   "too_many_files", Params: []string{strconv.Itoa(n), strconv.Itoa(MaxReportFiles)}})
-		}
-		if text != "" {
-			r.Additions = append(r.Additions, core.Addition{At: now, Text: text})
-		}
-		for i, f := range meta {
-			if err := tx.InsertReportFile(r.ID, f, in.Attachments[i].Content); err != nil {
+	// The report is read without a lock and written back whole, on the
+	// version read: a merge or split that moved it meanwhile bumped that
+	// version, and the write conflicts rather than put the report back in
+	// the campaign it left. The reporter did nothing wrong: the addition
+	// runs again on the report as it now is.
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		stale := false
+		err = s.Store.Update(ctx, func(tx core.Tx) error {
+			var err error
+			if r, err = open(tx, receipt, secret); err != nil {
 				return err
 			}
-			r.Attachments = append(r.Attachments, f)
-		}
-		have := map[string]bool{}
-		for _, ind := range r.Indicators {
-			have[ind.Key] = true
-		}
-		var fresh []core.ReportIndicator
-		for _, ind := range ExtractText(text, r.Country) {
-			if !have[ind.Key] && len(r.Indicators)+len(fresh) < MaxIndicators {
-				ind.Source = "addition"
-				fresh = append(fresh, ind)
+			if len(r.Additions) >= MaxAdditions {
+				return core.Invalid(core.FieldError{Field: "text", Reason: "this report cannot take more additions: contact the cybercrime unit", Code: "additions_full"})
 			}
-		}
-		r.UpdatedAt = now
-		if len(fresh) > 0 {
-			if err := s.link(tx, r, fresh, false, now); err != nil {
+			// The files are bounded apart from the additions: a report full of
+			// files still takes text.
+			if n := len(r.Attachments) + len(in.Attachments); n > MaxReportFiles {
+				return core.Invalid(core.FieldError{Field: "attachments",
+					Reason: fmt.Sprintf("the report would hold %d files; a report holds at most %d (it has %d): send text alone, or fewer files", n, MaxReportFiles, len(r.Attachments)),
+					Code:   "too_many_files", Params: []string{strconv.Itoa(n), strconv.Itoa(MaxReportFiles)}})
+			}
+			if text != "" {
+				r.Additions = append(r.Additions, core.Addition{At: now, Text: text})
+			}
+			for i, f := range meta {
+				if err := tx.InsertReportFile(r.ID, f, in.Attachments[i].Content); err != nil {
+					return err
+				}
+				r.Attachments = append(r.Attachments, f)
+			}
+			have := map[string]bool{}
+			for _, ind := range r.Indicators {
+				have[ind.Key] = true
+			}
+			var fresh []core.ReportIndicator
+			for _, ind := range ExtractText(text, r.Country) {
+				if !have[ind.Key] && len(r.Indicators)+len(fresh) < MaxIndicators {
+					ind.Source = "addition"
+					fresh = append(fresh, ind)
+				}
+			}
+			r.UpdatedAt = now
+			if len(fresh) > 0 {
+				if err := s.link(tx, r, fresh, false, now); err != nil {
+					return err
+				}
+				r.Indicators = append(r.Indicators, fresh...)
+			}
+			r.Version++
+			if err := tx.UpdateReport(r); err != nil {
+				stale = core.ErrorCode(err) == core.ECONFLICT
 				return err
 			}
-			r.Indicators = append(r.Indicators, fresh...)
+			return audit.Append(tx, audit.Entry(v, action, audit.OK, r.ID))
+		})
+		if !stale {
+			break
 		}
-		r.Version++
-		if err := tx.UpdateReport(r); err != nil {
-			return err
-		}
-		return audit.Append(tx, audit.Entry(v, action, audit.OK, r.ID))
-	})
+	}
 	if err != nil {
 		return nil, s.refuse(ctx, v, action, err)
 	}

@@ -248,7 +248,7 @@ type DayCount struct {
 }
 
 // maxCampaignReports bounds the reports a campaign view lists (the
-// counts and losses cover all of them).
+// counts by category and day, and the losses, cover all of them).
 const maxCampaignReports = 1000
 
 func (s *Service) loadCampaign(tx core.Tx, v core.Viewer, id string) (*core.Campaign, error) {
@@ -280,8 +280,13 @@ func viewOf(tx core.Tx, c *core.Campaign, inds []core.CampaignIndicator) (*Campa
 	if err != nil {
 		return nil, err
 	}
-	cv := &CampaignView{Campaign: c, Victims: c.Reports, Categories: map[string]int{}, ReportList: []ReportSummary{}, Indicators: []IndicatorView{}, PerDay: []DayCount{}}
-	days := map[string]int{}
+	// Counted in the store: the list stops at maxCampaignReports, the
+	// counts cover every report.
+	cats, days, err := tx.CampaignCounts(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	cv := &CampaignView{Campaign: c, Victims: c.Reports, Categories: cats, ReportList: []ReportSummary{}, Indicators: []IndicatorView{}, PerDay: []DayCount{}}
 	var losses []core.Loss
 	for _, r := range rs {
 		totals := core.LossTotals(r.Losses)
@@ -289,8 +294,6 @@ func viewOf(tx core.Tx, c *core.Campaign, inds []core.CampaignIndicator) (*Campa
 		for _, m := range totals {
 			losses = append(losses, core.Loss{Amount: m.Amount, Currency: m.Currency})
 		}
-		days[r.CreatedAt.Format("2006-01-02")]++
-		cv.Categories[r.Category]++
 	}
 	cv.LossTotals = core.LossTotals(losses)
 	if c.LossTotals != nil {

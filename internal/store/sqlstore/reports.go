@@ -277,12 +277,50 @@ func (t *tx) campaigns(q string, args ...any) ([]*core.Campaign, error) {
 	return out, rows.Err()
 }
 
+// MoveReports bumps each moved report's version: a writer that read one
+// before the move writes it back whole, campaign included, and must
+// conflict rather than undo the move.
 func (t *tx) MoveReports(from, to string) (int64, error) {
-	res, err := t.exec(`UPDATE reports SET campaign_id = ? WHERE campaign_id = ?`, to, from)
+	res, err := t.exec(`UPDATE reports SET campaign_id = ?, version = version + 1 WHERE campaign_id = ?`, to, from)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+func (t *tx) CampaignCounts(campaignID string) (categories, days map[string]int, err error) {
+	// The category is kept in the body only; the day is the UTC date of
+	// created_at, which is stored in UTC.
+	category, day := `json_extract(body, '$.category')`, `substr(created_at, 1, 10)`
+	if t.d.Name == "postgres" {
+		category, day = `(body::jsonb ->> 'category')`, `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	if categories, err = t.countBy(category, campaignID); err != nil {
+		return nil, nil, err
+	}
+	if days, err = t.countBy(day, campaignID); err != nil {
+		return nil, nil, err
+	}
+	return categories, days, nil
+}
+
+// countBy counts a campaign's reports by the value of expr.
+func (t *tx) countBy(expr, campaignID string) (map[string]int, error) {
+	rows, err := t.query(`SELECT COALESCE(`+expr+`, ''), COUNT(*) FROM reports WHERE campaign_id = ? GROUP BY 1`, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] += n
+	}
+	return out, rows.Err()
 }
 
 func (t *tx) CampaignIndicators(campaignID string, limit int) ([]core.CampaignIndicator, error) {
