@@ -143,14 +143,18 @@ func (s *Service) backfill(tx core.Tx, p *core.Peer, now time.Time) error {
 
 // fanUp queues, at a node, what the hub must hear of the node's own
 // notices and diffusions: a request submitted for review, a cancellation,
-// and (fanUpChange) a diffusion created, a change or an extension.
+// and (fanUpChange) a diffusion created, a change or an extension. The
+// hub's queue is kept while the hub is revoked here, as the hub keeps a
+// revoked node's (fanDown): deliverAll holds it back, and the hub, once
+// this node enrols again, hears in order what its bureau did meanwhile.
+// Not queued now, a change never would be: the cursor moves past it.
 func (s *Service) fanUp(tx core.Tx, peers []*core.Peer, e *core.Event, snap *notices.Snapshot, now time.Time) error {
 	if snap.Record.Owner != s.Bureau {
 		return nil
 	}
 	var hub *core.Peer
 	for _, p := range peers {
-		if p.ID == core.PeerHub && p.State == core.PeerActive {
+		if p.ID == core.PeerHub {
 			hub = p
 		}
 	}

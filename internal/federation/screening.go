@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/audit"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/members"
@@ -94,9 +95,43 @@ type RemoteAnswer struct {
 
 // Screener answers a hit/no-hit query on this process's own index for
 // searcher, recording the hits for their owners; the api package
-// implements it over the screening index and the hits service.
+// implements it over the screening index and the hits service. Only the
+// records answers takes are answered for (and recorded, and audited):
+// the others are answered elsewhere.
 type Screener interface {
-	HitNoHit(ctx context.Context, searcher core.Viewer, q RemoteQuery) ([]HitRef, error)
+	HitNoHit(ctx context.Context, searcher core.Viewer, q RemoteQuery, answers Answers) ([]HitRef, error)
+}
+
+// Answers decides, in tx, whether this process answers a remote query
+// for r.
+type Answers func(tx core.Tx, r *core.Record) (bool, error)
+
+// answersFor is what this process answers a query from peer for: each
+// record matched is answered by exactly one process, so that one
+// screening makes one hit at its owner, under the reference the
+// searcher holds.
+//
+// A node answers for its own bureau's national records, which never
+// leave it; not for the notices the hub circulated to it (another
+// bureau's: their owner would never hear of the hit, nor know its
+// reference) nor for its own notices, which the hub holds and answers
+// for. The hub answers for what it holds, but for the notices it sent
+// the searcher's node: that node screened them itself, and its hit came
+// up (applyHit takes a node's hit only on a record the hub sent it).
+func (s *Service) answersFor(peer *core.Peer) Answers {
+	if s.Role != core.FedRoleHub {
+		return func(_ core.Tx, r *core.Record) (bool, error) {
+			return r.Owner == s.Bureau && r.Kind != core.KindNotice, nil
+		}
+	}
+	node := access.FederationPeer(peer.Bureau)
+	return func(tx core.Tx, r *core.Record) (bool, error) {
+		if r.Kind != core.KindNotice || !access.CanSee(node, r) {
+			return true, nil
+		}
+		sent, err := tx.FedSent(peer.ID, r.ID)
+		return !sent, err
+	}
 }
 
 // screenQuery is a query's payload; a person query is laid out as before
@@ -292,7 +327,8 @@ func (s *Service) ask(ctx context.Context, p *core.Peer, searcher string, q Remo
 }
 
 // answerQuery answers a verified query from peer: a node screens its own
-// index; the hub screens its own and asks the other nodes.
+// index; the hub screens its own and asks the other nodes. Each answers
+// only for the records answersFor gives it.
 func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Peer, b *Bundle) ([]byte, error) {
 	const action = "federation.screen_query"
 	q, err := parseScreenQuery(b.Payload)
@@ -315,7 +351,7 @@ func (s *Service) answerQuery(ctx context.Context, v core.Viewer, peer *core.Pee
 	}
 	var answers []RemoteAnswer
 	if s.Screener != nil {
-		refs, err := s.Screener.HitNoHit(ctx, searcherViewer(q.Searcher, peer.ID), q.RemoteQuery)
+		refs, err := s.Screener.HitNoHit(ctx, searcherViewer(q.Searcher, peer.ID), q.RemoteQuery, s.answersFor(peer))
 		switch {
 		case err != nil:
 			answers = append(answers, RemoteAnswer{Node: s.Self(), Outcome: RemoteNotChecked, Reason: "the index could not answer"})

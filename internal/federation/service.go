@@ -632,6 +632,14 @@ func (s *Service) enqueue(tx core.Tx, peer, typ string, snap *notices.Snapshot, 
 		// that bureau may read, not what the API would hide from it (the
 		// review: who, and why).
 		payload = &notices.Snapshot{Record: r, Notice: notices.WithoutReview(snap.Notice)}
+		if !access.SeesWhoActed(access.FederationPeer(peer), r) {
+			// The envelope's updated_by names whoever last acted on the
+			// notice, the hub's reviewer who published it among them: a
+			// bureau that may not read who acted is not sent it either.
+			rc := *r
+			rc.CreatedBy, rc.UpdatedBy = "", ""
+			payload.Record = &rc
+		}
 	}
 	if typ == TypeNoticeWithdraw {
 		// A withdrawal carries the envelope and workflow, never the data:
@@ -639,7 +647,7 @@ func (s *Service) enqueue(tx core.Tx, peer, typ string, snap *notices.Snapshot, 
 		// the notice now goes, under which caveats, about which
 		// countries: it is told the notice is withdrawn from it, as
 		// released to its owner and itself.
-		rc := *r
+		rc := *payload.Record
 		rc.Data = json.RawMessage(`{}`)
 		rc.Releasability = core.Releasability{Mode: core.ReleaseOnly, Countries: []string{r.Owner, peer}}
 		rc.Caveats, rc.CaveatText = []string{}, ""

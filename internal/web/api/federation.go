@@ -282,13 +282,13 @@ func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 }
 
 // HitNoHit answers another process's hit/no-hit query on this one's
-// index (federation.Screener): the screening is decided and audited as a
-// local one by searcher, each match at the alert threshold becomes a hit
-// recorded for its owner (who is told at once, as of any restricted hit,
-// probing included), and the answer names only each hit's reference and
-// the bureau to contact. A query is a person, a travel document or an
-// identifier.
-func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federation.RemoteQuery) ([]federation.HitRef, error) {
+// index (federation.Screener) for the records answers takes: the
+// screening is decided and audited as a local one by searcher, each
+// match at the alert threshold becomes a hit recorded for its owner (who
+// is told at once, as of any restricted hit, probing included), and the
+// answer names only each hit's reference and the bureau to contact. A
+// query is a person, a travel document or an identifier.
+func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federation.RemoteQuery, answers federation.Answers) ([]federation.HitRef, error) {
 	x, err := s.index()
 	if err != nil {
 		return nil, err
@@ -322,6 +322,9 @@ func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federatio
 		return nil, core.Invalid(core.FieldError{Field: "query", Reason: "is required: a person, a document or an identifier"})
 	}
 	sg.Context = map[string]string{"via": "federation"}
+	if err == nil {
+		found, err = s.answeredHere(ctx, found, answers)
+	}
 	ids := make([]string, 0, len(found))
 	for _, h := range found {
 		ids = append(ids, h.Internal())
@@ -355,4 +358,34 @@ func (s *Server) HitNoHit(ctx context.Context, searcher core.Viewer, q federatio
 		}
 	}
 	return refs, nil
+}
+
+// answeredHere keeps the matches on records answers takes: another
+// process answers for the others (federation.Answers), and this one
+// neither records, nor audits, nor tells of them.
+func (s *Server) answeredHere(ctx context.Context, found []screen.Hit, answers federation.Answers) ([]screen.Hit, error) {
+	if answers == nil || len(found) == 0 {
+		return found, nil
+	}
+	var kept []screen.Hit
+	err := s.Store.View(ctx, func(tx core.Tx) error {
+		kept = kept[:0]
+		for _, h := range found {
+			r, err := tx.GetRecord(h.Internal())
+			if core.ErrorCode(err) == core.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			ok, err := answers(tx, r)
+			if err != nil {
+				return err
+			}
+			if ok {
+				kept = append(kept, h)
+			}
+		}
+		return nil
+	})
+	return kept, err
 }
