@@ -140,7 +140,9 @@ func CanReadAudit(v core.Viewer, r *core.Record) bool {
 // stream. The viewer's bureau must be addressed (or the event addressed to
 // all), and where the event is about a record, rec must be that record and
 // CanSee must allow it: an event never tells more than the record would.
-// Pass rec as nil when the event names no record.
+// Pass rec as nil when the event names no record. An event of a thread
+// is not decided here but by CanSeeThread alone (events.Sight): what may
+// read the thread is told of its messages.
 func CanSeeEvent(v core.Viewer, e *core.Event, rec *core.Record) bool {
 	if e == nil {
 		return false

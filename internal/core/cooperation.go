@@ -138,8 +138,10 @@ type HitTx interface {
 	GetHitByReference(ref string) (*Hit, error)
 	// NoteProbe remembers that searcher screened recordID (a record not
 	// released to it) as variant at, forgets the variants first seen
-	// before since, and returns how many distinct variants remain.
-	NoteProbe(searcher, recordID, variant string, at, since time.Time) (int, error)
+	// before since, and returns how many distinct variants remain (n) and
+	// the place of this one in the order they were first noted (rank: n
+	// for a new variant, its first sighting's for a repeat).
+	NoteProbe(searcher, recordID, variant string, at, since time.Time) (n, rank int, err error)
 	// ServerKey returns the server's key called name, storing fresh as it
 	// if there is none yet: every replica gets the same key.
 	ServerKey(name, fresh string) (string, error)
@@ -301,5 +303,7 @@ type MessageTx interface {
 	// ListThreads lists the threads a bureau takes part in, newest first.
 	ListThreads(bureau string, limit int) ([]*Thread, error)
 	InsertMessage(m *Message) error
-	ListMessages(threadID string) ([]*Message, error)
+	// ListMessages lists a thread's newest limit messages numbered below
+	// before (any number when before is 0), oldest first.
+	ListMessages(threadID string, before, limit int) ([]*Message, error)
 }

@@ -16,10 +16,10 @@ import (
 // names, for a message event its thread and the thread's subject as they
 // stand now, and for an event of accreditation, meetings, citizen reports,
 // agreements or notices that names no record what that area's own rule
-// decides on. A thread's events
-// reach only those who may see the thread (access.CanSeeThread): a thread
-// on a hit withheld from its searcher names no record, and must tell that
-// searcher nothing all the same.
+// decides on. A thread's events reach exactly those who may see the
+// thread (access.CanSeeThread): a thread on a hit withheld from its
+// searcher names no record, and must tell that searcher nothing all the
+// same.
 type Sight struct {
 	tx         core.Tx
 	recs       map[string]*core.Record
@@ -38,19 +38,24 @@ func NewSight(tx core.Tx) *Sight {
 	return &Sight{tx: tx, recs: map[string]*core.Record{}, threads: map[string]*threadSight{}, gatherings: map[string]*core.Gathering{}}
 }
 
-// Allows reports whether v may receive e. A message event written before
-// events named their thread's record is given that record first (so
-// that it is decided, and delivered, as newer ones are).
+// Allows reports whether v may receive e. An event of a thread is
+// decided by the one rule that decides reading the thread
+// (access.CanSeeThread), and by nothing else: a participant's screening
+// key that reads a thread on a record is told of its messages, and a
+// bureau that may not read the thread (or a thread that does not exist)
+// is told nothing. A message event written before events named their
+// thread's record is given that record (so that it is delivered as newer
+// ones are).
 func (s *Sight) Allows(v core.Viewer, e *core.Event) (bool, error) {
-	var t *threadSight
 	if strings.HasPrefix(e.Type, "message.") && e.Subject != "" {
-		var err error
-		if t, err = s.thread(e.Subject); err != nil {
+		t, err := s.thread(e.Subject)
+		if err != nil || t.th == nil {
 			return false, err
 		}
-		if t.th != nil && e.RecordID == "" {
+		if e.RecordID == "" {
 			e.RecordID = t.th.RecordID
 		}
+		return access.CanSeeThread(v, t.th, t.hit, t.rec), nil
 	}
 	rec, err := s.record(e.RecordID)
 	if err != nil {
@@ -58,9 +63,6 @@ func (s *Sight) Allows(v core.Viewer, e *core.Event) (bool, error) {
 	}
 	if !access.CanSeeEvent(v, e, rec) {
 		return false, nil
-	}
-	if t != nil && t.th != nil {
-		return access.CanSeeThread(v, t.th, t.hit, t.rec), nil
 	}
 	return s.areaAllows(v, e)
 }

@@ -346,11 +346,16 @@ func (s *Service) probe(g *groupTx, v core.Viewer, rec *core.Record, sg Sighting
 	if err := g.tx.LockName(keyLock("probe", v.Bureau+"\x00"+rec.ID)); err != nil {
 		return false, err
 	}
-	n, err := g.tx.NoteProbe(v.Bureau, rec.ID, hex.EncodeToString(sum[:16]), now, now.Add(-window))
+	n, rank, err := g.tx.NoteProbe(v.Bureau, rec.ID, hex.EncodeToString(sum[:16]), now, now.Add(-window))
 	if err != nil || n < warn {
 		return false, err
 	}
-	withheld := n > limit
+	// Decided by the variant's own place, not by how many there are now:
+	// one already told (among the first limit) tells the searcher nothing
+	// new when screened again, at another post, and is told; one withheld
+	// stays withheld however it is screened again, or a second screening
+	// from another place would answer what the first kept back.
+	withheld := rank > limit
 	data, _ := json.Marshal(Probing{Searcher: v.Bureau, RecordID: rec.ID, Variants: n, Window: window.String(), Withheld: withheld, Query: sg.Query})
 	g.events = append(g.events, &core.Event{At: now, Type: EventProbing, Subject: rec.ID, Audience: []string{rec.Owner}, RecordID: rec.ID, Data: data})
 	e := audit.Entry(v, EventProbing, audit.OK, rec.ID)

@@ -33,7 +33,7 @@ const (
 	MaxAttachments     = 4
 	MaxAttachmentBytes = 192 << 10
 	MaxAttachmentName  = 200
-	MaxMessagesShown   = 1000
+	MaxMessagesShown   = 1000 // a page of a thread (Get)
 	EventPosted        = "message.posted"
 )
 
@@ -125,10 +125,24 @@ func (n *NewThread) Validate() error {
 	if len(n.Participants) > MaxParticipants {
 		fs = append(fs, core.FieldError{Field: "participants", Reason: fmt.Sprintf("at most %d bureaus", MaxParticipants)})
 	}
+	// Every participant is stored in the one spelling viewers carry
+	// (alpha-2, "IPSG"): a thread stored with "ipsg" or "MAR" would be
+	// accepted and then seen by nobody of that bureau.
+	first := map[string]int{}
+	n.Participants = slices.Clone(n.Participants) // the caller's slice stays as sent
 	for i, b := range n.Participants {
-		if !members.Valid(b) && !members.IsSecretariat(b) {
-			fs = append(fs, core.FieldError{Field: fmt.Sprintf("participants[%d]", i), Reason: "must be a member country's code (ISO alpha-2) or the secretariat's"})
+		f := fmt.Sprintf("participants[%d]", i)
+		bu, ok := members.BureauFor(b)
+		if !ok {
+			fs = append(fs, core.FieldError{Field: f, Reason: "must be a member country's code (ISO alpha-2 or alpha-3) or the secretariat's"})
+			continue
 		}
+		n.Participants[i] = bu.Code
+		if j, dup := first[bu.Code]; dup {
+			fs = append(fs, core.FieldError{Field: f, Reason: fmt.Sprintf("names %s again (participants[%d])", bu.Code, j)})
+			continue
+		}
+		first[bu.Code] = i
 	}
 	if err := n.Message.Validate("message."); err != nil {
 		if e, ok := err.(*core.Error); ok && e.Code == core.EINVALID {
@@ -143,10 +157,13 @@ func (n *NewThread) Validate() error {
 	return nil
 }
 
-// ThreadView is a thread with its messages.
+// ThreadView is a thread with a page of its messages, oldest first.
 type ThreadView struct {
 	core.Thread
 	Items []*core.Message `json:"items"`
+	// NextBefore, set while older messages remain, is the before that
+	// reads the page of them.
+	NextBefore int `json:"next_before,omitempty"`
 }
 
 // Open starts a thread. On a hit, the participants are the hit's two
@@ -339,27 +356,35 @@ func Subject(tx core.Tx, th *core.Thread) (*core.Hit, *core.Record, error) {
 	return h, rec, nil
 }
 
-// Get returns a thread with its messages; reading is audited.
-func (s *Service) Get(ctx context.Context, v core.Viewer, id string) (*ThreadView, error) {
+// Get returns a thread with its newest MaxMessagesShown messages below
+// number before (all of them when before is 0), oldest first; the view's
+// NextBefore reads the older ones. Reading is audited.
+func (s *Service) Get(ctx context.Context, v core.Viewer, id string, before int) (*ThreadView, error) {
+	if before < 0 {
+		return nil, audit.Refuse(ctx, s.Store, v, "thread.read", core.Invalid(core.FieldError{Field: "before", Reason: "must be a message number (1 or more)"}))
+	}
 	var out *ThreadView
 	err := s.Store.Update(ctx, func(tx core.Tx) error {
 		th, err := s.thread(tx, v, id)
 		if err != nil {
 			return err
 		}
-		ms, err := tx.ListMessages(th.ID)
+		// One more than shown tells whether older messages remain.
+		ms, err := tx.ListMessages(th.ID, before, MaxMessagesShown+1)
 		if err != nil {
 			return err
 		}
+		out = &ThreadView{Thread: *th, Items: []*core.Message{}}
 		if len(ms) > MaxMessagesShown {
-			ms = ms[len(ms)-MaxMessagesShown:]
+			ms = ms[1:]
+			out.NextBefore = ms[0].Number
 		}
-		if ms == nil {
-			ms = []*core.Message{}
-		}
-		out = &ThreadView{Thread: *th, Items: ms}
+		out.Items = append(out.Items, ms...)
 		e := audit.Entry(v, "thread.read", audit.OK)
 		e.Query = "thread " + th.ID
+		if before > 0 {
+			e.Query += fmt.Sprintf(" before %d", before)
+		}
 		return audit.Append(tx, e)
 	})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -46,19 +48,39 @@ func (t *tx) GetHitByReference(ref string) (*core.Hit, error) {
 	return t.oneHit(`SELECT body, dedup_key FROM hits WHERE reference = ? ORDER BY id LIMIT 1`, ref)
 }
 
-func (t *tx) NoteProbe(searcher, recordID, variant string, at, since time.Time) (int, error) {
+func (t *tx) NoteProbe(searcher, recordID, variant string, at, since time.Time) (int, int, error) {
 	// Variants first seen before the window are forgotten, so that the
 	// table holds one window's worth of restricted hits at most.
 	if _, err := t.exec(`DELETE FROM hit_probes WHERE searcher = ? AND record_id = ? AND first_seen < ?`, searcher, recordID, t.time(since)); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if _, err := t.exec(`INSERT INTO hit_probes (searcher, record_id, variant, first_seen) VALUES (?,?,?,?) ON CONFLICT (searcher, record_id, variant) DO NOTHING`,
-		searcher, recordID, variant, t.time(at)); err != nil {
-		return 0, err
+	var first timeCol
+	err := t.queryRow(`SELECT first_seen FROM hit_probes WHERE searcher = ? AND record_id = ? AND variant = ?`, searcher, recordID, variant).Scan(&first)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		// A new variant is first seen after every other one, even where
+		// two come in one screening (one time) or a replica's clock is
+		// behind: the order of first sightings is the order of noting,
+		// which a variant's rank stands for.
+		var last timeCol
+		if err := t.queryRow(`SELECT MAX(first_seen) FROM hit_probes WHERE searcher = ? AND record_id = ?`, searcher, recordID).Scan(&last); err != nil {
+			return 0, 0, err
+		}
+		first = timeCol{T: at.UTC().Truncate(time.Microsecond), Valid: true}
+		if last.Valid && !first.T.After(last.T) {
+			first.T = last.T.Add(time.Microsecond)
+		}
+		if _, err := t.exec(`INSERT INTO hit_probes (searcher, record_id, variant, first_seen) VALUES (?,?,?,?)`,
+			searcher, recordID, variant, t.time(first.T)); err != nil {
+			return 0, 0, err
+		}
+	case err != nil:
+		return 0, 0, err
 	}
-	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM hit_probes WHERE searcher = ? AND record_id = ?`, searcher, recordID).Scan(&n)
-	return n, err
+	var n, rank int
+	err = t.queryRow(`SELECT COUNT(*), COUNT(CASE WHEN first_seen <= ? THEN 1 END) FROM hit_probes WHERE searcher = ? AND record_id = ?`,
+		t.time(first.T), searcher, recordID).Scan(&n, &rank)
+	return n, rank, err
 }
 
 func (t *tx) ServerKey(name, fresh string) (string, error) {
@@ -437,8 +459,11 @@ func (t *tx) InsertMessage(m *core.Message) error {
 	return err
 }
 
-func (t *tx) ListMessages(threadID string) ([]*core.Message, error) {
-	rows, err := t.query(`SELECT body FROM messages WHERE thread_id = ? ORDER BY number`, threadID)
+func (t *tx) ListMessages(threadID string, before, limit int) ([]*core.Message, error) {
+	if before <= 0 || before > math.MaxInt32 { // a number's column holds no more
+		before = math.MaxInt32
+	}
+	rows, err := t.query(`SELECT body FROM messages WHERE thread_id = ? AND number < ? ORDER BY number DESC LIMIT ?`, threadID, before, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -455,5 +480,6 @@ func (t *tx) ListMessages(threadID string) ([]*core.Message, error) {
 		}
 		out = append(out, &m)
 	}
+	slices.Reverse(out)
 	return out, rows.Err()
 }

@@ -164,7 +164,7 @@ func TestThreadStorage(t *testing.T) {
 				if ts, _ := tx.ListThreads("MA", 10); len(ts) != 1 {
 					t.Fatal("MA does not list the thread")
 				}
-				ms, err := tx.ListMessages("t1")
+				ms, err := tx.ListMessages("t1", 0, 10)
 				if err != nil || len(ms) != 1 || string(ms[0].Attachments[0].Data) != "hi" {
 					t.Fatalf("messages %+v %v", ms, err)
 				}
@@ -199,7 +199,7 @@ func TestHitReferencesProbesAndServerKeys(t *testing.T) {
 				var n int
 				update(t, st, func(tx core.Tx) error {
 					var err error
-					n, err = tx.NoteProbe(searcher, record, variant, at, at.Add(-time.Hour))
+					n, _, err = tx.NoteProbe(searcher, record, variant, at, at.Add(-time.Hour))
 					return err
 				})
 				return n
@@ -215,6 +215,26 @@ func TestHitReferencesProbesAndServerKeys(t *testing.T) {
 			} {
 				if n := probe(c.searcher, c.record, c.variant, c.at); n != c.want {
 					t.Errorf("probe %d %+v: %d variants, want %d", i, c, n, c.want)
+				}
+			}
+			// A variant's rank is its place in the order the variants were
+			// noted, even for two noted at one time or by a replica whose
+			// clock is behind; a repeat keeps its own.
+			for i, c := range []struct {
+				variant         string
+				at              time.Time
+				wantN, wantRank int
+			}{
+				{"x", now, 1, 1}, {"y", now, 2, 2}, {"z", now.Add(-time.Minute), 3, 3}, {"x", now.Add(time.Minute), 3, 1}, {"y", now, 3, 2}, {"z", now, 3, 3},
+			} {
+				var n, rank int
+				update(t, st, func(tx core.Tx) error {
+					var err error
+					n, rank, err = tx.NoteProbe("ES", "r3", c.variant, c.at, now.Add(-time.Hour))
+					return err
+				})
+				if n != c.wantN || rank != c.wantRank {
+					t.Errorf("rank %d %+v: %d variants, rank %d; want %d, %d", i, c, n, rank, c.wantN, c.wantRank)
 				}
 			}
 			var k1, k2 string

@@ -21,7 +21,8 @@ const DefaultHeartbeat = 15 * time.Second
 // eventStream serves GET /api/v1/events as Server-Sent Events: stored
 // events after the client's position first (Last-Event-ID or ?after=),
 // then new ones as they commit here or on another replica; every event
-// passes access.CanSeeEvent for the caller.
+// passes events.Sight for the caller. A position past the stream's last
+// event is refused (422, naming the field).
 //
 // The caller is resolved again (Server.resolve, as a new request would
 // be) before every read of events, and so at least on every poll and
@@ -59,7 +60,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, v core.View
 		v = nv
 		return true
 	}
-	after := int64(-1)
+	after, field := int64(-1), ""
 	for _, c := range []struct{ field, val string }{{"Last-Event-ID", r.Header.Get("Last-Event-ID")}, {"after", r.URL.Query().Get("after")}} {
 		if c.val == "" || after >= 0 {
 			continue
@@ -68,13 +69,19 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, v core.View
 		if err != nil || n < 0 {
 			return core.Invalid(core.FieldError{Field: c.field, Reason: "must be an event id (a sequence number, 0 or more)"})
 		}
-		after = n
+		after, field = n, c.field
+	}
+	head, err := events.Head(r.Context(), s.Store)
+	if err != nil {
+		return err
+	}
+	// A position past the head (an id kept from before a restore, from
+	// another deployment, mistyped) would skip, as if received, every
+	// event until the stream reaches it: nothing would say so.
+	if after > head {
+		return core.Invalid(core.FieldError{Field: field, Reason: fmt.Sprintf("event %d was never written: the stream's last event is %d", after, head)})
 	}
 	if after < 0 {
-		head, err := events.Head(r.Context(), s.Store)
-		if err != nil {
-			return err
-		}
 		after = head
 	}
 	e := audit.Entry(v, "events.subscribe", audit.OK)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 
 	"github.com/manara-hub/manara/internal/core"
@@ -45,7 +46,12 @@ func (s *Server) openThread(w http.ResponseWriter, r *http.Request, v core.Viewe
 }
 
 func (s *Server) getThread(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
-	t, err := s.Messages.Get(r.Context(), v, r.PathValue("id"))
+	var fs []core.FieldError
+	before := intParam(r.URL.Query(), "before", 0, 1, math.MaxInt32, &fs)
+	if err := invalid(fs); err != nil {
+		return err
+	}
+	t, err := s.Messages.Get(r.Context(), v, r.PathValue("id"), before)
 	if err != nil {
 		return err
 	}

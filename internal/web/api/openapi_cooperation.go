@@ -36,7 +36,8 @@ func cooperationSchemas() obj {
 	attachment := obj{"type": "object", "properties": obj{"name": str(""), "content_type": str("sniffed from the bytes"), "size": integer, "data": str("base64")}}
 	message := obj{"type": "object", "properties": obj{"id": str(""), "thread_id": str(""), "number": integer, "bureau": str(""), "author": str(""),
 		"type": enum(core.MessageTypes), "body": str(""), "attachments": list(attachment), "at": dateTime}}
-	threadView := obj{"type": "object", "properties": obj{"items": list(ref("Message"))}}
+	threadView := obj{"type": "object", "properties": obj{"items": list(ref("Message")),
+		"next_before": obj{"type": "integer", "description": "set while older messages remain: pass as before for the page of them"}}}
 	for k, v := range thread["properties"].(obj) {
 		threadView["properties"].(obj)[k] = v
 	}

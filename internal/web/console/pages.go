@@ -477,16 +477,38 @@ type threadData struct {
 	Thread  *messages.ThreadView
 	Types   []string
 	MaxBody int // the reply's maxlength
+	// Older links to the page of older messages, Newer back to the newest
+	// ("" where there is none).
+	Older, Newer string
 }
 
+func newThreadData(t *messages.ThreadView, before int) threadData {
+	d := threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody}
+	if t.NextBefore > 0 {
+		d.Older = "/messages/" + url.PathEscape(t.ID) + "?before=" + strconv.Itoa(t.NextBefore)
+	}
+	if before > 0 {
+		d.Newer = "/messages/" + url.PathEscape(t.ID)
+	}
+	return d
+}
+
+// threadPage shows a thread's newest messages, the older ones a page at
+// a time (?before=).
 func (c *Console) threadPage(q *req) error {
 	ctx := q.r.Context()
-	t, err := c.API.Messages.Get(ctx, q.V, q.r.PathValue("id"))
+	before, err := strconv.Atoi(q.r.URL.Query().Get("before"))
+	if err != nil || before < 1 {
+		before = 0 // not a link this page gave: start from the newest
+	}
+	t, err := c.API.Messages.Get(ctx, q.V, q.r.PathValue("id"), before)
 	if err != nil {
 		return err
 	}
-	c.API.Messages.MarkRead(ctx, q.V, t.ID)
-	p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody})
+	if before == 0 { // the newest messages shown: read through them
+		c.API.Messages.MarkRead(ctx, q.V, t.ID)
+	}
+	p := c.newPage(q, "messages", newThreadData(t, before))
 	p.dataTitle(t.Subject, "")
 	return c.render(q, "thread", http.StatusOK, p)
 }
@@ -502,11 +524,11 @@ func (c *Console) threadReply(q *req) error {
 		if !ok {
 			return err
 		}
-		t, err := c.API.Messages.Get(ctx, q.V, id)
+		t, err := c.API.Messages.Get(ctx, q.V, id, 0)
 		if err != nil {
 			return err
 		}
-		p := c.newPage(q, "messages", threadData{Thread: t, Types: core.MessageTypes, MaxBody: messages.MaxBody})
+		p := c.newPage(q, "messages", newThreadData(t, 0))
 		p.dataTitle(t.Subject, "")
 		p.Errors, p.Form = fe, f
 		return c.render(q, "thread", http.StatusBadRequest, p)
