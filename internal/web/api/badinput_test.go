@@ -722,6 +722,8 @@ func TestHitAndNoticeListRangesAreChecked(t *testing.T) {
 				continue
 			}
 			wantProblem(t, r, 422, core.EINVALID, "to")
+			// to is excluded: from=to is a period of nothing, refused as one.
+			wantProblem(t, f.do(t, "GET", list+"?from=2026-01-02&to=2026-01-02", nil, fr), 422, core.EINVALID, "to")
 			if r := f.do(t, "GET", list+"?from=2025-01-01&to=2026-01-02", nil, fr); r.Status != http.StatusOK {
 				t.Errorf("%s: a range the right way round: %s", list, r)
 			}

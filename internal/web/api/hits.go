@@ -24,7 +24,7 @@ func (s *Server) hitRoutes() []route {
 	return []route{
 		{Method: "GET", Path: "/api/v1/hits", Summary: "Hits on your bureau's records and by its screenings", Resp: "HitPage",
 			Params: []param{{"side", "query", "owner or searcher"}, {"state", "query", "either side in this state"}, {"from", "query", "first seen at or after (RFC 3339 or YYYY-MM-DD)"},
-				{"to", "query", "first seen before (not before from)"}, pLimit, pCursor}, h: s.listHits},
+				{"to", "query", "first seen before (excluded: after from)"}, pLimit, pCursor}, h: s.listHits},
 		{Method: "GET", Path: "/api/v1/hits/stats", Summary: "Your bureau's hits by type, country, outcome and over time", Resp: "HitStats",
 			Params: []param{{"from", "query", "start (default 30 days ago)"}, {"to", "query", "end (default now)"}, {"bucket", "query", "hour, day (default), week or month"}}, h: s.hitStats},
 		{Method: "GET", Path: "/api/v1/hits/{id}", Summary: "One hit, as much of it as you may see", Resp: "HitRecord", Params: []param{pHitID}, h: s.getHit},
@@ -274,11 +274,7 @@ func (s *Server) listHits(w http.ResponseWriter, r *http.Request, v core.Viewer)
 		return err
 	}
 	var fs []core.FieldError
-	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
-		// No hit can be seen in a period that ends before it starts: an
-		// empty page would answer as if there were none.
-		fs = append(fs, core.FieldError{Field: "to", Reason: "must be on or after from", Code: "period_order"})
-	}
+	periodOrder(f.Since, f.Until, "hits", &fs)
 	f.Limit = intParam(q, "limit", 100, 1, maxPage, &fs)
 	if err := invalid(fs); err != nil {
 		return err

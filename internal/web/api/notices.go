@@ -200,12 +200,7 @@ func noticeQuery(r *http.Request) (notices.Query, error) {
 			}
 		}
 	}
-	if !out.From.IsZero() && !out.To.IsZero() && !out.To.After(out.From) {
-		// No notice is created in a period that ends where it starts (to
-		// is excluded) or before: an empty page would answer as if there
-		// were none.
-		fs = append(fs, core.FieldError{Field: "to", Reason: "must be after from: to is excluded, so for the notices of one day give to as the next day", Code: "period_order"})
-	}
+	periodOrder(out.From, out.To, "notices", &fs)
 	out.Limit = intParam(q, "limit", 0, 1, maxPage, &fs)
 	var err error
 	if out.After, err = cursorParam(q); err != nil {

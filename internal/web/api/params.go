@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/manara-hub/manara/internal/core"
 )
@@ -28,6 +29,17 @@ func intParam(q url.Values, name string, def, lo, hi int, fs *[]core.FieldError)
 		return def
 	}
 	return n
+}
+
+// periodOrder adds to fs the error of a period whose end, to (excluded),
+// is not after its start, from, when both are given: nothing of what
+// lists take can fall in it, and an empty page would answer as if there
+// were none. what names the items ("hits", "notices") for the reason.
+func periodOrder(from, to time.Time, what string, fs *[]core.FieldError) {
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		*fs = append(*fs, core.FieldError{Field: "to", Code: "period_order",
+			Reason: "must be after from: to is excluded, so for the " + what + " of one day give to as the next day"})
+	}
 }
 
 // noMax is intParam's hi where the service behind the list sets the most
