@@ -116,6 +116,7 @@ func (f *federationFlags) start(ctx context.Context, srv *api.Server, data strin
 		bureau = members.Secretariat
 	}
 	svc := federation.New(srv.Store, f.role, bureau, key, log)
+	svc.NoticeQuotas = srv.Notices.Quotas
 	if f.mutualTLS() {
 		server, client, err := federation.MutualTLS(f.tlsCert, f.tlsKey, f.tlsCA)
 		if err != nil {

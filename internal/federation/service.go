@@ -71,6 +71,10 @@ type Service struct {
 	// sends (DefaultRemoteTimeout if zero).
 	Screener      Screener
 	RemoteTimeout time.Duration
+	// NoticeQuotas are the notices service's quotas by type, which the
+	// hub checks a node's extension of an expired notice against; nil
+	// checks none.
+	NoticeQuotas map[string]notices.Quota
 	// AuditSigner, if set, signs this process's audit checkpoints, sent
 	// to each peer every CheckpointEvery (when the log grew) and used to
 	// answer a peer's proof queries.

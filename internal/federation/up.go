@@ -88,7 +88,7 @@ func (s *Service) applyUp(tx core.Tx, p *core.Peer, b *Bundle) (int, error) {
 	case TypeNoticeUpdate:
 		evs, err = notices.ChangeTx(tx, v, notices.Snapshot{Record: r, Notice: pl.Notice}, pl.Reason, t)
 	case TypeNoticeExtend:
-		evs, err = notices.ExtendTx(tx, v, r.ID, pl.Reason, t)
+		evs, err = notices.ExtendTx(tx, v, r.ID, pl.Reason, t, s.NoticeQuotas)
 	}
 	return applied(tx, evs, err)
 }

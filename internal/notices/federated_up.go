@@ -63,10 +63,17 @@ func ChangeTx(tx core.Tx, v core.Viewer, in Snapshot, reason string, now time.Ti
 
 // ExtendTx applies at the hub the extension the owner made at its node:
 // the notice circulates for another validity period from now.
-func ExtendTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time) ([]*core.Event, error) {
+func ExtendTx(tx core.Tx, v core.Viewer, id, reason string, now time.Time, quotas map[string]Quota) ([]*core.Event, error) {
 	n, r, err := ownersChange(tx, v, id, reason)
 	if err != nil {
 		return nil, err
+	}
+	if State(n, r) == core.NoticeExpired && !n.Diffusion {
+		// Back in circulation, it takes a place in its type's quota again,
+		// as an extension at the hub does.
+		if err := CheckQuotaTx(tx, quotas, n, r.Owner); err != nil {
+			return nil, err
+		}
 	}
 	// versioned before the event is made of the record
 	r.Version++

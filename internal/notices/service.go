@@ -495,14 +495,21 @@ var inCirculation = []string{core.NoticeSubmitted, core.NoticeUnderReview, core.
 // checkQuota refuses a request that would exceed its type's quota. n is
 // counted as stored: once if its stored state is already in circulation.
 func (s *Service) checkQuota(tx core.Tx, n *core.Notice, owner string) error {
-	if q, ok := s.Quotas[n.Type]; ok && q.Total > 0 {
+	return CheckQuotaTx(tx, s.Quotas, n, owner)
+}
+
+// CheckQuotaTx checks in tx that n, owner's, fits its type's quota among
+// quotas, taking the type's lock first: the hub's check of a node's
+// change is the service's own.
+func CheckQuotaTx(tx core.Tx, quotas map[string]Quota, n *core.Notice, owner string) error {
+	if q, ok := quotas[n.Type]; ok && q.Total > 0 {
 		// Two requests submitted at once on PostgreSQL would each count the
 		// other out: the lock makes the second wait for the first's commit.
 		if err := tx.LockNoticeType(n.Type); err != nil {
 			return err
 		}
 	}
-	return s.quota(counter(tx), n, owner)
+	return quotaOf(quotas, counter(tx), n, owner)
 }
 
 // countFunc counts the notices of a type in circulation, of one owner or
@@ -536,7 +543,11 @@ func memoCounter(tx core.Tx) countFunc {
 // quota is checkQuota without the lock: only reads (the automatic checks
 // shown to reviewers), without serialising.
 func (s *Service) quota(count countFunc, n *core.Notice, owner string) error {
-	q, ok := s.Quotas[n.Type]
+	return quotaOf(s.Quotas, count, n, owner)
+}
+
+func quotaOf(quotas map[string]Quota, count countFunc, n *core.Notice, owner string) error {
+	q, ok := quotas[n.Type]
 	if !ok || q.Total <= 0 {
 		return nil
 	}

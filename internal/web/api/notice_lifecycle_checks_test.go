@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/manara-hub/manara/internal/access"
 	"github.com/manara-hub/manara/internal/core"
 	"github.com/manara-hub/manara/internal/notices"
 	"github.com/manara-hub/manara/internal/store/storetest"
@@ -51,6 +52,15 @@ func TestNoticeExtendAfterExpiryChecksQuota(t *testing.T) {
 					return err
 				})
 				t.Fatalf("extending an expired Silver Notice with the quota (1) full: want 409, got %d; %d Silver Notices now in circulation: %s", r.Status, used, r)
+			}
+			// The same extension made at MA's node and applied at the hub
+			// is held to the hub's quotas too.
+			err := f.Store.Update(context.Background(), func(tx core.Tx) error {
+				_, err := notices.ExtendTx(tx, access.FederationPeer("MA"), old.ID, "still sought", time.Now().UTC(), f.Notices.Quotas)
+				return err
+			})
+			if core.ErrorCode(err) != core.ECONFLICT || !strings.Contains(core.ErrorMessage(err), "quota reached") {
+				t.Fatalf("a node's extension of the expired notice with the quota full: %v, want the quota's conflict", err)
 			}
 		})
 	}
