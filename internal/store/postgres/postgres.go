@@ -37,6 +37,8 @@ func Dialect() sqlstore.Dialect {
 		DataText: "data::text",
 		// Containment is false, not NULL, where the key is missing.
 		JSONTrue: func(column, key string) string { return "(" + column + `::jsonb @> '{"` + key + `": true}')` },
+		JSONText: func(column, key string) string { return "(" + column + "::jsonb ->> '" + key + "')" },
+		UTCDate:  func(column string) string { return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')" },
 		IsUnique: func(err error) bool {
 			var pe *pgconn.PgError
 			return errors.As(err, &pe) && pe.Code == "23505"

@@ -35,6 +35,9 @@ func Dialect() sqlstore.Dialect {
 		// json_extract gives true as 1 and a missing key as NULL, which IS
 		// compares without turning the condition NULL.
 		JSONTrue: func(column, key string) string { return "(json_extract(" + column + ", '$." + key + "') IS 1)" },
+		JSONText: func(column, key string) string { return "json_extract(" + column + ", '$." + key + "')" },
+		// Times are fixed-width UTC text: the date is their first ten characters.
+		UTCDate: func(column string) string { return "substr(" + column + ", 1, 10)" },
 		IsUnique: func(err error) bool {
 			return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 		},

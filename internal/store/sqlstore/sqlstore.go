@@ -45,6 +45,11 @@ type Dialect struct {
 	// text column holds true at a key of its top level (key is a constant
 	// of ours, written into the statement).
 	JSONTrue func(column, key string) string
+	// JSONText is the text at a key of the top level of the JSON object
+	// in a text column (NULL where the key is missing).
+	JSONText func(column, key string) string
+	// UTCDate is the UTC date, YYYY-MM-DD, of a time column.
+	UTCDate func(column string) string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
 	// Retryable reports whether the database aborted a transaction that
@@ -127,10 +132,8 @@ func (e *NewerSchemaError) Error() string {
 // of the dialect's migrations has.
 func (s *Store) newer(applied map[int]bool) error {
 	known := map[int]bool{}
-	latest := 0
 	for _, m := range s.d.Migrations {
 		known[m.Version] = true
-		latest = max(latest, m.Version)
 	}
 	var unknown []int
 	for v := range applied {
@@ -142,7 +145,25 @@ func (s *Store) newer(applied map[int]bool) error {
 		return nil
 	}
 	slices.Sort(unknown)
-	return &NewerSchemaError{Unknown: unknown, Latest: latest}
+	return &NewerSchemaError{Unknown: unknown, Latest: s.latest()}
+}
+
+// latest is the latest schema version this binary has a migration for.
+func (s *Store) latest() int {
+	latest := 0
+	for _, m := range s.d.Migrations {
+		latest = max(latest, m.Version)
+	}
+	return latest
+}
+
+// highest is the highest of the applied versions.
+func highest(applied map[int]bool) int {
+	h := 0
+	for v := range applied {
+		h = max(h, v)
+	}
+	return h
 }
 
 // CheckSchema returns a *NewerSchemaError if the store's schema has
@@ -223,17 +244,11 @@ func (s *Store) appliedVersions(ctx context.Context) (map[int]bool, error) {
 
 // MigrationStatus returns the applied and the latest known schema versions.
 func (s *Store) MigrationStatus(ctx context.Context) (applied, latest int, err error) {
-	for _, m := range s.d.Migrations {
-		latest = max(latest, m.Version)
-	}
 	vs, err := s.appliedVersions(ctx)
 	if err != nil {
-		return 0, latest, err
+		return 0, s.latest(), err
 	}
-	for v := range vs {
-		applied = max(applied, v)
-	}
-	return applied, latest, nil
+	return highest(vs), s.latest(), nil
 }
 
 // Ready reports whether the store answers and its schema is current: every
@@ -250,19 +265,14 @@ func (s *Store) Ready(ctx context.Context) error {
 	if err := s.newer(vs); err != nil {
 		return core.Errorf(core.EUNAVAILABLE, "%s", err.Error())
 	}
-	applied, latest := 0, 0
 	pending := 0
 	for _, m := range s.d.Migrations {
-		latest = max(latest, m.Version)
 		if !vs[m.Version] {
 			pending++
 		}
 	}
-	for v := range vs {
-		applied = max(applied, v)
-	}
 	if pending > 0 {
-		return core.Errorf(core.EUNAVAILABLE, "schema at version %d, expected %d (%d migration(s) pending): run manara migrate", applied, latest, pending)
+		return core.Errorf(core.EUNAVAILABLE, "schema at version %d, expected %d (%d migration(s) pending): run manara migrate", highest(vs), s.latest(), pending)
 	}
 	return nil
 }
