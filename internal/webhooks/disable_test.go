@@ -3,9 +3,7 @@ package webhooks
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,51 +22,20 @@ func TestDisabledAfterFailingForDays(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			st := b.Open(t)
-			var mu sync.Mutex
-			clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-			now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
-			advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
 			var down atomic.Bool
 			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			st := b.Open(t)
+			f := newHookFixture(t, st, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)
 				if down.Load() {
 					http.Error(w, "receiver gone", http.StatusInternalServerError)
 					return
 				}
 				w.WriteHeader(http.StatusNoContent)
-			}))
-			defer srv.Close()
-			allow, _ := ParseAllowlist("127.0.0.1/32")
-			s := New(st, allow)
-			s.EventTypes, s.Now = testEventTypes, now
-			admin := core.Viewer{Bureau: "MA", UserID: "u-admin-ma", Role: core.RoleAdmin, Permissions: core.RolePermissions(core.RoleAdmin)}
-			wh, _, err := s.Register(ctx, admin, Registration{URL: srv.URL + "/hook", Events: []string{"*"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := NewDispatcher(st, allow, nil)
-			d.Now = now
-			event := func() {
-				t.Helper()
-				if err := st.Update(ctx, func(tx core.Tx) error {
-					return tx.InsertEvent(&core.Event{At: now(), Type: "hit.created", Subject: "hit", Audience: []string{"MA"}})
-				}); err != nil {
-					t.Fatal(err)
-				}
-				if err := d.Step(ctx); err != nil {
-					t.Fatal(err)
-				}
-			}
-			hook := func() *core.Webhook {
-				t.Helper()
-				var w *core.Webhook
-				if err := st.View(ctx, func(tx core.Tx) (err error) { w, err = tx.GetWebhook(wh.ID); return err }); err != nil {
-					t.Fatal(err)
-				}
-				return w
-			}
+			})
+			s, wh, admin := f.s, f.hook, viewer("MA", core.RoleAdmin)
+			now, advance, hook := f.now, f.advance, func() *core.Webhook { return f.stored(t) }
+			event := func() { t.Helper(); f.event(t, "hit") }
 
 			// Failing, then a success: the clock starts and stops.
 			down.Store(true)
@@ -128,12 +95,10 @@ func TestDisabledAfterFailingForDays(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			officer := core.Viewer{Bureau: "MA", UserID: "u-officer-ma", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
-			if _, err := s.Enable(ctx, officer, wh.ID); core.ErrorCode(err) != core.EFORBIDDEN {
+			if _, err := s.Enable(ctx, viewer("MA", core.RoleOfficer), wh.ID); core.ErrorCode(err) != core.EFORBIDDEN {
 				t.Errorf("an officer enabling: %v", err)
 			}
-			other := core.Viewer{Bureau: "FR", UserID: "u-admin-fr", Role: core.RoleAdmin, Permissions: core.RolePermissions(core.RoleAdmin)}
-			if _, err := s.Enable(ctx, other, wh.ID); core.ErrorCode(err) != core.ENOTFOUND {
+			if _, err := s.Enable(ctx, viewer("FR", core.RoleAdmin), wh.ID); core.ErrorCode(err) != core.ENOTFOUND {
 				t.Errorf("another bureau enabling: %v", err)
 			}
 			enabled, err := s.Enable(ctx, admin, wh.ID)
@@ -151,22 +116,18 @@ func TestDisabledAfterFailingForDays(t *testing.T) {
 			}
 
 			disables, enables := 0, 0
-			if err := st.View(ctx, func(tx core.Tx) error {
-				es, err := tx.AuditEntries(0, 1000)
-				for _, e := range es {
-					switch {
-					case e.Action == "webhook.disable" && e.Outcome == "ok":
-						disables++
-						if !strings.Contains(e.Query, wh.ID) {
-							t.Errorf("disable entry %q does not name the webhook", e.Query)
-						}
-					case e.Action == "webhook.enable" && e.Outcome == "ok":
-						enables++
+			for _, e := range f.audited(t, "webhook.disable") {
+				if e.Outcome == "ok" {
+					disables++
+					if !strings.Contains(e.Query, wh.ID) {
+						t.Errorf("disable entry %q does not name the webhook", e.Query)
 					}
 				}
-				return err
-			}); err != nil {
-				t.Fatal(err)
+			}
+			for _, e := range f.audited(t, "webhook.enable") {
+				if e.Outcome == "ok" {
+					enables++
+				}
 			}
 			if disables != 1 || enables != 1 {
 				t.Errorf("audit: %d disables and %d enables, want 1 and 1", disables, enables)

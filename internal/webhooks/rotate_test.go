@@ -2,8 +2,8 @@ package webhooks
 
 import (
 	"context"
+	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -22,36 +22,22 @@ func TestRotateSecret(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			st := b.Open(t)
 			var mu sync.Mutex
-			clock := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
-			now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 			var headers []string
 			var bodies [][]byte
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				buf := make([]byte, r.ContentLength)
-				r.Body.Read(buf)
+			f := newHookFixture(t, b.Open(t), time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC), func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
 				mu.Lock()
-				headers, bodies = append(headers, r.Header.Get(HeaderSignature)), append(bodies, buf)
+				headers, bodies = append(headers, r.Header.Get(HeaderSignature)), append(bodies, body)
 				mu.Unlock()
 				w.WriteHeader(http.StatusNoContent)
-			}))
-			defer srv.Close()
-			allow, _ := ParseAllowlist("127.0.0.1/32")
-			s := New(st, allow)
-			s.EventTypes, s.Now = testEventTypes, now
-			admin := core.Viewer{Bureau: "MA", UserID: "u-admin-ma", Role: core.RoleAdmin, Permissions: core.RolePermissions(core.RoleAdmin)}
-			wh, first, err := s.Register(ctx, admin, Registration{URL: srv.URL + "/hook", Events: []string{"*"}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			})
+			s, wh, first, admin := f.s, f.hook, f.secret, viewer("MA", core.RoleAdmin)
 
-			officer := core.Viewer{Bureau: "MA", UserID: "u-officer-ma", Role: core.RoleOfficer, Permissions: core.RolePermissions(core.RoleOfficer)}
-			if _, _, err := s.RotateSecret(ctx, officer, wh.ID); core.ErrorCode(err) != core.EFORBIDDEN {
+			if _, _, err := s.RotateSecret(ctx, viewer("MA", core.RoleOfficer), wh.ID); core.ErrorCode(err) != core.EFORBIDDEN {
 				t.Errorf("an officer rotating: %v, want %s", err, core.EFORBIDDEN)
 			}
-			other := core.Viewer{Bureau: "FR", UserID: "u-admin-fr", Role: core.RoleAdmin, Permissions: core.RolePermissions(core.RoleAdmin)}
-			if _, _, err := s.RotateSecret(ctx, other, wh.ID); core.ErrorCode(err) != core.ENOTFOUND {
+			if _, _, err := s.RotateSecret(ctx, viewer("FR", core.RoleAdmin), wh.ID); core.ErrorCode(err) != core.ENOTFOUND {
 				t.Errorf("another bureau's administrator rotating: %v, want %s", err, core.ENOTFOUND)
 			}
 			if _, _, err := s.RotateSecret(ctx, admin, "no-such-webhook"); core.ErrorCode(err) != core.ENOTFOUND {
@@ -65,7 +51,7 @@ func TestRotateSecret(t *testing.T) {
 			if second == first || !strings.HasPrefix(second, "whsec_") {
 				t.Fatalf("new secret %q (first %q)", second, first)
 			}
-			if want := clock.Add(RotationOverlap); !rotated.PreviousSecretUntil.Equal(want) {
+			if want := f.now().Add(RotationOverlap); !rotated.PreviousSecretUntil.Equal(want) {
 				t.Errorf("previous secret until %s, want %s", rotated.PreviousSecretUntil, want)
 			}
 			listed, err := s.List(ctx, admin)
@@ -73,18 +59,9 @@ func TestRotateSecret(t *testing.T) {
 				t.Fatalf("listed after rotation: %+v, %v", listed, err)
 			}
 
-			d := NewDispatcher(st, allow, nil)
-			d.Now = now
 			deliver := func(subject string) (string, []byte) {
 				t.Helper()
-				if err := st.Update(ctx, func(tx core.Tx) error {
-					return tx.InsertEvent(&core.Event{At: now(), Type: "hit.created", Subject: subject, Audience: []string{"MA"}})
-				}); err != nil {
-					t.Fatal(err)
-				}
-				if err := d.Step(ctx); err != nil {
-					t.Fatal(err)
-				}
+				f.event(t, subject)
 				mu.Lock()
 				defer mu.Unlock()
 				if len(headers) == 0 {
@@ -97,44 +74,33 @@ func TestRotateSecret(t *testing.T) {
 				t.Errorf("during the overlap: %q, want two v1 signatures", h)
 			}
 			for _, secret := range []string{first, second} {
-				if err := Verify(secret, h, body, now(), 5*time.Minute); err != nil {
+				if err := Verify(secret, h, body, f.now(), 5*time.Minute); err != nil {
 					t.Errorf("during the overlap, %s…: %v", secret[:10], err)
 				}
 			}
 
-			mu.Lock()
-			clock = clock.Add(RotationOverlap + time.Second)
-			mu.Unlock()
+			f.advance(RotationOverlap + time.Second)
 			h, body = deliver("hit-2")
 			if strings.Count(h, "v1=") != 1 {
 				t.Errorf("after the overlap: %q, want one v1 signature", h)
 			}
-			if err := Verify(second, h, body, now(), 5*time.Minute); err != nil {
+			if err := Verify(second, h, body, f.now(), 5*time.Minute); err != nil {
 				t.Errorf("after the overlap, the new secret: %v", err)
 			}
-			if err := Verify(first, h, body, now(), 5*time.Minute); err == nil {
+			if err := Verify(first, h, body, f.now(), 5*time.Minute); err == nil {
 				t.Error("after the overlap the previous secret still verifies")
 			}
 
 			var rotations, refused int
-			if err := st.View(ctx, func(tx core.Tx) error {
-				es, err := tx.AuditEntries(0, 1000)
-				for _, e := range es {
-					if e.Action != "webhook.rotate" {
-						continue
-					}
-					if e.Outcome == "ok" {
-						rotations++
-					} else {
-						refused++
-					}
-					if strings.Contains(e.Query, first) || strings.Contains(e.Query, second) {
-						t.Errorf("audit entry holds a secret: %q", e.Query)
-					}
+			for _, e := range f.audited(t, "webhook.rotate") {
+				if e.Outcome == "ok" {
+					rotations++
+				} else {
+					refused++
 				}
-				return err
-			}); err != nil {
-				t.Fatal(err)
+				if strings.Contains(e.Query, first) || strings.Contains(e.Query, second) {
+					t.Errorf("audit entry holds a secret: %q", e.Query)
+				}
 			}
 			if rotations != 1 || refused != 3 {
 				t.Errorf("audit: %d rotations and %d refusals, want 1 and 3", rotations, refused)

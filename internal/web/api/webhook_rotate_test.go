@@ -14,7 +14,7 @@ import (
 // new secret once, says until when the previous one signs too, and a
 // receiver that has already moved to the new secret takes the next
 // delivery. An officer may not rotate; another bureau's webhook is not
-// found.
+// found. Enabling a webhook that is not disabled is a conflict.
 func TestWebhookSecretRotation(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -26,6 +26,12 @@ func TestWebhookSecretRotation(t *testing.T) {
 			rc.mu.Lock()
 			first := rc.secret
 			rc.mu.Unlock()
+
+			// Enabling: only a disabled webhook, only by its bureau's administrators.
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks/"+hookID+"/enable", nil, admin), 409, core.ECONFLICT, "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks/"+hookID+"/enable", nil, officer), 403, core.EFORBIDDEN, "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks/"+hookID+"/enable", nil, esAdmin), 404, core.ENOTFOUND, "")
+			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks/no-such-webhook/enable", nil, admin), 404, core.ENOTFOUND, "")
 
 			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks/"+hookID+"/secret", nil, officer), 403, core.EFORBIDDEN, "")
 			wantProblem(t, f.do(t, "POST", "/api/v1/webhooks/"+hookID+"/secret", nil, esAdmin), 404, core.ENOTFOUND, "")
