@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"net/netip"
 	"sync"
 	"time"
@@ -128,4 +129,37 @@ func (l *Limiter) prune(key string) []time.Time {
 		l.hits[key] = hs
 	}
 	return hs
+}
+
+// AuditQuota caps the audit entries that refused credentials from one
+// address write: past the limits nothing holds a client back from sending
+// more, and each entry is a write to the append-only log. The API's
+// refusals on every route and the sign-ins refused by the address limits
+// draw on one quota.
+type AuditQuota struct {
+	Limiter *Limiter
+	// Unaudited counts a refusal answered but not audited.
+	Unaudited func()
+}
+
+// Admit takes a place in remote's quota for one refusal's audit entry.
+// It is false when the quota is spent (the refusal is counted, not
+// audited); note is what the entry adds when it is the last one the
+// window admits. A nil quota admits every refusal.
+func (q *AuditQuota) Admit(remote string) (ok bool, note string) {
+	if q == nil {
+		return true, ""
+	}
+	key := AddressKey(remote)
+	if _, wait := q.Limiter.Take(key); wait > 0 {
+		if q.Unaudited != nil {
+			q.Unaudited()
+		}
+		return false, ""
+	}
+	if !q.Limiter.Allowed(key) {
+		note = fmt.Sprintf("; refusal %d from this address within %s: further ones are answered but not audited one by one until the window has room",
+			q.Limiter.max, q.Limiter.window)
+	}
+	return true, note
 }

@@ -64,12 +64,11 @@ type Service struct {
 	dummyCost PasswordCost
 	// Denials, when set, caps the audit entries of sign-ins refused by
 	// the address limits (which check no password, so cost the caller
-	// nothing): shared with the API's cap on refused credentials, so that
-	// one address writes at most its quota to the append-only log however
-	// it sends them. Refusals past it are counted by Unaudited instead.
-	// Nil audits each one (the command line, tests of this package).
-	Denials   *Limiter
-	Unaudited func()
+	// nothing): the API's quota of refused credentials, so that one
+	// address writes at most its quota to the append-only log however it
+	// sends them. Nil audits each one (the command line, tests of this
+	// package).
+	Denials *AuditQuota
 	// afterPassword, in tests, runs between the password check and the
 	// write that opens the session: where a concurrent attempt may lock
 	// the account or an administrator disable it.
@@ -376,19 +375,11 @@ func (s *Service) auditAnon(ctx context.Context, action, outcome, remote, why st
 // Denials' quota for the address: past the limits nothing holds a client
 // back from sending more, and each entry is a write to the store.
 func (s *Service) auditLimited(ctx context.Context, remote, why string) {
-	if s.Denials != nil {
-		key := AddressKey(remote)
-		if _, wait := s.Denials.Take(key); wait > 0 {
-			if s.Unaudited != nil {
-				s.Unaudited()
-			}
-			return
-		}
-		if !s.Denials.Allowed(key) {
-			why += "; the last refusal from this address audited for now: further ones are answered but not audited one by one until the window has room"
-		}
+	ok, note := s.Denials.Admit(remote)
+	if !ok {
+		return
 	}
-	s.auditAnon(ctx, "auth.login", audit.Denied, remote, why)
+	s.auditAnon(ctx, "auth.login", audit.Denied, remote, why+note)
 }
 
 // Logout ends a session.

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"github.com/manara-hub/manara/internal/agreements"
 	"log/slog"
 	"net"
@@ -141,7 +140,7 @@ type Server struct {
 	requests    *prometheus.CounterVec
 	// denials counts refused credentials per address, so that a flood of
 	// bad keys cannot write the audit log without end (see auditDenial).
-	denials   *auth.Limiter
+	denials   *auth.AuditQuota
 	unaudited prometheus.Counter
 	latency   *prometheus.HistogramVec
 }
@@ -187,13 +186,13 @@ func New(st core.Store, a *auth.Service, rs *records.Service, log *slog.Logger, 
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "manara_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "manara_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
-	s.denials = auth.NewLimiter(MaxAuditedDenials, DenialWindow)
 	s.unaudited = prometheus.NewCounter(prometheus.CounterOpts{Name: "manara_auth_denials_unaudited_total",
 		Help: "Refused credentials answered but not audited one by one: past MaxAuditedDenials from one address in the window."})
+	s.denials = &auth.AuditQuota{Limiter: auth.NewLimiter(MaxAuditedDenials, DenialWindow), Unaudited: s.unaudited.Inc}
 	if a != nil {
 		// Sign-ins refused by the address limits (from the API or the
 		// console, which share a) draw on the same quota.
-		a.Denials, a.Unaudited = s.denials, s.unaudited.Inc
+		a.Denials = s.denials
 	}
 	s.registry.MustRegister(s.requests, s.latency, s.unaudited, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The store's size counts records the caller may not see: it is not
@@ -488,17 +487,12 @@ func (s *Server) auditRefusal(r *http.Request, action, prefix string, err error)
 		return
 	}
 	remote := s.Remote(r)
-	key := auth.AddressKey(remote)
-	if _, wait := s.denials.Take(key); wait > 0 {
-		s.unaudited.Inc()
+	ok, note := s.denials.Admit(remote)
+	if !ok {
 		return
 	}
 	e := audit.Entry(core.Viewer{Remote: remote}, action, audit.Denied)
-	e.Query = prefix + core.ErrorMessage(err)
-	if !s.denials.Allowed(key) {
-		e.Query += fmt.Sprintf("; refusal %d from this address within %s: further ones are answered but not audited one by one until the window has room",
-			MaxAuditedDenials, DenialWindow)
-	}
+	e.Query = prefix + core.ErrorMessage(err) + note
 	audit.Record(r.Context(), s.Store, e)
 }
 
