@@ -321,6 +321,19 @@ func SeesWhoActed(v core.Viewer, r *core.Record) bool {
 	return r.Kind != core.KindNotice || SeesNoticeReview(v, r.Owner)
 }
 
+// WithActors is r as v may be shown it: without who created and last
+// changed it unless SeesWhoActed lets v know. Every path that shows or
+// sends a record (the API, a node's copy) passes here, so that the notice
+// and its record say the same wherever they are read.
+func WithActors(v core.Viewer, r *core.Record) *core.Record {
+	if SeesWhoActed(v, r) {
+		return r
+	}
+	c := *r
+	c.CreatedBy, c.UpdatedBy = "", ""
+	return &c
+}
+
 // CanReviewNotice reports whether v may review a notice request owned by
 // owner: a secretariat reviewer, and never for a request of the reviewer's
 // own bureau (the secretariat's own notices, the INTERPOL–UN Special

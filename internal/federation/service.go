@@ -635,15 +635,10 @@ func (s *Service) enqueue(tx core.Tx, peer, typ string, snap *notices.Snapshot, 
 		// Filtered before it leaves: another bureau's node is sent what
 		// that bureau may read, not what the API would hide from it (the
 		// review: who, and why).
-		payload = &notices.Snapshot{Record: r, Notice: notices.WithoutReview(snap.Notice)}
-		if !access.SeesWhoActed(access.FederationPeer(peer), r) {
-			// The envelope's updated_by names whoever last acted on the
-			// notice, the hub's reviewer who published it among them: a
-			// bureau that may not read who acted is not sent it either.
-			rc := *r
-			rc.CreatedBy, rc.UpdatedBy = "", ""
-			payload.Record = &rc
-		}
+		// The envelope's updated_by names whoever last acted on the notice,
+		// the hub's reviewer who published it among them: a bureau that may
+		// not read who acted is not sent it either.
+		payload = &notices.Snapshot{Record: access.WithActors(access.FederationPeer(peer), r), Notice: notices.WithoutReview(snap.Notice)}
 	}
 	if typ == TypeNoticeWithdraw {
 		// A withdrawal carries the envelope and workflow, never the data:

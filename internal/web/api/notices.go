@@ -110,7 +110,7 @@ func noticeOf(v core.Viewer, view *notices.View) noticeOut {
 	if cav == nil {
 		cav = []string{}
 	}
-	shown := withActors(v, r)
+	shown := access.WithActors(v, r)
 	if !access.SeesWhoActed(v, r) {
 		// Who attached a file is someone of the owner bureau, as its
 		// versions' authors are.

@@ -192,21 +192,7 @@ func (s *Server) out(v core.Viewer, r *core.Record) recordOut {
 	if fl == nil {
 		fl = []string{}
 	}
-	return recordOut{Record: withActors(v, r), Flags: fl}
-}
-
-// withActors is r as v may see it: without who created and last changed
-// it unless access.SeesWhoActed lets v know (a notice's updated_by may
-// name its reviewer, whom only the owner and the secretariat's reviewers
-// read). Every record and notice the API shows passes here, so that the
-// notice and its record, read by either path, say the same.
-func withActors(v core.Viewer, r *core.Record) *core.Record {
-	if access.SeesWhoActed(v, r) {
-		return r
-	}
-	c := *r
-	c.CreatedBy, c.UpdatedBy = "", ""
-	return &c
+	return recordOut{Record: access.WithActors(v, r), Flags: fl}
 }
 
 func (s *Server) createRecord(w http.ResponseWriter, r *http.Request, v core.Viewer) error {
