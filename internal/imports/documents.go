@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"github.com/manara-hub/manara/internal/members"
+	"github.com/manara-hub/manara/internal/screen"
 )
 
 // Document statuses accepted in a travel-document CSV.
@@ -173,24 +172,13 @@ func documentRow(rec []string, col map[string]int) (row DocumentRow, field, reas
 	}, "", ""
 }
 
-// DocumentKey is what makes two rows one document: the issuing country as
-// its alpha-2 code (an alpha-3 code or a lower-case one is the same
-// country) and the number's letters and digits in upper case ("FX 1000003"
-// and "fx-1000003" are one number).
+// DocumentKey is what makes two rows one document: the key the screening
+// index finds a document by (screen.Document.Key: the issuing country as
+// its alpha-2 code, the number's letters and digits in upper case), so
+// that "FX 1000003,FRA" and "fx-1000003,fr" are one document, to the
+// importer as to a screening.
 func DocumentKey(country, number string) string {
-	country = strings.ToUpper(strings.TrimSpace(country))
-	if c, ok := members.Lookup(country); ok {
-		country = c.Alpha2
-	}
-	var b strings.Builder
-	b.WriteString(country)
-	b.WriteByte(':')
-	for _, r := range strings.ToUpper(number) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return screen.Document{Country: country, Number: number}.Key()
 }
 
 func isLetters(s string) bool {
