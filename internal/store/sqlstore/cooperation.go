@@ -227,7 +227,7 @@ func (t *tx) UpdateWebhook(w *core.Webhook) error {
 }
 
 func (t *tx) GetWebhook(id string) (*core.Webhook, error) {
-	ws, err := t.webhooks(`SELECT body, secret, previous_secret FROM webhooks WHERE id = ?`, id)
+	ws, err := t.webhooks(webhookSelect+` WHERE id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -239,10 +239,14 @@ func (t *tx) GetWebhook(id string) (*core.Webhook, error) {
 
 func (t *tx) ListWebhooks(bureau string) ([]*core.Webhook, error) {
 	if bureau == "" {
-		return t.webhooks(`SELECT body, secret, previous_secret FROM webhooks ORDER BY id`)
+		return t.webhooks(webhookSelect + ` ORDER BY id`)
 	}
-	return t.webhooks(`SELECT body, secret, previous_secret FROM webhooks WHERE bureau = ? ORDER BY id`, bureau)
+	return t.webhooks(webhookSelect+` WHERE bureau = ? ORDER BY id`, bureau)
 }
+
+// webhookSelect reads what webhooks scans: the body and, beside it, the
+// secrets, which the body's JSON never holds.
+const webhookSelect = `SELECT body, secret, previous_secret FROM webhooks`
 
 func (t *tx) webhooks(q string, args ...any) ([]*core.Webhook, error) {
 	rows, err := t.query(q, args...)
